@@ -1,0 +1,131 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { tlsOnlyBucketPolicy } from "../../lib/iam";
+import type { BucketEncryption } from "../../config/presets";
+import { statefulOptions } from "../stateful";
+
+export interface ArtifactStoreArgs {
+  /** Logical bucket names, one private bucket each. Default ["datasets", "models"]. */
+  buckets?: string[];
+  /**
+   * "sse-s3" (AES-256 with S3-owned keys, free) or "sse-kms" (a customer
+   * managed KMS key with rotation and S3 bucket keys to keep request costs
+   * down). Default "sse-s3".
+   */
+  encryption?: BucketEncryption;
+  /** Days a replaced or deleted object version is kept before it expires. Default 30. */
+  noncurrentVersionExpirationDays?: number;
+  /** Days before noncurrent versions move to Standard-IA; 0 (default) keeps them in Standard. */
+  noncurrentToInfrequentAccessDays?: number;
+  /** Days before unfinished multipart uploads (interrupted large uploads) are removed. Default 7. */
+  abortIncompleteUploadDays?: number;
+  /**
+   * Guard the buckets (and their key) against deletion: `protect` blocks
+   * `pulumi destroy`, `retainOnDelete` keeps them if the code stops declaring
+   * them. Default true.
+   */
+  protect?: boolean;
+  /** Tags for every resource. Default none. */
+  tags?: Record<string, string>;
+}
+
+export interface BucketInfo {
+  name: pulumi.Output<string>;
+  arn: pulumi.Output<string>;
+}
+
+/**
+ * S3 buckets for data sets and models: every public access path blocked, ACLs
+ * disabled, encrypted at rest, TLS enforced, versioned, with lifecycle rules
+ * so old versions and abandoned uploads do not grow the bill forever.
+ */
+export class ArtifactStore extends pulumi.ComponentResource {
+  /** Buckets by logical name ("datasets", "models"). */
+  public readonly buckets: Record<string, BucketInfo>;
+  /** The KMS key ARN when encryption is "sse-kms". */
+  public readonly kmsKeyArn?: pulumi.Output<string>;
+
+  constructor(name: string, args: ArtifactStoreArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlplatform:data:ArtifactStore", name, {}, opts);
+    const tags = args.tags ?? {};
+    const stateful = statefulOptions(this, args.protect ?? true);
+    const parent = { parent: this };
+
+    const key =
+      args.encryption === "sse-kms"
+        ? new aws.kms.Key(`${name}-key`, {
+            description: `Encrypts the ${name} artifact buckets`,
+            enableKeyRotation: true,
+            deletionWindowInDays: 30,
+            tags,
+          }, stateful)
+        : undefined;
+    this.kmsKeyArn = key?.arn;
+
+    this.buckets = {};
+    for (const logical of args.buckets ?? ["datasets", "models"]) {
+      const id = `${name}-${logical}`;
+      const bucket = new aws.s3.Bucket(id, { forceDestroy: false, tags: { ...tags, purpose: logical } }, stateful);
+
+      const ownership = new aws.s3.BucketOwnershipControls(id, {
+        bucket: bucket.id,
+        rule: { objectOwnership: "BucketOwnerEnforced" },
+      }, parent);
+      const publicAccess = new aws.s3.BucketPublicAccessBlock(id, {
+        bucket: bucket.id,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      }, parent);
+      new aws.s3.BucketServerSideEncryptionConfiguration(id, {
+        bucket: bucket.id,
+        rules: [
+          key
+            ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }
+            : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+        ],
+      }, parent);
+      const versioning = new aws.s3.BucketVersioning(id, {
+        bucket: bucket.id,
+        versioningConfiguration: { status: "Enabled" },
+      }, parent);
+      const iaDays = args.noncurrentToInfrequentAccessDays ?? 0;
+      new aws.s3.BucketLifecycleConfiguration(id, {
+        bucket: bucket.id,
+        rules: [
+          {
+            id: "expire-noncurrent-versions",
+            status: "Enabled",
+            filter: {},
+            noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionExpirationDays ?? 30 },
+            noncurrentVersionTransitions: iaDays > 0 ? [{ noncurrentDays: iaDays, storageClass: "STANDARD_IA" }] : [],
+          },
+          {
+            id: "abort-incomplete-uploads",
+            status: "Enabled",
+            filter: {},
+            abortIncompleteMultipartUpload: { daysAfterInitiation: args.abortIncompleteUploadDays ?? 7 },
+          },
+          {
+            id: "remove-expired-delete-markers",
+            status: "Enabled",
+            filter: {},
+            expiration: { expiredObjectDeleteMarker: true },
+          },
+        ],
+      }, { parent: this, dependsOn: [versioning] });
+      new aws.s3.BucketPolicy(id, {
+        bucket: bucket.id,
+        policy: bucket.arn.apply((arn) => JSON.stringify(tlsOnlyBucketPolicy(arn))),
+      }, { parent: this, dependsOn: [publicAccess, ownership] });
+
+      this.buckets[logical] = { name: bucket.bucket, arn: bucket.arn };
+    }
+
+    this.registerOutputs({
+      buckets: Object.fromEntries(Object.entries(this.buckets).map(([k, b]) => [k, b.name])),
+      kmsKeyArn: this.kmsKeyArn,
+    });
+  }
+}

@@ -1,0 +1,163 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { POSTGRES_MAJOR_VERSION } from "../../config/presets";
+import { statefulOptions } from "../stateful";
+
+export const POSTGRES_PORT = 5432;
+
+export interface MetadataStoreArgs {
+  /** VPC the database lives in. Required. */
+  vpcId: pulumi.Input<string>;
+  /** Private subnets for the DB subnet group (two AZs at least). Required. */
+  subnetIds: pulumi.Input<string>[];
+  /** CIDR blocks allowed to connect on 5432, normally the VPC's own block. Required. */
+  allowedCidrBlocks: pulumi.Input<string>[];
+  /** PostgreSQL version: a major ("17") lets RDS apply minor upgrades. Default "17". */
+  engineVersion?: string;
+  /** RDS instance class. Default "db.t4g.small". */
+  instanceClass?: string;
+  /** Initial storage in GB. Default 20. */
+  allocatedStorageGb?: number;
+  /** Storage autoscaling ceiling in GB. Default 100. */
+  maxAllocatedStorageGb?: number;
+  /** "gp3" (default), "io1" or "io2". */
+  storageType?: "gp3" | "io1" | "io2";
+  /** Provisioned IOPS for io1/io2. Default none. */
+  iops?: number;
+  /** A synchronous standby in a second AZ. Default false. */
+  multiAz?: boolean;
+  /** Days of automated backups (point-in-time restore). Default 7. */
+  backupRetentionDays?: number;
+  /** Refuse API deletion of the instance. Default true. */
+  deletionProtection?: boolean;
+  /** Performance Insights (7 days, free tier). Default false. */
+  performanceInsights?: boolean;
+  /** Name of the database created on the instance. Default "mlflow". */
+  databaseName?: string;
+  /** Master user name. Default "mlplatform". */
+  username?: string;
+  /**
+   * Guard against loss: `protect` + `retainOnDelete` on the instance and its
+   * secret, and a final snapshot when it is deleted anyway. Default true.
+   */
+  protect?: boolean;
+  /** Tags for every resource. Default none. */
+  tags?: Record<string, string>;
+}
+
+/** Characters RDS refuses in a master password: '/', '@', '"' and space. */
+export const RDS_PASSWORD_OVERRIDE_SPECIAL = "!#$%&*()-_=+[]{}<>:?";
+
+/**
+ * RDS PostgreSQL in private subnets, reachable only from the given CIDRs,
+ * storage-encrypted, TLS forced, with automated backups, and its credentials
+ * in Secrets Manager (never in plain config or Helm values).
+ */
+export class MetadataStore extends pulumi.ComponentResource {
+  public readonly endpoint: pulumi.Output<string>;
+  public readonly address: pulumi.Output<string>;
+  public readonly port: pulumi.Output<number>;
+  public readonly databaseName: string;
+  public readonly securityGroupId: pulumi.Output<string>;
+  /** Secrets Manager secret holding {username, password, host, port, dbname}. */
+  public readonly secretArn: pulumi.Output<string>;
+
+  constructor(name: string, args: MetadataStoreArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlplatform:data:MetadataStore", name, {}, opts);
+    const tags = args.tags ?? {};
+    const protect = args.protect ?? true;
+    const parent = { parent: this };
+    const databaseName = args.databaseName ?? "mlflow";
+    const username = args.username ?? "mlplatform";
+    const engineVersion = args.engineVersion ?? POSTGRES_MAJOR_VERSION;
+    const family = `postgres${engineVersion.split(".")[0]}`;
+
+    const subnetGroup = new aws.rds.SubnetGroup(`${name}-subnets`, {
+      subnetIds: args.subnetIds,
+      description: `Private subnets for ${name}`,
+      tags,
+    }, parent);
+
+    const securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, {
+      vpcId: args.vpcId,
+      description: `PostgreSQL ${name}: reachable from inside the VPC only`,
+      ingress: [{ protocol: "tcp", fromPort: POSTGRES_PORT, toPort: POSTGRES_PORT, cidrBlocks: args.allowedCidrBlocks, description: "PostgreSQL from the VPC" }],
+      tags: { ...tags, Name: `${name}-sg` },
+    }, parent);
+
+    const parameters = new aws.rds.ParameterGroup(`${name}-params`, {
+      family,
+      description: `${name}: TLS only, slow query log`,
+      parameters: [
+        { name: "rds.force_ssl", value: "1" },
+        { name: "log_min_duration_statement", value: "1000" },
+      ],
+      tags,
+    }, parent);
+
+    const password = new random.RandomPassword(`${name}-password`, {
+      length: 32,
+      special: true,
+      overrideSpecial: RDS_PASSWORD_OVERRIDE_SPECIAL,
+    }, parent);
+
+    const instance = new aws.rds.Instance(`${name}-postgres`, {
+      engine: "postgres",
+      engineVersion,
+      autoMinorVersionUpgrade: true,
+      instanceClass: args.instanceClass ?? "db.t4g.small",
+      allocatedStorage: args.allocatedStorageGb ?? 20,
+      maxAllocatedStorage: args.maxAllocatedStorageGb ?? 100,
+      storageType: args.storageType ?? "gp3",
+      iops: args.iops,
+      storageEncrypted: true,
+      multiAz: args.multiAz ?? false,
+      dbName: databaseName,
+      username,
+      password: password.result,
+      port: POSTGRES_PORT,
+      dbSubnetGroupName: subnetGroup.name,
+      vpcSecurityGroupIds: [securityGroup.id],
+      parameterGroupName: parameters.name,
+      publiclyAccessible: false,
+      backupRetentionPeriod: args.backupRetentionDays ?? 7,
+      backupWindow: "03:00-04:00",
+      maintenanceWindow: "sun:04:30-sun:05:30",
+      copyTagsToSnapshot: true,
+      deleteAutomatedBackups: !protect,
+      deletionProtection: args.deletionProtection ?? true,
+      skipFinalSnapshot: !protect,
+      finalSnapshotIdentifier: protect ? `${name}-final-snapshot` : undefined,
+      performanceInsightsEnabled: args.performanceInsights ?? false,
+      performanceInsightsRetentionPeriod: args.performanceInsights ? 7 : undefined,
+      iamDatabaseAuthenticationEnabled: true,
+      tags,
+    }, statefulOptions(this, protect));
+
+    const secret = new aws.secretsmanager.Secret(`${name}-credentials`, {
+      description: `Master credentials of ${name} (PostgreSQL)`,
+      recoveryWindowInDays: protect ? 30 : 7,
+      tags,
+    }, statefulOptions(this, protect));
+    new aws.secretsmanager.SecretVersion(`${name}-credentials`, {
+      secretId: secret.id,
+      secretString: pulumi.jsonStringify({
+        engine: "postgres",
+        username,
+        password: password.result,
+        host: instance.address,
+        port: instance.port,
+        dbname: databaseName,
+      }),
+    }, parent);
+
+    this.endpoint = instance.endpoint;
+    this.address = instance.address;
+    this.port = instance.port;
+    this.databaseName = databaseName;
+    this.securityGroupId = securityGroup.id;
+    this.secretArn = secret.arn;
+    this.registerOutputs({ endpoint: this.endpoint, secretArn: this.secretArn });
+  }
+}

@@ -1,0 +1,326 @@
+/**
+ * Stage presets: which pieces of the platform each stage of a company deploys,
+ * and how big they are. Data only; config/resolve.ts layers the stack's
+ * overrides on top. The reasoning follows the stage roadmap in
+ * shared/seeds/stage-roadmap-poc-mvp-seriesb.txt ("only solve the problems you
+ * actually have"). Every toggle carries its reason, and the plan prints it.
+ */
+
+export const STAGES = ["poc", "mvp", "seriesb"] as const;
+export type Stage = (typeof STAGES)[number];
+
+export const STAGE_TITLES: Record<Stage, string> = {
+  poc: "POC / seed: prove the technology, train and serve locally",
+  mvp: "MVP / Series A: production on Kubernetes, backups, basic security",
+  seriesb: "Series B: autoscaling, staging + prod, stronger security, monitoring",
+};
+
+/** The pieces a stage can turn on or off, in the order the program declares them. */
+export const PIECES = ["network", "artifacts", "registry", "database", "cluster"] as const;
+export type Piece = (typeof PIECES)[number];
+
+/** Which pieces need which: an enabled piece needs all of these enabled too. */
+export const PIECE_NEEDS: Record<Piece, Piece[]> = {
+  network: [],
+  artifacts: [],
+  registry: [],
+  database: ["network"],
+  cluster: ["network"],
+};
+
+export type NatMode = "none" | "single" | "perAz";
+export type BucketEncryption = "sse-s3" | "sse-kms";
+export type CapacityType = "ON_DEMAND" | "SPOT";
+
+export interface NetworkSettings {
+  cidrBlock: string;
+  azCount: number;
+  natGateways: NatMode;
+  /** VPC flow logs to CloudWatch, kept this many days; 0 turns them off. */
+  flowLogRetentionDays: number;
+}
+
+export interface ArtifactSettings {
+  buckets: string[];
+  encryption: BucketEncryption;
+  noncurrentVersionExpirationDays: number;
+  /** Noncurrent versions move to Standard-IA after this many days; 0 keeps them in Standard. */
+  noncurrentToInfrequentAccessDays: number;
+  abortIncompleteUploadDays: number;
+  /** Planning figure for the cost model: GB stored across all buckets. */
+  expectedStorageGb: number;
+}
+
+export interface RegistrySettings {
+  repositories: string[];
+  untaggedExpiryDays: number;
+  keepLastImages: number;
+  /** Planning figure for the cost model: GB of images stored. */
+  expectedStorageGb: number;
+}
+
+export interface DatabaseSettings {
+  engineVersion: string;
+  instanceClass: string;
+  allocatedStorageGb: number;
+  maxAllocatedStorageGb: number;
+  storageType: "gp3" | "io1" | "io2";
+  /** Provisioned IOPS; only for io1/io2 (gp3 gets its 3,000 baseline for free). */
+  iops?: number;
+  multiAz: boolean;
+  backupRetentionDays: number;
+  deletionProtection: boolean;
+  performanceInsights: boolean;
+  databaseName: string;
+}
+
+export interface NodeGroupSettings {
+  instanceTypes: string[];
+  capacityType: CapacityType;
+  minSize: number;
+  desiredSize: number;
+  maxSize: number;
+  diskSizeGb: number;
+}
+
+export interface GpuNodeGroupSettings extends NodeGroupSettings {
+  /** Short name, used in resource names and the node label `ml-platform/node-group`. */
+  name: string;
+}
+
+export interface ClusterSettings {
+  kubernetesVersion: string;
+  /** CIDRs allowed to reach the public API endpoint. Empty means private endpoint only. */
+  publicAccessCidrs: string[];
+  logRetentionDays: number;
+  adminRoleArns: string[];
+  readOnlyRoleArns: string[];
+  systemNodeGroup: NodeGroupSettings;
+  gpuNodeGroups: GpuNodeGroupSettings[];
+  /** Cluster Autoscaler: scales GPU node groups to and from zero. */
+  autoscaler: boolean;
+}
+
+export interface Toggle<T> {
+  enabled: boolean;
+  /** Why the stage turns the piece on or off: printed by the plan, read by new hires. */
+  why: string;
+  settings: T;
+}
+
+export interface StagePreset {
+  title: string;
+  /** Stateful resources (buckets, database) get `protect` and `retainOnDelete`. */
+  protectStatefulResources: boolean;
+  network: Toggle<NetworkSettings>;
+  artifacts: Toggle<ArtifactSettings>;
+  registry: Toggle<RegistrySettings>;
+  database: Toggle<DatabaseSettings>;
+  cluster: Toggle<ClusterSettings>;
+}
+
+/** The Kubernetes minor every stage pins: in EKS standard support until 2027-03-27. */
+export const KUBERNETES_VERSION = "1.35";
+/** RDS PostgreSQL major version; RDS applies minor versions in the maintenance window. */
+export const POSTGRES_MAJOR_VERSION = "17";
+
+const network = (azCount: number, natGateways: NatMode, flowLogRetentionDays: number): NetworkSettings => ({
+  cidrBlock: "10.0.0.0/16",
+  azCount,
+  natGateways,
+  flowLogRetentionDays,
+});
+
+const systemPool = (instanceType: string, min: number, desired: number, max: number): NodeGroupSettings => ({
+  instanceTypes: [instanceType],
+  capacityType: "ON_DEMAND",
+  minSize: min,
+  desiredSize: desired,
+  maxSize: max,
+  diskSizeGb: 50,
+});
+
+const gpuPool = (name: string, instanceTypes: string[], maxSize: number, capacityType: CapacityType): GpuNodeGroupSettings => ({
+  name,
+  instanceTypes,
+  capacityType,
+  minSize: 0,
+  desiredSize: 0,
+  maxSize,
+  // Model images with CUDA are large; 100 GB avoids image-pull disk pressure.
+  diskSizeGb: 100,
+});
+
+export const STAGE_PRESETS: Record<Stage, StagePreset> = {
+  poc: {
+    title: STAGE_TITLES.poc,
+    protectStatefulResources: false,
+    network: {
+      enabled: false,
+      why: "Nothing runs in the cloud yet: training and serving stay on laptops or a rented GPU box, so no VPC and no $33/month NAT gateway.",
+      settings: network(2, "none", 0),
+    },
+    artifacts: {
+      enabled: true,
+      why: "Data sets and trained models must not live in git or on one laptop: private, versioned buckets cost cents.",
+      settings: {
+        buckets: ["datasets", "models"],
+        encryption: "sse-s3",
+        noncurrentVersionExpirationDays: 14,
+        noncurrentToInfrequentAccessDays: 0,
+        abortIncompleteUploadDays: 7,
+        expectedStorageGb: 100,
+      },
+    },
+    registry: {
+      enabled: true,
+      why: "Predictions run in a hand-built Docker image; pushing it to a registry keeps every demo reproducible.",
+      settings: { repositories: ["models"], untaggedExpiryDays: 7, keepLastImages: 30, expectedStorageGb: 20 },
+    },
+    database: {
+      enabled: false,
+      why: "Experiment tracking uses a hosted free tier or a local MLflow with SQLite; a managed database is not worth its cost yet.",
+      settings: {
+        engineVersion: POSTGRES_MAJOR_VERSION,
+        instanceClass: "db.t4g.micro",
+        allocatedStorageGb: 20,
+        maxAllocatedStorageGb: 50,
+        storageType: "gp3",
+        multiAz: false,
+        backupRetentionDays: 1,
+        deletionProtection: false,
+        performanceInsights: false,
+        databaseName: "mlflow",
+      },
+    },
+    cluster: {
+      enabled: false,
+      why: "No Kubernetes before there are customers: the control plane alone is $73/month and GPUs are rented by the hour when needed.",
+      settings: {
+        kubernetesVersion: KUBERNETES_VERSION,
+        publicAccessCidrs: [],
+        logRetentionDays: 7,
+        adminRoleArns: [],
+        readOnlyRoleArns: [],
+        systemNodeGroup: systemPool("t3.medium", 1, 1, 2),
+        gpuNodeGroups: [],
+        autoscaler: false,
+      },
+    },
+  },
+  mvp: {
+    title: STAGE_TITLES.mvp,
+    protectStatefulResources: true,
+    network: {
+      enabled: true,
+      why: "Production runs on Kubernetes in private subnets over 2 AZs; one shared NAT gateway is the cheapest way out to the internet (an AZ outage is tolerated at this stage).",
+      settings: network(2, "single", 0),
+    },
+    artifacts: {
+      enabled: true,
+      why: "Data sets and models are client data now: versioned, encrypted and protected from `pulumi destroy`.",
+      settings: {
+        buckets: ["datasets", "models"],
+        encryption: "sse-s3",
+        noncurrentVersionExpirationDays: 30,
+        noncurrentToInfrequentAccessDays: 0,
+        abortIncompleteUploadDays: 7,
+        expectedStorageGb: 500,
+      },
+    },
+    registry: {
+      enabled: true,
+      why: "Model images are pushed to a registry and deployed to Kubernetes; immutable tags make every deploy reversible.",
+      settings: { repositories: ["models"], untaggedExpiryDays: 7, keepLastImages: 100, expectedStorageGb: 50 },
+    },
+    database: {
+      enabled: true,
+      why: "The metadata database (MLflow backend) holds the most important client data: automated backups for 7 days, a final snapshot and deletion protection.",
+      settings: {
+        engineVersion: POSTGRES_MAJOR_VERSION,
+        instanceClass: "db.t4g.small",
+        allocatedStorageGb: 20,
+        maxAllocatedStorageGb: 100,
+        storageType: "gp3",
+        multiAz: false,
+        backupRetentionDays: 7,
+        deletionProtection: true,
+        performanceInsights: false,
+        databaseName: "mlflow",
+      },
+    },
+    cluster: {
+      enabled: true,
+      why: "The roadmap's 'production environment running on Kubernetes': one small system pool, one GPU pool that sits at 0 nodes until a GPU pod asks. Scale by hand; no autoscaler yet.",
+      settings: {
+        kubernetesVersion: KUBERNETES_VERSION,
+        publicAccessCidrs: [],
+        logRetentionDays: 30,
+        adminRoleArns: [],
+        readOnlyRoleArns: [],
+        systemNodeGroup: systemPool("t3.large", 2, 2, 3),
+        gpuNodeGroups: [gpuPool("gpu", ["g5.xlarge"], 1, "ON_DEMAND")],
+        autoscaler: false,
+      },
+    },
+  },
+  seriesb: {
+    title: STAGE_TITLES.seriesb,
+    protectStatefulResources: true,
+    network: {
+      enabled: true,
+      why: "Paying customers and an SLA: 3 AZs with a NAT gateway in each, so an AZ outage does not cut the cluster off; VPC flow logs for security reviews.",
+      settings: network(3, "perAz", 90),
+    },
+    artifacts: {
+      enabled: true,
+      why: "Customer data under stronger security: KMS-encrypted with a customer managed key, old versions kept 90 days and moved to Standard-IA.",
+      settings: {
+        buckets: ["datasets", "models"],
+        encryption: "sse-kms",
+        noncurrentVersionExpirationDays: 90,
+        noncurrentToInfrequentAccessDays: 30,
+        abortIncompleteUploadDays: 7,
+        expectedStorageGb: 2000,
+      },
+    },
+    registry: {
+      enabled: true,
+      why: "Blue/green releases deploy from immutable, scanned images; older images are kept long enough to roll back.",
+      settings: { repositories: ["models"], untaggedExpiryDays: 14, keepLastImages: 300, expectedStorageGb: 200 },
+    },
+    database: {
+      enabled: true,
+      why: "An SLA needs a standby: Multi-AZ, 14 days of backups to test restores against, Performance Insights for tuning.",
+      settings: {
+        engineVersion: POSTGRES_MAJOR_VERSION,
+        instanceClass: "db.m6g.large",
+        allocatedStorageGb: 100,
+        maxAllocatedStorageGb: 500,
+        storageType: "gp3",
+        multiAz: true,
+        backupRetentionDays: 14,
+        deletionProtection: true,
+        performanceInsights: true,
+        databaseName: "mlflow",
+      },
+    },
+    cluster: {
+      enabled: true,
+      why: "Automatic scaling to load: the Cluster Autoscaler starts GPU nodes from zero when pods wait and removes them when idle; nodes spread over 3 AZs.",
+      settings: {
+        kubernetesVersion: KUBERNETES_VERSION,
+        publicAccessCidrs: [],
+        logRetentionDays: 90,
+        adminRoleArns: [],
+        readOnlyRoleArns: [],
+        systemNodeGroup: systemPool("m6i.large", 3, 3, 6),
+        gpuNodeGroups: [
+          gpuPool("inference", ["g5.xlarge", "g6.xlarge"], 4, "ON_DEMAND"),
+          gpuPool("training", ["g5.12xlarge"], 2, "SPOT"),
+        ],
+        autoscaler: true,
+      },
+    },
+  },
+};

@@ -1,0 +1,300 @@
+/**
+ * Config at the edge: the raw key/value map Pulumi hands the program becomes
+ * one typed PlatformSpec (stage preset + the stack's overrides), or a
+ * ConfigError that names every bad key, its value and what is allowed.
+ * Pure: no Pulumi engine needed, so tests call it directly.
+ */
+import { z } from "zod";
+import {
+  ArtifactSettings,
+  ClusterSettings,
+  DatabaseSettings,
+  NetworkSettings,
+  PIECES,
+  PIECE_NEEDS,
+  Piece,
+  RegistrySettings,
+  STAGE_PRESETS,
+  Stage,
+} from "./presets";
+import { AWS_REGION_PATTERN, StackConfig } from "./schema";
+
+export const PROJECT = "ml-platform";
+
+/** One user mistake: which key, what it held, what is wrong and allowed. */
+export interface ConfigProblem {
+  key: string;
+  value: unknown;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[], readonly source = "stack configuration") {
+    super(formatProblems(problems, source));
+    this.name = "ConfigError";
+  }
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return "nothing";
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+export function formatProblems(problems: ConfigProblem[], source: string): string {
+  const lines = problems.map((p) => `  - ${p.key}: ${p.message} (got ${show(p.value)})`);
+  return [`Invalid ${source}: ${problems.length} problem${problems.length === 1 ? "" : "s"}`, ...lines].join("\n");
+}
+
+/** A piece as the stack will deploy it: enabled or not, why, and its settings. */
+export interface PieceDecision<T> {
+  enabled: boolean;
+  why: string;
+  /** "preset" when the stage decided, "stack" when the stack file overrode it. */
+  decidedBy: "preset" | "stack";
+  settings: T;
+}
+
+/** Everything the program needs, typed and validated. */
+export interface PlatformSpec {
+  project: string;
+  stack: string;
+  stage: Stage;
+  stageTitle: string;
+  environment: string;
+  region: string;
+  /** Prefix for resource names: `<project-short>-<environment>`. */
+  namePrefix: string;
+  tags: Record<string, string>;
+  protectStatefulResources: boolean;
+  network: PieceDecision<NetworkSettings>;
+  artifacts: PieceDecision<ArtifactSettings>;
+  registry: PieceDecision<RegistrySettings>;
+  database: PieceDecision<DatabaseSettings>;
+  cluster: PieceDecision<ClusterSettings>;
+}
+
+const NAMESPACE = `${PROJECT}:`;
+
+/** Turns Pulumi's string map (objects arrive as JSON text) into plain values. */
+function parseRawValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let node: unknown = root;
+  for (const part of path) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<PropertyKey, unknown>)[part];
+  }
+  return node;
+}
+
+function keyOf(path: readonly PropertyKey[]): string {
+  const [head, ...rest] = path;
+  let key = `${NAMESPACE}${String(head ?? "")}`;
+  for (const part of rest) key += typeof part === "number" ? `[${part}]` : `.${String(part)}`;
+  return key;
+}
+
+function zodProblems(error: z.ZodError, input: unknown): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === "unrecognized_keys") {
+      const parent = valueAt(input, issue.path);
+      const allowed = Object.keys(shapeAt(issue.path));
+      for (const key of issue.keys) {
+        problems.push({
+          key: keyOf([...issue.path, key]),
+          value: (parent as Record<string, unknown>)[key],
+          message: `unknown key${allowed.length ? `; allowed here: ${allowed.join(", ")}` : ""}`,
+        });
+      }
+      continue;
+    }
+    const value = valueAt(input, issue.path);
+    let message = issue.message;
+    if (issue.code === "invalid_value" && "values" in issue) {
+      message = `allowed values: ${(issue.values as unknown[]).map((v) => String(v)).join(", ")}`;
+    } else if (issue.code === "invalid_type" && value === undefined) {
+      message = "is required";
+    } else if (issue.code === "invalid_type") {
+      message = `must be ${issue.expected}`;
+    }
+    problems.push({ key: keyOf(issue.path), value, message });
+  }
+  return problems;
+}
+
+/** The object schema at a path, to list the keys that would have been allowed. */
+function shapeAt(path: readonly PropertyKey[]): Record<string, unknown> {
+  let schema: unknown = StackConfig;
+  for (const part of path) {
+    const s = unwrap(schema);
+    if (s instanceof z.ZodObject) schema = s.shape[String(part)];
+    else if (s instanceof z.ZodArray) schema = s.element;
+    else return {};
+  }
+  const s = unwrap(schema);
+  return s instanceof z.ZodObject ? (s.shape as Record<string, unknown>) : {};
+}
+
+function unwrap(schema: unknown): unknown {
+  let s = schema;
+  while (s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap();
+  return s;
+}
+
+/** Shallow merge of the defined override fields over the preset's settings. */
+function overlay<T extends object>(base: T, override: object | undefined): T {
+  const result: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(override ?? {})) {
+    if (k !== "enabled" && v !== undefined) result[k] = v;
+  }
+  return result as T;
+}
+
+function decide<T extends object>(
+  piece: Piece,
+  stage: Stage,
+  override: ({ enabled?: boolean } & object) | undefined,
+  merge: (base: T, override: object | undefined) => T = overlay,
+): PieceDecision<T> {
+  const preset = STAGE_PRESETS[stage][piece] as unknown as { enabled: boolean; why: string; settings: T };
+  const stackSaysEnabled = override?.enabled;
+  if (stackSaysEnabled === undefined) {
+    return { enabled: preset.enabled, why: preset.why, decidedBy: "preset", settings: merge(preset.settings, override) };
+  }
+  const why = stackSaysEnabled === preset.enabled ? preset.why : `Turned ${stackSaysEnabled ? "on" : "off"} by the stack file (the ${stage} preset has it ${preset.enabled ? "on" : "off"}: ${preset.why})`;
+  return { enabled: stackSaysEnabled, why, decidedBy: stackSaysEnabled === preset.enabled ? "preset" : "stack", settings: merge(preset.settings, override) };
+}
+
+function mergeCluster(base: ClusterSettings, override: object | undefined): ClusterSettings {
+  const o = (override ?? {}) as NonNullable<StackConfig["cluster"]>;
+  const merged = overlay(base, { ...o, systemNodeGroup: undefined, gpuNodeGroups: undefined });
+  merged.systemNodeGroup = overlay(base.systemNodeGroup, o.systemNodeGroup);
+  if (o.gpuNodeGroups) {
+    merged.gpuNodeGroups = o.gpuNodeGroups.map((g) => {
+      const minSize = g.minSize ?? 0;
+      return {
+        name: g.name,
+        instanceTypes: g.instanceTypes,
+        capacityType: g.capacityType ?? "ON_DEMAND",
+        minSize,
+        desiredSize: g.desiredSize ?? minSize,
+        maxSize: g.maxSize ?? Math.max(1, minSize),
+        diskSizeGb: g.diskSizeGb ?? 100,
+      };
+    });
+  }
+  return merged;
+}
+
+function crossChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const piece of PIECES) {
+    const override = cfg[piece];
+    const decision = spec[piece];
+    if (!decision.enabled && override && Object.keys(override).some((k) => k !== "enabled")) {
+      problems.push({
+        key: keyOf([piece]),
+        value: override,
+        message: `the ${spec.stage} stage does not deploy the ${piece}, so these overrides would do nothing; remove them, or add \`enabled: true\` to deploy it`,
+      });
+    }
+    if (decision.enabled) {
+      for (const need of PIECE_NEEDS[piece]) {
+        if (!spec[need].enabled) {
+          problems.push({ key: keyOf([piece, "enabled"]), value: true, message: `the ${piece} needs the ${need}; also set ${keyOf([need, "enabled"])}: true` });
+        }
+      }
+    }
+  }
+  if (spec.cluster.enabled && spec.network.enabled && spec.network.settings.natGateways === "none") {
+    problems.push({
+      key: keyOf(["network", "natGateways"]),
+      value: "none",
+      message: "EKS nodes live in private subnets and need a NAT gateway to pull images; use single or perAz",
+    });
+  }
+  const c = spec.cluster.settings;
+  if (spec.cluster.enabled) {
+    const groups: { path: PropertyKey[]; g: { minSize: number; desiredSize: number; maxSize: number } }[] = [
+      { path: ["cluster", "systemNodeGroup"], g: c.systemNodeGroup },
+      ...c.gpuNodeGroups.map((g, i) => ({ path: ["cluster", "gpuNodeGroups", i] as PropertyKey[], g })),
+    ];
+    for (const { path, g } of groups) {
+      if (g.minSize > g.maxSize) problems.push({ key: keyOf([...path, "minSize"]), value: g.minSize, message: `cannot exceed maxSize (${g.maxSize})` });
+      if (g.desiredSize < g.minSize || g.desiredSize > g.maxSize)
+        problems.push({ key: keyOf([...path, "desiredSize"]), value: g.desiredSize, message: `must lie between minSize (${g.minSize}) and maxSize (${g.maxSize})` });
+    }
+    if (c.systemNodeGroup.minSize < 1)
+      problems.push({ key: keyOf(["cluster", "systemNodeGroup", "minSize"]), value: c.systemNodeGroup.minSize, message: "must be at least 1: CoreDNS and the add-ons need a CPU node" });
+    const seen = new Set<string>();
+    c.gpuNodeGroups.forEach((g, i) => {
+      if (seen.has(g.name)) problems.push({ key: keyOf(["cluster", "gpuNodeGroups", i, "name"]), value: g.name, message: "GPU node group names must be unique" });
+      seen.add(g.name);
+    });
+  }
+  const d = spec.database.settings;
+  if (spec.database.enabled) {
+    if (d.maxAllocatedStorageGb < d.allocatedStorageGb)
+      problems.push({ key: keyOf(["database", "maxAllocatedStorageGb"]), value: d.maxAllocatedStorageGb, message: `must be at least allocatedStorageGb (${d.allocatedStorageGb})` });
+    if (d.iops !== undefined && d.storageType === "gp3")
+      problems.push({ key: keyOf(["database", "iops"]), value: d.iops, message: "provisioned IOPS are for io1/io2; gp3 includes 3,000 IOPS (set storageType: io1 or io2, or drop iops)" });
+    if (d.iops === undefined && d.storageType !== "gp3")
+      problems.push({ key: keyOf(["database", "iops"]), value: undefined, message: `${d.storageType} storage needs provisioned iops (e.g. 3000)` });
+  }
+  return problems;
+}
+
+/**
+ * Resolves the stack's configuration. `raw` is Pulumi's config map
+ * (`pulumi.runtime.allConfig()`: "namespace:key" -> string or JSON text).
+ * Throws ConfigError listing every problem; returns a complete PlatformSpec.
+ */
+export function resolvePlatformSpec(raw: Record<string, string>, stack: string, source?: string): PlatformSpec {
+  const own: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (k.startsWith(NAMESPACE)) own[k.slice(NAMESPACE.length)] = parseRawValue(v);
+  }
+  const region = raw["aws:region"];
+  const problems: ConfigProblem[] = [];
+  if (!region) problems.push({ key: "aws:region", value: undefined, message: "is required: the AWS region to deploy to, e.g. us-east-1" });
+  else if (!AWS_REGION_PATTERN.test(region)) problems.push({ key: "aws:region", value: region, message: "must be an AWS region name such as us-east-1 or eu-west-1" });
+
+  const parsed = StackConfig.safeParse(own);
+  if (!parsed.success) throw new ConfigError([...problems, ...zodProblems(parsed.error, own)], source);
+  if (problems.length) throw new ConfigError(problems, source);
+  const cfg = parsed.data;
+  const preset = STAGE_PRESETS[cfg.stage];
+
+  const spec = {
+    project: PROJECT,
+    stack,
+    stage: cfg.stage,
+    environment: cfg.environment,
+    region: region!,
+    namePrefix: `mlp-${cfg.environment}`,
+    tags: {
+      ...cfg.tags,
+      project: PROJECT,
+      stage: cfg.stage,
+      environment: cfg.environment,
+      "managed-by": "pulumi",
+    },
+    protectStatefulResources: cfg.protectStatefulResources ?? preset.protectStatefulResources,
+    network: decide<NetworkSettings>("network", cfg.stage, cfg.network),
+    artifacts: decide<ArtifactSettings>("artifacts", cfg.stage, cfg.artifacts),
+    registry: decide<RegistrySettings>("registry", cfg.stage, cfg.registry),
+    database: decide<DatabaseSettings>("database", cfg.stage, cfg.database),
+    cluster: decide<ClusterSettings>("cluster", cfg.stage, cfg.cluster, mergeCluster),
+  };
+  const crossProblems = crossChecks(cfg, spec);
+  if (crossProblems.length) throw new ConfigError(crossProblems, source);
+  return { ...spec, stageTitle: preset.title };
+}

@@ -1,0 +1,140 @@
+/**
+ * The stack configuration a user may write, as zod schemas. Every key lives in
+ * the `ml-platform:` namespace of a `stacks/Pulumi.<stack>.yaml` file, plus the
+ * AWS provider's `aws:region`. Unknown keys are errors (a typo must not be
+ * silently ignored), and every value is checked before any resource exists.
+ */
+import { z } from "zod";
+import { isAcceleratedType, isNvidiaGpuType, looksLikeInstanceType, unsupportedAcceleratorReason } from "../lib/instance-types";
+import { STAGES } from "./presets";
+
+/** CloudWatch Logs accepts only these retention periods (days). */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+const cidr = z
+  .string()
+  .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d|[12]\d|3[0-2])$/, "must be an IPv4 CIDR such as 203.0.113.0/24")
+  .refine((s) => s.split("/")[0]!.split(".").every((o) => Number(o) <= 255), "must be an IPv4 CIDR with octets 0-255");
+
+const retentionDays = z
+  .number()
+  .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`);
+
+const count = (what: string) => z.number().int(`${what} must be a whole number`).min(0, `${what} cannot be negative`);
+
+const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "must be an IAM role ARN such as arn:aws:iam::123456789012:role/platform-admins");
+
+const resourceName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/, "must be 2-22 characters of lower-case letters, digits and '-', starting with a letter");
+
+const instanceType = z.string().refine(looksLikeInstanceType, "must be an EC2 instance type such as m6i.large");
+
+const gpuInstanceType = instanceType.superRefine((t, ctx) => {
+  if (!looksLikeInstanceType(t) || isNvidiaGpuType(t)) return;
+  const reason = unsupportedAcceleratorReason(t);
+  ctx.addIssue({
+    code: "custom",
+    message: reason
+      ? `is not usable for a GPU node group (${reason}); use an NVIDIA x86_64 type such as g5.xlarge, g6.xlarge or p4d.24xlarge`
+      : "is not a GPU instance type; GPU node groups take NVIDIA x86_64 types such as g4dn.xlarge, g5.xlarge, g6.xlarge, p4d.24xlarge",
+  });
+});
+
+const cpuInstanceType = instanceType.refine(
+  (t) => !isAcceleratedType(t),
+  "is a GPU/accelerator type: the system node group runs CPU add-ons only (put GPUs in gpuNodeGroups)",
+);
+
+const enabled = z.boolean().optional();
+
+const sizes = {
+  capacityType: z.enum(["ON_DEMAND", "SPOT"]).optional(),
+  minSize: count("minSize").optional(),
+  desiredSize: count("desiredSize").optional(),
+  maxSize: count("maxSize").pipe(z.number().min(1, "maxSize must be at least 1")).optional(),
+  diskSizeGb: z.number().int().min(20, "diskSizeGb must be at least 20 (GB)").max(16384).optional(),
+};
+
+export const NetworkOverrides = z.strictObject({
+  enabled,
+  cidrBlock: cidr.refine((c) => {
+    const prefix = Number(c.split("/")[1]);
+    return prefix >= 16 && prefix <= 20;
+  }, "must be a /16 to /20 block: EKS pods take VPC addresses").optional(),
+  azCount: z.number().int().min(2, "azCount must be 2 or 3").max(3, "azCount must be 2 or 3").optional(),
+  natGateways: z.enum(["none", "single", "perAz"]).optional(),
+  flowLogRetentionDays: z.union([z.literal(0), retentionDays]).optional(),
+});
+
+export const ArtifactOverrides = z.strictObject({
+  enabled,
+  buckets: z.array(resourceName).min(1).optional(),
+  encryption: z.enum(["sse-s3", "sse-kms"]).optional(),
+  noncurrentVersionExpirationDays: z.number().int().min(1).max(3650).optional(),
+  noncurrentToInfrequentAccessDays: z.union([z.literal(0), z.number().int().min(30, "Standard-IA needs at least 30 days")]).optional(),
+  abortIncompleteUploadDays: z.number().int().min(1).max(365).optional(),
+  expectedStorageGb: count("expectedStorageGb").optional(),
+});
+
+export const RegistryOverrides = z.strictObject({
+  enabled,
+  repositories: z.array(resourceName).min(1).optional(),
+  untaggedExpiryDays: z.number().int().min(1).max(365).optional(),
+  keepLastImages: z.number().int().min(1).max(10000).optional(),
+  expectedStorageGb: count("expectedStorageGb").optional(),
+});
+
+export const DatabaseOverrides = z.strictObject({
+  enabled,
+  engineVersion: z.string().regex(/^1[3-8](\.\d+)?$/, "must be a PostgreSQL version RDS offers, 13 to 18 (e.g. \"17\" or \"17.6\")").optional(),
+  instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class such as db.t4g.small or db.m6g.large").optional(),
+  allocatedStorageGb: z.number().int().min(20, "allocatedStorageGb must be at least 20 (GB)").max(65536).optional(),
+  maxAllocatedStorageGb: z.number().int().min(20).max(65536).optional(),
+  storageType: z.enum(["gp3", "io1", "io2"]).optional(),
+  iops: z.number().int().min(1000, "iops must be at least 1000").max(256000).optional(),
+  multiAz: z.boolean().optional(),
+  backupRetentionDays: z.number().int().min(0, "backupRetentionDays cannot be negative").max(35, "RDS keeps automated backups at most 35 days").optional(),
+  deletionProtection: z.boolean().optional(),
+  performanceInsights: z.boolean().optional(),
+  databaseName: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a PostgreSQL identifier: lower-case letters, digits, '_'").optional(),
+});
+
+export const GpuNodeGroupInput = z.strictObject({
+  name: resourceName,
+  instanceTypes: z.array(gpuInstanceType).min(1, "give at least one GPU instance type"),
+  ...sizes,
+});
+
+export const ClusterOverrides = z.strictObject({
+  enabled,
+  kubernetesVersion: z.string().regex(/^1\.(3[3-9])$/, "must be an EKS Kubernetes minor in support, 1.33 to 1.39 (the blueprint pins 1.35)").optional(),
+  publicAccessCidrs: z.array(cidr).optional(),
+  logRetentionDays: retentionDays.optional(),
+  adminRoleArns: z.array(roleArn).optional(),
+  readOnlyRoleArns: z.array(roleArn).optional(),
+  systemNodeGroup: z.strictObject({ instanceTypes: z.array(cpuInstanceType).min(1).optional(), ...sizes }).optional(),
+  gpuNodeGroups: z.array(GpuNodeGroupInput).optional(),
+  autoscaler: z.boolean().optional(),
+});
+
+const tagValue = z.string().min(1, "cannot be empty").max(256, "AWS tag values are at most 256 characters");
+
+/** The `ml-platform:*` keys of a stack file. */
+export const StackConfig = z.strictObject({
+  stage: z.enum(STAGES),
+  environment: resourceName,
+  tags: z
+    .object({ owner: tagValue, costCenter: tagValue })
+    .catchall(tagValue),
+  protectStatefulResources: z.boolean().optional(),
+  network: NetworkOverrides.optional(),
+  artifacts: ArtifactOverrides.optional(),
+  registry: RegistryOverrides.optional(),
+  database: DatabaseOverrides.optional(),
+  cluster: ClusterOverrides.optional(),
+});
+export type StackConfig = z.infer<typeof StackConfig>;
+export type GpuNodeGroupInput = z.infer<typeof GpuNodeGroupInput>;
+
+export const AWS_REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;

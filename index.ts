@@ -1,0 +1,68 @@
+/**
+ * The ml-platform program: config -> stage preset -> components -> exports.
+ *
+ * Config is parsed once, here, into a typed PlatformSpec; components receive
+ * plain typed args and never read config. A bad stack file stops the program
+ * before any resource is declared.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, PlatformSpec, resolvePlatformSpec } from "./config/resolve";
+import { ArtifactStore } from "./components/data/artifact-store";
+import { ContainerRegistry } from "./components/data/container-registry";
+import { MetadataStore } from "./components/data/metadata-store";
+import { Network } from "./components/network/network";
+
+function loadSpec(): PlatformSpec {
+  try {
+    return resolvePlatformSpec(pulumi.runtime.allConfig(), pulumi.getStack(), `configuration of stack "${pulumi.getStack()}" (stacks/Pulumi.${pulumi.getStack()}.yaml)`);
+  } catch (err) {
+    // RunError: Pulumi prints the message without a stack trace.
+    if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
+    throw err;
+  }
+}
+
+/** Declares the platform for the current stack and returns the stack outputs. */
+function platform() {
+  const spec = loadSpec();
+  const { namePrefix: prefix, tags, protectStatefulResources: protect } = spec;
+
+  const network = spec.network.enabled
+    ? new Network(`${prefix}-network`, { ...spec.network.settings, tags })
+    : undefined;
+
+  const artifacts = spec.artifacts.enabled
+    ? new ArtifactStore(`${prefix}-artifacts`, { ...spec.artifacts.settings, protect, tags })
+    : undefined;
+
+  const registry = spec.registry.enabled
+    ? new ContainerRegistry(`${prefix}-registry`, { ...spec.registry.settings, tags })
+    : undefined;
+
+  const database =
+    spec.database.enabled && network
+      ? new MetadataStore(`${prefix}-metadata`, {
+          ...spec.database.settings,
+          vpcId: network.vpcId,
+          subnetIds: network.privateSubnetIds,
+          allowedCidrBlocks: [network.vpcCidrBlock],
+          protect,
+          tags,
+        })
+      : undefined;
+
+  return {
+    stage: spec.stage,
+    environment: spec.environment,
+    region: spec.region,
+    vpcId: network?.vpcId,
+    privateSubnetIds: network?.privateSubnetIds,
+    buckets: artifacts ? Object.fromEntries(Object.entries(artifacts.buckets).map(([k, b]) => [k, b.name])) : undefined,
+    repositoryUrls: registry ? Object.fromEntries(Object.entries(registry.repositories).map(([k, r]) => [k, r.url])) : undefined,
+    databaseEndpoint: database?.endpoint,
+    databaseSecretArn: database?.secretArn,
+  };
+}
+
+// Pulumi runs an exported function and uses what it returns as the stack outputs.
+export = platform;
