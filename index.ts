@@ -51,7 +51,7 @@ function platform() {
         })
       : undefined;
 
-  return {
+  return withoutUndefined({
     stage: spec.stage,
     environment: spec.environment,
     region: spec.region,
@@ -61,7 +61,12 @@ function platform() {
     repositoryUrls: registry ? Object.fromEntries(Object.entries(registry.repositories).map(([k, r]) => [k, r.url])) : undefined,
     databaseEndpoint: database?.endpoint,
     databaseSecretArn: database?.secretArn,
-  };
+  });
+}
+
+/** Stack outputs of pieces the stage does not deploy are left out, not exported as undefined. */
+function withoutUndefined<T extends Record<string, unknown>>(outputs: T): Partial<T> {
+  return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 // Pulumi runs an exported function and uses what it returns as the stack outputs.

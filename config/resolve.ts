@@ -151,7 +151,7 @@ function unwrap(schema: unknown): unknown {
 
 /** Shallow merge of the defined override fields over the preset's settings. */
 function overlay<T extends object>(base: T, override: object | undefined): T {
-  const result: Record<string, unknown> = { ...base };
+  const result: Record<string, unknown> = { ...(base as Record<string, unknown>) };
   for (const [k, v] of Object.entries(override ?? {})) {
     if (k !== "enabled" && v !== undefined) result[k] = v;
   }

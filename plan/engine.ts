@@ -101,7 +101,7 @@ type Req = {
   getDependenciesList(): string[];
   getPropertydependenciesMap(): { forEach(cb: (v: { getUrnsList(): string[] }, k: string) => void): void };
   getProvider(): string;
-  getObject(): unknown;
+  getObject(): Parameters<typeof pulumi.runtime.deserializeProperties>[0];
 };
 
 type Monitor = {

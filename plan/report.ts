@@ -1,0 +1,124 @@
+/**
+ * Turns a PlanRun into the two things users read: a machine-readable JSON
+ * plan for CI tools, and a text report grouped by component.
+ */
+import { PIECES } from "../config/presets";
+import type { PlanRun, PlannedResource } from "./engine";
+
+export interface JsonPlanResource {
+  type: string;
+  name: string;
+  /** Name of the parent component (null for top-level components). */
+  parent: string | null;
+  urn: string;
+  inputs: Record<string, unknown>;
+  protect: boolean;
+  retainOnDelete: boolean;
+}
+
+export interface JsonPlanDecision {
+  piece: string;
+  enabled: boolean;
+  decidedBy: "preset" | "stack";
+  why: string;
+}
+
+export interface JsonPlan {
+  stack: string;
+  stage: string;
+  environment: string;
+  region: string;
+  decisions: JsonPlanDecision[];
+  resources: JsonPlanResource[];
+  outputs: Record<string, unknown>;
+}
+
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
+function nameOfUrn(urn: string | undefined): string | undefined {
+  return urn?.split("::").pop();
+}
+
+/** Resources the program declared, without the implicit stack root. */
+export function declaredResources(run: PlanRun): PlannedResource[] {
+  return run.resources.filter((r) => r.type !== STACK_TYPE);
+}
+
+export function decisionsOf(run: PlanRun): JsonPlanDecision[] {
+  return PIECES.map((piece) => {
+    const d = run.spec[piece];
+    return { piece, enabled: d.enabled, decidedBy: d.decidedBy, why: d.why };
+  });
+}
+
+export function toJsonPlan(run: PlanRun): JsonPlan {
+  const stackUrn = run.resources.find((r) => r.type === STACK_TYPE)?.urn;
+  return {
+    stack: run.stack,
+    stage: run.spec.stage,
+    environment: run.spec.environment,
+    region: run.spec.region,
+    decisions: decisionsOf(run),
+    resources: declaredResources(run).map((r) => ({
+      type: r.type,
+      name: r.name,
+      parent: r.parent && r.parent !== stackUrn ? nameOfUrn(r.parent)! : null,
+      urn: r.urn,
+      inputs: r.inputs,
+      protect: r.protect,
+      retainOnDelete: r.retainOnDelete,
+    })),
+    outputs: run.outputs,
+  };
+}
+
+/** Top-level components with every resource below them (at any depth). */
+export function groupByComponent(run: PlanRun): { component: PlannedResource; resources: PlannedResource[] }[] {
+  const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
+  const stackUrn = run.resources.find((r) => r.type === STACK_TYPE)?.urn;
+  const topOf = (r: PlannedResource): PlannedResource => {
+    let node = r;
+    while (node.parent && node.parent !== stackUrn && byUrn.has(node.parent)) node = byUrn.get(node.parent)!;
+    return node;
+  };
+  const groups = new Map<string, { component: PlannedResource; resources: PlannedResource[] }>();
+  for (const r of declaredResources(run)) {
+    const top = topOf(r);
+    if (!groups.has(top.urn)) groups.set(top.urn, { component: top, resources: [] });
+    if (r !== top) groups.get(top.urn)!.resources.push(r);
+  }
+  return [...groups.values()];
+}
+
+/** "aws:s3/bucketPolicy:BucketPolicy" -> "aws:s3:BucketPolicy", for the text report. */
+export function shortType(type: string): string {
+  const [pkg, module, kind] = type.split(":");
+  return kind === undefined ? type : `${pkg}:${module!.split("/")[0]}:${kind}`;
+}
+
+export function renderText(run: PlanRun, extraSections: string[] = []): string {
+  const lines: string[] = [];
+  const { spec } = run;
+  lines.push(`ml-platform plan for stack "${run.stack}"`);
+  lines.push(`  stage ${spec.stage}: ${spec.stageTitle}`);
+  lines.push(`  environment ${spec.environment}, region ${spec.region}, stateful resources ${spec.protectStatefulResources ? "protected" : "NOT protected"}`);
+  lines.push("");
+  lines.push("What this stage deploys");
+  for (const d of decisionsOf(run)) {
+    lines.push(`  ${d.enabled ? "[on] " : "[off]"} ${d.piece.padEnd(10)} ${d.decidedBy === "stack" ? "(set by the stack file) " : ""}${d.why}`);
+  }
+  lines.push("");
+  const groups = groupByComponent(run);
+  const total = declaredResources(run).length;
+  lines.push(`Resources by component (${total} in all)`);
+  for (const { component, resources } of groups) {
+    lines.push(`  ${component.name}  <${component.type}>  ${resources.length} resources`);
+    const width = Math.max(0, ...resources.map((r) => shortType(r.type).length));
+    for (const r of resources) {
+      const flags = [r.protect ? "protect" : "", r.retainOnDelete ? "retainOnDelete" : ""].filter(Boolean).join(", ");
+      lines.push(`    ${shortType(r.type).padEnd(width)}  ${r.name}${flags ? `  [${flags}]` : ""}`);
+    }
+  }
+  for (const section of extraSections) lines.push("", section);
+  return lines.join("\n");
+}
