@@ -40,7 +40,8 @@ export function createMocks(region: string): pulumi.runtime.Mocks {
       const repo = (inputs.name as string | undefined) ?? name;
       return { name: repo, repositoryUrl: `${acct}.dkr.ecr.${region}.amazonaws.com/${repo}`, arn: arn("ecr", `repository/${repo}`), registryId: acct };
     },
-    "aws:eks/cluster:Cluster": (name) => {
+    "aws:eks/cluster:Cluster": (resourceName, inputs) => {
+      const name = (inputs.name as string | undefined) ?? resourceName;
       const oidcId = shortHash(name, 32).toUpperCase();
       return {
         name,

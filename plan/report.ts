@@ -3,6 +3,7 @@
  * plan for CI tools, and a text report grouped by component.
  */
 import { PIECES } from "../config/presets";
+import { CostReport, estimateCost } from "../cost/model";
 import type { PlanRun, PlannedResource } from "./engine";
 
 export interface JsonPlanResource {
@@ -31,6 +32,7 @@ export interface JsonPlan {
   decisions: JsonPlanDecision[];
   resources: JsonPlanResource[];
   outputs: Record<string, unknown>;
+  cost: CostReport;
 }
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
@@ -69,7 +71,43 @@ export function toJsonPlan(run: PlanRun): JsonPlan {
       retainOnDelete: r.retainOnDelete,
     })),
     outputs: run.outputs,
+    cost: costOf(run),
   };
+}
+
+/** The cost model over a plan, with the stack's expected storage volumes. */
+export function costOf(run: PlanRun): CostReport {
+  const componentOf = new Map<string, string>();
+  for (const { component, resources } of groupByComponent(run)) for (const r of resources) componentOf.set(r.urn, component.name);
+  const { artifacts, registry } = run.spec;
+  return estimateCost(
+    declaredResources(run).filter((r) => r.custom).map((r) => ({ urn: r.urn, type: r.type, name: r.name, inputs: r.inputs, component: componentOf.get(r.urn) })),
+    run.spec.region,
+    {
+      s3StorageGbPerBucket: artifacts.enabled ? artifacts.settings.expectedStorageGb / artifacts.settings.buckets.length : undefined,
+      ecrStorageGbPerRepository: registry.enabled ? registry.settings.expectedStorageGb / registry.settings.repositories.length : undefined,
+    },
+  );
+}
+
+const money = (n: number) => `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+export function renderCost(cost: CostReport): string {
+  const lines = [`Monthly cost (${cost.region} on-demand prices checked ${cost.priceTableAsOf ?? "never: no price table for this region"}, 730 h a month)`];
+  const rows = [...cost.byComponent.map((c) => [c.component, money(c.expectedMonthlyUsd), money(c.worstCaseMonthlyUsd)]), ["total", money(cost.expectedMonthlyUsd), money(cost.worstCaseMonthlyUsd)]];
+  const w = Math.max(9, ...rows.map((r) => r[0]!.length));
+  lines.push(`  ${"component".padEnd(w)}  ${"expected".padStart(12)}  ${"worst case".padStart(12)}`);
+  for (const [name, expected, worst] of rows) lines.push(`  ${name!.padEnd(w)}  ${expected!.padStart(12)}  ${worst!.padStart(12)}`);
+  lines.push(`  GPU capacity paid for while idle: ${money(cost.idleGpuMonthlyUsd)}/month`);
+  if (cost.unpriced.length) {
+    lines.push(`  Unpriced (NOT counted above): ${cost.unpriced.length}`);
+    for (const u of cost.unpriced) lines.push(`    - ${u.name} <${shortType(u.type)}>: ${u.reason}`);
+  }
+  if (cost.usageBased.length) {
+    lines.push("  Usage-based charges on top:");
+    for (const u of cost.usageBased) lines.push(`    - ${u.name} <${shortType(u.type)}>: ${u.rate}`);
+  }
+  return lines.join("\n");
 }
 
 /** Top-level components with every resource below them (at any depth). */
