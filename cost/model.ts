@@ -13,7 +13,7 @@
  * as usage-based with their rate.
  */
 import { gpusPerInstance, isAcceleratedType } from "../lib/instance-types";
-import { HOURS_PER_MONTH, RegionPrices, SPOT_PRICE_FACTOR, pricesFor } from "./prices";
+import { HOURS_PER_MONTH, PRICES, RegionPrices, SPOT_PRICE_FACTOR, pricesFor } from "./prices";
 
 export interface CostInput {
   urn: string;
@@ -75,7 +75,9 @@ export interface CostReport {
 type Outcome =
   | { kind: "priced"; expected: number; worst: number; basis: string; idleGpu?: number; usage?: string }
   | { kind: "free" }
-  | { kind: "unpriced"; reason: string; usage?: string };
+  /** Billed only by volume or traffic the stack does not state: the rate is known, the amount is not. */
+  | { kind: "usage"; usage: string }
+  | { kind: "unpriced"; reason: string };
 
 const FREE_TYPES = new Set([
   "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/routeTable:RouteTable", "aws:ec2/routeTableAssociation:RouteTableAssociation",
@@ -168,9 +170,9 @@ function fixed(perMonth: number | undefined, what: string, region: string): Outc
 }
 
 function storage(perGbMonth: number | undefined, gb: number | undefined, what: string, region: string): Outcome {
-  const rate = perGbMonth === undefined ? undefined : `${usd(perGbMonth)} per GB-month`;
   if (perGbMonth === undefined) return { kind: "unpriced", reason: `no ${region} price for ${what}` };
-  if (gb === undefined) return { kind: "unpriced", reason: `${what} is billed by volume stored and no volume was given`, usage: rate };
+  const rate = `${usd(perGbMonth)} per GB-month`;
+  if (gb === undefined) return { kind: "usage", usage: `${what} at ${rate} (no expected volume given)` };
   // Storage has no ceiling: the worst case is the expected volume, and the usage line says so.
   return { kind: "priced", expected: gb * perGbMonth, worst: gb * perGbMonth, basis: `${gb} GB expected x ${rate}`, usage: `volume beyond ${gb} GB at ${rate}` };
 }
@@ -231,11 +233,9 @@ function priceOne(r: CostInput, p: RegionPrices, usage: UsageAssumptions): Outco
       return storage(p.ecrPerGbMonth, usage.ecrStorageGbPerRepository, "ECR image storage", p.region);
     case "aws:cloudwatch/logGroup:LogGroup": {
       const { ingestPerGb, storagePerGbMonth } = p.cloudwatchLogs;
-      return {
-        kind: "unpriced",
-        reason: "CloudWatch Logs bill by volume ingested and stored",
-        usage: ingestPerGb === undefined ? undefined : `${usd(ingestPerGb)} per GB ingested + ${usd(storagePerGbMonth ?? NaN)} per GB-month kept (retention ${String(r.inputs.retentionInDays ?? "never expires")} days)`,
-      };
+      if (ingestPerGb === undefined || storagePerGbMonth === undefined) return { kind: "unpriced", reason: `no ${p.region} price for CloudWatch Logs` };
+      const retention = Number(r.inputs.retentionInDays ?? 0);
+      return { kind: "usage", usage: `${usd(ingestPerGb)} per GB ingested + ${usd(storagePerGbMonth)} per GB-month kept (${retention ? `${retention} days` : "kept forever"})` };
     }
     default:
       return { kind: "unpriced", reason: `the cost model has no rule for ${r.type}` };
@@ -265,17 +265,18 @@ export function estimateCost(resources: CostInput[], region: string, usage: Usag
       ? priceOne(r, prices, usage)
       : FREE_TYPES.has(r.type) || r.type.startsWith("pulumi:providers:")
         ? { kind: "free" }
-        : { kind: "unpriced", reason: `no price table for region ${region} (priced regions: us-east-1, eu-west-1)` };
+        : { kind: "unpriced", reason: `no price table for region ${region} (priced regions: ${Object.keys(PRICES).join(", ")})` };
     const ref = { urn: r.urn, type: r.type, name: r.name };
     if (outcome.kind === "free") {
       report.freeResources++;
       continue;
     }
     if (outcome.kind === "unpriced") {
-      report.unpriced.push({ ...ref, reason: outcome.usage ? `${outcome.reason}: ${outcome.usage}` : outcome.reason });
+      report.unpriced.push({ ...ref, reason: outcome.reason });
       continue;
     }
     if (outcome.usage) report.usageBased.push({ ...ref, rate: outcome.usage });
+    if (outcome.kind === "usage") continue;
     const line: CostLine = {
       ...ref,
       component: r.component,

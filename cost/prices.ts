@@ -14,7 +14,13 @@
  * - [CE] public AWS Cost Explorer line items (Aug 2026) for EKS, NAT, ALB, RDS in eu-west-1.
  * - [AWS] aws.amazon.com pricing pages for EKS, KMS, Secrets Manager, public IPv4, S3, ECR,
  *   CloudWatch Logs, Elastic Load Balancing; the AWS offer file AmazonEC2 eu-west-1 of 2026-09-25 (NAT).
+ * - [PL] committed copies of the AWS price list for eu-west-1 (S3, ECR, CloudWatch Logs,
+ *   public IPv4, Secrets Manager SKUs), published 2026-09-11 to 2026-09-28.
+ * - [RW] 2026 cost write-ups quoting the AWS Price List API for eu-west-1 RDS PostgreSQL
+ *   (db.m6g.large derived as half its Multi-AZ price).
  * - [D] derived: AWS prices sizes linearly within a family (half of the xlarge, and so on).
+ * Known gaps (left unpriced): RDS io1/io2 storage in eu-west-1 and io2 in us-east-1;
+ * eu-west-1 db.m5/m6i/m7g classes; g6, g6e, p5 are not offered in eu-west-1.
  */
 
 export const HOURS_PER_MONTH = 730;
@@ -110,16 +116,21 @@ export const PRICES: Record<string, RegionPrices> = {
       "p4d.24xlarge": 23.71569,
     },
     rdsPostgres: {
-      "db.t4g.micro": 0.017, // [CE]
+      // [CE] and [RW]
+      "db.t4g.micro": 0.017, "db.t4g.small": 0.035, "db.t4g.medium": 0.069, "db.t4g.large": 0.138,
+      "db.m6g.large": 0.176, "db.r6g.large": 0.252,
     },
-    rdsStorage: { gp3PerGbMonth: 0.127 }, // [CE]
+    rdsStorage: { gp3PerGbMonth: 0.127 }, // [CE], [RW]
     eksControlPlanePerHour: { standard: 0.1, extended: 0.6 }, // [CE]
     natGateway: { perHour: 0.048, perGbProcessed: 0.048 }, // [AWS] offer file 2026-09-25
-    publicIpv4PerHour: 0.005, // [AWS]
-    loadBalancer: { albPerHour: 0.0252, albPerLcuHour: 0.008 }, // [CE], LCU [AWS]
-    ebsGp3PerGbMonth: 0.088, // [AWS]
+    publicIpv4PerHour: 0.005, // [PL]
+    loadBalancer: { albPerHour: 0.0252, albPerLcuHour: 0.008, nlbPerHour: 0.0252, nlbPerNlcuHour: 0.006 }, // [CE], [RW]; NLB from infracost's eu-west-1 fixture (2024)
+    ebsGp3PerGbMonth: 0.088, // [RW]
+    s3StandardPerGbMonth: 0.023, // [PL]
+    ecrPerGbMonth: 0.1, // [PL]
+    cloudwatchLogs: { ingestPerGb: 0.57, storagePerGbMonth: 0.03 }, // [PL]
     kmsKeyPerMonth: 1, // [AWS]
-    cloudwatchLogs: {},
+    secretsManagerSecretPerMonth: 0.4, // [PL]
     interfaceEndpointPerAzHour: 0.011, // [AWS]
   },
 };

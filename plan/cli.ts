@@ -4,7 +4,7 @@
  */
 import { ConfigError } from "../config/resolve";
 import { PlanError, listStacks, planStack } from "./engine";
-import { costOf, renderCost, renderText, toJsonPlan } from "./report";
+import { costOf, policyOf, renderCost, renderPolicy, renderText, toJsonPlan } from "./report";
 
 const USAGE = `usage: npm run plan -- <stack> [--json] [--stacks-dir <dir>]
   <stack>             one of the files stacks/Pulumi.<stack>.yaml (${listStacks().join(", ")})
@@ -36,7 +36,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const run = await planStack(rest[0]!, { stacksDir });
-    process.stdout.write(json ? `${JSON.stringify(toJsonPlan(run), null, 2)}\n` : `${renderText(run, [renderCost(costOf(run))])}\n`);
+    process.stdout.write(json ? `${JSON.stringify(toJsonPlan(run), null, 2)}\n` : `${renderText(run, [renderCost(costOf(run)), renderPolicy(policyOf(run))])}\n`);
     return 0;
   } catch (err) {
     if (err instanceof ConfigError || err instanceof PlanError) {

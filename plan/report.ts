@@ -4,6 +4,7 @@
  */
 import { PIECES } from "../config/presets";
 import { CostReport, estimateCost } from "../cost/model";
+import { EvalResource, PolicyVerdicts, evaluatePolicies, stagePolicyConfig } from "../policies/evaluate";
 import type { PlanRun, PlannedResource } from "./engine";
 
 export interface JsonPlanResource {
@@ -33,6 +34,7 @@ export interface JsonPlan {
   resources: JsonPlanResource[];
   outputs: Record<string, unknown>;
   cost: CostReport;
+  policy: PolicyVerdicts;
 }
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
@@ -72,7 +74,55 @@ export function toJsonPlan(run: PlanRun): JsonPlan {
     })),
     outputs: run.outputs,
     cost: costOf(run),
+    policy: policyOf(run),
   };
+}
+
+/**
+ * The plan's resources as the policy engine sees them: what the program
+ * registered, plus the default AWS provider the engine adds (which carries
+ * the region the cost-based policies price with).
+ */
+export function policyResources(run: PlanRun): EvalResource[] {
+  const provider = {
+    type: "pulumi:providers:aws",
+    name: "default",
+    urn: `urn:pulumi:${run.stack}::${run.spec.project}::pulumi:providers:aws::default`,
+    props: { region: run.spec.region },
+  };
+  const declared = declaredResources(run).filter((r) => r.custom);
+  return [
+    { ...provider },
+    ...declared.map((r) => ({
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      props: r.inputs,
+      protect: r.protect,
+      parent: r.parent,
+      dependencies: r.dependencies,
+      propertyDependencies: r.propertyDependencies,
+      provider: r.type.startsWith("aws:") && !r.provider ? provider : undefined,
+    })),
+  ];
+}
+
+/** The pack's verdicts on the plan, with the stage's config file (policies/config/<stage>.json). */
+export function policyOf(run: PlanRun): PolicyVerdicts {
+  return evaluatePolicies(policyResources(run), stagePolicyConfig(run.spec.stage), { configName: `policies/config/${run.spec.stage}.json` });
+}
+
+export function renderPolicy(v: PolicyVerdicts): string {
+  const lines = [`Policy pack ${v.pack} (${v.config}): ${v.mandatory.length} mandatory, ${v.advisory.length} advisory`];
+  for (const [label, list] of [["MANDATORY", v.mandatory], ["advisory", v.advisory]] as const) {
+    for (const d of list) {
+      const [first, ...rest] = d.message.split("\n");
+      lines.push(`  [${label}] ${d.policy}: ${first}`);
+      for (const l of rest) lines.push(`      ${l}`);
+    }
+  }
+  if (!v.mandatory.length && !v.advisory.length) lines.push("  no violations");
+  return lines.join("\n");
 }
 
 /** The cost model over a plan, with the stack's expected storage volumes. */

@@ -1,0 +1,9 @@
+/** The whole policy pack, as plain data the CLI server, the offline plan and the tests share. */
+import type { Policies } from "@pulumi/policy";
+import { computePolicies } from "./compute";
+import { dataPolicies } from "./data";
+import { platformPolicies } from "./platform";
+
+export const POLICY_PACK_NAME = "ml-platform";
+
+export const policies: Policies = [...computePolicies, ...dataPolicies, ...platformPolicies];

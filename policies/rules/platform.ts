@@ -1,0 +1,355 @@
+/**
+ * Registry, network and identity, logging, cost allocation and the stack budget.
+ */
+import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { estimateCost } from "../../cost/model";
+import { T, asArray, configSchema, explain, money, regionOf, tagsOf, withDefaults } from "./common";
+
+type Props = Record<string, unknown>;
+
+// ---------------------------------------------------------------- registry
+
+export const ecrScanOnPush: ResourceValidationPolicy = {
+  name: "ecr-scan-on-push",
+  description: "Container repositories scan every image for known vulnerabilities when it is pushed.",
+  enforcementLevel: "mandatory",
+  validateResource: (args, report) => {
+    if (args.type !== T.ecrRepository) return;
+    if ((args.props.imageScanningConfiguration as Props | undefined)?.scanOnPush !== true) {
+      report(explain(`Repository ${args.name} does not scan on push.`, "a model server image with a known CVE reaches production unnoticed.", "set imageScanningConfiguration: { scanOnPush: true } (basic scanning is free)."));
+    }
+  },
+};
+
+export const ecrImmutableTags: ResourceValidationPolicy = {
+  name: "ecr-immutable-tags",
+  description: "Image tags are immutable, so a deployed tag always means the same image.",
+  enforcementLevel: "mandatory",
+  validateResource: (args, report) => {
+    if (args.type !== T.ecrRepository) return;
+    if (args.props.imageTagMutability !== "IMMUTABLE" && args.props.imageTagMutability !== "IMMUTABLE_WITH_EXCLUSION") {
+      report(explain(`Repository ${args.name} allows tags to be overwritten.`, "a re-pushed tag silently changes what production runs, and a rollback to it restores the wrong model.", 'set imageTagMutability: "IMMUTABLE".'));
+    }
+  },
+};
+
+export const ecrLifecyclePolicy: StackValidationPolicy = {
+  name: "ecr-lifecycle-policy",
+  description: "Every repository has a lifecycle policy that expires old and untagged images.",
+  enforcementLevel: "advisory",
+  validateStack: (args, report) => {
+    for (const repo of args.resources.filter((r) => r.type === T.ecrRepository)) {
+      const has = args.resources.some(
+        (r) => r.type === T.ecrLifecycle && (asArray(r.propertyDependencies?.repository).some((d) => d.urn === repo.urn) || r.props.repository === repo.props.name),
+      );
+      if (!has) {
+        report(
+          explain(`Repository ${repo.name} has no lifecycle policy.`, "CUDA model images weigh 5-15 GB; at $0.10/GB-month a year of nightly builds costs hundreds of dollars a month.", "add an aws.ecr.LifecyclePolicy expiring untagged images and keeping the newest N."),
+          repo.urn,
+        );
+      }
+    }
+  },
+};
+
+// ---------------------------------------------------------------- network and identity
+
+const PORT_DEFAULTS = { sensitivePorts: ["22", "3389", "5432", "3306", "1433", "6379", "27017", "9200", "2379", "6443", "10250", "5000"] };
+const WORLD = ["0.0.0.0/0", "::/0"];
+
+interface Ingress {
+  fromPort?: number;
+  toPort?: number;
+  protocol?: string;
+  cidrBlocks?: string[];
+  ipv6CidrBlocks?: string[];
+}
+
+function worldOpenSensitive(rules: Ingress[], ports: number[]): number[] {
+  const hits = new Set<number>();
+  for (const r of rules) {
+    const cidrs = [...asArray(r.cidrBlocks), ...asArray(r.ipv6CidrBlocks)];
+    if (!cidrs.some((c) => WORLD.includes(c))) continue;
+    const all = r.protocol === "-1" || r.protocol === "all";
+    for (const p of ports) if (all || ((r.fromPort ?? 0) <= p && p <= (r.toPort ?? 65535))) hits.add(p);
+  }
+  return [...hits];
+}
+
+export const noWorldOpenAdminPorts: ResourceValidationPolicy = {
+  name: "no-world-open-admin-ports",
+  description: "No security group opens database, admin or cluster ports to 0.0.0.0/0 or ::/0.",
+  enforcementLevel: "mandatory",
+  configSchema: configSchema(PORT_DEFAULTS, { sensitivePorts: "Ports that must never be reachable from the whole internet" }),
+  validateResource: (args, report) => {
+    let rules: Ingress[];
+    if (args.type === T.securityGroup) rules = asArray(args.props.ingress as Ingress[] | undefined);
+    else if (args.type === T.securityGroupRule && args.props.type === "ingress") rules = [args.props as Ingress];
+    else if (args.type === T.ingressRule)
+      rules = [{ fromPort: args.props.fromPort as number, toPort: args.props.toPort as number, protocol: args.props.ipProtocol as string, cidrBlocks: asArray(args.props.cidrIpv4 as string), ipv6CidrBlocks: asArray(args.props.cidrIpv6 as string) }];
+    else return;
+    const ports = withDefaults(PORT_DEFAULTS, args.getConfig).sensitivePorts.map(Number);
+    const open = worldOpenSensitive(rules, ports);
+    if (open.length) {
+      report(
+        explain(
+          `${args.name} opens port(s) ${open.join(", ")} to the whole internet.`,
+          "database, SSH and cluster ports are scanned within minutes of opening; one weak password is a breach.",
+          "restrict the source to the VPC CIDR, a security group, or your office/VPN ranges.",
+        ),
+      );
+    }
+  },
+};
+
+const ADMIN_POLICY_ARNS = ["arn:aws:iam::aws:policy/AdministratorAccess", "arn:aws:iam::aws:policy/IAMFullAccess"];
+
+function wildcardAdminStatements(policy: unknown): boolean {
+  let doc: { Statement?: unknown } | undefined;
+  try {
+    doc = typeof policy === "string" ? JSON.parse(policy) : (policy as { Statement?: unknown });
+  } catch {
+    return false;
+  }
+  return asArray(doc?.Statement as Props[] | undefined).some((s) => {
+    const actions = asArray(s.Action as string | string[] | undefined);
+    const resources = asArray(s.Resource as string | string[] | undefined);
+    return s.Effect === "Allow" && actions.some((a) => a === "*" || a === "*:*" || a === "iam:*") && resources.includes("*");
+  });
+}
+
+export const noWildcardAdminIam: ResourceValidationPolicy = {
+  name: "no-wildcard-admin-iam",
+  description: "No IAM policy grants Action \"*\" (or iam:*) on Resource \"*\", and no role gets AdministratorAccess.",
+  enforcementLevel: "mandatory",
+  validateResource: (args, report) => {
+    const why = "a leaked pod token or CI key with admin rights can mine crypto on GPUs, read every bucket and delete the account's backups.";
+    const fix = "grant the specific actions on the specific resources (see lib/iam.ts for examples).";
+    if ([T.iamPolicy, T.iamRolePolicy, T.iamUserPolicy, T.iamGroupPolicy].includes(args.type as never) && wildcardAdminStatements(args.props.policy)) {
+      report(explain(`${args.name} allows every action on every resource.`, why, fix));
+    }
+    if (args.type === T.iamRole) {
+      for (const p of asArray(args.props.inlinePolicies as Props[] | undefined)) if (wildcardAdminStatements(p.policy)) report(explain(`Role ${args.name} has an inline policy allowing every action on every resource.`, why, fix));
+      for (const arn of asArray(args.props.managedPolicyArns as string[] | undefined)) if (ADMIN_POLICY_ARNS.includes(arn)) report(explain(`Role ${args.name} gets ${arn}.`, why, fix));
+    }
+    if ([T.iamRolePolicyAttachment, T.iamUserPolicyAttachment, T.iamGroupPolicyAttachment].includes(args.type as never) && ADMIN_POLICY_ARNS.includes(String(args.props.policyArn))) {
+      report(explain(`${args.name} attaches ${String(args.props.policyArn)}.`, why, fix));
+    }
+  },
+};
+
+export const eksApiNotPublic: ResourceValidationPolicy = {
+  name: "eks-api-not-public",
+  description: "The EKS API endpoint is private, or public only to listed CIDRs (never 0.0.0.0/0).",
+  enforcementLevel: "mandatory",
+  validateResource: (args, report) => {
+    if (args.type !== T.eksCluster) return;
+    const vpc = (args.props.vpcConfig ?? {}) as { endpointPublicAccess?: boolean; publicAccessCidrs?: string[] };
+    // The AWS default for endpointPublicAccess is true, with publicAccessCidrs 0.0.0.0/0.
+    if (vpc.endpointPublicAccess === false) return;
+    const cidrs = asArray(vpc.publicAccessCidrs);
+    if (!cidrs.length || cidrs.some((c) => WORLD.includes(c))) {
+      report(
+        explain(
+          `Cluster ${args.name} exposes its API endpoint to the whole internet.`,
+          "the Kubernetes API is then one stolen token or one API-server CVE away from whoever finds it.",
+          "set vpcConfig.endpointPublicAccess: false, or list your office/VPN/CI ranges in publicAccessCidrs (ml-platform:cluster.publicAccessCidrs).",
+        ),
+      );
+    }
+  },
+};
+
+export const eksStandardSupportOnly: ResourceValidationPolicy = {
+  name: "eks-standard-support-only",
+  description: "EKS clusters opt out of extended support, which bills 6x the control plane price.",
+  enforcementLevel: "mandatory",
+  validateResource: (args, report) => {
+    if (args.type !== T.eksCluster) return;
+    if ((args.props.upgradePolicy as Props | undefined)?.supportType !== "STANDARD") {
+      report(
+        explain(
+          `Cluster ${args.name} does not set upgradePolicy.supportType to STANDARD.`,
+          "when its Kubernetes version leaves standard support, EKS silently moves it to extended support: $0.60/h ($438/month) instead of $0.10/h ($73/month).",
+          'set upgradePolicy: { supportType: "STANDARD" } and upgrade Kubernetes on schedule.',
+        ),
+      );
+    }
+  },
+};
+
+export const eksSecretsEncrypted: ResourceValidationPolicy = {
+  name: "eks-secrets-encrypted",
+  description: "Kubernetes secrets are envelope-encrypted with a KMS key.",
+  enforcementLevel: "mandatory",
+  validateResource: (args, report) => {
+    if (args.type !== T.eksCluster) return;
+    const enc = args.props.encryptionConfig as { resources?: string[] } | undefined;
+    if (!asArray(enc?.resources).includes("secrets")) {
+      report(explain(`Cluster ${args.name} does not envelope-encrypt Kubernetes secrets.`, "database passwords and cloud credentials sit in etcd encrypted only at the disk layer.", 'set encryptionConfig: { provider: { keyArn }, resources: ["secrets"] }.'));
+    }
+  },
+};
+
+function isInternalService(annotations: Record<string, string>): boolean {
+  return (
+    annotations["service.beta.kubernetes.io/aws-load-balancer-internal"] === "true" ||
+    annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"] === "internal"
+  );
+}
+
+export const publicLoadBalancersRestricted: ResourceValidationPolicy = {
+  name: "public-load-balancers-restricted",
+  description: "Internet-facing LoadBalancer Services list the source ranges allowed to reach them.",
+  enforcementLevel: "mandatory",
+  validateResource: (args, report) => {
+    if (args.type !== T.k8sService) return;
+    const spec = (args.props.spec ?? {}) as { type?: string; loadBalancerSourceRanges?: string[] };
+    if (spec.type !== "LoadBalancer") return;
+    const annotations = ((args.props.metadata ?? {}) as { annotations?: Record<string, string> }).annotations ?? {};
+    if (isInternalService(annotations)) return;
+    const ranges = asArray(spec.loadBalancerSourceRanges);
+    if (!ranges.length || ranges.some((r) => WORLD.includes(r))) {
+      report(
+        explain(
+          `Service ${args.name} puts an internet-facing load balancer in front of the cluster with no source ranges.`,
+          "a model endpoint open to everyone invites scraping and GPU-burning traffic you pay for.",
+          'set spec.loadBalancerSourceRanges to the callers\' CIDRs, or make it internal (annotation service.beta.kubernetes.io/aws-load-balancer-scheme: "internal").',
+        ),
+      );
+    }
+  },
+};
+
+export const logGroupsHaveRetention: ResourceValidationPolicy = {
+  name: "log-groups-have-retention",
+  description: "CloudWatch log groups expire old logs.",
+  enforcementLevel: "advisory",
+  validateResource: (args, report) => {
+    if (args.type !== T.logGroup) return;
+    const days = Number(args.props.retentionInDays ?? 0);
+    if (!days) {
+      report(explain(`Log group ${args.name} keeps logs forever.`, "EKS audit and VPC flow logs grow by gigabytes a day; at $0.03/GB-month kept, forever is a growing bill.", "set retentionInDays (e.g. 30 or 90)."));
+    }
+  },
+};
+
+// ---------------------------------------------------------------- cost allocation
+
+const TAG_DEFAULTS: { requiredTags: string[]; defaults: Record<string, string> } = { requiredTags: ["owner", "costCenter", "environment"], defaults: {} };
+
+/** AWS resources that take tags: they have a `tags` or `tagsAll` property. */
+function isTaggable(type: string, props: Props): boolean {
+  return type.startsWith("aws:") && ("tags" in props || "tagsAll" in props);
+}
+
+export const requiredCostTags: ResourceValidationPolicy = {
+  name: "required-cost-tags",
+  description: "Every taggable AWS resource carries the cost-allocation tags. With enforcementLevel remediate, missing tags are filled from `defaults` (tags only, never sizing).",
+  enforcementLevel: "advisory",
+  configSchema: configSchema(TAG_DEFAULTS, {
+    requiredTags: "Tag keys every taggable AWS resource must carry",
+    defaults: "Values a remediation may fill in for missing tags",
+  }),
+  validateResource: (args, report) => {
+    if (!isTaggable(args.type, args.props)) return;
+    const { requiredTags } = withDefaults(TAG_DEFAULTS, args.getConfig);
+    const tags = tagsOf(args.props);
+    const missing = requiredTags.filter((k) => !tags[k]);
+    if (missing.length) {
+      report(
+        explain(
+          `${args.name} lacks the tag(s) ${missing.join(", ")}.`,
+          "untagged spend cannot be traced to a team in Cost Explorer, so nobody owns it.",
+          "set ml-platform:tags in the stack file, or run this policy with enforcementLevel remediate and `defaults`.",
+        ),
+      );
+    }
+  },
+  remediateResource: (args) => {
+    if (!isTaggable(args.type, args.props)) return undefined;
+    const { requiredTags, defaults } = withDefaults(TAG_DEFAULTS, args.getConfig);
+    const tags = { ...tagsOf(args.props) };
+    const fill = requiredTags.filter((k) => !tags[k] && defaults[k]);
+    if (!fill.length) return undefined;
+    for (const k of fill) tags[k] = defaults[k]!;
+    return { ...args.props, tags };
+  },
+};
+
+// ---------------------------------------------------------------- stack budget
+
+const BUDGET_DEFAULTS = { maxWorstCaseMonthlyUsd: 1000, maxIdleGpuMonthlyUsd: 0, region: "us-east-1" };
+
+function stackRegion(resources: PolicyResource[], fallback: string): string {
+  const provider = resources.find((r) => r.type === "pulumi:providers:aws" && typeof r.props.region === "string");
+  return (provider?.props.region as string | undefined) ?? regionOf({}, resources.find((r) => r.provider)?.provider, fallback);
+}
+
+export const stackMonthlyBudget: StackValidationPolicy = {
+  name: "stack-monthly-budget",
+  description: "The whole stack, with every autoscaler at its maximum, fits the stage's monthly budget, and idle GPUs cost nothing.",
+  enforcementLevel: "mandatory",
+  configSchema: configSchema(BUDGET_DEFAULTS, {
+    maxWorstCaseMonthlyUsd: "USD a month the stack may cost with every node group at maxSize",
+    maxIdleGpuMonthlyUsd: "USD a month of GPU capacity that may run with no GPU work (node group minimums)",
+    region: "Region whose prices apply when no AWS provider says",
+  }),
+  validateStack: (args, report) => {
+    const cfg = withDefaults(BUDGET_DEFAULTS, args.getConfig);
+    const region = stackRegion(args.resources, cfg.region);
+    const cost = estimateCost(
+      args.resources.filter((r) => !r.type.startsWith("pulumi:pulumi:")).map((r) => ({ urn: r.urn, type: r.type, name: r.name, inputs: r.props })),
+      region,
+    );
+    if (cost.worstCaseMonthlyUsd > cfg.maxWorstCaseMonthlyUsd) {
+      const top = [...cost.byResource].sort((a, b) => b.worstCaseMonthlyUsd - a.worstCaseMonthlyUsd).slice(0, 3);
+      report(
+        explain(
+          `This stack can cost ${money(cost.worstCaseMonthlyUsd)}/month with every autoscaler at its maximum (expected ${money(cost.expectedMonthlyUsd)}); the budget is ${money(cfg.maxWorstCaseMonthlyUsd)}.`,
+          `the largest items: ${top.map((l) => `${l.name} ${money(l.worstCaseMonthlyUsd)}`).join(", ")}.`,
+          "lower maxSize on the costliest node groups, or raise maxWorstCaseMonthlyUsd in policies/config/<stage>.json with the budget owner's sign-off.",
+        ),
+      );
+    }
+    if (cost.idleGpuMonthlyUsd > cfg.maxIdleGpuMonthlyUsd) {
+      report(
+        explain(
+          `GPU capacity worth ${money(cost.idleGpuMonthlyUsd)}/month runs even with no GPU work; the allowance is ${money(cfg.maxIdleGpuMonthlyUsd)}.`,
+          "GPU node group minimums are billed around the clock.",
+          "set minSize 0 on GPU node groups and let the autoscaler start nodes on demand.",
+        ),
+      );
+    }
+  },
+};
+
+export const costFullyPriced: StackValidationPolicy = {
+  name: "cost-fully-priced",
+  description: "Every resource that costs money has a price in the cost model, so the budget check is complete.",
+  enforcementLevel: "advisory",
+  configSchema: configSchema({ region: "us-east-1" }, { region: "Region whose prices apply when no AWS provider says" }),
+  validateStack: (args, report) => {
+    const region = stackRegion(args.resources, withDefaults({ region: "us-east-1" }, args.getConfig).region);
+    const cost = estimateCost(args.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, inputs: r.props })), region);
+    for (const u of cost.unpriced) {
+      report(explain(`${u.name} (${u.type}) is not priced: ${u.reason}.`, "the budget check cannot count what it cannot price.", "add the price to cost/prices.ts with its source, or accept it knowingly."), u.urn);
+    }
+  },
+};
+
+export const platformPolicies = [
+  ecrScanOnPush,
+  ecrImmutableTags,
+  ecrLifecyclePolicy,
+  noWorldOpenAdminPorts,
+  noWildcardAdminIam,
+  eksApiNotPublic,
+  eksStandardSupportOnly,
+  eksSecretsEncrypted,
+  publicLoadBalancersRestricted,
+  logGroupsHaveRetention,
+  requiredCostTags,
+  stackMonthlyBudget,
+  costFullyPriced,
+];
