@@ -108,7 +108,7 @@ const SIZING_DEFAULTS = {
   allowedInstanceClasses: ["db.t4g.micro", "db.t4g.small", "db.t4g.medium", "db.t4g.large", "db.m6g.large", "db.m7g.large"],
   maxAllocatedStorageGb: 200,
   maxProvisionedIops: 3000,
-  maxWorstCaseMonthlyUsd: 300,
+  maxWorstCaseMonthlyUsd: 250,
   region: "us-east-1",
 };
 export const rdsSizing: ResourceValidationPolicy = {
