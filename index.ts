@@ -10,6 +10,7 @@ import { ConfigError, PlatformSpec, resolvePlatformSpec } from "./config/resolve
 import { ArtifactStore } from "./components/data/artifact-store";
 import { ContainerRegistry } from "./components/data/container-registry";
 import { MetadataStore } from "./components/data/metadata-store";
+import { GpuCluster } from "./components/compute/gpu-cluster";
 import { Network } from "./components/network/network";
 
 function loadSpec(): PlatformSpec {
@@ -51,6 +52,18 @@ function platform() {
         })
       : undefined;
 
+  // Later components (serving, tracking, monitoring) take cluster.provider and cluster.irsaRole().
+  const cluster =
+    spec.cluster.enabled && network
+      ? new GpuCluster(`${prefix}-cluster`, {
+          ...spec.cluster.settings,
+          vpcId: network.vpcId,
+          privateSubnetIds: network.privateSubnetIds,
+          region: spec.region,
+          tags,
+        })
+      : undefined;
+
   return withoutUndefined({
     stage: spec.stage,
     environment: spec.environment,
@@ -61,6 +74,11 @@ function platform() {
     repositoryUrls: registry ? Object.fromEntries(Object.entries(registry.repositories).map(([k, r]) => [k, r.url])) : undefined,
     databaseEndpoint: database?.endpoint,
     databaseSecretArn: database?.secretArn,
+    clusterName: cluster?.clusterName,
+    clusterEndpoint: cluster?.endpoint,
+    oidcProviderArn: cluster?.oidcProviderArn,
+    kubeconfig: cluster?.kubeconfig,
+    gpuNodeGroupNames: cluster?.gpuNodeGroupNames,
   });
 }
 

@@ -234,6 +234,10 @@ function crossChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">): 
     }
     if (c.systemNodeGroup.minSize < 1)
       problems.push({ key: keyOf(["cluster", "systemNodeGroup", "minSize"]), value: c.systemNodeGroup.minSize, message: "must be at least 1: CoreDNS and the add-ons need a CPU node" });
+    c.readOnlyRoleArns.forEach((arn, i) => {
+      if (c.adminRoleArns.includes(arn))
+        problems.push({ key: keyOf(["cluster", "readOnlyRoleArns", i]), value: arn, message: "is also in adminRoleArns; an IAM role gets one access entry, so list it once" });
+    });
     const seen = new Set<string>();
     c.gpuNodeGroups.forEach((g, i) => {
       if (seen.has(g.name)) problems.push({ key: keyOf(["cluster", "gpuNodeGroups", i, "name"]), value: g.name, message: "GPU node group names must be unique" });

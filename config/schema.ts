@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { isAcceleratedType, isNvidiaGpuType, looksLikeInstanceType, unsupportedAcceleratorReason } from "../lib/instance-types";
+import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../lib/versions";
 import { STAGES } from "./presets";
 
 /** CloudWatch Logs accepts only these retention periods (days). */
@@ -108,7 +109,13 @@ export const GpuNodeGroupInput = z.strictObject({
 
 export const ClusterOverrides = z.strictObject({
   enabled,
-  kubernetesVersion: z.string().regex(/^1\.(3[3-9])$/, "must be an EKS Kubernetes minor in support, 1.33 to 1.39 (the blueprint pins 1.35)").optional(),
+  kubernetesVersion: z
+    .string()
+    .refine(
+      (v) => v in CLUSTER_AUTOSCALER_IMAGE_TAGS,
+      `must be a Kubernetes minor whose charts and images lib/versions.ts pins: ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")}`,
+    )
+    .optional(),
   publicAccessCidrs: z.array(cidr).optional(),
   logRetentionDays: retentionDays.optional(),
   adminRoleArns: z.array(roleArn).optional(),

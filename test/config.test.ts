@@ -126,3 +126,17 @@ describe("stack configuration", () => {
     }
   });
 });
+
+describe("cluster configuration", () => {
+  it("accepts only Kubernetes minors whose charts and images are pinned", () => {
+    const [p] = problemsOf({ "ml-platform:cluster": { kubernetesVersion: "1.31" } });
+    expect(p).toMatchObject({ key: "ml-platform:cluster.kubernetesVersion", value: "1.31" });
+    expect(p!.message).toMatch(/lib\/versions\.ts pins: 1\.35/);
+  });
+
+  it("refuses a role that is both admin and read-only", () => {
+    const arn = "arn:aws:iam::123456789012:role/platform";
+    const [p] = problemsOf({ "ml-platform:cluster": { adminRoleArns: [arn], readOnlyRoleArns: [arn] } });
+    expect(p).toMatchObject({ key: "ml-platform:cluster.readOnlyRoleArns[0]", value: arn });
+  });
+});

@@ -1,4 +1,5 @@
 /** Every shipped stack file, run through the real program under the mock engine. */
+import { costOf } from "../plan/report";
 import { SHIPPED_STACKS, ofType, plan } from "./support/plan";
 
 const EKS = "aws:eks/cluster:Cluster";
@@ -68,6 +69,43 @@ describe("shipped stacks", () => {
       const resources = run.resources.filter((r) => stateful.includes(r.type));
       expect(resources.length).toBeGreaterThan(0);
       for (const r of resources) expect({ stack, name: r.name, protect: r.protect, retainOnDelete: r.retainOnDelete }).toEqual({ stack, name: r.name, protect: expected, retainOnDelete: expected });
+    }
+  });
+});
+
+describe("the GPU cluster in the shipped stacks", () => {
+  it.each(["mvp", "seriesb-staging", "seriesb-prod"])("%s: EKS, a CPU system pool, GPU pools tainted on the NVIDIA AMI at 0 nodes, the device plugin", async (stack) => {
+    const run = await plan(stack);
+    expect(ofType(run, EKS)).toHaveLength(1);
+    const groups = ofType(run, "aws:eks/nodeGroup:NodeGroup");
+    const gpu = groups.filter((g) => g.inputs.amiType === "AL2023_x86_64_NVIDIA");
+    const cpu = groups.filter((g) => g.inputs.amiType === "AL2023_x86_64_STANDARD");
+    expect(cpu).toHaveLength(1);
+    expect(gpu.length).toBeGreaterThanOrEqual(1);
+    for (const g of gpu) {
+      expect(g.inputs.taints).toEqual([{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }]);
+      expect(g.inputs.scalingConfig).toMatchObject({ minSize: 0, desiredSize: 0 });
+    }
+    const releases = ofType(run, "kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart);
+    expect(releases).toContain("nvidia-device-plugin");
+  });
+
+  it("only Series B runs the Cluster Autoscaler, with its own IRSA role", async () => {
+    const mvp = await plan("mvp");
+    expect(ofType(mvp, "kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart)).not.toContain("cluster-autoscaler");
+    const prod = await plan("seriesb-prod");
+    const autoscaler = ofType(prod, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "cluster-autoscaler");
+    expect(autoscaler).toBeDefined();
+    const role = prod.resources.find((r) => r.type === "aws:iam/role:Role" && r.name.includes("autoscaler"));
+    const trust = JSON.parse(role!.inputs.assumeRolePolicy as string);
+    expect(JSON.stringify(trust)).toContain("system:serviceaccount:kube-system:cluster-autoscaler");
+    const roleArn = ((autoscaler!.inputs.values as Record<string, any>).rbac.serviceAccount.annotations as Record<string, string>)["eks.amazonaws.com/role-arn"]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(roleArn).toMatch(/^arn:aws:iam::\d{12}:role\/.*autoscaler/);
+  });
+
+  it("POC and every stage keep GPU capacity at $0 while idle", async () => {
+    for (const stack of SHIPPED_STACKS) {
+      expect({ stack, idle: costOf(await plan(stack)).idleGpuMonthlyUsd }).toEqual({ stack, idle: 0 });
     }
   });
 });

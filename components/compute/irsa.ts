@@ -1,0 +1,63 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { irsaTrustPolicy } from "../../lib/iam";
+
+export interface IrsaRoleArgs {
+  /** ARN of the cluster's IAM OIDC provider (GpuCluster.oidcProviderArn). Required. */
+  oidcProviderArn: pulumi.Input<string>;
+  /** The cluster's OIDC issuer URL, with or without "https://" (GpuCluster.oidcIssuerUrl). Required. */
+  oidcIssuerUrl: pulumi.Input<string>;
+  /** Kubernetes namespace of the service account allowed to assume the role. Required. */
+  namespace: string;
+  /** Name of that service account. Required. */
+  serviceAccount: string;
+  /** ARNs of managed IAM policies to attach. Default none. */
+  managedPolicyArns?: string[];
+  /** An inline policy document (JSON text), for permissions scoped to this platform's resources. Default none. */
+  inlinePolicy?: pulumi.Input<string>;
+  /** Tags for the role. Default none. */
+  tags?: Record<string, string>;
+}
+
+/**
+ * An IAM role for one Kubernetes service account (IRSA): pods running as
+ * `namespace:serviceAccount` get its permissions through the cluster's OIDC
+ * provider, and no other pod can assume it. Annotate the service account with
+ * `eks.amazonaws.com/role-arn: <roleArn>`.
+ */
+export class IrsaRole extends pulumi.ComponentResource {
+  public readonly roleArn: pulumi.Output<string>;
+  public readonly roleName: pulumi.Output<string>;
+
+  constructor(name: string, args: IrsaRoleArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlplatform:compute:IrsaRole", name, {}, opts);
+    const tags = args.tags ?? {};
+    const parent = { parent: this };
+
+    // Building the JSON document inside apply is fine: no resource is created there.
+    const assumeRolePolicy = pulumi
+      .all([args.oidcProviderArn, args.oidcIssuerUrl])
+      .apply(([providerArn, issuerUrl]) => JSON.stringify(irsaTrustPolicy(providerArn, issuerUrl, args.namespace, args.serviceAccount)));
+
+    const role = new aws.iam.Role(`${name}-role`, {
+      description: `IRSA role for service account ${args.namespace}/${args.serviceAccount}`,
+      assumeRolePolicy,
+      tags,
+    }, parent);
+
+    const grants: pulumi.Output<string>[] = [];
+    for (const policyArn of args.managedPolicyArns ?? []) {
+      const policyName = policyArn.split("/").pop() ?? policyArn;
+      grants.push(new aws.iam.RolePolicyAttachment(`${name}-${policyName}`, { role: role.name, policyArn }, parent).id);
+    }
+    if (args.inlinePolicy !== undefined) {
+      grants.push(new aws.iam.RolePolicy(`${name}-inline`, { role: role.id, policy: args.inlinePolicy }, parent).id);
+    }
+
+    // The ARN is handed out only once the permissions are attached, so whatever
+    // uses it (an add-on, a Helm release) never starts with an empty role.
+    this.roleArn = pulumi.all([role.arn, ...grants]).apply(([arn]) => arn);
+    this.roleName = role.name;
+    this.registerOutputs({ roleArn: this.roleArn, roleName: this.roleName });
+  }
+}
