@@ -21,6 +21,9 @@ describe("npm run plan", () => {
     for (const r of planJson.resources) {
       expect(Object.keys(r)).toEqual(expect.arrayContaining(["type", "name", "parent", "inputs"]));
     }
+    expect(Object.keys(planJson.cost)).toEqual(expect.arrayContaining(["expectedMonthlyUsd", "worstCaseMonthlyUsd", "byResource", "unpriced"]));
+    expect(planJson.cost.worstCaseMonthlyUsd).toBeGreaterThanOrEqual(planJson.cost.expectedMonthlyUsd);
+    expect(planJson.policy).toMatchObject({ mandatory: [], advisory: expect.any(Array) });
     // Secrets never reach the plan.
     expect(stdout).not.toContain("mock-password");
   });
@@ -31,6 +34,16 @@ describe("npm run plan", () => {
     expect(stdout).toMatch(/\[off\] cluster/);
     expect(stdout).toMatch(/\[on\]  artifacts/);
     expect(stdout).toMatch(/mlp-poc-artifacts {2}<mlplatform:data:ArtifactStore>/);
+  });
+
+  it("prints the cost table per component and the policy verdicts", () => {
+    const { code, stdout } = planCli("seriesb-prod");
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Monthly cost \(us-east-1 on-demand prices checked \d{4}-\d{2}-\d{2}, 730 h a month\)/);
+    expect(stdout).toMatch(/mlp-prod-cluster +\$[\d,.]+ +\$[\d,.]+/);
+    expect(stdout).toMatch(/total +\$[\d,.]+ +\$[\d,.]+/);
+    expect(stdout).toMatch(/GPU capacity paid for while idle: \$0\.00\/month/);
+    expect(stdout).toMatch(/Policy pack ml-platform \(policies\/config\/seriesb\.json\): 0 mandatory/);
   });
 
   it("fails with the list of stacks for a stack that does not exist", () => {
