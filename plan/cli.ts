@@ -1,6 +1,8 @@
 /**
  * `npm run plan -- <stack> [--json]`: the offline plan of one stack.
- * Exit codes: 0 planned, 1 the stack or its configuration is invalid, 2 usage.
+ * Exit codes: 0 planned, 1 the stack or its configuration is invalid, 2 usage,
+ * 4 planned but the policy pack has mandatory violations (as `pulumi preview
+ * --policy-pack` would fail).
  */
 import { ConfigError } from "../config/resolve";
 import { PlanError, listStacks, planStack } from "./engine";
@@ -36,7 +38,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const run = await planStack(rest[0]!, { stacksDir });
-    process.stdout.write(json ? `${JSON.stringify(toJsonPlan(run), null, 2)}\n` : `${renderText(run, [renderCost(costOf(run)), renderPolicy(policyOf(run))])}\n`);
+    const policy = policyOf(run);
+    process.stdout.write(json ? `${JSON.stringify(toJsonPlan(run, policy), null, 2)}\n` : `${renderText(run, [renderCost(costOf(run)), renderPolicy(policy)])}\n`);
+    if (policy.mandatory.length) {
+      process.stderr.write(`${policy.mandatory.length} mandatory policy violation(s): \`pulumi preview --policy-pack policies\` would fail.\n`);
+      return 4;
+    }
     return 0;
   } catch (err) {
     if (err instanceof ConfigError || err instanceof PlanError) {

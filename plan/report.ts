@@ -55,7 +55,7 @@ export function decisionsOf(run: PlanRun): JsonPlanDecision[] {
   });
 }
 
-export function toJsonPlan(run: PlanRun): JsonPlan {
+export function toJsonPlan(run: PlanRun, policy: PolicyVerdicts = policyOf(run)): JsonPlan {
   const stackUrn = run.resources.find((r) => r.type === STACK_TYPE)?.urn;
   return {
     stack: run.stack,
@@ -74,7 +74,7 @@ export function toJsonPlan(run: PlanRun): JsonPlan {
     })),
     outputs: run.outputs,
     cost: costOf(run),
-    policy: policyOf(run),
+    policy,
   };
 }
 

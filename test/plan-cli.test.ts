@@ -64,6 +64,17 @@ describe("npm run plan", () => {
     expect(stderr).not.toMatch(/\bat .*\.(ts|js):\d+/);
   });
 
+  it("exits 4 with the verdicts when a mandatory policy is violated, like a failing preview", () => {
+    const text = planCli("over-cap", "--stacks-dir", FIXTURE_STACKS);
+    expect(text.code).toBe(4);
+    expect(text.stdout).toMatch(/\[MANDATORY\] node-group-size-caps: mlp-prod-cluster-gpu-gpu may scale to 6 GPU nodes; the cap is 2\./);
+    expect(text.stderr).toMatch(/mandatory policy violation/);
+    const json = planCli("over-cap", "--json", "--stacks-dir", FIXTURE_STACKS);
+    expect(json.code).toBe(4);
+    const policies = JSON.parse(json.stdout).policy.mandatory.map((v: { policy: string }) => v.policy);
+    expect(policies).toEqual(expect.arrayContaining(["node-group-size-caps", "node-group-worst-case-spend", "stack-monthly-budget"]));
+  });
+
   it("rejects unknown options with the usage text", () => {
     const { code, stderr } = planCli("mvp", "--jsn");
     expect(code).toBe(2);
