@@ -9,7 +9,11 @@ require("ts-node").register({
 });
 require("../plan/cli")
   .main(process.argv.slice(2))
-  .then((code) => process.exit(code))
+  // exitCode, not exit(): stdout to a pipe is asynchronous, and exiting at once
+  // would cut a large --json plan short.
+  .then((code) => {
+    process.exitCode = code;
+  })
   .catch((err) => {
     process.stderr.write(`plan failed unexpectedly: ${err && err.stack ? err.stack : err}\n`);
     process.exit(3);
