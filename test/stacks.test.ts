@@ -1,5 +1,5 @@
 /** Every shipped stack file, run through the real program under the mock engine. */
-import { costOf } from "../plan/report";
+import { costOf, renderPolicy, renderText, toJsonPlan } from "../plan/report";
 import { SHIPPED_STACKS, ofType, plan } from "./support/plan";
 
 const EKS = "aws:eks/cluster:Cluster";
@@ -107,5 +107,34 @@ describe("the GPU cluster in the shipped stacks", () => {
     for (const stack of SHIPPED_STACKS) {
       expect({ stack, idle: costOf(await plan(stack)).idleGpuMonthlyUsd }).toEqual({ stack, idle: 0 });
     }
+  });
+});
+
+describe("the JSON plan of every shipped stack", () => {
+  it.each(SHIPPED_STACKS)("%s: resources with type, name, parent and inputs, secrets redacted, cost and policy", async (stack) => {
+    const json = toJsonPlan(await plan(stack));
+    expect(json).toMatchObject({ stack, stage: expect.stringMatching(/^(poc|mvp|seriesb)$/) });
+    const components = new Set(json.resources.filter((r) => r.parent === null).map((r) => r.name));
+    for (const r of json.resources) {
+      expect(typeof r.type).toBe("string");
+      if (r.parent !== null) expect(components.has(r.parent) || json.resources.some((p) => p.name === r.parent)).toBe(true);
+    }
+    expect(JSON.stringify(json)).not.toContain("mock-password");
+    expect(json.cost.expectedMonthlyUsd).toBeGreaterThan(0);
+    expect(json.policy.mandatory).toEqual([]);
+  });
+});
+
+describe("the text plan", () => {
+  it("POC says what it leaves off and why", async () => {
+    const text = renderText(await plan("poc"));
+    expect(text).toMatch(/\[off\] cluster +No Kubernetes before there are customers/);
+    expect(text).toMatch(/\[on\]  artifacts/);
+    expect(text).toMatch(/stateful resources NOT protected/);
+  });
+
+  it("renders a mandatory verdict with its why and fix", () => {
+    const text = renderPolicy({ pack: "ml-platform", config: "x", mandatory: [{ policy: "p", enforcementLevel: "mandatory", message: "What.\nWhy it matters: w.\nFix: f." }], advisory: [] });
+    expect(text).toBe("Policy pack ml-platform (x): 1 mandatory, 0 advisory\n  [MANDATORY] p: What.\n      Why it matters: w.\n      Fix: f.");
   });
 });
