@@ -253,42 +253,38 @@ export class GpuCluster extends pulumi.ComponentResource {
     // scale up by hand first: EKS rejects desired < min.)
     const ownedByAutoscaler: pulumi.CustomResourceOptions = { ignoreChanges: ["scalingConfig.desiredSize"] };
 
-    const systemNodes = new aws.eks.NodeGroup(`${name}-system`, {
+    // What every pool shares; each pool adds its AMI, labels and taints.
+    const poolArgs = (pool: NodeGroupSettings) => ({
       clusterName: cluster.name,
       // Follows the control plane's version, so an upgrade in code upgrades the nodes too.
       version: cluster.version,
       nodeRoleArn: nodeRole.arn,
       subnetIds: args.privateSubnetIds,
-      amiType: NODE_AMI_TYPES.cpu,
-      instanceTypes: system.instanceTypes,
-      capacityType: system.capacityType,
-      diskSize: system.diskSizeGb,
-      scalingConfig: { minSize: system.minSize, desiredSize: system.desiredSize, maxSize: system.maxSize },
+      instanceTypes: pool.instanceTypes,
+      capacityType: pool.capacityType,
+      diskSize: pool.diskSizeGb,
+      scalingConfig: { minSize: pool.minSize, desiredSize: pool.desiredSize, maxSize: pool.maxSize },
       updateConfig: { maxUnavailable: 1 },
+      tags,
+    });
+
+    const systemNodes = new aws.eks.NodeGroup(`${name}-system`, {
+      ...poolArgs(system),
+      amiType: NODE_AMI_TYPES.cpu,
       // Untainted: CoreDNS, the add-ons and platform services run here.
       labels: systemNodeLabels(),
-      tags,
     }, { parent: this, dependsOn: nodePrerequisites, ...ownedByAutoscaler });
 
     this.gpuNodeGroupNames = {};
     for (const group of gpuGroups) {
       const nodeGroup = new aws.eks.NodeGroup(`${name}-gpu-${group.name}`, {
-        clusterName: cluster.name,
-        version: cluster.version,
-        nodeRoleArn: nodeRole.arn,
-        subnetIds: args.privateSubnetIds,
+        // The presets use min 0 / desired 0: no GPU instance runs (or bills) until a GPU pod asks for one.
+        ...poolArgs(group),
         // NVIDIA driver, container toolkit and runtime preinstalled.
         amiType: NODE_AMI_TYPES.nvidiaGpu,
-        instanceTypes: group.instanceTypes,
-        capacityType: group.capacityType,
-        diskSize: group.diskSizeGb,
-        // The presets use min 0 / desired 0: no GPU instance runs (or bills) until a GPU pod asks for one.
-        scalingConfig: { minSize: group.minSize, desiredSize: group.desiredSize, maxSize: group.maxSize },
-        updateConfig: { maxUnavailable: 1 },
         // The taint keeps CPU pods off expensive GPU nodes (they would also block scale-down to zero).
         taints: [GPU_TAINT],
         labels: gpuNodeLabels(group),
-        tags,
       }, { parent: this, dependsOn: nodePrerequisites, ...ownedByAutoscaler });
       this.gpuNodeGroupNames[group.name] = nodeGroup.nodeGroupName;
 

@@ -91,3 +91,14 @@ export function isProduction(props: Record<string, unknown>, productionEnvironme
 }
 
 export const asArray = <V>(v: V | V[] | undefined | null): V[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+
+/** The statements of an IAM or bucket policy given as JSON text or an object; [] when it cannot be read. */
+export function policyStatements(policy: unknown): Record<string, unknown>[] {
+  let doc: { Statement?: unknown } | undefined;
+  try {
+    doc = typeof policy === "string" ? JSON.parse(policy) : (policy as { Statement?: unknown } | undefined);
+  } catch {
+    return [];
+  }
+  return asArray(doc?.Statement as Record<string, unknown> | Record<string, unknown>[] | undefined);
+}

@@ -4,7 +4,7 @@
  */
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { estimateCost } from "../../cost/model";
-import { T, asArray, configSchema, explain, isProduction, money, regionOf, withDefaults } from "./common";
+import { T, asArray, configSchema, explain, isProduction, money, policyStatements, regionOf, withDefaults } from "./common";
 
 type Props = Record<string, unknown>;
 
@@ -172,13 +172,7 @@ const PUBLIC_ACLS = ["public-read", "public-read-write", "authenticated-read"];
 
 /** True when a bucket policy statement allows anyone (Principal "*") without a narrowing condition. */
 function grantsPublicAccess(policy: unknown): boolean {
-  let doc: { Statement?: unknown } | undefined;
-  try {
-    doc = typeof policy === "string" ? JSON.parse(policy) : (policy as { Statement?: unknown });
-  } catch {
-    return false;
-  }
-  return asArray(doc?.Statement as Record<string, unknown>[] | undefined).some((s) => {
+  return policyStatements(policy).some((s) => {
     const principal = s.Principal as unknown;
     const anyone = principal === "*" || asArray((principal as { AWS?: string | string[] } | undefined)?.AWS).includes("*");
     return s.Effect === "Allow" && anyone && !s.Condition;

@@ -3,7 +3,7 @@
  */
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { estimateCost } from "../../cost/model";
-import { T, asArray, configSchema, explain, money, regionOf, tagsOf, withDefaults } from "./common";
+import { T, asArray, configSchema, explain, money, policyStatements, regionOf, tagsOf, withDefaults } from "./common";
 
 type Props = Record<string, unknown>;
 
@@ -105,13 +105,7 @@ export const noWorldOpenAdminPorts: ResourceValidationPolicy = {
 const ADMIN_POLICY_ARNS = ["arn:aws:iam::aws:policy/AdministratorAccess", "arn:aws:iam::aws:policy/IAMFullAccess"];
 
 function wildcardAdminStatements(policy: unknown): boolean {
-  let doc: { Statement?: unknown } | undefined;
-  try {
-    doc = typeof policy === "string" ? JSON.parse(policy) : (policy as { Statement?: unknown });
-  } catch {
-    return false;
-  }
-  return asArray(doc?.Statement as Props[] | undefined).some((s) => {
+  return policyStatements(policy).some((s) => {
     const actions = asArray(s.Action as string | string[] | undefined);
     const resources = asArray(s.Resource as string | string[] | undefined);
     return s.Effect === "Allow" && actions.some((a) => a === "*" || a === "*:*" || a === "iam:*") && resources.includes("*");
