@@ -70,6 +70,7 @@ export interface DatabaseSettings {
   multiAz: boolean;
   backupRetentionDays: number;
   deletionProtection: boolean;
+  /** Performance Insights, now CloudWatch Database Insights Standard: 7 days, no charge; not on t*.micro/small. */
   performanceInsights: boolean;
   databaseName: string;
 }

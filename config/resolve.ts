@@ -76,6 +76,9 @@ export interface PlatformSpec {
 
 const NAMESPACE = `${PROJECT}:`;
 
+/** Instance classes without Performance Insights / Database Insights (RDS user guide, "instance class support for Database Insights"). */
+const NO_PERFORMANCE_INSIGHTS = ["db.t2.micro", "db.t2.small", "db.t3.micro", "db.t3.small", "db.t4g.micro", "db.t4g.small"];
+
 /** Turns Pulumi's string map (objects arrive as JSON text) into plain values. */
 function parseRawValue(text: string): unknown {
   try {
@@ -250,6 +253,12 @@ function crossChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">): 
       problems.push({ key: keyOf(["database", "maxAllocatedStorageGb"]), value: d.maxAllocatedStorageGb, message: `must be at least allocatedStorageGb (${d.allocatedStorageGb})` });
     if (d.iops !== undefined && d.storageType === "gp3")
       problems.push({ key: keyOf(["database", "iops"]), value: d.iops, message: "provisioned IOPS are for io1/io2; gp3 includes 3,000 IOPS (set storageType: io1 or io2, or drop iops)" });
+    if (d.performanceInsights && NO_PERFORMANCE_INSIGHTS.includes(d.instanceClass))
+      problems.push({
+        key: keyOf(["database", "performanceInsights"]),
+        value: true,
+        message: `RDS offers Performance Insights (Database Insights) on neither ${NO_PERFORMANCE_INSIGHTS.join(", ")}; use db.t4g.medium or larger, or set it to false (instanceClass is ${d.instanceClass})`,
+      });
     if (d.iops === undefined && d.storageType !== "gp3")
       problems.push({ key: keyOf(["database", "iops"]), value: undefined, message: `${d.storageType} storage needs provisioned iops (e.g. 3000)` });
   }

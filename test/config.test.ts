@@ -103,6 +103,12 @@ describe("stack configuration", () => {
     expect(p!.message).toMatch(/needs the network/);
   });
 
+  it("rejects Performance Insights on a class RDS does not offer it on", () => {
+    const [p] = problemsOf({ "ml-platform:database": { instanceClass: "db.t4g.small", performanceInsights: true } });
+    expect(p).toMatchObject({ key: "ml-platform:database.performanceInsights", value: true });
+    expect(p!.message).toMatch(/db\.t4g\.medium or larger/);
+  });
+
   it("rejects a cluster without NAT egress", () => {
     const [p] = problemsOf({ "ml-platform:network": { natGateways: "none" } });
     expect(p).toMatchObject({ key: "ml-platform:network.natGateways", value: "none" });
