@@ -38,6 +38,8 @@ export interface NetworkSettings {
   natGateways: NatMode;
   /** VPC flow logs to CloudWatch, kept this many days; 0 turns them off. */
   flowLogRetentionDays: number;
+  /** Planning figure for the cost model: GB of flow logs ingested a month. */
+  expectedFlowLogGbPerMonth: number;
 }
 
 export interface ArtifactSettings {
@@ -94,6 +96,12 @@ export interface ClusterSettings {
   /** CIDRs allowed to reach the public API endpoint. Empty means private endpoint only. */
   publicAccessCidrs: string[];
   logRetentionDays: number;
+  /**
+   * Planning figure for the cost model: GB of control-plane logs (audit
+   * above all) ingested a month. Measure it (CloudWatch IncomingBytes) and
+   * override it once the cluster runs.
+   */
+  expectedLogGbPerMonth: number;
   adminRoleArns: string[];
   readOnlyRoleArns: string[];
   systemNodeGroup: NodeGroupSettings;
@@ -125,11 +133,12 @@ export const KUBERNETES_VERSION = "1.35";
 /** RDS PostgreSQL major version; RDS applies minor versions in the maintenance window. */
 export const POSTGRES_MAJOR_VERSION = "17";
 
-const network = (azCount: number, natGateways: NatMode, flowLogRetentionDays: number): NetworkSettings => ({
+const network = (azCount: number, natGateways: NatMode, flowLogRetentionDays: number, expectedFlowLogGbPerMonth: number): NetworkSettings => ({
   cidrBlock: "10.0.0.0/16",
   azCount,
   natGateways,
   flowLogRetentionDays,
+  expectedFlowLogGbPerMonth,
 });
 
 const systemPool = (instanceType: string, min: number, desired: number, max: number): NodeGroupSettings => ({
@@ -159,7 +168,7 @@ export const STAGE_PRESETS: Record<Stage, StagePreset> = {
     network: {
       enabled: false,
       why: "Nothing runs in the cloud yet: training and serving stay on laptops or a rented GPU box, so no VPC and no $33/month NAT gateway.",
-      settings: network(2, "none", 0),
+      settings: network(2, "none", 0, 0),
     },
     artifacts: {
       enabled: true,
@@ -201,6 +210,7 @@ export const STAGE_PRESETS: Record<Stage, StagePreset> = {
         kubernetesVersion: KUBERNETES_VERSION,
         publicAccessCidrs: [],
         logRetentionDays: 7,
+        expectedLogGbPerMonth: 0,
         adminRoleArns: [],
         readOnlyRoleArns: [],
         systemNodeGroup: systemPool("t3.medium", 1, 1, 2),
@@ -215,7 +225,7 @@ export const STAGE_PRESETS: Record<Stage, StagePreset> = {
     network: {
       enabled: true,
       why: "Production runs on Kubernetes in private subnets over 2 AZs; one shared NAT gateway is the cheapest way out to the internet (an AZ outage is tolerated at this stage).",
-      settings: network(2, "single", 0),
+      settings: network(2, "single", 0, 0),
     },
     artifacts: {
       enabled: true,
@@ -257,6 +267,7 @@ export const STAGE_PRESETS: Record<Stage, StagePreset> = {
         kubernetesVersion: KUBERNETES_VERSION,
         publicAccessCidrs: [],
         logRetentionDays: 30,
+        expectedLogGbPerMonth: 20,
         adminRoleArns: [],
         readOnlyRoleArns: [],
         systemNodeGroup: systemPool("t3.large", 2, 2, 3),
@@ -271,7 +282,7 @@ export const STAGE_PRESETS: Record<Stage, StagePreset> = {
     network: {
       enabled: true,
       why: "Paying customers and an SLA: 3 AZs with a NAT gateway in each, so an AZ outage does not cut the cluster off; VPC flow logs for security reviews.",
-      settings: network(3, "perAz", 90),
+      settings: network(3, "perAz", 90, 30),
     },
     artifacts: {
       enabled: true,
@@ -313,6 +324,7 @@ export const STAGE_PRESETS: Record<Stage, StagePreset> = {
         kubernetesVersion: KUBERNETES_VERSION,
         publicAccessCidrs: [],
         logRetentionDays: 90,
+        expectedLogGbPerMonth: 60,
         adminRoleArns: [],
         readOnlyRoleArns: [],
         systemNodeGroup: systemPool("m6i.large", 3, 3, 6),

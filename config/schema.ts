@@ -66,6 +66,7 @@ export const NetworkOverrides = z.strictObject({
   azCount: z.number().int().min(2, "azCount must be 2 or 3").max(3, "azCount must be 2 or 3").optional(),
   natGateways: z.enum(["none", "single", "perAz"]).optional(),
   flowLogRetentionDays: z.union([z.literal(0), retentionDays]).optional(),
+  expectedFlowLogGbPerMonth: count("expectedFlowLogGbPerMonth").optional(),
 });
 
 export const ArtifactOverrides = z.strictObject({
@@ -118,6 +119,7 @@ export const ClusterOverrides = z.strictObject({
     .optional(),
   publicAccessCidrs: z.array(cidr).optional(),
   logRetentionDays: retentionDays.optional(),
+  expectedLogGbPerMonth: count("expectedLogGbPerMonth").optional(),
   adminRoleArns: z.array(roleArn).optional(),
   readOnlyRoleArns: z.array(roleArn).optional(),
   systemNodeGroup: z.strictObject({ instanceTypes: z.array(cpuInstanceType).min(1).optional(), ...sizes }).optional(),

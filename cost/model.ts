@@ -28,6 +28,8 @@ export interface CostInput {
 export interface UsageAssumptions {
   s3StorageGbPerBucket?: number;
   ecrStorageGbPerRepository?: number;
+  /** GB ingested a month, by log group URN. */
+  logIngestGbPerMonth?: Record<string, number>;
 }
 
 export interface CostLine {
@@ -235,7 +237,13 @@ function priceOne(r: CostInput, p: RegionPrices, usage: UsageAssumptions): Outco
       const { ingestPerGb, storagePerGbMonth } = p.cloudwatchLogs;
       if (ingestPerGb === undefined || storagePerGbMonth === undefined) return { kind: "unpriced", reason: `no ${p.region} price for CloudWatch Logs` };
       const retention = Number(r.inputs.retentionInDays ?? 0);
-      return { kind: "usage", usage: `${usd(ingestPerGb)} per GB ingested + ${usd(storagePerGbMonth)} per GB-month kept (${retention ? `${retention} days` : "kept forever"})` };
+      const rate = `${usd(ingestPerGb)} per GB ingested + ${usd(storagePerGbMonth)} per GB-month kept (${retention ? `${retention} days` : "kept forever"})`;
+      const gb = usage.logIngestGbPerMonth?.[r.urn];
+      if (gb === undefined || !retention) return { kind: "usage", usage: rate };
+      // Steady state: a month's ingestion, plus retention/30 months of it stored
+      // (CloudWatch bills stored data compressed, so this is an upper bound).
+      const monthlyCost = gb * ingestPerGb + gb * (retention / 30) * storagePerGbMonth;
+      return { kind: "priced", expected: monthlyCost, worst: monthlyCost, basis: `${gb} GB/month expected at ${rate}`, usage: `volume beyond ${gb} GB/month at ${rate}` };
     }
     default:
       return { kind: "unpriced", reason: `the cost model has no rule for ${r.type}` };

@@ -129,13 +129,21 @@ export function renderPolicy(v: PolicyVerdicts): string {
 export function costOf(run: PlanRun): CostReport {
   const componentOf = new Map<string, string>();
   for (const { component, resources } of groupByComponent(run)) for (const r of resources) componentOf.set(r.urn, component.name);
-  const { artifacts, registry } = run.spec;
+  const { artifacts, registry, network, cluster, namePrefix } = run.spec;
+  // The program names its components `<prefix>-<piece>`; their log groups get the piece's expected volume.
+  const logIngestGbPerMonth: Record<string, number> = {};
+  for (const r of declaredResources(run).filter((x) => x.type === "aws:cloudwatch/logGroup:LogGroup")) {
+    const component = componentOf.get(r.urn);
+    if (component === `${namePrefix}-network`) logIngestGbPerMonth[r.urn] = network.settings.expectedFlowLogGbPerMonth;
+    if (component === `${namePrefix}-cluster`) logIngestGbPerMonth[r.urn] = cluster.settings.expectedLogGbPerMonth;
+  }
   return estimateCost(
     declaredResources(run).filter((r) => r.custom).map((r) => ({ urn: r.urn, type: r.type, name: r.name, inputs: r.inputs, component: componentOf.get(r.urn) })),
     run.spec.region,
     {
       s3StorageGbPerBucket: artifacts.enabled ? artifacts.settings.expectedStorageGb / artifacts.settings.buckets.length : undefined,
       ecrStorageGbPerRepository: registry.enabled ? registry.settings.expectedStorageGb / registry.settings.repositories.length : undefined,
+      logIngestGbPerMonth,
     },
   );
 }

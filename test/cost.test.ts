@@ -104,6 +104,15 @@ describe("databases and the rest", () => {
     expect(noVolume.unpriced).toEqual([]);
   });
 
+  it("log groups are priced from the expected ingestion and their retention, else listed as usage-based", () => {
+    const logs = r("aws:cloudwatch/logGroup:LogGroup", "audit", { retentionInDays: 90 });
+    const priced = estimateCost([logs], "us-east-1", { logIngestGbPerMonth: { [logs.urn]: 60 } });
+    expect(priced.expectedMonthlyUsd).toBeCloseTo(60 * 0.5 + 60 * 3 * 0.03, 2);
+    const unknownVolume = estimateCost([logs], "us-east-1");
+    expect(unknownVolume.expectedMonthlyUsd).toBe(0);
+    expect(unknownVolume.usageBased[0]!.rate).toMatch(/\$0\.50 per GB ingested/);
+  });
+
   it("free resources cost $0 on purpose; unknown types and unknown regions are unpriced", () => {
     const report = estimateCost([r("aws:iam/role:Role", "role", {}), r("aws:ec2/subnet:Subnet", "s", {}), r("aws:sagemaker/endpoint:Endpoint", "ep", {})], "us-east-1");
     expect(report.freeResources).toBe(2);
