@@ -271,7 +271,9 @@ describe("GpuCluster: GPU node groups cost nothing while idle", () => {
     const clusterName = "mlp-gpub-cluster";
     const expectedGpus: Record<string, string | undefined> = { inference: "1", training: "4", frontier: undefined };
     for (const [groupName, gpus] of Object.entries(expectedGpus)) {
-      const tags = ofType(run, "aws:autoscaling/tag:Tag").filter((t) => input<string>(t, "autoscalingGroupName").startsWith(`eks-${clusterName}-gpu-${groupName}-`));
+      const tags = ofType(run, "aws:autoscaling/tag:Tag")
+        .filter((t) => input<string>(t, "autoscalingGroupName").startsWith(`eks-${clusterName}-gpu-${groupName}-`))
+        .filter((t) => input<{ key: string }>(t, "tag").key.startsWith("k8s.io/cluster-autoscaler/"));
       const byKey = Object.fromEntries(tags.map((t) => {
         const tag = input<{ key: string; value: string; propagateAtLaunch: boolean }>(t, "tag");
         expect(tag.propagateAtLaunch).toBe(false);

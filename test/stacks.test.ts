@@ -138,3 +138,19 @@ describe("the text plan", () => {
     expect(text).toBe("Policy pack ml-platform (x): 1 mandatory, 0 advisory\n  [MANDATORY] p: What.\n      Why it matters: w.\n      Fix: f.");
   });
 });
+
+describe("cost allocation of node group instances", () => {
+  it.each(["mvp", "seriesb-prod"])("%s: every node group's ASG propagates the cost tags to the instances it launches", async (stack) => {
+    const run = await plan(stack);
+    const tags = ofType(run, "aws:autoscaling/tag:Tag").map((t) => ({ ...(t.inputs.tag as { key: string; value: string; propagateAtLaunch: boolean }), deps: t.propertyDependencies.autoscalingGroupName ?? [] }));
+    for (const group of ofType(run, "aws:eks/nodeGroup:NodeGroup")) {
+      const propagated = tags.filter((t) => t.deps.includes(group.urn) && t.propagateAtLaunch);
+      expect({ group: group.name, tags: Object.fromEntries(propagated.map((t) => [t.key, t.value])) }).toEqual({
+        group: group.name,
+        tags: expect.objectContaining({ owner: run.spec.tags.owner, costCenter: run.spec.tags.costCenter, environment: run.spec.environment }),
+      });
+    }
+    // The autoscaler's node-template hints stay on the group only.
+    expect(tags.filter((t) => t.key.startsWith("k8s.io/cluster-autoscaler/")).every((t) => !t.propagateAtLaunch)).toBe(true);
+  });
+});

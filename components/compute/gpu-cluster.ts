@@ -253,6 +253,21 @@ export class GpuCluster extends pulumi.ComponentResource {
     // scale up by hand first: EKS rejects desired < min.)
     const ownedByAutoscaler: pulumi.CustomResourceOptions = { ignoreChanges: ["scalingConfig.desiredSize"] };
 
+    // Reading an ASG's name from its node group's outputs is not creating resources in apply.
+    const asgOf = (nodeGroup: aws.eks.NodeGroup) => nodeGroup.resources.apply((r) => r[0]!.autoscalingGroups[0]!.name);
+    // EKS does not copy node group tags to the instances it launches, so GPU
+    // hours would show up untagged in Cost Explorer. ASG tags with
+    // propagateAtLaunch reach every instance the group starts.
+    const propagateCostTags = (pool: string, nodeGroup: aws.eks.NodeGroup) => {
+      const asgName = asgOf(nodeGroup);
+      for (const [key, value] of Object.entries(tags)) {
+        new aws.autoscaling.Tag(`${name}-${pool}-asg-tag-${key.replace(/[^A-Za-z0-9]+/g, "-")}`, {
+          autoscalingGroupName: asgName,
+          tag: { key, value, propagateAtLaunch: true },
+        }, parent);
+      }
+    };
+
     // What every pool shares; each pool adds its AMI, labels and taints.
     const poolArgs = (pool: NodeGroupSettings) => ({
       clusterName: cluster.name,
@@ -274,6 +289,7 @@ export class GpuCluster extends pulumi.ComponentResource {
       // Untainted: CoreDNS, the add-ons and platform services run here.
       labels: systemNodeLabels(),
     }, { parent: this, dependsOn: nodePrerequisites, ...ownedByAutoscaler });
+    propagateCostTags("system", systemNodes);
 
     this.gpuNodeGroupNames = {};
     for (const group of gpuGroups) {
@@ -287,10 +303,10 @@ export class GpuCluster extends pulumi.ComponentResource {
         labels: gpuNodeLabels(group),
       }, { parent: this, dependsOn: nodePrerequisites, ...ownedByAutoscaler });
       this.gpuNodeGroupNames[group.name] = nodeGroup.nodeGroupName;
+      propagateCostTags(`gpu-${group.name}`, nodeGroup);
 
       // Scale-from-zero hints on the node group's Auto Scaling group (lib/eks.ts nodeTemplateTags).
-      // Reading the ASG's name from the node group's outputs is not creating resources in apply.
-      const asgName = nodeGroup.resources.apply((r) => r[0]!.autoscalingGroups[0]!.name);
+      const asgName = asgOf(nodeGroup);
       for (const [key, value] of Object.entries(nodeTemplateTags(group, clusterName))) {
         new aws.autoscaling.Tag(`${name}-gpu-${group.name}-asg-${autoscalerTagSlug(key, clusterName)}`, {
           autoscalingGroupName: asgName,
