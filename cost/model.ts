@@ -83,7 +83,7 @@ type Outcome =
 
 const FREE_TYPES = new Set([
   "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/routeTable:RouteTable", "aws:ec2/routeTableAssociation:RouteTableAssociation",
-  "aws:ec2/route:Route", "aws:ec2/internetGateway:InternetGateway", "aws:ec2/securityGroup:SecurityGroup",
+  "aws:ec2/route:Route", "aws:ec2/internetGateway:InternetGateway", "aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
   "aws:ec2/securityGroupRule:SecurityGroupRule", "aws:ec2/flowLog:FlowLog",
   "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/policy:Policy",

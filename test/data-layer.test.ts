@@ -142,6 +142,11 @@ describe("Network layout", () => {
     expect(one(run, "aws:ec2/vpcEndpoint:VpcEndpoint").inputs).toMatchObject({ serviceName: "com.amazonaws.us-east-1.s3", vpcEndpointType: "Gateway" });
   });
 
+  it("the VPC's default security group allows nothing", async () => {
+    const sg = one(await plan("mvp"), "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup");
+    expect(sg.inputs).toMatchObject({ ingress: [], egress: [] });
+  });
+
   it("Series B records VPC flow logs with a retention period", async () => {
     const run = await plan("seriesb-prod");
     expect(one(run, "aws:cloudwatch/logGroup:LogGroup", "flow-logs").inputs.retentionInDays).toBe(90);

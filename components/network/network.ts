@@ -54,6 +54,15 @@ export class Network extends pulumi.ComponentResource {
       tags: { ...tags, Name: `${name}-vpc` },
     }, parent);
 
+    // Adopt the VPC's default security group and leave it without rules: anything
+    // launched without an explicit group gets no network access (CIS AWS 5.4).
+    new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, {
+      vpcId: vpc.id,
+      ingress: [],
+      egress: [],
+      tags: { ...tags, Name: `${name}-default-deny` },
+    }, parent);
+
     const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: { ...tags, Name: `${name}-igw` } }, parent);
 
     const publicRoutes = new aws.ec2.RouteTable(`${name}-public-rt`, {
