@@ -79,9 +79,10 @@ export function toJsonPlan(run: PlanRun, policy: PolicyVerdicts = policyOf(run))
 }
 
 /**
- * The plan's resources as the policy engine sees them: what the program
- * registered, plus the default AWS provider the engine adds (which carries
- * the region the cost-based policies price with).
+ * The plan's resources as the policy engine sees them: everything the
+ * program registered (the root stack and the components included, as in a
+ * real preview), plus the default AWS provider the engine adds (which
+ * carries the region the cost-based policies price with).
  */
 export function policyResources(run: PlanRun): EvalResource[] {
   const provider = {
@@ -90,7 +91,7 @@ export function policyResources(run: PlanRun): EvalResource[] {
     urn: `urn:pulumi:${run.stack}::${run.spec.project}::pulumi:providers:aws::default`,
     props: { region: run.spec.region },
   };
-  const declared = declaredResources(run).filter((r) => r.custom);
+  const declared = run.resources;
   return [
     { ...provider },
     ...declared.map((r) => ({

@@ -390,6 +390,14 @@ describe("policy configuration", () => {
     expect(evaluatePolicies([db], cfg, { policies: [policyNamed("required-cost-tags")] }).mandatory[0]!.message).toMatch(/lacks the tag\(s\) environment/);
   });
 
+  it("stack policies price custom resources only: the root stack and components are not 'unpriced'", () => {
+    const root = res("pulumi:pulumi:Stack", "ml-platform-prod", {});
+    const component = res("mlplatform:compute:GpuCluster", "cluster", {}, { parent: root.urn });
+    const group = { ...gpuNodeGroup(), parent: component.urn };
+    const found = evaluatePolicies([provider, root, component, group], {}, { policies: [policyNamed("cost-fully-priced"), policyNamed("stack-monthly-budget")] });
+    expect([...found.mandatory, ...found.advisory]).toEqual([]);
+  });
+
   it("a disabled policy reports nothing", () => {
     const open = database();
     open.props.publiclyAccessible = true;
@@ -398,9 +406,12 @@ describe("policy configuration", () => {
 });
 
 describe("shipped stacks under their stage's policy config", () => {
-  it.each(SHIPPED_STACKS)("%s has no mandatory violation", async (stack) => {
+  it.each(SHIPPED_STACKS)("%s has no violation, counting the root stack and components the engine also sends", async (stack) => {
     const run = await plan(stack);
-    const verdicts = evaluatePolicies(policyResources(run), stagePolicyConfig(run.spec.stage));
+    const resources = policyResources(run);
+    expect(resources.map((r) => r.type)).toEqual(expect.arrayContaining(["pulumi:pulumi:Stack", "mlplatform:data:ArtifactStore"]));
+    const verdicts = evaluatePolicies(resources, stagePolicyConfig(run.spec.stage));
     expect(verdicts.mandatory).toEqual([]);
+    expect(verdicts.advisory).toEqual([]);
   });
 });

@@ -280,6 +280,17 @@ function stackRegion(resources: PolicyResource[], fallback: string): string {
   return (provider?.props.region as string | undefined) ?? regionOf({}, resources.find((r) => r.provider)?.provider, fallback);
 }
 
+/**
+ * The whole stack through the cost model. The engine also sends the root
+ * stack and every component; they cost nothing themselves (their children
+ * do), so they are left out rather than reported as unpriced.
+ */
+function stackCost(resources: PolicyResource[], fallbackRegion: string) {
+  const parents = new Set(resources.map((r) => r.parent?.urn).filter((u): u is string => !!u));
+  const billable = resources.filter((r) => r.type !== "pulumi:pulumi:Stack" && !parents.has(r.urn));
+  return estimateCost(billable.map((r) => ({ urn: r.urn, type: r.type, name: r.name, inputs: r.props })), stackRegion(resources, fallbackRegion));
+}
+
 export const stackMonthlyBudget: StackValidationPolicy = {
   name: "stack-monthly-budget",
   description: "The whole stack, with every autoscaler at its maximum, fits the stage's monthly budget, and idle GPUs cost nothing.",
@@ -291,11 +302,7 @@ export const stackMonthlyBudget: StackValidationPolicy = {
   }),
   validateStack: (args, report) => {
     const cfg = withDefaults(BUDGET_DEFAULTS, args.getConfig);
-    const region = stackRegion(args.resources, cfg.region);
-    const cost = estimateCost(
-      args.resources.filter((r) => !r.type.startsWith("pulumi:pulumi:")).map((r) => ({ urn: r.urn, type: r.type, name: r.name, inputs: r.props })),
-      region,
-    );
+    const cost = stackCost(args.resources, cfg.region);
     if (cost.worstCaseMonthlyUsd > cfg.maxWorstCaseMonthlyUsd) {
       const top = [...cost.byResource].sort((a, b) => b.worstCaseMonthlyUsd - a.worstCaseMonthlyUsd).slice(0, 3);
       report(
@@ -324,8 +331,7 @@ export const costFullyPriced: StackValidationPolicy = {
   enforcementLevel: "advisory",
   configSchema: configSchema({ region: "us-east-1" }, { region: "Region whose prices apply when no AWS provider says" }),
   validateStack: (args, report) => {
-    const region = stackRegion(args.resources, withDefaults({ region: "us-east-1" }, args.getConfig).region);
-    const cost = estimateCost(args.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, inputs: r.props })), region);
+    const cost = stackCost(args.resources, withDefaults({ region: "us-east-1" }, args.getConfig).region);
     for (const u of cost.unpriced) {
       report(explain(`${u.name} (${u.type}) is not priced: ${u.reason}.`, "the budget check cannot count what it cannot price.", "add the price to cost/prices.ts with its source, or accept it knowingly."), u.urn);
     }
