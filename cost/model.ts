@@ -309,9 +309,3 @@ export function estimateCost(resources: CostInput[], region: string, usage: Usag
   report.byComponent = [...components].map(([component, c]) => ({ component, expectedMonthlyUsd: round2(c.expected), worstCaseMonthlyUsd: round2(c.worst) }));
   return report;
 }
-
-/** Worst-case monthly cost of one resource (for policies that cap a single node group). */
-export function worstCaseOf(resource: CostInput, region: string): number | undefined {
-  const report = estimateCost([resource], region);
-  return report.unpriced.length ? undefined : report.worstCaseMonthlyUsd;
-}
