@@ -83,6 +83,10 @@ function resolveConfig(policy: ResourceValidationPolicy | StackValidationPolicy,
 /** The server's isType: a resource class matches when its Pulumi type token does. */
 const isTypeOf = (type: string, resourceClass: unknown) => (resourceClass as { __pulumiType?: string } | undefined)?.__pulumiType === type;
 
+/** Resource options as the server builds them from the request. */
+const optionsOf = (r: EvalResource) =>
+  ({ protect: r.protect ?? false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: {} }) as unknown as ResourceValidationArgs["opts"];
+
 class NotApplicable extends Error {}
 const notApplicable = (reason?: string): never => {
   throw new NotApplicable(reason);
@@ -106,7 +110,7 @@ export function evaluatePolicies(resources: EvalResource[], config: PolicyConfig
     props,
     urn: r.urn,
     name: r.name,
-    opts: { protect: r.protect ?? false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: {} } as unknown as ResourceValidationArgs["opts"],
+    opts: optionsOf(r),
     provider: r.provider,
     stackTags,
     isType: (cls: unknown) => isTypeOf(r.type, cls),
@@ -154,7 +158,7 @@ export function evaluatePolicies(resources: EvalResource[], config: PolicyConfig
       props: r.props,
       urn: r.urn,
       name: r.name,
-      opts: argsFor(r, r.props, "").opts,
+      opts: optionsOf(r),
       provider: r.provider,
       dependencies: [],
       propertyDependencies: {},
