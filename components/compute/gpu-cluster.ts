@@ -31,6 +31,7 @@ import {
   NVIDIA_DEVICE_PLUGIN_CHART,
   clusterAutoscalerImageTag,
 } from "../../lib/versions";
+import type { ClusterHandle } from "./cluster-handle";
 import { IrsaRole, IrsaRoleArgs } from "./irsa";
 
 export interface GpuClusterArgs {
@@ -96,7 +97,7 @@ const DEFAULT_SYSTEM_NODE_GROUP: NodeGroupSettings = {
  * device plugin, a default gp3 StorageClass, and a Kubernetes provider for
  * later components.
  */
-export class GpuCluster extends pulumi.ComponentResource {
+export class GpuCluster extends pulumi.ComponentResource implements ClusterHandle {
   public readonly clusterName: pulumi.Output<string>;
   public readonly endpoint: pulumi.Output<string>;
   /** ARN of the IAM OIDC provider; IRSA roles trust it. */
@@ -110,6 +111,8 @@ export class GpuCluster extends pulumi.ComponentResource {
   public readonly nodeRoleArn: pulumi.Output<string>;
   /** The security group EKS creates for the control plane and managed nodes. */
   public readonly clusterSecurityGroupId: pulumi.Output<string>;
+  /** What in-cluster components wait for: system nodes, CNI, kube-proxy, DNS and the EBS CSI driver. */
+  public readonly ready: pulumi.Resource[];
   /** EKS node group names, by GPU node group name ("inference" -> "mlp-prod-cluster-gpu-inference-1a2b3c4"). */
   public readonly gpuNodeGroupNames: Record<string, pulumi.Output<string>>;
   private readonly tags: Record<string, string>;
@@ -332,11 +335,8 @@ export class GpuCluster extends pulumi.ComponentResource {
     );
     this.provider = new kubernetes.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, parent);
     // Kubernetes objects wait for a node, DNS and storage, and are deleted before them on destroy.
-    const inCluster: pulumi.CustomResourceOptions = {
-      parent: this,
-      provider: this.provider,
-      dependsOn: [systemNodes, vpcCni, kubeProxy, coreDns, ebsCsi],
-    };
+    this.ready = [systemNodes, vpcCni, kubeProxy, coreDns, ebsCsi];
+    const inCluster: pulumi.CustomResourceOptions = { parent: this, provider: this.provider, dependsOn: this.ready };
 
     new kubernetes.storage.v1.StorageClass(`${name}-gp3`, gp3StorageClass(), inCluster);
 
