@@ -5,6 +5,8 @@
  * Pure: no Pulumi engine needed, so tests call it directly.
  */
 import { z } from "zod";
+import { instanceTypeNotOfferedReason } from "../cost/prices";
+import { isAcceleratedType } from "../lib/instance-types";
 import {
   ArtifactSettings,
   ClusterSettings,
@@ -241,6 +243,16 @@ function crossChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">): 
       if (c.adminRoleArns.includes(arn))
         problems.push({ key: keyOf(["cluster", "readOnlyRoleArns", i]), value: arn, message: "is also in adminRoleArns; an IAM role gets one access entry, so list it once" });
     });
+    // An instance type the region does not offer would fail at `pulumi up`, after the network and database exist.
+    const pools: { path: PropertyKey[]; types: string[] }[] = [
+      { path: ["cluster", "systemNodeGroup", "instanceTypes"], types: c.systemNodeGroup.instanceTypes },
+      ...c.gpuNodeGroups.map((g, i) => ({ path: ["cluster", "gpuNodeGroups", i, "instanceTypes"] as PropertyKey[], types: g.instanceTypes })),
+    ];
+    for (const { path, types } of pools)
+      types.forEach((t, j) => {
+        const why = instanceTypeNotOfferedReason(spec.region, t, isAcceleratedType);
+        if (why) problems.push({ key: keyOf([...path, j]), value: t, message: why });
+      });
     const seen = new Set<string>();
     c.gpuNodeGroups.forEach((g, i) => {
       if (seen.has(g.name)) problems.push({ key: keyOf(["cluster", "gpuNodeGroups", i, "name"]), value: g.name, message: "GPU node group names must be unique" });

@@ -164,7 +164,7 @@ function priceService(r: CostInput, p: RegionPrices): Outcome {
   const nlb = lbType === "nlb" || lbType === "external";
   const hourly = nlb ? p.loadBalancer.nlbPerHour : p.loadBalancer.classicPerHour;
   if (hourly === undefined) return { kind: "unpriced", reason: `no ${p.region} price for a ${nlb ? "Network" : "Classic"} Load Balancer` };
-  return { kind: "priced", expected: monthly(hourly), worst: monthly(hourly), basis: `${nlb ? "NLB" : "Classic LB"} ${usd(hourly)}/h`, usage: nlb ? `NLCU-hours at ${usd(p.loadBalancer.nlbPerNlcuHour ?? NaN)}` : "data processed" };
+  return { kind: "priced", expected: monthly(hourly), worst: monthly(hourly), basis: `${nlb ? "NLB" : "Classic LB"} ${usd(hourly)}/h`, usage: nlb ? (p.loadBalancer.nlbPerNlcuHour === undefined ? "NLCU-hours (no per-NLCU price in the table)" : `NLCU-hours at ${usd(p.loadBalancer.nlbPerNlcuHour)}`) : "data processed" };
 }
 
 function fixed(perMonth: number | undefined, what: string, region: string): Outcome {
@@ -206,7 +206,8 @@ function priceOne(r: CostInput, p: RegionPrices, usage: UsageAssumptions): Outco
     }
     case "aws:ec2/natGateway:NatGateway": {
       const o = fixed(p.natGateway.perHour === undefined ? undefined : monthly(p.natGateway.perHour), "a NAT gateway", p.region);
-      return o.kind === "priced" ? { ...o, basis: `NAT gateway ${usd(p.natGateway.perHour!)}/h`, usage: `${usd(p.natGateway.perGbProcessed ?? NaN)} per GB processed` } : o;
+      const perGb = p.natGateway.perGbProcessed;
+      return o.kind === "priced" ? { ...o, basis: `NAT gateway ${usd(p.natGateway.perHour!)}/h`, usage: perGb === undefined ? `data processed (no ${p.region} per-GB price in the table)` : `${usd(perGb)} per GB processed` } : o;
     }
     case "aws:ec2/eip:Eip":
       return fixed(p.publicIpv4PerHour === undefined ? undefined : monthly(p.publicIpv4PerHour), "a public IPv4 address", p.region);

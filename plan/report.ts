@@ -152,7 +152,7 @@ export function costOf(run: PlanRun): CostReport {
 const money = (n: number) => `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 export function renderCost(cost: CostReport): string {
-  const lines = [`Monthly cost (${cost.region} on-demand prices checked ${cost.priceTableAsOf ?? "never: no price table for this region"}, 730 h a month)`];
+  const lines = [`Monthly cost (${cost.priceTableAsOf ? `${cost.region} on-demand prices checked ${cost.priceTableAsOf}` : `no price table for ${cost.region}`}, 730 h a month)`];
   const rows = [...cost.byComponent.map((c) => [c.component, money(c.expectedMonthlyUsd), money(c.worstCaseMonthlyUsd)]), ["total", money(cost.expectedMonthlyUsd), money(cost.worstCaseMonthlyUsd)]];
   const w = Math.max(9, ...rows.map((r) => r[0]!.length));
   lines.push(`  ${"component".padEnd(w)}  ${"expected".padStart(12)}  ${"worst case".padStart(12)}`);
