@@ -14,7 +14,7 @@
  * no table: `pricesFor` returns undefined and every priced resource there is
  * unpriced.
  */
-import type { BuiltRegion, SourceInfo } from "./price-data/build";
+import { PRICE_FIELDS, type BuiltRegion, type PriceField, type SourceInfo } from "./price-data/build";
 import { PRICE_TABLE } from "./price-data/table.generated";
 
 export const HOURS_PER_MONTH = 730;
@@ -58,33 +58,8 @@ export interface RegionPrices {
  */
 export const SPOT_PRICE_FACTOR = 0.45;
 
-/** Every scalar field of RegionPrices, as the dotted paths the table and `priceSource` use. */
-export const PRICE_FIELDS = [
-  "rdsStorage.gp3PerGbMonth",
-  "rdsStorage.io1PerGbMonth",
-  "rdsStorage.io1PerIopsMonth",
-  "rdsStorage.io2PerGbMonth",
-  "rdsStorage.io2PerIopsMonth",
-  "eksControlPlanePerHour.standard",
-  "eksControlPlanePerHour.extended",
-  "natGateway.perHour",
-  "natGateway.perGbProcessed",
-  "publicIpv4PerHour",
-  "loadBalancer.albPerHour",
-  "loadBalancer.albPerLcuHour",
-  "loadBalancer.nlbPerHour",
-  "loadBalancer.nlbPerNlcuHour",
-  "loadBalancer.classicPerHour",
-  "ebsGp3PerGbMonth",
-  "s3StandardPerGbMonth",
-  "ecrPerGbMonth",
-  "cloudwatchLogs.ingestPerGb",
-  "cloudwatchLogs.storagePerGbMonth",
-  "kmsKeyPerMonth",
-  "secretsManagerSecretPerMonth",
-  "interfaceEndpointPerAzHour",
-] as const;
-export type PriceField = (typeof PRICE_FIELDS)[number];
+export { PRICE_FIELDS } from "./price-data/build";
+export type { PriceField } from "./price-data/build";
 
 /** Where each source id in the table comes from, and its date. */
 export const PRICE_SOURCES: Readonly<Record<string, SourceInfo>> = PRICE_TABLE.sources;
@@ -157,11 +132,15 @@ export function priceSource(region: string, field: string): string | undefined {
   return PRICE_TABLE.regions[region]?.sources[field];
 }
 
-/** The scalar price fields a priced region has no source for (reported as unpriced by the cost model). */
+/** The scalar price fields no source gives for a priced region (known-gaps.csv; reported as unpriced by the cost model). */
 export function knownGaps(region: string): PriceField[] {
   const built = PRICE_TABLE.regions[region];
-  if (!built) return [];
-  return PRICE_FIELDS.filter((f) => built.values[f] === undefined);
+  return built ? PRICE_FIELDS.filter((f) => built.gaps[f] !== undefined) : [];
+}
+
+/** Why a priced region has no price for a field, or undefined when it has one. */
+export function gapReason(region: string, field: PriceField): string | undefined {
+  return PRICE_TABLE.regions[region]?.gaps[field];
 }
 
 /**

@@ -1,22 +1,187 @@
 /** The cost model: what a stack costs as declared, at worst, and what it cannot price. */
 import { CostInput, estimateCost } from "../cost/model";
-import { HOURS_PER_MONTH, PRICES, SPOT_PRICE_FACTOR } from "../cost/prices";
-import { costOf } from "../plan/report";
+import * as fs from "fs";
+import * as path from "path";
+import { buildPriceTable, renderTableModule } from "../cost/price-data/build";
+import {
+  PRICED_REGIONS,
+  PRICE_FIELDS,
+  PRICE_SOURCES,
+  PriceField,
+  RegionPrices,
+  SPOT_PRICE_FACTOR,
+  isInstanceTypeOffered,
+  knownGaps,
+  priceSource,
+  pricesFor,
+} from "../cost/prices";
+import { ConfigError, resolvePlatformSpec } from "../config/resolve";
+import { INSTANCE_SHAPES } from "../lib/instance-types";
+import { AWS_REGIONS, AWS_REGIONS_AS_OF, isAwsRegion } from "../lib/regions";
+import { costOf, renderCost } from "../plan/report";
 import { SHIPPED_STACKS, plan } from "./support/plan";
 
 const r = (type: string, name: string, inputs: Record<string, unknown>): CostInput => ({ urn: `urn:${type}::${name}`, type, name, inputs });
 const nodeGroup = (inputs: Record<string, unknown>) => r("aws:eks/nodeGroup:NodeGroup", "ng", { diskSize: 20, ...inputs });
 
+const ISSUE_REGIONS = ["us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1", "eu-west-2", "ap-northeast-1", "ap-southeast-1", "ap-south-1"];
+const sizeRank = (t: string) => {
+  const size = t.slice(t.lastIndexOf(".") + 1);
+  const named: Record<string, number> = { micro: 0.25, small: 0.5, medium: 1, large: 2, xlarge: 4 };
+  return named[size] ?? Number(size.replace("xlarge", "")) * 4;
+};
+
 describe("price table", () => {
-  it("is dated and covers us-east-1 and an EU region", () => {
-    expect(Object.keys(PRICES)).toEqual(expect.arrayContaining(["us-east-1", "eu-west-1"]));
-    for (const p of Object.values(PRICES)) expect(p.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(HOURS_PER_MONTH).toBe(730);
+  it("covers the regions where most GPU capacity is, each dated, and only real AWS regions", () => {
+    expect(PRICED_REGIONS).toEqual(expect.arrayContaining(ISSUE_REGIONS));
+    for (const region of PRICED_REGIONS) {
+      expect(isAwsRegion(region)).toBe(true);
+      expect(pricesFor(region)!.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
   });
 
-  it("prices every instance type and database class the presets use, in us-east-1", () => {
-    for (const t of ["t3.medium", "t3.large", "m6i.large", "g5.xlarge", "g6.xlarge", "g5.12xlarge"]) expect(PRICES["us-east-1"]!.ec2[t]).toBeGreaterThan(0);
-    for (const c of ["db.t4g.micro", "db.t4g.small", "db.t4g.medium", "db.m6g.large"]) expect(PRICES["us-east-1"]!.rdsPostgres[c]).toBeGreaterThan(0);
+  it("is exactly what scripts/prices/build.js makes of the committed extracts (nobody edits prices by hand)", () => {
+    const dir = path.join(__dirname, "..", "cost", "price-data");
+    const files = Object.fromEntries(fs.readdirSync(path.join(dir, "sources")).map((f) => [f, fs.readFileSync(path.join(dir, "sources", f), "utf8")]));
+    expect(renderTableModule(buildPriceTable(files))).toBe(fs.readFileSync(path.join(dir, "table.generated.ts"), "utf8"));
+  });
+
+  it("names a dated source for every price it holds", () => {
+    for (const region of PRICED_REGIONS) {
+      const p = pricesFor(region)!;
+      const fields = [
+        ...PRICE_FIELDS.filter((f) => !knownGaps(region).includes(f)),
+        ...Object.keys(p.ec2).map((t) => `ec2.${t}`),
+        ...Object.keys(p.rdsPostgres).map((c) => `rdsPostgres.${c}`),
+      ];
+      for (const field of fields) {
+        const id = priceSource(region, field);
+        expect({ region, field, id, known: id !== undefined && PRICE_SOURCES[id] !== undefined }).toEqual({ region, field, id, known: true });
+        expect(PRICE_SOURCES[id!]!.date.length).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it("still gives the us-east-1 figures in the design notes (an independent check of the extracts)", () => {
+    const p = pricesFor("us-east-1")!;
+    expect(p.ec2).toMatchObject({ "g5.xlarge": 1.006, "t3.medium": 0.0416, "m5.large": 0.096, "g4dn.xlarge": 0.526, "g5.12xlarge": 5.672, "p3.2xlarge": 3.06 });
+    expect(p.ec2["p4d.24xlarge"]).toBeCloseTo(21.96, 2);
+    expect(p.eksControlPlanePerHour).toEqual({ standard: 0.1, extended: 0.6 });
+    expect(p.natGateway).toMatchObject({ perHour: 0.045, perGbProcessed: 0.045 });
+    expect(p.rdsPostgres).toMatchObject({ "db.t4g.micro": 0.016, "db.m5.large": 0.178 });
+    expect(p.s3StandardPerGbMonth).toBe(0.023);
+  });
+
+  it("prices every catalogued instance type in us-east-1, and settles in every region whether it is offered", () => {
+    for (const t of Object.keys(INSTANCE_SHAPES)) expect({ t, price: pricesFor("us-east-1")!.ec2[t] }).toEqual({ t, price: expect.any(Number) });
+    for (const region of ISSUE_REGIONS)
+      for (const t of [...Object.keys(INSTANCE_SHAPES), "g6.12xlarge", "g6e.12xlarge", "g4dn.12xlarge"]) {
+        const offered = isInstanceTypeOffered(region, t);
+        expect({ region, t, offered }).toEqual({ region, t, offered: expect.any(Boolean) });
+        expect(offered).toBe(pricesFor(region)!.ec2[t] !== undefined);
+      }
+  });
+
+  it("prices every database class the presets and stacks use, in every region", () => {
+    for (const region of ISSUE_REGIONS)
+      for (const c of ["db.t4g.micro", "db.t4g.small", "db.t4g.medium", "db.m6g.large"]) expect({ region, c, price: pricesFor(region)!.rdsPostgres[c] }).toEqual({ region, c, price: expect.any(Number) });
+  });
+
+  it("holds sane numbers: positive, extended support dearer than standard, bigger sizes dearer, regions within 0.9-2x of us-east-1", () => {
+    const get = (x: RegionPrices, f: string) => f.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], x) as number | undefined;
+    const base = pricesFor("us-east-1")!;
+    const bad: string[] = [];
+    for (const region of PRICED_REGIONS) {
+      const p = pricesFor(region)!;
+      const values: [string, number | undefined][] = [
+        ...PRICE_FIELDS.map((f) => [f, get(p, f)] as [string, number | undefined]),
+        ...Object.entries(p.ec2),
+        ...Object.entries(p.rdsPostgres),
+      ];
+      for (const [name, v] of values) if (v !== undefined && !(v > 0)) bad.push(`${region} ${name} = ${v}`);
+      if (!(p.eksControlPlanePerHour.extended > p.eksControlPlanePerHour.standard)) bad.push(`${region} EKS extended <= standard`);
+      const byFamily = new Map<string, [string, number][]>();
+      for (const [t, v] of [...Object.entries(p.ec2), ...Object.entries(p.rdsPostgres)]) {
+        const family = t.slice(0, t.lastIndexOf("."));
+        byFamily.set(family, [...(byFamily.get(family) ?? []), [t, v]]);
+      }
+      for (const sizes of byFamily.values()) {
+        sizes.sort((a, b) => sizeRank(a[0]) - sizeRank(b[0]));
+        for (let i = 1; i < sizes.length; i++) if (!(sizes[i]![1] > sizes[i - 1]![1])) bad.push(`${region} ${sizes[i]![0]} not dearer than ${sizes[i - 1]![0]}`);
+      }
+      for (const [name, v] of values) {
+        const us = name.includes(".") && !PRICE_FIELDS.includes(name as never) ? (base.ec2[name] ?? base.rdsPostgres[name]) : get(base, name);
+        if (v !== undefined && us !== undefined && (v / us < 0.9 || v / us > 2)) bad.push(`${region} ${name} = ${v}, ${(v / us).toFixed(2)}x us-east-1`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it("has no table for a real region outside the list: every priced resource there is unpriced, and the plan says why", () => {
+    const cost = estimateCost([r("aws:ec2/natGateway:NatGateway", "nat", {}), r("aws:iam/role:Role", "role", {})], "ca-central-1");
+    expect(cost.priceTableAsOf).toBeUndefined();
+    expect(cost.unpriced).toEqual([expect.objectContaining({ name: "nat", reason: expect.stringMatching(/no price table for region ca-central-1/) })]);
+    expect(renderCost(cost).split("\n")[0]).toMatch(/no price table for ca-central-1/);
+    expect(renderCost(cost)).not.toMatch(/never/);
+    expect(renderCost(estimateCost([], "eu-west-2")).split("\n")[0]).toMatch(/eu-west-2 on-demand prices checked \d{4}-\d{2}-\d{2}/);
+  });
+});
+
+describe("regions", () => {
+  it("lists exactly the regions the installed AWS provider knows (so a provider upgrade brings new ones)", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Region } = require("@pulumi/aws/types/enums") as { Region: Record<string, string> };
+    expect([...AWS_REGIONS].sort()).toEqual(Object.values(Region).sort());
+    expect(AWS_REGIONS_AS_OF).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it("knows real regions and refuses look-alikes", () => {
+    for (const name of ["us-east-1", "eu-central-2", "ap-southeast-5", "us-gov-west-1", "cn-north-1"]) expect(isAwsRegion(name)).toBe(true);
+    for (const name of ["us-east-9", "eu-wset-1", "ap-south-3", "US-EAST-1", ""]) expect(isAwsRegion(name)).toBe(false);
+  });
+});
+
+describe("instance types a region does not offer", () => {
+  const raw = (region: string, extra: Record<string, unknown> = {}) => ({
+    "aws:region": region,
+    "ml-platform:stage": "mvp",
+    "ml-platform:environment": "prod",
+    "ml-platform:tags": JSON.stringify({ owner: "ml-team", costCenter: "research" }),
+    ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, JSON.stringify(v)])),
+  });
+  const problemsIn = (region: string, extra: Record<string, unknown> = {}) => {
+    try {
+      resolvePlatformSpec(raw(region, extra), "test");
+      return [];
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      return (err as ConfigError).problems;
+    }
+  };
+
+  it("is a pure lookup: true where priced, false where the snapshot shows the region left out, undefined without data", () => {
+    expect(isInstanceTypeOffered("us-west-2", "g6e.xlarge")).toBe(true);
+    expect(isInstanceTypeOffered("ap-southeast-1", "g5.xlarge")).toBe(false);
+    expect(isInstanceTypeOffered("eu-west-1", "g6.xlarge")).toBe(false);
+    expect(isInstanceTypeOffered("ca-central-1", "g5.xlarge")).toBeUndefined();
+    expect(isInstanceTypeOffered("us-east-1", "g9.mega")).toBeUndefined();
+  });
+
+  it("are refused by config, naming the type, the region and what is offered there", () => {
+    const problems = problemsIn("ap-southeast-1");
+    expect(problems).toEqual([
+      expect.objectContaining({ key: "ml-platform:cluster.gpuNodeGroups[0].instanceTypes[0]", value: "g5.xlarge", message: expect.stringMatching(/g5\.xlarge is not offered in ap-southeast-1.*g4dn\.xlarge/) }),
+    ]);
+    const gpu = { gpuNodeGroups: [{ name: "gpu", instanceTypes: ["g4dn.xlarge", "g6.xlarge"], maxSize: 1 }] };
+    expect(problemsIn("eu-west-1", { "ml-platform:cluster": gpu })).toEqual([
+      expect.objectContaining({ key: "ml-platform:cluster.gpuNodeGroups[0].instanceTypes[1]", value: "g6.xlarge", message: expect.stringMatching(/g6\.xlarge is not offered in eu-west-1/) }),
+    ]);
+  });
+
+  it("are not refused where offered, nor where the snapshot cannot tell", () => {
+    for (const region of ["us-west-2", "eu-central-1", "ap-northeast-1", "ap-south-1", "ca-central-1"]) expect({ region, problems: problemsIn(region) }).toEqual({ region, problems: [] });
+    const gpu = { gpuNodeGroups: [{ name: "gpu", instanceTypes: ["g4dn.xlarge"], maxSize: 1 }] };
+    expect(problemsIn("ap-southeast-1", { "ml-platform:cluster": gpu })).toEqual([]);
   });
 });
 
@@ -143,6 +308,45 @@ describe("shipped stacks", () => {
     for (const line of cost.byResource) expect(line.basis.length).toBeGreaterThan(5);
     const sum = cost.byComponent.reduce((s, c) => s + c.expectedMonthlyUsd, 0);
     expect(sum).toBeCloseTo(cost.expectedMonthlyUsd, 0);
+  });
+
+  // Each shipped stage, priced in every region with a table: an item may be unpriced only because a price
+  // it needs is a listed gap of that region, or because the region does not offer its instance type
+  // (which config refuses before anything is declared).
+  const needs: Record<string, PriceField[]> = {
+    "aws:ec2/natGateway:NatGateway": ["natGateway.perHour"],
+    "aws:ec2/eip:Eip": ["publicIpv4PerHour"],
+    "aws:rds/instance:Instance": ["rdsStorage.gp3PerGbMonth"],
+    "aws:s3/bucket:Bucket": ["s3StandardPerGbMonth"],
+    "aws:ecr/repository:Repository": ["ecrPerGbMonth"],
+    "aws:cloudwatch/logGroup:LogGroup": ["cloudwatchLogs.ingestPerGb", "cloudwatchLogs.storagePerGbMonth"],
+    "aws:kms/key:Key": ["kmsKeyPerMonth"],
+    "aws:secretsmanager/secret:Secret": ["secretsManagerSecretPerMonth"],
+    "aws:ec2/vpcEndpoint:VpcEndpoint": ["interfaceEndpointPerAzHour"],
+  };
+  it.each(["mvp", "seriesb-prod"])("%s is priced in every region with a table, except for that region's listed gaps", async (stack) => {
+    const run = await plan(stack);
+    const resources = new Map(run.resources.map((x) => [x.urn, x]));
+    const unexplained: string[] = [];
+    for (const region of PRICED_REGIONS) {
+      const cost = costOf({ ...run, spec: { ...run.spec, region } });
+      expect(cost.priceTableAsOf).toBeDefined();
+      for (const u of cost.unpriced) {
+        const inputs = resources.get(u.urn)?.inputs ?? {};
+        const types = (inputs.instanceTypes as string[] | undefined) ?? [];
+        const notOffered = types.some((t) => isInstanceTypeOffered(region, t) === false);
+        const gap = (needs[u.type] ?? []).some((f) => knownGaps(region).includes(f));
+        const rdsClass = u.type === "aws:rds/instance:Instance" && pricesFor(region)!.rdsPostgres[String(inputs.instanceClass)] === undefined;
+        if (!notOffered && !gap && !rdsClass) unexplained.push(`${region} ${u.name}: ${u.reason}`);
+      }
+      // The node groups are what a mandatory policy prices: they never lack a price where their types are offered.
+      const groups = run.resources.filter((x) => x.type === "aws:eks/nodeGroup:NodeGroup");
+      for (const g of groups) {
+        const offered = ((g.inputs.instanceTypes as string[]) ?? []).every((t) => isInstanceTypeOffered(region, t));
+        if (offered) expect({ region, group: g.name, priced: cost.byResource.some((l) => l.urn === g.urn) }).toEqual({ region, group: g.name, priced: true });
+      }
+    }
+    expect(unexplained).toEqual([]);
   });
 
   it("Series B prod's worst case is dominated by the GPU pools at their caps", async () => {

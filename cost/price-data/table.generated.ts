@@ -231,6 +231,10 @@ export const PRICE_TABLE: BuiltTable = {
         "t3.large": true,
         "t3.medium": true,
         "t3.xlarge": true
+      },
+      "gaps": {
+        "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region"
       }
     },
     "us-east-2": {
@@ -356,6 +360,24 @@ export const PRICE_TABLE: BuiltTable = {
         "t3.large": true,
         "t3.medium": true,
         "t3.xlarge": true
+      },
+      "gaps": {
+        "cloudwatchLogs.ingestPerGb": "no snapshot of CloudWatch Logs prices for this region",
+        "cloudwatchLogs.storagePerGbMonth": "no snapshot of CloudWatch Logs prices for this region",
+        "ebsGp3PerGbMonth": "no snapshot of EBS gp3 for this region",
+        "interfaceEndpointPerAzHour": "no snapshot of PrivateLink endpoint hours for this region",
+        "loadBalancer.albPerHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "loadBalancer.albPerLcuHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "loadBalancer.classicPerHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "loadBalancer.nlbPerHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "loadBalancer.nlbPerNlcuHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "natGateway.perGbProcessed": "no snapshot of the per-GB NAT charge for this region",
+        "rdsStorage.gp3PerGbMonth": "no snapshot of RDS gp3 storage for this region (the 2026-09 offer copy has only gp2)",
+        "rdsStorage.io1PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "rdsStorage.io1PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region"
       }
     },
     "us-west-2": {
@@ -483,6 +505,23 @@ export const PRICE_TABLE: BuiltTable = {
         "t3.large": true,
         "t3.medium": true,
         "t3.xlarge": true
+      },
+      "gaps": {
+        "cloudwatchLogs.ingestPerGb": "no snapshot of CloudWatch Logs prices for this region",
+        "cloudwatchLogs.storagePerGbMonth": "no snapshot of CloudWatch Logs prices for this region",
+        "interfaceEndpointPerAzHour": "no snapshot of PrivateLink endpoint hours for this region",
+        "loadBalancer.albPerHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "loadBalancer.albPerLcuHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "loadBalancer.classicPerHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "loadBalancer.nlbPerHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "loadBalancer.nlbPerNlcuHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "natGateway.perGbProcessed": "no snapshot of the per-GB NAT charge for this region",
+        "rdsStorage.gp3PerGbMonth": "no snapshot of RDS gp3 storage for this region (the 2026-09 offer copy has only gp2)",
+        "rdsStorage.io1PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "rdsStorage.io1PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region"
       }
     },
     "eu-west-1": {
@@ -618,6 +657,13 @@ export const PRICE_TABLE: BuiltTable = {
         "t3.large": true,
         "t3.medium": true,
         "t3.xlarge": true
+      },
+      "gaps": {
+        "loadBalancer.classicPerHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "rdsStorage.io1PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "rdsStorage.io1PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region"
       }
     },
     "eu-central-1": {
@@ -743,6 +789,23 @@ export const PRICE_TABLE: BuiltTable = {
         "t3.large": true,
         "t3.medium": true,
         "t3.xlarge": true
+      },
+      "gaps": {
+        "cloudwatchLogs.ingestPerGb": "no snapshot of CloudWatch Logs prices for this region",
+        "cloudwatchLogs.storagePerGbMonth": "no snapshot of CloudWatch Logs prices for this region",
+        "ebsGp3PerGbMonth": "no snapshot of EBS gp3 for this region",
+        "interfaceEndpointPerAzHour": "no snapshot of PrivateLink endpoint hours for this region",
+        "loadBalancer.albPerHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "loadBalancer.albPerLcuHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "loadBalancer.classicPerHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "loadBalancer.nlbPerHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "loadBalancer.nlbPerNlcuHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "natGateway.perGbProcessed": "no snapshot of the per-GB NAT charge for this region",
+        "rdsStorage.io1PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "rdsStorage.io1PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region"
       }
     },
     "eu-west-2": {
@@ -874,6 +937,19 @@ export const PRICE_TABLE: BuiltTable = {
         "t3.large": true,
         "t3.medium": true,
         "t3.xlarge": true
+      },
+      "gaps": {
+        "cloudwatchLogs.ingestPerGb": "no snapshot of CloudWatch Logs prices for this region",
+        "interfaceEndpointPerAzHour": "no snapshot of PrivateLink endpoint hours for this region",
+        "loadBalancer.classicPerHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "loadBalancer.nlbPerHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "loadBalancer.nlbPerNlcuHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "rdsStorage.gp3PerGbMonth": "no snapshot of RDS gp3 storage for this region (the 2026-09 offer copy has only gp2)",
+        "rdsStorage.io1PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "rdsStorage.io1PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region"
       }
     },
     "ap-northeast-1": {
@@ -1005,6 +1081,21 @@ export const PRICE_TABLE: BuiltTable = {
         "t3.large": true,
         "t3.medium": true,
         "t3.xlarge": true
+      },
+      "gaps": {
+        "cloudwatchLogs.ingestPerGb": "no snapshot of CloudWatch Logs prices for this region",
+        "cloudwatchLogs.storagePerGbMonth": "no snapshot of CloudWatch Logs prices for this region",
+        "loadBalancer.albPerHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "loadBalancer.albPerLcuHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "loadBalancer.classicPerHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "loadBalancer.nlbPerHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "loadBalancer.nlbPerNlcuHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "rdsStorage.gp3PerGbMonth": "no snapshot of RDS gp3 storage for this region (the 2026-09 offer copy has only gp2)",
+        "rdsStorage.io1PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "rdsStorage.io1PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region"
       }
     },
     "ap-southeast-1": {
@@ -1112,6 +1203,22 @@ export const PRICE_TABLE: BuiltTable = {
         "t3.large": true,
         "t3.medium": true,
         "t3.xlarge": true
+      },
+      "gaps": {
+        "cloudwatchLogs.ingestPerGb": "no snapshot of CloudWatch Logs prices for this region",
+        "cloudwatchLogs.storagePerGbMonth": "no snapshot of CloudWatch Logs prices for this region",
+        "interfaceEndpointPerAzHour": "no snapshot of PrivateLink endpoint hours for this region",
+        "loadBalancer.albPerHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "loadBalancer.albPerLcuHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "loadBalancer.classicPerHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "loadBalancer.nlbPerHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "loadBalancer.nlbPerNlcuHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "rdsStorage.gp3PerGbMonth": "no snapshot of RDS gp3 storage for this region (the 2026-09 offer copy has only gp2)",
+        "rdsStorage.io1PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "rdsStorage.io1PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region"
       }
     },
     "ap-south-1": {
@@ -1235,6 +1342,22 @@ export const PRICE_TABLE: BuiltTable = {
         "t3.large": true,
         "t3.medium": true,
         "t3.xlarge": true
+      },
+      "gaps": {
+        "cloudwatchLogs.ingestPerGb": "no snapshot of CloudWatch Logs prices for this region",
+        "cloudwatchLogs.storagePerGbMonth": "no snapshot of CloudWatch Logs prices for this region",
+        "interfaceEndpointPerAzHour": "no snapshot of PrivateLink endpoint hours for this region",
+        "loadBalancer.albPerHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "loadBalancer.albPerLcuHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "loadBalancer.classicPerHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "loadBalancer.nlbPerHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "loadBalancer.nlbPerNlcuHour": "no snapshot of Elastic Load Balancing prices for this region",
+        "rdsStorage.gp3PerGbMonth": "no snapshot of RDS gp3 storage for this region (the 2026-09 offer copy has only gp2)",
+        "rdsStorage.io1PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "rdsStorage.io1PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region"
       }
     }
   }
