@@ -11,7 +11,13 @@ const { buildPriceTable, renderTableModule } = require("../../cost/price-data/bu
 const dataDir = path.join(__dirname, "..", "..", "cost", "price-data");
 const sourcesDir = path.join(dataDir, "sources");
 const files = Object.fromEntries(fs.readdirSync(sourcesDir).map((f) => [f, fs.readFileSync(path.join(sourcesDir, f), "utf8")]));
-const text = renderTableModule(buildPriceTable(files));
+let text;
+try {
+  text = renderTableModule(buildPriceTable(files));
+} catch (err) {
+  process.stderr.write(`${err.message}\n`);
+  process.exit(1);
+}
 const target = path.join(dataDir, "table.generated.ts");
 if (process.argv.includes("--check")) {
   const current = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : "";
