@@ -360,7 +360,7 @@ describe("GpuCluster: in-cluster software", () => {
     const values = input<ReturnType<typeof clusterAutoscalerValues>>(ca, "values");
     expect(values.image.tag).toBe("v1.35.0");
     expect(values.autoDiscovery.clusterName).toBe("mlp-gpub-cluster");
-    expect(values.awsRegion).toBe("eu-west-1");
+    expect(values.awsRegion).toBe("eu-west-2");
     expect(values.rbac.serviceAccount.annotations["eks.amazonaws.com/role-arn"]).toMatch(/role\/mlp-gpub-cluster-autoscaler-role$/);
   });
 
