@@ -5,6 +5,7 @@
  * plain typed args and never read config. A bad stack file stops the program
  * before any resource is declared.
  */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, PlatformSpec, resolvePlatformSpec } from "./config/resolve";
 import { ArtifactStore } from "./components/data/artifact-store";
@@ -12,6 +13,9 @@ import { ContainerRegistry } from "./components/data/container-registry";
 import { MetadataStore } from "./components/data/metadata-store";
 import { GpuCluster } from "./components/compute/gpu-cluster";
 import { Network } from "./components/network/network";
+import { Monitoring } from "./components/monitoring/monitoring";
+import { SPOT_PRICE_FACTOR, pricesFor } from "./cost/prices";
+import type { GpuNodePrice, NodePoolCap } from "./lib/monitoring";
 
 function loadSpec(): PlatformSpec {
   try {
@@ -64,6 +68,48 @@ function platform() {
         })
       : undefined;
 
+  // Series B monitoring, after the cluster it watches.
+  let monitoring: Monitoring | undefined;
+  if (spec.monitoring.enabled && cluster) {
+    const m = spec.monitoring.settings;
+    const c = spec.cluster.settings;
+    // Caps as the policy pack sees them: a pool's maxSize (summed over its per-AZ groups by the cluster).
+    const pools: NodePoolCap[] = [
+      { name: "system", kind: "system", maxNodes: c.systemNodeGroup.maxSize },
+      ...c.gpuNodeGroups.map((g): NodePoolCap => ({ name: g.name, kind: "gpu", maxNodes: g.maxSize })),
+    ];
+    // The cost model's prices, so the GPU dashboard shows dollars the plan's cost table agrees with.
+    const ec2 = pricesFor(spec.region)?.ec2 ?? {};
+    const gpuPrices: GpuNodePrice[] = c.gpuNodeGroups.flatMap((g) =>
+      g.instanceTypes
+        .filter((t) => ec2[t] !== undefined)
+        .map((t) => ({ nodeGroup: g.name, instanceType: t, usdPerHour: ec2[t]! * (g.capacityType === "SPOT" ? SPOT_PRICE_FACTOR : 1) })),
+    );
+    // Wiring point for the alert topic: the operations WP (#9, AWS half) owns the
+    // SNS topic that CloudWatch alarms and Alertmanager share. Until it lands,
+    // this minimal topic stands in; replace it with that topic's ARN.
+    const alertTopic = new aws.sns.Topic(`${prefix}-alerts`, { tags });
+    monitoring = new Monitoring(`${prefix}-monitoring`, {
+      cluster,
+      region: spec.region,
+      alertTopicArn: alertTopic.arn,
+      pools,
+      gpuPrices,
+      retentionDays: m.retentionDays,
+      prometheusStorageGb: m.prometheusStorageGb,
+      grafanaStorageGb: m.grafanaStorageGb,
+      alertmanagerStorageGb: m.alertmanagerStorageGb,
+      receivers: m.receivers,
+      thresholds: {
+        servingErrorRatio: m.servingErrorRatio,
+        servingLatencySeconds: m.servingLatencySeconds,
+        idleGpuMinutes: m.idleGpuMinutes,
+        pendingGpuPodMinutes: m.pendingGpuPodMinutes,
+      },
+      tags,
+    });
+  }
+
   return withoutUndefined({
     stage: spec.stage,
     environment: spec.environment,
@@ -79,6 +125,7 @@ function platform() {
     oidcProviderArn: cluster?.oidcProviderArn,
     kubeconfig: cluster?.kubeconfig,
     gpuNodeGroupNames: cluster?.gpuNodeGroupNames,
+    monitoringNamespace: monitoring?.namespace,
   });
 }
 

@@ -16,7 +16,7 @@ export const STAGE_TITLES: Record<Stage, string> = {
 };
 
 /** The pieces a stage can turn on or off, in the order the program declares them. */
-export const PIECES = ["network", "artifacts", "registry", "database", "cluster"] as const;
+export const PIECES = ["network", "artifacts", "registry", "database", "cluster", "monitoring"] as const;
 export type Piece = (typeof PIECES)[number];
 
 /** Which pieces need which: an enabled piece needs all of these enabled too. */
@@ -26,6 +26,7 @@ export const PIECE_NEEDS: Record<Piece, Piece[]> = {
   registry: [],
   database: ["network"],
   cluster: ["network"],
+  monitoring: ["cluster"],
 };
 
 export type NatMode = "none" | "single" | "perAz";
@@ -110,6 +111,43 @@ export interface ClusterSettings {
   autoscaler: boolean;
 }
 
+/** Where Alertmanager sends alerts (lib/monitoring/values.ts AlertReceiver). */
+export interface MonitoringReceiver {
+  /** Receiver name, e.g. "oncall". */
+  name: string;
+  /** Severities it gets: "critical", "warning", "info". */
+  severities: ("critical" | "warning" | "info")[];
+  /** SNS topic ARN; default: the platform's alert topic. */
+  topicArn?: string;
+}
+
+export interface MonitoringSettings {
+  /** Days Prometheus keeps metrics. Size-based retention also caps it at 80 % of the volume. */
+  retentionDays: number;
+  /** gp3 volume of Prometheus, GB. */
+  prometheusStorageGb: number;
+  /** gp3 volume of Grafana, GB. */
+  grafanaStorageGb: number;
+  /** gp3 volume of Alertmanager, GB. */
+  alertmanagerStorageGb: number;
+  /**
+   * Planning figure: active series Prometheus holds (kube-state-metrics,
+   * kubelet/cAdvisor, node and GPU exporters, serving). Checks that the volume
+   * holds retentionDays of them; measure it with prometheus_tsdb_head_series.
+   */
+  expectedActiveSeries: number;
+  /** Alert receivers (SNS). Empty: alerts show in Alertmanager but notify nobody. */
+  receivers: MonitoringReceiver[];
+  /** Share of a model colour's requests failing with 5xx that pages. */
+  servingErrorRatio: number;
+  /** p95 latency (seconds) of a model colour above which it warns. */
+  servingLatencySeconds: number;
+  /** Minutes a GPU node may sit at 0 % before GpuNodeIdle fires. */
+  idleGpuMinutes: number;
+  /** Minutes a GPU pod may stay Pending before GpuPodsPending fires. */
+  pendingGpuPodMinutes: number;
+}
+
 export interface Toggle<T> {
   enabled: boolean;
   /** Why the stage turns the piece on or off: printed by the plan, read by new hires. */
@@ -126,6 +164,7 @@ export interface StagePreset {
   registry: Toggle<RegistrySettings>;
   database: Toggle<DatabaseSettings>;
   cluster: Toggle<ClusterSettings>;
+  monitoring: Toggle<MonitoringSettings>;
 }
 
 /** The Kubernetes minor every stage pins: in EKS standard support until 2027-03-27. */
@@ -159,6 +198,21 @@ const gpuPool = (name: string, instanceTypes: string[], maxSize: number, capacit
   maxSize,
   // Model images with CUDA are large; 100 GB avoids image-pull disk pressure.
   diskSizeGb: 100,
+});
+
+const monitoring = (receivers: MonitoringReceiver[]): MonitoringSettings => ({
+  // 15 days covers two weekly cycles of traffic; at ~150k series a 50 GB
+  // volume holds it with room to spare (13 GB of blocks, 40 GB allowed).
+  retentionDays: 15,
+  prometheusStorageGb: 50,
+  grafanaStorageGb: 10,
+  alertmanagerStorageGb: 2,
+  expectedActiveSeries: 150_000,
+  receivers,
+  servingErrorRatio: 0.05,
+  servingLatencySeconds: 1,
+  idleGpuMinutes: 30,
+  pendingGpuPodMinutes: 15,
 });
 
 export const STAGE_PRESETS: Record<Stage, StagePreset> = {
@@ -218,6 +272,11 @@ export const STAGE_PRESETS: Record<Stage, StagePreset> = {
         autoscaler: false,
       },
     },
+    monitoring: {
+      enabled: false,
+      why: "Nothing runs in the cloud, so there is nothing to watch.",
+      settings: monitoring([]),
+    },
   },
   mvp: {
     title: STAGE_TITLES.mvp,
@@ -274,6 +333,11 @@ export const STAGE_PRESETS: Record<Stage, StagePreset> = {
         gpuNodeGroups: [gpuPool("gpu", ["g5.xlarge"], 1, "ON_DEMAND")],
         autoscaler: false,
       },
+    },
+    monitoring: {
+      enabled: false,
+      why: "The roadmap's MVP keeps operations light: error reporting, RDS backups, `kubectl logs` and `kubectl top`. Prometheus, Grafana and Alertmanager would take about 1 vCPU and 3 GiB of the small system pool and need someone on call to read them.",
+      settings: monitoring([{ name: "oncall", severities: ["critical"] }]),
     },
   },
   seriesb: {
@@ -334,6 +398,14 @@ export const STAGE_PRESETS: Record<Stage, StagePreset> = {
         ],
         autoscaler: true,
       },
+    },
+    monitoring: {
+      enabled: true,
+      why: "Paying customers and an SLA: metrics, dashboards and alerts to the on-call SNS topic; serving health per model and colour, GPU utilisation and the GPU hours paid for while idle.",
+      settings: monitoring([
+        { name: "oncall", severities: ["critical"] },
+        { name: "platform-team", severities: ["warning"] },
+      ]),
     },
   },
 };

@@ -11,6 +11,7 @@ import {
   ArtifactSettings,
   ClusterSettings,
   DatabaseSettings,
+  MonitoringSettings,
   NetworkSettings,
   PIECES,
   PIECE_NEEDS,
@@ -20,6 +21,7 @@ import {
   Stage,
 } from "./presets";
 import { AWS_REGION_PATTERN, StackConfig } from "./schema";
+import { RETENTION_SIZE_SHARE, prometheusDiskNeedGb, retentionSizeGb } from "../lib/monitoring/values";
 
 export const PROJECT = "ml-platform";
 
@@ -74,6 +76,7 @@ export interface PlatformSpec {
   registry: PieceDecision<RegistrySettings>;
   database: PieceDecision<DatabaseSettings>;
   cluster: PieceDecision<ClusterSettings>;
+  monitoring: PieceDecision<MonitoringSettings>;
 }
 
 const NAMESPACE = `${PROJECT}:`;
@@ -274,6 +277,27 @@ function crossChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">): 
     if (d.iops === undefined && d.storageType !== "gp3")
       problems.push({ key: keyOf(["database", "iops"]), value: undefined, message: `${d.storageType} storage needs provisioned iops (e.g. 3000)` });
   }
+  if (spec.monitoring.enabled) problems.push(...monitoringProblems(spec.monitoring.settings));
+  return problems;
+}
+
+/** Monitoring settings that pass the schema one by one but not together. */
+function monitoringProblems(m: MonitoringSettings): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const allowed = retentionSizeGb(m.prometheusStorageGb);
+  const need = prometheusDiskNeedGb(m.retentionDays, m.expectedActiveSeries);
+  if (need > allowed) {
+    problems.push({
+      key: keyOf(["monitoring", "prometheusStorageGb"]),
+      value: m.prometheusStorageGb,
+      message: `holds ${allowed} GB of metrics (80 % of the volume), but ${m.retentionDays} days of ${m.expectedActiveSeries} series need about ${Math.ceil(need)} GB; Prometheus would silently keep fewer days. Raise it to ${Math.ceil(need / RETENTION_SIZE_SHARE)} or more, or lower retentionDays`,
+    });
+  }
+  const names = new Set<string>();
+  m.receivers.forEach((r, i) => {
+    if (names.has(r.name)) problems.push({ key: keyOf(["monitoring", "receivers", i, "name"]), value: r.name, message: "receiver names must be unique" });
+    names.add(r.name);
+  });
   return problems;
 }
 
@@ -318,6 +342,7 @@ export function resolvePlatformSpec(raw: Record<string, string>, stack: string, 
     registry: decide<RegistrySettings>("registry", cfg.stage, cfg.registry),
     database: decide<DatabaseSettings>("database", cfg.stage, cfg.database),
     cluster: decide<ClusterSettings>("cluster", cfg.stage, cfg.cluster, mergeCluster),
+    monitoring: decide<MonitoringSettings>("monitoring", cfg.stage, cfg.monitoring),
   };
   const crossProblems = crossChecks(cfg, spec);
   if (crossProblems.length) throw new ConfigError(crossProblems, source);

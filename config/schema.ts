@@ -127,6 +127,33 @@ export const ClusterOverrides = z.strictObject({
   autoscaler: z.boolean().optional(),
 });
 
+const snsTopicArn = z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, "must be an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:oncall");
+
+export const MonitoringReceiverInput = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, "must be 1-40 characters of lower-case letters, digits and '-', starting with a letter").refine((n) => n !== "null", '"null" is reserved (it is the receiver that drops alerts)'),
+  severities: z.array(z.enum(["critical", "warning", "info"])).min(1, "give at least one severity (critical, warning, info)"),
+  topicArn: snsTopicArn.optional(),
+});
+
+/**
+ * Monitoring (Series B). Retention and storage are bounded here, because an
+ * unbounded Prometheus grows until its volume is full and it stops
+ * ingesting; the policy pack checks the same bounds on the deployed release.
+ */
+export const MonitoringOverrides = z.strictObject({
+  enabled,
+  retentionDays: z.number().int("retentionDays must be a whole number of days").min(1, "retentionDays must be at least 1").max(365, "retentionDays is at most 365: for longer history, ship metrics to long-term storage (Thanos, Amazon Managed Prometheus) instead of growing one volume").optional(),
+  prometheusStorageGb: z.number().int().min(10, "prometheusStorageGb must be at least 10 (GB)").max(2000, "prometheusStorageGb is at most 2000 (GB): beyond that, one Prometheus is the wrong tool").optional(),
+  grafanaStorageGb: z.number().int().min(1, "grafanaStorageGb must be at least 1 (GB)").max(100).optional(),
+  alertmanagerStorageGb: z.number().int().min(1, "alertmanagerStorageGb must be at least 1 (GB)").max(50).optional(),
+  expectedActiveSeries: z.number().int().min(1000, "expectedActiveSeries must be at least 1000").optional(),
+  receivers: z.array(MonitoringReceiverInput).optional(),
+  servingErrorRatio: z.number().gt(0, "servingErrorRatio must be above 0").lt(1, "servingErrorRatio is a share of requests, below 1 (0.05 = 5 %)").optional(),
+  servingLatencySeconds: z.number().gt(0, "servingLatencySeconds must be above 0").max(600).optional(),
+  idleGpuMinutes: z.number().int().min(5, "idleGpuMinutes must be at least 5").max(1440).optional(),
+  pendingGpuPodMinutes: z.number().int().min(5, "pendingGpuPodMinutes must be at least 5: a GPU node takes minutes to start").max(1440).optional(),
+});
+
 const tagValue = z.string().min(1, "cannot be empty").max(256, "AWS tag values are at most 256 characters");
 
 /** The `ml-platform:*` keys of a stack file. */
@@ -142,6 +169,7 @@ export const StackConfig = z.strictObject({
   registry: RegistryOverrides.optional(),
   database: DatabaseOverrides.optional(),
   cluster: ClusterOverrides.optional(),
+  monitoring: MonitoringOverrides.optional(),
 });
 export type StackConfig = z.infer<typeof StackConfig>;
 export type GpuNodeGroupInput = z.infer<typeof GpuNodeGroupInput>;

@@ -13,6 +13,7 @@
  * as usage-based with their rate.
  */
 import { gpusPerInstance, isAcceleratedType } from "../lib/instance-types";
+import { kubePrometheusStackVolumes } from "../lib/monitoring/values";
 import { HOURS_PER_MONTH, PRICES, RegionPrices, SPOT_PRICE_FACTOR, pricesFor } from "./prices";
 
 export interface CostInput {
@@ -167,6 +168,35 @@ function priceService(r: CostInput, p: RegionPrices): Outcome {
   return { kind: "priced", expected: monthly(hourly), worst: monthly(hourly), basis: `${nlb ? "NLB" : "Classic LB"} ${usd(hourly)}/h`, usage: nlb ? (p.loadBalancer.nlbPerNlcuHour === undefined ? "NLCU-hours (no per-NLCU price in the table)" : `NLCU-hours at ${usd(p.loadBalancer.nlbPerNlcuHour)}`) : "data processed" };
 }
 
+/**
+ * A Helm release costs nothing itself (its pods run on nodes priced above),
+ * but the persistent volumes its values ask for are EBS volumes billed per
+ * GB-month. kube-prometheus-stack's are read from its values; any other chart
+ * whose values mention persistent volumes is reported unpriced, not $0.
+ */
+function priceHelmRelease(r: CostInput, p: RegionPrices): Outcome {
+  const chart = String(r.inputs.chart ?? "");
+  const values = (r.inputs.values ?? {}) as Record<string, unknown>;
+  if (chart === "kube-prometheus-stack") {
+    const volumes = kubePrometheusStackVolumes(values);
+    if (volumes.length === 0) return { kind: "free" };
+    const unreadable = volumes.filter((v) => !Number.isFinite(v.gb));
+    if (unreadable.length) return { kind: "unpriced", reason: `cannot read the ${unreadable.map((v) => v.role).join(", ")} volume size from the release values` };
+    const notGp3 = volumes.filter((v) => v.storageClass !== "gp3");
+    if (notGp3.length) return { kind: "unpriced", reason: `${notGp3.map((v) => `${v.role} (${v.storageClass})`).join(", ")}: the cost model prices gp3 volumes only` };
+    if (p.ebsGp3PerGbMonth === undefined) return { kind: "unpriced", reason: `no ${p.region} price for EBS gp3` };
+    const gb = volumes.reduce((s, v) => s + v.gb * v.replicas, 0);
+    const monthlyCost = gb * p.ebsGp3PerGbMonth;
+    const parts = volumes.map((v) => `${v.role} ${v.replicas > 1 ? `${v.replicas} x ` : ""}${v.gb} GB`).join(" + ");
+    // Fixed-size volumes: they only grow when someone resizes them, so worst case = expected.
+    return { kind: "priced", expected: monthlyCost, worst: monthlyCost, basis: `gp3 volumes ${parts} at ${usd(p.ebsGp3PerGbMonth)} per GB-month` };
+  }
+  if (/"(persistence|volumeClaimTemplate|storageSpec|persistentVolume)"/.test(JSON.stringify(values))) {
+    return { kind: "unpriced", reason: `chart ${chart || "(unnamed)"} may claim persistent volumes and the cost model cannot read their size from its values` };
+  }
+  return { kind: "free" };
+}
+
 function fixed(perMonth: number | undefined, what: string, region: string): Outcome {
   return perMonth === undefined ? { kind: "unpriced", reason: `no ${region} price for ${what}` } : { kind: "priced", expected: perMonth, worst: perMonth, basis: `${what} ${usd(perMonth)}/month` };
 }
@@ -182,6 +212,7 @@ function storage(perGbMonth: number | undefined, gb: number | undefined, what: s
 function priceOne(r: CostInput, p: RegionPrices, usage: UsageAssumptions): Outcome {
   if (FREE_TYPES.has(r.type)) return { kind: "free" };
   if (r.type.startsWith("pulumi:providers:")) return { kind: "free" };
+  if (r.type === "kubernetes:helm.sh/v3:Release") return priceHelmRelease(r, p);
   if (r.type.startsWith("kubernetes:")) return r.type === "kubernetes:core/v1:Service" ? priceService(r, p) : { kind: "free" };
   switch (r.type) {
     case "aws:eks/cluster:Cluster": {
