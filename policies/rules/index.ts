@@ -2,8 +2,9 @@
 import type { Policies } from "@pulumi/policy";
 import { computePolicies } from "./compute";
 import { dataPolicies } from "./data";
+import { monitoringPolicies } from "./monitoring";
 import { platformPolicies } from "./platform";
 
 export const POLICY_PACK_NAME = "ml-platform";
 
-export const policies: Policies = [...computePolicies, ...dataPolicies, ...platformPolicies];
+export const policies: Policies = [...computePolicies, ...dataPolicies, ...platformPolicies, ...monitoringPolicies];
