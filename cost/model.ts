@@ -257,6 +257,9 @@ function priceOne(r: CostInput, p: RegionPrices, usage: UsageAssumptions): Outco
     }
     case "aws:rds/instance:Instance":
       return priceDatabase(r, p);
+    case "aws:sns/topic:Topic":
+      // No charge per topic; publishes and deliveries are billed by volume (AWS SNS pricing page, standard topics, checked 2026-11-23).
+      return { kind: "usage", usage: "$0.50 per million publishes (first million a month free) + deliveries: email $2.00 per 100,000, HTTP/S $0.60 per million, SMS by country" };
     case "aws:kms/key:Key":
       return fixed(p.kmsKeyPerMonth, "a customer managed KMS key", p.region);
     case "aws:secretsmanager/secret:Secret":

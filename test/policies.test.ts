@@ -100,6 +100,21 @@ function bucketWithSettings(): EvalResource[] {
 
 const dropType = (type: string) => (rs: EvalResource[]) => rs.splice(rs.findIndex((r) => r.type === type), 1);
 
+/** A kube-prometheus-stack release as the Monitoring component declares it (Prometheus part). */
+const prometheusRelease = () =>
+  res("kubernetes:helm.sh/v3:Release", "kube-prometheus-stack", {
+    chart: "kube-prometheus-stack",
+    values: {
+      prometheus: {
+        prometheusSpec: {
+          retention: "15d",
+          retentionSize: "40GB",
+          storageSpec: { volumeClaimTemplate: { spec: { storageClassName: "gp3", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "50Gi" } } } } },
+        },
+      },
+    },
+  });
+
 const CASES: Case[] = [
   {
     policy: "allowed-instance-types",
@@ -303,6 +318,22 @@ const CASES: Case[] = [
     policy: "log-groups-have-retention",
     compliant: () => [res("aws:cloudwatch/logGroup:LogGroup", "logs", { retentionInDays: 30 })],
     mutations: [["logs kept forever", (rs) => delete first(rs).retentionInDays]],
+  },
+  // Monitoring (policies/rules/monitoring.ts); more cases in test/monitoring.test.ts.
+  {
+    policy: "prometheus-retention-bounded",
+    compliant: () => [prometheusRelease()],
+    mutations: [
+      ["no size-based retention", (rs) => delete first(rs).values.prometheus.prometheusSpec.retentionSize],
+      ["a retention size larger than the volume", (rs) => (first(rs).values.prometheus.prometheusSpec.retentionSize = "80GB")],
+      ["a year of retention", (rs) => (first(rs).values.prometheus.prometheusSpec.retention = "365d")],
+      ["a 1 TiB volume", (rs) => (first(rs).values.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage = "1Ti")],
+    ],
+  },
+  {
+    policy: "prometheus-storage-persistent",
+    compliant: () => [prometheusRelease()],
+    mutations: [["metrics kept in the pod", (rs) => delete first(rs).values.prometheus.prometheusSpec.storageSpec]],
   },
   {
     policy: "required-cost-tags",
