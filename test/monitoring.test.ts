@@ -7,6 +7,8 @@
  * config mistakes are refused. Pure builders, plus the memoised plans of
  * seriesb-prod and mvp (each planned once).
  */
+import * as fs from "fs";
+import * as path from "path";
 import { parser as promqlParser } from "@prometheus-io/lezer-promql";
 import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
@@ -129,6 +131,11 @@ describe("alert rules", () => {
       expect(a.annotations.summary.length).toBeGreaterThan(10);
       expect(a.annotations.runbook).toBe(`README.md#alert-${a.alert.toLowerCase()}`);
     }
+  });
+
+  test("each alert's runbook link lands on its entry in the README", () => {
+    const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+    for (const name of new Set(alerts.map((a) => a.alert))) expect({ name, documented: readme.includes(`#### Alert: ${name}\n`) }).toEqual({ name, documented: true });
   });
 
   test("thresholds come from the settings, and nonsense is refused", () => {
