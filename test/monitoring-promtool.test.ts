@@ -6,15 +6,19 @@
  * against them: each alert fires on a series that should trigger it and
  * stays quiet on a healthy one. promtool runs twice for all groups.
  *
- * promtool comes from Debian's `prometheus` package; .ci/run unpacks it into
- * .cache/promtool. Without it the suite prints one line and skips.
+ * The Alertmanager configuration goes through `amtool check-config`, and its
+ * routing tree through `amtool config routes test`.
+ *
+ * promtool and amtool come from Debian's `prometheus` and
+ * `prometheus-alertmanager` packages; .ci/run unpacks them into
+ * .cache/promtool. Without them the suites print one line and skip.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { DEFAULT_THRESHOLDS, RuleGroup, RuleSettings, alertNames, isAlertingRule, platformRuleGroups } from "../lib/monitoring";
+import { DEFAULT_THRESHOLDS, RuleGroup, RuleSettings, alertNames, alertmanagerConfig, isAlertingRule, platformRuleGroups } from "../lib/monitoring";
 
 /** The settings the YAML tests in test/promtool/ are written for (their comments repeat them). */
 export const PROMTOOL_SETTINGS: RuleSettings = {
@@ -33,10 +37,10 @@ export const PROMTOOL_SETTINGS: RuleSettings = {
 const TESTS_DIR = path.join(__dirname, "promtool");
 const REPO = path.join(__dirname, "..");
 
-function findPromtool(): string | undefined {
+function findTool(tool: string): string | undefined {
   const dirs = [...(process.env.PATH ?? "").split(path.delimiter), path.join(REPO, ".cache", "promtool", "usr", "bin")];
   for (const dir of dirs) {
-    const candidate = path.join(dir, "promtool");
+    const candidate = path.join(dir, tool);
     if (dir && fs.existsSync(candidate)) return candidate;
   }
   return undefined;
@@ -51,7 +55,8 @@ function withoutAnnotations(groups: RuleGroup[]): RuleGroup[] {
   return groups.map((g) => ({ ...g, rules: g.rules.map((r) => (isAlertingRule(r) ? { ...r, annotations: undefined as never } : r)) }));
 }
 
-const promtool = findPromtool();
+const promtool = findTool("promtool");
+const amtool = findTool("amtool");
 const testFiles = fs.readdirSync(TESTS_DIR).filter((f) => f.endsWith(".yml")).sort();
 const groups = platformRuleGroups(PROMTOOL_SETTINGS);
 
@@ -110,5 +115,38 @@ withPromtool("promtool", () => {
     const broken = { groups: [{ name: "broken", rules: [{ alert: "Broken", expr: "sum by (node (DCGM_FI_DEV_GPU_UTIL)", for: "5m" }] }] };
     fs.writeFileSync(path.join(dir, "broken.yml"), stringify(broken));
     expect(run(["check", "rules", "broken.yml"]).status).not.toBe(0);
+  });
+});
+
+const withAmtool = amtool ? describe : describe.skip;
+if (!amtool) process.stdout.write("amtool not found on PATH or in .cache/promtool: Alertmanager config checks skipped (bash .ci/run installs it)\n");
+
+withAmtool("amtool", () => {
+  let dir: string;
+  const own = "arn:aws:sns:us-east-1:123456789012:platform-team";
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlp-amtool-"));
+    const config = alertmanagerConfig({
+      region: "us-east-1",
+      alertTopicArn: "arn:aws:sns:us-east-1:123456789012:mlp-prod-alerts",
+      receivers: [{ name: "oncall", severities: ["critical"] }, { name: "platform-team", severities: ["critical", "warning"], topicArn: own }],
+    });
+    fs.writeFileSync(path.join(dir, "alertmanager.yml"), stringify(config));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const run = (args: string[]) => spawnSync(amtool!, args, { cwd: dir, encoding: "utf8", timeout: 60_000 });
+
+  test("amtool check-config accepts the Alertmanager configuration (SNS receivers with sigv4)", () => {
+    const r = run(["check-config", "alertmanager.yml"]);
+    expect(`${r.stdout}${r.stderr}`).toContain("SUCCESS");
+    expect(r.status).toBe(0);
+  });
+
+  test("alerts route by severity; Watchdog and info go nowhere", () => {
+    const route = (...labels: string[]) => run(["config", "routes", "test", "--config.file=alertmanager.yml", ...labels]).stdout.trim();
+    expect(route("alertname=GpuNodeIdle", "severity=critical")).toBe("oncall,platform-team");
+    expect(route("alertname=GpuNodeIdle", "severity=warning")).toBe("platform-team");
+    expect(route("alertname=Watchdog", "severity=none")).toBe("null");
+    expect(route("alertname=Something", "severity=info")).toBe("null");
   });
 });
