@@ -322,6 +322,8 @@ describe("shipped stacks", () => {
     "aws:kms/key:Key": ["kmsKeyPerMonth"],
     "aws:secretsmanager/secret:Secret": ["secretsManagerSecretPerMonth"],
     "aws:ec2/vpcEndpoint:VpcEndpoint": ["interfaceEndpointPerAzHour"],
+    // The monitoring volumes (Prometheus, Alertmanager, Grafana) claimed through the Helm values.
+    "kubernetes:helm.sh/v3:Release": ["ebsGp3PerGbMonth"],
   };
   it.each(["mvp", "seriesb-prod"])("%s is priced in every region with a table, except for that region's listed gaps", async (stack) => {
     const run = await plan(stack);
