@@ -106,7 +106,8 @@ describe("alert rules", () => {
     expect([...new Set(alerts.map((a) => a.alert))].sort()).toEqual(
       ["GpuNodeIdle", "GpuPodsPending", "HpaAtMax", "MlflowDown", "NodePoolAtCap", "PodRestarting", "ServingEndpointDown", "ServingHighErrorRate", "ServingHighLatency"].sort(),
     );
-    for (const a of [...byName("ServingHighErrorRate"), ...byName("ServingHighLatency")]) expect(a.expr).toContain("sum by (model, colour");
+    for (const a of [...byName("ServingHighErrorRate"), ...byName("ServingHighLatency")]) expect(a.expr).toContain("sum by (model, color");
+    expect(byName("MlflowDown")[0]!.expr).toBe('sum by (namespace) (kube_deployment_status_replicas_available{deployment="mlflow"}) == 0');
   });
 
   test("the idle-GPU alert reads DCGM_FI_DEV_GPU_UTIL per node, over the configured window", () => {
@@ -178,13 +179,15 @@ describe("ServiceMonitors follow the label contract", () => {
   test("serving: selected by labels in any namespace, port http, /metrics, model and colour copied from the pod", () => {
     const sm = servingServiceMonitor();
     expect(sm.spec.namespaceSelector).toEqual({ any: true });
-    expect(sm.spec.selector.matchLabels).toEqual({ "app.kubernetes.io/part-of": "ml-platform-serving", "ml-platform/metrics": "serving" });
+    // The labels serving puts on its live and preview Services (lib/serving.ts podLabels).
+    expect(sm.spec.selector.matchLabels).toEqual({ "app.kubernetes.io/part-of": "ml-platform", "app.kubernetes.io/component": "model-server" });
+    expect(trackingServiceMonitor().spec.selector.matchLabels).toEqual({ "app.kubernetes.io/part-of": "ml-platform", "app.kubernetes.io/component": "tracking-server" });
     const [ep] = sm.spec.endpoints;
     expect(ep).toMatchObject({ port: "http", path: "/metrics" });
     expect(ep!.relabelings).toEqual(
       expect.arrayContaining([
         { sourceLabels: ["__meta_kubernetes_pod_label_ml_platform_model"], targetLabel: "model", action: "replace" },
-        { sourceLabels: ["__meta_kubernetes_pod_label_ml_platform_colour"], targetLabel: "colour", action: "replace" },
+        { sourceLabels: ["__meta_kubernetes_pod_label_ml_platform_color"], targetLabel: "color", action: "replace" },
         { targetLabel: "ml_platform_component", replacement: "serving", action: "replace" },
       ]),
     );

@@ -1,50 +1,53 @@
 /**
  * The monitoring contract: the labels, ports and metric names a workload must
  * carry for Prometheus to scrape it and for the alert rules and dashboards to
- * see it. Serving (components/serving) and tracking (components/tracking)
- * import these constants instead of spelling the strings again, so a rename
- * here is a type error there, not a silent gap in monitoring.
+ * see it. They match what serving and tracking declare (lib/serving.ts
+ * podLabels / serviceManifest, lib/tracking.ts trackingLabels), so a change
+ * on either side must change both; the tests pin these strings.
  *
- * Contract for a model server (one per model, blue/green colours):
- * - every serving pod carries `ml-platform/model: <model>` and
- *   `ml-platform/colour: blue|green`;
+ * Model servers (one per model, blue/green colours at Series B):
+ * - every serving pod carries `ml-platform/model: <model>` and, at Series B,
+ *   `ml-platform/color: blue|green`;
  * - the pods expose Prometheus metrics on a container port named `http`, at
  *   `/metrics`: a counter `http_requests_total` with the HTTP status in a
  *   label `code` ("200", "503", or classes like "5xx"), and a histogram
  *   `http_request_duration_seconds` (names overridable, see ServingMetrics);
- * - a Service labelled SERVING_METRICS_SERVICE_LABELS selects each serving
- *   pod exactly once, with a port named `http`: one headless
- *   `<model>-metrics` Service per model that selects both colours, or one
- *   Service per colour. Never put these labels on the live Service whose
- *   selector switches colour: the idle colour would not be scraped, and the
- *   live one twice.
- * MLflow: its Service carries TRACKING_METRICS_SERVICE_LABELS and a port
- * named `http`; start the server with `--expose-prometheus <dir>` so it
- * answers on `/metrics`.
+ * - the model's Services carry `app.kubernetes.io/part-of: ml-platform` and
+ *   `app.kubernetes.io/component: model-server` with a port named `http`.
+ *   The live Service selects the active colour and the preview Service the
+ *   other one, so together they reach every serving pod exactly once: both
+ *   colours are scraped, none twice.
+ * MLflow: its Service carries `app.kubernetes.io/component: tracking-server`
+ * and a port named `http`; the server answers on `/metrics` when started with
+ * `--expose-prometheus <dir>` and the image has `prometheus_flask_exporter`.
+ * MlflowDown does not depend on that: it reads the Deployment's available
+ * replicas from kube-state-metrics.
  */
 
 /** Pod label naming the model a serving pod serves. */
 export const MODEL_LABEL = "ml-platform/model";
-/** Pod label naming the colour (blue or green) of a serving pod. */
-export const COLOUR_LABEL = "ml-platform/colour";
+/** Pod label naming the colour (blue or green) of a serving pod (serving spells it `color`). */
+export const COLOUR_LABEL = "ml-platform/color";
 /** The colours a blue/green release uses. */
 export const COLOURS = ["blue", "green"] as const;
 
-/** Label (value below) marking a Service whose endpoints Prometheus scrapes. */
-export const METRICS_SERVICE_LABEL = "ml-platform/metrics";
 export const PART_OF_LABEL = "app.kubernetes.io/part-of";
+export const COMPONENT_LABEL = "app.kubernetes.io/component";
 
-/** Labels on the Service(s) covering every serving pod once (see the file comment). */
+/** Labels on the model servers' Services (live and preview). */
 export const SERVING_METRICS_SERVICE_LABELS = {
-  [PART_OF_LABEL]: "ml-platform-serving",
-  [METRICS_SERVICE_LABEL]: "serving",
+  [PART_OF_LABEL]: "ml-platform",
+  [COMPONENT_LABEL]: "model-server",
 } as const;
 
 /** Labels on the MLflow tracking server's Service. */
 export const TRACKING_METRICS_SERVICE_LABELS = {
-  [PART_OF_LABEL]: "ml-platform-tracking",
-  [METRICS_SERVICE_LABEL]: "mlflow",
+  [PART_OF_LABEL]: "ml-platform",
+  [COMPONENT_LABEL]: "tracking-server",
 } as const;
+
+/** Name of the MLflow Deployment (lib/tracking.ts TRACKING_NAMES.deployment). */
+export const MLFLOW_DEPLOYMENT = "mlflow";
 
 /** Name of the container port (and Service port) that serves /metrics. */
 export const METRICS_PORT_NAME = "http";
@@ -75,7 +78,7 @@ export const DEFAULT_SERVING_METRICS: ServingMetrics = {
 export const SERIES_LABELS = {
   component: "ml_platform_component",
   model: "model",
-  colour: "colour",
+  colour: "color",
 } as const;
 
 /**

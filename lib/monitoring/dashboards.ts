@@ -7,7 +7,7 @@
  */
 import { NODE_GROUP_LABEL, POOL_LABEL } from "../eks";
 import { GRAFANA_DASHBOARD_LABEL, GRAFANA_PROMETHEUS_DATASOURCE_UID, MONITORING_NAMESPACE } from "./charts";
-import { COLOUR_LABEL, DEFAULT_SERVING_METRICS, KSM_GPU_RESOURCE, MODEL_LABEL, SERIES_LABELS, ServingMetrics, ksmLabel } from "./contract";
+import { COLOUR_LABEL, DEFAULT_SERVING_METRICS, KSM_GPU_RESOURCE, MLFLOW_DEPLOYMENT, MODEL_LABEL, SERIES_LABELS, ServingMetrics, ksmLabel } from "./contract";
 import { NodePoolCap, RECORDED } from "./rules";
 
 export interface Target {
@@ -127,7 +127,12 @@ export function servingDashboard(metrics: ServingMetrics = DEFAULT_SERVING_METRI
       fieldConfig: unit("short", { min: 0 }),
       targets: targets([`sum by (${POD_MODEL}, ${POD_COLOUR}) (increase(kube_pod_container_status_restarts_total[30m]) * on (namespace, pod) group_left (${POD_MODEL}, ${POD_COLOUR}) kube_pod_labels{${POD_MODEL}!=""})`, `{{${POD_MODEL}}} ({{${POD_COLOUR}}})`]),
     }),
-    l.panel({ type: "timeseries", title: "MLflow answering", fieldConfig: unit("short", { min: 0, max: 1 }), targets: targets([`sum(up{${component}="mlflow"})`, "MLflow pods up"]) }),
+    l.panel({
+      type: "timeseries",
+      title: "MLflow",
+      fieldConfig: unit("short", { min: 0, decimals: 0 }),
+      targets: targets([`sum(kube_deployment_status_replicas_available{deployment="${MLFLOW_DEPLOYMENT}"})`, "available pods"], [`sum(up{${component}="mlflow"})`, "answering /metrics"]),
+    }),
   ]);
 }
 

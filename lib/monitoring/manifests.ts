@@ -70,7 +70,7 @@ const component = (value: string): RelabelConfig => ({ targetLabel: SERIES_LABEL
 /**
  * Scrapes every serving pod through the Services labelled
  * SERVING_METRICS_SERVICE_LABELS, in any namespace, and copies the pod's model
- * and colour labels onto each series as `model` and `colour`, so the alerts
+ * and colour labels onto each series as `model` and `color`, so the alerts
  * and dashboards can tell a bad green from a healthy blue.
  */
 export function servingServiceMonitor(namespace = MONITORING_NAMESPACE): ServiceMonitorManifest {

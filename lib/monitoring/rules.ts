@@ -10,7 +10,7 @@
  * ServiceMonitor, see values.ts), and the serving contract (contract.ts).
  */
 import { GPU_RESOURCE, NODE_GROUP_LABEL, POOL_LABEL } from "../eks";
-import { DEFAULT_SERVING_METRICS, KSM_GPU_RESOURCE, SERIES_LABELS, ServingMetrics, ksmLabel } from "./contract";
+import { DEFAULT_SERVING_METRICS, KSM_GPU_RESOURCE, MLFLOW_DEPLOYMENT, SERIES_LABELS, ServingMetrics, ksmLabel } from "./contract";
 
 export interface AlertingRule {
   alert: string;
@@ -147,8 +147,8 @@ function servingRules(s: RuleSettings, runbook: string): Rule[] {
       "critical",
       `${errors} / ${total} > ${num(s.servingErrorRatio)}`,
       "5m",
-      "Model {{ $labels.model }} ({{ $labels.colour }}) answers too many requests with 5xx",
-      `{{ $value | humanizePercentage }} of the requests to {{ $labels.model }} ({{ $labels.colour }}) failed over the last 5 minutes; the threshold is ${num(s.servingErrorRatio * 100)} %.`,
+      "Model {{ $labels.model }} ({{ $labels.color }}) answers too many requests with 5xx",
+      `{{ $value | humanizePercentage }} of the requests to {{ $labels.model }} ({{ $labels.color }}) failed over the last 5 minutes; the threshold is ${num(s.servingErrorRatio * 100)} %.`,
       runbook,
     ),
     alert(
@@ -156,8 +156,8 @@ function servingRules(s: RuleSettings, runbook: string): Rule[] {
       "warning",
       `${p95} > ${num(s.servingLatencySeconds)}`,
       "10m",
-      "Model {{ $labels.model }} ({{ $labels.colour }}) is slow",
-      `95 % of the requests to {{ $labels.model }} ({{ $labels.colour }}) take up to {{ $value | humanizeDuration }}; the threshold is ${num(s.servingLatencySeconds)} s.`,
+      "Model {{ $labels.model }} ({{ $labels.color }}) is slow",
+      `95 % of the requests to {{ $labels.model }} ({{ $labels.color }}) take up to {{ $value | humanizeDuration }}; the threshold is ${num(s.servingLatencySeconds)} s.`,
       runbook,
     ),
     alert(
@@ -165,17 +165,17 @@ function servingRules(s: RuleSettings, runbook: string): Rule[] {
       "critical",
       `up${sel} == 0`,
       "5m",
-      "A serving pod of {{ $labels.model }} ({{ $labels.colour }}) does not answer",
-      "Prometheus has not been able to scrape {{ $labels.pod }} ({{ $labels.model }}, {{ $labels.colour }}) for 5 minutes: the server is hung, crashing, or not listening on its `http` port.",
+      "A serving pod of {{ $labels.model }} ({{ $labels.color }}) does not answer",
+      "Prometheus has not been able to scrape {{ $labels.pod }} ({{ $labels.model }}, {{ $labels.color }}) for 5 minutes: the server is hung, crashing, or not listening on its `http` port.",
       runbook,
     ),
     alert(
       "MlflowDown",
       "warning",
-      `up{${component}="mlflow"} == 0`,
+      `sum by (namespace) (kube_deployment_status_replicas_available{deployment="${MLFLOW_DEPLOYMENT}"}) == 0`,
       "10m",
-      "The MLflow tracking server does not answer",
-      "Prometheus has not been able to scrape MLflow pod {{ $labels.pod }} for 10 minutes; training runs cannot log experiments or register models.",
+      "The MLflow tracking server has no available pod",
+      "The MLflow Deployment in {{ $labels.namespace }} has had no available replica for 10 minutes; training runs cannot log experiments or register models.",
       runbook,
     ),
   ];

@@ -181,7 +181,7 @@ export function alertmanagerConfig<T>(args: AlertmanagerConfigArgs<T>) {
     global: { resolve_timeout: "5m" },
     route: {
       receiver: "null",
-      group_by: ["alertname", "namespace", "model", "colour", "node", "pool"],
+      group_by: ["alertname", "namespace", "model", "color", "node", "pool"],
       group_wait: "30s",
       group_interval: "5m",
       repeat_interval: "4h",
