@@ -305,6 +305,8 @@ describe("Alertmanager to SNS", () => {
   test("the IRSA role may publish to the alert topic and nothing else", () => {
     const doc = alertmanagerSnsPolicy(alertTopicArns(TOPIC, [{ name: "oncall", severities: ["critical"] }]));
     expect(doc.Statement).toEqual([{ Sid: "PublishAlerts", Effect: "Allow", Action: "sns:Publish", Resource: [TOPIC] }]);
+    const key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    expect(alertmanagerSnsPolicy([TOPIC], [key]).Statement[1]).toEqual({ Sid: "EncryptAlerts", Effect: "Allow", Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: [key] });
     const own = "arn:aws:sns:us-east-1:123456789012:team";
     expect(alertTopicArns(TOPIC, [{ name: "team", severities: ["warning"], topicArn: own }])).toEqual([own]);
   });

@@ -40,6 +40,12 @@ export interface MonitoringArgs {
    */
   alertTopicArn: pulumi.Input<string>;
   /**
+   * ARN of the KMS key the alert topic is encrypted with, if it uses a
+   * customer managed key: Alertmanager's role may then use that key (and no
+   * other) to publish. Default none (an unencrypted topic, or alias/aws/sns).
+   */
+  alertTopicKeyArn?: pulumi.Input<string>;
+  /**
    * Every node pool with its cap (maxSize, summed over a pool's per-AZ node
    * groups): the NodePoolAtCap alert and the capacity dashboard use them.
    * Required (may be empty).
@@ -126,7 +132,7 @@ export class Monitoring extends pulumi.ComponentResource {
       oidcIssuerUrl: args.cluster.oidcIssuerUrl,
       namespace: ALERTMANAGER_SERVICE_ACCOUNT.namespace,
       serviceAccount: ALERTMANAGER_SERVICE_ACCOUNT.name,
-      inlinePolicy: pulumi.jsonStringify(alertmanagerSnsPolicy(alertTopicArns(args.alertTopicArn, receivers))),
+      inlinePolicy: pulumi.jsonStringify(alertmanagerSnsPolicy(alertTopicArns(args.alertTopicArn, receivers), args.alertTopicKeyArn === undefined ? [] : [args.alertTopicKeyArn])),
       tags: args.tags,
     }, { parent: this });
 

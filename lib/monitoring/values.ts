@@ -225,12 +225,21 @@ export function alertTopicArns<T>(alertTopicArn: T, receivers: AlertReceiver[]):
   return receivers.some((r) => r.topicArn === undefined) || receivers.length === 0 ? [alertTopicArn, ...own] : own;
 }
 
-/** Alertmanager's IRSA role may publish to its topics and do nothing else. */
-export function alertmanagerSnsPolicy<T>(topicArns: T[]): PolicyDocument<T> {
+/**
+ * Alertmanager's IRSA role may publish to its topics and do nothing else.
+ * A topic encrypted with a customer managed KMS key also needs the publisher
+ * to generate data keys with it (SNS developer guide, "Encryption at rest":
+ * publishers need kms:GenerateDataKey* and kms:Decrypt on the topic's key,
+ * checked 2026-11-23): pass the key ARNs, and only those keys are allowed.
+ */
+export function alertmanagerSnsPolicy<T>(topicArns: T[], topicKeyArns: T[] = []): PolicyDocument<T> {
   if (topicArns.length === 0) throw new Error("Alertmanager needs at least one SNS topic to publish to");
   return {
     Version: "2012-10-17",
-    Statement: [{ Sid: "PublishAlerts", Effect: "Allow", Action: "sns:Publish", Resource: topicArns }],
+    Statement: [
+      { Sid: "PublishAlerts", Effect: "Allow", Action: "sns:Publish", Resource: topicArns },
+      ...(topicKeyArns.length ? [{ Sid: "EncryptAlerts", Effect: "Allow" as const, Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: topicKeyArns }] : []),
+    ],
   };
 }
 
