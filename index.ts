@@ -27,43 +27,100 @@ function loadSpec(): PlatformSpec {
   }
 }
 
-/** Declares the platform for the current stack and returns the stack outputs. */
+/**
+ * Declares the platform for the current stack and returns the stack outputs.
+ * Components get only the arguments they take: planning figures of the
+ * presets (expectedStorageGb, expectedLogGbPerMonth, expectedFlowLogGbPerMonth)
+ * are for the cost model and stay out of component args.
+ */
 function platform() {
   const spec = loadSpec();
-  const { namePrefix: prefix, tags, protectStatefulResources: protect } = spec;
+  const { namePrefix: prefix, tags, protectStatefulResources: protect, allowDestroyWithData } = spec;
 
+  const n = spec.network.settings;
   const network = spec.network.enabled
-    ? new Network(`${prefix}-network`, { ...spec.network.settings, tags })
+    ? new Network(`${prefix}-network`, {
+        cidrBlock: n.cidrBlock,
+        azCount: n.azCount,
+        availabilityZoneIds: n.availabilityZoneIds,
+        natGateways: n.natGateways,
+        flowLogRetentionDays: n.flowLogRetentionDays,
+        tags,
+      })
     : undefined;
 
+  const a = spec.artifacts.settings;
   const artifacts = spec.artifacts.enabled
-    ? new ArtifactStore(`${prefix}-artifacts`, { ...spec.artifacts.settings, protect, tags })
+    ? new ArtifactStore(`${prefix}-artifacts`, {
+        buckets: a.buckets,
+        encryption: a.encryption,
+        noncurrentVersionExpirationDays: a.noncurrentVersionExpirationDays,
+        noncurrentToInfrequentAccessDays: a.noncurrentToInfrequentAccessDays,
+        abortIncompleteUploadDays: a.abortIncompleteUploadDays,
+        protect,
+        forceDestroy: allowDestroyWithData,
+        tags,
+      })
     : undefined;
 
+  const r = spec.registry.settings;
   const registry = spec.registry.enabled
-    ? new ContainerRegistry(`${prefix}-registry`, { ...spec.registry.settings, tags })
+    ? new ContainerRegistry(`${prefix}-registry`, {
+        repositories: r.repositories,
+        untaggedExpiryDays: r.untaggedExpiryDays,
+        keepLastImages: r.keepLastImages,
+        forceDelete: allowDestroyWithData,
+        tags,
+      })
     : undefined;
 
-  const database =
-    spec.database.enabled && network
-      ? new MetadataStore(`${prefix}-metadata`, {
-          ...spec.database.settings,
+  // Later components (serving, tracking, monitoring) take the cluster as a ClusterHandle.
+  const c = spec.cluster.settings;
+  const cluster =
+    spec.cluster.enabled && network
+      ? new GpuCluster(`${prefix}-cluster`, {
           vpcId: network.vpcId,
-          subnetIds: network.privateSubnetIds,
-          allowedCidrBlocks: [network.vpcCidrBlock],
-          protect,
+          vpcCidrBlock: network.vpcCidrBlock,
+          privateSubnetIds: network.privateSubnetIds,
+          controlPlaneSubnetIds: network.controlPlaneSubnetIds,
+          region: spec.region,
+          kubernetesVersion: c.kubernetesVersion,
+          publicAccessCidrs: c.publicAccessCidrs,
+          privateAccessCidrs: c.privateAccessCidrs,
+          privateAccessSecurityGroupIds: c.privateAccessSecurityGroupIds,
+          logRetentionDays: c.logRetentionDays,
+          deployerRoleArn: c.deployerRoleArn,
+          adminRoleArns: c.adminRoleArns,
+          readOnlyRoleArns: c.readOnlyRoleArns,
+          systemNodeGroup: c.systemNodeGroup,
+          gpuNodeGroups: c.gpuNodeGroups,
+          autoscaler: c.autoscaler,
           tags,
         })
       : undefined;
 
-  // Later components (serving, tracking, monitoring) take cluster.provider and cluster.irsaRole().
-  const cluster =
-    spec.cluster.enabled && network
-      ? new GpuCluster(`${prefix}-cluster`, {
-          ...spec.cluster.settings,
+  const d = spec.database.settings;
+  const database =
+    spec.database.enabled && network
+      ? new MetadataStore(`${prefix}-metadata`, {
           vpcId: network.vpcId,
-          privateSubnetIds: network.privateSubnetIds,
-          region: spec.region,
+          subnetIds: network.privateSubnetIds,
+          // Only the cluster (its security group: managed nodes and so pods) reaches the
+          // database; without a cluster, the VPC's own block.
+          allowedSecurityGroupIds: cluster ? [cluster.clusterSecurityGroupId] : [],
+          allowedCidrBlocks: cluster ? [] : [network.vpcCidrBlock],
+          engineVersion: d.engineVersion,
+          instanceClass: d.instanceClass,
+          allocatedStorageGb: d.allocatedStorageGb,
+          maxAllocatedStorageGb: d.maxAllocatedStorageGb,
+          storageType: d.storageType,
+          iops: d.iops,
+          multiAz: d.multiAz,
+          backupRetentionDays: d.backupRetentionDays,
+          deletionProtection: d.deletionProtection,
+          performanceInsights: d.performanceInsights,
+          databaseName: d.databaseName,
+          protect,
           tags,
         })
       : undefined;
@@ -116,6 +173,7 @@ function platform() {
     region: spec.region,
     vpcId: network?.vpcId,
     privateSubnetIds: network?.privateSubnetIds,
+    availabilityZoneIds: network?.availabilityZoneIds,
     buckets: artifacts ? Object.fromEntries(Object.entries(artifacts.buckets).map(([k, b]) => [k, b.name])) : undefined,
     repositoryUrls: registry ? Object.fromEntries(Object.entries(registry.repositories).map(([k, r]) => [k, r.url])) : undefined,
     databaseEndpoint: database?.endpoint,

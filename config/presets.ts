@@ -29,13 +29,22 @@ export const PIECE_NEEDS: Record<Piece, Piece[]> = {
   monitoring: ["cluster"],
 };
 
-export type NatMode = "none" | "single" | "perAz";
-export type BucketEncryption = "sse-s3" | "sse-kms";
-export type CapacityType = "ON_DEMAND" | "SPOT";
+import type { BucketEncryption, CapacityType, DatabaseStorageType, GpuNodeGroupSettings, NatMode, NodeGroupSettings } from "../lib/domain";
+import { KUBERNETES_VERSION, POSTGRES_MAJOR_VERSION } from "../lib/versions";
+
+// Domain types and version pins live in lib/ (components import them from there,
+// never from config/); re-exported here for readers of the presets.
+export type { BucketEncryption, CapacityType, DatabaseStorageType, GpuNodeGroupSettings, NatMode, NodeGroupSettings };
+export { KUBERNETES_VERSION, POSTGRES_MAJOR_VERSION };
 
 export interface NetworkSettings {
   cidrBlock: string;
   azCount: number;
+  /**
+   * AZ IDs to pin, in order (the first azCount are used). Undefined: the
+   * region's EKS-capable zone IDs, sorted, first azCount (stable across runs).
+   */
+  availabilityZoneIds?: string[];
   natGateways: NatMode;
   /** VPC flow logs to CloudWatch, kept this many days; 0 turns them off. */
   flowLogRetentionDays: number;
@@ -67,7 +76,7 @@ export interface DatabaseSettings {
   instanceClass: string;
   allocatedStorageGb: number;
   maxAllocatedStorageGb: number;
-  storageType: "gp3" | "io1" | "io2";
+  storageType: DatabaseStorageType;
   /** Provisioned IOPS; only for io1/io2 (gp3 gets its 3,000 baseline for free). */
   iops?: number;
   multiAz: boolean;
@@ -78,24 +87,16 @@ export interface DatabaseSettings {
   databaseName: string;
 }
 
-export interface NodeGroupSettings {
-  instanceTypes: string[];
-  capacityType: CapacityType;
-  minSize: number;
-  desiredSize: number;
-  maxSize: number;
-  diskSizeGb: number;
-}
-
-export interface GpuNodeGroupSettings extends NodeGroupSettings {
-  /** Short name, used in resource names and the node label `ml-platform/node-group`. */
-  name: string;
-}
-
 export interface ClusterSettings {
   kubernetesVersion: string;
   /** CIDRs allowed to reach the public API endpoint. Empty means private endpoint only. */
   publicAccessCidrs: string[];
+  /** Extra CIDRs (VPN, peered networks) admitted on 443 to the private endpoint; the VPC's own block always is. */
+  privateAccessCidrs: string[];
+  /** Security groups (CI runner, bastion) admitted on 443 to the private endpoint. */
+  privateAccessSecurityGroupIds: string[];
+  /** The IAM role `pulumi up` runs as (laptop and CI): cluster-admin through an explicit access entry. */
+  deployerRoleArn?: string;
   logRetentionDays: number;
   /**
    * Planning figure for the cost model: GB of control-plane logs (audit
@@ -159,6 +160,13 @@ export interface StagePreset {
   title: string;
   /** Stateful resources (buckets, database) get `protect` and `retainOnDelete`. */
   protectStatefulResources: boolean;
+  /**
+   * `pulumi destroy` may delete buckets and repositories that still hold data
+   * (S3 forceDestroy, ECR forceDelete). Off at every stage: a staging stack
+   * turns it on in its stack file (it holds copies), production never does,
+   * and a POC's buckets hold the only copy of its data sets.
+   */
+  allowDestroyWithData: boolean;
   network: Toggle<NetworkSettings>;
   artifacts: Toggle<ArtifactSettings>;
   registry: Toggle<RegistrySettings>;
@@ -166,11 +174,6 @@ export interface StagePreset {
   cluster: Toggle<ClusterSettings>;
   monitoring: Toggle<MonitoringSettings>;
 }
-
-/** The Kubernetes minor every stage pins: in EKS standard support until 2027-03-27. */
-export const KUBERNETES_VERSION = "1.35";
-/** RDS PostgreSQL major version; RDS applies minor versions in the maintenance window. */
-export const POSTGRES_MAJOR_VERSION = "17";
 
 const network = (azCount: number, natGateways: NatMode, flowLogRetentionDays: number, expectedFlowLogGbPerMonth: number): NetworkSettings => ({
   cidrBlock: "10.0.0.0/16",
@@ -219,6 +222,7 @@ export const STAGE_PRESETS: Record<Stage, StagePreset> = {
   poc: {
     title: STAGE_TITLES.poc,
     protectStatefulResources: false,
+    allowDestroyWithData: false,
     network: {
       enabled: false,
       why: "Nothing runs in the cloud yet: training and serving stay on laptops or a rented GPU box, so no VPC and no $33/month NAT gateway.",
@@ -263,6 +267,8 @@ export const STAGE_PRESETS: Record<Stage, StagePreset> = {
       settings: {
         kubernetesVersion: KUBERNETES_VERSION,
         publicAccessCidrs: [],
+        privateAccessCidrs: [],
+        privateAccessSecurityGroupIds: [],
         logRetentionDays: 7,
         expectedLogGbPerMonth: 0,
         adminRoleArns: [],
@@ -281,6 +287,7 @@ export const STAGE_PRESETS: Record<Stage, StagePreset> = {
   mvp: {
     title: STAGE_TITLES.mvp,
     protectStatefulResources: true,
+    allowDestroyWithData: false,
     network: {
       enabled: true,
       why: "Production runs on Kubernetes in private subnets over 2 AZs; one shared NAT gateway is the cheapest way out to the internet (an AZ outage is tolerated at this stage).",
@@ -325,6 +332,8 @@ export const STAGE_PRESETS: Record<Stage, StagePreset> = {
       settings: {
         kubernetesVersion: KUBERNETES_VERSION,
         publicAccessCidrs: [],
+        privateAccessCidrs: [],
+        privateAccessSecurityGroupIds: [],
         logRetentionDays: 30,
         expectedLogGbPerMonth: 20,
         adminRoleArns: [],
@@ -343,6 +352,7 @@ export const STAGE_PRESETS: Record<Stage, StagePreset> = {
   seriesb: {
     title: STAGE_TITLES.seriesb,
     protectStatefulResources: true,
+    allowDestroyWithData: false,
     network: {
       enabled: true,
       why: "Paying customers and an SLA: 3 AZs with a NAT gateway in each, so an AZ outage does not cut the cluster off; VPC flow logs for security reviews.",
@@ -383,10 +393,12 @@ export const STAGE_PRESETS: Record<Stage, StagePreset> = {
     },
     cluster: {
       enabled: true,
-      why: "Automatic scaling to load: the Cluster Autoscaler starts GPU nodes from zero when pods wait and removes them when idle; nodes spread over 3 AZs.",
+      why: "Automatic scaling to load: the Cluster Autoscaler starts GPU nodes from zero when pods wait and removes them when idle; nodes spread over 3 AZs, each GPU pool one node group per AZ within the pool's cap.",
       settings: {
         kubernetesVersion: KUBERNETES_VERSION,
         publicAccessCidrs: [],
+        privateAccessCidrs: [],
+        privateAccessSecurityGroupIds: [],
         logRetentionDays: 90,
         expectedLogGbPerMonth: 60,
         adminRoleArns: [],
@@ -394,7 +406,10 @@ export const STAGE_PRESETS: Record<Stage, StagePreset> = {
         systemNodeGroup: systemPool("m6i.large", 3, 3, 6),
         gpuNodeGroups: [
           gpuPool("inference", ["g5.xlarge", "g6.xlarge"], 4, "ON_DEMAND"),
-          gpuPool("training", ["g5.12xlarge"], 2, "SPOT"),
+          // Spot: diversified over same-shape types (48 vCPU, 192 GiB, 4 GPUs each, lib/instance-types.ts),
+          // so a Spot capacity shortage of one type does not stall a scale-up. g4dn.12xlarge has the
+          // same shape but T4 GPUs, several times slower for training: left out on purpose.
+          gpuPool("training", ["g5.12xlarge", "g6.12xlarge"], 2, "SPOT"),
         ],
         autoscaler: true,
       },

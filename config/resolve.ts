@@ -71,6 +71,8 @@ export interface PlatformSpec {
   namePrefix: string;
   tags: Record<string, string>;
   protectStatefulResources: boolean;
+  /** Buckets get forceDestroy and repositories forceDelete (non-production stacks only). */
+  allowDestroyWithData: boolean;
   network: PieceDecision<NetworkSettings>;
   artifacts: PieceDecision<ArtifactSettings>;
   registry: PieceDecision<RegistrySettings>;
@@ -256,12 +258,30 @@ function crossChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">): 
         const why = instanceTypeNotOfferedReason(spec.region, t, isAcceleratedType);
         if (why) problems.push({ key: keyOf([...path, j]), value: t, message: why });
       });
+    if (c.deployerRoleArn) {
+      const list = c.adminRoleArns.includes(c.deployerRoleArn) ? "adminRoleArns" : c.readOnlyRoleArns.includes(c.deployerRoleArn) ? "readOnlyRoleArns" : undefined;
+      if (list)
+        problems.push({ key: keyOf(["cluster", "deployerRoleArn"]), value: c.deployerRoleArn, message: `is also in ${list}; the deployer role already gets cluster-admin through its own access entry, so remove it from ${list}` });
+    }
     const seen = new Set<string>();
     c.gpuNodeGroups.forEach((g, i) => {
       if (seen.has(g.name)) problems.push({ key: keyOf(["cluster", "gpuNodeGroups", i, "name"]), value: g.name, message: "GPU node group names must be unique" });
       seen.add(g.name);
     });
   }
+  const n = spec.network.settings;
+  if (spec.network.enabled && n.availabilityZoneIds) {
+    if (n.availabilityZoneIds.length < n.azCount)
+      problems.push({ key: keyOf(["network", "availabilityZoneIds"]), value: n.availabilityZoneIds, message: `lists ${n.availabilityZoneIds.length} zones but the network spans ${n.azCount} (azCount); list at least ${n.azCount}, in the order to use them` });
+    if (new Set(n.availabilityZoneIds).size !== n.availabilityZoneIds.length)
+      problems.push({ key: keyOf(["network", "availabilityZoneIds"]), value: n.availabilityZoneIds, message: "lists a zone twice; each subnet needs its own AZ" });
+  }
+  if (spec.allowDestroyWithData && spec.protectStatefulResources)
+    problems.push({
+      key: keyOf(["allowDestroyWithData"]),
+      value: true,
+      message: "contradicts protectStatefulResources: true (production data is protected from destroy); allow destroying data only in a non-production stack that sets protectStatefulResources: false",
+    });
   const d = spec.database.settings;
   if (spec.database.enabled) {
     if (d.maxAllocatedStorageGb < d.allocatedStorageGb)
@@ -337,6 +357,7 @@ export function resolvePlatformSpec(raw: Record<string, string>, stack: string, 
       "managed-by": "pulumi",
     },
     protectStatefulResources: cfg.protectStatefulResources ?? preset.protectStatefulResources,
+    allowDestroyWithData: cfg.allowDestroyWithData ?? preset.allowDestroyWithData,
     network: decide<NetworkSettings>("network", cfg.stage, cfg.network),
     artifacts: decide<ArtifactSettings>("artifacts", cfg.stage, cfg.artifacts),
     registry: decide<RegistrySettings>("registry", cfg.stage, cfg.registry),

@@ -6,7 +6,8 @@
  */
 import { z } from "zod";
 import { isAcceleratedType, isNvidiaGpuType, looksLikeInstanceType, unsupportedAcceleratorReason } from "../lib/instance-types";
-import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../lib/versions";
+import { EKS_UNSUPPORTED_ZONE_IDS, ZONE_ID_PATTERN } from "../lib/eks";
+import { SUPPORTED_KUBERNETES_VERSIONS } from "../lib/versions";
 import { STAGES } from "./presets";
 
 /** CloudWatch Logs accepts only these retention periods (days). */
@@ -22,6 +23,13 @@ const retentionDays = z
   .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`);
 
 const count = (what: string) => z.number().int(`${what} must be a whole number`).min(0, `${what} cannot be negative`);
+
+const zoneId = z
+  .string()
+  .regex(ZONE_ID_PATTERN, "must be an AZ ID such as use1-az1 or euw1-az2 (an ID, not a name like us-east-1a: names differ per account)")
+  .refine((id) => !(EKS_UNSUPPORTED_ZONE_IDS as readonly string[]).includes(id), `cannot host EKS subnets (EKS refuses ${EKS_UNSUPPORTED_ZONE_IDS.join(", ")})`);
+
+const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, "must be a security group ID such as sg-0123456789abcdef0");
 
 const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "must be an IAM role ARN such as arn:aws:iam::123456789012:role/platform-admins");
 
@@ -64,6 +72,7 @@ export const NetworkOverrides = z.strictObject({
     return prefix >= 16 && prefix <= 20;
   }, "must be a /16 to /20 block: EKS pods take VPC addresses").optional(),
   azCount: z.number().int().min(2, "azCount must be 2 or 3").max(3, "azCount must be 2 or 3").optional(),
+  availabilityZoneIds: z.array(zoneId).min(2, "list at least 2 AZ IDs").max(3, "the layout has room for 3 AZs").optional(),
   natGateways: z.enum(["none", "single", "perAz"]).optional(),
   flowLogRetentionDays: z.union([z.literal(0), retentionDays]).optional(),
   expectedFlowLogGbPerMonth: count("expectedFlowLogGbPerMonth").optional(),
@@ -113,11 +122,14 @@ export const ClusterOverrides = z.strictObject({
   kubernetesVersion: z
     .string()
     .refine(
-      (v) => v in CLUSTER_AUTOSCALER_IMAGE_TAGS,
-      `must be a Kubernetes minor whose charts and images lib/versions.ts pins: ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")}`,
+      (v) => (SUPPORTED_KUBERNETES_VERSIONS as readonly string[]).includes(v),
+      `must be a Kubernetes minor whose charts and images are pinned (lib/versions.ts SUPPORTED_KUBERNETES_VERSIONS): ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`,
     )
     .optional(),
   publicAccessCidrs: z.array(cidr).optional(),
+  privateAccessCidrs: z.array(cidr).optional(),
+  privateAccessSecurityGroupIds: z.array(securityGroupId).optional(),
+  deployerRoleArn: roleArn.optional(),
   logRetentionDays: retentionDays.optional(),
   expectedLogGbPerMonth: count("expectedLogGbPerMonth").optional(),
   adminRoleArns: z.array(roleArn).optional(),
@@ -164,6 +176,7 @@ export const StackConfig = z.strictObject({
     .object({ owner: tagValue, costCenter: tagValue })
     .catchall(tagValue),
   protectStatefulResources: z.boolean().optional(),
+  allowDestroyWithData: z.boolean().optional(),
   network: NetworkOverrides.optional(),
   artifacts: ArtifactOverrides.optional(),
   registry: RegistryOverrides.optional(),

@@ -95,7 +95,7 @@ const FREE_TYPES = new Set([
   "aws:ecr/lifecyclePolicy:LifecyclePolicy", "aws:ecr/repositoryPolicy:RepositoryPolicy",
   "aws:rds/subnetGroup:SubnetGroup", "aws:rds/parameterGroup:ParameterGroup", "aws:secretsmanager/secretVersion:SecretVersion",
   "aws:kms/alias:Alias", "aws:eks/addon:Addon", "aws:eks/accessEntry:AccessEntry", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
-  "aws:eks/podIdentityAssociation:PodIdentityAssociation", "aws:autoscaling/tag:Tag",
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation", "aws:autoscaling/tag:Tag", "aws:ec2/launchTemplate:LaunchTemplate",
   "random:index/randomPassword:RandomPassword", "random:index/randomString:RandomString", "random:index/randomId:RandomId",
 ]);
 
@@ -104,7 +104,23 @@ const monthly = (perHour: number) => perHour * HOURS_PER_MONTH;
 const usd = (n: number) => `$${n >= 1 ? n.toFixed(2) : n.toFixed(4).replace(/0{1,2}$/, "")}`;
 const num = (v: unknown, fallback: number): number => (typeof v === "number" && Number.isFinite(v) ? v : fallback);
 
-function priceNodeGroup(r: CostInput, p: RegionPrices): Outcome {
+/**
+ * Root volume size (GB) of a node group. With a launch template (every node
+ * group this platform declares), EKS refuses `diskSize` and the size is the
+ * template's first block device mapping; the node group names its template,
+ * and `launchTemplates` holds the templates of the same stack by name.
+ * Undefined when the template is not among the resources priced together.
+ */
+export function nodeGroupDiskGb(inputs: Record<string, unknown>, launchTemplates: ReadonlyMap<string, Record<string, unknown>>): number | undefined {
+  const ref = inputs.launchTemplate as { name?: unknown } | undefined;
+  if (!ref) return num(inputs.diskSize, 20); // EKS's default root volume is 20 GB
+  const lt = typeof ref.name === "string" ? launchTemplates.get(ref.name) : undefined;
+  const mappings = lt?.blockDeviceMappings as { ebs?: { volumeSize?: unknown } }[] | undefined;
+  const size = mappings?.[0]?.ebs?.volumeSize;
+  return typeof size === "number" ? size : undefined;
+}
+
+function priceNodeGroup(r: CostInput, p: RegionPrices, launchTemplates: ReadonlyMap<string, Record<string, unknown>>): Outcome {
   const types = (r.inputs.instanceTypes as string[] | undefined)?.length ? (r.inputs.instanceTypes as string[]) : ["t3.medium"];
   const missing = types.filter((t) => p.ec2[t] === undefined);
   if (missing.length) return { kind: "unpriced", reason: `no ${p.region} price for ${missing.join(", ")}` };
@@ -116,15 +132,15 @@ function priceNodeGroup(r: CostInput, p: RegionPrices): Outcome {
   const factor = spot ? SPOT_PRICE_FACTOR : 1;
   const first = p.ec2[types[0]!]!;
   const dearest = Math.max(...types.map((t) => p.ec2[t]!));
-  const diskGb = num(r.inputs.diskSize, 20);
-  const disk = p.ebsGp3PerGbMonth !== undefined ? diskGb * p.ebsGp3PerGbMonth : 0;
+  const diskGb = nodeGroupDiskGb(r.inputs, launchTemplates);
+  const disk = p.ebsGp3PerGbMonth !== undefined && diskGb !== undefined ? diskGb * p.ebsGp3PerGbMonth : 0;
   const perNodeExpected = monthly(first * factor) + disk;
   const perNodeWorst = monthly(dearest) + disk;
   const gpu = isAcceleratedType(types[0]!);
   const basis =
     `${desired} x ${types[0]} ${spot ? `Spot (~${Math.round(SPOT_PRICE_FACTOR * 100)}% of ` : "("}${usd(first)}/h) expected, ` +
     `${max} x ${dearest === first ? types[0] : "the dearest type"} on-demand at worst` +
-    (disk ? `, + ${diskGb} GB gp3 root volume per node` : ", root volumes unpriced");
+    (disk ? `, + ${diskGb} GB gp3 root volume per node` : diskGb === undefined ? ", root volumes unpriced (launch template not in the priced set)" : ", root volumes unpriced");
   return {
     kind: "priced",
     expected: desired * perNodeExpected,
@@ -209,7 +225,7 @@ function storage(perGbMonth: number | undefined, gb: number | undefined, what: s
   return { kind: "priced", expected: gb * perGbMonth, worst: gb * perGbMonth, basis: `${gb} GB expected x ${rate}`, usage: `volume beyond ${gb} GB at ${rate}` };
 }
 
-function priceOne(r: CostInput, p: RegionPrices, usage: UsageAssumptions): Outcome {
+function priceOne(r: CostInput, p: RegionPrices, usage: UsageAssumptions, launchTemplates: ReadonlyMap<string, Record<string, unknown>>): Outcome {
   if (FREE_TYPES.has(r.type)) return { kind: "free" };
   if (r.type.startsWith("pulumi:providers:")) return { kind: "free" };
   if (r.type === "kubernetes:helm.sh/v3:Release") return priceHelmRelease(r, p);
@@ -228,7 +244,7 @@ function priceOne(r: CostInput, p: RegionPrices, usage: UsageAssumptions): Outco
       };
     }
     case "aws:eks/nodeGroup:NodeGroup":
-      return priceNodeGroup(r, p);
+      return priceNodeGroup(r, p, launchTemplates);
     case "aws:ec2/instance:Instance": {
       const t = String(r.inputs.instanceType ?? "");
       const hourly = p.ec2[t];
@@ -303,9 +319,14 @@ export function estimateCost(resources: CostInput[], region: string, usage: Usag
     freeResources: 0,
   };
   const components = new Map<string, { expected: number; worst: number }>();
+  // Node groups read their root volume size from their launch template (by its explicit name).
+  const launchTemplates = new Map<string, Record<string, unknown>>();
+  for (const r of resources) {
+    if (r.type === "aws:ec2/launchTemplate:LaunchTemplate" && typeof r.inputs.name === "string") launchTemplates.set(r.inputs.name, r.inputs);
+  }
   for (const r of resources) {
     const outcome: Outcome = prices
-      ? priceOne(r, prices, usage)
+      ? priceOne(r, prices, usage, launchTemplates)
       : FREE_TYPES.has(r.type) || r.type.startsWith("pulumi:providers:")
         ? { kind: "free" }
         : { kind: "unpriced", reason: `no price table for region ${region} (priced regions: ${Object.keys(PRICES).join(", ")})` };

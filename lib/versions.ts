@@ -1,16 +1,24 @@
 /**
- * Every version the cluster pins, in one place, each with where the fact comes
- * from and when it was last checked. Bump them here and nowhere else; a test
- * fails if a pin goes missing. Review this file before every Kubernetes minor
- * upgrade (see KUBERNETES_STANDARD_SUPPORT_ENDS).
+ * Platform-wide version pins (Kubernetes, PostgreSQL, AMI families, EKS
+ * managed add-ons), each with where the fact comes from and when it was last
+ * checked. Helm chart pins live with the add-on that installs them
+ * (components/compute/addons/<addon>.ts). Review this file and the add-on
+ * files before every Kubernetes minor upgrade (see KUBERNETES_STANDARD_SUPPORT_ENDS).
  */
-import { KUBERNETES_VERSION } from "../config/presets";
+
+/** The Kubernetes minor every stage pins: in EKS standard support until KUBERNETES_STANDARD_SUPPORT_ENDS. */
+export const KUBERNETES_VERSION = "1.35";
 
 /**
- * The Kubernetes minor every stage runs (defined beside the presets, re-exported
- * here so all pins can be read together).
+ * Kubernetes minors a stack may run: those for which every version-bound pin
+ * exists (the Cluster Autoscaler image in components/compute/addons/cluster-autoscaler.ts
+ * above all; a test checks the table covers this list). Add a minor here only
+ * together with its pins.
  */
-export { KUBERNETES_VERSION };
+export const SUPPORTED_KUBERNETES_VERSIONS = [KUBERNETES_VERSION] as const;
+
+/** RDS PostgreSQL major version; RDS applies minor versions in the maintenance window. */
+export const POSTGRES_MAJOR_VERSION = "17";
 
 /**
  * End of EKS standard support for KUBERNETES_VERSION (1.35). After this date a
@@ -40,52 +48,8 @@ export interface ChartPin {
   version: string;
 }
 
-/**
- * NVIDIA device plugin: advertises `nvidia.com/gpu` on GPU nodes so pods can
- * request GPUs. Chart 0.20.0 was published 2026-08-20 (source: the chart
- * repository index, https://nvidia.github.io/k8s-device-plugin/index.yaml,
- * checked 2026-11-23).
- */
-export const NVIDIA_DEVICE_PLUGIN_CHART: ChartPin = {
-  repo: "https://nvidia.github.io/k8s-device-plugin",
-  chart: "nvidia-device-plugin",
-  version: "0.20.0",
-};
-
-/**
- * Cluster Autoscaler. Chart 9.59.0 was published 2026-07-21 and defaults to
- * image v1.35.0 (source: https://kubernetes.github.io/autoscaler/index.yaml,
- * checked 2026-11-23).
- */
-export const CLUSTER_AUTOSCALER_CHART: ChartPin = {
-  repo: "https://kubernetes.github.io/autoscaler",
-  chart: "cluster-autoscaler",
-  version: "9.59.0",
-};
-
-/**
- * Cluster Autoscaler image tag per Kubernetes minor. The autoscaler's minor
- * must match the cluster's (its scheduler simulation is compiled against that
- * Kubernetes version), so the tag is set explicitly rather than left to the
- * chart default, and upgrading Kubernetes means adding a row here. Source:
- * the autoscaler releases page and the chart's appVersion, checked 2026-11-23.
- */
-export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Record<string, string> = {
-  "1.35": "v1.35.0",
-};
-
-/** The Cluster Autoscaler image tag for a Kubernetes minor; throws when none is pinned. */
-export function clusterAutoscalerImageTag(kubernetesVersion: string): string {
-  const tag = CLUSTER_AUTOSCALER_IMAGE_TAGS[kubernetesVersion];
-  if (!tag) {
-    const known = Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ");
-    throw new Error(
-      `No Cluster Autoscaler image is pinned for Kubernetes ${kubernetesVersion} (pinned: ${known}). ` +
-        `Add the matching v${kubernetesVersion}.x release to CLUSTER_AUTOSCALER_IMAGE_TAGS in lib/versions.ts.`,
-    );
-  }
-  return tag;
-}
+// Helm chart pins live with their add-on, in components/compute/addons/<addon>.ts
+// (chart, version, values and IAM in one file); they use ChartPin above.
 
 /** The EKS managed add-ons the cluster installs. */
 export const EKS_ADDONS = ["vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver"] as const;

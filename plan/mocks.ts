@@ -20,6 +20,13 @@ function parseToken(type: string): { pkg: string; module: string; kind: string }
 
 type State = Record<string, unknown>;
 
+/** The zone-ID prefix of a region: "us-east-1" -> "use1", "eu-west-1" -> "euw1", "ap-southeast-2" -> "apse2". */
+export function zoneCode(region: string): string {
+  const [area = "", direction = "", n = ""] = region.split("-");
+  const dir = direction.replace("north", "n").replace("south", "s").replace("east", "e").replace("west", "w").replace("central", "c");
+  return `${area}${dir.length > 2 ? dir[0] : dir}${n}`;
+}
+
 export function createMocks(region: string): pulumi.runtime.Mocks {
   const acct = MOCK_ACCOUNT_ID;
   const arn = (service: string, resource: string, withRegion = true) =>
@@ -76,6 +83,7 @@ export function createMocks(region: string): pulumi.runtime.Mocks {
     "aws:rds/subnetGroup:SubnetGroup": (name) => ({ name: `${name}-${shortHash(name)}`, arn: arn("rds", `subgrp:${name}`) }),
     "aws:rds/parameterGroup:ParameterGroup": (name) => ({ name: `${name}-${shortHash(name)}`, arn: arn("rds", `pg:${name}`) }),
     "random:index/randomPassword:RandomPassword": () => ({ result: "mock-password-not-a-secret", bcryptHash: "mock" }),
+    "aws:ec2/launchTemplate:LaunchTemplate": (name, inputs) => ({ name: inputs.name ?? name, latestVersion: 1, defaultVersion: 1 }),
   };
 
   return {
@@ -94,8 +102,16 @@ export function createMocks(region: string): pulumi.runtime.Mocks {
     },
     call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
       switch (args.token) {
-        case "aws:index/getAvailabilityZones:getAvailabilityZones":
-          return { names: ["a", "b", "c"].map((z) => `${region}${z}`), zoneIds: [1, 2, 3].map((n) => `${region.slice(0, 3)}az${n}`), id: region };
+        case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+          // Six zones whose names map to zone IDs out of order, as in a real account, and
+          // including the EKS-incapable use1-az3 where the region has it; excludeZoneIds honoured.
+          const code = zoneCode(region);
+          const ids = [4, 6, 1, 2, 3, 5].map((n) => `${code}-az${n}`);
+          const names = ["a", "b", "c", "d", "e", "f"].map((z) => `${region}${z}`);
+          const exclude = new Set((args.inputs.excludeZoneIds as string[] | undefined) ?? []);
+          const keep = ids.map((id, i) => ({ id, name: names[i]! })).filter((z) => !exclude.has(z.id));
+          return { names: keep.map((z) => z.name), zoneIds: keep.map((z) => z.id), id: region };
+        }
         case "aws:index/getRegion:getRegion":
           return { name: region, region, id: region, description: region, endpoint: `ec2.${region}.amazonaws.com` };
         case "aws:index/getCallerIdentity:getCallerIdentity":

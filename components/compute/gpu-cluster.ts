@@ -1,75 +1,95 @@
 import * as aws from "@pulumi/aws";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { GpuNodeGroupSettings, NodeGroupSettings } from "../../config/presets";
-import { clusterAutoscalerPolicy, serviceTrustPolicy } from "../../lib/iam";
+import type { GpuNodeGroupSettings, NodeGroupSettings } from "../../lib/domain";
 import {
-  CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
   CLUSTER_LOG_TYPES,
   CLUSTER_ROLE_POLICY_ARN,
-  EBS_CSI_POLICY_ARN,
-  GPU_TAINT,
+  CONTROL_PLANE_ZONE_COUNT,
+  KUBERNETES_API_PORT,
   NODE_ROLE_POLICY_ARNS,
+  accessGrantResourceSuffix,
   accessGrants,
-  autoscalerTagSlug,
-  clusterAutoscalerValues,
+  apiAccessRules,
   controlPlaneLogGroupName,
-  devicePluginValues,
-  gp3StorageClass,
-  gpuNodeLabels,
   kubeconfig,
-  nodeTemplateTags,
   secretsEncryptionPolicy,
   systemNodeLabels,
 } from "../../lib/eks";
-import {
-  CLUSTER_AUTOSCALER_CHART,
-  EKS_ADDON_VERSIONS,
-  EksAddonName,
-  KUBERNETES_VERSION,
-  NODE_AMI_TYPES,
-  NVIDIA_DEVICE_PLUGIN_CHART,
-  clusterAutoscalerImageTag,
-} from "../../lib/versions";
+import { serviceTrustPolicy } from "../../lib/iam";
+import { NAME_LIMITS, eksClusterName, gpuPoolName, systemNodeGroupName } from "../../lib/naming";
+import { KUBERNETES_VERSION, NODE_AMI_TYPES } from "../../lib/versions";
+import { clusterAutoscaler, clusterAutoscalerImageTag } from "./addons/cluster-autoscaler";
+import { defaultStorageClass, ebsCsiDriver } from "./addons/ebs-csi-driver";
+import { eksAddon } from "./addons/eks-addon";
+import { nvidiaDevicePlugin } from "./addons/nvidia-device-plugin";
+import { vpcCni } from "./addons/vpc-cni";
 import type { ClusterHandle } from "./cluster-handle";
+import { GpuNodePool } from "./gpu-node-pool";
 import { IrsaRole, IrsaRoleArgs } from "./irsa";
+import { managedNodeGroup } from "./node-group";
 
 export interface GpuClusterArgs {
-  /**
-   * VPC the private subnets belong to. Required. EKS derives the VPC from the
-   * subnets, so it is not sent to AWS today; it is part of the contract for
-   * VPC-scoped additions (security group rules, interface endpoints).
-   */
+  /** VPC the private subnets belong to. Required. Exposed as `vpcId` for in-cluster controllers that need it (the AWS Load Balancer Controller). */
   vpcId: pulumi.Input<string>;
-  /** Private subnets (one per AZ, at least two) for the control plane's network interfaces and all nodes. Required. */
+  /** The VPC's IPv4 block: by default the only source admitted to the private API endpoint on 443. Required. */
+  vpcCidrBlock: pulumi.Input<string>;
+  /**
+   * Private subnets, one per AZ, in the network's stable zone order (Network.privateSubnetIds).
+   * All nodes use them; each GPU pool puts one node group in each. Required.
+   */
   privateSubnetIds: pulumi.Input<string>[];
+  /**
+   * Subnets of the control plane's network interfaces. Default: the first two
+   * of `privateSubnetIds`. This set must never change after creation (EKS
+   * accepts new control-plane subnets only in the AZs chosen at creation), so
+   * it must not depend on the stage's AZ count.
+   */
+  controlPlaneSubnetIds?: pulumi.Input<string>[];
   /** AWS region of the cluster, written into the kubeconfig and the autoscaler's settings. Required. */
   region: string;
-  /** Tags for every AWS resource. Default none. */
+  /** Tags for every AWS resource (and, through launch templates, every node and its volumes). Default none. */
   tags?: Record<string, string>;
-  /** Kubernetes minor ("1.35"). Default KUBERNETES_VERSION from config/presets.ts. */
+  /** Kubernetes minor ("1.35"). Default KUBERNETES_VERSION from lib/versions.ts. */
   kubernetesVersion?: string;
   /**
    * CIDRs allowed to reach the public API endpoint. Default [] (the endpoint
-   * is private only: `pulumi up` must then run from inside the VPC, through a
-   * VPN or a runner in the VPC, or the Kubernetes resources cannot be created).
+   * is private only: `pulumi up` must then run from inside the VPC or a
+   * network admitted by `privateAccessCidrs` / `privateAccessSecurityGroupIds`).
    */
   publicAccessCidrs?: string[];
+  /**
+   * Extra CIDRs (VPN clients, a peered network) admitted on 443 to the private
+   * API endpoint, besides the VPC's own block. Default [].
+   */
+  privateAccessCidrs?: string[];
+  /** Security groups (a CI runner's, a bastion's) admitted on 443 to the private API endpoint. Default []. */
+  privateAccessSecurityGroupIds?: string[];
   /** Days CloudWatch keeps the control-plane logs; must be a CloudWatch retention period. Default 30. */
   logRetentionDays?: number;
   /**
-   * IAM role ARNs given cluster-admin through EKS access entries. Default [].
-   * Do not list the role that runs `pulumi up`: it is admin already.
+   * The IAM role `pulumi up` runs as (from a laptop and from CI alike). It
+   * gets cluster-admin through an explicit access entry, and EKS's implicit
+   * creator-admin entry is not created, so access never depends on who ran
+   * the first `pulumi up`. Default none: then the creating identity gets the
+   * implicit entry (bootstrapClusterCreatorAdminPermissions), as EKS does by
+   * default. The bootstrap choice is read by EKS at creation only; later
+   * changes to this field never replace the cluster.
    */
+  deployerRoleArn?: string;
+  /** IAM role ARNs given cluster-admin through EKS access entries. Default []. */
   adminRoleArns?: string[];
   /** IAM role ARNs given read-only (view) access through EKS access entries. Default []. */
   readOnlyRoleArns?: string[];
   /**
-   * The CPU node group for CoreDNS, the add-ons, the autoscaler and platform
-   * services. Default: 2 x t3.large on demand (min 2, max 3), 50 GB disks.
+   * The CPU node group (over all AZs) for CoreDNS, the add-ons, the autoscaler
+   * and platform services. Default: 2 x t3.large on demand (min 2, max 3), 50 GB disks.
    */
   systemNodeGroup?: NodeGroupSettings;
-  /** GPU node groups, each tainted and labelled; min 0 lets them cost nothing while idle. Default []. */
+  /**
+   * GPU pools, each tainted and labelled, one node group per AZ whose sizes sum
+   * to the pool's; min 0 lets them cost nothing while idle. Default [].
+   */
   gpuNodeGroups?: GpuNodeGroupSettings[];
   /**
    * Install the Cluster Autoscaler, which starts GPU nodes when GPU pods are
@@ -90,12 +110,15 @@ const DEFAULT_SYSTEM_NODE_GROUP: NodeGroupSettings = {
 
 /**
  * An EKS cluster for GPU workloads that costs nothing for GPUs while none is
- * needed: a small always-on CPU system pool, and GPU pools that sit at zero
- * nodes, tainted so only GPU pods land there, tagged so the Cluster
- * Autoscaler can start them from zero. Includes secrets encryption,
- * control-plane logs with a retention, IRSA, the managed add-ons, the NVIDIA
- * device plugin, a default gp3 StorageClass, and a Kubernetes provider for
- * later components.
+ * needed: a small always-on CPU system pool, and GPU pools (GpuNodePool) that
+ * sit at zero nodes, tainted so only GPU pods land there, tagged so the
+ * Cluster Autoscaler can start them from zero. Includes secrets encryption,
+ * control-plane logs with a retention, access entries (the deployer role
+ * explicitly), a 443 rule for the private endpoint, IRSA, the managed add-ons
+ * (vpc-cni with its own role), the NVIDIA device plugin, a default gp3
+ * StorageClass, and a Kubernetes provider for later components.
+ *
+ * Add-ons live in ./addons/<addon>.ts, each with its pin, values and IAM.
  */
 export class GpuCluster extends pulumi.ComponentResource implements ClusterHandle {
   public readonly clusterName: pulumi.Output<string>;
@@ -109,29 +132,38 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
   /** Kubernetes provider for this cluster: pass it to every component that deploys into it. */
   public readonly provider: kubernetes.Provider;
   public readonly nodeRoleArn: pulumi.Output<string>;
-  /** The security group EKS creates for the control plane and managed nodes. */
+  /**
+   * The security group EKS creates for the control plane; managed nodes (and
+   * so pods) use it too. Services such as the database admit it.
+   */
   public readonly clusterSecurityGroupId: pulumi.Output<string>;
-  /** What in-cluster components wait for: system nodes, CNI, kube-proxy, DNS and the EBS CSI driver. */
+  /** The VPC the cluster runs in (the AWS Load Balancer Controller needs it when pods cannot reach IMDS). */
+  public readonly vpcId: pulumi.Output<string>;
+  /** AWS region of the cluster. */
+  public readonly region: string;
+  /** What in-cluster components wait for: API reachability and access, system nodes, CNI, kube-proxy, DNS, EBS CSI. */
   public readonly ready: pulumi.Resource[];
-  /** EKS node group names, by GPU node group name ("inference" -> "mlp-prod-cluster-gpu-inference-1a2b3c4"). */
-  public readonly gpuNodeGroupNames: Record<string, pulumi.Output<string>>;
+  /** EKS node group names of each GPU pool, one per AZ the pool uses ("inference" -> [".._0-1a2b3c4", ...]). */
+  public readonly gpuNodeGroupNames: Record<string, pulumi.Output<string>[]>;
   private readonly tags: Record<string, string>;
 
   constructor(name: string, args: GpuClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlplatform:compute:GpuCluster", name, {}, opts);
     // The AWS name is fixed (not auto-suffixed) so the log group name is known before the cluster exists.
-    const clusterName = name;
-    if (clusterName.length > 100) throw new Error(`EKS cluster names are at most 100 characters; "${clusterName}" has ${clusterName.length}`);
+    const clusterName = eksClusterName(name);
+    if (clusterName.length > NAME_LIMITS.eksCluster) throw new Error(`EKS cluster names are at most ${NAME_LIMITS.eksCluster} characters; "${clusterName}" has ${clusterName.length}`);
+    if (args.privateSubnetIds.length < CONTROL_PLANE_ZONE_COUNT) throw new Error(`GpuCluster needs private subnets in at least ${CONTROL_PLANE_ZONE_COUNT} AZs, got ${args.privateSubnetIds.length}`);
     const version = args.kubernetesVersion ?? KUBERNETES_VERSION;
     const publicAccessCidrs = args.publicAccessCidrs ?? [];
     const system = args.systemNodeGroup ?? DEFAULT_SYSTEM_NODE_GROUP;
-    const gpuGroups = args.gpuNodeGroups ?? [];
+    const gpuPools = args.gpuNodeGroups ?? [];
     const tags = args.tags ?? {};
     this.tags = tags;
+    this.region = args.region;
     const parent = { parent: this };
     // Config mistakes fail the preview before anything is created.
-    const grants = accessGrants(args.adminRoleArns ?? [], args.readOnlyRoleArns ?? []);
-    const autoscalerImageTag = args.autoscaler ? clusterAutoscalerImageTag(version) : undefined;
+    const grants = accessGrants(args.adminRoleArns ?? [], args.readOnlyRoleArns ?? [], args.deployerRoleArn);
+    if (args.autoscaler) clusterAutoscalerImageTag(version);
 
     // ---------------------------------------------------------- control plane
     const clusterRole = new aws.iam.Role(`${name}-control-plane`, {
@@ -169,7 +201,8 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
       version,
       roleArn: clusterRole.arn,
       vpcConfig: {
-        subnetIds: args.privateSubnetIds,
+        // Fixed to the first two AZs whatever the stage: EKS refuses a change of the control plane's AZ set.
+        subnetIds: args.controlPlaneSubnetIds ?? args.privateSubnetIds.slice(0, CONTROL_PLANE_ZONE_COUNT),
         endpointPrivateAccess: true,
         // Public only when someone is allowed in; never open to 0.0.0.0/0 by default.
         endpointPublicAccess: publicAccessCidrs.length > 0,
@@ -180,9 +213,9 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
       accessConfig: {
         // Access entries only (no aws-auth ConfigMap to hand-edit).
         authenticationMode: "API",
-        // The identity running `pulumi up` must keep admin access: the Helm
-        // releases and the StorageClass below are created with it.
-        bootstrapClusterCreatorAdminPermissions: true,
+        // With a deployer role, its explicit access entry below is the only way in for `pulumi up`;
+        // without one, the creating identity keeps EKS's implicit admin entry.
+        bootstrapClusterCreatorAdminPermissions: !args.deployerRoleArn,
       },
       // STANDARD, never EXTENDED: extended support costs $0.60/hour per cluster
       // instead of $0.10. At the end of standard support AWS upgrades the control
@@ -192,22 +225,45 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
       // managed add-ons, which EKS can upgrade.
       bootstrapSelfManagedAddons: false,
       tags,
-    }, { parent: this, dependsOn: [controlPlaneLogs, clusterRolePolicy, secretsKeyAccess] });
+    }, {
+      parent: this,
+      dependsOn: [controlPlaneLogs, clusterRolePolicy, secretsKeyAccess],
+      // EKS reads the bootstrap flag at creation only, and the provider would replace
+      // the cluster to change it: adding a deployer role later must not do that.
+      ignoreChanges: ["accessConfig.bootstrapClusterCreatorAdminPermissions"],
+    });
+    const clusterSecurityGroupId = cluster.vpcConfig.clusterSecurityGroupId;
 
+    // The private endpoint answers only sources the cluster security group admits: by
+    // default it admits only itself, so a runner, bastion or VPN client in the VPC times out.
+    const apiRules = apiAccessRules(args.privateAccessCidrs ?? [], args.privateAccessSecurityGroupIds ?? []).map((rule) =>
+      new aws.vpc.SecurityGroupIngressRule(`${name}-api-${rule.slug}`, {
+        securityGroupId: clusterSecurityGroupId,
+        description: rule.description,
+        ipProtocol: "tcp",
+        fromPort: KUBERNETES_API_PORT,
+        toPort: KUBERNETES_API_PORT,
+        cidrIpv4: rule.securityGroupId ? undefined : (rule.cidr ?? args.vpcCidrBlock),
+        referencedSecurityGroupId: rule.securityGroupId,
+        tags,
+      }, parent));
+
+    const accessResources: pulumi.Resource[] = [];
     for (const grant of grants) {
-      const resourceName = `${name}-${grant.kind === "admin" ? "admin" : "readonly"}-${grant.slug}`;
+      const resourceName = `${name}-${accessGrantResourceSuffix(grant)}`;
       const entry = new aws.eks.AccessEntry(resourceName, {
         clusterName: cluster.name,
         principalArn: grant.principalArn,
         type: "STANDARD",
         tags,
       }, parent);
-      new aws.eks.AccessPolicyAssociation(resourceName, {
+      const association = new aws.eks.AccessPolicyAssociation(resourceName, {
         clusterName: cluster.name,
         principalArn: entry.principalArn,
         policyArn: grant.policyArn,
         accessScope: { type: "cluster" },
       }, parent);
+      if (grant.role === "deployer") accessResources.push(entry, association);
     }
 
     // IRSA: pods get AWS permissions through their service account, never from the node role.
@@ -219,6 +275,7 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
     }, parent);
     this.oidcProviderArn = oidcProvider.arn;
     this.oidcIssuerUrl = issuerUrl;
+    const identity = { clusterName: cluster.name, oidcProviderArn: this.oidcProviderArn, oidcIssuerUrl: this.oidcIssuerUrl };
 
     // ------------------------------------------------------------------ nodes
     const nodeRole = new aws.iam.Role(`${name}-node`, {
@@ -229,104 +286,41 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
     const nodeRolePolicies = NODE_ROLE_POLICY_ARNS.map((policyArn) =>
       new aws.iam.RolePolicyAttachment(`${name}-node-${policyArn.split("/").pop()}`, { role: nodeRole.name, policyArn }, parent));
 
-    const addon = (addonName: EksAddonName, dependsOn: pulumi.Resource[], serviceAccountRoleArn?: pulumi.Input<string>) =>
-      new aws.eks.Addon(`${name}-${addonName}`, {
-        clusterName: cluster.name,
-        addonName,
-        // Pinned in lib/versions.ts; unpinned means EKS's default for this Kubernetes minor.
-        addonVersion: EKS_ADDON_VERSIONS[addonName] ?? aws.eks.getAddonVersionOutput({ addonName, kubernetesVersion: version, mostRecent: false }, parent).version,
-        serviceAccountRoleArn,
-        resolveConflictsOnCreate: "OVERWRITE",
-        // Keep settings someone changed in the cluster rather than silently reverting them.
-        resolveConflictsOnUpdate: "PRESERVE",
-        tags,
-      }, { parent: this, dependsOn });
-
     // Networking add-ons come before any node: without the CNI no node becomes
     // Ready (the cluster has no self-managed copy). DaemonSets with no node are healthy.
-    const vpcCni = addon("vpc-cni", []);
-    const kubeProxy = addon("kube-proxy", []);
+    const { addon: vpcCniAddon } = vpcCni(name, { cluster: identity, kubernetesVersion: version, tags }, parent);
+    const kubeProxy = eksAddon(name, "kube-proxy", { clusterName: cluster.name, kubernetesVersion: version, tags }, parent);
 
     // Nodes must find their role's permissions and the CNI in place when they boot.
-    const nodePrerequisites = [...nodeRolePolicies, vpcCni, kubeProxy];
-    // The desired size is ignored after creation: the Cluster Autoscaler (or a
-    // human with `aws eks update-nodegroup-config`) owns it, and the next
-    // `pulumi up` must not reset a pool that scaled up for a running job. min
-    // and max stay managed here. (To raise minSize above the current size,
-    // scale up by hand first: EKS rejects desired < min.)
-    const ownedByAutoscaler: pulumi.CustomResourceOptions = { ignoreChanges: ["scalingConfig.desiredSize"] };
+    const nodePrerequisites = [...nodeRolePolicies, vpcCniAddon, kubeProxy];
+    const nodeGroupBase = { clusterName: cluster.name, kubernetesVersion: cluster.version, nodeRoleArn: nodeRole.arn, tags, dependsOn: nodePrerequisites };
 
-    // Reading an ASG's name from its node group's outputs is not creating resources in apply.
-    const asgOf = (nodeGroup: aws.eks.NodeGroup) => nodeGroup.resources.apply((r) => r[0]!.autoscalingGroups[0]!.name);
-    // EKS does not copy node group tags to the instances it launches, so GPU
-    // hours would show up untagged in Cost Explorer. ASG tags with
-    // propagateAtLaunch reach every instance the group starts.
-    const propagateCostTags = (pool: string, nodeGroup: aws.eks.NodeGroup) => {
-      const asgName = asgOf(nodeGroup);
-      for (const [key, value] of Object.entries(tags)) {
-        new aws.autoscaling.Tag(`${name}-${pool}-asg-tag-${key.replace(/[^A-Za-z0-9]+/g, "-")}`, {
-          autoscalingGroupName: asgName,
-          tag: { key, value, propagateAtLaunch: true },
-        }, parent);
-      }
-    };
-
-    // What every pool shares; each pool adds its AMI, labels and taints.
-    const poolArgs = (pool: NodeGroupSettings) => ({
-      clusterName: cluster.name,
-      // Follows the control plane's version, so an upgrade in code upgrades the nodes too.
-      version: cluster.version,
-      nodeRoleArn: nodeRole.arn,
+    const { nodeGroup: systemNodes } = managedNodeGroup(systemNodeGroupName(name), {
+      ...nodeGroupBase,
+      // One group over all AZs: untainted, for CoreDNS, the add-ons and platform services.
       subnetIds: args.privateSubnetIds,
-      instanceTypes: pool.instanceTypes,
-      capacityType: pool.capacityType,
-      diskSize: pool.diskSizeGb,
-      scalingConfig: { minSize: pool.minSize, desiredSize: pool.desiredSize, maxSize: pool.maxSize },
-      updateConfig: { maxUnavailable: 1 },
-      tags,
-    });
-
-    const systemNodes = new aws.eks.NodeGroup(`${name}-system`, {
-      ...poolArgs(system),
+      instanceTypes: system.instanceTypes,
+      capacityType: system.capacityType,
       amiType: NODE_AMI_TYPES.cpu,
-      // Untainted: CoreDNS, the add-ons and platform services run here.
+      diskSizeGb: system.diskSizeGb,
+      scaling: { minSize: system.minSize, desiredSize: system.desiredSize, maxSize: system.maxSize },
       labels: systemNodeLabels(),
-    }, { parent: this, dependsOn: nodePrerequisites, ...ownedByAutoscaler });
-    propagateCostTags("system", systemNodes);
+    }, this);
 
     this.gpuNodeGroupNames = {};
-    for (const group of gpuGroups) {
-      const nodeGroup = new aws.eks.NodeGroup(`${name}-gpu-${group.name}`, {
-        // The presets use min 0 / desired 0: no GPU instance runs (or bills) until a GPU pod asks for one.
-        ...poolArgs(group),
-        // NVIDIA driver, container toolkit and runtime preinstalled.
-        amiType: NODE_AMI_TYPES.nvidiaGpu,
-        // The taint keeps CPU pods off expensive GPU nodes (they would also block scale-down to zero).
-        taints: [GPU_TAINT],
-        labels: gpuNodeLabels(group),
-      }, { parent: this, dependsOn: nodePrerequisites, ...ownedByAutoscaler });
-      this.gpuNodeGroupNames[group.name] = nodeGroup.nodeGroupName;
-      propagateCostTags(`gpu-${group.name}`, nodeGroup);
-
-      // Scale-from-zero hints on the node group's Auto Scaling group (lib/eks.ts nodeTemplateTags).
-      const asgName = asgOf(nodeGroup);
-      for (const [key, value] of Object.entries(nodeTemplateTags(group, clusterName))) {
-        new aws.autoscaling.Tag(`${name}-gpu-${group.name}-asg-${autoscalerTagSlug(key, clusterName)}`, {
-          autoscalingGroupName: asgName,
-          // Not propagated: these describe the group to the autoscaler, instances need none of them.
-          tag: { key, value, propagateAtLaunch: false },
-        }, parent);
-      }
+    for (const pool of gpuPools) {
+      const gpuPool = new GpuNodePool(gpuPoolName(name, pool.name), {
+        ...nodeGroupBase,
+        clusterComponent: name,
+        subnetIds: args.privateSubnetIds,
+        pool,
+      }, parent);
+      this.gpuNodeGroupNames[pool.name] = gpuPool.nodeGroupNames;
     }
 
     // Add-ons that run Deployments need a node to be healthy.
-    const coreDns = addon("coredns", [systemNodes]);
-    const ebsCsiRole = this.irsaRole(`${name}-ebs-csi`, {
-      namespace: "kube-system",
-      serviceAccount: "ebs-csi-controller-sa",
-      managedPolicyArns: [EBS_CSI_POLICY_ARN],
-    });
-    const ebsCsi = addon("aws-ebs-csi-driver", [systemNodes], ebsCsiRole.roleArn);
+    const coreDns = eksAddon(name, "coredns", { clusterName: cluster.name, kubernetesVersion: version, tags }, { parent: this, dependsOn: [systemNodes] });
+    const { addon: ebsCsi } = ebsCsiDriver(name, { cluster: identity, kubernetesVersion: version, dependsOn: [systemNodes], tags }, parent);
 
     // ---------------------------------------------------- inside the cluster
     this.kubeconfig = pulumi.secret(
@@ -334,43 +328,19 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
         JSON.stringify(kubeconfig(clusterName, endpoint, ca.data, args.region))),
     );
     this.provider = new kubernetes.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, parent);
-    // Kubernetes objects wait for a node, DNS and storage, and are deleted before them on destroy.
-    this.ready = [systemNodes, vpcCni, kubeProxy, coreDns, ebsCsi];
-    const inCluster: pulumi.CustomResourceOptions = { parent: this, provider: this.provider, dependsOn: this.ready };
-
-    new kubernetes.storage.v1.StorageClass(`${name}-gp3`, gp3StorageClass(), inCluster);
-
-    // Advertises nvidia.com/gpu on GPU nodes. A DaemonSet with no GPU node running is fine (and free).
-    new kubernetes.helm.v3.Release(`${name}-nvidia-device-plugin`, {
-      name: NVIDIA_DEVICE_PLUGIN_CHART.chart,
-      chart: NVIDIA_DEVICE_PLUGIN_CHART.chart,
-      version: NVIDIA_DEVICE_PLUGIN_CHART.version,
-      repositoryOpts: { repo: NVIDIA_DEVICE_PLUGIN_CHART.repo },
-      namespace: "kube-system",
-      values: { ...devicePluginValues() },
-    }, inCluster);
-
-    if (autoscalerImageTag) {
-      const autoscalerRole = this.irsaRole(`${name}-autoscaler`, {
-        namespace: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.namespace,
-        serviceAccount: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.name,
-        // May only resize Auto Scaling groups tagged as owned by this cluster.
-        inlinePolicy: JSON.stringify(clusterAutoscalerPolicy(clusterName)),
-      });
-      new kubernetes.helm.v3.Release(`${name}-cluster-autoscaler`, {
-        name: CLUSTER_AUTOSCALER_CHART.chart,
-        chart: CLUSTER_AUTOSCALER_CHART.chart,
-        version: CLUSTER_AUTOSCALER_CHART.version,
-        repositoryOpts: { repo: CLUSTER_AUTOSCALER_CHART.repo },
-        namespace: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.namespace,
-        values: { ...clusterAutoscalerValues({ clusterName, region: args.region, roleArn: autoscalerRole.roleArn, imageTag: autoscalerImageTag }) },
-      }, inCluster);
-    }
-
+    // Kubernetes objects wait for the API to be reachable (443 rules) and for the
+    // deployer's access, a node, DNS and storage, and are deleted before them on destroy.
+    this.ready = [...apiRules, ...accessResources, systemNodes, vpcCniAddon, kubeProxy, coreDns, ebsCsi];
     this.clusterName = cluster.name;
+
+    defaultStorageClass(name, this, parent);
+    nvidiaDevicePlugin(name, this, parent);
+    if (args.autoscaler) clusterAutoscaler(name, this, { region: args.region, kubernetesVersion: version, tags }, parent);
+
     this.endpoint = cluster.endpoint;
     this.nodeRoleArn = nodeRole.arn;
-    this.clusterSecurityGroupId = cluster.vpcConfig.clusterSecurityGroupId;
+    this.clusterSecurityGroupId = clusterSecurityGroupId;
+    this.vpcId = pulumi.output(args.vpcId);
     this.registerOutputs({
       clusterName: this.clusterName,
       endpoint: this.endpoint,

@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { tlsOnlyBucketPolicy } from "../../lib/iam";
-import type { BucketEncryption } from "../../config/presets";
+import type { BucketEncryption } from "../../lib/domain";
+import { bucketName } from "../../lib/naming";
 import { statefulOptions } from "../stateful";
 
 export interface ArtifactStoreArgs {
@@ -25,6 +26,13 @@ export interface ArtifactStoreArgs {
    * them. Default true.
    */
   protect?: boolean;
+  /**
+   * Let `pulumi destroy` delete the buckets with every object and version in
+   * them (S3 `forceDestroy`). For non-production stacks (staging) that hold
+   * copies of data and are torn down routinely. Production keeps it off, so a
+   * destroy stops at a non-empty bucket. Default false.
+   */
+  forceDestroy?: boolean;
   /** Tags for every resource. Default none. */
   tags?: Record<string, string>;
 }
@@ -64,8 +72,8 @@ export class ArtifactStore extends pulumi.ComponentResource {
 
     this.buckets = {};
     for (const logical of args.buckets ?? ["datasets", "models"]) {
-      const id = `${name}-${logical}`;
-      const bucket = new aws.s3.Bucket(id, { forceDestroy: false, tags: { ...tags, purpose: logical } }, stateful);
+      const id = bucketName(name, logical);
+      const bucket = new aws.s3.Bucket(id, { forceDestroy: args.forceDestroy ?? false, tags: { ...tags, purpose: logical } }, stateful);
 
       const ownership = new aws.s3.BucketOwnershipControls(id, {
         bucket: bucket.id,

@@ -9,6 +9,12 @@ export interface ContainerRegistryArgs {
   untaggedExpiryDays?: number;
   /** Images kept per repository; older ones expire. Default 100. */
   keepLastImages?: number;
+  /**
+   * Let `pulumi destroy` delete repositories that still hold images (ECR
+   * `forceDelete`). For non-production stacks only; production keeps it off.
+   * Default false.
+   */
+  forceDelete?: boolean;
   /** Tags for every resource. Default none. */
   tags?: Record<string, string>;
 }
@@ -38,7 +44,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
         imageTagMutability: "IMMUTABLE",
         imageScanningConfiguration: { scanOnPush: true },
         encryptionConfigurations: [{ encryptionType: "AES256" }],
-        forceDelete: false,
+        forceDelete: args.forceDelete ?? false,
         tags,
       }, { parent: this });
       new aws.ecr.LifecyclePolicy(`${name}-${repoName}`, { repository: repo.name, policy }, { parent: this });

@@ -1,7 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { POSTGRES_MAJOR_VERSION } from "../../config/presets";
+import type { DatabaseStorageType } from "../../lib/domain";
+import { databaseInstanceName } from "../../lib/naming";
+import { POSTGRES_MAJOR_VERSION } from "../../lib/versions";
 import { statefulOptions } from "../stateful";
 
 export const POSTGRES_PORT = 5432;
@@ -11,8 +13,18 @@ export interface MetadataStoreArgs {
   vpcId: pulumi.Input<string>;
   /** Private subnets for the DB subnet group (two AZs at least). Required. */
   subnetIds: pulumi.Input<string>[];
-  /** CIDR blocks allowed to connect on 5432, normally the VPC's own block. Required. */
-  allowedCidrBlocks: pulumi.Input<string>[];
+  /**
+   * Security groups allowed to connect on 5432: normally the EKS cluster
+   * security group (GpuCluster.clusterSecurityGroupId), which managed nodes
+   * and therefore pods use. Default [].
+   */
+  allowedSecurityGroupIds?: pulumi.Input<string>[];
+  /**
+   * CIDR blocks allowed to connect on 5432 (e.g. the VPC's block when no
+   * cluster runs yet). Default []. With neither sources nor CIDRs, nothing
+   * can connect.
+   */
+  allowedCidrBlocks?: pulumi.Input<string>[];
   /** PostgreSQL version: a major ("17") lets RDS apply minor upgrades. Default "17". */
   engineVersion?: string;
   /** RDS instance class. Default "db.t4g.small". */
@@ -22,7 +34,7 @@ export interface MetadataStoreArgs {
   /** Storage autoscaling ceiling in GB. Default 100. */
   maxAllocatedStorageGb?: number;
   /** "gp3" (default), "io1" or "io2". */
-  storageType?: "gp3" | "io1" | "io2";
+  storageType?: DatabaseStorageType;
   /** Provisioned IOPS for io1/io2. Default none. */
   iops?: number;
   /** A synchronous standby in a second AZ. Default false. */
@@ -33,6 +45,16 @@ export interface MetadataStoreArgs {
   deletionProtection?: boolean;
   /** Performance Insights (7 days, free tier). Default false. */
   performanceInsights?: boolean;
+  /**
+   * Apply changes (instance class, Multi-AZ, storage, Performance Insights)
+   * during `pulumi up` instead of at the next maintenance window. Default true:
+   * a stage change is a deliberate, scheduled `pulumi up`, and a change left
+   * pending for days would show as a diff on every run until the window. A
+   * class change restarts the instance (with Multi-AZ, a failover of about a
+   * minute): run stage changes at a quiet hour. Set false to let RDS apply
+   * them in the maintenance window (Sunday 04:30-05:30 UTC).
+   */
+  applyImmediately?: boolean;
   /** Name of the database created on the instance. Default "mlflow". */
   databaseName?: string;
   /** Master user name. Default "mlplatform". */
@@ -62,6 +84,13 @@ export class MetadataStore extends pulumi.ComponentResource {
   public readonly securityGroupId: pulumi.Output<string>;
   /** Secrets Manager secret holding {username, password, host, port, dbname}. */
   public readonly secretArn: pulumi.Output<string>;
+  /** Master user name. */
+  public readonly username: string;
+  /**
+   * Master password (a secret output). In-cluster consumers (MLflow) receive
+   * it through a Kubernetes Secret created with it, never as a plain value.
+   */
+  public readonly password: pulumi.Output<string>;
 
   constructor(name: string, args: MetadataStoreArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlplatform:data:MetadataStore", name, {}, opts);
@@ -79,10 +108,17 @@ export class MetadataStore extends pulumi.ComponentResource {
       tags,
     }, parent);
 
+    const sourceGroups = args.allowedSecurityGroupIds ?? [];
+    const sourceCidrs = args.allowedCidrBlocks ?? [];
+    const ingress = [
+      ...(sourceGroups.length ? [{ protocol: "tcp", fromPort: POSTGRES_PORT, toPort: POSTGRES_PORT, securityGroups: sourceGroups, description: "PostgreSQL from the cluster (nodes and pods)" }] : []),
+      ...(sourceCidrs.length ? [{ protocol: "tcp", fromPort: POSTGRES_PORT, toPort: POSTGRES_PORT, cidrBlocks: sourceCidrs, description: "PostgreSQL from allowed networks" }] : []),
+    ];
     const securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, {
       vpcId: args.vpcId,
+      // Unchanged wording: the description is immutable, a new one would replace the group.
       description: `PostgreSQL ${name}: reachable from inside the VPC only`,
-      ingress: [{ protocol: "tcp", fromPort: POSTGRES_PORT, toPort: POSTGRES_PORT, cidrBlocks: args.allowedCidrBlocks, description: "PostgreSQL from the VPC" }],
+      ingress,
       tags: { ...tags, Name: `${name}-sg` },
     }, parent);
 
@@ -102,7 +138,7 @@ export class MetadataStore extends pulumi.ComponentResource {
       overrideSpecial: RDS_PASSWORD_OVERRIDE_SPECIAL,
     }, parent);
 
-    const instance = new aws.rds.Instance(`${name}-postgres`, {
+    const instance = new aws.rds.Instance(databaseInstanceName(name), {
       engine: "postgres",
       engineVersion,
       autoMinorVersionUpgrade: true,
@@ -124,6 +160,7 @@ export class MetadataStore extends pulumi.ComponentResource {
       backupRetentionPeriod: args.backupRetentionDays ?? 7,
       backupWindow: "03:00-04:00",
       maintenanceWindow: "sun:04:30-sun:05:30",
+      applyImmediately: args.applyImmediately ?? true,
       copyTagsToSnapshot: true,
       deleteAutomatedBackups: !protect,
       deletionProtection: args.deletionProtection ?? true,
@@ -158,6 +195,8 @@ export class MetadataStore extends pulumi.ComponentResource {
     this.databaseName = databaseName;
     this.securityGroupId = securityGroup.id;
     this.secretArn = secret.arn;
+    this.username = username;
+    this.password = pulumi.secret(password.result);
     this.registerOutputs({ endpoint: this.endpoint, secretArn: this.secretArn });
   }
 }

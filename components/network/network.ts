@@ -1,14 +1,24 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { flowLogsWritePolicy, serviceTrustPolicy } from "../../lib/iam";
+import { flowLogsTrustPolicy, flowLogsWritePolicy } from "../../lib/iam";
 import { subnetLayout } from "../../lib/cidr";
-import type { NatMode } from "../../config/presets";
+import type { NatMode } from "../../lib/domain";
+import { CONTROL_PLANE_ZONE_COUNT, EKS_UNSUPPORTED_ZONE_IDS, chooseZoneIds } from "../../lib/eks";
 
 export interface NetworkArgs {
   /** IPv4 block of the VPC, /16 to /20. Default "10.0.0.0/16". */
   cidrBlock?: string;
   /** Availability zones to spread subnets over, 2 or 3. Default 2. */
   azCount?: number;
+  /**
+   * AZ IDs to use, in order ("use1-az1", "use1-az2", "use1-az4"); the first
+   * `azCount` are used, so list 3 to grow from 2 AZs to 3 later. Default: the
+   * region's AZ IDs that can host EKS, sorted, first `azCount` (lib/eks.ts
+   * chooseZoneIds), which depends only on which zones exist. Subnets are
+   * placed by zone ID, never by AZ name (names map to different zones in
+   * each account).
+   */
+  availabilityZoneIds?: string[];
   /**
    * NAT gateways for the private subnets' egress: "none", "single" (one shared,
    * cheapest, an AZ outage cuts egress) or "perAz" (one per AZ, highly
@@ -31,8 +41,15 @@ export class Network extends pulumi.ComponentResource {
   public readonly vpcId: pulumi.Output<string>;
   public readonly vpcCidrBlock: pulumi.Output<string>;
   public readonly publicSubnetIds: pulumi.Output<string>[];
+  /** Private subnets, one per AZ, in zone order: nodes use them all. */
   public readonly privateSubnetIds: pulumi.Output<string>[];
-  public readonly availabilityZones: pulumi.Output<string>[];
+  /**
+   * The private subnets of the first two zones: the EKS control plane's fixed
+   * subnet set, the same at every stage (a third AZ never joins it).
+   */
+  public readonly controlPlaneSubnetIds: pulumi.Output<string>[];
+  /** AZ IDs of the subnets, in zone order. */
+  public readonly availabilityZoneIds: pulumi.Input<string>[];
   public readonly natGatewayCount: number;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -44,8 +61,24 @@ export class Network extends pulumi.ComponentResource {
     const layout = subnetLayout(cidrBlock, azCount);
     const parent = { parent: this };
 
-    const zones = aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, parent);
-    this.availabilityZones = layout.private.map((_, i) => zones.names[i]!);
+    if (args.availabilityZoneIds && args.availabilityZoneIds.length < azCount) {
+      throw new Error(`availabilityZoneIds lists ${args.availabilityZoneIds.length} zones; azCount is ${azCount}`);
+    }
+    // Every AZ of the region whatever its state (no state filter: a zone that is
+    // "impaired" today must not shift every later subnet to another zone), and
+    // only real AZs (no Local or Wavelength Zones). Zone choice: lib/eks.ts chooseZoneIds.
+    const zoneIds: pulumi.Input<string>[] = args.availabilityZoneIds
+      ? args.availabilityZoneIds.slice(0, azCount)
+      : (() => {
+          const zones = aws.getAvailabilityZonesOutput({
+            allAvailabilityZones: false,
+            excludeZoneIds: [...EKS_UNSUPPORTED_ZONE_IDS],
+            filters: [{ name: "zone-type", values: ["availability-zone"] }],
+          }, parent);
+          const chosen = zones.zoneIds.apply((ids) => chooseZoneIds(ids, azCount));
+          return layout.private.map((_, i) => chosen.apply((ids) => ids[i]!));
+        })();
+    this.availabilityZoneIds = zoneIds;
 
     const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
       cidrBlock,
@@ -75,7 +108,7 @@ export class Network extends pulumi.ComponentResource {
       const subnet = new aws.ec2.Subnet(`${name}-public-${i}`, {
         vpcId: vpc.id,
         cidrBlock: cidr,
-        availabilityZone: this.availabilityZones[i],
+        availabilityZoneId: zoneIds[i],
         mapPublicIpOnLaunch: false,
         // Internet-facing load balancers go here.
         tags: { ...tags, Name: `${name}-public-${i}`, "kubernetes.io/role/elb": "1", tier: "public" },
@@ -99,7 +132,9 @@ export class Network extends pulumi.ComponentResource {
       const subnet = new aws.ec2.Subnet(`${name}-private-${i}`, {
         vpcId: vpc.id,
         cidrBlock: cidr,
-        availabilityZone: this.availabilityZones[i],
+        availabilityZoneId: zoneIds[i],
+        // Nothing in a private subnet gets a public address.
+        mapPublicIpOnLaunch: false,
         // Internal load balancers go here.
         tags: { ...tags, Name: `${name}-private-${i}`, "kubernetes.io/role/internal-elb": "1", tier: "private" },
       }, parent);
@@ -131,14 +166,21 @@ export class Network extends pulumi.ComponentResource {
         retentionInDays: flowLogDays,
         tags,
       }, parent);
+      const caller = aws.getCallerIdentityOutput({}, parent);
+      const partition = aws.getPartitionOutput({}, parent);
       const role = new aws.iam.Role(`${name}-flow-logs`, {
-        assumeRolePolicy: JSON.stringify(serviceTrustPolicy("vpc-flow-logs.amazonaws.com")),
+        // Only flow logs of this account and region may use the role (confused deputy).
+        assumeRolePolicy: pulumi
+          .all([caller.accountId, region.region, partition.partition])
+          .apply(([account, regionName, part]) => JSON.stringify(flowLogsTrustPolicy(account, regionName, part))),
         tags,
       }, parent);
-      new aws.iam.RolePolicy(`${name}-flow-logs`, {
+      const rolePolicy = new aws.iam.RolePolicy(`${name}-flow-logs`, {
         role: role.id,
         policy: logGroup.arn.apply((arn) => JSON.stringify(flowLogsWritePolicy(arn))),
       }, parent);
+      // Waits for the role's permissions: a flow log created first fails to deliver
+      // (status "Access error") until the policy lands.
       new aws.ec2.FlowLog(`${name}-flow-logs`, {
         vpcId: vpc.id,
         trafficType: "ALL",
@@ -147,18 +189,20 @@ export class Network extends pulumi.ComponentResource {
         iamRoleArn: role.arn,
         maxAggregationInterval: 600,
         tags,
-      }, parent);
+      }, { parent: this, dependsOn: [rolePolicy] });
     }
 
     this.vpcId = vpc.id;
     this.vpcCidrBlock = vpc.cidrBlock;
     this.publicSubnetIds = publicSubnets.map((s) => s.id);
     this.privateSubnetIds = privateSubnets.map((s) => s.id);
+    this.controlPlaneSubnetIds = this.privateSubnetIds.slice(0, CONTROL_PLANE_ZONE_COUNT);
     this.natGatewayCount = natCount;
     this.registerOutputs({
       vpcId: this.vpcId,
       publicSubnetIds: this.publicSubnetIds,
       privateSubnetIds: this.privateSubnetIds,
+      controlPlaneSubnetIds: this.controlPlaneSubnetIds,
     });
   }
 }

@@ -1,0 +1,181 @@
+/**
+ * The Cluster Autoscaler (AWS provider): starts GPU nodes from zero when GPU
+ * pods are pending and removes idle ones. Its chart pin, image pin, Helm
+ * values, IAM policy and installer, in one place.
+ *
+ * How it finds node groups: auto-discovery by the ASG tags
+ * `k8s.io/cluster-autoscaler/enabled` and `k8s.io/cluster-autoscaler/<cluster>`,
+ * which EKS sets on every managed node group's ASG (the program never manages
+ * them, see lib/eks.ts eksManagedAsgTags). How it scales a pool from zero: the
+ * node-template tags GpuNodePool writes. How it keeps per-AZ groups of a pool
+ * even: --balance-similar-node-groups (groups differing only in AZ and in the
+ * eks.amazonaws.com/nodegroup label count as similar: autoscaler
+ * processors/nodegroupset/aws_nodegroups.go, checked 2026-11-23).
+ */
+import * as kubernetes from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { systemNodeLabels } from "../../../lib/eks";
+import type { PolicyDocument } from "../../../lib/iam";
+import type { ChartPin } from "../../../lib/versions";
+import type { ClusterHandle } from "../cluster-handle";
+import { IrsaRole } from "../irsa";
+
+/**
+ * Chart 9.59.0 was published 2026-07-21 and defaults to image v1.35.0
+ * (source: https://kubernetes.github.io/autoscaler/index.yaml, checked 2026-11-23).
+ */
+export const CLUSTER_AUTOSCALER_CHART: ChartPin = {
+  repo: "https://kubernetes.github.io/autoscaler",
+  chart: "cluster-autoscaler",
+  version: "9.59.0",
+};
+
+/**
+ * Image tag per Kubernetes minor. The autoscaler's minor must match the
+ * cluster's (its scheduler simulation is compiled against that Kubernetes
+ * version), so the tag is set explicitly rather than left to the chart
+ * default, and upgrading Kubernetes means adding a row here (and the minor to
+ * SUPPORTED_KUBERNETES_VERSIONS in lib/versions.ts). Source: the autoscaler
+ * releases page and the chart's appVersion, checked 2026-11-23.
+ */
+export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Record<string, string> = {
+  "1.35": "v1.35.0",
+};
+
+/** The image tag for a Kubernetes minor; throws when none is pinned. */
+export function clusterAutoscalerImageTag(kubernetesVersion: string): string {
+  const tag = CLUSTER_AUTOSCALER_IMAGE_TAGS[kubernetesVersion];
+  if (!tag) {
+    const known = Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ");
+    throw new Error(
+      `No Cluster Autoscaler image is pinned for Kubernetes ${kubernetesVersion} (pinned: ${known}). ` +
+        `Add the matching v${kubernetesVersion}.x release to CLUSTER_AUTOSCALER_IMAGE_TAGS in components/compute/addons/cluster-autoscaler.ts.`,
+    );
+  }
+  return tag;
+}
+
+/** The service account the autoscaler runs as (its IRSA role trusts exactly this one). */
+export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = { namespace: "kube-system", name: "cluster-autoscaler" } as const;
+
+export interface ClusterAutoscalerValues<T> {
+  cloudProvider: "aws";
+  awsRegion: string;
+  autoDiscovery: { clusterName: T };
+  image: { tag: string };
+  rbac: { serviceAccount: { create: true; name: string; annotations: Record<string, T> } };
+  extraArgs: Record<string, string | boolean>;
+  nodeSelector: Record<string, string>;
+  priorityClassName: string;
+}
+
+/**
+ * Helm values. `clusterName` and `roleArn` may be Pulumi outputs (T), so no
+ * apply is needed to build them.
+ */
+export function clusterAutoscalerValues<T = string>(args: { clusterName: T; region: string; roleArn: T; imageTag: string }): ClusterAutoscalerValues<T> {
+  return {
+    cloudProvider: "aws",
+    awsRegion: args.region,
+    autoDiscovery: { clusterName: args.clusterName },
+    image: { tag: args.imageTag },
+    rbac: {
+      serviceAccount: {
+        create: true,
+        name: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.name,
+        annotations: { "eks.amazonaws.com/role-arn": args.roleArn },
+      },
+    },
+    extraArgs: {
+      // A GPU pool is one node group per AZ: keep them the same size when scaling up.
+      "balance-similar-node-groups": true,
+      // Nodes running only kube-system DaemonSets may still be removed: otherwise an idle GPU node stays forever.
+      "skip-nodes-with-system-pods": false,
+      // A GPU node idle for 10 minutes is removed (the GPU pool returns to 0).
+      "scale-down-unneeded-time": "10m",
+      "scale-down-delay-after-add": "10m",
+      // Pick the node group that leaves the fewest idle CPUs/GPUs: the cheapest fit.
+      expander: "least-waste",
+    },
+    // The autoscaler must not run on (and keep alive) a node it may remove.
+    nodeSelector: systemNodeLabels(),
+    priorityClassName: "system-cluster-critical",
+  };
+}
+
+/**
+ * IAM permissions, after the autoscaler's AWS README: reads are account-wide
+ * (they cannot be scoped), writes only on Auto Scaling groups carrying the
+ * `k8s.io/cluster-autoscaler/<cluster>=owned` tag, which EKS sets on every
+ * managed node group's ASG of this cluster (so no Tag resource of ours is
+ * needed for the condition to hold).
+ */
+export function clusterAutoscalerPolicy(clusterName: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "Discover",
+        Effect: "Allow",
+        Action: [
+          "autoscaling:DescribeAutoScalingGroups",
+          "autoscaling:DescribeAutoScalingInstances",
+          "autoscaling:DescribeLaunchConfigurations",
+          "autoscaling:DescribeScalingActivities",
+          "autoscaling:DescribeTags",
+          "ec2:DescribeImages",
+          "ec2:DescribeInstanceTypes",
+          "ec2:DescribeLaunchTemplateVersions",
+          "ec2:GetInstanceTypesFromInstanceRequirements",
+          "eks:DescribeNodegroup",
+        ],
+        Resource: "*",
+      },
+      {
+        Sid: "ScaleOwnGroupsOnly",
+        Effect: "Allow",
+        Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
+        Resource: "*",
+        Condition: { StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: "owned" } },
+      },
+    ],
+  };
+}
+
+export interface ClusterAutoscalerArgs {
+  /** AWS region of the cluster. Required. */
+  region: string;
+  /** Kubernetes minor of the cluster; picks the image. Required. */
+  kubernetesVersion: string;
+  /** Tags for the IRSA role. Default none. */
+  tags?: Record<string, string>;
+}
+
+/**
+ * Installs the autoscaler into `cluster` with its IRSA role
+ * (`<clusterComponent>-autoscaler-role`) and Helm release
+ * (`<clusterComponent>-cluster-autoscaler`). Throws (before any resource is
+ * declared) when no image is pinned for the Kubernetes minor.
+ */
+export function clusterAutoscaler(clusterComponent: string, cluster: ClusterHandle, args: ClusterAutoscalerArgs, opts: { parent: pulumi.Resource }): { release: kubernetes.helm.v3.Release; role: IrsaRole } {
+  const imageTag = clusterAutoscalerImageTag(args.kubernetesVersion);
+  const clusterName = pulumi.output(cluster.clusterName);
+  const role = new IrsaRole(`${clusterComponent}-autoscaler`, {
+    oidcProviderArn: cluster.oidcProviderArn,
+    oidcIssuerUrl: cluster.oidcIssuerUrl,
+    namespace: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.namespace,
+    serviceAccount: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.name,
+    // May only resize Auto Scaling groups owned by this cluster.
+    inlinePolicy: clusterName.apply((name) => JSON.stringify(clusterAutoscalerPolicy(name))),
+    tags: args.tags,
+  }, { parent: opts.parent });
+  const release = new kubernetes.helm.v3.Release(`${clusterComponent}-cluster-autoscaler`, {
+    name: CLUSTER_AUTOSCALER_CHART.chart,
+    chart: CLUSTER_AUTOSCALER_CHART.chart,
+    version: CLUSTER_AUTOSCALER_CHART.version,
+    repositoryOpts: { repo: CLUSTER_AUTOSCALER_CHART.repo },
+    namespace: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.namespace,
+    values: { ...clusterAutoscalerValues<pulumi.Input<string>>({ clusterName, region: args.region, roleArn: role.roleArn, imageTag }) },
+  }, { parent: opts.parent, provider: cluster.provider, dependsOn: cluster.ready });
+  return { release, role };
+}

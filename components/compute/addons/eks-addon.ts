@@ -1,0 +1,39 @@
+/**
+ * EKS managed add-ons (vpc-cni, kube-proxy, coredns, aws-ebs-csi-driver):
+ * installed and upgraded by EKS, pinned in lib/versions.ts. The add-ons with
+ * AWS permissions (vpc-cni, aws-ebs-csi-driver) have their own files that add
+ * an IRSA role; this file holds what they all share.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { EKS_ADDON_VERSIONS, EksAddonName } from "../../../lib/versions";
+
+export interface EksAddonArgs {
+  /** Name of the EKS cluster. Required. */
+  clusterName: pulumi.Input<string>;
+  /** Kubernetes minor of the cluster, to look up EKS's default add-on version when none is pinned. Required. */
+  kubernetesVersion: string;
+  /** IAM role for the add-on's service account (IRSA). Default none (the add-on needs no AWS access). */
+  serviceAccountRoleArn?: pulumi.Input<string>;
+  /** Tags for the add-on resource. Default none. */
+  tags?: Record<string, string>;
+}
+
+/**
+ * Declares one EKS managed add-on, named `<clusterComponent>-<addon>`, as a
+ * child of `opts.parent` (the cluster component).
+ */
+export function eksAddon(clusterComponent: string, addonName: EksAddonName, args: EksAddonArgs, opts: pulumi.CustomResourceOptions): aws.eks.Addon {
+  return new aws.eks.Addon(`${clusterComponent}-${addonName}`, {
+    clusterName: args.clusterName,
+    addonName,
+    // Pinned in lib/versions.ts; unpinned means EKS's default for this Kubernetes minor.
+    addonVersion: EKS_ADDON_VERSIONS[addonName] ??
+      aws.eks.getAddonVersionOutput({ addonName, kubernetesVersion: args.kubernetesVersion, mostRecent: false }, { parent: opts.parent }).version,
+    serviceAccountRoleArn: args.serviceAccountRoleArn,
+    resolveConflictsOnCreate: "OVERWRITE",
+    // Keep settings someone changed in the cluster rather than silently reverting them.
+    resolveConflictsOnUpdate: "PRESERVE",
+    tags: args.tags ?? {},
+  }, opts);
+}

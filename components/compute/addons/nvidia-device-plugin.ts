@@ -1,0 +1,53 @@
+/**
+ * The NVIDIA device plugin: advertises `nvidia.com/gpu` on GPU nodes so pods
+ * can request GPUs. The AL2023 NVIDIA AMI ships the driver and container
+ * toolkit, so the plugin is all the cluster needs. Chart pin, values and
+ * installer in one place (modelled on cdk-eks-blueprints' lib/addons/<name>).
+ */
+import * as kubernetes from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import { GPU_TOLERATION, POOL_LABEL, Toleration } from "../../../lib/eks";
+import type { ChartPin } from "../../../lib/versions";
+import type { ClusterHandle } from "../cluster-handle";
+
+/**
+ * Chart 0.20.0 was published 2026-08-20 (source: the chart repository index,
+ * https://nvidia.github.io/k8s-device-plugin/index.yaml, checked 2026-11-23).
+ */
+export const NVIDIA_DEVICE_PLUGIN_CHART: ChartPin = {
+  repo: "https://nvidia.github.io/k8s-device-plugin",
+  chart: "nvidia-device-plugin",
+  version: "0.20.0",
+};
+
+export interface DevicePluginValues {
+  tolerations: Toleration[];
+  nodeSelector: Record<string, string>;
+}
+
+/**
+ * Values: the plugin must tolerate the GPU taint (or it could never run where
+ * the GPUs are); the nodeSelector keeps it on the GPU pools and ANDs with the
+ * chart's default affinity on nvidia.com/gpu.present=true.
+ */
+export function devicePluginValues(): DevicePluginValues {
+  return {
+    tolerations: [GPU_TOLERATION, { key: "CriticalAddonsOnly", operator: "Exists" }],
+    nodeSelector: { [POOL_LABEL]: "gpu" },
+  };
+}
+
+/**
+ * Installs the plugin in kube-system as `<clusterComponent>-nvidia-device-plugin`.
+ * A DaemonSet with no GPU node running is fine (and free).
+ */
+export function nvidiaDevicePlugin(clusterComponent: string, cluster: ClusterHandle, opts: { parent: pulumi.Resource }): kubernetes.helm.v3.Release {
+  return new kubernetes.helm.v3.Release(`${clusterComponent}-nvidia-device-plugin`, {
+    name: NVIDIA_DEVICE_PLUGIN_CHART.chart,
+    chart: NVIDIA_DEVICE_PLUGIN_CHART.chart,
+    version: NVIDIA_DEVICE_PLUGIN_CHART.version,
+    repositoryOpts: { repo: NVIDIA_DEVICE_PLUGIN_CHART.repo },
+    namespace: "kube-system",
+    values: { ...devicePluginValues() },
+  }, { parent: opts.parent, provider: cluster.provider, dependsOn: cluster.ready });
+}

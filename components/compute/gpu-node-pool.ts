@@ -1,0 +1,97 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { GpuNodeGroupSettings } from "../../lib/domain";
+import { GPU_TAINT, autoscalerTagSlug, gpuNodeLabels, nodeTemplateTags, splitPoolAcrossZones } from "../../lib/eks";
+import { gpuNodeGroupName } from "../../lib/naming";
+import { NODE_AMI_TYPES } from "../../lib/versions";
+import { managedNodeGroup } from "./node-group";
+
+export interface GpuNodePoolArgs {
+  /** Name of the EKS cluster. Required. */
+  clusterName: pulumi.Input<string>;
+  /** The cluster component's name: node groups are named `<clusterComponent>-gpu-<pool>-<zone index>`. Required. */
+  clusterComponent: string;
+  /** Kubernetes version the nodes run (the control plane's). Required. */
+  kubernetesVersion: pulumi.Input<string>;
+  /** IAM role of the nodes. Required. */
+  nodeRoleArn: pulumi.Input<string>;
+  /**
+   * Private subnets, one per AZ, in the network's stable zone order. The pool
+   * gets one node group in each of the first N of them (N = min(AZs, maxSize)). Required.
+   */
+  subnetIds: pulumi.Input<string>[];
+  /** The pool: name, instance types, capacity type, disk, and sizes for the WHOLE pool. Required. */
+  pool: GpuNodeGroupSettings;
+  /** What nodes need before they boot: the node role's policy attachments and the vpc-cni add-on. Default none. */
+  dependsOn?: pulumi.Resource[];
+  /** Tags for the node groups, launch templates, instances and volumes. Default none. */
+  tags?: Record<string, string>;
+}
+
+/**
+ * A GPU pool that costs nothing while idle: one EKS managed node group per
+ * AZ (zonal EBS volumes pin a pod to one AZ, and the autoscaler picks the AZ
+ * by picking the group), each with an IMDSv2-only launch template, the NVIDIA
+ * AMI, the GPU taint, the pool's labels (incl. the autoscaler's accelerator
+ * label) and the scale-from-zero ASG tags. The pool's sizes are split so the
+ * per-AZ groups SUM to them (lib/eks.ts splitPoolAcrossZones); every group
+ * carries `ml-platform/node-group: <pool>`, which is how policies and the
+ * cost model add a pool back up.
+ */
+export class GpuNodePool extends pulumi.ComponentResource {
+  /** The per-AZ node groups, in zone order. */
+  public readonly nodeGroups: aws.eks.NodeGroup[];
+  /** EKS node group names, one per AZ the pool uses. */
+  public readonly nodeGroupNames: pulumi.Output<string>[];
+  /** Indexes (into the network's zones) of the AZs the pool uses. */
+  public readonly zoneIndexes: number[];
+
+  constructor(name: string, args: GpuNodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlplatform:compute:GpuNodePool", name, {}, opts);
+    const { pool } = args;
+    const tags = args.tags ?? {};
+    const zonal = splitPoolAcrossZones(pool, args.subnetIds.length);
+    const labels = gpuNodeLabels(pool);
+    const templateTags = nodeTemplateTags(pool);
+
+    this.nodeGroups = [];
+    this.zoneIndexes = [];
+    for (const z of zonal) {
+      const groupName = gpuNodeGroupName(args.clusterComponent, pool.name, z.zoneIndex);
+      const { nodeGroup } = managedNodeGroup(groupName, {
+        clusterName: args.clusterName,
+        kubernetesVersion: args.kubernetesVersion,
+        nodeRoleArn: args.nodeRoleArn,
+        // One AZ per group: the autoscaler's template node then carries the right zone label.
+        subnetIds: [args.subnetIds[z.zoneIndex]!],
+        instanceTypes: pool.instanceTypes,
+        capacityType: pool.capacityType,
+        // NVIDIA driver, container toolkit and runtime preinstalled.
+        amiType: NODE_AMI_TYPES.nvidiaGpu,
+        diskSizeGb: pool.diskSizeGb,
+        // The presets use min 0 / desired 0: no GPU instance runs (or bills) until a GPU pod asks for one.
+        scaling: { minSize: z.minSize, desiredSize: z.desiredSize, maxSize: z.maxSize },
+        labels,
+        // The taint keeps CPU pods off expensive GPU nodes (they would also block scale-down to zero).
+        taints: [GPU_TAINT],
+        tags,
+        dependsOn: args.dependsOn,
+      }, this);
+
+      // Scale-from-zero hints on the group's Auto Scaling group (never EKS's own discovery tags).
+      // Reading an ASG's name from its node group's outputs is not creating resources in apply.
+      const asgName = nodeGroup.resources.apply((r) => r[0]!.autoscalingGroups[0]!.name!);
+      for (const [key, value] of Object.entries(templateTags)) {
+        new aws.autoscaling.Tag(`${groupName}-asg-${autoscalerTagSlug(key)}`, {
+          autoscalingGroupName: asgName,
+          // Not propagated: these describe the group to the autoscaler, instances need none of them.
+          tag: { key, value, propagateAtLaunch: false },
+        }, { parent: this });
+      }
+      this.nodeGroups.push(nodeGroup);
+      this.zoneIndexes.push(z.zoneIndex);
+    }
+    this.nodeGroupNames = this.nodeGroups.map((g) => g.nodeGroupName);
+    this.registerOutputs({ nodeGroupNames: this.nodeGroupNames });
+  }
+}
