@@ -123,7 +123,7 @@ export const ClusterOverrides = z.strictObject({
     .string()
     .refine(
       (v) => (SUPPORTED_KUBERNETES_VERSIONS as readonly string[]).includes(v),
-      `must be a Kubernetes minor whose charts and images are pinned (lib/versions.ts SUPPORTED_KUBERNETES_VERSIONS): ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`,
+      `must be a Kubernetes minor whose charts and images lib/versions.ts pins: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`,
     )
     .optional(),
   publicAccessCidrs: z.array(cidr).optional(),

@@ -3,6 +3,7 @@
  * plan for CI tools, and a text report grouped by component.
  */
 import { PIECES } from "../config/presets";
+import { planWarnings } from "../config/warnings";
 import { CostReport, estimateCost } from "../cost/model";
 import { EvalResource, PolicyVerdicts, evaluatePolicies, stagePolicyConfig } from "../policies/evaluate";
 import type { PlanRun, PlannedResource } from "./engine";
@@ -31,6 +32,8 @@ export interface JsonPlan {
   environment: string;
   region: string;
   decisions: JsonPlanDecision[];
+  /** Things a valid stack may still trip over at deploy time (quotas, identities): config/warnings.ts. */
+  warnings: string[];
   resources: JsonPlanResource[];
   outputs: Record<string, unknown>;
   cost: CostReport;
@@ -63,6 +66,7 @@ export function toJsonPlan(run: PlanRun, policy: PolicyVerdicts = policyOf(run))
     environment: run.spec.environment,
     region: run.spec.region,
     decisions: decisionsOf(run),
+    warnings: planWarnings(run.spec),
     resources: declaredResources(run).map((r) => ({
       type: r.type,
       name: r.name,
@@ -203,6 +207,12 @@ export function renderText(run: PlanRun, extraSections: string[] = []): string {
   lines.push("What this stage deploys");
   for (const d of decisionsOf(run)) {
     lines.push(`  ${d.enabled ? "[on] " : "[off]"} ${d.piece.padEnd(10)} ${d.decidedBy === "stack" ? "(set by the stack file) " : ""}${d.why}`);
+  }
+  const warnings = planWarnings(spec);
+  if (warnings.length) {
+    lines.push("");
+    lines.push("Warnings");
+    for (const w of warnings) lines.push(`  ! ${w}`);
   }
   lines.push("");
   const groups = groupByComponent(run);

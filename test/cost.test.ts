@@ -353,7 +353,8 @@ describe("shipped stacks", () => {
   it("Series B prod's worst case is dominated by the GPU pools at their caps", async () => {
     const cost = costOf(await plan("seriesb-prod"));
     const gpuLines = cost.byResource.filter((l) => l.name.includes("-gpu-"));
-    expect(gpuLines.map((l) => l.name).sort()).toEqual(["mlp-prod-cluster-gpu-inference", "mlp-prod-cluster-gpu-training"]);
+    // One node group per AZ per pool (inference over 3 AZs, training capped at 2 nodes over 2).
+    expect(gpuLines.map((l) => l.name).sort()).toEqual([0, 1, 2].map((i) => `mlp-prod-cluster-gpu-inference-${i}`).concat([0, 1].map((i) => `mlp-prod-cluster-gpu-training-${i}`)));
     const gpuWorst = gpuLines.reduce((s, l) => s + l.worstCaseMonthlyUsd, 0);
     expect(gpuWorst / cost.worstCaseMonthlyUsd).toBeGreaterThan(0.8);
     expect(gpuLines.every((l) => l.expectedMonthlyUsd === 0)).toBe(true);

@@ -92,12 +92,15 @@ describe("MetadataStore", () => {
     expect(db.inputs).toMatchObject({ skipFinalSnapshot: true, deletionProtection: false });
   });
 
-  it("is reachable on 5432 from the VPC only, through private subnets", async () => {
+  it("is reachable on 5432 from the cluster's security group only (nodes and pods), through private subnets", async () => {
     const run = await plan("mvp");
     const sg = one(run, "aws:ec2/securityGroup:SecurityGroup", "metadata");
-    const ingress = sg.inputs.ingress as { fromPort: number; toPort: number; cidrBlocks: string[] }[];
+    const ingress = sg.inputs.ingress as { fromPort: number; toPort: number; cidrBlocks?: string[]; securityGroups?: string[] }[];
     expect(ingress).toHaveLength(1);
-    expect(ingress[0]).toMatchObject({ fromPort: 5432, toPort: 5432, cidrBlocks: ["10.0.0.0/16"] });
+    expect(ingress[0]).toMatchObject({ fromPort: 5432, toPort: 5432, securityGroups: [expect.stringMatching(/^sg-/)] });
+    expect(ingress[0]!.cidrBlocks).toBeUndefined();
+    // The group is the EKS cluster security group (the cluster's vpcConfig output).
+    expect(sg.propertyDependencies.ingress).toContain(one(run, "aws:eks/cluster:Cluster").urn);
     const subnetGroup = one(run, "aws:rds/subnetGroup:SubnetGroup");
     const privateSubnets = ofType(run, "aws:ec2/subnet:Subnet").filter((s) => s.name.includes("private"));
     expect(subnetGroup.propertyDependencies.subnetIds!.sort()).toEqual(privateSubnets.map((s) => s.urn).sort());

@@ -45,6 +45,7 @@ import { PolicyDocument } from "../lib/iam";
 import { INSTANCE_SHAPES, isAcceleratedType } from "../lib/instance-types";
 import { EKS_ADDONS, KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from "../lib/versions";
 import { PlanRun, PlannedResource, SECRET_PLACEHOLDER, planStack } from "../plan/engine";
+import { evaluatePolicies, stagePolicyConfig } from "../policies/evaluate";
 
 const TEMPLATE = "k8s.io/cluster-autoscaler/node-template";
 
@@ -482,6 +483,36 @@ describe("GpuNodePool: per-AZ GPU node groups that cost nothing while idle", () 
   it("exports each pool's node group names, one per AZ it uses", () => {
     const names = seriesb.run.outputs.gpuNodeGroupNames as Record<string, string[]>;
     expect(Object.fromEntries(Object.entries(names).map(([k, v]) => [k, v.length]))).toEqual({ inference: 3, training: 2, frontier: 1 });
+  });
+});
+
+describe("policies and the cost model see a pool as the sum of its per-AZ groups", () => {
+  const provider = { type: "pulumi:providers:aws", name: "default", urn: "urn:pulumi:s::p::pulumi:providers:aws::default", props: { region: "us-east-1" } };
+  const zonalGroup = (i: number, pool: string, maxSize: number) => ({
+    urn: `urn:pulumi:s::p::aws:eks/nodeGroup:NodeGroup::c-gpu-${pool}-${i}`,
+    type: "aws:eks/nodeGroup:NodeGroup",
+    name: `c-gpu-${pool}-${i}`,
+    props: {
+      instanceTypes: ["g5.xlarge"],
+      amiType: "AL2023_x86_64_NVIDIA",
+      taints: [{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }],
+      labels: { "ml-platform/node-group": pool },
+      scalingConfig: { minSize: 0, desiredSize: 0, maxSize },
+    },
+    provider,
+  });
+
+  it("gpu-pool-caps blocks a pool whose per-AZ groups each pass the per-group cap but together exceed the pool cap", () => {
+    const groups = [0, 1, 2].map((i) => zonalGroup(i, "inference", 1));
+    const verdicts = evaluatePolicies([provider, ...groups], stagePolicyConfig("mvp"));
+    // Per-group policies (node-group-size-caps, node-group-worst-case-spend) pass each 1-node group;
+    // only the pool policy sees 3 nodes and 3 x $734/month.
+    expect(verdicts.mandatory.map((v) => v.policy)).toEqual(["gpu-pool-caps", "gpu-pool-caps"]);
+    expect(verdicts.mandatory[0]!.message).toMatch(/^GPU pool inference may scale to 3 nodes over its 3 node group\(s\).*the cap is 2\./);
+    expect(verdicts.mandatory[1]!.message).toMatch(/^GPU pool inference costs up to \$2,208\/month .*the cap is \$1,600\./);
+    // Pools are summed separately: 2 + 1 nodes in two pools pass.
+    const twoPools = [zonalGroup(0, "a", 1), zonalGroup(1, "a", 1), zonalGroup(0, "b", 1)];
+    expect(evaluatePolicies([provider, ...twoPools], stagePolicyConfig("mvp")).mandatory).toEqual([]);
   });
 });
 

@@ -1,5 +1,13 @@
 /** Every shipped stack file, run through the real program under the mock engine. */
-import { costOf, renderPolicy, renderText, toJsonPlan } from "../plan/report";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { namingInputOf } from "../config/naming-input";
+import { elasticIpCount } from "../config/warnings";
+import { physicalNames } from "../lib/naming";
+import { HOURS_PER_MONTH, pricesFor } from "../cost/prices";
+import { PlanRun, PlannedResource, STACKS_DIR } from "../plan/engine";
+import { costOf, policyOf, renderPolicy, renderText, toJsonPlan } from "../plan/report";
 import { SHIPPED_STACKS, ofType, plan } from "./support/plan";
 
 const EKS = "aws:eks/cluster:Cluster";
@@ -140,17 +148,189 @@ describe("the text plan", () => {
 });
 
 describe("cost allocation of node group instances", () => {
-  it.each(["mvp", "seriesb-prod"])("%s: every node group's ASG propagates the cost tags to the instances it launches", async (stack) => {
+  it.each(["mvp", "seriesb-prod"])("%s: every node group's launch template tags its instances and volumes with the cost tags", async (stack) => {
     const run = await plan(stack);
-    const tags = ofType(run, "aws:autoscaling/tag:Tag").map((t) => ({ ...(t.inputs.tag as { key: string; value: string; propagateAtLaunch: boolean }), deps: t.propertyDependencies.autoscalingGroupName ?? [] }));
+    const templates = new Map(ofType(run, "aws:ec2/launchTemplate:LaunchTemplate").map((t) => [t.inputs.name as string, t]));
     for (const group of ofType(run, "aws:eks/nodeGroup:NodeGroup")) {
-      const propagated = tags.filter((t) => t.deps.includes(group.urn) && t.propagateAtLaunch);
-      expect({ group: group.name, tags: Object.fromEntries(propagated.map((t) => [t.key, t.value])) }).toEqual({
-        group: group.name,
-        tags: expect.objectContaining({ owner: run.spec.tags.owner, costCenter: run.spec.tags.costCenter, environment: run.spec.environment }),
-      });
+      const lt = templates.get((group.inputs.launchTemplate as { name: string }).name)!;
+      const specs = lt.inputs.tagSpecifications as { resourceType: string; tags: Record<string, string> }[];
+      for (const type of ["instance", "volume"]) {
+        expect({ group: group.name, type, tags: specs.find((t) => t.resourceType === type)?.tags }).toEqual({
+          group: group.name,
+          type,
+          tags: expect.objectContaining({ owner: run.spec.tags.owner, costCenter: run.spec.tags.costCenter, environment: run.spec.environment }),
+        });
+      }
     }
     // The autoscaler's node-template hints stay on the group only.
-    expect(tags.filter((t) => t.key.startsWith("k8s.io/cluster-autoscaler/")).every((t) => !t.propagateAtLaunch)).toBe(true);
+    const asgTags = ofType(run, "aws:autoscaling/tag:Tag").map((t) => t.inputs.tag as { key: string; propagateAtLaunch: boolean });
+    expect(asgTags.every((t) => t.key.startsWith("k8s.io/cluster-autoscaler/node-template/") && !t.propagateAtLaunch)).toBe(true);
+  });
+});
+
+// ------------------------------------------- what a real deployment needs (#7)
+
+const LT = "aws:ec2/launchTemplate:LaunchTemplate";
+const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
+
+describe.each(["mvp", "seriesb-prod"])("%s: a cluster AWS accepts and that behaves", (stack) => {
+  let run: PlanRun;
+  beforeAll(async () => {
+    run = await plan(stack);
+  });
+
+  it("every GPU node group is in exactly one AZ (one subnet) and carries the accelerator label", () => {
+    const gpu = ofType(run, NODE_GROUP).filter((g) => g.inputs.amiType === "AL2023_x86_64_NVIDIA");
+    expect(gpu.length).toBeGreaterThanOrEqual(1);
+    for (const g of gpu) {
+      expect({ group: g.name, subnets: (g.inputs.subnetIds as string[]).length }).toEqual({ group: g.name, subnets: 1 });
+      expect((g.inputs.labels as Record<string, string>)["k8s.amazonaws.com/accelerator"]).toMatch(/^nvidia/);
+    }
+  });
+
+  it("every node group has a launch template with IMDSv2 required and hop limit 1", () => {
+    const templates = new Map(ofType(run, LT).map((t) => [t.inputs.name as string, t]));
+    for (const g of ofType(run, NODE_GROUP)) {
+      const lt = templates.get((g.inputs.launchTemplate as { name?: string } | undefined)?.name ?? "");
+      expect({ group: g.name, metadata: lt?.inputs.metadataOptions }).toEqual({
+        group: g.name,
+        metadata: expect.objectContaining({ httpTokens: "required", httpPutResponseHopLimit: 1 }),
+      });
+    }
+  });
+
+  it("vpc-cni has its own IRSA role, and the node role does not carry the CNI policy", () => {
+    const cni = ofType(run, "aws:eks/addon:Addon").find((a) => a.inputs.addonName === "vpc-cni")!;
+    expect(cni.inputs.serviceAccountRoleArn).toMatch(/:role\/.*vpc-cni/);
+    const role = ofType(run, "aws:iam/role:Role").find((r) => cni.inputs.serviceAccountRoleArn === `arn:aws:iam::123456789012:role/${r.name}`)!;
+    expect(role.inputs.assumeRolePolicy).toContain("system:serviceaccount:kube-system:aws-node");
+    const cniAttachments = ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs.policyArn === "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy");
+    expect(cniAttachments.map((a) => a.name)).toEqual([`${run.spec.namePrefix}-cluster-vpc-cni-AmazonEKS_CNI_Policy`]);
+  });
+
+  it("the cluster security group admits 443 from the VPC, so the private endpoint is reachable", () => {
+    const eks = ofType(run, "aws:eks/cluster:Cluster")[0]!;
+    const rules = ofType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => (r.propertyDependencies.securityGroupId ?? []).includes(eks.urn));
+    expect(rules.map((r) => [r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4])).toContainEqual(["tcp", 443, 443, ofType(run, "aws:ec2/vpc:Vpc")[0]!.inputs.cidrBlock]);
+  });
+});
+
+describe("the cost model sees a GPU pool as its per-AZ groups summed to the pool's cap", () => {
+  it("seriesb-prod: each pool's worst case is its cap x (dearest type on-demand + root volume), whatever the split", async () => {
+    const run = await plan("seriesb-prod");
+    const cost = costOf(run);
+    const prices = pricesFor(run.spec.region)!;
+    for (const pool of run.spec.cluster.settings.gpuNodeGroups) {
+      const lines = cost.byResource.filter((l) => new RegExp(`-gpu-${pool.name}-\\d$`).test(l.name));
+      expect(lines.length).toBe(Math.min(pool.maxSize, run.spec.network.settings.azCount));
+      const dearest = Math.max(...pool.instanceTypes.map((t) => prices.ec2[t]!));
+      const perNode = dearest * HOURS_PER_MONTH + pool.diskSizeGb * prices.ebsGp3PerGbMonth!;
+      expect(lines.reduce((s, l) => s + l.worstCaseMonthlyUsd, 0)).toBeCloseTo(pool.maxSize * perNode, 0);
+      for (const l of lines) expect(l.basis).toContain(`${pool.diskSizeGb} GB gp3 root volume`);
+    }
+  });
+});
+
+describe("the naming scheme (lib/naming.ts) predicts the names the program declares", () => {
+  it.each(["mvp", "seriesb-prod"])("%s: every length-limited name in the plan is one physicalNames() computed, and all fit", async (stack) => {
+    const run = await plan(stack);
+    const predicted = physicalNames(namingInputOf(run.spec));
+    for (const n of predicted) expect({ name: n.physicalName, fits: n.length <= n.limit }).toEqual({ name: n.physicalName, fits: true });
+    const limited = ["aws:s3/bucket:Bucket", "aws:eks/nodeGroup:NodeGroup", "aws:iam/role:Role", "aws:rds/instance:Instance", "aws:ec2/launchTemplate:LaunchTemplate"];
+    // (A node group and its launch template share their logical name.)
+    const declared = new Set(run.resources.filter((r) => limited.includes(r.type)).map((r) => r.name));
+    expect([...declared].sort()).toEqual([...new Set(predicted.filter((n) => n.kind !== "eksCluster").map((n) => n.logicalName))].sort());
+    expect(predicted.find((n) => n.kind === "eksCluster")!.physicalName).toBe(run.outputs.clusterName);
+  });
+});
+
+describe("teardown: non-production data can be destroyed, production data cannot", () => {
+  it.each([["seriesb-staging", true], ["seriesb-prod", false], ["mvp", false], ["poc", false]] as const)("%s: forceDestroy/forceDelete = %s", async (stack, allowed) => {
+    const run = await plan(stack);
+    const buckets = ofType(run, "aws:s3/bucket:Bucket");
+    const repos = ofType(run, "aws:ecr/repository:Repository");
+    expect(buckets.length).toBeGreaterThan(0);
+    expect(repos.length).toBeGreaterThan(0);
+    for (const b of buckets) expect({ bucket: b.name, forceDestroy: b.inputs.forceDestroy }).toEqual({ bucket: b.name, forceDestroy: allowed });
+    for (const r of repos) expect({ repo: r.name, forceDelete: r.inputs.forceDelete }).toEqual({ repo: r.name, forceDelete: allowed });
+  });
+});
+
+describe("Elastic IP quota", () => {
+  it("Series B stacks warn that two of them exceed the default quota of 5, with the quota request; MVP does not", async () => {
+    const prod = toJsonPlan(await plan("seriesb-prod"));
+    expect(elasticIpCount((await plan("seriesb-prod")).spec) + elasticIpCount((await plan("seriesb-staging")).spec)).toBe(6);
+    const eip = prod.warnings.filter((w) => w.startsWith("Elastic IPs"));
+    expect(eip).toHaveLength(1);
+    expect(eip[0]).toContain("aws service-quotas request-service-quota-increase --service-code ec2 --quota-code L-0263D0A3");
+    expect(eip[0]).toContain("--region us-east-1");
+    expect(renderText(await plan("seriesb-prod"))).toMatch(/\nWarnings\n {2}! Elastic IPs/);
+    expect(toJsonPlan(await plan("mvp")).warnings.filter((w) => w.startsWith("Elastic IPs"))).toEqual([]);
+  });
+});
+
+/** Inputs whose change makes the provider replace the resource (ForceNew in the AWS provider). */
+const REPLACE_ON: Record<string, string[]> = {
+  "aws:s3/bucket:Bucket": ["bucket", "bucketPrefix", "objectLockEnabled"],
+  "aws:rds/instance:Instance": ["identifier", "identifierPrefix", "engine", "dbName", "username", "storageEncrypted", "kmsKeyId", "availabilityZone", "characterSetName"],
+  "aws:kms/key:Key": ["keyUsage", "customerMasterKeySpec", "multiRegion"],
+  "aws:secretsmanager/secret:Secret": ["name", "namePrefix"],
+  "aws:ec2/vpc:Vpc": ["cidrBlock"],
+  "aws:ec2/subnet:Subnet": ["cidrBlock", "availabilityZone", "availabilityZoneId", "vpcId"],
+  "aws:eks/cluster:Cluster": ["name", "roleArn", "encryptionConfig"],
+};
+
+describe("stage growth: mvp grown to seriesb by its stage key alone", () => {
+  let before: PlanRun;
+  let after: PlanRun;
+  beforeAll(async () => {
+    const source = fs.readFileSync(path.join(STACKS_DIR, "Pulumi.mvp.yaml"), "utf8");
+    const grown = source.replace(/^(\s*ml-platform:stage:\s*)mvp\s*$/m, "$1seriesb");
+    const changed = source.split("\n").filter((line, i) => line !== grown.split("\n")[i]);
+    expect(changed).toEqual(["  ml-platform:stage: mvp"]);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlp-growth-"));
+    fs.writeFileSync(path.join(dir, "Pulumi.mvp.yaml"), grown);
+    [before, after] = await Promise.all([plan("mvp"), plan("mvp", dir)]);
+  });
+
+  const byUrn = (run: PlanRun) => new Map(run.resources.map((r) => [r.urn, r]));
+  const eks = (run: PlanRun) => ofType(run, "aws:eks/cluster:Cluster")[0]!;
+  const subnetsOf = (run: PlanRun, urns: string[]) => urns.map((u) => byUrn(run).get(u)!).map((s) => ({ name: s.name, cidr: s.inputs.cidrBlock, zone: s.inputs.availabilityZoneId }));
+
+  it("plans cleanly as Series B (valid config, no mandatory policy violation)", () => {
+    expect(after.spec.stage).toBe("seriesb");
+    expect(after.spec.network.settings.azCount).toBe(3);
+    expect(policyOf(after).mandatory).toEqual([]);
+  });
+
+  it("keeps the control plane's subnets (same subnet resources, CIDRs and zones) and the cluster's name", () => {
+    const cpBefore = eks(before).propertyDependencies.vpcConfig!.filter((u) => u.includes("Subnet"));
+    const cpAfter = eks(after).propertyDependencies.vpcConfig!.filter((u) => u.includes("Subnet"));
+    expect(cpBefore).toHaveLength(2);
+    expect(subnetsOf(after, cpAfter)).toEqual(subnetsOf(before, cpBefore));
+    expect((eks(after).inputs.vpcConfig as { subnetIds: string[] }).subnetIds).toEqual((eks(before).inputs.vpcConfig as { subnetIds: string[] }).subnetIds);
+    expect(after.outputs.clusterName).toBe(before.outputs.clusterName);
+    // Nodes get the new AZ; the control plane does not.
+    const system = (run: PlanRun) => ofType(run, NODE_GROUP).find((g) => g.name.endsWith("-system"))!;
+    expect((system(after).inputs.subnetIds as string[]).length).toBe(3);
+  });
+
+  it("keeps the database and the bucket names", () => {
+    expect(after.outputs.databaseEndpoint).toBe(before.outputs.databaseEndpoint);
+    expect(after.outputs.buckets).toEqual(before.outputs.buckets);
+    expect(after.outputs.repositoryUrls).toEqual(before.outputs.repositoryUrls);
+  });
+
+  it("replaces nothing stateful: same URNs and the same replace-triggering inputs for buckets, the database, KMS keys, secrets, VPC, subnets, the cluster", () => {
+    const later = byUrn(after);
+    const stateful = before.resources.filter((r) => r.type in REPLACE_ON);
+    expect(stateful.map((r) => r.type)).toEqual(expect.arrayContaining(["aws:s3/bucket:Bucket", "aws:rds/instance:Instance", "aws:kms/key:Key"]));
+    for (const r of stateful) {
+      const grown = later.get(r.urn) as PlannedResource | undefined;
+      expect({ urn: r.urn, kept: grown !== undefined }).toEqual({ urn: r.urn, kept: true });
+      const pick = (x: PlannedResource) => Object.fromEntries(REPLACE_ON[r.type]!.map((k) => [k, x.inputs[k]]));
+      expect({ urn: r.urn, inputs: pick(grown!) }).toEqual({ urn: r.urn, inputs: pick(r) });
+      expect({ urn: r.urn, protect: grown!.protect }).toEqual({ urn: r.urn, protect: r.protect });
+    }
   });
 });

@@ -1,7 +1,7 @@
 /**
  * GPU and compute spend: the mistakes that burn thousands of dollars a month.
  */
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { estimateCost } from "../../cost/model";
 import { HOURS_PER_MONTH, pricesFor } from "../../cost/prices";
 import { isAcceleratedType, isNvidiaGpuType } from "../../lib/instance-types";
@@ -292,6 +292,65 @@ export const gpuWorkloadsTolerateTaint: ResourceValidationPolicy = {
   },
 };
 
+/**
+ * GPU pools are split into one node group per AZ (components/compute/gpu-node-pool.ts);
+ * every group of a pool carries this label with the pool's name, so a pool is
+ * summed back up by it. A group without the label is a pool of its own.
+ */
+const POOL_NAME_LABEL = "ml-platform/node-group";
+
+function gpuPoolsOf(resources: PolicyResource[]): Map<string, PolicyResource[]> {
+  const pools = new Map<string, PolicyResource[]>();
+  for (const r of resources) {
+    if (r.type !== T.nodeGroup || !isGpuNodeGroup(r.props)) continue;
+    const label = (r.props.labels as Record<string, string> | undefined)?.[POOL_NAME_LABEL];
+    const key = label ?? r.name;
+    pools.set(key, [...(pools.get(key) ?? []), r]);
+  }
+  return pools;
+}
+
+const POOL_DEFAULTS = { maxGpuNodesPerPool: 1, maxWorstCaseMonthlyUsdPerPool: 1000, region: "us-east-1" };
+export const gpuPoolCaps: StackValidationPolicy = {
+  name: "gpu-pool-caps",
+  description: "A GPU pool's per-AZ node groups together (summed by the ml-platform/node-group label) stay within the stage's node and spend caps.",
+  enforcementLevel: "mandatory",
+  configSchema: configSchema(POOL_DEFAULTS, {
+    maxGpuNodesPerPool: "Largest sum of maxSize over a GPU pool's node groups",
+    maxWorstCaseMonthlyUsdPerPool: "USD a month one GPU pool may cost with all its node groups at maxSize on-demand",
+    region: "Region whose prices apply when no AWS provider says",
+  }),
+  validateStack: (args, report) => {
+    const cfg = withDefaults(POOL_DEFAULTS, args.getConfig);
+    const templates = args.resources.filter((r) => r.type === T.launchTemplate);
+    for (const [pool, groups] of gpuPoolsOf(args.resources)) {
+      const nodes = groups.reduce((sum, g) => sum + (scalingOf(g.props).maxSize ?? 0), 0);
+      if (nodes > cfg.maxGpuNodesPerPool) {
+        report(
+          explain(
+            `GPU pool ${pool} may scale to ${nodes} nodes over its ${groups.length} node group(s) (${groups.map((g) => `${g.name}: ${scalingOf(g.props).maxSize ?? 0}`).join(", ")}); the cap is ${cfg.maxGpuNodesPerPool}.`,
+            "the per-AZ groups of a pool scale independently; their maximums add up, and so do their bills.",
+            `lower the pool's maxSize (it is split over the AZs), or raise maxGpuNodesPerPool in policies/config/<stage>.json.`,
+          ),
+          groups[0]!.urn,
+        );
+      }
+      const region = regionOf(groups[0]!.props, groups[0]!.provider, cfg.region);
+      const cost = estimateCost([...groups, ...templates].map((r) => ({ urn: r.urn, type: r.type, name: r.name, inputs: r.props })), region);
+      if (!cost.unpriced.length && cost.worstCaseMonthlyUsd > cfg.maxWorstCaseMonthlyUsdPerPool) {
+        report(
+          explain(
+            `GPU pool ${pool} costs up to ${money(cost.worstCaseMonthlyUsd)}/month with all its node groups at their maximum; the cap is ${money(cfg.maxWorstCaseMonthlyUsdPerPool)}.`,
+            `per node group: ${[...new Set(cost.byResource.map((l) => l.basis))].join("; ")}. The autoscaler does not read budgets.`,
+            "lower the pool's maxSize or pick a cheaper instance type, or raise maxWorstCaseMonthlyUsdPerPool in policies/config/<stage>.json.",
+          ),
+          groups[0]!.urn,
+        );
+      }
+    }
+  },
+};
+
 export const computePolicies = [
   allowedInstanceTypes,
   nodeGroupSizeCaps,
@@ -302,5 +361,6 @@ export const computePolicies = [
   noStandaloneGpuInstances,
   gpuWorkloadsWithinCaps,
   gpuWorkloadsTolerateTaint,
+  gpuPoolCaps,
 ];
 

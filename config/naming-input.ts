@@ -1,0 +1,25 @@
+/**
+ * What decides a stack's physical names (lib/naming.ts NamingInput), read
+ * from its resolved spec. The validate work package turns
+ * `namesOverLimit(namingInputOf(spec))` into config errors that name the keys.
+ */
+import { splitPoolAcrossZones } from "../lib/eks";
+import type { NamingInput } from "../lib/naming";
+import type { PlatformSpec } from "./resolve";
+
+export function namingInputOf(spec: Pick<PlatformSpec, "environment" | "artifacts" | "database" | "network" | "cluster">): NamingInput {
+  const zones = spec.network.settings.azCount;
+  return {
+    environment: spec.environment,
+    buckets: spec.artifacts.enabled ? spec.artifacts.settings.buckets : undefined,
+    database: spec.database.enabled && spec.network.enabled,
+    flowLogs: spec.network.enabled && spec.network.settings.flowLogRetentionDays > 0,
+    cluster:
+      spec.cluster.enabled && spec.network.enabled
+        ? {
+            gpuPools: spec.cluster.settings.gpuNodeGroups.map((p) => ({ name: p.name, zoneCount: splitPoolAcrossZones(p, zones).length })),
+            autoscaler: spec.cluster.settings.autoscaler,
+          }
+        : undefined,
+  };
+}
