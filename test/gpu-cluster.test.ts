@@ -302,6 +302,44 @@ describe("pure helpers", () => {
   });
 });
 
+describe("configuration of the #7 keys", () => {
+  const base = {
+    "aws:region": "us-east-1",
+    "ml-platform:stage": "mvp",
+    "ml-platform:environment": "prod",
+    "ml-platform:tags": JSON.stringify({ owner: "o", costCenter: "c" }),
+  };
+  const problems = (extra: Record<string, unknown>) => {
+    const raw: Record<string, string> = { ...base };
+    for (const [k, v] of Object.entries(extra)) raw[k] = typeof v === "string" ? v : JSON.stringify(v);
+    try {
+      resolvePlatformSpec(raw, "t");
+      return [];
+    } catch (e) {
+      return (e as { problems: { key: string; message: string }[] }).problems;
+    }
+  };
+
+  it("zones are pinned by ID, never by name, and never to a zone EKS refuses", () => {
+    expect(problems({ "ml-platform:network": { availabilityZoneIds: ["use1-az1", "use1-az2", "use1-az4"] } })).toEqual([]);
+    expect(problems({ "ml-platform:network": { availabilityZoneIds: ["us-east-1a", "us-east-1b"] } })[0]).toMatchObject({ key: "ml-platform:network.availabilityZoneIds[0]", message: expect.stringMatching(/AZ ID such as use1-az1/) });
+    expect(problems({ "ml-platform:network": { availabilityZoneIds: ["use1-az1", "use1-az3"] } })[0]).toMatchObject({ key: "ml-platform:network.availabilityZoneIds[1]", message: expect.stringMatching(/cannot host EKS/) });
+    expect(problems({ "ml-platform:network": { azCount: 3, availabilityZoneIds: ["use1-az1", "use1-az2"] } })[0]).toMatchObject({ key: "ml-platform:network.availabilityZoneIds", message: expect.stringMatching(/spans 3/) });
+  });
+
+  it("the deployer role gets one entry: listing it as admin too is refused", () => {
+    const arn = "arn:aws:iam::111111111111:role/deployer";
+    expect(problems({ "ml-platform:cluster": { deployerRoleArn: arn } })).toEqual([]);
+    expect(problems({ "ml-platform:cluster": { deployerRoleArn: arn, adminRoleArns: [arn] } })[0]).toMatchObject({ key: "ml-platform:cluster.deployerRoleArn", message: expect.stringMatching(/also in adminRoleArns/) });
+    expect(problems({ "ml-platform:cluster": { privateAccessSecurityGroupIds: ["runner"] } })[0]).toMatchObject({ key: "ml-platform:cluster.privateAccessSecurityGroupIds[0]" });
+  });
+
+  it("destroying data is allowed only where stateful resources are not protected", () => {
+    expect(problems({ "ml-platform:allowDestroyWithData": true })[0]).toMatchObject({ key: "ml-platform:allowDestroyWithData", message: expect.stringMatching(/contradicts protectStatefulResources/) });
+    expect(problems({ "ml-platform:allowDestroyWithData": true, "ml-platform:protectStatefulResources": false })).toEqual([]);
+  });
+});
+
 // ------------------------------------------------------- component, mocked
 
 const STACKS = path.join(__dirname, "fixtures", "stacks");
