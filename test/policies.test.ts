@@ -39,6 +39,12 @@ const gpuNodeGroup = () =>
     taints: [{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }],
     tags,
   });
+/** One per-AZ node group of GPU pool "inference" (the label is how a pool is summed). */
+const zonalGpuGroup = (zone: number) =>
+  res("aws:eks/nodeGroup:NodeGroup", `gpu-inference-${zone}`, {
+    ...gpuNodeGroup().props,
+    labels: { "ml-platform/node-group": "inference" },
+  });
 const cpuNodeGroup = () =>
   res("aws:eks/nodeGroup:NodeGroup", "system", { instanceTypes: ["t3.large"], amiType: "AL2023_x86_64_STANDARD", scalingConfig: { minSize: 1, desiredSize: 2, maxSize: 3 }, tags });
 const database = () =>
@@ -351,6 +357,17 @@ const CASES: Case[] = [
       ["a warm GPU node", (rs) => (rs[1]!.props.scalingConfig = { minSize: 1, desiredSize: 1, maxSize: 1 })],
     ],
     config: { "stack-monthly-budget": { maxWorstCaseMonthlyUsd: 1000 } },
+  },
+  {
+    policy: "gpu-pool-caps",
+    // A pool split over two AZs: 1 + 1 nodes, summed by the pool label (components/compute/gpu-node-pool.ts).
+    compliant: () => [provider, ...[0, 1].map((i) => zonalGpuGroup(i))],
+    mutations: [
+      ["a third AZ group that takes the pool to 3 nodes", (rs) => rs.push(zonalGpuGroup(2))],
+      ["per-AZ groups of 2 nodes each (4 in the pool)", (rs) => rs.slice(1).forEach((r) => (r.props.scalingConfig = { minSize: 0, desiredSize: 0, maxSize: 2 }))],
+      ["a pool of 4-GPU nodes over its spend cap", (rs) => rs.slice(1).forEach((r) => (r.props.instanceTypes = ["g5.12xlarge"]))],
+    ],
+    config: { "gpu-pool-caps": { maxGpuNodesPerPool: 2, maxWorstCaseMonthlyUsdPerPool: 2000 } },
   },
   {
     policy: "cost-fully-priced",

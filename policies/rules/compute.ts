@@ -313,7 +313,8 @@ function gpuPoolsOf(resources: PolicyResource[]): Map<string, PolicyResource[]> 
 const POOL_DEFAULTS = { maxGpuNodesPerPool: 1, maxWorstCaseMonthlyUsdPerPool: 1000, region: "us-east-1" };
 export const gpuPoolCaps: StackValidationPolicy = {
   name: "gpu-pool-caps",
-  description: "A GPU pool's per-AZ node groups together (summed by the ml-platform/node-group label) stay within the stage's node and spend caps.",
+  description:
+    "A GPU pool split into per-AZ node groups stays, summed over its groups (by the ml-platform/node-group label), within the stage's node and spend caps (a one-group pool is judged by node-group-size-caps and node-group-worst-case-spend).",
   enforcementLevel: "mandatory",
   configSchema: configSchema(POOL_DEFAULTS, {
     maxGpuNodesPerPool: "Largest sum of maxSize over a GPU pool's node groups",
@@ -324,6 +325,7 @@ export const gpuPoolCaps: StackValidationPolicy = {
     const cfg = withDefaults(POOL_DEFAULTS, args.getConfig);
     const templates = args.resources.filter((r) => r.type === T.launchTemplate);
     for (const [pool, groups] of gpuPoolsOf(args.resources)) {
+      if (groups.length < 2) continue; // the per-group policies already judge it, with the same figures
       const nodes = groups.reduce((sum, g) => sum + (scalingOf(g.props).maxSize ?? 0), 0);
       if (nodes > cfg.maxGpuNodesPerPool) {
         report(
