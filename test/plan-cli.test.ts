@@ -57,9 +57,10 @@ describe("npm run plan", () => {
   it("exits 4 with the verdicts when a mandatory policy is violated, like a failing preview", () => {
     const json = planCli("over-cap", "--json", "--stacks-dir", FIXTURE_STACKS);
     expect(json.code).toBe(4);
-    expect(json.stderr).toMatch(/3 mandatory policy violation\(s\)/);
+    // The 6-node pool is two per-AZ groups of 3: each breaks the per-group caps, the pool its own caps, and the stack its budget.
+    expect(json.stderr).toMatch(/7 mandatory policy violation\(s\)/);
     const policies = JSON.parse(json.stdout).policy.mandatory.map((v: { policy: string }) => v.policy);
-    expect(policies).toEqual(expect.arrayContaining(["node-group-size-caps", "node-group-worst-case-spend", "stack-monthly-budget"]));
+    expect(policies).toEqual(expect.arrayContaining(["node-group-size-caps", "node-group-worst-case-spend", "gpu-pool-caps", "stack-monthly-budget"]));
   });
 
   it("rejects unknown options with the usage text", () => {
