@@ -244,6 +244,45 @@ describe("the naming scheme (lib/naming.ts) predicts the names the program decla
   });
 });
 
+describe("smaller #7 items in the shipped stacks", () => {
+  it("seriesb-prod: the flow log waits for its role's policy, and the role trusts only this account's flow logs", async () => {
+    const run = await plan("seriesb-prod");
+    const flowLog = ofType(run, "aws:ec2/flowLog:FlowLog")[0]!;
+    const rolePolicy = ofType(run, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name.endsWith("-network-flow-logs"))!;
+    expect(flowLog.dependencies).toContain(rolePolicy.urn);
+    const role = ofType(run, "aws:iam/role:Role").find((r) => r.name.endsWith("-network-flow-logs"))!;
+    const trust = JSON.parse(role.inputs.assumeRolePolicy as string);
+    expect(trust.Statement).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": "123456789012" },
+          ArnLike: { "aws:SourceArn": "arn:aws:ec2:us-east-1:123456789012:vpc-flow-log/*" },
+        },
+      },
+    ]);
+  });
+
+  it("the database applies stage changes during the update, and the protected one keeps its automated backups", async () => {
+    for (const stack of ["mvp", "seriesb-prod"]) {
+      const db = ofType(await plan(stack), "aws:rds/instance:Instance")[0]!;
+      expect({ stack, applyImmediately: db.inputs.applyImmediately, deleteAutomatedBackups: db.inputs.deleteAutomatedBackups }).toEqual({ stack, applyImmediately: true, deleteAutomatedBackups: false });
+    }
+  });
+
+  it.each(["mvp", "seriesb-prod", "seriesb-staging"])("%s: the deployer role has its own admin access entry; the creator gets none implicitly", async (stack) => {
+    const run = await plan(stack);
+    const eks = ofType(run, "aws:eks/cluster:Cluster")[0]!;
+    expect(eks.inputs.accessConfig).toEqual({ authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false });
+    const entry = ofType(run, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").find((a) => a.name.endsWith("-cluster-deployer"))!;
+    expect(entry.inputs).toMatchObject({ principalArn: run.spec.cluster.settings.deployerRoleArn, policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } });
+    // The shipped files carry the documentation's example account: the plan says to replace it.
+    expect(toJsonPlan(run).warnings.some((w) => w.startsWith("Cluster access:") && w.includes("example account 123456789012"))).toBe(true);
+  });
+});
+
 describe("teardown: non-production data can be destroyed, production data cannot", () => {
   it.each([["seriesb-staging", true], ["seriesb-prod", false], ["mvp", false], ["poc", false]] as const)("%s: forceDestroy/forceDelete = %s", async (stack, allowed) => {
     const run = await plan(stack);
