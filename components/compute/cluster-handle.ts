@@ -21,4 +21,12 @@ export interface ClusterHandle {
    * (system nodes, CNI, DNS, storage). Empty for a cluster that already runs.
    */
   readonly ready: pulumi.Resource[];
+  /**
+   * The cluster's VPC and AWS region, for in-cluster controllers that would
+   * otherwise read them from the instance metadata service, which pods cannot
+   * reach on nodes with IMDS hop limit 1 (the AWS Load Balancer Controller's
+   * `vpcId` and `region` values). Optional: a hand-described cluster may omit them.
+   */
+  readonly vpcId?: pulumi.Input<string>;
+  readonly region?: string;
 }
