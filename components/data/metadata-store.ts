@@ -62,6 +62,13 @@ export class MetadataStore extends pulumi.ComponentResource {
   public readonly securityGroupId: pulumi.Output<string>;
   /** Secrets Manager secret holding {username, password, host, port, dbname}. */
   public readonly secretArn: pulumi.Output<string>;
+  /** Master user name. */
+  public readonly username: string;
+  /**
+   * Master password, as a secret output: for in-cluster consumers that put it
+   * into a Kubernetes Secret (ExperimentTracking). Never export it.
+   */
+  public readonly password: pulumi.Output<string>;
 
   constructor(name: string, args: MetadataStoreArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlplatform:data:MetadataStore", name, {}, opts);
@@ -158,6 +165,8 @@ export class MetadataStore extends pulumi.ComponentResource {
     this.databaseName = databaseName;
     this.securityGroupId = securityGroup.id;
     this.secretArn = secret.arn;
+    this.username = username;
+    this.password = pulumi.secret(password.result);
     this.registerOutputs({ endpoint: this.endpoint, secretArn: this.secretArn });
   }
 }
