@@ -130,7 +130,6 @@ export function withModelDefaults(m: ModelInput): ModelSettings {
     targetCpuUtilization: m.targetCpuUtilization ?? 70,
     exposure: { type: m.exposure?.type ?? "cluster", sourceRanges: m.exposure?.sourceRanges ?? [] },
     prefix: m.prefix ?? `${m.name}/`,
-    replicas: m.replicas ?? (m.image !== undefined ? 1 : undefined),
   };
 }
 
