@@ -21,6 +21,7 @@ import {
   releaseOf,
   sentrySecretManifest,
   serviceAccountManifest,
+  serviceAccountName,
   serviceManifest,
 } from "../../lib/serving";
 import { installLoadBalancerController } from "../compute/addons/aws-load-balancer-controller";
@@ -118,7 +119,7 @@ export class ModelServing extends pulumi.ComponentResource {
         oidcProviderArn: cluster.oidcProviderArn,
         oidcIssuerUrl: cluster.oidcIssuerUrl,
         namespace: ns,
-        serviceAccount: `${model.name}-model`,
+        serviceAccount: serviceAccountName(model.name),
         inlinePolicy: pulumi
           .all([args.modelsBucket.arn, args.modelsBucketKmsKeyArn])
           .apply(([arn, kmsKeyArn]) => JSON.stringify(modelReadPolicy(arn, model.prefix, { kmsKeyArn, region: args.region }))),
