@@ -229,13 +229,17 @@ interface GpuPool {
 }
 
 /** GPU pools of the stack, by the `ml-platform/node-group` label their node groups carry (per-AZ groups of one pool add up). */
-function gpuPools(resources: CostInput[], p: RegionPrices): Map<string, GpuPool> {
+function gpuPools(resources: CostInput[], p: RegionPrices, unpricedPools: Set<string>): Map<string, GpuPool> {
   const pools = new Map<string, GpuPool>();
   for (const r of resources.filter((x) => x.type === "aws:eks/nodeGroup:NodeGroup")) {
     const pool = (r.inputs.labels as Record<string, string> | undefined)?.[NODE_GROUP_LABEL];
     const types = (r.inputs.instanceTypes as string[] | undefined) ?? [];
     const perNode = types.length ? gpusPerInstance(types[0]!) : undefined;
-    if (!pool || !perNode || types.some((t) => p.ec2[t] === undefined)) continue;
+    if (!pool) continue;
+    if (!perNode || types.some((t) => p.ec2[t] === undefined)) {
+      unpricedPools.add(pool);
+      continue;
+    }
     const scaling = (r.inputs.scalingConfig ?? {}) as { minSize?: number; desiredSize?: number; maxSize?: number };
     const desired = num(scaling.desiredSize, num(scaling.minSize, 0));
     const factor = r.inputs.capacityType === "SPOT" ? SPOT_PRICE_FACTOR : 1;
@@ -262,7 +266,8 @@ function gpuPools(resources: CostInput[], p: RegionPrices): Map<string, GpuPool>
  */
 function priceGpuWorkloads(resources: CostInput[], p: RegionPrices): Map<string, Outcome> {
   const outcomes = new Map<string, Outcome>();
-  const pools = gpuPools(resources, p);
+  const unpricedPools = new Set<string>();
+  const pools = gpuPools(resources, p, unpricedPools);
   const hpaMax = new Map<string, number>();
   for (const r of resources.filter((x) => x.type === "kubernetes:autoscaling/v2:HorizontalPodAutoscaler")) {
     const meta = (r.inputs.metadata ?? {}) as K8sMeta;
@@ -275,7 +280,12 @@ function priceGpuWorkloads(resources: CostInput[], p: RegionPrices): Map<string,
     if (!d) continue;
     const pool = d.pool === undefined ? undefined : pools.get(d.pool);
     if (!pool) {
-      outcomes.set(r.urn, { kind: "unpriced", reason: d.pool ? `its GPUs run on node group "${d.pool}", which this stack does not declare, so their price is unknown` : "it requests GPUs without selecting a GPU pool (ml-platform/node-group)" });
+      const reason = !d.pool
+        ? "it requests GPUs without selecting a GPU pool (ml-platform/node-group)"
+        : unpricedPools.has(d.pool) && !pools.has(d.pool)
+          ? `its GPUs run on node group "${d.pool}", whose instance types have no ${p.region} price`
+          : `its GPUs run on node group "${d.pool}", which this stack does not declare, so their price is unknown`;
+      outcomes.set(r.urn, { kind: "unpriced", reason });
       continue;
     }
     const max = hpaMax.get(`${d.namespace}/${d.name}`);

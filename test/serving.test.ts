@@ -358,6 +358,12 @@ describe("cost of GPU workloads", () => {
     expect(cost.unpriced).toEqual([expect.objectContaining({ name: "model", reason: expect.stringMatching(/node group "elsewhere", which this stack does not declare/) })]);
   });
 
+  it("a GPU workload on a pool with no price in the region is unpriced, and says why", () => {
+    const pool = gpuPool(4);
+    (pool.inputs as { instanceTypes: string[] }).instanceTypes = ["g9.mega"];
+    expect(estimateCost([pool, gpuDeployment(1)], "us-east-1").unpriced).toContainEqual(expect.objectContaining({ name: "model", reason: expect.stringMatching(/node group "inference", whose instance types have no us-east-1 price/) }));
+  });
+
   it("a Service of the AWS Load Balancer Controller's class is priced as an NLB", () => {
     const svc = k8s("kubernetes:core/v1:Service", "svc", { spec: { type: "LoadBalancer", loadBalancerClass: "service.k8s.aws/nlb" } });
     const line = estimateCost([svc], "us-east-1").byResource[0]!;
