@@ -100,8 +100,13 @@ export class ModelServing extends pulumi.ComponentResource {
     if (needsMetricsServer(s)) installMetricsServer(`${name}-metrics-server`, cluster, this);
 
     // Read-only roles see the serving namespace, nothing else, never cluster-admin.
+    const slugs = new Map<string, number>();
     for (const principalArn of s.viewerRoleArns) {
-      const slug = (principalArn.split("/").pop() ?? principalArn).replace(/[^A-Za-z0-9-]+/g, "-").toLowerCase();
+      const base = (principalArn.split("/").pop() ?? principalArn).replace(/[^A-Za-z0-9-]+/g, "-").toLowerCase();
+      // Two roles of the same name (other accounts or paths) get numbered names.
+      const n = (slugs.get(base) ?? 0) + 1;
+      slugs.set(base, n);
+      const slug = n === 1 ? base : `${base}-${n}`;
       const entry = new aws.eks.AccessEntry(`${name}-viewer-${slug}`, { clusterName: cluster.clusterName, principalArn, type: "STANDARD", tags }, { parent: this });
       new aws.eks.AccessPolicyAssociation(`${name}-viewer-${slug}`, {
         clusterName: cluster.clusterName,
