@@ -249,7 +249,9 @@ function servingChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">,
         problems.push({ key: keyOf(["serving", "models", i, "name"]), value: m.name, message: `makes the IAM role name ${roleName} too long (IAM allows 64 characters, Pulumi adds 8); shorten it to ${m.name.length - (roleName.length - IAM_ROLE_NAME_MAX)} characters` });
     });
     s.viewerRoleArns.forEach((arn, i) => {
-      if (c.adminRoleArns.includes(arn) || c.readOnlyRoleArns.includes(arn))
+      if (s.viewerRoleArns.indexOf(arn) !== i)
+        problems.push({ key: keyOf(["serving", "viewerRoleArns", i]), value: arn, message: "is listed twice; EKS allows one access entry per role" });
+      else if (c.adminRoleArns.includes(arn) || c.readOnlyRoleArns.includes(arn))
         problems.push({ key: keyOf(["serving", "viewerRoleArns", i]), value: arn, message: "already has cluster-wide access (cluster.adminRoleArns / readOnlyRoleArns); EKS allows one access entry per role, so list it in one place" });
     });
   }
