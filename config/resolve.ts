@@ -11,6 +11,7 @@ import { CapacityReport, checkSystemPool, eksSystemWorkloads, nodesNeeded } from
 import { gpusPerNode } from "../lib/eks";
 import { ServingSettings, cpuMillis, memoryMiB, servingProblems, servingSystemWorkloads, withModelDefaults } from "../lib/serving";
 import { TrackingSettings, trackingSystemWorkloads } from "../lib/tracking";
+import { monitoringSystemWorkloads } from "../lib/monitoring/values";
 import {
   ArtifactSettings,
   ClusterSettings,
@@ -279,6 +280,7 @@ function systemPoolCheck(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle"
     ...eksSystemWorkloads({ autoscaler: c.autoscaler }),
     ...(spec.serving.enabled ? servingSystemWorkloads(spec.serving.settings) : []),
     ...(spec.tracking.enabled ? trackingSystemWorkloads(spec.tracking.settings) : []),
+    ...(spec.monitoring.enabled ? monitoringSystemWorkloads(spec.monitoring.settings) : []),
   ];
   const pool = c.systemNodeGroup;
   const report = checkSystemPool({ instanceTypes: pool.instanceTypes, nodes: pool.minSize }, workloads);

@@ -129,6 +129,12 @@ describe("config: the preset grows the pool, or the stack is refused", () => {
     ).toThrow(/one mlflow pod .* does not fit on a t3.medium .* use a larger instance type/);
   });
 
+  it("counts monitoring at Series B", () => {
+    const spec = resolvePlatformSpec({ ...base, "ml-platform:stage": "seriesb" }, "seriesb");
+    expect(spec.systemPool?.workloads.map((w) => w.name)).toEqual(expect.arrayContaining(["prometheus", "grafana", "node-exporter", "mlflow", "cluster-autoscaler"]));
+    expect(spec.systemPool?.fits).toBe(true);
+  });
+
   it("leaves the preset pool alone when everything fits", () => {
     const spec = resolvePlatformSpec(base, "mvp");
     expect(spec.cluster.settings.systemNodeGroup.minSize).toBe(STAGE_PRESETS.mvp.cluster.settings.systemNodeGroup.minSize);
