@@ -16,10 +16,18 @@ import { Network } from "./components/network/network";
 import { Monitoring } from "./components/monitoring/monitoring";
 import { SPOT_PRICE_FACTOR, pricesFor } from "./cost/prices";
 import type { GpuNodePrice, NodePoolCap } from "./lib/monitoring";
+import { ModelServing } from "./components/serving/model-serving";
+import { ExperimentTracking } from "./components/tracking/experiment-tracking";
+
+/** Config keys Pulumi marks secret (set with `pulumi config set --secret`); the SDK keeps the list internal. */
+function secretConfigKeys(): string[] | undefined {
+  const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
+  return isSecret ? Object.keys(pulumi.runtime.allConfig()).filter((k) => isSecret(k)) : undefined;
+}
 
 function loadSpec(): PlatformSpec {
   try {
-    return resolvePlatformSpec(pulumi.runtime.allConfig(), pulumi.getStack(), `configuration of stack "${pulumi.getStack()}" (stacks/Pulumi.${pulumi.getStack()}.yaml)`);
+    return resolvePlatformSpec(pulumi.runtime.allConfig(), pulumi.getStack(), `configuration of stack "${pulumi.getStack()}" (stacks/Pulumi.${pulumi.getStack()}.yaml)`, secretConfigKeys());
   } catch (err) {
     // RunError: Pulumi prints the message without a stack trace.
     if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
@@ -125,6 +133,45 @@ function platform() {
         })
       : undefined;
 
+  const modelsBucket = artifacts?.buckets.models;
+
+  const serving =
+    spec.serving.enabled && cluster && modelsBucket
+      ? new ModelServing(`${prefix}-serving`, {
+          cluster,
+          settings: spec.serving.settings,
+          modelsBucket,
+          modelsBucketKmsKeyArn: artifacts?.kmsKeyArn,
+          // `<registry>/models:1.4.0` -> <account>.dkr.ecr.<region>.amazonaws.com/<prefix>-registry/models:1.4.0
+          registryPrefix: registry ? Object.values(registry.repositories)[0]?.url.apply((u) => u.slice(0, u.lastIndexOf("/"))) : undefined,
+          vpcId: network?.vpcId,
+          region: spec.region,
+          environment: spec.environment,
+          // Pulumi hands the program decrypted config: mark it secret again before it goes anywhere.
+          sentryDsn: spec.serving.settings.sentryDsn !== undefined ? pulumi.secret(spec.serving.settings.sentryDsn) : undefined,
+          tags,
+        })
+      : undefined;
+
+  const tracking =
+    spec.tracking.enabled && cluster && database && modelsBucket
+      ? new ExperimentTracking(`${prefix}-tracking`, {
+          cluster,
+          settings: spec.tracking.settings,
+          database: {
+            address: database.address,
+            port: database.port,
+            databaseName: database.databaseName,
+            username: database.username,
+            password: database.password,
+          },
+          artifactsBucket: modelsBucket,
+          artifactsBucketKmsKeyArn: artifacts?.kmsKeyArn,
+          region: spec.region,
+          tags,
+        })
+      : undefined;
+
   // Series B monitoring, after the cluster it watches.
   let monitoring: Monitoring | undefined;
   if (spec.monitoring.enabled && cluster) {
@@ -184,6 +231,11 @@ function platform() {
     kubeconfig: cluster?.kubeconfig,
     gpuNodeGroupNames: cluster?.gpuNodeGroupNames,
     monitoringNamespace: monitoring?.namespace,
+    servingNamespace: serving?.namespace,
+    liveServices: serving?.liveServices,
+    previewServices: serving && Object.keys(serving.previewServices).length ? serving.previewServices : undefined,
+    mlflowTrackingUri: tracking?.trackingUri,
+    mlflowArtifactsDestination: tracking?.artifactsDestination,
   });
 }
 

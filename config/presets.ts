@@ -6,6 +6,9 @@
  * actually have"). Every toggle carries its reason, and the plan prints it.
  */
 
+import type { ServingSettings } from "../lib/serving";
+import { MLFLOW_IMAGE, TrackingSettings } from "../lib/tracking";
+
 export const STAGES = ["poc", "mvp", "seriesb"] as const;
 export type Stage = (typeof STAGES)[number];
 
@@ -16,7 +19,7 @@ export const STAGE_TITLES: Record<Stage, string> = {
 };
 
 /** The pieces a stage can turn on or off, in the order the program declares them. */
-export const PIECES = ["network", "artifacts", "registry", "database", "cluster", "monitoring"] as const;
+export const PIECES = ["network", "artifacts", "registry", "database", "cluster", "serving", "tracking", "monitoring"] as const;
 export type Piece = (typeof PIECES)[number];
 
 /** Which pieces need which: an enabled piece needs all of these enabled too. */
@@ -26,6 +29,8 @@ export const PIECE_NEEDS: Record<Piece, Piece[]> = {
   registry: [],
   database: ["network"],
   cluster: ["network"],
+  serving: ["cluster", "artifacts"],
+  tracking: ["cluster", "database", "artifacts"],
   monitoring: ["cluster"],
 };
 
@@ -172,6 +177,8 @@ export interface StagePreset {
   registry: Toggle<RegistrySettings>;
   database: Toggle<DatabaseSettings>;
   cluster: Toggle<ClusterSettings>;
+  serving: Toggle<ServingSettings>;
+  tracking: Toggle<TrackingSettings>;
   monitoring: Toggle<MonitoringSettings>;
 }
 
@@ -216,6 +223,27 @@ const monitoring = (receivers: MonitoringReceiver[]): MonitoringSettings => ({
   servingLatencySeconds: 1,
   idleGpuMinutes: 30,
   pendingGpuPodMinutes: 15,
+});
+
+const serving = (blueGreen: boolean, maxGpus: number): ServingSettings => ({
+  namespace: "serving",
+  blueGreen,
+  autoscaling: blueGreen,
+  maxGpus,
+  viewerRoleArns: [],
+  // Models come from the stack file (ml-platform:serving.models).
+  models: [],
+});
+
+const tracking = (replicas: number): TrackingSettings => ({
+  namespace: "mlflow",
+  image: MLFLOW_IMAGE,
+  replicas,
+  workers: 2,
+  cpu: "250m",
+  memory: "1Gi",
+  memoryLimit: "2Gi",
+  artifactPrefix: "mlflow/",
 });
 
 export const STAGE_PRESETS: Record<Stage, StagePreset> = {
@@ -277,6 +305,16 @@ export const STAGE_PRESETS: Record<Stage, StagePreset> = {
         gpuNodeGroups: [],
         autoscaler: false,
       },
+    },
+    serving: {
+      enabled: false,
+      why: "Predictions run in a hand-built Docker container on a laptop or a rented GPU box; nothing to serve from a cluster yet.",
+      settings: serving(false, 0),
+    },
+    tracking: {
+      enabled: false,
+      why: "No server to run: log experiments to a local MLflow (SQLite) whose artifacts go to the models bucket (README, 'Experiment tracking'), or to a hosted free tier.",
+      settings: tracking(1),
     },
     monitoring: {
       enabled: false,
@@ -342,6 +380,16 @@ export const STAGE_PRESETS: Record<Stage, StagePreset> = {
         gpuNodeGroups: [gpuPool("gpu", ["g5.xlarge"], 1, "ON_DEMAND")],
         autoscaler: false,
       },
+    },
+    serving: {
+      enabled: true,
+      why: "Models run as Deployments behind a stable Service, replicas set by hand, rolling updates (announce a window for GPU models: a 1-node GPU pool cannot surge). The namespace may hold 1 GPU, the GPU pool's cap.",
+      settings: serving(false, 1),
+    },
+    tracking: {
+      enabled: true,
+      why: "One MLflow server for the team: runs and metrics in the backed-up PostgreSQL, artifacts in the versioned models bucket; reached with kubectl port-forward.",
+      settings: tracking(1),
     },
     monitoring: {
       enabled: false,
@@ -413,6 +461,16 @@ export const STAGE_PRESETS: Record<Stage, StagePreset> = {
         ],
         autoscaler: true,
       },
+    },
+    serving: {
+      enabled: true,
+      why: "Releases without downtime: blue and green Deployments, a live and a preview Service, an instant rollback by flipping back; autoscaling with explicit bounds and disruption budgets. The namespace may hold 4 GPUs, the inference pool's cap.",
+      settings: serving(true, 4),
+    },
+    tracking: {
+      enabled: true,
+      why: "MLflow for a larger team: two replicas on different nodes, so a node drain or upgrade does not stop experiment logging.",
+      settings: tracking(2),
     },
     monitoring: {
       enabled: true,

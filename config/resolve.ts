@@ -7,6 +7,11 @@
 import { z } from "zod";
 import { instanceTypeNotOfferedReason } from "../cost/prices";
 import { isAcceleratedType } from "../lib/instance-types";
+import { CapacityReport, checkSystemPool, eksSystemWorkloads, nodesNeeded } from "../lib/capacity";
+import { gpusPerNode } from "../lib/eks";
+import { ServingSettings, cpuMillis, memoryMiB, servingProblems, servingSystemWorkloads, withModelDefaults } from "../lib/serving";
+import { TrackingSettings, trackingSystemWorkloads } from "../lib/tracking";
+import { monitoringSystemWorkloads } from "../lib/monitoring/values";
 import {
   ArtifactSettings,
   ClusterSettings,
@@ -78,6 +83,10 @@ export interface PlatformSpec {
   registry: PieceDecision<RegistrySettings>;
   database: PieceDecision<DatabaseSettings>;
   cluster: PieceDecision<ClusterSettings>;
+  serving: PieceDecision<ServingSettings>;
+  tracking: PieceDecision<TrackingSettings>;
+  /** The system pool's capacity check at its minimum size (lib/capacity.ts), when the stack deploys a cluster. */
+  systemPool?: CapacityReport;
   monitoring: PieceDecision<MonitoringSettings>;
 }
 
@@ -204,6 +213,97 @@ function mergeCluster(base: ClusterSettings, override: object | undefined): Clus
   return merged;
 }
 
+function mergeServing(base: ServingSettings, override: object | undefined): ServingSettings {
+  const o = (override ?? {}) as NonNullable<StackConfig["serving"]>;
+  const merged = overlay(base, { ...o, models: undefined });
+  merged.models = (o.models ?? base.models).map((m) => withModelDefaults(m));
+  return merged;
+}
+
+/** Auto-naming adds 8 characters to a role's name; IAM role names stop at 64. */
+const IAM_ROLE_NAME_MAX = 64 - 8;
+
+function servingChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">, secretKeys: string[] | undefined): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const serving = spec.serving;
+  if (cfg.sentryDsn !== undefined) {
+    if (!serving.enabled) problems.push({ key: keyOf(["sentryDsn"]), value: "[secret]", message: "nothing reports to Sentry: this stack does not deploy serving" });
+    if (secretKeys && !secretKeys.includes(keyOf(["sentryDsn"])))
+      problems.push({ key: keyOf(["sentryDsn"]), value: "(plain text)", message: "must be stored encrypted: pulumi config set --secret ml-platform:sentryDsn <dsn>" });
+  }
+  for (const piece of ["serving", "tracking"] as const) {
+    if (spec[piece].enabled && spec.artifacts.enabled && !spec.artifacts.settings.buckets.includes("models"))
+      problems.push({ key: keyOf(["artifacts", "buckets"]), value: spec.artifacts.settings.buckets, message: `the ${piece} needs a "models" bucket; add it to the list` });
+  }
+  if (serving.enabled) {
+    const s = serving.settings;
+    const c = spec.cluster.settings;
+    const gpuPools = Object.fromEntries(
+      c.gpuNodeGroups.map((g) => {
+        const perNode = gpusPerNode(g.instanceTypes);
+        return [g.name, { gpusPerNode: perNode, maxGpus: perNode === undefined ? undefined : perNode * g.maxSize }];
+      }),
+    );
+    const repositories = spec.registry.enabled ? spec.registry.settings.repositories : undefined;
+    for (const p of servingProblems(s, { gpuPools, repositories })) problems.push({ key: keyOf(["serving", ...p.path]), value: p.value, message: p.message });
+    s.models.forEach((m, i) => {
+      const roleName = `${spec.namePrefix}-serving-${m.name}-role`;
+      if (roleName.length > IAM_ROLE_NAME_MAX)
+        problems.push({ key: keyOf(["serving", "models", i, "name"]), value: m.name, message: `makes the IAM role name ${roleName} too long (IAM allows 64 characters, Pulumi adds 8); shorten it to ${m.name.length - (roleName.length - IAM_ROLE_NAME_MAX)} characters` });
+    });
+    s.viewerRoleArns.forEach((arn, i) => {
+      if (s.viewerRoleArns.indexOf(arn) !== i)
+        problems.push({ key: keyOf(["serving", "viewerRoleArns", i]), value: arn, message: "is listed twice; EKS allows one access entry per role" });
+      else if (c.adminRoleArns.includes(arn) || c.readOnlyRoleArns.includes(arn))
+        problems.push({ key: keyOf(["serving", "viewerRoleArns", i]), value: arn, message: "already has cluster-wide access (cluster.adminRoleArns / readOnlyRoleArns); EKS allows one access entry per role, so list it in one place" });
+    });
+  }
+  if (spec.tracking.enabled) {
+    const t = spec.tracking.settings;
+    if ((cpuMillis(t.cpu) ?? 0) <= 0) problems.push({ key: keyOf(["tracking", "cpu"]), value: t.cpu, message: 'must be a CPU quantity such as "250m" or "1"' });
+    const mem = memoryMiB(t.memory);
+    if (mem === undefined || mem <= 0) problems.push({ key: keyOf(["tracking", "memory"]), value: t.memory, message: 'must be a memory quantity with a unit, such as "1Gi"' });
+    const limit = memoryMiB(t.memoryLimit);
+    if (limit === undefined || (mem !== undefined && limit < mem)) problems.push({ key: keyOf(["tracking", "memoryLimit"]), value: t.memoryLimit, message: `must be a memory quantity of at least tracking.memory (${t.memory})` });
+  }
+  return problems;
+}
+
+/**
+ * Everything pinned to the system pool must fit on it at its minimum size.
+ * When it does not, the preset's pool grows to the fewest nodes that fit
+ * (and says so in the cluster's `why`); a minSize the stack file set itself
+ * is never changed behind its back: that is a config error instead.
+ */
+function systemPoolCheck(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">): { problems: ConfigProblem[]; report?: CapacityReport } {
+  if (!spec.cluster.enabled) return { problems: [] };
+  const c = spec.cluster.settings;
+  const workloads = [
+    ...eksSystemWorkloads({ autoscaler: c.autoscaler }),
+    ...(spec.serving.enabled ? servingSystemWorkloads(spec.serving.settings) : []),
+    ...(spec.tracking.enabled ? trackingSystemWorkloads(spec.tracking.settings) : []),
+    ...(spec.monitoring.enabled ? monitoringSystemWorkloads(spec.monitoring.settings) : []),
+  ];
+  const pool = c.systemNodeGroup;
+  const report = checkSystemPool({ instanceTypes: pool.instanceTypes, nodes: pool.minSize }, workloads);
+  if (report.fits || !report.node) return { problems: [], report }; // no figures for an uncatalogued type: nothing to check against
+  const needed = nodesNeeded({ instanceTypes: pool.instanceTypes, nodes: pool.minSize }, workloads);
+  const setByStack = cfg.cluster?.systemNodeGroup?.minSize !== undefined;
+  if (needed === undefined || setByStack) {
+    const advice = needed === undefined ? "use a larger instance type (cluster.systemNodeGroup.instanceTypes)" : `set minSize to ${needed} or use a larger instance type`;
+    return {
+      problems: [{ key: keyOf(["cluster", "systemNodeGroup", "minSize"]), value: pool.minSize, message: `the pods pinned to the system pool do not fit on ${pool.minSize} x ${report.node.instanceType}: ${report.problems.join("; ")}; ${advice}` }],
+      report,
+    };
+  }
+  const before = pool.minSize;
+  pool.minSize = needed;
+  pool.desiredSize = Math.max(pool.desiredSize, needed);
+  pool.maxSize = Math.max(pool.maxSize, needed);
+  spec.cluster.why += ` The system pool starts at ${needed} nodes instead of ${before}: ${report.problems[0]} (lib/capacity.ts).`;
+  return { problems: [], report: checkSystemPool({ instanceTypes: pool.instanceTypes, nodes: needed }, workloads) };
+}
+
 function crossChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const piece of PIECES) {
@@ -326,7 +426,7 @@ function monitoringProblems(m: MonitoringSettings): ConfigProblem[] {
  * (`pulumi.runtime.allConfig()`: "namespace:key" -> string or JSON text).
  * Throws ConfigError listing every problem; returns a complete PlatformSpec.
  */
-export function resolvePlatformSpec(raw: Record<string, string>, stack: string, source?: string): PlatformSpec {
+export function resolvePlatformSpec(raw: Record<string, string>, stack: string, source?: string, secretKeys?: string[]): PlatformSpec {
   const own: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) {
     if (k.startsWith(NAMESPACE)) own[k.slice(NAMESPACE.length)] = parseRawValue(v);
@@ -363,9 +463,14 @@ export function resolvePlatformSpec(raw: Record<string, string>, stack: string, 
     registry: decide<RegistrySettings>("registry", cfg.stage, cfg.registry),
     database: decide<DatabaseSettings>("database", cfg.stage, cfg.database),
     cluster: decide<ClusterSettings>("cluster", cfg.stage, cfg.cluster, mergeCluster),
+    serving: decide<ServingSettings>("serving", cfg.stage, cfg.serving, mergeServing),
+    tracking: decide<TrackingSettings>("tracking", cfg.stage, cfg.tracking),
     monitoring: decide<MonitoringSettings>("monitoring", cfg.stage, cfg.monitoring),
   };
-  const crossProblems = crossChecks(cfg, spec);
+  if (cfg.sentryDsn !== undefined) spec.serving.settings.sentryDsn = cfg.sentryDsn;
+  const crossProblems = [...crossChecks(cfg, spec), ...servingChecks(cfg, spec, secretKeys)];
   if (crossProblems.length) throw new ConfigError(crossProblems, source);
-  return { ...spec, stageTitle: preset.title };
+  const capacity = systemPoolCheck(cfg, spec);
+  if (capacity.problems.length) throw new ConfigError(capacity.problems, source);
+  return { ...spec, systemPool: capacity.report, stageTitle: preset.title };
 }

@@ -166,6 +166,72 @@ export const MonitoringOverrides = z.strictObject({
   pendingGpuPodMinutes: z.number().int().min(5, "pendingGpuPodMinutes must be at least 5: a GPU node takes minutes to start").max(1440).optional(),
 });
 
+// ------------------------------------------------------------- serving, tracking
+
+const quantity = z.union([z.string(), z.number()]).transform((v) => String(v));
+const httpPath = z.string().regex(/^\/[\x21-\x7e]*$/, 'must be an HTTP path starting with "/"');
+const seconds = (what: string) => z.number().int(`${what} must be whole seconds`).min(0, `${what} cannot be negative`);
+
+const ColorReleaseInput = z.strictObject({
+  image: z.string().min(1).optional(),
+  modelUri: z.string().min(1).optional(),
+  replicas: count("replicas"),
+});
+
+export const ModelInput = z.strictObject({
+  name: z.string(),
+  image: z.string().min(1).optional(),
+  modelUri: z.string().min(1).optional(),
+  replicas: count("replicas").optional(),
+  activeColor: z.enum(["blue", "green"]).optional(),
+  blue: ColorReleaseInput.optional(),
+  green: ColorReleaseInput.optional(),
+  port: z.number().int().min(1).max(65535).optional(),
+  cpu: quantity.optional(),
+  memory: z.string().optional(),
+  cpuLimit: quantity.optional(),
+  memoryLimit: z.string().optional(),
+  gpus: count("gpus").optional(),
+  gpuPool: z.string().optional(),
+  healthPath: httpPath.optional(),
+  readinessPath: httpPath.optional(),
+  startupTimeoutSeconds: seconds("startupTimeoutSeconds").optional(),
+  drainSeconds: seconds("drainSeconds").optional(),
+  shutdownSeconds: seconds("shutdownSeconds").optional(),
+  maxReplicas: z.number().int().min(1, "maxReplicas must be at least 1").optional(),
+  targetCpuUtilization: z.number().int().min(1).max(100, "targetCpuUtilization is a percentage of the CPU request, 1-100").optional(),
+  exposure: z.strictObject({ type: z.enum(["cluster", "internal", "public"]).optional(), sourceRanges: z.array(cidr).optional() }).optional(),
+  prefix: z.string().optional(),
+});
+
+const namespaceName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a Kubernetes namespace name (lower-case letters, digits, '-')");
+
+export const ServingOverrides = z.strictObject({
+  enabled,
+  namespace: namespaceName.optional(),
+  blueGreen: z.boolean().optional(),
+  autoscaling: z.boolean().optional(),
+  maxGpus: count("maxGpus").optional(),
+  viewerRoleArns: z.array(roleArn).optional(),
+  models: z.array(ModelInput).optional(),
+});
+
+export const TrackingOverrides = z.strictObject({
+  enabled,
+  namespace: namespaceName.optional(),
+  image: z
+    .string()
+    .regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/, "must be an image reference with a tag or digest (the server must contain psycopg2 and boto3)")
+    .refine((i) => !i.endsWith(":latest"), "must be pinned: not the tag latest")
+    .optional(),
+  replicas: z.number().int().min(1, "replicas must be at least 1").max(5).optional(),
+  workers: z.number().int().min(1).max(16).optional(),
+  cpu: quantity.optional(),
+  memory: z.string().optional(),
+  memoryLimit: z.string().optional(),
+  artifactPrefix: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._\/-]*\/$/, 'must be a key prefix ending in "/", such as "mlflow/"').optional(),
+});
+
 const tagValue = z.string().min(1, "cannot be empty").max(256, "AWS tag values are at most 256 characters");
 
 /** The `ml-platform:*` keys of a stack file. */
@@ -182,6 +248,10 @@ export const StackConfig = z.strictObject({
   registry: RegistryOverrides.optional(),
   database: DatabaseOverrides.optional(),
   cluster: ClusterOverrides.optional(),
+  serving: ServingOverrides.optional(),
+  tracking: TrackingOverrides.optional(),
+  /** Sentry DSN for the serving pods; must be stored encrypted (pulumi config set --secret). */
+  sentryDsn: z.string().min(1).optional(),
   monitoring: MonitoringOverrides.optional(),
 });
 export type StackConfig = z.infer<typeof StackConfig>;

@@ -12,6 +12,7 @@
  * charges that depend on traffic (NAT data, log ingestion, LCUs) are listed
  * as usage-based with their rate.
  */
+import { GPU_RESOURCE, NODE_GROUP_LABEL } from "../lib/eks";
 import { gpusPerInstance, isAcceleratedType } from "../lib/instance-types";
 import { kubePrometheusStackVolumes } from "../lib/monitoring/values";
 import { HOURS_PER_MONTH, PRICES, RegionPrices, SPOT_PRICE_FACTOR, pricesFor } from "./prices";
@@ -178,7 +179,8 @@ function priceService(r: CostInput, p: RegionPrices): Outcome {
   if (spec.type !== "LoadBalancer") return { kind: "free" };
   const annotations = ((r.inputs.metadata ?? {}) as { annotations?: Record<string, string> }).annotations ?? {};
   const lbType = annotations["service.beta.kubernetes.io/aws-load-balancer-type"];
-  const nlb = lbType === "nlb" || lbType === "external";
+  // The AWS Load Balancer Controller's class (or the legacy annotations) makes an NLB; anything else gets the in-tree Classic LB.
+  const nlb = lbType === "nlb" || lbType === "external" || (r.inputs.spec as { loadBalancerClass?: string }).loadBalancerClass === "service.k8s.aws/nlb";
   const hourly = nlb ? p.loadBalancer.nlbPerHour : p.loadBalancer.classicPerHour;
   if (hourly === undefined) return { kind: "unpriced", reason: `no ${p.region} price for a ${nlb ? "Network" : "Classic"} Load Balancer` };
   return { kind: "priced", expected: monthly(hourly), worst: monthly(hourly), basis: `${nlb ? "NLB" : "Classic LB"} ${usd(hourly)}/h`, usage: nlb ? (p.loadBalancer.nlbPerNlcuHour === undefined ? "NLCU-hours (no per-NLCU price in the table)" : `NLCU-hours at ${usd(p.loadBalancer.nlbPerNlcuHour)}`) : "data processed" };
@@ -211,6 +213,118 @@ function priceHelmRelease(r: CostInput, p: RegionPrices): Outcome {
     return { kind: "unpriced", reason: `chart ${chart || "(unnamed)"} may claim persistent volumes and the cost model cannot read their size from its values` };
   }
   return { kind: "free" };
+}
+
+// ------------------------------------------------------------ GPU workloads
+
+type K8sMeta = { name?: string; namespace?: string };
+type PodTemplateSpec = {
+  nodeSelector?: Record<string, string>;
+  containers?: { resources?: { limits?: Record<string, unknown>; requests?: Record<string, unknown> } }[];
+};
+
+/** GPUs one pod of a Deployment/StatefulSet requests, and the GPU pool its nodeSelector names. */
+function gpuDemandOf(r: CostInput): { gpus: number; replicas: number; pool?: string; namespace: string; name: string } | undefined {
+  if (r.type !== "kubernetes:apps/v1:Deployment" && r.type !== "kubernetes:apps/v1:StatefulSet") return undefined;
+  const spec = (r.inputs.spec ?? {}) as { replicas?: number; template?: { spec?: PodTemplateSpec } };
+  const pod = spec.template?.spec ?? {};
+  const gpus = (pod.containers ?? []).reduce((sum, c) => sum + (Number(c.resources?.limits?.[GPU_RESOURCE] ?? c.resources?.requests?.[GPU_RESOURCE] ?? 0) || 0), 0);
+  if (gpus === 0) return undefined;
+  const meta = (r.inputs.metadata ?? {}) as K8sMeta;
+  return { gpus, replicas: num(spec.replicas, 1), pool: pod.nodeSelector?.[NODE_GROUP_LABEL], namespace: meta.namespace ?? "default", name: meta.name ?? r.name };
+}
+
+interface GpuPool {
+  /** $/hour of one GPU as declared (first type, Spot discount applied) and at worst (dearest type, on-demand). */
+  expectedPerGpuHour: number;
+  worstPerGpuHour: number;
+  instanceType: string;
+  /** GPUs the pool's node groups already count: at their desired size (expected) and maximum (worst case). */
+  desiredGpus: number;
+  maxGpus: number;
+}
+
+/** GPU pools of the stack, by the `ml-platform/node-group` label their node groups carry (per-AZ groups of one pool add up). */
+function gpuPools(resources: CostInput[], p: RegionPrices, unpricedPools: Set<string>): Map<string, GpuPool> {
+  const pools = new Map<string, GpuPool>();
+  for (const r of resources.filter((x) => x.type === "aws:eks/nodeGroup:NodeGroup")) {
+    const pool = (r.inputs.labels as Record<string, string> | undefined)?.[NODE_GROUP_LABEL];
+    const types = (r.inputs.instanceTypes as string[] | undefined) ?? [];
+    const perNode = types.length ? gpusPerInstance(types[0]!) : undefined;
+    if (!pool) continue;
+    if (!perNode || types.some((t) => p.ec2[t] === undefined)) {
+      unpricedPools.add(pool);
+      continue;
+    }
+    const scaling = (r.inputs.scalingConfig ?? {}) as { minSize?: number; desiredSize?: number; maxSize?: number };
+    const desired = num(scaling.desiredSize, num(scaling.minSize, 0));
+    const factor = r.inputs.capacityType === "SPOT" ? SPOT_PRICE_FACTOR : 1;
+    const current = pools.get(pool);
+    pools.set(pool, {
+      expectedPerGpuHour: (p.ec2[types[0]!]! * factor) / perNode,
+      worstPerGpuHour: Math.max(...types.map((t) => p.ec2[t]! / (gpusPerInstance(t) || perNode))),
+      instanceType: types[0]!,
+      desiredGpus: (current?.desiredGpus ?? 0) + desired * perNode,
+      maxGpus: (current?.maxGpus ?? 0) + num(scaling.maxSize, desired) * perNode,
+    });
+  }
+  return pools;
+}
+
+/**
+ * Kubernetes workloads that request GPUs keep GPU nodes running: their
+ * replicas x GPUs per pod are priced at the per-GPU price of the pool they
+ * select, and an autoscaler's maxReplicas x GPUs per pod counts toward the
+ * worst case. The pool's node groups already count GPUs at their desired
+ * size (expected) and maximum (worst case), so a workload line adds only the
+ * GPUs beyond those: a pool costs the larger of its node groups and the
+ * workloads on it, never both.
+ */
+function priceGpuWorkloads(resources: CostInput[], p: RegionPrices): Map<string, Outcome> {
+  const outcomes = new Map<string, Outcome>();
+  const unpricedPools = new Set<string>();
+  const pools = gpuPools(resources, p, unpricedPools);
+  const hpaMax = new Map<string, number>();
+  for (const r of resources.filter((x) => x.type === "kubernetes:autoscaling/v2:HorizontalPodAutoscaler")) {
+    const meta = (r.inputs.metadata ?? {}) as K8sMeta;
+    const spec = (r.inputs.spec ?? {}) as { scaleTargetRef?: { name?: string }; maxReplicas?: number };
+    if (spec.scaleTargetRef?.name && spec.maxReplicas !== undefined) hpaMax.set(`${meta.namespace ?? "default"}/${spec.scaleTargetRef.name}`, spec.maxReplicas);
+  }
+  const left = new Map([...pools].map(([k, v]) => [k, { desired: v.desiredGpus, max: v.maxGpus }]));
+  for (const r of resources) {
+    const d = gpuDemandOf(r);
+    if (!d) continue;
+    const pool = d.pool === undefined ? undefined : pools.get(d.pool);
+    if (!pool) {
+      const reason = !d.pool
+        ? "it requests GPUs without selecting a GPU pool (ml-platform/node-group)"
+        : unpricedPools.has(d.pool) && !pools.has(d.pool)
+          ? `its GPUs run on node group "${d.pool}", whose instance types have no ${p.region} price`
+          : `its GPUs run on node group "${d.pool}", which this stack does not declare, so their price is unknown`;
+      outcomes.set(r.urn, { kind: "unpriced", reason });
+      continue;
+    }
+    const max = hpaMax.get(`${d.namespace}/${d.name}`);
+    const expectedGpus = d.replicas * d.gpus;
+    const worstGpus = Math.max(d.replicas, max ?? 0) * d.gpus;
+    const room = left.get(d.pool!)!;
+    const extraExpected = Math.max(0, expectedGpus - room.desired);
+    const extraWorst = Math.max(0, worstGpus - room.max);
+    room.desired = Math.max(0, room.desired - expectedGpus);
+    room.max = Math.max(0, room.max - worstGpus);
+    const cap = pool.maxGpus;
+    outcomes.set(r.urn, {
+      kind: "priced",
+      expected: monthly(extraExpected * pool.expectedPerGpuHour),
+      worst: monthly(extraWorst * pool.worstPerGpuHour),
+      idleGpu: 0,
+      basis:
+        `${d.replicas} replica(s) x ${d.gpus} GPU on ${d.pool} (${pool.instanceType}, ${usd(pool.expectedPerGpuHour)}/h per GPU) expected; ` +
+        `${max !== undefined ? `autoscaler max ${max}` : `${d.replicas}`} x ${d.gpus} GPU = ${worstGpus} GPU at worst` +
+        (extraWorst === 0 ? `, within the pool's ${cap}-GPU maximum already priced on its node groups` : `, ${extraWorst} GPU beyond the pool's ${cap}-GPU maximum`),
+    });
+  }
+  return outcomes;
 }
 
 function fixed(perMonth: number | undefined, what: string, region: string): Outcome {
@@ -324,9 +438,10 @@ export function estimateCost(resources: CostInput[], region: string, usage: Usag
   for (const r of resources) {
     if (r.type === "aws:ec2/launchTemplate:LaunchTemplate" && typeof r.inputs.name === "string") launchTemplates.set(r.inputs.name, r.inputs);
   }
+  const gpuWorkloads = prices ? priceGpuWorkloads(resources, prices) : new Map<string, Outcome>();
   for (const r of resources) {
     const outcome: Outcome = prices
-      ? priceOne(r, prices, usage, launchTemplates)
+      ? (gpuWorkloads.get(r.urn) ?? priceOne(r, prices, usage, launchTemplates))
       : FREE_TYPES.has(r.type) || r.type.startsWith("pulumi:providers:")
         ? { kind: "free" }
         : { kind: "unpriced", reason: `no price table for region ${region} (priced regions: ${Object.keys(PRICES).join(", ")})` };

@@ -139,7 +139,7 @@ function loadProgram(): Program {
 export async function planStack(stack: string, opts: { stacksDir?: string; program?: Program } = {}): Promise<PlanRun> {
   const stackFile = readStackConfig(stack, opts.stacksDir);
   // Validate first: a bad stack file must fail with its message, not half a graph.
-  const spec = resolvePlatformSpec(stackFile.config, stack, `configuration of stack "${stack}" (${path.relative(REPO_ROOT, stackFile.path)})`);
+  const spec = resolvePlatformSpec(stackFile.config, stack, `configuration of stack "${stack}" (${path.relative(REPO_ROOT, stackFile.path)})`, stackFile.secretKeys);
   const program = opts.program ?? loadProgram();
   const { withLocalStorage } = require("@pulumi/pulumi/runtime/state") as { withLocalStorage<T>(cb: () => Promise<T>): Promise<T> };
 

@@ -334,7 +334,12 @@ describe("shipped stacks", () => {
       expect(cost.priceTableAsOf).toBeDefined();
       for (const u of cost.unpriced) {
         const inputs = resources.get(u.urn)?.inputs ?? {};
-        const types = (inputs.instanceTypes as string[] | undefined) ?? [];
+        // A GPU workload is priced on its pool (ml-platform/node-group): it shares the pool's offering.
+        const pool = ((inputs.spec as { template?: { spec?: { nodeSelector?: Record<string, string> } } } | undefined)?.template?.spec?.nodeSelector ?? {})["ml-platform/node-group"];
+        const poolTypes = pool
+          ? run.resources.filter((x) => x.type === "aws:eks/nodeGroup:NodeGroup" && (x.inputs.labels as Record<string, string> | undefined)?.["ml-platform/node-group"] === pool).flatMap((x) => (x.inputs.instanceTypes as string[]) ?? [])
+          : [];
+        const types = [...((inputs.instanceTypes as string[] | undefined) ?? []), ...poolTypes];
         const notOffered = types.some((t) => isInstanceTypeOffered(region, t) === false);
         const gap = (needs[u.type] ?? []).some((f) => knownGaps(region).includes(f));
         const rdsClass = u.type === "aws:rds/instance:Instance" && pricesFor(region)!.rdsPostgres[String(inputs.instanceClass)] === undefined;

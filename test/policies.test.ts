@@ -75,6 +75,22 @@ const gpuDeployment = () =>
       },
     },
   });
+const servingDeployment = () =>
+  res("kubernetes:apps/v1:Deployment", "classifier-blue", {
+    metadata: { name: "classifier-blue", namespace: "serving" },
+    spec: {
+      replicas: 1,
+      template: {
+        spec: {
+          containers: [{ name: "model-server", resources: { limits: { "nvidia.com/gpu": "1" } }, livenessProbe: { httpGet: { path: "/health", port: "http" } }, startupProbe: { httpGet: { path: "/health", port: "http" } } }],
+          tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
+        },
+      },
+    },
+  });
+const servingHpa = (maxReplicas: number) =>
+  res("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "classifier-blue-hpa", { metadata: { name: "classifier-blue", namespace: "serving" }, spec: { minReplicas: 1, maxReplicas, scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "classifier-blue" } } });
+const gpuQuota = () => res("kubernetes:core/v1:ResourceQuota", "gpu", { metadata: { name: "gpu", namespace: "serving" }, spec: { hard: { "requests.nvidia.com/gpu": "4" } } });
 const cluster = () =>
   res("aws:eks/cluster:Cluster", "eks", {
     vpcConfig: { endpointPublicAccess: true, endpointPrivateAccess: true, publicAccessCidrs: ["203.0.113.0/24"] },
@@ -373,6 +389,30 @@ const CASES: Case[] = [
     policy: "cost-fully-priced",
     compliant: () => [provider, gpuNodeGroup()],
     mutations: [["an instance type with no price", (rs) => (rs[1]!.props.instanceTypes = ["g9.mega"])]],
+  },
+  // Serving (policies/rules/serving.ts).
+  {
+    policy: "hpa-gpu-within-caps",
+    compliant: () => [servingDeployment(), servingHpa(2)],
+    mutations: [
+      ["an autoscaler that may reach 3 GPU pods (cap 2)", (rs) => ((rs[1]!.props.spec as Props).maxReplicas = 3)],
+      ["2 GPUs per pod at maxReplicas 2", (rs) => (first(rs).spec.template.spec.containers[0].resources.limits["nvidia.com/gpu"] = "2")],
+    ],
+    config: { "hpa-gpu-within-caps": { maxGpusPerWorkload: 2 } },
+  },
+  {
+    policy: "gpu-namespaces-have-quota",
+    compliant: () => [servingDeployment(), gpuQuota()],
+    mutations: [
+      ["no GPU quota in the namespace", dropType("kubernetes:core/v1:ResourceQuota")],
+      ["a quota on CPU only", (rs) => ((rs[1]!.props.spec as Props).hard = { "requests.cpu": "8" })],
+      ["the quota in another namespace", (rs) => ((rs[1]!.props.metadata as Props).namespace = "training")],
+    ],
+  },
+  {
+    policy: "model-servers-have-startup-probes",
+    compliant: () => [servingDeployment()],
+    mutations: [["a liveness probe without a startup probe", (rs) => delete first(rs).spec.template.spec.containers[0].startupProbe]],
   },
 ];
 

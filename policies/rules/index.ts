@@ -4,7 +4,8 @@ import { computePolicies } from "./compute";
 import { dataPolicies } from "./data";
 import { monitoringPolicies } from "./monitoring";
 import { platformPolicies } from "./platform";
+import { servingPolicies } from "./serving";
 
 export const POLICY_PACK_NAME = "ml-platform";
 
-export const policies: Policies = [...computePolicies, ...dataPolicies, ...platformPolicies, ...monitoringPolicies];
+export const policies: Policies = [...computePolicies, ...dataPolicies, ...platformPolicies, ...monitoringPolicies, ...servingPolicies];

@@ -1,0 +1,180 @@
+import * as aws from "@pulumi/aws";
+import * as kubernetes from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ACCESS_POLICY_ARNS } from "../../lib/eks";
+import {
+  MODELS_BUCKET_PLACEHOLDER,
+  REGISTRY_PLACEHOLDER,
+  ServingSettings,
+  colorsOf,
+  deploymentManifest,
+  deploymentName,
+  gpuQuotaManifest,
+  hpaManifest,
+  modelReadPolicy,
+  namespaceManifest,
+  needsLoadBalancerController,
+  needsMetricsServer,
+  otherColor,
+  pdbManifest,
+  previewServiceName,
+  releaseOf,
+  sentrySecretManifest,
+  serviceAccountManifest,
+  serviceAccountName,
+  serviceManifest,
+} from "../../lib/serving";
+import { installLoadBalancerController } from "../compute/addons/aws-load-balancer-controller";
+import { installMetricsServer } from "../compute/addons/metrics-server";
+import type { ClusterHandle } from "../compute/cluster-handle";
+import { IrsaRole } from "../compute/irsa";
+
+export interface ModelServingArgs {
+  /** The cluster to deploy into (its provider, OIDC provider and readiness). Required. */
+  cluster: ClusterHandle;
+  /** Models, stage features and the namespace quota (lib/serving.ts ServingSettings, validated by config). Required. */
+  settings: ServingSettings;
+  /** The models bucket: `<models-bucket>` in model URIs resolves to its name, and each model's role reads its prefix there. Required. */
+  modelsBucket: { name: pulumi.Input<string>; arn: pulumi.Input<string> };
+  /** KMS key of the models bucket when it is SSE-KMS encrypted (the roles get Decrypt through S3). Default none. */
+  modelsBucketKmsKeyArn?: pulumi.Input<string>;
+  /** What `<registry>` in image references resolves to: the stack's ECR registry path (repository URL without the repository). Default none (then images must be full references). */
+  registryPrefix?: pulumi.Input<string>;
+  /** VPC of the cluster, for the AWS Load Balancer Controller. Required when a model is exposed. */
+  vpcId?: pulumi.Input<string>;
+  /** AWS region (IAM conditions, controller settings). Required. */
+  region: string;
+  /** Environment name, reported to Sentry. Required. */
+  environment: string;
+  /** Sentry DSN, a secret: stored in a Kubernetes Secret and passed to pods by reference. Default none (no error reporting). */
+  sentryDsn?: pulumi.Input<string>;
+  /** Tags for AWS resources (IAM roles, access entries). Default none. */
+  tags?: Record<string, string>;
+}
+
+/** `<registry>/models:1.4.0` -> `<prefix>/models:1.4.0`; a text without the placeholder stays as it is. */
+function resolve(text: string, placeholder: string, value: pulumi.Input<string> | undefined): pulumi.Input<string> {
+  const at = text.indexOf(placeholder);
+  if (at < 0 || value === undefined) return text;
+  return pulumi.interpolate`${text.slice(0, at)}${value}${text.slice(at + placeholder.length)}`;
+}
+
+/**
+ * Serves models from the stack config on the cluster: per model a service
+ * account with an IRSA role that reads only the model's prefix, its
+ * Deployment(s) and Service(s); per namespace a GPU ResourceQuota. At MVP one
+ * uncoloured Deployment per model with rolling updates; at Series B blue and
+ * green Deployments, a live Service on `activeColor`, a preview Service on
+ * the other colour, a PodDisruptionBudget and an autoscaler per running
+ * colour. Optional: an NLB through the AWS Load Balancer Controller, Sentry,
+ * namespace-scoped read-only access for listed IAM roles.
+ */
+export class ModelServing extends pulumi.ComponentResource {
+  public readonly namespace: pulumi.Output<string>;
+  /** The Service each model's traffic goes to, by model name. */
+  public readonly liveServices: Record<string, pulumi.Output<string>>;
+  /** Series B: the Service that reaches the idle colour, by model name. */
+  public readonly previewServices: Record<string, pulumi.Output<string>>;
+
+  constructor(name: string, args: ModelServingArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlplatform:serving:ModelServing", name, {}, opts);
+    const s = args.settings;
+    const cluster = args.cluster;
+    const tags = args.tags ?? {};
+    const ns = s.namespace;
+    const k8s = (dependsOn: pulumi.Input<pulumi.Resource>[] = []): pulumi.CustomResourceOptions => ({ parent: this, provider: cluster.provider, dependsOn });
+
+    const namespace = new kubernetes.core.v1.Namespace(`${name}-namespace`, namespaceManifest(ns), k8s(cluster.ready));
+    const inNamespace = (more: pulumi.Resource[] = []) => k8s([namespace, ...more]);
+    const quota = new kubernetes.core.v1.ResourceQuota(`${name}-gpu-quota`, gpuQuotaManifest(ns, s.maxGpus), inNamespace());
+
+    const sentry = args.sentryDsn !== undefined
+      ? new kubernetes.core.v1.Secret(`${name}-sentry`, sentrySecretManifest(ns, pulumi.secret(args.sentryDsn)), inNamespace())
+      : undefined;
+
+    let lbController: kubernetes.helm.v3.Release | undefined;
+    if (needsLoadBalancerController(s)) {
+      if (args.vpcId === undefined) throw new Error(`${name}: a model is exposed through a load balancer, so vpcId is required`);
+      lbController = installLoadBalancerController(`${name}-lbc`, { cluster, vpcId: args.vpcId, region: args.region, tags }, this);
+    }
+    if (needsMetricsServer(s)) installMetricsServer(`${name}-metrics-server`, cluster, this);
+
+    // Read-only roles see the serving namespace, nothing else, never cluster-admin.
+    const slugs = new Map<string, number>();
+    for (const principalArn of s.viewerRoleArns) {
+      const base = (principalArn.split("/").pop() ?? principalArn).replace(/[^A-Za-z0-9-]+/g, "-").toLowerCase();
+      // Two roles of the same name (other accounts or paths) get numbered names.
+      const n = (slugs.get(base) ?? 0) + 1;
+      slugs.set(base, n);
+      const slug = n === 1 ? base : `${base}-${n}`;
+      const entry = new aws.eks.AccessEntry(`${name}-viewer-${slug}`, { clusterName: cluster.clusterName, principalArn, type: "STANDARD", tags }, { parent: this });
+      new aws.eks.AccessPolicyAssociation(`${name}-viewer-${slug}`, {
+        clusterName: cluster.clusterName,
+        principalArn: entry.principalArn,
+        policyArn: ACCESS_POLICY_ARNS.readOnly,
+        accessScope: { type: "namespace", namespaces: [ns] },
+      }, { parent: this });
+    }
+
+    this.liveServices = {};
+    this.previewServices = {};
+    const bucketName = pulumi.output(args.modelsBucket.name);
+    for (const model of s.models) {
+      const role = new IrsaRole(`${name}-${model.name}`, {
+        oidcProviderArn: cluster.oidcProviderArn,
+        oidcIssuerUrl: cluster.oidcIssuerUrl,
+        namespace: ns,
+        serviceAccount: serviceAccountName(model.name),
+        inlinePolicy: pulumi
+          .all([args.modelsBucket.arn, args.modelsBucketKmsKeyArn])
+          .apply(([arn, kmsKeyArn]) => JSON.stringify(modelReadPolicy(arn, model.prefix, { kmsKeyArn, region: args.region }))),
+        tags,
+      }, { parent: this });
+      const sa = new kubernetes.core.v1.ServiceAccount(`${name}-${model.name}-sa`, serviceAccountManifest(model.name, ns, role.roleArn), inNamespace());
+
+      // Loading a model may take startupTimeoutSeconds before the rollout progresses at all.
+      const minutes = `${Math.ceil((model.startupTimeoutSeconds + 600) / 60)}m`;
+      const deployments: kubernetes.apps.v1.Deployment[] = [];
+      for (const color of colorsOf(s)) {
+        const release = releaseOf(model, color);
+        if (!release.image || !release.modelUri) continue; // a colour never released runs nothing
+        const deployment = new kubernetes.apps.v1.Deployment(`${name}-${deploymentName(model.name, color)}`, deploymentManifest<pulumi.Input<string>>({
+          model,
+          color,
+          namespace: ns,
+          replicas: release.replicas,
+          image: resolve(release.image, REGISTRY_PLACEHOLDER, args.registryPrefix),
+          modelUri: resolve(release.modelUri, MODELS_BUCKET_PLACEHOLDER, bucketName),
+          imageAsWritten: release.image,
+          environment: args.environment,
+          sentry: sentry !== undefined,
+        }), { ...inNamespace([sa, quota, ...(sentry ? [sentry] : [])]), customTimeouts: { create: minutes, update: minutes } });
+        deployments.push(deployment);
+        if (s.autoscaling) {
+          new kubernetes.policy.v1.PodDisruptionBudget(`${name}-${deploymentName(model.name, color)}-pdb`, pdbManifest(model.name, color, ns), inNamespace());
+          // No autoscaler for a colour scaled to 0: HPAs cannot have minReplicas 0.
+          if (release.replicas > 0)
+            new kubernetes.autoscaling.v2.HorizontalPodAutoscaler(`${name}-${deploymentName(model.name, color)}-hpa`, hpaManifest(model, color, ns, release.replicas), inNamespace([deployment]));
+        }
+      }
+
+      // Services switch selectors only after the Deployments they may select are Ready,
+      // so a release and a flip in the same `pulumi up` still sends no traffic to unready pods.
+      const live = model.activeColor;
+      const exposed = model.exposure.type !== "cluster";
+      const liveService = new kubernetes.core.v1.Service(`${name}-${model.name}-live`,
+        serviceManifest({ model, name: model.name, namespace: ns, color: s.blueGreen ? live : undefined, exposed }),
+        inNamespace([...deployments, ...(exposed && lbController ? [lbController] : [])]));
+      this.liveServices[model.name] = liveService.metadata.name;
+      if (s.blueGreen && live) {
+        const preview = new kubernetes.core.v1.Service(`${name}-${model.name}-preview`,
+          serviceManifest({ model, name: previewServiceName(model.name), namespace: ns, color: otherColor(live), exposed: false }),
+          inNamespace(deployments));
+        this.previewServices[model.name] = preview.metadata.name;
+      }
+    }
+
+    this.namespace = namespace.metadata.name;
+    this.registerOutputs({ namespace: this.namespace, liveServices: this.liveServices, previewServices: this.previewServices });
+  }
+}

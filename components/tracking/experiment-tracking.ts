@@ -1,0 +1,96 @@
+import * as kubernetes from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { namespaceManifest } from "../../lib/serving";
+import {
+  TrackingSettings,
+  artifactsDestination,
+  backendSecretManifest,
+  backendStoreUri,
+  trackingArtifactsPolicy,
+  trackingDeploymentManifest,
+  trackingPdbManifest,
+  trackingServiceAccountManifest,
+  trackingServiceManifest,
+  TRACKING_NAMES,
+} from "../../lib/tracking";
+import type { ClusterHandle } from "../compute/cluster-handle";
+import { IrsaRole } from "../compute/irsa";
+
+export interface ExperimentTrackingArgs {
+  /** The cluster to deploy into. Required. */
+  cluster: ClusterHandle;
+  /** Image, replicas, sizes and the artifact prefix (lib/tracking.ts TrackingSettings). Required. */
+  settings: TrackingSettings;
+  /** The backend store: the MetadataStore's address, port, database and credentials; the password must be a secret output. Required. */
+  database: {
+    address: pulumi.Input<string>;
+    port: pulumi.Input<number>;
+    databaseName: string;
+    username: string;
+    password: pulumi.Input<string>;
+  };
+  /** Bucket the artifacts go to, under settings.artifactPrefix (the models bucket). Required. */
+  artifactsBucket: { name: pulumi.Input<string>; arn: pulumi.Input<string> };
+  /** KMS key of that bucket when it is SSE-KMS encrypted. Default none. */
+  artifactsBucketKmsKeyArn?: pulumi.Input<string>;
+  /** AWS region (IAM condition on KMS). Required. */
+  region: string;
+  /** Tags for the IAM role. Default none. */
+  tags?: Record<string, string>;
+}
+
+/**
+ * An MLflow tracking server on the CPU system pool: metadata in the
+ * MetadataStore (PostgreSQL), artifacts proxied by the server to
+ * `s3://<bucket>/<prefix>` with an IRSA role limited to that prefix, reached
+ * only inside the cluster (ClusterIP; `kubectl port-forward` for people).
+ * The database URI, which carries the password, exists only inside a
+ * Kubernetes Secret: no manifest, argument or stack output contains it.
+ */
+export class ExperimentTracking extends pulumi.ComponentResource {
+  public readonly namespace: pulumi.Output<string>;
+  public readonly serviceName: pulumi.Output<string>;
+  /** In-cluster tracking URI: http://mlflow.<namespace>.svc.cluster.local:5000. */
+  public readonly trackingUri: pulumi.Output<string>;
+  /** Where artifacts land: s3://<bucket>/<prefix>. */
+  public readonly artifactsDestination: pulumi.Output<string>;
+
+  constructor(name: string, args: ExperimentTrackingArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlplatform:tracking:ExperimentTracking", name, {}, opts);
+    const s = args.settings;
+    const cluster = args.cluster;
+    const k8s = (dependsOn: pulumi.Resource[]): pulumi.CustomResourceOptions => ({ parent: this, provider: cluster.provider, dependsOn });
+
+    const namespace = new kubernetes.core.v1.Namespace(`${name}-namespace`, namespaceManifest(s.namespace), k8s(cluster.ready));
+
+    const role = new IrsaRole(`${name}-artifacts`, {
+      oidcProviderArn: cluster.oidcProviderArn,
+      oidcIssuerUrl: cluster.oidcIssuerUrl,
+      namespace: s.namespace,
+      serviceAccount: TRACKING_NAMES.serviceAccount,
+      inlinePolicy: pulumi
+        .all([args.artifactsBucket.arn, args.artifactsBucketKmsKeyArn])
+        .apply(([arn, kmsKeyArn]) => JSON.stringify(trackingArtifactsPolicy(arn, s.artifactPrefix, { kmsKeyArn, region: args.region }))),
+      tags: args.tags,
+    }, { parent: this });
+    const sa = new kubernetes.core.v1.ServiceAccount(`${name}-sa`, trackingServiceAccountManifest(s.namespace, role.roleArn), k8s([namespace]));
+
+    // Secret from end to end: the password output is secret, and so is the URI built from it.
+    const uri = pulumi.secret(
+      pulumi.all([args.database.address, args.database.port, args.database.password]).apply(([host, port, password]) =>
+        backendStoreUri({ username: args.database.username, password, host, port, database: args.database.databaseName })),
+    );
+    const secret = new kubernetes.core.v1.Secret(`${name}-backend-store`, backendSecretManifest(s.namespace, uri), k8s([namespace]));
+
+    const destination = pulumi.output(args.artifactsBucket.name).apply((bucket) => artifactsDestination(bucket, s.artifactPrefix));
+    const deployment = new kubernetes.apps.v1.Deployment(`${name}-server`, trackingDeploymentManifest<pulumi.Input<string>>(s, destination), k8s([sa, secret]));
+    if (s.replicas >= 2) new kubernetes.policy.v1.PodDisruptionBudget(`${name}-pdb`, trackingPdbManifest(s.namespace), k8s([namespace]));
+    const service = new kubernetes.core.v1.Service(`${name}-service`, trackingServiceManifest(s.namespace), k8s([deployment]));
+
+    this.namespace = namespace.metadata.name;
+    this.serviceName = service.metadata.name;
+    this.trackingUri = pulumi.interpolate`http://${service.metadata.name}.${s.namespace}.svc.cluster.local:5000`;
+    this.artifactsDestination = destination;
+    this.registerOutputs({ namespace: this.namespace, serviceName: this.serviceName, trackingUri: this.trackingUri, artifactsDestination: this.artifactsDestination });
+  }
+}
