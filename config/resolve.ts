@@ -8,7 +8,11 @@ import { z } from "zod";
 import { instanceTypeNotOfferedReason } from "../cost/prices";
 import { isAcceleratedType } from "../lib/instance-types";
 import {
+  AlertSettings,
   ArtifactSettings,
+  BackupSettings,
+  HealthCheckSettings,
+  PredictionMonitoringSettings,
   ClusterSettings,
   DatabaseSettings,
   MonitoringSettings,
@@ -22,6 +26,8 @@ import {
 } from "./presets";
 import { AWS_REGION_PATTERN, StackConfig } from "./schema";
 import { RETENTION_SIZE_SHARE, prometheusDiskNeedGb, retentionSizeGb } from "../lib/monitoring/values";
+import { parseSnapshotReference } from "../lib/operations/snapshot";
+import { postgresMaxConnections } from "../lib/operations/alarms";
 
 export const PROJECT = "ml-platform";
 
@@ -77,6 +83,10 @@ export interface PlatformSpec {
   database: PieceDecision<DatabaseSettings>;
   cluster: PieceDecision<ClusterSettings>;
   monitoring: PieceDecision<MonitoringSettings>;
+  alerts: PieceDecision<AlertSettings>;
+  backup: PieceDecision<BackupSettings>;
+  healthChecks: PieceDecision<HealthCheckSettings>;
+  predictionMonitoring: PieceDecision<PredictionMonitoringSettings>;
 }
 
 const NAMESPACE = `${PROJECT}:`;
@@ -202,12 +212,74 @@ function mergeCluster(base: ClusterSettings, override: object | undefined): Clus
   return merged;
 }
 
+function mergeHealthChecks(base: HealthCheckSettings, override: object | undefined): HealthCheckSettings {
+  const o = (override ?? {}) as NonNullable<StackConfig["healthChecks"]>;
+  const merged = overlay(base, { ...o, publicEndpoints: undefined });
+  if (o.publicEndpoints) merged.publicEndpoints = o.publicEndpoints.map((e) => ({ name: e.name, host: e.host, path: e.path ?? "/", port: e.port ?? 443 }));
+  return merged;
+}
+
+/** Operations pieces: cross-checks between them and the pieces they watch. */
+function operationsChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const d = spec.database.settings;
+  if (spec.database.enabled && d.restoreFromSnapshot !== undefined) {
+    const parsed = parseSnapshotReference(d.restoreFromSnapshot, spec.region);
+    if ("error" in parsed) problems.push({ key: keyOf(["database", "restoreFromSnapshot"]), value: d.restoreFromSnapshot, message: parsed.error });
+  }
+  const a = spec.alerts.settings;
+  if (spec.alerts.enabled && a.databaseAlarms && spec.database.enabled && a.databaseMaxConnections === undefined && postgresMaxConnections(d.instanceClass) === undefined) {
+    problems.push({
+      key: keyOf(["alerts", "databaseMaxConnections"]),
+      value: undefined,
+      message: `the connections alarm needs max_connections, and the default for ${d.instanceClass} is not in lib/operations/alarms.ts; set it (or alerts.databaseAlarms: false)`,
+    });
+  }
+  const h = spec.healthChecks.settings;
+  if (spec.healthChecks.enabled) {
+    if (h.internalUrls.length && !spec.network.enabled)
+      problems.push({ key: keyOf(["healthChecks", "internalUrls"]), value: h.internalUrls.map((u) => u.url), message: "the canary runs in the VPC's private subnets; this stage has no network (check public endpoints with publicEndpoints instead)" });
+    const names = new Set<string>();
+    h.publicEndpoints.forEach((e, i) => {
+      if (names.has(e.name)) problems.push({ key: keyOf(["healthChecks", "publicEndpoints", i, "name"]), value: e.name, message: "health check names must be unique" });
+      names.add(e.name);
+    });
+    const urlNames = new Set<string>();
+    h.internalUrls.forEach((u, i) => {
+      if (urlNames.has(u.name)) problems.push({ key: keyOf(["healthChecks", "internalUrls", i, "name"]), value: u.name, message: "internal URL names must be unique" });
+      urlNames.add(u.name);
+    });
+  }
+  const p = spec.predictionMonitoring.settings;
+  const pOverride = cfg.predictionMonitoring;
+  if (spec.predictionMonitoring.enabled) {
+    if (spec.artifacts.enabled && !spec.artifacts.settings.buckets.includes(p.bucket))
+      problems.push({ key: keyOf(["predictionMonitoring", "bucket"]), value: p.bucket, message: `must be one of the artifact buckets: ${spec.artifacts.settings.buckets.join(", ")}` });
+    if (p.predictionsPrefix.replace(/\/+$/, "") === p.reportsPrefix.replace(/\/+$/, ""))
+      problems.push({ key: keyOf(["predictionMonitoring", "reportsPrefix"]), value: p.reportsPrefix, message: "must differ from predictionsPrefix: the job may read predictions but never overwrite them" });
+  } else if (pOverride && !p.image && Object.keys(pOverride).some((k) => k !== "enabled") && STAGE_PRESETS[spec.stage].predictionMonitoring.enabled) {
+    problems.push({ key: keyOf(["predictionMonitoring", "image"]), value: undefined, message: "prediction monitoring runs only with a report image; set the image, or drop these settings" });
+  }
+  return problems;
+}
+
+/**
+ * Prediction monitoring is on at Series B, but there is nothing to run until
+ * the team names its report image: without one the piece stays off, and the
+ * plan says so.
+ */
+function withoutImageOff(d: PieceDecision<PredictionMonitoringSettings>): PieceDecision<PredictionMonitoringSettings> {
+  if (!d.enabled || d.settings.image) return d;
+  return { ...d, enabled: false, decidedBy: "preset", why: `Off until a report image is configured (ml-platform:predictionMonitoring.image). ${d.why}` };
+}
+
 function crossChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const piece of PIECES) {
     const override = cfg[piece];
     const decision = spec[piece];
-    if (!decision.enabled && override && Object.keys(override).some((k) => k !== "enabled")) {
+    const imagelessMonitoring = piece === "predictionMonitoring" && STAGE_PRESETS[spec.stage].predictionMonitoring.enabled && override?.enabled !== false;
+    if (!decision.enabled && !imagelessMonitoring && override && Object.keys(override).some((k) => k !== "enabled")) {
       problems.push({
         key: keyOf([piece]),
         value: override,
@@ -278,6 +350,7 @@ function crossChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">): 
       problems.push({ key: keyOf(["database", "iops"]), value: undefined, message: `${d.storageType} storage needs provisioned iops (e.g. 3000)` });
   }
   if (spec.monitoring.enabled) problems.push(...monitoringProblems(spec.monitoring.settings));
+  problems.push(...operationsChecks(cfg, spec));
   return problems;
 }
 
@@ -343,6 +416,10 @@ export function resolvePlatformSpec(raw: Record<string, string>, stack: string, 
     database: decide<DatabaseSettings>("database", cfg.stage, cfg.database),
     cluster: decide<ClusterSettings>("cluster", cfg.stage, cfg.cluster, mergeCluster),
     monitoring: decide<MonitoringSettings>("monitoring", cfg.stage, cfg.monitoring),
+    alerts: decide<AlertSettings>("alerts", cfg.stage, cfg.alerts),
+    backup: decide<BackupSettings>("backup", cfg.stage, cfg.backup),
+    healthChecks: decide<HealthCheckSettings>("healthChecks", cfg.stage, cfg.healthChecks, mergeHealthChecks),
+    predictionMonitoring: withoutImageOff(decide<PredictionMonitoringSettings>("predictionMonitoring", cfg.stage, cfg.predictionMonitoring)),
   };
   const crossProblems = crossChecks(cfg, spec);
   if (crossProblems.length) throw new ConfigError(crossProblems, source);

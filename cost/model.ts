@@ -15,6 +15,7 @@
 import { gpusPerInstance, isAcceleratedType } from "../lib/instance-types";
 import { kubePrometheusStackVolumes } from "../lib/monitoring/values";
 import { HOURS_PER_MONTH, PRICES, RegionPrices, SPOT_PRICE_FACTOR, pricesFor } from "./prices";
+import { OPERATIONS_FREE_TYPES, priceOperations } from "./operations";
 
 export interface CostInput {
   urn: string;
@@ -31,6 +32,8 @@ export interface UsageAssumptions {
   ecrStorageGbPerRepository?: number;
   /** GB ingested a month, by log group URN. */
   logIngestGbPerMonth?: Record<string, number>;
+  /** GB stored, by resource URN, for storage whose volume is not the per-type figure (a backup vault, a canary's artifact bucket). */
+  storageGbByUrn?: Record<string, number>;
 }
 
 export interface CostLine {
@@ -75,7 +78,7 @@ export interface CostReport {
   freeResources: number;
 }
 
-type Outcome =
+export type Outcome =
   | { kind: "priced"; expected: number; worst: number; basis: string; idleGpu?: number; usage?: string }
   | { kind: "free" }
   /** Billed only by volume or traffic the stack does not state: the rate is known, the amount is not. */
@@ -97,6 +100,7 @@ const FREE_TYPES = new Set([
   "aws:kms/alias:Alias", "aws:eks/addon:Addon", "aws:eks/accessEntry:AccessEntry", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
   "aws:eks/podIdentityAssociation:PodIdentityAssociation", "aws:autoscaling/tag:Tag",
   "random:index/randomPassword:RandomPassword", "random:index/randomString:RandomString", "random:index/randomId:RandomId",
+  ...OPERATIONS_FREE_TYPES,
 ]);
 
 const monthly = (perHour: number) => perHour * HOURS_PER_MONTH;
@@ -214,6 +218,8 @@ function priceOne(r: CostInput, p: RegionPrices, usage: UsageAssumptions): Outco
   if (r.type.startsWith("pulumi:providers:")) return { kind: "free" };
   if (r.type === "kubernetes:helm.sh/v3:Release") return priceHelmRelease(r, p);
   if (r.type.startsWith("kubernetes:")) return r.type === "kubernetes:core/v1:Service" ? priceService(r, p) : { kind: "free" };
+  const operations = priceOperations(r, p, usage);
+  if (operations) return operations;
   switch (r.type) {
     case "aws:eks/cluster:Cluster": {
       const standard = p.eksControlPlanePerHour.standard;
@@ -265,7 +271,7 @@ function priceOne(r: CostInput, p: RegionPrices, usage: UsageAssumptions): Outco
     case "aws:secretsmanager/secret:Secret":
       return fixed(p.secretsManagerSecretPerMonth, "a Secrets Manager secret", p.region);
     case "aws:s3/bucket:Bucket":
-      return storage(p.s3StandardPerGbMonth, usage.s3StorageGbPerBucket, "S3 Standard storage", p.region);
+      return storage(p.s3StandardPerGbMonth, usage.storageGbByUrn?.[r.urn] ?? usage.s3StorageGbPerBucket, "S3 Standard storage", p.region);
     case "aws:ecr/repository:Repository":
       return storage(p.ecrPerGbMonth, usage.ecrStorageGbPerRepository, "ECR image storage", p.region);
     case "aws:cloudwatch/logGroup:LogGroup": {
