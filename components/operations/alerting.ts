@@ -45,7 +45,7 @@ export class AlertTopic extends pulumi.ComponentResource {
       description: `Encrypts the ${name} alert topic`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: pulumi.jsonStringify(alertKeyPolicy(identity.accountId, partition.partition)),
+      policy: pulumi.all([identity.accountId, partition.partition]).apply(([account, part]) => JSON.stringify(alertKeyPolicy(account, part))),
       region,
       tags,
     }, parent);
@@ -54,7 +54,9 @@ export class AlertTopic extends pulumi.ComponentResource {
     const topic = new aws.sns.Topic(`${name}-topic`, { kmsMasterKeyId: key.arn, region, tags }, parent);
     new aws.sns.TopicPolicy(`${name}-policy`, {
       arn: topic.arn,
-      policy: pulumi.jsonStringify(alertTopicPolicy(topic.arn, identity.accountId, args.publisherRoleArns ?? [])),
+      policy: pulumi
+        .all([topic.arn, identity.accountId, pulumi.all(args.publisherRoleArns ?? [])])
+        .apply(([arn, account, publishers]) => JSON.stringify(alertTopicPolicy(arn, account, publishers))),
       region,
     }, parent);
 

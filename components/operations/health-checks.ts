@@ -175,12 +175,8 @@ export class ExternalHealthChecks extends pulumi.ComponentResource {
       }, parent);
       const rolePolicy = new aws.iam.RolePolicy(`${name}-canary`, {
         role: role.id,
-        policy: pulumi.jsonStringify(
-          canaryRolePolicy({
-            bucketArn: bucket.arn,
-            prefix: "artifacts/",
-            logGroupArnPrefix: pulumi.interpolate`arn:${partition.partition}:logs:${args.region}:${identity.accountId}:log-group:/aws/lambda/cwsyn-${cName}-`,
-          }),
+        policy: pulumi.all([bucket.arn, partition.partition, identity.accountId]).apply(([bucketArn, part, account]) =>
+          JSON.stringify(canaryRolePolicy({ bucketArn, prefix: "artifacts/", logGroupArnPrefix: `arn:${part}:logs:${args.region}:${account}:log-group:/aws/lambda/cwsyn-${cName}-` })),
         ),
       }, parent);
 

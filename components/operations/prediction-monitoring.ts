@@ -63,9 +63,9 @@ export class PredictionMonitoring extends pulumi.ComponentResource {
       oidcIssuerUrl: args.cluster.oidcIssuerUrl,
       namespace: PREDICTION_MONITORING_NAMESPACE,
       serviceAccount: PREDICTION_MONITOR_SERVICE_ACCOUNT,
-      inlinePolicy: pulumi.jsonStringify(
-        predictionMonitorPolicy({ bucketArn: args.bucketArn, predictionsPrefix, reportsPrefix, kmsKeyArn: args.kmsKeyArn, region: args.region }),
-      ),
+      inlinePolicy: pulumi
+        .all([args.bucketArn, args.kmsKeyArn])
+        .apply(([bucketArn, kmsKeyArn]) => JSON.stringify(predictionMonitorPolicy({ bucketArn, predictionsPrefix, reportsPrefix, kmsKeyArn, region: args.region }))),
       tags: args.tags,
     }, { parent: this });
 

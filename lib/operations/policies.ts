@@ -1,6 +1,8 @@
 /**
  * Policy documents of the operations pieces, as pure functions (tests read
- * them without mocks; components serialise them with pulumi.jsonStringify).
+ * them without mocks). They take plain strings: components resolve the
+ * ARNs first (pulumi.all(...).apply) and serialise the result; a template
+ * string over a Pulumi output would print a warning instead of the ARN.
  */
 import type { PolicyDocument, Statement } from "../iam";
 
@@ -17,12 +19,12 @@ import type { PolicyDocument, Statement } from "../iam";
  * EventBridge rules (AWS Backup job events), for which AWS documents that
  * source conditions are not supported in the key policy.
  */
-export function alertKeyPolicy<T = string>(accountId: T, partition: T): PolicyDocument<T | string> {
+export function alertKeyPolicy(accountId: string, partition: string): PolicyDocument {
   const use = ["kms:Decrypt", "kms:GenerateDataKey*"];
   return {
     Version: "2012-10-17",
     Statement: [
-      { Sid: "AccountAdministersTheKey", Effect: "Allow", Principal: { AWS: `arn:${String(partition)}:iam::${String(accountId)}:root` }, Action: "kms:*", Resource: "*" },
+      { Sid: "AccountAdministersTheKey", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${accountId}:root` }, Action: "kms:*", Resource: "*" },
       { Sid: "CloudWatchAlarmsPublish", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: use, Resource: "*", Condition: { StringEquals: { "aws:SourceAccount": accountId } } },
       { Sid: "EventBridgeRulesPublish", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: use, Resource: "*" },
     ],
@@ -35,14 +37,14 @@ export function alertKeyPolicy<T = string>(accountId: T, partition: T): PolicyDo
  * account need no entry: their own IAM policy suffices, see
  * alertPublisherPolicy); nothing may publish without TLS.
  */
-export function alertTopicPolicy<T = string>(topicArn: T, accountId: T, publisherRoleArns: T[] = []): PolicyDocument<T> {
+export function alertTopicPolicy(topicArn: string, accountId: string, publisherRoleArns: string[] = []): PolicyDocument {
   const sourceAccount = { StringEquals: { "aws:SourceAccount": accountId } };
-  const statements: Statement<T>[] = [
-    { Sid: "CloudWatchAlarmsPublish", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" as T }, Action: "sns:Publish", Resource: topicArn, Condition: sourceAccount },
-    { Sid: "EventBridgeRulesPublish", Effect: "Allow", Principal: { Service: "events.amazonaws.com" as T }, Action: "sns:Publish", Resource: topicArn, Condition: sourceAccount },
+  const statements: Statement[] = [
+    { Sid: "CloudWatchAlarmsPublish", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: "sns:Publish", Resource: topicArn, Condition: sourceAccount },
+    { Sid: "EventBridgeRulesPublish", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sns:Publish", Resource: topicArn, Condition: sourceAccount },
   ];
   if (publisherRoleArns.length) statements.push({ Sid: "PublisherRoles", Effect: "Allow", Principal: { AWS: publisherRoleArns }, Action: "sns:Publish", Resource: topicArn });
-  statements.push({ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "sns:Publish", Resource: topicArn, Condition: { Bool: { "aws:SecureTransport": "false" as T } } });
+  statements.push({ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "sns:Publish", Resource: topicArn, Condition: { Bool: { "aws:SecureTransport": "false" } } });
   return { Version: "2012-10-17", Statement: statements };
 }
 
@@ -52,7 +54,7 @@ export function alertTopicPolicy<T = string>(topicArn: T, accountId: T, publishe
  * key operations on its key. The monitoring component puts this in its
  * role's inline policy.
  */
-export function alertPublisherPolicy<T = string>(topicArn: T, keyArn: T): PolicyDocument<T> {
+export function alertPublisherPolicy(topicArn: string, keyArn: string): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
@@ -69,14 +71,14 @@ export function alertPublisherPolicy<T = string>(topicArn: T, keyArn: T): Policy
  * in the CloudWatchSynthetics namespace, and manage the ENIs that put it in
  * the VPC (EC2 offers no resource scoping for those three calls).
  */
-export function canaryRolePolicy<T = string>(a: { bucketArn: T; prefix: string; logGroupArnPrefix: T }): PolicyDocument<T | string> {
+export function canaryRolePolicy(a: { bucketArn: string; prefix: string; logGroupArnPrefix: string }): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
-      { Sid: "Artifacts", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: `${String(a.bucketArn)}/${a.prefix}*` },
+      { Sid: "Artifacts", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: `${a.bucketArn}/${a.prefix}*` },
       { Sid: "ArtifactBucket", Effect: "Allow", Action: "s3:GetBucketLocation", Resource: a.bucketArn },
       { Sid: "FindArtifactBucket", Effect: "Allow", Action: "s3:ListAllMyBuckets", Resource: "*" },
-      { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${String(a.logGroupArnPrefix)}*` },
+      { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${a.logGroupArnPrefix}*` },
       { Sid: "Metrics", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": "CloudWatchSynthetics" } } },
       { Sid: "VpcNetworkInterfaces", Effect: "Allow", Action: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface"], Resource: "*" },
     ],
@@ -94,10 +96,10 @@ export function normalisePrefix(prefix: string): string {
  * SSE-KMS bucket, the key's decrypt (reads) and data key (writes) through S3
  * only.
  */
-export function predictionMonitorPolicy<T = string>(a: { bucketArn: T; predictionsPrefix: string; reportsPrefix: string; kmsKeyArn?: T; region: T }): PolicyDocument<T | string> {
+export function predictionMonitorPolicy(a: { bucketArn: string; predictionsPrefix: string; reportsPrefix: string; kmsKeyArn?: string; region: string }): PolicyDocument {
   const predictions = normalisePrefix(a.predictionsPrefix);
   const reports = normalisePrefix(a.reportsPrefix);
-  const statements: Statement<T | string>[] = [
+  const statements: Statement[] = [
     {
       Sid: "ListOwnPrefixes",
       Effect: "Allow",
@@ -105,8 +107,8 @@ export function predictionMonitorPolicy<T = string>(a: { bucketArn: T; predictio
       Resource: a.bucketArn,
       Condition: { StringLike: { "s3:prefix": [predictions, `${predictions}*`, reports, `${reports}*`] } },
     },
-    { Sid: "ReadPredictions", Effect: "Allow", Action: "s3:GetObject", Resource: `${String(a.bucketArn)}/${predictions}*` },
-    { Sid: "WriteReports", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"], Resource: `${String(a.bucketArn)}/${reports}*` },
+    { Sid: "ReadPredictions", Effect: "Allow", Action: "s3:GetObject", Resource: `${a.bucketArn}/${predictions}*` },
+    { Sid: "WriteReports", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"], Resource: `${a.bucketArn}/${reports}*` },
   ];
   if (a.kmsKeyArn !== undefined) {
     statements.push({
@@ -114,7 +116,7 @@ export function predictionMonitorPolicy<T = string>(a: { bucketArn: T; predictio
       Effect: "Allow",
       Action: ["kms:Decrypt", "kms:GenerateDataKey"],
       Resource: a.kmsKeyArn,
-      Condition: { StringEquals: { "kms:ViaService": `s3.${String(a.region)}.amazonaws.com` } },
+      Condition: { StringEquals: { "kms:ViaService": `s3.${a.region}.amazonaws.com` } },
     });
   }
   return { Version: "2012-10-17", Statement: statements };

@@ -3,8 +3,9 @@ import type { Policies } from "@pulumi/policy";
 import { computePolicies } from "./compute";
 import { dataPolicies } from "./data";
 import { monitoringPolicies } from "./monitoring";
+import { operationsPolicies } from "./operations";
 import { platformPolicies } from "./platform";
 
 export const POLICY_PACK_NAME = "ml-platform";
 
-export const policies: Policies = [...computePolicies, ...dataPolicies, ...platformPolicies, ...monitoringPolicies];
+export const policies: Policies = [...computePolicies, ...dataPolicies, ...platformPolicies, ...monitoringPolicies, ...operationsPolicies];
