@@ -194,6 +194,7 @@ function platform() {
     repositoryUrls: registry ? Object.fromEntries(Object.entries(registry.repositories).map(([k, r]) => [k, r.url])) : undefined,
     databaseEndpoint: database?.endpoint,
     databaseSecretArn: database?.secretArn,
+    databaseInstanceId: database?.instanceIdentifier,
     clusterName: cluster?.clusterName,
     clusterEndpoint: cluster?.endpoint,
     oidcProviderArn: cluster?.oidcProviderArn,

@@ -100,8 +100,10 @@ export class ExternalHealthChecks extends pulumi.ComponentResource {
     const internal = args.internalUrls ?? [];
 
     if (endpoints.length) {
-      // CloudWatch alarms notify topics of their own region only: with the stack
-      // elsewhere, the Route 53 alarms get a us-east-1 copy of the alert topic.
+      // The alarm must be in us-east-1, and CloudWatch rejects another region's
+      // topic as its action ("Invalid region ... Only us-east-1 is supported",
+      // reported by practitioners, checked 2026-11-23): with the stack elsewhere,
+      // the Route 53 alarms get a us-east-1 copy of the alert topic.
       const inMetricsRegion = args.region === ROUTE53_METRICS_REGION;
       const topicArn = inMetricsRegion
         ? args.alertTopicArn
