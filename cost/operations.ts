@@ -58,8 +58,10 @@ export function priceOperations(r: CostInput, stackPrices: RegionPrices, usage: 
       return { kind: "priced", expected: monthly, worst: monthly, basis: `${n} alarm metric${n === 1 ? "" : "s"} x ${usd(p.cloudwatchAlarmPerMetricMonth)}/month (standard resolution, ${p.region})` };
     }
     case "aws:route53/healthCheck:HealthCheck": {
-      const h = p.route53HealthCheck;
-      if (!h) return { kind: "unpriced", reason: "no price for Route 53 health checks" };
+      const { awsEndpoint, nonAwsEndpoint, awsOptionalFeature, nonAwsOptionalFeature } = p.route53HealthCheck;
+      if (awsEndpoint === undefined || nonAwsEndpoint === undefined || awsOptionalFeature === undefined || nonAwsOptionalFeature === undefined)
+        return { kind: "unpriced", reason: "no price for Route 53 health checks" };
+      const h = { awsEndpoint, nonAwsEndpoint, awsOptionalFeature, nonAwsOptionalFeature };
       const type = String(r.inputs.type ?? "");
       if (type === "CALCULATED" || type === "CLOUDWATCH_METRIC" || type === "RECOVERY_CONTROL")
         return { kind: "priced", expected: h.awsEndpoint, worst: h.awsEndpoint, basis: `${type} health check ${usd(h.awsEndpoint)}/month` };
@@ -99,8 +101,9 @@ export function priceOperations(r: CostInput, stackPrices: RegionPrices, usage: 
       return { kind: "priced", expected: gb * rate, worst: gb * rate, basis: `${gb} GB of snapshots expected x ${perGb}`, usage: `snapshots beyond ${gb} GB at ${perGb}` };
     }
     case "aws:sns/topic:Topic": {
-      const s = p.sns;
-      if (!s) return { kind: "unpriced", reason: `no ${p.region} price for SNS` };
+      const { perMillionPublishes, perMillionHttpsDeliveries, per100kEmails } = p.sns;
+      if (perMillionPublishes === undefined || perMillionHttpsDeliveries === undefined || per100kEmails === undefined) return { kind: "unpriced", reason: `no ${p.region} price for SNS` };
+      const s = { perMillionPublishes, perMillionHttpsDeliveries, per100kEmails };
       return {
         kind: "usage",
         usage: `${usd(s.perMillionPublishes)} per million publishes, ${usd(s.perMillionHttpsDeliveries)} per million HTTPS deliveries, ${usd(s.per100kEmails)} per 100,000 e-mails (alerts: cents a month)`,

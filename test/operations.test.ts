@@ -233,11 +233,13 @@ describe("cost of the operations pieces", () => {
     expect(report.unpriced).toEqual([]);
   });
 
-  it("lists the SNS topic as usage-based, prices a us-east-1 alarm of an eu-west-1 stack at us-east-1 prices, and leaves unknown rates unpriced", () => {
-    const report = estimateCost([r(TOPIC, {}), r(ALARM, { period: 60, region: "us-east-1" }), r(CANARY, { schedule: { expression: "rate(5 minutes)" } })], "eu-west-1");
-    expect(report.usageBased.find((u) => u.type === TOPIC)?.rate).toMatch(/per million publishes/);
+  it("lists the SNS topic as usage-based, prices a us-east-1 alarm of another region's stack at us-east-1 prices, and leaves unsourced rates unpriced", () => {
+    expect(estimateCost([r(TOPIC, {})], "us-east-1").usageBased.find((u) => u.type === TOPIC)?.rate).toMatch(/\$0\.50 per million publishes/);
+    const report = estimateCost([r(ALARM, { period: 60, region: "us-east-1" }), r(ALARM, { period: 60 }, "local"), r(CANARY, { schedule: { expression: "rate(5 minutes)" } })], "eu-west-2");
     expect(report.byResource.find((l) => l.type === ALARM)?.basis).toMatch(/us-east-1/);
-    expect(report.unpriced.map((u) => u.type)).toEqual([CANARY]);
+    expect(report.unpriced.map((u) => [u.type, u.name])).toEqual([[ALARM, "local"], [CANARY, "x"]]);
+    // Route 53 has one global price: priced in every region with a table.
+    expect(estimateCost([r(HEALTH_CHECK, { type: "HTTPS" })], "ap-south-1").byResource[0]?.expectedMonthlyUsd).toBe(1.5);
   });
 });
 
@@ -416,13 +418,13 @@ describe("what the shipped stacks deploy", () => {
   });
 });
 
-describe("a Series B stack in eu-west-1 restored from a snapshot (fixture ops-eu)", () => {
+describe("a Series B stack in eu-west-2 restored from a snapshot (fixture ops-eu)", () => {
   const fixture = () => plan("ops-eu", FIXTURE_STACKS);
 
   it("declares the database from the snapshot, keeping its name, user, encryption and safeguards", async () => {
     const run = await fixture();
     const db = one(run, RDS);
-    expect(db.inputs.snapshotIdentifier).toBe("arn:aws:rds:eu-west-1:123456789012:snapshot:awsbackup:job-0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
+    expect(db.inputs.snapshotIdentifier).toBe("arn:aws:rds:eu-west-2:123456789012:snapshot:awsbackup:job-0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
     // RDS ignores these on restore for PostgreSQL (the snapshot's win); they must match a blueprint database's or the next update replaces it.
     expect(db.inputs).toMatchObject({ dbName: "mlflow", username: "mlplatform", storageEncrypted: true, deletionProtection: true, password: "[secret]" });
     expect([db.protect, db.retainOnDelete]).toEqual([true, true]);
@@ -453,14 +455,14 @@ describe("a Series B stack in eu-west-1 restored from a snapshot (fixture ops-eu
     const cron = one(run, "kubernetes:batch/v1:CronJob");
     expect(() => new CronJob(cron.inputs as never).validate()).not.toThrow();
     const container = (cron.inputs as ReturnType<typeof predictionMonitorCronJob>).spec.jobTemplate.spec.template.spec.containers[0]!;
-    expect(container.image).toBe("123456789012.dkr.ecr.eu-west-1.amazonaws.com/drift-report:1.4.0");
+    expect(container.image).toBe("123456789012.dkr.ecr.eu-west-2.amazonaws.com/drift-report:1.4.0");
     expect(container.args).toEqual(["--window", "7d"]);
     expect(container.env.find((e) => e.name === "PREDICTIONS_URI")?.value).toMatch(/^s3:\/\/mlp-opseu-artifacts-models-[0-9a-f]+\/predictions\/$/);
     const sa = one(run, "kubernetes:core/v1:ServiceAccount", "prediction-monitoring");
     expect(sa.inputs.metadata).toMatchObject({ name: "prediction-monitor", namespace: "prediction-monitoring", annotations: { "eks.amazonaws.com/role-arn": expect.stringMatching(/^arn:aws:iam::/) } });
     const policy = JSON.parse(one(run, "aws:iam/rolePolicy:RolePolicy", "prediction-monitoring").inputs.policy as string) as Doc;
     expect(statement(policy, "ReadPredictions").Resource).toMatch(/artifacts-models-[0-9a-f]+\/predictions\/\*$/);
-    expect(statement(policy, "BucketKeyThroughS3").Condition).toEqual({ StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } });
+    expect(statement(policy, "BucketKeyThroughS3").Condition).toEqual({ StringEquals: { "kms:ViaService": "s3.eu-west-2.amazonaws.com" } });
     const trust = JSON.parse(one(run, "aws:iam/role:Role", "prediction-monitoring").inputs.assumeRolePolicy as string) as Doc;
     expect(JSON.stringify(trust)).toContain("system:serviceaccount:prediction-monitoring:prediction-monitor");
     noStringifiedOutputs(run);

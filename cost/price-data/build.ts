@@ -57,6 +57,17 @@ export const PRICE_FIELDS = [
   "kmsKeyPerMonth",
   "secretsManagerSecretPerMonth",
   "interfaceEndpointPerAzHour",
+  // Operations (alert topic, alarms, health checks, canary, AWS Backup).
+  "cloudwatchAlarmPerMetricMonth",
+  "route53HealthCheck.awsEndpoint",
+  "route53HealthCheck.nonAwsEndpoint",
+  "route53HealthCheck.awsOptionalFeature",
+  "route53HealthCheck.nonAwsOptionalFeature",
+  "syntheticsPerCanaryRun",
+  "backupRdsSnapshotPerGbMonth",
+  "sns.perMillionPublishes",
+  "sns.perMillionHttpsDeliveries",
+  "sns.per100kEmails",
 ] as const;
 export type PriceField = (typeof PRICE_FIELDS)[number];
 
