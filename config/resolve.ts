@@ -273,6 +273,12 @@ function withoutImageOff(d: PieceDecision<PredictionMonitoringSettings>): PieceD
   return { ...d, enabled: false, decidedBy: "preset", why: `Off until a report image is configured (ml-platform:predictionMonitoring.image). ${d.why}` };
 }
 
+/** Health checks on, but no endpoint listed: the plan says there is nothing to check yet. */
+function nothingToCheckYet(d: PieceDecision<HealthCheckSettings>): PieceDecision<HealthCheckSettings> {
+  if (!d.enabled || d.settings.publicEndpoints.length || d.settings.internalUrls.length) return d;
+  return { ...d, why: `Nothing is checked until endpoints are listed (ml-platform:healthChecks.publicEndpoints or internalUrls). ${d.why}` };
+}
+
 function crossChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const piece of PIECES) {
@@ -418,7 +424,7 @@ export function resolvePlatformSpec(raw: Record<string, string>, stack: string, 
     monitoring: decide<MonitoringSettings>("monitoring", cfg.stage, cfg.monitoring),
     alerts: decide<AlertSettings>("alerts", cfg.stage, cfg.alerts),
     backup: decide<BackupSettings>("backup", cfg.stage, cfg.backup),
-    healthChecks: decide<HealthCheckSettings>("healthChecks", cfg.stage, cfg.healthChecks, mergeHealthChecks),
+    healthChecks: nothingToCheckYet(decide<HealthCheckSettings>("healthChecks", cfg.stage, cfg.healthChecks, mergeHealthChecks)),
     predictionMonitoring: withoutImageOff(decide<PredictionMonitoringSettings>("predictionMonitoring", cfg.stage, cfg.predictionMonitoring)),
   };
   const crossProblems = crossChecks(cfg, spec);

@@ -273,6 +273,7 @@ describe("operations config", () => {
     expect(problems({ alerts: { emails: ["a@example.com"] } }, { ...base, "ml-platform:stage": "mvp" })).toEqual([expect.stringMatching(/^ml-platform:alerts: the mvp stage does not deploy the alerts/)]);
     const seriesb = resolvePlatformSpec(base, "t");
     expect(seriesb.predictionMonitoring).toMatchObject({ enabled: false, why: expect.stringMatching(/^Off until a report image is configured/) });
+    expect(seriesb.healthChecks.why).toMatch(/^Nothing is checked until endpoints are listed/);
   });
 });
 
