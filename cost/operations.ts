@@ -1,6 +1,6 @@
 /**
- * Cost rules for the operations pieces (alert topic, alarms, health checks,
- * canary, AWS Backup): priced from the resources' own inputs, so the plan and
+ * Cost rules for the operations pieces (alarms, health checks, canary, AWS
+ * Backup; the SNS topic is usage-based in cost/model.ts): priced from the resources' own inputs, so the plan and
  * the policy pack agree. A resource placed in another region (the Route 53
  * alarms in us-east-1) is priced with that region's table.
  */
@@ -44,7 +44,7 @@ export function healthCheckFeatures(inputs: Record<string, unknown>): string[] {
 }
 
 export function priceOperations(r: CostInput, stackPrices: RegionPrices, usage: UsageAssumptions): Outcome | undefined {
-  const handled = ["aws:cloudwatch/metricAlarm:MetricAlarm", "aws:route53/healthCheck:HealthCheck", "aws:synthetics/canary:Canary", "aws:backup/vault:Vault", "aws:sns/topic:Topic"];
+  const handled = ["aws:cloudwatch/metricAlarm:MetricAlarm", "aws:route53/healthCheck:HealthCheck", "aws:synthetics/canary:Canary", "aws:backup/vault:Vault"];
   if (!handled.includes(r.type)) return undefined;
   const p = regional(r, stackPrices);
   if (!p) return { kind: "unpriced", reason: `no price table for region ${String(r.inputs.region)}` };
@@ -99,15 +99,6 @@ export function priceOperations(r: CostInput, stackPrices: RegionPrices, usage: 
       const perGb = `${usd(rate)} per GB-month (RDS snapshots, warm)`;
       if (gb === undefined) return { kind: "usage", usage: `snapshot storage at ${perGb} (no expected volume given)` };
       return { kind: "priced", expected: gb * rate, worst: gb * rate, basis: `${gb} GB of snapshots expected x ${perGb}`, usage: `snapshots beyond ${gb} GB at ${perGb}` };
-    }
-    case "aws:sns/topic:Topic": {
-      const { perMillionPublishes, perMillionHttpsDeliveries, per100kEmails } = p.sns;
-      if (perMillionPublishes === undefined || perMillionHttpsDeliveries === undefined || per100kEmails === undefined) return { kind: "unpriced", reason: `no ${p.region} price for SNS` };
-      const s = { perMillionPublishes, perMillionHttpsDeliveries, per100kEmails };
-      return {
-        kind: "usage",
-        usage: `${usd(s.perMillionPublishes)} per million publishes, ${usd(s.perMillionHttpsDeliveries)} per million HTTPS deliveries, ${usd(s.per100kEmails)} per 100,000 e-mails (alerts: cents a month)`,
-      };
     }
   }
   return undefined;

@@ -47,7 +47,7 @@ export interface RegionPrices {
   secretsManagerSecretPerMonth?: number;
   /** Interface VPC endpoint, $/hour per AZ. Gateway endpoints (S3, DynamoDB) are free. */
   interfaceEndpointPerAzHour?: number;
-  // Operations pieces (sources R53, OPSIC, CWSYN, SNS in cost/price-data/sources/sources.json).
+  // Operations pieces (sources R53, OPSIC, CWSYN in cost/price-data/sources/sources.json).
   /** CloudWatch standard-resolution alarm, $ per alarm metric per month (a metric-math alarm bills each metric it reads). */
   cloudwatchAlarmPerMetricMonth?: number;
   /**
@@ -60,8 +60,6 @@ export interface RegionPrices {
   syntheticsPerCanaryRun?: number;
   /** AWS Backup: RDS snapshot storage (warm), $ per GB-month. */
   backupRdsSnapshotPerGbMonth?: number;
-  /** SNS standard topics, beyond the free tier. */
-  sns: { perMillionPublishes?: number; perMillionHttpsDeliveries?: number; per100kEmails?: number };
 }
 
 
@@ -114,7 +112,6 @@ function toRegionPrices(region: string, built: BuiltRegion): RegionPrices {
     route53HealthCheck: byPrefix(v, "route53HealthCheck."),
     syntheticsPerCanaryRun: v.syntheticsPerCanaryRun,
     backupRdsSnapshotPerGbMonth: v.backupRdsSnapshotPerGbMonth,
-    sns: byPrefix(v, "sns."),
   };
 }
 

@@ -408,10 +408,12 @@ describe("what the shipped stacks deploy", () => {
     expect(costOf(staging).byResource.find((l) => l.type === CANARY)?.expectedMonthlyUsd).toBe(10.51);
   });
 
-  it("dev stays cheap: one NAT, no protection, no paging, backups or health checks", async () => {
+  it("dev stays cheap: one NAT, no protection, an alert topic nobody is subscribed to, no AWS Backup or health checks", async () => {
     const run = await plan("dev");
     expect(ofType(run, "aws:ec2/natGateway:NatGateway")).toHaveLength(1);
-    for (const type of [TOPIC, ALARM, VAULT, HEALTH_CHECK, CANARY]) expect(ofType(run, type)).toHaveLength(0);
+    expect(ofType(run, TOPIC)).toHaveLength(1);
+    expect(ofType(run, "aws:sns/topicSubscription:TopicSubscription")).toHaveLength(0);
+    for (const type of [VAULT, HEALTH_CHECK, CANARY]) expect(ofType(run, type)).toHaveLength(0);
     expect(run.resources.filter((r) => r.protect)).toEqual([]);
     const cost = costOf(run);
     expect(cost.expectedMonthlyUsd).toBeLessThan(300);

@@ -57,7 +57,7 @@ export const PRICE_FIELDS = [
   "kmsKeyPerMonth",
   "secretsManagerSecretPerMonth",
   "interfaceEndpointPerAzHour",
-  // Operations (alert topic, alarms, health checks, canary, AWS Backup).
+  // Operations (alarms, health checks, canary, AWS Backup).
   "cloudwatchAlarmPerMetricMonth",
   "route53HealthCheck.awsEndpoint",
   "route53HealthCheck.nonAwsEndpoint",
@@ -65,9 +65,6 @@ export const PRICE_FIELDS = [
   "route53HealthCheck.nonAwsOptionalFeature",
   "syntheticsPerCanaryRun",
   "backupRdsSnapshotPerGbMonth",
-  "sns.perMillionPublishes",
-  "sns.perMillionHttpsDeliveries",
-  "sns.per100kEmails",
 ] as const;
 export type PriceField = (typeof PRICE_FIELDS)[number];
 

@@ -88,11 +88,6 @@ export const PRICE_TABLE: BuiltTable = {
       "what": "us-east-1: CloudWatch Synthetics $0.0012 per canary run (usage type USE1-CW:Canary-runs; ap-northeast-1 is $0.0019, so the rate is per region)",
       "where": "AWS Price List (AmazonCloudWatch) as quoted by public cost write-ups and fetcher tests; aws.amazon.com/cloudwatch/pricing",
       "date": "checked 2026-11-23"
-    },
-    "SNS": {
-      "what": "us-east-1: SNS standard topics $0.50 per million publishes, $0.60 per million HTTPS deliveries, $2.00 per 100,000 e-mails, beyond the free tier",
-      "where": "aws.amazon.com/sns/pricing, as quoted in 2026 SNS cost write-ups",
-      "date": "checked 2026-11-23"
     }
   },
   "regions": {
@@ -165,9 +160,6 @@ export const PRICE_TABLE: BuiltTable = {
         "route53HealthCheck.nonAwsOptionalFeature": 2,
         "s3StandardPerGbMonth": 0.023,
         "secretsManagerSecretPerMonth": 0.4,
-        "sns.per100kEmails": 2,
-        "sns.perMillionHttpsDeliveries": 0.6,
-        "sns.perMillionPublishes": 0.5,
         "syntheticsPerCanaryRun": 0.0012
       },
       "sources": {
@@ -238,9 +230,6 @@ export const PRICE_TABLE: BuiltTable = {
         "route53HealthCheck.nonAwsOptionalFeature": "R53",
         "s3StandardPerGbMonth": "USE1",
         "secretsManagerSecretPerMonth": "PAGE",
-        "sns.per100kEmails": "SNS",
-        "sns.perMillionHttpsDeliveries": "SNS",
-        "sns.perMillionPublishes": "SNS",
         "syntheticsPerCanaryRun": "CWSYN"
       },
       "offered": {
@@ -428,9 +417,6 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region",
-        "sns.per100kEmails": "no snapshot of SNS prices for this region",
-        "sns.perMillionHttpsDeliveries": "no snapshot of SNS prices for this region",
-        "sns.perMillionPublishes": "no snapshot of SNS prices for this region",
         "syntheticsPerCanaryRun": "no snapshot of the Synthetics per-run price for this region (it differs by region)"
       }
     },
@@ -586,9 +572,6 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region",
-        "sns.per100kEmails": "no snapshot of SNS prices for this region",
-        "sns.perMillionHttpsDeliveries": "no snapshot of SNS prices for this region",
-        "sns.perMillionPublishes": "no snapshot of SNS prices for this region",
         "syntheticsPerCanaryRun": "no snapshot of the Synthetics per-run price for this region (it differs by region)"
       }
     },
@@ -742,9 +725,6 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsStorage.io1PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
-        "sns.per100kEmails": "no snapshot of SNS prices for this region",
-        "sns.perMillionHttpsDeliveries": "no snapshot of SNS prices for this region",
-        "sns.perMillionPublishes": "no snapshot of SNS prices for this region",
         "syntheticsPerCanaryRun": "no snapshot of the Synthetics per-run price for this region (it differs by region)"
       }
     },
@@ -898,9 +878,6 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region",
-        "sns.per100kEmails": "no snapshot of SNS prices for this region",
-        "sns.perMillionHttpsDeliveries": "no snapshot of SNS prices for this region",
-        "sns.perMillionPublishes": "no snapshot of SNS prices for this region",
         "syntheticsPerCanaryRun": "no snapshot of the Synthetics per-run price for this region (it differs by region)"
       }
     },
@@ -1056,9 +1033,6 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region",
-        "sns.per100kEmails": "no snapshot of SNS prices for this region",
-        "sns.perMillionHttpsDeliveries": "no snapshot of SNS prices for this region",
-        "sns.perMillionPublishes": "no snapshot of SNS prices for this region",
         "syntheticsPerCanaryRun": "no snapshot of the Synthetics per-run price for this region (it differs by region)"
       }
     },
@@ -1216,9 +1190,6 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region",
-        "sns.per100kEmails": "no snapshot of SNS prices for this region",
-        "sns.perMillionHttpsDeliveries": "no snapshot of SNS prices for this region",
-        "sns.perMillionPublishes": "no snapshot of SNS prices for this region",
         "syntheticsPerCanaryRun": "no snapshot of the Synthetics per-run price for this region (it differs by region)"
       }
     },
@@ -1353,9 +1324,6 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region",
-        "sns.per100kEmails": "no snapshot of SNS prices for this region",
-        "sns.perMillionHttpsDeliveries": "no snapshot of SNS prices for this region",
-        "sns.perMillionPublishes": "no snapshot of SNS prices for this region",
         "syntheticsPerCanaryRun": "no snapshot of the Synthetics per-run price for this region (it differs by region)"
       }
     },
@@ -1506,9 +1474,6 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region",
-        "sns.per100kEmails": "no snapshot of SNS prices for this region",
-        "sns.perMillionHttpsDeliveries": "no snapshot of SNS prices for this region",
-        "sns.perMillionPublishes": "no snapshot of SNS prices for this region",
         "syntheticsPerCanaryRun": "no snapshot of the Synthetics per-run price for this region (it differs by region)"
       }
     }
