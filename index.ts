@@ -5,7 +5,6 @@
  * plain typed args and never read config. A bad stack file stops the program
  * before any resource is declared.
  */
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, PlatformSpec, resolvePlatformSpec } from "./config/resolve";
 import { ArtifactStore } from "./components/data/artifact-store";
@@ -24,6 +23,10 @@ function secretConfigKeys(): string[] | undefined {
   const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
   return isSecret ? Object.keys(pulumi.runtime.allConfig()).filter((k) => isSecret(k)) : undefined;
 }
+import { Alerting } from "./components/operations/alerting";
+import { DatabaseBackup } from "./components/operations/database-backup";
+import { ExternalHealthChecks } from "./components/operations/health-checks";
+import { PredictionMonitoring } from "./components/operations/prediction-monitoring";
 
 function loadSpec(): PlatformSpec {
   try {
@@ -128,6 +131,7 @@ function platform() {
           deletionProtection: d.deletionProtection,
           performanceInsights: d.performanceInsights,
           databaseName: d.databaseName,
+          snapshotIdentifier: spec.database.settings.restoreFromSnapshot,
           protect,
           tags,
         })
@@ -172,9 +176,32 @@ function platform() {
         })
       : undefined;
 
+  // ---- Operations (issue #9, AWS side): alert topic + alarms, external health checks, backups, prediction monitoring.
+  const alerting = spec.alerts.enabled
+    ? new Alerting(`${prefix}-alerts`, {
+        emails: spec.alerts.settings.emails,
+        httpsEndpoints: spec.alerts.settings.httpsEndpoints,
+        database:
+          database && spec.alerts.settings.databaseAlarms
+            ? {
+                instanceIdentifier: database.instanceIdentifier,
+                instanceClass: spec.database.settings.instanceClass,
+                allocatedStorageGb: spec.database.settings.allocatedStorageGb,
+                maxAllocatedStorageGb: spec.database.settings.maxAllocatedStorageGb,
+              }
+            : undefined,
+        natGatewayIds: network && spec.alerts.settings.natGatewayAlarms ? network.natGatewayIds : undefined,
+        databaseCpuPercent: spec.alerts.settings.databaseCpuPercent,
+        databaseFreeStoragePercent: spec.alerts.settings.databaseFreeStoragePercent,
+        databaseConnectionsPercent: spec.alerts.settings.databaseConnectionsPercent,
+        databaseMaxConnections: spec.alerts.settings.databaseMaxConnections,
+        tags,
+      })
+    : undefined;
+
   // Series B monitoring, after the cluster it watches.
   let monitoring: Monitoring | undefined;
-  if (spec.monitoring.enabled && cluster) {
+  if (spec.monitoring.enabled && cluster && alerting) {
     const m = spec.monitoring.settings;
     const c = spec.cluster.settings;
     // Caps as the policy pack sees them: a pool's maxSize (summed over its per-AZ groups by the cluster).
@@ -189,14 +216,12 @@ function platform() {
         .filter((t) => ec2[t] !== undefined)
         .map((t) => ({ nodeGroup: g.name, instanceType: t, usdPerHour: ec2[t]! * (g.capacityType === "SPOT" ? SPOT_PRICE_FACTOR : 1) })),
     );
-    // Wiring point for the alert topic: the operations WP (#9, AWS half) owns the
-    // SNS topic that CloudWatch alarms and Alertmanager share. Until it lands,
-    // this minimal topic stands in; replace it with that topic's ARN.
-    const alertTopic = new aws.sns.Topic(`${prefix}-alerts`, { tags });
     monitoring = new Monitoring(`${prefix}-monitoring`, {
       cluster,
       region: spec.region,
-      alertTopicArn: alertTopic.arn,
+      // The operations alert topic, shared with the CloudWatch alarms; publishing needs its KMS key.
+      alertTopicArn: alerting.topicArn,
+      alertTopicKeyArn: alerting.keyArn,
       pools,
       gpuPrices,
       retentionDays: m.retentionDays,
@@ -214,6 +239,55 @@ function platform() {
     });
   }
 
+  const checks = spec.healthChecks.settings;
+  const healthChecks =
+    spec.healthChecks.enabled && alerting && (checks.publicEndpoints.length || checks.internalUrls.length)
+      ? new ExternalHealthChecks(`${prefix}-health-checks`, {
+          region: spec.region,
+          environment: spec.environment,
+          alertTopicArn: alerting.topicArn,
+          emails: spec.alerts.settings.emails,
+          httpsEndpoints: spec.alerts.settings.httpsEndpoints,
+          publicEndpoints: spec.healthChecks.settings.publicEndpoints,
+          internalUrls: spec.healthChecks.settings.internalUrls,
+          vpcId: network?.vpcId,
+          vpcCidrBlock: network?.vpcCidrBlock,
+          privateSubnetIds: network?.privateSubnetIds,
+          canaryIntervalMinutes: spec.healthChecks.settings.canaryIntervalMinutes,
+          canaryArtifactRetentionDays: spec.healthChecks.settings.canaryArtifactRetentionDays,
+          protect,
+          tags,
+        })
+      : undefined;
+
+  const backup =
+    spec.backup.enabled && database
+      ? new DatabaseBackup(`${prefix}-backup`, {
+          databaseArn: database.instanceArn,
+          dailyRetentionDays: spec.backup.settings.dailyRetentionDays,
+          monthlyRetentionDays: spec.backup.settings.monthlyRetentionDays,
+          startHourUtc: spec.backup.settings.startHourUtc,
+          alertTopicArn: alerting?.topicArn,
+          protect,
+          tags,
+        })
+      : undefined;
+
+  const predictionBucket = artifacts?.buckets[spec.predictionMonitoring.settings.bucket];
+  const predictionMonitoring =
+    spec.predictionMonitoring.enabled && cluster && artifacts && predictionBucket
+      ? new PredictionMonitoring(`${prefix}-prediction-monitoring`, {
+          cluster,
+          bucketName: predictionBucket.name,
+          bucketArn: predictionBucket.arn,
+          kmsKeyArn: artifacts.kmsKeyArn,
+          region: spec.region,
+          environment: spec.environment,
+          ...spec.predictionMonitoring.settings,
+          tags,
+        })
+      : undefined;
+
   return withoutUndefined({
     stage: spec.stage,
     environment: spec.environment,
@@ -225,6 +299,7 @@ function platform() {
     repositoryUrls: registry ? Object.fromEntries(Object.entries(registry.repositories).map(([k, r]) => [k, r.url])) : undefined,
     databaseEndpoint: database?.endpoint,
     databaseSecretArn: database?.secretArn,
+    databaseInstanceId: database?.instanceIdentifier,
     clusterName: cluster?.clusterName,
     clusterEndpoint: cluster?.endpoint,
     oidcProviderArn: cluster?.oidcProviderArn,
@@ -236,6 +311,11 @@ function platform() {
     previewServices: serving && Object.keys(serving.previewServices).length ? serving.previewServices : undefined,
     mlflowTrackingUri: tracking?.trackingUri,
     mlflowArtifactsDestination: tracking?.artifactsDestination,
+    alertTopicArn: alerting?.topicArn,
+    alertTopicKeyArn: alerting?.keyArn,
+    healthCheckIds: healthChecks?.healthCheckIds,
+    backupVaultName: backup?.vaultName,
+    predictionMonitorRoleArn: predictionMonitoring?.roleArn,
   });
 }
 

@@ -19,7 +19,7 @@ export const STAGE_TITLES: Record<Stage, string> = {
 };
 
 /** The pieces a stage can turn on or off, in the order the program declares them. */
-export const PIECES = ["network", "artifacts", "registry", "database", "cluster", "serving", "tracking", "monitoring"] as const;
+export const PIECES = ["network", "artifacts", "registry", "database", "cluster", "serving", "tracking", "alerts", "monitoring", "backup", "healthChecks", "predictionMonitoring"] as const;
 export type Piece = (typeof PIECES)[number];
 
 /** Which pieces need which: an enabled piece needs all of these enabled too. */
@@ -31,7 +31,12 @@ export const PIECE_NEEDS: Record<Piece, Piece[]> = {
   cluster: ["network"],
   serving: ["cluster", "artifacts"],
   tracking: ["cluster", "database", "artifacts"],
-  monitoring: ["cluster"],
+  alerts: [],
+  // Alertmanager publishes to the alert topic.
+  monitoring: ["cluster", "alerts"],
+  backup: ["database"],
+  healthChecks: ["alerts"],
+  predictionMonitoring: ["cluster", "artifacts"],
 };
 
 import type { BucketEncryption, CapacityType, DatabaseStorageType, GpuNodeGroupSettings, NatMode, NodeGroupSettings } from "../lib/domain";
@@ -90,6 +95,13 @@ export interface DatabaseSettings {
   /** Performance Insights, now CloudWatch Database Insights Standard: 7 days, no charge; not on t*.micro/small. */
   performanceInsights: boolean;
   databaseName: string;
+  /**
+   * Create the database from this snapshot (identifier, `rds:` automated
+   * snapshot, `awsbackup:` recovery point, or snapshot ARN) instead of empty.
+   * Creation-time only: changing it on an existing database replaces it (see
+   * the README restore runbook). Default none.
+   */
+  restoreFromSnapshot?: string;
 }
 
 export interface ClusterSettings {
@@ -154,6 +166,96 @@ export interface MonitoringSettings {
   pendingGpuPodMinutes: number;
 }
 
+/** Who hears about problems: the SNS alert topic, its receivers, and the CloudWatch alarms on AWS resources. */
+export interface AlertSettings {
+  /** E-mail addresses subscribed to the alert topic (each confirms once, from the e-mail AWS sends). */
+  emails: string[];
+  /** HTTPS endpoints subscribed to the alert topic (a pager's SNS integration URL, a chat relay). */
+  httpsEndpoints: string[];
+  /** CloudWatch alarms on the metadata database (free storage, CPU, connections). */
+  databaseAlarms: boolean;
+  /** CloudWatch alarms on every NAT gateway (port allocation errors, dropped packets). */
+  natGatewayAlarms: boolean;
+  /** Alarm when average database CPU stays above this percentage for 15 minutes. */
+  databaseCpuPercent: number;
+  /** Alarm when free database storage falls below this percentage of the allocated storage. */
+  databaseFreeStoragePercent: number;
+  /** Alarm when connections exceed this percentage of the instance class's default max_connections. */
+  databaseConnectionsPercent: number;
+  /**
+   * max_connections the connections alarm measures against; by default the
+   * RDS PostgreSQL default for the instance class. Set it with a custom
+   * parameter group or a class the alarm table does not know.
+   */
+  databaseMaxConnections?: number;
+}
+
+/** AWS Backup for the metadata database, on top of RDS automated backups. */
+export interface BackupSettings {
+  /** Days AWS Backup keeps each daily snapshot. */
+  dailyRetentionDays: number;
+  /** Days the first snapshot of each month is kept; 0 takes no monthly snapshots. */
+  monthlyRetentionDays: number;
+  /** Hour of the day (UTC) the daily backup starts; away from the RDS backup (03:00) and maintenance (Sun 04:30) windows. */
+  startHourUtc: number;
+  /** Planning figure for the cost model: GB of snapshots kept in the vault. */
+  expectedStorageGb: number;
+}
+
+/** A public HTTPS endpoint checked by Route 53 from outside AWS's network. */
+export interface PublicEndpointCheck {
+  /** Short name, used in resource and alarm names. */
+  name: string;
+  /** Public host name, e.g. models.example.com. */
+  host: string;
+  /** Path requested, e.g. /healthz; a 2xx or 3xx answer is healthy. */
+  path: string;
+  /** TCP port. */
+  port: number;
+}
+
+/** A URL reachable only inside the VPC, checked by a CloudWatch Synthetics canary in the private subnets. */
+export interface InternalUrlCheck {
+  /** Short name, used in resource and alarm names. */
+  name: string;
+  /** Full URL, e.g. http://internal-models.example.internal/healthz. */
+  url: string;
+}
+
+/** External health monitoring: it runs outside the cluster, so it also reports the cluster being down. */
+export interface HealthCheckSettings {
+  /** Publicly exposed models: Route 53 HTTPS health checks with an alarm. */
+  publicEndpoints: PublicEndpointCheck[];
+  /** Internal-only endpoints: one Synthetics canary in the VPC checks them all. */
+  internalUrls: InternalUrlCheck[];
+  /** Minutes between canary runs (every run is billed). */
+  canaryIntervalMinutes: number;
+  /** Days the canary's run artifacts (logs, reports) stay in S3. */
+  canaryArtifactRetentionDays: number;
+}
+
+/** A scheduled drift / prediction-quality report over the logged predictions. */
+export interface PredictionMonitoringSettings {
+  /** The report image (yours: Evidently, whylogs, a notebook runner...); nothing is deployed without one. */
+  image: string;
+  /** Arguments passed to the image. */
+  args: string[];
+  /** Cron schedule (cluster time zone, UTC on EKS). */
+  schedule: string;
+  /** Logical artifact bucket (artifacts.buckets) holding the predictions. */
+  bucket: string;
+  /** Prefix the serving layer logs predictions under; the job may only read here. */
+  predictionsPrefix: string;
+  /** Prefix the job writes its reports to; the job may only write here. */
+  reportsPrefix: string;
+  /** CPU request of the job's pod, millicores (system pool). */
+  cpuMillis: number;
+  /** Memory request and limit of the job's pod, MiB. */
+  memoryMiB: number;
+  /** Hours after which a run is stopped. */
+  timeoutHours: number;
+}
+
 export interface Toggle<T> {
   enabled: boolean;
   /** Why the stage turns the piece on or off: printed by the plan, read by new hires. */
@@ -180,6 +282,10 @@ export interface StagePreset {
   serving: Toggle<ServingSettings>;
   tracking: Toggle<TrackingSettings>;
   monitoring: Toggle<MonitoringSettings>;
+  alerts: Toggle<AlertSettings>;
+  backup: Toggle<BackupSettings>;
+  healthChecks: Toggle<HealthCheckSettings>;
+  predictionMonitoring: Toggle<PredictionMonitoringSettings>;
 }
 
 const network = (azCount: number, natGateways: NatMode, flowLogRetentionDays: number, expectedFlowLogGbPerMonth: number): NetworkSettings => ({
@@ -245,6 +351,44 @@ const tracking = (replicas: number): TrackingSettings => ({
   memoryLimit: "2Gi",
   artifactPrefix: "mlflow/",
 });
+
+const alerts = (): AlertSettings => ({
+  emails: [],
+  httpsEndpoints: [],
+  databaseAlarms: true,
+  natGatewayAlarms: true,
+  databaseCpuPercent: 80,
+  databaseFreeStoragePercent: 10,
+  databaseConnectionsPercent: 80,
+});
+
+const backup = (dailyRetentionDays: number, monthlyRetentionDays: number, expectedStorageGb: number): BackupSettings => ({
+  dailyRetentionDays,
+  monthlyRetentionDays,
+  startHourUtc: 6,
+  expectedStorageGb,
+});
+
+const healthChecks = (): HealthCheckSettings => ({ publicEndpoints: [], internalUrls: [], canaryIntervalMinutes: 5, canaryArtifactRetentionDays: 14 });
+
+const predictionMonitoring = (): PredictionMonitoringSettings => ({
+  image: "",
+  args: [],
+  schedule: "0 6 * * *",
+  bucket: "models",
+  predictionsPrefix: "predictions/",
+  reportsPrefix: "prediction-reports/",
+  cpuMillis: 500,
+  memoryMiB: 2048,
+  timeoutHours: 2,
+});
+
+const NO_OPERATIONS_BEFORE_SERIES_B = {
+  alerts: "Kept light before Series B: the roadmap's MVP watches errors in an error tracker and the cluster with `kubectl logs` / `kubectl top`; no paging yet.",
+  backup: "RDS automated backups (point-in-time restore, kept as the database preset says) are enough before Series B; AWS Backup adds retention beyond 35 days and restore testing.",
+  healthChecks: "External health monitoring comes with paying customers and an SLA (Series B).",
+  predictionMonitoring: "Prediction quality and drift monitoring is a Series B practice in the roadmap.",
+};
 
 export const STAGE_PRESETS: Record<Stage, StagePreset> = {
   poc: {
@@ -321,6 +465,10 @@ export const STAGE_PRESETS: Record<Stage, StagePreset> = {
       why: "Nothing runs in the cloud, so there is nothing to watch.",
       settings: monitoring([]),
     },
+    alerts: { enabled: false, why: NO_OPERATIONS_BEFORE_SERIES_B.alerts, settings: alerts() },
+    backup: { enabled: false, why: NO_OPERATIONS_BEFORE_SERIES_B.backup, settings: backup(7, 0, 0) },
+    healthChecks: { enabled: false, why: NO_OPERATIONS_BEFORE_SERIES_B.healthChecks, settings: healthChecks() },
+    predictionMonitoring: { enabled: false, why: NO_OPERATIONS_BEFORE_SERIES_B.predictionMonitoring, settings: predictionMonitoring() },
   },
   mvp: {
     title: STAGE_TITLES.mvp,
@@ -396,6 +544,10 @@ export const STAGE_PRESETS: Record<Stage, StagePreset> = {
       why: "The roadmap's MVP keeps operations light: error reporting, RDS backups, `kubectl logs` and `kubectl top`. Prometheus, Grafana and Alertmanager would take about 1 vCPU and 3 GiB of the small system pool and need someone on call to read them.",
       settings: monitoring([{ name: "oncall", severities: ["critical"] }]),
     },
+    alerts: { enabled: false, why: NO_OPERATIONS_BEFORE_SERIES_B.alerts, settings: alerts() },
+    backup: { enabled: false, why: NO_OPERATIONS_BEFORE_SERIES_B.backup, settings: backup(7, 0, 0) },
+    healthChecks: { enabled: false, why: NO_OPERATIONS_BEFORE_SERIES_B.healthChecks, settings: healthChecks() },
+    predictionMonitoring: { enabled: false, why: NO_OPERATIONS_BEFORE_SERIES_B.predictionMonitoring, settings: predictionMonitoring() },
   },
   seriesb: {
     title: STAGE_TITLES.seriesb,
@@ -479,6 +631,26 @@ export const STAGE_PRESETS: Record<Stage, StagePreset> = {
         { name: "oncall", severities: ["critical"] },
         { name: "platform-team", severities: ["warning"] },
       ]),
+    },
+    alerts: {
+      enabled: true,
+      why: "Paying customers notice outages: one KMS-encrypted SNS topic receives Alertmanager's alerts and CloudWatch alarms on the database and NAT gateways, and pages the receivers the stack lists.",
+      settings: alerts(),
+    },
+    backup: {
+      enabled: true,
+      why: "Tested backup and restore: AWS Backup keeps daily database snapshots for 35 days and monthly ones for a year in an encrypted vault, beyond RDS's 35-day automated backups.",
+      settings: backup(35, 365, 150),
+    },
+    healthChecks: {
+      enabled: true,
+      why: "External health monitoring that still works when the cluster is down: Route 53 checks a publicly exposed model, a Synthetics canary in the VPC checks internal endpoints; both page through the alert topic.",
+      settings: healthChecks(),
+    },
+    predictionMonitoring: {
+      enabled: true,
+      why: "Monitoring of prediction quality and data drift: a CronJob runs your report image over the logged predictions, with read access to that prefix only.",
+      settings: predictionMonitoring(),
     },
   },
 };

@@ -13,7 +13,11 @@ import { ServingSettings, cpuMillis, memoryMiB, servingProblems, servingSystemWo
 import { TrackingSettings, trackingSystemWorkloads } from "../lib/tracking";
 import { monitoringSystemWorkloads } from "../lib/monitoring/values";
 import {
+  AlertSettings,
   ArtifactSettings,
+  BackupSettings,
+  HealthCheckSettings,
+  PredictionMonitoringSettings,
   ClusterSettings,
   DatabaseSettings,
   MonitoringSettings,
@@ -27,6 +31,8 @@ import {
 } from "./presets";
 import { AWS_REGION_PATTERN, StackConfig } from "./schema";
 import { RETENTION_SIZE_SHARE, prometheusDiskNeedGb, retentionSizeGb } from "../lib/monitoring/values";
+import { parseSnapshotReference } from "../lib/operations/snapshot";
+import { postgresMaxConnections } from "../lib/operations/alarms";
 
 export const PROJECT = "ml-platform";
 
@@ -88,6 +94,10 @@ export interface PlatformSpec {
   /** The system pool's capacity check at its minimum size (lib/capacity.ts), when the stack deploys a cluster. */
   systemPool?: CapacityReport;
   monitoring: PieceDecision<MonitoringSettings>;
+  alerts: PieceDecision<AlertSettings>;
+  backup: PieceDecision<BackupSettings>;
+  healthChecks: PieceDecision<HealthCheckSettings>;
+  predictionMonitoring: PieceDecision<PredictionMonitoringSettings>;
 }
 
 const NAMESPACE = `${PROJECT}:`;
@@ -269,6 +279,57 @@ function servingChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">,
   return problems;
 }
 
+function mergeHealthChecks(base: HealthCheckSettings, override: object | undefined): HealthCheckSettings {
+  const o = (override ?? {}) as NonNullable<StackConfig["healthChecks"]>;
+  const merged = overlay(base, { ...o, publicEndpoints: undefined });
+  if (o.publicEndpoints) merged.publicEndpoints = o.publicEndpoints.map((e) => ({ name: e.name, host: e.host, path: e.path ?? "/", port: e.port ?? 443 }));
+  return merged;
+}
+
+/** Operations pieces: cross-checks between them and the pieces they watch. */
+function operationsChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const d = spec.database.settings;
+  if (spec.database.enabled && d.restoreFromSnapshot !== undefined) {
+    const parsed = parseSnapshotReference(d.restoreFromSnapshot, spec.region);
+    if ("error" in parsed) problems.push({ key: keyOf(["database", "restoreFromSnapshot"]), value: d.restoreFromSnapshot, message: parsed.error });
+  }
+  const a = spec.alerts.settings;
+  if (spec.alerts.enabled && a.databaseAlarms && spec.database.enabled && a.databaseMaxConnections === undefined && postgresMaxConnections(d.instanceClass) === undefined) {
+    problems.push({
+      key: keyOf(["alerts", "databaseMaxConnections"]),
+      value: undefined,
+      message: `the connections alarm needs max_connections, and the default for ${d.instanceClass} is not in lib/operations/alarms.ts; set it (or alerts.databaseAlarms: false)`,
+    });
+  }
+  const h = spec.healthChecks.settings;
+  if (spec.healthChecks.enabled) {
+    if (h.internalUrls.length && !spec.network.enabled)
+      problems.push({ key: keyOf(["healthChecks", "internalUrls"]), value: h.internalUrls.map((u) => u.url), message: "the canary runs in the VPC's private subnets; this stage has no network (check public endpoints with publicEndpoints instead)" });
+    const names = new Set<string>();
+    h.publicEndpoints.forEach((e, i) => {
+      if (names.has(e.name)) problems.push({ key: keyOf(["healthChecks", "publicEndpoints", i, "name"]), value: e.name, message: "health check names must be unique" });
+      names.add(e.name);
+    });
+    const urlNames = new Set<string>();
+    h.internalUrls.forEach((u, i) => {
+      if (urlNames.has(u.name)) problems.push({ key: keyOf(["healthChecks", "internalUrls", i, "name"]), value: u.name, message: "internal URL names must be unique" });
+      urlNames.add(u.name);
+    });
+  }
+  const p = spec.predictionMonitoring.settings;
+  const pOverride = cfg.predictionMonitoring;
+  if (spec.predictionMonitoring.enabled) {
+    if (spec.artifacts.enabled && !spec.artifacts.settings.buckets.includes(p.bucket))
+      problems.push({ key: keyOf(["predictionMonitoring", "bucket"]), value: p.bucket, message: `must be one of the artifact buckets: ${spec.artifacts.settings.buckets.join(", ")}` });
+    if (p.predictionsPrefix.replace(/\/+$/, "") === p.reportsPrefix.replace(/\/+$/, ""))
+      problems.push({ key: keyOf(["predictionMonitoring", "reportsPrefix"]), value: p.reportsPrefix, message: "must differ from predictionsPrefix: the job may read predictions but never overwrite them" });
+  } else if (pOverride && !p.image && Object.keys(pOverride).some((k) => k !== "enabled") && STAGE_PRESETS[spec.stage].predictionMonitoring.enabled) {
+    problems.push({ key: keyOf(["predictionMonitoring", "image"]), value: undefined, message: "prediction monitoring runs only with a report image; set the image, or drop these settings" });
+  }
+  return problems;
+}
+
 /**
  * Everything pinned to the system pool must fit on it at its minimum size.
  * When it does not, the preset's pool grows to the fewest nodes that fit
@@ -304,12 +365,29 @@ function systemPoolCheck(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle"
   return { problems: [], report: checkSystemPool({ instanceTypes: pool.instanceTypes, nodes: needed }, workloads) };
 }
 
+/**
+ * Prediction monitoring is on at Series B, but there is nothing to run until
+ * the team names its report image: without one the piece stays off, and the
+ * plan says so.
+ */
+function withoutImageOff(d: PieceDecision<PredictionMonitoringSettings>): PieceDecision<PredictionMonitoringSettings> {
+  if (!d.enabled || d.settings.image) return d;
+  return { ...d, enabled: false, decidedBy: "preset", why: `Off until a report image is configured (ml-platform:predictionMonitoring.image). ${d.why}` };
+}
+
+/** Health checks on, but no endpoint listed: the plan says there is nothing to check yet. */
+function nothingToCheckYet(d: PieceDecision<HealthCheckSettings>): PieceDecision<HealthCheckSettings> {
+  if (!d.enabled || d.settings.publicEndpoints.length || d.settings.internalUrls.length) return d;
+  return { ...d, why: `Nothing is checked until endpoints are listed (ml-platform:healthChecks.publicEndpoints or internalUrls). ${d.why}` };
+}
+
 function crossChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const piece of PIECES) {
     const override = cfg[piece];
     const decision = spec[piece];
-    if (!decision.enabled && override && Object.keys(override).some((k) => k !== "enabled")) {
+    const imagelessMonitoring = piece === "predictionMonitoring" && STAGE_PRESETS[spec.stage].predictionMonitoring.enabled && override?.enabled !== false;
+    if (!decision.enabled && !imagelessMonitoring && override && Object.keys(override).some((k) => k !== "enabled")) {
       problems.push({
         key: keyOf([piece]),
         value: override,
@@ -398,6 +476,7 @@ function crossChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">): 
       problems.push({ key: keyOf(["database", "iops"]), value: undefined, message: `${d.storageType} storage needs provisioned iops (e.g. 3000)` });
   }
   if (spec.monitoring.enabled) problems.push(...monitoringProblems(spec.monitoring.settings));
+  problems.push(...operationsChecks(cfg, spec));
   return problems;
 }
 
@@ -466,6 +545,10 @@ export function resolvePlatformSpec(raw: Record<string, string>, stack: string, 
     serving: decide<ServingSettings>("serving", cfg.stage, cfg.serving, mergeServing),
     tracking: decide<TrackingSettings>("tracking", cfg.stage, cfg.tracking),
     monitoring: decide<MonitoringSettings>("monitoring", cfg.stage, cfg.monitoring),
+    alerts: decide<AlertSettings>("alerts", cfg.stage, cfg.alerts),
+    backup: decide<BackupSettings>("backup", cfg.stage, cfg.backup),
+    healthChecks: nothingToCheckYet(decide<HealthCheckSettings>("healthChecks", cfg.stage, cfg.healthChecks, mergeHealthChecks)),
+    predictionMonitoring: withoutImageOff(decide<PredictionMonitoringSettings>("predictionMonitoring", cfg.stage, cfg.predictionMonitoring)),
   };
   if (cfg.sentryDsn !== undefined) spec.serving.settings.sentryDsn = cfg.sentryDsn;
   const crossProblems = [...crossChecks(cfg, spec), ...servingChecks(cfg, spec, secretKeys)];

@@ -109,6 +109,8 @@ export const DatabaseOverrides = z.strictObject({
   deletionProtection: z.boolean().optional(),
   performanceInsights: z.boolean().optional(),
   databaseName: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a PostgreSQL identifier: lower-case letters, digits, '_'").optional(),
+  // Checked against the stack's region in config/resolve.ts (lib/operations/snapshot.ts).
+  restoreFromSnapshot: z.string().min(1, "give a DB snapshot identifier or ARN").optional(),
 });
 
 export const GpuNodeGroupInput = z.strictObject({
@@ -232,6 +234,75 @@ export const TrackingOverrides = z.strictObject({
   artifactPrefix: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._\/-]*\/$/, 'must be a key prefix ending in "/", such as "mlflow/"').optional(),
 });
 
+const percent = (what: string) => z.number().min(1, `${what} must be 1-99 (%)`).max(99, `${what} must be 1-99 (%)`);
+
+const email = z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, "must be an e-mail address such as oncall@example.com");
+
+const httpsUrl = z.string().regex(/^https:\/\/[^\s/]+(\/\S*)?$/, "must be an https:// URL (an SNS integration URL of your pager, or a webhook relay)");
+
+const hostName = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a public DNS host name in lower case, such as models.example.com");
+
+export const AlertOverrides = z.strictObject({
+  enabled,
+  emails: z.array(email).optional(),
+  httpsEndpoints: z.array(httpsUrl).optional(),
+  databaseAlarms: z.boolean().optional(),
+  natGatewayAlarms: z.boolean().optional(),
+  databaseCpuPercent: percent("databaseCpuPercent").optional(),
+  databaseFreeStoragePercent: percent("databaseFreeStoragePercent").optional(),
+  databaseConnectionsPercent: percent("databaseConnectionsPercent").optional(),
+  databaseMaxConnections: z.number().int().min(10).max(5000, "RDS PostgreSQL caps the default at 5000").optional(),
+});
+
+export const BackupOverrides = z.strictObject({
+  enabled,
+  // AWS Backup's lifecycle deletes a recovery point DeleteAfterDays after creation (at least 1).
+  dailyRetentionDays: z.number().int().min(1, "dailyRetentionDays must be at least 1").max(36500).optional(),
+  monthlyRetentionDays: z.union([z.literal(0), z.number().int().min(32, "monthly snapshots must outlive a month (32 days or more), or 0 for none").max(36500)]).optional(),
+  startHourUtc: z.number().int().min(0).max(23, "startHourUtc is an hour, 0-23").optional(),
+  expectedStorageGb: count("expectedStorageGb").optional(),
+});
+
+export const PublicEndpointInput = z.strictObject({
+  name: resourceName,
+  host: hostName,
+  path: z.string().regex(/^\/\S{0,254}$/, "must be a path starting with /, such as /healthz").optional(),
+  port: z.number().int().min(1).max(65535).optional(),
+});
+
+export const InternalUrlInput = z.strictObject({
+  name: resourceName,
+  url: z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, "must be an http:// or https:// URL reachable from the private subnets"),
+});
+
+export const HealthCheckOverrides = z.strictObject({
+  enabled,
+  publicEndpoints: z.array(PublicEndpointInput).optional(),
+  internalUrls: z.array(InternalUrlInput).max(20, "one canary checks at most 20 URLs; split them over stacks or raise the timeout").optional(),
+  canaryIntervalMinutes: z.number().int().min(1, "Synthetics runs a canary at most once a minute").max(60).optional(),
+  // Synthetics keeps run data 1-455 days; the S3 lifecycle follows the same bound.
+  canaryArtifactRetentionDays: z.number().int().min(1).max(455).optional(),
+});
+
+export const PredictionMonitoringOverrides = z.strictObject({
+  enabled,
+  image: z
+    .string()
+    .regex(/^[a-z0-9][A-Za-z0-9._\-/:@]*$/, "must be a container image reference such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/drift-report:1.4.0")
+    .refine((s) => /[:@]/.test(s.split("/").pop() ?? ""), "must pin a tag or digest (…:1.4.0 or …@sha256:…); an unpinned image changes under you")
+    .optional(),
+  args: z.array(z.string()).optional(),
+  schedule: z.string().regex(/^(\S+\s+){4}\S+$/, "must be a 5-field cron schedule such as \"0 6 * * *\"").optional(),
+  bucket: resourceName.optional(),
+  predictionsPrefix: z.string().regex(/^[A-Za-z0-9!_.*'()\-/]+$/, "must be an S3 key prefix such as predictions/").optional(),
+  reportsPrefix: z.string().regex(/^[A-Za-z0-9!_.*'()\-/]+$/, "must be an S3 key prefix such as prediction-reports/").optional(),
+  cpuMillis: z.number().int().min(50).max(16000).optional(),
+  memoryMiB: z.number().int().min(128).max(65536).optional(),
+  timeoutHours: z.number().int().min(1).max(24).optional(),
+});
+
 const tagValue = z.string().min(1, "cannot be empty").max(256, "AWS tag values are at most 256 characters");
 
 /** The `ml-platform:*` keys of a stack file. */
@@ -253,6 +324,10 @@ export const StackConfig = z.strictObject({
   /** Sentry DSN for the serving pods; must be stored encrypted (pulumi config set --secret). */
   sentryDsn: z.string().min(1).optional(),
   monitoring: MonitoringOverrides.optional(),
+  alerts: AlertOverrides.optional(),
+  backup: BackupOverrides.optional(),
+  healthChecks: HealthCheckOverrides.optional(),
+  predictionMonitoring: PredictionMonitoringOverrides.optional(),
 });
 export type StackConfig = z.infer<typeof StackConfig>;
 export type GpuNodeGroupInput = z.infer<typeof GpuNodeGroupInput>;

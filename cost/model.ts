@@ -16,6 +16,7 @@ import { GPU_RESOURCE, NODE_GROUP_LABEL } from "../lib/eks";
 import { gpusPerInstance, isAcceleratedType } from "../lib/instance-types";
 import { kubePrometheusStackVolumes } from "../lib/monitoring/values";
 import { HOURS_PER_MONTH, PRICES, RegionPrices, SPOT_PRICE_FACTOR, pricesFor } from "./prices";
+import { OPERATIONS_FREE_TYPES, priceOperations } from "./operations";
 
 export interface CostInput {
   urn: string;
@@ -32,6 +33,8 @@ export interface UsageAssumptions {
   ecrStorageGbPerRepository?: number;
   /** GB ingested a month, by log group URN. */
   logIngestGbPerMonth?: Record<string, number>;
+  /** GB stored, by resource URN, for storage whose volume is not the per-type figure (a backup vault, a canary's artifact bucket). */
+  storageGbByUrn?: Record<string, number>;
 }
 
 export interface CostLine {
@@ -76,7 +79,7 @@ export interface CostReport {
   freeResources: number;
 }
 
-type Outcome =
+export type Outcome =
   | { kind: "priced"; expected: number; worst: number; basis: string; idleGpu?: number; usage?: string }
   | { kind: "free" }
   /** Billed only by volume or traffic the stack does not state: the rate is known, the amount is not. */
@@ -98,6 +101,7 @@ const FREE_TYPES = new Set([
   "aws:kms/alias:Alias", "aws:eks/addon:Addon", "aws:eks/accessEntry:AccessEntry", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
   "aws:eks/podIdentityAssociation:PodIdentityAssociation", "aws:autoscaling/tag:Tag", "aws:ec2/launchTemplate:LaunchTemplate",
   "random:index/randomPassword:RandomPassword", "random:index/randomString:RandomString", "random:index/randomId:RandomId",
+  ...OPERATIONS_FREE_TYPES,
 ]);
 
 const monthly = (perHour: number) => perHour * HOURS_PER_MONTH;
@@ -344,6 +348,8 @@ function priceOne(r: CostInput, p: RegionPrices, usage: UsageAssumptions, launch
   if (r.type.startsWith("pulumi:providers:")) return { kind: "free" };
   if (r.type === "kubernetes:helm.sh/v3:Release") return priceHelmRelease(r, p);
   if (r.type.startsWith("kubernetes:")) return r.type === "kubernetes:core/v1:Service" ? priceService(r, p) : { kind: "free" };
+  const operations = priceOperations(r, p, usage);
+  if (operations) return operations;
   switch (r.type) {
     case "aws:eks/cluster:Cluster": {
       const standard = p.eksControlPlanePerHour.standard;
@@ -395,7 +401,7 @@ function priceOne(r: CostInput, p: RegionPrices, usage: UsageAssumptions, launch
     case "aws:secretsmanager/secret:Secret":
       return fixed(p.secretsManagerSecretPerMonth, "a Secrets Manager secret", p.region);
     case "aws:s3/bucket:Bucket":
-      return storage(p.s3StandardPerGbMonth, usage.s3StorageGbPerBucket, "S3 Standard storage", p.region);
+      return storage(p.s3StandardPerGbMonth, usage.storageGbByUrn?.[r.urn] ?? usage.s3StorageGbPerBucket, "S3 Standard storage", p.region);
     case "aws:ecr/repository:Repository":
       return storage(p.ecrPerGbMonth, usage.ecrStorageGbPerRepository, "ECR image storage", p.region);
     case "aws:cloudwatch/logGroup:LogGroup": {

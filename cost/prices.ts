@@ -47,7 +47,21 @@ export interface RegionPrices {
   secretsManagerSecretPerMonth?: number;
   /** Interface VPC endpoint, $/hour per AZ. Gateway endpoints (S3, DynamoDB) are free. */
   interfaceEndpointPerAzHour?: number;
+  // Operations pieces (sources R53, OPSIC, CWSYN in cost/price-data/sources/sources.json).
+  /** CloudWatch standard-resolution alarm, $ per alarm metric per month (a metric-math alarm bills each metric it reads). */
+  cloudwatchAlarmPerMetricMonth?: number;
+  /**
+   * Route 53 health checks, $ per health check per month: the basic check and
+   * each optional feature (HTTPS, string matching, fast interval, latency
+   * measurement), for endpoints in AWS in this account and for others. Global.
+   */
+  route53HealthCheck: { awsEndpoint?: number; nonAwsEndpoint?: number; awsOptionalFeature?: number; nonAwsOptionalFeature?: number };
+  /** CloudWatch Synthetics, $ per canary run (Lambda, S3 and logs of the run bill separately). */
+  syntheticsPerCanaryRun?: number;
+  /** AWS Backup: RDS snapshot storage (warm), $ per GB-month. */
+  backupRdsSnapshotPerGbMonth?: number;
 }
+
 
 /**
  * Planning factor for Spot capacity: Spot price / on-demand price. AWS Spot
@@ -94,6 +108,10 @@ function toRegionPrices(region: string, built: BuiltRegion): RegionPrices {
     kmsKeyPerMonth: v.kmsKeyPerMonth,
     secretsManagerSecretPerMonth: v.secretsManagerSecretPerMonth,
     interfaceEndpointPerAzHour: v.interfaceEndpointPerAzHour,
+    cloudwatchAlarmPerMetricMonth: v.cloudwatchAlarmPerMetricMonth,
+    route53HealthCheck: byPrefix(v, "route53HealthCheck."),
+    syntheticsPerCanaryRun: v.syntheticsPerCanaryRun,
+    backupRdsSnapshotPerGbMonth: v.backupRdsSnapshotPerGbMonth,
   };
 }
 

@@ -82,6 +82,8 @@ export function createMocks(region: string): pulumi.runtime.Mocks {
     "aws:secretsmanager/secret:Secret": (name) => ({ arn: arn("secretsmanager", `secret:${name}-${shortHash(name, 6)}`), name }),
     "aws:rds/subnetGroup:SubnetGroup": (name) => ({ name: `${name}-${shortHash(name)}`, arn: arn("rds", `subgrp:${name}`) }),
     "aws:rds/parameterGroup:ParameterGroup": (name) => ({ name: `${name}-${shortHash(name)}`, arn: arn("rds", `pg:${name}`) }),
+    "aws:backup/vault:Vault": (name) => ({ name: `${name}-${shortHash(name)}`, arn: arn("backup", `backup-vault:${name}`) }),
+    "aws:sns/topic:Topic": (name) => ({ name: `${name}-${shortHash(name)}`, arn: arn("sns", `${name}-${shortHash(name)}`) }),
     "random:index/randomPassword:RandomPassword": () => ({ result: "mock-password-not-a-secret", bcryptHash: "mock" }),
     "aws:ec2/launchTemplate:LaunchTemplate": (name, inputs) => ({ name: inputs.name ?? name, latestVersion: 1, defaultVersion: 1 }),
   };

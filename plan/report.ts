@@ -142,10 +142,18 @@ export function costOf(run: PlanRun): CostReport {
     if (component === `${namePrefix}-network`) logIngestGbPerMonth[r.urn] = network.settings.expectedFlowLogGbPerMonth;
     if (component === `${namePrefix}-cluster`) logIngestGbPerMonth[r.urn] = cluster.settings.expectedLogGbPerMonth;
   }
+  // Operations storage with its own planning volume: the backup vault's snapshots, the canary's artifacts (~1 GB).
+  const storageGbByUrn: Record<string, number> = {};
+  for (const r of declaredResources(run)) {
+    const component = componentOf.get(r.urn);
+    if (r.type === "aws:backup/vault:Vault" && component === `${namePrefix}-backup`) storageGbByUrn[r.urn] = run.spec.backup.settings.expectedStorageGb;
+    if (r.type === "aws:s3/bucket:Bucket" && component === `${namePrefix}-health-checks`) storageGbByUrn[r.urn] = 1;
+  }
   return estimateCost(
     declaredResources(run).filter((r) => r.custom).map((r) => ({ urn: r.urn, type: r.type, name: r.name, inputs: r.inputs, component: componentOf.get(r.urn) })),
     run.spec.region,
     {
+      storageGbByUrn,
       s3StorageGbPerBucket: artifacts.enabled ? artifacts.settings.expectedStorageGb / artifacts.settings.buckets.length : undefined,
       ecrStorageGbPerRepository: registry.enabled ? registry.settings.expectedStorageGb / registry.settings.repositories.length : undefined,
       logIngestGbPerMonth,

@@ -324,6 +324,9 @@ describe("shipped stacks", () => {
     "aws:ec2/vpcEndpoint:VpcEndpoint": ["interfaceEndpointPerAzHour"],
     // The monitoring volumes (Prometheus, Alertmanager, Grafana) claimed through the Helm values.
     "kubernetes:helm.sh/v3:Release": ["ebsGp3PerGbMonth"],
+    "aws:cloudwatch/metricAlarm:MetricAlarm": ["cloudwatchAlarmPerMetricMonth"],
+    "aws:synthetics/canary:Canary": ["syntheticsPerCanaryRun"],
+    "aws:backup/vault:Vault": ["backupRdsSnapshotPerGbMonth"],
   };
   it.each(["mvp", "seriesb-prod"])("%s is priced in every region with a table, except for that region's listed gaps", async (stack) => {
     const run = await plan(stack);

@@ -400,7 +400,13 @@ describe("the plans", () => {
   test("seriesb-prod: Alertmanager's role publishes to the alert topic only, and its volumes are priced", async () => {
     const run = await plan("seriesb-prod");
     const policy = JSON.parse(String(one(run, "aws:iam/rolePolicy:RolePolicy", "monitoring-alertmanager").inputs.policy));
-    expect(policy.Statement).toEqual([{ Sid: "PublishAlerts", Effect: "Allow", Action: "sns:Publish", Resource: [expect.stringMatching(/^arn:aws:sns:.*alerts/)] }]);
+    // The operations alert topic is KMS-encrypted: publishing also needs its key (and only that key).
+    expect(policy.Statement).toEqual([
+      { Sid: "PublishAlerts", Effect: "Allow", Action: "sns:Publish", Resource: [expect.stringMatching(/^arn:aws:sns:.*alerts/)] },
+      { Sid: "EncryptAlerts", Effect: "Allow", Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: [expect.stringMatching(/^arn:aws:kms:/)] },
+    ]);
+    const alertKey = one(run, "aws:kms/key:Key", "alerts");
+    expect(one(run, "aws:iam/rolePolicy:RolePolicy", "monitoring-alertmanager").propertyDependencies.policy).toContain(alertKey.urn);
     const trust = JSON.parse(String(one(run, "aws:iam/role:Role", "monitoring-alertmanager").inputs.assumeRolePolicy));
     expect(JSON.stringify(trust)).toContain("system:serviceaccount:monitoring:alertmanager");
     const line = costOf(run).byResource.find((l) => l.name.endsWith("kube-prometheus-stack"));

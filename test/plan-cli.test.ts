@@ -40,7 +40,7 @@ describe("npm run plan", () => {
     const { code, stderr, stdout } = planCli("prdo", "--json");
     expect(code).toBe(1);
     expect(stdout).toBe("");
-    expect(stderr).toMatch(/No stack "prdo".*Stacks: mvp, poc, seriesb-prod, seriesb-staging/);
+    expect(stderr).toMatch(/No stack "prdo".*Stacks: dev, mvp, poc, seriesb-prod, seriesb-staging/);
   });
 
   it.each([

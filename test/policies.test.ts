@@ -414,6 +414,25 @@ const CASES: Case[] = [
     compliant: () => [servingDeployment()],
     mutations: [["a liveness probe without a startup probe", (rs) => delete first(rs).spec.template.spec.containers[0].startupProbe]],
   },
+  // Operations (ops WP; more cases in test/operations.test.ts).
+  {
+    policy: "database-in-backup-plan",
+    compliant: () => [database(), res("aws:backup/selection:Selection", "db-backup", { resources: ["[unknown]"] }, { propertyDependencies: { resources: [database().urn] } })],
+    mutations: [["no backup selection names the production database", (rs) => rs.pop()]],
+  },
+  {
+    policy: "backup-retention-minimum",
+    compliant: () => [res("aws:backup/plan:Plan", "plan", { rules: [{ ruleName: "daily", lifecycle: { deleteAfter: 35 } }] })],
+    mutations: [["a rule keeping snapshots 3 days (default minimum 7)", (rs) => (first(rs).rules[0].lifecycle.deleteAfter = 3)]],
+  },
+  {
+    policy: "alarms-notify-someone",
+    compliant: () => [res("aws:cloudwatch/metricAlarm:MetricAlarm", "db-cpu", { alarmActions: ["arn:aws:sns:us-east-1:123456789012:alerts"] })],
+    mutations: [
+      ["no alarm actions", (rs) => delete first(rs).alarmActions],
+      ["actions disabled", (rs) => (first(rs).actionsEnabled = false)],
+    ],
+  },
 ];
 
 describe("policy pack", () => {

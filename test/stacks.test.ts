@@ -18,8 +18,8 @@ const BUCKET = "aws:s3/bucket:Bucket";
 const ECR = "aws:ecr/repository:Repository";
 
 describe("shipped stacks", () => {
-  it("ships the four documented environments", () => {
-    expect(SHIPPED_STACKS).toEqual(["mvp", "poc", "seriesb-prod", "seriesb-staging"]);
+  it("ships the five documented environments", () => {
+    expect(SHIPPED_STACKS).toEqual(["dev", "mvp", "poc", "seriesb-prod", "seriesb-staging"]);
   });
 
   it.each(SHIPPED_STACKS)("%s plans without errors and tags every taggable resource with owner and costCenter", async (stack) => {

@@ -57,6 +57,15 @@ export interface MetadataStoreArgs {
   applyImmediately?: boolean;
   /** Name of the database created on the instance. Default "mlflow". */
   databaseName?: string;
+  /**
+   * Create the instance from this DB snapshot (identifier or ARN) instead of
+   * empty. RDS then keeps the snapshot's databases, master user name and
+   * encryption; the provider applies the password, storage, backup and
+   * version settings right after the restore. Changing it on an existing
+   * instance replaces the instance (README, "Restoring the database").
+   * Default none.
+   */
+  snapshotIdentifier?: string;
   /** Master user name. Default "mlplatform". */
   username?: string;
   /**
@@ -82,6 +91,10 @@ export class MetadataStore extends pulumi.ComponentResource {
   public readonly port: pulumi.Output<number>;
   public readonly databaseName: string;
   public readonly securityGroupId: pulumi.Output<string>;
+  /** RDS instance identifier (CloudWatch's DBInstanceIdentifier dimension). */
+  public readonly instanceIdentifier: pulumi.Output<string>;
+  /** RDS instance ARN (what AWS Backup selects). */
+  public readonly instanceArn: pulumi.Output<string>;
   /** Secrets Manager secret holding {username, password, host, port, dbname}. */
   public readonly secretArn: pulumi.Output<string>;
   /** Master user name. */
@@ -169,6 +182,7 @@ export class MetadataStore extends pulumi.ComponentResource {
       performanceInsightsEnabled: args.performanceInsights ?? false,
       performanceInsightsRetentionPeriod: args.performanceInsights ? 7 : undefined,
       iamDatabaseAuthenticationEnabled: true,
+      snapshotIdentifier: args.snapshotIdentifier,
       tags,
     }, statefulOptions(this, protect));
 
@@ -194,6 +208,8 @@ export class MetadataStore extends pulumi.ComponentResource {
     this.port = instance.port;
     this.databaseName = databaseName;
     this.securityGroupId = securityGroup.id;
+    this.instanceIdentifier = instance.identifier;
+    this.instanceArn = instance.arn;
     this.secretArn = secret.arn;
     this.username = username;
     this.password = pulumi.secret(password.result);

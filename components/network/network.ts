@@ -51,6 +51,8 @@ export class Network extends pulumi.ComponentResource {
   /** AZ IDs of the subnets, in zone order. */
   public readonly availabilityZoneIds: pulumi.Input<string>[];
   public readonly natGatewayCount: number;
+  /** NAT gateway ids, one per AZ or one shared (CloudWatch alarms watch them). */
+  public readonly natGatewayIds: pulumi.Output<string>[];
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlplatform:network:Network", name, {}, opts);
@@ -127,6 +129,7 @@ export class Network extends pulumi.ComponentResource {
       }, { parent: this, dependsOn: [igw] });
     });
 
+    this.natGatewayIds = nats.map((n) => n.id);
     const privateRouteTables: aws.ec2.RouteTable[] = [];
     const privateSubnets = layout.private.map((cidr, i) => {
       const subnet = new aws.ec2.Subnet(`${name}-private-${i}`, {

@@ -57,6 +57,14 @@ export const PRICE_FIELDS = [
   "kmsKeyPerMonth",
   "secretsManagerSecretPerMonth",
   "interfaceEndpointPerAzHour",
+  // Operations (alarms, health checks, canary, AWS Backup).
+  "cloudwatchAlarmPerMetricMonth",
+  "route53HealthCheck.awsEndpoint",
+  "route53HealthCheck.nonAwsEndpoint",
+  "route53HealthCheck.awsOptionalFeature",
+  "route53HealthCheck.nonAwsOptionalFeature",
+  "syntheticsPerCanaryRun",
+  "backupRdsSnapshotPerGbMonth",
 ] as const;
 export type PriceField = (typeof PRICE_FIELDS)[number];
 

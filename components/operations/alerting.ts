@@ -1,0 +1,154 @@
+import { createHash } from "crypto";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { databaseAlarms, natGatewayAlarms } from "../../lib/operations/alarms";
+import { alertKeyPolicy, alertTopicPolicy } from "../../lib/operations/policies";
+import { metricAlarm } from "./alarm";
+
+const short = (text: string) => createHash("sha1").update(text).digest("hex").slice(0, 8);
+
+export interface AlertTopicArgs {
+  /** E-mail addresses to subscribe; each gets a confirmation e-mail from AWS. Default none. */
+  emails?: string[];
+  /**
+   * HTTPS endpoints to subscribe (pager integrations). They must confirm the
+   * subscription themselves (PagerDuty's and Opsgenie's SNS integrations do);
+   * `pulumi up` waits for that. Default none.
+   */
+  httpsEndpoints?: string[];
+  /** Roles outside this account allowed to publish (same-account roles only need an IAM policy). Default none. */
+  publisherRoleArns?: pulumi.Input<string>[];
+  /** Region for the topic and its key when not the stack's (us-east-1 for Route 53 alarms). Default the provider's. */
+  region?: string;
+  /** Tags for every resource. Default none. */
+  tags?: Record<string, string>;
+}
+
+/**
+ * An SNS topic for alerts, encrypted with its own KMS key whose policy lets
+ * CloudWatch alarms and EventBridge rules publish (the AWS managed SNS key
+ * cannot), and its receivers.
+ */
+export class AlertTopic extends pulumi.ComponentResource {
+  public readonly topicArn: pulumi.Output<string>;
+  public readonly keyArn: pulumi.Output<string>;
+
+  constructor(name: string, args: AlertTopicArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlplatform:operations:AlertTopic", name, {}, opts);
+    const tags = args.tags ?? {};
+    const parent = { parent: this };
+    const region = args.region;
+    const identity = aws.getCallerIdentityOutput({}, parent);
+    const partition = aws.getPartitionOutput({}, parent);
+
+    const key = new aws.kms.Key(`${name}-key`, {
+      description: `Encrypts the ${name} alert topic`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: pulumi.all([identity.accountId, partition.partition]).apply(([account, part]) => JSON.stringify(alertKeyPolicy(account, part))),
+      region,
+      tags,
+    }, parent);
+    new aws.kms.Alias(`${name}-key`, { name: `alias/${name}`, targetKeyId: key.keyId, region }, parent);
+
+    const topic = new aws.sns.Topic(`${name}-topic`, { kmsMasterKeyId: key.arn, region, tags }, parent);
+    new aws.sns.TopicPolicy(`${name}-policy`, {
+      arn: topic.arn,
+      policy: pulumi
+        .all([topic.arn, identity.accountId, pulumi.all(args.publisherRoleArns ?? [])])
+        .apply(([arn, account, publishers]) => JSON.stringify(alertTopicPolicy(arn, account, publishers))),
+      region,
+    }, parent);
+
+    // Named after the address, not its position: reordering the list must not re-subscribe anyone.
+    for (const email of args.emails ?? []) {
+      new aws.sns.TopicSubscription(`${name}-email-${short(email)}`, { topic: topic.arn, protocol: "email", endpoint: email, region }, parent);
+    }
+    for (const url of args.httpsEndpoints ?? []) {
+      new aws.sns.TopicSubscription(`${name}-https-${short(url)}`, { topic: topic.arn, protocol: "https", endpoint: url, endpointAutoConfirms: true, region }, parent);
+    }
+
+    this.topicArn = topic.arn;
+    this.keyArn = key.arn;
+    this.registerOutputs({ topicArn: this.topicArn, keyArn: this.keyArn });
+  }
+}
+
+export interface AlertingArgs {
+  /** E-mail receivers of every alert. Default none. */
+  emails?: string[];
+  /** HTTPS receivers (pager integrations) of every alert. Default none. */
+  httpsEndpoints?: string[];
+  /** The metadata database to watch; no database alarms without it. Default none. */
+  database?: {
+    /** RDS instance identifier (MetadataStore.instanceIdentifier). */
+    instanceIdentifier: pulumi.Input<string>;
+    instanceClass: string;
+    allocatedStorageGb: number;
+    maxAllocatedStorageGb: number;
+  };
+  /** NAT gateway ids to watch (Network.natGatewayIds). Default none. */
+  natGatewayIds?: pulumi.Input<string>[];
+  /** Average CPU % over 15 minutes that alarms. Default 80. */
+  databaseCpuPercent?: number;
+  /** Free storage, % of allocated, below which it alarms. Default 10. */
+  databaseFreeStoragePercent?: number;
+  /** Connections, % of max_connections, above which it alarms. Default 80. */
+  databaseConnectionsPercent?: number;
+  /** max_connections to measure against. Default the RDS PostgreSQL default for the class. */
+  databaseMaxConnections?: number;
+  /** Tags for every resource. Default none. */
+  tags?: Record<string, string>;
+}
+
+/**
+ * The stack's alert topic (Alertmanager publishes here too) and the
+ * CloudWatch alarms on the AWS resources Kubernetes cannot see: the metadata
+ * database and the NAT gateways.
+ */
+export class Alerting extends pulumi.ComponentResource {
+  /** The alert topic: give it to Alertmanager (monitoring) and anything else that pages. */
+  public readonly topicArn: pulumi.Output<string>;
+  /** The topic's KMS key: publishers need kms:GenerateDataKey* on it (lib/operations/policies.ts alertPublisherPolicy). */
+  public readonly keyArn: pulumi.Output<string>;
+  /** Names of the CloudWatch alarms declared. */
+  public readonly alarmNames: string[] = [];
+
+  constructor(name: string, args: AlertingArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlplatform:operations:Alerting", name, {}, opts);
+    const tags = args.tags ?? {};
+    const parent = { parent: this };
+
+    const topic = new AlertTopic(`${name}-topic`, { emails: args.emails, httpsEndpoints: args.httpsEndpoints, tags }, parent);
+    this.topicArn = topic.topicArn;
+    this.keyArn = topic.keyArn;
+
+    if (args.database) {
+      const db = args.database;
+      const specs = databaseAlarms({
+        instanceClass: db.instanceClass,
+        allocatedStorageGb: db.allocatedStorageGb,
+        maxAllocatedStorageGb: db.maxAllocatedStorageGb,
+        cpuPercent: args.databaseCpuPercent ?? 80,
+        freeStoragePercent: args.databaseFreeStoragePercent ?? 10,
+        connectionsPercent: args.databaseConnectionsPercent ?? 80,
+        maxConnections: args.databaseMaxConnections,
+      });
+      for (const spec of specs) {
+        const alarmName = `${name}-${spec.key}`;
+        metricAlarm(alarmName, alarmName, spec, db.instanceIdentifier, topic.topicArn, tags, parent);
+        this.alarmNames.push(alarmName);
+      }
+    }
+
+    (args.natGatewayIds ?? []).forEach((natId, i) => {
+      for (const spec of natGatewayAlarms()) {
+        const alarmName = `${name}-nat-${i}-${spec.key}`;
+        metricAlarm(alarmName, alarmName, spec, natId, topic.topicArn, tags, parent);
+        this.alarmNames.push(alarmName);
+      }
+    });
+
+    this.registerOutputs({ topicArn: this.topicArn, keyArn: this.keyArn });
+  }
+}

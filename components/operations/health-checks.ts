@@ -1,0 +1,223 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { canaryAlarm, healthCheckAlarm } from "../../lib/operations/alarms";
+import {
+  CANARY_HANDLER,
+  CANARY_RUNTIME_VERSION,
+  CANARY_SCRIPT_PATH,
+  CANARY_URLS_ENV,
+  canaryCodeKey,
+  canaryName,
+  canarySchedule,
+  canaryScript,
+} from "../../lib/operations/canary";
+import { serviceTrustPolicy, tlsOnlyBucketPolicy } from "../../lib/iam";
+import { canaryRolePolicy } from "../../lib/operations/policies";
+import { statefulOptions } from "../stateful";
+import { metricAlarm } from "./alarm";
+import { AlertTopic } from "./alerting";
+
+/** Route 53 publishes health-check metrics in us-east-1 only (see lib/operations/alarms.ts healthCheckAlarm). */
+export const ROUTE53_METRICS_REGION = "us-east-1";
+
+export interface PublicEndpoint {
+  /** Short name, used in resource and alarm names. */
+  name: string;
+  /** Public host name the model answers on. */
+  host: string;
+  /** Path requested; 2xx/3xx is healthy. */
+  path: string;
+  /** TCP port (HTTPS). */
+  port: number;
+}
+
+export interface InternalUrl {
+  /** Short name. */
+  name: string;
+  /** URL reachable from the private subnets. */
+  url: string;
+}
+
+export interface ExternalHealthChecksArgs {
+  /** The stack's region (where the alert topic lives). Required. */
+  region: string;
+  /** Environment name, part of the canary's name. Required. */
+  environment: string;
+  /** The stack's alert topic ARN (Alerting.topicArn). Required. */
+  alertTopicArn: pulumi.Input<string>;
+  /** Receivers, subscribed again to the us-east-1 topic when the stack is elsewhere. Default none. */
+  emails?: string[];
+  /** HTTPS receivers, likewise. Default none. */
+  httpsEndpoints?: string[];
+  /** Public HTTPS endpoints for Route 53 health checks. Default none. */
+  publicEndpoints?: PublicEndpoint[];
+  /** Internal URLs for the in-VPC canary. Default none. */
+  internalUrls?: InternalUrl[];
+  /** VPC for the canary; required with internalUrls. */
+  vpcId?: pulumi.Input<string>;
+  /** The VPC's CIDR block: the canary may reach internal URLs there. Required with internalUrls. */
+  vpcCidrBlock?: pulumi.Input<string>;
+  /** Private subnets the canary runs in (they need a NAT or endpoints to reach S3 and CloudWatch). Required with internalUrls. */
+  privateSubnetIds?: pulumi.Input<string>[];
+  /** Minutes between canary runs. Default 5. */
+  canaryIntervalMinutes?: number;
+  /** Days canary artifacts stay in S3 and run data in Synthetics. Default 14. */
+  canaryArtifactRetentionDays?: number;
+  /** `protect` + `retainOnDelete` on the artifact bucket (production buckets must carry them). Default true. */
+  protect?: boolean;
+  /** Tags for every resource. Default none. */
+  tags?: Record<string, string>;
+}
+
+/** Ports the canary connects to: each URL's own, or 80/443 by scheme. */
+export function urlPorts(urls: string[]): number[] {
+  const ports = urls.map((u) => {
+    const url = new URL(u);
+    return url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+  });
+  return [...new Set(ports)].sort((a, b) => a - b);
+}
+
+/**
+ * Health monitoring from outside the cluster, so it reports the cluster
+ * itself being down: Route 53 HTTPS health checks on publicly exposed models
+ * (alarm in us-east-1, where their metrics are), and a CloudWatch Synthetics
+ * canary in the VPC for internal-only endpoints. Both notify the alert topic.
+ */
+export class ExternalHealthChecks extends pulumi.ComponentResource {
+  /** Route 53 health check ids by endpoint name. */
+  public readonly healthCheckIds: Record<string, pulumi.Output<string>> = {};
+  /** The canary's name, when internal URLs are checked. */
+  public readonly canaryName?: string;
+  /** Names of the CloudWatch alarms declared. */
+  public readonly alarmNames: string[] = [];
+
+  constructor(name: string, args: ExternalHealthChecksArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlplatform:operations:ExternalHealthChecks", name, {}, opts);
+    const tags = args.tags ?? {};
+    const parent = { parent: this };
+    const endpoints = args.publicEndpoints ?? [];
+    const internal = args.internalUrls ?? [];
+
+    if (endpoints.length) {
+      // The alarm must be in us-east-1, and CloudWatch rejects another region's
+      // topic as its action ("Invalid region ... Only us-east-1 is supported",
+      // reported by practitioners, checked 2026-11-23): with the stack elsewhere,
+      // the Route 53 alarms get a us-east-1 copy of the alert topic.
+      const inMetricsRegion = args.region === ROUTE53_METRICS_REGION;
+      const topicArn = inMetricsRegion
+        ? args.alertTopicArn
+        : new AlertTopic(`${name}-${ROUTE53_METRICS_REGION}`, { region: ROUTE53_METRICS_REGION, emails: args.emails, httpsEndpoints: args.httpsEndpoints, tags }, parent).topicArn;
+      for (const e of endpoints) {
+        const check = new aws.route53.HealthCheck(`${name}-${e.name}`, {
+          type: "HTTPS",
+          fqdn: e.host,
+          port: e.port,
+          resourcePath: e.path,
+          enableSni: true,
+          requestInterval: 30,
+          failureThreshold: 3,
+          measureLatency: false,
+          tags: { ...tags, Name: `${name}-${e.name}` },
+        }, parent);
+        this.healthCheckIds[e.name] = check.id;
+        const alarmName = `${name}-${e.name}-down`;
+        metricAlarm(alarmName, alarmName, healthCheckAlarm(e), check.id, topicArn, tags, parent, inMetricsRegion ? undefined : ROUTE53_METRICS_REGION);
+        this.alarmNames.push(alarmName);
+      }
+    }
+
+    if (internal.length) {
+      if (!args.vpcId || !args.vpcCidrBlock || !args.privateSubnetIds?.length) throw new Error(`${name}: internalUrls need vpcId, vpcCidrBlock and privateSubnetIds`);
+      const minutes = args.canaryIntervalMinutes ?? 5;
+      const retention = args.canaryArtifactRetentionDays ?? 14;
+      const stateful = statefulOptions(this, args.protect ?? true);
+
+      // Artifacts (run logs, reports) in a private, encrypted bucket that forgets them after `retention` days.
+      const bucket = new aws.s3.Bucket(`${name}-artifacts`, { forceDestroy: false, tags: { ...tags, purpose: "canary-artifacts" } }, stateful);
+      const ownership = new aws.s3.BucketOwnershipControls(`${name}-artifacts`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
+      const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-artifacts`, {
+        bucket: bucket.id,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      }, parent);
+      new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-artifacts`, { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, parent);
+      const versioning = new aws.s3.BucketVersioning(`${name}-artifacts`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, parent);
+      new aws.s3.BucketLifecycleConfiguration(`${name}-artifacts`, {
+        bucket: bucket.id,
+        rules: [
+          { id: "expire-run-artifacts", status: "Enabled", filter: { prefix: "artifacts/" }, expiration: { days: retention } },
+          { id: "expire-noncurrent-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: 7 } },
+          { id: "abort-incomplete-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } },
+        ],
+      }, { parent: this, dependsOn: [versioning] });
+      new aws.s3.BucketPolicy(`${name}-artifacts`, {
+        bucket: bucket.id,
+        policy: bucket.arn.apply((arn) => JSON.stringify(tlsOnlyBucketPolicy(arn))),
+      }, { parent: this, dependsOn: [publicAccess, ownership] });
+
+      const script = canaryScript();
+      const code = new aws.s3.BucketObjectv2(`${name}-code`, {
+        bucket: bucket.id,
+        key: canaryCodeKey(script),
+        source: new pulumi.asset.AssetArchive({ [CANARY_SCRIPT_PATH]: new pulumi.asset.StringAsset(script) }),
+        tags,
+      }, parent);
+
+      const cName = canaryName(args.environment);
+      this.canaryName = cName;
+      const identity = aws.getCallerIdentityOutput({}, parent);
+      const partition = aws.getPartitionOutput({}, parent);
+      const role = new aws.iam.Role(`${name}-canary`, {
+        description: `Runs the ${cName} Synthetics canary`,
+        assumeRolePolicy: JSON.stringify(serviceTrustPolicy("lambda.amazonaws.com")),
+        tags,
+      }, parent);
+      const rolePolicy = new aws.iam.RolePolicy(`${name}-canary`, {
+        role: role.id,
+        policy: pulumi.all([bucket.arn, partition.partition, identity.accountId]).apply(([bucketArn, part, account]) =>
+          JSON.stringify(canaryRolePolicy({ bucketArn, prefix: "artifacts/", logGroupArnPrefix: `arn:${part}:logs:${args.region}:${account}:log-group:/aws/lambda/cwsyn-${cName}-` })),
+        ),
+      }, parent);
+
+      const ports = urlPorts(internal.map((u) => u.url));
+      const sg = new aws.ec2.SecurityGroup(`${name}-canary`, {
+        vpcId: args.vpcId,
+        description: `Synthetics canary ${cName}: out to the checked endpoints and AWS APIs, nothing in`,
+        ingress: [],
+        egress: [
+          ...ports.map((port) => ({ protocol: "tcp", fromPort: port, toPort: port, cidrBlocks: [args.vpcCidrBlock!], description: `Checked endpoints on ${port}` })),
+          { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "S3, CloudWatch and Lambda APIs over HTTPS" },
+        ],
+        tags: { ...tags, Name: `${name}-canary` },
+      }, parent);
+
+      const canary = new aws.synthetics.Canary(`${name}-canary`, {
+        name: cName,
+        runtimeVersion: CANARY_RUNTIME_VERSION,
+        handler: CANARY_HANDLER,
+        s3Bucket: bucket.bucket,
+        s3Key: code.key,
+        s3Version: code.versionId,
+        executionRoleArn: role.arn,
+        artifactS3Location: pulumi.interpolate`s3://${bucket.bucket}/artifacts/`,
+        schedule: { expression: canarySchedule(minutes) },
+        runConfig: { timeoutInSeconds: 60, environmentVariables: { [CANARY_URLS_ENV]: JSON.stringify(internal.map((u) => u.url)) } },
+        vpcConfig: { subnetIds: args.privateSubnetIds, securityGroupIds: [sg.id] },
+        successRetentionPeriod: retention,
+        failureRetentionPeriod: retention,
+        startCanary: true,
+        deleteLambda: true,
+        tags,
+      }, { parent: this, dependsOn: [rolePolicy] });
+
+      const alarmName = `${name}-internal-down`;
+      metricAlarm(alarmName, alarmName, canaryAlarm(minutes, internal.map((u) => u.url)), canary.name, args.alertTopicArn, tags, parent);
+      this.alarmNames.push(alarmName);
+    }
+
+    this.registerOutputs({ healthCheckIds: this.healthCheckIds });
+  }
+}
