@@ -7,13 +7,14 @@ import { splitPoolAcrossZones } from "../lib/eks";
 import type { NamingInput } from "../lib/naming";
 import type { PlatformSpec } from "./resolve";
 
-export function namingInputOf(spec: Pick<PlatformSpec, "environment" | "artifacts" | "database" | "network" | "cluster">): NamingInput {
+export function namingInputOf(spec: Pick<PlatformSpec, "environment" | "artifacts" | "database" | "network" | "cluster" | "monitoring">): NamingInput {
   const zones = spec.network.settings.azCount;
   return {
     environment: spec.environment,
     buckets: spec.artifacts.enabled ? spec.artifacts.settings.buckets : undefined,
     database: spec.database.enabled && spec.network.enabled,
     flowLogs: spec.network.enabled && spec.network.settings.flowLogRetentionDays > 0,
+    monitoring: spec.monitoring.enabled && spec.cluster.enabled && spec.network.enabled,
     cluster:
       spec.cluster.enabled && spec.network.enabled
         ? {

@@ -121,7 +121,7 @@ export function secretsEncryptionPolicy(keyArn: string): PolicyDocument {
 
 /** Node label telling the pools apart: "system" or "gpu". Workloads select on it. */
 export const POOL_LABEL = "ml-platform/pool";
-/** Node label naming the GPU node group a node belongs to. */
+/** Node label naming the GPU pool a node belongs to: the same on all of the pool's per-AZ node groups, so a pool is summed by it. */
 export const NODE_GROUP_LABEL = "ml-platform/node-group";
 /**
  * Label the NVIDIA device plugin chart's default node affinity requires. The

@@ -47,6 +47,7 @@ export const COMPONENT_PIECES = {
   registry: "registry",
   database: "metadata",
   cluster: "cluster",
+  monitoring: "monitoring",
 } as const;
 
 /** A component's name: "mlp-prod-cluster". */
@@ -120,6 +121,8 @@ export interface NamingInput {
   database?: boolean;
   /** Whether VPC flow logs (and their IAM role) are deployed. */
   flowLogs?: boolean;
+  /** Whether in-cluster monitoring (and its Alertmanager IRSA role) is deployed. */
+  monitoring?: boolean;
   /** The cluster, when deployed: its GPU pools and how many AZs each spans, and whether the autoscaler runs. */
   cluster?: {
     gpuPools: { name: string; zoneCount: number }[];
@@ -175,6 +178,7 @@ export function physicalNames(input: NamingInput): PhysicalName[] {
       }
     });
   }
+  if (input.monitoring) names.push(named("iamRole", irsaRoleName(childName(componentName(input.environment, "monitoring"), "alertmanager")), true, [env]));
   return names;
 }
 

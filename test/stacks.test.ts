@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { namingInputOf } from "../config/naming-input";
 import { elasticIpCount } from "../config/warnings";
-import { physicalNames } from "../lib/naming";
+import { COMPONENT_PIECES, componentName, physicalNames } from "../lib/naming";
 import { HOURS_PER_MONTH, pricesFor } from "../cost/prices";
 import { PlanRun, PlannedResource, STACKS_DIR } from "../plan/engine";
 import { costOf, policyOf, renderPolicy, renderText, toJsonPlan } from "../plan/report";
@@ -237,8 +237,10 @@ describe("the naming scheme (lib/naming.ts) predicts the names the program decla
     const predicted = physicalNames(namingInputOf(run.spec));
     for (const n of predicted) expect({ name: n.physicalName, fits: n.length <= n.limit }).toEqual({ name: n.physicalName, fits: true });
     const limited = ["aws:s3/bucket:Bucket", "aws:eks/nodeGroup:NodeGroup", "aws:iam/role:Role", "aws:rds/instance:Instance", "aws:ec2/launchTemplate:LaunchTemplate"];
-    // (A node group and its launch template share their logical name.)
-    const declared = new Set(run.resources.filter((r) => limited.includes(r.type)).map((r) => r.name));
+    // (A node group and its launch template share their logical name.) Every component physicalNames() covers:
+    // a component that adds an auto-named role, bucket or node group adds it to lib/naming.ts too.
+    const covered = Object.keys(COMPONENT_PIECES).map((p) => componentName(run.spec.environment, p as keyof typeof COMPONENT_PIECES));
+    const declared = new Set(run.resources.filter((r) => limited.includes(r.type) && covered.some((c) => r.name.startsWith(`${c}-`))).map((r) => r.name));
     expect([...declared].sort()).toEqual([...new Set(predicted.filter((n) => n.kind !== "eksCluster").map((n) => n.logicalName))].sort());
     expect(predicted.find((n) => n.kind === "eksCluster")!.physicalName).toBe(run.outputs.clusterName);
   });
