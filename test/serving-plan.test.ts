@@ -18,6 +18,9 @@ import { ResourceQuota } from "kubernetes-models/v1/ResourceQuota";
 import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
+import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
+import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
 import { PlanRun, PlannedResource, SECRET_PLACEHOLDER, STACKS_DIR } from "../plan/engine";
 import { costOf, policyOf } from "../plan/report";
 import { FIXTURE_STACKS, ofType, one, plan } from "./support/plan";
@@ -212,6 +215,10 @@ const MODELS: Record<string, { new (data: never): { validate(): void } }> = {
   "kubernetes:policy/v1:PodDisruptionBudget": PodDisruptionBudget,
   "kubernetes:autoscaling/v2:HorizontalPodAutoscaler": HorizontalPodAutoscaler,
   "kubernetes:storage.k8s.io/v1:StorageClass": StorageClass,
+  "kubernetes:core/v1:ConfigMap": ConfigMap,
+  // Monitoring's custom resources, against the prometheus-operator schema.
+  "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": ServiceMonitor,
+  "kubernetes:monitoring.coreos.com/v1:PrometheusRule": PrometheusRule,
 };
 
 describe.each<[string, string | undefined]>([["mvp", undefined], ["seriesb-prod", undefined], ["serving-exposed", FIXTURE_STACKS]])("%s: Kubernetes objects", (stack, dir) => {
