@@ -161,8 +161,8 @@ async function planOne(stack: string, stacksDir: string | undefined, io: CliIo):
   const { ConfigError } = await import("../config/resolve");
   const seen = io.unhandledRejections?.length ?? 0;
   const newRejections = async () => {
-    // Node reports a rejection once the microtask queue has drained: give it a turn.
-    await new Promise((resolve) => setImmediate(resolve));
+    // Node reports a rejection once the microtask queue has drained: give it a few turns.
+    for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
     return io.unhandledRejections?.splice(seen) ?? [];
   };
   let run: PlanRun;
@@ -174,13 +174,17 @@ async function planOne(stack: string, stacksDir: string | undefined, io: CliIo):
     return { stack, code: EXIT.programFailed, message: programFailure(stack, err, REPO_ROOT) };
   }
   const rejections = await newRejections();
-  if (rejections.length) return { stack, code: EXIT.programFailed, message: programFailure(stack, rejections[0], REPO_ROOT, rejections.length) };
+  if (rejections.length) {
+    // The engine's own promises reject again with the same error: count distinct ones.
+    const distinct = new Set(rejections.map((r) => (r instanceof Error ? r.message : String(r)))).size;
+    return { stack, code: EXIT.programFailed, message: programFailure(stack, rejections[0], REPO_ROOT, distinct) };
+  }
   const duplicates = duplicateUrns(run);
   if (duplicates.length) {
     return {
       stack,
       code: EXIT.programFailed,
-      message: `Plan of stack "${stack}" failed: the program declares ${duplicates.length === 1 ? "a resource" : `${duplicates.length} resources`} twice, which the Pulumi engine refuses (duplicate URN): ${duplicates.map((u) => u.split("::").slice(-2).join(" ")).join(", ")}.`,
+      message: `Plan of stack "${stack}" failed: the program declares ${duplicates.length === 1 ? "a resource" : `${duplicates.length} resources`} twice, which the Pulumi engine refuses (duplicate URN): ${duplicates.map((u) => `${u.split("::")[2]?.split("$").pop()} ${u.split("::").pop()}`).join(", ")}.`,
     };
   }
   const { costOf, policyOf, renderCost, renderPolicy, renderText, toJsonPlan } = await import("./report");
@@ -209,7 +213,7 @@ export function programFailure(stack: string, err: unknown, repoRoot: string, co
   const where = frame && /\(?([^\s()]+):(\d+):\d+\)?\s*$/.exec(frame);
   return [
     `Plan of stack "${stack}" failed while running the program: ${message}`,
-    ...(where ? [`  thrown at ${path.relative(repoRoot, where[1]!)}:${where[2]}`] : []),
+    ...(where ? [`  thrown in ${path.relative(repoRoot, where[1]!)}, line ${where[2]}`] : []),
     ...(count > 1 ? [`  (and ${count - 1} more error(s))`] : []),
     "  The config checks did not catch this: it is a bug, please report it with the stack file.",
   ].join("\n");
@@ -237,7 +241,7 @@ async function diffCommand(baseFile: string, headFile: string, format: "json" | 
  * (`| head`) is normal use: stdout's EPIPE ends the output quietly and the
  * exit code stays what the plan decided.
  */
-export function run(argv: string[] = process.argv.slice(2)): void {
+export function run(argv: string[] = process.argv.slice(2), overrides: Pick<CliIo, "plan"> = {}): void {
   let stdoutClosed = false;
   process.stdout.on("error", (err: NodeJS.ErrnoException) => {
     if (err.code === "EPIPE" || err.code === "ERR_STREAM_DESTROYED") {
@@ -256,6 +260,7 @@ export function run(argv: string[] = process.argv.slice(2)): void {
     stderr: (text) => process.stderr.write(text),
     callerDir: process.env.INIT_CWD || process.cwd(),
     unhandledRejections,
+    ...overrides,
   };
   const unexpected = (err: unknown) => {
     const e = err instanceof Error ? err : new Error(String(err));

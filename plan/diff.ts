@@ -424,7 +424,7 @@ export function money(n: number, decimals = 2): string {
 
 /** "+$213", "-$12", "+$0"; cents only below $10, where whole dollars would hide the change. */
 export function signedMoney(n: number): string {
-  const decimals = n !== 0 && Math.abs(n) < 10 ? 2 : 0;
+  const decimals = Math.abs(n) >= 0.005 && Math.abs(n) < 10 ? 2 : 0;
   const shown = Number(Math.abs(n).toFixed(decimals));
   return `${n < 0 && shown !== 0 ? "-" : "+"}${money(shown, decimals)}`;
 }
