@@ -78,7 +78,15 @@ type Outcome =
   | { stack: string; code: typeof EXIT.ok | typeof EXIT.policy; json: JsonPlan; text: () => string; mandatory: number }
   | { stack: string; code: typeof EXIT.invalid | typeof EXIT.programFailed; message: string };
 
-export async function main(argv: string[], io: CliIo): Promise<number> {
+/** What the arguments ask for, before anything runs. */
+export type Command =
+  | { kind: "help"; stacksDir?: string }
+  | { kind: "usage"; problem: string; stacksDir?: string }
+  | { kind: "diff"; base: string; head: string; format: "json" | "markdown" }
+  | { kind: "plan"; all: boolean; stack?: string; json: boolean; stacksDir?: string };
+
+/** Parses the arguments (relative paths against `callerDir`); no file is read. */
+export function parseCommand(argv: string[], callerDir: string): Command {
   let parsed;
   try {
     parsed = parseArgs({
@@ -96,38 +104,46 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   } catch (err) {
     // parseArgs names the option: "Unknown option '--jsn'", "Option '--stacks-dir <value>' argument missing".
     // Its hint about `--` for positionals that start with '-' does not help here (no stack name does).
-    const message = (err as Error).message.replace(/\. To specify a positional argument.*$/s, "");
-    io.stderr(`${message}\n${usage()}\n`);
-    return EXIT.usage;
+    return { kind: "usage", problem: (err as Error).message.replace(/\. To specify a positional argument.*$/s, "") };
   }
   const { values, positionals } = parsed;
-  const stacksDir = values["stacks-dir"] === undefined ? undefined : path.resolve(io.callerDir, values["stacks-dir"]);
-  if (values.help) {
-    io.stdout(`${usage(stacksDir)}\n`);
-    return EXIT.ok;
-  }
-  const usageError = (problem: string) => {
-    io.stderr(`${problem}\n${usage(stacksDir && fs.existsSync(stacksDir) ? stacksDir : undefined)}\n`);
-    return EXIT.usage;
-  };
-
+  const stacksDir = values["stacks-dir"] === undefined ? undefined : path.resolve(callerDir, values["stacks-dir"]);
+  const usageError = (problem: string): Command => ({ kind: "usage", problem, stacksDir });
+  const { all = false, json = false } = values;
+  if (values.help) return { kind: "help", stacksDir };
   if (positionals[0] === "diff") {
     if (positionals.length !== 3) return usageError("diff takes two plan files: diff <base.json> <head.json>");
-    if (values.all || stacksDir) return usageError("diff compares two plan files: --all and --stacks-dir do not apply");
-    if (values.json && values.markdown) return usageError("diff prints either --json or --markdown, not both");
-    return diffCommand(positionals[1]!, positionals[2]!, values.json ? "json" : "markdown", io);
+    if (all || stacksDir) return usageError("diff compares two plan files: --all and --stacks-dir do not apply");
+    if (json && values.markdown) return usageError("diff prints either --json or --markdown, not both");
+    const [base, head] = positionals.slice(1).map((f) => path.resolve(callerDir, f));
+    return { kind: "diff", base: base!, head: head!, format: json ? "json" : "markdown" };
   }
-
   if (values.markdown) return usageError("--markdown applies to diff only");
-  if (values.all ? positionals.length !== 0 : positionals.length !== 1) {
-    return usageError(values.all ? `--all plans every stack: no stack name (got ${positionals.join(" ")})` : positionals.length ? `one stack at a time (got ${positionals.join(" ")}); --all plans every stack` : "which stack?");
+  if (all ? positionals.length !== 0 : positionals.length !== 1) {
+    return usageError(all ? `--all plans every stack: no stack name (got ${positionals.join(" ")})` : positionals.length ? `one stack at a time (got ${positionals.join(" ")}); --all plans every stack` : "which stack?");
   }
+  return { kind: "plan", all, stack: positionals[0], json, stacksDir };
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const command = parseCommand(argv, io.callerDir);
+  if (command.kind === "help") {
+    io.stdout(`${usage(command.stacksDir)}\n`);
+    return EXIT.ok;
+  }
+  if (command.kind === "usage") {
+    const dir = command.stacksDir && fs.existsSync(command.stacksDir) ? command.stacksDir : undefined;
+    io.stderr(`${command.problem}\n${usage(dir)}\n`);
+    return EXIT.usage;
+  }
+  if (command.kind === "diff") return diffCommand(command.base, command.head, command.format, io);
+  const { stacksDir, all, json } = command;
   if (stacksDir && !fs.statSync(stacksDir, { throwIfNoEntry: false })?.isDirectory()) {
     io.stderr(`--stacks-dir: there is no directory ${stacksDir}\n`);
     return EXIT.invalid;
   }
   const { STACKS_DIR, listStacks } = await import("./engine");
-  const stacks = values.all ? listStacks(stacksDir ?? STACKS_DIR) : [positionals[0]!];
+  const stacks = all ? listStacks(stacksDir ?? STACKS_DIR) : [command.stack!];
   if (!stacks.length) {
     io.stderr(`There is no stack file Pulumi.<stack>.yaml in ${stacksDir ?? STACKS_DIR}.\n`);
     return EXIT.invalid;
@@ -140,17 +156,17 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if ("message" in outcome) io.stderr(`${outcome.message}\n`);
     else {
       // Text reports stream as each stack finishes; JSON is printed once, whole.
-      if (!values.json) io.stdout(`${outcomes.length > 1 ? `\n${"=".repeat(78)}\n\n` : ""}${outcome.text()}\n`);
+      if (!json) io.stdout(`${outcomes.length > 1 ? `\n${"=".repeat(78)}\n\n` : ""}${outcome.text()}\n`);
       if (outcome.mandatory) {
         io.stderr(`${outcome.mandatory} mandatory policy violation(s) in stack "${stack}": \`pulumi preview --policy-pack policies\` would fail.\n`);
       }
     }
   }
-  if (values.json) {
+  if (json) {
     const { PLAN_SCHEMA_VERSION } = await import("./report");
     const docs = outcomes.map((o) => ("json" in o ? o.json : { schemaVersion: PLAN_SCHEMA_VERSION, stack: o.stack, error: { exitCode: o.code, message: o.message } }));
     // One stack: its plan, or nothing when it could not be planned (the message is on stderr).
-    if (values.all) io.stdout(`${JSON.stringify(docs, null, 2)}\n`);
+    if (all) io.stdout(`${JSON.stringify(docs, null, 2)}\n`);
     else if ("json" in outcomes[0]!) io.stdout(`${JSON.stringify(docs[0], null, 2)}\n`);
   }
   return SEVERITY.find((code) => outcomes.some((o) => o.code === code)) ?? EXIT.ok;
@@ -222,8 +238,8 @@ export function programFailure(stack: string, err: unknown, repoRoot: string, co
 async function diffCommand(baseFile: string, headFile: string, format: "json" | "markdown", io: CliIo): Promise<number> {
   const { PlanFileError, diffPlans, readPlanFile, renderDiffMarkdown } = await import("./diff");
   try {
-    const base = readPlanFile(path.resolve(io.callerDir, baseFile));
-    const head = readPlanFile(path.resolve(io.callerDir, headFile));
+    const base = readPlanFile(baseFile);
+    const head = readPlanFile(headFile);
     const diff = diffPlans(base, head);
     io.stdout(format === "json" ? `${JSON.stringify(diff, null, 2)}\n` : renderDiffMarkdown(diff));
     return EXIT.ok;

@@ -79,10 +79,13 @@ describe("a reader that closes the pipe early", () => {
 });
 
 describe("the text plan", () => {
+  // over-cap: an MVP production stack whose GPU pool may grow past the caps (planned once here, for exit 4 too).
+  const text = () => cli(["over-cap", "--stacks-dir", FIXTURE_STACKS]);
+
   it("prints what the stage turned on and off, resources by component, the cost table and the policy verdicts", async () => {
-    const { code, stdout, stderr } = await cli(["seriesb-prod"]);
-    expect(stderr).toBe("");
-    expect(code).toBe(EXIT.ok);
+    const { code, stdout, stderr } = await text();
+    expect(code).toBe(EXIT.policy);
+    expect(stderr).toMatch(/^3 mandatory policy violation\(s\) in stack "over-cap": `pulumi preview --policy-pack policies` would fail\.\n$/);
     expect(stdout).toMatch(/\[on\]  cluster/);
     expect(stdout).toMatch(/mlp-prod-artifacts {2}<mlplatform:data:ArtifactStore>/);
     expect(stdout).toMatch(/aws:rds:Instance +mlp-prod-metadata-postgres {2}\[protect, retainOnDelete\]/);
@@ -90,12 +93,13 @@ describe("the text plan", () => {
     expect(stdout).toMatch(/mlp-prod-cluster +\$[\d,.]+ +\$[\d,.]+/);
     expect(stdout).toMatch(/total +\$[\d,.]+ +\$[\d,.]+/);
     expect(stdout).toMatch(/GPU capacity paid for while idle: \$0\.00\/month/);
-    expect(stdout).toMatch(/Policy pack ml-platform \(policies\/config\/seriesb\.json\): 0 mandatory/);
+    expect(stdout).toMatch(/Policy pack ml-platform \(policies\/config\/mvp\.json\): 3 mandatory/);
+    expect(stdout).toMatch(/\[MANDATORY\] node-group-size-caps: /);
   });
 
   it("says what its resource count is made of: cloud/Kubernetes resources, providers and components", async () => {
-    const run = await plan("seriesb-prod");
-    const { stdout } = await cli(["seriesb-prod"]);
+    const run = await plan("over-cap", FIXTURE_STACKS);
+    const { stdout } = await text();
     const m = /Resources by component: (\d+) resources = (\d+) cloud\/Kubernetes resources \+ (\d+) providers? \+ (\d+) components \(the stack itself not counted\)/.exec(stdout);
     expect(m).not.toBeNull();
     const [total, managed, providers, components] = m!.slice(1).map(Number);
@@ -107,6 +111,8 @@ describe("the text plan", () => {
       components: declared.filter((r) => !r.custom).length,
     });
     expect(components).toBeGreaterThan(0);
+    expect(stdout).toMatch(/^ {2}mlp-prod-cluster {2}<mlplatform:compute:GpuCluster> {2}\d+ resources = \d+ cloud\/Kubernetes resources \+ 1 provider \+ \d+ components?$/m);
+    expect(stdout).toMatch(/^ {2}mlp-prod-registry {2}<mlplatform:data:ContainerRegistry> {2}\d+ cloud\/Kubernetes resources?$/m);
   });
 });
 
