@@ -1,10 +1,10 @@
 /**
  * `npm run plan -- <stack> | --all | diff <base.json> <head.json>`: the offline
  * plan of one stack or of every stack, and the comparison of two plans for a
- * pull request. The exit codes are listed in USAGE (and the README).
+ * pull request. The exit codes are EXIT, listed in `usage()` and the README.
  *
  * Everything heavy (the provider SDKs, the program, the policy pack) is loaded
- * only on the path that needs it, so `diff` and `--help` start fast.
+ * only on the path that needs it, so `diff` does not load the program.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -38,7 +38,7 @@ export function usage(stacksDir?: string): string {
        npm run plan -- --all [--json] [--stacks-dir <dir>]
        npm run plan -- diff <base.json> <head.json> [--markdown | --json]
 
-  <stack>             a stack file Pulumi.<stack>.yaml in ${stacksDir ? path.relative(process.cwd(), dir) || "." : "stacks/"}: ${stacks.join(", ") || "(none there)"}
+  <stack>             a stack file Pulumi.<stack>.yaml in ${stacksDir ? dir : "stacks/"}: ${stacks.join(", ") || "(none there)"}
   --all               plan every stack there, in one process
   --json              print the plan as JSON on stdout (with --all, an array of plans);
                       redirect it with \`npm run -s plan -- ...\`: without -s npm prints its banner on stdout
@@ -75,7 +75,7 @@ export interface CliIo {
 }
 
 type Outcome =
-  | { stack: string; code: typeof EXIT.ok | typeof EXIT.policy; json: JsonPlan; text: () => string; mandatory: number }
+  | { stack: string; code: typeof EXIT.ok | typeof EXIT.policy; json: () => JsonPlan; text: () => string; mandatory: number }
   | { stack: string; code: typeof EXIT.invalid | typeof EXIT.programFailed; message: string };
 
 /** What the arguments ask for, before anything runs. */
@@ -150,13 +150,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 
   const outcomes: Outcome[] = [];
+  let reports = 0;
   for (const stack of stacks) {
     const outcome = await planOne(stack, stacksDir, io);
     outcomes.push(outcome);
     if ("message" in outcome) io.stderr(`${outcome.message}\n`);
     else {
       // Text reports stream as each stack finishes; JSON is printed once, whole.
-      if (!json) io.stdout(`${outcomes.length > 1 ? `\n${"=".repeat(78)}\n\n` : ""}${outcome.text()}\n`);
+      if (!json) io.stdout(`${reports++ ? `\n${"=".repeat(78)}\n\n` : ""}${outcome.text()}\n`);
       if (outcome.mandatory) {
         io.stderr(`${outcome.mandatory} mandatory policy violation(s) in stack "${stack}": \`pulumi preview --policy-pack policies\` would fail.\n`);
       }
@@ -164,7 +165,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   if (json) {
     const { PLAN_SCHEMA_VERSION } = await import("./report");
-    const docs = outcomes.map((o) => ("json" in o ? o.json : { schemaVersion: PLAN_SCHEMA_VERSION, stack: o.stack, error: { exitCode: o.code, message: o.message } }));
+    const docs = outcomes.map((o) => ("json" in o ? o.json() : { schemaVersion: PLAN_SCHEMA_VERSION, stack: o.stack, error: { exitCode: o.code, message: o.message } }));
     // One stack: its plan, or nothing when it could not be planned (the message is on stderr).
     if (all) io.stdout(`${JSON.stringify(docs, null, 2)}\n`);
     else if ("json" in outcomes[0]!) io.stdout(`${JSON.stringify(docs[0], null, 2)}\n`);
@@ -209,7 +210,7 @@ async function planOne(stack: string, stacksDir: string | undefined, io: CliIo):
     stack,
     code: policy.mandatory.length ? EXIT.policy : EXIT.ok,
     mandatory: policy.mandatory.length,
-    json: toJsonPlan(run, policy),
+    json: () => toJsonPlan(run, policy),
     text: () => renderText(run, [renderCost(costOf(run)), renderPolicy(policy)]),
   };
 }
