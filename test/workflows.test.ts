@@ -66,7 +66,9 @@ describe(".github/workflows/pull-request.yml", () => {
   });
 
   it("runs npm test, plans every stack on the base and on the head, diffs them, and fails on the head's exit code", () => {
-    expect(runs).toMatch(/^npm test$/m);
+    // The test job runs this project's CI script, which ends with `npm test`.
+    expect(runs).toMatch(/^bash \.ci\/run$/m);
+    expect(fs.readFileSync(path.join(ROOT, ".ci", "run"), "utf8")).toMatch(/^npm test$/m);
     const checkouts = steps.filter((s) => s.uses?.startsWith("actions/checkout@"));
     expect(checkouts.map((s) => s.with?.path ?? ".")).toEqual([".", "head", "base"]);
     expect(checkouts.find((s) => s.with?.path === "base")!.with!.ref).toBe("${{ github.event.pull_request.base.sha }}");
