@@ -11,6 +11,8 @@ import type { PlanRun, PlannedResource } from "./engine";
 export interface JsonPlanResource {
   type: string;
   name: string;
+  /** true for a resource a provider manages (cloud, Kubernetes, random, a provider); false for a component. */
+  custom: boolean;
   /** Name of the parent component (null for top-level components). */
   parent: string | null;
   urn: string;
@@ -26,7 +28,15 @@ export interface JsonPlanDecision {
   why: string;
 }
 
+/**
+ * Version of the `--json` plan's shape. Raise it when a field is removed, renamed
+ * or changes meaning (adding a field does not); `plan diff` reads plans of this
+ * version and of the unversioned shape before it.
+ */
+export const PLAN_SCHEMA_VERSION = 1;
+
 export interface JsonPlan {
+  schemaVersion: number;
   stack: string;
   stage: string;
   environment: string;
@@ -61,6 +71,7 @@ export function decisionsOf(run: PlanRun): JsonPlanDecision[] {
 export function toJsonPlan(run: PlanRun, policy: PolicyVerdicts = policyOf(run)): JsonPlan {
   const stackUrn = run.resources.find((r) => r.type === STACK_TYPE)?.urn;
   return {
+    schemaVersion: PLAN_SCHEMA_VERSION,
     stack: run.stack,
     stage: run.spec.stage,
     environment: run.spec.environment,
@@ -70,6 +81,7 @@ export function toJsonPlan(run: PlanRun, policy: PolicyVerdicts = policyOf(run))
     resources: declaredResources(run).map((r) => ({
       type: r.type,
       name: r.name,
+      custom: r.custom,
       parent: r.parent && r.parent !== stackUrn ? nameOfUrn(r.parent)! : null,
       urn: r.urn,
       inputs: r.inputs,
@@ -199,6 +211,36 @@ export function groupByComponent(run: PlanRun): { component: PlannedResource; re
   return [...groups.values()];
 }
 
+/**
+ * What a resource count is made of. Pulumi counts component resources (our
+ * `mlplatform:*` groupings, which AWS never sees) and explicit providers as
+ * resources too, so a bare number overstates what lands in the cloud.
+ */
+export interface ResourceCount {
+  total: number;
+  /** Resources a provider creates: AWS, Kubernetes, random. */
+  managed: number;
+  /** Explicit provider instances (e.g. the cluster's Kubernetes provider). */
+  providers: number;
+  /** Component resources: groupings that exist only in Pulumi's state. */
+  components: number;
+}
+
+export function countResources(resources: readonly { type: string; custom: boolean }[]): ResourceCount {
+  const providers = resources.filter((r) => r.custom && r.type.startsWith("pulumi:providers:")).length;
+  const components = resources.filter((r) => !r.custom).length;
+  return { total: resources.length, managed: resources.length - providers - components, providers, components };
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** "119 resources = 97 cloud/Kubernetes resources + 1 provider + 21 components" (zero parts left out). */
+export function describeCount(resources: readonly { type: string; custom: boolean }[]): string {
+  const c = countResources(resources);
+  const parts = [plural(c.managed, "cloud/Kubernetes resource"), ...(c.providers ? [plural(c.providers, "provider")] : []), ...(c.components ? [plural(c.components, "component")] : [])];
+  return c.managed === c.total ? parts[0]! : `${plural(c.total, "resource")} = ${parts.join(" + ")}`;
+}
+
 /** "aws:s3/bucketPolicy:BucketPolicy" -> "aws:s3:BucketPolicy", for the text report. */
 export function shortType(type: string): string {
   const [pkg, module, kind] = type.split(":");
@@ -224,10 +266,9 @@ export function renderText(run: PlanRun, extraSections: string[] = []): string {
   }
   lines.push("");
   const groups = groupByComponent(run);
-  const total = declaredResources(run).length;
-  lines.push(`Resources by component (${total} in all)`);
+  lines.push(`Resources by component: ${describeCount(declaredResources(run))} (the stack itself not counted)`);
   for (const { component, resources } of groups) {
-    lines.push(`  ${component.name}  <${component.type}>  ${resources.length} resources`);
+    lines.push(`  ${component.name}  <${component.type}>  ${describeCount(resources)}`);
     const width = Math.max(0, ...resources.map((r) => shortType(r.type).length));
     for (const r of resources) {
       const flags = [r.protect ? "protect" : "", r.retainOnDelete ? "retainOnDelete" : ""].filter(Boolean).join(", ");

@@ -7,14 +7,4 @@ require("ts-node").register({
   swc: true,
   project: path.join(__dirname, "..", "tsconfig.json"),
 });
-require("../plan/cli")
-  .main(process.argv.slice(2))
-  // exitCode, not exit(): stdout to a pipe is asynchronous, and exiting at once
-  // would cut a large --json plan short.
-  .then((code) => {
-    process.exitCode = code;
-  })
-  .catch((err) => {
-    process.stderr.write(`plan failed unexpectedly: ${err && err.stack ? err.stack : err}\n`);
-    process.exit(3);
-  });
+require("../plan/cli").run(process.argv.slice(2));
