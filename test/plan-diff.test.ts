@@ -38,6 +38,7 @@ function makePlan(stack: string, resources: R[], priced: Priced[] = [], verdicts
     environment: "prod",
     region: "us-east-1",
     decisions: [],
+    warnings: [],
     resources: rs,
     outputs: {},
     cost: {
