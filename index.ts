@@ -256,6 +256,7 @@ function platform() {
           canaryIntervalMinutes: spec.healthChecks.settings.canaryIntervalMinutes,
           canaryArtifactRetentionDays: spec.healthChecks.settings.canaryArtifactRetentionDays,
           protect,
+          forceDestroy: spec.allowDestroyWithData,
           tags,
         })
       : undefined;
@@ -283,7 +284,14 @@ function platform() {
           kmsKeyArn: artifacts.kmsKeyArn,
           region: spec.region,
           environment: spec.environment,
-          ...spec.predictionMonitoring.settings,
+          image: spec.predictionMonitoring.settings.image,
+          args: spec.predictionMonitoring.settings.args,
+          schedule: spec.predictionMonitoring.settings.schedule,
+          predictionsPrefix: spec.predictionMonitoring.settings.predictionsPrefix,
+          reportsPrefix: spec.predictionMonitoring.settings.reportsPrefix,
+          cpuMillis: spec.predictionMonitoring.settings.cpuMillis,
+          memoryMiB: spec.predictionMonitoring.settings.memoryMiB,
+          timeoutHours: spec.predictionMonitoring.settings.timeoutHours,
           tags,
         })
       : undefined;

@@ -551,6 +551,10 @@ export function resolvePlatformSpec(raw: Record<string, string>, stack: string, 
     predictionMonitoring: withoutImageOff(decide<PredictionMonitoringSettings>("predictionMonitoring", cfg.stage, cfg.predictionMonitoring)),
   };
   if (cfg.sentryDsn !== undefined) spec.serving.settings.sentryDsn = cfg.sentryDsn;
+  // A GPU model that names no pool runs on the cluster's first GPU pool ("gpu" at MVP,
+  // "inference" at Series B), so a stack grown by its stage key keeps planning.
+  const firstGpuPool = spec.cluster.settings.gpuNodeGroups[0]?.name;
+  for (const m of spec.serving.settings.models) if ((m.gpus ?? 0) > 0 && m.gpuPool === undefined && firstGpuPool) m.gpuPool = firstGpuPool;
   const crossProblems = [...crossChecks(cfg, spec), ...servingChecks(cfg, spec, secretKeys)];
   if (crossProblems.length) throw new ConfigError(crossProblems, source);
   const capacity = systemPoolCheck(cfg, spec);

@@ -65,6 +65,11 @@ export interface ExternalHealthChecksArgs {
   canaryArtifactRetentionDays?: number;
   /** `protect` + `retainOnDelete` on the artifact bucket (production buckets must carry them). Default true. */
   protect?: boolean;
+  /**
+   * Let `pulumi destroy` delete the canary's artifact bucket with its objects
+   * (S3 `forceDestroy`), as non-production stacks allow. Default false.
+   */
+  forceDestroy?: boolean;
   /** Tags for every resource. Default none. */
   tags?: Record<string, string>;
 }
@@ -134,7 +139,7 @@ export class ExternalHealthChecks extends pulumi.ComponentResource {
       const stateful = statefulOptions(this, args.protect ?? true);
 
       // Artifacts (run logs, reports) in a private, encrypted bucket that forgets them after `retention` days.
-      const bucket = new aws.s3.Bucket(`${name}-artifacts`, { forceDestroy: false, tags: { ...tags, purpose: "canary-artifacts" } }, stateful);
+      const bucket = new aws.s3.Bucket(`${name}-artifacts`, { forceDestroy: args.forceDestroy ?? false, tags: { ...tags, purpose: "canary-artifacts" } }, stateful);
       const ownership = new aws.s3.BucketOwnershipControls(`${name}-artifacts`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
       const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-artifacts`, {
         bucket: bucket.id,
