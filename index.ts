@@ -270,6 +270,7 @@ function platform() {
           startHourUtc: spec.backup.settings.startHourUtc,
           alertTopicArn: alerting?.topicArn,
           protect,
+          forceDestroy: spec.allowDestroyWithData,
           tags,
         })
       : undefined;

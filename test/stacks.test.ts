@@ -294,6 +294,8 @@ describe("teardown: non-production data can be destroyed, production data cannot
     expect(repos.length).toBeGreaterThan(0);
     for (const b of buckets) expect({ bucket: b.name, forceDestroy: b.inputs.forceDestroy }).toEqual({ bucket: b.name, forceDestroy: allowed });
     for (const r of repos) expect({ repo: r.name, forceDelete: r.inputs.forceDelete }).toEqual({ repo: r.name, forceDelete: allowed });
+    // Backup vaults hold recovery points: the same switch.
+    for (const v of ofType(run, "aws:backup/vault:Vault")) expect({ vault: v.name, forceDestroy: v.inputs.forceDestroy }).toEqual({ vault: v.name, forceDestroy: allowed });
   });
 });
 

@@ -17,6 +17,12 @@ export interface DatabaseBackupArgs {
   alertTopicArn?: pulumi.Input<string>;
   /** `protect` + `retainOnDelete` on the vault and its key. Default true. */
   protect?: boolean;
+  /**
+   * Let `pulumi destroy` delete the vault with its recovery points (Backup
+   * vault `forceDestroy`): the stack's `allowDestroyWithData` switch, on for
+   * non-production stacks only. Default false.
+   */
+  forceDestroy?: boolean;
   /** Tags for every resource. Default none. */
   tags?: Record<string, string>;
 }
@@ -44,7 +50,7 @@ export class DatabaseBackup extends pulumi.ComponentResource {
       deletionWindowInDays: 30,
       tags,
     }, stateful);
-    const vault = new aws.backup.Vault(`${name}-vault`, { kmsKeyArn: key.arn, forceDestroy: false, tags }, stateful);
+    const vault = new aws.backup.Vault(`${name}-vault`, { kmsKeyArn: key.arn, forceDestroy: args.forceDestroy ?? false, tags }, stateful);
 
     const role = new aws.iam.Role(`${name}-role`, {
       description: `AWS Backup service role for ${name}`,
