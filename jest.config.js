@@ -4,5 +4,6 @@ module.exports = {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }] },
-  testTimeout: 30000,
+  // Generous: tests that plan stacks or spawn the CLI take seconds idle, but minutes on a loaded 2-core machine.
+  testTimeout: 180000,
 };
