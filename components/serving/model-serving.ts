@@ -40,7 +40,7 @@ export interface ModelServingArgs {
   modelsBucketKmsKeyArn?: pulumi.Input<string>;
   /** What `<registry>` in image references resolves to: the stack's ECR registry path (repository URL without the repository). Default none (then images must be full references). */
   registryPrefix?: pulumi.Input<string>;
-  /** VPC of the cluster, for the AWS Load Balancer Controller. Required when a model is exposed. */
+  /** VPC of the cluster, for the AWS Load Balancer Controller. Default the cluster handle's vpcId; one of them is required when a model is exposed. */
   vpcId?: pulumi.Input<string>;
   /** AWS region (IAM conditions, controller settings). Required. */
   region: string;
@@ -94,8 +94,9 @@ export class ModelServing extends pulumi.ComponentResource {
 
     let lbController: kubernetes.helm.v3.Release | undefined;
     if (needsLoadBalancerController(s)) {
-      if (args.vpcId === undefined) throw new Error(`${name}: a model is exposed through a load balancer, so vpcId is required`);
-      lbController = installLoadBalancerController(`${name}-lbc`, { cluster, vpcId: args.vpcId, region: args.region, tags }, this);
+      const vpcId = args.vpcId ?? cluster.vpcId;
+      if (vpcId === undefined) throw new Error(`${name}: a model is exposed through a load balancer, so the VPC is required (vpcId, or the cluster handle's vpcId)`);
+      lbController = installLoadBalancerController(`${name}-lbc`, { cluster, vpcId, region: args.region, tags }, this);
     }
     if (needsMetricsServer(s)) installMetricsServer(`${name}-metrics-server`, cluster, this);
 
