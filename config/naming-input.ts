@@ -4,10 +4,11 @@
  * `namesOverLimit(namingInputOf(spec))` into config errors that name the keys.
  */
 import { splitPoolAcrossZones } from "../lib/eks";
+import { needsLoadBalancerController } from "../lib/serving";
 import type { NamingInput } from "../lib/naming";
 import type { PlatformSpec } from "./resolve";
 
-export function namingInputOf(spec: Pick<PlatformSpec, "environment" | "artifacts" | "database" | "network" | "cluster" | "monitoring">): NamingInput {
+export function namingInputOf(spec: Pick<PlatformSpec, "environment" | "artifacts" | "database" | "network" | "cluster" | "monitoring"> & Partial<Pick<PlatformSpec, "serving" | "tracking">>): NamingInput {
   const zones = spec.network.settings.azCount;
   return {
     environment: spec.environment,
@@ -22,5 +23,9 @@ export function namingInputOf(spec: Pick<PlatformSpec, "environment" | "artifact
             autoscaler: spec.cluster.settings.autoscaler,
           }
         : undefined,
+    serving: spec.serving?.enabled && spec.cluster.enabled && spec.network.enabled
+      ? { models: spec.serving.settings.models.map((m) => m.name), loadBalancerController: needsLoadBalancerController(spec.serving.settings) }
+      : undefined,
+    tracking: spec.tracking?.enabled && spec.cluster.enabled && spec.network.enabled,
   };
 }

@@ -9,9 +9,10 @@ import { instanceTypeNotOfferedReason } from "../cost/prices";
 import { isAcceleratedType } from "../lib/instance-types";
 import { CapacityReport, checkSystemPool, eksSystemWorkloads, nodesNeeded } from "../lib/capacity";
 import { gpusPerNode } from "../lib/eks";
-import { ServingSettings, cpuMillis, memoryMiB, servingProblems, servingSystemWorkloads, withModelDefaults } from "../lib/serving";
+import { ServingSettings, cpuMillis, memoryMiB, servingProblems, servingSystemWorkloads, withModelDefaults, withStageDefaults } from "../lib/serving";
 import { TrackingSettings, trackingSystemWorkloads } from "../lib/tracking";
 import { monitoringSystemWorkloads } from "../lib/monitoring/values";
+import { AUTONAME_SUFFIX_LENGTH, NAME_LIMITS, componentName, servingModelRoleName } from "../lib/naming";
 import {
   AlertSettings,
   ArtifactSettings,
@@ -230,8 +231,8 @@ function mergeServing(base: ServingSettings, override: object | undefined): Serv
   return merged;
 }
 
-/** Auto-naming adds 8 characters to a role's name; IAM role names stop at 64. */
-const IAM_ROLE_NAME_MAX = 64 - 8;
+/** Auto-naming adds 8 characters to a role's name; IAM role names stop at 64 (lib/naming.ts). */
+const IAM_ROLE_NAME_MAX = NAME_LIMITS.iamRole - AUTONAME_SUFFIX_LENGTH;
 
 function servingChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">, secretKeys: string[] | undefined): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -257,7 +258,7 @@ function servingChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">,
     const repositories = spec.registry.enabled ? spec.registry.settings.repositories : undefined;
     for (const p of servingProblems(s, { gpuPools, repositories })) problems.push({ key: keyOf(["serving", ...p.path]), value: p.value, message: p.message });
     s.models.forEach((m, i) => {
-      const roleName = `${spec.namePrefix}-serving-${m.name}-role`;
+      const roleName = servingModelRoleName(componentName(spec.environment, "serving"), m.name);
       if (roleName.length > IAM_ROLE_NAME_MAX)
         problems.push({ key: keyOf(["serving", "models", i, "name"]), value: m.name, message: `makes the IAM role name ${roleName} too long (IAM allows 64 characters, Pulumi adds 8); shorten it to ${m.name.length - (roleName.length - IAM_ROLE_NAME_MAX)} characters` });
     });
@@ -551,10 +552,10 @@ export function resolvePlatformSpec(raw: Record<string, string>, stack: string, 
     predictionMonitoring: withoutImageOff(decide<PredictionMonitoringSettings>("predictionMonitoring", cfg.stage, cfg.predictionMonitoring)),
   };
   if (cfg.sentryDsn !== undefined) spec.serving.settings.sentryDsn = cfg.sentryDsn;
-  // A GPU model that names no pool runs on the cluster's first GPU pool ("gpu" at MVP,
-  // "inference" at Series B), so a stack grown by its stage key keeps planning.
-  const firstGpuPool = spec.cluster.settings.gpuNodeGroups[0]?.name;
-  for (const m of spec.serving.settings.models) if ((m.gpus ?? 0) > 0 && m.gpuPool === undefined && firstGpuPool) m.gpuPool = firstGpuPool;
+  // Stage-dependent serving defaults (lib/serving.ts withStageDefaults): a GPU model that
+  // names no pool runs on the cluster's first GPU pool ("gpu" at MVP, "inference" at
+  // Series B), so a stack grown by its stage key keeps planning.
+  spec.serving.settings = withStageDefaults(spec.serving.settings, spec.cluster.settings.gpuNodeGroups[0]?.name);
   const crossProblems = [...crossChecks(cfg, spec), ...servingChecks(cfg, spec, secretKeys)];
   if (crossProblems.length) throw new ConfigError(crossProblems, source);
   const capacity = systemPoolCheck(cfg, spec);

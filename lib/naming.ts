@@ -47,6 +47,8 @@ export const COMPONENT_PIECES = {
   registry: "registry",
   database: "metadata",
   cluster: "cluster",
+  serving: "serving",
+  tracking: "tracking",
   monitoring: "monitoring",
 } as const;
 
@@ -128,6 +130,15 @@ export interface NamingInput {
     gpuPools: { name: string; zoneCount: number }[];
     autoscaler: boolean;
   };
+  /** Model serving, when deployed: its model names (an IRSA role each) and whether a model is exposed (the load balancer controller's role). */
+  serving?: { models: string[]; loadBalancerController: boolean };
+  /** Whether experiment tracking (its artifacts IRSA role) is deployed. */
+  tracking?: boolean;
+}
+
+/** ModelServing's IRSA role of one model: "<serving component>-<model>" (its role: "...-role"). */
+export function servingModelRoleName(servingComponent: string, model: string): string {
+  return irsaRoleName(childName(servingComponent, model));
 }
 
 /** One physical AWS name the stack would create, with its limit. */
@@ -178,6 +189,12 @@ export function physicalNames(input: NamingInput): PhysicalName[] {
       }
     });
   }
+  if (input.serving) {
+    const serving = componentName(input.environment, "serving");
+    input.serving.models.forEach((m, i) => names.push(named("iamRole", servingModelRoleName(serving, m), true, [env, `serving.models[${i}].name`])));
+    if (input.serving.loadBalancerController) names.push(named("iamRole", irsaRoleName(childName(serving, "lbc")), true, [env]));
+  }
+  if (input.tracking) names.push(named("iamRole", irsaRoleName(childName(componentName(input.environment, "tracking"), "artifacts")), true, [env]));
   if (input.monitoring) names.push(named("iamRole", irsaRoleName(childName(componentName(input.environment, "monitoring"), "alertmanager")), true, [env]));
   return names;
 }
