@@ -28,6 +28,29 @@ export type { ClusterHandle } from "../components/compute/cluster-handle";
 export { IrsaRole } from "../components/compute/irsa";
 export type { IrsaRoleArgs } from "../components/compute/irsa";
 
+export { GpuNodePool } from "../components/compute/gpu-node-pool";
+export type { GpuNodePoolArgs } from "../components/compute/gpu-node-pool";
+export type { CapacityType, GpuNodeGroupSettings, NatMode, NodeGroupSettings } from "../lib/domain";
+
+export { ModelServing } from "../components/serving/model-serving";
+export type { ModelServingArgs } from "../components/serving/model-serving";
+export { withModelDefaults } from "../lib/serving";
+export type { ColorRelease, ModelExposure, ModelInput, ModelSettings, ServingSettings } from "../lib/serving";
+
+export { ExperimentTracking } from "../components/tracking/experiment-tracking";
+export type { ExperimentTrackingArgs } from "../components/tracking/experiment-tracking";
+export { MLFLOW_IMAGE } from "../lib/tracking";
+export type { TrackingSettings } from "../lib/tracking";
+
+export { AlertTopic, Alerting } from "../components/operations/alerting";
+export type { AlertTopicArgs, AlertingArgs } from "../components/operations/alerting";
+export { DatabaseBackup } from "../components/operations/database-backup";
+export type { DatabaseBackupArgs } from "../components/operations/database-backup";
+export { ExternalHealthChecks } from "../components/operations/health-checks";
+export type { ExternalHealthChecksArgs, InternalUrl, PublicEndpoint } from "../components/operations/health-checks";
+export { PredictionMonitoring } from "../components/operations/prediction-monitoring";
+export type { PredictionMonitoringArgs } from "../components/operations/prediction-monitoring";
+
 export { Monitoring } from "../components/monitoring/monitoring";
 export type { MonitoringArgs } from "../components/monitoring/monitoring";
 export type { AlertReceiver, AlertThresholds, GpuNodePrice, NodePoolCap, ServingMetrics } from "../lib/monitoring";

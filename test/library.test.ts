@@ -79,7 +79,7 @@ describe("components refuse bad arguments by name", () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^keepLastImages=-3: must be at least 1/),
-        expect.stringMatching(/^untaggedExpiryDay=7: unknown argument; allowed here: repositories, untaggedExpiryDays, keepLastImages, tags/),
+        expect.stringMatching(/^untaggedExpiryDay=7: unknown argument; allowed here: repositories, untaggedExpiryDays, keepLastImages, forceDelete, tags/),
         expect.stringMatching(/^repositories="models": must be array/),
       ]),
     );
@@ -188,7 +188,7 @@ describe("the package", () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
 
   it("exports every component from the root", () => {
-    for (const name of ["Network", "ArtifactStore", "ContainerRegistry", "MetadataStore", "GpuCluster", "IrsaRole", "Monitoring", "ComponentArgsError"]) {
+    for (const name of ["Network", "ArtifactStore", "ContainerRegistry", "MetadataStore", "GpuCluster", "GpuNodePool", "IrsaRole", "ModelServing", "ExperimentTracking", "Monitoring", "Alerting", "DatabaseBackup", "ExternalHealthChecks", "PredictionMonitoring", "ComponentArgsError"]) {
       expect([name, typeof (api as Record<string, unknown>)[name]]).toEqual([name, expect.stringMatching(/function|object/)]);
     }
   });

@@ -17,20 +17,14 @@ export function existingEksCluster(name: string, clusterName: string, region: st
     .all([cluster.endpoint, cluster.certificateAuthorities])
     .apply(([endpoint, cas]) => JSON.stringify(eksKubeconfig(clusterName, endpoint, cas[0]!.data, region)));
   const provider = new kubernetes.Provider(`${name}-k8s`, { kubeconfig });
-  // The cluster already runs: nothing to wait for.
-  return { provider, clusterName, oidcProviderArn: oidcProvider.arn, oidcIssuerUrl: issuerUrl, ready: [] };
-}
-
-export const SERVING_NAMESPACE = "serving";
-export const MODEL_SERVER_ACCOUNT = "model-server";
-
-/** Read-only access to the model files: what the model server's pods may do with AWS. */
-export function modelReadPolicy(bucketArn: string): object {
   return {
-    Version: "2012-10-17",
-    Statement: [
-      { Sid: "ListModels", Effect: "Allow", Action: ["s3:ListBucket"], Resource: bucketArn },
-      { Sid: "ReadModels", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${bucketArn}/*` },
-    ],
+    provider,
+    clusterName,
+    oidcProviderArn: oidcProvider.arn,
+    oidcIssuerUrl: issuerUrl,
+    // The cluster already runs: nothing to wait for.
+    ready: [],
+    vpcId: cluster.vpcConfig.vpcId,
+    region,
   };
 }

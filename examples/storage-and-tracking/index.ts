@@ -1,18 +1,35 @@
 /**
- * Storage and experiment tracking only: artifact buckets and the MLflow
- * metadata database, in a VPC that another stack owns (one stack per layer:
- * network -> data -> cluster). The network stack's outputs arrive through a
- * StackReference; this stack's outputs are what the cluster layer reads.
+ * Storage and MLflow tracking only: artifact buckets, the metadata database
+ * and the MLflow server, for an ML team whose network and cluster belong to a
+ * platform stack (one stack per layer). The platform stack's outputs arrive
+ * through a StackReference: the names are those this repository's program
+ * exports (vpcId, privateSubnetIds, clusterSecurityGroupId, clusterName,
+ * oidcProviderArn, oidcIssuerUrl, kubeconfig).
  */
+import * as aws from "@pulumi/aws";
+import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArtifactStore, MetadataStore } from "ml-platform";
+import { ArtifactStore, ClusterHandle, ExperimentTracking, MLFLOW_IMAGE, MetadataStore } from "ml-platform";
 
 export = () => {
   const config = new pulumi.Config();
   const environment = config.get("environment") ?? "dev";
   const prefix = `tracking-${environment}`;
   const tags = { environment, owner: "ml-team", costCenter: "ml", "managed-by": "pulumi" };
-  const network = new pulumi.StackReference(config.require("networkStack"));
+  const region = aws.config.region ?? "us-east-1";
+  const platform = new pulumi.StackReference(config.require("platformStack"));
+  const out = (name: string) => platform.requireOutput(name) as pulumi.Output<string>;
+
+  // The platform's cluster, described from its outputs.
+  const cluster: ClusterHandle = {
+    provider: new kubernetes.Provider(`${prefix}-k8s`, { kubeconfig: out("kubeconfig") }),
+    clusterName: out("clusterName"),
+    oidcProviderArn: out("oidcProviderArn"),
+    oidcIssuerUrl: out("oidcIssuerUrl"),
+    ready: [],
+    vpcId: out("vpcId"),
+    region,
+  };
 
   const artifacts = new ArtifactStore(`${prefix}-artifacts`, {
     buckets: ["datasets", "mlflow"],
@@ -20,22 +37,42 @@ export = () => {
     noncurrentVersionExpirationDays: 60,
     tags,
   });
+  const mlflowBucket = artifacts.buckets["mlflow"]!;
 
   const database = new MetadataStore(`${prefix}-metadata`, {
-    vpcId: network.requireOutput("vpcId"),
-    subnetIds: network.requireOutput("privateSubnetIds"),
-    allowedCidrBlocks: [network.requireOutput("vpcCidrBlock")],
+    vpcId: out("vpcId"),
+    subnetIds: platform.requireOutput("privateSubnetIds") as pulumi.Output<string[]>,
+    // Nodes and pods of the platform's cluster, nothing else.
+    allowedSecurityGroupIds: [out("clusterSecurityGroupId")],
     instanceClass: "db.t4g.small",
     backupRetentionDays: 7,
     tags,
   });
 
-  // ------------------------------------------------------------------ TODO(serving)
-  // ExperimentTracking (the MLflow server, with IRSA access to the "mlflow"
-  // bucket and its backend store in this database) is being built in
-  // components/tracking/ and is not on main yet; it runs in a cluster, so it
-  // belongs in the cluster layer, which reads this stack's outputs:
-  //   new ExperimentTracking(`${prefix}-mlflow`, { cluster, settings, database: {...}, artifactsBucket: ..., region, tags });
+  const tracking = new ExperimentTracking(`${prefix}-mlflow`, {
+    cluster,
+    settings: {
+      namespace: "mlflow",
+      image: MLFLOW_IMAGE,
+      replicas: 1,
+      workers: 2,
+      cpu: "250m",
+      memory: "1Gi",
+      memoryLimit: "2Gi",
+      artifactPrefix: "experiments/",
+    },
+    database: {
+      address: database.address,
+      port: database.port,
+      databaseName: database.databaseName,
+      username: database.username,
+      password: database.password,
+    },
+    artifactsBucket: mlflowBucket,
+    artifactsBucketKmsKeyArn: artifacts.kmsKeyArn,
+    region,
+    tags,
+  });
 
   return {
     bucketArns: Object.fromEntries(Object.entries(artifacts.buckets).map(([k, b]) => [k, b.arn])),
@@ -44,5 +81,6 @@ export = () => {
     databaseEndpoint: database.endpoint,
     databaseSecretArn: database.secretArn,
     databaseSecurityGroupId: database.securityGroupId,
+    mlflowTrackingUri: tracking.trackingUri,
   };
 };
