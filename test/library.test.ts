@@ -13,6 +13,7 @@ import * as api from "../api";
 import { ArtifactStore, ComponentArgsError, ContainerRegistry } from "../api";
 import { ArtifactStoreSettings, ContainerRegistrySettings } from "../api/schemas";
 import { STAGES, STAGE_PRESETS } from "../config/presets";
+import { ConfigError, resolvePlatformSpec } from "../config/resolve";
 import { ArtifactOverrides, RegistryOverrides } from "../config/schema";
 import { ecrLifecyclePolicy } from "../lib/ecr";
 import { planProgram, resourcesOfType } from "../testing";
@@ -164,6 +165,27 @@ describe("one source of truth: the stack config is built from the component sche
       const config = overrides[piece].safeParse({ [key]: value }).success;
       expect([piece, key, value, config]).toEqual([piece, key, value, component]);
     }
+  });
+
+  it("the stack config runs the components' cross-field rules: an expiry before the Standard-IA move is refused by key", () => {
+    const raw = {
+      "aws:region": "us-east-1",
+      "ml-platform:stage": "seriesb",
+      "ml-platform:environment": "dev",
+      "ml-platform:tags": JSON.stringify({ owner: "ml-team", costCenter: "research" }),
+      // Series B moves old versions to Standard-IA after 30 days.
+      "ml-platform:artifacts": JSON.stringify({ noncurrentVersionExpirationDays: 14 }),
+    };
+    let error: unknown;
+    try {
+      resolvePlatformSpec(raw, "dev");
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      expect.objectContaining({ key: "ml-platform:artifacts.noncurrentVersionExpirationDays", value: 14, message: expect.stringMatching(/later than noncurrentToInfrequentAccessDays \(30\)/) }),
+    ]);
   });
 
   it.each(STAGES)("the %s preset's storage and registry settings are valid component arguments", (stage) => {

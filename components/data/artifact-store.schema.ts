@@ -96,6 +96,9 @@ export function artifactStoreProblems(name: string, s: ArtifactStoreSettings): A
   if (!/^[a-z0-9][a-z0-9.-]*$/.test(name.toLowerCase())) {
     problems.push({ path: "(name)", value: name, message: "starts every bucket name, so it may hold only letters, digits, '.' and '-' and must start with a letter or digit (S3 bucket naming rules)" });
   }
+  // S3 answers "'NoncurrentDays' in the NoncurrentVersionExpiration action must be greater than
+  // 'NoncurrentDays' in the NoncurrentVersionTransition action" (PutBucketLifecycleConfiguration,
+  // as reported in go-to-k/cdkd#1426; checked 2026-11-23).
   const ia = s.noncurrentToInfrequentAccessDays;
   if (ia > 0 && s.noncurrentVersionExpirationDays <= ia) {
     problems.push({
