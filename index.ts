@@ -30,7 +30,12 @@ import { PredictionMonitoring } from "./components/operations/prediction-monitor
 
 function loadSpec(): PlatformSpec {
   try {
-    return resolvePlatformSpec(pulumi.runtime.allConfig(), pulumi.getStack(), `configuration of stack "${pulumi.getStack()}" (stacks/Pulumi.${pulumi.getStack()}.yaml)`, secretConfigKeys());
+    // The platform's keys live in the project's namespace (Pulumi.yaml `name`), whatever it is called.
+    return resolvePlatformSpec(pulumi.runtime.allConfig(), pulumi.getStack(), {
+      project: pulumi.getProject(),
+      source: `configuration of stack "${pulumi.getStack()}" (stacks/Pulumi.${pulumi.getStack()}.yaml)`,
+      secretKeys: secretConfigKeys(),
+    });
   } catch (err) {
     // RunError: Pulumi prints the message without a stack trace.
     if (err instanceof ConfigError) throw new pulumi.RunError(err.message);

@@ -29,37 +29,33 @@ import {
   STAGE_PRESETS,
   Stage,
 } from "./presets";
-import { AWS_REGION_PATTERN, StackConfig } from "./schema";
+import { StackConfig } from "./schema";
+import { AWS_REGIONS, isAwsRegion } from "../lib/regions";
+import { didYouMean } from "../lib/suggest";
+import { COMPONENT_TAG_KEYS, reservedTagKeyProblem, tagKeyProblem } from "../lib/tags";
+import { ConfigError, ConfigProblem } from "./errors";
+import { duplicateProblems } from "./lists";
+import { namespaceProblems } from "./namespaces";
+
+export { ConfigError, formatProblems } from "./errors";
+export type { ConfigProblem } from "./errors";
 import { RETENTION_SIZE_SHARE, prometheusDiskNeedGb, retentionSizeGb } from "../lib/monitoring/values";
 import { parseSnapshotReference } from "../lib/operations/snapshot";
 import { postgresMaxConnections } from "../lib/operations/alarms";
 
+/**
+ * The project's name as shipped in Pulumi.yaml. The program (pulumi.getProject())
+ * and the plan (plan/engine.ts reads Pulumi.yaml) pass the real name in, so a
+ * renamed project keeps working; callers that pass none (tests) get this one.
+ */
 export const PROJECT = "ml-platform";
 
-/** One user mistake: which key, what it held, what is wrong and allowed. */
-export interface ConfigProblem {
-  key: string;
-  value: unknown;
-  message: string;
-}
+/**
+ * Tags the program computes for every resource from the stack's settings.
+ * A user tag with one of these keys would be silently overwritten, so config refuses it.
+ */
+export const STACK_TAG_KEYS = ["project", "stage", "environment", "managed-by"] as const;
 
-export class ConfigError extends Error {
-  constructor(readonly problems: ConfigProblem[], readonly source = "stack configuration") {
-    super(formatProblems(problems, source));
-    this.name = "ConfigError";
-  }
-}
-
-function show(value: unknown): string {
-  if (value === undefined) return "nothing";
-  const text = JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-export function formatProblems(problems: ConfigProblem[], source: string): string {
-  const lines = problems.map((p) => `  - ${p.key}: ${p.message} (got ${show(p.value)})`);
-  return [`Invalid ${source}: ${problems.length} problem${problems.length === 1 ? "" : "s"}`, ...lines].join("\n");
-}
 
 /** A piece as the stack will deploy it: enabled or not, why, and its settings. */
 export interface PieceDecision<T> {
@@ -100,7 +96,12 @@ export interface PlatformSpec {
   predictionMonitoring: PieceDecision<PredictionMonitoringSettings>;
 }
 
-const NAMESPACE = `${PROJECT}:`;
+/**
+ * The namespace of the platform's keys while resolvePlatformSpec runs (it is
+ * synchronous, and restores the default when it returns), so that every
+ * check's keyOf names the keys as the stack file spells them.
+ */
+let NAMESPACE = `${PROJECT}:`;
 
 /** Instance classes without Performance Insights / Database Insights (RDS user guide, "instance class support for Database Insights"). */
 const NO_PERFORMANCE_INSIGHTS = ["db.t2.micro", "db.t2.small", "db.t3.micro", "db.t3.small", "db.t4g.micro", "db.t4g.small"];
@@ -123,7 +124,8 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return node;
 }
 
-function keyOf(path: readonly PropertyKey[]): string {
+/** `["cluster", "gpuNodeGroups", 0, "name"]` -> `ml-platform:cluster.gpuNodeGroups[0].name`. */
+export function keyOf(path: readonly PropertyKey[]): string {
   const [head, ...rest] = path;
   let key = `${NAMESPACE}${String(head ?? "")}`;
   for (const part of rest) key += typeof part === "number" ? `[${part}]` : `.${String(part)}`;
@@ -239,7 +241,7 @@ function servingChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">,
   if (cfg.sentryDsn !== undefined) {
     if (!serving.enabled) problems.push({ key: keyOf(["sentryDsn"]), value: "[secret]", message: "nothing reports to Sentry: this stack does not deploy serving" });
     if (secretKeys && !secretKeys.includes(keyOf(["sentryDsn"])))
-      problems.push({ key: keyOf(["sentryDsn"]), value: "(plain text)", message: "must be stored encrypted: pulumi config set --secret ml-platform:sentryDsn <dsn>" });
+      problems.push({ key: keyOf(["sentryDsn"]), value: "(plain text)", message: `must be stored encrypted: pulumi config set --secret ${keyOf(["sentryDsn"])} <dsn>` });
   }
   for (const piece of ["serving", "tracking"] as const) {
     if (spec[piece].enabled && spec.artifacts.enabled && !spec.artifacts.settings.buckets.includes("models"))
@@ -260,12 +262,6 @@ function servingChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">,
       const roleName = `${spec.namePrefix}-serving-${m.name}-role`;
       if (roleName.length > IAM_ROLE_NAME_MAX)
         problems.push({ key: keyOf(["serving", "models", i, "name"]), value: m.name, message: `makes the IAM role name ${roleName} too long (IAM allows 64 characters, Pulumi adds 8); shorten it to ${m.name.length - (roleName.length - IAM_ROLE_NAME_MAX)} characters` });
-    });
-    s.viewerRoleArns.forEach((arn, i) => {
-      if (s.viewerRoleArns.indexOf(arn) !== i)
-        problems.push({ key: keyOf(["serving", "viewerRoleArns", i]), value: arn, message: "is listed twice; EKS allows one access entry per role" });
-      else if (c.adminRoleArns.includes(arn) || c.readOnlyRoleArns.includes(arn))
-        problems.push({ key: keyOf(["serving", "viewerRoleArns", i]), value: arn, message: "already has cluster-wide access (cluster.adminRoleArns / readOnlyRoleArns); EKS allows one access entry per role, so list it in one place" });
     });
   }
   if (spec.tracking.enabled) {
@@ -422,10 +418,6 @@ function crossChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">): 
     }
     if (c.systemNodeGroup.minSize < 1)
       problems.push({ key: keyOf(["cluster", "systemNodeGroup", "minSize"]), value: c.systemNodeGroup.minSize, message: "must be at least 1: CoreDNS and the add-ons need a CPU node" });
-    c.readOnlyRoleArns.forEach((arn, i) => {
-      if (c.adminRoleArns.includes(arn))
-        problems.push({ key: keyOf(["cluster", "readOnlyRoleArns", i]), value: arn, message: "is also in adminRoleArns; an IAM role gets one access entry, so list it once" });
-    });
     // An instance type the region does not offer would fail at `pulumi up`, after the network and database exist.
     const pools: { path: PropertyKey[]; types: string[] }[] = [
       { path: ["cluster", "systemNodeGroup", "instanceTypes"], types: c.systemNodeGroup.instanceTypes },
@@ -436,16 +428,6 @@ function crossChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">): 
         const why = instanceTypeNotOfferedReason(spec.region, t, isAcceleratedType);
         if (why) problems.push({ key: keyOf([...path, j]), value: t, message: why });
       });
-    if (c.deployerRoleArn) {
-      const list = c.adminRoleArns.includes(c.deployerRoleArn) ? "adminRoleArns" : c.readOnlyRoleArns.includes(c.deployerRoleArn) ? "readOnlyRoleArns" : undefined;
-      if (list)
-        problems.push({ key: keyOf(["cluster", "deployerRoleArn"]), value: c.deployerRoleArn, message: `is also in ${list}; the deployer role already gets cluster-admin through its own access entry, so remove it from ${list}` });
-    }
-    const seen = new Set<string>();
-    c.gpuNodeGroups.forEach((g, i) => {
-      if (seen.has(g.name)) problems.push({ key: keyOf(["cluster", "gpuNodeGroups", i, "name"]), value: g.name, message: "GPU node group names must be unique" });
-      seen.add(g.name);
-    });
   }
   const n = spec.network.settings;
   if (spec.network.enabled && n.availabilityZoneIds) {
@@ -492,37 +474,71 @@ function monitoringProblems(m: MonitoringSettings): ConfigProblem[] {
       message: `holds ${allowed} GB of metrics (80 % of the volume), but ${m.retentionDays} days of ${m.expectedActiveSeries} series need about ${Math.ceil(need)} GB; Prometheus would silently keep fewer days. Raise it to ${Math.ceil(need / RETENTION_SIZE_SHARE)} or more, or lower retentionDays`,
     });
   }
-  const names = new Set<string>();
-  m.receivers.forEach((r, i) => {
-    if (names.has(r.name)) problems.push({ key: keyOf(["monitoring", "receivers", i, "name"]), value: r.name, message: "receiver names must be unique" });
-    names.add(r.name);
-  });
   return problems;
+}
+
+/** Tags a user may not set: AWS's, the program's own, and keys AWS refuses (the schema checks the values). */
+function tagProblems(tags: unknown): ConfigProblem[] {
+  if (tags === null || typeof tags !== "object" || Array.isArray(tags)) return [];
+  const setByProgram = [...STACK_TAG_KEYS, ...COMPONENT_TAG_KEYS];
+  const problems: ConfigProblem[] = [];
+  for (const [key, value] of Object.entries(tags)) {
+    const why = tagKeyProblem(key) ?? reservedTagKeyProblem(key, setByProgram);
+    if (why) problems.push({ key: keyOf(["tags", key]), value, message: `tag key "${key}": ${why}` });
+  }
+  return problems;
+}
+
+function regionProblems(region: string | undefined): ConfigProblem[] {
+  if (!region) return [{ key: "aws:region", value: undefined, message: "is required: the AWS region to deploy to, e.g. us-east-1" }];
+  if (isAwsRegion(region)) return [];
+  return [{ key: "aws:region", value: region, message: `is not an AWS region${didYouMean(region, AWS_REGIONS) || " (lib/regions.ts lists them, e.g. us-east-1 or eu-west-1)"}` }];
+}
+
+export interface ResolveOptions {
+  /** The project's name (Pulumi.yaml `name`, pulumi.getProject()): the namespace of the platform's keys. Default PROJECT. */
+  project?: string;
+  /** Where the config came from, for the error's first line. */
+  source?: string;
+  /** Keys stored encrypted (`secure:`), for checks that a secret is not in plain text. */
+  secretKeys?: string[];
 }
 
 /**
  * Resolves the stack's configuration. `raw` is Pulumi's config map
  * (`pulumi.runtime.allConfig()`: "namespace:key" -> string or JSON text).
  * Throws ConfigError listing every problem; returns a complete PlatformSpec.
+ * `options` may be the source text alone (older callers, with `secretKeys` after it).
  */
-export function resolvePlatformSpec(raw: Record<string, string>, stack: string, source?: string, secretKeys?: string[]): PlatformSpec {
+export function resolvePlatformSpec(raw: Record<string, string>, stack: string, options: ResolveOptions | string = {}, secretKeys?: string[]): PlatformSpec {
+  const opts: ResolveOptions = typeof options === "string" ? { source: options, secretKeys } : { secretKeys, ...options };
+  const project = opts.project ?? PROJECT;
+  NAMESPACE = `${project}:`;
+  try {
+    return resolve(raw, stack, project, opts.source, opts.secretKeys);
+  } finally {
+    NAMESPACE = `${PROJECT}:`;
+  }
+}
+
+function resolve(raw: Record<string, string>, stack: string, project: string, source: string | undefined, secretKeys: string[] | undefined): PlatformSpec {
   const own: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) {
     if (k.startsWith(NAMESPACE)) own[k.slice(NAMESPACE.length)] = parseRawValue(v);
   }
   const region = raw["aws:region"];
-  const problems: ConfigProblem[] = [];
-  if (!region) problems.push({ key: "aws:region", value: undefined, message: "is required: the AWS region to deploy to, e.g. us-east-1" });
-  else if (!AWS_REGION_PATTERN.test(region)) problems.push({ key: "aws:region", value: region, message: "must be an AWS region name such as us-east-1 or eu-west-1" });
-
+  // Every problem that needs no resolved spec, reported together.
+  const parsedRaw = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, parseRawValue(v)]));
+  const problems: ConfigProblem[] = [...namespaceProblems(parsedRaw, project), ...regionProblems(region)];
   const parsed = StackConfig.safeParse(own);
-  if (!parsed.success) throw new ConfigError([...problems, ...zodProblems(parsed.error, own)], source);
-  if (problems.length) throw new ConfigError(problems, source);
+  if (!parsed.success) problems.push(...zodProblems(parsed.error, own));
+  problems.push(...tagProblems(own.tags), ...duplicateProblems(own, keyOf));
+  if (problems.length || !parsed.success) throw new ConfigError(problems, source);
   const cfg = parsed.data;
   const preset = STAGE_PRESETS[cfg.stage];
 
   const spec = {
-    project: PROJECT,
+    project,
     stack,
     stage: cfg.stage,
     environment: cfg.environment,
@@ -530,7 +546,7 @@ export function resolvePlatformSpec(raw: Record<string, string>, stack: string, 
     namePrefix: `mlp-${cfg.environment}`,
     tags: {
       ...cfg.tags,
-      project: PROJECT,
+      project,
       stage: cfg.stage,
       environment: cfg.environment,
       "managed-by": "pulumi",

@@ -7,25 +7,17 @@
 import { z } from "zod";
 import { isAcceleratedType, isNvidiaGpuType, looksLikeInstanceType, unsupportedAcceleratorReason } from "../lib/instance-types";
 import { EKS_UNSUPPORTED_ZONE_IDS, ZONE_ID_PATTERN } from "../lib/eks";
+import { count, ipv4Cidr, LOG_RETENTION_DAYS, logRetentionDays as retentionDays, roleArn } from "../lib/fields";
+import { tagValueProblem } from "../lib/tags";
 import { SUPPORTED_KUBERNETES_VERSIONS } from "../lib/versions";
 import { STAGES } from "./presets";
 import { ArtifactStoreSettings } from "../components/data/artifact-store.schema";
 import { ContainerRegistrySettings } from "../components/data/container-registry.schema";
 import { overridesOf } from "../lib/validate";
 
-/** CloudWatch Logs accepts only these retention periods (days). */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export { LOG_RETENTION_DAYS };
 
-const cidr = z
-  .string()
-  .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d|[12]\d|3[0-2])$/, "must be an IPv4 CIDR such as 203.0.113.0/24")
-  .refine((s) => s.split("/")[0]!.split(".").every((o) => Number(o) <= 255), "must be an IPv4 CIDR with octets 0-255");
-
-const retentionDays = z
-  .number()
-  .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`);
-
-const count = (what: string) => z.number().int(`${what} must be a whole number`).min(0, `${what} cannot be negative`);
+const cidr = ipv4Cidr();
 
 const zoneId = z
   .string()
@@ -33,8 +25,6 @@ const zoneId = z
   .refine((id) => !(EKS_UNSUPPORTED_ZONE_IDS as readonly string[]).includes(id), `cannot host EKS subnets (EKS refuses ${EKS_UNSUPPORTED_ZONE_IDS.join(", ")})`);
 
 const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, "must be a security group ID such as sg-0123456789abcdef0");
-
-const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "must be an IAM role ARN such as arn:aws:iam::123456789012:role/platform-admins");
 
 const resourceName = z
   .string()
@@ -70,10 +60,7 @@ const sizes = {
 
 export const NetworkOverrides = z.strictObject({
   enabled,
-  cidrBlock: cidr.refine((c) => {
-    const prefix = Number(c.split("/")[1]);
-    return prefix >= 16 && prefix <= 20;
-  }, "must be a /16 to /20 block: EKS pods take VPC addresses").optional(),
+  cidrBlock: ipv4Cidr({ minPrefix: 16, maxPrefix: 20, why: "EKS pods take VPC addresses" }).optional(),
   azCount: z.number().int().min(2, "azCount must be 2 or 3").max(3, "azCount must be 2 or 3").optional(),
   availabilityZoneIds: z.array(zoneId).min(2, "list at least 2 AZ IDs").max(3, "the layout has room for 3 AZs").optional(),
   natGateways: z.enum(["none", "single", "perAz"]).optional(),
@@ -301,7 +288,13 @@ export const PredictionMonitoringOverrides = z.strictObject({
   timeoutHours: z.number().int().min(1).max(24).optional(),
 });
 
-const tagValue = z.string().min(1, "cannot be empty").max(256, "AWS tag values are at most 256 characters");
+const tagValue = z
+  .string()
+  .min(1, "cannot be empty")
+  .superRefine((v, ctx) => {
+    const why = tagValueProblem(v);
+    if (why) ctx.addIssue({ code: "custom", message: why });
+  });
 
 /** The `ml-platform:*` keys of a stack file. */
 export const StackConfig = z.strictObject({
@@ -330,4 +323,3 @@ export const StackConfig = z.strictObject({
 export type StackConfig = z.infer<typeof StackConfig>;
 export type GpuNodeGroupInput = z.infer<typeof GpuNodeGroupInput>;
 
-export const AWS_REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
