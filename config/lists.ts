@@ -27,6 +27,8 @@ const WHY_UNIQUE: Record<string, string> = {
   "artifacts.buckets": "each bucket is one S3 bucket named after it",
   "registry.repositories": "each repository is one ECR repository named after it",
   "cluster.gpuNodeGroups": "each pool becomes node groups and a node label named after it",
+  "serving.models": "each model is a Deployment, Service and IAM role named after it",
+  "network.availabilityZoneIds": "each subnet needs its own AZ",
   "monitoring.receivers": "Alertmanager refuses two receivers of one name",
 };
 

@@ -433,8 +433,6 @@ function crossChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">): 
   if (spec.network.enabled && n.availabilityZoneIds) {
     if (n.availabilityZoneIds.length < n.azCount)
       problems.push({ key: keyOf(["network", "availabilityZoneIds"]), value: n.availabilityZoneIds, message: `lists ${n.availabilityZoneIds.length} zones but the network spans ${n.azCount} (azCount); list at least ${n.azCount}, in the order to use them` });
-    if (new Set(n.availabilityZoneIds).size !== n.availabilityZoneIds.length)
-      problems.push({ key: keyOf(["network", "availabilityZoneIds"]), value: n.availabilityZoneIds, message: "lists a zone twice; each subnet needs its own AZ" });
   }
   if (spec.allowDestroyWithData && spec.protectStatefulResources)
     problems.push({

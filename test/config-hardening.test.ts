@@ -187,6 +187,12 @@ const LIST_SAMPLES: Record<string, unknown> = {
   "cluster.systemNodeGroup.instanceTypes": "m6i.large",
   "cluster.gpuNodeGroups": { name: "gpu", instanceTypes: ["g5.xlarge"] },
   "cluster.gpuNodeGroups[].instanceTypes": "g5.xlarge",
+  "network.availabilityZoneIds": "use1-az1",
+  "cluster.privateAccessCidrs": "10.8.0.0/16",
+  "cluster.privateAccessSecurityGroupIds": "sg-0123456789abcdef0",
+  "serving.viewerRoleArns": "arn:aws:iam::123456789012:role/ml-engineers",
+  "serving.models": { name: "churn", image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/mlp-prod-registry/models:1.0.0" },
+  "serving.models[].exposure.sourceRanges": "203.0.113.0/24",
   "monitoring.receivers": { name: "oncall", severities: ["critical"] },
   "monitoring.receivers[].severities": "critical",
 };
@@ -216,8 +222,16 @@ describe("duplicate entries: every list in the schema", () => {
   it.each([
     [{ adminRoleArns: ["arn:aws:iam::123456789012:role/a"], readOnlyRoleArns: ["arn:aws:iam::123456789012:role/a"] }, "ml-platform:cluster.readOnlyRoleArns[0]", "ml-platform:cluster.adminRoleArns[0]"],
     [{ readOnlyRoleArns: ["arn:aws:iam::123456789012:role/b", "arn:aws:iam::123456789012:role/a"], adminRoleArns: ["arn:aws:iam::123456789012:role/a"] }, "ml-platform:cluster.readOnlyRoleArns[1]", "ml-platform:cluster.adminRoleArns[0]"],
+    [{ deployerRoleArn: "arn:aws:iam::123456789012:role/a", adminRoleArns: ["arn:aws:iam::123456789012:role/a"] }, "ml-platform:cluster.adminRoleArns[0]", "ml-platform:cluster.deployerRoleArn"],
   ])("refuses one role in two access lists (%#)", (cluster, key, first) => {
     expect(problemsOf({ "ml-platform:cluster": cluster })).toContainEqual(expect.objectContaining({ key, message: expect.stringContaining(`is also ${first}`) }));
+  });
+
+  it("refuses a serving viewer that already has cluster-wide access", () => {
+    const arn = "arn:aws:iam::123456789012:role/a";
+    expect(problemsOf({ "ml-platform:cluster": { readOnlyRoleArns: [arn] }, "ml-platform:serving": { viewerRoleArns: [arn] } })).toContainEqual(
+      expect.objectContaining({ key: "ml-platform:serving.viewerRoleArns[0]", message: expect.stringContaining("is also ml-platform:cluster.readOnlyRoleArns[0]") }),
+    );
   });
 });
 
