@@ -20,7 +20,9 @@ export function listPattern(path: readonly PropertyKey[]): string {
  * arguments, say). Everything else must be unique; test/config-hardening
  * checks that every list in the schema is either tested for duplicates or here.
  */
-export const REPEATS_ALLOWED: Record<string, string> = {};
+export const REPEATS_ALLOWED: Record<string, string> = {
+  "predictionMonitoring.args": "a command line may repeat an argument (--metric a --metric b)",
+};
 
 /** Why a repeated entry is refused, for the lists where the reason is more than "it is listed twice". */
 const WHY_UNIQUE: Record<string, string> = {
@@ -29,6 +31,9 @@ const WHY_UNIQUE: Record<string, string> = {
   "cluster.gpuNodeGroups": "each pool becomes node groups and a node label named after it",
   "serving.models": "each model is a Deployment, Service and IAM role named after it",
   "network.availabilityZoneIds": "each subnet needs its own AZ",
+  "alerts.emails": "SNS would send each alert twice",
+  "healthChecks.publicEndpoints": "each endpoint is a health check and an alarm named after it",
+  "healthChecks.internalUrls": "each URL is a canary step named after it",
   "monitoring.receivers": "Alertmanager refuses two receivers of one name",
 };
 

@@ -368,13 +368,13 @@ function systemPoolCheck(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle"
  */
 function withoutImageOff(d: PieceDecision<PredictionMonitoringSettings>): PieceDecision<PredictionMonitoringSettings> {
   if (!d.enabled || d.settings.image) return d;
-  return { ...d, enabled: false, decidedBy: "preset", why: `Off until a report image is configured (ml-platform:predictionMonitoring.image). ${d.why}` };
+  return { ...d, enabled: false, decidedBy: "preset", why: `Off until a report image is configured (${keyOf(["predictionMonitoring", "image"])}). ${d.why}` };
 }
 
 /** Health checks on, but no endpoint listed: the plan says there is nothing to check yet. */
 function nothingToCheckYet(d: PieceDecision<HealthCheckSettings>): PieceDecision<HealthCheckSettings> {
   if (!d.enabled || d.settings.publicEndpoints.length || d.settings.internalUrls.length) return d;
-  return { ...d, why: `Nothing is checked until endpoints are listed (ml-platform:healthChecks.publicEndpoints or internalUrls). ${d.why}` };
+  return { ...d, why: `Nothing is checked until endpoints are listed (${keyOf(["healthChecks", "publicEndpoints"])} or internalUrls). ${d.why}` };
 }
 
 function crossChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">): ConfigProblem[] {

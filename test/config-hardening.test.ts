@@ -194,6 +194,10 @@ const LIST_SAMPLES: Record<string, unknown> = {
   "serving.models": { name: "churn", image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/mlp-prod-registry/models:1.0.0" },
   "serving.models[].exposure.sourceRanges": "203.0.113.0/24",
   "monitoring.receivers": { name: "oncall", severities: ["critical"] },
+  "alerts.emails": "oncall@example.com",
+  "alerts.httpsEndpoints": "https://events.pagerduty.com/integration/abc/enqueue",
+  "healthChecks.publicEndpoints": { name: "api", host: "models.example.com" },
+  "healthChecks.internalUrls": { name: "mlflow", url: "http://mlflow.mlflow.svc:5000/health" },
   "monitoring.receivers[].severities": "critical",
 };
 
