@@ -36,6 +36,8 @@ import { COMPONENT_TAG_KEYS, reservedTagKeyProblem, tagKeyProblem } from "../lib
 import { ConfigError, ConfigProblem } from "./errors";
 import { duplicateProblems } from "./lists";
 import { namespaceProblems } from "./namespaces";
+import { namingInputOf } from "./naming-input";
+import { PhysicalName, describeNameOverLimit, namesOverLimit } from "../lib/naming";
 
 export { ConfigError, formatProblems } from "./errors";
 export type { ConfigProblem } from "./errors";
@@ -232,9 +234,6 @@ function mergeServing(base: ServingSettings, override: object | undefined): Serv
   return merged;
 }
 
-/** Auto-naming adds 8 characters to a role's name; IAM role names stop at 64. */
-const IAM_ROLE_NAME_MAX = 64 - 8;
-
 function servingChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">, secretKeys: string[] | undefined): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const serving = spec.serving;
@@ -258,11 +257,6 @@ function servingChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">,
     );
     const repositories = spec.registry.enabled ? spec.registry.settings.repositories : undefined;
     for (const p of servingProblems(s, { gpuPools, repositories })) problems.push({ key: keyOf(["serving", ...p.path]), value: p.value, message: p.message });
-    s.models.forEach((m, i) => {
-      const roleName = `${spec.namePrefix}-serving-${m.name}-role`;
-      if (roleName.length > IAM_ROLE_NAME_MAX)
-        problems.push({ key: keyOf(["serving", "models", i, "name"]), value: m.name, message: `makes the IAM role name ${roleName} too long (IAM allows 64 characters, Pulumi adds 8); shorten it to ${m.name.length - (roleName.length - IAM_ROLE_NAME_MAX)} characters` });
-    });
   }
   if (spec.tracking.enabled) {
     const t = spec.tracking.settings;
@@ -475,6 +469,34 @@ function monitoringProblems(m: MonitoringSettings): ConfigProblem[] {
   return problems;
 }
 
+/**
+ * Names over AWS's limits once the naming scheme (lib/naming.ts) and Pulumi's
+ * random suffix are applied: one problem per set of contributing keys (a
+ * pool's name over 3 AZs is one mistake, not six), at the most specific key,
+ * naming every key that makes up the name and by how much to shorten it.
+ */
+function nameLengthProblems(spec: Parameters<typeof namingInputOf>[0]): ConfigProblem[] {
+  const worst = new Map<string, PhysicalName>();
+  for (const n of namesOverLimit(namingInputOf(spec))) {
+    const id = n.drivenBy.join(" ");
+    const before = worst.get(id);
+    if (!before || n.length - n.limit > before.length - before.limit) worst.set(id, n);
+  }
+  // "cluster.gpuNodeGroups[0].name" -> ["cluster", "gpuNodeGroups", 0, "name"]
+  const pathOf = (dotted: string): (string | number)[] => dotted.split(/\.|\[(\d+)\]/).filter((x) => x).map((x) => (/^\d+$/.test(x) ? Number(x) : x));
+  return [...worst.values()].map((n) => {
+    const keys = n.drivenBy.map((d) => keyOf(pathOf(d)));
+    const [piece, ...rest] = pathOf(n.drivenBy[n.drivenBy.length - 1]!);
+    const settings = (spec as unknown as Record<string, { settings?: unknown }>)[String(piece)]?.settings;
+    const others = keys.slice(0, -1);
+    return {
+      key: keys[keys.length - 1]!,
+      value: piece === "environment" ? spec.environment : valueAt(settings, rest),
+      message: `${others.length ? `with ${others.join(" and ")}, ` : ""}${describeNameOverLimit(n)}; shorten ${keys.length > 1 ? `${keys.join(" or ")}` : "it"} by ${n.length - n.limit} characters`,
+    };
+  });
+}
+
 /** Tags a user may not set: AWS's, the program's own, and keys AWS refuses (the schema checks the values). */
 function tagProblems(tags: unknown): ConfigProblem[] {
   if (tags === null || typeof tags !== "object" || Array.isArray(tags)) return [];
@@ -569,7 +591,7 @@ function resolve(raw: Record<string, string>, stack: string, project: string, so
   // "inference" at Series B), so a stack grown by its stage key keeps planning.
   const firstGpuPool = spec.cluster.settings.gpuNodeGroups[0]?.name;
   for (const m of spec.serving.settings.models) if ((m.gpus ?? 0) > 0 && m.gpuPool === undefined && firstGpuPool) m.gpuPool = firstGpuPool;
-  const crossProblems = [...crossChecks(cfg, spec), ...servingChecks(cfg, spec, secretKeys)];
+  const crossProblems = [...crossChecks(cfg, spec), ...servingChecks(cfg, spec, secretKeys), ...nameLengthProblems(spec)];
   if (crossProblems.length) throw new ConfigError(crossProblems, source);
   const capacity = systemPoolCheck(cfg, spec);
   if (capacity.problems.length) throw new ConfigError(capacity.problems, source);

@@ -239,6 +239,38 @@ describe("duplicate entries: every list in the schema", () => {
   });
 });
 
+describe("names over AWS's limits once the naming scheme and Pulumi's suffix apply", () => {
+  const env22 = "a-very-long-env-name-x"; // the longest environment the schema allows
+  const prod = readStackConfig("seriesb-prod").config;
+  const long = (changes: Record<string, unknown>) => problemsOf({ "ml-platform:environment": env22, ...changes }, undefined, prod);
+  const model = (name: string) => ({ models: [{ ...JSON.parse(prod["ml-platform:serving"]!).models[0], name }] });
+
+  it.each<[string, Record<string, unknown>, string, RegExp]>([
+    ["an EKS node group (63)", { "ml-platform:cluster": { gpuNodeGroups: [{ name: "a-long-gpu-pool-name-x", instanceTypes: ["g5.xlarge"] }] } }, "ml-platform:cluster.gpuNodeGroups[0].name", /EKS node group names are at most 63/],
+    ["an S3 bucket (63)", { "ml-platform:artifacts": { buckets: ["datasets", "models", "a-long-bucket-name-xyz"] } }, "ml-platform:artifacts.buckets[2]", /S3 bucket names are at most 63/],
+    ["an IAM role (64), from a model's name", { "ml-platform:serving": model("churn-predictor-eu-v2x") }, "ml-platform:serving.models[0].name", /IAM role names are at most 64/],
+    ["an IAM role (64), from the environment alone", { "ml-platform:predictionMonitoring": { image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/drift:1.0.0" } }, "ml-platform:environment", /"mlp-a-very-long-env-name-x-prediction-monitoring-irsa-role-xxxxxxx" 66 characters long; IAM role names are at most 64/],
+  ])("%s: refused at the key, naming every key that makes up the name and how much to cut", (_what, changes, key, limit) => {
+    const problems = long(changes);
+    const p = problems.find((x) => x.key === key);
+    expect({ key, problems }).toEqual({ key, problems: expect.arrayContaining([expect.objectContaining({ key, message: expect.stringMatching(limit) })]) });
+    expect(p!.message).toMatch(/including Pulumi's 8-character random suffix/);
+    expect(p!.message).toMatch(/shorten .* by \d+ characters/);
+    if (key !== "ml-platform:environment") expect(p!.message).toMatch(/with ml-platform:environment, /);
+  });
+
+  it("reports one problem per mistake, not one per AZ or per launch template", () => {
+    const problems = long({ "ml-platform:cluster": { gpuNodeGroups: [{ name: "a-long-gpu-pool-name-x", instanceTypes: ["g5.xlarge"], maxSize: 3 }] } });
+    expect(problems.filter((p) => p.key.startsWith("ml-platform:cluster.gpuNodeGroups[0]"))).toHaveLength(1);
+  });
+
+  it("every shipped stack's names fit with the longest environment the schema allows", () => {
+    for (const stack of ["poc", "mvp", "seriesb-staging", "seriesb-prod"]) {
+      expect({ stack, problems: problemsOf({ "ml-platform:environment": env22 }, undefined, readStackConfig(stack).config) }).toEqual({ stack, problems: [] });
+    }
+  });
+});
+
 describe("the stack file itself", () => {
   function stackFile(text: string): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlp-stack-"));
@@ -270,6 +302,7 @@ describe("a bad stack file of each class exits 1 with one line naming the key, n
     ["duplicate-admin", `${header}  ml-platform:cluster:\n    adminRoleArns: ["arn:aws:iam::123456789012:role/a", "arn:aws:iam::123456789012:role/a"]\n`, /^ {2}- ml-platform:cluster\.adminRoleArns\[1\]: repeats/m],
     ["duplicate-bucket", `${header}  ml-platform:artifacts:\n    buckets: [models, models]\n`, /^ {2}- ml-platform:artifacts\.buckets\[1\]: repeats/m],
     ["not-under-config", "aws:region: us-east-1\nml-platform:stage: mvp\n", /ml-platform:stage are at the top level, not under "config:"/],
+    ["name-too-long", `${header.replace("environment: prod", "environment: a-very-long-env-name-x")}  ml-platform:cluster:\n    gpuNodeGroups: [{ name: a-long-gpu-pool-name-x, instanceTypes: [g5.xlarge] }]\n`, /^ {2}- ml-platform:cluster\.gpuNodeGroups\[0\]\.name: with ml-platform:environment, makes the name .* EKS node group names are at most 63/m],
   ];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlp-bad-"));
   for (const [name, text] of cases) fs.writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), text);

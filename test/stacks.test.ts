@@ -237,7 +237,7 @@ describe("the naming scheme (lib/naming.ts) predicts the names the program decla
     const run = await plan(stack);
     const predicted = physicalNames(namingInputOf(run.spec));
     for (const n of predicted) expect({ name: n.physicalName, fits: n.length <= n.limit }).toEqual({ name: n.physicalName, fits: true });
-    const limited = ["aws:s3/bucket:Bucket", "aws:eks/nodeGroup:NodeGroup", "aws:iam/role:Role", "aws:rds/instance:Instance", "aws:ec2/launchTemplate:LaunchTemplate"];
+    const limited = ["aws:s3/bucket:Bucket", "aws:eks/nodeGroup:NodeGroup", "aws:iam/role:Role", "aws:rds/instance:Instance", "aws:ec2/launchTemplate:LaunchTemplate", "aws:ecr/repository:Repository"];
     // (A node group and its launch template share their logical name.) Every component physicalNames() covers:
     // a component that adds an auto-named role, bucket or node group adds it to lib/naming.ts too.
     const covered = Object.keys(COMPONENT_PIECES).map((p) => componentName(run.spec.environment, p as keyof typeof COMPONENT_PIECES));
