@@ -309,14 +309,9 @@ describe("a bad stack file of each class exits 1 with one line naming the key, n
 
   it.each(cases)("%s", async (name, _text, line) => {
     let stderr = "";
-    const write = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-    const stdout = jest.spyOn(process.stdout, "write").mockImplementation(() => true);
-    try {
-      expect(await planCli([name, "--stacks-dir", dir])).toBe(1);
-    } finally {
-      write.mockRestore();
-      stdout.mockRestore();
-    }
+    let stdout = "";
+    const code = await planCli([name, "--stacks-dir", dir], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), callerDir: process.cwd() });
+    expect({ code, stdout }).toEqual({ code: 1, stdout: "" });
     expect(stderr).toMatch(line);
     expect(stderr).not.toMatch(/\n\s+at .*:\d+/);
   });
