@@ -37,7 +37,12 @@ import { ConfigError, ConfigProblem } from "./errors";
 import { duplicateProblems } from "./lists";
 import { namespaceProblems } from "./namespaces";
 import { namingInputOf } from "./naming-input";
-import { PhysicalName, describeNameOverLimit, namesOverLimit } from "../lib/naming";
+import { COMPONENT_PIECES, PhysicalName, componentName, describeNameOverLimit, namesOverLimit } from "../lib/naming";
+import type { ArgProblem } from "../lib/validate";
+import { networkProblems } from "../components/network/network.schema";
+import { artifactStoreProblems } from "../components/data/artifact-store.schema";
+import { containerRegistryProblems } from "../components/data/container-registry.schema";
+import { metadataStoreProblems } from "../components/data/metadata-store.schema";
 
 export { ConfigError, formatProblems } from "./errors";
 export type { ConfigProblem } from "./errors";
@@ -105,8 +110,6 @@ export interface PlatformSpec {
  */
 let NAMESPACE = `${PROJECT}:`;
 
-/** Instance classes without Performance Insights / Database Insights (RDS user guide, "instance class support for Database Insights"). */
-const NO_PERFORMANCE_INSIGHTS = ["db.t2.micro", "db.t2.small", "db.t3.micro", "db.t3.small", "db.t4g.micro", "db.t4g.small"];
 
 /** Turns Pulumi's string map (objects arrive as JSON text) into plain values. */
 function parseRawValue(text: string): unknown {
@@ -423,32 +426,12 @@ function crossChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">): 
         if (why) problems.push({ key: keyOf([...path, j]), value: t, message: why });
       });
   }
-  const n = spec.network.settings;
-  if (spec.network.enabled && n.availabilityZoneIds) {
-    if (n.availabilityZoneIds.length < n.azCount)
-      problems.push({ key: keyOf(["network", "availabilityZoneIds"]), value: n.availabilityZoneIds, message: `lists ${n.availabilityZoneIds.length} zones but the network spans ${n.azCount} (azCount); list at least ${n.azCount}, in the order to use them` });
-  }
   if (spec.allowDestroyWithData && spec.protectStatefulResources)
     problems.push({
       key: keyOf(["allowDestroyWithData"]),
       value: true,
       message: "contradicts protectStatefulResources: true (production data is protected from destroy); allow destroying data only in a non-production stack that sets protectStatefulResources: false",
     });
-  const d = spec.database.settings;
-  if (spec.database.enabled) {
-    if (d.maxAllocatedStorageGb < d.allocatedStorageGb)
-      problems.push({ key: keyOf(["database", "maxAllocatedStorageGb"]), value: d.maxAllocatedStorageGb, message: `must be at least allocatedStorageGb (${d.allocatedStorageGb})` });
-    if (d.iops !== undefined && d.storageType === "gp3")
-      problems.push({ key: keyOf(["database", "iops"]), value: d.iops, message: "provisioned IOPS are for io1/io2; gp3 includes 3,000 IOPS (set storageType: io1 or io2, or drop iops)" });
-    if (d.performanceInsights && NO_PERFORMANCE_INSIGHTS.includes(d.instanceClass))
-      problems.push({
-        key: keyOf(["database", "performanceInsights"]),
-        value: true,
-        message: `RDS offers Performance Insights (Database Insights) on neither ${NO_PERFORMANCE_INSIGHTS.join(", ")}; use db.t4g.medium or larger, or set it to false (instanceClass is ${d.instanceClass})`,
-      });
-    if (d.iops === undefined && d.storageType !== "gp3")
-      problems.push({ key: keyOf(["database", "iops"]), value: undefined, message: `${d.storageType} storage needs provisioned iops (e.g. 3000)` });
-  }
   if (spec.monitoring.enabled) problems.push(...monitoringProblems(spec.monitoring.settings));
   problems.push(...operationsChecks(cfg, spec));
   return problems;
@@ -469,6 +452,37 @@ function monitoringProblems(m: MonitoringSettings): ConfigProblem[] {
   return problems;
 }
 
+/** "gpuNodeGroups[0].name" -> ["gpuNodeGroups", 0, "name"]. */
+function pathParts(dotted: string): (string | number)[] {
+  return dotted.split(/\.|\[(\d+)\]/).filter((x) => x).map((x) => (/^\d+$/.test(x) ? Number(x) : x));
+}
+
+/**
+ * The same pure checks the components run on their arguments (their
+ * `xProblems(name, settings)`, next to each component's schema), run here on
+ * the settings index.ts will pass, so that a component's refusal surfaces as
+ * a config error naming the key, before any resource is declared. A problem
+ * with the component's name (derived from the environment) names
+ * `environment`.
+ */
+function componentProblems(spec: Omit<PlatformSpec, "stageTitle">): ConfigProblem[] {
+  const env = spec.environment;
+  const checks: { piece: keyof typeof COMPONENT_PIECES & Piece; run: (name: string) => ArgProblem[] }[] = [
+    { piece: "network", run: (name) => networkProblems(name, spec.network.settings) },
+    { piece: "artifacts", run: (name) => artifactStoreProblems(name, spec.artifacts.settings) },
+    { piece: "registry", run: (name) => containerRegistryProblems(name, spec.registry.settings) },
+    { piece: "database", run: (name) => metadataStoreProblems(name, spec.database.settings) },
+  ];
+  const problems: ConfigProblem[] = [];
+  for (const { piece, run } of checks) {
+    if (!spec[piece].enabled) continue;
+    for (const p of run(componentName(env, piece))) {
+      problems.push(p.path === "(name)" ? { key: keyOf(["environment"]), value: env, message: `names the ${piece} component "${componentName(env, piece)}", which ${p.message}` } : { key: keyOf([piece, ...pathParts(p.path)]), value: p.value, message: p.message });
+    }
+  }
+  return problems;
+}
+
 /**
  * Names over AWS's limits once the naming scheme (lib/naming.ts) and Pulumi's
  * random suffix are applied: one problem per set of contributing keys (a
@@ -482,8 +496,7 @@ function nameLengthProblems(spec: Parameters<typeof namingInputOf>[0]): ConfigPr
     const before = worst.get(id);
     if (!before || n.length - n.limit > before.length - before.limit) worst.set(id, n);
   }
-  // "cluster.gpuNodeGroups[0].name" -> ["cluster", "gpuNodeGroups", 0, "name"]
-  const pathOf = (dotted: string): (string | number)[] => dotted.split(/\.|\[(\d+)\]/).filter((x) => x).map((x) => (/^\d+$/.test(x) ? Number(x) : x));
+  const pathOf = pathParts;
   return [...worst.values()].map((n) => {
     const keys = n.drivenBy.map((d) => keyOf(pathOf(d)));
     const [piece, ...rest] = pathOf(n.drivenBy[n.drivenBy.length - 1]!);
@@ -495,6 +508,12 @@ function nameLengthProblems(spec: Parameters<typeof namingInputOf>[0]): ConfigPr
       message: `${others.length ? `with ${others.join(" and ")}, ` : ""}${describeNameOverLimit(n)}; shorten ${keys.length > 1 ? `${keys.join(" or ")}` : "it"} by ${n.length - n.limit} characters`,
     };
   });
+}
+
+/** `first`, then those of `second` at keys `first` has no problem at (a name too long is one mistake, said once). */
+function withoutKeysOf(first: ConfigProblem[], second: ConfigProblem[]): ConfigProblem[] {
+  const keys = new Set(first.map((p) => p.key));
+  return [...first, ...second.filter((p) => !keys.has(p.key))];
 }
 
 /** Tags a user may not set: AWS's, the program's own, and keys AWS refuses (the schema checks the values). */
@@ -591,7 +610,7 @@ function resolve(raw: Record<string, string>, stack: string, project: string, so
   // "inference" at Series B), so a stack grown by its stage key keeps planning.
   const firstGpuPool = spec.cluster.settings.gpuNodeGroups[0]?.name;
   for (const m of spec.serving.settings.models) if ((m.gpus ?? 0) > 0 && m.gpuPool === undefined && firstGpuPool) m.gpuPool = firstGpuPool;
-  const crossProblems = [...crossChecks(cfg, spec), ...servingChecks(cfg, spec, secretKeys), ...nameLengthProblems(spec)];
+  const crossProblems = [...crossChecks(cfg, spec), ...servingChecks(cfg, spec, secretKeys), ...withoutKeysOf(nameLengthProblems(spec), componentProblems(spec))];
   if (crossProblems.length) throw new ConfigError(crossProblems, source);
   const capacity = systemPoolCheck(cfg, spec);
   if (capacity.problems.length) throw new ConfigError(capacity.problems, source);

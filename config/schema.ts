@@ -6,7 +6,6 @@
  */
 import { z } from "zod";
 import { isAcceleratedType, isNvidiaGpuType, looksLikeInstanceType, unsupportedAcceleratorReason } from "../lib/instance-types";
-import { EKS_UNSUPPORTED_ZONE_IDS, ZONE_ID_PATTERN } from "../lib/eks";
 import { count, ipv4Cidr, LOG_RETENTION_DAYS, logRetentionDays as retentionDays, roleArn } from "../lib/fields";
 import { tagValueProblem } from "../lib/tags";
 import { SUPPORTED_KUBERNETES_VERSIONS } from "../lib/versions";
@@ -14,15 +13,13 @@ import { STAGES } from "./presets";
 import { ArtifactStoreSettings } from "../components/data/artifact-store.schema";
 import { ContainerRegistrySettings } from "../components/data/container-registry.schema";
 import { overridesOf } from "../lib/validate";
+import { NetworkSettings } from "../components/network/network.schema";
+import { MetadataStoreSettings } from "../components/data/metadata-store.schema";
+import { deepOverridesOf } from "./overrides";
 
 export { LOG_RETENTION_DAYS };
 
 const cidr = ipv4Cidr();
-
-const zoneId = z
-  .string()
-  .regex(ZONE_ID_PATTERN, "must be an AZ ID such as use1-az1 or euw1-az2 (an ID, not a name like us-east-1a: names differ per account)")
-  .refine((id) => !(EKS_UNSUPPORTED_ZONE_IDS as readonly string[]).includes(id), `cannot host EKS subnets (EKS refuses ${EKS_UNSUPPORTED_ZONE_IDS.join(", ")})`);
 
 const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, "must be a security group ID such as sg-0123456789abcdef0");
 
@@ -58,14 +55,13 @@ const sizes = {
   diskSizeGb: z.number().int().min(20, "diskSizeGb must be at least 20 (GB)").max(16384).optional(),
 };
 
-export const NetworkOverrides = z.strictObject({
+// Each piece's overrides are built from its component's own settings schema
+// (config/overrides.ts: the same fields and rules, each optional and without
+// its default), plus the toggle and the cost model's planning figures, which
+// are stack-only.
+export const NetworkOverrides = deepOverridesOf(NetworkSettings).extend({
   enabled,
-  cidrBlock: ipv4Cidr({ minPrefix: 16, maxPrefix: 20, why: "EKS pods take VPC addresses" }).optional(),
-  azCount: z.number().int().min(2, "azCount must be 2 or 3").max(3, "azCount must be 2 or 3").optional(),
-  availabilityZoneIds: z.array(zoneId).min(2, "list at least 2 AZ IDs").max(3, "the layout has room for 3 AZs").optional(),
-  natGateways: z.enum(["none", "single", "perAz"]).optional(),
-  flowLogRetentionDays: z.union([z.literal(0), retentionDays]).optional(),
-  expectedFlowLogGbPerMonth: count("expectedFlowLogGbPerMonth").optional(),
+  expectedFlowLogGbPerMonth: count("expectedFlowLogGbPerMonth").optional().describe("Planning figure for the cost model: GB of flow logs ingested a month."),
 });
 
 // Built from the components' own schemas (one source of truth): the same
@@ -81,21 +77,10 @@ export const RegistryOverrides = overridesOf(ContainerRegistrySettings).extend({
   expectedStorageGb: count("expectedStorageGb").optional().describe("Planning figure for the cost model: GB of images stored."),
 });
 
-export const DatabaseOverrides = z.strictObject({
+export const DatabaseOverrides = deepOverridesOf(MetadataStoreSettings).extend({
   enabled,
-  engineVersion: z.string().regex(/^1[3-8](\.\d+)?$/, "must be a PostgreSQL version RDS offers, 13 to 18 (e.g. \"17\" or \"17.6\")").optional(),
-  instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class such as db.t4g.small or db.m6g.large").optional(),
-  allocatedStorageGb: z.number().int().min(20, "allocatedStorageGb must be at least 20 (GB)").max(65536).optional(),
-  maxAllocatedStorageGb: z.number().int().min(20).max(65536).optional(),
-  storageType: z.enum(["gp3", "io1", "io2"]).optional(),
-  iops: z.number().int().min(1000, "iops must be at least 1000").max(256000).optional(),
-  multiAz: z.boolean().optional(),
-  backupRetentionDays: z.number().int().min(0, "backupRetentionDays cannot be negative").max(35, "RDS keeps automated backups at most 35 days").optional(),
-  deletionProtection: z.boolean().optional(),
-  performanceInsights: z.boolean().optional(),
-  databaseName: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a PostgreSQL identifier: lower-case letters, digits, '_'").optional(),
   // Checked against the stack's region in config/resolve.ts (lib/operations/snapshot.ts).
-  restoreFromSnapshot: z.string().min(1, "give a DB snapshot identifier or ARN").optional(),
+  restoreFromSnapshot: z.string().min(1, "give a DB snapshot identifier or ARN").optional().describe("Create the database from this snapshot (identifier, rds:..., awsbackup:... or ARN in the stack's region)."),
 });
 
 export const GpuNodeGroupInput = z.strictObject({
