@@ -95,7 +95,7 @@ const notApplicable = (reason?: string): never => {
 export function evaluatePolicies(resources: EvalResource[], config: PolicyConfig = {}, opts: { policies?: Policies; configName?: string; stackTags?: Record<string, string> } = {}): PolicyVerdicts {
   const policies = opts.policies ?? packPolicies;
   const stackTags = new Map(Object.entries(opts.stackTags ?? {}));
-  const verdicts: PolicyVerdicts = { pack: POLICY_PACK_NAME, config: opts.configName ?? "defaults (strict)", mandatory: [], advisory: [] };
+  const verdicts: PolicyVerdicts = { pack: POLICY_PACK_NAME, config: opts.configName ?? "no config file: each resource's stage limits", mandatory: [], advisory: [] };
   const resolved = new Map(policies.map((p) => [p.name, resolveConfig(p, config)]));
   const push = (policy: string, level: EnforcementLevel, message: string, r?: { urn: string; name: string }) => {
     if (level === "disabled") return;
