@@ -521,6 +521,20 @@ describe("stage limits without a config file", () => {
     }
   });
 
+  it("a GPU workload takes its stage from its ml-platform/stage label, else from the stack's other resources, else the strictest cap", () => {
+    const twoReplicas = (labels: Record<string, string>) => {
+      const d = gpuDeployment();
+      Object.assign(d.props, { metadata: { name: "model", labels } });
+      (d.props.spec as Props).replicas = 2;
+      return d;
+    };
+    const capped = (rs: EvalResource[]) => violations("gpu-workloads-within-caps", rs).length > 0;
+    expect(capped([twoReplicas({ "ml-platform/stage": "mvp" })])).toBe(false);
+    expect(capped([twoReplicas({}), cpuNodeGroup()])).toBe(false); // the node group is tagged mvp
+    expect(capped([twoReplicas({})])).toBe(true); // nothing states a stage
+    expect(capped([twoReplicas({ "ml-platform/stage": "poc" }), cpuNodeGroup()])).toBe(true); // its own label wins
+  });
+
   it("stack policies apply the strictest stage the stack's resources state", () => {
     const group = cpuNodeGroup();
     Object.assign(group.props, { scalingConfig: { minSize: 1, desiredSize: 1, maxSize: 10 }, tags: { ...tags, stage: "seriesb" } });

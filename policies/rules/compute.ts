@@ -9,6 +9,7 @@ import { estimateCost } from "../../cost/model";
 import { HOURS_PER_MONTH, PRICES, pricesFor } from "../../cost/prices";
 import { GPU_RESOURCE, GPU_TAINT, NODE_GROUP_LABEL, POOL_LABEL, kubernetesTaintEffect } from "../../lib/eks";
 import { gpusPerInstance, isAcceleratedType, isNvidiaGpuType } from "../../lib/instance-types";
+import { Limits, limitsFor, statedStage } from "../stages";
 import { T, asArray, configSchema, explain, limitSchema, money, regionOf, resourceLimits, stackLimits, withDefaults } from "./common";
 
 type Props = Record<string, unknown>;
@@ -276,37 +277,48 @@ function gpuBill(): string {
     : "each GPU held keeps a GPU node running, and the autoscaler adds nodes until the pods fit";
 }
 
-export const gpuWorkloadsWithinCaps: ResourceValidationPolicy = {
+/**
+ * A stack policy, so that an object without the ml-platform/stage label
+ * takes the stage the stack's other resources state (Kubernetes objects
+ * carry no AWS tags); with no stage anywhere, the strictest cap applies.
+ */
+export const gpuWorkloadsWithinCaps: StackValidationPolicy = {
   name: "gpu-workloads-within-caps",
-  description: "A Kubernetes workload's replicas x GPUs per pod stays within the stage's cap (the stage comes from the object's ml-platform/stage label).",
+  description: "A Kubernetes workload's replicas x GPUs per pod stays within the stage's cap (its ml-platform/stage label, else the stack's stage).",
   enforcementLevel: "mandatory",
   configSchema: limitSchema("gpu-workloads-within-caps", { maxGpusPerWorkload: "GPUs one workload may hold at once (replicas x GPUs per pod)" }),
-  validateResource: (args, report) => {
-    const kind = workloadKind(args.type);
-    const pod = kind && podSpecOf(kind, args.props);
-    if (!kind || !pod) return;
-    const perPod = gpusPerPod(pod);
-    if (perPod === 0) return;
-    if (kind === "DaemonSet") {
-      report(
-        explain(
-          `DaemonSet ${args.name} requests ${perPod} GPU(s) on every node it runs on.`,
-          "a GPU DaemonSet holds a GPU on each GPU node whatever the load, so no node can ever be idle.",
-          "run GPU work as a Deployment or Job; keep DaemonSets (device plugin, exporters) free of GPU requests.",
-        ),
-      );
-      return;
-    }
-    const { limits, source } = resourceLimits("gpu-workloads-within-caps", args);
-    const total = replicasOf(kind, args.props) * perPod;
-    if (total > limits.maxGpusPerWorkload) {
-      report(
-        explain(
-          `${kind} ${args.name} holds ${total} GPUs (${replicasOf(kind, args.props)} replicas x ${perPod}); the cap is ${limits.maxGpusPerWorkload} (${source}).`,
-          `${gpuBill()}.`,
-          "lower replicas or GPUs per pod, label the object with its stage (ml-platform/stage), or raise maxGpusPerWorkload in your --policy-pack-config file.",
-        ),
-      );
+  validateStack: (args, report) => {
+    const stackStages = args.resources.map((r) => statedStage(r.type, r.props, r.provider)).filter((s) => s !== undefined);
+    for (const r of args.resources) {
+      const kind = workloadKind(r.type);
+      const pod = kind && podSpecOf(kind, r.props);
+      if (!kind || !pod) continue;
+      const perPod = gpusPerPod(pod);
+      if (perPod === 0) continue;
+      if (kind === "DaemonSet") {
+        report(
+          explain(
+            `DaemonSet ${r.name} requests ${perPod} GPU(s) on every node it runs on.`,
+            "a GPU DaemonSet holds a GPU on each GPU node whatever the load, so no node can ever be idle.",
+            "run GPU work as a Deployment or Job; keep DaemonSets (device plugin, exporters) free of GPU requests.",
+          ),
+          r.urn,
+        );
+        continue;
+      }
+      const own = statedStage(r.type, r.props);
+      const { limits, source } = limitsFor("gpu-workloads-within-caps", own !== undefined ? [own] : stackStages, args.getConfig<Partial<Limits["gpu-workloads-within-caps"]>>());
+      const total = replicasOf(kind, r.props) * perPod;
+      if (total > limits.maxGpusPerWorkload) {
+        report(
+          explain(
+            `${kind} ${r.name} holds ${total} GPUs (${replicasOf(kind, r.props)} replicas x ${perPod}); the cap is ${limits.maxGpusPerWorkload} (${source}${own === undefined ? ", from the stack's stage" : ""}).`,
+            `${gpuBill()}.`,
+            "lower replicas or GPUs per pod, or raise maxGpusPerWorkload in your --policy-pack-config file.",
+          ),
+          r.urn,
+        );
+      }
     }
   },
 };
