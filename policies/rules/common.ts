@@ -99,6 +99,8 @@ export function stackLimits<P extends LimitedPolicy>(policy: P, resources: Polic
  * provider's, else the policy config's `region`; undefined when none says
  * (the cost model then reports it unpriced rather than guessing a region).
  */
+export function regionOf(props: Record<string, unknown>, provider: PolicyProviderResource | undefined, fallback: string): string;
+export function regionOf(props: Record<string, unknown>, provider: PolicyProviderResource | undefined, configured?: unknown): string | undefined;
 export function regionOf(props: Record<string, unknown>, provider: PolicyProviderResource | undefined, configured?: unknown): string | undefined {
   const own = props.region;
   if (typeof own === "string" && own) return own;
