@@ -6,12 +6,13 @@
  */
 import * as path from "path";
 import type { Stage } from "../config/presets";
+import { PRICES } from "../cost/prices";
 import { costOf, policyResources } from "../plan/report";
 import { EvalResource, evaluatePolicies, stagePolicyConfig } from "../policies/evaluate";
 import { policies } from "../policies/rules";
 import { money } from "../policies/rules/common";
 import { DIRECTIONS, KNOWN_STAGES } from "../policies/stages";
-import { PROVIDER, costlyMistakes, tagsFor, withoutStage } from "./support/costly-mistakes";
+import { PROVIDER, costlyMistakes, soundSetups, tagsFor, withoutStage } from "./support/costly-mistakes";
 import { SHIPPED_STACKS, plan } from "./support/plan";
 import { Diagnostic, PolicyConfigFile, PolicyPackServer, UNKNOWN, startPolicyPack } from "./support/policy-server";
 
@@ -40,10 +41,33 @@ it("serves every policy of the pack at its level; stage-limited policies carry n
   }
 });
 
-it("without a config file, the pack blocks none of the shipped stacks' resources", async () => {
+it("without a config file, the pack blocks none of the shipped stacks' resources, and says what the offline plan says", async () => {
   await pack.configure({});
-  const found = await Promise.all(SHIPPED_STACKS.map(async (stack) => pack.preview(policyResources(await plan(stack)))));
-  SHIPPED_STACKS.forEach((stack, i) => expect({ stack, mandatory: mandatory(found[i]!) }).toEqual({ stack, mandatory: [] }));
+  const runs = await Promise.all(SHIPPED_STACKS.map((s) => plan(s)));
+  const found = await Promise.all(runs.map((run) => pack.preview(policyResources(run))));
+  runs.forEach((run, i) => {
+    const stack = run.stack;
+    expect({ stack, mandatory: mandatory(found[i]!) }).toEqual({ stack, mandatory: [] });
+    // The in-process evaluator (the plan's verdicts), without a file and with the stage's file, agrees.
+    const server = found[i]!.map((d) => `${d.enforcementLevel} ${d.policyName}`).sort();
+    for (const file of [{}, stagePolicyConfig(run.spec.stage)]) {
+      const v = evaluatePolicies(policyResources(run), file);
+      expect({ stack, verdicts: [...v.mandatory, ...v.advisory].map((x) => `${x.enforcementLevel} ${x.policy}`).sort() }).toEqual({ stack, verdicts: server });
+    }
+  });
+});
+
+it("the budget policy reports the plan's monthly figure on every shipped stack (one cost function)", async () => {
+  const file = { "stack-monthly-budget": { maxWorstCaseMonthlyUsd: 0 } };
+  await pack.configure(file);
+  for (const stack of SHIPPED_STACKS) {
+    const run = await plan(stack);
+    const cost = costOf(run);
+    const figure = `can cost ${money(cost.worstCaseMonthlyUsd)}/month with every autoscaler at its maximum (expected ${money(cost.expectedMonthlyUsd)})`;
+    const server = (await pack.analyzeStack(policyResources(run))).find((d) => d.policyName === "stack-monthly-budget");
+    const inProcess = evaluatePolicies(policyResources(run), file).mandatory.find((v) => v.policy === "stack-monthly-budget");
+    expect({ stack, server: server?.message, inProcess: inProcess?.message }).toEqual({ stack, server: expect.stringContaining(figure), inProcess: expect.stringContaining(figure) });
+  }
 });
 
 describe.each(KNOWN_STAGES)("with policies/config/%s.json", (stage: Stage) => {
@@ -60,25 +84,32 @@ describe.each(KNOWN_STAGES)("with policies/config/%s.json", (stage: Stage) => {
   });
 });
 
-it("without a config file, resources that state no stage are held to the strictest limits: every stage's mistakes are blocked", async () => {
+it("without a config file, resources that state no stage are held to the strictest limits", async () => {
   await pack.configure({});
-  const mistakes = KNOWN_STAGES.flatMap((stage) => costlyMistakes(stage).map((m) => ({ stage, ...m })));
+  // The POC's mistakes (one step past the tightest stage) with their stage tag and label removed are all blocked...
+  const mistakes = costlyMistakes("poc");
   const verdicts = await Promise.all(mistakes.map((m) => pack.preview(withoutStage(m.resources))));
-  mistakes.forEach(({ stage, label, policy }, i) => {
-    expect({ stage, mistake: label, blockedBy: mandatory(verdicts[i]!) }).toEqual({ stage, mistake: label, blockedBy: expect.arrayContaining([policy]) });
-  });
+  mistakes.forEach(({ label, policy }, i) => expect({ mistake: label, blockedBy: mandatory(verdicts[i]!) }).toEqual({ mistake: label, blockedBy: expect.arrayContaining([policy]) }));
+  // ...and so are the MVP's sound setups beyond the POC's limits, which pass with their tag.
+  const mvpOnly = soundSetups("mvp").filter((x) => /GPU|4 nodes/.test(x.label));
+  for (const setup of mvpOnly) {
+    expect({ setup: setup.label, tagged: mandatory(await pack.preview(setup.resources)) }).toEqual({ setup: setup.label, tagged: [] });
+    expect({ setup: setup.label, untagged: mandatory(await pack.preview(withoutStage(setup.resources))).length > 0 }).toEqual({ setup: setup.label, untagged: true });
+  }
 });
 
-it("the budget policy reports the plan's figure, and an unpriced region is advisory only", async () => {
-  const run = await plan("seriesb-prod");
-  const resources = policyResources(run);
-  await pack.configure({ "stack-monthly-budget": { maxWorstCaseMonthlyUsd: 0 } });
-  const budget = (await pack.analyzeStack(resources)).find((d) => d.policyName === "stack-monthly-budget")!;
-  expect(budget.message).toContain(`can cost ${money(costOf(run).worstCaseMonthlyUsd)}/month`);
-  const elsewhere = resources.map((r) => ({ ...r, props: r.type === PROVIDER.type ? { ...r.props, region: "af-south-1" } : r.props, provider: r.provider && { ...r.provider, props: { region: "af-south-1" } } }));
-  const there = await preview(elsewhere);
-  expect(mandatory(there)).toEqual([]);
-  expect(there.filter((d) => d.policyName === "cost-fully-priced").map((d) => d.enforcementLevel)).toEqual(["advisory"]);
+it.each(["seriesb-prod"])("%s moved to a region without a price table: no mandatory finding, one advisory 'unpriced' one", async (stack) => {
+  const region = "af-south-1";
+  expect(PRICES[region]).toBeUndefined(); // a real region the price table does not cover
+  const resources = policyResources(await plan(stack)).map((r) => ({
+    ...r,
+    props: r.type === PROVIDER.type ? { ...r.props, region } : r.props,
+    provider: r.provider && { ...r.provider, props: { ...r.provider.props, region } },
+  }));
+  const found = await preview(resources);
+  expect(mandatory(found)).toEqual([]);
+  expect(found.map((d) => `${d.enforcementLevel} ${d.policyName}`)).toEqual(["advisory cost-fully-priced"]);
+  expect(found[0]!.message).toContain(`No price table for region ${region}`);
 });
 
 it("a value unknown during preview downgrades that finding to advisory, as the CLI shows it", async () => {
