@@ -26,11 +26,13 @@ export interface Limits {
   "node-group-worst-case-spend": { maxWorstCaseMonthlyUsdPerNodeGroup: number };
   "gpu-node-groups-scale-to-zero": { maxIdleGpuNodesPerGroup: number };
   "gpu-workloads-within-caps": { maxGpusPerWorkload: number };
+  "hpa-gpu-within-caps": { maxGpusPerWorkload: number };
   "rds-backups": { minBackupRetentionDays: number };
   "rds-sizing": { allowedInstanceClasses: string[]; maxAllocatedStorageGb: number; maxProvisionedIops: number; maxWorstCaseMonthlyUsd: number };
   "stateful-deletion-safeguards": { productionEnvironments: string[] };
   "stateful-resources-protected": { productionEnvironments: string[] };
   "stack-monthly-budget": { maxWorstCaseMonthlyUsd: number; maxIdleGpuMonthlyUsd: number };
+  "database-in-backup-plan": { productionEnvironments: string[] };
 }
 export type LimitedPolicy = keyof Limits;
 
@@ -46,11 +48,13 @@ export const DIRECTIONS: { [P in LimitedPolicy]: { [K in keyof Limits[P]]: Direc
   "node-group-worst-case-spend": { maxWorstCaseMonthlyUsdPerNodeGroup: "atMost" },
   "gpu-node-groups-scale-to-zero": { maxIdleGpuNodesPerGroup: "atMost" },
   "gpu-workloads-within-caps": { maxGpusPerWorkload: "atMost" },
+  "hpa-gpu-within-caps": { maxGpusPerWorkload: "atMost" },
   "rds-backups": { minBackupRetentionDays: "atLeast" },
   "rds-sizing": { allowedInstanceClasses: "allowlist", maxAllocatedStorageGb: "atMost", maxProvisionedIops: "atMost", maxWorstCaseMonthlyUsd: "atMost" },
   "stateful-deletion-safeguards": { productionEnvironments: "scope" },
   "stateful-resources-protected": { productionEnvironments: "scope" },
   "stack-monthly-budget": { maxWorstCaseMonthlyUsd: "atMost", maxIdleGpuMonthlyUsd: "atMost" },
+  "database-in-backup-plan": { productionEnvironments: "scope" },
 };
 
 const POC_TYPES = ["t3.medium", "t3.large"];
@@ -75,12 +79,14 @@ export const STAGE_LIMITS: Record<Stage, Limits> = {
     "node-group-worst-case-spend": { maxWorstCaseMonthlyUsdPerNodeGroup: 200 },
     "gpu-node-groups-scale-to-zero": { maxIdleGpuNodesPerGroup: 0 },
     "gpu-workloads-within-caps": { maxGpusPerWorkload: 1 },
+    "hpa-gpu-within-caps": { maxGpusPerWorkload: 1 },
     "rds-backups": { minBackupRetentionDays: 1 },
     "rds-sizing": { allowedInstanceClasses: POC_DB, maxAllocatedStorageGb: 50, maxProvisionedIops: 3000, maxWorstCaseMonthlyUsd: 50 },
     // A POC holds nothing a customer depends on.
     "stateful-deletion-safeguards": { productionEnvironments: [] },
     "stateful-resources-protected": { productionEnvironments: [] },
     "stack-monthly-budget": { maxWorstCaseMonthlyUsd: 100, maxIdleGpuMonthlyUsd: 0 },
+    "database-in-backup-plan": { productionEnvironments: [] },
   },
   mvp: {
     "allowed-instance-types": { allowedInstanceTypes: MVP_TYPES },
@@ -88,11 +94,14 @@ export const STAGE_LIMITS: Record<Stage, Limits> = {
     "node-group-worst-case-spend": { maxWorstCaseMonthlyUsdPerNodeGroup: 1600 },
     "gpu-node-groups-scale-to-zero": { maxIdleGpuNodesPerGroup: 0 },
     "gpu-workloads-within-caps": { maxGpusPerWorkload: 2 },
+    "hpa-gpu-within-caps": { maxGpusPerWorkload: 2 },
     "rds-backups": { minBackupRetentionDays: 7 },
     "rds-sizing": { allowedInstanceClasses: MVP_DB, maxAllocatedStorageGb: 500, maxProvisionedIops: 3000, maxWorstCaseMonthlyUsd: 400 },
     "stateful-deletion-safeguards": { productionEnvironments: PRODUCTION },
     "stateful-resources-protected": { productionEnvironments: PRODUCTION },
     "stack-monthly-budget": { maxWorstCaseMonthlyUsd: 2500, maxIdleGpuMonthlyUsd: 0 },
+    // RDS automated backups are the MVP's restore path; AWS Backup plans start at Series B.
+    "database-in-backup-plan": { productionEnvironments: [] },
   },
   seriesb: {
     "allowed-instance-types": { allowedInstanceTypes: SERIESB_TYPES },
@@ -100,11 +109,13 @@ export const STAGE_LIMITS: Record<Stage, Limits> = {
     "node-group-worst-case-spend": { maxWorstCaseMonthlyUsdPerNodeGroup: 10000 },
     "gpu-node-groups-scale-to-zero": { maxIdleGpuNodesPerGroup: 0 },
     "gpu-workloads-within-caps": { maxGpusPerWorkload: 8 },
+    "hpa-gpu-within-caps": { maxGpusPerWorkload: 8 },
     "rds-backups": { minBackupRetentionDays: 7 },
     "rds-sizing": { allowedInstanceClasses: SERIESB_DB, maxAllocatedStorageGb: 1000, maxProvisionedIops: 3000, maxWorstCaseMonthlyUsd: 1000 },
     "stateful-deletion-safeguards": { productionEnvironments: PRODUCTION },
     "stateful-resources-protected": { productionEnvironments: PRODUCTION },
     "stack-monthly-budget": { maxWorstCaseMonthlyUsd: 20000, maxIdleGpuMonthlyUsd: 0 },
+    "database-in-backup-plan": { productionEnvironments: PRODUCTION },
   },
 };
 

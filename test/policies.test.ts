@@ -163,7 +163,7 @@ const CASES: Case[] = [
     mutations: [
       ["a GPU group one node past the MVP cap", (rs) => (first(rs).scalingConfig.maxSize = MVP["node-group-size-caps"].maxGpuNodesPerGroup + 1)],
       ["a CPU group one node past the MVP cap", (rs) => (rs[1]!.props.scalingConfig = { minSize: 1, desiredSize: 1, maxSize: MVP["node-group-size-caps"].maxNodesPerGroup + 1 })],
-      ["a second per-AZ group of the same GPU pool taking it past the cap", (rs) => rs.push({ ...clone(rs[0]!), urn: `${rs[0]!.urn}-b`, props: { ...clone(rs[0]!.props), scalingConfig: { minSize: 0, desiredSize: 0, maxSize: MVP["node-group-size-caps"].maxGpuNodesPerGroup } } })],
+      ["two more per-AZ groups of the same GPU pool: 3 nodes in the pool, each group within the cap", (rs) => rs.push(zonalGpuGroup(1), zonalGpuGroup(2))],
     ],
   },
   {
@@ -393,17 +393,6 @@ const CASES: Case[] = [
     config: { "stack-monthly-budget": { maxWorstCaseMonthlyUsd: 1000 } },
   },
   {
-    policy: "gpu-pool-caps",
-    // A pool split over two AZs: 1 + 1 nodes, summed by the pool label (components/compute/gpu-node-pool.ts).
-    compliant: () => [provider, ...[0, 1].map((i) => zonalGpuGroup(i))],
-    mutations: [
-      ["a third AZ group that takes the pool to 3 nodes", (rs) => rs.push(zonalGpuGroup(2))],
-      ["per-AZ groups of 2 nodes each (4 in the pool)", (rs) => rs.slice(1).forEach((r) => (r.props.scalingConfig = { minSize: 0, desiredSize: 0, maxSize: 2 }))],
-      ["a pool of 4-GPU nodes over its spend cap", (rs) => rs.slice(1).forEach((r) => (r.props.instanceTypes = ["g5.12xlarge"]))],
-    ],
-    config: { "gpu-pool-caps": { maxGpuNodesPerPool: 2, maxWorstCaseMonthlyUsdPerPool: 2000 } },
-  },
-  {
     policy: "cost-fully-priced",
     compliant: () => [provider, gpuNodeGroup()],
     mutations: [["an instance type with no price", (rs) => (rs[1]!.props.instanceTypes = ["g9.mega"])]],
@@ -435,7 +424,12 @@ const CASES: Case[] = [
   // Operations (ops WP; more cases in test/operations.test.ts).
   {
     policy: "database-in-backup-plan",
-    compliant: () => [database(), res("aws:backup/selection:Selection", "db-backup", { resources: ["[unknown]"] }, { propertyDependencies: { resources: [database().urn] } })],
+    // A Series B production database (before Series B no environment counts, policies/stages.ts).
+    compliant: () => {
+      const db = database();
+      db.props.tags = { ...tags, stage: "seriesb" };
+      return [db, res("aws:backup/selection:Selection", "db-backup", { resources: ["[unknown]"] }, { propertyDependencies: { resources: [db.urn] } })];
+    },
     mutations: [["no backup selection names the production database", (rs) => rs.pop()]],
   },
   {
@@ -576,10 +570,11 @@ describe("the config file overrides the built-in limits, key by key", () => {
     expect(level).toContain("allowed-instance-types");
   });
 
-  it("the shipped stage files only override (they turn on tag remediation), so with or without them the stage's limits apply", () => {
+  it("the shipped stage files override no built-in limit (they set levels: tag remediation, ...), so with or without them the stage's limits apply", () => {
     for (const stage of KNOWN_STAGES) {
       const file = stagePolicyConfig(stage);
-      const limited = Object.keys(file).filter((p) => p in DIRECTIONS);
+      // An entry may set a level ("disabled"); it sets none of the built-in limits' keys.
+      const limited = Object.entries(file).filter(([p, e]) => p in DIRECTIONS && typeof e === "object" && Object.keys(e).some((k) => k in DIRECTIONS[p as LimitedPolicy])).map(([p]) => p);
       expect({ stage, limitsOverridden: limited }).toEqual({ stage, limitsOverridden: [] });
       for (const m of costlyMistakes(stage)) expect(mandatoryPolicies(m.resources, file)).toEqual(mandatoryPolicies(m.resources));
     }
@@ -613,11 +608,11 @@ describe("regions without a price table", () => {
   it("there is a real region left unpriced to test with", () => expect(UNPRICED.length).toBeGreaterThan(0));
 
   it.each(KNOWN_STAGES)("%s: sound setups in an unpriced region plan with one advisory 'unpriced' finding and no mandatory one", (stage) => {
-    const resources = moveTo(soundSetups(stage).flatMap((x) => x.resources.filter((r) => r.type !== "pulumi:providers:aws")), UNPRICED[0]!);
-    const v = evaluatePolicies([moveTo([provider], UNPRICED[0]!)[0]!, ...resources]);
-    expect(v.mandatory).toEqual([]);
-    expect(v.advisory.map((x) => x.policy)).toEqual(["cost-fully-priced"]);
-    expect(v.advisory[0]!.message).toContain(`No price table for region ${UNPRICED[0]}`);
+    for (const setup of soundSetups(stage)) {
+      const v = evaluatePolicies(moveTo(setup.resources, UNPRICED[0]!));
+      expect({ setup: setup.label, mandatory: v.mandatory, advisory: v.advisory.map((x) => x.policy) }).toEqual({ setup: setup.label, mandatory: [], advisory: ["cost-fully-priced"] });
+      expect(v.advisory[0]!.message).toContain(`No price table for region ${UNPRICED[0]}`);
+    }
   });
 
   it("the size caps and allowlists still hold there", () => {

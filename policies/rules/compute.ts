@@ -126,11 +126,13 @@ export const nodeGroupWorstCaseSpend: StackValidationPolicy = {
   configSchema: limitSchema("node-group-worst-case-spend", { maxWorstCaseMonthlyUsdPerNodeGroup: "USD a month one node group may cost with every node running on-demand" }, { region: true }),
   validateStack: (args, report) => {
     const configured = args.getConfig<{ region?: string }>().region;
+    const templates = args.resources.filter((r) => r.type === T.launchTemplate);
     for (const pool of nodePools(args.resources)) {
       const { limits, source } = stackLimits("node-group-worst-case-spend", pool.groups, args.getConfig);
       const first = pool.groups[0]!;
+      // The stack's launch templates come along: a node group's root volume is priced from the template it names.
       const cost = estimateCost(
-        pool.groups.map((g) => ({ urn: g.urn, type: g.type, name: g.name, inputs: g.props })),
+        [...pool.groups, ...templates].map((g) => ({ urn: g.urn, type: g.type, name: g.name, inputs: g.props })),
         regionOf(first.props, first.provider, configured) ?? "unknown",
       );
       // An unpriced group is cost-fully-priced's (advisory) finding; the size caps still hold.
@@ -138,7 +140,7 @@ export const nodeGroupWorstCaseSpend: StackValidationPolicy = {
       report(
         explain(
           `${poolWhat(pool)} costs up to ${money(cost.worstCaseMonthlyUsd)}/month at its maximum size; the cap is ${money(limits.maxWorstCaseMonthlyUsdPerNodeGroup)} (${source}).`,
-          `${cost.byResource.map((l) => l.basis).join("; ")}. The autoscaler does not read budgets.`,
+          `${[...new Set(cost.byResource.map((l) => l.basis))].join("; ")}. The autoscaler does not read budgets.`,
           "lower maxSize or pick a cheaper instance type, or raise maxWorstCaseMonthlyUsdPerNodeGroup in your --policy-pack-config file.",
         ),
         first.urn,
@@ -270,7 +272,8 @@ function replicasOf(kind: string, props: Props): number {
   return spec.replicas ?? 1;
 }
 
-function gpuBill(): string {
+/** What holding GPUs costs, from the price table (for messages). */
+export function gpuBill(): string {
   const cheapest = cheapestGpu();
   return cheapest
     ? `each GPU held keeps a GPU node running: at least ${money(cheapest.monthly)}/month (${cheapest.type} in ${cheapest.region}, the cheapest GPU the cost model prices), and the autoscaler adds nodes until the pods fit`
@@ -348,67 +351,6 @@ export const gpuWorkloadsTolerateTaint: ResourceValidationPolicy = {
   },
 };
 
-/**
- * GPU pools are split into one node group per AZ (components/compute/gpu-node-pool.ts);
- * every group of a pool carries this label with the pool's name, so a pool is
- * summed back up by it. A group without the label is a pool of its own.
- */
-const POOL_NAME_LABEL = "ml-platform/node-group";
-
-function gpuPoolsOf(resources: PolicyResource[]): Map<string, PolicyResource[]> {
-  const pools = new Map<string, PolicyResource[]>();
-  for (const r of resources) {
-    if (r.type !== T.nodeGroup || !isGpuNodeGroup(r.props)) continue;
-    const label = (r.props.labels as Record<string, string> | undefined)?.[POOL_NAME_LABEL];
-    const key = label ?? r.name;
-    pools.set(key, [...(pools.get(key) ?? []), r]);
-  }
-  return pools;
-}
-
-const POOL_DEFAULTS = { maxGpuNodesPerPool: 1, maxWorstCaseMonthlyUsdPerPool: 1000, region: "us-east-1" };
-export const gpuPoolCaps: StackValidationPolicy = {
-  name: "gpu-pool-caps",
-  description:
-    "A GPU pool split into per-AZ node groups stays, summed over its groups (by the ml-platform/node-group label), within the stage's node and spend caps (a one-group pool is judged by node-group-size-caps and node-group-worst-case-spend).",
-  enforcementLevel: "mandatory",
-  configSchema: configSchema(POOL_DEFAULTS, {
-    maxGpuNodesPerPool: "Largest sum of maxSize over a GPU pool's node groups",
-    maxWorstCaseMonthlyUsdPerPool: "USD a month one GPU pool may cost with all its node groups at maxSize on-demand",
-    region: "Region whose prices apply when no AWS provider says",
-  }),
-  validateStack: (args, report) => {
-    const cfg = withDefaults(POOL_DEFAULTS, args.getConfig);
-    const templates = args.resources.filter((r) => r.type === T.launchTemplate);
-    for (const [pool, groups] of gpuPoolsOf(args.resources)) {
-      if (groups.length < 2) continue; // the per-group policies already judge it, with the same figures
-      const nodes = groups.reduce((sum, g) => sum + (scalingOf(g.props).maxSize ?? 0), 0);
-      if (nodes > cfg.maxGpuNodesPerPool) {
-        report(
-          explain(
-            `GPU pool ${pool} may scale to ${nodes} nodes over its ${groups.length} node group(s) (${groups.map((g) => `${g.name}: ${scalingOf(g.props).maxSize ?? 0}`).join(", ")}); the cap is ${cfg.maxGpuNodesPerPool}.`,
-            "the per-AZ groups of a pool scale independently; their maximums add up, and so do their bills.",
-            `lower the pool's maxSize (it is split over the AZs), or raise maxGpuNodesPerPool in policies/config/<stage>.json.`,
-          ),
-          groups[0]!.urn,
-        );
-      }
-      const region = regionOf(groups[0]!.props, groups[0]!.provider, cfg.region);
-      const cost = estimateCost([...groups, ...templates].map((r) => ({ urn: r.urn, type: r.type, name: r.name, inputs: r.props })), region);
-      if (!cost.unpriced.length && cost.worstCaseMonthlyUsd > cfg.maxWorstCaseMonthlyUsdPerPool) {
-        report(
-          explain(
-            `GPU pool ${pool} costs up to ${money(cost.worstCaseMonthlyUsd)}/month with all its node groups at their maximum; the cap is ${money(cfg.maxWorstCaseMonthlyUsdPerPool)}.`,
-            `per node group: ${[...new Set(cost.byResource.map((l) => l.basis))].join("; ")}. The autoscaler does not read budgets.`,
-            "lower the pool's maxSize or pick a cheaper instance type, or raise maxWorstCaseMonthlyUsdPerPool in policies/config/<stage>.json.",
-          ),
-          groups[0]!.urn,
-        );
-      }
-    }
-  },
-};
-
 export const computePolicies = [
   allowedInstanceTypes,
   nodeGroupSizeCaps,
@@ -419,5 +361,4 @@ export const computePolicies = [
   noStandaloneGpuInstances,
   gpuWorkloadsWithinCaps,
   gpuWorkloadsTolerateTaint,
-  gpuPoolCaps,
 ];

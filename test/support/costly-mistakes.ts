@@ -67,13 +67,15 @@ export const database = (stage: Stage | undefined, over: Props = {}, protect = t
     },
     { protect },
   );
-export const gpuWorkload = (stage: Stage | undefined, replicas: number, kind = "Deployment", tolerations: unknown[] = [GPU_TOLERATION]) =>
-  resource(`kubernetes:${kind === "Pod" ? "core/v1" : "apps/v1"}:${kind}`, `model-${replicas}`, {
-    metadata: { name: "model", labels: stage ? { [STAGE_LABEL]: stage } : {} },
-    spec: kind === "Pod"
-      ? { containers: [{ name: "server", resources: { limits: { "nvidia.com/gpu": 1 } } }], tolerations }
-      : { replicas, template: { spec: { containers: [{ name: "server", resources: { limits: { "nvidia.com/gpu": 1 } } }], tolerations } } },
+export const gpuWorkload = (stage: Stage | undefined, replicas: number, kind = "Deployment", tolerations: unknown[] = [GPU_TOLERATION], pool = "inference") => {
+  const pod = { containers: [{ name: "server", resources: { limits: { "nvidia.com/gpu": 1 } } }], tolerations, nodeSelector: { [NODE_GROUP_LABEL]: pool } };
+  return resource(`kubernetes:${kind === "Pod" ? "core/v1" : "apps/v1"}:${kind}`, `model-${replicas}`, {
+    metadata: { name: "model", namespace: "serving", labels: stage ? { [STAGE_LABEL]: stage } : {} },
+    spec: kind === "Pod" ? pod : { replicas, template: { spec: pod } },
   });
+};
+/** The GPU quota of the namespace gpuWorkload runs in. */
+export const gpuQuota = (gpus: number) => resource("kubernetes:core/v1:ResourceQuota", "gpu-quota", { metadata: { name: "gpu", namespace: "serving" }, spec: { hard: { "requests.nvidia.com/gpu": String(gpus) } } });
 
 /** Node groups of t3.medium (allowed at every stage) whose worst case is just past `usd`. */
 function groupsCostingMoreThan(stage: Stage | undefined, usd: number): EvalResource {
@@ -137,12 +139,21 @@ export function soundSetups(stage: Stage): { label: string; resources: EvalResou
   const s = (label: string, ...resources: EvalResource[]) => ({ label, resources: [PROVIDER, ...resources] });
   const setups = [
     s(`a CPU group of ${caps.maxNodesPerGroup} nodes`, cpuGroup(stage, caps.maxNodesPerGroup, "t3.medium")),
-    s(`a database keeping ${l["rds-backups"].minBackupRetentionDays} days of backups, storage up to ${l["rds-sizing"].maxAllocatedStorageGb} GB`, database(stage, { backupRetentionPeriod: l["rds-backups"].minBackupRetentionDays, maxAllocatedStorage: l["rds-sizing"].maxAllocatedStorageGb })),
+    // A staging database: what production adds (an AWS Backup plan at Series B) is not this setup's subject.
+    s(
+      `a database keeping ${l["rds-backups"].minBackupRetentionDays} days of backups, storage up to ${l["rds-sizing"].maxAllocatedStorageGb} GB`,
+      database(stage, { backupRetentionPeriod: l["rds-backups"].minBackupRetentionDays, maxAllocatedStorage: l["rds-sizing"].maxAllocatedStorageGb, tags: tagsFor(stage, "staging") }),
+    ),
   ];
   if (l["allowed-instance-types"].allowedInstanceTypes.includes("g5.xlarge")) {
     setups.push(
       s(`a GPU group of 0..${caps.maxGpuNodesPerGroup} nodes`, gpuGroup(stage, { scalingConfig: { minSize: 0, desiredSize: 0, maxSize: caps.maxGpuNodesPerGroup } })),
-      s(`a ${l["gpu-workloads-within-caps"].maxGpusPerWorkload}-replica GPU Deployment`, gpuWorkload(stage, l["gpu-workloads-within-caps"].maxGpusPerWorkload)),
+      s(
+        `a ${l["gpu-workloads-within-caps"].maxGpusPerWorkload}-replica GPU Deployment`,
+        gpuWorkload(stage, l["gpu-workloads-within-caps"].maxGpusPerWorkload),
+        gpuGroup(stage, { scalingConfig: { minSize: 0, desiredSize: 0, maxSize: caps.maxGpuNodesPerGroup } }),
+        gpuQuota(l["gpu-workloads-within-caps"].maxGpusPerWorkload),
+      ),
     );
   }
   return setups;
