@@ -8,7 +8,9 @@
  *
  * The pattern, for a component X in components/<concern>/x.ts (see
  * container-registry.ts and container-registry.schema.ts):
- *  1. x.ts: `export interface XArgs` with JSDoc on every field (what, allowed, default).
+ *  1. x.ts: `export interface XArgs` with JSDoc on every field (what, allowed, default);
+ *     an optional field fed from another component's optional output is
+ *     `?: T | undefined` (consumers may compile with exactOptionalPropertyTypes).
  *  2. x.schema.ts: `export const XSettings = z.strictObject({...})`, every
  *     field with `.describe()` and `.default()` (so every optional field has
  *     one), plain values only; `XArgsSchema = XSettings.extend({ tags, ... })`;

@@ -8,8 +8,12 @@ const path = require("path");
 
 const root = path.join(__dirname, "..");
 const dist = path.join(root, "dist");
-/** Directories of run-time data, copied as they are (policies/evaluate.ts reads policies/config/<stage>.json). */
-const DATA_DIRS = ["policies/config", "cost/price-data"];
+/**
+ * Directories of run-time data, copied as they are: policies/evaluate.ts reads
+ * policies/config/<stage>.json. (The price sources under cost/price-data are
+ * compiled into table.generated.ts and stay out of the package.)
+ */
+const DATA_DIRS = ["policies/config"];
 
 fs.rmSync(dist, { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "tsconfig.build.json")], { stdio: "inherit", cwd: root });
