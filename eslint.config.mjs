@@ -1,0 +1,53 @@
+// ESLint flat config: typescript-eslint's recommended rules on every source
+// file, @pulumi/eslint-plugin's rules (they need type information) on the code
+// that handles Pulumi Outputs, and a reason on every eslint-disable comment.
+// `npm run lint` runs it; `npm test` runs it beside tsc.
+import { defineConfig, globalIgnores } from "eslint/config";
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+import pulumi from "@pulumi/eslint-plugin";
+import local from "./scripts/lint/rules.js";
+
+// Node's CommonJS globals, for the few plain .js files (scripts, jest config).
+const nodeGlobals = Object.fromEntries(
+  ["require", "module", "exports", "process", "console", "__dirname", "__filename", "Buffer", "setTimeout", "clearTimeout"].map((g) => [g, "readonly"]),
+);
+
+export default defineConfig([
+  // Ours only: not installed, built or generated files.
+  globalIgnores(["**/node_modules/", "bin/", "dist/", "coverage/", ".cache/", "**/*.d.ts", "docs/stacks/", "cost/price-data/"]),
+  {
+    linterOptions: { reportUnusedDisableDirectives: "error" },
+    plugins: { local },
+    rules: { "local/disable-needs-reason": "error" },
+  },
+  {
+    files: ["**/*.ts"],
+    extends: [js.configs.recommended, tseslint.configs.recommended],
+    rules: {
+      // `_`-prefixed names are deliberately unused (tsc's noUnused* checks the rest).
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+    },
+  },
+  {
+    // @pulumi/eslint-plugin 0.3.1 exports only `rules` (no preset config), and
+    // both rules ask the type checker whether a template-literal expression is
+    // an Output (ESLintUtils.getParserServices), so they run with type information.
+    files: ["index.ts", "components/**/*.ts", "lib/**/*.ts", "api/**/*.ts", "testing/**/*.ts", "examples/**/*.ts"],
+    plugins: { "@pulumi": pulumi },
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@pulumi/no-output-in-template-literal": "error",
+      "@pulumi/no-output-instance-in-template-literal": "error",
+    },
+  },
+  {
+    files: ["**/*.js", "**/*.mjs"],
+    extends: [js.configs.recommended],
+    languageOptions: { sourceType: "commonjs", globals: nodeGlobals },
+  },
+  {
+    files: ["**/*.mjs"],
+    languageOptions: { sourceType: "module" },
+  },
+]);
