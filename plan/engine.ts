@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import * as pulumiRuntimeState from "@pulumi/pulumi/runtime/state";
 import { parse as parseYaml } from "yaml";
 import { PROJECT, PlatformSpec, resolvePlatformSpec } from "../config/resolve";
 import { createMocks } from "./mocks";
@@ -123,10 +124,16 @@ function redact(value: unknown): unknown {
 
 type Program = () => unknown;
 
+/** The SDK's per-run state: internals the plan needs that its type declarations leave out. */
+const runtimeState = pulumiRuntimeState as unknown as {
+  withLocalStorage<T>(cb: () => Promise<T>): Promise<T>;
+  getStore(): { settings: { monitor: Monitor } };
+};
+
 let programCache: Program | undefined;
 function loadProgram(): Program {
   // Loaded lazily: importing the provider SDKs is the slow part of a plan.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose: the program pulls in the provider SDKs
   programCache ??= require(path.join(REPO_ROOT, "index")) as Program;
   return programCache;
 }
@@ -141,12 +148,12 @@ export async function planStack(stack: string, opts: { stacksDir?: string; progr
   // Validate first: a bad stack file must fail with its message, not half a graph.
   const spec = resolvePlatformSpec(stackFile.config, stack, `configuration of stack "${stack}" (${path.relative(REPO_ROOT, stackFile.path)})`, stackFile.secretKeys);
   const program = opts.program ?? loadProgram();
-  const { withLocalStorage } = require("@pulumi/pulumi/runtime/state") as { withLocalStorage<T>(cb: () => Promise<T>): Promise<T> };
+  const { withLocalStorage } = runtimeState;
 
   return withLocalStorage(async () => {
     const resources: PlannedResource[] = [];
     await pulumi.runtime.setMocks(createMocks(spec.region), PROJECT, stack, false);
-    const { getStore } = require("@pulumi/pulumi/runtime/state") as { getStore(): { settings: { monitor: Monitor } } };
+    const { getStore } = runtimeState;
     const monitor = getStore().settings.monitor;
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = async (req, cb) => {

@@ -20,7 +20,7 @@ describe("index.ts under the Pulumi runtime", () => {
     );
     const { config } = readStackConfig("bad-gpu", FIXTURE_STACKS);
     pulumi.runtime.setAllConfig(config);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program must load after setMocks and setAllConfig above
     const program = require("../index") as () => unknown;
     let error: unknown;
     try {

@@ -549,6 +549,7 @@ function getSchemaValidator(): SchemaValidator {
             compile(schema: unknown): AjvValidate;
         }
         type AjvCtor = new (opts: Record<string, unknown>) => AjvInstance;
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional on purpose: the catch below falls back when ajv is absent
         const mod = require("ajv") as AjvCtor | { default: AjvCtor };
         const Ajv: AjvCtor = "default" in mod ? mod.default : mod;
         const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
@@ -675,6 +676,7 @@ function readPulumiPolicyYaml(packDir: string): PulumiPolicyYaml | undefined {
     if (!fs.existsSync(file)) {
         return undefined;
     }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for a pack that has a PulumiPolicy.yaml
     const yaml = require("yaml") as { parse(src: string): unknown };
     const doc = yaml.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown> | null;
     const runtime = doc?.runtime;
