@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// `npm test`: the type check (tsc --noEmit), the linter (eslint) and the test
+// suite (jest) at the same time. Each is single-threaded for most of its run
+// and jest takes the longest, so running them side by side costs little more
+// than jest alone on 2 cores. jest prints as it goes; the type check and the
+// linter print their output when they finish. Arguments go to jest
+// (`npm test -- test/docs.test.ts`). Exits 1 when any of the three fails.
+"use strict";
+const { spawn } = require("child_process");
+const path = require("path");
+
+const root = path.join(__dirname, "..");
+const tool = (...p) => path.join(root, "node_modules", ...p);
+
+const steps = [
+  { name: "typecheck", args: [tool("typescript", "bin", "tsc"), "--noEmit", "-p", "tsconfig.json"], buffered: true },
+  { name: "lint", args: [tool("eslint", "bin", "eslint.js"), "--max-warnings", "0", "."], buffered: true },
+  { name: "jest", args: [tool("jest", "bin", "jest.js"), ...process.argv.slice(2)], buffered: false },
+];
+
+function run(step) {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, step.args, { cwd: root, stdio: step.buffered ? ["ignore", "pipe", "pipe"] : "inherit" });
+    let output = "";
+    if (step.buffered) {
+      child.stdout.on("data", (d) => (output += d));
+      child.stderr.on("data", (d) => (output += d));
+    }
+    child.on("error", (err) => resolve({ step, code: 1, seconds: 0, output: `${step.name} did not start: ${err.message}\n` }));
+    child.on("close", (code, signal) => {
+      const result = { step, code: code ?? 1, signal, seconds: (Date.now() - started) / 1000, output };
+      if (step.buffered) {
+        process.stdout.write(`\n── ${step.name}: ${result.code === 0 ? "ok" : "FAILED"} (${result.seconds.toFixed(1)} s)\n${output}`);
+      }
+      resolve(result);
+    });
+  });
+}
+
+Promise.all(steps.map(run)).then((results) => {
+  const summary = results.map((r) => `${r.step.name} ${r.code === 0 ? "ok" : `FAILED${r.signal ? ` (${r.signal})` : ""}`} ${r.seconds.toFixed(1)} s`).join(", ");
+  process.stdout.write(`\nnpm test: ${summary}\n`);
+  process.exitCode = results.some((r) => r.code !== 0) ? 1 : 0;
+});
