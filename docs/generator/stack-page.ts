@@ -151,7 +151,9 @@ export function renderStackPage({ run, cost, policy }: StackFacts): string {
   for (const { component, resources } of groups) {
     const own = component.custom ? [component, ...resources] : resources;
     const componentPurpose = KINDS[component.type] && !component.custom ? purposeOf(viewOf(component, byUrn)).text : undefined;
-    out.push("", `### \`${component.name}\` (${kindName(component.type)}, ${plural(own.length, "resource")})`, "");
+    const nested = own.filter((r) => !r.custom).length;
+    const counted = `${plural(own.length - nested, "resource")}${nested ? ` and ${plural(nested, "sub-component")}` : ""}`;
+    out.push("", `### \`${component.name}\` (${kindName(component.type)}, ${counted})`, "");
     if (componentPurpose) out.push(`${componentPurpose}.`, "");
     const resourceRows = [...own].sort(byTypeThenName).map((r) => {
       const line = costByUrn.get(r.urn);
