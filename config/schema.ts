@@ -248,7 +248,7 @@ export const TrackingOverrides = z.strictObject({
   cpu: quantity.optional().describe("CPU request per replica (\"500m\")."),
   memory: z.string().optional().describe("Memory request per replica (\"1Gi\")."),
   memoryLimit: z.string().optional().describe("Memory limit per replica (\"2Gi\")."),
-  artifactPrefix: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._\/-]*\/$/, 'must be a key prefix ending in "/", such as "mlflow/"').optional().describe("Prefix in the models bucket where MLflow stores artifacts (\"mlflow/\")."),
+  artifactPrefix: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*\/$/, 'must be a key prefix ending in "/", such as "mlflow/"').optional().describe("Prefix in the models bucket where MLflow stores artifacts (\"mlflow/\")."),
 });
 
 const percent = (what: string) => z.number().min(1, `${what} must be 1-99 (%)`).max(99, `${what} must be 1-99 (%)`);

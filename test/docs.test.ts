@@ -76,7 +76,7 @@ describe("stack-file JSON schema (docs/stack-config.schema.json)", () => {
     ["a boolean as `pulumi config set` writes it", (c) => (c["ml-platform:protectStatefulResources"] = "true"), true],
     ["another provider's key", (c) => (c["aws:profile"] = "prod-admin"), true],
     ["an encrypted value, as `pulumi config set --secret` writes it", (c) => (c["ml-platform:environment"] = { secure: "AAABAHhkZXJl" }), true],
-    ["a GPU pool override", (c) => (c["ml-platform:cluster"] = { gpuNodeGroups: [{ name: "batch", instanceTypes: ["g5.xlarge"], maxSize: 2 }] }), true],
+    ["a GPU pool override", (c) => (c["ml-platform:cluster"] = { gpuNodeGroups: [{ name: "inference", instanceTypes: ["g5.xlarge"], maxSize: 6 }] }), true],
   ];
   it.each(mutations)("%s: editor and program agree", (_what, mutate, valid) => {
     const doc = stackFile("seriesb-prod");
@@ -134,18 +134,22 @@ describe("architecture diagram", () => {
     { urn: u("sng"), type: "aws:rds/subnetGroup:SubnetGroup", name: "mlp-t-metadata-subnets", parent: u("db"), dependencies: [u("priv0"), u("priv1")] },
     // Depends on the VPC directly and through the subnet group: the direct edge is implied by RDS -> subnet -> VPC.
     { urn: u("rds"), type: "aws:rds/instance:Instance", name: "mlp-t-metadata-postgres", parent: u("db"), dependencies: [u("sng"), u("vpc")] },
+    // Undrawn, but it ties its owner (the secret of the same name) to the database.
+    { urn: u("sec"), type: "aws:secretsmanager/secret:Secret", name: "mlp-t-metadata-credentials", parent: u("db"), dependencies: [] },
+    { urn: u("secv"), type: "aws:secretsmanager/secretVersion:SecretVersion", name: "mlp-t-metadata-credentials", parent: u("db"), dependencies: [u("sec"), u("rds")] },
   ]);
   const diagram = buildDiagram(run);
   const text = renderMermaid(diagram);
 
   it("draws one box per component and one node per main kind, with counts", () => {
-    expect(diagram.groups.map((g) => g.title)).toEqual(["mlp-t-network: Network, 6 resources", "mlp-t-metadata: MetadataStore, 2 resources"]);
+    expect(diagram.groups.map((g) => g.title)).toEqual(["mlp-t-network: Network, 6 resources", "mlp-t-metadata: MetadataStore, 4 resources"]);
     expect(text).toContain('c_network_private_subnet["private subnet ×2"]');
     expect(text).not.toMatch(/RouteTable|route table|subnet group/i);
   });
 
-  it("follows dependencies through undrawn resources, drops implied edges, stops at route tables", () => {
+  it("follows dependencies through undrawn resources, drops implied edges, stops at route tables, speaks for owners", () => {
     expect(diagram.edges).toEqual([
+      ["c_metadata_credentials_secret", "c_metadata_rds_postgresql"],
       ["c_metadata_rds_postgresql", "c_network_private_subnet"],
       ["c_network_private_subnet", "c_network_vpc"],
       ["c_network_s3_endpoint", "c_network_vpc"],

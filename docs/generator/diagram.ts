@@ -65,6 +65,12 @@ export function buildDiagram(run: PlanRun): Diagram {
   const stackUrn = run.resources.find((r) => r.type === STACK_TYPE)?.urn;
   const prefix = `${run.spec.namePrefix}-`;
   const nodeOf = new Map<string, DiagramNode>();
+  /** The top-level component (or top-level resource) a resource belongs to. */
+  const topOf = (urn: string): string => {
+    let node = byUrn.get(urn);
+    while (node?.parent && node.parent !== stackUrn && byUrn.has(node.parent)) node = byUrn.get(node.parent);
+    return node?.urn ?? urn;
+  };
   const groups: DiagramGroup[] = [];
   const usedIds = new Set<string>();
   const uniqueId = (base: string) => {
@@ -131,9 +137,7 @@ export function buildDiagram(run: PlanRun): Diagram {
 
   // Edges: from each drawn resource, follow dependencies through undrawn ones to the drawn ones they reach.
   const edgeSet = new Map<string, Set<string>>();
-  for (const r of declaredResources(run)) {
-    const from = nodeOf.get(r.urn);
-    if (!from) continue;
+  const addEdges = (from: DiagramNode, r: PlannedResource) => {
     const seen = new Set<string>([r.urn]);
     const stack = [...dependenciesOf(r)];
     while (stack.length) {
@@ -151,6 +155,22 @@ export function buildDiagram(run: PlanRun): Diagram {
       const dep = byUrn.get(urn);
       if (dep && !OPAQUE_TYPES.has(dep.type)) stack.push(...dependenciesOf(dep));
     }
+  };
+  const declared = declaredResources(run);
+  for (const r of declared) {
+    const from = nodeOf.get(r.urn);
+    if (from) addEdges(from, r);
+  }
+  // An undrawn resource that ties its owner to something else speaks for its owner: the backup
+  // selection puts the database under the backup plan, a secret version writes the database's
+  // endpoint into the credentials secret. Its owner is the drawn resource of the same name, else the
+  // only drawn resource of its own component it depends on.
+  for (const r of declared) {
+    if (nodeOf.has(r.urn) || !r.custom || OPAQUE_TYPES.has(r.type)) continue;
+    const drawnDeps = dependenciesOf(r).filter((u) => nodeOf.has(u) && topOf(u) === topOf(r.urn));
+    const sameName = drawnDeps.filter((u) => byUrn.get(u)!.name === r.name);
+    const owners = sameName.length ? sameName : drawnDeps;
+    if (new Set(owners.map((u) => nodeOf.get(u))).size === 1) addEdges(nodeOf.get(owners[0]!)!, r);
   }
   return { groups, edges: transitiveReduction(edgeSet) };
 }
