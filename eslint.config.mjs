@@ -7,6 +7,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 import local from "./scripts/lint/rules.js";
+import typedFiles from "./scripts/lint/typed-files.js";
 
 // Node's CommonJS globals, for the few plain .js files (scripts, jest config).
 const nodeGlobals = Object.fromEntries(
@@ -36,7 +37,7 @@ export default defineConfig([
     // information: on the code that handles Outputs (the program, components,
     // helpers, the library entry, the testing helper, the examples). Type
     // checking the tests and policies for them would double the lint time.
-    files: ["index.ts", "components/**/*.ts", "lib/**/*.ts", "api/**/*.ts", "testing/**/*.ts", "examples/**/*.ts"],
+    files: typedFiles,
     plugins: { "@pulumi": pulumi },
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {

@@ -1,21 +1,19 @@
 #!/usr/bin/env node
-// `npm test`: the type check (tsc --noEmit), the linter (eslint) and the test
-// suite (jest) at the same time. Each is single-threaded for most of its run
-// and jest takes the longest, so running them side by side costs little more
-// than jest alone on 2 cores. jest prints as it goes; the type check and the
-// linter print their output when they finish. Arguments go to jest
-// (`npm test -- test/docs.test.ts`). Exits 1 when any of the three fails.
+// `npm test`: the static checks (scripts/check.js: the type check and ESLint,
+// sharing one TypeScript program) and the test suite (jest) at the same time.
+// The checks are single-threaded and jest takes longer, so running them side
+// by side costs little more wall time than jest alone on 2 cores. jest prints
+// as it goes; the checks print their output when they finish. Arguments go
+// to jest (`npm test -- test/docs.test.ts`). Exits 1 when either fails.
 "use strict";
 const { spawn } = require("child_process");
 const path = require("path");
 
 const root = path.join(__dirname, "..");
-const tool = (...p) => path.join(root, "node_modules", ...p);
 
 const steps = [
-  { name: "typecheck", args: [tool("typescript", "bin", "tsc"), "--noEmit", "-p", "tsconfig.json"], buffered: true },
-  { name: "lint", args: [tool("eslint", "bin", "eslint.js"), "--max-warnings", "0", "."], buffered: true },
-  { name: "jest", args: [tool("jest", "bin", "jest.js"), ...process.argv.slice(2)], buffered: false },
+  { name: "typecheck + lint", args: [path.join(__dirname, "check.js")], buffered: true },
+  { name: "jest", args: [path.join(root, "node_modules", "jest", "bin", "jest.js"), ...process.argv.slice(2)], buffered: false },
 ];
 
 function run(step) {
