@@ -9,7 +9,9 @@
 import type { PlanRun, PlannedResource } from "../../plan/engine";
 import { decisionsOf, groupByComponent, shortType } from "../../plan/report";
 import type { CostReport } from "../../cost/model";
-import type { PolicyVerdicts, Verdict } from "../../policies/evaluate";
+import { stagePolicyConfig } from "../../policies/evaluate";
+import type { PolicyConfig, PolicyVerdicts, Verdict } from "../../policies/evaluate";
+import { policies as packPolicies } from "../../policies/rules";
 import { buildDiagram, renderMermaid, viewOf } from "./diagram";
 import { cell, code, dollars, generatedBanner, money, plural, table } from "./markdown";
 import { KINDS, kindName, purposeOf } from "./purposes";
@@ -43,6 +45,36 @@ function verdictRows(list: Verdict[], level: string): string[][] {
   return [...list]
     .sort((a, b) => a.policy.localeCompare(b.policy) || (a.resource ?? "").localeCompare(b.resource ?? "") || a.message.localeCompare(b.message))
     .map((v) => [level, code(v.policy), v.resource ? code(v.resource) : "(stack)", cell(v.message)]);
+}
+
+/**
+ * A policy's enforcement level under a stage's config file, as the Pulumi CLI
+ * reconciles it: the policy's own level, then `all`, then the policy's own
+ * entry (a string, or an object's `enforcementLevel`); an entry without a
+ * level keeps the one before it.
+ */
+export function levelUnder(policy: { name: string; enforcementLevel?: string }, config: PolicyConfig): string {
+  let level = policy.enforcementLevel ?? "advisory";
+  for (const entry of [config.all, config[policy.name]]) {
+    if (typeof entry === "string") level = entry;
+    else if (entry?.enforcementLevel) level = entry.enforcementLevel;
+  }
+  return level;
+}
+
+/** Every policy of the pack with its level at the stage and what it found on the stack. */
+function allPoliciesTable(stage: string, policy: PolicyVerdicts): string {
+  const config = stagePolicyConfig(stage);
+  const found = new Map<string, number>();
+  for (const v of [...policy.mandatory, ...policy.advisory]) found.set(v.policy, (found.get(v.policy) ?? 0) + 1);
+  const rows = [...packPolicies]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((p) => {
+      const level = levelUnder(p, config);
+      const n = found.get(p.name) ?? 0;
+      return [code(p.name), level, level === "disabled" ? "not run" : n ? `**${plural(n, "finding")}**` : "passed", cell(p.description ?? "")];
+    });
+  return table(["policy", "level", "verdict", "what it checks"], rows);
 }
 
 /** The Mermaid block of a stack, fenced, with its legend. Also embedded in the README. */
@@ -142,6 +174,9 @@ export function renderStackPage({ run, cost, policy }: StackFacts): string {
     out.push("");
     out.push(table(["level", "policy", "resource", "finding"], [...verdictRows(policy.mandatory, "**mandatory**"), ...verdictRows(policy.advisory, "advisory")]));
   }
+  out.push("", `<details><summary>All ${packPolicies.length} policies of the pack, their level at the ${spec.stage} stage and their verdict</summary>`, "");
+  out.push(allPoliciesTable(spec.stage, policy));
+  out.push("", "</details>");
 
   out.push("", "## Resources", "");
   out.push(
