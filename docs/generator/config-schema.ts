@@ -74,8 +74,10 @@ const SECURE_VALUE: JsonSchema = {
 /**
  * How a top-level key may appear in the YAML: as written by hand, as the
  * Pulumi CLI writes scalars (`pulumi config set protectStatefulResources true`
- * stores the string "true", which the program parses back), or, for strings,
- * encrypted by `pulumi config set --secret`.
+ * stores the string "true", which the program parses back: top-level values
+ * are always written as strings, while `--path` writes nested booleans and
+ * integers typed; pulumi/pulumi#5442 and #18285, checked 2026-11-23), or, for
+ * strings, encrypted by `pulumi config set --secret`.
  */
 function asYamlValue(schema: JsonSchema): JsonSchema {
   const { description, ...rest } = schema;
