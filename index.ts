@@ -40,9 +40,11 @@ function loadSpec(): PlatformSpec {
 
 /**
  * Declares the platform for the current stack and returns the stack outputs.
- * Components get only the arguments they take: planning figures of the
+ * Components get only the arguments they take. The planning figures of the
  * presets (expectedStorageGb, expectedLogGbPerMonth, expectedFlowLogGbPerMonth)
- * are for the cost model and stay out of component args.
+ * reach a component only to be written as `ml-platform/planned-*` tags on the
+ * resources they describe (lib/tags.ts): the plan and the budget policy, in a
+ * real preview too, then price storage from the same figures.
  */
 function platform() {
   const spec = loadSpec();
@@ -56,6 +58,7 @@ function platform() {
         availabilityZoneIds: n.availabilityZoneIds,
         natGateways: n.natGateways,
         flowLogRetentionDays: n.flowLogRetentionDays,
+        expectedFlowLogGbPerMonth: n.expectedFlowLogGbPerMonth,
         tags,
       })
     : undefined;
@@ -70,6 +73,7 @@ function platform() {
         abortIncompleteUploadDays: a.abortIncompleteUploadDays,
         protect,
         forceDestroy: allowDestroyWithData,
+        expectedStorageGb: a.expectedStorageGb,
         tags,
       })
     : undefined;
@@ -81,6 +85,7 @@ function platform() {
         untaggedExpiryDays: r.untaggedExpiryDays,
         keepLastImages: r.keepLastImages,
         forceDelete: allowDestroyWithData,
+        expectedStorageGb: r.expectedStorageGb,
         tags,
       })
     : undefined;
@@ -100,6 +105,7 @@ function platform() {
           privateAccessCidrs: c.privateAccessCidrs,
           privateAccessSecurityGroupIds: c.privateAccessSecurityGroupIds,
           logRetentionDays: c.logRetentionDays,
+          expectedLogGbPerMonth: c.expectedLogGbPerMonth,
           deployerRoleArn: c.deployerRoleArn,
           adminRoleArns: c.adminRoleArns,
           readOnlyRoleArns: c.readOnlyRoleArns,
@@ -269,6 +275,7 @@ function platform() {
           monthlyRetentionDays: spec.backup.settings.monthlyRetentionDays,
           startHourUtc: spec.backup.settings.startHourUtc,
           alertTopicArn: alerting?.topicArn,
+          expectedStorageGb: spec.backup.settings.expectedStorageGb,
           protect,
           forceDestroy: spec.allowDestroyWithData,
           tags,

@@ -14,6 +14,7 @@
  */
 import { GPU_RESOURCE, NODE_GROUP_LABEL } from "../lib/eks";
 import { gpusPerInstance, isAcceleratedType } from "../lib/instance-types";
+import { PLANNED_INGEST_GB_TAG, PLANNED_STORAGE_GB_TAG, plannedGbOf } from "../lib/tags";
 import { kubePrometheusStackVolumes } from "../lib/monitoring/values";
 import { HOURS_PER_MONTH, PRICES, RegionPrices, SPOT_PRICE_FACTOR, pricesFor } from "./prices";
 import { OPERATIONS_FREE_TYPES, priceOperations } from "./operations";
@@ -27,7 +28,11 @@ export interface CostInput {
   component?: string;
 }
 
-/** Volumes the stack expects, for usage-priced storage. Unknown volumes make those lines unpriced. */
+/**
+ * Volumes the stack expects, for usage-priced storage. A resource's own
+ * planning tag (lib/tags.ts) applies when these say nothing about it; with
+ * neither, its storage is listed as usage-based, not priced.
+ */
 export interface UsageAssumptions {
   s3StorageGbPerBucket?: number;
   ecrStorageGbPerRepository?: number;
@@ -401,15 +406,15 @@ function priceOne(r: CostInput, p: RegionPrices, usage: UsageAssumptions, launch
     case "aws:secretsmanager/secret:Secret":
       return fixed(p.secretsManagerSecretPerMonth, "a Secrets Manager secret", p.region);
     case "aws:s3/bucket:Bucket":
-      return storage(p.s3StandardPerGbMonth, usage.storageGbByUrn?.[r.urn] ?? usage.s3StorageGbPerBucket, "S3 Standard storage", p.region);
+      return storage(p.s3StandardPerGbMonth, usage.storageGbByUrn?.[r.urn] ?? usage.s3StorageGbPerBucket ?? plannedGbOf(r.inputs.tags, PLANNED_STORAGE_GB_TAG), "S3 Standard storage", p.region);
     case "aws:ecr/repository:Repository":
-      return storage(p.ecrPerGbMonth, usage.ecrStorageGbPerRepository, "ECR image storage", p.region);
+      return storage(p.ecrPerGbMonth, usage.ecrStorageGbPerRepository ?? plannedGbOf(r.inputs.tags, PLANNED_STORAGE_GB_TAG), "ECR image storage", p.region);
     case "aws:cloudwatch/logGroup:LogGroup": {
       const { ingestPerGb, storagePerGbMonth } = p.cloudwatchLogs;
       if (ingestPerGb === undefined || storagePerGbMonth === undefined) return { kind: "unpriced", reason: `no ${p.region} price for CloudWatch Logs` };
       const retention = Number(r.inputs.retentionInDays ?? 0);
       const rate = `${usd(ingestPerGb)} per GB ingested + ${usd(storagePerGbMonth)} per GB-month kept (${retention ? `${retention} days` : "kept forever"})`;
-      const gb = usage.logIngestGbPerMonth?.[r.urn];
+      const gb = usage.logIngestGbPerMonth?.[r.urn] ?? plannedGbOf(r.inputs.tags, PLANNED_INGEST_GB_TAG);
       if (gb === undefined || !retention) return { kind: "usage", usage: rate };
       // Steady state: a month's ingestion, plus retention/30 months of it stored
       // (CloudWatch bills stored data compressed, so this is an upper bound).

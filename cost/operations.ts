@@ -5,6 +5,7 @@
  * alarms in us-east-1) is priced with that region's table.
  */
 import { canaryRunsPerMonth } from "../lib/operations/canary";
+import { PLANNED_STORAGE_GB_TAG, plannedGbOf } from "../lib/tags";
 import { RegionPrices, pricesFor } from "./prices";
 import type { CostInput, Outcome, UsageAssumptions } from "./model";
 
@@ -95,7 +96,7 @@ export function priceOperations(r: CostInput, stackPrices: RegionPrices, usage: 
     case "aws:backup/vault:Vault": {
       const rate = p.backupRdsSnapshotPerGbMonth;
       if (rate === undefined) return { kind: "unpriced", reason: `no ${p.region} price for AWS Backup RDS snapshot storage` };
-      const gb = usage.storageGbByUrn?.[r.urn];
+      const gb = usage.storageGbByUrn?.[r.urn] ?? plannedGbOf(r.inputs.tags, PLANNED_STORAGE_GB_TAG);
       const perGb = `${usd(rate)} per GB-month (RDS snapshots, warm)`;
       if (gb === undefined) return { kind: "usage", usage: `snapshot storage at ${perGb} (no expected volume given)` };
       return { kind: "priced", expected: gb * rate, worst: gb * rate, basis: `${gb} GB of snapshots expected x ${perGb}`, usage: `snapshots beyond ${gb} GB at ${perGb}` };

@@ -4,7 +4,8 @@
  */
 import { PIECES } from "../config/presets";
 import { planWarnings } from "../config/warnings";
-import { CostReport, estimateCost } from "../cost/model";
+import type { CostReport } from "../cost/model";
+import { stackCost } from "../cost/stack";
 import { EvalResource, PolicyVerdicts, evaluatePolicies, stagePolicyConfig } from "../policies/evaluate";
 import type { PlanRun, PlannedResource } from "./engine";
 
@@ -142,35 +143,15 @@ export function renderPolicy(v: PolicyVerdicts): string {
   return lines.join("\n");
 }
 
-/** The cost model over a plan, with the stack's expected storage volumes. */
+/**
+ * The cost model over a plan: the same function, on the same resources, as
+ * the pack's stack-monthly-budget policy (planning volumes come from the
+ * resources' planning tags), grouped by top-level component for the table.
+ */
 export function costOf(run: PlanRun): CostReport {
   const componentOf = new Map<string, string>();
   for (const { component, resources } of groupByComponent(run)) for (const r of resources) componentOf.set(r.urn, component.name);
-  const { artifacts, registry, network, cluster, namePrefix } = run.spec;
-  // The program names its components `<prefix>-<piece>`; their log groups get the piece's expected volume.
-  const logIngestGbPerMonth: Record<string, number> = {};
-  for (const r of declaredResources(run).filter((x) => x.type === "aws:cloudwatch/logGroup:LogGroup")) {
-    const component = componentOf.get(r.urn);
-    if (component === `${namePrefix}-network`) logIngestGbPerMonth[r.urn] = network.settings.expectedFlowLogGbPerMonth;
-    if (component === `${namePrefix}-cluster`) logIngestGbPerMonth[r.urn] = cluster.settings.expectedLogGbPerMonth;
-  }
-  // Operations storage with its own planning volume: the backup vault's snapshots, the canary's artifacts (~1 GB).
-  const storageGbByUrn: Record<string, number> = {};
-  for (const r of declaredResources(run)) {
-    const component = componentOf.get(r.urn);
-    if (r.type === "aws:backup/vault:Vault" && component === `${namePrefix}-backup`) storageGbByUrn[r.urn] = run.spec.backup.settings.expectedStorageGb;
-    if (r.type === "aws:s3/bucket:Bucket" && component === `${namePrefix}-health-checks`) storageGbByUrn[r.urn] = 1;
-  }
-  return estimateCost(
-    declaredResources(run).filter((r) => r.custom).map((r) => ({ urn: r.urn, type: r.type, name: r.name, inputs: r.inputs, component: componentOf.get(r.urn) })),
-    run.spec.region,
-    {
-      storageGbByUrn,
-      s3StorageGbPerBucket: artifacts.enabled ? artifacts.settings.expectedStorageGb / artifacts.settings.buckets.length : undefined,
-      ecrStorageGbPerRepository: registry.enabled ? registry.settings.expectedStorageGb / registry.settings.repositories.length : undefined,
-      logIngestGbPerMonth,
-    },
-  );
+  return stackCost(policyResources(run), { componentOf: (urn) => componentOf.get(urn) });
 }
 
 const money = (n: number) => `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;

@@ -61,20 +61,21 @@ interface Resolved {
   props: Record<string, unknown>;
 }
 
-/** What the CLI sends the pack: schema defaults, then `all`, then the policy's own entry. */
+/** What the CLI sends the pack (ReconcilePolicyPackConfig): schema defaults, then `all`'s level, then the policy's own entry. */
 function resolveConfig(policy: ResourceValidationPolicy | StackValidationPolicy, config: PolicyConfig): Resolved {
   const props: Record<string, unknown> = {};
   for (const [k, schema] of Object.entries(policy.configSchema?.properties ?? {})) {
     if (schema.default !== undefined) props[k] = structuredClone(schema.default);
   }
   let level: EnforcementLevel = policy.enforcementLevel ?? "advisory";
-  for (const entry of [config.all, config[policy.name]]) {
+  // `all` sets every policy's level (only the level); the policy's own entry wins over it.
+  for (const [entry, isAll] of [[config.all, true], [config[policy.name], false]] as const) {
     if (entry === undefined) continue;
     if (typeof entry === "string") level = entry;
     else {
       const { enforcementLevel, ...rest } = entry;
       if (enforcementLevel) level = enforcementLevel;
-      Object.assign(props, rest);
+      if (!isAll) Object.assign(props, rest);
     }
   }
   return { level, props };
@@ -95,7 +96,7 @@ const notApplicable = (reason?: string): never => {
 export function evaluatePolicies(resources: EvalResource[], config: PolicyConfig = {}, opts: { policies?: Policies; configName?: string; stackTags?: Record<string, string> } = {}): PolicyVerdicts {
   const policies = opts.policies ?? packPolicies;
   const stackTags = new Map(Object.entries(opts.stackTags ?? {}));
-  const verdicts: PolicyVerdicts = { pack: POLICY_PACK_NAME, config: opts.configName ?? "defaults (strict)", mandatory: [], advisory: [] };
+  const verdicts: PolicyVerdicts = { pack: POLICY_PACK_NAME, config: opts.configName ?? "no config file: each resource's stage limits", mandatory: [], advisory: [] };
   const resolved = new Map(policies.map((p) => [p.name, resolveConfig(p, config)]));
   const push = (policy: string, level: EnforcementLevel, message: string, r?: { urn: string; name: string }) => {
     if (level === "disabled") return;

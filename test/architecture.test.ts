@@ -44,11 +44,20 @@ describe("layering", () => {
     expect(importsOf(probe)).toContain("./config/resolve");
   });
 
-  it("index.ts hands components no planning-only figures (they are for the cost model)", () => {
+  it("index.ts names every component argument (no settings spread); planning figures go only to components that write them as planning tags", () => {
     const index = fs.readFileSync(path.join(ROOT, "index.ts"), "utf8");
     const code = index.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
-    for (const field of ["expectedStorageGb", "expectedLogGbPerMonth", "expectedFlowLogGbPerMonth"]) expect(code).not.toContain(field);
-    // Spreading a settings object would pass them along unseen.
+    // Spreading a settings object would pass fields along unseen.
     expect(code).not.toMatch(/\.\.\.\s*spec\./);
+    // A planning figure (expectedStorageGb, ...) is passed only to a component that turns it into an
+    // ml-platform/planned-* tag (lib/tags.ts), so the budget policy in a real preview prices the plan's volumes.
+    for (const [field, components] of Object.entries({ expectedStorageGb: ["artifact-store", "container-registry", "operations/database-backup"], expectedLogGbPerMonth: ["compute/gpu-cluster"], expectedFlowLogGbPerMonth: ["network/network"] })) {
+      const passed = code.split(`${field}:`).length - 1;
+      expect({ field, passed }).toEqual({ field, passed: components.length });
+      for (const c of components) {
+        const file = fs.readdirSync(path.join(ROOT, "components"), { recursive: true }).map(String).find((f) => f.endsWith(`${c.split("/").pop()}.ts`))!;
+        expect({ field, component: c, writesTag: /withPlannedGb\(/.test(fs.readFileSync(path.join(ROOT, "components", file), "utf8")) }).toEqual({ field, component: c, writesTag: true });
+      }
+    }
   });
 });

@@ -536,18 +536,19 @@ describe("policies and the cost model see a pool as the sum of its per-AZ groups
       taints: [{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }],
       labels: { "ml-platform/node-group": pool },
       scalingConfig: { minSize: 0, desiredSize: 0, maxSize },
+      // The program's tags: the stage tag selects the MVP's built-in limits (policies/stages.ts).
+      tags: { owner: "ml-team", costCenter: "research", environment: "prod", stage: "mvp" },
     },
     provider,
   });
 
-  it("gpu-pool-caps blocks a pool whose per-AZ groups each pass the per-group cap but together exceed the pool cap", () => {
+  it("the node-group caps sum a pool's per-AZ groups: each group passes the per-group cap, together they exceed it", () => {
     const groups = [0, 1, 2].map((i) => zonalGroup(i, "inference", 1));
     const verdicts = evaluatePolicies([provider, ...groups], stagePolicyConfig("mvp"));
-    // Per-group policies (node-group-size-caps, node-group-worst-case-spend) pass each 1-node group;
-    // only the pool policy sees 3 nodes and 3 x $734/month.
-    expect(verdicts.mandatory.map((v) => v.policy)).toEqual(["gpu-pool-caps", "gpu-pool-caps"]);
-    expect(verdicts.mandatory[0]!.message).toMatch(/^GPU pool inference may scale to 3 nodes over its 3 node group\(s\).*the cap is 2\./);
-    expect(verdicts.mandatory[1]!.message).toMatch(/^GPU pool inference costs up to \$2,208\/month .*the cap is \$1,600\./);
+    // node-group-size-caps and node-group-worst-case-spend see the pool: 3 nodes and 3 x $734/month.
+    expect(verdicts.mandatory.map((v) => v.policy).sort()).toEqual(["node-group-size-caps", "node-group-worst-case-spend"]);
+    expect(verdicts.mandatory.find((v) => v.policy === "node-group-size-caps")!.message).toMatch(/^pool inference \(3 node groups.*may scale to 3 GPU nodes; the cap is 2 /);
+    expect(verdicts.mandatory.find((v) => v.policy === "node-group-worst-case-spend")!.message).toMatch(/^pool inference \(3 node groups.*costs up to \$2,2\d\d\/month .*the cap is \$1,600 /);
     // Pools are summed separately: 2 + 1 nodes in two pools pass.
     const twoPools = [zonalGroup(0, "a", 1), zonalGroup(1, "a", 1), zonalGroup(0, "b", 1)];
     expect(evaluatePolicies([provider, ...twoPools], stagePolicyConfig("mvp")).mandatory).toEqual([]);

@@ -17,6 +17,7 @@ import {
   systemNodeLabels,
 } from "../../lib/eks";
 import { serviceTrustPolicy } from "../../lib/iam";
+import { PLANNED_INGEST_GB_TAG, withPlannedGb } from "../../lib/tags";
 import { NAME_LIMITS, eksClusterName, gpuPoolName, systemNodeGroupName } from "../../lib/naming";
 import { KUBERNETES_VERSION, NODE_AMI_TYPES } from "../../lib/versions";
 import { clusterAutoscaler, clusterAutoscalerImageTag } from "./addons/cluster-autoscaler";
@@ -67,6 +68,12 @@ export interface GpuClusterArgs {
   privateAccessSecurityGroupIds?: string[];
   /** Days CloudWatch keeps the control-plane logs; must be a CloudWatch retention period. Default 30. */
   logRetentionDays?: number;
+  /**
+   * GB of control-plane logs expected a month, for cost planning: the log
+   * group carries it as the `ml-platform/planned-ingest-gb-month` tag.
+   * Default none (ingestion is then listed as usage-based, not priced).
+   */
+  expectedLogGbPerMonth?: number;
   /**
    * The IAM role `pulumi up` runs as (from a laptop and from CI alike). It
    * gets cluster-admin through an explicit access entry, and EKS's implicit
@@ -193,7 +200,7 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
     const controlPlaneLogs = new aws.cloudwatch.LogGroup(`${name}-control-plane-logs`, {
       name: controlPlaneLogGroupName(clusterName),
       retentionInDays: args.logRetentionDays ?? 30,
-      tags,
+      tags: withPlannedGb(tags, PLANNED_INGEST_GB_TAG, args.expectedLogGbPerMonth),
     }, parent);
 
     const cluster = new aws.eks.Cluster(`${name}-eks`, {

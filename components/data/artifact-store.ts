@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { tlsOnlyBucketPolicy } from "../../lib/iam";
 import type { BucketEncryption } from "../../lib/domain";
 import { bucketName } from "../../lib/naming";
+import { PLANNED_STORAGE_GB_TAG, withPlannedGb } from "../../lib/tags";
 import { statefulOptions } from "../stateful";
 
 export interface ArtifactStoreArgs {
@@ -33,6 +34,13 @@ export interface ArtifactStoreArgs {
    * destroy stops at a non-empty bucket. Default false.
    */
   forceDestroy?: boolean;
+  /**
+   * GB the buckets are expected to hold in all, for cost planning: each bucket
+   * carries its share as the `ml-platform/planned-storage-gb` tag, which the
+   * plan and the budget policy price. Default none (storage is then listed as
+   * usage-based, not priced).
+   */
+  expectedStorageGb?: number;
   /** Tags for every resource. Default none. */
   tags?: Record<string, string>;
 }
@@ -71,9 +79,12 @@ export class ArtifactStore extends pulumi.ComponentResource {
     this.kmsKeyArn = key?.arn;
 
     this.buckets = {};
-    for (const logical of args.buckets ?? ["datasets", "models"]) {
+    const logicalNames = args.buckets ?? ["datasets", "models"];
+    const perBucketGb = args.expectedStorageGb === undefined ? undefined : args.expectedStorageGb / logicalNames.length;
+    for (const logical of logicalNames) {
       const id = bucketName(name, logical);
-      const bucket = new aws.s3.Bucket(id, { forceDestroy: args.forceDestroy ?? false, tags: { ...tags, purpose: logical } }, stateful);
+      const bucketTags = withPlannedGb({ ...tags, purpose: logical }, PLANNED_STORAGE_GB_TAG, perBucketGb);
+      const bucket = new aws.s3.Bucket(id, { forceDestroy: args.forceDestroy ?? false, tags: bucketTags }, stateful);
 
       const ownership = new aws.s3.BucketOwnershipControls(id, {
         bucket: bucket.id,

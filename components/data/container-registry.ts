@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ecrLifecyclePolicy } from "../../lib/ecr";
+import { PLANNED_STORAGE_GB_TAG, withPlannedGb } from "../../lib/tags";
 
 export interface ContainerRegistryArgs {
   /** Repository names, one ECR repository each. Default ["models"]. */
@@ -16,6 +17,12 @@ export interface ContainerRegistryArgs {
    */
   forceDelete?: boolean;
   /** Tags for every resource. Default none. */
+  /**
+   * GB of images expected in all, for cost planning: each repository carries
+   * its share as the `ml-platform/planned-storage-gb` tag. Default none
+   * (storage is then listed as usage-based, not priced).
+   */
+  expectedStorageGb?: number;
   tags?: Record<string, string>;
 }
 
@@ -38,14 +45,16 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     const tags = args.tags ?? {};
     const policy = JSON.stringify(ecrLifecyclePolicy(args.untaggedExpiryDays ?? 7, args.keepLastImages ?? 100));
     this.repositories = {};
-    for (const repoName of args.repositories ?? ["models"]) {
+    const repoNames = args.repositories ?? ["models"];
+    const repoTags = withPlannedGb(tags, PLANNED_STORAGE_GB_TAG, args.expectedStorageGb === undefined ? undefined : args.expectedStorageGb / repoNames.length);
+    for (const repoName of repoNames) {
       const repo = new aws.ecr.Repository(`${name}-${repoName}`, {
         name: `${name}/${repoName}`,
         imageTagMutability: "IMMUTABLE",
         imageScanningConfiguration: { scanOnPush: true },
         encryptionConfigurations: [{ encryptionType: "AES256" }],
         forceDelete: args.forceDelete ?? false,
-        tags,
+        tags: repoTags,
       }, { parent: this });
       new aws.ecr.LifecyclePolicy(`${name}-${repoName}`, { repository: repo.name, policy }, { parent: this });
       this.repositories[repoName] = { url: repo.repositoryUrl, arn: repo.arn };

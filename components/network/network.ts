@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { flowLogsTrustPolicy, flowLogsWritePolicy } from "../../lib/iam";
 import { subnetLayout } from "../../lib/cidr";
+import { PLANNED_INGEST_GB_TAG, withPlannedGb } from "../../lib/tags";
 import type { NatMode } from "../../lib/domain";
 import { CONTROL_PLANE_ZONE_COUNT, EKS_UNSUPPORTED_ZONE_IDS, chooseZoneIds } from "../../lib/eks";
 
@@ -27,6 +28,12 @@ export interface NetworkArgs {
   natGateways?: NatMode;
   /** Days to keep VPC flow logs in CloudWatch; 0 (the default) records none. */
   flowLogRetentionDays?: number;
+  /**
+   * GB of flow logs expected a month, for cost planning: the log group carries
+   * it as the `ml-platform/planned-ingest-gb-month` tag. Default none
+   * (ingestion is then listed as usage-based, not priced).
+   */
+  expectedFlowLogGbPerMonth?: number;
   /** Tags for every resource. Default none. */
   tags?: Record<string, string>;
 }
@@ -167,7 +174,7 @@ export class Network extends pulumi.ComponentResource {
     if (flowLogDays > 0) {
       const logGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, {
         retentionInDays: flowLogDays,
-        tags,
+        tags: withPlannedGb(tags, PLANNED_INGEST_GB_TAG, args.expectedFlowLogGbPerMonth),
       }, parent);
       const caller = aws.getCallerIdentityOutput({}, parent);
       const partition = aws.getPartitionOutput({}, parent);

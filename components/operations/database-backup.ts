@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceTrustPolicy } from "../../lib/iam";
 import { BACKUP_SERVICE_ROLE_POLICIES, backupRules, failedBackupJobPattern } from "../../lib/operations/backup";
+import { PLANNED_STORAGE_GB_TAG, withPlannedGb } from "../../lib/tags";
 import { statefulOptions } from "../stateful";
 
 export interface DatabaseBackupArgs {
@@ -23,6 +24,12 @@ export interface DatabaseBackupArgs {
    * non-production stacks only. Default false.
    */
   forceDestroy?: boolean;
+  /**
+   * GB of snapshots the vault is expected to hold, for cost planning: the
+   * vault carries it as the `ml-platform/planned-storage-gb` tag. Default none
+   * (storage is then listed as usage-based, not priced).
+   */
+  expectedStorageGb?: number;
   /** Tags for every resource. Default none. */
   tags?: Record<string, string>;
 }
@@ -50,7 +57,7 @@ export class DatabaseBackup extends pulumi.ComponentResource {
       deletionWindowInDays: 30,
       tags,
     }, stateful);
-    const vault = new aws.backup.Vault(`${name}-vault`, { kmsKeyArn: key.arn, forceDestroy: args.forceDestroy ?? false, tags }, stateful);
+    const vault = new aws.backup.Vault(`${name}-vault`, { kmsKeyArn: key.arn, forceDestroy: args.forceDestroy ?? false, tags: withPlannedGb(tags, PLANNED_STORAGE_GB_TAG, args.expectedStorageGb) }, stateful);
 
     const role = new aws.iam.Role(`${name}-role`, {
       description: `AWS Backup service role for ${name}`,

@@ -13,7 +13,11 @@ import {
 } from "../../lib/operations/canary";
 import { serviceTrustPolicy, tlsOnlyBucketPolicy } from "../../lib/iam";
 import { canaryRolePolicy } from "../../lib/operations/policies";
+import { PLANNED_STORAGE_GB_TAG, withPlannedGb } from "../../lib/tags";
 import { statefulOptions } from "../stateful";
+
+/** GB of canary run artifacts the bucket holds at most, for cost planning (its lifecycle rules expire them). */
+const CANARY_ARTIFACTS_PLANNED_GB = 1;
 import { metricAlarm } from "./alarm";
 import { AlertTopic } from "./alerting";
 
@@ -139,7 +143,8 @@ export class ExternalHealthChecks extends pulumi.ComponentResource {
       const stateful = statefulOptions(this, args.protect ?? true);
 
       // Artifacts (run logs, reports) in a private, encrypted bucket that forgets them after `retention` days.
-      const bucket = new aws.s3.Bucket(`${name}-artifacts`, { forceDestroy: args.forceDestroy ?? false, tags: { ...tags, purpose: "canary-artifacts" } }, stateful);
+      const bucketTags = withPlannedGb({ ...tags, purpose: "canary-artifacts" }, PLANNED_STORAGE_GB_TAG, CANARY_ARTIFACTS_PLANNED_GB);
+      const bucket = new aws.s3.Bucket(`${name}-artifacts`, { forceDestroy: args.forceDestroy ?? false, tags: bucketTags }, stateful);
       const ownership = new aws.s3.BucketOwnershipControls(`${name}-artifacts`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
       const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-artifacts`, {
         bucket: bucket.id,

@@ -2,7 +2,8 @@
  * Shared pieces of the policies: resource type tokens, config with defaults,
  * and the message format every violation uses (what / why / fix).
  */
-import type { PolicyConfigSchema, PolicyProviderResource } from "@pulumi/policy";
+import type { PolicyConfigSchema, PolicyProviderResource, PolicyResource } from "@pulumi/policy";
+import { Limits, LimitedPolicy, STAGE_LIMITS, limitsFor, statedStage } from "../stages";
 
 type PolicyConfigJSONSchema = PolicyConfigSchema["properties"][string];
 
@@ -46,6 +47,13 @@ export const money = (n: number) => `$${n.toLocaleString("en-US", { maximumFract
 
 type Json = number | boolean | string | string[] | Record<string, string>;
 
+function schemaOf(value: Json, description: string | undefined): PolicyConfigJSONSchema {
+  if (Array.isArray(value)) return { type: "array", items: { type: "string" }, description };
+  if (typeof value === "object") return { type: "object", additionalProperties: { type: "string" }, description };
+  if (typeof value === "number") return { type: "number", minimum: 0, description };
+  return { type: typeof value as "boolean" | "string", description };
+}
+
 /**
  * The JSON schema of a policy's config, built from its defaults so the two can
  * never disagree. The CLI fills missing config from these defaults; `withDefaults`
@@ -53,13 +61,7 @@ type Json = number | boolean | string | string[] | Record<string, string>;
  */
 export function configSchema(defaults: Record<string, Json>, descriptions: Record<string, string>): PolicyConfigSchema {
   const properties: Record<string, PolicyConfigJSONSchema> = {};
-  for (const [key, value] of Object.entries(defaults)) {
-    const description = descriptions[key];
-    if (Array.isArray(value)) properties[key] = { type: "array", items: { type: "string" }, default: value, description };
-    else if (typeof value === "object") properties[key] = { type: "object", additionalProperties: { type: "string" }, default: value, description };
-    else if (typeof value === "number") properties[key] = { type: "number", minimum: 0, default: value, description };
-    else properties[key] = { type: typeof value as "boolean" | "string", default: value, description };
-  }
+  for (const [key, value] of Object.entries(defaults)) properties[key] = { ...schemaOf(value, descriptions[key]), default: value };
   return { properties };
 }
 
@@ -67,12 +69,44 @@ export function withDefaults<C extends object>(defaults: C, getConfig: () => Par
   return { ...defaults, ...getConfig() };
 }
 
-/** The AWS region a resource is deployed to: its own `region`, else its provider's, else the fallback. */
-export function regionOf(props: Record<string, unknown>, provider: PolicyProviderResource | undefined, fallback: string): string {
+/**
+ * The config schema of a stage-limited policy: the types of its limits and
+ * no defaults, so that what the CLI sends is only what the config file names
+ * (policies/stages.ts explains why), plus an optional `region` override for
+ * the policies that price.
+ */
+export function limitSchema<P extends LimitedPolicy>(policy: P, descriptions: { [K in keyof Limits[P]]: string }, opts: { region?: boolean } = {}): PolicyConfigSchema {
+  const properties: Record<string, PolicyConfigJSONSchema> = {};
+  const example = STAGE_LIMITS.mvp[policy] as Record<string, Json>;
+  for (const [key, value] of Object.entries(example)) properties[key] = schemaOf(value, `${(descriptions as Record<string, string>)[key]}. Default: the stage's built-in limit (policies/stages.ts)`);
+  if (opts.region) properties.region = { type: "string", description: "Region whose prices apply when neither the resource nor its provider names one. Default: none (the resource is then unpriced)" };
+  return { properties };
+}
+
+/** The limits a resource policy applies: its stage's (from its tag or label), with the config file on top. */
+export function resourceLimits<P extends LimitedPolicy>(policy: P, args: { type: string; props: Record<string, unknown>; provider?: PolicyProviderResource; getConfig: <T extends object>() => T }) {
+  return limitsFor(policy, [statedStage(args.type, args.props, args.provider)], args.getConfig<Partial<Limits[P]>>());
+}
+
+/** The limits a stack policy applies to these resources: the strictest stage they state, with the config file on top. */
+export function stackLimits<P extends LimitedPolicy>(policy: P, resources: PolicyResource[], getConfig: <T extends object>() => T) {
+  const stated = resources.map((r) => statedStage(r.type, r.props, r.provider)).filter((s) => s !== undefined);
+  return limitsFor(policy, stated, getConfig<Partial<Limits[P]>>());
+}
+
+/**
+ * The AWS region a resource is deployed to: its own `region`, else its
+ * provider's, else the policy config's `region`; undefined when none says
+ * (the cost model then reports it unpriced rather than guessing a region).
+ */
+export function regionOf(props: Record<string, unknown>, provider: PolicyProviderResource | undefined, fallback: string): string;
+export function regionOf(props: Record<string, unknown>, provider: PolicyProviderResource | undefined, configured?: unknown): string | undefined;
+export function regionOf(props: Record<string, unknown>, provider: PolicyProviderResource | undefined, configured?: unknown): string | undefined {
   const own = props.region;
   if (typeof own === "string" && own) return own;
   const fromProvider = provider?.props?.region;
-  return typeof fromProvider === "string" && fromProvider ? fromProvider : fallback;
+  if (typeof fromProvider === "string" && fromProvider) return fromProvider;
+  return typeof configured === "string" && configured ? configured : undefined;
 }
 
 export function tagsOf(props: Record<string, unknown>): Record<string, string> {

@@ -1,11 +1,16 @@
 /**
  * GPU and compute spend: the mistakes that burn thousands of dollars a month.
+ *
+ * GPU facts (the taint, the resource name, the pool labels) come from
+ * lib/eks.ts and prices from cost/prices.ts: no policy restates them.
  */
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { estimateCost } from "../../cost/model";
-import { HOURS_PER_MONTH, pricesFor } from "../../cost/prices";
-import { isAcceleratedType, isNvidiaGpuType } from "../../lib/instance-types";
-import { T, asArray, configSchema, explain, money, regionOf, withDefaults } from "./common";
+import { HOURS_PER_MONTH, PRICES, pricesFor } from "../../cost/prices";
+import { GPU_RESOURCE, GPU_TAINT, NODE_GROUP_LABEL, POOL_LABEL, kubernetesTaintEffect } from "../../lib/eks";
+import { gpusPerInstance, isAcceleratedType, isNvidiaGpuType } from "../../lib/instance-types";
+import { Limits, limitsFor, statedStage } from "../stages";
+import { T, asArray, configSchema, explain, limitSchema, money, regionOf, resourceLimits, stackLimits, withDefaults } from "./common";
 
 type Props = Record<string, unknown>;
 
@@ -13,96 +18,132 @@ const instanceTypesOf = (props: Props): string[] => asArray(props.instanceTypes 
 const isGpuNodeGroup = (props: Props) => instanceTypesOf(props).some(isAcceleratedType);
 const scalingOf = (props: Props) => (props.scalingConfig ?? {}) as { minSize?: number; desiredSize?: number; maxSize?: number };
 
-function monthlyNodePrice(instanceType: string, region: string): number | undefined {
-  const hourly = pricesFor(region)?.ec2[instanceType];
+function monthlyNodePrice(instanceType: string, region: string | undefined): number | undefined {
+  const hourly = region === undefined ? undefined : pricesFor(region)?.ec2[instanceType];
   return hourly === undefined ? undefined : hourly * HOURS_PER_MONTH;
 }
 
-const ALLOWED_DEFAULTS = {
-  allowedInstanceTypes: ["t3.medium", "t3.large", "m6i.large", "m7i.large", "g4dn.xlarge", "g5.xlarge", "g6.xlarge"],
-};
+/** The cheapest GPU the price table knows, per GPU and month: what any GPU a workload holds costs at least. */
+function cheapestGpu(): { type: string; region: string; monthly: number } | undefined {
+  let best: { type: string; region: string; monthly: number } | undefined;
+  for (const table of Object.values(PRICES)) {
+    for (const [type, hourly] of Object.entries(table.ec2)) {
+      const gpus = gpusPerInstance(type);
+      if (!gpus || !isNvidiaGpuType(type)) continue;
+      const monthly = (hourly * HOURS_PER_MONTH) / gpus;
+      if (!best || monthly < best.monthly) best = { type, region: table.region, monthly };
+    }
+  }
+  return best;
+}
+
 export const allowedInstanceTypes: ResourceValidationPolicy = {
   name: "allowed-instance-types",
   description: "Node groups and EC2 instances use only the instance types the stage allows.",
   enforcementLevel: "mandatory",
-  configSchema: configSchema(ALLOWED_DEFAULTS, { allowedInstanceTypes: "EC2 instance types this stage may run" }),
+  configSchema: limitSchema("allowed-instance-types", { allowedInstanceTypes: "EC2 instance types this stage may run" }),
   validateResource: (args, report) => {
     let types: string[];
     if (args.type === T.nodeGroup) types = instanceTypesOf(args.props);
     else if (args.type === T.ec2Instance || args.type === T.launchTemplate) types = asArray(args.props.instanceType as string | undefined);
     else return;
-    const { allowedInstanceTypes: allowed } = withDefaults(ALLOWED_DEFAULTS, args.getConfig);
-    const region = regionOf(args.props, args.provider, "us-east-1");
-    for (const t of types.filter((x) => !allowed.includes(x))) {
+    const { limits, source } = resourceLimits("allowed-instance-types", args);
+    const region = regionOf(args.props, args.provider);
+    for (const t of types.filter((x) => !limits.allowedInstanceTypes.includes(x))) {
       const monthly = monthlyNodePrice(t, region);
       report(
         explain(
-          `${args.name} uses instance type ${t}, which is not on this stage's allowlist.`,
+          `${args.name} uses instance type ${t}, which is not on the allowlist (${source}).`,
           `${monthly === undefined ? "Its price is not in the cost model" : `One ${t} costs ${money(monthly)}/month on-demand`}; an unreviewed type is how a GPU bill jumps tenfold.`,
-          `use one of ${allowed.join(", ")}, or add ${t} to allowedInstanceTypes in policies/config/<stage>.json after a cost review.`,
+          `use one of ${limits.allowedInstanceTypes.join(", ")}, or add ${t} to allowedInstanceTypes in your --policy-pack-config file after a cost review.`,
         ),
       );
     }
   },
 };
 
-const SIZE_DEFAULTS = { maxNodesPerGroup: 3, maxGpuNodesPerGroup: 1 };
-export const nodeGroupSizeCaps: ResourceValidationPolicy = {
+/**
+ * Node groups of one pool. The cluster splits a pool into one EKS node group
+ * per AZ, all labelled with the pool's name, their maxSizes summing to the
+ * pool's cap: caps and spend apply to that sum. A group without the label is
+ * a pool of its own.
+ */
+interface Pool {
+  name: string;
+  groups: PolicyResource[];
+  gpu: boolean;
+  maxSize: number;
+  minSize: number;
+}
+
+export function nodePools(resources: PolicyResource[]): Pool[] {
+  const pools = new Map<string, Pool>();
+  for (const r of resources.filter((x) => x.type === T.nodeGroup)) {
+    const labels = (r.props.labels ?? {}) as Record<string, unknown>;
+    const poolName = labels[NODE_GROUP_LABEL] ?? (labels[POOL_LABEL] === "system" ? "system" : undefined);
+    const key = typeof poolName === "string" ? `pool:${poolName}` : r.urn;
+    const pool = pools.get(key) ?? { name: typeof poolName === "string" ? `pool ${poolName}` : r.name, groups: [], gpu: false, maxSize: 0, minSize: 0 };
+    pool.groups.push(r);
+    pool.gpu ||= isGpuNodeGroup(r.props);
+    pool.maxSize += scalingOf(r.props).maxSize ?? 0;
+    pool.minSize += scalingOf(r.props).minSize ?? 0;
+    pools.set(key, pool);
+  }
+  return [...pools.values()];
+}
+
+const poolWhat = (pool: Pool) => (pool.groups.length > 1 ? `${pool.name} (${pool.groups.length} node groups: ${pool.groups.map((g) => g.name).join(", ")})` : pool.groups[0]!.name);
+
+export const nodeGroupSizeCaps: StackValidationPolicy = {
   name: "node-group-size-caps",
-  description: "Node groups cannot scale past the stage's caps (GPU groups have their own, lower cap).",
+  description: "Node groups cannot scale past the stage's caps (GPU groups have their own, lower cap); a pool split across AZs counts as one group.",
   enforcementLevel: "mandatory",
-  configSchema: configSchema(SIZE_DEFAULTS, { maxNodesPerGroup: "Largest maxSize of a CPU node group", maxGpuNodesPerGroup: "Largest maxSize of a GPU node group" }),
-  validateResource: (args, report) => {
-    if (args.type !== T.nodeGroup) return;
-    const cfg = withDefaults(SIZE_DEFAULTS, args.getConfig);
-    const gpu = isGpuNodeGroup(args.props);
-    const cap = gpu ? cfg.maxGpuNodesPerGroup : cfg.maxNodesPerGroup;
-    const max = scalingOf(args.props).maxSize ?? 0;
-    if (max > cap) {
-      const t = instanceTypesOf(args.props)[0];
-      const monthly = t ? monthlyNodePrice(t, regionOf(args.props, args.provider, "us-east-1")) : undefined;
+  configSchema: limitSchema("node-group-size-caps", { maxNodesPerGroup: "Largest maxSize of a CPU node group (summed over a pool's per-AZ groups)", maxGpuNodesPerGroup: "Largest maxSize of a GPU node group (summed over a pool's per-AZ groups)" }),
+  validateStack: (args, report) => {
+    for (const pool of nodePools(args.resources)) {
+      const { limits, source } = stackLimits("node-group-size-caps", pool.groups, args.getConfig);
+      const cap = pool.gpu ? limits.maxGpuNodesPerGroup : limits.maxNodesPerGroup;
+      if (pool.maxSize <= cap) continue;
+      const first = pool.groups[0]!;
+      const t = instanceTypesOf(first.props)[0];
+      const monthly = t ? monthlyNodePrice(t, regionOf(first.props, first.provider)) : undefined;
       report(
         explain(
-          `${args.name} may scale to ${max} ${gpu ? "GPU " : ""}nodes; the cap is ${cap}.`,
-          `${monthly === undefined ? "Every node is billed by the hour" : `At ${max} x ${t} the group costs ${money(max * monthly)}/month`}, and an autoscaler will get there on its own when pods pile up.`,
-          `lower maxSize to ${cap}, or raise ${gpu ? "maxGpuNodesPerGroup" : "maxNodesPerGroup"} in policies/config/<stage>.json.`,
+          `${poolWhat(pool)} may scale to ${pool.maxSize} ${pool.gpu ? "GPU " : ""}nodes; the cap is ${cap} (${source}).`,
+          `${monthly === undefined ? "Every node is billed by the hour" : `At ${pool.maxSize} x ${t} it costs ${money(pool.maxSize * monthly)}/month`}, and an autoscaler will get there on its own when pods pile up.`,
+          `lower maxSize to ${cap} in all, or raise ${pool.gpu ? "maxGpuNodesPerGroup" : "maxNodesPerGroup"} in your --policy-pack-config file.`,
         ),
+        first.urn,
       );
     }
   },
 };
 
-const SPEND_DEFAULTS = { maxWorstCaseMonthlyUsdPerNodeGroup: 1000, region: "us-east-1" };
-export const nodeGroupWorstCaseSpend: ResourceValidationPolicy = {
+export const nodeGroupWorstCaseSpend: StackValidationPolicy = {
   name: "node-group-worst-case-spend",
-  description: "A node group at its maximum size stays within the stage's monthly cap.",
+  description: "A node group (a pool split across AZs counts as one) at its maximum size stays within the stage's monthly cap.",
   enforcementLevel: "mandatory",
-  configSchema: configSchema(SPEND_DEFAULTS, {
-    maxWorstCaseMonthlyUsdPerNodeGroup: "USD a month one node group may cost with every node running on-demand",
-    region: "Region whose prices apply when the resource and its provider do not say",
-  }),
-  validateResource: (args, report) => {
-    if (args.type !== T.nodeGroup) return;
-    const cfg = withDefaults(SPEND_DEFAULTS, args.getConfig);
-    const region = regionOf(args.props, args.provider, cfg.region);
-    const cost = estimateCost([{ urn: args.urn, type: args.type, name: args.name, inputs: args.props }], region);
-    if (cost.unpriced.length) {
-      report(
-        explain(
-          `${args.name} cannot be priced: ${cost.unpriced[0]!.reason}.`,
-          "a node group nobody can price has no spending limit anyone checked.",
-          `use an instance type the cost model prices (cost/prices.ts) or add its ${region} price there with a source.`,
-        ),
+  configSchema: limitSchema("node-group-worst-case-spend", { maxWorstCaseMonthlyUsdPerNodeGroup: "USD a month one node group may cost with every node running on-demand" }, { region: true }),
+  validateStack: (args, report) => {
+    const configured = args.getConfig<{ region?: string }>().region;
+    const templates = args.resources.filter((r) => r.type === T.launchTemplate);
+    for (const pool of nodePools(args.resources)) {
+      const { limits, source } = stackLimits("node-group-worst-case-spend", pool.groups, args.getConfig);
+      const first = pool.groups[0]!;
+      // The stack's launch templates come along: a node group's root volume is priced from the template it names.
+      const cost = estimateCost(
+        [...pool.groups, ...templates].map((g) => ({ urn: g.urn, type: g.type, name: g.name, inputs: g.props })),
+        regionOf(first.props, first.provider, configured) ?? "unknown",
       );
-      return;
-    }
-    if (cost.worstCaseMonthlyUsd > cfg.maxWorstCaseMonthlyUsdPerNodeGroup) {
+      // An unpriced group is cost-fully-priced's (advisory) finding; the size caps still hold.
+      if (cost.unpriced.length || cost.worstCaseMonthlyUsd <= limits.maxWorstCaseMonthlyUsdPerNodeGroup) continue;
       report(
         explain(
-          `${args.name} costs up to ${money(cost.worstCaseMonthlyUsd)}/month at its maximum size; the cap is ${money(cfg.maxWorstCaseMonthlyUsdPerNodeGroup)}.`,
-          `${cost.byResource[0]!.basis}. The autoscaler does not read budgets.`,
-          "lower maxSize or pick a cheaper instance type, or raise maxWorstCaseMonthlyUsdPerNodeGroup in policies/config/<stage>.json.",
+          `${poolWhat(pool)} costs up to ${money(cost.worstCaseMonthlyUsd)}/month at its maximum size; the cap is ${money(limits.maxWorstCaseMonthlyUsdPerNodeGroup)} (${source}).`,
+          `${[...new Set(cost.byResource.map((l) => l.basis))].join("; ")}. The autoscaler does not read budgets.`,
+          "lower maxSize or pick a cheaper instance type, or raise maxWorstCaseMonthlyUsdPerNodeGroup in your --policy-pack-config file.",
         ),
+        first.urn,
       );
     }
   },
@@ -110,44 +151,42 @@ export const nodeGroupWorstCaseSpend: ResourceValidationPolicy = {
 
 export const gpuNodeGroupsTainted: ResourceValidationPolicy = {
   name: "gpu-node-groups-tainted",
-  description: "GPU node groups carry the nvidia.com/gpu NoSchedule taint, so only GPU workloads land there.",
+  description: `GPU node groups carry the ${GPU_TAINT.key} ${GPU_TAINT.effect} taint, so only GPU workloads land there.`,
   enforcementLevel: "mandatory",
   validateResource: (args, report) => {
     if (args.type !== T.nodeGroup || !isGpuNodeGroup(args.props)) return;
     const taints = asArray(args.props.taints as { key?: string; effect?: string }[] | undefined);
-    if (!taints.some((t) => t.key === "nvidia.com/gpu" && t.effect === "NO_SCHEDULE")) {
+    if (!taints.some((t) => t.key === GPU_TAINT.key && t.effect === GPU_TAINT.effect)) {
+      const t = instanceTypesOf(args.props)[0]!;
+      const monthly = monthlyNodePrice(t, regionOf(args.props, args.provider));
       report(
         explain(
-          `GPU node group ${args.name} has no nvidia.com/gpu NO_SCHEDULE taint.`,
-          "CPU pods then schedule onto GPU nodes and keep them from scaling down: an idle g5.xlarge is $734/month, a p4d.24xlarge $16,029.",
-          'add taints: [{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }] and give GPU pods the matching toleration.',
+          `GPU node group ${args.name} has no ${GPU_TAINT.key} ${GPU_TAINT.effect} taint.`,
+          `CPU pods then schedule onto GPU nodes and keep them from scaling down: ${monthly === undefined ? `an idle ${t} is billed by the hour` : `an idle ${t} costs ${money(monthly)}/month`}.`,
+          `add taints: [${JSON.stringify(GPU_TAINT)}] and give GPU pods the matching toleration.`,
         ),
       );
     }
   },
 };
 
-const IDLE_DEFAULTS = { maxIdleGpuNodesPerGroup: 0, region: "us-east-1" };
 export const gpuNodeGroupsScaleToZero: ResourceValidationPolicy = {
   name: "gpu-node-groups-scale-to-zero",
   description: "GPU node groups scale to zero when no GPU work runs (minSize 0 unless the stage allows warm GPUs).",
   enforcementLevel: "mandatory",
-  configSchema: configSchema(IDLE_DEFAULTS, {
-    maxIdleGpuNodesPerGroup: "GPU nodes a group may keep running with nothing to do (its minSize)",
-    region: "Region whose prices apply when the resource and its provider do not say",
-  }),
+  configSchema: limitSchema("gpu-node-groups-scale-to-zero", { maxIdleGpuNodesPerGroup: "GPU nodes a group may keep running with nothing to do (its minSize)" }, { region: true }),
   validateResource: (args, report) => {
     if (args.type !== T.nodeGroup || !isGpuNodeGroup(args.props)) return;
-    const cfg = withDefaults(IDLE_DEFAULTS, args.getConfig);
+    const { limits, source } = resourceLimits("gpu-node-groups-scale-to-zero", args);
     const min = scalingOf(args.props).minSize ?? 0;
-    if (min > cfg.maxIdleGpuNodesPerGroup) {
+    if (min > limits.maxIdleGpuNodesPerGroup) {
       const t = instanceTypesOf(args.props)[0]!;
-      const monthly = monthlyNodePrice(t, regionOf(args.props, args.provider, cfg.region));
+      const monthly = monthlyNodePrice(t, regionOf(args.props, args.provider, args.getConfig<{ region?: string }>().region));
       report(
         explain(
-          `GPU node group ${args.name} keeps ${min} node(s) running even when idle (minSize ${min}; allowed ${cfg.maxIdleGpuNodesPerGroup}).`,
+          `GPU node group ${args.name} keeps ${min} node(s) running even when idle (minSize ${min}; allowed ${limits.maxIdleGpuNodesPerGroup}, ${source}).`,
           `${monthly === undefined ? `Idle ${t} nodes are billed by the hour` : `That is ${money(min * monthly)}/month for GPUs that may do nothing`}.`,
-          `set scalingConfig.minSize to ${cfg.maxIdleGpuNodesPerGroup} (and desiredSize with it); the autoscaler or a scheduled job starts nodes when work arrives.`,
+          `set scalingConfig.minSize to ${limits.maxIdleGpuNodesPerGroup} (and desiredSize with it); the autoscaler or a scheduled job starts nodes when work arrives.`,
         ),
       );
     }
@@ -183,7 +222,7 @@ export const noStandaloneGpuInstances: ResourceValidationPolicy = {
     if (args.type !== T.ec2Instance && args.type !== T.launchTemplate) return;
     const t = String(args.props.instanceType ?? "");
     if (!t || !isAcceleratedType(t) || withDefaults(STRAY_DEFAULTS, args.getConfig).allowStandaloneGpuInstances) return;
-    const monthly = monthlyNodePrice(t, regionOf(args.props, args.provider, "us-east-1"));
+    const monthly = monthlyNodePrice(t, regionOf(args.props, args.provider));
     report(
       explain(
         `${args.name} is a standalone ${t} outside the cluster.`,
@@ -219,7 +258,7 @@ function podSpecOf(kind: string, props: Props): PodSpec | undefined {
 /** GPUs one pod asks for: the larger of its containers' sum and its largest init container. */
 export function gpusPerPod(pod: PodSpec): number {
   const gpus = (c: NonNullable<PodSpec["containers"]>[number]) =>
-    Number(c.resources?.limits?.["nvidia.com/gpu"] ?? c.resources?.requests?.["nvidia.com/gpu"] ?? 0) || 0;
+    Number(c.resources?.limits?.[GPU_RESOURCE] ?? c.resources?.requests?.[GPU_RESOURCE] ?? 0) || 0;
   const main = asArray(pod.containers).reduce((sum, c) => sum + gpus(c), 0);
   const init = Math.max(0, ...asArray(pod.initContainers).map(gpus));
   return Math.max(main, init);
@@ -233,122 +272,81 @@ function replicasOf(kind: string, props: Props): number {
   return spec.replicas ?? 1;
 }
 
-const WORKLOAD_DEFAULTS = { maxGpusPerWorkload: 1 };
-export const gpuWorkloadsWithinCaps: ResourceValidationPolicy = {
+/** What holding GPUs costs, from the price table (for messages). */
+export function gpuBill(): string {
+  const cheapest = cheapestGpu();
+  return cheapest
+    ? `each GPU held keeps a GPU node running: at least ${money(cheapest.monthly)}/month (${cheapest.type} in ${cheapest.region}, the cheapest GPU the cost model prices), and the autoscaler adds nodes until the pods fit`
+    : "each GPU held keeps a GPU node running, and the autoscaler adds nodes until the pods fit";
+}
+
+/**
+ * A stack policy, so that an object without the ml-platform/stage label
+ * takes the stage the stack's other resources state (Kubernetes objects
+ * carry no AWS tags); with no stage anywhere, the strictest cap applies.
+ */
+export const gpuWorkloadsWithinCaps: StackValidationPolicy = {
   name: "gpu-workloads-within-caps",
-  description: "A Kubernetes workload's replicas x GPUs per pod stays within the stage's cap.",
+  description: "A Kubernetes workload's replicas x GPUs per pod stays within the stage's cap (its ml-platform/stage label, else the stack's stage).",
   enforcementLevel: "mandatory",
-  configSchema: configSchema(WORKLOAD_DEFAULTS, { maxGpusPerWorkload: "GPUs one workload may hold at once (replicas x GPUs per pod)" }),
-  validateResource: (args, report) => {
-    const kind = workloadKind(args.type);
-    const pod = kind && podSpecOf(kind, args.props);
-    if (!kind || !pod) return;
-    const perPod = gpusPerPod(pod);
-    if (perPod === 0) return;
-    const cap = withDefaults(WORKLOAD_DEFAULTS, args.getConfig).maxGpusPerWorkload;
-    if (kind === "DaemonSet") {
-      report(
-        explain(
-          `DaemonSet ${args.name} requests ${perPod} GPU(s) on every node it runs on.`,
-          "a GPU DaemonSet holds a GPU on each GPU node whatever the load, so no node can ever be idle.",
-          "run GPU work as a Deployment or Job; keep DaemonSets (device plugin, exporters) free of GPU requests.",
-        ),
-      );
-      return;
-    }
-    const total = replicasOf(kind, args.props) * perPod;
-    if (total > cap) {
-      report(
-        explain(
-          `${kind} ${args.name} holds ${total} GPUs (${replicasOf(kind, args.props)} replicas x ${perPod}); the cap is ${cap}.`,
-          "each GPU is a node-sized bill: at g5.xlarge prices every GPU is about $734/month, and the autoscaler will add nodes until the pods fit.",
-          `lower replicas or GPUs per pod, or raise maxGpusPerWorkload in policies/config/<stage>.json.`,
-        ),
-      );
+  configSchema: limitSchema("gpu-workloads-within-caps", { maxGpusPerWorkload: "GPUs one workload may hold at once (replicas x GPUs per pod)" }),
+  validateStack: (args, report) => {
+    const stackStages = args.resources.map((r) => statedStage(r.type, r.props, r.provider)).filter((s) => s !== undefined);
+    for (const r of args.resources) {
+      const kind = workloadKind(r.type);
+      const pod = kind && podSpecOf(kind, r.props);
+      if (!kind || !pod) continue;
+      const perPod = gpusPerPod(pod);
+      if (perPod === 0) continue;
+      if (kind === "DaemonSet") {
+        report(
+          explain(
+            `DaemonSet ${r.name} requests ${perPod} GPU(s) on every node it runs on.`,
+            "a GPU DaemonSet holds a GPU on each GPU node whatever the load, so no node can ever be idle.",
+            "run GPU work as a Deployment or Job; keep DaemonSets (device plugin, exporters) free of GPU requests.",
+          ),
+          r.urn,
+        );
+        continue;
+      }
+      const own = statedStage(r.type, r.props);
+      const { limits, source } = limitsFor("gpu-workloads-within-caps", own !== undefined ? [own] : stackStages, args.getConfig<Partial<Limits["gpu-workloads-within-caps"]>>());
+      const total = replicasOf(kind, r.props) * perPod;
+      if (total > limits.maxGpusPerWorkload) {
+        report(
+          explain(
+            `${kind} ${r.name} holds ${total} GPUs (${replicasOf(kind, r.props)} replicas x ${perPod}); the cap is ${limits.maxGpusPerWorkload} (${source}${own === undefined ? ", from the stack's stage" : ""}).`,
+            `${gpuBill()}.`,
+            "lower replicas or GPUs per pod, or raise maxGpusPerWorkload in your --policy-pack-config file.",
+          ),
+          r.urn,
+        );
+      }
     }
   },
 };
 
+const GPU_TAINT_EFFECT = kubernetesTaintEffect(GPU_TAINT.effect);
+
 export const gpuWorkloadsTolerateTaint: ResourceValidationPolicy = {
   name: "gpu-workloads-tolerate-taint",
-  description: "Pods that request GPUs tolerate the nvidia.com/gpu taint of the GPU node groups.",
+  description: `Pods that request GPUs tolerate the ${GPU_TAINT.key} taint of the GPU node groups.`,
   enforcementLevel: "mandatory",
   validateResource: (args, report) => {
     const kind = workloadKind(args.type);
     const pod = kind && podSpecOf(kind, args.props);
     if (!kind || !pod || gpusPerPod(pod) === 0) return;
     const tolerated = asArray(pod.tolerations).some(
-      (t) => (t.key === "nvidia.com/gpu" || (t.key === undefined && t.operator === "Exists")) && (t.effect === undefined || t.effect === "NoSchedule"),
+      (t) => (t.key === GPU_TAINT.key || (t.key === undefined && t.operator === "Exists")) && (t.effect === undefined || t.effect === GPU_TAINT_EFFECT),
     );
     if (!tolerated) {
       report(
         explain(
-          `${kind} ${args.name} requests GPUs but does not tolerate the nvidia.com/gpu NoSchedule taint.`,
+          `${kind} ${args.name} requests GPUs but does not tolerate the ${GPU_TAINT.key} ${GPU_TAINT_EFFECT} taint.`,
           "its pods stay Pending forever: GPU nodes refuse them and no other node has GPUs.",
-          'add tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }] to the pod spec.',
+          `add tolerations: [{ key: "${GPU_TAINT.key}", operator: "Exists", effect: "${GPU_TAINT_EFFECT}" }] to the pod spec (GPU_TOLERATION in lib/eks.ts).`,
         ),
       );
-    }
-  },
-};
-
-/**
- * GPU pools are split into one node group per AZ (components/compute/gpu-node-pool.ts);
- * every group of a pool carries this label with the pool's name, so a pool is
- * summed back up by it. A group without the label is a pool of its own.
- */
-const POOL_NAME_LABEL = "ml-platform/node-group";
-
-function gpuPoolsOf(resources: PolicyResource[]): Map<string, PolicyResource[]> {
-  const pools = new Map<string, PolicyResource[]>();
-  for (const r of resources) {
-    if (r.type !== T.nodeGroup || !isGpuNodeGroup(r.props)) continue;
-    const label = (r.props.labels as Record<string, string> | undefined)?.[POOL_NAME_LABEL];
-    const key = label ?? r.name;
-    pools.set(key, [...(pools.get(key) ?? []), r]);
-  }
-  return pools;
-}
-
-const POOL_DEFAULTS = { maxGpuNodesPerPool: 1, maxWorstCaseMonthlyUsdPerPool: 1000, region: "us-east-1" };
-export const gpuPoolCaps: StackValidationPolicy = {
-  name: "gpu-pool-caps",
-  description:
-    "A GPU pool split into per-AZ node groups stays, summed over its groups (by the ml-platform/node-group label), within the stage's node and spend caps (a one-group pool is judged by node-group-size-caps and node-group-worst-case-spend).",
-  enforcementLevel: "mandatory",
-  configSchema: configSchema(POOL_DEFAULTS, {
-    maxGpuNodesPerPool: "Largest sum of maxSize over a GPU pool's node groups",
-    maxWorstCaseMonthlyUsdPerPool: "USD a month one GPU pool may cost with all its node groups at maxSize on-demand",
-    region: "Region whose prices apply when no AWS provider says",
-  }),
-  validateStack: (args, report) => {
-    const cfg = withDefaults(POOL_DEFAULTS, args.getConfig);
-    const templates = args.resources.filter((r) => r.type === T.launchTemplate);
-    for (const [pool, groups] of gpuPoolsOf(args.resources)) {
-      if (groups.length < 2) continue; // the per-group policies already judge it, with the same figures
-      const nodes = groups.reduce((sum, g) => sum + (scalingOf(g.props).maxSize ?? 0), 0);
-      if (nodes > cfg.maxGpuNodesPerPool) {
-        report(
-          explain(
-            `GPU pool ${pool} may scale to ${nodes} nodes over its ${groups.length} node group(s) (${groups.map((g) => `${g.name}: ${scalingOf(g.props).maxSize ?? 0}`).join(", ")}); the cap is ${cfg.maxGpuNodesPerPool}.`,
-            "the per-AZ groups of a pool scale independently; their maximums add up, and so do their bills.",
-            `lower the pool's maxSize (it is split over the AZs), or raise maxGpuNodesPerPool in policies/config/<stage>.json.`,
-          ),
-          groups[0]!.urn,
-        );
-      }
-      const region = regionOf(groups[0]!.props, groups[0]!.provider, cfg.region);
-      const cost = estimateCost([...groups, ...templates].map((r) => ({ urn: r.urn, type: r.type, name: r.name, inputs: r.props })), region);
-      if (!cost.unpriced.length && cost.worstCaseMonthlyUsd > cfg.maxWorstCaseMonthlyUsdPerPool) {
-        report(
-          explain(
-            `GPU pool ${pool} costs up to ${money(cost.worstCaseMonthlyUsd)}/month with all its node groups at their maximum; the cap is ${money(cfg.maxWorstCaseMonthlyUsdPerPool)}.`,
-            `per node group: ${[...new Set(cost.byResource.map((l) => l.basis))].join("; ")}. The autoscaler does not read budgets.`,
-            "lower the pool's maxSize or pick a cheaper instance type, or raise maxWorstCaseMonthlyUsdPerPool in policies/config/<stage>.json.",
-          ),
-          groups[0]!.urn,
-        );
-      }
     }
   },
 };
@@ -363,6 +361,4 @@ export const computePolicies = [
   noStandaloneGpuInstances,
   gpuWorkloadsWithinCaps,
   gpuWorkloadsTolerateTaint,
-  gpuPoolCaps,
 ];
-

@@ -4,7 +4,8 @@
  */
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { estimateCost } from "../../cost/model";
-import { T, asArray, configSchema, explain, isProduction, money, policyStatements, regionOf, withDefaults } from "./common";
+import { pricesFor } from "../../cost/prices";
+import { T, asArray, explain, isProduction, limitSchema, money, policyStatements, regionOf, resourceLimits } from "./common";
 
 type Props = Record<string, unknown>;
 
@@ -35,20 +36,20 @@ export const rdsPrivateAndEncrypted: ResourceValidationPolicy = {
   },
 };
 
-const BACKUP_DEFAULTS = { minBackupRetentionDays: 7 };
 export const rdsBackups: ResourceValidationPolicy = {
   name: "rds-backups",
   description: "Databases keep automated backups (point-in-time restore) for the stage's minimum.",
   enforcementLevel: "mandatory",
-  configSchema: configSchema(BACKUP_DEFAULTS, { minBackupRetentionDays: "Fewest days of automated backups a database may keep" }),
+  configSchema: limitSchema("rds-backups", { minBackupRetentionDays: "Fewest days of automated backups a database may keep" }),
   validateResource: (args, report) => {
     if (args.type !== T.rds) return;
-    const min = withDefaults(BACKUP_DEFAULTS, args.getConfig).minBackupRetentionDays;
+    const { limits, source } = resourceLimits("rds-backups", args);
+    const min = limits.minBackupRetentionDays;
     const days = typeof args.props.backupRetentionPeriod === "number" ? args.props.backupRetentionPeriod : 0;
     if (days < min) {
       report(
         explain(
-          `Database ${args.name} keeps ${days} day(s) of automated backups; the minimum is ${min}.`,
+          `Database ${args.name} keeps ${days} day(s) of automated backups; the minimum is ${min} (${source}).`,
           days === 0 ? "with 0 days there are no automated backups and no point-in-time restore at all." : "a bad migration noticed after the retention window cannot be undone.",
           `set backupRetentionPeriod to at least ${min} (backup storage up to the database's size is free).`,
         ),
@@ -57,81 +58,113 @@ export const rdsBackups: ResourceValidationPolicy = {
   },
 };
 
-const SAFEGUARD_DEFAULTS = { productionEnvironments: ["*"], requireDeletionProtection: true, requireFinalSnapshot: true, requireProtect: true };
+/**
+ * The two layers that keep production data through a `pulumi destroy`, a
+ * refactor or a console click, and which of them a database or bucket has.
+ * - AWS's own: a database with deletionProtection (AWS refuses DeleteDBInstance)
+ *   and a final snapshot; a bucket without forceDestroy (AWS refuses to delete
+ *   a bucket that still holds objects or versions; versioning itself is
+ *   s3-buckets-hardened's mandatory check).
+ * - Pulumi's: the `protect` resource option (Pulumi refuses to delete or replace it).
+ */
+function deletionGuards(type: string, props: Props, protect: boolean | undefined) {
+  const aws: string[] = [];
+  const missingAws: string[] = [];
+  if (type === T.rds) {
+    (props.deletionProtection === true ? aws : missingAws).push("deletion protection");
+    (props.skipFinalSnapshot !== true && props.finalSnapshotIdentifier ? aws : missingAws).push("a final snapshot");
+  } else {
+    (props.forceDestroy !== true ? aws : missingAws).push("no forceDestroy (AWS refuses to delete a bucket that still holds data)");
+  }
+  return { awsHolds: missingAws.length === 0, aws, missingAws, protect: protect === true };
+}
+
+const stateful = (type: string) => type === T.rds || type === T.bucket;
+const PRODUCTION_DESCRIPTION = 'Values of the `environment` tag that count as production ("*" for all; an untagged resource counts as production)';
+
 export const statefulDeletionSafeguards: ResourceValidationPolicy = {
   name: "stateful-deletion-safeguards",
-  description: "In production environments databases and buckets survive a `pulumi destroy` or a refactor.",
+  description: "A production database or bucket has at least one guard against deletion: AWS's own (deletion protection and a final snapshot; no forceDestroy) or Pulumi's `protect`.",
   enforcementLevel: "mandatory",
-  configSchema: configSchema(SAFEGUARD_DEFAULTS, {
-    productionEnvironments: 'Values of the `environment` tag that count as production ("*" for all; an untagged resource counts as production)',
-    requireDeletionProtection: "Databases must have deletionProtection",
-    requireFinalSnapshot: "Databases must take a final snapshot when deleted",
-    requireProtect: "Databases and buckets must carry Pulumi's `protect` option",
-  }),
+  configSchema: limitSchema("stateful-deletion-safeguards", { productionEnvironments: PRODUCTION_DESCRIPTION }),
   validateResource: (args, report) => {
-    if (args.type !== T.rds && args.type !== T.bucket) return;
-    const cfg = withDefaults(SAFEGUARD_DEFAULTS, args.getConfig);
-    if (!isProduction(args.props, cfg.productionEnvironments)) return;
+    if (!stateful(args.type)) return;
+    const { limits } = resourceLimits("stateful-deletion-safeguards", args);
+    if (!isProduction(args.props, limits.productionEnvironments)) return;
+    const g = deletionGuards(args.type, args.props, args.opts.protect);
+    if (g.awsHolds || g.protect) return;
     const what = args.type === T.rds ? "Database" : "Bucket";
-    if (cfg.requireProtect && args.opts.protect !== true) {
+    report(
+      explain(
+        `${what} ${args.name} holds production data with nothing guarding it against deletion: no Pulumi \`protect\`, and AWS's own guard lacks ${g.missingAws.join(" and ")}.`,
+        "one `pulumi destroy` on the wrong stack, a refactor that renames it, or one API call deletes production data for good.",
+        args.type === T.rds
+          ? "declare it with { protect: true, retainOnDelete: true }, or at least set deletionProtection: true, skipFinalSnapshot: false and a finalSnapshotIdentifier."
+          : "declare it with { protect: true, retainOnDelete: true }, or at least leave forceDestroy off.",
+      ),
+    );
+  },
+};
+
+export const statefulResourcesProtected: ResourceValidationPolicy = {
+  name: "stateful-resources-protected",
+  description: "A production database or bucket has both guards against deletion, AWS's own and Pulumi's `protect` (advisory: one of them already holds).",
+  enforcementLevel: "advisory",
+  configSchema: limitSchema("stateful-resources-protected", { productionEnvironments: PRODUCTION_DESCRIPTION }),
+  validateResource: (args, report) => {
+    if (!stateful(args.type)) return;
+    const { limits } = resourceLimits("stateful-resources-protected", args);
+    if (!isProduction(args.props, limits.productionEnvironments)) return;
+    const g = deletionGuards(args.type, args.props, args.opts.protect);
+    // Neither holds: stateful-deletion-safeguards blocks it. Both hold: nothing to say.
+    if (g.awsHolds === g.protect) return;
+    const what = args.type === T.rds ? "Database" : "Bucket";
+    if (!g.protect) {
       report(
         explain(
-          `${what} ${args.name} is not protected (Pulumi resource option \`protect\`).`,
-          "one `pulumi destroy` on the wrong stack, or a refactor that renames it, deletes production data.",
+          `${what} ${args.name} is not protected by Pulumi (resource option \`protect\`); AWS's own guard holds (${g.aws.join(", ")}).`,
+          args.type === T.rds
+            ? "AWS refuses to delete it, but a refactor that renames it makes Pulumi create a new, empty database and point the stack at it before the delete fails."
+            : "AWS refuses to delete it while it holds data, but a refactor that renames it leaves a second bucket and a failed update behind.",
           "declare it with { protect: true, retainOnDelete: true } (ml-platform does this when protectStatefulResources is on).",
         ),
       );
-    }
-    if (args.type !== T.rds) return;
-    if (cfg.requireDeletionProtection && args.props.deletionProtection !== true) {
+    } else {
       report(
         explain(
-          `Database ${args.name} has no deletion protection.`,
-          "anyone with console or API access can delete the production database in one call.",
-          "set deletionProtection: true.",
-        ),
-      );
-    }
-    if (cfg.requireFinalSnapshot && (args.props.skipFinalSnapshot === true || !args.props.finalSnapshotIdentifier)) {
-      report(
-        explain(
-          `Database ${args.name} would be deleted without a final snapshot.`,
-          "automated backups go with the instance (unless retained): the final snapshot is the last copy of the data.",
-          "set skipFinalSnapshot: false and a finalSnapshotIdentifier.",
+          `${what} ${args.name} is protected by Pulumi, but AWS's own guard lacks ${g.missingAws.join(" and ")}.`,
+          "`protect` only stops Pulumi: anyone with console or API access can still delete it in one call, and without a final snapshot nothing is left.",
+          args.type === T.rds ? "set deletionProtection: true, skipFinalSnapshot: false and a finalSnapshotIdentifier." : "leave forceDestroy off.",
         ),
       );
     }
   },
 };
 
-const SIZING_DEFAULTS = {
-  allowedInstanceClasses: ["db.t4g.micro", "db.t4g.small", "db.t4g.medium", "db.t4g.large", "db.m6g.large", "db.m7g.large"],
-  maxAllocatedStorageGb: 200,
-  maxProvisionedIops: 3000,
-  maxWorstCaseMonthlyUsd: 250,
-  region: "us-east-1",
-};
 export const rdsSizing: ResourceValidationPolicy = {
   name: "rds-sizing",
   description: "Databases are sanely sized: allowed classes, bounded storage autoscaling and provisioned IOPS, a monthly cap.",
   enforcementLevel: "mandatory",
-  configSchema: configSchema(SIZING_DEFAULTS, {
-    allowedInstanceClasses: "RDS instance classes this stage may run",
-    maxAllocatedStorageGb: "Largest storage autoscaling ceiling (maxAllocatedStorage, or allocatedStorage) in GB",
-    maxProvisionedIops: "Most provisioned IOPS (io1/io2)",
-    maxWorstCaseMonthlyUsd: "USD a month one database may cost at its storage ceiling",
-    region: "Region whose prices apply when the resource and its provider do not say",
-  }),
+  configSchema: limitSchema(
+    "rds-sizing",
+    {
+      allowedInstanceClasses: "RDS instance classes this stage may run",
+      maxAllocatedStorageGb: "Largest storage autoscaling ceiling (maxAllocatedStorage, or allocatedStorage) in GB",
+      maxProvisionedIops: "Most provisioned IOPS (io1/io2)",
+      maxWorstCaseMonthlyUsd: "USD a month one database may cost at its storage ceiling",
+    },
+    { region: true },
+  ),
   validateResource: (args, report) => {
     if (args.type !== T.rds) return;
-    const cfg = withDefaults(SIZING_DEFAULTS, args.getConfig);
+    const { limits: cfg, source } = resourceLimits("rds-sizing", args);
     const cls = String(args.props.instanceClass ?? "");
     if (!cfg.allowedInstanceClasses.includes(cls)) {
       report(
         explain(
-          `Database ${args.name} uses class ${cls}, not on this stage's list.`,
+          `Database ${args.name} uses class ${cls}, not on the allowlist (${source}).`,
           "database classes grow quietly: each step up doubles the hourly price, and Multi-AZ doubles it again.",
-          `use one of ${cfg.allowedInstanceClasses.join(", ")}, or extend allowedInstanceClasses after a cost review.`,
+          `use one of ${cfg.allowedInstanceClasses.join(", ")}, or extend allowedInstanceClasses in your --policy-pack-config file after a cost review.`,
         ),
       );
     }
@@ -139,7 +172,7 @@ export const rdsSizing: ResourceValidationPolicy = {
     if (storage > cfg.maxAllocatedStorageGb) {
       report(
         explain(
-          `Database ${args.name} may grow to ${storage} GB; the cap is ${cfg.maxAllocatedStorageGb} GB.`,
+          `Database ${args.name} may grow to ${storage} GB; the cap is ${cfg.maxAllocatedStorageGb} GB (${source}).`,
           "storage autoscaling only grows, never shrinks: the extra GB are billed forever after.",
           `set maxAllocatedStorage to at most ${cfg.maxAllocatedStorageGb}, or raise maxAllocatedStorageGb.`,
         ),
@@ -147,19 +180,22 @@ export const rdsSizing: ResourceValidationPolicy = {
     }
     const iops = Number(args.props.iops ?? 0);
     if (["io1", "io2"].includes(String(args.props.storageType)) && iops > cfg.maxProvisionedIops) {
+      const perIops = rdsIopsPrice(String(args.props.storageType), regionOf(args.props, args.provider, args.getConfig<{ region?: string }>().region));
       report(
         explain(
-          `Database ${args.name} provisions ${iops} IOPS; the cap is ${cfg.maxProvisionedIops}.`,
-          `provisioned IOPS bill whether used or not (about $0.10 per IOPS-month: ${money(iops * 0.1)}/month here).`,
+          `Database ${args.name} provisions ${iops} IOPS; the cap is ${cfg.maxProvisionedIops} (${source}).`,
+          `provisioned IOPS bill whether used or not${perIops === undefined ? "" : ` (${money(iops * perIops)}/month here)`}.`,
           "use gp3 (3,000 IOPS included) or lower iops.",
         ),
       );
     }
-    const cost = estimateCost([{ urn: args.urn, type: args.type, name: args.name, inputs: args.props }], regionOf(args.props, args.provider, cfg.region));
+    const region = regionOf(args.props, args.provider, args.getConfig<{ region?: string }>().region);
+    const cost = estimateCost([{ urn: args.urn, type: args.type, name: args.name, inputs: args.props }], region ?? "unknown");
+    // Unpriced: cost-fully-priced (advisory) says so; the class and storage caps above still hold.
     if (!cost.unpriced.length && cost.worstCaseMonthlyUsd > cfg.maxWorstCaseMonthlyUsd) {
       report(
         explain(
-          `Database ${args.name} costs up to ${money(cost.worstCaseMonthlyUsd)}/month; the cap is ${money(cfg.maxWorstCaseMonthlyUsd)}.`,
+          `Database ${args.name} costs up to ${money(cost.worstCaseMonthlyUsd)}/month; the cap is ${money(cfg.maxWorstCaseMonthlyUsd)} (${source}).`,
           cost.byResource[0]!.basis,
           "pick a smaller class, drop Multi-AZ outside production, or raise maxWorstCaseMonthlyUsd.",
         ),
@@ -167,6 +203,12 @@ export const rdsSizing: ResourceValidationPolicy = {
     }
   },
 };
+
+/** $ per provisioned IOPS-month of RDS io1/io2 storage in the region, from the price table. */
+function rdsIopsPrice(storageType: string, region: string | undefined): number | undefined {
+  const table = region === undefined ? undefined : pricesFor(region)?.rdsStorage;
+  return storageType === "io1" ? table?.io1PerIopsMonth : table?.io2PerIopsMonth;
+}
 
 const PUBLIC_ACLS = ["public-read", "public-read-write", "authenticated-read"];
 
@@ -236,4 +278,4 @@ export const s3BucketsHardened: StackValidationPolicy = {
   },
 };
 
-export const dataPolicies = [rdsPrivateAndEncrypted, rdsBackups, statefulDeletionSafeguards, rdsSizing, s3NoPublicAccess, s3BucketsHardened];
+export const dataPolicies = [rdsPrivateAndEncrypted, rdsBackups, statefulDeletionSafeguards, statefulResourcesProtected, rdsSizing, s3NoPublicAccess, s3BucketsHardened];

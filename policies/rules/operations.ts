@@ -3,7 +3,7 @@
  * recovery points long enough to restore from, and alarms page somebody.
  */
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { T, asArray, configSchema, explain, isProduction, withDefaults } from "./common";
+import { T, asArray, configSchema, explain, isProduction, limitSchema, resourceLimits, withDefaults } from "./common";
 
 type Props = Record<string, unknown>;
 
@@ -20,20 +20,20 @@ function selects(selection: PolicyResource, db: PolicyResource): boolean {
   return typeof arn === "string" && asArray(selection.props.resources as string[] | undefined).includes(arn);
 }
 
-const PLAN_DEFAULTS = { productionEnvironments: ["*"] };
 export const databaseInBackupPlan: StackValidationPolicy = {
   name: "database-in-backup-plan",
   description: "At Series B, production databases are in an AWS Backup plan, not only in RDS automated backups.",
   // Advisory: RDS automated backups (rds-backups, mandatory) already allow a restore; the plan adds retention and restore tests.
   enforcementLevel: "advisory",
-  configSchema: configSchema(PLAN_DEFAULTS, {
+  // The stage decides which environments count (policies/stages.ts): none before Series B.
+  configSchema: limitSchema("database-in-backup-plan", {
     productionEnvironments: 'Values of the `environment` tag that count as production ("*" for all; an untagged database counts as production)',
   }),
   validateStack: (args, report) => {
-    const cfg = withDefaults(PLAN_DEFAULTS, args.getConfig);
     const selections = args.resources.filter((r) => r.type === OPS_T.backupSelection);
     for (const db of args.resources.filter((r) => r.type === T.rds)) {
-      if (!isProduction(db.props, cfg.productionEnvironments)) continue;
+      const { limits } = resourceLimits("database-in-backup-plan", { ...db, getConfig: args.getConfig });
+      if (!isProduction(db.props, limits.productionEnvironments)) continue;
       if (selections.some((s) => selects(s, db))) continue;
       const days = typeof db.props.backupRetentionPeriod === "number" ? db.props.backupRetentionPeriod : 0;
       report(

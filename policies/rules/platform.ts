@@ -2,8 +2,13 @@
  * Registry, network and identity, logging, cost allocation and the stack budget.
  */
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { estimateCost } from "../../cost/model";
-import { T, asArray, configSchema, explain, money, policyStatements, regionOf, tagsOf, withDefaults } from "./common";
+import { HOURS_PER_MONTH, PRICES, pricesFor } from "../../cost/prices";
+import { stackCost, stackRegion } from "../../cost/stack";
+import { T, asArray, configSchema, explain, limitSchema, money, policyStatements, regionOf, stackLimits, tagsOf, withDefaults } from "./common";
+
+const pricesIn = (region: string | undefined) => (region === undefined ? undefined : pricesFor(region));
+/** "$0.10", "$0.03": a unit price with its cents. */
+const money2 = (n: number) => `$${n.toFixed(2)}`;
 
 type Props = Record<string, unknown>;
 
@@ -43,8 +48,13 @@ export const ecrLifecyclePolicy: StackValidationPolicy = {
         (r) => r.type === T.ecrLifecycle && (asArray(r.propertyDependencies?.repository).some((d) => d.urn === repo.urn) || r.props.repository === repo.props.name),
       );
       if (!has) {
+        const perGb = pricesIn(regionOf(repo.props, repo.provider))?.ecrPerGbMonth;
         report(
-          explain(`Repository ${repo.name} has no lifecycle policy.`, "CUDA model images weigh 5-15 GB; at $0.10/GB-month a year of nightly builds costs hundreds of dollars a month.", "add an aws.ecr.LifecyclePolicy expiring untagged images and keeping the newest N."),
+          explain(
+            `Repository ${repo.name} has no lifecycle policy.`,
+            `CUDA model images weigh 5-15 GB; ${perGb === undefined ? "every image stays" : `at ${money2(perGb)}/GB-month`}, a year of nightly builds costs hundreds of dollars a month.`,
+            "add an aws.ecr.LifecyclePolicy expiring untagged images and keeping the newest N.",
+          ),
           repo.urn,
         );
       }
@@ -161,10 +171,14 @@ export const eksStandardSupportOnly: ResourceValidationPolicy = {
   validateResource: (args, report) => {
     if (args.type !== T.eksCluster) return;
     if ((args.props.upgradePolicy as Props | undefined)?.supportType !== "STANDARD") {
+      const eks = pricesIn(regionOf(args.props, args.provider))?.eksControlPlanePerHour;
+      const rates = eks
+        ? `: ${money2(eks.extended)}/h (${money(eks.extended * HOURS_PER_MONTH)}/month) instead of ${money2(eks.standard)}/h (${money(eks.standard * HOURS_PER_MONTH)}/month)`
+        : ", several times the standard control-plane price";
       report(
         explain(
           `Cluster ${args.name} does not set upgradePolicy.supportType to STANDARD.`,
-          "when its Kubernetes version leaves standard support, EKS silently moves it to extended support: $0.60/h ($438/month) instead of $0.10/h ($73/month).",
+          `when its Kubernetes version leaves standard support, EKS silently moves it to extended support${rates}.`,
           'set upgradePolicy: { supportType: "STANDARD" } and upgrade Kubernetes on schedule.',
         ),
       );
@@ -223,7 +237,14 @@ export const logGroupsHaveRetention: ResourceValidationPolicy = {
     if (args.type !== T.logGroup) return;
     const days = Number(args.props.retentionInDays ?? 0);
     if (!days) {
-      report(explain(`Log group ${args.name} keeps logs forever.`, "EKS audit and VPC flow logs grow by gigabytes a day; at $0.03/GB-month kept, forever is a growing bill.", "set retentionInDays (e.g. 30 or 90)."));
+      const perGb = pricesIn(regionOf(args.props, args.provider))?.cloudwatchLogs.storagePerGbMonth;
+      report(
+        explain(
+          `Log group ${args.name} keeps logs forever.`,
+          `EKS audit and VPC flow logs grow by gigabytes a day; ${perGb === undefined ? "stored logs are billed per GB-month" : `at ${money2(perGb)}/GB-month kept`}, forever is a growing bill.`,
+          "set retentionInDays (e.g. 30 or 90).",
+        ),
+      );
     }
   },
 };
@@ -273,50 +294,42 @@ export const requiredCostTags: ResourceValidationPolicy = {
 
 // ---------------------------------------------------------------- stack budget
 
-const BUDGET_DEFAULTS = { maxWorstCaseMonthlyUsd: 1000, maxIdleGpuMonthlyUsd: 0, region: "us-east-1" };
-
-function stackRegion(resources: PolicyResource[], fallback: string): string {
-  const provider = resources.find((r) => r.type === "pulumi:providers:aws" && typeof r.props.region === "string");
-  return (provider?.props.region as string | undefined) ?? regionOf({}, resources.find((r) => r.provider)?.provider, fallback);
-}
-
-/**
- * The whole stack through the cost model. The engine also sends the root
- * stack and every component; they cost nothing themselves (their children
- * do), so they are left out rather than reported as unpriced.
- */
-function stackCost(resources: PolicyResource[], fallbackRegion: string) {
-  const parents = new Set(resources.map((r) => r.parent?.urn).filter((u): u is string => !!u));
-  const billable = resources.filter((r) => r.type !== "pulumi:pulumi:Stack" && !parents.has(r.urn));
-  return estimateCost(billable.map((r) => ({ urn: r.urn, type: r.type, name: r.name, inputs: r.props })), stackRegion(resources, fallbackRegion));
-}
+/** The stack's cost as the plan computes it: one function (cost/stack.ts), the same resources. */
+const costOfStack = (resources: PolicyResource[], configuredRegion: unknown) =>
+  stackCost(resources, { region: stackRegion(resources) ?? (typeof configuredRegion === "string" && configuredRegion ? configuredRegion : undefined) });
 
 export const stackMonthlyBudget: StackValidationPolicy = {
   name: "stack-monthly-budget",
   description: "The whole stack, with every autoscaler at its maximum, fits the stage's monthly budget, and idle GPUs cost nothing.",
   enforcementLevel: "mandatory",
-  configSchema: configSchema(BUDGET_DEFAULTS, {
-    maxWorstCaseMonthlyUsd: "USD a month the stack may cost with every node group at maxSize",
-    maxIdleGpuMonthlyUsd: "USD a month of GPU capacity that may run with no GPU work (node group minimums)",
-    region: "Region whose prices apply when no AWS provider says",
-  }),
+  configSchema: limitSchema(
+    "stack-monthly-budget",
+    {
+      maxWorstCaseMonthlyUsd: "USD a month the stack may cost with every node group at maxSize",
+      maxIdleGpuMonthlyUsd: "USD a month of GPU capacity that may run with no GPU work (node group minimums)",
+    },
+    { region: true },
+  ),
   validateStack: (args, report) => {
-    const cfg = withDefaults(BUDGET_DEFAULTS, args.getConfig);
-    const cost = stackCost(args.resources, cfg.region);
-    if (cost.worstCaseMonthlyUsd > cfg.maxWorstCaseMonthlyUsd) {
+    const { limits, source } = stackLimits("stack-monthly-budget", args.resources, args.getConfig);
+    const cost = costOfStack(args.resources, args.getConfig<{ region?: string }>().region);
+    // What cannot be priced (a region without a price table, an unknown type) is
+    // cost-fully-priced's advisory finding: the budget counts what it can price.
+    const unpriced = cost.unpriced.length ? ` (${cost.unpriced.length} resource(s) unpriced, not counted)` : "";
+    if (cost.worstCaseMonthlyUsd > limits.maxWorstCaseMonthlyUsd) {
       const top = [...cost.byResource].sort((a, b) => b.worstCaseMonthlyUsd - a.worstCaseMonthlyUsd).slice(0, 3);
       report(
         explain(
-          `This stack can cost ${money(cost.worstCaseMonthlyUsd)}/month with every autoscaler at its maximum (expected ${money(cost.expectedMonthlyUsd)}); the budget is ${money(cfg.maxWorstCaseMonthlyUsd)}.`,
+          `This stack can cost ${money(cost.worstCaseMonthlyUsd)}/month with every autoscaler at its maximum (expected ${money(cost.expectedMonthlyUsd)})${unpriced}; the budget is ${money(limits.maxWorstCaseMonthlyUsd)} (${source}).`,
           `the largest items: ${top.map((l) => `${l.name} ${money(l.worstCaseMonthlyUsd)}`).join(", ")}.`,
-          "lower maxSize on the costliest node groups, or raise maxWorstCaseMonthlyUsd in policies/config/<stage>.json with the budget owner's sign-off.",
+          "lower maxSize on the costliest node groups, or raise maxWorstCaseMonthlyUsd in your --policy-pack-config file with the budget owner's sign-off.",
         ),
       );
     }
-    if (cost.idleGpuMonthlyUsd > cfg.maxIdleGpuMonthlyUsd) {
+    if (cost.idleGpuMonthlyUsd > limits.maxIdleGpuMonthlyUsd) {
       report(
         explain(
-          `GPU capacity worth ${money(cost.idleGpuMonthlyUsd)}/month runs even with no GPU work; the allowance is ${money(cfg.maxIdleGpuMonthlyUsd)}.`,
+          `GPU capacity worth ${money(cost.idleGpuMonthlyUsd)}/month runs even with no GPU work; the allowance is ${money(limits.maxIdleGpuMonthlyUsd)} (${source}).`,
           "GPU node group minimums are billed around the clock.",
           "set minSize 0 on GPU node groups and let the autoscaler start nodes on demand.",
         ),
@@ -327,13 +340,26 @@ export const stackMonthlyBudget: StackValidationPolicy = {
 
 export const costFullyPriced: StackValidationPolicy = {
   name: "cost-fully-priced",
-  description: "Every resource that costs money has a price in the cost model, so the budget check is complete.",
+  description: "Every resource that costs money has a price in the cost model, so the budget check is complete (advisory: an unpriced region or type never blocks).",
   enforcementLevel: "advisory",
-  configSchema: configSchema({ region: "us-east-1" }, { region: "Region whose prices apply when no AWS provider says" }),
+  configSchema: { properties: { region: { type: "string", description: "Region whose prices apply when no AWS provider names one. Default: none" } } },
   validateStack: (args, report) => {
-    const cost = stackCost(args.resources, withDefaults({ region: "us-east-1" }, args.getConfig).region);
+    const cost = costOfStack(args.resources, args.getConfig<{ region?: string }>().region);
+    if (!cost.unpriced.length) return;
+    const why = "the budget and spend checks count only what they can price; the size caps and allowlists still hold.";
+    if (!cost.priceTableAsOf) {
+      // One finding for a region the table does not cover, not one per resource.
+      report(
+        explain(
+          `No price table for region ${cost.region}: ${cost.unpriced.length} resource(s) are unpriced (priced regions: ${Object.keys(PRICES).join(", ")}).`,
+          why,
+          "plan in a priced region to see the figures, or add the region to cost/prices.ts from the AWS price list, with its source and date.",
+        ),
+      );
+      return;
+    }
     for (const u of cost.unpriced) {
-      report(explain(`${u.name} (${u.type}) is not priced: ${u.reason}.`, "the budget check cannot count what it cannot price.", "add the price to cost/prices.ts with its source, or accept it knowingly."), u.urn);
+      report(explain(`${u.name} (${u.type}) is not priced: ${u.reason}.`, why, "add the price to cost/prices.ts with its source, or accept it knowingly."), u.urn);
     }
   },
 };

@@ -5,8 +5,9 @@
  * Service by `public-load-balancers-restricted`.)
  */
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { asArray, configSchema, explain, withDefaults } from "./common";
-import { gpusPerPod } from "./compute";
+import { statedStage } from "../stages";
+import { asArray, explain, limitSchema, stackLimits } from "./common";
+import { gpuBill, gpusPerPod } from "./compute";
 
 type Props = Record<string, unknown>;
 type Meta = { name?: string; namespace?: string };
@@ -25,14 +26,12 @@ const namespaceOf = (props: Props) => metaOf(props).namespace ?? "default";
 const podOf = (props: Props): PodSpec => ((props.spec as { template?: { spec?: PodSpec } } | undefined)?.template?.spec ?? {});
 const isWorkload = (r: PolicyResource) => r.type === DEPLOYMENT || r.type === STATEFULSET;
 
-const HPA_DEFAULTS = { maxGpusPerWorkload: 1 };
 export const hpaGpuWithinCaps: StackValidationPolicy = {
   name: "hpa-gpu-within-caps",
   description: "An autoscaler's maxReplicas x the GPUs per pod of its target stays within the stage's per-workload GPU cap.",
   enforcementLevel: "mandatory",
-  configSchema: configSchema(HPA_DEFAULTS, { maxGpusPerWorkload: "GPUs one workload may hold at once when its autoscaler is at maxReplicas" }),
+  configSchema: limitSchema("hpa-gpu-within-caps", { maxGpusPerWorkload: "GPUs one workload may hold at once when its autoscaler is at maxReplicas" }),
   validateStack: (args, report) => {
-    const cap = withDefaults(HPA_DEFAULTS, args.getConfig).maxGpusPerWorkload;
     for (const hpa of args.resources.filter((r) => r.type === HPA)) {
       const spec = (hpa.props.spec ?? {}) as { maxReplicas?: number; scaleTargetRef?: { kind?: string; name?: string } };
       const ns = namespaceOf(hpa.props);
@@ -40,11 +39,15 @@ export const hpaGpuWithinCaps: StackValidationPolicy = {
       if (!target || spec.maxReplicas === undefined) continue;
       const perPod = gpusPerPod(podOf(target.props));
       const total = spec.maxReplicas * perPod;
+      // The stage: the target's or the autoscaler's ml-platform/stage label, else the stack's (policies/stages.ts).
+      const labelled = [target, hpa].filter((r) => statedStage(r.type, r.props) !== undefined);
+      const { limits, source } = stackLimits("hpa-gpu-within-caps", labelled.length ? labelled : args.resources, args.getConfig);
+      const cap = limits.maxGpusPerWorkload;
       if (total > cap) {
         report(
           explain(
-            `Autoscaler ${hpa.name} may scale ${target.name} to ${spec.maxReplicas} replicas x ${perPod} GPU = ${total} GPUs; the cap is ${cap}.`,
-            "the replica count a workload declares is checked at `pulumi up`, but its autoscaler reaches maxReplicas on its own under load, and every GPU is a node-sized bill (a g5.xlarge is about $734/month).",
+            `Autoscaler ${hpa.name} may scale ${target.name} to ${spec.maxReplicas} replicas x ${perPod} GPU = ${total} GPUs; the cap is ${cap} (${source}).`,
+            `the replica count a workload declares is checked at \`pulumi up\`, but its autoscaler reaches maxReplicas on its own under load: ${gpuBill()}.`,
             "lower maxReplicas (ml-platform:serving.models[].maxReplicas) or GPUs per pod, or raise maxGpusPerWorkload for hpa-gpu-within-caps in policies/config/<stage>.json.",
           ),
           hpa.urn,
