@@ -304,21 +304,30 @@ function platform() {
         })
       : undefined;
 
+  // Stack outputs, also what other stacks read through a StackReference when a
+  // team splits the platform into one stack per layer (README, "Layering").
   return withoutUndefined({
     stage: spec.stage,
     environment: spec.environment,
     region: spec.region,
     vpcId: network?.vpcId,
+    vpcCidrBlock: network?.vpcCidrBlock,
     privateSubnetIds: network?.privateSubnetIds,
     availabilityZoneIds: network?.availabilityZoneIds,
     buckets: artifacts ? Object.fromEntries(Object.entries(artifacts.buckets).map(([k, b]) => [k, b.name])) : undefined,
+    bucketArns: artifacts ? Object.fromEntries(Object.entries(artifacts.buckets).map(([k, b]) => [k, b.arn])) : undefined,
+    artifactsKmsKeyArn: artifacts?.kmsKeyArn,
     repositoryUrls: registry ? Object.fromEntries(Object.entries(registry.repositories).map(([k, r]) => [k, r.url])) : undefined,
     databaseEndpoint: database?.endpoint,
     databaseSecretArn: database?.secretArn,
     databaseInstanceId: database?.instanceIdentifier,
+    databaseSecurityGroupId: database?.securityGroupId,
     clusterName: cluster?.clusterName,
     clusterEndpoint: cluster?.endpoint,
     oidcProviderArn: cluster?.oidcProviderArn,
+    oidcIssuerUrl: cluster?.oidcIssuerUrl,
+    nodeRoleArn: cluster?.nodeRoleArn,
+    clusterSecurityGroupId: cluster?.clusterSecurityGroupId,
     kubeconfig: cluster?.kubeconfig,
     gpuNodeGroupNames: cluster?.gpuNodeGroupNames,
     monitoringNamespace: monitoring?.namespace,

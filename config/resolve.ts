@@ -30,6 +30,9 @@ import {
   Stage,
 } from "./presets";
 import { AWS_REGION_PATTERN, StackConfig } from "./schema";
+import { artifactStoreProblems } from "../components/data/artifact-store.schema";
+import { containerRegistryProblems } from "../components/data/container-registry.schema";
+import type { ArgProblem } from "../lib/args-error";
 import { RETENTION_SIZE_SHARE, prometheusDiskNeedGb, retentionSizeGb } from "../lib/monitoring/values";
 import { parseSnapshotReference } from "../lib/operations/snapshot";
 import { postgresMaxConnections } from "../lib/operations/alarms";
@@ -400,6 +403,19 @@ function crossChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">): 
           problems.push({ key: keyOf([piece, "enabled"]), value: true, message: `the ${piece} needs the ${need}; also set ${keyOf([need, "enabled"])}: true` });
         }
       }
+    }
+  }
+  // The components' own rules across settings (lib/validate.ts pattern), at config time, on the
+  // names the program gives them: the stack file learns of a problem before any resource.
+  const componentRules: [Piece, boolean, ArgProblem[]][] = [
+    ["artifacts", spec.artifacts.enabled, artifactStoreProblems(`${spec.namePrefix}-artifacts`, spec.artifacts.settings)],
+    ["registry", spec.registry.enabled, containerRegistryProblems(`${spec.namePrefix}-registry`, spec.registry.settings)],
+  ];
+  for (const [piece, enabled, found] of componentRules) {
+    if (!enabled) continue;
+    for (const p of found) {
+      const key = p.path === "(name)" ? keyOf(["environment"]) : `${NAMESPACE}${piece}.${p.path}`;
+      if (!problems.some((q) => q.key === key)) problems.push({ key, value: p.value, message: p.message });
     }
   }
   if (spec.cluster.enabled && spec.network.enabled && spec.network.settings.natGateways === "none") {

@@ -9,6 +9,9 @@ import { isAcceleratedType, isNvidiaGpuType, looksLikeInstanceType, unsupportedA
 import { EKS_UNSUPPORTED_ZONE_IDS, ZONE_ID_PATTERN } from "../lib/eks";
 import { SUPPORTED_KUBERNETES_VERSIONS } from "../lib/versions";
 import { STAGES } from "./presets";
+import { ArtifactStoreSettings } from "../components/data/artifact-store.schema";
+import { ContainerRegistrySettings } from "../components/data/container-registry.schema";
+import { overridesOf } from "../lib/validate";
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
@@ -78,22 +81,17 @@ export const NetworkOverrides = z.strictObject({
   expectedFlowLogGbPerMonth: count("expectedFlowLogGbPerMonth").optional(),
 });
 
-export const ArtifactOverrides = z.strictObject({
+// Built from the components' own schemas (one source of truth): the same
+// fields and rules, each optional and without its default, plus the toggle
+// and the cost model's planning figure.
+export const ArtifactOverrides = overridesOf(ArtifactStoreSettings).extend({
   enabled,
-  buckets: z.array(resourceName).min(1).optional(),
-  encryption: z.enum(["sse-s3", "sse-kms"]).optional(),
-  noncurrentVersionExpirationDays: z.number().int().min(1).max(3650).optional(),
-  noncurrentToInfrequentAccessDays: z.union([z.literal(0), z.number().int().min(30, "Standard-IA needs at least 30 days")]).optional(),
-  abortIncompleteUploadDays: z.number().int().min(1).max(365).optional(),
-  expectedStorageGb: count("expectedStorageGb").optional(),
+  expectedStorageGb: count("expectedStorageGb").optional().describe("Planning figure for the cost model: GB stored across all buckets."),
 });
 
-export const RegistryOverrides = z.strictObject({
+export const RegistryOverrides = overridesOf(ContainerRegistrySettings).extend({
   enabled,
-  repositories: z.array(resourceName).min(1).optional(),
-  untaggedExpiryDays: z.number().int().min(1).max(365).optional(),
-  keepLastImages: z.number().int().min(1).max(10000).optional(),
-  expectedStorageGb: count("expectedStorageGb").optional(),
+  expectedStorageGb: count("expectedStorageGb").optional().describe("Planning figure for the cost model: GB of images stored."),
 });
 
 export const DatabaseOverrides = z.strictObject({

@@ -3,40 +3,26 @@
  * Pulumi's in-process mock engine, with the config of stacks/Pulumi.<stack>.yaml,
  * and records every resource the program registers: type, name, parent,
  * inputs, dependencies and resource options (protect, retainOnDelete).
+ * The recording itself is testing/record.ts, shared with `planProgram()`.
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { PROJECT, PlatformSpec, resolvePlatformSpec } from "../config/resolve";
+import { PlannedResource, SECRET_PLACEHOLDER, recordProgram } from "../testing/record";
 import { createMocks } from "./mocks";
+
+export { SECRET_PLACEHOLDER };
+export type { PlannedResource };
 
 export const REPO_ROOT = path.resolve(__dirname, "..");
 export const STACKS_DIR = path.join(REPO_ROOT, "stacks");
-/** Shown in place of `secure:` config values and secret outputs. */
-export const SECRET_PLACEHOLDER = "[secret]";
 
 export class PlanError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "PlanError";
   }
-}
-
-export interface PlannedResource {
-  urn: string;
-  type: string;
-  name: string;
-  /** URN of the parent resource (a component or the stack). */
-  parent?: string;
-  custom: boolean;
-  inputs: Record<string, unknown>;
-  protect: boolean;
-  retainOnDelete: boolean;
-  dependencies: string[];
-  propertyDependencies: Record<string, string[]>;
-  /** The explicit provider reference, when the resource uses one. */
-  provider?: string;
 }
 
 export interface PlanRun {
@@ -91,36 +77,6 @@ export function readStackConfig(stack: string, stacksDir = STACKS_DIR): StackCon
   return { path: file, config, secretKeys };
 }
 
-type Req = {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getCustom(): boolean;
-  getProtect(): boolean;
-  getRetainondelete(): boolean;
-  getDependenciesList(): string[];
-  getPropertydependenciesMap(): { forEach(cb: (v: { getUrnsList(): string[] }, k: string) => void): void };
-  getProvider(): string;
-  getObject(): Parameters<typeof pulumi.runtime.deserializeProperties>[0];
-};
-
-type Monitor = {
-  registerResource(req: Req, cb: (err: unknown, res: unknown) => void): Promise<void>;
-  newUrn(parent: string, type: string, name: string): string;
-};
-
-/** Replaces Pulumi's secret wrappers by the placeholder and drops unknowns. */
-function redact(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redact);
-  if (value !== null && typeof value === "object") {
-    const obj = value as Record<string, unknown>;
-    if (obj[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return SECRET_PLACEHOLDER;
-    return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, redact(v)]));
-  }
-  if (value === pulumi.runtime.unknownValue) return "[unknown]";
-  return value;
-}
-
 type Program = () => unknown;
 
 let programCache: Program | undefined;
@@ -141,48 +97,12 @@ export async function planStack(stack: string, opts: { stacksDir?: string; progr
   // Validate first: a bad stack file must fail with its message, not half a graph.
   const spec = resolvePlatformSpec(stackFile.config, stack, `configuration of stack "${stack}" (${path.relative(REPO_ROOT, stackFile.path)})`, stackFile.secretKeys);
   const program = opts.program ?? loadProgram();
-  const { withLocalStorage } = require("@pulumi/pulumi/runtime/state") as { withLocalStorage<T>(cb: () => Promise<T>): Promise<T> };
-
-  return withLocalStorage(async () => {
-    const resources: PlannedResource[] = [];
-    await pulumi.runtime.setMocks(createMocks(spec.region), PROJECT, stack, false);
-    const { getStore } = require("@pulumi/pulumi/runtime/state") as { getStore(): { settings: { monitor: Monitor } } };
-    const monitor = getStore().settings.monitor;
-    const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = async (req, cb) => {
-      const propertyDependencies: Record<string, string[]> = {};
-      req.getPropertydependenciesMap().forEach((v, k) => (propertyDependencies[k] = v.getUrnsList()));
-      const inputs = pulumi.runtime.deserializeProperties(req.getObject(), true) as Record<string, unknown>;
-      resources.push({
-        urn: monitor.newUrn(req.getParent(), req.getType(), req.getName()),
-        type: req.getType(),
-        name: req.getName(),
-        parent: req.getParent() || undefined,
-        custom: req.getCustom(),
-        inputs: redact(inputs) as Record<string, unknown>,
-        protect: req.getProtect(),
-        retainOnDelete: req.getRetainondelete(),
-        dependencies: req.getDependenciesList(),
-        propertyDependencies,
-        provider: req.getProvider() || undefined,
-      });
-      return register(req, cb);
-    };
-    pulumi.runtime.setAllConfig(stackFile.config, stackFile.secretKeys);
-    // Pulumi captures a full stack trace for every resource it registers (its
-    // source position). Under ts-node each trace goes through source-map-support's
-    // prepareStackTrace, a third of the plan's CPU time; the plan never uses
-    // source positions, so V8's own formatting does while the program runs.
-    const errorClass = Error as unknown as { prepareStackTrace: unknown };
-    const savedPrepare = errorClass.prepareStackTrace;
-    errorClass.prepareStackTrace = undefined;
-    let outputs: unknown;
-    try {
-      outputs = (await pulumi.runtime.runInPulumiStack(async () => program())) ?? {};
-    } finally {
-      errorClass.prepareStackTrace = savedPrepare;
-    }
-    await pulumi.runtime.disconnect();
-    return { stack, spec, resources, outputs: redact(outputs) as Record<string, unknown> };
+  const { resources, outputs } = await recordProgram(program, {
+    project: PROJECT,
+    stack,
+    config: stackFile.config,
+    secretKeys: stackFile.secretKeys,
+    mocks: createMocks(spec.region),
   });
+  return { stack, spec, resources, outputs };
 }

@@ -157,3 +157,18 @@ describe("Network layout", () => {
     expect(ofType(await plan("mvp"), "aws:ec2/flowLog:FlowLog")).toHaveLength(0);
   });
 });
+
+describe("Stack outputs another stack reads through a StackReference", () => {
+  it("exports the network, bucket ARNs, database security group, node role, cluster security group and OIDC issuer", async () => {
+    const run = await plan("seriesb-prod");
+    const o = run.outputs as Record<string, unknown>;
+    expect(o.vpcCidrBlock).toBe("10.0.0.0/16");
+    expect(o.privateSubnetIds).toHaveLength(3);
+    expect(o.bucketArns).toEqual({ datasets: expect.stringMatching(/^arn:aws:s3:::mlp-prod-artifacts-datasets/), models: expect.stringMatching(/^arn:aws:s3:::mlp-prod-artifacts-models/) });
+    expect(o.artifactsKmsKeyArn).toMatch(/^arn:aws:kms:us-east-1:\d{12}:key\//);
+    expect(o.databaseSecurityGroupId).toMatch(/^sg-/);
+    expect(o.clusterSecurityGroupId).toMatch(/^sg-/);
+    expect(o.nodeRoleArn).toMatch(/^arn:aws:iam::\d{12}:role\//);
+    expect(o.oidcIssuerUrl).toMatch(/^https:\/\/oidc\.eks\.us-east-1\.amazonaws\.com\/id\//);
+  });
+});

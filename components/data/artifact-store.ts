@@ -4,10 +4,15 @@ import { tlsOnlyBucketPolicy } from "../../lib/iam";
 import type { BucketEncryption } from "../../lib/domain";
 import { bucketName } from "../../lib/naming";
 import { PLANNED_STORAGE_GB_TAG, withPlannedGb } from "../../lib/tags";
+import { validateArgs } from "../../lib/validate";
 import { statefulOptions } from "../stateful";
+import { ArtifactStoreArgsSchema, artifactStoreProblems } from "./artifact-store.schema";
+
+export type { BucketEncryption };
+export const ARTIFACT_STORE_TYPE = "mlplatform:data:ArtifactStore";
 
 export interface ArtifactStoreArgs {
-  /** Logical bucket names, one private bucket each. Default ["datasets", "models"]. */
+  /** Logical bucket names, one private bucket each (2-40 lower-case letters, digits, '-'). Default ["datasets", "models"]. */
   buckets?: string[];
   /**
    * "sse-s3" (AES-256 with S3-owned keys, free) or "sse-kms" (a customer
@@ -15,11 +20,11 @@ export interface ArtifactStoreArgs {
    * down). Default "sse-s3".
    */
   encryption?: BucketEncryption;
-  /** Days a replaced or deleted object version is kept before it expires. Default 30. */
+  /** Days a replaced or deleted object version is kept before it expires (1-3650). Default 30. */
   noncurrentVersionExpirationDays?: number;
-  /** Days before noncurrent versions move to Standard-IA; 0 (default) keeps them in Standard. */
+  /** Days before noncurrent versions move to Standard-IA (30 or more, and fewer than the expiration); 0 (default) keeps them in Standard. */
   noncurrentToInfrequentAccessDays?: number;
-  /** Days before unfinished multipart uploads (interrupted large uploads) are removed. Default 7. */
+  /** Days before unfinished multipart uploads (interrupted large uploads) are removed (1-365). Default 7. */
   abortIncompleteUploadDays?: number;
   /**
    * Guard the buckets (and their key) against deletion: `protect` blocks
@@ -41,7 +46,7 @@ export interface ArtifactStoreArgs {
    * usage-based, not priced).
    */
   expectedStorageGb?: number;
-  /** Tags for every resource. Default none. */
+  /** Tags for every resource (keys up to 128 characters, values up to 256, no `aws:` prefix). Default none. */
   tags?: Record<string, string>;
 }
 
@@ -62,13 +67,15 @@ export class ArtifactStore extends pulumi.ComponentResource {
   public readonly kmsKeyArn?: pulumi.Output<string>;
 
   constructor(name: string, args: ArtifactStoreArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mlplatform:data:ArtifactStore", name, {}, opts);
-    const tags = args.tags ?? {};
-    const stateful = statefulOptions(this, args.protect ?? true);
+    // Checked before anything is declared: a bad argument throws ComponentArgsError naming it.
+    const s = validateArgs(ARTIFACT_STORE_TYPE, name, ArtifactStoreArgsSchema, args, artifactStoreProblems);
+    super(ARTIFACT_STORE_TYPE, name, {}, opts);
+    const tags = s.tags;
+    const stateful = statefulOptions(this, s.protect);
     const parent = { parent: this };
 
     const key =
-      args.encryption === "sse-kms"
+      s.encryption === "sse-kms"
         ? new aws.kms.Key(`${name}-key`, {
             description: `Encrypts the ${name} artifact buckets`,
             enableKeyRotation: true,
@@ -79,12 +86,11 @@ export class ArtifactStore extends pulumi.ComponentResource {
     this.kmsKeyArn = key?.arn;
 
     this.buckets = {};
-    const logicalNames = args.buckets ?? ["datasets", "models"];
-    const perBucketGb = args.expectedStorageGb === undefined ? undefined : args.expectedStorageGb / logicalNames.length;
-    for (const logical of logicalNames) {
+    const perBucketGb = s.expectedStorageGb === undefined ? undefined : s.expectedStorageGb / s.buckets.length;
+    for (const logical of s.buckets) {
       const id = bucketName(name, logical);
       const bucketTags = withPlannedGb({ ...tags, purpose: logical }, PLANNED_STORAGE_GB_TAG, perBucketGb);
-      const bucket = new aws.s3.Bucket(id, { forceDestroy: args.forceDestroy ?? false, tags: bucketTags }, stateful);
+      const bucket = new aws.s3.Bucket(id, { forceDestroy: s.forceDestroy, tags: bucketTags }, stateful);
 
       const ownership = new aws.s3.BucketOwnershipControls(id, {
         bucket: bucket.id,
@@ -109,7 +115,7 @@ export class ArtifactStore extends pulumi.ComponentResource {
         bucket: bucket.id,
         versioningConfiguration: { status: "Enabled" },
       }, parent);
-      const iaDays = args.noncurrentToInfrequentAccessDays ?? 0;
+      const iaDays = s.noncurrentToInfrequentAccessDays;
       new aws.s3.BucketLifecycleConfiguration(id, {
         bucket: bucket.id,
         rules: [
@@ -117,14 +123,14 @@ export class ArtifactStore extends pulumi.ComponentResource {
             id: "expire-noncurrent-versions",
             status: "Enabled",
             filter: {},
-            noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionExpirationDays ?? 30 },
+            noncurrentVersionExpiration: { noncurrentDays: s.noncurrentVersionExpirationDays },
             noncurrentVersionTransitions: iaDays > 0 ? [{ noncurrentDays: iaDays, storageClass: "STANDARD_IA" }] : [],
           },
           {
             id: "abort-incomplete-uploads",
             status: "Enabled",
             filter: {},
-            abortIncompleteMultipartUpload: { daysAfterInitiation: args.abortIncompleteUploadDays ?? 7 },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: s.abortIncompleteUploadDays },
           },
           {
             id: "remove-expired-delete-markers",

@@ -2,13 +2,17 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ecrLifecyclePolicy } from "../../lib/ecr";
 import { PLANNED_STORAGE_GB_TAG, withPlannedGb } from "../../lib/tags";
+import { validateArgs } from "../../lib/validate";
+import { ContainerRegistryArgsSchema, containerRegistryProblems } from "./container-registry.schema";
+
+export const CONTAINER_REGISTRY_TYPE = "mlplatform:data:ContainerRegistry";
 
 export interface ContainerRegistryArgs {
-  /** Repository names, one ECR repository each. Default ["models"]. */
+  /** Repository names, one ECR repository each, named `<component name>/<repository>` (lower-case letters, digits, '-', '_', '.'). Default ["models"]. */
   repositories?: string[];
-  /** Days before untagged images expire. Default 7. */
+  /** Days before untagged images expire (1-365). Default 7. */
   untaggedExpiryDays?: number;
-  /** Images kept per repository; older ones expire. Default 100. */
+  /** Images kept per repository; older ones expire (1-10000). Default 100. */
   keepLastImages?: number;
   /**
    * Let `pulumi destroy` delete repositories that still hold images (ECR
@@ -16,13 +20,13 @@ export interface ContainerRegistryArgs {
    * Default false.
    */
   forceDelete?: boolean;
-  /** Tags for every resource. Default none. */
   /**
    * GB of images expected in all, for cost planning: each repository carries
    * its share as the `ml-platform/planned-storage-gb` tag. Default none
    * (storage is then listed as usage-based, not priced).
    */
   expectedStorageGb?: number;
+  /** Tags for every resource (keys up to 128 characters, values up to 256, no `aws:` prefix). Default none. */
   tags?: Record<string, string>;
 }
 
@@ -41,19 +45,20 @@ export class ContainerRegistry extends pulumi.ComponentResource {
   public readonly repositories: Record<string, RepositoryInfo>;
 
   constructor(name: string, args: ContainerRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mlplatform:data:ContainerRegistry", name, {}, opts);
-    const tags = args.tags ?? {};
-    const policy = JSON.stringify(ecrLifecyclePolicy(args.untaggedExpiryDays ?? 7, args.keepLastImages ?? 100));
+    // Checked before anything is declared: a bad argument throws ComponentArgsError naming it.
+    const s = validateArgs(CONTAINER_REGISTRY_TYPE, name, ContainerRegistryArgsSchema, args, containerRegistryProblems);
+    super(CONTAINER_REGISTRY_TYPE, name, {}, opts);
+    const tags = s.tags;
+    const policy = JSON.stringify(ecrLifecyclePolicy(s.untaggedExpiryDays, s.keepLastImages));
     this.repositories = {};
-    const repoNames = args.repositories ?? ["models"];
-    const repoTags = withPlannedGb(tags, PLANNED_STORAGE_GB_TAG, args.expectedStorageGb === undefined ? undefined : args.expectedStorageGb / repoNames.length);
-    for (const repoName of repoNames) {
+    const repoTags = withPlannedGb(tags, PLANNED_STORAGE_GB_TAG, s.expectedStorageGb === undefined ? undefined : s.expectedStorageGb / s.repositories.length);
+    for (const repoName of s.repositories) {
       const repo = new aws.ecr.Repository(`${name}-${repoName}`, {
         name: `${name}/${repoName}`,
         imageTagMutability: "IMMUTABLE",
         imageScanningConfiguration: { scanOnPush: true },
         encryptionConfigurations: [{ encryptionType: "AES256" }],
-        forceDelete: args.forceDelete ?? false,
+        forceDelete: s.forceDelete,
         tags: repoTags,
       }, { parent: this });
       new aws.ecr.LifecyclePolicy(`${name}-${repoName}`, { repository: repo.name, policy }, { parent: this });

@@ -11,8 +11,8 @@ export const POSTGRES_PORT = 5432;
 export interface MetadataStoreArgs {
   /** VPC the database lives in. Required. */
   vpcId: pulumi.Input<string>;
-  /** Private subnets for the DB subnet group (two AZs at least). Required. */
-  subnetIds: pulumi.Input<string>[];
+  /** Private subnets for the DB subnet group (two AZs at least): a list, or one output such as a StackReference's. Required. */
+  subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /**
    * Security groups allowed to connect on 5432: normally the EKS cluster
    * security group (GpuCluster.clusterSecurityGroupId), which managed nodes

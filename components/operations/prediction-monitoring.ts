@@ -20,7 +20,7 @@ export interface PredictionMonitoringArgs {
   /** Its ARN. Required. */
   bucketArn: pulumi.Input<string>;
   /** The bucket's KMS key when it is SSE-KMS encrypted. Default none (SSE-S3). */
-  kmsKeyArn?: pulumi.Input<string>;
+  kmsKeyArn?: pulumi.Input<string> | undefined;
   /** The stack's region. Required. */
   region: string;
   /** Environment name, passed to the image. Required. */

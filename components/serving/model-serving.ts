@@ -37,11 +37,11 @@ export interface ModelServingArgs {
   /** The models bucket: `<models-bucket>` in model URIs resolves to its name, and each model's role reads its prefix there. Required. */
   modelsBucket: { name: pulumi.Input<string>; arn: pulumi.Input<string> };
   /** KMS key of the models bucket when it is SSE-KMS encrypted (the roles get Decrypt through S3). Default none. */
-  modelsBucketKmsKeyArn?: pulumi.Input<string>;
+  modelsBucketKmsKeyArn?: pulumi.Input<string> | undefined;
   /** What `<registry>` in image references resolves to: the stack's ECR registry path (repository URL without the repository). Default none (then images must be full references). */
-  registryPrefix?: pulumi.Input<string>;
+  registryPrefix?: pulumi.Input<string> | undefined;
   /** VPC of the cluster, for the AWS Load Balancer Controller. Required when a model is exposed. */
-  vpcId?: pulumi.Input<string>;
+  vpcId?: pulumi.Input<string> | undefined;
   /** AWS region (IAM conditions, controller settings). Required. */
   region: string;
   /** Environment name, reported to Sentry. Required. */

@@ -32,7 +32,7 @@ export interface ExperimentTrackingArgs {
   /** Bucket the artifacts go to, under settings.artifactPrefix (the models bucket). Required. */
   artifactsBucket: { name: pulumi.Input<string>; arn: pulumi.Input<string> };
   /** KMS key of that bucket when it is SSE-KMS encrypted. Default none. */
-  artifactsBucketKmsKeyArn?: pulumi.Input<string>;
+  artifactsBucketKmsKeyArn?: pulumi.Input<string> | undefined;
   /** AWS region (IAM condition on KMS). Required. */
   region: string;
   /** Tags for the IAM role. Default none. */

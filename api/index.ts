@@ -1,0 +1,62 @@
+/**
+ * The package root, `import { ... } from "ml-platform"`: the components a
+ * platform team composes in its own Pulumi program, each with its Args type,
+ * the ClusterHandle contract that in-cluster components take, and
+ * ComponentArgsError (what a component throws for a bad argument). The stack program of this
+ * repository is index.ts, not this file.
+ *
+ * Subpaths: `ml-platform/schemas` (the components' zod schemas), `ml-platform/cost`
+ * (the cost model), `ml-platform/policies` (the policy pack's rules),
+ * `ml-platform/testing` (mocks and planProgram()). Nothing here exposes zod
+ * types, so a consumer's tsc never has to check zod's declarations.
+ */
+export { Network } from "../components/network/network";
+export type { NetworkArgs } from "../components/network/network";
+
+export { ArtifactStore } from "../components/data/artifact-store";
+export type { ArtifactStoreArgs, BucketEncryption, BucketInfo } from "../components/data/artifact-store";
+
+export { ContainerRegistry } from "../components/data/container-registry";
+export type { ContainerRegistryArgs, RepositoryInfo } from "../components/data/container-registry";
+
+export { MetadataStore } from "../components/data/metadata-store";
+export type { MetadataStoreArgs } from "../components/data/metadata-store";
+
+export { GpuCluster } from "../components/compute/gpu-cluster";
+export type { GpuClusterArgs } from "../components/compute/gpu-cluster";
+export type { ClusterHandle } from "../components/compute/cluster-handle";
+export { IrsaRole } from "../components/compute/irsa";
+export type { IrsaRoleArgs } from "../components/compute/irsa";
+
+export { GpuNodePool } from "../components/compute/gpu-node-pool";
+export type { GpuNodePoolArgs } from "../components/compute/gpu-node-pool";
+export type { CapacityType, GpuNodeGroupSettings, NatMode, NodeGroupSettings } from "../lib/domain";
+
+export { ModelServing } from "../components/serving/model-serving";
+export type { ModelServingArgs } from "../components/serving/model-serving";
+export { withModelDefaults } from "../lib/serving";
+export type { ColorRelease, ModelExposure, ModelInput, ModelSettings, ServingSettings } from "../lib/serving";
+
+export { ExperimentTracking } from "../components/tracking/experiment-tracking";
+export type { ExperimentTrackingArgs } from "../components/tracking/experiment-tracking";
+export { MLFLOW_IMAGE } from "../lib/tracking";
+export type { TrackingSettings } from "../lib/tracking";
+
+export { AlertTopic, Alerting } from "../components/operations/alerting";
+export type { AlertTopicArgs, AlertingArgs } from "../components/operations/alerting";
+export { DatabaseBackup } from "../components/operations/database-backup";
+export type { DatabaseBackupArgs } from "../components/operations/database-backup";
+export { ExternalHealthChecks } from "../components/operations/health-checks";
+export type { ExternalHealthChecksArgs, InternalUrl, PublicEndpoint } from "../components/operations/health-checks";
+export { PredictionMonitoring } from "../components/operations/prediction-monitoring";
+export type { PredictionMonitoringArgs } from "../components/operations/prediction-monitoring";
+
+export { Monitoring } from "../components/monitoring/monitoring";
+export type { MonitoringArgs } from "../components/monitoring/monitoring";
+export type { AlertReceiver, AlertThresholds, GpuNodePrice, NodePoolCap, ServingMetrics } from "../lib/monitoring";
+
+export { ComponentArgsError } from "../lib/args-error";
+export type { ArgProblem } from "../lib/args-error";
+
+/** A kubeconfig (as data) that authenticates with `aws eks get-token`: for a kubernetes.Provider on an existing EKS cluster. */
+export { kubeconfig as eksKubeconfig } from "../lib/eks";

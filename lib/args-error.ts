@@ -1,0 +1,52 @@
+/**
+ * The error a component throws for bad arguments. Kept apart from the zod
+ * helpers (lib/validate.ts) so that the package root's type declarations do
+ * not pull zod's into a consumer's compilation: zod 4's .d.cts files only
+ * type-check with esModuleInterop or skipLibCheck (colinhacks/zod#5160),
+ * which Pulumi's own TypeScript templates do not set.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+/** One bad argument: where, what it held, what is wrong and what is allowed. */
+export interface ArgProblem {
+  /** Argument path such as `repositories[0]`; `(name)` for the resource name itself. */
+  path: string;
+  value: unknown;
+  message: string;
+}
+
+/** Shows a value in an error message, short. */
+export function showValue(value: unknown): string {
+  if (value === undefined) return "nothing";
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/**
+ * Thrown by a component whose arguments are wrong, before it declares any
+ * resource. It is Pulumi's own InputPropertiesError (a component provider
+ * renders it as a user error), and its message alone names the component,
+ * every bad argument, its value and what is allowed.
+ */
+export class ComponentArgsError extends pulumi.InputPropertiesError {
+  constructor(
+    /** The component's type token, e.g. "mlplatform:data:ContainerRegistry". */
+    readonly componentType: string,
+    /** The resource name the component was given. */
+    readonly resourceName: string,
+    readonly problems: ArgProblem[],
+  ) {
+    const kind = componentType.split(":").pop() ?? componentType;
+    const lines = problems.map((p) => `  - ${p.path}: ${p.message} (got ${showValue(p.value)})`);
+    super({
+      message: [`Invalid arguments for ${kind} "${resourceName}": ${problems.length} problem${problems.length === 1 ? "" : "s"}`, ...lines].join("\n"),
+      errors: problems.map((p) => ({ propertyPath: p.path, reason: `${p.message} (got ${showValue(p.value)})` })),
+    });
+    this.name = "ComponentArgsError";
+  }
+}

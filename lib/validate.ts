@@ -1,0 +1,190 @@
+/**
+ * Argument validation for components: one zod schema per component is the
+ * single source of truth for what its Args accept, their defaults and their
+ * documentation. The component validates its own Args with it before it
+ * declares anything (a library user never runs our stack-config schema), and
+ * config/schema.ts builds the stack-file overrides from the same schema
+ * (`overridesOf`), so the two cannot disagree.
+ *
+ * The pattern, for a component X in components/<concern>/x.ts (see
+ * container-registry.ts and container-registry.schema.ts):
+ *  1. x.ts: `export interface XArgs` with JSDoc on every field (what, allowed, default);
+ *     an optional field fed from another component's optional output is
+ *     `?: T | undefined` (consumers may compile with exactOptionalPropertyTypes).
+ *  2. x.schema.ts: `export const XSettings = z.strictObject({...})`, every
+ *     field with `.describe()` and `.default()` (so every optional field has
+ *     one), plain values only; `XArgsSchema = XSettings.extend({ tags, ... })`;
+ *     `schemaMatches<XArgs, z.input<typeof XArgsSchema>>(true)` so tsc proves
+ *     the interface and the schema accept the same arguments; cross-field and
+ *     name-dependent rules in a pure `xProblems(name, settings)` returning
+ *     ArgProblem[] (not a refinement on the object: overrides built from its
+ *     shape would drop it, and zod 4 refuses `.partial()` on refined objects).
+ *     The schema lives apart so x.ts's declarations stay free of zod types.
+ *  3. First statement of the constructor, before `super`:
+ *     `const s = validateArgs(TYPE, name, XArgsSchema, args, xProblems)`, then
+ *     build from `s` (defaults applied). pulumi.Input values (ids, ARNs of
+ *     other resources) are passed through, not validated.
+ *  4. config/schema.ts: `XOverrides = overridesOf(XSettings).extend({ enabled, ...planning figures })`.
+ */
+import { z } from "zod";
+import { ArgProblem, ComponentArgsError } from "./args-error";
+
+export { ComponentArgsError, showValue } from "./args-error";
+export type { ArgProblem } from "./args-error";
+
+/** `["repositories", 0]` -> `repositories[0]`; an optional prefix for config keys. */
+export function pathOf(path: readonly PropertyKey[], prefix = ""): string {
+  let out = prefix;
+  for (const part of path) out += typeof part === "number" ? `[${part}]` : `${out ? "." : ""}${String(part)}`;
+  return out || "(arguments)";
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let node: unknown = root;
+  for (const part of path) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<PropertyKey, unknown>)[part];
+  }
+  return node;
+}
+
+function unwrap(schema: unknown): unknown {
+  let s = schema;
+  while (s instanceof z.ZodOptional || s instanceof z.ZodNullable || s instanceof z.ZodDefault) s = s.unwrap();
+  return s;
+}
+
+/** The keys allowed at a path of an object schema, to say what would have been accepted. */
+function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let node: unknown = schema;
+  for (const part of path) {
+    const s = unwrap(node);
+    if (s instanceof z.ZodObject) node = (s.shape as Record<string, unknown>)[String(part)];
+    else if (s instanceof z.ZodArray) node = s.element;
+    else return [];
+  }
+  const s = unwrap(node);
+  return s instanceof z.ZodObject ? Object.keys(s.shape as Record<string, unknown>) : [];
+}
+
+/** zod's generic messages ("Too small: expected ...") rewritten in the words of the checks we write. */
+function messageOf(issue: z.core.$ZodIssue, value: unknown): string {
+  const generic = /^(Too small|Too big|Invalid input|Invalid option)/.test(issue.message);
+  switch (issue.code) {
+    case "invalid_value":
+      return `allowed values: ${issue.values.map((v) => String(v)).join(", ")}`;
+    case "invalid_type":
+      return value === undefined ? "is required" : `must be ${issue.expected === "int" ? "a whole number" : issue.expected}`;
+    case "too_small":
+      if (!generic) return issue.message;
+      return issue.origin === "array"
+        ? `needs at least ${String(issue.minimum)} item${Number(issue.minimum) === 1 ? "" : "s"}`
+        : issue.origin === "string"
+          ? `must be at least ${String(issue.minimum)} characters`
+          : `must be at least ${String(issue.minimum)}${issue.inclusive ? "" : " (exclusive)"}`;
+    case "too_big":
+      if (!generic) return issue.message;
+      return issue.origin === "array"
+        ? `takes at most ${String(issue.maximum)} items`
+        : issue.origin === "string"
+          ? `must be at most ${String(issue.maximum)} characters`
+          : `must be at most ${String(issue.maximum)}`;
+    default:
+      return issue.message;
+  }
+}
+
+/**
+ * Turns a zod error into one problem per bad value: path, value, message
+ * (unknown keys say which keys are allowed there). `prefix` prepends a
+ * config namespace such as "ml-platform:registry".
+ */
+export function zodProblems(error: z.ZodError, input: unknown, schema: z.ZodType, prefix = ""): ArgProblem[] {
+  const problems: ArgProblem[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === "unrecognized_keys") {
+      const parent = valueAt(input, issue.path);
+      const allowed = keysAt(schema, issue.path);
+      for (const key of issue.keys) {
+        problems.push({
+          path: pathOf([...issue.path, key], prefix),
+          value: (parent as Record<string, unknown>)[key],
+          message: `unknown argument${allowed.length ? `; allowed here: ${allowed.join(", ")}` : ""}`,
+        });
+      }
+      continue;
+    }
+    if (issue.code === "invalid_key") {
+      // A record key that breaks the key schema: the key is the bad value.
+      const key = issue.path[issue.path.length - 1];
+      problems.push({ path: pathOf(issue.path, prefix), value: key, message: `bad key: ${issue.issues.map((i) => i.message).join("; ")}` });
+      continue;
+    }
+    const value = valueAt(input, issue.path);
+    problems.push({ path: pathOf(issue.path, prefix), value, message: messageOf(issue, value) });
+  }
+  return problems;
+}
+
+/**
+ * Validates a component's arguments against its schema and returns them with
+ * every default applied. Throws ComponentArgsError listing every problem
+ * (schema and `check` together) before the component declares anything.
+ */
+export function validateArgs<S extends z.ZodType>(
+  componentType: string,
+  name: string,
+  schema: S,
+  args: unknown,
+  check?: (name: string, settings: z.output<S>) => ArgProblem[],
+): z.output<S> {
+  const parsed = schema.safeParse(args ?? {});
+  if (!parsed.success) throw new ComponentArgsError(componentType, name, zodProblems(parsed.error, args ?? {}, schema));
+  const problems = check?.(name, parsed.data) ?? [];
+  if (problems.length) throw new ComponentArgsError(componentType, name, problems);
+  return parsed.data;
+}
+
+type Shape = Record<string, z.ZodType>;
+/** A field without its default: what an override of it accepts. */
+type WithoutDefault<T> = T extends z.ZodDefault<infer Inner> ? Inner : T;
+export type OverridesShape<S extends Shape> = { [K in keyof S]: z.ZodOptional<WithoutDefault<S[K]>> };
+
+/**
+ * The stack-file overrides of a component's settings: the same fields and
+ * rules, every one optional and WITHOUT its default (an override that is
+ * absent must leave the stage preset's value alone), descriptions kept.
+ */
+export function overridesOf<S extends Shape>(settings: z.ZodObject<S>): z.ZodObject<OverridesShape<S>, z.core.$strict> {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [key, field] of Object.entries(settings.shape)) {
+    const inner = field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : field;
+    const description = field.description ?? inner.description;
+    const optional = inner.optional();
+    shape[key] = description ? optional.describe(description) : optional;
+  }
+  return z.strictObject(shape) as unknown as z.ZodObject<OverridesShape<S>, z.core.$strict>;
+}
+
+/** True when A and B are the same type (not merely assignable). */
+export type SameType<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+
+/**
+ * Compile-time proof, written next to a component: `schemaMatches<XArgs, z.input<typeof XArgsSchema>>(true)`
+ * fails to type-check as soon as the Args interface and the schema disagree.
+ */
+export function schemaMatches<A, B>(_proof: SameType<A, B>): void {
+  // Nothing to do at run time: the proof is the type check.
+}
+
+/**
+ * AWS tags: keys 1-128 characters, values up to 256, the `aws:` prefix is
+ * reserved for AWS (ECR CreateRepository API reference, "tags"; AWS tagging
+ * guide, "tag naming limits"; checked 2026-11-23).
+ */
+export const awsTags = z
+  .record(
+    z.string().min(1, "tag keys cannot be empty").max(128, "AWS tag keys are at most 128 characters").refine((k) => !k.toLowerCase().startsWith("aws:"), "the aws: tag prefix is reserved for AWS"),
+    z.string().max(256, "AWS tag values are at most 256 characters"),
+  )
+  .describe("Tags for every resource the component creates (cost allocation: owner, costCenter, environment).");

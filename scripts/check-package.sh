@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The package as a platform team gets it (issue #11, "a fresh consumer"):
+#   1. npm pack (prepack builds dist/) and check what the tarball ships;
+#   2. install the tarball in a fresh directory with its peer dependencies
+#      (the versions this repository pins; npm's cache makes it fast after npm ci);
+#   3. compile a consumer with plain tsc and Pulumi's template tsconfig (strict,
+#      no skipLibCheck), and type-check it again with exactOptionalPropertyTypes
+#      and an older target: our .d.ts files must hold under both;
+#   4. run it under hand-written mocks: ArtifactStore and ContainerRegistry
+#      from the package root declare the expected resources, and a bad
+#      repository name is refused by name; then run the repository's examples
+#      through the packed `ml-platform/testing`.
+# Slow (pack + install + tsc, a few minutes on a busy machine): `npm run test:package`,
+# run by .ci/run after `npm test`, outside jest's time budget.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d "${TMPDIR:-/tmp}/ml-platform-package.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+check() { # check <description> <command...>
+  local what="$1"
+  shift
+  if "$@"; then echo "ok   $what"; passed=$((passed + 1)); else echo "FAIL $what"; failed=$((failed + 1)); fi
+}
+
+cd "$repo"
+echo "== npm pack"
+tarball="$work/$(npm pack --silent --pack-destination "$work" | tail -n 1)"
+tar -tzf "$tarball" | sort > "$work/contents.txt"
+unexpected="$(grep -Ev '^package/(package\.json|README\.md|LICENSE|dist/.+\.(js|d\.ts|json))$' "$work/contents.txt" || true)"
+check "the tarball ships package.json, README and dist/ (JS, .d.ts, data) only" test -z "$unexpected"
+[ -z "$unexpected" ] || echo "$unexpected"
+for entry in api/index api/schemas api/cost api/policies testing/index; do
+  check "dist/$entry.js and .d.ts are in the tarball" grep -qx "package/dist/$entry.d.ts" "$work/contents.txt"
+done
+check "the policy pack's stage configs are in the tarball" grep -qx "package/dist/policies/config/mvp.json" "$work/contents.txt"
+check "no test, stack program or plan CLI in the tarball" bash -c "! grep -Eq '(\\.test\\.|/test/|^package/dist/index\\.|/plan/)' '$work/contents.txt'"
+
+echo "== fresh consumer in $work/consumer"
+consumer="$work/consumer"
+mkdir -p "$consumer/examples"
+cp scripts/consumer/*.ts scripts/consumer/tsconfig*.json "$consumer/"
+for example in examples/*/; do
+  name="$(basename "$example")"
+  mkdir -p "$consumer/examples/$name"
+  find "$example" -maxdepth 1 -name '*.ts' ! -name '*.test.ts' -exec cp {} "$consumer/examples/$name/" \;
+done
+# The README's example ("Use the components in your own program") must compile against the package.
+awk '/^## Use the components in your own program/{inside=1} inside && /^```ts$/{grab=1; next} grab && /^```$/{exit} grab{print}' README.md > "$consumer/readme.ts"
+check "the README's example was found" test -s "$consumer/readme.ts"
+pin() { node -p "require('./package.json').devDependencies['$1']"; }
+cat > "$consumer/package.json" <<JSON
+{
+  "name": "consumer",
+  "version": "1.0.0",
+  "private": true,
+  "dependencies": {
+    "ml-platform": "file:$tarball",
+    "@pulumi/pulumi": "$(pin @pulumi/pulumi)",
+    "@pulumi/aws": "$(pin @pulumi/aws)",
+    "@pulumi/kubernetes": "$(pin @pulumi/kubernetes)",
+    "@pulumi/random": "$(pin @pulumi/random)",
+    "@pulumi/policy": "$(pin @pulumi/policy)"
+  },
+  "devDependencies": { "typescript": "$(pin typescript)", "@types/node": "$(pin @types/node)" }
+}
+JSON
+(cd "$consumer" && npm install --prefer-offline --no-audit --no-fund --ignore-scripts --loglevel=error)
+check "one @pulumi/pulumi in the consumer (the package brings none of its own)" \
+  bash -c "[ -d '$consumer/node_modules/@pulumi/pulumi' ] && [ ! -e '$consumer/node_modules/ml-platform/node_modules/@pulumi' ]"
+
+cd "$consumer"
+echo "== tsc (Pulumi's template tsconfig: strict, no skipLibCheck)"
+check "the consumer and the README's example compile with plain tsc --strict" node_modules/.bin/tsc -p tsconfig.json
+echo "== tsc (exactOptionalPropertyTypes, noUncheckedIndexedAccess, target es2017)"
+check "our .d.ts files type-check under exactOptionalPropertyTypes and an older target" node_modules/.bin/tsc -p tsconfig.strictest.json
+echo "== tsc (ml-platform/schemas, /policies, /cost, with skipLibCheck)"
+check "the subpaths compile (skipLibCheck for zod's and @pulumi/policy's own declarations)" node_modules/.bin/tsc -p tsconfig.subpaths.json
+echo "== run under hand-written mocks"
+if [ -f bin/index.js ]; then
+  out="$(node bin/index.js 2>&1)" && status=0 || status=$?
+  echo "$out"
+  passed=$((passed + $(grep -c '^ok ' <<<"$out" || true)))
+  failed=$((failed + $(grep -c '^FAIL ' <<<"$out" || true)))
+  check "the consumer program exits 0" test "$status" -eq 0
+  echo "== the examples through the packed ml-platform/testing"
+  out="$(node bin/examples.js 2>&1)" && status=0 || status=$?
+  echo "$out"
+  passed=$((passed + $(grep -c '^ok ' <<<"$out" || true)))
+  failed=$((failed + $(grep -c '^FAIL ' <<<"$out" || true)))
+  check "the examples program exits 0" test "$status" -eq 0
+  out="$(node bin/subpaths.js 2>&1)" && status=0 || status=$?
+  echo "$out"
+  passed=$((passed + $(grep -c '^ok ' <<<"$out" || true)))
+  failed=$((failed + $(grep -c '^FAIL ' <<<"$out" || true)))
+  check "the subpaths program exits 0" test "$status" -eq 0
+fi
+echo "package: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

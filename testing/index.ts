@@ -1,0 +1,181 @@
+/**
+ * `ml-platform/testing`: check a composition of the components offline, the
+ * way this repository checks its own stacks. `planProgram(program)` runs any
+ * Pulumi program under the mock engine with mocks that answer like AWS, and
+ * returns the resources it would declare, what they would cost a month and
+ * the policy pack's verdicts. No cloud account, no Pulumi CLI.
+ *
+ *   import { planProgram } from "ml-platform/testing";
+ *   const plan = await planProgram(() => { new ContainerRegistry("registry", {}); });
+ *   expect(plan.policy.mandatory).toEqual([]);
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { CostReport, UsageAssumptions, estimateCost } from "../cost/model";
+import { schemaMatches } from "../lib/validate";
+import { EvalResource, PolicyConfig, PolicyVerdicts, evaluatePolicies, stagePolicyConfig as readStagePolicyConfig } from "../policies/evaluate";
+import { MockOptions, createMocks } from "./mocks";
+import { PlannedResource, Recording, recordProgram } from "./record";
+
+export { MOCK_ACCOUNT_ID, createMocks } from "./mocks";
+export type { MockOptions } from "./mocks";
+export { SECRET_PLACEHOLDER, recordProgram } from "./record";
+export type { PlannedResource, RecordOptions, Recording } from "./record";
+
+// The policy types of this module are written out here, not imported from
+// @pulumi/policy: its 1.21 declarations do not type-check without skipLibCheck
+// (index.d.ts re-exports names that proxy.d.ts does not declare), and a
+// consumer's tsc checks every declaration file our types reach.
+
+/** How a policy's findings count, as in a `--policy-pack-config` file. */
+export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
+/** The policy pack's config, as in a `--policy-pack-config` file: per policy, a level or `{ enforcementLevel, ...properties }`. */
+export type PolicyPackConfig = Record<string, ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>) | EnforcementLevel>;
+/** One finding of the policy pack. */
+export interface PolicyFinding {
+  policy: string;
+  enforcementLevel: "mandatory" | "advisory";
+  message: string;
+  urn?: string;
+  resource?: string;
+}
+/** The policy pack's findings on a program. */
+export interface PolicyFindings {
+  pack: string;
+  config: string;
+  mandatory: PolicyFinding[];
+  advisory: PolicyFinding[];
+}
+// tsc proves these are the types the policy evaluator uses.
+schemaMatches<PolicyPackConfig, PolicyConfig>(true);
+schemaMatches<PolicyFindings, PolicyVerdicts>(true);
+
+/** The config this repository passes to `--policy-pack-config` at a stage: `policies/config/<stage>.json`. */
+export function stagePolicyConfig(stage: "poc" | "mvp" | "seriesb"): PolicyPackConfig {
+  return readStagePolicyConfig(stage);
+}
+
+export interface PlanProgramOptions {
+  /** Stack name the program sees (`pulumi.getStack()`). Default "test". */
+  stack?: string;
+  /** Project name the program sees (`pulumi.getProject()`), and the namespace of unqualified config keys. Default "test". */
+  project?: string;
+  /** AWS region: sets `aws:region` for the program, the mocks' ARNs and the prices. Default "us-east-1". */
+  region?: string;
+  /**
+   * Stack config as the program reads it with `new pulumi.Config()`: "key"
+   * means "<project>:key", "ns:key" is taken as is; objects and numbers are
+   * passed as JSON text, as the Pulumi CLI does. Default none.
+   */
+  config?: Record<string, unknown>;
+  /** Config keys (as given in `config`) to mark secret. Default none. */
+  secretKeys?: string[];
+  /** Outputs of the stacks the program reads through `pulumi.StackReference`, by stack name. Default none. */
+  stackOutputs?: MockOptions["stackOutputs"];
+  /** Your own mocks instead of ours (then ids and ARNs are whatever they return). Default `createMocks(region)`. */
+  mocks?: pulumi.runtime.Mocks;
+  /**
+   * The policy pack's config, as in a `--policy-pack-config` file (e.g.
+   * `stagePolicyConfig("mvp")`). Default `{}`:
+   * every policy at its strictest default, as `pulumi preview --policy-pack` without a config file.
+   */
+  policyConfig?: PolicyPackConfig;
+  /** Storage and log volumes for the usage-priced lines of the cost report. Default none (those lines are unpriced). */
+  usage?: UsageAssumptions;
+}
+
+export interface ProgramPlan extends Recording {
+  stack: string;
+  project: string;
+  region: string;
+  /** Monthly cost of the declared resources: expected, worst case, unpriced and usage-based lines. */
+  cost: CostReport;
+  /** The policy pack's mandatory and advisory findings. */
+  policy: PolicyFindings;
+}
+
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
+function flatConfig(project: string, region: string, config: Record<string, unknown>, secretKeys: string[]) {
+  const qualify = (key: string) => (key.includes(":") ? key : `${project}:${key}`);
+  const flat: Record<string, string> = { "aws:region": region };
+  for (const [key, value] of Object.entries(config)) flat[qualify(key)] = typeof value === "string" ? value : JSON.stringify(value);
+  return { flat, secrets: secretKeys.map(qualify) };
+}
+
+/** The top-level component (or resource) each resource belongs to, by URN: the cost report's grouping. */
+export function topLevelOf(resources: PlannedResource[]): Map<string, PlannedResource> {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const stackUrn = resources.find((r) => r.type === STACK_TYPE)?.urn;
+  const result = new Map<string, PlannedResource>();
+  for (const r of resources) {
+    let node = r;
+    while (node.parent && node.parent !== stackUrn && byUrn.has(node.parent)) node = byUrn.get(node.parent)!;
+    result.set(r.urn, node);
+  }
+  return result;
+}
+
+/**
+ * The resources as the policy engine receives them in a real preview: all
+ * of them (the root stack and components included), plus the default AWS
+ * provider the engine adds, which carries the region that cost-based
+ * policies price with.
+ */
+function policyInputs(resources: PlannedResource[], where: { stack: string; project: string; region: string }): EvalResource[] {
+  const provider = {
+    type: "pulumi:providers:aws",
+    name: "default",
+    urn: `urn:pulumi:${where.stack}::${where.project}::pulumi:providers:aws::default`,
+    props: { region: where.region },
+  };
+  return [
+    { ...provider },
+    ...resources.map((r) => ({
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      props: r.inputs,
+      protect: r.protect,
+      parent: r.parent,
+      dependencies: r.dependencies,
+      propertyDependencies: r.propertyDependencies,
+      provider: r.type.startsWith("aws:") && !r.provider ? provider : undefined,
+    })),
+  ];
+}
+
+/**
+ * Runs `program` (what your Pulumi program's entry module does or exports)
+ * under the mock engine and returns its resources, their cost and the
+ * policy verdicts. Throws what the program throws (e.g. a component's
+ * ComponentArgsError). Each call is independent.
+ */
+export async function planProgram(program: () => unknown, options: PlanProgramOptions = {}): Promise<ProgramPlan> {
+  const stack = options.stack ?? "test";
+  const project = options.project ?? "test";
+  const region = options.region ?? "us-east-1";
+  const { flat, secrets } = flatConfig(project, region, options.config ?? {}, options.secretKeys ?? []);
+  const recording = await recordProgram(program, {
+    project,
+    stack,
+    config: flat,
+    secretKeys: secrets,
+    mocks: options.mocks ?? createMocks(region, { stackOutputs: options.stackOutputs }),
+  });
+  const top = topLevelOf(recording.resources);
+  const declared = recording.resources.filter((r) => r.type !== STACK_TYPE);
+  const cost = estimateCost(
+    declared.filter((r) => r.custom && r.type !== "pulumi:pulumi:StackReference").map((r) => ({ urn: r.urn, type: r.type, name: r.name, inputs: r.inputs, component: top.get(r.urn)?.name })),
+    region,
+    options.usage ?? {},
+  );
+  const policy = evaluatePolicies(policyInputs(recording.resources, { stack, project, region }), options.policyConfig ?? {}, {
+    configName: options.policyConfig ? "given policyConfig" : "defaults (strict)",
+  });
+  return { ...recording, stack, project, region, cost, policy };
+}
+
+/** The resources of one type (e.g. "aws:s3/bucket:Bucket"). */
+export function resourcesOfType(plan: Recording, type: string): PlannedResource[] {
+  return plan.resources.filter((r) => r.type === type);
+}
