@@ -7,6 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, PlatformSpec, resolvePlatformSpec } from "./config/resolve";
+import { componentRefusalAsConfigError, isComponentRefusal } from "./config/component-errors";
 import { ArtifactStore } from "./components/data/artifact-store";
 import { ContainerRegistry } from "./components/data/container-registry";
 import { MetadataStore } from "./components/data/metadata-store";
@@ -30,7 +31,12 @@ import { PredictionMonitoring } from "./components/operations/prediction-monitor
 
 function loadSpec(): PlatformSpec {
   try {
-    return resolvePlatformSpec(pulumi.runtime.allConfig(), pulumi.getStack(), `configuration of stack "${pulumi.getStack()}" (stacks/Pulumi.${pulumi.getStack()}.yaml)`, secretConfigKeys());
+    // The platform's keys live in the project's namespace (Pulumi.yaml `name`), whatever it is called.
+    return resolvePlatformSpec(pulumi.runtime.allConfig(), pulumi.getStack(), {
+      project: pulumi.getProject(),
+      source: `configuration of stack "${pulumi.getStack()}" (stacks/Pulumi.${pulumi.getStack()}.yaml)`,
+      secretKeys: secretConfigKeys(),
+    });
   } catch (err) {
     // RunError: Pulumi prints the message without a stack trace.
     if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
@@ -48,6 +54,24 @@ function loadSpec(): PlatformSpec {
  */
 function platform() {
   const spec = loadSpec();
+  try {
+    return declarePlatform(spec);
+  } catch (err) {
+    // A component's own refusal (config/resolve.ts runs the same checks first, so
+    // this is the safety net) names the stack key, without a stack trace.
+    if (isComponentRefusal(err)) throw new ConfigRunError(componentRefusalAsConfigError(err, spec.project, spec.environment, `configuration of stack "${spec.stack}"`));
+    throw err;
+  }
+}
+
+/** A config error as Pulumi prints it (RunError: no stack trace); the plan reads `configError`. */
+class ConfigRunError extends pulumi.RunError {
+  constructor(readonly configError: ConfigError) {
+    super(configError.message);
+  }
+}
+
+function declarePlatform(spec: PlatformSpec) {
   const { namePrefix: prefix, tags, protectStatefulResources: protect, allowDestroyWithData } = spec;
 
   const n = spec.network.settings;

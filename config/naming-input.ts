@@ -1,26 +1,50 @@
 /**
  * What decides a stack's physical names (lib/naming.ts NamingInput), read
- * from its resolved spec. The validate work package turns
- * `namesOverLimit(namingInputOf(spec))` into config errors that name the keys.
+ * from its resolved spec with the same conditions index.ts declares each
+ * component under. config/resolve.ts turns `namesOverLimit(namingInputOf(spec))`
+ * into config errors that name the keys.
  */
 import { splitPoolAcrossZones } from "../lib/eks";
 import type { NamingInput } from "../lib/naming";
+import { needsLoadBalancerController } from "../lib/serving";
 import type { PlatformSpec } from "./resolve";
 
-export function namingInputOf(spec: Pick<PlatformSpec, "environment" | "artifacts" | "database" | "network" | "cluster" | "monitoring">): NamingInput {
+type NamingSpec = Pick<
+  PlatformSpec,
+  "environment" | "artifacts" | "registry" | "database" | "network" | "cluster" | "monitoring" | "serving" | "tracking" | "alerts" | "healthChecks" | "backup" | "predictionMonitoring"
+>;
+
+export function namingInputOf(spec: NamingSpec): NamingInput {
   const zones = spec.network.settings.azCount;
+  const network = spec.network.enabled;
+  const cluster = spec.cluster.enabled && network;
+  const database = spec.database.enabled && network;
+  const buckets = spec.artifacts.enabled ? spec.artifacts.settings.buckets : [];
+  const modelsBucket = buckets.includes("models");
+  const checks = spec.healthChecks.settings;
   return {
     environment: spec.environment,
-    buckets: spec.artifacts.enabled ? spec.artifacts.settings.buckets : undefined,
-    database: spec.database.enabled && spec.network.enabled,
-    flowLogs: spec.network.enabled && spec.network.settings.flowLogRetentionDays > 0,
-    monitoring: spec.monitoring.enabled && spec.cluster.enabled && spec.network.enabled,
-    cluster:
-      spec.cluster.enabled && spec.network.enabled
-        ? {
-            gpuPools: spec.cluster.settings.gpuNodeGroups.map((p) => ({ name: p.name, zoneCount: splitPoolAcrossZones(p, zones).length })),
-            autoscaler: spec.cluster.settings.autoscaler,
-          }
+    buckets: spec.artifacts.enabled ? buckets : undefined,
+    repositories: spec.registry.enabled ? spec.registry.settings.repositories : undefined,
+    database,
+    flowLogs: network && spec.network.settings.flowLogRetentionDays > 0,
+    monitoring: spec.monitoring.enabled && cluster && spec.alerts.enabled,
+    cluster: cluster
+      ? {
+          gpuPools: spec.cluster.settings.gpuNodeGroups.map((p) => ({ name: p.name, zoneCount: splitPoolAcrossZones(p, zones).length })),
+          autoscaler: spec.cluster.settings.autoscaler,
+        }
+      : undefined,
+    serving:
+      spec.serving.enabled && cluster && modelsBucket
+        ? { models: spec.serving.settings.models.map((m) => m.name), loadBalancerController: needsLoadBalancerController(spec.serving.settings) }
         : undefined,
+    tracking: spec.tracking.enabled && cluster && database && modelsBucket,
+    healthChecks:
+      spec.healthChecks.enabled && spec.alerts.enabled && (checks.publicEndpoints.length > 0 || checks.internalUrls.length > 0)
+        ? { canary: checks.internalUrls.length > 0 }
+        : undefined,
+    backup: spec.backup.enabled && database,
+    predictionMonitoring: spec.predictionMonitoring.enabled && cluster && buckets.includes(spec.predictionMonitoring.settings.bucket),
   };
 }

@@ -9,7 +9,7 @@ import { instanceTypeNotOfferedReason } from "../cost/prices";
 import { isAcceleratedType } from "../lib/instance-types";
 import { CapacityReport, checkSystemPool, eksSystemWorkloads, nodesNeeded } from "../lib/capacity";
 import { gpusPerNode } from "../lib/eks";
-import { ServingSettings, cpuMillis, memoryMiB, servingProblems, servingSystemWorkloads, withModelDefaults } from "../lib/serving";
+import { ServingSettings, servingProblems, servingSystemWorkloads, withModelDefaults } from "../lib/serving";
 import { TrackingSettings, trackingSystemWorkloads } from "../lib/tracking";
 import { monitoringSystemWorkloads } from "../lib/monitoring/values";
 import {
@@ -29,40 +29,42 @@ import {
   STAGE_PRESETS,
   Stage,
 } from "./presets";
-import { AWS_REGION_PATTERN, StackConfig } from "./schema";
+import { StackConfig } from "./schema";
+import { AWS_REGIONS, isAwsRegion } from "../lib/regions";
+import { didYouMean } from "../lib/suggest";
+import { COMPONENT_TAG_KEYS, reservedTagKeyProblem, tagKeyProblem } from "../lib/tags";
+import { ConfigError, ConfigProblem } from "./errors";
+import { duplicateProblems } from "./lists";
+import { namespaceProblems } from "./namespaces";
+import { namingInputOf } from "./naming-input";
+import { COMPONENT_PIECES, PhysicalName, componentName, describeNameOverLimit, namesOverLimit } from "../lib/naming";
+import type { ArgProblem } from "../lib/validate";
+import { networkProblems } from "../components/network/network.schema";
 import { artifactStoreProblems } from "../components/data/artifact-store.schema";
 import { containerRegistryProblems } from "../components/data/container-registry.schema";
-import type { ArgProblem } from "../lib/args-error";
+import { metadataStoreProblems } from "../components/data/metadata-store.schema";
+import { gpuClusterProblems } from "../components/compute/gpu-cluster.schema";
+import { experimentTrackingSettingsProblems } from "../components/tracking/experiment-tracking.schema";
+
+export { ConfigError, formatProblems } from "./errors";
+export type { ConfigProblem } from "./errors";
 import { RETENTION_SIZE_SHARE, prometheusDiskNeedGb, retentionSizeGb } from "../lib/monitoring/values";
 import { parseSnapshotReference } from "../lib/operations/snapshot";
 import { postgresMaxConnections } from "../lib/operations/alarms";
 
+/**
+ * The project's name as shipped in Pulumi.yaml. The program (pulumi.getProject())
+ * and the plan (plan/engine.ts reads Pulumi.yaml) pass the real name in, so a
+ * renamed project keeps working; callers that pass none (tests) get this one.
+ */
 export const PROJECT = "ml-platform";
 
-/** One user mistake: which key, what it held, what is wrong and allowed. */
-export interface ConfigProblem {
-  key: string;
-  value: unknown;
-  message: string;
-}
+/**
+ * Tags the program computes for every resource from the stack's settings.
+ * A user tag with one of these keys would be silently overwritten, so config refuses it.
+ */
+export const STACK_TAG_KEYS = ["project", "stage", "environment", "managed-by"] as const;
 
-export class ConfigError extends Error {
-  constructor(readonly problems: ConfigProblem[], readonly source = "stack configuration") {
-    super(formatProblems(problems, source));
-    this.name = "ConfigError";
-  }
-}
-
-function show(value: unknown): string {
-  if (value === undefined) return "nothing";
-  const text = JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-export function formatProblems(problems: ConfigProblem[], source: string): string {
-  const lines = problems.map((p) => `  - ${p.key}: ${p.message} (got ${show(p.value)})`);
-  return [`Invalid ${source}: ${problems.length} problem${problems.length === 1 ? "" : "s"}`, ...lines].join("\n");
-}
 
 /** A piece as the stack will deploy it: enabled or not, why, and its settings. */
 export interface PieceDecision<T> {
@@ -103,10 +105,13 @@ export interface PlatformSpec {
   predictionMonitoring: PieceDecision<PredictionMonitoringSettings>;
 }
 
-const NAMESPACE = `${PROJECT}:`;
+/**
+ * The namespace of the platform's keys while resolvePlatformSpec runs (it is
+ * synchronous, and restores the default when it returns), so that every
+ * check's keyOf names the keys as the stack file spells them.
+ */
+let NAMESPACE = `${PROJECT}:`;
 
-/** Instance classes without Performance Insights / Database Insights (RDS user guide, "instance class support for Database Insights"). */
-const NO_PERFORMANCE_INSIGHTS = ["db.t2.micro", "db.t2.small", "db.t3.micro", "db.t3.small", "db.t4g.micro", "db.t4g.small"];
 
 /** Turns Pulumi's string map (objects arrive as JSON text) into plain values. */
 function parseRawValue(text: string): unknown {
@@ -126,7 +131,8 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return node;
 }
 
-function keyOf(path: readonly PropertyKey[]): string {
+/** `["cluster", "gpuNodeGroups", 0, "name"]` -> `ml-platform:cluster.gpuNodeGroups[0].name`. */
+export function keyOf(path: readonly PropertyKey[]): string {
   const [head, ...rest] = path;
   let key = `${NAMESPACE}${String(head ?? "")}`;
   for (const part of rest) key += typeof part === "number" ? `[${part}]` : `.${String(part)}`;
@@ -209,20 +215,8 @@ function mergeCluster(base: ClusterSettings, override: object | undefined): Clus
   const o = (override ?? {}) as NonNullable<StackConfig["cluster"]>;
   const merged = overlay(base, { ...o, systemNodeGroup: undefined, gpuNodeGroups: undefined });
   merged.systemNodeGroup = overlay(base.systemNodeGroup, o.systemNodeGroup);
-  if (o.gpuNodeGroups) {
-    merged.gpuNodeGroups = o.gpuNodeGroups.map((g) => {
-      const minSize = g.minSize ?? 0;
-      return {
-        name: g.name,
-        instanceTypes: g.instanceTypes,
-        capacityType: g.capacityType ?? "ON_DEMAND",
-        minSize,
-        desiredSize: g.desiredSize ?? minSize,
-        maxSize: g.maxSize ?? Math.max(1, minSize),
-        diskSizeGb: g.diskSizeGb ?? 100,
-      };
-    });
-  }
+  // A pool in the stack file is complete: its schema (node-pool.schema.ts) applied every default.
+  if (o.gpuNodeGroups) merged.gpuNodeGroups = o.gpuNodeGroups;
   return merged;
 }
 
@@ -233,16 +227,13 @@ function mergeServing(base: ServingSettings, override: object | undefined): Serv
   return merged;
 }
 
-/** Auto-naming adds 8 characters to a role's name; IAM role names stop at 64. */
-const IAM_ROLE_NAME_MAX = 64 - 8;
-
 function servingChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">, secretKeys: string[] | undefined): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const serving = spec.serving;
   if (cfg.sentryDsn !== undefined) {
     if (!serving.enabled) problems.push({ key: keyOf(["sentryDsn"]), value: "[secret]", message: "nothing reports to Sentry: this stack does not deploy serving" });
     if (secretKeys && !secretKeys.includes(keyOf(["sentryDsn"])))
-      problems.push({ key: keyOf(["sentryDsn"]), value: "(plain text)", message: "must be stored encrypted: pulumi config set --secret ml-platform:sentryDsn <dsn>" });
+      problems.push({ key: keyOf(["sentryDsn"]), value: "(plain text)", message: `must be stored encrypted: pulumi config set --secret ${keyOf(["sentryDsn"])} <dsn>` });
   }
   for (const piece of ["serving", "tracking"] as const) {
     if (spec[piece].enabled && spec.artifacts.enabled && !spec.artifacts.settings.buckets.includes("models"))
@@ -259,25 +250,6 @@ function servingChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">,
     );
     const repositories = spec.registry.enabled ? spec.registry.settings.repositories : undefined;
     for (const p of servingProblems(s, { gpuPools, repositories })) problems.push({ key: keyOf(["serving", ...p.path]), value: p.value, message: p.message });
-    s.models.forEach((m, i) => {
-      const roleName = `${spec.namePrefix}-serving-${m.name}-role`;
-      if (roleName.length > IAM_ROLE_NAME_MAX)
-        problems.push({ key: keyOf(["serving", "models", i, "name"]), value: m.name, message: `makes the IAM role name ${roleName} too long (IAM allows 64 characters, Pulumi adds 8); shorten it to ${m.name.length - (roleName.length - IAM_ROLE_NAME_MAX)} characters` });
-    });
-    s.viewerRoleArns.forEach((arn, i) => {
-      if (s.viewerRoleArns.indexOf(arn) !== i)
-        problems.push({ key: keyOf(["serving", "viewerRoleArns", i]), value: arn, message: "is listed twice; EKS allows one access entry per role" });
-      else if (c.adminRoleArns.includes(arn) || c.readOnlyRoleArns.includes(arn))
-        problems.push({ key: keyOf(["serving", "viewerRoleArns", i]), value: arn, message: "already has cluster-wide access (cluster.adminRoleArns / readOnlyRoleArns); EKS allows one access entry per role, so list it in one place" });
-    });
-  }
-  if (spec.tracking.enabled) {
-    const t = spec.tracking.settings;
-    if ((cpuMillis(t.cpu) ?? 0) <= 0) problems.push({ key: keyOf(["tracking", "cpu"]), value: t.cpu, message: 'must be a CPU quantity such as "250m" or "1"' });
-    const mem = memoryMiB(t.memory);
-    if (mem === undefined || mem <= 0) problems.push({ key: keyOf(["tracking", "memory"]), value: t.memory, message: 'must be a memory quantity with a unit, such as "1Gi"' });
-    const limit = memoryMiB(t.memoryLimit);
-    if (limit === undefined || (mem !== undefined && limit < mem)) problems.push({ key: keyOf(["tracking", "memoryLimit"]), value: t.memoryLimit, message: `must be a memory quantity of at least tracking.memory (${t.memory})` });
   }
   return problems;
 }
@@ -375,13 +347,13 @@ function systemPoolCheck(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle"
  */
 function withoutImageOff(d: PieceDecision<PredictionMonitoringSettings>): PieceDecision<PredictionMonitoringSettings> {
   if (!d.enabled || d.settings.image) return d;
-  return { ...d, enabled: false, decidedBy: "preset", why: `Off until a report image is configured (ml-platform:predictionMonitoring.image). ${d.why}` };
+  return { ...d, enabled: false, decidedBy: "preset", why: `Off until a report image is configured (${keyOf(["predictionMonitoring", "image"])}). ${d.why}` };
 }
 
 /** Health checks on, but no endpoint listed: the plan says there is nothing to check yet. */
 function nothingToCheckYet(d: PieceDecision<HealthCheckSettings>): PieceDecision<HealthCheckSettings> {
   if (!d.enabled || d.settings.publicEndpoints.length || d.settings.internalUrls.length) return d;
-  return { ...d, why: `Nothing is checked until endpoints are listed (ml-platform:healthChecks.publicEndpoints or internalUrls). ${d.why}` };
+  return { ...d, why: `Nothing is checked until endpoints are listed (${keyOf(["healthChecks", "publicEndpoints"])} or internalUrls). ${d.why}` };
 }
 
 function crossChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">): ConfigProblem[] {
@@ -405,19 +377,6 @@ function crossChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">): 
       }
     }
   }
-  // The components' own rules across settings (lib/validate.ts pattern), at config time, on the
-  // names the program gives them: the stack file learns of a problem before any resource.
-  const componentRules: [Piece, boolean, ArgProblem[]][] = [
-    ["artifacts", spec.artifacts.enabled, artifactStoreProblems(`${spec.namePrefix}-artifacts`, spec.artifacts.settings)],
-    ["registry", spec.registry.enabled, containerRegistryProblems(`${spec.namePrefix}-registry`, spec.registry.settings)],
-  ];
-  for (const [piece, enabled, found] of componentRules) {
-    if (!enabled) continue;
-    for (const p of found) {
-      const key = p.path === "(name)" ? keyOf(["environment"]) : `${NAMESPACE}${piece}.${p.path}`;
-      if (!problems.some((q) => q.key === key)) problems.push({ key, value: p.value, message: p.message });
-    }
-  }
   if (spec.cluster.enabled && spec.network.enabled && spec.network.settings.natGateways === "none") {
     problems.push({
       key: keyOf(["network", "natGateways"]),
@@ -427,21 +386,6 @@ function crossChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">): 
   }
   const c = spec.cluster.settings;
   if (spec.cluster.enabled) {
-    const groups: { path: PropertyKey[]; g: { minSize: number; desiredSize: number; maxSize: number } }[] = [
-      { path: ["cluster", "systemNodeGroup"], g: c.systemNodeGroup },
-      ...c.gpuNodeGroups.map((g, i) => ({ path: ["cluster", "gpuNodeGroups", i] as PropertyKey[], g })),
-    ];
-    for (const { path, g } of groups) {
-      if (g.minSize > g.maxSize) problems.push({ key: keyOf([...path, "minSize"]), value: g.minSize, message: `cannot exceed maxSize (${g.maxSize})` });
-      if (g.desiredSize < g.minSize || g.desiredSize > g.maxSize)
-        problems.push({ key: keyOf([...path, "desiredSize"]), value: g.desiredSize, message: `must lie between minSize (${g.minSize}) and maxSize (${g.maxSize})` });
-    }
-    if (c.systemNodeGroup.minSize < 1)
-      problems.push({ key: keyOf(["cluster", "systemNodeGroup", "minSize"]), value: c.systemNodeGroup.minSize, message: "must be at least 1: CoreDNS and the add-ons need a CPU node" });
-    c.readOnlyRoleArns.forEach((arn, i) => {
-      if (c.adminRoleArns.includes(arn))
-        problems.push({ key: keyOf(["cluster", "readOnlyRoleArns", i]), value: arn, message: "is also in adminRoleArns; an IAM role gets one access entry, so list it once" });
-    });
     // An instance type the region does not offer would fail at `pulumi up`, after the network and database exist.
     const pools: { path: PropertyKey[]; types: string[] }[] = [
       { path: ["cluster", "systemNodeGroup", "instanceTypes"], types: c.systemNodeGroup.instanceTypes },
@@ -452,23 +396,6 @@ function crossChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">): 
         const why = instanceTypeNotOfferedReason(spec.region, t, isAcceleratedType);
         if (why) problems.push({ key: keyOf([...path, j]), value: t, message: why });
       });
-    if (c.deployerRoleArn) {
-      const list = c.adminRoleArns.includes(c.deployerRoleArn) ? "adminRoleArns" : c.readOnlyRoleArns.includes(c.deployerRoleArn) ? "readOnlyRoleArns" : undefined;
-      if (list)
-        problems.push({ key: keyOf(["cluster", "deployerRoleArn"]), value: c.deployerRoleArn, message: `is also in ${list}; the deployer role already gets cluster-admin through its own access entry, so remove it from ${list}` });
-    }
-    const seen = new Set<string>();
-    c.gpuNodeGroups.forEach((g, i) => {
-      if (seen.has(g.name)) problems.push({ key: keyOf(["cluster", "gpuNodeGroups", i, "name"]), value: g.name, message: "GPU node group names must be unique" });
-      seen.add(g.name);
-    });
-  }
-  const n = spec.network.settings;
-  if (spec.network.enabled && n.availabilityZoneIds) {
-    if (n.availabilityZoneIds.length < n.azCount)
-      problems.push({ key: keyOf(["network", "availabilityZoneIds"]), value: n.availabilityZoneIds, message: `lists ${n.availabilityZoneIds.length} zones but the network spans ${n.azCount} (azCount); list at least ${n.azCount}, in the order to use them` });
-    if (new Set(n.availabilityZoneIds).size !== n.availabilityZoneIds.length)
-      problems.push({ key: keyOf(["network", "availabilityZoneIds"]), value: n.availabilityZoneIds, message: "lists a zone twice; each subnet needs its own AZ" });
   }
   if (spec.allowDestroyWithData && spec.protectStatefulResources)
     problems.push({
@@ -476,21 +403,6 @@ function crossChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">): 
       value: true,
       message: "contradicts protectStatefulResources: true (production data is protected from destroy); allow destroying data only in a non-production stack that sets protectStatefulResources: false",
     });
-  const d = spec.database.settings;
-  if (spec.database.enabled) {
-    if (d.maxAllocatedStorageGb < d.allocatedStorageGb)
-      problems.push({ key: keyOf(["database", "maxAllocatedStorageGb"]), value: d.maxAllocatedStorageGb, message: `must be at least allocatedStorageGb (${d.allocatedStorageGb})` });
-    if (d.iops !== undefined && d.storageType === "gp3")
-      problems.push({ key: keyOf(["database", "iops"]), value: d.iops, message: "provisioned IOPS are for io1/io2; gp3 includes 3,000 IOPS (set storageType: io1 or io2, or drop iops)" });
-    if (d.performanceInsights && NO_PERFORMANCE_INSIGHTS.includes(d.instanceClass))
-      problems.push({
-        key: keyOf(["database", "performanceInsights"]),
-        value: true,
-        message: `RDS offers Performance Insights (Database Insights) on neither ${NO_PERFORMANCE_INSIGHTS.join(", ")}; use db.t4g.medium or larger, or set it to false (instanceClass is ${d.instanceClass})`,
-      });
-    if (d.iops === undefined && d.storageType !== "gp3")
-      problems.push({ key: keyOf(["database", "iops"]), value: undefined, message: `${d.storageType} storage needs provisioned iops (e.g. 3000)` });
-  }
   if (spec.monitoring.enabled) problems.push(...monitoringProblems(spec.monitoring.settings));
   problems.push(...operationsChecks(cfg, spec));
   return problems;
@@ -508,37 +420,137 @@ function monitoringProblems(m: MonitoringSettings): ConfigProblem[] {
       message: `holds ${allowed} GB of metrics (80 % of the volume), but ${m.retentionDays} days of ${m.expectedActiveSeries} series need about ${Math.ceil(need)} GB; Prometheus would silently keep fewer days. Raise it to ${Math.ceil(need / RETENTION_SIZE_SHARE)} or more, or lower retentionDays`,
     });
   }
-  const names = new Set<string>();
-  m.receivers.forEach((r, i) => {
-    if (names.has(r.name)) problems.push({ key: keyOf(["monitoring", "receivers", i, "name"]), value: r.name, message: "receiver names must be unique" });
-    names.add(r.name);
-  });
   return problems;
+}
+
+/** "gpuNodeGroups[0].name" -> ["gpuNodeGroups", 0, "name"]. */
+function pathParts(dotted: string): (string | number)[] {
+  return dotted.split(/\.|\[(\d+)\]/).filter((x) => x).map((x) => (/^\d+$/.test(x) ? Number(x) : x));
+}
+
+/**
+ * The same pure checks the components run on their arguments (their
+ * `xProblems(name, settings)`, next to each component's schema), run here on
+ * the settings index.ts will pass, so that a component's refusal surfaces as
+ * a config error naming the key, before any resource is declared. A problem
+ * with the component's name (derived from the environment) names
+ * `environment`.
+ */
+function componentProblems(spec: Omit<PlatformSpec, "stageTitle">): ConfigProblem[] {
+  const env = spec.environment;
+  const checks: { piece: keyof typeof COMPONENT_PIECES & Piece; run: (name: string) => ArgProblem[] }[] = [
+    { piece: "network", run: (name) => networkProblems(name, spec.network.settings) },
+    { piece: "artifacts", run: (name) => artifactStoreProblems(name, spec.artifacts.settings) },
+    { piece: "registry", run: (name) => containerRegistryProblems(name, spec.registry.settings) },
+    { piece: "database", run: (name) => metadataStoreProblems(name, spec.database.settings) },
+    { piece: "cluster", run: (name) => gpuClusterProblems(name, spec.cluster.settings) },
+    { piece: "tracking", run: () => experimentTrackingSettingsProblems(spec.tracking.settings) },
+  ];
+  const problems: ConfigProblem[] = [];
+  for (const { piece, run } of checks) {
+    if (!spec[piece].enabled) continue;
+    for (const p of run(componentName(env, piece))) {
+      problems.push(p.path === "(name)" ? { key: keyOf(["environment"]), value: env, message: `names the ${piece} component "${componentName(env, piece)}", which ${p.message}` } : { key: keyOf([piece, ...pathParts(p.path)]), value: p.value, message: p.message });
+    }
+  }
+  return problems;
+}
+
+/**
+ * Names over AWS's limits once the naming scheme (lib/naming.ts) and Pulumi's
+ * random suffix are applied: one problem per set of contributing keys (a
+ * pool's name over 3 AZs is one mistake, not six), at the most specific key,
+ * naming every key that makes up the name and by how much to shorten it.
+ */
+function nameLengthProblems(spec: Parameters<typeof namingInputOf>[0]): ConfigProblem[] {
+  const worst = new Map<string, PhysicalName>();
+  for (const n of namesOverLimit(namingInputOf(spec))) {
+    const id = n.drivenBy.join(" ");
+    const before = worst.get(id);
+    if (!before || n.length - n.limit > before.length - before.limit) worst.set(id, n);
+  }
+  const pathOf = pathParts;
+  return [...worst.values()].map((n) => {
+    const keys = n.drivenBy.map((d) => keyOf(pathOf(d)));
+    const [piece, ...rest] = pathOf(n.drivenBy[n.drivenBy.length - 1]!);
+    const settings = (spec as unknown as Record<string, { settings?: unknown }>)[String(piece)]?.settings;
+    const others = keys.slice(0, -1);
+    return {
+      key: keys[keys.length - 1]!,
+      value: piece === "environment" ? spec.environment : valueAt(settings, rest),
+      message: `${others.length ? `with ${others.join(" and ")}, ` : ""}${describeNameOverLimit(n)}; shorten ${keys.length > 1 ? `${keys.join(" or ")}` : "it"} by ${n.length - n.limit} characters`,
+    };
+  });
+}
+
+/** `first`, then those of `second` at keys `first` has no problem at (a name too long is one mistake, said once). */
+function withoutKeysOf(first: ConfigProblem[], second: ConfigProblem[]): ConfigProblem[] {
+  const keys = new Set(first.map((p) => p.key));
+  return [...first, ...second.filter((p) => !keys.has(p.key))];
+}
+
+/** Tags a user may not set: AWS's, the program's own, and keys AWS refuses (the schema checks the values). */
+function tagProblems(tags: unknown): ConfigProblem[] {
+  if (tags === null || typeof tags !== "object" || Array.isArray(tags)) return [];
+  const setByProgram = [...STACK_TAG_KEYS, ...COMPONENT_TAG_KEYS];
+  const problems: ConfigProblem[] = [];
+  for (const [key, value] of Object.entries(tags)) {
+    const why = tagKeyProblem(key) ?? reservedTagKeyProblem(key, setByProgram);
+    if (why) problems.push({ key: keyOf(["tags", key]), value, message: `tag key "${key}": ${why}` });
+  }
+  return problems;
+}
+
+function regionProblems(region: string | undefined): ConfigProblem[] {
+  if (!region) return [{ key: "aws:region", value: undefined, message: "is required: the AWS region to deploy to, e.g. us-east-1" }];
+  if (isAwsRegion(region)) return [];
+  return [{ key: "aws:region", value: region, message: `is not an AWS region${didYouMean(region, AWS_REGIONS) || " (lib/regions.ts lists them, e.g. us-east-1 or eu-west-1)"}` }];
+}
+
+export interface ResolveOptions {
+  /** The project's name (Pulumi.yaml `name`, pulumi.getProject()): the namespace of the platform's keys. Default PROJECT. */
+  project?: string;
+  /** Where the config came from, for the error's first line. */
+  source?: string;
+  /** Keys stored encrypted (`secure:`), for checks that a secret is not in plain text. */
+  secretKeys?: string[];
 }
 
 /**
  * Resolves the stack's configuration. `raw` is Pulumi's config map
  * (`pulumi.runtime.allConfig()`: "namespace:key" -> string or JSON text).
  * Throws ConfigError listing every problem; returns a complete PlatformSpec.
+ * `options` may be the source text alone (older callers, with `secretKeys` after it).
  */
-export function resolvePlatformSpec(raw: Record<string, string>, stack: string, source?: string, secretKeys?: string[]): PlatformSpec {
+export function resolvePlatformSpec(raw: Record<string, string>, stack: string, options: ResolveOptions | string = {}, secretKeys?: string[]): PlatformSpec {
+  const opts: ResolveOptions = typeof options === "string" ? { source: options, secretKeys } : { secretKeys, ...options };
+  const project = opts.project ?? PROJECT;
+  NAMESPACE = `${project}:`;
+  try {
+    return resolve(raw, stack, project, opts.source, opts.secretKeys);
+  } finally {
+    NAMESPACE = `${PROJECT}:`;
+  }
+}
+
+function resolve(raw: Record<string, string>, stack: string, project: string, source: string | undefined, secretKeys: string[] | undefined): PlatformSpec {
   const own: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) {
     if (k.startsWith(NAMESPACE)) own[k.slice(NAMESPACE.length)] = parseRawValue(v);
   }
   const region = raw["aws:region"];
-  const problems: ConfigProblem[] = [];
-  if (!region) problems.push({ key: "aws:region", value: undefined, message: "is required: the AWS region to deploy to, e.g. us-east-1" });
-  else if (!AWS_REGION_PATTERN.test(region)) problems.push({ key: "aws:region", value: region, message: "must be an AWS region name such as us-east-1 or eu-west-1" });
-
+  // Every problem that needs no resolved spec, reported together.
+  const parsedRaw = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, parseRawValue(v)]));
+  const problems: ConfigProblem[] = [...namespaceProblems(parsedRaw, project), ...regionProblems(region)];
   const parsed = StackConfig.safeParse(own);
-  if (!parsed.success) throw new ConfigError([...problems, ...zodProblems(parsed.error, own)], source);
-  if (problems.length) throw new ConfigError(problems, source);
+  if (!parsed.success) problems.push(...zodProblems(parsed.error, own));
+  problems.push(...tagProblems(own.tags), ...duplicateProblems(own, keyOf));
+  if (problems.length || !parsed.success) throw new ConfigError(problems, source);
   const cfg = parsed.data;
   const preset = STAGE_PRESETS[cfg.stage];
 
   const spec = {
-    project: PROJECT,
+    project,
     stack,
     stage: cfg.stage,
     environment: cfg.environment,
@@ -546,7 +558,7 @@ export function resolvePlatformSpec(raw: Record<string, string>, stack: string, 
     namePrefix: `mlp-${cfg.environment}`,
     tags: {
       ...cfg.tags,
-      project: PROJECT,
+      project,
       stage: cfg.stage,
       environment: cfg.environment,
       "managed-by": "pulumi",
@@ -571,7 +583,7 @@ export function resolvePlatformSpec(raw: Record<string, string>, stack: string, 
   // "inference" at Series B), so a stack grown by its stage key keeps planning.
   const firstGpuPool = spec.cluster.settings.gpuNodeGroups[0]?.name;
   for (const m of spec.serving.settings.models) if ((m.gpus ?? 0) > 0 && m.gpuPool === undefined && firstGpuPool) m.gpuPool = firstGpuPool;
-  const crossProblems = [...crossChecks(cfg, spec), ...servingChecks(cfg, spec, secretKeys)];
+  const crossProblems = [...crossChecks(cfg, spec), ...servingChecks(cfg, spec, secretKeys), ...withoutKeysOf(nameLengthProblems(spec), componentProblems(spec))];
   if (crossProblems.length) throw new ConfigError(crossProblems, source);
   const capacity = systemPoolCheck(cfg, spec);
   if (capacity.problems.length) throw new ConfigError(capacity.problems, source);

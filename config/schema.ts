@@ -5,80 +5,36 @@
  * silently ignored), and every value is checked before any resource exists.
  */
 import { z } from "zod";
-import { isAcceleratedType, isNvidiaGpuType, looksLikeInstanceType, unsupportedAcceleratorReason } from "../lib/instance-types";
-import { EKS_UNSUPPORTED_ZONE_IDS, ZONE_ID_PATTERN } from "../lib/eks";
-import { SUPPORTED_KUBERNETES_VERSIONS } from "../lib/versions";
+import { count, LOG_RETENTION_DAYS } from "../lib/fields";
+import { tagValueProblem } from "../lib/tags";
 import { STAGES } from "./presets";
 import { ArtifactStoreSettings } from "../components/data/artifact-store.schema";
 import { ContainerRegistrySettings } from "../components/data/container-registry.schema";
 import { overridesOf } from "../lib/validate";
+import { NetworkSettings } from "../components/network/network.schema";
+import { MetadataStoreSettings } from "../components/data/metadata-store.schema";
+import { GpuClusterSettings } from "../components/compute/gpu-cluster.schema";
+import { ModelServingSettings } from "../components/serving/model-serving.schema";
+import { ExperimentTrackingSettings } from "../components/tracking/experiment-tracking.schema";
+import { deepOverridesOf } from "./overrides";
 
-/** CloudWatch Logs accepts only these retention periods (days). */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export { LOG_RETENTION_DAYS };
 
-const cidr = z
-  .string()
-  .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d|[12]\d|3[0-2])$/, "must be an IPv4 CIDR such as 203.0.113.0/24")
-  .refine((s) => s.split("/")[0]!.split(".").every((o) => Number(o) <= 255), "must be an IPv4 CIDR with octets 0-255");
-
-const retentionDays = z
-  .number()
-  .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`);
-
-const count = (what: string) => z.number().int(`${what} must be a whole number`).min(0, `${what} cannot be negative`);
-
-const zoneId = z
-  .string()
-  .regex(ZONE_ID_PATTERN, "must be an AZ ID such as use1-az1 or euw1-az2 (an ID, not a name like us-east-1a: names differ per account)")
-  .refine((id) => !(EKS_UNSUPPORTED_ZONE_IDS as readonly string[]).includes(id), `cannot host EKS subnets (EKS refuses ${EKS_UNSUPPORTED_ZONE_IDS.join(", ")})`);
-
-const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, "must be a security group ID such as sg-0123456789abcdef0");
-
-const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "must be an IAM role ARN such as arn:aws:iam::123456789012:role/platform-admins");
 
 const resourceName = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/, "must be 2-22 characters of lower-case letters, digits and '-', starting with a letter");
 
-const instanceType = z.string().refine(looksLikeInstanceType, "must be an EC2 instance type such as m6i.large");
-
-const gpuInstanceType = instanceType.superRefine((t, ctx) => {
-  if (!looksLikeInstanceType(t) || isNvidiaGpuType(t)) return;
-  const reason = unsupportedAcceleratorReason(t);
-  ctx.addIssue({
-    code: "custom",
-    message: reason
-      ? `is not usable for a GPU node group (${reason}); use an NVIDIA x86_64 type such as g5.xlarge, g6.xlarge or p4d.24xlarge`
-      : "is not a GPU instance type; GPU node groups take NVIDIA x86_64 types such as g4dn.xlarge, g5.xlarge, g6.xlarge, p4d.24xlarge",
-  });
-});
-
-const cpuInstanceType = instanceType.refine(
-  (t) => !isAcceleratedType(t),
-  "is a GPU/accelerator type: the system node group runs CPU add-ons only (put GPUs in gpuNodeGroups)",
-);
-
 const enabled = z.boolean().optional();
 
-const sizes = {
-  capacityType: z.enum(["ON_DEMAND", "SPOT"]).optional(),
-  minSize: count("minSize").optional(),
-  desiredSize: count("desiredSize").optional(),
-  maxSize: count("maxSize").pipe(z.number().min(1, "maxSize must be at least 1")).optional(),
-  diskSizeGb: z.number().int().min(20, "diskSizeGb must be at least 20 (GB)").max(16384).optional(),
-};
 
-export const NetworkOverrides = z.strictObject({
+// Each piece's overrides are built from its component's own settings schema
+// (config/overrides.ts: the same fields and rules, each optional and without
+// its default), plus the toggle and the cost model's planning figures, which
+// are stack-only.
+export const NetworkOverrides = deepOverridesOf(NetworkSettings).extend({
   enabled,
-  cidrBlock: cidr.refine((c) => {
-    const prefix = Number(c.split("/")[1]);
-    return prefix >= 16 && prefix <= 20;
-  }, "must be a /16 to /20 block: EKS pods take VPC addresses").optional(),
-  azCount: z.number().int().min(2, "azCount must be 2 or 3").max(3, "azCount must be 2 or 3").optional(),
-  availabilityZoneIds: z.array(zoneId).min(2, "list at least 2 AZ IDs").max(3, "the layout has room for 3 AZs").optional(),
-  natGateways: z.enum(["none", "single", "perAz"]).optional(),
-  flowLogRetentionDays: z.union([z.literal(0), retentionDays]).optional(),
-  expectedFlowLogGbPerMonth: count("expectedFlowLogGbPerMonth").optional(),
+  expectedFlowLogGbPerMonth: count("expectedFlowLogGbPerMonth").optional().describe("Planning figure for the cost model: GB of flow logs ingested a month."),
 });
 
 // Built from the components' own schemas (one source of truth): the same
@@ -94,49 +50,15 @@ export const RegistryOverrides = overridesOf(ContainerRegistrySettings).extend({
   expectedStorageGb: count("expectedStorageGb").optional().describe("Planning figure for the cost model: GB of images stored."),
 });
 
-export const DatabaseOverrides = z.strictObject({
+export const DatabaseOverrides = deepOverridesOf(MetadataStoreSettings).extend({
   enabled,
-  engineVersion: z.string().regex(/^1[3-8](\.\d+)?$/, "must be a PostgreSQL version RDS offers, 13 to 18 (e.g. \"17\" or \"17.6\")").optional(),
-  instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class such as db.t4g.small or db.m6g.large").optional(),
-  allocatedStorageGb: z.number().int().min(20, "allocatedStorageGb must be at least 20 (GB)").max(65536).optional(),
-  maxAllocatedStorageGb: z.number().int().min(20).max(65536).optional(),
-  storageType: z.enum(["gp3", "io1", "io2"]).optional(),
-  iops: z.number().int().min(1000, "iops must be at least 1000").max(256000).optional(),
-  multiAz: z.boolean().optional(),
-  backupRetentionDays: z.number().int().min(0, "backupRetentionDays cannot be negative").max(35, "RDS keeps automated backups at most 35 days").optional(),
-  deletionProtection: z.boolean().optional(),
-  performanceInsights: z.boolean().optional(),
-  databaseName: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a PostgreSQL identifier: lower-case letters, digits, '_'").optional(),
   // Checked against the stack's region in config/resolve.ts (lib/operations/snapshot.ts).
-  restoreFromSnapshot: z.string().min(1, "give a DB snapshot identifier or ARN").optional(),
+  restoreFromSnapshot: z.string().min(1, "give a DB snapshot identifier or ARN").optional().describe("Create the database from this snapshot (identifier, rds:..., awsbackup:... or ARN in the stack's region)."),
 });
 
-export const GpuNodeGroupInput = z.strictObject({
-  name: resourceName,
-  instanceTypes: z.array(gpuInstanceType).min(1, "give at least one GPU instance type"),
-  ...sizes,
-});
-
-export const ClusterOverrides = z.strictObject({
+export const ClusterOverrides = deepOverridesOf(GpuClusterSettings).extend({
   enabled,
-  kubernetesVersion: z
-    .string()
-    .refine(
-      (v) => (SUPPORTED_KUBERNETES_VERSIONS as readonly string[]).includes(v),
-      `must be a Kubernetes minor whose charts and images lib/versions.ts pins: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`,
-    )
-    .optional(),
-  publicAccessCidrs: z.array(cidr).optional(),
-  privateAccessCidrs: z.array(cidr).optional(),
-  privateAccessSecurityGroupIds: z.array(securityGroupId).optional(),
-  deployerRoleArn: roleArn.optional(),
-  logRetentionDays: retentionDays.optional(),
-  expectedLogGbPerMonth: count("expectedLogGbPerMonth").optional(),
-  adminRoleArns: z.array(roleArn).optional(),
-  readOnlyRoleArns: z.array(roleArn).optional(),
-  systemNodeGroup: z.strictObject({ instanceTypes: z.array(cpuInstanceType).min(1).optional(), ...sizes }).optional(),
-  gpuNodeGroups: z.array(GpuNodeGroupInput).optional(),
-  autoscaler: z.boolean().optional(),
+  expectedLogGbPerMonth: count("expectedLogGbPerMonth").optional().describe("Planning figure for the cost model: GB of control-plane logs ingested a month."),
 });
 
 const snsTopicArn = z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, "must be an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:oncall");
@@ -168,69 +90,9 @@ export const MonitoringOverrides = z.strictObject({
 
 // ------------------------------------------------------------- serving, tracking
 
-const quantity = z.union([z.string(), z.number()]).transform((v) => String(v));
-const httpPath = z.string().regex(/^\/[\x21-\x7e]*$/, 'must be an HTTP path starting with "/"');
-const seconds = (what: string) => z.number().int(`${what} must be whole seconds`).min(0, `${what} cannot be negative`);
+export const ServingOverrides = deepOverridesOf(ModelServingSettings).extend({ enabled });
 
-const ColorReleaseInput = z.strictObject({
-  image: z.string().min(1).optional(),
-  modelUri: z.string().min(1).optional(),
-  replicas: count("replicas"),
-});
-
-export const ModelInput = z.strictObject({
-  name: z.string(),
-  image: z.string().min(1).optional(),
-  modelUri: z.string().min(1).optional(),
-  replicas: count("replicas").optional(),
-  activeColor: z.enum(["blue", "green"]).optional(),
-  blue: ColorReleaseInput.optional(),
-  green: ColorReleaseInput.optional(),
-  port: z.number().int().min(1).max(65535).optional(),
-  cpu: quantity.optional(),
-  memory: z.string().optional(),
-  cpuLimit: quantity.optional(),
-  memoryLimit: z.string().optional(),
-  gpus: count("gpus").optional(),
-  gpuPool: z.string().optional(),
-  healthPath: httpPath.optional(),
-  readinessPath: httpPath.optional(),
-  startupTimeoutSeconds: seconds("startupTimeoutSeconds").optional(),
-  drainSeconds: seconds("drainSeconds").optional(),
-  shutdownSeconds: seconds("shutdownSeconds").optional(),
-  maxReplicas: z.number().int().min(1, "maxReplicas must be at least 1").optional(),
-  targetCpuUtilization: z.number().int().min(1).max(100, "targetCpuUtilization is a percentage of the CPU request, 1-100").optional(),
-  exposure: z.strictObject({ type: z.enum(["cluster", "internal", "public"]).optional(), sourceRanges: z.array(cidr).optional() }).optional(),
-  prefix: z.string().optional(),
-});
-
-const namespaceName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a Kubernetes namespace name (lower-case letters, digits, '-')");
-
-export const ServingOverrides = z.strictObject({
-  enabled,
-  namespace: namespaceName.optional(),
-  blueGreen: z.boolean().optional(),
-  autoscaling: z.boolean().optional(),
-  maxGpus: count("maxGpus").optional(),
-  viewerRoleArns: z.array(roleArn).optional(),
-  models: z.array(ModelInput).optional(),
-});
-
-export const TrackingOverrides = z.strictObject({
-  enabled,
-  namespace: namespaceName.optional(),
-  image: z
-    .string()
-    .regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/, "must be an image reference with a tag or digest (the server must contain psycopg2 and boto3)")
-    .refine((i) => !i.endsWith(":latest"), "must be pinned: not the tag latest")
-    .optional(),
-  replicas: z.number().int().min(1, "replicas must be at least 1").max(5).optional(),
-  workers: z.number().int().min(1).max(16).optional(),
-  cpu: quantity.optional(),
-  memory: z.string().optional(),
-  memoryLimit: z.string().optional(),
-  artifactPrefix: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._\/-]*\/$/, 'must be a key prefix ending in "/", such as "mlflow/"').optional(),
-});
+export const TrackingOverrides = deepOverridesOf(ExperimentTrackingSettings).extend({ enabled });
 
 const percent = (what: string) => z.number().min(1, `${what} must be 1-99 (%)`).max(99, `${what} must be 1-99 (%)`);
 
@@ -301,7 +163,13 @@ export const PredictionMonitoringOverrides = z.strictObject({
   timeoutHours: z.number().int().min(1).max(24).optional(),
 });
 
-const tagValue = z.string().min(1, "cannot be empty").max(256, "AWS tag values are at most 256 characters");
+const tagValue = z
+  .string()
+  .min(1, "cannot be empty")
+  .superRefine((v, ctx) => {
+    const why = tagValueProblem(v);
+    if (why) ctx.addIssue({ code: "custom", message: why });
+  });
 
 /** The `ml-platform:*` keys of a stack file. */
 export const StackConfig = z.strictObject({
@@ -328,6 +196,4 @@ export const StackConfig = z.strictObject({
   predictionMonitoring: PredictionMonitoringOverrides.optional(),
 });
 export type StackConfig = z.infer<typeof StackConfig>;
-export type GpuNodeGroupInput = z.infer<typeof GpuNodeGroupInput>;
 
-export const AWS_REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;

@@ -34,3 +34,37 @@ export interface GpuNodeGroupSettings extends NodeGroupSettings {
   /** Short name, used in resource names and the node label `ml-platform/node-group`. */
   name: string;
 }
+
+/** A node group as a caller may give it: every field has a default (GpuCluster's system pool). */
+export interface NodeGroupInput {
+  /** CPU instance types. Default ["t3.large"]. */
+  instanceTypes?: string[];
+  /** ON_DEMAND (default) or SPOT. */
+  capacityType?: CapacityType;
+  /** Nodes that always run, at least 1. Default 2. */
+  minSize?: number;
+  /** Nodes at creation. Default 2. */
+  desiredSize?: number;
+  /** Most nodes. Default 3. */
+  maxSize?: number;
+  /** Root volume (gp3, GB). Default 50. */
+  diskSizeGb?: number;
+}
+
+/** A GPU pool as a caller may give it: `{ name, instanceTypes }` is enough. */
+export interface GpuNodeGroupInput {
+  /** Short name, used in resource names and the node label `ml-platform/node-group`. */
+  name: string;
+  /** NVIDIA x86_64 instance types. */
+  instanceTypes: string[];
+  /** ON_DEMAND (default) or SPOT. */
+  capacityType?: CapacityType;
+  /** Nodes that always run, summed over the pool's AZs. Default 0. */
+  minSize?: number;
+  /** Nodes at creation. Default minSize. */
+  desiredSize?: number;
+  /** The pool's cap, summed over its per-AZ node groups. Default minSize, at least 1. */
+  maxSize?: number;
+  /** Root volume (gp3, GB). Default 100. */
+  diskSizeGb?: number;
+}

@@ -20,7 +20,8 @@ export const AUTONAME_SUFFIX_LENGTH = 8;
  * stack's environment and the user's pool/bucket names. Sources (checked 2026-11-23):
  * S3 bucket naming rules (3-63); EKS CreateNodegroup `nodegroupName` (1-63);
  * IAM quotas, role name (64); RDS DB instance identifier (1-63); EKS
- * CreateCluster `name` (1-100); EC2 launch template name (3-128).
+ * CreateCluster `name` (1-100); EC2 launch template name (3-128); ECR
+ * CreateRepository `repositoryName` (2-256).
  */
 export const NAME_LIMITS = {
   s3Bucket: 63,
@@ -29,6 +30,7 @@ export const NAME_LIMITS = {
   rdsInstance: 63,
   eksCluster: 100,
   launchTemplate: 128,
+  ecrRepository: 256,
 } as const;
 export type NamedKind = keyof typeof NAME_LIMITS;
 
@@ -48,6 +50,11 @@ export const COMPONENT_PIECES = {
   database: "metadata",
   cluster: "cluster",
   monitoring: "monitoring",
+  serving: "serving",
+  tracking: "tracking",
+  healthChecks: "health-checks",
+  backup: "backup",
+  predictionMonitoring: "prediction-monitoring",
 } as const;
 
 /** A component's name: "mlp-prod-cluster". */
@@ -105,6 +112,16 @@ export function databaseInstanceName(metadataComponent: string): string {
   return childName(metadataComponent, "postgres");
 }
 
+/** An ECR repository (explicit name): "<registry component>/<repository>". */
+export function ecrRepositoryName(registryComponent: string, repository: string): string {
+  return `${registryComponent}/${repository}`;
+}
+
+/** The IrsaRole component of a served model: "<serving component>-<model>" (its role: irsaRoleName of that). */
+export function modelRoleComponentName(servingComponent: string, model: string): string {
+  return childName(servingComponent, model);
+}
+
 /** The EKS cluster's name: fixed (not auto-named) so its log group name is known in advance. */
 export function eksClusterName(clusterComponent: string): string {
   return clusterComponent;
@@ -123,6 +140,18 @@ export interface NamingInput {
   flowLogs?: boolean;
   /** Whether in-cluster monitoring (and its Alertmanager IRSA role) is deployed. */
   monitoring?: boolean;
+  /** Repository names of the container registry (omit when it is off). */
+  repositories?: string[];
+  /** Model serving, when deployed: its models' names and whether the AWS Load Balancer Controller (and its role) is installed. */
+  serving?: { models: string[]; loadBalancerController: boolean };
+  /** Whether experiment tracking (and its artifact-access IRSA role) is deployed. */
+  tracking?: boolean;
+  /** External health checks, when deployed: whether the in-VPC canary (its role and artifact bucket) is. */
+  healthChecks?: { canary: boolean };
+  /** Whether AWS Backup (and its service role) is deployed. */
+  backup?: boolean;
+  /** Whether the prediction-monitoring job (and its IRSA role) is deployed. */
+  predictionMonitoring?: boolean;
   /** The cluster, when deployed: its GPU pools and how many AZs each spans, and whether the autoscaler runs. */
   cluster?: {
     gpuPools: { name: string; zoneCount: number }[];
@@ -145,8 +174,8 @@ export interface PhysicalName {
 
 const SUFFIX_PLACEHOLDER = "-xxxxxxx";
 
-function named(kind: NamedKind, logicalName: string, autoNamed: boolean, drivenBy: string[]): PhysicalName {
-  const physicalName = autoNamed ? `${logicalName}${SUFFIX_PLACEHOLDER}` : logicalName;
+function named(kind: NamedKind, logicalName: string, autoNamed: boolean, drivenBy: string[], explicitName?: string): PhysicalName {
+  const physicalName = explicitName ?? (autoNamed ? `${logicalName}${SUFFIX_PLACEHOLDER}` : logicalName);
   return { kind, logicalName, physicalName, length: physicalName.length, limit: NAME_LIMITS[kind], drivenBy };
 }
 
@@ -179,6 +208,20 @@ export function physicalNames(input: NamingInput): PhysicalName[] {
     });
   }
   if (input.monitoring) names.push(named("iamRole", irsaRoleName(childName(componentName(input.environment, "monitoring"), "alertmanager")), true, [env]));
+  const registry = componentName(input.environment, "registry");
+  (input.repositories ?? []).forEach((r, i) => names.push(named("ecrRepository", childName(registry, r), false, [env, `registry.repositories[${i}]`], ecrRepositoryName(registry, r))));
+  if (input.serving) {
+    const serving = componentName(input.environment, "serving");
+    input.serving.models.forEach((m, i) => names.push(named("iamRole", irsaRoleName(modelRoleComponentName(serving, m)), true, [env, `serving.models[${i}].name`])));
+    if (input.serving.loadBalancerController) names.push(named("iamRole", irsaRoleName(childName(serving, "lbc")), true, [env]));
+  }
+  if (input.tracking) names.push(named("iamRole", irsaRoleName(childName(componentName(input.environment, "tracking"), "artifacts")), true, [env]));
+  if (input.healthChecks?.canary) {
+    const checks = componentName(input.environment, "healthChecks");
+    names.push(named("iamRole", childName(checks, "canary"), true, [env]), named("s3Bucket", childName(checks, "artifacts"), true, [env]));
+  }
+  if (input.backup) names.push(named("iamRole", childName(componentName(input.environment, "backup"), "role"), true, [env]));
+  if (input.predictionMonitoring) names.push(named("iamRole", irsaRoleName(childName(componentName(input.environment, "predictionMonitoring"), "irsa")), true, [env]));
   return names;
 }
 
@@ -196,7 +239,8 @@ export function describeNameOverLimit(n: PhysicalName): string {
     rdsInstance: "RDS instance identifiers",
     eksCluster: "EKS cluster names",
     launchTemplate: "launch template names",
+    ecrRepository: "ECR repository names",
   };
-  return `makes the ${n.kind} name "${n.physicalName}" ${n.length} characters long; ${what[n.kind]} are at most ${n.limit}` +
+  return `makes the name "${n.physicalName}" ${n.length} characters long; ${what[n.kind]} are at most ${n.limit}` +
     (n.physicalName.endsWith(SUFFIX_PLACEHOLDER) ? ` (including Pulumi's ${AUTONAME_SUFFIX_LENGTH}-character random suffix)` : "");
 }

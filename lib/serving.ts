@@ -114,6 +114,24 @@ export interface ServingSettings {
 
 export type ModelInput = Partial<Omit<ModelSettings, "exposure" | "name">> & { name: string; exposure?: Partial<ModelExposure> };
 
+/** Serving settings as a caller may give them: every field has a default (components/serving/model-serving.schema.ts). */
+export interface ServingSettingsInput {
+  /** Namespace of every serving object. Default "serving". */
+  namespace?: string;
+  /** Blue/green Deployments and a preview Service. Default false. */
+  blueGreen?: boolean;
+  /** A PDB and an HPA per running colour. Default false. */
+  autoscaling?: boolean;
+  /** The namespace's GPU quota. Default 0. */
+  maxGpus?: number;
+  /** Sentry DSN (a secret). Default none. */
+  sentryDsn?: string;
+  /** IAM roles with read-only access to the namespace. Default []. */
+  viewerRoleArns?: string[];
+  /** The models; each needs only a name (and what its stage requires). Default []. */
+  models?: ModelInput[];
+}
+
 /** Fills a model's optional fields with their defaults. */
 export function withModelDefaults(m: ModelInput): ModelSettings {
   return {
@@ -170,10 +188,10 @@ export interface GpuPoolCapacity {
 }
 
 export interface ServingContext {
-  /** GPU node groups of the cluster, by name. */
-  gpuPools: Record<string, GpuPoolCapacity>;
-  /** Repositories of this stack's registry (for `<registry>/<repo>:tag`), or undefined when it deploys none. */
-  repositories?: string[];
+  /** GPU node groups of the cluster, by name; undefined when unknown (a ClusterHandle does not list them): pools are then not checked. */
+  gpuPools?: Record<string, GpuPoolCapacity>;
+  /** Repositories of this stack's registry (for `<registry>/<repo>:tag`), "any" when a registry is given but its repositories are not known, or undefined when there is none. */
+  repositories?: string[] | "any";
 }
 
 const MODEL_NAME = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;
@@ -222,7 +240,7 @@ function imageProblem(image: string, ctx: ServingContext): string | undefined {
   const repo = placeholderRepository(image);
   if (repo !== undefined) {
     if (!ctx.repositories) return `uses ${REGISTRY_PLACEHOLDER}, but this stack deploys no registry; give a full image reference`;
-    if (!ctx.repositories.includes(repo)) return `names repository "${repo}", which this stack's registry does not have (it has ${ctx.repositories.join(", ")})`;
+    if (ctx.repositories !== "any" && !ctx.repositories.includes(repo)) return `names repository "${repo}", which this stack's registry does not have (it has ${ctx.repositories.join(", ")})`;
   }
   return undefined;
 }
@@ -296,10 +314,11 @@ export function servingProblems(settings: ServingSettings, ctx: ServingContext):
     if (m.memoryLimit !== undefined && mem !== undefined && (memoryMiB(m.memoryLimit) ?? -1) < mem) add(at("memoryLimit"), m.memoryLimit, `must be a memory quantity of at least the request (${m.memory})`);
 
     if (m.gpus > 0) {
-      const pool = m.gpuPool === undefined ? undefined : ctx.gpuPools[m.gpuPool];
-      if (m.gpuPool === undefined) add(at("gpuPool"), undefined, `is required when gpus > 0: one of the cluster's GPU node groups (${Object.keys(ctx.gpuPools).join(", ") || "none"})`);
-      else if (!pool) add(at("gpuPool"), m.gpuPool, `is not a GPU node group of this cluster (${Object.keys(ctx.gpuPools).join(", ") || "it has none"})`);
-      else if (pool.gpusPerNode !== undefined && m.gpus > pool.gpusPerNode) add(at("gpus"), m.gpus, `a ${m.gpuPool} node has ${pool.gpusPerNode} GPU(s); a pod cannot use more than one node has`);
+      const pools = ctx.gpuPools ?? {};
+      const pool = m.gpuPool === undefined ? undefined : pools[m.gpuPool];
+      if (m.gpuPool === undefined) add(at("gpuPool"), undefined, `is required when gpus > 0: one of the cluster's GPU node groups (${Object.keys(pools).join(", ") || "none"})`);
+      else if (!pool && ctx.gpuPools) add(at("gpuPool"), m.gpuPool, `is not a GPU node group of this cluster (${Object.keys(pools).join(", ") || "it has none"})`);
+      else if (pool && pool.gpusPerNode !== undefined && m.gpus > pool.gpusPerNode) add(at("gpus"), m.gpus, `a ${m.gpuPool} node has ${pool.gpusPerNode} GPU(s); a pod cannot use more than one node has`);
       if (pool) {
         const d = poolDemand.get(m.gpuPool!) ?? { gpus: 0, first: i };
         d.gpus += worstCaseGpus(m, settings);
@@ -339,7 +358,7 @@ export function servingProblems(settings: ServingSettings, ctx: ServingContext):
     add(["maxGpus"], settings.maxGpus, `the models can hold ${totalGpus} GPUs at once (every colour at its maximum during a release), more than the namespace quota allows; raise maxGpus or lower replicas/maxReplicas`);
   }
   for (const [pool, d] of poolDemand) {
-    const cap = ctx.gpuPools[pool]?.maxGpus;
+    const cap = ctx.gpuPools?.[pool]?.maxGpus;
     if (cap !== undefined && d.gpus > cap)
       add(["models", d.first, "gpuPool"], pool, `the models on ${pool} can hold ${d.gpus} GPUs at once, but the pool has ${cap} at its maximum size: pods would wait forever; raise the pool's maxSize or lower replicas/maxReplicas`);
   }

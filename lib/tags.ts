@@ -48,3 +48,71 @@ export function withPlannedGb(tags: Record<string, string>, key: typeof PLANNED_
   const value = plannedGbTag(gb);
   return value === undefined ? tags : { ...tags, [key]: value };
 }
+
+/**
+ * AWS tag rules, and the tag keys this program sets itself. Pure.
+ *
+ * AWS limits (AWS Batch user guide "Tag restrictions", AWS SDK Tag type docs
+ * of ECS and Personalize, "Tagging AWS resources" user guide; checked
+ * 2026-11-23): keys are 1-128 Unicode characters and values 0-256; the
+ * characters allowed across services are letters, digits, spaces and
+ * `_ . : / = + - @`; keys and values are case-sensitive; `aws:` in any case
+ * is reserved for AWS as a prefix of keys and of values.
+ */
+
+export const TAG_KEY_MAX = 128;
+export const TAG_VALUE_MAX = 256;
+/** Characters every tagging service accepts. */
+export const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+export const AWS_RESERVED_PREFIX = "aws:";
+
+/**
+ * Tag keys the components set on their resources themselves (the `Name`
+ * shown in the console, a bucket's `purpose`, a subnet's `tier`): a user tag
+ * with one of these keys would be overwritten on those resources.
+ */
+export const COMPONENT_TAG_KEYS = ["Name", "purpose", "tier"] as const;
+
+/**
+ * Key prefixes that belong to others: AWS (`aws:`), Kubernetes and its AWS
+ * controllers, which discover subnets and node groups by `kubernetes.io/...`
+ * and `k8s.io/cluster-autoscaler/...` tags (a user tag there would steer
+ * them), and this platform's own `ml-platform/` keys (planning figures the
+ * cost model and policies read).
+ */
+export const RESERVED_TAG_PREFIXES = [AWS_RESERVED_PREFIX, "kubernetes.io/", "k8s.io/", "ml-platform/"] as const;
+
+/** What is wrong with a tag key as AWS sees it, or undefined. */
+export function tagKeyProblem(key: string): string | undefined {
+  if (key.length === 0) return "tag keys cannot be empty";
+  if ([...key].length > TAG_KEY_MAX) return `AWS tag keys are at most ${TAG_KEY_MAX} characters (this one has ${[...key].length})`;
+  if (!TAG_CHARACTERS.test(key)) return "AWS tag keys take letters, digits, spaces and _ . : / = + - @ only";
+  if (key.toLowerCase().startsWith(AWS_RESERVED_PREFIX)) return "the aws: prefix is reserved for AWS's own tags";
+  return undefined;
+}
+
+/** What is wrong with a tag value as AWS sees it, or undefined. */
+export function tagValueProblem(value: string): string | undefined {
+  if ([...value].length > TAG_VALUE_MAX) return `AWS tag values are at most ${TAG_VALUE_MAX} characters (this one has ${[...value].length})`;
+  if (!TAG_CHARACTERS.test(value)) return "AWS tag values take letters, digits, spaces and _ . : / = + - @ only";
+  if (value.toLowerCase().startsWith(AWS_RESERVED_PREFIX)) return "the aws: prefix is reserved for AWS, in tag values too";
+  return undefined;
+}
+
+/**
+ * Why a user tag key collides with one the program sets (`setByProgram`:
+ * exact keys; compared without regard to case, since Cost Explorer and the
+ * console would show `Environment` and `environment` as two tags), or undefined.
+ */
+export function reservedTagKeyProblem(key: string, setByProgram: readonly string[] = COMPONENT_TAG_KEYS): string | undefined {
+  const lower = key.toLowerCase();
+  const exact = setByProgram.find((k) => k.toLowerCase() === lower);
+  if (exact !== undefined) {
+    return exact === key
+      ? `is a tag the program sets itself (${setByProgram.join(", ")}); yours would be overwritten, so choose another key`
+      : `differs only in case from the tag "${exact}" the program sets; AWS would keep both and cost reports would split, so choose another key`;
+  }
+  const prefix = RESERVED_TAG_PREFIXES.find((p) => lower.startsWith(p));
+  if (prefix && prefix !== AWS_RESERVED_PREFIX) return `the ${prefix} prefix is reserved (Kubernetes, its AWS controllers and this platform read these tags), so choose another key`;
+  return undefined;
+}

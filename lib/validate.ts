@@ -28,6 +28,7 @@
  */
 import { z } from "zod";
 import { ArgProblem, ComponentArgsError } from "./args-error";
+import { reservedTagKeyProblem, tagKeyProblem, tagValueProblem } from "./tags";
 
 export { ComponentArgsError, showValue } from "./args-error";
 export type { ArgProblem } from "./args-error";
@@ -178,13 +179,21 @@ export function schemaMatches<A, B>(_proof: SameType<A, B>): void {
 }
 
 /**
- * AWS tags: keys 1-128 characters, values up to 256, the `aws:` prefix is
- * reserved for AWS (ECR CreateRepository API reference, "tags"; AWS tagging
- * guide, "tag naming limits"; checked 2026-11-23).
+ * AWS tags (lib/tags.ts, sourced there): keys 1-128 characters, values up to
+ * 256, letters, digits, spaces and `_ . : / = + - @`, no `aws:` prefix; and
+ * none of the keys the components set themselves (`Name`, `purpose`, `tier`,
+ * the `kubernetes.io/`, `k8s.io/` and `ml-platform/` prefixes), which would
+ * be overwritten.
  */
 export const awsTags = z
   .record(
-    z.string().min(1, "tag keys cannot be empty").max(128, "AWS tag keys are at most 128 characters").refine((k) => !k.toLowerCase().startsWith("aws:"), "the aws: tag prefix is reserved for AWS"),
-    z.string().max(256, "AWS tag values are at most 256 characters"),
+    z.string().superRefine((k, ctx) => {
+      const why = tagKeyProblem(k) ?? reservedTagKeyProblem(k);
+      if (why) ctx.addIssue({ code: "custom", message: why });
+    }),
+    z.string().superRefine((v, ctx) => {
+      const why = tagValueProblem(v);
+      if (why) ctx.addIssue({ code: "custom", message: why });
+    }),
   )
   .describe("Tags for every resource the component creates (cost allocation: owner, costCenter, environment).");

@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { PROJECT, PlatformSpec, resolvePlatformSpec } from "../config/resolve";
+import { ConfigError, PlatformSpec, resolvePlatformSpec } from "../config/resolve";
 import { PlannedResource, SECRET_PLACEHOLDER, recordProgram } from "../testing/record";
 import { createMocks } from "./mocks";
 
@@ -41,6 +41,48 @@ export function listStacks(stacksDir = STACKS_DIR): string[] {
     .sort();
 }
 
+/**
+ * The project's name, read once from Pulumi.yaml: the namespace of the
+ * platform's config keys (a renamed project keeps working).
+ */
+export function readProjectName(projectDir = REPO_ROOT): string {
+  const file = path.join(projectDir, "Pulumi.yaml");
+  let doc: unknown;
+  try {
+    doc = parseYaml(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new PlanError(`${file} cannot be read: ${(err as Error).message}`);
+  }
+  const name = (doc as { name?: unknown } | null)?.name;
+  if (typeof name !== "string" || !name) throw new PlanError(`${file}: "name" (the project's name) is missing`);
+  return name;
+}
+
+let projectCache: string | undefined;
+function projectName(): string {
+  return (projectCache ??= readProjectName());
+}
+
+/**
+ * Top-level keys of a stack settings file besides `config` (Pulumi docs,
+ * "Project and stack settings files": secretsprovider, encryptedkey,
+ * encryptionsalt for secrets, environment for ESC; checked 2026-11-23).
+ */
+const STACK_FILE_KEYS = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"];
+
+/** Keys at the top of a stack file that Pulumi would not read: config keys outside `config:`, or unknown settings. */
+function topLevelProblem(file: string, doc: unknown): string | undefined {
+  if (doc === null || doc === undefined) return undefined;
+  if (typeof doc !== "object" || Array.isArray(doc)) return `${file}: a stack file is a map with a "config:" section`;
+  const stray = Object.keys(doc).filter((k) => !STACK_FILE_KEYS.includes(k));
+  if (!stray.length) return undefined;
+  const configLike = stray.filter((k) => k.includes(":"));
+  if (configLike.length) {
+    return `${file}: ${configLike.join(", ")} ${configLike.length === 1 ? "is" : "are"} at the top level, not under "config:", so Pulumi would ignore ${configLike.length === 1 ? "it" : "them"}; indent every key under a "config:" line`;
+  }
+  return `${file}: unknown top-level key${stray.length === 1 ? "" : "s"} ${stray.join(", ")}; a stack file has ${STACK_FILE_KEYS.join(", ")}, and the settings go under "config:"`;
+}
+
 export interface StackConfigFile {
   path: string;
   /** Pulumi's flat config map: "namespace:key" -> string (objects as JSON text). */
@@ -61,12 +103,14 @@ export function readStackConfig(stack: string, stacksDir = STACKS_DIR): StackCon
   } catch (err) {
     throw new PlanError(`${file} is not valid YAML: ${(err as Error).message}`);
   }
+  const stray = topLevelProblem(file, doc);
+  if (stray) throw new PlanError(stray);
   const rawConfig = (doc as { config?: unknown } | null)?.config ?? {};
   if (typeof rawConfig !== "object" || Array.isArray(rawConfig)) throw new PlanError(`${file}: "config" must be a map of keys to values`);
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   for (const [rawKey, value] of Object.entries(rawConfig as Record<string, unknown>)) {
-    const key = rawKey.includes(":") ? rawKey : `${PROJECT}:${rawKey}`;
+    const key = rawKey.includes(":") ? rawKey : `${projectName()}:${rawKey}`;
     if (value !== null && typeof value === "object" && "secure" in (value as object)) {
       config[key] = SECRET_PLACEHOLDER;
       secretKeys.push(key);
@@ -95,14 +139,28 @@ function loadProgram(): Program {
 export async function planStack(stack: string, opts: { stacksDir?: string; program?: Program } = {}): Promise<PlanRun> {
   const stackFile = readStackConfig(stack, opts.stacksDir);
   // Validate first: a bad stack file must fail with its message, not half a graph.
-  const spec = resolvePlatformSpec(stackFile.config, stack, `configuration of stack "${stack}" (${path.relative(REPO_ROOT, stackFile.path)})`, stackFile.secretKeys);
-  const program = opts.program ?? loadProgram();
-  const { resources, outputs } = await recordProgram(program, {
-    project: PROJECT,
-    stack,
-    config: stackFile.config,
+  const project = projectName();
+  const spec = resolvePlatformSpec(stackFile.config, stack, {
+    project,
+    source: `configuration of stack "${stack}" (${path.relative(REPO_ROOT, stackFile.path)})`,
     secretKeys: stackFile.secretKeys,
-    mocks: createMocks(spec.region),
   });
+  const program = opts.program ?? loadProgram();
+  let recorded: Awaited<ReturnType<typeof recordProgram>>;
+  try {
+    recorded = await recordProgram(program, {
+      project,
+      stack,
+      config: stackFile.config,
+      secretKeys: stackFile.secretKeys,
+      mocks: createMocks(spec.region),
+    });
+  } catch (err) {
+    // The program's config errors (a component's refusal, index.ts) carry the ConfigError: exit 1, not a crash.
+    const configError = (err as { configError?: unknown } | undefined)?.configError;
+    if (configError instanceof ConfigError) throw configError;
+    throw err;
+  }
+  const { resources, outputs } = recorded;
   return { stack, spec, resources, outputs };
 }

@@ -330,7 +330,7 @@ describe("configuration of the #7 keys", () => {
   it("the deployer role gets one entry: listing it as admin too is refused", () => {
     const arn = "arn:aws:iam::111111111111:role/deployer";
     expect(problems({ "ml-platform:cluster": { deployerRoleArn: arn } })).toEqual([]);
-    expect(problems({ "ml-platform:cluster": { deployerRoleArn: arn, adminRoleArns: [arn] } })[0]).toMatchObject({ key: "ml-platform:cluster.deployerRoleArn", message: expect.stringMatching(/also in adminRoleArns/) });
+    expect(problems({ "ml-platform:cluster": { deployerRoleArn: arn, adminRoleArns: [arn] } })[0]).toMatchObject({ key: "ml-platform:cluster.adminRoleArns[0]", message: expect.stringMatching(/is also ml-platform:cluster\.deployerRoleArn/) });
     expect(problems({ "ml-platform:cluster": { privateAccessSecurityGroupIds: ["runner"] } })[0]).toMatchObject({ key: "ml-platform:cluster.privateAccessSecurityGroupIds[0]" });
   });
 

@@ -32,6 +32,15 @@ describe("index.ts under the Pulumi runtime", () => {
     expect((error as Error).message).toMatch(/^Invalid configuration of stack "bad" \(stacks\/Pulumi\.bad\.yaml\): 1 problem\n {2}- ml-platform:cluster\.gpuNodeGroups\[0\]\.instanceTypes\[0\]: is not a GPU instance type/);
     expect(registered).toEqual([]);
   });
+
+  it("reads its keys from the project's namespace (pulumi.getProject()), so a renamed project keeps working", async () => {
+    await pulumi.runtime.setMocks({ newResource: () => ({ id: "x", state: {} }), call: () => ({}) }, "acme-ml", "renamed", false);
+    pulumi.runtime.setAllConfig({ "aws:region": "us-east-1", "acme-ml:stage": "seed", "ml-platform:stage": "mvp" });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const program = require("../index") as () => unknown;
+    expect(() => program()).toThrow(/- acme-ml:stage: allowed values: poc, mvp, seriesb \(got "seed"\)/);
+    expect(() => program()).toThrow(/- ml-platform:stage: unknown config namespace "ml-platform"/);
+  });
 });
 
 describe("secure config values", () => {

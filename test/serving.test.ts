@@ -155,9 +155,9 @@ describe("refusals through the stack config, naming the key", () => {
     const arn = "arn:aws:iam::123456789012:role/ml-engineers";
     const raw: Record<string, string> = { ...readStackConfig("mvp").config, "ml-platform:cluster": JSON.stringify({ readOnlyRoleArns: [arn] }) };
     const serving = { ...JSON.parse(raw["ml-platform:serving"]!), viewerRoleArns: [arn] };
-    expect(() => resolvePlatformSpec({ ...raw, "ml-platform:serving": JSON.stringify(serving) }, "mvp")).toThrow(/ml-platform:serving\.viewerRoleArns\[0\]: already has cluster-wide access/);
+    expect(() => resolvePlatformSpec({ ...raw, "ml-platform:serving": JSON.stringify(serving) }, "mvp")).toThrow(/ml-platform:serving\.viewerRoleArns\[0\]: is also ml-platform:cluster\.readOnlyRoleArns\[0\]; EKS gives a role one access entry/);
     const twice = { ...JSON.parse(raw["ml-platform:serving"]!), viewerRoleArns: [arn, arn] };
-    expect(() => resolvePlatformSpec({ ...raw, "ml-platform:cluster": "{}", "ml-platform:serving": JSON.stringify(twice) }, "mvp")).toThrow(/ml-platform:serving\.viewerRoleArns\[1\]: is listed twice/);
+    expect(() => resolvePlatformSpec({ ...raw, "ml-platform:cluster": "{}", "ml-platform:serving": JSON.stringify(twice) }, "mvp")).toThrow(/ml-platform:serving\.viewerRoleArns\[1\]: repeats ml-platform:serving\.viewerRoleArns\[0\]/);
   });
 });
 

@@ -6,7 +6,8 @@ import { namingInputOf } from "../config/naming-input";
 import { elasticIpCount } from "../config/warnings";
 import { COMPONENT_PIECES, componentName, physicalNames } from "../lib/naming";
 import { HOURS_PER_MONTH, pricesFor } from "../cost/prices";
-import { PlanRun, PlannedResource, STACKS_DIR } from "../plan/engine";
+import { ConfigError, ConfigProblem, resolvePlatformSpec } from "../config/resolve";
+import { PlanRun, PlannedResource, STACKS_DIR, readStackConfig } from "../plan/engine";
 import { costOf, policyOf, renderPolicy, renderText, toJsonPlan } from "../plan/report";
 import { SHIPPED_STACKS, ofType, plan } from "./support/plan";
 
@@ -236,7 +237,7 @@ describe("the naming scheme (lib/naming.ts) predicts the names the program decla
     const run = await plan(stack);
     const predicted = physicalNames(namingInputOf(run.spec));
     for (const n of predicted) expect({ name: n.physicalName, fits: n.length <= n.limit }).toEqual({ name: n.physicalName, fits: true });
-    const limited = ["aws:s3/bucket:Bucket", "aws:eks/nodeGroup:NodeGroup", "aws:iam/role:Role", "aws:rds/instance:Instance", "aws:ec2/launchTemplate:LaunchTemplate"];
+    const limited = ["aws:s3/bucket:Bucket", "aws:eks/nodeGroup:NodeGroup", "aws:iam/role:Role", "aws:rds/instance:Instance", "aws:ec2/launchTemplate:LaunchTemplate", "aws:ecr/repository:Repository"];
     // (A node group and its launch template share their logical name.) Every component physicalNames() covers:
     // a component that adds an auto-named role, bucket or node group adds it to lib/naming.ts too.
     const covered = Object.keys(COMPONENT_PIECES).map((p) => componentName(run.spec.environment, p as keyof typeof COMPONENT_PIECES));
@@ -374,6 +375,34 @@ describe("stage growth: mvp grown to seriesb by its stage key alone", () => {
       const pick = (x: PlannedResource) => Object.fromEntries(REPLACE_ON[r.type]!.map((k) => [k, x.inputs[k]]));
       expect({ urn: r.urn, inputs: pick(grown!) }).toEqual({ urn: r.urn, inputs: pick(r) });
       expect({ urn: r.urn, protect: grown!.protect }).toEqual({ urn: r.urn, protect: r.protect });
+    }
+  });
+});
+
+describe("tags the program sets are refused as user tags (no user tag is ever silently overwritten)", () => {
+  const base = { "aws:region": "us-east-1", "ml-platform:stage": "mvp", "ml-platform:environment": "prod" };
+  it.each(["mvp", "seriesb-prod"])("%s: every tag key on a planned resource is the user's or one config refuses", async (stack) => {
+    const run = await plan(stack);
+    const userKeys = Object.keys(readStackConfig(stack).config).includes("ml-platform:tags")
+      ? Object.keys(JSON.parse(readStackConfig(stack).config["ml-platform:tags"]!) as object)
+      : [];
+    const keys = new Set<string>();
+    for (const r of run.resources) {
+      for (const k of Object.keys((r.inputs.tags as Record<string, string> | undefined) ?? {})) keys.add(k);
+      const asgTag = r.inputs.tag as { key?: string } | undefined;
+      if (r.type === "aws:autoscaling/tag:Tag" && asgTag?.key) keys.add(asgTag.key);
+    }
+    const programKeys = [...keys].filter((k) => !userKeys.includes(k));
+    expect(programKeys).toEqual(expect.arrayContaining(["environment", "Name"]));
+    for (const key of programKeys) {
+      const raw = { ...base, "ml-platform:tags": JSON.stringify({ owner: "a", costCenter: "b", [key]: "x" }) };
+      let problems: ConfigProblem[] = [];
+      try {
+        resolvePlatformSpec(raw, stack);
+      } catch (err) {
+        problems = (err as ConfigError).problems;
+      }
+      expect({ key, refused: problems.some((p) => p.key === `ml-platform:tags.${key}`) }).toEqual({ key, refused: true });
     }
   });
 });

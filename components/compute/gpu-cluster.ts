@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { GpuNodeGroupSettings, NodeGroupSettings } from "../../lib/domain";
+import type { GpuNodeGroupInput, NodeGroupInput } from "../../lib/domain";
 import {
   CLUSTER_LOG_TYPES,
   CLUSTER_ROLE_POLICY_ARN,
@@ -18,8 +18,8 @@ import {
 } from "../../lib/eks";
 import { serviceTrustPolicy } from "../../lib/iam";
 import { PLANNED_INGEST_GB_TAG, withPlannedGb } from "../../lib/tags";
-import { NAME_LIMITS, eksClusterName, gpuPoolName, systemNodeGroupName } from "../../lib/naming";
-import { KUBERNETES_VERSION, NODE_AMI_TYPES } from "../../lib/versions";
+import { eksClusterName, gpuPoolName, systemNodeGroupName } from "../../lib/naming";
+import { NODE_AMI_TYPES } from "../../lib/versions";
 import { clusterAutoscaler, clusterAutoscalerImageTag } from "./addons/cluster-autoscaler";
 import { defaultStorageClass, ebsCsiDriver } from "./addons/ebs-csi-driver";
 import { eksAddon } from "./addons/eks-addon";
@@ -29,6 +29,10 @@ import type { ClusterHandle } from "./cluster-handle";
 import { GpuNodePool } from "./gpu-node-pool";
 import { IrsaRole, IrsaRoleArgs } from "./irsa";
 import { managedNodeGroup } from "./node-group";
+import { validateArgs } from "../../lib/validate";
+import { GpuClusterArgsSchema, gpuClusterProblems } from "./gpu-cluster.schema";
+
+export const GPU_CLUSTER_TYPE = "mlplatform:compute:GpuCluster";
 
 export interface GpuClusterArgs {
   /** VPC the private subnets belong to. Required. Exposed as `vpcId` for in-cluster controllers that need it (the AWS Load Balancer Controller). */
@@ -92,12 +96,12 @@ export interface GpuClusterArgs {
    * The CPU node group (over all AZs) for CoreDNS, the add-ons, the autoscaler
    * and platform services. Default: 2 x t3.large on demand (min 2, max 3), 50 GB disks.
    */
-  systemNodeGroup?: NodeGroupSettings;
+  systemNodeGroup?: NodeGroupInput;
   /**
    * GPU pools, each tainted and labelled, one node group per AZ whose sizes sum
    * to the pool's; min 0 lets them cost nothing while idle. Default [].
    */
-  gpuNodeGroups?: GpuNodeGroupSettings[];
+  gpuNodeGroups?: GpuNodeGroupInput[];
   /**
    * Install the Cluster Autoscaler, which starts GPU nodes when GPU pods are
    * pending and removes idle ones. Without it, scale node groups by hand.
@@ -106,14 +110,6 @@ export interface GpuClusterArgs {
   autoscaler?: boolean;
 }
 
-const DEFAULT_SYSTEM_NODE_GROUP: NodeGroupSettings = {
-  instanceTypes: ["t3.large"],
-  capacityType: "ON_DEMAND",
-  minSize: 2,
-  desiredSize: 2,
-  maxSize: 3,
-  diskSizeGb: 50,
-};
 
 /**
  * An EKS cluster for GPU workloads that costs nothing for GPUs while none is
@@ -155,22 +151,22 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
   private readonly tags: Record<string, string>;
 
   constructor(name: string, args: GpuClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mlplatform:compute:GpuCluster", name, {}, opts);
+    // Checked before anything is declared: a bad argument (an API open to 0.0.0.0/0, a CPU type
+    // in a GPU pool, a role listed twice, a name over AWS's limits) throws ComponentArgsError naming it.
+    const s = validateArgs(GPU_CLUSTER_TYPE, name, GpuClusterArgsSchema, args, gpuClusterProblems);
+    super(GPU_CLUSTER_TYPE, name, {}, opts);
     // The AWS name is fixed (not auto-suffixed) so the log group name is known before the cluster exists.
     const clusterName = eksClusterName(name);
-    if (clusterName.length > NAME_LIMITS.eksCluster) throw new Error(`EKS cluster names are at most ${NAME_LIMITS.eksCluster} characters; "${clusterName}" has ${clusterName.length}`);
-    if (args.privateSubnetIds.length < CONTROL_PLANE_ZONE_COUNT) throw new Error(`GpuCluster needs private subnets in at least ${CONTROL_PLANE_ZONE_COUNT} AZs, got ${args.privateSubnetIds.length}`);
-    const version = args.kubernetesVersion ?? KUBERNETES_VERSION;
-    const publicAccessCidrs = args.publicAccessCidrs ?? [];
-    const system = args.systemNodeGroup ?? DEFAULT_SYSTEM_NODE_GROUP;
-    const gpuPools = args.gpuNodeGroups ?? [];
-    const tags = args.tags ?? {};
+    const version = s.kubernetesVersion;
+    const publicAccessCidrs = s.publicAccessCidrs;
+    const system = s.systemNodeGroup;
+    const gpuPools = s.gpuNodeGroups;
+    const tags = s.tags;
     this.tags = tags;
-    this.region = args.region;
+    this.region = s.region;
     const parent = { parent: this };
-    // Config mistakes fail the preview before anything is created.
-    const grants = accessGrants(args.adminRoleArns ?? [], args.readOnlyRoleArns ?? [], args.deployerRoleArn);
-    if (args.autoscaler) clusterAutoscalerImageTag(version);
+    const grants = accessGrants(s.adminRoleArns, s.readOnlyRoleArns, s.deployerRoleArn);
+    if (s.autoscaler) clusterAutoscalerImageTag(version);
 
     // ---------------------------------------------------------- control plane
     const clusterRole = new aws.iam.Role(`${name}-control-plane`, {
@@ -199,8 +195,8 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
     // and with infinite retention (audit logs then grow the bill forever).
     const controlPlaneLogs = new aws.cloudwatch.LogGroup(`${name}-control-plane-logs`, {
       name: controlPlaneLogGroupName(clusterName),
-      retentionInDays: args.logRetentionDays ?? 30,
-      tags: withPlannedGb(tags, PLANNED_INGEST_GB_TAG, args.expectedLogGbPerMonth),
+      retentionInDays: s.logRetentionDays,
+      tags: withPlannedGb(tags, PLANNED_INGEST_GB_TAG, s.expectedLogGbPerMonth),
     }, parent);
 
     const cluster = new aws.eks.Cluster(`${name}-eks`, {
@@ -209,7 +205,7 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
       roleArn: clusterRole.arn,
       vpcConfig: {
         // Fixed to the first two AZs whatever the stage: EKS refuses a change of the control plane's AZ set.
-        subnetIds: args.controlPlaneSubnetIds ?? args.privateSubnetIds.slice(0, CONTROL_PLANE_ZONE_COUNT),
+        subnetIds: s.controlPlaneSubnetIds ?? s.privateSubnetIds.slice(0, CONTROL_PLANE_ZONE_COUNT),
         endpointPrivateAccess: true,
         // Public only when someone is allowed in; never open to 0.0.0.0/0 by default.
         endpointPublicAccess: publicAccessCidrs.length > 0,
@@ -222,7 +218,7 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
         authenticationMode: "API",
         // With a deployer role, its explicit access entry below is the only way in for `pulumi up`;
         // without one, the creating identity keeps EKS's implicit admin entry.
-        bootstrapClusterCreatorAdminPermissions: !args.deployerRoleArn,
+        bootstrapClusterCreatorAdminPermissions: !s.deployerRoleArn,
       },
       // STANDARD, never EXTENDED: extended support costs $0.60/hour per cluster
       // instead of $0.10. At the end of standard support AWS upgrades the control
@@ -243,14 +239,14 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
 
     // The private endpoint answers only sources the cluster security group admits: by
     // default it admits only itself, so a runner, bastion or VPN client in the VPC times out.
-    const apiRules = apiAccessRules(args.privateAccessCidrs ?? [], args.privateAccessSecurityGroupIds ?? []).map((rule) =>
+    const apiRules = apiAccessRules(s.privateAccessCidrs, s.privateAccessSecurityGroupIds).map((rule) =>
       new aws.vpc.SecurityGroupIngressRule(`${name}-api-${rule.slug}`, {
         securityGroupId: clusterSecurityGroupId,
         description: rule.description,
         ipProtocol: "tcp",
         fromPort: KUBERNETES_API_PORT,
         toPort: KUBERNETES_API_PORT,
-        cidrIpv4: rule.securityGroupId ? undefined : (rule.cidr ?? args.vpcCidrBlock),
+        cidrIpv4: rule.securityGroupId ? undefined : (rule.cidr ?? s.vpcCidrBlock),
         referencedSecurityGroupId: rule.securityGroupId,
         tags,
       }, parent));
@@ -305,7 +301,7 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
     const { nodeGroup: systemNodes } = managedNodeGroup(systemNodeGroupName(name), {
       ...nodeGroupBase,
       // One group over all AZs: untainted, for CoreDNS, the add-ons and platform services.
-      subnetIds: args.privateSubnetIds,
+      subnetIds: s.privateSubnetIds,
       instanceTypes: system.instanceTypes,
       capacityType: system.capacityType,
       amiType: NODE_AMI_TYPES.cpu,
@@ -319,7 +315,7 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
       const gpuPool = new GpuNodePool(gpuPoolName(name, pool.name), {
         ...nodeGroupBase,
         clusterComponent: name,
-        subnetIds: args.privateSubnetIds,
+        subnetIds: s.privateSubnetIds,
         pool,
       }, parent);
       this.gpuNodeGroupNames[pool.name] = gpuPool.nodeGroupNames;
@@ -332,7 +328,7 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
     // ---------------------------------------------------- inside the cluster
     this.kubeconfig = pulumi.secret(
       pulumi.all([cluster.endpoint, cluster.certificateAuthority]).apply(([endpoint, ca]) =>
-        JSON.stringify(kubeconfig(clusterName, endpoint, ca.data, args.region))),
+        JSON.stringify(kubeconfig(clusterName, endpoint, ca.data, s.region))),
     );
     this.provider = new kubernetes.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, parent);
     // Kubernetes objects wait for the API to be reachable (443 rules) and for the
@@ -342,12 +338,12 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
 
     defaultStorageClass(name, this, parent);
     nvidiaDevicePlugin(name, this, parent);
-    if (args.autoscaler) clusterAutoscaler(name, this, { region: args.region, kubernetesVersion: version, tags }, parent);
+    if (s.autoscaler) clusterAutoscaler(name, this, { region: s.region, kubernetesVersion: version, tags }, parent);
 
     this.endpoint = cluster.endpoint;
     this.nodeRoleArn = nodeRole.arn;
     this.clusterSecurityGroupId = clusterSecurityGroupId;
-    this.vpcId = pulumi.output(args.vpcId);
+    this.vpcId = pulumi.output(s.vpcId);
     this.registerOutputs({
       clusterName: this.clusterName,
       endpoint: this.endpoint,

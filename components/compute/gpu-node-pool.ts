@@ -1,10 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { GpuNodeGroupSettings } from "../../lib/domain";
+import type { GpuNodeGroupInput } from "../../lib/domain";
 import { GPU_TAINT, autoscalerTagSlug, gpuNodeLabels, nodeTemplateTags, splitPoolAcrossZones } from "../../lib/eks";
 import { gpuNodeGroupName } from "../../lib/naming";
 import { NODE_AMI_TYPES } from "../../lib/versions";
+import { validateArgs } from "../../lib/validate";
+import { GpuNodePoolArgsSchema, gpuNodePoolProblems } from "./gpu-cluster.schema";
 import { managedNodeGroup } from "./node-group";
+
+export const GPU_NODE_POOL_TYPE = "mlplatform:compute:GpuNodePool";
 
 export interface GpuNodePoolArgs {
   /** Name of the EKS cluster. Required. */
@@ -21,7 +25,7 @@ export interface GpuNodePoolArgs {
    */
   subnetIds: pulumi.Input<string>[];
   /** The pool: name, instance types, capacity type, disk, and sizes for the WHOLE pool. Required. */
-  pool: GpuNodeGroupSettings;
+  pool: GpuNodeGroupInput;
   /** What nodes need before they boot: the node role's policy attachments and the vpc-cni add-on. Default none. */
   dependsOn?: pulumi.Resource[];
   /** Tags for the node groups, launch templates, instances and volumes. Default none. */
@@ -47,23 +51,24 @@ export class GpuNodePool extends pulumi.ComponentResource {
   public readonly zoneIndexes: number[];
 
   constructor(name: string, args: GpuNodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mlplatform:compute:GpuNodePool", name, {}, opts);
-    const { pool } = args;
-    const tags = args.tags ?? {};
-    const zonal = splitPoolAcrossZones(pool, args.subnetIds.length);
+    // Checked before anything is declared: a bad argument (a CPU type in a GPU pool, a cap below the minimum) throws ComponentArgsError naming it.
+    const s = validateArgs(GPU_NODE_POOL_TYPE, name, GpuNodePoolArgsSchema, args, gpuNodePoolProblems);
+    super(GPU_NODE_POOL_TYPE, name, {}, opts);
+    const { pool, tags } = s;
+    const zonal = splitPoolAcrossZones(pool, s.subnetIds.length);
     const labels = gpuNodeLabels(pool);
     const templateTags = nodeTemplateTags(pool);
 
     this.nodeGroups = [];
     this.zoneIndexes = [];
     for (const z of zonal) {
-      const groupName = gpuNodeGroupName(args.clusterComponent, pool.name, z.zoneIndex);
+      const groupName = gpuNodeGroupName(s.clusterComponent, pool.name, z.zoneIndex);
       const { nodeGroup } = managedNodeGroup(groupName, {
-        clusterName: args.clusterName,
-        kubernetesVersion: args.kubernetesVersion,
-        nodeRoleArn: args.nodeRoleArn,
+        clusterName: s.clusterName,
+        kubernetesVersion: s.kubernetesVersion,
+        nodeRoleArn: s.nodeRoleArn,
         // One AZ per group: the autoscaler's template node then carries the right zone label.
-        subnetIds: [args.subnetIds[z.zoneIndex]!],
+        subnetIds: [s.subnetIds[z.zoneIndex]!],
         instanceTypes: pool.instanceTypes,
         capacityType: pool.capacityType,
         // NVIDIA driver, container toolkit and runtime preinstalled.
@@ -75,7 +80,7 @@ export class GpuNodePool extends pulumi.ComponentResource {
         // The taint keeps CPU pods off expensive GPU nodes (they would also block scale-down to zero).
         taints: [GPU_TAINT],
         tags,
-        dependsOn: args.dependsOn,
+        dependsOn: s.dependsOn,
       }, this);
 
       // Scale-from-zero hints on the group's Auto Scaling group (never EKS's own discovery tags).

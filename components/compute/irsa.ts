@@ -1,6 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { validateArgs } from "../../lib/validate";
+import { IrsaRoleArgsSchema, irsaRoleProblems } from "./irsa.schema";
 import { irsaTrustPolicy } from "../../lib/iam";
+
+export const IRSA_ROLE_TYPE = "mlplatform:compute:IrsaRole";
 
 export interface IrsaRoleArgs {
   /** ARN of the cluster's IAM OIDC provider (GpuCluster.oidcProviderArn). Required. */
@@ -30,8 +34,10 @@ export class IrsaRole extends pulumi.ComponentResource {
   public readonly roleName: pulumi.Output<string>;
 
   constructor(name: string, args: IrsaRoleArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mlplatform:compute:IrsaRole", name, {}, opts);
-    const tags = args.tags ?? {};
+    // Checked before anything is declared: a bad argument throws ComponentArgsError naming it.
+    const s = validateArgs(IRSA_ROLE_TYPE, name, IrsaRoleArgsSchema, args, irsaRoleProblems);
+    super(IRSA_ROLE_TYPE, name, {}, opts);
+    const tags = s.tags;
     const parent = { parent: this };
 
     // Building the JSON document inside apply is fine: no resource is created there.
@@ -46,7 +52,7 @@ export class IrsaRole extends pulumi.ComponentResource {
     }, parent);
 
     const grants: pulumi.Output<string>[] = [];
-    for (const policyArn of args.managedPolicyArns ?? []) {
+    for (const policyArn of s.managedPolicyArns) {
       const policyName = policyArn.split("/").pop() ?? policyArn;
       grants.push(new aws.iam.RolePolicyAttachment(`${name}-${policyName}`, { role: role.name, policyArn }, parent).id);
     }

@@ -3,8 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { DatabaseStorageType } from "../../lib/domain";
 import { databaseInstanceName } from "../../lib/naming";
-import { POSTGRES_MAJOR_VERSION } from "../../lib/versions";
+import { validateArgs } from "../../lib/validate";
 import { statefulOptions } from "../stateful";
+import { MetadataStoreArgsSchema, metadataStoreProblems } from "./metadata-store.schema";
+
+export const METADATA_STORE_TYPE = "mlplatform:data:MetadataStore";
 
 export const POSTGRES_PORT = 5432;
 
@@ -106,29 +109,27 @@ export class MetadataStore extends pulumi.ComponentResource {
   public readonly password: pulumi.Output<string>;
 
   constructor(name: string, args: MetadataStoreArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mlplatform:data:MetadataStore", name, {}, opts);
-    const tags = args.tags ?? {};
-    const protect = args.protect ?? true;
+    // Checked before anything is declared: a bad argument throws ComponentArgsError naming it.
+    const s = validateArgs(METADATA_STORE_TYPE, name, MetadataStoreArgsSchema, args, metadataStoreProblems);
+    super(METADATA_STORE_TYPE, name, {}, opts);
+    const { tags, protect, databaseName, username, engineVersion } = s;
     const parent = { parent: this };
-    const databaseName = args.databaseName ?? "mlflow";
-    const username = args.username ?? "mlplatform";
-    const engineVersion = args.engineVersion ?? POSTGRES_MAJOR_VERSION;
     const family = `postgres${engineVersion.split(".")[0]}`;
 
     const subnetGroup = new aws.rds.SubnetGroup(`${name}-subnets`, {
-      subnetIds: args.subnetIds,
+      subnetIds: s.subnetIds,
       description: `Private subnets for ${name}`,
       tags,
     }, parent);
 
-    const sourceGroups = args.allowedSecurityGroupIds ?? [];
-    const sourceCidrs = args.allowedCidrBlocks ?? [];
+    const sourceGroups = s.allowedSecurityGroupIds;
+    const sourceCidrs = s.allowedCidrBlocks;
     const ingress = [
       ...(sourceGroups.length ? [{ protocol: "tcp", fromPort: POSTGRES_PORT, toPort: POSTGRES_PORT, securityGroups: sourceGroups, description: "PostgreSQL from the cluster (nodes and pods)" }] : []),
       ...(sourceCidrs.length ? [{ protocol: "tcp", fromPort: POSTGRES_PORT, toPort: POSTGRES_PORT, cidrBlocks: sourceCidrs, description: "PostgreSQL from allowed networks" }] : []),
     ];
     const securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, {
-      vpcId: args.vpcId,
+      vpcId: s.vpcId,
       // Unchanged wording: the description is immutable, a new one would replace the group.
       description: `PostgreSQL ${name}: reachable from inside the VPC only`,
       ingress,
@@ -155,13 +156,13 @@ export class MetadataStore extends pulumi.ComponentResource {
       engine: "postgres",
       engineVersion,
       autoMinorVersionUpgrade: true,
-      instanceClass: args.instanceClass ?? "db.t4g.small",
-      allocatedStorage: args.allocatedStorageGb ?? 20,
-      maxAllocatedStorage: args.maxAllocatedStorageGb ?? 100,
-      storageType: args.storageType ?? "gp3",
-      iops: args.iops,
+      instanceClass: s.instanceClass,
+      allocatedStorage: s.allocatedStorageGb,
+      maxAllocatedStorage: s.maxAllocatedStorageGb,
+      storageType: s.storageType,
+      iops: s.iops,
       storageEncrypted: true,
-      multiAz: args.multiAz ?? false,
+      multiAz: s.multiAz,
       dbName: databaseName,
       username,
       password: password.result,
@@ -170,19 +171,19 @@ export class MetadataStore extends pulumi.ComponentResource {
       vpcSecurityGroupIds: [securityGroup.id],
       parameterGroupName: parameters.name,
       publiclyAccessible: false,
-      backupRetentionPeriod: args.backupRetentionDays ?? 7,
+      backupRetentionPeriod: s.backupRetentionDays,
       backupWindow: "03:00-04:00",
       maintenanceWindow: "sun:04:30-sun:05:30",
-      applyImmediately: args.applyImmediately ?? true,
+      applyImmediately: s.applyImmediately,
       copyTagsToSnapshot: true,
       deleteAutomatedBackups: !protect,
-      deletionProtection: args.deletionProtection ?? true,
+      deletionProtection: s.deletionProtection,
       skipFinalSnapshot: !protect,
       finalSnapshotIdentifier: protect ? `${name}-final-snapshot` : undefined,
-      performanceInsightsEnabled: args.performanceInsights ?? false,
-      performanceInsightsRetentionPeriod: args.performanceInsights ? 7 : undefined,
+      performanceInsightsEnabled: s.performanceInsights,
+      performanceInsightsRetentionPeriod: s.performanceInsights ? 7 : undefined,
       iamDatabaseAuthenticationEnabled: true,
-      snapshotIdentifier: args.snapshotIdentifier,
+      snapshotIdentifier: s.snapshotIdentifier,
       tags,
     }, statefulOptions(this, protect));
 

@@ -5,9 +5,13 @@ import { subnetLayout } from "../../lib/cidr";
 import { PLANNED_INGEST_GB_TAG, withPlannedGb } from "../../lib/tags";
 import type { NatMode } from "../../lib/domain";
 import { CONTROL_PLANE_ZONE_COUNT, EKS_UNSUPPORTED_ZONE_IDS, chooseZoneIds } from "../../lib/eks";
+import { validateArgs } from "../../lib/validate";
+import { NetworkArgsSchema, networkProblems } from "./network.schema";
+
+export const NETWORK_TYPE = "mlplatform:network:Network";
 
 export interface NetworkArgs {
-  /** IPv4 block of the VPC, /16 to /20. Default "10.0.0.0/16". */
+  /** IPv4 block of the VPC, /16 to /20, a network address (no host bits: "10.0.0.0/16", not "10.0.0.1/16"). Default "10.0.0.0/16". */
   cidrBlock?: string;
   /** Availability zones to spread subnets over, 2 or 3. Default 2. */
   azCount?: number;
@@ -26,7 +30,7 @@ export interface NetworkArgs {
    * available). Default "single".
    */
   natGateways?: NatMode;
-  /** Days to keep VPC flow logs in CloudWatch; 0 (the default) records none. */
+  /** Days to keep VPC flow logs in CloudWatch, a CloudWatch retention period (1, 3, 5, 7, 14, 30, 60, 90, ...); 0 (the default) records none. */
   flowLogRetentionDays?: number;
   /**
    * GB of flow logs expected a month, for cost planning: the log group carries
@@ -34,7 +38,7 @@ export interface NetworkArgs {
    * (ingestion is then listed as usage-based, not priced).
    */
   expectedFlowLogGbPerMonth?: number;
-  /** Tags for every resource. Default none. */
+  /** Tags for every resource (keys up to 128 characters, values up to 256, no `aws:` prefix, not `Name` or `tier`, which the network sets). Default none. */
   tags?: Record<string, string>;
 }
 
@@ -62,22 +66,18 @@ export class Network extends pulumi.ComponentResource {
   public readonly natGatewayIds: pulumi.Output<string>[];
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mlplatform:network:Network", name, {}, opts);
-    const cidrBlock = args.cidrBlock ?? "10.0.0.0/16";
-    const azCount = args.azCount ?? 2;
-    const natMode = args.natGateways ?? "single";
-    const tags = args.tags ?? {};
+    // Checked before anything is declared: a bad argument throws ComponentArgsError naming it.
+    const s = validateArgs(NETWORK_TYPE, name, NetworkArgsSchema, args, networkProblems);
+    super(NETWORK_TYPE, name, {}, opts);
+    const { cidrBlock, azCount, natGateways: natMode, tags } = s;
     const layout = subnetLayout(cidrBlock, azCount);
     const parent = { parent: this };
 
-    if (args.availabilityZoneIds && args.availabilityZoneIds.length < azCount) {
-      throw new Error(`availabilityZoneIds lists ${args.availabilityZoneIds.length} zones; azCount is ${azCount}`);
-    }
     // Every AZ of the region whatever its state (no state filter: a zone that is
     // "impaired" today must not shift every later subnet to another zone), and
     // only real AZs (no Local or Wavelength Zones). Zone choice: lib/eks.ts chooseZoneIds.
-    const zoneIds: pulumi.Input<string>[] = args.availabilityZoneIds
-      ? args.availabilityZoneIds.slice(0, azCount)
+    const zoneIds: pulumi.Input<string>[] = s.availabilityZoneIds
+      ? s.availabilityZoneIds.slice(0, azCount)
       : (() => {
           const zones = aws.getAvailabilityZonesOutput({
             allAvailabilityZones: false,
@@ -170,11 +170,11 @@ export class Network extends pulumi.ComponentResource {
       tags: { ...tags, Name: `${name}-s3` },
     }, parent);
 
-    const flowLogDays = args.flowLogRetentionDays ?? 0;
+    const flowLogDays = s.flowLogRetentionDays;
     if (flowLogDays > 0) {
       const logGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, {
         retentionInDays: flowLogDays,
-        tags: withPlannedGb(tags, PLANNED_INGEST_GB_TAG, args.expectedFlowLogGbPerMonth),
+        tags: withPlannedGb(tags, PLANNED_INGEST_GB_TAG, s.expectedFlowLogGbPerMonth),
       }, parent);
       const caller = aws.getCallerIdentityOutput({}, parent);
       const partition = aws.getPartitionOutput({}, parent);

@@ -2,10 +2,12 @@ import * as aws from "@pulumi/aws";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ACCESS_POLICY_ARNS } from "../../lib/eks";
+import { validateArgs } from "../../lib/validate";
+import { ModelServingArgsSchema, modelServingProblems } from "./model-serving.schema";
 import {
   MODELS_BUCKET_PLACEHOLDER,
   REGISTRY_PLACEHOLDER,
-  ServingSettings,
+  ServingSettingsInput,
   colorsOf,
   deploymentManifest,
   deploymentName,
@@ -29,11 +31,13 @@ import { installMetricsServer } from "../compute/addons/metrics-server";
 import type { ClusterHandle } from "../compute/cluster-handle";
 import { IrsaRole } from "../compute/irsa";
 
+export const MODEL_SERVING_TYPE = "mlplatform:serving:ModelServing";
+
 export interface ModelServingArgs {
   /** The cluster to deploy into (its provider, OIDC provider and readiness). Required. */
   cluster: ClusterHandle;
-  /** Models, stage features and the namespace quota (lib/serving.ts ServingSettings, validated by config). Required. */
-  settings: ServingSettings;
+  /** Models, stage features and the namespace quota (lib/serving.ts ServingSettingsInput; every field has a default). Default: no models. */
+  settings?: ServingSettingsInput;
   /** The models bucket: `<models-bucket>` in model URIs resolves to its name, and each model's role reads its prefix there. Required. */
   modelsBucket: { name: pulumi.Input<string>; arn: pulumi.Input<string> };
   /** KMS key of the models bucket when it is SSE-KMS encrypted (the roles get Decrypt through S3). Default none. */
@@ -77,10 +81,12 @@ export class ModelServing extends pulumi.ComponentResource {
   public readonly previewServices: Record<string, pulumi.Output<string>>;
 
   constructor(name: string, args: ModelServingArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mlplatform:serving:ModelServing", name, {}, opts);
-    const s = args.settings;
-    const cluster = args.cluster;
-    const tags = args.tags ?? {};
+    // Checked before anything is declared: a bad argument throws ComponentArgsError naming it.
+    const a = validateArgs(MODEL_SERVING_TYPE, name, ModelServingArgsSchema, args, modelServingProblems);
+    super(MODEL_SERVING_TYPE, name, {}, opts);
+    const s = a.settings;
+    const cluster = a.cluster;
+    const tags = a.tags;
     const ns = s.namespace;
     const k8s = (dependsOn: pulumi.Input<pulumi.Resource>[] = []): pulumi.CustomResourceOptions => ({ parent: this, provider: cluster.provider, dependsOn });
 
@@ -88,14 +94,13 @@ export class ModelServing extends pulumi.ComponentResource {
     const inNamespace = (more: pulumi.Resource[] = []) => k8s([namespace, ...more]);
     const quota = new kubernetes.core.v1.ResourceQuota(`${name}-gpu-quota`, gpuQuotaManifest(ns, s.maxGpus), inNamespace());
 
-    const sentry = args.sentryDsn !== undefined
-      ? new kubernetes.core.v1.Secret(`${name}-sentry`, sentrySecretManifest(ns, pulumi.secret(args.sentryDsn)), inNamespace())
+    const sentry = a.sentryDsn !== undefined
+      ? new kubernetes.core.v1.Secret(`${name}-sentry`, sentrySecretManifest(ns, pulumi.secret(a.sentryDsn)), inNamespace())
       : undefined;
 
     let lbController: kubernetes.helm.v3.Release | undefined;
     if (needsLoadBalancerController(s)) {
-      if (args.vpcId === undefined) throw new Error(`${name}: a model is exposed through a load balancer, so vpcId is required`);
-      lbController = installLoadBalancerController(`${name}-lbc`, { cluster, vpcId: args.vpcId, region: args.region, tags }, this);
+      lbController = installLoadBalancerController(`${name}-lbc`, { cluster, vpcId: a.vpcId!, region: a.region, tags }, this);
     }
     if (needsMetricsServer(s)) installMetricsServer(`${name}-metrics-server`, cluster, this);
 
@@ -118,7 +123,7 @@ export class ModelServing extends pulumi.ComponentResource {
 
     this.liveServices = {};
     this.previewServices = {};
-    const bucketName = pulumi.output(args.modelsBucket.name);
+    const bucketName = pulumi.output(a.modelsBucket.name);
     for (const model of s.models) {
       const role = new IrsaRole(`${name}-${model.name}`, {
         oidcProviderArn: cluster.oidcProviderArn,
@@ -126,8 +131,8 @@ export class ModelServing extends pulumi.ComponentResource {
         namespace: ns,
         serviceAccount: serviceAccountName(model.name),
         inlinePolicy: pulumi
-          .all([args.modelsBucket.arn, args.modelsBucketKmsKeyArn])
-          .apply(([arn, kmsKeyArn]) => JSON.stringify(modelReadPolicy(arn, model.prefix, { kmsKeyArn, region: args.region }))),
+          .all([a.modelsBucket.arn, a.modelsBucketKmsKeyArn])
+          .apply(([arn, kmsKeyArn]) => JSON.stringify(modelReadPolicy(arn, model.prefix, { kmsKeyArn, region: a.region }))),
         tags,
       }, { parent: this });
       const sa = new kubernetes.core.v1.ServiceAccount(`${name}-${model.name}-sa`, serviceAccountManifest(model.name, ns, role.roleArn), inNamespace());
@@ -143,10 +148,10 @@ export class ModelServing extends pulumi.ComponentResource {
           color,
           namespace: ns,
           replicas: release.replicas,
-          image: resolve(release.image, REGISTRY_PLACEHOLDER, args.registryPrefix),
+          image: resolve(release.image, REGISTRY_PLACEHOLDER, a.registryPrefix),
           modelUri: resolve(release.modelUri, MODELS_BUCKET_PLACEHOLDER, bucketName),
           imageAsWritten: release.image,
-          environment: args.environment,
+          environment: a.environment,
           sentry: sentry !== undefined,
         }), { ...inNamespace([sa, quota, ...(sentry ? [sentry] : [])]), customTimeouts: { create: minutes, update: minutes } });
         deployments.push(deployment);

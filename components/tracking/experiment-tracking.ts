@@ -14,13 +14,17 @@ import {
   TRACKING_NAMES,
 } from "../../lib/tracking";
 import type { ClusterHandle } from "../compute/cluster-handle";
+import { validateArgs } from "../../lib/validate";
+import { ExperimentTrackingArgsSchema, experimentTrackingProblems } from "./experiment-tracking.schema";
 import { IrsaRole } from "../compute/irsa";
+
+export const EXPERIMENT_TRACKING_TYPE = "mlplatform:tracking:ExperimentTracking";
 
 export interface ExperimentTrackingArgs {
   /** The cluster to deploy into. Required. */
   cluster: ClusterHandle;
-  /** Image, replicas, sizes and the artifact prefix (lib/tracking.ts TrackingSettings). Required. */
-  settings: TrackingSettings;
+  /** Image, replicas, sizes and the artifact prefix (lib/tracking.ts TrackingSettings); every field has a default. Default: the pinned MLflow image, 1 replica. */
+  settings?: Partial<TrackingSettings>;
   /** The backend store: the MetadataStore's address, port, database and credentials; the password must be a secret output. Required. */
   database: {
     address: pulumi.Input<string>;
@@ -56,9 +60,11 @@ export class ExperimentTracking extends pulumi.ComponentResource {
   public readonly artifactsDestination: pulumi.Output<string>;
 
   constructor(name: string, args: ExperimentTrackingArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mlplatform:tracking:ExperimentTracking", name, {}, opts);
-    const s = args.settings;
-    const cluster = args.cluster;
+    // Checked before anything is declared: a bad argument throws ComponentArgsError naming it.
+    const a = validateArgs(EXPERIMENT_TRACKING_TYPE, name, ExperimentTrackingArgsSchema, args, experimentTrackingProblems);
+    super(EXPERIMENT_TRACKING_TYPE, name, {}, opts);
+    const s = a.settings;
+    const cluster = a.cluster;
     const k8s = (dependsOn: pulumi.Resource[]): pulumi.CustomResourceOptions => ({ parent: this, provider: cluster.provider, dependsOn });
 
     const namespace = new kubernetes.core.v1.Namespace(`${name}-namespace`, namespaceManifest(s.namespace), k8s(cluster.ready));
@@ -69,20 +75,20 @@ export class ExperimentTracking extends pulumi.ComponentResource {
       namespace: s.namespace,
       serviceAccount: TRACKING_NAMES.serviceAccount,
       inlinePolicy: pulumi
-        .all([args.artifactsBucket.arn, args.artifactsBucketKmsKeyArn])
-        .apply(([arn, kmsKeyArn]) => JSON.stringify(trackingArtifactsPolicy(arn, s.artifactPrefix, { kmsKeyArn, region: args.region }))),
-      tags: args.tags,
+        .all([a.artifactsBucket.arn, a.artifactsBucketKmsKeyArn])
+        .apply(([arn, kmsKeyArn]) => JSON.stringify(trackingArtifactsPolicy(arn, s.artifactPrefix, { kmsKeyArn, region: a.region }))),
+      tags: a.tags,
     }, { parent: this });
     const sa = new kubernetes.core.v1.ServiceAccount(`${name}-sa`, trackingServiceAccountManifest(s.namespace, role.roleArn), k8s([namespace]));
 
     // Secret from end to end: the password output is secret, and so is the URI built from it.
     const uri = pulumi.secret(
-      pulumi.all([args.database.address, args.database.port, args.database.password]).apply(([host, port, password]) =>
-        backendStoreUri({ username: args.database.username, password, host, port, database: args.database.databaseName })),
+      pulumi.all([a.database.address, a.database.port, a.database.password]).apply(([host, port, password]) =>
+        backendStoreUri({ username: a.database.username, password, host, port, database: a.database.databaseName })),
     );
     const secret = new kubernetes.core.v1.Secret(`${name}-backend-store`, backendSecretManifest(s.namespace, uri), k8s([namespace]));
 
-    const destination = pulumi.output(args.artifactsBucket.name).apply((bucket) => artifactsDestination(bucket, s.artifactPrefix));
+    const destination = pulumi.output(a.artifactsBucket.name).apply((bucket) => artifactsDestination(bucket, s.artifactPrefix));
     const deployment = new kubernetes.apps.v1.Deployment(`${name}-server`, trackingDeploymentManifest<pulumi.Input<string>>(s, destination), k8s([sa, secret]));
     if (s.replicas >= 2) new kubernetes.policy.v1.PodDisruptionBudget(`${name}-pdb`, trackingPdbManifest(s.namespace), k8s([namespace]));
     const service = new kubernetes.core.v1.Service(`${name}-service`, trackingServiceManifest(s.namespace), k8s([deployment]));

@@ -1,0 +1,133 @@
+/**
+ * What GpuCluster (and each of its GpuNodePools) accepts, as zod schemas: the
+ * single source of truth for their Args (validated in their constructors),
+ * defaults and descriptions, and the `cluster` stack-config overrides
+ * (config/schema.ts).
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { CONTROL_PLANE_ZONE_COUNT } from "../../lib/eks";
+import { ipv4Cidr, logRetentionDays, roleArn } from "../../lib/fields";
+import { AUTONAME_SUFFIX_LENGTH, NAME_LIMITS, NamedKind, eksClusterName, gpuNodeGroupName, irsaRoleName, childName, systemNodeGroupName } from "../../lib/naming";
+import { isAwsRegion } from "../../lib/regions";
+import { KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from "../../lib/versions";
+import { ArgProblem, awsTags, schemaMatches } from "../../lib/validate";
+import type { GpuClusterArgs } from "./gpu-cluster";
+import type { GpuNodePoolArgs } from "./gpu-node-pool";
+import { GpuPoolSettings, SystemPoolSettings, poolSizeProblems } from "./node-pool.schema";
+
+const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, "must be a security group ID such as sg-0123456789abcdef0");
+
+/** The settings of a GpuCluster: the single source of truth for its Args and for the `cluster` stack config. */
+export const GpuClusterSettings = z.strictObject({
+  kubernetesVersion: z
+    .string()
+    .refine((v) => (SUPPORTED_KUBERNETES_VERSIONS as readonly string[]).includes(v), `must be a Kubernetes minor whose charts and images lib/versions.ts pins: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`)
+    .describe("Kubernetes minor of the control plane and nodes.")
+    .default(KUBERNETES_VERSION),
+  publicAccessCidrs: z
+    .array(
+      ipv4Cidr().refine((c) => c !== "0.0.0.0/0", "opens the Kubernetes API to the whole internet; list your office, VPN or CI egress ranges, or leave the list empty (private endpoint)"),
+    )
+    .describe("CIDRs allowed to reach the public API endpoint; empty: the endpoint is private only.")
+    .default([]),
+  privateAccessCidrs: z.array(ipv4Cidr()).describe("Extra CIDRs (VPN, peered networks) admitted on 443 to the private endpoint; the VPC's own block always is.").default([]),
+  privateAccessSecurityGroupIds: z.array(securityGroupId).describe("Security groups (CI runner, bastion) admitted on 443 to the private endpoint.").default([]),
+  logRetentionDays: logRetentionDays.describe("Days CloudWatch keeps the control-plane logs (a CloudWatch retention period).").default(30),
+  deployerRoleArn: roleArn.optional().describe("The IAM role `pulumi up` runs as: cluster-admin through its own access entry. Default none: the creating identity gets EKS's implicit entry."),
+  adminRoleArns: z.array(roleArn).describe("IAM roles given cluster-admin through EKS access entries.").default([]),
+  readOnlyRoleArns: z.array(roleArn).describe("IAM roles given read-only (view) access through EKS access entries.").default([]),
+  systemNodeGroup: SystemPoolSettings.prefault({}).describe("The CPU system pool (over all AZs)."),
+  gpuNodeGroups: z.array(GpuPoolSettings).describe("GPU pools: tainted, labelled, one node group per AZ whose sizes sum to the pool's.").default([]),
+  autoscaler: z.boolean().describe("Install the Cluster Autoscaler (scales GPU pools to and from zero).").default(false),
+});
+export type GpuClusterSettings = z.output<typeof GpuClusterSettings>;
+
+const input = <T>(what: string) => z.custom<pulumi.Input<T>>((v) => v !== undefined && v !== null, `${what} is required`);
+
+/** Everything GpuCluster accepts: the settings plus where it runs and tags. */
+export const GpuClusterArgsSchema = GpuClusterSettings.extend({
+  vpcId: input<string>("vpcId").describe("VPC the private subnets belong to."),
+  vpcCidrBlock: input<string>("vpcCidrBlock").describe("The VPC's IPv4 block, admitted to the private endpoint on 443."),
+  privateSubnetIds: z
+    .array(z.custom<pulumi.Input<string>>())
+    .min(CONTROL_PLANE_ZONE_COUNT, `give private subnets in at least ${CONTROL_PLANE_ZONE_COUNT} AZs: EKS places the control plane in two`)
+    .describe("Private subnets, one per AZ, in the network's stable zone order."),
+  controlPlaneSubnetIds: z.array(z.custom<pulumi.Input<string>>()).min(CONTROL_PLANE_ZONE_COUNT, `give at least ${CONTROL_PLANE_ZONE_COUNT} subnets`).optional().describe("Subnets of the control plane. Default: the first two private subnets."),
+  region: z.string().refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)").describe("AWS region of the cluster."),
+  expectedLogGbPerMonth: z
+    .number()
+    .min(0, "must be 0 or more GB")
+    .optional()
+    .describe("GB of control-plane logs expected a month, for cost planning: the log group carries it as the `ml-platform/planned-ingest-gb-month` tag. Unset: ingestion is listed as usage-based, not priced."),
+  tags: awsTags.default({}),
+});
+
+// tsc proves the interface (gpu-cluster.ts) and the schema accept the same arguments.
+schemaMatches<GpuClusterArgs, z.input<typeof GpuClusterArgsSchema>>(true);
+
+/** Everything GpuNodePool accepts. */
+export const GpuNodePoolArgsSchema = z.strictObject({
+  clusterName: input<string>("clusterName").describe("Name of the EKS cluster."),
+  clusterComponent: z.string().min(1).describe("The cluster component's name: node groups are named `<clusterComponent>-gpu-<pool>-<zone index>`."),
+  kubernetesVersion: input<string>("kubernetesVersion").describe("Kubernetes version the nodes run (the control plane's)."),
+  nodeRoleArn: input<string>("nodeRoleArn").describe("IAM role of the nodes."),
+  subnetIds: z.array(z.custom<pulumi.Input<string>>()).min(1, "give at least one private subnet").describe("Private subnets, one per AZ, in zone order."),
+  pool: GpuPoolSettings.describe("The pool: name, instance types, capacity type, disk, and sizes for the whole pool."),
+  dependsOn: z.array(z.custom<pulumi.Resource>()).optional().describe("What nodes need before they boot. Default none."),
+  tags: awsTags.default({}),
+});
+
+schemaMatches<GpuNodePoolArgs, z.input<typeof GpuNodePoolArgsSchema>>(true);
+
+function nameProblem(path: string, kind: NamedKind, name: string, autoNamed: boolean): ArgProblem[] {
+  const length = name.length + (autoNamed ? AUTONAME_SUFFIX_LENGTH : 0);
+  if (length <= NAME_LIMITS[kind]) return [];
+  const what = { eksCluster: "EKS cluster", eksNodeGroup: "EKS node group", iamRole: "IAM role" }[kind as "eksCluster"] ?? kind;
+  return [{ path, value: name, message: `makes the ${what} name "${name}"${autoNamed ? " plus Pulumi's 8-character suffix" : ""} ${length} characters long; the limit is ${NAME_LIMITS[kind]}` }];
+}
+
+/** A GPU pool's own rules (sizes together, its node group names within EKS's limit). */
+export function gpuPoolProblems(clusterComponent: string, pool: z.output<typeof GpuPoolSettings>, path = "pool"): ArgProblem[] {
+  return [
+    ...poolSizeProblems(path, pool),
+    // Zone indexes are single digits: the name of the group in zone 0 is as long as any.
+    ...nameProblem(`${path}.name`, "eksNodeGroup", gpuNodeGroupName(clusterComponent, pool.name, 0), true),
+  ];
+}
+
+export function gpuNodePoolProblems(_name: string, s: z.output<typeof GpuNodePoolArgsSchema>): ArgProblem[] {
+  return gpuPoolProblems(s.clusterComponent, s.pool);
+}
+
+/** Rules that involve several settings or the component's name (pure; config/resolve.ts runs them too). */
+export function gpuClusterProblems(name: string, s: Omit<GpuClusterSettings, "systemNodeGroup"> & { systemNodeGroup: GpuClusterSettings["systemNodeGroup"] }): ArgProblem[] {
+  const problems: ArgProblem[] = [];
+  // One access entry per IAM role (EKS CreateAccessEntry refuses a second): a role gets one kind of access.
+  const seen = new Map<string, string>();
+  const roles: [string, string][] = [
+    ...(s.deployerRoleArn ? [["deployerRoleArn", s.deployerRoleArn] as [string, string]] : []),
+    ...s.adminRoleArns.map((a, i): [string, string] => [`adminRoleArns[${i}]`, a]),
+    ...s.readOnlyRoleArns.map((a, i): [string, string] => [`readOnlyRoleArns[${i}]`, a]),
+  ];
+  for (const [path, arn] of roles) {
+    const before = seen.get(arn);
+    if (before) problems.push({ path, value: arn, message: `is also ${before}; EKS gives a role one access entry per cluster, so give it one kind of access` });
+    else seen.set(arn, path);
+  }
+  problems.push(...poolSizeProblems("systemNodeGroup", s.systemNodeGroup));
+  const pools = new Map<string, number>();
+  s.gpuNodeGroups.forEach((pool, i) => {
+    if (pools.has(pool.name)) problems.push({ path: `gpuNodeGroups[${i}].name`, value: pool.name, message: `repeats gpuNodeGroups[${pools.get(pool.name)}].name; pool names name node groups and a node label, so each must be unique` });
+    else pools.set(pool.name, i);
+    problems.push(...gpuPoolProblems(name, pool, `gpuNodeGroups[${i}]`));
+  });
+  const clusterName = eksClusterName(name);
+  problems.push(
+    ...nameProblem("(name)", "eksCluster", clusterName, false),
+    ...nameProblem("(name)", "eksNodeGroup", systemNodeGroupName(name), true),
+    ...["control-plane", "node"].flatMap((r) => nameProblem("(name)", "iamRole", childName(name, r), true)),
+    ...["vpc-cni", "ebs-csi", ...(s.autoscaler ? ["autoscaler"] : [])].flatMap((r) => nameProblem("(name)", "iamRole", irsaRoleName(childName(name, r)), true)),
+  );
+  return problems;
+}

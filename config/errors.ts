@@ -1,0 +1,34 @@
+/** The error a bad stack configuration gives: one line per problem, naming the key, what is wrong and allowed, and the value. */
+
+/** One user mistake: which key, what it held, what is wrong and allowed. */
+export interface ConfigProblem {
+  key: string;
+  value: unknown;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly problems: ConfigProblem[],
+    readonly source = "stack configuration",
+  ) {
+    super(formatProblems(problems, source));
+    this.name = "ConfigError";
+  }
+}
+
+export function showValue(value: unknown): string {
+  if (value === undefined) return "nothing";
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+export function formatProblems(problems: ConfigProblem[], source: string): string {
+  const lines = problems.map((p) => `  - ${p.key}: ${p.message} (got ${showValue(p.value)})`);
+  return [`Invalid ${source}: ${problems.length} problem${problems.length === 1 ? "" : "s"}`, ...lines].join("\n");
+}
