@@ -56,7 +56,9 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 
 export const logRetentionDays = z
   .number()
-  .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`);
+  .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`)
+  // The refinement is invisible to z.toJSONSchema; the editor schema lists the allowed values instead.
+  .meta({ enum: [...LOG_RETENTION_DAYS] });
 
 /** A whole number of something, 0 or more. */
 export const count = (what: string) => z.number().int(`${what} must be a whole number`).min(0, `${what} cannot be negative`);

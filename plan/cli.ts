@@ -31,6 +31,7 @@ const SEVERITY: number[] = [EXIT.programFailed, EXIT.invalid, EXIT.policy, EXIT.
 
 export function usage(stacksDir?: string): string {
   // Loaded here, not at module load: `engine` pulls in @pulumi/pulumi.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (see above); `diff` never loads the SDK
   const { STACKS_DIR, listStacks } = require("./engine") as typeof import("./engine");
   const dir = stacksDir ?? STACKS_DIR;
   const stacks = listStacks(dir);

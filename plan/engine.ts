@@ -126,7 +126,7 @@ type Program = () => unknown;
 let programCache: Program | undefined;
 function loadProgram(): Program {
   // Loaded lazily: importing the provider SDKs is the slow part of a plan.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose: the program pulls in the provider SDKs
   programCache ??= require(path.join(REPO_ROOT, "index")) as Program;
   return programCache;
 }

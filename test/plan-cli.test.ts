@@ -86,7 +86,7 @@ describe("the text plan", () => {
     const { code, stdout, stderr } = await text();
     expect(code).toBe(EXIT.policy);
     expect(stderr).toMatch(/^\d+ mandatory policy violation\(s\) in stack "over-cap": `pulumi preview --policy-pack policies` would fail\.\n$/);
-    expect(stdout).toMatch(/\[on\]  cluster/);
+    expect(stdout).toMatch(/\[on\] {2}cluster/);
     expect(stdout).toMatch(/mlp-prod-artifacts {2}<mlplatform:data:ArtifactStore>/);
     expect(stdout).toMatch(/aws:rds:Instance +mlp-prod-metadata-postgres {2}\[protect, retainOnDelete\]/);
     expect(stdout).toMatch(/Monthly cost \(us-east-1 on-demand prices checked \d{4}-\d{2}-\d{2}, 730 h a month\)/);

@@ -116,7 +116,7 @@ interface Case {
   config?: PolicyConfig;
 }
 
-const first = (rs: EvalResource[]) => rs[0]!.props as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const first = (rs: EvalResource[]) => rs[0]!.props as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the tests read and mutate arbitrary nested props
 
 function bucketWithSettings(): EvalResource[] {
   const bucket = res("aws:s3/bucket:Bucket", "data", { bucket: "data-1", tags }, { protect: true });

@@ -20,7 +20,7 @@ describe("index.ts under the Pulumi runtime", () => {
     );
     const { config } = readStackConfig("bad-gpu", FIXTURE_STACKS);
     pulumi.runtime.setAllConfig(config);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program must load after setMocks and setAllConfig above
     const program = require("../index") as () => unknown;
     let error: unknown;
     try {
@@ -36,7 +36,7 @@ describe("index.ts under the Pulumi runtime", () => {
   it("reads its keys from the project's namespace (pulumi.getProject()), so a renamed project keeps working", async () => {
     await pulumi.runtime.setMocks({ newResource: () => ({ id: "x", state: {} }), call: () => ({}) }, "acme-ml", "renamed", false);
     pulumi.runtime.setAllConfig({ "aws:region": "us-east-1", "acme-ml:stage": "seed", "ml-platform:stage": "mvp" });
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program must load after the mocks and config are set
     const program = require("../index") as () => unknown;
     expect(() => program()).toThrow(/- acme-ml:stage: allowed values: poc, mvp, seriesb \(got "seed"\)/);
     expect(() => program()).toThrow(/- ml-platform:stage: unknown config namespace "ml-platform"/);

@@ -29,7 +29,7 @@ const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const SERVICE = "kubernetes:core/v1:Service";
 const MOCK_PASSWORD = "mock-password-not-a-secret";
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- manifests are untyped nested data
 const inputs = (r: PlannedResource) => r.inputs as Obj;
 const servingDeployments = (run: PlanRun) => ofType(run, DEPLOYMENT).filter((d) => inputs(d).metadata.namespace === "serving");
 const byName = (run: PlanRun, name: string) => run.resources.find((r) => r.name === name)!;

@@ -108,7 +108,7 @@ describe("the GPU cluster in the shipped stacks", () => {
     const role = prod.resources.find((r) => r.type === "aws:iam/role:Role" && r.name.includes("autoscaler"));
     const trust = JSON.parse(role!.inputs.assumeRolePolicy as string);
     expect(JSON.stringify(trust)).toContain("system:serviceaccount:kube-system:cluster-autoscaler");
-    const roleArn = ((autoscaler!.inputs.values as Record<string, any>).rbac.serviceAccount.annotations as Record<string, string>)["eks.amazonaws.com/role-arn"]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const roleArn = ((autoscaler!.inputs.values as Record<string, any>).rbac.serviceAccount.annotations as Record<string, string>)["eks.amazonaws.com/role-arn"]; // eslint-disable-line @typescript-eslint/no-explicit-any -- Helm values are untyped nested data
     expect(roleArn).toMatch(/^arn:aws:iam::\d{12}:role\/.*autoscaler/);
   });
 
@@ -138,7 +138,7 @@ describe("the text plan", () => {
   it("POC says what it leaves off and why", async () => {
     const text = renderText(await plan("poc"));
     expect(text).toMatch(/\[off\] cluster +No Kubernetes before there are customers/);
-    expect(text).toMatch(/\[on\]  artifacts/);
+    expect(text).toMatch(/\[on\] {2}artifacts/);
     expect(text).toMatch(/stateful resources NOT protected/);
   });
 

@@ -80,7 +80,7 @@ export function redact(value: unknown): unknown {
  */
 export async function recordProgram(program: () => unknown, opts: RecordOptions): Promise<Recording> {
   // The runtime's state module is not part of Pulumi's typed API; its two functions are stable across 3.x.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- untyped SDK internals, loaded only when a program is recorded
   const state = require("@pulumi/pulumi/runtime/state") as {
     withLocalStorage<T>(cb: () => Promise<T>): Promise<T>;
     getStore(): { settings: { monitor: Monitor } };

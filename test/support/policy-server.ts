@@ -27,6 +27,7 @@ import type * as emptyPb from "google-protobuf/google/protobuf/empty_pb";
 
 // Loaded next to the generated code, so grpc-js and google-protobuf are the instances it uses.
 const protoDir = path.dirname(require.resolve("@pulumi/pulumi/proto/analyzer_grpc_pb"));
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved from the proto directory at run time, so a static import cannot name it
 const fromProto = <T>(id: string): T => require(require.resolve(id, { paths: [protoDir] })) as T;
 const pb = fromProto<typeof analyzerPb>(path.join(protoDir, "analyzer_pb"));
 const rpc = fromProto<typeof analyzerGrpc>(path.join(protoDir, "analyzer_grpc_pb"));

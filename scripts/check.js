@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// The static checks of `npm test` in one process: the type check (what
+// `tsc --noEmit -p tsconfig.json` reports) and ESLint (eslint.config.mjs),
+// sharing one TypeScript program. The @pulumi/eslint-plugin rules need type
+// information; built separately, ESLint's program costs as much CPU as tsc's,
+// so ESLint is handed the one the type check already built
+// (typescript-eslint's `parserOptions.programs`). `npm run typecheck` and
+// `npm run lint` still run each on its own. Exits 1 on any error or warning.
+"use strict";
+const path = require("path");
+const ts = require("typescript");
+const { ESLint } = require("eslint");
+
+const root = path.join(__dirname, "..");
+
+/** The files eslint.config.mjs lints with type information. */
+const TYPED_FILES = require("./lint/typed-files.js");
+
+async function main() {
+  // 1. The type check, exactly as tsc reads tsconfig.json.
+  const configPath = path.join(root, "tsconfig.json");
+  const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => report([d]) });
+  if (!parsed) return 1;
+  const program = ts.createProgram({ rootNames: parsed.fileNames, options: { ...parsed.options, noEmit: true }, projectReferences: parsed.projectReferences });
+  const diagnostics = [...parsed.errors, ...ts.getPreEmitDiagnostics(program)];
+  const typeErrors = diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error).length;
+  report(diagnostics);
+
+  // 2. ESLint over the same sources, typed rules on the same program.
+  const eslint = new ESLint({
+    cwd: root,
+    overrideConfig: [{ files: TYPED_FILES, languageOptions: { parserOptions: { projectService: false, programs: [program] } } }],
+  });
+  const results = await eslint.lintFiles(["."]);
+  const formatter = await eslint.loadFormatter("stylish");
+  const text = await formatter.format(results);
+  if (text) process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+  const lintProblems = results.reduce((n, r) => n + r.errorCount + r.warningCount, 0);
+
+  process.stdout.write(`typecheck: ${typeErrors} error${typeErrors === 1 ? "" : "s"}; lint: ${lintProblems} problem${lintProblems === 1 ? "" : "s"} in ${results.length} files\n`);
+  return typeErrors || lintProblems ? 1 : 0;
+}
+
+function report(diagnostics) {
+  if (!diagnostics.length) return;
+  const host = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => "\n" };
+  const format = process.stdout.isTTY ? ts.formatDiagnosticsWithColorAndContext : ts.formatDiagnostics;
+  process.stdout.write(format(diagnostics, host));
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (err) => {
+    process.stderr.write(`check failed unexpectedly: ${err && err.stack ? err.stack : err}\n`);
+    process.exitCode = 1;
+  },
+);
