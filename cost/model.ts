@@ -400,6 +400,9 @@ function priceOne(r: CostInput, p: RegionPrices, usage: UsageAssumptions, launch
       return priceDatabase(r, p);
     case "aws:sns/topic:Topic":
       // No charge per topic; publishes and deliveries are billed by volume (AWS SNS pricing page, standard topics, checked 2026-11-23).
+      // The same rates in all nine regions of the price table: the SNS pricing feed (b0.p.awsstatic.com meteredUnitMaps sns,
+      // published 2025-08-28, copy in lamngockhuong/aws-price lib/data/pricing/sns.json at commit 115fdc61) has API requests
+      // $0.0000005, email $0.00002 and HTTP $0.0000006 per notification in each of them (checked 2026-11-23).
       return { kind: "usage", usage: "$0.50 per million publishes (first million a month free) + deliveries: email $2.00 per 100,000, HTTP/S $0.60 per million, SMS by country" };
     case "aws:kms/key:Key":
       return fixed(p.kmsKeyPerMonth, "a customer managed KMS key", p.region);

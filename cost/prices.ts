@@ -47,7 +47,9 @@ export interface RegionPrices {
   secretsManagerSecretPerMonth?: number;
   /** Interface VPC endpoint, $/hour per AZ. Gateway endpoints (S3, DynamoDB) are free. */
   interfaceEndpointPerAzHour?: number;
-  // Operations pieces (sources R53, OPSIC, CWSYN in cost/price-data/sources/sources.json).
+  // Operations pieces (sources R53, OPSIC, CWSYN, CWFEED, PL-EUW2-RDSBK in cost/price-data/sources/sources.json):
+  // alarms and canary runs for every region of the table, AWS Backup RDS snapshots for us-east-1 and eu-west-2 (the
+  // rest are declared gaps), Route 53 health checks global (checked 2026-11-23).
   /** CloudWatch standard-resolution alarm, $ per alarm metric per month (a metric-math alarm bills each metric it reads). */
   cloudwatchAlarmPerMetricMonth?: number;
   /**

