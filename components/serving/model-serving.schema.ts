@@ -81,7 +81,7 @@ export const ModelServingArgsSchema = z.strictObject({
   modelsBucket: z.custom<ModelServingArgs["modelsBucket"]>((b) => typeof b === "object" && b !== null && "name" in b && "arn" in b, "must be { name, arn } of the models bucket").describe("The models bucket."),
   modelsBucketKmsKeyArn: z.custom<pulumi.Input<string>>().optional().describe("KMS key of the models bucket when SSE-KMS. Default none."),
   registryPrefix: z.custom<pulumi.Input<string>>().optional().describe("What `<registry>` in images resolves to. Default none."),
-  vpcId: z.custom<pulumi.Input<string>>().optional().describe("VPC of the cluster, for the AWS Load Balancer Controller (required when a model is exposed)."),
+  vpcId: z.custom<pulumi.Input<string>>().optional().describe("VPC of the cluster, for the AWS Load Balancer Controller. Default: the cluster handle's vpcId; one of them is required when a model is exposed."),
   region: z.string().refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)").describe("AWS region."),
   environment: z.string().min(1).describe("Environment name, reported to Sentry."),
   sentryDsn: input<string>("sentryDsn").optional().describe("Sentry DSN, a secret. Default none."),
@@ -96,6 +96,7 @@ export function modelServingProblems(_name: string, s: z.output<typeof ModelServ
   const ctx: ServingContext = { repositories: s.registryPrefix === undefined ? undefined : "any" };
   const problems: ArgProblem[] = servingProblems(s.settings, ctx).map((p) => ({ path: `settings.${p.path.map((x) => (typeof x === "number" ? `[${x}]` : x)).join(".").replace(/\.\[/g, "[")}`, value: p.value, message: p.message }));
   const exposed = s.settings.models.some((m) => m.exposure.type !== "cluster");
-  if (exposed && s.vpcId === undefined) problems.push({ path: "vpcId", value: undefined, message: "is required: a model is exposed through a load balancer, and the AWS Load Balancer Controller needs the VPC" });
+  if (exposed && s.vpcId === undefined && s.cluster.vpcId === undefined)
+    problems.push({ path: "vpcId", value: undefined, message: "is required (here or as the cluster handle's vpcId): a model is exposed through a load balancer, and the AWS Load Balancer Controller needs the VPC" });
   return problems;
 }

@@ -44,7 +44,7 @@ export interface ModelServingArgs {
   modelsBucketKmsKeyArn?: pulumi.Input<string> | undefined;
   /** What `<registry>` in image references resolves to: the stack's ECR registry path (repository URL without the repository). Default none (then images must be full references). */
   registryPrefix?: pulumi.Input<string> | undefined;
-  /** VPC of the cluster, for the AWS Load Balancer Controller. Required when a model is exposed. */
+  /** VPC of the cluster, for the AWS Load Balancer Controller. Default the cluster handle's vpcId; one of them is required when a model is exposed. */
   vpcId?: pulumi.Input<string> | undefined;
   /** AWS region (IAM conditions, controller settings). Required. */
   region: string;
@@ -100,7 +100,7 @@ export class ModelServing extends pulumi.ComponentResource {
 
     let lbController: kubernetes.helm.v3.Release | undefined;
     if (needsLoadBalancerController(s)) {
-      lbController = installLoadBalancerController(`${name}-lbc`, { cluster, vpcId: a.vpcId!, region: a.region, tags }, this);
+      lbController = installLoadBalancerController(`${name}-lbc`, { cluster, vpcId: (a.vpcId ?? cluster.vpcId)!, region: a.region, tags }, this);
     }
     if (needsMetricsServer(s)) installMetricsServer(`${name}-metrics-server`, cluster, this);
 
