@@ -9,7 +9,7 @@ import { instanceTypeNotOfferedReason } from "../cost/prices";
 import { isAcceleratedType } from "../lib/instance-types";
 import { CapacityReport, checkSystemPool, eksSystemWorkloads, nodesNeeded } from "../lib/capacity";
 import { gpusPerNode } from "../lib/eks";
-import { ServingSettings, servingProblems, servingSystemWorkloads, withModelDefaults } from "../lib/serving";
+import { ServingSettings, servingProblems, servingSystemWorkloads, withModelDefaults, withStageDefaults } from "../lib/serving";
 import { TrackingSettings, trackingSystemWorkloads } from "../lib/tracking";
 import { monitoringSystemWorkloads } from "../lib/monitoring/values";
 import {
@@ -579,10 +579,10 @@ function resolve(raw: Record<string, string>, stack: string, project: string, so
     predictionMonitoring: withoutImageOff(decide<PredictionMonitoringSettings>("predictionMonitoring", cfg.stage, cfg.predictionMonitoring)),
   };
   if (cfg.sentryDsn !== undefined) spec.serving.settings.sentryDsn = cfg.sentryDsn;
-  // A GPU model that names no pool runs on the cluster's first GPU pool ("gpu" at MVP,
-  // "inference" at Series B), so a stack grown by its stage key keeps planning.
-  const firstGpuPool = spec.cluster.settings.gpuNodeGroups[0]?.name;
-  for (const m of spec.serving.settings.models) if ((m.gpus ?? 0) > 0 && m.gpuPool === undefined && firstGpuPool) m.gpuPool = firstGpuPool;
+  // Stage-dependent serving defaults (lib/serving.ts withStageDefaults): a GPU model that
+  // names no pool runs on the cluster's first GPU pool ("gpu" at MVP, "inference" at
+  // Series B), so a stack grown by its stage key keeps planning.
+  spec.serving.settings = withStageDefaults(spec.serving.settings, spec.cluster.settings.gpuNodeGroups[0]?.name);
   const crossProblems = [...crossChecks(cfg, spec), ...servingChecks(cfg, spec, secretKeys), ...withoutKeysOf(nameLengthProblems(spec), componentProblems(spec))];
   if (crossProblems.length) throw new ConfigError(crossProblems, source);
   const capacity = systemPoolCheck(cfg, spec);

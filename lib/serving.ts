@@ -75,7 +75,7 @@ export interface ModelSettings {
   memoryLimit?: string;
   /** NVIDIA GPUs per pod; 0 runs the model on the CPU system pool. */
   gpus: number;
-  /** GPU node group (cluster.gpuNodeGroups[].name) the pods run on; required when gpus > 0. */
+  /** GPU node group (cluster.gpuNodeGroups[].name) the pods run on when gpus > 0. Default: the cluster's first GPU node group. */
   gpuPool?: string;
   /** HTTP path for liveness and the startup probe. Default "/health". */
   healthPath: string;
@@ -87,7 +87,7 @@ export interface ModelSettings {
   drainSeconds: number;
   /** Time the server gets after SIGTERM to finish in-flight requests. Default 30 s. */
   shutdownSeconds: number;
-  /** HPA maximum per colour (Series B, required there). */
+  /** HPA maximum per colour (Series B). Default: twice the largest colour's replicas. */
   maxReplicas?: number;
   /** HPA target: average CPU utilisation of the requests, percent. Default 70. */
   targetCpuUtilization: number;
@@ -149,6 +149,38 @@ export function withModelDefaults(m: ModelInput): ModelSettings {
     exposure: { type: m.exposure?.type ?? "cluster", sourceRanges: m.exposure?.sourceRanges ?? [] },
     prefix: m.prefix ?? `${m.name}/`,
   };
+}
+
+/**
+ * Defaults that depend on the stage and the cluster, applied after the
+ * stack's settings are merged:
+ * - a GPU model without `gpuPool` runs on the cluster's first GPU node group
+ *   (MVP `gpu`, Series B `inference`), so a stack file need not name a pool
+ *   that changes with the stage;
+ * - at Series B a model still written in the MVP shape (`image`, `modelUri`,
+ *   `replicas`, as when a stack grows by its stage key alone) is served as
+ *   the blue colour, live, with green at 0 replicas: the first release then
+ *   writes the blue/green shape with its `activeColor`;
+ * - with autoscaling, `maxReplicas` defaults to twice the largest colour's
+ *   replicas (the HPA always states both bounds; the quota and pool checks
+ *   see the result).
+ */
+export function withStageDefaults(settings: ServingSettings, firstGpuPool: string | undefined): ServingSettings {
+  const models = settings.models.map((input) => {
+    let m: ModelSettings = { ...input };
+    if (m.gpus > 0 && m.gpuPool === undefined && firstGpuPool !== undefined) m.gpuPool = firstGpuPool;
+    const mvpShape = m.image !== undefined || m.modelUri !== undefined;
+    if (settings.blueGreen && mvpShape && m.activeColor === undefined && !m.blue && !m.green) {
+      const { image, modelUri, replicas, ...rest } = m;
+      m = { ...rest, activeColor: "blue", blue: { image, modelUri, replicas: replicas ?? 1 }, green: { replicas: 0 } };
+    }
+    if (settings.autoscaling && m.maxReplicas === undefined) {
+      const most = Math.max(1, ...colorsOf(settings).map((c) => releaseOf(m, c).replicas));
+      m.maxReplicas = 2 * most;
+    }
+    return m;
+  });
+  return { ...settings, models };
 }
 
 // ------------------------------------------------------------ quantities

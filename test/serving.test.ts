@@ -144,6 +144,29 @@ describe("refusals through the stack config, naming the key", () => {
     expect(() => resolvePlatformSpec(poc, "poc")).toThrow(/ml-platform:sentryDsn: nothing reports to Sentry/);
   });
 
+  it("grows with the stage key alone: an MVP-shaped model becomes the live blue colour at Series B", () => {
+    const mvpSpec = resolvePlatformSpec(readStackConfig("mvp").config, "mvp");
+    expect(mvpSpec.serving.settings.models[0]).toMatchObject({ image: "<registry>/models:1.4.0", gpuPool: "gpu" });
+    // The shipped file keeps rolling updates when grown (it says blueGreen: false), on the Series B pool.
+    const config = readStackConfig("mvp").config;
+    const kept = resolvePlatformSpec({ ...config, "ml-platform:stage": "seriesb" }, "mvp");
+    expect(kept.serving.settings).toMatchObject({ blueGreen: false, autoscaling: false });
+    expect(kept.serving.settings.models[0]).toMatchObject({ image: "<registry>/models:1.4.0", gpuPool: "inference" });
+    // Without those keys the MVP-shaped model becomes blue/green's live colour.
+    const { blueGreen: _bg, autoscaling: _as, ...serving } = JSON.parse(config["ml-platform:serving"]!);
+    const grown = resolvePlatformSpec({ ...config, "ml-platform:stage": "seriesb", "ml-platform:serving": JSON.stringify(serving) }, "mvp");
+    const [m] = grown.serving.settings.models;
+    expect(m).toMatchObject({
+      activeColor: "blue",
+      blue: { image: "<registry>/models:1.4.0", modelUri: "s3://<models-bucket>/classifier/1.4.0/", replicas: 1 },
+      green: { replicas: 0 },
+      // The cluster's first GPU pool at this stage, and an autoscaler bound of twice the replicas.
+      gpuPool: "inference",
+      maxReplicas: 2,
+    });
+    expect(m!.image).toBeUndefined();
+  });
+
   it("turns serving and tracking off at POC, on at MVP and Series B", () => {
     for (const [stack, on] of [["poc", false], ["mvp", true], ["seriesb-prod", true]] as const) {
       const spec = resolvePlatformSpec(readStackConfig(stack).config, stack);
