@@ -87,6 +87,8 @@ export interface StackDiff {
   errors?: { base?: string; head?: string };
   /** Stage, environment or region, when the change moves them. */
   settings: { key: "stage" | "environment" | "region"; before: string; after: string }[];
+  /** The plan's deploy-time warnings (quotas, identities) that appear or go away with the change. */
+  warnings: { new: string[]; gone: string[] };
   resources: { added: ResourceDiff[]; removed: ResourceDiff[]; changed: ResourceDiff[] };
   policy: {
     new: Verdict[];
@@ -259,7 +261,7 @@ const EMPTY_COST: CostReport = {
 
 /** A plan with nothing in it: the other side of a stack that is new or gone. */
 function emptyPlan(like: JsonPlan): JsonPlan {
-  return { ...like, resources: [], outputs: {}, decisions: [], cost: { ...EMPTY_COST, region: like.region }, policy: { ...like.policy, mandatory: [], advisory: [] } };
+  return { ...like, resources: [], outputs: {}, decisions: [], warnings: [], cost: { ...EMPTY_COST, region: like.region }, policy: { ...like.policy, mandatory: [], advisory: [] } };
 }
 
 function costDelta(before: CostLine | undefined, after: CostLine | undefined) {
@@ -336,6 +338,8 @@ export function diffStack(base: JsonPlan, head: JsonPlan, label = head.stack): S
     .filter((key) => base.resources.length && head.resources.length && base[key] !== head[key])
     .map((key) => ({ key, before: base[key], after: head[key] }));
 
+  const [warningsBefore, warningsAfter] = [base.warnings ?? [], head.warnings ?? []];
+  const warnings = { new: warningsAfter.filter((w) => !warningsBefore.includes(w)), gone: warningsBefore.filter((w) => !warningsAfter.includes(w)) };
   const cost = {
     expected: delta(base.cost.expectedMonthlyUsd, head.cost.expectedMonthlyUsd),
     worstCase: delta(base.cost.worstCaseMonthlyUsd, head.cost.worstCaseMonthlyUsd),
@@ -345,12 +349,13 @@ export function diffStack(base: JsonPlan, head: JsonPlan, label = head.stack): S
     priceTableAsOf: { before: base.cost.priceTableAsOf, after: head.cost.priceTableAsOf },
   };
   const anything =
-    added.length + removed.length + changed.length + policy.new.length + policy.fixed.length + settings.length + cost.newlyUnpriced.length > 0 ||
+    added.length + removed.length + changed.length + policy.new.length + policy.fixed.length + settings.length + cost.newlyUnpriced.length + warnings.new.length + warnings.gone.length > 0 ||
     [cost.expected, cost.worstCase, cost.idleGpu].some((d) => d.delta !== 0);
   return {
     stack: label,
     status: anything ? "changed" : "unchanged",
     settings,
+    warnings,
     resources: { added, removed, changed },
     policy: { ...policy, mandatoryOnHead: head.policy?.mandatory?.length ?? 0, advisoryOnHead: head.policy?.advisory?.length ?? 0 },
     cost,
@@ -366,6 +371,7 @@ function failedStack(stack: string, base: PlanDocument | undefined, head: PlanDo
     status: "failed",
     errors: { ...(isFailure(base) ? { base: base.error.message } : {}), ...(isFailure(head) ? { head: head.error.message } : {}) },
     settings: [],
+    warnings: { new: [], gone: [] },
     resources: { added: [], removed: [], changed: [] },
     policy: { new: [], fixed: [], mandatoryOnHead: 0, advisoryOnHead: 0 },
     cost: { expected: zero, worstCase: zero, idleGpu: zero, byComponent: [], newlyUnpriced: [], priceTableAsOf: {} },
@@ -501,6 +507,10 @@ function stackSection(s: StackDiff): string[] {
   } else {
     lines.push(`Monthly cost unchanged: ${money(s.cost.expected.after)} expected, ${money(s.cost.worstCase.after)} worst case, ${money(s.cost.idleGpu.after)} idle GPU.`, "");
   }
+  if (s.warnings.new.length) {
+    lines.push(`⚠️ ${count(s.warnings.new.length, "new warning")} for the deployment:`, ...s.warnings.new.map((w) => `- ${cell(w)}`), "");
+  }
+  if (s.warnings.gone.length) lines.push(`${count(s.warnings.gone.length, "warning")} gone: ${s.warnings.gone.map((w) => cell(w.split(":")[0]!)).join("; ")}.`, "");
   if (s.cost.newlyUnpriced.length) {
     lines.push(`⚠️ ${count(s.cost.newlyUnpriced.length, "resource")} the cost model cannot price (NOT in the figures above):`);
     for (const u of s.cost.newlyUnpriced) lines.push(`- ${code(shortType(u.type))} ${code(u.name)}: ${cell(u.reason)}`);

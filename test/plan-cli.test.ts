@@ -11,6 +11,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { CliIo, EXIT, main } from "../plan/cli";
 import type { PlanDiff } from "../plan/diff";
 import type { JsonPlan } from "../plan/report";
@@ -207,10 +208,12 @@ describe("plan diff, end to end: the mvp plan against the same stack with a larg
   beforeAll(async () => {
     const dir = path.join(tmp, "bigger-db");
     fs.mkdirSync(dir);
-    const mvp = fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.mvp.yaml"), "utf8");
-    // The shipped mvp stack takes the preset's db.t4g.small; the head stack overrides it.
-    expect(mvp).not.toMatch(/ml-platform:database:/);
-    fs.writeFileSync(path.join(dir, "Pulumi.mvp.yaml"), `${mvp.trimEnd()}\n  ml-platform:database:\n    instanceClass: db.t4g.large\n`);
+    // The shipped mvp stack file, with the database one size up (the preset's class is db.t4g.small).
+    const mvp = parseYaml(fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.mvp.yaml"), "utf8")) as { config: Record<string, unknown> };
+    const database = (mvp.config["ml-platform:database"] ?? {}) as Record<string, unknown>;
+    expect(database.instanceClass ?? "db.t4g.small").toBe("db.t4g.small");
+    mvp.config["ml-platform:database"] = { ...database, instanceClass: "db.t4g.large" };
+    fs.writeFileSync(path.join(dir, "Pulumi.mvp.yaml"), stringifyYaml(mvp));
     const planned = await cli(["mvp", "--json", "--stacks-dir", "bigger-db"], { callerDir: tmp });
     expect(planned.code).toBe(EXIT.ok);
     base = path.join(tmp, "base.json");

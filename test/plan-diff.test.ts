@@ -105,6 +105,16 @@ describe("plan diff: resources", () => {
     expect(renderDiffMarkdown(removed)).toMatch(/\*\*removed\*\* `aws:rds:Instance` `app-db`.*protected/);
   });
 
+  it("reports the deploy-time warnings a change brings or removes", () => {
+    const quota = "Elastic IPs: this stack allocates 3 (one per NAT gateway); the default quota is 5 per region.";
+    const base = makePlan("mvp", [BOX]);
+    const head = { ...makePlan("mvp", [BOX]), warnings: [quota] };
+    const d = diffPlans(base, head);
+    expect(d.stacks[0]).toMatchObject({ status: "changed", warnings: { new: [quota], gone: [] } });
+    expect(renderDiffMarkdown(d)).toMatch(/⚠️ 1 new warning for the deployment:\n- Elastic IPs: this stack allocates 3/);
+    expect(diffPlans(head, base).stacks[0]!.warnings).toEqual({ new: [], gone: [quota] });
+  });
+
   it("matches a stack's resources across plans of differently named stacks (URNs without the stack)", () => {
     const d = diffPlans(makePlan("mvp", [BOX, DB]), makePlan("mvp-copy", [BOX, DB]));
     expect(d.stacks[0]).toMatchObject({ stack: "mvp → mvp-copy", status: "unchanged" });
