@@ -43,7 +43,7 @@ import {
 } from "../lib/eks";
 import { PolicyDocument } from "../lib/iam";
 import { INSTANCE_SHAPES, isAcceleratedType } from "../lib/instance-types";
-import { EKS_ADDONS, KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from "../lib/versions";
+import { EKS_ADDONS, EKS_ADDON_PINS, EksAddonName, KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from "../lib/versions";
 import { PlanRun, PlannedResource, SECRET_PLACEHOLDER, planStack } from "../plan/engine";
 import { evaluatePolicies, stagePolicyConfig } from "../policies/evaluate";
 
@@ -706,6 +706,9 @@ describe("GpuCluster: in-cluster software", () => {
     expect(addons.map((a) => input(a, "addonName")).sort()).toEqual([...EKS_ADDONS].sort());
     for (const a of addons) {
       expect(input<string>(a, "addonVersion")).toBeTruthy();
+      // Pinned add-ons get their pin from lib/versions.ts, not EKS's moving default.
+      const pinned = EKS_ADDON_PINS[input<EksAddonName>(a, "addonName")].version;
+      if (pinned !== undefined) expect(input(a, "addonVersion")).toBe(pinned);
       expect(input(a, "resolveConflictsOnCreate")).toBe("OVERWRITE");
       expect(input(a, "resolveConflictsOnUpdate")).toBe("PRESERVE");
     }
