@@ -43,7 +43,7 @@ import {
 } from "../lib/eks";
 import { PolicyDocument } from "../lib/iam";
 import { INSTANCE_SHAPES, isAcceleratedType } from "../lib/instance-types";
-import { EKS_ADDONS, KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from "../lib/versions";
+import { EKS_ADDONS, EKS_ADDON_PINS, EksAddonName, KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from "../lib/versions";
 import { PlanRun, PlannedResource, SECRET_PLACEHOLDER, planStack } from "../plan/engine";
 import { evaluatePolicies, stagePolicyConfig } from "../policies/evaluate";
 
@@ -272,7 +272,7 @@ describe("pure helpers", () => {
   });
 
   it("the autoscaler image moves with the Kubernetes pin, every supported minor has one, and an unpinned minor fails loudly", () => {
-    expect(clusterAutoscalerImageTag(KUBERNETES_VERSION)).toBe("v1.35.0");
+    expect(clusterAutoscalerImageTag(KUBERNETES_VERSION)).toBe("v1.35.2");
     for (const v of SUPPORTED_KUBERNETES_VERSIONS) expect(CLUSTER_AUTOSCALER_IMAGE_TAGS[v]).toMatch(new RegExp(`^v${v.replace(".", "\\.")}\\.`));
     expect(() => clusterAutoscalerImageTag("1.34")).toThrow(/cluster-autoscaler.ts/);
   });
@@ -655,7 +655,7 @@ describe("GpuCluster: in-cluster software", () => {
     expect(input(ca, "version")).toBe("9.59.0");
     expect(input(ca, "repositoryOpts")).toEqual({ repo: "https://kubernetes.github.io/autoscaler" });
     const values = input<ReturnType<typeof clusterAutoscalerValues>>(ca, "values");
-    expect(values.image.tag).toBe("v1.35.0");
+    expect(values.image.tag).toBe("v1.35.2");
     expect(values.autoDiscovery.clusterName).toBe("mlp-gpub-cluster");
     expect(values.awsRegion).toBe("eu-west-2");
     expect(values.extraArgs["balance-similar-node-groups"]).toBe(true);
@@ -706,6 +706,9 @@ describe("GpuCluster: in-cluster software", () => {
     expect(addons.map((a) => input(a, "addonName")).sort()).toEqual([...EKS_ADDONS].sort());
     for (const a of addons) {
       expect(input<string>(a, "addonVersion")).toBeTruthy();
+      // Pinned add-ons get their pin from lib/versions.ts, not EKS's moving default.
+      const pinned = EKS_ADDON_PINS[input<EksAddonName>(a, "addonName")].version;
+      if (pinned !== undefined) expect(input(a, "addonVersion")).toBe(pinned);
       expect(input(a, "resolveConflictsOnCreate")).toBe("OVERWRITE");
       expect(input(a, "resolveConflictsOnUpdate")).toBe("PRESERVE");
     }

@@ -17,7 +17,9 @@ import { IrsaRole } from "../irsa";
 /**
  * Chart 3.5.0 (controller v3.5.0), cut 2026-08-03 (kubernetes-sigs/aws-load-balancer-controller
  * tag v3.5.0, helm/aws-load-balancer-controller/Chart.yaml), published to the
- * eks-charts repository; checked 2026-11-23.
+ * eks-charts repository (aws/eks-charts stable/aws-load-balancer-controller,
+ * commit "aws-load-balancer-controller: v3.5.0"). The controller requires
+ * Kubernetes 1.22+ (docs/deploy/installation.md), so 1.35; checked 2026-11-23.
  */
 export const AWS_LOAD_BALANCER_CONTROLLER_CHART: ChartPin = {
   repo: "https://aws.github.io/eks-charts",

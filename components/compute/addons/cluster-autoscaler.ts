@@ -21,8 +21,11 @@ import type { ClusterHandle } from "../cluster-handle";
 import { IrsaRole } from "../irsa";
 
 /**
- * Chart 9.59.0 was published 2026-07-21 and defaults to image v1.35.0
- * (source: https://kubernetes.github.io/autoscaler/index.yaml, checked 2026-11-23).
+ * Chart 9.59.0 was published 2026-07-21 (appVersion 1.35.0, so its default
+ * image is v1.35.0; the image is set explicitly below). It is the newest
+ * chart in the repository index (source: https://kubernetes.github.io/autoscaler/index.yaml,
+ * gh-pages of kubernetes/autoscaler, and the tag cluster-autoscaler-chart-9.59.0;
+ * checked 2026-11-23).
  */
 export const CLUSTER_AUTOSCALER_CHART: ChartPin = {
   repo: "https://kubernetes.github.io/autoscaler",
@@ -35,11 +38,14 @@ export const CLUSTER_AUTOSCALER_CHART: ChartPin = {
  * cluster's (its scheduler simulation is compiled against that Kubernetes
  * version), so the tag is set explicitly rather than left to the chart
  * default, and upgrading Kubernetes means adding a row here (and the minor to
- * SUPPORTED_KUBERNETES_VERSIONS in lib/versions.ts). Source: the autoscaler
- * releases page and the chart's appVersion, checked 2026-11-23.
+ * SUPPORTED_KUBERNETES_VERSIONS in lib/versions.ts). Use the newest patch of
+ * the minor: 1.35 -> v1.35.2, the annotated tag cluster-autoscaler-1.35.2
+ * ("Cluster Autoscaler release 1.35.2", 2026-07-22; version.go says 1.35.2;
+ * after 1.35.0 of 2026-02-06 and 1.35.1 of 2026-06-24; 1.35.2 moves its
+ * Kubernetes libraries to 1.35.6) in kubernetes/autoscaler, checked 2026-11-23.
  */
 export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Record<string, string> = {
-  "1.35": "v1.35.0",
+  "1.35": "v1.35.2",
 };
 
 /** The image tag for a Kubernetes minor; throws when none is pinned. */

@@ -6,7 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { EKS_ADDON_VERSIONS, EksAddonName } from "../../../lib/versions";
+import { EksAddonName, eksAddonVersion } from "../../../lib/versions";
 
 export interface EksAddonArgs {
   /** Name of the EKS cluster. Required. */
@@ -24,11 +24,13 @@ export interface EksAddonArgs {
  * child of `opts.parent` (the cluster component).
  */
 export function eksAddon(clusterComponent: string, addonName: EksAddonName, args: EksAddonArgs, opts: pulumi.CustomResourceOptions): aws.eks.Addon {
+  // Pinned in lib/versions.ts (EKS_ADDON_PINS) for one Kubernetes minor; throws when the pin is for another.
+  const pinned = eksAddonVersion(addonName, args.kubernetesVersion);
   return new aws.eks.Addon(`${clusterComponent}-${addonName}`, {
     clusterName: args.clusterName,
     addonName,
-    // Pinned in lib/versions.ts; unpinned means EKS's default for this Kubernetes minor.
-    addonVersion: EKS_ADDON_VERSIONS[addonName] ??
+    // Unpinned means EKS's default for this Kubernetes minor, which AWS may move.
+    addonVersion: pinned ??
       aws.eks.getAddonVersionOutput({ addonName, kubernetesVersion: args.kubernetesVersion, mostRecent: false }, { parent: opts.parent }).version,
     serviceAccountRoleArn: args.serviceAccountRoleArn,
     resolveConflictsOnCreate: "OVERWRITE",

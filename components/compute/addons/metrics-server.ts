@@ -13,7 +13,9 @@ import type { ClusterHandle } from "../cluster-handle";
 /**
  * Chart 3.13.1 (metrics-server 0.8.1), tag metrics-server-helm-chart-3.13.1
  * in kubernetes-sigs/metrics-server, repository
- * https://kubernetes-sigs.github.io/metrics-server/; checked 2026-11-23.
+ * https://kubernetes-sigs.github.io/metrics-server/; the newest chart (the
+ * app's v0.9.0 tag has no chart yet). metrics-server 0.8.x supports
+ * Kubernetes 1.31+ (README compatibility matrix), so 1.35; checked 2026-11-23.
  */
 export const METRICS_SERVER_CHART: ChartPin = {
   repo: "https://kubernetes-sigs.github.io/metrics-server/",

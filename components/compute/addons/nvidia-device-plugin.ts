@@ -12,7 +12,9 @@ import type { ClusterHandle } from "../cluster-handle";
 
 /**
  * Chart 0.20.0 was published 2026-08-20 (source: the chart repository index,
- * https://nvidia.github.io/k8s-device-plugin/index.yaml, checked 2026-11-23).
+ * https://nvidia.github.io/k8s-device-plugin/index.yaml, and the tag v0.20.0
+ * of NVIDIA/k8s-device-plugin). Its kubeVersion is ">= 1.10.0-0", so 1.35;
+ * checked 2026-11-23.
  */
 export const NVIDIA_DEVICE_PLUGIN_CHART: ChartPin = {
   repo: "https://nvidia.github.io/k8s-device-plugin",
