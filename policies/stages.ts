@@ -106,7 +106,10 @@ export const STAGE_LIMITS: Record<Stage, Limits> = {
   seriesb: {
     "allowed-instance-types": { allowedInstanceTypes: SERIESB_TYPES },
     "node-group-size-caps": { maxNodesPerGroup: 10, maxGpuNodesPerGroup: 8 },
-    "node-group-worst-case-spend": { maxWorstCaseMonthlyUsdPerNodeGroup: 10000 },
+    // A Series B training pool of 2 x g5.12xlarge (4 A10G each) costs $8,281 a month at its cap in
+    // us-east-1 and up to $12,029 in ap-northeast-1 (cost/price-data): sound in every priced region
+    // under $15,000. One p4d.24xlarge (8 A100) alone is about $24,000: still blocked.
+    "node-group-worst-case-spend": { maxWorstCaseMonthlyUsdPerNodeGroup: 15000 },
     "gpu-node-groups-scale-to-zero": { maxIdleGpuNodesPerGroup: 0 },
     "gpu-workloads-within-caps": { maxGpusPerWorkload: 8 },
     "hpa-gpu-within-caps": { maxGpusPerWorkload: 8 },

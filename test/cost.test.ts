@@ -19,7 +19,7 @@ import {
 import { ConfigError, resolvePlatformSpec } from "../config/resolve";
 import { INSTANCE_SHAPES } from "../lib/instance-types";
 import { AWS_REGIONS, AWS_REGIONS_AS_OF, isAwsRegion } from "../lib/regions";
-import { costOf, renderCost } from "../plan/report";
+import { costOf, policyOf, renderCost } from "../plan/report";
 import { SHIPPED_STACKS, plan } from "./support/plan";
 
 const r = (type: string, name: string, inputs: Record<string, unknown>): CostInput => ({ urn: `urn:${type}::${name}`, type, name, inputs });
@@ -356,6 +356,23 @@ describe("shipped stacks", () => {
       }
     }
     expect(unexplained).toEqual([]);
+  });
+
+  // Issue #10: a sound shipped stack is not blocked because its region is dearer than us-east-1
+  // (ap-northeast-1's g5.12xlarge costs 45 % more). Regions that do not offer a pool's types are
+  // refused by config before the pack runs (instance types a region does not offer, above).
+  it.each(["mvp", "seriesb-prod"])("%s passes its stage's policy pack, no mandatory finding, in every priced region that offers its types", async (stack) => {
+    const run = await plan(stack);
+    const types = run.resources.filter((x) => x.type === "aws:eks/nodeGroup:NodeGroup").flatMap((g) => (g.inputs.instanceTypes as string[]) ?? []);
+    const blocked: string[] = [];
+    let checked = 0;
+    for (const region of PRICED_REGIONS) {
+      if (types.some((t) => isInstanceTypeOffered(region, t) === false)) continue;
+      checked++;
+      for (const v of policyOf({ ...run, spec: { ...run.spec, region } }).mandatory) blocked.push(`${region} ${v.policy}: ${v.message.split("\n")[0]}`);
+    }
+    expect(blocked).toEqual([]);
+    expect(checked).toBeGreaterThanOrEqual(3);
   });
 
   it("Series B prod's worst case is dominated by the GPU pools at their caps", async () => {
