@@ -78,7 +78,7 @@ function planDiff(before: PlanRun, after: PlanRun): Record<string, string[]> {
 }
 
 describe("seriesb-prod: blue/green", () => {
-  it("runs two serving Deployments that differ only by colour", async () => {
+  it("runs both colours on the same release, differing only by colour, the idle one at 0 pods", async () => {
     const run = await plan("seriesb-prod");
     const deployments = servingDeployments(run);
     expect(deployments.map((d) => inputs(d).metadata.name).sort()).toEqual(["classifier-blue", "classifier-green"]);
@@ -86,11 +86,14 @@ describe("seriesb-prod: blue/green", () => {
     expect(changedPaths(blue!.inputs, green!.inputs).sort()).toEqual([
       "metadata.labels.ml-platform/color",
       "metadata.name",
+      "spec.replicas",
       "spec.selector.matchLabels.ml-platform/color",
       "spec.template.metadata.labels.ml-platform/color",
       "spec.template.spec.topologySpreadConstraints.0.labelSelector.matchLabels.ml-platform/color",
       "spec.template.spec.topologySpreadConstraints.1.labelSelector.matchLabels.ml-platform/color",
     ]);
+    // The shipped file is at rest between releases: live blue serves, idle green holds no GPU.
+    expect([inputs(blue!).spec.replicas, inputs(green!).spec.replicas]).toEqual([1, 0]);
     const pod = inputs(blue!).spec.template.spec;
     expect(pod.containers[0].image).toBe(`${(run.outputs.repositoryUrls as Obj).models}:1.4.0`);
     expect(pod.containers[0].resources.limits["nvidia.com/gpu"]).toBe("1");
@@ -112,7 +115,7 @@ describe("seriesb-prod: blue/green", () => {
     expect(run.outputs.previewServices).toEqual({ classifier: "classifier-preview" });
   });
 
-  it("adds a PodDisruptionBudget and an autoscaler with explicit bounds per colour, and a GPU ResourceQuota", async () => {
+  it("adds a PodDisruptionBudget per colour, an autoscaler with explicit bounds per running colour, and a GPU ResourceQuota", async () => {
     const run = await plan("seriesb-prod");
     const pdbs = ofType(run, "kubernetes:policy/v1:PodDisruptionBudget").filter((p) => inputs(p).metadata.namespace === "serving");
     expect(pdbs.map((p) => inputs(p).spec)).toEqual([
@@ -120,10 +123,8 @@ describe("seriesb-prod: blue/green", () => {
       { maxUnavailable: 1, selector: { matchLabels: { "ml-platform/model": "classifier", "ml-platform/color": "green" } } },
     ]);
     const hpas = ofType(run, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
-    expect(hpas.map((h) => [inputs(h).spec.scaleTargetRef.name, inputs(h).spec.minReplicas, inputs(h).spec.maxReplicas])).toEqual([
-      ["classifier-blue", 1, 2],
-      ["classifier-green", 1, 2],
-    ]);
+    // An autoscaler on the idle colour would scale it up from 0 to its minimum: none there.
+    expect(hpas.map((h) => [inputs(h).spec.scaleTargetRef.name, inputs(h).spec.minReplicas, inputs(h).spec.maxReplicas])).toEqual([["classifier-blue", 1, 2]]);
     expect(inputs(one(run, "kubernetes:core/v1:ResourceQuota")).spec.hard).toEqual({ "requests.nvidia.com/gpu": "4" });
     // metrics-server feeds the autoscalers; no load balancer controller, as nothing is exposed.
     const releases = ofType(run, "kubernetes:helm.sh/v3:Release").map((r) => inputs(r).chart);
@@ -131,25 +132,35 @@ describe("seriesb-prod: blue/green", () => {
     expect(releases).not.toContain("aws-load-balancer-controller");
   });
 
-  it("a colour flip (only activeColor edited) changes nothing in the plan but the two Service selectors", async () => {
+  // The runbook (README "Releasing a model"): release to the idle colour, test it, flip, then scale the old colour to 0.
+  const release = (t: string) =>
+    t.replace(/(green: \{ image: <registry>\/models:)1\.4\.0(, modelUri: s3:\/\/<models-bucket>\/classifier\/)1\.4\.0\/, replicas: 0/, "$11.5.0$21.5.0/, replicas: 1");
+  const flip = (t: string) => t.replace(/activeColor: blue\n/, "activeColor: green\n");
+  let releasedRun: Promise<PlanRun> | undefined;
+  const planReleased = () => (releasedRun ??= planEdited("seriesb-prod", release));
+
+  it("a release (the idle colour's image, model and replicas) never touches the live Deployment or Service", async () => {
     const base = await plan("seriesb-prod");
-    const flipped = await planEdited("seriesb-prod", (t) => t.replace(/activeColor: blue\n/, "activeColor: green\n"));
-    expect(planDiff(base, flipped)).toEqual({
+    const released = await planReleased();
+    expect(planDiff(base, released)).toEqual({
+      "mlp-prod-serving-classifier-green": ["spec.replicas", "spec.template.spec.containers.0.env.1.value", "spec.template.spec.containers.0.image"],
+      "mlp-prod-serving-classifier-green-hpa": ["added"],
+    });
+    expect(inputs(byName(released, "mlp-prod-serving-classifier-green")).spec.template.spec.containers[0].image).toMatch(/models:1\.5\.0$/);
+  });
+
+  it("a colour flip (only activeColor edited) changes nothing in the plan but the two Service selectors", async () => {
+    const released = await planReleased();
+    const flipped = await planEdited("seriesb-prod", (t) => flip(release(t)));
+    expect(planDiff(released, flipped)).toEqual({
       "mlp-prod-serving-classifier-live": ["spec.selector.ml-platform/color"],
       "mlp-prod-serving-classifier-preview": ["spec.selector.ml-platform/color"],
     });
     expect(inputs(one(flipped, SERVICE, "classifier-live")).spec.selector["ml-platform/color"]).toBe("green");
   });
 
-  it("a release (the idle colour's image and model) never touches the active Deployment", async () => {
-    const base = await plan("seriesb-prod");
-    const released = await planEdited("seriesb-prod", (t) =>
-      t.replace(/(green: \{ image: <registry>\/models:)1\.4\.0(, modelUri: s3:\/\/<models-bucket>\/classifier\/)1\.4\.0\//, "$11.5.0$21.5.0/"),
-    );
-    expect(planDiff(base, released)).toEqual({
-      "mlp-prod-serving-classifier-green": ["spec.template.spec.containers.0.env.1.value", "spec.template.spec.containers.0.image"],
-    });
-    expect(inputs(byName(released, "mlp-prod-serving-classifier-green")).spec.template.spec.containers[0].image).toMatch(/models:1\.5\.0$/);
+  it("refuses to flip live traffic to a colour at 0 pods", async () => {
+    await expect(planEdited("seriesb-prod", flip)).rejects.toThrow(/activeColor: cannot send live traffic to green: it has 0 replicas/);
   });
 });
 
