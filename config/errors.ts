@@ -1,3 +1,5 @@
+import { showValue } from "../lib/args-error";
+
 /** The error a bad stack configuration gives: one line per problem, naming the key, what is wrong and allowed, and the value. */
 
 /** One user mistake: which key, what it held, what is wrong and allowed. */
@@ -17,16 +19,7 @@ export class ConfigError extends Error {
   }
 }
 
-export function showValue(value: unknown): string {
-  if (value === undefined) return "nothing";
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
+export { showValue };
 
 export function formatProblems(problems: ConfigProblem[], source: string): string {
   const lines = problems.map((p) => `  - ${p.key}: ${p.message} (got ${showValue(p.value)})`);

@@ -38,7 +38,7 @@ import { duplicateProblems } from "./lists";
 import { namespaceProblems } from "./namespaces";
 import { namingInputOf } from "./naming-input";
 import { COMPONENT_PIECES, PhysicalName, componentName, describeNameOverLimit, namesOverLimit } from "../lib/naming";
-import type { ArgProblem } from "../lib/validate";
+import { type ArgProblem, valueAt } from "../lib/validate";
 import { networkProblems } from "../components/network/network.schema";
 import { artifactStoreProblems } from "../components/data/artifact-store.schema";
 import { containerRegistryProblems } from "../components/data/container-registry.schema";
@@ -120,15 +120,6 @@ function parseRawValue(text: string): unknown {
   } catch {
     return text;
   }
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let node: unknown = root;
-  for (const part of path) {
-    if (node === null || typeof node !== "object") return undefined;
-    node = (node as Record<PropertyKey, unknown>)[part];
-  }
-  return node;
 }
 
 /** `["cluster", "gpuNodeGroups", 0, "name"]` -> `ml-platform:cluster.gpuNodeGroups[0].name`. */

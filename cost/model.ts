@@ -431,21 +431,15 @@ function priceOne(r: CostInput, p: RegionPrices, usage: UsageAssumptions, launch
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
+/** A report of nothing: zero everywhere (a stack that is new or gone, in a diff). */
+export function emptyCostReport(region = ""): CostReport {
+  return { region, expectedMonthlyUsd: 0, worstCaseMonthlyUsd: 0, idleGpuMonthlyUsd: 0, byResource: [], byComponent: [], unpriced: [], usageBased: [], freeResources: 0 };
+}
+
 /** Prices every resource; custom resources only (components cost nothing themselves). */
 export function estimateCost(resources: CostInput[], region: string, usage: UsageAssumptions = {}): CostReport {
   const prices = pricesFor(region);
-  const report: CostReport = {
-    region,
-    priceTableAsOf: prices?.asOf,
-    expectedMonthlyUsd: 0,
-    worstCaseMonthlyUsd: 0,
-    idleGpuMonthlyUsd: 0,
-    byResource: [],
-    byComponent: [],
-    unpriced: [],
-    usageBased: [],
-    freeResources: 0,
-  };
+  const report: CostReport = { ...emptyCostReport(region), priceTableAsOf: prices?.asOf };
   const components = new Map<string, { expected: number; worst: number }>();
   // Node groups read their root volume size from their launch template (by its explicit name).
   const launchTemplates = new Map<string, Record<string, unknown>>();

@@ -40,7 +40,8 @@ export function pathOf(path: readonly PropertyKey[], prefix = ""): string {
   return out || "(arguments)";
 }
 
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+/** The value at `path` inside `root` (undefined where the path leaves the object). */
+export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let node: unknown = root;
   for (const part of path) {
     if (node === null || typeof node !== "object") return undefined;

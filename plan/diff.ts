@@ -14,7 +14,7 @@
  * Pure functions over plain JSON: no Pulumi, no program, no policy pack.
  */
 import * as fs from "fs";
-import type { CostLine, CostReport } from "../cost/model";
+import { CostLine, CostReport, emptyCostReport } from "../cost/model";
 import type { Verdict } from "../policies/evaluate";
 import type { JsonPlan, JsonPlanResource } from "./report";
 
@@ -247,17 +247,7 @@ function resourceChanges(before: JsonPlanResource, after: JsonPlanResource): Inp
   return changes;
 }
 
-const EMPTY_COST: CostReport = {
-  region: "",
-  expectedMonthlyUsd: 0,
-  worstCaseMonthlyUsd: 0,
-  idleGpuMonthlyUsd: 0,
-  byResource: [],
-  byComponent: [],
-  unpriced: [],
-  usageBased: [],
-  freeResources: 0,
-};
+const EMPTY_COST: CostReport = emptyCostReport();
 
 /** A plan with nothing in it: the other side of a stack that is new or gone. */
 function emptyPlan(like: JsonPlan): JsonPlan {

@@ -8,6 +8,7 @@ import type { CostReport } from "../cost/model";
 import { stackCost } from "../cost/stack";
 import { EvalResource, PolicyVerdicts, evaluatePolicies, stagePolicyConfig } from "../policies/evaluate";
 import type { PlanRun, PlannedResource } from "./engine";
+import { policyInputs } from "../testing/record";
 
 export interface JsonPlanResource {
   type: string;
@@ -102,27 +103,7 @@ export function toJsonPlan(run: PlanRun, policy: PolicyVerdicts = policyOf(run))
  * carries the region the cost-based policies price with).
  */
 export function policyResources(run: PlanRun): EvalResource[] {
-  const provider = {
-    type: "pulumi:providers:aws",
-    name: "default",
-    urn: `urn:pulumi:${run.stack}::${run.spec.project}::pulumi:providers:aws::default`,
-    props: { region: run.spec.region },
-  };
-  const declared = run.resources;
-  return [
-    { ...provider },
-    ...declared.map((r) => ({
-      urn: r.urn,
-      type: r.type,
-      name: r.name,
-      props: r.inputs,
-      protect: r.protect,
-      parent: r.parent,
-      dependencies: r.dependencies,
-      propertyDependencies: r.propertyDependencies,
-      provider: r.type.startsWith("aws:") && !r.provider ? provider : undefined,
-    })),
-  ];
+  return policyInputs(run.resources, { stack: run.stack, project: run.spec.project, region: run.spec.region });
 }
 
 /** The pack's verdicts on the plan, with the stage's config file (policies/config/<stage>.json). */

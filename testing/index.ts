@@ -12,9 +12,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { CostReport, UsageAssumptions, estimateCost } from "../cost/model";
 import { schemaMatches } from "../lib/validate";
-import { EvalResource, PolicyConfig, PolicyVerdicts, evaluatePolicies, stagePolicyConfig as readStagePolicyConfig } from "../policies/evaluate";
+import { PolicyConfig, PolicyVerdicts, evaluatePolicies, stagePolicyConfig as readStagePolicyConfig } from "../policies/evaluate";
 import { MockOptions, createMocks } from "./mocks";
-import { PlannedResource, Recording, recordProgram } from "./record";
+import { PlannedResource, Recording, policyInputs, recordProgram } from "./record";
 
 export { MOCK_ACCOUNT_ID, createMocks } from "./mocks";
 export type { MockOptions } from "./mocks";
@@ -113,35 +113,6 @@ export function topLevelOf(resources: PlannedResource[]): Map<string, PlannedRes
     result.set(r.urn, node);
   }
   return result;
-}
-
-/**
- * The resources as the policy engine receives them in a real preview: all
- * of them (the root stack and components included), plus the default AWS
- * provider the engine adds, which carries the region that cost-based
- * policies price with.
- */
-function policyInputs(resources: PlannedResource[], where: { stack: string; project: string; region: string }): EvalResource[] {
-  const provider = {
-    type: "pulumi:providers:aws",
-    name: "default",
-    urn: `urn:pulumi:${where.stack}::${where.project}::pulumi:providers:aws::default`,
-    props: { region: where.region },
-  };
-  return [
-    { ...provider },
-    ...resources.map((r) => ({
-      urn: r.urn,
-      type: r.type,
-      name: r.name,
-      props: r.inputs,
-      protect: r.protect,
-      parent: r.parent,
-      dependencies: r.dependencies,
-      propertyDependencies: r.propertyDependencies,
-      provider: r.type.startsWith("aws:") && !r.provider ? provider : undefined,
-    })),
-  ];
 }
 
 /**

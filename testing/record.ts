@@ -5,6 +5,7 @@
  * `planProgram()` for any program (testing/index.ts) are both built on it.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { EvalResource } from "../policies/evaluate";
 
 /** Shown in place of `secure:` config values and secret outputs. */
 export const SECRET_PLACEHOLDER = "[secret]";
@@ -138,4 +139,33 @@ export async function recordProgram(program: () => unknown, opts: RecordOptions)
     if (failure) throw failure.error;
     return { resources, outputs: (redact(outputs ?? {}) as Record<string, unknown>) ?? {} };
   });
+}
+
+/**
+ * The resources as the policy engine receives them in a real preview: all
+ * of them (the root stack and components included), plus the default AWS
+ * provider the engine adds, which carries the region that cost-based
+ * policies price with.
+ */
+export function policyInputs(resources: PlannedResource[], where: { stack: string; project: string; region: string }): EvalResource[] {
+  const provider = {
+    type: "pulumi:providers:aws",
+    name: "default",
+    urn: `urn:pulumi:${where.stack}::${where.project}::pulumi:providers:aws::default`,
+    props: { region: where.region },
+  };
+  return [
+    { ...provider },
+    ...resources.map((r) => ({
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      props: r.inputs,
+      protect: r.protect,
+      parent: r.parent,
+      dependencies: r.dependencies,
+      propertyDependencies: r.propertyDependencies,
+      provider: r.type.startsWith("aws:") && !r.provider ? provider : undefined,
+    })),
+  ];
 }

@@ -6,6 +6,7 @@
  * charts' values.yaml (kube-prometheus-stack 88.5.3, its grafana 12.11.1 and
  * kube-state-metrics 8.4.0 subcharts, dcgm-exporter 4.8.2), checked 2026-11-23.
  */
+import type { SystemWorkload } from "../capacity";
 import type { PolicyDocument } from "../iam";
 import { GPU_TOLERATION, NODE_GROUP_LABEL, POOL_LABEL, Toleration, systemNodeLabels } from "../eks";
 import { ALERTMANAGER_SERVICE_ACCOUNT, GRAFANA_DASHBOARD_LABEL, MONITORING_STORAGE_CLASS } from "./charts";
@@ -110,18 +111,6 @@ export function k8sResources(r: ContainerResources): K8sResources {
   };
 }
 
-/**
- * A workload on the system pool, as the capacity check (lib/capacity.ts)
- * counts it: requests per replica. `perNode` marks a DaemonSet, which runs
- * one pod on every node (replicas is then 1, per node).
- */
-export interface SystemWorkload {
-  name: string;
-  replicas: number;
-  cpuMillis: number;
-  memoryMiB: number;
-  perNode?: boolean;
-}
 
 const sum = (...rs: ContainerResources[]) => ({
   cpuMillis: rs.reduce((s, r) => s + r.cpuMillis, 0),
