@@ -99,7 +99,7 @@ export interface DatabaseSettings {
    * Create the database from this snapshot (identifier, `rds:` automated
    * snapshot, `awsbackup:` recovery point, or snapshot ARN) instead of empty.
    * Creation-time only: changing it on an existing database replaces it (see
-   * the README restore runbook). Default none.
+   * the restore runbook in docs/guides/operations.md). Default none.
    */
   restoreFromSnapshot?: string;
 }
@@ -457,7 +457,7 @@ export const STAGE_PRESETS: Record<Stage, StagePreset> = {
     },
     tracking: {
       enabled: false,
-      why: "No server to run: log experiments to a local MLflow (SQLite) whose artifacts go to the models bucket (README, 'Experiment tracking'), or to a hosted free tier.",
+      why: "No server to run: log experiments to a local MLflow (SQLite) whose artifacts go to the models bucket (docs/guides/serving-and-tracking.md, 'Experiment tracking'), or to a hosted free tier.",
       settings: tracking(1),
     },
     monitoring: {

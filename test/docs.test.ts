@@ -238,3 +238,49 @@ describe("lint: an eslint-disable needs a reason", () => {
     expect(messages("// eslint-enable no-console\n")).toEqual([]);
   });
 });
+
+describe("links in the README and the docs", () => {
+  /** GitHub's heading anchors: lower case, punctuation dropped, spaces to '-', repeats numbered. */
+  const anchorsOf = (file: string): Set<string> => {
+    const found = new Set<string>();
+    const seen = new Map<string, number>();
+    let fence = false;
+    for (const line of fs.readFileSync(file, "utf8").split("\n")) {
+      if (line.startsWith("```")) fence = !fence;
+      if (fence) continue;
+      const heading = /^#{1,6} (.*)$/.exec(line);
+      if (!heading) continue;
+      const slug = heading[1]!.trim().toLowerCase().replace(/[^\p{L}\p{N}_\- ]/gu, "").replace(/ /g, "-");
+      const n = seen.get(slug) ?? 0;
+      found.add(n ? `${slug}-${n}` : slug);
+      seen.set(slug, n + 1);
+    }
+    return found;
+  };
+  const markdown = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? markdown(path.join(dir, e.name)) : e.name.endsWith(".md") ? [path.join(dir, e.name)] : []));
+
+  it("every relative link resolves to a file, and every #anchor to a heading there", () => {
+    const broken: string[] = [];
+    for (const file of [path.join(ROOT, "README.md"), ...markdown(path.join(ROOT, "docs"))]) {
+      let fence = false;
+      fs.readFileSync(file, "utf8").split("\n").forEach((line, i) => {
+        if (line.startsWith("```")) fence = !fence;
+        if (fence) return;
+        for (const [, target] of line.matchAll(/\]\(([^)\s]+)\)/g)) {
+          if (/^[a-z]+:/.test(target!)) continue;
+          const [file_, anchor] = target!.split("#");
+          const resolved = file_ ? path.resolve(path.dirname(file), file_) : file;
+          const where = `${path.relative(ROOT, file)}:${i + 1} ${target}`;
+          if (!fs.existsSync(resolved)) broken.push(`${where}: no such file`);
+          else if (anchor && resolved.endsWith(".md") && !anchorsOf(resolved).has(anchor)) broken.push(`${where}: no such heading`);
+        }
+      });
+    }
+    expect(broken).toEqual([]);
+  });
+
+  it("the README stays a page: the details live in docs/guides", () => {
+    expect(fs.readFileSync(path.join(ROOT, "README.md"), "utf8").split("\n").length).toBeLessThan(500);
+  });
+});

@@ -125,17 +125,17 @@ describe("alert rules", () => {
     ]);
   });
 
-  test("every alert has a severity Alertmanager routes on, a summary and a runbook link into the README", () => {
+  test("every alert has a severity Alertmanager routes on, a summary and a runbook link into the operations guide", () => {
     for (const a of alerts) {
       expect(["critical", "warning"]).toContain(a.labels.severity);
       expect(a.labels.team).toBe("ml-platform");
       expect(a.annotations.summary.length).toBeGreaterThan(10);
-      expect(a.annotations.runbook).toBe(`README.md#alert-${a.alert.toLowerCase()}`);
+      expect(a.annotations.runbook).toBe(`docs/guides/operations.md#alert-${a.alert.toLowerCase()}`);
     }
   });
 
-  test("each alert's runbook link lands on its entry in the README", () => {
-    const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+  test("each alert's runbook link lands on its entry in the operations guide", () => {
+    const readme = fs.readFileSync(path.join(__dirname, "..", "docs", "guides", "operations.md"), "utf8");
     for (const name of new Set(alerts.map((a) => a.alert))) expect({ name, documented: readme.includes(`#### Alert: ${name}\n`) }).toEqual({ name, documented: true });
   });
 

@@ -65,7 +65,7 @@ export interface MetadataStoreArgs {
    * empty. RDS then keeps the snapshot's databases, master user name and
    * encryption; the provider applies the password, storage, backup and
    * version settings right after the restore. Changing it on an existing
-   * instance replaces the instance (README, "Restoring the database").
+   * instance replaces the instance (docs/guides/operations.md, "Restoring the database").
    * Default none.
    */
   snapshotIdentifier?: string;

@@ -241,7 +241,7 @@ export function renderConfigReference(schema: JsonSchema = stackConfigKeysSchema
   );
   out.push("");
   out.push(
-    "Editors validate and complete these keys with [`stack-config.schema.json`](stack-config.schema.json) (see the README, \"Editor support for stack files\"). " +
+    "Editors validate and complete these keys with [`stack-config.schema.json`](stack-config.schema.json) (see [the configuration guide](guides/configuration.md#editor-support-for-stack-files)). " +
       "The preset columns show what each stage uses when the stack file says nothing ([`config/presets.ts`](../config/presets.ts)).",
   );
   out.push("");

@@ -70,7 +70,7 @@ export interface RuleSettings extends AlertThresholds {
   gpuPrices?: GpuNodePrice[];
   /** Metric names of the model servers. Default DEFAULT_SERVING_METRICS. */
   servingMetrics?: ServingMetrics;
-  /** Prefix of the runbook links in annotations. Default "README.md#alert-". */
+  /** Prefix of the runbook links in annotations. Default "docs/guides/operations.md#alert-". */
   runbookPrefix?: string;
 }
 
@@ -280,7 +280,7 @@ function gpuCostRules(s: RuleSettings): Rule[] {
 
 /** Every rule group of the platform, in the order the PrometheusRule lists them. */
 export function platformRuleGroups(settings: RuleSettings): RuleGroup[] {
-  const runbook = settings.runbookPrefix ?? "README.md#alert-";
+  const runbook = settings.runbookPrefix ?? "docs/guides/operations.md#alert-";
   for (const [key, value] of Object.entries({
     servingErrorRatio: settings.servingErrorRatio,
     servingLatencySeconds: settings.servingLatencySeconds,
@@ -298,7 +298,7 @@ export function platformRuleGroups(settings: RuleSettings): RuleGroup[] {
   return groups;
 }
 
-/** Every alert name the platform defines (README documents each). */
+/** Every alert name the platform defines (docs/guides/operations.md documents each). */
 export function alertNames(groups: RuleGroup[]): string[] {
   return [...new Set(groups.flatMap((g) => g.rules.filter(isAlertingRule).map((r) => r.alert)))];
 }
