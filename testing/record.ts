@@ -5,7 +5,6 @@
  * `planProgram()` for any program (testing/index.ts) are both built on it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { EvalResource } from "../policies/evaluate";
 
 /** Shown in place of `secure:` config values and secret outputs. */
 export const SECRET_PLACEHOLDER = "[secret]";
@@ -142,12 +141,29 @@ export async function recordProgram(program: () => unknown, opts: RecordOptions)
 }
 
 /**
+ * A resource as policies/evaluate.ts takes it (its EvalResource, written out
+ * here so that the package's testing declarations never reach
+ * `@pulumi/policy`'s own, which need skipLibCheck).
+ */
+export interface PolicyInput {
+  urn: string;
+  type: string;
+  name: string;
+  props: Record<string, unknown>;
+  protect?: boolean;
+  parent?: string;
+  dependencies?: string[];
+  propertyDependencies?: Record<string, string[]>;
+  provider?: { type: string; name: string; urn: string; props: Record<string, unknown> };
+}
+
+/**
  * The resources as the policy engine receives them in a real preview: all
  * of them (the root stack and components included), plus the default AWS
  * provider the engine adds, which carries the region that cost-based
  * policies price with.
  */
-export function policyInputs(resources: PlannedResource[], where: { stack: string; project: string; region: string }): EvalResource[] {
+export function policyInputs(resources: PlannedResource[], where: { stack: string; project: string; region: string }): PolicyInput[] {
   const provider = {
     type: "pulumi:providers:aws",
     name: "default",
