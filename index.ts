@@ -283,6 +283,8 @@ function declarePlatform(spec: PlatformSpec) {
           httpsEndpoints: spec.alerts.settings.httpsEndpoints,
           publicEndpoints: spec.healthChecks.settings.publicEndpoints,
           internalUrls: spec.healthChecks.settings.internalUrls,
+          requestIntervalSeconds: spec.healthChecks.settings.requestIntervalSeconds,
+          failureThreshold: spec.healthChecks.settings.failureThreshold,
           vpcId: network?.vpcId,
           vpcCidrBlock: network?.vpcCidrBlock,
           privateSubnetIds: network?.privateSubnetIds,

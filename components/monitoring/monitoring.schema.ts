@@ -79,7 +79,7 @@ export const MonitoringSettings = z.strictObject({
     .describe("Planning figure: active series Prometheus holds; checks the volume holds retentionDays of them (measure prometheus_tsdb_head_series). Unset: not checked."),
   receivers: z
     .array(MonitoringReceiverSchema)
-    .describe("Alert receivers (SNS topics by severity); an empty list notifies nobody (alerts still show in Alertmanager). Default: one \"oncall\" receiver for critical alerts on the alert topic.")
+    .describe("Alert receivers (SNS topics by severity); an empty list notifies nobody (alerts still show in Alertmanager).")
     .default([{ name: "oncall", severities: ["critical"] }]),
   thresholds: AlertThresholdSettings.prefault({}).describe("Thresholds of the platform's alerts."),
 });
