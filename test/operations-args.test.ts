@@ -111,12 +111,12 @@ describe("a bad argument to each operations component is refused, naming the arg
 describe("the constructors refuse before super(): no engine is needed to see the error", () => {
   // validateArgs is the constructor's first statement, so a refusal registers nothing (no mocks are set here).
   it.each<[string, () => unknown, string]>([
-    ["Monitoring", () => new Monitoring("mlp-prod-monitoring", { ...(MINIMAL.Monitoring as never), retentionDays: 400 }), "retentionDays"],
+    ["Monitoring", () => new Monitoring("mlp-prod-monitoring", { ...MINIMAL.Monitoring!, retentionDays: 400 } as never), "retentionDays"],
     ["Alerting", () => new Alerting("mlp-prod-alerts", { emails: ["nope"] }), "emails[0]"],
     ["AlertTopic", () => new AlertTopic("mlp-prod-alerts-topic", { region: "mars-1" }), "region"],
-    ["DatabaseBackup", () => new DatabaseBackup("mlp-prod-backup", { ...(MINIMAL.DatabaseBackup as never), startHourUtc: 3 }), "startHourUtc"],
-    ["ExternalHealthChecks", () => new ExternalHealthChecks("mlp-prod-health-checks", { ...(MINIMAL.ExternalHealthChecks as never), failureThreshold: 0 }), "failureThreshold"],
-    ["PredictionMonitoring", () => new PredictionMonitoring("mlp-prod-prediction-monitoring", { ...(MINIMAL.PredictionMonitoring as never), schedule: "daily" }), "schedule"],
+    ["DatabaseBackup", () => new DatabaseBackup("mlp-prod-backup", { ...MINIMAL.DatabaseBackup!, startHourUtc: 3 } as never), "startHourUtc"],
+    ["ExternalHealthChecks", () => new ExternalHealthChecks("mlp-prod-health-checks", { ...MINIMAL.ExternalHealthChecks!, failureThreshold: 0 } as never), "failureThreshold"],
+    ["PredictionMonitoring", () => new PredictionMonitoring("mlp-prod-prediction-monitoring", { ...MINIMAL.PredictionMonitoring!, schedule: "daily" } as never), "schedule"],
   ])("%s", (_c, construct, argPath) => {
     const err = refusal(construct, argPath);
     expect(err.problems.map((p) => p.path)).toContain(argPath);
