@@ -225,6 +225,8 @@ function declarePlatform(spec: PlatformSpec) {
         databaseFreeStoragePercent: spec.alerts.settings.databaseFreeStoragePercent,
         databaseConnectionsPercent: spec.alerts.settings.databaseConnectionsPercent,
         databaseMaxConnections: spec.alerts.settings.databaseMaxConnections,
+        // The dead man's switch for in-cluster monitoring: only where Alertmanager will publish to it.
+        watchdogHeartbeat: spec.monitoring.enabled && cluster !== undefined,
         tags,
       })
     : undefined;
@@ -252,6 +254,7 @@ function declarePlatform(spec: PlatformSpec) {
       // The operations alert topic, shared with the CloudWatch alarms; publishing needs its KMS key.
       alertTopicArn: alerting.topicArn,
       alertTopicKeyArn: alerting.keyArn,
+      heartbeatTopicArn: alerting.heartbeatTopicArn,
       pools,
       gpuPrices,
       retentionDays: m.retentionDays,
@@ -280,6 +283,8 @@ function declarePlatform(spec: PlatformSpec) {
           httpsEndpoints: spec.alerts.settings.httpsEndpoints,
           publicEndpoints: spec.healthChecks.settings.publicEndpoints,
           internalUrls: spec.healthChecks.settings.internalUrls,
+          requestIntervalSeconds: spec.healthChecks.settings.requestIntervalSeconds,
+          failureThreshold: spec.healthChecks.settings.failureThreshold,
           vpcId: network?.vpcId,
           vpcCidrBlock: network?.vpcCidrBlock,
           privateSubnetIds: network?.privateSubnetIds,

@@ -228,6 +228,10 @@ export interface HealthCheckSettings {
   publicEndpoints: PublicEndpointCheck[];
   /** Internal-only endpoints: one Synthetics canary in the VPC checks them all. */
   internalUrls: InternalUrlCheck[];
+  /** Seconds between Route 53's checks: 10 or 30. */
+  requestIntervalSeconds: 10 | 30;
+  /** Consecutive failed checks before Route 53 marks an endpoint unhealthy (1-10). */
+  failureThreshold: number;
   /** Minutes between canary runs (every run is billed). */
   canaryIntervalMinutes: number;
   /** Days the canary's run artifacts (logs, reports) stay in S3. */
@@ -369,7 +373,7 @@ const backup = (dailyRetentionDays: number, monthlyRetentionDays: number, expect
   expectedStorageGb,
 });
 
-const healthChecks = (): HealthCheckSettings => ({ publicEndpoints: [], internalUrls: [], canaryIntervalMinutes: 5, canaryArtifactRetentionDays: 14 });
+const healthChecks = (): HealthCheckSettings => ({ publicEndpoints: [], internalUrls: [], requestIntervalSeconds: 30, failureThreshold: 3, canaryIntervalMinutes: 5, canaryArtifactRetentionDays: 14 });
 
 const predictionMonitoring = (): PredictionMonitoringSettings => ({
   image: "",

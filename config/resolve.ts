@@ -45,10 +45,14 @@ import { containerRegistryProblems } from "../components/data/container-registry
 import { metadataStoreProblems } from "../components/data/metadata-store.schema";
 import { gpuClusterProblems } from "../components/compute/gpu-cluster.schema";
 import { experimentTrackingSettingsProblems } from "../components/tracking/experiment-tracking.schema";
+import { monitoringSettingsProblems } from "../components/monitoring/monitoring.schema";
+import { receiverProblems } from "../components/operations/alerting.schema";
+import { databaseBackupSettingsProblems } from "../components/operations/database-backup.schema";
+import { healthChecksSettingsProblems } from "../components/operations/health-checks.schema";
+import { predictionMonitoringSettingsProblems } from "../components/operations/prediction-monitoring.schema";
 
 export { ConfigError, formatProblems } from "./errors";
 export type { ConfigProblem } from "./errors";
-import { RETENTION_SIZE_SHARE, prometheusDiskNeedGb, retentionSizeGb } from "../lib/monitoring/values";
 import { parseSnapshotReference } from "../lib/operations/snapshot";
 import { postgresMaxConnections } from "../lib/operations/alarms";
 
@@ -272,24 +276,13 @@ function operationsChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle
   if (spec.healthChecks.enabled) {
     if (h.internalUrls.length && !spec.network.enabled)
       problems.push({ key: keyOf(["healthChecks", "internalUrls"]), value: h.internalUrls.map((u) => u.url), message: "the canary runs in the VPC's private subnets; this stage has no network (check public endpoints with publicEndpoints instead)" });
-    const names = new Set<string>();
-    h.publicEndpoints.forEach((e, i) => {
-      if (names.has(e.name)) problems.push({ key: keyOf(["healthChecks", "publicEndpoints", i, "name"]), value: e.name, message: "health check names must be unique" });
-      names.add(e.name);
-    });
-    const urlNames = new Set<string>();
-    h.internalUrls.forEach((u, i) => {
-      if (urlNames.has(u.name)) problems.push({ key: keyOf(["healthChecks", "internalUrls", i, "name"]), value: u.name, message: "internal URL names must be unique" });
-      urlNames.add(u.name);
-    });
+    // Names once each: healthChecksSettingsProblems, in componentProblems.
   }
   const p = spec.predictionMonitoring.settings;
   const pOverride = cfg.predictionMonitoring;
   if (spec.predictionMonitoring.enabled) {
     if (spec.artifacts.enabled && !spec.artifacts.settings.buckets.includes(p.bucket))
       problems.push({ key: keyOf(["predictionMonitoring", "bucket"]), value: p.bucket, message: `must be one of the artifact buckets: ${spec.artifacts.settings.buckets.join(", ")}` });
-    if (p.predictionsPrefix.replace(/\/+$/, "") === p.reportsPrefix.replace(/\/+$/, ""))
-      problems.push({ key: keyOf(["predictionMonitoring", "reportsPrefix"]), value: p.reportsPrefix, message: "must differ from predictionsPrefix: the job may read predictions but never overwrite them" });
   } else if (pOverride && !p.image && Object.keys(pOverride).some((k) => k !== "enabled") && STAGE_PRESETS[spec.stage].predictionMonitoring.enabled) {
     problems.push({ key: keyOf(["predictionMonitoring", "image"]), value: undefined, message: "prediction monitoring runs only with a report image; set the image, or drop these settings" });
   }
@@ -394,23 +387,7 @@ function crossChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">): 
       value: true,
       message: "contradicts protectStatefulResources: true (production data is protected from destroy); allow destroying data only in a non-production stack that sets protectStatefulResources: false",
     });
-  if (spec.monitoring.enabled) problems.push(...monitoringProblems(spec.monitoring.settings));
   problems.push(...operationsChecks(cfg, spec));
-  return problems;
-}
-
-/** Monitoring settings that pass the schema one by one but not together. */
-function monitoringProblems(m: MonitoringSettings): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  const allowed = retentionSizeGb(m.prometheusStorageGb);
-  const need = prometheusDiskNeedGb(m.retentionDays, m.expectedActiveSeries);
-  if (need > allowed) {
-    problems.push({
-      key: keyOf(["monitoring", "prometheusStorageGb"]),
-      value: m.prometheusStorageGb,
-      message: `holds ${allowed} GB of metrics (80 % of the volume), but ${m.retentionDays} days of ${m.expectedActiveSeries} series need about ${Math.ceil(need)} GB; Prometheus would silently keep fewer days. Raise it to ${Math.ceil(need / RETENTION_SIZE_SHARE)} or more, or lower retentionDays`,
-    });
-  }
   return problems;
 }
 
@@ -436,6 +413,11 @@ function componentProblems(spec: Omit<PlatformSpec, "stageTitle">): ConfigProble
     { piece: "database", run: (name) => metadataStoreProblems(name, spec.database.settings) },
     { piece: "cluster", run: (name) => gpuClusterProblems(name, spec.cluster.settings) },
     { piece: "tracking", run: () => experimentTrackingSettingsProblems(spec.tracking.settings) },
+    { piece: "monitoring", run: () => monitoringSettingsProblems(spec.monitoring.settings) },
+    { piece: "alerts", run: () => receiverProblems(spec.alerts.settings) },
+    { piece: "backup", run: () => databaseBackupSettingsProblems(spec.backup.settings) },
+    { piece: "healthChecks", run: () => healthChecksSettingsProblems(spec.healthChecks.settings) },
+    { piece: "predictionMonitoring", run: () => predictionMonitoringSettingsProblems(spec.predictionMonitoring.settings) },
   ];
   const problems: ConfigProblem[] = [];
   for (const { piece, run } of checks) {

@@ -62,3 +62,18 @@ export const logRetentionDays = z
 
 /** A whole number of something, 0 or more. */
 export const count = (what: string) => z.number().int(`${what} must be a whole number`).min(0, `${what} cannot be negative`);
+
+/**
+ * An SNS topic ARN. Topic names are 1-256 ASCII letters, digits, '-' and '_'
+ * (SNS API reference, CreateTopic "Name", checked 2026-11-23).
+ */
+export const snsTopicArn = z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, "must be an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:oncall");
+
+/** An e-mail address (an SNS `email` subscription endpoint). */
+export const emailAddress = z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, "must be an e-mail address such as oncall@example.com");
+
+/**
+ * An HTTPS URL (an SNS `https` subscription endpoint: SNS delivers to http
+ * and https endpoints; only https is accepted here, alerts leave the VPC).
+ */
+export const httpsUrl = z.string().regex(/^https:\/\/[^\s/]+(\/\S*)?$/, "must be an https:// URL (an SNS integration URL of your pager, or a webhook relay)");

@@ -52,6 +52,7 @@ export const COMPONENT_PIECES = {
   monitoring: "monitoring",
   serving: "serving",
   tracking: "tracking",
+  alerts: "alerts",
   healthChecks: "health-checks",
   backup: "backup",
   predictionMonitoring: "prediction-monitoring",

@@ -397,12 +397,12 @@ describe("the plans", () => {
     expect(() => new Namespace(one(run, "kubernetes:core/v1:Namespace", "monitoring").inputs as never).validate()).not.toThrow();
   });
 
-  test("seriesb-prod: Alertmanager's role publishes to the alert topic only, and its volumes are priced", async () => {
+  test("seriesb-prod: Alertmanager's role publishes to the alert and heartbeat topics only, and its volumes are priced", async () => {
     const run = await plan("seriesb-prod");
     const policy = JSON.parse(String(one(run, "aws:iam/rolePolicy:RolePolicy", "monitoring-alertmanager").inputs.policy));
     // The operations alert topic is KMS-encrypted: publishing also needs its key (and only that key).
     expect(policy.Statement).toEqual([
-      { Sid: "PublishAlerts", Effect: "Allow", Action: "sns:Publish", Resource: [expect.stringMatching(/^arn:aws:sns:.*alerts/)] },
+      { Sid: "PublishAlerts", Effect: "Allow", Action: "sns:Publish", Resource: [expect.stringMatching(/^arn:aws:sns:.*alerts-topic/), expect.stringMatching(/^arn:aws:sns:.*alerts-heartbeat/)] },
       { Sid: "EncryptAlerts", Effect: "Allow", Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: [expect.stringMatching(/^arn:aws:kms:/)] },
     ]);
     const alertKey = one(run, "aws:kms/key:Key", "alerts");

@@ -321,13 +321,13 @@ const noStringifiedOutputs = (run: { resources: PlannedResource[] }) => expect(J
 describe("what the shipped stacks deploy", () => {
   it("seriesb-prod: an encrypted alert topic, alarms on the database and every NAT gateway, all paging the topic", async () => {
     const run = await plan("seriesb-prod");
-    const topic = one(run, TOPIC);
+    const topic = one(run, TOPIC, "alerts-topic");
     const key = one(run, KEY, "alerts");
     expect(dependsOn(topic, "kmsMasterKeyId", key)).toBe(true);
     const keyPolicy = JSON.parse(key.inputs.policy as string) as Doc;
     expect(statement(keyPolicy, "CloudWatchAlarmsPublish").Principal).toEqual({ Service: "cloudwatch.amazonaws.com" });
     expect(statement(keyPolicy, "AccountAdministersTheKey").Principal).toEqual({ AWS: "arn:aws:iam::123456789012:root" });
-    const topicPolicy = JSON.parse(one(run, "aws:sns/topicPolicy:TopicPolicy").inputs.policy as string) as Doc;
+    const topicPolicy = JSON.parse(one(run, "aws:sns/topicPolicy:TopicPolicy", "alerts-topic").inputs.policy as string) as Doc;
     expect(statement(topicPolicy, "CloudWatchAlarmsPublish").Resource).toMatch(/^arn:aws:sns:us-east-1:123456789012:/);
     const alarms = ofType(run, ALARM);
     const db = one(run, RDS);
@@ -354,7 +354,7 @@ describe("what the shipped stacks deploy", () => {
     expect(check.inputs).toMatchObject({ type: "HTTPS", fqdn: "models.example.com", port: 443, resourcePath: "/healthz", enableSni: true, failureThreshold: 3 });
     const alarm = ofType(run, ALARM).find((a) => dependsOn(a, "dimensions", check))!;
     expect(alarm.inputs).toMatchObject({ namespace: "AWS/Route53", metricName: "HealthCheckStatus" });
-    expect(dependsOn(alarm, "alarmActions", one(run, TOPIC))).toBe(true);
+    expect(dependsOn(alarm, "alarmActions", one(run, TOPIC, "alerts-topic"))).toBe(true);
     expect(ofType(run, CANARY)).toHaveLength(0);
   });
 
@@ -371,7 +371,7 @@ describe("what the shipped stacks deploy", () => {
     const grants = ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => String(a.inputs.policyArn).includes("AWSBackupServiceRolePolicyFor"));
     expect(grants.map((g) => g.inputs.policyArn).sort()).toEqual(["arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup", "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores"]);
     const target = one(run, "aws:cloudwatch/eventTarget:EventTarget", "backup");
-    expect(dependsOn(target, "arn", one(run, TOPIC))).toBe(true);
+    expect(dependsOn(target, "arn", one(run, TOPIC, "alerts-topic"))).toBe(true);
     // The cost model prices the vault from the stage's planning volume.
     expect(costOf(run).byResource.find((l) => l.type === VAULT)?.expectedMonthlyUsd).toBe(14.25);
   });
@@ -445,7 +445,8 @@ describe("a Series B stack in eu-west-2 restored from a snapshot (fixture ops-eu
     const check = one(run, HEALTH_CHECK);
     const alarm = ofType(run, ALARM).find((a) => dependsOn(a, "dimensions", check))!;
     expect(alarm.inputs.region).toBe("us-east-1");
-    const topics = ofType(run, TOPIC);
+    // (The Watchdog heartbeat topic is not an alert topic.)
+    const topics = ofType(run, TOPIC).filter((t) => !t.name.endsWith("-heartbeat"));
     expect(topics.map((t) => t.inputs.region ?? "stack").sort()).toEqual(["stack", "us-east-1"]);
     const useast = topics.find((t) => t.inputs.region === "us-east-1")!;
     expect(dependsOn(alarm, "alarmActions", useast)).toBe(true);

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { DatabaseStorageType } from "../../lib/domain";
 import { databaseInstanceName } from "../../lib/naming";
+import { RDS_BACKUP_WINDOW, RDS_MAINTENANCE_WINDOW } from "../../lib/operations/backup";
 import { validateArgs } from "../../lib/validate";
 import { statefulOptions } from "../stateful";
 import { MetadataStoreArgsSchema, metadataStoreProblems } from "./metadata-store.schema";
@@ -172,8 +173,8 @@ export class MetadataStore extends pulumi.ComponentResource {
       parameterGroupName: parameters.name,
       publiclyAccessible: false,
       backupRetentionPeriod: s.backupRetentionDays,
-      backupWindow: "03:00-04:00",
-      maintenanceWindow: "sun:04:30-sun:05:30",
+      backupWindow: RDS_BACKUP_WINDOW,
+      maintenanceWindow: RDS_MAINTENANCE_WINDOW,
       applyImmediately: s.applyImmediately,
       copyTagsToSnapshot: true,
       deleteAutomatedBackups: !protect,

@@ -2,12 +2,13 @@ import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterHandle } from "../compute/cluster-handle";
 import { IrsaRole } from "../compute/irsa";
+import { validateArgs } from "../../lib/validate";
+import { MonitoringArgsSchema, monitoringProblems } from "./monitoring.schema";
 import {
   ALERTMANAGER_SERVICE_ACCOUNT,
   AlertReceiver,
   AlertThresholds,
   DCGM_EXPORTER_CHART,
-  DEFAULT_THRESHOLDS,
   GpuNodePrice,
   KUBE_PROMETHEUS_STACK_CHART,
   KUBE_PROMETHEUS_STACK_RELEASE,
@@ -28,6 +29,8 @@ import {
   trackingServiceMonitor,
 } from "../../lib/monitoring";
 
+export const MONITORING_TYPE = "mlplatform:monitoring:Monitoring";
+
 export interface MonitoringArgs {
   /** The cluster to monitor: provider, OIDC provider for IRSA, and what to wait for. Required. */
   cluster: ClusterHandle;
@@ -36,29 +39,41 @@ export interface MonitoringArgs {
   /**
    * ARN of the SNS topic alerts go to (the operations topic, which also gets
    * the CloudWatch alarms). Alertmanager's IRSA role may publish to it and to
-   * nothing else (plus topics a receiver names). Required.
+   * nothing else (plus topics a receiver names, and the heartbeat topic). Required.
    */
   alertTopicArn: pulumi.Input<string>;
   /**
-   * ARN of the KMS key the alert topic is encrypted with, if it uses a
-   * customer managed key: Alertmanager's role may then use that key (and no
-   * other) to publish. Default none (an unencrypted topic, or alias/aws/sns).
+   * ARN of the KMS key the alert topic (and the heartbeat topic) is encrypted
+   * with, if it uses a customer managed key: Alertmanager's role may then use
+   * that key (and no other) to publish. Default none (an unencrypted topic, or alias/aws/sns).
    */
   alertTopicKeyArn?: pulumi.Input<string>;
+  /**
+   * ARN of the heartbeat topic (Alerting.heartbeatTopicArn): the always-firing
+   * Watchdog alert is published there every 5 minutes, and a CloudWatch alarm
+   * pages when it stops (a dead man's switch for Prometheus and
+   * Alertmanager). Default none: Watchdog goes nowhere.
+   */
+  heartbeatTopicArn?: pulumi.Input<string> | undefined;
   /**
    * Every node pool with its cap (maxSize, summed over a pool's per-AZ node
    * groups): the NodePoolAtCap alert and the capacity dashboard use them.
    * Required (may be empty).
    */
   pools: NodePoolCap[];
-  /** Days Prometheus keeps metrics. Default 15. */
+  /** Days Prometheus keeps metrics (1-365). Default 15. */
   retentionDays?: number;
-  /** Prometheus gp3 volume, GB; retention by size stops at 80 % of it. Default 50. */
+  /** Prometheus gp3 volume, GB (10-2000); retention by size stops at 80 % of it. Default 50. */
   prometheusStorageGb?: number;
-  /** Grafana gp3 volume, GB. Default 10. */
+  /** Grafana gp3 volume, GB (1-100). Default 10. */
   grafanaStorageGb?: number;
-  /** Alertmanager gp3 volume, GB. Default 2. */
+  /** Alertmanager gp3 volume, GB (1-50). Default 2. */
   alertmanagerStorageGb?: number;
+  /**
+   * Planning figure: active series Prometheus holds; when set, the volume must
+   * hold retentionDays of them. Default none (not checked).
+   */
+  expectedActiveSeries?: number;
   /** Alert receivers. Default: one "oncall" receiver for critical alerts on alertTopicArn. */
   receivers?: AlertReceiver[];
   /** Alert thresholds. Default DEFAULT_THRESHOLDS (5 % errors, 1 s p95, 30 min idle GPU, 15 min pending, 3 restarts in 30 min). */
@@ -71,21 +86,6 @@ export interface MonitoringArgs {
   dcgmExporter?: boolean;
   /** Tags for AWS resources (the IRSA role). Default none. */
   tags?: Record<string, string>;
-}
-
-const DEFAULT_STORAGE: MonitoringStorage = { retentionDays: 15, prometheusStorageGb: 50, grafanaStorageGb: 10, alertmanagerStorageGb: 2 };
-
-function checkStorage(s: MonitoringStorage): void {
-  const bounds: Record<keyof MonitoringStorage, [number, number]> = {
-    retentionDays: [1, 365],
-    prometheusStorageGb: [10, 2000],
-    grafanaStorageGb: [1, 100],
-    alertmanagerStorageGb: [1, 50],
-  };
-  for (const [key, [min, max]] of Object.entries(bounds) as [keyof MonitoringStorage, [number, number]][]) {
-    const v = s[key];
-    if (!Number.isInteger(v) || v < min || v > max) throw new Error(`Monitoring: ${key} must be a whole number from ${min} to ${max} (got ${v})`);
-  }
 }
 
 /**
@@ -105,35 +105,36 @@ export class Monitoring extends pulumi.ComponentResource {
   public readonly alertNames: string[];
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mlplatform:monitoring:Monitoring", name, {}, opts);
-    // Everything that can be wrong with the input fails here, before any resource is declared.
+    // Checked before anything is declared: a bad argument throws ComponentArgsError naming it.
+    const s = validateArgs(MONITORING_TYPE, name, MonitoringArgsSchema, args, monitoringProblems);
+    super(MONITORING_TYPE, name, {}, opts);
     const storage: MonitoringStorage = {
-      retentionDays: args.retentionDays ?? DEFAULT_STORAGE.retentionDays,
-      prometheusStorageGb: args.prometheusStorageGb ?? DEFAULT_STORAGE.prometheusStorageGb,
-      grafanaStorageGb: args.grafanaStorageGb ?? DEFAULT_STORAGE.grafanaStorageGb,
-      alertmanagerStorageGb: args.alertmanagerStorageGb ?? DEFAULT_STORAGE.alertmanagerStorageGb,
+      retentionDays: s.retentionDays,
+      prometheusStorageGb: s.prometheusStorageGb,
+      grafanaStorageGb: s.grafanaStorageGb,
+      alertmanagerStorageGb: s.alertmanagerStorageGb,
     };
-    checkStorage(storage);
-    const receivers = args.receivers ?? [{ name: "oncall", severities: ["critical"] }];
-    const groups = platformRuleGroups({ ...DEFAULT_THRESHOLDS, ...args.thresholds, pools: args.pools, gpuPrices: args.gpuPrices, servingMetrics: args.servingMetrics });
-    const amConfig = alertmanagerConfig({ region: args.region, alertTopicArn: args.alertTopicArn, receivers });
-    const dashboards = platformDashboards({ pools: args.pools, servingMetrics: args.servingMetrics });
-    const withDcgm = args.dcgmExporter ?? args.pools.some((p) => p.kind === "gpu");
+    const receivers = s.receivers;
+    const groups = platformRuleGroups({ ...s.thresholds, pools: s.pools, gpuPrices: s.gpuPrices, servingMetrics: s.servingMetrics });
+    const amConfig = alertmanagerConfig({ region: s.region, alertTopicArn: s.alertTopicArn, receivers, heartbeatTopicArn: s.heartbeatTopicArn });
+    const dashboards = platformDashboards({ pools: s.pools, servingMetrics: s.servingMetrics });
+    const withDcgm = s.dcgmExporter ?? s.pools.some((p) => p.kind === "gpu");
+    const publishTo = [...alertTopicArns(s.alertTopicArn, receivers), ...(s.heartbeatTopicArn === undefined ? [] : [s.heartbeatTopicArn])];
     this.alertNames = [...new Set(groups.flatMap((g) => g.rules.flatMap((r) => ("alert" in r ? [r.alert] : []))))];
 
-    const k8s = (dependsOn: pulumi.Input<pulumi.Resource>[]): pulumi.CustomResourceOptions => ({ parent: this, provider: args.cluster.provider, dependsOn });
+    const k8s = (dependsOn: pulumi.Input<pulumi.Resource>[]): pulumi.CustomResourceOptions => ({ parent: this, provider: s.cluster.provider, dependsOn });
 
     const namespace = new kubernetes.core.v1.Namespace(`${name}-namespace`, {
       metadata: { name: MONITORING_NAMESPACE, labels: { "app.kubernetes.io/part-of": "ml-platform" } },
-    }, k8s(args.cluster.ready));
+    }, k8s(s.cluster.ready));
 
     const alertmanagerRole = new IrsaRole(`${name}-alertmanager`, {
-      oidcProviderArn: args.cluster.oidcProviderArn,
-      oidcIssuerUrl: args.cluster.oidcIssuerUrl,
+      oidcProviderArn: s.cluster.oidcProviderArn,
+      oidcIssuerUrl: s.cluster.oidcIssuerUrl,
       namespace: ALERTMANAGER_SERVICE_ACCOUNT.namespace,
       serviceAccount: ALERTMANAGER_SERVICE_ACCOUNT.name,
-      inlinePolicy: pulumi.jsonStringify(alertmanagerSnsPolicy(alertTopicArns(args.alertTopicArn, receivers), args.alertTopicKeyArn === undefined ? [] : [args.alertTopicKeyArn])),
-      tags: args.tags,
+      inlinePolicy: pulumi.jsonStringify(alertmanagerSnsPolicy(publishTo, s.alertTopicKeyArn === undefined ? [] : [s.alertTopicKeyArn])),
+      tags: s.tags,
     }, { parent: this });
 
     const stack = new kubernetes.helm.v3.Release(`${name}-kube-prometheus-stack`, {

@@ -1,17 +1,22 @@
 import { createHash } from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { databaseAlarms, natGatewayAlarms } from "../../lib/operations/alarms";
-import { alertKeyPolicy, alertTopicPolicy } from "../../lib/operations/policies";
+import { databaseAlarms, natGatewayAlarms, watchdogHeartbeatAlarm } from "../../lib/operations/alarms";
+import { alertKeyPolicy, alertTopicPolicy, heartbeatTopicPolicy } from "../../lib/operations/policies";
+import { validateArgs } from "../../lib/validate";
 import { metricAlarm } from "./alarm";
+import { AlertTopicArgsSchema, AlertingArgsSchema, alertTopicProblems, alertingProblems } from "./alerting.schema";
+
+export const ALERT_TOPIC_TYPE = "mlplatform:operations:AlertTopic";
+export const ALERTING_TYPE = "mlplatform:operations:Alerting";
 
 const short = (text: string) => createHash("sha1").update(text).digest("hex").slice(0, 8);
 
 export interface AlertTopicArgs {
-  /** E-mail addresses to subscribe; each gets a confirmation e-mail from AWS. Default none. */
+  /** E-mail addresses to subscribe, each once (compared without case); each gets a confirmation e-mail from AWS. Default none. */
   emails?: string[];
   /**
-   * HTTPS endpoints to subscribe (pager integrations). They must confirm the
+   * https:// endpoints to subscribe (pager integrations). They must confirm the
    * subscription themselves (PagerDuty's and Opsgenie's SNS integrations do);
    * `pulumi up` waits for that. Default none.
    */
@@ -20,7 +25,7 @@ export interface AlertTopicArgs {
   publisherRoleArns?: pulumi.Input<string>[];
   /** Region for the topic and its key when not the stack's (us-east-1 for Route 53 alarms). Default the provider's. */
   region?: string;
-  /** Tags for every resource. Default none. */
+  /** Tags for every resource (keys up to 128 characters, values up to 256, no `aws:` prefix). Default none. */
   tags?: Record<string, string>;
 }
 
@@ -34,10 +39,12 @@ export class AlertTopic extends pulumi.ComponentResource {
   public readonly keyArn: pulumi.Output<string>;
 
   constructor(name: string, args: AlertTopicArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mlplatform:operations:AlertTopic", name, {}, opts);
-    const tags = args.tags ?? {};
+    // Checked before anything is declared: a bad argument throws ComponentArgsError naming it.
+    const s = validateArgs(ALERT_TOPIC_TYPE, name, AlertTopicArgsSchema, args, alertTopicProblems);
+    super(ALERT_TOPIC_TYPE, name, {}, opts);
+    const tags = s.tags;
     const parent = { parent: this };
-    const region = args.region;
+    const region = s.region;
     const identity = aws.getCallerIdentityOutput({}, parent);
     const partition = aws.getPartitionOutput({}, parent);
 
@@ -55,29 +62,30 @@ export class AlertTopic extends pulumi.ComponentResource {
     new aws.sns.TopicPolicy(`${name}-policy`, {
       arn: topic.arn,
       policy: pulumi
-        .all([topic.arn, identity.accountId, pulumi.all(args.publisherRoleArns ?? [])])
+        .all([topic.arn, identity.accountId, pulumi.all(s.publisherRoleArns)])
         .apply(([arn, account, publishers]) => JSON.stringify(alertTopicPolicy(arn, account, publishers))),
       region,
     }, parent);
 
     // Named after the address, not its position: reordering the list must not re-subscribe anyone.
-    for (const email of args.emails ?? []) {
+    for (const email of s.emails) {
       new aws.sns.TopicSubscription(`${name}-email-${short(email)}`, { topic: topic.arn, protocol: "email", endpoint: email, region }, parent);
     }
-    for (const url of args.httpsEndpoints ?? []) {
+    for (const url of s.httpsEndpoints) {
       new aws.sns.TopicSubscription(`${name}-https-${short(url)}`, { topic: topic.arn, protocol: "https", endpoint: url, endpointAutoConfirms: true, region }, parent);
     }
 
     this.topicArn = topic.arn;
     this.keyArn = key.arn;
+
     this.registerOutputs({ topicArn: this.topicArn, keyArn: this.keyArn });
   }
 }
 
 export interface AlertingArgs {
-  /** E-mail receivers of every alert. Default none. */
+  /** E-mail receivers of every alert, each once (compared without case). Default none. */
   emails?: string[];
-  /** HTTPS receivers (pager integrations) of every alert. Default none. */
+  /** https:// receivers (pager integrations) of every alert. Default none. */
   httpsEndpoints?: string[];
   /** The metadata database to watch; no database alarms without it. Default none. */
   database?: {
@@ -89,15 +97,23 @@ export interface AlertingArgs {
   };
   /** NAT gateway ids to watch (Network.natGatewayIds). Default none. */
   natGatewayIds?: pulumi.Input<string>[];
-  /** Average CPU % over 15 minutes that alarms. Default 80. */
+  /** Average CPU % over 15 minutes that alarms (1-99). Default 80. */
   databaseCpuPercent?: number;
-  /** Free storage, % of allocated, below which it alarms. Default 10. */
+  /** Free storage, % of allocated, below which it alarms (1-99). Default 10. */
   databaseFreeStoragePercent?: number;
-  /** Connections, % of max_connections, above which it alarms. Default 80. */
+  /** Connections, % of max_connections, above which it alarms (1-99). Default 80. */
   databaseConnectionsPercent?: number;
-  /** max_connections to measure against. Default the RDS PostgreSQL default for the class. */
+  /** max_connections to measure against (10-5000). Default the RDS PostgreSQL default for the class (required for a class lib/operations/alarms.ts does not know). */
   databaseMaxConnections?: number;
-  /** Tags for every resource. Default none. */
+  /**
+   * A dead man's switch for in-cluster monitoring: a heartbeat SNS topic
+   * (`heartbeatTopicArn`, give it to Monitoring) and a CloudWatch alarm that
+   * pages the alert topic when fewer than 1 message arrived in each of 3
+   * five-minute periods. Only with a Monitoring that publishes Watchdog there,
+   * or it pages forever. Default false.
+   */
+  watchdogHeartbeat?: boolean;
+  /** Tags for every resource (keys up to 128 characters, values up to 256, no `aws:` prefix). Default none. */
   tags?: Record<string, string>;
 }
 
@@ -111,28 +127,32 @@ export class Alerting extends pulumi.ComponentResource {
   public readonly topicArn: pulumi.Output<string>;
   /** The topic's KMS key: publishers need kms:GenerateDataKey* on it (lib/operations/policies.ts alertPublisherPolicy). */
   public readonly keyArn: pulumi.Output<string>;
+  /** The heartbeat topic Alertmanager publishes Watchdog to (Monitoring.heartbeatTopicArn), when `watchdogHeartbeat` is on. */
+  public readonly heartbeatTopicArn?: pulumi.Output<string>;
   /** Names of the CloudWatch alarms declared. */
   public readonly alarmNames: string[] = [];
 
   constructor(name: string, args: AlertingArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mlplatform:operations:Alerting", name, {}, opts);
-    const tags = args.tags ?? {};
+    // Checked before anything is declared: a bad argument throws ComponentArgsError naming it.
+    const s = validateArgs(ALERTING_TYPE, name, AlertingArgsSchema, args, alertingProblems);
+    super(ALERTING_TYPE, name, {}, opts);
+    const tags = s.tags;
     const parent = { parent: this };
 
-    const topic = new AlertTopic(`${name}-topic`, { emails: args.emails, httpsEndpoints: args.httpsEndpoints, tags }, parent);
+    const topic = new AlertTopic(`${name}-topic`, { emails: s.emails, httpsEndpoints: s.httpsEndpoints, tags }, parent);
     this.topicArn = topic.topicArn;
     this.keyArn = topic.keyArn;
 
-    if (args.database) {
-      const db = args.database;
+    if (s.database) {
+      const db = s.database;
       const specs = databaseAlarms({
         instanceClass: db.instanceClass,
         allocatedStorageGb: db.allocatedStorageGb,
         maxAllocatedStorageGb: db.maxAllocatedStorageGb,
-        cpuPercent: args.databaseCpuPercent ?? 80,
-        freeStoragePercent: args.databaseFreeStoragePercent ?? 10,
-        connectionsPercent: args.databaseConnectionsPercent ?? 80,
-        maxConnections: args.databaseMaxConnections,
+        cpuPercent: s.databaseCpuPercent,
+        freeStoragePercent: s.databaseFreeStoragePercent,
+        connectionsPercent: s.databaseConnectionsPercent,
+        maxConnections: s.databaseMaxConnections,
       });
       for (const spec of specs) {
         const alarmName = `${name}-${spec.key}`;
@@ -141,7 +161,7 @@ export class Alerting extends pulumi.ComponentResource {
       }
     }
 
-    (args.natGatewayIds ?? []).forEach((natId, i) => {
+    s.natGatewayIds.forEach((natId, i) => {
       for (const spec of natGatewayAlarms()) {
         const alarmName = `${name}-nat-${i}-${spec.key}`;
         metricAlarm(alarmName, alarmName, spec, natId, topic.topicArn, tags, parent);
@@ -149,6 +169,17 @@ export class Alerting extends pulumi.ComponentResource {
       }
     });
 
-    this.registerOutputs({ topicArn: this.topicArn, keyArn: this.keyArn });
+    if (s.watchdogHeartbeat) {
+      // Encrypted with the alert topic's key, which Alertmanager's role may already use.
+      const heartbeat = new aws.sns.Topic(`${name}-heartbeat`, { kmsMasterKeyId: topic.keyArn, tags: { ...tags, purpose: "watchdog-heartbeat" } }, parent);
+      new aws.sns.TopicPolicy(`${name}-heartbeat`, { arn: heartbeat.arn, policy: heartbeat.arn.apply((arn) => JSON.stringify(heartbeatTopicPolicy(arn))) }, parent);
+      const spec = watchdogHeartbeatAlarm();
+      const alarmName = `${name}-${spec.key}`;
+      metricAlarm(alarmName, alarmName, spec, heartbeat.name, topic.topicArn, tags, parent);
+      this.alarmNames.push(alarmName);
+      this.heartbeatTopicArn = heartbeat.arn;
+    }
+
+    this.registerOutputs({ topicArn: this.topicArn, keyArn: this.keyArn, heartbeatTopicArn: this.heartbeatTopicArn });
   }
 }

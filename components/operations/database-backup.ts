@@ -3,16 +3,20 @@ import * as pulumi from "@pulumi/pulumi";
 import { serviceTrustPolicy } from "../../lib/iam";
 import { BACKUP_SERVICE_ROLE_POLICIES, backupRules, failedBackupJobPattern } from "../../lib/operations/backup";
 import { PLANNED_STORAGE_GB_TAG, withPlannedGb } from "../../lib/tags";
+import { validateArgs } from "../../lib/validate";
 import { statefulOptions } from "../stateful";
+import { DatabaseBackupArgsSchema, databaseBackupProblems } from "./database-backup.schema";
+
+export const DATABASE_BACKUP_TYPE = "mlplatform:operations:DatabaseBackup";
 
 export interface DatabaseBackupArgs {
   /** ARN of the RDS instance to back up (MetadataStore.instanceArn). Required. */
   databaseArn: pulumi.Input<string>;
-  /** Days each daily snapshot is kept. Default 35. */
+  /** Days each daily snapshot is kept (1-36500). Default 35. */
   dailyRetentionDays?: number;
-  /** Days each first-of-month snapshot is kept; 0 for none. Default 365. */
+  /** Days each first-of-month snapshot is kept (32-36500, longer than the daily ones); 0 for none. Default 365. */
   monthlyRetentionDays?: number;
-  /** UTC hour the daily backup starts. Default 6. */
+  /** UTC hour (0-23) the daily backup starts, outside the database's RDS backup window (03:00-04:00). Default 6. */
   startHourUtc?: number;
   /** Alert topic for failed backup jobs (Alerting.topicArn). Default none: failures are only in the AWS Backup console. */
   alertTopicArn?: pulumi.Input<string>;
@@ -30,7 +34,7 @@ export interface DatabaseBackupArgs {
    * (storage is then listed as usage-based, not priced).
    */
   expectedStorageGb?: number;
-  /** Tags for every resource. Default none. */
+  /** Tags for every resource (keys up to 128 characters, values up to 256, no `aws:` prefix). Default none. */
   tags?: Record<string, string>;
 }
 
@@ -44,10 +48,12 @@ export class DatabaseBackup extends pulumi.ComponentResource {
   public readonly planId: pulumi.Output<string>;
 
   constructor(name: string, args: DatabaseBackupArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mlplatform:operations:DatabaseBackup", name, {}, opts);
-    const tags = args.tags ?? {};
+    // Checked before anything is declared: a bad argument throws ComponentArgsError naming it.
+    const s = validateArgs(DATABASE_BACKUP_TYPE, name, DatabaseBackupArgsSchema, args, databaseBackupProblems);
+    super(DATABASE_BACKUP_TYPE, name, {}, opts);
+    const tags = s.tags;
     const parent = { parent: this };
-    const stateful = statefulOptions(this, args.protect ?? true);
+    const stateful = statefulOptions(this, s.protect);
 
     // The vault's key encrypts recovery points of resource types AWS Backup
     // manages fully; an RDS snapshot keeps the key of the database it came from.
@@ -57,7 +63,7 @@ export class DatabaseBackup extends pulumi.ComponentResource {
       deletionWindowInDays: 30,
       tags,
     }, stateful);
-    const vault = new aws.backup.Vault(`${name}-vault`, { kmsKeyArn: key.arn, forceDestroy: args.forceDestroy ?? false, tags: withPlannedGb(tags, PLANNED_STORAGE_GB_TAG, args.expectedStorageGb) }, stateful);
+    const vault = new aws.backup.Vault(`${name}-vault`, { kmsKeyArn: key.arn, forceDestroy: s.forceDestroy, tags: withPlannedGb(tags, PLANNED_STORAGE_GB_TAG, s.expectedStorageGb) }, stateful);
 
     const role = new aws.iam.Role(`${name}-role`, {
       description: `AWS Backup service role for ${name}`,
@@ -69,9 +75,9 @@ export class DatabaseBackup extends pulumi.ComponentResource {
     );
 
     const rules = backupRules({
-      dailyRetentionDays: args.dailyRetentionDays ?? 35,
-      monthlyRetentionDays: args.monthlyRetentionDays ?? 365,
-      startHourUtc: args.startHourUtc ?? 6,
+      dailyRetentionDays: s.dailyRetentionDays,
+      monthlyRetentionDays: s.monthlyRetentionDays,
+      startHourUtc: s.startHourUtc,
     });
     const plan = new aws.backup.Plan(`${name}-plan`, {
       rules: rules.map((r) => ({
@@ -88,16 +94,16 @@ export class DatabaseBackup extends pulumi.ComponentResource {
     new aws.backup.Selection(`${name}-database`, {
       planId: plan.id,
       iamRoleArn: role.arn,
-      resources: [args.databaseArn],
+      resources: [s.databaseArn],
     }, { parent: this, dependsOn: grants });
 
-    if (args.alertTopicArn !== undefined) {
+    if (s.alertTopicArn !== undefined) {
       const rule = new aws.cloudwatch.EventRule(`${name}-job-failed`, {
         description: "AWS Backup jobs that failed, were aborted or never started: the database was not backed up",
         eventPattern: JSON.stringify(failedBackupJobPattern()),
         tags,
       }, parent);
-      new aws.cloudwatch.EventTarget(`${name}-job-failed`, { rule: rule.name, arn: args.alertTopicArn }, parent);
+      new aws.cloudwatch.EventTarget(`${name}-job-failed`, { rule: rule.name, arn: s.alertTopicArn }, parent);
     }
 
     this.vaultName = vault.name;

@@ -14,7 +14,11 @@ import {
 import { serviceTrustPolicy, tlsOnlyBucketPolicy } from "../../lib/iam";
 import { canaryRolePolicy } from "../../lib/operations/policies";
 import { PLANNED_STORAGE_GB_TAG, withPlannedGb } from "../../lib/tags";
+import { validateArgs } from "../../lib/validate";
 import { statefulOptions } from "../stateful";
+import { ExternalHealthChecksArgsSchema, externalHealthChecksProblems } from "./health-checks.schema";
+
+export const EXTERNAL_HEALTH_CHECKS_TYPE = "mlplatform:operations:ExternalHealthChecks";
 
 /** GB of canary run artifacts the bucket holds at most, for cost planning (its lifecycle rules expire them). */
 const CANARY_ARTIFACTS_PLANNED_GB = 1;
@@ -29,16 +33,16 @@ export interface PublicEndpoint {
   name: string;
   /** Public host name the model answers on. */
   host: string;
-  /** Path requested; 2xx/3xx is healthy. */
-  path: string;
-  /** TCP port (HTTPS). */
-  port: number;
+  /** Path requested (starting with /, at most 255 characters); 2xx/3xx is healthy. Default "/". */
+  path?: string;
+  /** TCP port (HTTPS). Default 443. */
+  port?: number;
 }
 
 export interface InternalUrl {
-  /** Short name. */
+  /** Short name (2-22 lower-case letters, digits, '-'). */
   name: string;
-  /** URL reachable from the private subnets. */
+  /** http:// or https:// URL reachable from the private subnets. */
   url: string;
 }
 
@@ -53,19 +57,23 @@ export interface ExternalHealthChecksArgs {
   emails?: string[];
   /** HTTPS receivers, likewise. Default none. */
   httpsEndpoints?: string[];
-  /** Public HTTPS endpoints for Route 53 health checks. Default none. */
+  /** Public HTTPS endpoints for Route 53 health checks (names unique, not "internal"). Default none. */
   publicEndpoints?: PublicEndpoint[];
-  /** Internal URLs for the in-VPC canary. Default none. */
+  /** Internal URLs for the in-VPC canary (at most 20, names unique). Default none. */
   internalUrls?: InternalUrl[];
+  /** Seconds between Route 53's checks: 10 or 30 (10 is billed as a feature); fixed once the check exists. Default 30. */
+  requestIntervalSeconds?: 10 | 30;
+  /** Consecutive failed checks before Route 53 marks an endpoint unhealthy (1-10). Default 3. */
+  failureThreshold?: number;
   /** VPC for the canary; required with internalUrls. */
-  vpcId?: pulumi.Input<string>;
+  vpcId?: pulumi.Input<string> | undefined;
   /** The VPC's CIDR block: the canary may reach internal URLs there. Required with internalUrls. */
-  vpcCidrBlock?: pulumi.Input<string>;
+  vpcCidrBlock?: pulumi.Input<string> | undefined;
   /** Private subnets the canary runs in (they need a NAT or endpoints to reach S3 and CloudWatch). Required with internalUrls. */
-  privateSubnetIds?: pulumi.Input<string>[];
-  /** Minutes between canary runs. Default 5. */
+  privateSubnetIds?: pulumi.Input<string>[] | undefined;
+  /** Minutes between canary runs (1-60). Default 5. */
   canaryIntervalMinutes?: number;
-  /** Days canary artifacts stay in S3 and run data in Synthetics. Default 14. */
+  /** Days canary artifacts stay in S3 and run data in Synthetics (1-455). Default 14. */
   canaryArtifactRetentionDays?: number;
   /** `protect` + `retainOnDelete` on the artifact bucket (production buckets must carry them). Default true. */
   protect?: boolean;
@@ -74,7 +82,7 @@ export interface ExternalHealthChecksArgs {
    * (S3 `forceDestroy`), as non-production stacks allow. Default false.
    */
   forceDestroy?: boolean;
-  /** Tags for every resource. Default none. */
+  /** Tags for every resource (keys up to 128 characters, values up to 256, no `aws:` prefix). Default none. */
   tags?: Record<string, string>;
 }
 
@@ -102,21 +110,23 @@ export class ExternalHealthChecks extends pulumi.ComponentResource {
   public readonly alarmNames: string[] = [];
 
   constructor(name: string, args: ExternalHealthChecksArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mlplatform:operations:ExternalHealthChecks", name, {}, opts);
-    const tags = args.tags ?? {};
+    // Checked before anything is declared: a bad argument throws ComponentArgsError naming it.
+    const s = validateArgs(EXTERNAL_HEALTH_CHECKS_TYPE, name, ExternalHealthChecksArgsSchema, args, externalHealthChecksProblems);
+    super(EXTERNAL_HEALTH_CHECKS_TYPE, name, {}, opts);
+    const tags = s.tags;
     const parent = { parent: this };
-    const endpoints = args.publicEndpoints ?? [];
-    const internal = args.internalUrls ?? [];
+    const endpoints = s.publicEndpoints;
+    const internal = s.internalUrls;
 
     if (endpoints.length) {
       // The alarm must be in us-east-1, and CloudWatch rejects another region's
       // topic as its action ("Invalid region ... Only us-east-1 is supported",
       // reported by practitioners, checked 2026-11-23): with the stack elsewhere,
       // the Route 53 alarms get a us-east-1 copy of the alert topic.
-      const inMetricsRegion = args.region === ROUTE53_METRICS_REGION;
+      const inMetricsRegion = s.region === ROUTE53_METRICS_REGION;
       const topicArn = inMetricsRegion
-        ? args.alertTopicArn
-        : new AlertTopic(`${name}-${ROUTE53_METRICS_REGION}`, { region: ROUTE53_METRICS_REGION, emails: args.emails, httpsEndpoints: args.httpsEndpoints, tags }, parent).topicArn;
+        ? s.alertTopicArn
+        : new AlertTopic(`${name}-${ROUTE53_METRICS_REGION}`, { region: ROUTE53_METRICS_REGION, emails: s.emails, httpsEndpoints: s.httpsEndpoints, tags }, parent).topicArn;
       for (const e of endpoints) {
         const check = new aws.route53.HealthCheck(`${name}-${e.name}`, {
           type: "HTTPS",
@@ -124,8 +134,8 @@ export class ExternalHealthChecks extends pulumi.ComponentResource {
           port: e.port,
           resourcePath: e.path,
           enableSni: true,
-          requestInterval: 30,
-          failureThreshold: 3,
+          requestInterval: s.requestIntervalSeconds,
+          failureThreshold: s.failureThreshold,
           measureLatency: false,
           tags: { ...tags, Name: `${name}-${e.name}` },
         }, parent);
@@ -137,14 +147,14 @@ export class ExternalHealthChecks extends pulumi.ComponentResource {
     }
 
     if (internal.length) {
-      if (!args.vpcId || !args.vpcCidrBlock || !args.privateSubnetIds?.length) throw new Error(`${name}: internalUrls need vpcId, vpcCidrBlock and privateSubnetIds`);
-      const minutes = args.canaryIntervalMinutes ?? 5;
-      const retention = args.canaryArtifactRetentionDays ?? 14;
-      const stateful = statefulOptions(this, args.protect ?? true);
+      // externalHealthChecksProblems made sure the VPC arguments are there.
+      const minutes = s.canaryIntervalMinutes;
+      const retention = s.canaryArtifactRetentionDays;
+      const stateful = statefulOptions(this, s.protect);
 
       // Artifacts (run logs, reports) in a private, encrypted bucket that forgets them after `retention` days.
       const bucketTags = withPlannedGb({ ...tags, purpose: "canary-artifacts" }, PLANNED_STORAGE_GB_TAG, CANARY_ARTIFACTS_PLANNED_GB);
-      const bucket = new aws.s3.Bucket(`${name}-artifacts`, { forceDestroy: args.forceDestroy ?? false, tags: bucketTags }, stateful);
+      const bucket = new aws.s3.Bucket(`${name}-artifacts`, { forceDestroy: s.forceDestroy, tags: bucketTags }, stateful);
       const ownership = new aws.s3.BucketOwnershipControls(`${name}-artifacts`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
       const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-artifacts`, {
         bucket: bucket.id,
@@ -176,7 +186,7 @@ export class ExternalHealthChecks extends pulumi.ComponentResource {
         tags,
       }, parent);
 
-      const cName = canaryName(args.environment);
+      const cName = canaryName(s.environment);
       this.canaryName = cName;
       const identity = aws.getCallerIdentityOutput({}, parent);
       const partition = aws.getPartitionOutput({}, parent);
@@ -188,17 +198,17 @@ export class ExternalHealthChecks extends pulumi.ComponentResource {
       const rolePolicy = new aws.iam.RolePolicy(`${name}-canary`, {
         role: role.id,
         policy: pulumi.all([bucket.arn, partition.partition, identity.accountId]).apply(([bucketArn, part, account]) =>
-          JSON.stringify(canaryRolePolicy({ bucketArn, prefix: "artifacts/", logGroupArnPrefix: `arn:${part}:logs:${args.region}:${account}:log-group:/aws/lambda/cwsyn-${cName}-` })),
+          JSON.stringify(canaryRolePolicy({ bucketArn, prefix: "artifacts/", logGroupArnPrefix: `arn:${part}:logs:${s.region}:${account}:log-group:/aws/lambda/cwsyn-${cName}-` })),
         ),
       }, parent);
 
       const ports = urlPorts(internal.map((u) => u.url));
       const sg = new aws.ec2.SecurityGroup(`${name}-canary`, {
-        vpcId: args.vpcId,
+        vpcId: s.vpcId,
         description: `Synthetics canary ${cName}: out to the checked endpoints and AWS APIs, nothing in`,
         ingress: [],
         egress: [
-          ...ports.map((port) => ({ protocol: "tcp", fromPort: port, toPort: port, cidrBlocks: [args.vpcCidrBlock!], description: `Checked endpoints on ${port}` })),
+          ...ports.map((port) => ({ protocol: "tcp", fromPort: port, toPort: port, cidrBlocks: [s.vpcCidrBlock!], description: `Checked endpoints on ${port}` })),
           { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "S3, CloudWatch and Lambda APIs over HTTPS" },
         ],
         tags: { ...tags, Name: `${name}-canary` },
@@ -215,7 +225,7 @@ export class ExternalHealthChecks extends pulumi.ComponentResource {
         artifactS3Location: pulumi.interpolate`s3://${bucket.bucket}/artifacts/`,
         schedule: { expression: canarySchedule(minutes) },
         runConfig: { timeoutInSeconds: 60, environmentVariables: { [CANARY_URLS_ENV]: JSON.stringify(internal.map((u) => u.url)) } },
-        vpcConfig: { subnetIds: args.privateSubnetIds, securityGroupIds: [sg.id] },
+        vpcConfig: { subnetIds: s.privateSubnetIds!, securityGroupIds: [sg.id] },
         successRetentionPeriod: retention,
         failureRetentionPeriod: retention,
         startCanary: true,
@@ -224,7 +234,7 @@ export class ExternalHealthChecks extends pulumi.ComponentResource {
       }, { parent: this, dependsOn: [rolePolicy] });
 
       const alarmName = `${name}-internal-down`;
-      metricAlarm(alarmName, alarmName, canaryAlarm(minutes, internal.map((u) => u.url)), canary.name, args.alertTopicArn, tags, parent);
+      metricAlarm(alarmName, alarmName, canaryAlarm(minutes, internal.map((u) => u.url)), canary.name, s.alertTopicArn, tags, parent);
       this.alarmNames.push(alarmName);
     }
 

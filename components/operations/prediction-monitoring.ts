@@ -11,6 +11,10 @@ import {
   predictionMonitorServiceAccount,
   s3Uri,
 } from "../../lib/operations/prediction-monitoring";
+import { validateArgs } from "../../lib/validate";
+import { PredictionMonitoringArgsSchema, predictionMonitoringProblems } from "./prediction-monitoring.schema";
+
+export const PREDICTION_MONITORING_TYPE = "mlplatform:operations:PredictionMonitoring";
 
 export interface PredictionMonitoringArgs {
   /** The cluster to run in. Required. */
@@ -25,23 +29,23 @@ export interface PredictionMonitoringArgs {
   region: string;
   /** Environment name, passed to the image. Required. */
   environment: string;
-  /** The report image (pinned tag or digest). Required. */
+  /** The report image, pinned by tag or digest (not latest). Required. */
   image: string;
   /** Arguments for the image. Default none. */
   args?: string[];
-  /** Cron schedule. Default "0 6 * * *". */
+  /** Kubernetes cron schedule, UTC: 5 fields or a macro such as @daily. Default "0 6 * * *". */
   schedule?: string;
-  /** Prefix the job may read. Default "predictions/". */
+  /** Prefix the job may read (ending in "/"). Default "predictions/". */
   predictionsPrefix?: string;
-  /** Prefix the job may write. Default "prediction-reports/". */
+  /** Prefix the job may write (ending in "/", not overlapping predictionsPrefix). Default "prediction-reports/". */
   reportsPrefix?: string;
-  /** CPU request, millicores. Default 500. */
+  /** CPU request, millicores (50-16000). Default 500. */
   cpuMillis?: number;
-  /** Memory request and limit, MiB. Default 2048. */
+  /** Memory request and limit, MiB (128-65536). Default 2048. */
   memoryMiB?: number;
-  /** Hours before a run is stopped. Default 2. */
+  /** Hours before a run is stopped (1-24). Default 2. */
   timeoutHours?: number;
-  /** Tags for the IAM role. Default none. */
+  /** Tags for the IAM role (keys up to 128 characters, values up to 256, no `aws:` prefix). Default none. */
   tags?: Record<string, string>;
 }
 
@@ -54,37 +58,39 @@ export class PredictionMonitoring extends pulumi.ComponentResource {
   public readonly roleArn: pulumi.Output<string>;
 
   constructor(name: string, args: PredictionMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mlplatform:operations:PredictionMonitoring", name, {}, opts);
-    const predictionsPrefix = args.predictionsPrefix ?? "predictions/";
-    const reportsPrefix = args.reportsPrefix ?? "prediction-reports/";
+    // Checked before anything is declared: a bad argument throws ComponentArgsError naming it.
+    const s = validateArgs(PREDICTION_MONITORING_TYPE, name, PredictionMonitoringArgsSchema, args, predictionMonitoringProblems);
+    super(PREDICTION_MONITORING_TYPE, name, {}, opts);
+    const predictionsPrefix = s.predictionsPrefix;
+    const reportsPrefix = s.reportsPrefix;
 
     const role = new IrsaRole(`${name}-irsa`, {
-      oidcProviderArn: args.cluster.oidcProviderArn,
-      oidcIssuerUrl: args.cluster.oidcIssuerUrl,
+      oidcProviderArn: s.cluster.oidcProviderArn,
+      oidcIssuerUrl: s.cluster.oidcIssuerUrl,
       namespace: PREDICTION_MONITORING_NAMESPACE,
       serviceAccount: PREDICTION_MONITOR_SERVICE_ACCOUNT,
       inlinePolicy: pulumi
-        .all([args.bucketArn, args.kmsKeyArn])
-        .apply(([bucketArn, kmsKeyArn]) => JSON.stringify(predictionMonitorPolicy({ bucketArn, predictionsPrefix, reportsPrefix, kmsKeyArn, region: args.region }))),
-      tags: args.tags,
+        .all([s.bucketArn, s.kmsKeyArn])
+        .apply(([bucketArn, kmsKeyArn]) => JSON.stringify(predictionMonitorPolicy({ bucketArn, predictionsPrefix, reportsPrefix, kmsKeyArn, region: s.region }))),
+      tags: s.tags,
     }, { parent: this });
 
-    const k8s = { parent: this, provider: args.cluster.provider, dependsOn: args.cluster.ready };
+    const k8s = { parent: this, provider: s.cluster.provider, dependsOn: s.cluster.ready };
     const ns = new kubernetes.core.v1.Namespace(`${name}-ns`, predictionMonitorNamespace(), k8s);
-    const sa = new kubernetes.core.v1.ServiceAccount(`${name}-sa`, predictionMonitorServiceAccount(role.roleArn), { ...k8s, dependsOn: [...args.cluster.ready, ns] });
-    const bucket = pulumi.output(args.bucketName);
+    const sa = new kubernetes.core.v1.ServiceAccount(`${name}-sa`, predictionMonitorServiceAccount(role.roleArn), { ...k8s, dependsOn: [...s.cluster.ready, ns] });
+    const bucket = pulumi.output(s.bucketName);
     new kubernetes.batch.v1.CronJob(`${name}-cronjob`, predictionMonitorCronJob({
-      image: args.image,
-      args: args.args ?? [],
-      schedule: args.schedule ?? "0 6 * * *",
+      image: s.image,
+      args: s.args,
+      schedule: s.schedule,
       predictionsUri: bucket.apply((b) => s3Uri(b, predictionsPrefix)),
       reportsUri: bucket.apply((b) => s3Uri(b, reportsPrefix)),
-      region: args.region,
-      environment: args.environment,
-      cpuMillis: args.cpuMillis ?? 500,
-      memoryMiB: args.memoryMiB ?? 2048,
-      timeoutHours: args.timeoutHours ?? 2,
-    }), { ...k8s, dependsOn: [...args.cluster.ready, sa] });
+      region: s.region,
+      environment: s.environment,
+      cpuMillis: s.cpuMillis,
+      memoryMiB: s.memoryMiB,
+      timeoutHours: s.timeoutHours,
+    }), { ...k8s, dependsOn: [...s.cluster.ready, sa] });
 
     this.roleArn = role.roleArn;
     this.registerOutputs({ roleArn: this.roleArn });

@@ -284,7 +284,13 @@ export const KINDS: Record<string, KindInfo> = {
   },
 
   // --- operations ---------------------------------------------------------------------
-  "aws:sns/topic:Topic": { diagram: "SNS alert topic", purpose: "Where alerts go: e-mail, chat or paging subscribe to it" },
+  "aws:sns/topic:Topic": {
+    diagram: (r) => (obj(r.inputs.tags).purpose === "watchdog-heartbeat" ? "SNS heartbeat topic" : "SNS alert topic"),
+    purpose: (r) =>
+      obj(r.inputs.tags).purpose === "watchdog-heartbeat"
+        ? "Alertmanager's Watchdog heartbeat, every 5 minutes; an alarm pages the alert topic when it stops (monitoring is down)"
+        : "Where alerts go: e-mail, chat or paging subscribe to it",
+  },
   "aws:sns/topicSubscription:TopicSubscription": { purpose: (r) => withDetail("Delivers the alerts to a receiver", str(r.inputs.protocol)) },
   "aws:sns/topicPolicy:TopicPolicy": { purpose: "Lets CloudWatch, AWS Backup and the cluster's alert sender publish to the topic" },
   "aws:cloudwatch/metricAlarm:MetricAlarm": {

@@ -148,20 +148,48 @@ export interface AlertmanagerConfigArgs<T> {
   /** The platform's alert topic: receivers without their own topicArn publish here. */
   alertTopicArn: T;
   receivers: AlertReceiver[];
+  /**
+   * The heartbeat topic: the always-firing Watchdog alert is published there
+   * every HEARTBEAT_REPEAT_INTERVAL, and a CloudWatch alarm on the topic's
+   * NumberOfMessagesPublished pages when it stops (a dead man's switch).
+   * Absent: Watchdog goes nowhere.
+   */
+  heartbeatTopicArn?: T;
 }
+
+/** The receiver that takes Watchdog (and nothing else) to the heartbeat topic. */
+export const HEARTBEAT_RECEIVER = "watchdog-heartbeat";
+
+/**
+ * How often Alertmanager re-sends the firing Watchdog to the heartbeat topic.
+ * A re-send happens at the first flush (every group_interval) after
+ * repeat_interval has passed (Alertmanager configuration, `<route>`, checked
+ * 2026-11-23): with a 1-minute group_interval, every 5-6 minutes, so each
+ * 5-minute period of the alarm sees one message at least, bar one.
+ */
+export const HEARTBEAT_REPEAT_INTERVAL = "5m";
+export const HEARTBEAT_GROUP_INTERVAL = "1m";
 
 /**
  * Alertmanager configuration: each receiver publishes to SNS (credentials
  * from the pod's IRSA role: sigv4 with a region and no keys falls back to the
  * AWS SDK's default chain, which reads the web identity token EKS injects).
- * Routing: Watchdog and InfoInhibitor go nowhere; every other alert goes to
- * each receiver whose severities include its severity (`continue`, so two
- * receivers can both get a critical); anything left is dropped by "null".
+ * Routing: Watchdog goes to the heartbeat topic when there is one (else
+ * nowhere), InfoInhibitor nowhere; every other alert goes to each receiver
+ * whose severities include its severity (`continue`, so two receivers can
+ * both get a critical); anything left is dropped by "null". The Watchdog
+ * route does not continue, so no person's receiver ever gets the heartbeat.
+ * An `sns_configs` entry takes `topic_arn`, `sigv4` (with `region`; no keys:
+ * the SDK's default chain), `subject`, `attributes` and `send_resolved`
+ * (Alertmanager configuration, `<sns_config>`; Amazon Managed Service for
+ * Prometheus user guide, "Configure alert manager to send messages to your
+ * Amazon SNS topic"; both checked 2026-11-23).
  */
 export function alertmanagerConfig<T>(args: AlertmanagerConfigArgs<T>) {
   const seen = new Set<string>();
   for (const r of args.receivers) {
     if (r.name === "null") throw new Error('alert receiver name "null" is reserved (it drops alerts)');
+    if (r.name === HEARTBEAT_RECEIVER) throw new Error(`alert receiver name "${HEARTBEAT_RECEIVER}" is reserved (it takes the Watchdog heartbeat)`);
     if (seen.has(r.name)) throw new Error(`alert receiver "${r.name}" is listed twice`);
     if (r.severities.length === 0) throw new Error(`alert receiver "${r.name}" has no severities, so it would get nothing`);
     seen.add(r.name);
@@ -175,7 +203,9 @@ export function alertmanagerConfig<T>(args: AlertmanagerConfigArgs<T>) {
       group_interval: "5m",
       repeat_interval: "4h",
       routes: [
-        { receiver: "null", matchers: ['alertname = "Watchdog"'] },
+        args.heartbeatTopicArn === undefined
+          ? { receiver: "null", matchers: ['alertname = "Watchdog"'] }
+          : { receiver: HEARTBEAT_RECEIVER, matchers: ['alertname = "Watchdog"'], group_wait: "0s", group_interval: HEARTBEAT_GROUP_INTERVAL, repeat_interval: HEARTBEAT_REPEAT_INTERVAL },
         { receiver: "null", matchers: ['alertname = "InfoInhibitor"'] },
         ...args.receivers.map((r) => ({
           receiver: r.name,
@@ -191,6 +221,22 @@ export function alertmanagerConfig<T>(args: AlertmanagerConfigArgs<T>) {
     ],
     receivers: [
       { name: "null" },
+      ...(args.heartbeatTopicArn === undefined
+        ? []
+        : [
+            {
+              name: HEARTBEAT_RECEIVER,
+              sns_configs: [
+                {
+                  topic_arn: args.heartbeatTopicArn as T | string,
+                  sigv4: { region: args.region },
+                  subject: "Watchdog heartbeat",
+                  // A heartbeat has nothing to resolve: it fires for as long as Prometheus and Alertmanager run.
+                  send_resolved: false,
+                },
+              ],
+            },
+          ]),
       ...args.receivers.map((r) => ({
         name: r.name,
         sns_configs: [

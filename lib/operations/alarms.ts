@@ -252,3 +252,43 @@ export function canaryAlarm(intervalMinutes: number, urls: string[]): AlarmSpec 
     billedMetrics: 1,
   };
 }
+
+/** Minutes per datapoint of the heartbeat alarm: SNS sends its topic metrics to CloudWatch every 5 minutes. */
+export const HEARTBEAT_PERIOD_SECONDS = 300;
+/** Silent periods in a row that page: 15 minutes without a Watchdog message. */
+export const HEARTBEAT_SILENT_PERIODS = 3;
+
+/**
+ * The dead man's switch on the heartbeat topic: Alertmanager publishes the
+ * always-firing Watchdog alert there every 5-6 minutes (lib/monitoring/values.ts
+ * HEARTBEAT_REPEAT_INTERVAL), and this alarm fires when fewer than 1 message
+ * arrives in each of 3 five-minute periods. NumberOfMessagesPublished (Sum)
+ * in AWS/SNS, dimension TopicName; SNS sends topic metrics to CloudWatch every
+ * 5 minutes (SNS developer guide, "Monitoring Amazon SNS topics using
+ * CloudWatch"; the AWS CDK's generated SNS metrics use the same namespace,
+ * metric, statistic and dimension; checked 2026-11-23). A topic nothing
+ * publishes to has no datapoints at all, not zeros, so missing data must
+ * count as breaching, or the alarm would sit in INSUFFICIENT_DATA exactly
+ * when Prometheus or Alertmanager is dead (CloudWatch user guide,
+ * "Configuring how CloudWatch alarms treat missing data", checked 2026-11-23).
+ */
+export function watchdogHeartbeatAlarm(): AlarmSpec {
+  return {
+    key: "watchdog-heartbeat",
+    description:
+      "No Watchdog heartbeat from Alertmanager for 15 minutes: in-cluster monitoring is down, so no Prometheus alert can reach anyone. " +
+      "Check the monitoring namespace (kubectl -n monitoring get pods: Prometheus, Alertmanager, the operator), the nodes of the system pool, " +
+      "and whether Alertmanager can publish to SNS (its logs; AlertmanagerFailedToSendAlerts; the IRSA role and the topic's KMS key).",
+    namespace: "AWS/SNS",
+    dimension: "TopicName",
+    metricName: "NumberOfMessagesPublished",
+    statistic: "Sum",
+    period: HEARTBEAT_PERIOD_SECONDS,
+    evaluationPeriods: HEARTBEAT_SILENT_PERIODS,
+    datapointsToAlarm: HEARTBEAT_SILENT_PERIODS,
+    threshold: 1,
+    comparisonOperator: "LessThanThreshold",
+    treatMissingData: "breaching",
+    billedMetrics: 1,
+  };
+}

@@ -21,6 +21,12 @@ export const BACKUP_SERVICE_ROLE_POLICIES = [
   "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
 ] as const;
 
+/** The metadata database's RDS windows (components/data/metadata-store.ts), UTC: AWS Backup's daily job keeps clear of them. */
+export const RDS_BACKUP_WINDOW = "03:00-04:00";
+export const RDS_MAINTENANCE_WINDOW = "sun:04:30-sun:05:30";
+/** Minutes after its scheduled time a backup job may start (the plan's startWindow). */
+export const BACKUP_START_WINDOW_MINUTES = 60;
+
 export interface BackupRuleSpec {
   ruleName: string;
   /** AWS Backup cron (six fields, UTC). */
@@ -42,10 +48,10 @@ export interface BackupRuleSpec {
  */
 export function backupRules(s: BackupRetention): BackupRuleSpec[] {
   const rules: BackupRuleSpec[] = [
-    { ruleName: "daily", schedule: `cron(0 ${s.startHourUtc} * * ? *)`, startWindow: 60, completionWindow: 360, deleteAfterDays: s.dailyRetentionDays },
+    { ruleName: "daily", schedule: `cron(0 ${s.startHourUtc} * * ? *)`, startWindow: BACKUP_START_WINDOW_MINUTES, completionWindow: 360, deleteAfterDays: s.dailyRetentionDays },
   ];
   if (s.monthlyRetentionDays > 0) {
-    rules.push({ ruleName: "monthly", schedule: `cron(0 ${s.startHourUtc} 1 * ? *)`, startWindow: 60, completionWindow: 360, deleteAfterDays: s.monthlyRetentionDays });
+    rules.push({ ruleName: "monthly", schedule: `cron(0 ${s.startHourUtc} 1 * ? *)`, startWindow: BACKUP_START_WINDOW_MINUTES, completionWindow: 360, deleteAfterDays: s.monthlyRetentionDays });
   }
   return rules;
 }

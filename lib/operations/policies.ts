@@ -121,3 +121,15 @@ export function predictionMonitorPolicy(a: { bucketArn: string; predictionsPrefi
   }
   return { Version: "2012-10-17", Statement: statements };
 }
+
+/**
+ * Topic policy of the heartbeat topic: only Alertmanager publishes there,
+ * through its own IAM policy (same account: no grant needed here); nothing
+ * may publish without TLS.
+ */
+export function heartbeatTopicPolicy(topicArn: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "sns:Publish", Resource: topicArn, Condition: { Bool: { "aws:SecureTransport": "false" } } }],
+  };
+}
