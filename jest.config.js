@@ -12,6 +12,10 @@ module.exports = {
     "^ml-platform/(schemas|cost|policies)$": "<rootDir>/api/$1.ts",
     "^ml-platform/testing$": "<rootDir>/testing/index.ts",
   },
+  // The shipped stacks are planned once per run, in the background, and every
+  // test file reads those plans (test/support/shared-plans.js).
+  globalSetup: "<rootDir>/test/support/global-setup.js",
+  globalTeardown: "<rootDir>/test/support/global-teardown.js",
   // Generous: tests that plan stacks or spawn the CLI take seconds idle, but minutes on a loaded 2-core machine.
   testTimeout: 180000,
 };

@@ -2,9 +2,11 @@
  * The plan CLI the way a user runs it: `npm run plan -- <stack> | --all | diff`.
  *
  * Spawning a plan costs seconds, so only four things run as real processes:
- * one `--all --json` (stdout is pure JSON, several assertions feed on it), the
- * `| head` pipe, one `diff` through npm from another directory, and programs
- * that fail (their unhandled rejections are the process entry's to catch).
+ * one `--all --json` (stdout is pure JSON, several assertions feed on it; the
+ * process that also plans the shipped stacks for every other test file, see
+ * test/support/shared-plans.js), the `| head` pipe (scripts/plan.js through
+ * npm), one `diff` through npm from another directory, and programs that fail
+ * (their unhandled rejections are the process entry's to catch).
  * The rest calls the CLI's `main()` in this process with the memoised plans.
  */
 import { spawnSync } from "child_process";
@@ -16,7 +18,7 @@ import { CliIo, EXIT, main } from "../plan/cli";
 import type { PlanDiff } from "../plan/diff";
 import { listStacks } from "../plan/engine";
 import type { JsonPlan } from "../plan/report";
-import { FIXTURE_STACKS, SHIPPED_STACKS, plan } from "./support/plan";
+import { FIXTURE_STACKS, SHIPPED_STACKS, plan, sharedCliRun } from "./support/plan";
 
 const ROOT = path.join(__dirname, "..");
 const PLAN_JS = path.join(ROOT, "scripts", "plan.js");
@@ -42,15 +44,21 @@ const STACK_TRACE = /\bat .*\.(ts|js):\d+/;
 let tmp: string;
 let all: { code: number | null; stdout: string; stderr: string; plans: JsonPlan[] };
 
-beforeAll(() => {
+beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
-  const r = spawnSync(process.execPath, [PLAN_JS, "--all", "--json"], { cwd: ROOT, encoding: "utf8", timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
-  all = { code: r.status, stdout: r.stdout, stderr: r.stderr, plans: r.status === 0 ? JSON.parse(r.stdout) : [] };
+  // The run jest's globalSetup started (test/support/shared-plans.js), else one of our own.
+  const r = (await sharedCliRun()) ?? spawnAll();
+  all = { ...r, plans: r.code === 0 ? JSON.parse(r.stdout) : [] };
 }, 120_000);
+
+function spawnAll() {
+  const r = spawnSync(process.execPath, [PLAN_JS, "--all", "--json"], { cwd: ROOT, encoding: "utf8", timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
 
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-describe("npm run plan -- --all --json (a real process)", () => {
+describe("the plan CLI's process entry with --all --json (a real process, as `npm run plan -- --all --json` runs it)", () => {
   it("prints one JSON array of every shipped stack's plan on stdout, nothing on stderr, exit 0", () => {
     expect(all.stderr).toBe("");
     expect(all.code).toBe(0);

@@ -1,17 +1,67 @@
-/** Test helpers around the offline plan: each stack is planned once per test file. */
+/**
+ * Test helpers around the offline plan. A shipped stack is planned once per
+ * jest run, by the planner test/support/shared-plans.js starts, and read
+ * here; any other stack (a fixture, an edited copy) is planned once per test
+ * file, in it. plan/engine is loaded only then: a file that reads shared
+ * plans does not load the Pulumi SDK for them.
+ */
+import * as fs from "fs";
 import * as path from "path";
-import { PlanRun, PlannedResource, listStacks, planStack } from "../../plan/engine";
+import type { PlanRun, PlannedResource } from "../../plan/engine";
 
+const REPO_ROOT = path.join(__dirname, "..", "..");
 export const FIXTURE_STACKS = path.join(__dirname, "..", "fixtures", "stacks");
-export const SHIPPED_STACKS = listStacks();
+/** The shipped stacks, as plan/engine's listStacks() names them (test/plan-cli.test.ts compares the two). */
+export const SHIPPED_STACKS = fs
+  .readdirSync(path.join(REPO_ROOT, "stacks"))
+  .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+  .filter((s): s is string => !!s)
+  .sort();
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- plain JS shared with jest's globalSetup, whose constants it holds
+const shared = require("./shared-plans.js") as { ENV: string; FILES: { stdout: string; stderr: string; exit: string } };
+const SHARED_DIR = process.env[shared.ENV];
 
 const runs = new Map<string, Promise<PlanRun>>();
 
 /** The plan of a shipped stack (or of a fixture stack with `stacksDir`), memoised. */
 export function plan(stack: string, stacksDir?: string): Promise<PlanRun> {
   const key = `${stacksDir ?? ""}:${stack}`;
-  if (!runs.has(key)) runs.set(key, planStack(stack, { stacksDir }));
+  if (!runs.has(key)) runs.set(key, !stacksDir && SHARED_DIR ? sharedPlan(stack, SHARED_DIR) : planHere(stack, stacksDir));
   return runs.get(key)!;
+}
+
+function planHere(stack: string, stacksDir?: string): Promise<PlanRun> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: the engine pulls in the Pulumi SDK, which files reading shared plans do not need
+  const { planStack } = require("../../plan/engine") as typeof import("../../plan/engine");
+  return planStack(stack, { stacksDir });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The shared plan of a shipped stack, once the planner has written it. A stack
+ * the planner did not write (it failed, or is not a shipped stack) is planned
+ * here, so its error is the one planStack throws.
+ */
+async function sharedPlan(stack: string, dir: string): Promise<PlanRun> {
+  const file = path.join(dir, `${stack}.json`);
+  for (;;) {
+    const done = fs.existsSync(path.join(dir, shared.FILES.exit));
+    if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8")) as PlanRun;
+    if (done) return planHere(stack);
+    await sleep(50);
+  }
+}
+
+/** What the plan CLI's process entry printed and returned for `--all --json` (the shared planner's run). */
+export async function sharedCliRun(): Promise<{ code: number | null; stdout: string; stderr: string } | undefined> {
+  if (!SHARED_DIR) return undefined;
+  const exit = path.join(SHARED_DIR, shared.FILES.exit);
+  while (!fs.existsSync(exit)) await sleep(50);
+  const { code } = JSON.parse(fs.readFileSync(exit, "utf8")) as { code: number | null };
+  const read = (f: string) => fs.readFileSync(path.join(SHARED_DIR, f), "utf8");
+  return { code, stdout: read(shared.FILES.stdout), stderr: read(shared.FILES.stderr) };
 }
 
 export function ofType(run: PlanRun, type: string): PlannedResource[] {

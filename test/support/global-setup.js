@@ -1,0 +1,3 @@
+// jest globalSetup: see test/support/shared-plans.js.
+"use strict";
+module.exports = require("./shared-plans").setup;

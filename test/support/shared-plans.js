@@ -1,0 +1,66 @@
+// The plans of the shipped stacks, made once per jest run instead of once per
+// test file (each file has its own module registry, so a memoised plan does
+// not outlive it). jest.config.js runs this as globalSetup/globalTeardown:
+// before the first test file starts, it starts the plan CLI's process entry
+// (plan/cli.ts `run`) with `--all --json` in the background, as
+// `npm run plan -- --all --json` runs it, and keeps what it prints:
+// test/plan-cli.test.ts checks that output as the real process's. The same
+// process writes each stack's recorded plan (the engine's PlanRun, as JSON)
+// to a temporary directory as soon as it is planned; test/support/plan.ts
+// reads them from there, waiting for the ones not written yet. Plans of
+// other stack directories (fixtures, edited copies) are still made in the
+// test file that asks for them.
+"use strict";
+const { spawn } = require("child_process");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+
+/** The environment variable naming the directory; unset, test/support/plan.ts plans in the test file. */
+const ENV = "ML_PLATFORM_SHARED_PLANS";
+const FILES = { stdout: "cli.stdout", stderr: "cli.stderr", exit: "cli.exit.json" };
+
+let child;
+let dir;
+
+/** jest globalSetup: starts the planner and returns at once (test files wait for what they need). */
+async function setup() {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "ml-platform-plans-"));
+  process.env[ENV] = dir;
+  const out = fs.openSync(path.join(dir, FILES.stdout), "w");
+  const err = fs.openSync(path.join(dir, FILES.stderr), "w");
+  child = spawn(process.execPath, [__filename, "--planner"], { cwd: path.join(__dirname, "..", ".."), env: process.env, stdio: ["ignore", out, err] });
+  fs.closeSync(out);
+  fs.closeSync(err);
+  child.on("exit", (code, signal) => fs.writeFileSync(path.join(dir, FILES.exit), JSON.stringify({ code, signal })));
+  child.on("error", (e) => fs.writeFileSync(path.join(dir, FILES.exit), JSON.stringify({ code: null, signal: null, error: e.message })));
+}
+
+/** jest globalTeardown: stops the planner if the run ended first (a run of a few files), removes the plans. */
+async function teardown() {
+  if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** The planner process: the plan CLI's entry, every plan it makes also written to the directory. */
+function planner() {
+  const root = path.join(__dirname, "..", "..");
+  // As scripts/plan.js registers it.
+  require("ts-node").register({ transpileOnly: true, swc: true, project: path.join(root, "tsconfig.json") });
+  const { run } = require("../../plan/cli");
+  const { planStack } = require("../../plan/engine");
+  const target = process.env[ENV];
+  run(["--all", "--json"], {
+    plan: async (stack, opts) => {
+      const result = await planStack(stack, opts);
+      const file = path.join(target, `${stack}.json`);
+      fs.writeFileSync(`${file}.tmp`, JSON.stringify(result));
+      fs.renameSync(`${file}.tmp`, file); // whole or absent, for the readers
+      return result;
+    },
+  });
+}
+
+if (require.main === module && process.argv[2] === "--planner") planner();
+
+module.exports = { ENV, FILES, setup, teardown };
