@@ -5,7 +5,10 @@
  * type-check with esModuleInterop or skipLibCheck (colinhacks/zod#5160),
  * which Pulumi's own TypeScript templates do not set.
  */
-import * as pulumi from "@pulumi/pulumi";
+// The errors module alone, not the SDK's root: the config checks load this
+// file (through lib/validate.ts) and need none of the rest of the SDK. It is
+// the class the root exports (pulumi.InputPropertiesError is this one).
+import { InputPropertiesError } from "@pulumi/pulumi/errors";
 
 /** One bad argument: where, what it held, what is wrong and what is allowed. */
 export interface ArgProblem {
@@ -33,7 +36,7 @@ export function showValue(value: unknown): string {
  * renders it as a user error), and its message alone names the component,
  * every bad argument, its value and what is allowed.
  */
-export class ComponentArgsError extends pulumi.InputPropertiesError {
+export class ComponentArgsError extends InputPropertiesError {
   constructor(
     /** The component's type token, e.g. "mlplatform:data:ContainerRegistry". */
     readonly componentType: string,

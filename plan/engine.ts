@@ -9,7 +9,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { ConfigError, PlatformSpec, resolvePlatformSpec } from "../config/resolve";
-import { PlannedResource, SECRET_PLACEHOLDER, recordProgram } from "../testing/record";
+import type { PlannedResource } from "../testing/record";
+import { SECRET_PLACEHOLDER } from "../testing/secret";
 import { createMocks } from "./mocks";
 
 export { SECRET_PLACEHOLDER };
@@ -146,6 +147,10 @@ export async function planStack(stack: string, opts: { stacksDir?: string; progr
     secretKeys: stackFile.secretKeys,
   });
   const program = opts.program ?? loadProgram();
+  // Loaded here, not at module load: the recorder pulls in @pulumi/pulumi, which
+  // reading stack files and listing stacks (the docs, the config checks) do not need.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (see above)
+  const { recordProgram } = require("../testing/record") as typeof import("../testing/record");
   let recorded: Awaited<ReturnType<typeof recordProgram>>;
   try {
     recorded = await recordProgram(program, {

@@ -5,9 +5,9 @@
  * `planProgram()` for any program (testing/index.ts) are both built on it.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { SECRET_PLACEHOLDER } from "./secret";
 
-/** Shown in place of `secure:` config values and secret outputs. */
-export const SECRET_PLACEHOLDER = "[secret]";
+export { SECRET_PLACEHOLDER };
 
 export interface PlannedResource {
   urn: string;
