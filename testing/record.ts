@@ -7,7 +7,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SECRET_PLACEHOLDER } from "./secret";
 
+// SDK-free parts, in modules of their own so that the plan's report can use them without loading the SDK.
 export { SECRET_PLACEHOLDER };
+export { policyInputs } from "./policy-inputs";
+export type { PolicyInput } from "./policy-inputs";
 
 export interface PlannedResource {
   urn: string;
@@ -138,50 +141,4 @@ export async function recordProgram(program: () => unknown, opts: RecordOptions)
     if (failure) throw failure.error;
     return { resources, outputs: (redact(outputs ?? {}) as Record<string, unknown>) ?? {} };
   });
-}
-
-/**
- * A resource as policies/evaluate.ts takes it (its EvalResource, written out
- * here so that the package's testing declarations never reach
- * `@pulumi/policy`'s own, which need skipLibCheck).
- */
-export interface PolicyInput {
-  urn: string;
-  type: string;
-  name: string;
-  props: Record<string, unknown>;
-  protect?: boolean;
-  parent?: string;
-  dependencies?: string[];
-  propertyDependencies?: Record<string, string[]>;
-  provider?: { type: string; name: string; urn: string; props: Record<string, unknown> };
-}
-
-/**
- * The resources as the policy engine receives them in a real preview: all
- * of them (the root stack and components included), plus the default AWS
- * provider the engine adds, which carries the region that cost-based
- * policies price with.
- */
-export function policyInputs(resources: PlannedResource[], where: { stack: string; project: string; region: string }): PolicyInput[] {
-  const provider = {
-    type: "pulumi:providers:aws",
-    name: "default",
-    urn: `urn:pulumi:${where.stack}::${where.project}::pulumi:providers:aws::default`,
-    props: { region: where.region },
-  };
-  return [
-    { ...provider },
-    ...resources.map((r) => ({
-      urn: r.urn,
-      type: r.type,
-      name: r.name,
-      props: r.inputs,
-      protect: r.protect,
-      parent: r.parent,
-      dependencies: r.dependencies,
-      propertyDependencies: r.propertyDependencies,
-      provider: r.type.startsWith("aws:") && !r.provider ? provider : undefined,
-    })),
-  ];
 }
