@@ -10,12 +10,12 @@ import * as path from "path";
 import type {
   EnforcementLevel,
   Policies,
-  PolicyProviderResource,
   PolicyResource,
   ResourceValidationArgs,
   ResourceValidationPolicy,
   StackValidationPolicy,
 } from "@pulumi/policy";
+import type { PolicyInput } from "../lib/policy-input";
 import { POLICY_PACK_NAME, policies as packPolicies } from "./rules";
 
 export const POLICY_CONFIG_DIR = path.join(__dirname, "config");
@@ -23,17 +23,8 @@ export const POLICY_CONFIG_DIR = path.join(__dirname, "config");
 /** One policy's config as in a --policy-pack-config file: enforcementLevel plus its properties. */
 export type PolicyConfig = Record<string, ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>) | EnforcementLevel>;
 
-export interface EvalResource {
-  urn: string;
-  type: string;
-  name: string;
-  props: Record<string, unknown>;
-  protect?: boolean;
-  parent?: string;
-  dependencies?: string[];
-  propertyDependencies?: Record<string, string[]>;
-  provider?: PolicyProviderResource;
-}
+/** A resource as the pack evaluates it in process (lib/policy-input.ts). */
+export type EvalResource = PolicyInput;
 
 export interface Verdict {
   policy: string;

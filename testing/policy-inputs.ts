@@ -1,22 +1,8 @@
 /** The recorded resources as the policy engine takes them (no SDK: plan/report.ts loads this without Pulumi). */
+import type { PolicyInput } from "../lib/policy-input";
 import type { PlannedResource } from "./record";
 
-/**
- * A resource as policies/evaluate.ts takes it (its EvalResource, written out
- * here so that the package's testing declarations never reach
- * `@pulumi/policy`'s own, which need skipLibCheck).
- */
-export interface PolicyInput {
-  urn: string;
-  type: string;
-  name: string;
-  props: Record<string, unknown>;
-  protect?: boolean;
-  parent?: string;
-  dependencies?: string[];
-  propertyDependencies?: Record<string, string[]>;
-  provider?: { type: string; name: string; urn: string; props: Record<string, unknown> };
-}
+export type { PolicyInput };
 
 /**
  * The resources as the policy engine receives them in a real preview: all

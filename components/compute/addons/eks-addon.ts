@@ -7,6 +7,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EksAddonName, eksAddonVersion } from "../../../lib/versions";
+import type { ClusterHandle } from "../cluster-handle";
+import { IrsaRole } from "../irsa";
 
 export interface EksAddonArgs {
   /** Name of the EKS cluster. Required. */
@@ -38,4 +40,44 @@ export function eksAddon(clusterComponent: string, addonName: EksAddonName, args
     resolveConflictsOnUpdate: "PRESERVE",
     tags: args.tags ?? {},
   }, opts);
+}
+
+/** What an add-on with AWS permissions needs: its cluster, Kubernetes minor, tags and what it waits for. */
+export interface EksAddonWithRoleArgs {
+  /** The cluster's name and OIDC provider (the parts of a ClusterHandle that exist before its nodes). Required. */
+  cluster: Pick<ClusterHandle, "clusterName" | "oidcProviderArn" | "oidcIssuerUrl">;
+  /** Kubernetes minor of the cluster. Required. */
+  kubernetesVersion: string;
+  /** Resources the add-on waits for. Default none. */
+  dependsOn?: pulumi.Resource[];
+  /** Tags for the role and the add-on. Default none. */
+  tags?: Record<string, string>;
+}
+
+/**
+ * An EKS managed add-on with its own IRSA role (`<clusterComponent>-<role>-role`)
+ * for its service account, holding one AWS managed policy: vpc-cni and
+ * aws-ebs-csi-driver.
+ */
+export function eksAddonWithRole(
+  clusterComponent: string,
+  addon: { name: EksAddonName; role: string; serviceAccount: { namespace: string; name: string }; policyArn: string },
+  args: EksAddonWithRoleArgs,
+  opts: { parent: pulumi.Resource },
+): { addon: aws.eks.Addon; role: IrsaRole } {
+  const role = new IrsaRole(`${clusterComponent}-${addon.role}`, {
+    oidcProviderArn: args.cluster.oidcProviderArn,
+    oidcIssuerUrl: args.cluster.oidcIssuerUrl,
+    namespace: addon.serviceAccount.namespace,
+    serviceAccount: addon.serviceAccount.name,
+    managedPolicyArns: [addon.policyArn],
+    tags: args.tags,
+  }, { parent: opts.parent });
+  const installed = eksAddon(clusterComponent, addon.name, {
+    clusterName: args.cluster.clusterName,
+    kubernetesVersion: args.kubernetesVersion,
+    serviceAccountRoleArn: role.roleArn,
+    tags: args.tags,
+  }, { parent: opts.parent, dependsOn: args.dependsOn ?? [] });
+  return { addon: installed, role };
 }
