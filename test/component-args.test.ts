@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
+import { descriptionOf } from "./support/schema-walk";
 import { ComponentArgsError, validateArgs } from "../lib/validate";
 import { NetworkArgsSchema, NetworkSettings, networkProblems } from "../components/network/network.schema";
 import { MetadataStoreArgsSchema, MetadataStoreSettings, metadataStoreProblems } from "../components/data/metadata-store.schema";
@@ -28,16 +29,6 @@ const serving = { cluster: handle, modelsBucket: { name: "b", arn: "arn:aws:s3::
 const tracking = { cluster: handle, database: { address: "db", port: 5432, databaseName: "mlflow", username: "u", password: "p" }, artifactsBucket: { name: "b", arn: "arn:aws:s3:::b" }, region: "us-east-1" };
 const gpuModel = { name: "churn", image: "<registry>/models:1.0.0", modelUri: "s3://<models-bucket>/churn/1/", gpus: 1, gpuPool: "gpu" };
 
-/** A field's `.describe()` text, wherever it sits among its wrappers (default, optional, pipe). */
-function descriptionOf(field: z.ZodType): string | undefined {
-  let f: z.ZodType = field;
-  for (;;) {
-    if (f.description) return f.description;
-    if (f instanceof z.ZodDefault || f instanceof z.ZodPrefault || f instanceof z.ZodOptional) f = f.unwrap() as z.ZodType;
-    else if (f instanceof z.ZodPipe) f = f.in as z.ZodType;
-    else return undefined;
-  }
-}
 
 type Validator = (args: unknown) => unknown;
 const COMPONENTS: Record<string, Validator> = {

@@ -8,6 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
+import { descriptionOf } from "./support/schema-walk";
 import { ComponentArgsError, validateArgs } from "../lib/validate";
 import { MONITORING_TYPE, Monitoring } from "../components/monitoring/monitoring";
 import { AlertThresholdSettings, MonitoringArgsSchema, MonitoringSettings, monitoringProblems } from "../components/monitoring/monitoring.schema";
@@ -139,16 +140,6 @@ describe("the constructors refuse before super(): no engine is needed to see the
   });
 });
 
-/** A field's `.describe()` text, wherever it sits among its wrappers. */
-function descriptionOf(field: z.ZodType): string | undefined {
-  let f: z.ZodType = field;
-  for (;;) {
-    if (f.description) return f.description;
-    if (f instanceof z.ZodDefault || f instanceof z.ZodPrefault || f instanceof z.ZodOptional) f = f.unwrap() as z.ZodType;
-    else if (f instanceof z.ZodPipe) f = f.in as z.ZodType;
-    else return undefined;
-  }
-}
 
 describe("every optional argument has a default and a description", () => {
   // Optional arguments whose default is "none" or computed by the component, as their JSDoc says.

@@ -42,3 +42,14 @@ export function objectAt(path: (string | number)[], value: unknown): unknown {
   const [head, ...rest] = path;
   return typeof head === "number" ? [objectAt(rest, value)] : { [head!]: objectAt(rest, value) };
 }
+
+/** A field's `.describe()` text, wherever it sits among its wrappers (default, prefault, optional, pipe). */
+export function descriptionOf(field: z.ZodType): string | undefined {
+  let f: z.ZodType = field;
+  for (;;) {
+    if (f.description) return f.description;
+    if (f instanceof z.ZodDefault || f instanceof z.ZodPrefault || f instanceof z.ZodOptional) f = f.unwrap() as z.ZodType;
+    else if (f instanceof z.ZodPipe) f = f.in as z.ZodType;
+    else return undefined;
+  }
+}
