@@ -334,7 +334,7 @@ function declarePlatform(spec: PlatformSpec) {
       : undefined;
 
   // Stack outputs, also what other stacks read through a StackReference when a
-  // team splits the platform into one stack per layer (docs/guides/library.md, "Layering").
+  // team splits the platform into one stack per layer (docs/guides/library.md, "One stack per layer").
   return withoutUndefined({
     stage: spec.stage,
     environment: spec.environment,
