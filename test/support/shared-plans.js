@@ -32,8 +32,13 @@ async function setup() {
   child = spawn(process.execPath, [__filename, "--planner"], { cwd: path.join(__dirname, "..", ".."), env: process.env, stdio: ["ignore", out, err] });
   fs.closeSync(out);
   fs.closeSync(err);
-  child.on("exit", (code, signal) => fs.writeFileSync(path.join(dir, FILES.exit), JSON.stringify({ code, signal })));
-  child.on("error", (e) => fs.writeFileSync(path.join(dir, FILES.exit), JSON.stringify({ code: null, signal: null, error: e.message })));
+  const planDir = dir;
+  const record = (result) => {
+    // After globalTeardown killed the planner (a run of a few files) its directory is gone, and nobody reads this.
+    if (fs.existsSync(planDir)) fs.writeFileSync(path.join(planDir, FILES.exit), JSON.stringify(result));
+  };
+  child.on("exit", (code, signal) => record({ code, signal }));
+  child.on("error", (e) => record({ code: null, signal: null, error: e.message }));
 }
 
 /** jest globalTeardown: stops the planner if the run ended first (a run of a few files), removes the plans. */
