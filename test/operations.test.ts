@@ -116,7 +116,9 @@ describe("the canary (pure)", () => {
       await expect(run(["/ok", "/bad"])).rejects.toThrow(/\/bad answered 503/);
       await expect(run(["/down"])).rejects.toThrow(/127\.0\.0\.1:1\/down/);
     } finally {
-      server.close();
+      // Node 20's global agent keeps connections alive: close them too, or the worker waits for their timeout.
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 });

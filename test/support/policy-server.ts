@@ -214,10 +214,14 @@ export async function startPolicyPack(packDir: string, stack = { project: "ml-pl
     return [...found, ...(await analyzeStack(remediated))];
   };
 
-  const stop = () => {
-    client.close();
-    child.kill("SIGKILL");
-  };
+  /** Closes the client and kills the pack, resolving once it has exited (its pipes would otherwise hold the jest worker open). */
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      client.close();
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill("SIGKILL");
+    });
   return { info, configure, analyze, analyzeStack, remediate, preview, stop };
 }
 
