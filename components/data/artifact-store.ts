@@ -1,12 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { tlsOnlyBucketPolicy } from "../../lib/iam";
 import type { BucketEncryption } from "../../lib/domain";
 import { bucketName } from "../../lib/naming";
 import { PLANNED_STORAGE_GB_TAG, withPlannedGb } from "../../lib/tags";
 import { validateArgs } from "../../lib/validate";
 import { statefulOptions } from "../stateful";
 import { ArtifactStoreArgsSchema, artifactStoreProblems } from "./artifact-store.schema";
+import { privateBucket } from "./private-bucket";
 
 export type { BucketEncryption };
 export const ARTIFACT_STORE_TYPE = "mlplatform:data:ArtifactStore";
@@ -72,7 +72,6 @@ export class ArtifactStore extends pulumi.ComponentResource {
     super(ARTIFACT_STORE_TYPE, name, {}, opts);
     const tags = s.tags;
     const stateful = statefulOptions(this, s.protect);
-    const parent = { parent: this };
 
     const key =
       s.encryption === "sse-kms"
@@ -90,35 +89,12 @@ export class ArtifactStore extends pulumi.ComponentResource {
     for (const logical of s.buckets) {
       const id = bucketName(name, logical);
       const bucketTags = withPlannedGb({ ...tags, purpose: logical }, PLANNED_STORAGE_GB_TAG, perBucketGb);
-      const bucket = new aws.s3.Bucket(id, { forceDestroy: s.forceDestroy, tags: bucketTags }, stateful);
-
-      const ownership = new aws.s3.BucketOwnershipControls(id, {
-        bucket: bucket.id,
-        rule: { objectOwnership: "BucketOwnerEnforced" },
-      }, parent);
-      const publicAccess = new aws.s3.BucketPublicAccessBlock(id, {
-        bucket: bucket.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      }, parent);
-      new aws.s3.BucketServerSideEncryptionConfiguration(id, {
-        bucket: bucket.id,
-        rules: [
-          key
-            ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }
-            : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
-        ],
-      }, parent);
-      const versioning = new aws.s3.BucketVersioning(id, {
-        bucket: bucket.id,
-        versioningConfiguration: { status: "Enabled" },
-      }, parent);
       const iaDays = s.noncurrentToInfrequentAccessDays;
-      new aws.s3.BucketLifecycleConfiguration(id, {
-        bucket: bucket.id,
-        rules: [
+      const bucket = privateBucket(id, {
+        tags: bucketTags,
+        forceDestroy: s.forceDestroy,
+        kmsKeyArn: key?.arn,
+        lifecycleRules: [
           {
             id: "expire-noncurrent-versions",
             status: "Enabled",
@@ -139,11 +115,7 @@ export class ArtifactStore extends pulumi.ComponentResource {
             expiration: { expiredObjectDeleteMarker: true },
           },
         ],
-      }, { parent: this, dependsOn: [versioning] });
-      new aws.s3.BucketPolicy(id, {
-        bucket: bucket.id,
-        policy: bucket.arn.apply((arn) => JSON.stringify(tlsOnlyBucketPolicy(arn))),
-      }, { parent: this, dependsOn: [publicAccess, ownership] });
+      }, this, stateful);
 
       this.buckets[logical] = { name: bucket.bucket, arn: bucket.arn };
     }

@@ -11,10 +11,11 @@ import {
   canarySchedule,
   canaryScript,
 } from "../../lib/operations/canary";
-import { serviceTrustPolicy, tlsOnlyBucketPolicy } from "../../lib/iam";
+import { serviceTrustPolicy } from "../../lib/iam";
 import { canaryRolePolicy } from "../../lib/operations/policies";
 import { PLANNED_STORAGE_GB_TAG, withPlannedGb } from "../../lib/tags";
 import { validateArgs } from "../../lib/validate";
+import { privateBucket } from "../data/private-bucket";
 import { statefulOptions } from "../stateful";
 import { ExternalHealthChecksArgsSchema, externalHealthChecksProblems } from "./health-checks.schema";
 
@@ -154,29 +155,15 @@ export class ExternalHealthChecks extends pulumi.ComponentResource {
 
       // Artifacts (run logs, reports) in a private, encrypted bucket that forgets them after `retention` days.
       const bucketTags = withPlannedGb({ ...tags, purpose: "canary-artifacts" }, PLANNED_STORAGE_GB_TAG, CANARY_ARTIFACTS_PLANNED_GB);
-      const bucket = new aws.s3.Bucket(`${name}-artifacts`, { forceDestroy: s.forceDestroy, tags: bucketTags }, stateful);
-      const ownership = new aws.s3.BucketOwnershipControls(`${name}-artifacts`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
-      const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-artifacts`, {
-        bucket: bucket.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      }, parent);
-      new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-artifacts`, { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, parent);
-      const versioning = new aws.s3.BucketVersioning(`${name}-artifacts`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, parent);
-      new aws.s3.BucketLifecycleConfiguration(`${name}-artifacts`, {
-        bucket: bucket.id,
-        rules: [
+      const bucket = privateBucket(`${name}-artifacts`, {
+        tags: bucketTags,
+        forceDestroy: s.forceDestroy,
+        lifecycleRules: [
           { id: "expire-run-artifacts", status: "Enabled", filter: { prefix: "artifacts/" }, expiration: { days: retention } },
           { id: "expire-noncurrent-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: 7 } },
           { id: "abort-incomplete-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } },
         ],
-      }, { parent: this, dependsOn: [versioning] });
-      new aws.s3.BucketPolicy(`${name}-artifacts`, {
-        bucket: bucket.id,
-        policy: bucket.arn.apply((arn) => JSON.stringify(tlsOnlyBucketPolicy(arn))),
-      }, { parent: this, dependsOn: [publicAccess, ownership] });
+      }, this, stateful);
 
       const script = canaryScript();
       const code = new aws.s3.BucketObjectv2(`${name}-code`, {
