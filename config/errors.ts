@@ -19,8 +19,6 @@ export class ConfigError extends Error {
   }
 }
 
-export { showValue };
-
 export function formatProblems(problems: ConfigProblem[], source: string): string {
   const lines = problems.map((p) => `  - ${p.key}: ${p.message} (got ${showValue(p.value)})`);
   return [`Invalid ${source}: ${problems.length} problem${problems.length === 1 ? "" : "s"}`, ...lines].join("\n");

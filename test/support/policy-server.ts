@@ -20,6 +20,7 @@ import * as childProcess from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as grpcTypes from "@grpc/grpc-js";
+import type { PolicyInput } from "../../lib/policy-input";
 import type * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
 import type * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import type * as structPb from "google-protobuf/google/protobuf/struct_pb";
@@ -40,17 +41,8 @@ const LEVELS: Level[] = ["advisory", "mandatory", "disabled", "remediate"]; // t
 /** A --policy-pack-config file: policy name (or "all") to a level, or to { enforcementLevel?, ...properties }. */
 export type PolicyConfigFile = Record<string, Level | ({ enforcementLevel?: Level } & Record<string, unknown>)>;
 
-export interface Resource {
-  urn: string;
-  type: string;
-  name: string;
-  props: Record<string, unknown>;
-  protect?: boolean;
-  parent?: string;
-  provider?: { urn: string; type: string; name: string; props: Record<string, unknown> };
-  dependencies?: string[];
-  propertyDependencies?: Record<string, string[]>;
-}
+/** What the engine sends about a resource: the shape the in-process evaluator takes too. */
+export type Resource = PolicyInput;
 export interface Diagnostic {
   policyName: string;
   enforcementLevel: Level;
