@@ -15,7 +15,7 @@ import { GpuCluster } from "./components/compute/gpu-cluster";
 import { Network } from "./components/network/network";
 import { Monitoring } from "./components/monitoring/monitoring";
 import { SPOT_PRICE_FACTOR, pricesFor } from "./cost/prices";
-import type { GpuNodePrice, NodePoolCap } from "./lib/monitoring";
+import type { GpuNodePrice, NodePoolCap } from "./components/monitoring/rules";
 import { ModelServing } from "./components/serving/model-serving";
 import { ExperimentTracking } from "./components/tracking/experiment-tracking";
 
@@ -24,10 +24,10 @@ function secretConfigKeys(): string[] | undefined {
   const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
   return isSecret ? Object.keys(pulumi.runtime.allConfig()).filter((k) => isSecret(k)) : undefined;
 }
-import { Alerting } from "./components/operations/alerting";
-import { DatabaseBackup } from "./components/operations/database-backup";
-import { ExternalHealthChecks } from "./components/operations/health-checks";
-import { PredictionMonitoring } from "./components/operations/prediction-monitoring";
+import { Alerting } from "./components/operations/alerting/alerting";
+import { DatabaseBackup } from "./components/operations/backup/database-backup";
+import { ExternalHealthChecks } from "./components/operations/health-checks/health-checks";
+import { PredictionMonitoring } from "./components/operations/prediction-monitoring/prediction-monitoring";
 
 function loadSpec(): PlatformSpec {
   try {

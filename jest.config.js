@@ -12,7 +12,7 @@ module.exports = {
   moduleNameMapper: {
     "^ml-platform$": "<rootDir>/api/index.ts",
     "^ml-platform/(schemas|cost|policies)$": "<rootDir>/api/$1.ts",
-    "^ml-platform/testing$": "<rootDir>/testing/index.ts",
+    "^ml-platform/testing$": "<rootDir>/offline/index.ts",
   },
   // The shipped stacks are planned once per run, in the background, and every
   // test file reads those plans (test/support/shared-plans.js).

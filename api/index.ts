@@ -34,29 +34,30 @@ export type { CapacityType, GpuNodeGroupSettings, NatMode, NodeGroupSettings } f
 
 export { ModelServing } from "../components/serving/model-serving";
 export type { ModelServingArgs } from "../components/serving/model-serving";
-export { withModelDefaults } from "../lib/serving";
-export type { ColorRelease, ModelExposure, ModelInput, ModelSettings, ServingSettings } from "../lib/serving";
+export { withModelDefaults } from "../components/serving/settings";
+export type { ColorRelease, ModelExposure, ModelInput, ModelSettings, ServingSettings } from "../components/serving/settings";
 
 export { ExperimentTracking } from "../components/tracking/experiment-tracking";
 export type { ExperimentTrackingArgs } from "../components/tracking/experiment-tracking";
-export { MLFLOW_IMAGE } from "../lib/tracking";
-export type { TrackingSettings } from "../lib/tracking";
+export { MLFLOW_IMAGE } from "../components/tracking/settings";
+export type { TrackingSettings } from "../components/tracking/settings";
 
-export { AlertTopic, Alerting } from "../components/operations/alerting";
-export type { AlertTopicArgs, AlertingArgs } from "../components/operations/alerting";
-export { DatabaseBackup } from "../components/operations/database-backup";
-export type { DatabaseBackupArgs } from "../components/operations/database-backup";
-export { ExternalHealthChecks } from "../components/operations/health-checks";
-export type { ExternalHealthChecksArgs, InternalUrl, PublicEndpoint } from "../components/operations/health-checks";
-export { PredictionMonitoring } from "../components/operations/prediction-monitoring";
-export type { PredictionMonitoringArgs } from "../components/operations/prediction-monitoring";
+export { AlertTopic, Alerting } from "../components/operations/alerting/alerting";
+export type { AlertTopicArgs, AlertingArgs } from "../components/operations/alerting/alerting";
+export { DatabaseBackup } from "../components/operations/backup/database-backup";
+export type { DatabaseBackupArgs } from "../components/operations/backup/database-backup";
+export { ExternalHealthChecks } from "../components/operations/health-checks/health-checks";
+export type { ExternalHealthChecksArgs, InternalUrl, PublicEndpoint } from "../components/operations/health-checks/health-checks";
+export { PredictionMonitoring } from "../components/operations/prediction-monitoring/prediction-monitoring";
+export type { PredictionMonitoringArgs } from "../components/operations/prediction-monitoring/prediction-monitoring";
 
 export { Monitoring } from "../components/monitoring/monitoring";
 export type { MonitoringArgs } from "../components/monitoring/monitoring";
-export type { AlertReceiver, AlertThresholds, GpuNodePrice, NodePoolCap, ServingMetrics } from "../lib/monitoring";
+export type { AlertReceiver } from "../components/monitoring/values";
+export type { AlertThresholds, GpuNodePrice, NodePoolCap } from "../components/monitoring/rules";
+export type { ServingMetrics } from "../components/monitoring/contract";
 
 export { ComponentArgsError } from "../lib/args-error";
 export type { ArgProblem } from "../lib/args-error";
 
-/** A kubeconfig (as data) that authenticates with `aws eks get-token`: for a kubernetes.Provider on an existing EKS cluster. */
-export { kubeconfig as eksKubeconfig } from "../lib/eks";
+export { kubeconfig as eksKubeconfig } from "../components/compute/kubeconfig";

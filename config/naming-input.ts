@@ -1,12 +1,6 @@
-/**
- * What decides a stack's physical names (lib/naming.ts NamingInput), read
- * from its resolved spec with the same conditions index.ts declares each
- * component under. config/resolve.ts turns `namesOverLimit(namingInputOf(spec))`
- * into config errors that name the keys.
- */
-import { splitPoolAcrossZones } from "../lib/eks";
+import { splitPoolAcrossZones } from "../components/compute/zones";
 import type { NamingInput } from "../lib/naming";
-import { needsLoadBalancerController } from "../lib/serving";
+import { needsLoadBalancerController } from "../components/serving/settings";
 import type { PlatformSpec } from "./resolve";
 
 type NamingSpec = Pick<

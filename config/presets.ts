@@ -1,13 +1,5 @@
-/**
- * Stage presets: which pieces of the platform each stage of a company deploys,
- * and how big they are. Data only; config/resolve.ts layers the stack's
- * overrides on top. The reasoning follows the stage roadmap in
- * shared/seeds/stage-roadmap-poc-mvp-seriesb.txt ("only solve the problems you
- * actually have"). Every toggle carries its reason, and the plan prints it.
- */
-
-import type { ServingSettings } from "../lib/serving";
-import { MLFLOW_IMAGE, TrackingSettings } from "../lib/tracking";
+import type { ServingSettings } from "../components/serving/settings";
+import { MLFLOW_IMAGE, TrackingSettings } from "../components/tracking/settings";
 
 export const STAGES = ["poc", "mvp", "seriesb"] as const;
 export type Stage = (typeof STAGES)[number];
@@ -129,7 +121,7 @@ export interface ClusterSettings {
   autoscaler: boolean;
 }
 
-/** Where Alertmanager sends alerts (lib/monitoring/values.ts AlertReceiver). */
+/** Where Alertmanager sends alerts (components/monitoring/values.ts AlertReceiver). */
 export interface MonitoringReceiver {
   /** Receiver name, e.g. "oncall". */
   name: string;

@@ -7,11 +7,12 @@
 import { z } from "zod";
 import { instanceTypeNotOfferedReason } from "../cost/prices";
 import { isAcceleratedType } from "../lib/instance-types";
-import { CapacityReport, checkSystemPool, eksSystemWorkloads, nodesNeeded } from "../lib/capacity";
-import { gpusPerNode } from "../lib/eks";
-import { ServingSettings, servingProblems, servingSystemWorkloads, withModelDefaults, withStageDefaults } from "../lib/serving";
-import { TrackingSettings, trackingSystemWorkloads } from "../lib/tracking";
-import { monitoringSystemWorkloads } from "../lib/monitoring/values";
+import { CapacityReport, checkSystemPool, eksSystemWorkloads, nodesNeeded } from "../components/compute/capacity";
+import { gpusPerNode } from "../components/compute/labels";
+import { ServingSettings, servingSystemWorkloads, withModelDefaults, withStageDefaults } from "../components/serving/settings";
+import { servingProblems } from "../components/serving/checks";
+import { TrackingSettings, trackingSystemWorkloads } from "../components/tracking/settings";
+import { monitoringSystemWorkloads } from "../components/monitoring/values";
 import {
   AlertSettings,
   ArtifactSettings,
@@ -46,15 +47,15 @@ import { metadataStoreProblems } from "../components/data/metadata-store.schema"
 import { gpuClusterProblems } from "../components/compute/gpu-cluster.schema";
 import { experimentTrackingSettingsProblems } from "../components/tracking/experiment-tracking.schema";
 import { monitoringSettingsProblems } from "../components/monitoring/monitoring.schema";
-import { receiverProblems } from "../components/operations/alerting.schema";
-import { databaseBackupSettingsProblems } from "../components/operations/database-backup.schema";
-import { healthChecksSettingsProblems } from "../components/operations/health-checks.schema";
-import { predictionMonitoringSettingsProblems } from "../components/operations/prediction-monitoring.schema";
+import { receiverProblems } from "../components/operations/alerting/alerting.schema";
+import { databaseBackupSettingsProblems } from "../components/operations/backup/database-backup.schema";
+import { healthChecksSettingsProblems } from "../components/operations/health-checks/health-checks.schema";
+import { predictionMonitoringSettingsProblems } from "../components/operations/prediction-monitoring/prediction-monitoring.schema";
 
 export { ConfigError, formatProblems } from "./errors";
 export type { ConfigProblem } from "./errors";
-import { parseSnapshotReference } from "../lib/operations/snapshot";
-import { postgresMaxConnections } from "../lib/operations/alarms";
+import { parseSnapshotReference } from "../components/data/snapshot";
+import { postgresMaxConnections } from "../components/operations/alerting/alarms";
 
 /**
  * The project's name as shipped in Pulumi.yaml. The program (pulumi.getProject())
@@ -100,7 +101,7 @@ export interface PlatformSpec {
   cluster: PieceDecision<ClusterSettings>;
   serving: PieceDecision<ServingSettings>;
   tracking: PieceDecision<TrackingSettings>;
-  /** The system pool's capacity check at its minimum size (lib/capacity.ts), when the stack deploys a cluster. */
+  /** The system pool's capacity check at its minimum size (components/compute/capacity.ts), when the stack deploys a cluster. */
   systemPool?: CapacityReport;
   monitoring: PieceDecision<MonitoringSettings>;
   alerts: PieceDecision<AlertSettings>;
@@ -269,7 +270,7 @@ function operationsChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle
     problems.push({
       key: keyOf(["alerts", "databaseMaxConnections"]),
       value: undefined,
-      message: `the connections alarm needs max_connections, and the default for ${d.instanceClass} is not in lib/operations/alarms.ts; set it (or alerts.databaseAlarms: false)`,
+      message: `the connections alarm needs max_connections, and the default for ${d.instanceClass} is not in components/operations/alerting/alarms.ts; set it (or alerts.databaseAlarms: false)`,
     });
   }
   const h = spec.healthChecks.settings;
@@ -320,7 +321,7 @@ function systemPoolCheck(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle"
   pool.minSize = needed;
   pool.desiredSize = Math.max(pool.desiredSize, needed);
   pool.maxSize = Math.max(pool.maxSize, needed);
-  spec.cluster.why += ` The system pool starts at ${needed} nodes instead of ${before}: ${report.problems[0]} (lib/capacity.ts).`;
+  spec.cluster.why += ` The system pool starts at ${needed} nodes instead of ${before}: ${report.problems[0]} (components/compute/capacity.ts).`;
   return { problems: [], report: checkSystemPool({ instanceTypes: pool.instanceTypes, nodes: needed }, workloads) };
 }
 
@@ -552,7 +553,7 @@ function resolve(raw: Record<string, string>, stack: string, project: string, so
     predictionMonitoring: withoutImageOff(decide<PredictionMonitoringSettings>("predictionMonitoring", cfg.stage, cfg.predictionMonitoring)),
   };
   if (cfg.sentryDsn !== undefined) spec.serving.settings.sentryDsn = cfg.sentryDsn;
-  // Stage-dependent serving defaults (lib/serving.ts withStageDefaults): a GPU model that
+  // Stage-dependent serving defaults (components/serving/settings.ts withStageDefaults): a GPU model that
   // names no pool runs on the cluster's first GPU pool ("gpu" at MVP, "inference" at
   // Series B), so a stack grown by its stage key keeps planning.
   spec.serving.settings = withStageDefaults(spec.serving.settings, spec.cluster.settings.gpuNodeGroups[0]?.name);

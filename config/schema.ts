@@ -17,10 +17,10 @@ import { GpuClusterSettings } from "../components/compute/gpu-cluster.schema";
 import { ModelServingSettings } from "../components/serving/model-serving.schema";
 import { ExperimentTrackingSettings } from "../components/tracking/experiment-tracking.schema";
 import { AlertThresholdSettings, MonitoringReceiverSchema, MonitoringSettings } from "../components/monitoring/monitoring.schema";
-import { AlertingSettings } from "../components/operations/alerting.schema";
-import { DatabaseBackupSettings } from "../components/operations/database-backup.schema";
-import { HealthChecksSettings, InternalUrlSchema, PublicEndpointSchema } from "../components/operations/health-checks.schema";
-import { PredictionMonitoringSettings, pinnedImage } from "../components/operations/prediction-monitoring.schema";
+import { AlertingSettings } from "../components/operations/alerting/alerting.schema";
+import { DatabaseBackupSettings } from "../components/operations/backup/database-backup.schema";
+import { HealthChecksSettings, InternalUrlSchema, PublicEndpointSchema } from "../components/operations/health-checks/health-checks.schema";
+import { PredictionMonitoringSettings, pinnedImage } from "../components/operations/prediction-monitoring/prediction-monitoring.schema";
 import { deepOverridesOf } from "./overrides";
 
 export { LOG_RETENTION_DAYS };
@@ -59,7 +59,7 @@ export const RegistryOverrides = overridesOf(ContainerRegistrySettings).extend({
 
 export const DatabaseOverrides = deepOverridesOf(MetadataStoreSettings).extend({
   enabled: toggle("metadata database (RDS PostgreSQL)"),
-  // Checked against the stack's region in config/resolve.ts (lib/operations/snapshot.ts).
+  // Checked against the stack's region in config/resolve.ts (components/data/snapshot.ts).
   restoreFromSnapshot: z.string().min(1, "give a DB snapshot identifier or ARN").optional().describe("Create the database from this snapshot (identifier, rds:..., awsbackup:... or ARN in the stack's region)."),
 });
 

@@ -1,21 +1,7 @@
-/**
- * The cost model: monthly USD for each resource a stack declares, from its
- * inputs and the dated price table. Pure functions, used by the plan and by
- * the policy pack alike.
- *
- * Two figures per resource and per stack:
- * - expected: what the stack costs as declared (desired sizes, Spot at the
- *   planning discount, storage at the stack's expected volumes);
- * - worst case: every autoscaler at its maximum, Spot at the on-demand price,
- *   storage autoscaling at its ceiling, EKS in extended support if allowed.
- * Anything without a price is listed as unpriced, never counted as $0;
- * charges that depend on traffic (NAT data, log ingestion, LCUs) are listed
- * as usage-based with their rate.
- */
-import { GPU_RESOURCE, NODE_GROUP_LABEL } from "../lib/eks";
+import { GPU_RESOURCE, NODE_GROUP_LABEL } from "../components/compute/labels";
 import { gpusPerInstance, isAcceleratedType } from "../lib/instance-types";
 import { PLANNED_INGEST_GB_TAG, PLANNED_STORAGE_GB_TAG, plannedGbOf } from "../lib/tags";
-import { kubePrometheusStackVolumes } from "../lib/monitoring/values";
+import { kubePrometheusStackVolumes } from "../components/monitoring/values";
 import { HOURS_PER_MONTH, PRICES, RegionPrices, SPOT_PRICE_FACTOR, pricesFor } from "./prices";
 import { OPERATIONS_FREE_TYPES, priceOperations } from "./operations";
 

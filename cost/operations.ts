@@ -10,7 +10,7 @@
  * (cost/price-data/sources/known-gaps.csv) and the vault is unpriced, with the
  * gap's reason, never priced at another region's rate (checked 2026-11-23).
  */
-import { canaryRunsPerMonth } from "../lib/operations/canary";
+import { canaryRunsPerMonth } from "../components/operations/health-checks/canary";
 import { PLANNED_STORAGE_GB_TAG, plannedGbOf } from "../lib/tags";
 import { RegionPrices, gapReason, pricesFor, type PriceField } from "./prices";
 import type { CostInput, Outcome, UsageAssumptions } from "./model";

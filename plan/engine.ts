@@ -3,15 +3,15 @@
  * Pulumi's in-process mock engine, with the config of stacks/Pulumi.<stack>.yaml,
  * and records every resource the program registers: type, name, parent,
  * inputs, dependencies and resource options (protect, retainOnDelete).
- * The recording itself is testing/record.ts, shared with `planProgram()`.
+ * The recording itself is offline/record.ts, shared with `planProgram()`.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { ConfigError, PlatformSpec, resolvePlatformSpec } from "../config/resolve";
-import type { PlannedResource } from "../testing/record";
-import { SECRET_PLACEHOLDER } from "../testing/secret";
-import { createMocks } from "./mocks";
+import type { PlannedResource } from "../offline/record";
+import { SECRET_PLACEHOLDER } from "../offline/secret";
+import { createMocks } from "../offline/mocks";
 
 export { SECRET_PLACEHOLDER };
 export type { PlannedResource };
@@ -150,7 +150,7 @@ export async function planStack(stack: string, opts: { stacksDir?: string; progr
   // Loaded here, not at module load: the recorder pulls in @pulumi/pulumi, which
   // reading stack files and listing stacks (the docs, the config checks) do not need.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (see above)
-  const { recordProgram } = require("../testing/record") as typeof import("../testing/record");
+  const { recordProgram } = require("../offline/record") as typeof import("../offline/record");
   let recorded: Awaited<ReturnType<typeof recordProgram>>;
   try {
     recorded = await recordProgram(program, {

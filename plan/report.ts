@@ -8,7 +8,7 @@ import type { CostReport } from "../cost/model";
 import { stackCost } from "../cost/stack";
 import { EvalResource, PolicyVerdicts, evaluatePolicies, stagePolicyConfig } from "../policies/evaluate";
 import type { PlanRun, PlannedResource } from "./engine";
-import { policyInputs } from "../testing/policy-inputs";
+import { policyInputs } from "../offline/policy-inputs";
 
 export interface JsonPlanResource {
   type: string;

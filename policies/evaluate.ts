@@ -15,7 +15,7 @@ import type {
   ResourceValidationPolicy,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import type { PolicyInput } from "../lib/policy-input";
+import type { PolicyInput } from "./input";
 import { POLICY_PACK_NAME, policies as packPolicies } from "./rules";
 
 export const POLICY_CONFIG_DIR = path.join(__dirname, "config");
@@ -23,7 +23,7 @@ export const POLICY_CONFIG_DIR = path.join(__dirname, "config");
 /** One policy's config as in a --policy-pack-config file: enforcementLevel plus its properties. */
 export type PolicyConfig = Record<string, ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>) | EnforcementLevel>;
 
-/** A resource as the pack evaluates it in process (lib/policy-input.ts). */
+/** A resource as the pack evaluates it in process (policies/input.ts). */
 export type EvalResource = PolicyInput;
 
 export interface Verdict {

@@ -31,7 +31,7 @@ tar -tzf "$tarball" | sort > "$work/contents.txt"
 unexpected="$(grep -Ev '^package/(package\.json|README\.md|LICENSE|dist/.+\.(js|d\.ts|json))$' "$work/contents.txt" || true)"
 check "the tarball ships package.json, README and dist/ (JS, .d.ts, data) only" test -z "$unexpected"
 [ -z "$unexpected" ] || echo "$unexpected"
-for entry in api/index api/schemas api/cost api/policies testing/index; do
+for entry in api/index api/schemas api/cost api/policies offline/index; do
   check "dist/$entry.js and .d.ts are in the tarball" grep -qx "package/dist/$entry.d.ts" "$work/contents.txt"
 done
 check "the policy pack's stage configs are in the tarball" grep -qx "package/dist/policies/config/mvp.json" "$work/contents.txt"

@@ -8,11 +8,11 @@ import {
   maxPods,
   nodesNeeded,
   SystemWorkload,
-} from "../lib/capacity";
+} from "../components/compute/capacity";
 import { ConfigError, resolvePlatformSpec } from "../config/resolve";
 import { STAGE_PRESETS } from "../config/presets";
-import { servingSystemWorkloads } from "../lib/serving";
-import { trackingSystemWorkloads } from "../lib/tracking";
+import { servingSystemWorkloads } from "../components/serving/settings";
+import { trackingSystemWorkloads } from "../components/tracking/settings";
 
 describe("node allocatable, as the EKS AL2023 AMI computes it", () => {
   it("reserves CPU by the 6% / 1% / 0.5% / 0.25% bands of nodeadm", () => {

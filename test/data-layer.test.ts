@@ -1,6 +1,6 @@
 /** Security and backup properties of the data layer, as the program declares them for real stacks. */
-import { subnetLayout, overlaps } from "../lib/cidr";
-import { ecrLifecyclePolicy } from "../lib/ecr";
+import { subnetLayout, overlaps } from "../components/network/cidr";
+import { ecrLifecyclePolicy } from "../components/data/ecr-lifecycle";
 import { attachedTo, ofType, one, plan } from "./support/plan";
 
 describe("ArtifactStore", () => {

@@ -23,25 +23,14 @@ import { GpuCluster } from "../components/compute/gpu-cluster";
 import { Network } from "../components/network/network";
 import { resolvePlatformSpec } from "../config/resolve";
 import type { GpuNodeGroupSettings } from "../lib/domain";
-import {
-  ACCELERATOR_LABEL,
-  ACCESS_POLICY_ARNS,
-  GPU_TAINT,
-  accessGrants,
-  acceleratorLabelValue,
-  apiAccessRules,
-  autoscalerTagSlug,
-  chooseZoneIds,
-  eksManagedAsgTags,
-  gp3StorageClass,
-  gpuNodeLabels,
-  gpusPerNode,
-  kubeconfig,
-  nodeLaunchTemplate,
-  nodeTemplateTags,
-  splitPoolAcrossZones,
-} from "../lib/eks";
-import { PolicyDocument } from "../lib/iam";
+import { ACCELERATOR_LABEL, GPU_TAINT, acceleratorLabelValue, gpuNodeLabels, gpusPerNode } from "../components/compute/labels";
+import { ACCESS_POLICY_ARNS, accessGrants, apiAccessRules } from "../components/compute/access";
+import { autoscalerTagSlug, eksManagedAsgTags, nodeTemplateTags } from "../components/compute/node-tags";
+import { chooseZoneIds, splitPoolAcrossZones } from "../components/compute/zones";
+import { gp3StorageClass } from "../components/compute/storage-class";
+import { kubeconfig } from "../components/compute/kubeconfig";
+import { nodeLaunchTemplate } from "../components/compute/launch-template";
+import { PolicyDocument } from "../components/data/bucket-policy";
 import { INSTANCE_SHAPES, isAcceleratedType } from "../lib/instance-types";
 import { EKS_ADDONS, EKS_ADDON_PINS, EksAddonName, KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from "../lib/versions";
 import { PlanRun, PlannedResource, SECRET_PLACEHOLDER, planStack } from "../plan/engine";

@@ -15,8 +15,8 @@ import { ArtifactStoreSettings, ContainerRegistrySettings } from "../api/schemas
 import { STAGES, STAGE_PRESETS } from "../config/presets";
 import { ConfigError, resolvePlatformSpec } from "../config/resolve";
 import { ArtifactOverrides, RegistryOverrides } from "../config/schema";
-import { ecrLifecyclePolicy } from "../lib/ecr";
-import { planProgram, resourcesOfType } from "../testing";
+import { ecrLifecyclePolicy } from "../components/data/ecr-lifecycle";
+import { planProgram, resourcesOfType } from "../offline";
 
 const ROOT = path.join(__dirname, "..");
 

@@ -18,7 +18,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { DEFAULT_THRESHOLDS, RuleGroup, RuleSettings, alertNames, alertmanagerConfig, isAlertingRule, platformRuleGroups } from "../lib/monitoring";
+import { DEFAULT_THRESHOLDS, RuleGroup, RuleSettings, alertNames, isAlertingRule, platformRuleGroups } from "../components/monitoring/rules";
+import { alertmanagerConfig } from "../components/monitoring/values";
 
 /** The settings the YAML tests in test/promtool/ are written for (their comments repeat them). */
 export const PROMTOOL_SETTINGS: RuleSettings = {

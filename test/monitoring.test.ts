@@ -18,33 +18,13 @@ import { Pod } from "kubernetes-models/v1/Pod";
 import { resolvePlatformSpec } from "../config/resolve";
 import { STAGE_PRESETS } from "../config/presets";
 import { estimateCost } from "../cost/model";
-import { GPU_TOLERATION, systemNodeLabels } from "../lib/eks";
-import {
-  DEFAULT_THRESHOLDS,
-  GRAFANA_DASHBOARD_LABEL,
-  KUBE_PROMETHEUS_STACK_CHART,
-  MONITORING_RESOURCES,
-  RuleGroup,
-  RuleSettings,
-  alertTopicArns,
-  alertmanagerConfig,
-  alertmanagerSnsPolicy,
-  dashboardConfigMap,
-  dcgmExporterValues,
-  isAlertingRule,
-  k8sResources,
-  ksmLabel,
-  kubePrometheusStackValues,
-  kubePrometheusStackVolumes,
-  monitoringSystemWorkloads,
-  platformDashboards,
-  platformRuleGroups,
-  prometheusDiskNeedGb,
-  prometheusRule,
-  retentionSizeGb,
-  servingServiceMonitor,
-  trackingServiceMonitor,
-} from "../lib/monitoring";
+import { GPU_TOLERATION, systemNodeLabels } from "../components/compute/labels";
+import { DEFAULT_THRESHOLDS, RuleGroup, RuleSettings, isAlertingRule, platformRuleGroups } from "../components/monitoring/rules";
+import { GRAFANA_DASHBOARD_LABEL, KUBE_PROMETHEUS_STACK_CHART } from "../components/monitoring/charts";
+import { MONITORING_RESOURCES, alertTopicArns, alertmanagerConfig, alertmanagerSnsPolicy, dcgmExporterValues, k8sResources, kubePrometheusStackValues, kubePrometheusStackVolumes, monitoringSystemWorkloads, prometheusDiskNeedGb, retentionSizeGb } from "../components/monitoring/values";
+import { dashboardConfigMap, platformDashboards } from "../components/monitoring/dashboards";
+import { ksmLabel } from "../components/monitoring/contract";
+import { prometheusRule, servingServiceMonitor, trackingServiceMonitor } from "../components/monitoring/manifests";
 import { costOf, policyResources } from "../plan/report";
 import { EvalResource, evaluatePolicies } from "../policies/evaluate";
 import { monitoringStoragePersistent, prometheusRetentionBounded } from "../policies/rules/monitoring";
@@ -179,7 +159,7 @@ describe("ServiceMonitors follow the label contract", () => {
   test("serving: selected by labels in any namespace, port http, /metrics, model and colour copied from the pod", () => {
     const sm = servingServiceMonitor();
     expect(sm.spec.namespaceSelector).toEqual({ any: true });
-    // The labels serving puts on its live and preview Services (lib/serving.ts podLabels).
+    // The labels serving puts on its live and preview Services (components/serving/manifests.ts podLabels).
     expect(sm.spec.selector.matchLabels).toEqual({ "app.kubernetes.io/part-of": "ml-platform", "app.kubernetes.io/component": "model-server" });
     expect(trackingServiceMonitor().spec.selector.matchLabels).toEqual({ "app.kubernetes.io/part-of": "ml-platform", "app.kubernetes.io/component": "tracking-server" });
     const [ep] = sm.spec.endpoints;

@@ -12,19 +12,19 @@ import { descriptionOf } from "./support/schema-walk";
 import { ComponentArgsError, validateArgs } from "../lib/validate";
 import { MONITORING_TYPE, Monitoring } from "../components/monitoring/monitoring";
 import { AlertThresholdSettings, MonitoringArgsSchema, MonitoringSettings, monitoringProblems } from "../components/monitoring/monitoring.schema";
-import { ALERTING_TYPE, ALERT_TOPIC_TYPE, AlertTopic, Alerting } from "../components/operations/alerting";
-import { AlertTopicArgsSchema, AlertingArgsSchema, AlertingSettings, alertTopicProblems, alertingProblems } from "../components/operations/alerting.schema";
-import { DATABASE_BACKUP_TYPE, DatabaseBackup } from "../components/operations/database-backup";
-import { DatabaseBackupArgsSchema, DatabaseBackupSettings, databaseBackupProblems } from "../components/operations/database-backup.schema";
-import { EXTERNAL_HEALTH_CHECKS_TYPE, ExternalHealthChecks } from "../components/operations/health-checks";
-import { ExternalHealthChecksArgsSchema, HealthChecksSettings, externalHealthChecksProblems } from "../components/operations/health-checks.schema";
-import { PREDICTION_MONITORING_TYPE, PredictionMonitoring } from "../components/operations/prediction-monitoring";
+import { ALERTING_TYPE, ALERT_TOPIC_TYPE, AlertTopic, Alerting } from "../components/operations/alerting/alerting";
+import { AlertTopicArgsSchema, AlertingArgsSchema, AlertingSettings, alertTopicProblems, alertingProblems } from "../components/operations/alerting/alerting.schema";
+import { DATABASE_BACKUP_TYPE, DatabaseBackup } from "../components/operations/backup/database-backup";
+import { DatabaseBackupArgsSchema, DatabaseBackupSettings, databaseBackupProblems } from "../components/operations/backup/database-backup.schema";
+import { EXTERNAL_HEALTH_CHECKS_TYPE, ExternalHealthChecks } from "../components/operations/health-checks/health-checks";
+import { ExternalHealthChecksArgsSchema, HealthChecksSettings, externalHealthChecksProblems } from "../components/operations/health-checks/health-checks.schema";
+import { PREDICTION_MONITORING_TYPE, PredictionMonitoring } from "../components/operations/prediction-monitoring/prediction-monitoring";
 import {
   PredictionMonitoringArgsSchema,
   PredictionMonitoringSettings,
   cronScheduleProblem,
   predictionMonitoringProblems,
-} from "../components/operations/prediction-monitoring.schema";
+} from "../components/operations/prediction-monitoring/prediction-monitoring.schema";
 import { AlertOverrides, BackupOverrides, HealthCheckOverrides, MonitoringOverrides, PredictionMonitoringOverrides } from "../config/schema";
 import { ConfigError, resolvePlatformSpec } from "../config/resolve";
 
@@ -125,11 +125,11 @@ describe("the constructors refuse before super(): no engine is needed to see the
 
   it.each([
     ["components/monitoring/monitoring.ts", "MonitoringArgsSchema"],
-    ["components/operations/alerting.ts", "AlertingArgsSchema"],
-    ["components/operations/alerting.ts", "AlertTopicArgsSchema"],
-    ["components/operations/database-backup.ts", "DatabaseBackupArgsSchema"],
-    ["components/operations/health-checks.ts", "ExternalHealthChecksArgsSchema"],
-    ["components/operations/prediction-monitoring.ts", "PredictionMonitoringArgsSchema"],
+    ["components/operations/alerting/alerting.ts", "AlertingArgsSchema"],
+    ["components/operations/alerting/alerting.ts", "AlertTopicArgsSchema"],
+    ["components/operations/backup/database-backup.ts", "DatabaseBackupArgsSchema"],
+    ["components/operations/health-checks/health-checks.ts", "ExternalHealthChecksArgsSchema"],
+    ["components/operations/prediction-monitoring/prediction-monitoring.ts", "PredictionMonitoringArgsSchema"],
   ])("%s: validateArgs(..., %s, args, ...) comes before super()", (file, schema) => {
     const text = fs.readFileSync(path.join(__dirname, "..", file), "utf8");
     const at = text.search(new RegExp(`validateArgs\\([A-Z_]+, name, ${schema}, args`));

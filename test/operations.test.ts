@@ -11,18 +11,19 @@ import { Namespace } from "kubernetes-models/v1/Namespace";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { ConfigError, resolvePlatformSpec } from "../config/resolve";
 import { estimateCost } from "../cost/model";
-import { canaryAlarm, databaseAlarms, healthCheckAlarm, natGatewayAlarms, postgresMaxConnections, rdsMemoryGiB } from "../lib/operations/alarms";
-import { backupRules } from "../lib/operations/backup";
-import { CANARY_URLS_ENV, canaryName, canaryRunsPerMonth, canarySchedule, canaryScript } from "../lib/operations/canary";
-import { alertKeyPolicy, alertPublisherPolicy, alertTopicPolicy, predictionMonitorPolicy } from "../lib/operations/policies";
+import { canaryAlarm, databaseAlarms, healthCheckAlarm, natGatewayAlarms, postgresMaxConnections, rdsMemoryGiB } from "../components/operations/alerting/alarms";
+import { backupRules } from "../components/operations/backup/plan";
+import { CANARY_URLS_ENV, canaryName, canaryRunsPerMonth, canarySchedule, canaryScript } from "../components/operations/health-checks/canary";
+import { alertKeyPolicy, alertPublisherPolicy, alertTopicPolicy } from "../components/operations/alerting/iam";
+import { predictionMonitorPolicy } from "../components/operations/prediction-monitoring/iam";
 import {
   predictionMonitorCronJob,
   predictionMonitorNamespace,
   predictionMonitorServiceAccount,
   predictionMonitoringSystemWorkloads,
   s3Uri,
-} from "../lib/operations/prediction-monitoring";
-import { parseSnapshotReference } from "../lib/operations/snapshot";
+} from "../components/operations/prediction-monitoring/manifests";
+import { parseSnapshotReference } from "../components/data/snapshot";
 import { EvalResource, evaluatePolicies, stagePolicyConfig } from "../policies/evaluate";
 import { alarmsNotifySomeone, backupRetentionMinimum, databaseInBackupPlan } from "../policies/rules/operations";
 import { costOf } from "../plan/report";

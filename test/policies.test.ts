@@ -9,7 +9,7 @@
 import type { Policy } from "@pulumi/policy";
 import type { Stage } from "../config/presets";
 import { HOURS_PER_MONTH, PRICES } from "../cost/prices";
-import { GPU_TAINT, NODE_GROUP_LABEL } from "../lib/eks";
+import { GPU_TAINT, NODE_GROUP_LABEL } from "../components/compute/labels";
 import { EvalResource, PolicyConfig, evaluatePolicies, stagePolicyConfig } from "../policies/evaluate";
 import { policies } from "../policies/rules";
 import { money } from "../policies/rules/common";
@@ -625,7 +625,7 @@ describe("regions without a price table", () => {
 });
 
 describe("policy facts come from where they are defined", () => {
-  it("the taint the policy demands is lib/eks.ts's GPU_TAINT, and its message prices the group's own type in its own region", () => {
+  it("the taint the policy demands is components/compute/labels.ts's GPU_TAINT, and its message prices the group's own type in its own region", () => {
     for (const region of Object.keys(PRICES)) {
       const untainted = gpuNodeGroup();
       Object.assign(untainted, { props: { ...untainted.props, taints: [] }, provider: { ...provider, props: { region } } });

@@ -5,7 +5,7 @@
  * Each test was checked to fail with its mutation applied to the component.
  */
 import type { PlanRun, PlannedResource } from "../plan/engine";
-import { POOL_LABEL } from "../lib/eks";
+import { POOL_LABEL } from "../components/compute/labels";
 import { isAcceleratedType } from "../lib/instance-types";
 import { ofType, plan } from "./support/plan";
 

@@ -21,28 +21,11 @@ import { ConfigError, resolvePlatformSpec } from "../config/resolve";
 import { estimateCost } from "../cost/model";
 import { EvalResource, evaluatePolicies } from "../policies/evaluate";
 import { policies } from "../policies/rules";
-import { GPU_TOLERATION, NODE_GROUP_LABEL, POOL_LABEL } from "../lib/eks";
-import {
-  ModelInput,
-  ServingContext,
-  ServingSettings,
-  cpuMillis,
-  deploymentManifest,
-  gpuQuotaManifest,
-  hpaManifest,
-  memoryMiB,
-  modelReadPolicy,
-  namespaceManifest,
-  pdbManifest,
-  rolloutStrategy,
-  sentrySecretManifest,
-  serviceAccountManifest,
-  serviceManifest,
-  servingProblems,
-  servingSystemWorkloads,
-  withModelDefaults,
-  worstCaseGpus,
-} from "../lib/serving";
+import { GPU_TOLERATION, NODE_GROUP_LABEL, POOL_LABEL } from "../components/compute/labels";
+import { ModelInput, ServingSettings, cpuMillis, memoryMiB, servingSystemWorkloads, withModelDefaults, worstCaseGpus } from "../components/serving/settings";
+import { ServingContext, servingProblems } from "../components/serving/checks";
+import { deploymentManifest, gpuQuotaManifest, hpaManifest, namespaceManifest, pdbManifest, rolloutStrategy, sentrySecretManifest, serviceAccountManifest, serviceManifest } from "../components/serving/manifests";
+import { modelReadPolicy } from "../components/serving/iam";
 import { readStackConfig } from "../plan/engine";
 
 const release = (tag: string, replicas = 1) => ({ image: `<registry>/models:${tag}`, modelUri: `s3://<models-bucket>/classifier/${tag}/`, replicas });

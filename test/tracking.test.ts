@@ -5,20 +5,10 @@ import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { STAGE_PRESETS } from "../config/presets";
-import { POOL_LABEL } from "../lib/eks";
-import {
-  MLFLOW_IMAGE,
-  allowedHosts,
-  artifactsDestination,
-  backendSecretManifest,
-  backendStoreUri,
-  localMlflowCommand,
-  trackingArtifactsPolicy,
-  trackingDeploymentManifest,
-  trackingPdbManifest,
-  trackingServiceAccountManifest,
-  trackingServiceManifest,
-} from "../lib/tracking";
+import { POOL_LABEL } from "../components/compute/labels";
+import { MLFLOW_IMAGE, allowedHosts, artifactsDestination, backendStoreUri, localMlflowCommand } from "../components/tracking/settings";
+import { backendSecretManifest, trackingDeploymentManifest, trackingPdbManifest, trackingServiceAccountManifest, trackingServiceManifest } from "../components/tracking/manifests";
+import { trackingArtifactsPolicy } from "../components/tracking/iam";
 
 const settings = STAGE_PRESETS.seriesb.tracking.settings;
 const manifest = () => trackingDeploymentManifest(settings, "s3://mlp-prod-artifacts-models-abc/mlflow");

@@ -7,7 +7,7 @@ import { AWS_LOAD_BALANCER_CONTROLLER_CHART } from "../components/compute/addons
 import { CLUSTER_AUTOSCALER_CHART, CLUSTER_AUTOSCALER_IMAGE_TAGS, clusterAutoscalerImageTag } from "../components/compute/addons/cluster-autoscaler";
 import { METRICS_SERVER_CHART } from "../components/compute/addons/metrics-server";
 import { NVIDIA_DEVICE_PLUGIN_CHART } from "../components/compute/addons/nvidia-device-plugin";
-import { DCGM_EXPORTER_CHART, KUBE_PROMETHEUS_STACK_CHART } from "../lib/monitoring/charts";
+import { DCGM_EXPORTER_CHART, KUBE_PROMETHEUS_STACK_CHART } from "../components/monitoring/charts";
 import {
   EKS_ADDONS,
   EKS_ADDON_PINS,

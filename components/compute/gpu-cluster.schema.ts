@@ -6,7 +6,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { CONTROL_PLANE_ZONE_COUNT } from "../../lib/eks";
+import { CONTROL_PLANE_ZONE_COUNT } from "./zones";
 import { ipv4Cidr, logRetentionDays, roleArn } from "../../lib/fields";
 import { AUTONAME_SUFFIX_LENGTH, NAME_LIMITS, NamedKind, eksClusterName, gpuNodeGroupName, irsaRoleName, childName, systemNodeGroupName } from "../../lib/naming";
 import { isAwsRegion } from "../../lib/regions";

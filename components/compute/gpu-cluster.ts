@@ -2,20 +2,11 @@ import * as aws from "@pulumi/aws";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { GpuNodeGroupInput, NodeGroupInput } from "../../lib/domain";
-import {
-  CLUSTER_LOG_TYPES,
-  CLUSTER_ROLE_POLICY_ARN,
-  CONTROL_PLANE_ZONE_COUNT,
-  KUBERNETES_API_PORT,
-  NODE_ROLE_POLICY_ARNS,
-  accessGrantResourceSuffix,
-  accessGrants,
-  apiAccessRules,
-  controlPlaneLogGroupName,
-  kubeconfig,
-  secretsEncryptionPolicy,
-  systemNodeLabels,
-} from "../../lib/eks";
+import { CLUSTER_LOG_TYPES, CLUSTER_ROLE_POLICY_ARN, NODE_ROLE_POLICY_ARNS, controlPlaneLogGroupName, secretsEncryptionPolicy } from "./iam";
+import { CONTROL_PLANE_ZONE_COUNT } from "./zones";
+import { KUBERNETES_API_PORT, accessGrantResourceSuffix, accessGrants, apiAccessRules } from "./access";
+import { kubeconfig } from "./kubeconfig";
+import { systemNodeLabels } from "./labels";
 import { serviceTrustPolicy } from "../../lib/iam";
 import { PLANNED_INGEST_GB_TAG, withPlannedGb } from "../../lib/tags";
 import { eksClusterName, gpuPoolName, systemNodeGroupName } from "../../lib/naming";

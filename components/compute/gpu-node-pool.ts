@@ -1,7 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { GpuNodeGroupInput } from "../../lib/domain";
-import { GPU_TAINT, autoscalerTagSlug, gpuNodeLabels, nodeTemplateTags, splitPoolAcrossZones } from "../../lib/eks";
+import { GPU_TAINT, gpuNodeLabels } from "./labels";
+import { autoscalerTagSlug, nodeTemplateTags } from "./node-tags";
+import { splitPoolAcrossZones } from "./zones";
 import { gpuNodeGroupName } from "../../lib/naming";
 import { NODE_AMI_TYPES } from "../../lib/versions";
 import { validateArgs } from "../../lib/validate";
@@ -38,7 +40,7 @@ export interface GpuNodePoolArgs {
  * by picking the group), each with an IMDSv2-only launch template, the NVIDIA
  * AMI, the GPU taint, the pool's labels (incl. the autoscaler's accelerator
  * label) and the scale-from-zero ASG tags. The pool's sizes are split so the
- * per-AZ groups SUM to them (lib/eks.ts splitPoolAcrossZones); every group
+ * per-AZ groups SUM to them (components/compute/zones.ts splitPoolAcrossZones); every group
  * carries `ml-platform/node-group: <pool>`, which is how policies and the
  * cost model add a pool back up.
  */

@@ -1,13 +1,14 @@
 /**
  * One EKS managed node group with its launch template: what the system pool
  * and every per-AZ node group of a GPU pool share. The launch template
- * (lib/eks.ts nodeLaunchTemplate) requires IMDSv2 with hop limit 1, sizes the
+ * (components/compute/launch-template.ts nodeLaunchTemplate) requires IMDSv2 with hop limit 1, sizes the
  * encrypted gp3 root volume and tags instances and volumes with the cost tags.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { CapacityType } from "../../lib/domain";
-import { EksTaint, nodeLaunchTemplate } from "../../lib/eks";
+import { EksTaint } from "./labels";
+import { nodeLaunchTemplate } from "./launch-template";
 import { launchTemplateName } from "../../lib/naming";
 
 export interface ManagedNodeGroupArgs {

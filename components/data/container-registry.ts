@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ecrLifecyclePolicy } from "../../lib/ecr";
+import { ecrLifecyclePolicy } from "./ecr-lifecycle";
 import { PLANNED_STORAGE_GB_TAG, withPlannedGb } from "../../lib/tags";
 import { validateArgs } from "../../lib/validate";
 import { ContainerRegistryArgsSchema, containerRegistryProblems } from "./container-registry.schema";

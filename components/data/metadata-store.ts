@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { DatabaseStorageType } from "../../lib/domain";
 import { databaseInstanceName } from "../../lib/naming";
-import { RDS_BACKUP_WINDOW, RDS_MAINTENANCE_WINDOW } from "../../lib/operations/backup";
+import { RDS_BACKUP_WINDOW, RDS_MAINTENANCE_WINDOW } from "../operations/backup/plan";
 import { validateArgs } from "../../lib/validate";
 import { statefulOptions } from "../stateful";
 import { MetadataStoreArgsSchema, metadataStoreProblems } from "./metadata-store.schema";

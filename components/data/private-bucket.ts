@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { tlsOnlyBucketPolicy } from "../../lib/iam";
+import { tlsOnlyBucketPolicy } from "./bucket-policy";
 
 export interface PrivateBucketArgs {
   /** Tags of the bucket. Required. */

@@ -7,9 +7,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { snsTopicArn } from "../../lib/fields";
-import { DEFAULT_SERVING_METRICS } from "../../lib/monitoring/contract";
-import { DEFAULT_THRESHOLDS } from "../../lib/monitoring/rules";
-import { HEARTBEAT_RECEIVER, RETENTION_SIZE_SHARE, SEVERITIES, prometheusDiskNeedGb, retentionSizeGb } from "../../lib/monitoring/values";
+import { DEFAULT_SERVING_METRICS } from "./contract";
+import { DEFAULT_THRESHOLDS } from "./rules";
+import { HEARTBEAT_RECEIVER, RETENTION_SIZE_SHARE, SEVERITIES, prometheusDiskNeedGb, retentionSizeGb } from "./values";
 import { isAwsRegion } from "../../lib/regions";
 import { ArgProblem, awsTags, schemaMatches } from "../../lib/validate";
 import type { MonitoringArgs } from "./monitoring";
@@ -28,7 +28,7 @@ export const MonitoringReceiverSchema = z.strictObject({
   topicArn: snsTopicArn.optional().describe("SNS topic the alerts are published to; default: the stack's alert topic."),
 });
 
-/** Alert thresholds of the platform's rules (lib/monitoring/rules.ts). */
+/** Alert thresholds of the platform's rules (components/monitoring/rules.ts). */
 export const AlertThresholdSettings = z.strictObject({
   servingErrorRatio: z
     .number()

@@ -4,30 +4,12 @@ import type { ClusterHandle } from "../compute/cluster-handle";
 import { IrsaRole } from "../compute/irsa";
 import { validateArgs } from "../../lib/validate";
 import { MonitoringArgsSchema, monitoringProblems } from "./monitoring.schema";
-import {
-  ALERTMANAGER_SERVICE_ACCOUNT,
-  AlertReceiver,
-  AlertThresholds,
-  DCGM_EXPORTER_CHART,
-  GpuNodePrice,
-  KUBE_PROMETHEUS_STACK_CHART,
-  KUBE_PROMETHEUS_STACK_RELEASE,
-  MONITORING_NAMESPACE,
-  MonitoringStorage,
-  NodePoolCap,
-  ServingMetrics,
-  alertTopicArns,
-  alertmanagerConfig,
-  alertmanagerSnsPolicy,
-  dashboardConfigMap,
-  dcgmExporterValues,
-  kubePrometheusStackValues,
-  platformDashboards,
-  platformRuleGroups,
-  prometheusRule,
-  servingServiceMonitor,
-  trackingServiceMonitor,
-} from "../../lib/monitoring";
+import { ALERTMANAGER_SERVICE_ACCOUNT, DCGM_EXPORTER_CHART, KUBE_PROMETHEUS_STACK_CHART, KUBE_PROMETHEUS_STACK_RELEASE, MONITORING_NAMESPACE } from "./charts";
+import { AlertReceiver, MonitoringStorage, alertTopicArns, alertmanagerConfig, alertmanagerSnsPolicy, dcgmExporterValues, kubePrometheusStackValues } from "./values";
+import { AlertThresholds, GpuNodePrice, NodePoolCap, platformRuleGroups } from "./rules";
+import { ServingMetrics } from "./contract";
+import { dashboardConfigMap, platformDashboards } from "./dashboards";
+import { prometheusRule, servingServiceMonitor, trackingServiceMonitor } from "./manifests";
 
 export const MONITORING_TYPE = "mlplatform:monitoring:Monitoring";
 

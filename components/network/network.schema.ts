@@ -5,7 +5,7 @@
  * network.ts so the component's type declarations carry no zod types.
  */
 import { z } from "zod";
-import { EKS_UNSUPPORTED_ZONE_IDS, ZONE_ID_PATTERN } from "../../lib/eks";
+import { EKS_UNSUPPORTED_ZONE_IDS, ZONE_ID_PATTERN } from "../compute/zones";
 import { ipv4Cidr, logRetentionDays } from "../../lib/fields";
 import { ArgProblem, awsTags, schemaMatches } from "../../lib/validate";
 import type { NetworkArgs } from "./network";
@@ -22,7 +22,7 @@ export const NetworkSettings = z.strictObject({
   cidrBlock: ipv4Cidr({
     minPrefix: 16,
     maxPrefix: 20,
-    // lib/cidr.ts: 3 private quarters of the block, one per AZ, for nodes and pods.
+    // components/network/cidr.ts: 3 private quarters of the block, one per AZ, for nodes and pods.
     why: "EKS gives every pod a VPC address, and the layout splits the block into a private subnet per AZ (a /20 leaves 1,019 addresses per AZ)",
   })
     .describe("IPv4 block of the VPC, /16 to /20, a network address (no host bits).")

@@ -1,10 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { flowLogsTrustPolicy, flowLogsWritePolicy } from "../../lib/iam";
-import { subnetLayout } from "../../lib/cidr";
+import { flowLogsTrustPolicy, flowLogsWritePolicy } from "./iam";
+import { subnetLayout } from "./cidr";
 import { PLANNED_INGEST_GB_TAG, withPlannedGb } from "../../lib/tags";
 import type { NatMode } from "../../lib/domain";
-import { CONTROL_PLANE_ZONE_COUNT, EKS_UNSUPPORTED_ZONE_IDS, chooseZoneIds } from "../../lib/eks";
+import { CONTROL_PLANE_ZONE_COUNT, EKS_UNSUPPORTED_ZONE_IDS, chooseZoneIds } from "../compute/zones";
 import { validateArgs } from "../../lib/validate";
 import { NetworkArgsSchema, networkProblems } from "./network.schema";
 
@@ -18,7 +18,7 @@ export interface NetworkArgs {
   /**
    * AZ IDs to use, in order ("use1-az1", "use1-az2", "use1-az4"); the first
    * `azCount` are used, so list 3 to grow from 2 AZs to 3 later. Default: the
-   * region's AZ IDs that can host EKS, sorted, first `azCount` (lib/eks.ts
+   * region's AZ IDs that can host EKS, sorted, first `azCount` (components/compute/labels.ts
    * chooseZoneIds), which depends only on which zones exist. Subnets are
    * placed by zone ID, never by AZ name (names map to different zones in
    * each account).
@@ -75,7 +75,7 @@ export class Network extends pulumi.ComponentResource {
 
     // Every AZ of the region whatever its state (no state filter: a zone that is
     // "impaired" today must not shift every later subnet to another zone), and
-    // only real AZs (no Local or Wavelength Zones). Zone choice: lib/eks.ts chooseZoneIds.
+    // only real AZs (no Local or Wavelength Zones). Zone choice: components/compute/zones.ts chooseZoneIds.
     const zoneIds: pulumi.Input<string>[] = s.availabilityZoneIds
       ? s.availabilityZoneIds.slice(0, azCount)
       : (() => {

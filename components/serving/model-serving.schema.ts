@@ -3,13 +3,14 @@
  * its Args (validated in its constructor), their defaults and descriptions,
  * and the `serving` stack-config overrides (config/schema.ts). The rules that
  * involve several fields (a flip to a colour with no image, GPU demand beyond
- * the quota) are lib/serving.ts servingProblems, run here and by config.
+ * the quota) are components/serving/checks.ts servingProblems, run here and by config.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { count, ipv4Cidr, roleArn } from "../../lib/fields";
 import { isAwsRegion } from "../../lib/regions";
-import { COLORS, ServingContext, servingProblems, withModelDefaults } from "../../lib/serving";
+import { COLORS, withModelDefaults } from "./settings";
+import { ServingContext, servingProblems } from "./checks";
 import { ArgProblem, awsTags } from "../../lib/validate";
 import type { ModelServingArgs } from "./model-serving";
 
@@ -27,7 +28,7 @@ const ColorRelease = z.strictObject({
   replicas: count("replicas").describe("Replicas; 0 keeps the colour at zero pods (no GPU cost)."),
 });
 
-/** A model as given; every optional field has a default (lib/serving.ts withModelDefaults). */
+/** A model as given; every optional field has a default (components/serving/settings.ts withModelDefaults). */
 export const ModelSchema = z
   .strictObject({
     name: z.string().describe("DNS label: names the Deployments, Services and the IRSA role."),
@@ -91,7 +92,7 @@ export const ModelServingArgsSchema = z.strictObject({
 // tsc proves every argument the interface (model-serving.ts) allows is one the schema's input type takes.
 export const acceptsEveryModelServingArgs = (a: ModelServingArgs): z.input<typeof ModelServingArgsSchema> => a;
 
-/** Cross-field rules (lib/serving.ts servingProblems), without what only the stack knows (its GPU pools and repositories). */
+/** Cross-field rules (components/serving/checks.ts servingProblems), without what only the stack knows (its GPU pools and repositories). */
 export function modelServingProblems(_name: string, s: z.output<typeof ModelServingArgsSchema>): ArgProblem[] {
   const ctx: ServingContext = { repositories: s.registryPrefix === undefined ? undefined : "any" };
   const problems: ArgProblem[] = servingProblems(s.settings, ctx).map((p) => ({ path: `settings.${p.path.map((x) => (typeof x === "number" ? `[${x}]` : x)).join(".").replace(/\.\[/g, "[")}`, value: p.value, message: p.message }));

@@ -1,31 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ACCESS_POLICY_ARNS } from "../../lib/eks";
+import { ACCESS_POLICY_ARNS } from "../compute/access";
 import { validateArgs } from "../../lib/validate";
 import { ModelServingArgsSchema, modelServingProblems } from "./model-serving.schema";
-import {
-  MODELS_BUCKET_PLACEHOLDER,
-  REGISTRY_PLACEHOLDER,
-  ServingSettingsInput,
-  colorsOf,
-  deploymentManifest,
-  deploymentName,
-  gpuQuotaManifest,
-  hpaManifest,
-  modelReadPolicy,
-  namespaceManifest,
-  needsLoadBalancerController,
-  needsMetricsServer,
-  otherColor,
-  pdbManifest,
-  previewServiceName,
-  releaseOf,
-  sentrySecretManifest,
-  serviceAccountManifest,
-  serviceAccountName,
-  serviceManifest,
-} from "../../lib/serving";
+import { MODELS_BUCKET_PLACEHOLDER, REGISTRY_PLACEHOLDER, ServingSettingsInput, colorsOf, needsLoadBalancerController, needsMetricsServer, otherColor, releaseOf } from "./settings";
+import { deploymentManifest, deploymentName, gpuQuotaManifest, hpaManifest, namespaceManifest, pdbManifest, previewServiceName, sentrySecretManifest, serviceAccountManifest, serviceAccountName, serviceManifest } from "./manifests";
+import { modelReadPolicy } from "./iam";
 import { installLoadBalancerController } from "../compute/addons/aws-load-balancer-controller";
 import { installMetricsServer } from "../compute/addons/metrics-server";
 import type { ClusterHandle } from "../compute/cluster-handle";
@@ -36,7 +17,7 @@ export const MODEL_SERVING_TYPE = "mlplatform:serving:ModelServing";
 export interface ModelServingArgs {
   /** The cluster to deploy into (its provider, OIDC provider and readiness). Required. */
   cluster: ClusterHandle;
-  /** Models, stage features and the namespace quota (lib/serving.ts ServingSettingsInput; every field has a default). Default: no models. */
+  /** Models, stage features and the namespace quota (components/serving/settings.ts ServingSettingsInput; every field has a default). Default: no models. */
   settings?: ServingSettingsInput;
   /** The models bucket: `<models-bucket>` in model URIs resolves to its name, and each model's role reads its prefix there. Required. */
   modelsBucket: { name: pulumi.Input<string>; arn: pulumi.Input<string> };

@@ -6,8 +6,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { isAwsRegion } from "../../lib/regions";
-import { cpuMillis, memoryMiB } from "../../lib/serving";
-import { MLFLOW_IMAGE } from "../../lib/tracking";
+import { cpuMillis, memoryMiB } from "../serving/settings";
+import { MLFLOW_IMAGE } from "./settings";
 import { ArgProblem, awsTags } from "../../lib/validate";
 import { namespaceName, quantity } from "../serving/model-serving.schema";
 import type { ExperimentTrackingArgs } from "./experiment-tracking";

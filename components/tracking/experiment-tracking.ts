@@ -1,18 +1,9 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { namespaceManifest } from "../../lib/serving";
-import {
-  TrackingSettings,
-  artifactsDestination,
-  backendSecretManifest,
-  backendStoreUri,
-  trackingArtifactsPolicy,
-  trackingDeploymentManifest,
-  trackingPdbManifest,
-  trackingServiceAccountManifest,
-  trackingServiceManifest,
-  TRACKING_NAMES,
-} from "../../lib/tracking";
+import { namespaceManifest } from "../serving/manifests";
+import { TrackingSettings, artifactsDestination, backendStoreUri, TRACKING_NAMES } from "./settings";
+import { backendSecretManifest, trackingDeploymentManifest, trackingPdbManifest, trackingServiceAccountManifest, trackingServiceManifest } from "./manifests";
+import { trackingArtifactsPolicy } from "./iam";
 import type { ClusterHandle } from "../compute/cluster-handle";
 import { validateArgs } from "../../lib/validate";
 import { ExperimentTrackingArgsSchema, experimentTrackingProblems } from "./experiment-tracking.schema";
@@ -23,7 +14,7 @@ export const EXPERIMENT_TRACKING_TYPE = "mlplatform:tracking:ExperimentTracking"
 export interface ExperimentTrackingArgs {
   /** The cluster to deploy into. Required. */
   cluster: ClusterHandle;
-  /** Image, replicas, sizes and the artifact prefix (lib/tracking.ts TrackingSettings); every field has a default. Default: the pinned MLflow image, 1 replica. */
+  /** Image, replicas, sizes and the artifact prefix (components/tracking/settings.ts TrackingSettings); every field has a default. Default: the pinned MLflow image, 1 replica. */
   settings?: Partial<TrackingSettings>;
   /** The backend store: the MetadataStore's address, port, database and credentials; the password must be a secret output. Required. */
   database: {

@@ -2,12 +2,12 @@
  * GPU and compute spend: the mistakes that burn thousands of dollars a month.
  *
  * GPU facts (the taint, the resource name, the pool labels) come from
- * lib/eks.ts and prices from cost/prices.ts: no policy restates them.
+ * components/compute/labels.ts and prices from cost/prices.ts: no policy restates them.
  */
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { estimateCost } from "../../cost/model";
 import { HOURS_PER_MONTH, PRICES, pricesFor } from "../../cost/prices";
-import { GPU_RESOURCE, GPU_TAINT, NODE_GROUP_LABEL, POOL_LABEL, kubernetesTaintEffect } from "../../lib/eks";
+import { GPU_RESOURCE, GPU_TAINT, NODE_GROUP_LABEL, POOL_LABEL, kubernetesTaintEffect } from "../../components/compute/labels";
 import { gpusPerInstance, isAcceleratedType, isNvidiaGpuType } from "../../lib/instance-types";
 import { Limits, limitsFor, statedStage } from "../stages";
 import { T, asArray, configSchema, explain, limitSchema, money, regionOf, resourceLimits, stackLimits, withDefaults } from "./common";
@@ -344,7 +344,7 @@ export const gpuWorkloadsTolerateTaint: ResourceValidationPolicy = {
         explain(
           `${kind} ${args.name} requests GPUs but does not tolerate the ${GPU_TAINT.key} ${GPU_TAINT_EFFECT} taint.`,
           "its pods stay Pending forever: GPU nodes refuse them and no other node has GPUs.",
-          `add tolerations: [{ key: "${GPU_TAINT.key}", operator: "Exists", effect: "${GPU_TAINT_EFFECT}" }] to the pod spec (GPU_TOLERATION in lib/eks.ts).`,
+          `add tolerations: [{ key: "${GPU_TAINT.key}", operator: "Exists", effect: "${GPU_TAINT_EFFECT}" }] to the pod spec (GPU_TOLERATION in components/compute/labels.ts).`,
         ),
       );
     }

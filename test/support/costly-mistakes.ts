@@ -6,7 +6,7 @@
  */
 import type { Stage } from "../../config/presets";
 import { estimateCost } from "../../cost/model";
-import { GPU_TAINT, GPU_TOLERATION, NODE_GROUP_LABEL, POOL_LABEL } from "../../lib/eks";
+import { GPU_TAINT, GPU_TOLERATION, NODE_GROUP_LABEL, POOL_LABEL } from "../../components/compute/labels";
 import { STAGE_LABEL } from "../../lib/tags";
 import type { EvalResource } from "../../policies/evaluate";
 import { Limits, STAGE_LIMITS, STRICTEST } from "../../policies/stages";

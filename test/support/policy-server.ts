@@ -20,7 +20,7 @@ import * as childProcess from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as grpcTypes from "@grpc/grpc-js";
-import type { PolicyInput } from "../../lib/policy-input";
+import type { PolicyInput } from "../../policies/input";
 import type * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
 import type * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import type * as structPb from "google-protobuf/google/protobuf/struct_pb";

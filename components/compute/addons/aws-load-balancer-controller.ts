@@ -7,9 +7,9 @@
  */
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { systemNodeLabels } from "../../../lib/eks";
-import type { PolicyDocument } from "../../../lib/iam";
-import { LOAD_BALANCER_CONTROLLER_RESOURCES } from "../../../lib/serving";
+import { systemNodeLabels } from "../labels";
+import type { PolicyDocument } from "../../data/bucket-policy";
+import { LOAD_BALANCER_CONTROLLER_RESOURCES } from "../../serving/settings";
 import type { ChartPin } from "../../../lib/versions";
 import type { ClusterHandle } from "../cluster-handle";
 import { IrsaRole } from "../irsa";
@@ -48,7 +48,7 @@ export interface LoadBalancerControllerValues<T> {
  * over every new LoadBalancer Service in the cluster and refuse Service
  * creation while it is down (failurePolicy Fail); our Services name the
  * class themselves, so it is off. The chart requests no resources; these
- * are ours (lib/serving.ts LOAD_BALANCER_CONTROLLER_RESOURCES, also counted
+ * are ours (components/serving/settings.ts LOAD_BALANCER_CONTROLLER_RESOURCES, also counted
  * by the system-pool capacity check).
  */
 export function loadBalancerControllerValues<T>(args: { clusterName: T; region: string; vpcId: T; roleArn: T }): LoadBalancerControllerValues<T> {

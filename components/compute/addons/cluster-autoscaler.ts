@@ -6,7 +6,7 @@
  * How it finds node groups: auto-discovery by the ASG tags
  * `k8s.io/cluster-autoscaler/enabled` and `k8s.io/cluster-autoscaler/<cluster>`,
  * which EKS sets on every managed node group's ASG (the program never manages
- * them, see lib/eks.ts eksManagedAsgTags). How it scales a pool from zero: the
+ * them, see components/compute/node-tags.ts eksManagedAsgTags). How it scales a pool from zero: the
  * node-template tags GpuNodePool writes. How it keeps per-AZ groups of a pool
  * even: --balance-similar-node-groups (groups differing only in AZ and in the
  * eks.amazonaws.com/nodegroup label count as similar: autoscaler
@@ -14,8 +14,8 @@
  */
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { systemNodeLabels } from "../../../lib/eks";
-import type { PolicyDocument } from "../../../lib/iam";
+import { systemNodeLabels } from "../labels";
+import type { PolicyDocument } from "../../data/bucket-policy";
 import type { ChartPin } from "../../../lib/versions";
 import type { ClusterHandle } from "../cluster-handle";
 import { IrsaRole } from "../irsa";

@@ -7,7 +7,8 @@
 import type * as aws from "@pulumi/aws";
 import * as kubernetes from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { EBS_CSI_POLICY_ARN, gp3StorageClass } from "../../../lib/eks";
+import { EBS_CSI_POLICY_ARN } from "../iam";
+import { gp3StorageClass } from "../storage-class";
 import type { ClusterHandle } from "../cluster-handle";
 import type { IrsaRole } from "../irsa";
 import { EksAddonWithRoleArgs, eksAddonWithRole } from "./eks-addon";
@@ -23,7 +24,7 @@ export function ebsCsiDriver(clusterComponent: string, args: EbsCsiDriverArgs, o
   return eksAddonWithRole(clusterComponent, { name: "aws-ebs-csi-driver", role: "ebs-csi", serviceAccount: EBS_CSI_SERVICE_ACCOUNT, policyArn: EBS_CSI_POLICY_ARN }, args, opts);
 }
 
-/** The default gp3 StorageClass (lib/eks.ts gp3StorageClass), created in the cluster once it is ready. */
+/** The default gp3 StorageClass (components/compute/storage-class.ts gp3StorageClass), created in the cluster once it is ready. */
 export function defaultStorageClass(clusterComponent: string, cluster: ClusterHandle, opts: { parent: pulumi.Resource }): kubernetes.storage.v1.StorageClass {
   return new kubernetes.storage.v1.StorageClass(`${clusterComponent}-gp3`, gp3StorageClass(), {
     parent: opts.parent,

@@ -5,8 +5,8 @@
  */
 import * as kubernetes from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { systemNodeLabels } from "../../../lib/eks";
-import { METRICS_SERVER_RESOURCES } from "../../../lib/serving";
+import { systemNodeLabels } from "../labels";
+import { METRICS_SERVER_RESOURCES } from "../../serving/settings";
 import type { ChartPin } from "../../../lib/versions";
 import type { ClusterHandle } from "../cluster-handle";
 

@@ -6,7 +6,7 @@
  */
 import * as kubernetes from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { GPU_TOLERATION, POOL_LABEL, Toleration } from "../../../lib/eks";
+import { GPU_TOLERATION, POOL_LABEL, Toleration } from "../labels";
 import type { ChartPin } from "../../../lib/versions";
 import type { ClusterHandle } from "../cluster-handle";
 

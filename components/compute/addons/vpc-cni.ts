@@ -9,7 +9,7 @@
  */
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { VPC_CNI_POLICY_ARN } from "../../../lib/eks";
+import { VPC_CNI_POLICY_ARN } from "../iam";
 import type { IrsaRole } from "../irsa";
 import { EksAddonWithRoleArgs, eksAddonWithRole } from "./eks-addon";
 

@@ -1,0 +1,227 @@
+/**
+ * Does everything pinned to the CPU system pool fit on it at its minimum
+ * size? Pure arithmetic over requests (what the scheduler counts) and the
+ * allocatable capacity of the pool's instance type, so the check runs at
+ * config time, before any resource is declared, and tests call it directly.
+ *
+ * Contract (COORDINATION.md): a workload is `{ name, replicas, cpuMillis,
+ * memoryMiB }` with the requests of ONE replica. DaemonSets set `perNode`
+ * and count once per node (their `replicas` is ignored). Every component
+ * that puts pods on the system pool exports a pure function returning its
+ * workloads from its settings (`trackingSystemWorkloads`, `servingSystemWorkloads`, ...).
+ */
+import { INSTANCE_SHAPES } from "../../lib/instance-types";
+
+export interface SystemWorkload {
+  name: string;
+  /** Replicas of a Deployment/StatefulSet; ignored for `perNode` workloads. */
+  replicas: number;
+  /** CPU request of one replica, in millicores. */
+  cpuMillis: number;
+  /** Memory request of one replica, in MiB. */
+  memoryMiB: number;
+  /** A DaemonSet: one replica on every node of the pool. */
+  perNode?: boolean;
+  /** Where the figures come from (chart default, our values, a planning figure). */
+  source?: string;
+}
+
+/**
+ * ENIs and IPv4 addresses per ENI of the instance types the catalogue knows,
+ * for the VPC CNI's max-pods formula. Source: the instance-info table the EKS
+ * AL2023 node agent embeds (awslabs/amazon-eks-ami,
+ * nodeadm/internal/kubelet/instance-info.jsonl, commit 81fec2e of 2026-07-23),
+ * which copies EC2 DescribeInstanceTypes; checked 2026-11-23.
+ */
+export const ENI_LIMITS: Record<string, { enis: number; ipv4PerEni: number }> = {
+  "t3.medium": { enis: 3, ipv4PerEni: 6 },
+  "t3.large": { enis: 3, ipv4PerEni: 12 },
+  "t3.xlarge": { enis: 4, ipv4PerEni: 15 },
+  "m5.large": { enis: 3, ipv4PerEni: 10 },
+  "m5.xlarge": { enis: 4, ipv4PerEni: 15 },
+  "m6i.large": { enis: 3, ipv4PerEni: 10 },
+  "m6i.xlarge": { enis: 4, ipv4PerEni: 15 },
+  "m7i.large": { enis: 3, ipv4PerEni: 10 },
+  "m7i.xlarge": { enis: 4, ipv4PerEni: 15 },
+  "c6i.xlarge": { enis: 4, ipv4PerEni: 15 },
+};
+
+/**
+ * Pods a node may run with the VPC CNI (no prefix delegation): ENIs x
+ * (IPv4 per ENI - 1) + 2, nodeadm's `calculateStandardMaxPods` (source as
+ * ENI_LIMITS). Undefined for a type the table does not list.
+ */
+export function maxPods(instanceType: string): number | undefined {
+  const eni = ENI_LIMITS[instanceType];
+  return eni ? eni.enis * (eni.ipv4PerEni - 1) + 2 : undefined;
+}
+
+/**
+ * CPU the AL2023 EKS AMI reserves for the kubelet and runtime
+ * (kube-reserved): 6% of the first core, 1% of the second, 0.5% of the
+ * third and fourth, 0.25% of every core above four. Source: nodeadm
+ * `getCPUMillicoresToReserve` (awslabs/amazon-eks-ami, commit 81fec2e), checked 2026-11-23.
+ */
+export function kubeReservedCpuMillis(vcpus: number): number {
+  const total = vcpus * 1000;
+  const bands: [from: number, to: number, basisPoints: number][] = [
+    [0, 1000, 600],
+    [1000, 2000, 100],
+    [2000, 4000, 50],
+    [4000, Number.POSITIVE_INFINITY, 25],
+  ];
+  let reserved = 0;
+  for (const [from, to, bp] of bands) if (total > from) reserved += Math.floor(((Math.min(total, to) - from) * bp) / 10000);
+  return reserved;
+}
+
+/** Memory the AL2023 EKS AMI reserves: 11 MiB per pod the node may run + 255 MiB (nodeadm `getMemoryMebibytesToReserve`, same source). */
+export function kubeReservedMemoryMiB(podsPerNode: number): number {
+  return 11 * podsPerNode + 255;
+}
+
+/** The kubelet's hard eviction threshold on AL2023 nodes: memory.available 100Mi (nodeadm default kubelet config, same source). */
+export const EVICTION_HARD_MEMORY_MIB = 100;
+
+/**
+ * Share of an instance's nominal memory the kernel and firmware keep, so the
+ * kubelet reports less than the EC2 figure. A planning figure: Karpenter's
+ * default `vmMemoryOverheadPercent` (0.075) for the same gap
+ * (aws/karpenter-provider-aws settings), checked 2026-11-23.
+ */
+export const VM_MEMORY_OVERHEAD = 0.075;
+
+export interface NodeAllocatable {
+  instanceType: string;
+  cpuMillis: number;
+  memoryMiB: number;
+  pods: number;
+}
+
+/** What one node of `instanceType` offers to pods; undefined when the catalogue lacks its shape or ENI limits. */
+export function allocatablePerNode(instanceType: string): NodeAllocatable | undefined {
+  const shape = INSTANCE_SHAPES[instanceType];
+  const pods = maxPods(instanceType);
+  if (!shape || pods === undefined) return undefined;
+  const capacityMiB = Math.floor(shape.memoryGiB * 1024 * (1 - VM_MEMORY_OVERHEAD));
+  return {
+    instanceType,
+    cpuMillis: shape.vcpu * 1000 - kubeReservedCpuMillis(shape.vcpu),
+    memoryMiB: capacityMiB - kubeReservedMemoryMiB(pods) - EVICTION_HARD_MEMORY_MIB,
+    pods,
+  };
+}
+
+export interface PoolShape {
+  /** The pool's instance types; the smallest (by allocatable CPU, then memory) is what a node is assumed to be. */
+  instanceTypes: string[];
+  /** Nodes the pool is guaranteed to have: its minimum size. */
+  nodes: number;
+}
+
+export interface CapacityReport {
+  fits: boolean;
+  nodes: number;
+  node?: NodeAllocatable;
+  requested: { cpuMillis: number; memoryMiB: number; pods: number };
+  allocatable: { cpuMillis: number; memoryMiB: number; pods: number };
+  /** Human-readable reasons it does not fit (empty when it fits). */
+  problems: string[];
+  workloads: SystemWorkload[];
+}
+
+const fmtCpu = (m: number) => `${m.toLocaleString("en-US")}m CPU`;
+const fmtMem = (m: number) => `${m.toLocaleString("en-US")} MiB`;
+
+/** The node the check assumes: the least capable of the pool's types (a mixed pool may get it). */
+function weakestNode(instanceTypes: string[]): NodeAllocatable | undefined {
+  const nodes = instanceTypes.map(allocatablePerNode);
+  if (nodes.some((n) => n === undefined)) return undefined;
+  return (nodes as NodeAllocatable[]).sort((a, b) => a.cpuMillis - b.cpuMillis || a.memoryMiB - b.memoryMiB)[0];
+}
+
+/**
+ * Sums the requests of every workload on the pool at `pool.nodes` nodes and
+ * compares them with what those nodes offer. Beyond the totals it checks
+ * that each pod fits on one node next to the DaemonSets, and that one extra
+ * replica of the largest Deployment still fits: a rolling update creates it
+ * before it removes an old one.
+ */
+export function checkSystemPool(pool: PoolShape, workloads: SystemWorkload[]): CapacityReport {
+  const node = weakestNode(pool.instanceTypes);
+  const requested = { cpuMillis: 0, memoryMiB: 0, pods: 0 };
+  for (const w of workloads) {
+    const count = w.perNode ? pool.nodes : w.replicas;
+    requested.cpuMillis += count * w.cpuMillis;
+    requested.memoryMiB += count * w.memoryMiB;
+    requested.pods += count;
+  }
+  if (!node) {
+    return {
+      fits: false,
+      nodes: pool.nodes,
+      requested,
+      allocatable: { cpuMillis: 0, memoryMiB: 0, pods: 0 },
+      problems: [`no allocatable figures for ${pool.instanceTypes.join(", ")} in lib/instance-types.ts and components/compute/capacity.ts (ENI_LIMITS)`],
+      workloads,
+    };
+  }
+  const allocatable = { cpuMillis: node.cpuMillis * pool.nodes, memoryMiB: node.memoryMiB * pool.nodes, pods: node.pods * pool.nodes };
+  const problems: string[] = [];
+  if (requested.cpuMillis > allocatable.cpuMillis)
+    problems.push(`CPU requests ${fmtCpu(requested.cpuMillis)} exceed the ${fmtCpu(allocatable.cpuMillis)} allocatable on ${pool.nodes} x ${node.instanceType}`);
+  if (requested.memoryMiB > allocatable.memoryMiB)
+    problems.push(`memory requests ${fmtMem(requested.memoryMiB)} exceed the ${fmtMem(allocatable.memoryMiB)} allocatable on ${pool.nodes} x ${node.instanceType}`);
+  if (requested.pods > allocatable.pods) problems.push(`${requested.pods} pods exceed the ${allocatable.pods} pod slots of ${pool.nodes} x ${node.instanceType}`);
+
+  const perNode = workloads.filter((w) => w.perNode);
+  const dsCpu = perNode.reduce((s, w) => s + w.cpuMillis, 0);
+  const dsMem = perNode.reduce((s, w) => s + w.memoryMiB, 0);
+  const replicated = workloads.filter((w) => !w.perNode && w.replicas > 0);
+  for (const w of replicated) {
+    if (w.cpuMillis + dsCpu > node.cpuMillis || w.memoryMiB + dsMem > node.memoryMiB)
+      problems.push(`one ${w.name} pod (${fmtCpu(w.cpuMillis)}, ${fmtMem(w.memoryMiB)}) does not fit on a ${node.instanceType} next to the DaemonSets`);
+  }
+  const largest = [...replicated].sort((a, b) => b.cpuMillis + b.memoryMiB - (a.cpuMillis + a.memoryMiB))[0];
+  if (largest && problems.length === 0) {
+    const freeCpu = allocatable.cpuMillis - requested.cpuMillis;
+    const freeMem = allocatable.memoryMiB - requested.memoryMiB;
+    if (largest.cpuMillis > freeCpu || largest.memoryMiB > freeMem)
+      problems.push(`no room for the extra ${largest.name} pod a rolling update starts (${fmtCpu(freeCpu)} and ${fmtMem(freeMem)} free)`);
+  }
+  return { fits: problems.length === 0, nodes: pool.nodes, node, requested, allocatable, problems, workloads };
+}
+
+/** The fewest nodes (from `pool.nodes` up to `limit`) at which the workloads fit, or undefined. */
+export function nodesNeeded(pool: PoolShape, workloads: SystemWorkload[], limit = 20): number | undefined {
+  for (let n = Math.max(1, pool.nodes); n <= limit; n++) if (checkSystemPool({ ...pool, nodes: n }, workloads).fits) return n;
+  return undefined;
+}
+
+// ------------------------------------------------------------------ EKS baseline
+
+/**
+ * What every EKS cluster of this blueprint runs on the system pool before
+ * any platform service: the managed add-ons and the Cluster Autoscaler.
+ * (The NVIDIA device plugin selects GPU nodes only.) Requests as the add-ons
+ * ship them, checked 2026-11-23:
+ * - aws-node (VPC CNI): 25m CPU, no memory request (aws/amazon-vpc-cni-k8s chart 1.23.1 values);
+ * - kube-proxy: 100m CPU (the EKS kube-proxy DaemonSet);
+ * - CoreDNS: 2 replicas x 100m / 70Mi (the EKS CoreDNS Deployment);
+ * - EBS CSI: node DaemonSet 10m/40Mi + 2 sidecars 10m/32Mi; controller 2 replicas
+ *   x 6 containers (5 x 10m/40Mi, liveness 10m/32Mi) (kubernetes-sigs/aws-ebs-csi-driver chart 2.64.0);
+ * - Cluster Autoscaler: the chart requests nothing (`resources: {}`); its
+ *   commented suggestion, 100m / 300Mi, is used as a planning figure so the
+ *   check does not count it as free (kubernetes/autoscaler chart values).
+ */
+export function eksSystemWorkloads(opts: { autoscaler: boolean }): SystemWorkload[] {
+  const workloads: SystemWorkload[] = [
+    { name: "aws-node", replicas: 1, cpuMillis: 25, memoryMiB: 0, perNode: true, source: "VPC CNI chart 1.23.1" },
+    { name: "kube-proxy", replicas: 1, cpuMillis: 100, memoryMiB: 0, perNode: true, source: "EKS kube-proxy add-on" },
+    { name: "ebs-csi-node", replicas: 1, cpuMillis: 30, memoryMiB: 104, perNode: true, source: "EBS CSI chart 2.64.0" },
+    { name: "coredns", replicas: 2, cpuMillis: 100, memoryMiB: 70, source: "EKS CoreDNS add-on" },
+    { name: "ebs-csi-controller", replicas: 2, cpuMillis: 60, memoryMiB: 232, source: "EBS CSI chart 2.64.0" },
+  ];
+  if (opts.autoscaler) workloads.push({ name: "cluster-autoscaler", replicas: 1, cpuMillis: 100, memoryMiB: 300, source: "planning figure (chart requests nothing)" });
+  return workloads;
+}

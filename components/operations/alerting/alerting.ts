@@ -1,0 +1,185 @@
+import { createHash } from "crypto";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { databaseAlarms, natGatewayAlarms, watchdogHeartbeatAlarm } from "./alarms";
+import { alertKeyPolicy, alertTopicPolicy, heartbeatTopicPolicy } from "./iam";
+import { validateArgs } from "../../../lib/validate";
+import { metricAlarm } from "./alarm";
+import { AlertTopicArgsSchema, AlertingArgsSchema, alertTopicProblems, alertingProblems } from "./alerting.schema";
+
+export const ALERT_TOPIC_TYPE = "mlplatform:operations:AlertTopic";
+export const ALERTING_TYPE = "mlplatform:operations:Alerting";
+
+const short = (text: string) => createHash("sha1").update(text).digest("hex").slice(0, 8);
+
+export interface AlertTopicArgs {
+  /** E-mail addresses to subscribe, each once (compared without case); each gets a confirmation e-mail from AWS. Default none. */
+  emails?: string[];
+  /**
+   * https:// endpoints to subscribe (pager integrations). They must confirm the
+   * subscription themselves (PagerDuty's and Opsgenie's SNS integrations do);
+   * `pulumi up` waits for that. Default none.
+   */
+  httpsEndpoints?: string[];
+  /** Roles outside this account allowed to publish (same-account roles only need an IAM policy). Default none. */
+  publisherRoleArns?: pulumi.Input<string>[];
+  /** Region for the topic and its key when not the stack's (us-east-1 for Route 53 alarms). Default the provider's. */
+  region?: string;
+  /** Tags for every resource (keys up to 128 characters, values up to 256, no `aws:` prefix). Default none. */
+  tags?: Record<string, string>;
+}
+
+/**
+ * An SNS topic for alerts, encrypted with its own KMS key whose policy lets
+ * CloudWatch alarms and EventBridge rules publish (the AWS managed SNS key
+ * cannot), and its receivers.
+ */
+export class AlertTopic extends pulumi.ComponentResource {
+  public readonly topicArn: pulumi.Output<string>;
+  public readonly keyArn: pulumi.Output<string>;
+
+  constructor(name: string, args: AlertTopicArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Checked before anything is declared: a bad argument throws ComponentArgsError naming it.
+    const s = validateArgs(ALERT_TOPIC_TYPE, name, AlertTopicArgsSchema, args, alertTopicProblems);
+    super(ALERT_TOPIC_TYPE, name, {}, opts);
+    const tags = s.tags;
+    const parent = { parent: this };
+    const region = s.region;
+    const identity = aws.getCallerIdentityOutput({}, parent);
+    const partition = aws.getPartitionOutput({}, parent);
+
+    const key = new aws.kms.Key(`${name}-key`, {
+      description: `Encrypts the ${name} alert topic`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: pulumi.all([identity.accountId, partition.partition]).apply(([account, part]) => JSON.stringify(alertKeyPolicy(account, part))),
+      region,
+      tags,
+    }, parent);
+    new aws.kms.Alias(`${name}-key`, { name: `alias/${name}`, targetKeyId: key.keyId, region }, parent);
+
+    const topic = new aws.sns.Topic(`${name}-topic`, { kmsMasterKeyId: key.arn, region, tags }, parent);
+    new aws.sns.TopicPolicy(`${name}-policy`, {
+      arn: topic.arn,
+      policy: pulumi
+        .all([topic.arn, identity.accountId, pulumi.all(s.publisherRoleArns)])
+        .apply(([arn, account, publishers]) => JSON.stringify(alertTopicPolicy(arn, account, publishers))),
+      region,
+    }, parent);
+
+    // Named after the address, not its position: reordering the list must not re-subscribe anyone.
+    for (const email of s.emails) {
+      new aws.sns.TopicSubscription(`${name}-email-${short(email)}`, { topic: topic.arn, protocol: "email", endpoint: email, region }, parent);
+    }
+    for (const url of s.httpsEndpoints) {
+      new aws.sns.TopicSubscription(`${name}-https-${short(url)}`, { topic: topic.arn, protocol: "https", endpoint: url, endpointAutoConfirms: true, region }, parent);
+    }
+
+    this.topicArn = topic.arn;
+    this.keyArn = key.arn;
+
+    this.registerOutputs({ topicArn: this.topicArn, keyArn: this.keyArn });
+  }
+}
+
+export interface AlertingArgs {
+  /** E-mail receivers of every alert, each once (compared without case). Default none. */
+  emails?: string[];
+  /** https:// receivers (pager integrations) of every alert. Default none. */
+  httpsEndpoints?: string[];
+  /** The metadata database to watch; no database alarms without it. Default none. */
+  database?: {
+    /** RDS instance identifier (MetadataStore.instanceIdentifier). */
+    instanceIdentifier: pulumi.Input<string>;
+    instanceClass: string;
+    allocatedStorageGb: number;
+    maxAllocatedStorageGb: number;
+  };
+  /** NAT gateway ids to watch (Network.natGatewayIds). Default none. */
+  natGatewayIds?: pulumi.Input<string>[];
+  /** Average CPU % over 15 minutes that alarms (1-99). Default 80. */
+  databaseCpuPercent?: number;
+  /** Free storage, % of allocated, below which it alarms (1-99). Default 10. */
+  databaseFreeStoragePercent?: number;
+  /** Connections, % of max_connections, above which it alarms (1-99). Default 80. */
+  databaseConnectionsPercent?: number;
+  /** max_connections to measure against (10-5000). Default the RDS PostgreSQL default for the class (required for a class components/operations/alerting/alarms.ts does not know). */
+  databaseMaxConnections?: number;
+  /**
+   * A dead man's switch for in-cluster monitoring: a heartbeat SNS topic
+   * (`heartbeatTopicArn`, give it to Monitoring) and a CloudWatch alarm that
+   * pages the alert topic when fewer than 1 message arrived in each of 3
+   * five-minute periods. Only with a Monitoring that publishes Watchdog there,
+   * or it pages forever. Default false.
+   */
+  watchdogHeartbeat?: boolean;
+  /** Tags for every resource (keys up to 128 characters, values up to 256, no `aws:` prefix). Default none. */
+  tags?: Record<string, string>;
+}
+
+/**
+ * The stack's alert topic (Alertmanager publishes here too) and the
+ * CloudWatch alarms on the AWS resources Kubernetes cannot see: the metadata
+ * database and the NAT gateways.
+ */
+export class Alerting extends pulumi.ComponentResource {
+  /** The alert topic: give it to Alertmanager (monitoring) and anything else that pages. */
+  public readonly topicArn: pulumi.Output<string>;
+  /** The topic's KMS key: publishers need kms:GenerateDataKey* on it (components/operations/alerting/iam.ts alertPublisherPolicy). */
+  public readonly keyArn: pulumi.Output<string>;
+  /** The heartbeat topic Alertmanager publishes Watchdog to (Monitoring.heartbeatTopicArn), when `watchdogHeartbeat` is on. */
+  public readonly heartbeatTopicArn?: pulumi.Output<string>;
+  /** Names of the CloudWatch alarms declared. */
+  public readonly alarmNames: string[] = [];
+
+  constructor(name: string, args: AlertingArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Checked before anything is declared: a bad argument throws ComponentArgsError naming it.
+    const s = validateArgs(ALERTING_TYPE, name, AlertingArgsSchema, args, alertingProblems);
+    super(ALERTING_TYPE, name, {}, opts);
+    const tags = s.tags;
+    const parent = { parent: this };
+
+    const topic = new AlertTopic(`${name}-topic`, { emails: s.emails, httpsEndpoints: s.httpsEndpoints, tags }, parent);
+    this.topicArn = topic.topicArn;
+    this.keyArn = topic.keyArn;
+
+    if (s.database) {
+      const db = s.database;
+      const specs = databaseAlarms({
+        instanceClass: db.instanceClass,
+        allocatedStorageGb: db.allocatedStorageGb,
+        maxAllocatedStorageGb: db.maxAllocatedStorageGb,
+        cpuPercent: s.databaseCpuPercent,
+        freeStoragePercent: s.databaseFreeStoragePercent,
+        connectionsPercent: s.databaseConnectionsPercent,
+        maxConnections: s.databaseMaxConnections,
+      });
+      for (const spec of specs) {
+        const alarmName = `${name}-${spec.key}`;
+        metricAlarm(alarmName, alarmName, spec, db.instanceIdentifier, topic.topicArn, tags, parent);
+        this.alarmNames.push(alarmName);
+      }
+    }
+
+    s.natGatewayIds.forEach((natId, i) => {
+      for (const spec of natGatewayAlarms()) {
+        const alarmName = `${name}-nat-${i}-${spec.key}`;
+        metricAlarm(alarmName, alarmName, spec, natId, topic.topicArn, tags, parent);
+        this.alarmNames.push(alarmName);
+      }
+    });
+
+    if (s.watchdogHeartbeat) {
+      // Encrypted with the alert topic's key, which Alertmanager's role may already use.
+      const heartbeat = new aws.sns.Topic(`${name}-heartbeat`, { kmsMasterKeyId: topic.keyArn, tags: { ...tags, purpose: "watchdog-heartbeat" } }, parent);
+      new aws.sns.TopicPolicy(`${name}-heartbeat`, { arn: heartbeat.arn, policy: heartbeat.arn.apply((arn) => JSON.stringify(heartbeatTopicPolicy(arn))) }, parent);
+      const spec = watchdogHeartbeatAlarm();
+      const alarmName = `${name}-${spec.key}`;
+      metricAlarm(alarmName, alarmName, spec, heartbeat.name, topic.topicArn, tags, parent);
+      this.alarmNames.push(alarmName);
+      this.heartbeatTopicArn = heartbeat.arn;
+    }
+
+    this.registerOutputs({ topicArn: this.topicArn, keyArn: this.keyArn, heartbeatTopicArn: this.heartbeatTopicArn });
+  }
+}

@@ -1,0 +1,98 @@
+import * as kubernetes from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterHandle } from "../../compute/cluster-handle";
+import { IrsaRole } from "../../compute/irsa";
+import { predictionMonitorPolicy } from "./iam";
+import {
+  PREDICTION_MONITORING_NAMESPACE,
+  PREDICTION_MONITOR_SERVICE_ACCOUNT,
+  predictionMonitorCronJob,
+  predictionMonitorNamespace,
+  predictionMonitorServiceAccount,
+  s3Uri,
+} from "./manifests";
+import { validateArgs } from "../../../lib/validate";
+import { PredictionMonitoringArgsSchema, predictionMonitoringProblems } from "./prediction-monitoring.schema";
+
+export const PREDICTION_MONITORING_TYPE = "mlplatform:operations:PredictionMonitoring";
+
+export interface PredictionMonitoringArgs {
+  /** The cluster to run in. Required. */
+  cluster: ClusterHandle;
+  /** Name of the artifact bucket holding the predictions. Required. */
+  bucketName: pulumi.Input<string>;
+  /** Its ARN. Required. */
+  bucketArn: pulumi.Input<string>;
+  /** The bucket's KMS key when it is SSE-KMS encrypted. Default none (SSE-S3). */
+  kmsKeyArn?: pulumi.Input<string> | undefined;
+  /** The stack's region. Required. */
+  region: string;
+  /** Environment name, passed to the image. Required. */
+  environment: string;
+  /** The report image, pinned by tag or digest (not latest). Required. */
+  image: string;
+  /** Arguments for the image. Default none. */
+  args?: string[];
+  /** Kubernetes cron schedule, UTC: 5 fields or a macro such as @daily. Default "0 6 * * *". */
+  schedule?: string;
+  /** Prefix the job may read (ending in "/"). Default "predictions/". */
+  predictionsPrefix?: string;
+  /** Prefix the job may write (ending in "/", not overlapping predictionsPrefix). Default "prediction-reports/". */
+  reportsPrefix?: string;
+  /** CPU request, millicores (50-16000). Default 500. */
+  cpuMillis?: number;
+  /** Memory request and limit, MiB (128-65536). Default 2048. */
+  memoryMiB?: number;
+  /** Hours before a run is stopped (1-24). Default 2. */
+  timeoutHours?: number;
+  /** Tags for the IAM role (keys up to 128 characters, values up to 256, no `aws:` prefix). Default none. */
+  tags?: Record<string, string>;
+}
+
+/**
+ * Scheduled drift and prediction-quality reports: a CronJob running the
+ * team's report image with its own IRSA role, which may read the logged
+ * predictions and write reports, and touch nothing else.
+ */
+export class PredictionMonitoring extends pulumi.ComponentResource {
+  public readonly roleArn: pulumi.Output<string>;
+
+  constructor(name: string, args: PredictionMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Checked before anything is declared: a bad argument throws ComponentArgsError naming it.
+    const s = validateArgs(PREDICTION_MONITORING_TYPE, name, PredictionMonitoringArgsSchema, args, predictionMonitoringProblems);
+    super(PREDICTION_MONITORING_TYPE, name, {}, opts);
+    const predictionsPrefix = s.predictionsPrefix;
+    const reportsPrefix = s.reportsPrefix;
+
+    const role = new IrsaRole(`${name}-irsa`, {
+      oidcProviderArn: s.cluster.oidcProviderArn,
+      oidcIssuerUrl: s.cluster.oidcIssuerUrl,
+      namespace: PREDICTION_MONITORING_NAMESPACE,
+      serviceAccount: PREDICTION_MONITOR_SERVICE_ACCOUNT,
+      inlinePolicy: pulumi
+        .all([s.bucketArn, s.kmsKeyArn])
+        .apply(([bucketArn, kmsKeyArn]) => JSON.stringify(predictionMonitorPolicy({ bucketArn, predictionsPrefix, reportsPrefix, kmsKeyArn, region: s.region }))),
+      tags: s.tags,
+    }, { parent: this });
+
+    const k8s = { parent: this, provider: s.cluster.provider, dependsOn: s.cluster.ready };
+    const ns = new kubernetes.core.v1.Namespace(`${name}-ns`, predictionMonitorNamespace(), k8s);
+    const sa = new kubernetes.core.v1.ServiceAccount(`${name}-sa`, predictionMonitorServiceAccount(role.roleArn), { ...k8s, dependsOn: [...s.cluster.ready, ns] });
+    const bucket = pulumi.output(s.bucketName);
+    new kubernetes.batch.v1.CronJob(`${name}-cronjob`, predictionMonitorCronJob({
+      image: s.image,
+      args: s.args,
+      schedule: s.schedule,
+      predictionsUri: bucket.apply((b) => s3Uri(b, predictionsPrefix)),
+      reportsUri: bucket.apply((b) => s3Uri(b, reportsPrefix)),
+      region: s.region,
+      environment: s.environment,
+      cpuMillis: s.cpuMillis,
+      memoryMiB: s.memoryMiB,
+      timeoutHours: s.timeoutHours,
+    }), { ...k8s, dependsOn: [...s.cluster.ready, sa] });
+
+    this.roleArn = role.roleArn;
+    this.registerOutputs({ roleArn: this.roleArn });
+  }
+}

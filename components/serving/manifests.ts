@@ -1,0 +1,266 @@
+import { GPU_RESOURCE, GPU_TOLERATION, NODE_GROUP_LABEL, Toleration, systemNodeLabels } from "../compute/labels";
+import { type Color, type ModelSettings, cpuMillis, memoryMiB } from "./settings";
+
+// ------------------------------------------------------- Kubernetes objects
+
+export type Labels = Record<string, string>;
+export const MODEL_LABEL = "ml-platform/model";
+export const COLOR_LABEL = "ml-platform/color";
+
+/** Labels of a model's pods: the selector of its Deployments, PDBs and Services. */
+export function podLabels(model: string, color: Color | undefined): Labels {
+  return {
+    "app.kubernetes.io/name": model,
+    "app.kubernetes.io/component": "model-server",
+    "app.kubernetes.io/part-of": "ml-platform",
+    [MODEL_LABEL]: model,
+    ...(color ? { [COLOR_LABEL]: color } : {}),
+  };
+}
+
+/** What a Deployment, PDB or Service selects: the model, and the colour when there is one. */
+export function selectorOf(model: string, color: Color | undefined): Labels {
+  return { [MODEL_LABEL]: model, ...(color ? { [COLOR_LABEL]: color } : {}) };
+}
+
+export const deploymentName = (model: string, color: Color | undefined) => (color ? `${model}-${color}` : model);
+export const serviceAccountName = (model: string) => `${model}-model`;
+export const previewServiceName = (model: string) => `${model}-preview`;
+export const SENTRY_SECRET = { name: "sentry", key: "dsn" } as const;
+export const GPU_QUOTA_NAME = "gpu";
+
+export function namespaceManifest(name: string, labels: Labels = {}) {
+  return { apiVersion: "v1" as const, kind: "Namespace" as const, metadata: { name, labels: { "app.kubernetes.io/part-of": "ml-platform", ...labels } } };
+}
+
+/**
+ * The namespace's GPU ResourceQuota: the API server refuses any pod that
+ * would take the namespace past `maxGpus` requested GPUs, so a runaway
+ * `kubectl scale` fails at once instead of waiting for nodes. Extended
+ * resources take only the `requests.` form in a quota (Kubernetes docs,
+ * "Resource quota for extended resources", checked 2026-11-23).
+ */
+export function gpuQuotaManifest(namespace: string, maxGpus: number) {
+  return {
+    apiVersion: "v1" as const,
+    kind: "ResourceQuota" as const,
+    metadata: { name: GPU_QUOTA_NAME, namespace },
+    spec: { hard: { [`requests.${GPU_RESOURCE}`]: String(maxGpus) } },
+  };
+}
+
+export function serviceAccountManifest<T>(model: string, namespace: string, roleArn: T) {
+  return {
+    apiVersion: "v1" as const,
+    kind: "ServiceAccount" as const,
+    metadata: { name: serviceAccountName(model), namespace, labels: podLabels(model, undefined), annotations: { "eks.amazonaws.com/role-arn": roleArn } },
+  };
+}
+
+export function sentrySecretManifest<T>(namespace: string, dsn: T) {
+  return {
+    apiVersion: "v1" as const,
+    kind: "Secret" as const,
+    metadata: { name: SENTRY_SECRET.name, namespace },
+    type: "Opaque",
+    stringData: { [SENTRY_SECRET.key]: dsn },
+  };
+}
+
+/**
+ * How a Deployment replaces its pods. GPU pods never surge: an extra GPU pod
+ * needs an extra GPU node (none is idle at MVP, where nothing autoscales) and
+ * would count against the namespace quota, so the rollout could hang. They
+ * replace one pod at a time instead; at Series B that only happens on the
+ * idle colour, which takes no traffic. CPU pods surge one and keep all
+ * serving until the new one is Ready.
+ */
+export function rolloutStrategy(gpus: number) {
+  return gpus > 0
+    ? { type: "RollingUpdate" as const, rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } }
+    : { type: "RollingUpdate" as const, rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
+}
+
+/** The tag (or digest) of an image reference, for SENTRY_RELEASE. */
+export function imageTag(image: string): string {
+  const at = image.lastIndexOf("@");
+  if (at >= 0) return image.slice(at + 1);
+  const colon = image.lastIndexOf(":");
+  return colon > image.lastIndexOf("/") ? image.slice(colon + 1) : "untagged";
+}
+
+export interface DeploymentInputs<S> {
+  model: ModelSettings;
+  color: Color | undefined;
+  namespace: string;
+  /** Replicas to run: the colour's (or the model's) replicas, which is also the HPA minimum. */
+  replicas: number;
+  /** The image with `<registry>` resolved. */
+  image: S;
+  /** The model URI with `<models-bucket>` resolved. */
+  modelUri: S;
+  /** The image as written in the stack file, for SENTRY_RELEASE. */
+  imageAsWritten: string;
+  /** Environment name, for SENTRY_ENVIRONMENT. */
+  environment: string;
+  /** Reference SENTRY_DSN from the namespace's sentry Secret. */
+  sentry: boolean;
+}
+
+const PROBE_PERIOD = 10;
+
+/**
+ * A model server Deployment. Loading a model can take minutes, so a startup
+ * probe holds off liveness until the first success (up to
+ * startupTimeoutSeconds); without it, liveness would kill the pod in a loop.
+ * On shutdown the preStop `sleep` action (GA in Kubernetes 1.34, KEP-3960;
+ * no shell needed in the image) keeps the pod serving while endpoints and
+ * load balancers drop it, then SIGTERM leaves `shutdownSeconds` for
+ * in-flight requests: terminationGracePeriodSeconds covers both. Pods spread
+ * over zones and nodes as a preference, not a rule: a hard zone rule would
+ * leave a replica Pending whenever one AZ has no GPU capacity.
+ */
+export function deploymentManifest<S>(i: DeploymentInputs<S>) {
+  const m = i.model;
+  const labels = podLabels(m.name, i.color);
+  const selector = selectorOf(m.name, i.color);
+  const cpu = `${cpuMillis(m.cpu)}m`;
+  const memory = `${Math.round(memoryMiB(m.memory)!)}Mi`;
+  const limits: Record<string, string> = {
+    cpu: m.cpuLimit ? `${cpuMillis(m.cpuLimit)}m` : cpu,
+    memory: m.memoryLimit ? `${Math.round(memoryMiB(m.memoryLimit)!)}Mi` : memory,
+  };
+  const requests: Record<string, string> = { cpu, memory };
+  if (m.gpus > 0) {
+    limits[GPU_RESOURCE] = String(m.gpus);
+    requests[GPU_RESOURCE] = String(m.gpus);
+  }
+  const env: ({ name: string; value: S | string } | { name: string; valueFrom: { secretKeyRef: { name: string; key: string } } })[] = [
+    { name: "MODEL_NAME", value: m.name },
+    { name: "MODEL_URI", value: i.modelUri },
+    { name: "PORT", value: String(m.port) },
+  ];
+  if (i.sentry) {
+    env.push(
+      { name: "SENTRY_DSN", valueFrom: { secretKeyRef: { name: SENTRY_SECRET.name, key: SENTRY_SECRET.key } } },
+      { name: "SENTRY_ENVIRONMENT", value: i.environment },
+      { name: "SENTRY_RELEASE", value: `${m.name}@${imageTag(i.imageAsWritten)}` },
+    );
+  }
+  const http = (path: string) => ({ httpGet: { path, port: "http" as const } });
+  const tolerations: Toleration[] = m.gpus > 0 ? [GPU_TOLERATION] : [];
+  const nodeSelector = m.gpus > 0 ? { [NODE_GROUP_LABEL]: m.gpuPool! } : systemNodeLabels();
+  const spread = (topologyKey: string) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: "ScheduleAnyway" as const, labelSelector: { matchLabels: selector } });
+  return {
+    apiVersion: "apps/v1" as const,
+    kind: "Deployment" as const,
+    metadata: { name: deploymentName(m.name, i.color), namespace: i.namespace, labels },
+    spec: {
+      replicas: i.replicas,
+      revisionHistoryLimit: 5,
+      // The rollout may take the model's load time before it progresses at all.
+      progressDeadlineSeconds: m.startupTimeoutSeconds + 300,
+      selector: { matchLabels: selector },
+      strategy: rolloutStrategy(m.gpus),
+      template: {
+        metadata: { labels },
+        spec: {
+          serviceAccountName: serviceAccountName(m.name),
+          terminationGracePeriodSeconds: m.drainSeconds + m.shutdownSeconds,
+          nodeSelector,
+          tolerations,
+          topologySpreadConstraints: [spread("topology.kubernetes.io/zone"), spread("kubernetes.io/hostname")],
+          securityContext: { seccompProfile: { type: "RuntimeDefault" as const } },
+          containers: [
+            {
+              name: "model-server",
+              image: i.image,
+              ports: [{ name: "http", containerPort: m.port, protocol: "TCP" as const }],
+              env,
+              resources: { requests, limits },
+              startupProbe: { ...http(m.healthPath), periodSeconds: PROBE_PERIOD, timeoutSeconds: 5, failureThreshold: Math.ceil(m.startupTimeoutSeconds / PROBE_PERIOD) },
+              readinessProbe: { ...http(m.readinessPath ?? m.healthPath), periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
+              livenessProbe: { ...http(m.healthPath), periodSeconds: PROBE_PERIOD, timeoutSeconds: 5, failureThreshold: 3 },
+              lifecycle: { preStop: { sleep: { seconds: m.drainSeconds } } },
+              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+/** Annotations and fields of a LoadBalancer Service served by the AWS Load Balancer Controller. */
+export const NLB_CLASS = "service.k8s.aws/nlb";
+
+/**
+ * A model's Service. ClusterIP by default; "internal"/"public" exposure makes
+ * it an NLB owned by the AWS Load Balancer Controller (`loadBalancerClass`
+ * service.k8s.aws/nlb; IP targets, so traffic goes straight to pods), with
+ * the scheme and source ranges set explicitly and health checks on the
+ * model's readiness path. Annotations per the controller's Service
+ * annotation guide (kubernetes-sigs/aws-load-balancer-controller
+ * docs/guide/service, v3.5.0), checked 2026-11-23.
+ */
+export function serviceManifest(args: { model: ModelSettings; name: string; namespace: string; color: Color | undefined; exposed: boolean }) {
+  const m = args.model;
+  const lb = args.exposed && m.exposure.type !== "cluster";
+  const annotations: Record<string, string> = lb
+    ? {
+        "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+        "service.beta.kubernetes.io/aws-load-balancer-scheme": m.exposure.type === "public" ? "internet-facing" : "internal",
+        "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "http",
+        "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": m.readinessPath ?? m.healthPath,
+      }
+    : {};
+  return {
+    apiVersion: "v1" as const,
+    kind: "Service" as const,
+    metadata: { name: args.name, namespace: args.namespace, labels: podLabels(m.name, undefined), ...(lb ? { annotations } : {}) },
+    spec: {
+      type: lb ? ("LoadBalancer" as const) : ("ClusterIP" as const),
+      ...(lb ? { loadBalancerClass: NLB_CLASS } : {}),
+      ...(lb && m.exposure.sourceRanges.length ? { loadBalancerSourceRanges: m.exposure.sourceRanges } : {}),
+      selector: selectorOf(m.name, args.color),
+      ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" as const }],
+    },
+  };
+}
+
+/**
+ * At most one pod of a colour down at a time for voluntary disruptions
+ * (node drains, scale-down, upgrades). maxUnavailable, not minAvailable: a
+ * one-replica colour must not block node drains forever.
+ */
+export function pdbManifest(model: string, color: Color | undefined, namespace: string) {
+  return {
+    apiVersion: "policy/v1" as const,
+    kind: "PodDisruptionBudget" as const,
+    metadata: { name: deploymentName(model, color), namespace, labels: podLabels(model, color) },
+    spec: { maxUnavailable: 1, selector: { matchLabels: selectorOf(model, color) } },
+  };
+}
+
+/**
+ * A colour's autoscaler, with explicit bounds: minReplicas is the colour's
+ * replicas (the Deployment states the same number, so the two agree), and
+ * maxReplicas the model's cap, which the cost model's worst case counts.
+ * CPU utilisation through metrics-server is the signal Kubernetes has
+ * without a metrics adapter. Scale-down waits 10 minutes: a GPU node freed
+ * too eagerly is a GPU node started again minutes later.
+ */
+export function hpaManifest(model: ModelSettings, color: Color | undefined, namespace: string, minReplicas: number) {
+  return {
+    apiVersion: "autoscaling/v2" as const,
+    kind: "HorizontalPodAutoscaler" as const,
+    metadata: { name: deploymentName(model.name, color), namespace, labels: podLabels(model.name, color) },
+    spec: {
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deploymentName(model.name, color) },
+      minReplicas,
+      maxReplicas: model.maxReplicas!,
+      metrics: [{ type: "Resource" as const, resource: { name: "cpu", target: { type: "Utilization" as const, averageUtilization: model.targetCpuUtilization } } }],
+      behavior: { scaleDown: { stabilizationWindowSeconds: 600 } },
+    },
+  };
+}
