@@ -13,7 +13,7 @@ import type { ConfigProblem } from "./errors";
 /**
  * Namespaces of the providers this program uses (package.json dependencies:
  * @pulumi/aws, @pulumi/kubernetes, @pulumi/random) and of the engine.
- * test/config-hardening.test.ts checks the list against package.json.
+ * test/config/config-hardening.test.ts checks the list against package.json.
  */
 export const PROVIDER_NAMESPACES = ["aws", "kubernetes", "random"] as const;
 export const ENGINE_NAMESPACE = "pulumi";

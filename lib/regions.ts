@@ -4,7 +4,7 @@
  *
  * Source: the `Region` enum of @pulumi/aws 7.48.0 (types/enums), which the
  * Pulumi AWS provider generates from the AWS SDK's endpoint partitions;
- * checked 2026-11-23. test/cost.test.ts fails when the installed @pulumi/aws
+ * checked 2026-11-23. test/cost/cost.test.ts fails when the installed @pulumi/aws
  * lists a region this file does not (or the reverse), so a provider upgrade
  * brings new regions here. Whether a region is enabled in an account (opt-in
  * regions) is not knowable offline.

@@ -4,7 +4,7 @@
 // The checks are single-threaded and jest takes longer, so running them side
 // by side costs little more wall time than jest alone on 2 cores. jest prints
 // as it goes; the checks print their output when they finish. Arguments go
-// to jest (`npm test -- test/docs.test.ts`). Exits 1 when either fails.
+// to jest (`npm test -- test/docs/docs.test.ts`). Exits 1 when either fails.
 "use strict";
 const { spawn } = require("child_process");
 const path = require("path");

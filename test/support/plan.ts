@@ -11,7 +11,7 @@ import type { PlanRun, PlannedResource } from "../../plan/engine";
 
 const REPO_ROOT = path.join(__dirname, "..", "..");
 export const FIXTURE_STACKS = path.join(__dirname, "..", "fixtures", "stacks");
-/** The shipped stacks, as plan/engine's listStacks() names them (test/plan-cli.test.ts compares the two). */
+/** The shipped stacks, as plan/engine's listStacks() names them (test/plan/plan-cli.test.ts compares the two). */
 export const SHIPPED_STACKS = fs
   .readdirSync(path.join(REPO_ROOT, "stacks"))
   .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])

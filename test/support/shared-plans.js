@@ -4,7 +4,7 @@
 // before the first test file starts, it starts the plan CLI's process entry
 // (plan/cli.ts `run`) with `--all --json` in the background, as
 // `npm run plan -- --all --json` runs it, and keeps what it prints:
-// test/plan-cli.test.ts checks that output as the real process's. The same
+// test/plan/plan-cli.test.ts checks that output as the real process's. The same
 // process writes each stack's recorded plan (the engine's PlanRun, as JSON)
 // to a temporary directory as soon as it is planned; test/support/plan.ts
 // reads them from there, waiting for the ones not written yet. Plans of

@@ -1,0 +1,669 @@
+/**
+ * Every policy: a compliant resource passes, and each single mutation that
+ * makes it costly or unsafe is reported, with what / why / fix in the message.
+ * Then the properties of the pack as a whole: stage limits from tags, the
+ * config file on top, strictest without a stage, AWS's own safeguards,
+ * unpriced regions. Pure: no stack is planned here (the shipped stacks go
+ * through the real server in policy-pack.integration.test.ts).
+ */
+import type { Policy } from "@pulumi/policy";
+import type { Stage } from "../../config/presets";
+import { HOURS_PER_MONTH, PRICES } from "../../cost/prices";
+import { GPU_TAINT, NODE_GROUP_LABEL } from "../../components/compute/labels";
+import { EvalResource, PolicyConfig, evaluatePolicies, stagePolicyConfig } from "../../policies/evaluate";
+import { policies } from "../../policies/rules";
+import { money } from "../../policies/rules/common";
+import { DIRECTIONS, KNOWN_STAGES, LimitedPolicy, STAGE_LIMITS } from "../../policies/stages";
+import { costlyMistakes, soundSetups, withoutStage } from "../support/costly-mistakes";
+
+type Props = Record<string, unknown>;
+const clone = <T>(v: T): T => structuredClone(v);
+const tags = { owner: "ml-team", costCenter: "research", environment: "prod", stage: "mvp" };
+const MVP = STAGE_LIMITS.mvp;
+const provider = { type: "pulumi:providers:aws", name: "default", urn: "urn:pulumi:t::p::pulumi:providers:aws::default", props: { region: "us-east-1" } };
+
+function res(type: string, name: string, props: Props, extra: Partial<EvalResource> = {}): EvalResource {
+  return { urn: `urn:pulumi:t::p::${type}::${name}`, type, name, props, provider, ...extra };
+}
+
+const policyNamed = (name: string): Policy => {
+  const p = policies.find((x) => x.name === name);
+  if (!p) throw new Error(`no policy ${name}`);
+  return p;
+};
+
+/** Violations one policy reports on these resources (resource policies see each; stack policies see all). */
+function violations(name: string, resources: EvalResource[], config: PolicyConfig = {}) {
+  const v = evaluatePolicies(resources, config, { policies: [policyNamed(name)] });
+  return [...v.mandatory, ...v.advisory];
+}
+
+const gpuNodeGroup = () =>
+  res("aws:eks/nodeGroup:NodeGroup", "gpu", {
+    instanceTypes: ["g5.xlarge"],
+    amiType: "AL2023_x86_64_NVIDIA",
+    capacityType: "ON_DEMAND",
+    scalingConfig: { minSize: 0, desiredSize: 0, maxSize: 1 },
+    diskSize: 100,
+    taints: [{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }],
+    labels: { [NODE_GROUP_LABEL]: "inference" },
+    tags,
+  });
+/** One per-AZ node group of GPU pool "inference" (the label is how a pool is summed). */
+const zonalGpuGroup = (zone: number) =>
+  res("aws:eks/nodeGroup:NodeGroup", `gpu-inference-${zone}`, {
+    ...gpuNodeGroup().props,
+    labels: { "ml-platform/node-group": "inference" },
+  });
+const cpuNodeGroup = () =>
+  res("aws:eks/nodeGroup:NodeGroup", "system", { instanceTypes: ["t3.large"], amiType: "AL2023_x86_64_STANDARD", scalingConfig: { minSize: 1, desiredSize: 2, maxSize: 3 }, tags });
+const database = () =>
+  res("aws:rds/instance:Instance", "db", {
+    engine: "postgres",
+    instanceClass: "db.t4g.small",
+    allocatedStorage: 20,
+    maxAllocatedStorage: 100,
+    storageType: "gp3",
+    storageEncrypted: true,
+    publiclyAccessible: false,
+    backupRetentionPeriod: 7,
+    deletionProtection: true,
+    skipFinalSnapshot: false,
+    finalSnapshotIdentifier: "db-final",
+    multiAz: false,
+    tags,
+  }, { protect: true });
+const gpuDeployment = () =>
+  res("kubernetes:apps/v1:Deployment", "model", {
+    spec: {
+      replicas: 1,
+      template: {
+        spec: {
+          containers: [{ name: "server", resources: { limits: { "nvidia.com/gpu": 1 } } }],
+          tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
+        },
+      },
+    },
+  });
+const servingDeployment = () =>
+  res("kubernetes:apps/v1:Deployment", "classifier-blue", {
+    metadata: { name: "classifier-blue", namespace: "serving" },
+    spec: {
+      replicas: 1,
+      template: {
+        spec: {
+          containers: [{ name: "model-server", resources: { limits: { "nvidia.com/gpu": "1" } }, livenessProbe: { httpGet: { path: "/health", port: "http" } }, startupProbe: { httpGet: { path: "/health", port: "http" } } }],
+          tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
+        },
+      },
+    },
+  });
+const servingHpa = (maxReplicas: number) =>
+  res("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "classifier-blue-hpa", { metadata: { name: "classifier-blue", namespace: "serving" }, spec: { minReplicas: 1, maxReplicas, scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "classifier-blue" } } });
+const gpuQuota = () => res("kubernetes:core/v1:ResourceQuota", "gpu", { metadata: { name: "gpu", namespace: "serving" }, spec: { hard: { "requests.nvidia.com/gpu": "4" } } });
+const cluster = () =>
+  res("aws:eks/cluster:Cluster", "eks", {
+    vpcConfig: { endpointPublicAccess: true, endpointPrivateAccess: true, publicAccessCidrs: ["203.0.113.0/24"] },
+    upgradePolicy: { supportType: "STANDARD" },
+    encryptionConfig: { provider: { keyArn: "arn:aws:kms:us-east-1:123456789012:key/x" }, resources: ["secrets"] },
+    tags,
+  });
+
+interface Case {
+  policy: string;
+  compliant: () => EvalResource[];
+  mutations: [string, (r: EvalResource[]) => void][];
+  config?: PolicyConfig;
+}
+
+const first = (rs: EvalResource[]) => rs[0]!.props as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the tests read and mutate arbitrary nested props
+
+function bucketWithSettings(): EvalResource[] {
+  const bucket = res("aws:s3/bucket:Bucket", "data", { bucket: "data-1", tags }, { protect: true });
+  const on = (type: string, name: string, props: Props) => res(type, name, { bucket: "data-1", ...props }, { propertyDependencies: { bucket: [bucket.urn] } });
+  return [
+    bucket,
+    on("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "data-pab", { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }),
+    on("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "data-sse", { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }),
+    on("aws:s3/bucketVersioning:BucketVersioning", "data-ver", { versioningConfiguration: { status: "Enabled" } }),
+    on("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "data-lc", { rules: [{ id: "x", status: "Enabled", noncurrentVersionExpiration: { noncurrentDays: 30 } }] }),
+  ];
+}
+
+const dropType = (type: string) => (rs: EvalResource[]) => rs.splice(rs.findIndex((r) => r.type === type), 1);
+
+/** A kube-prometheus-stack release as the Monitoring component declares it (Prometheus part). */
+const prometheusRelease = () =>
+  res("kubernetes:helm.sh/v3:Release", "kube-prometheus-stack", {
+    chart: "kube-prometheus-stack",
+    values: {
+      prometheus: {
+        prometheusSpec: {
+          retention: "15d",
+          retentionSize: "40GB",
+          storageSpec: { volumeClaimTemplate: { spec: { storageClassName: "gp3", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "50Gi" } } } } },
+        },
+      },
+    },
+  });
+
+const CASES: Case[] = [
+  {
+    policy: "allowed-instance-types",
+    compliant: () => [gpuNodeGroup(), cpuNodeGroup()],
+    mutations: [
+      ["a p4d.24xlarge GPU group", (rs) => (first(rs).instanceTypes = ["p4d.24xlarge"])],
+      ["a second, unlisted type in the group", (rs) => first(rs).instanceTypes.push("g6e.12xlarge")],
+      ["a standalone EC2 instance of an unlisted type", (rs) => rs.push(res("aws:ec2/instance:Instance", "box", { instanceType: "m5.24xlarge" }))],
+    ],
+  },
+  {
+    policy: "node-group-size-caps",
+    compliant: () => [gpuNodeGroup(), cpuNodeGroup()],
+    mutations: [
+      ["a GPU group one node past the MVP cap", (rs) => (first(rs).scalingConfig.maxSize = MVP["node-group-size-caps"].maxGpuNodesPerGroup + 1)],
+      ["a CPU group one node past the MVP cap", (rs) => (rs[1]!.props.scalingConfig = { minSize: 1, desiredSize: 1, maxSize: MVP["node-group-size-caps"].maxNodesPerGroup + 1 })],
+      ["two more per-AZ groups of the same GPU pool: 3 nodes in the pool, each group within the cap", (rs) => rs.push(zonalGpuGroup(1), zonalGpuGroup(2))],
+    ],
+  },
+  {
+    policy: "node-group-worst-case-spend",
+    compliant: () => [gpuNodeGroup()],
+    mutations: [
+      ["a g5.12xlarge group ($4,141/month a node)", (rs) => (first(rs).instanceTypes = ["g5.12xlarge"])],
+      ["three g5.xlarge at most ($2,227/month, MVP cap $1,600)", (rs) => (first(rs).scalingConfig.maxSize = 3)],
+    ],
+  },
+  {
+    policy: "gpu-node-groups-tainted",
+    compliant: () => [gpuNodeGroup(), cpuNodeGroup()],
+    mutations: [
+      ["no taint", (rs) => (first(rs).taints = [])],
+      ["a PreferNoSchedule taint only", (rs) => (first(rs).taints = [{ key: "nvidia.com/gpu", value: "true", effect: "PREFER_NO_SCHEDULE" }])],
+      ["a taint on another key", (rs) => (first(rs).taints = [{ key: "gpu", value: "true", effect: "NO_SCHEDULE" }])],
+    ],
+  },
+  {
+    policy: "gpu-node-groups-scale-to-zero",
+    compliant: () => [gpuNodeGroup(), cpuNodeGroup()],
+    mutations: [["minSize 1 on a GPU group", (rs) => (first(rs).scalingConfig = { minSize: 1, desiredSize: 1, maxSize: 1 })]],
+  },
+  {
+    policy: "gpu-node-groups-use-nvidia-ami",
+    compliant: () => [gpuNodeGroup()],
+    mutations: [
+      ["the standard AL2023 AMI", (rs) => (first(rs).amiType = "AL2023_x86_64_STANDARD")],
+      ["no AMI type (EKS defaults to a CPU AMI)", (rs) => delete first(rs).amiType],
+    ],
+  },
+  {
+    policy: "no-standalone-gpu-instances",
+    compliant: () => [res("aws:ec2/instance:Instance", "bastion", { instanceType: "t3.medium" })],
+    mutations: [
+      ["a g5.xlarge EC2 instance", (rs) => (first(rs).instanceType = "g5.xlarge")],
+      ["a GPU launch template", (rs) => rs.push(res("aws:ec2/launchTemplate:LaunchTemplate", "lt", { instanceType: "p3.2xlarge" }))],
+    ],
+  },
+  {
+    policy: "gpu-workloads-within-caps",
+    compliant: () => [gpuDeployment()],
+    mutations: [
+      ["2 replicas x 1 GPU", (rs) => (first(rs).spec.replicas = 2)],
+      ["1 replica x 4 GPUs", (rs) => (first(rs).spec.template.spec.containers[0].resources.limits["nvidia.com/gpu"] = 4)],
+      ["a Job with parallelism 3", (rs) => rs.push(res("kubernetes:batch/v1:Job", "train", { spec: { parallelism: 3, template: { spec: first(rs).spec.template.spec } } }))],
+      ["a DaemonSet requesting GPUs", (rs) => rs.push(res("kubernetes:apps/v1:DaemonSet", "ds", { spec: { template: { spec: first(rs).spec.template.spec } } }))],
+    ],
+  },
+  {
+    policy: "gpu-workloads-tolerate-taint",
+    compliant: () => [gpuDeployment(), res("kubernetes:apps/v1:Deployment", "web", { spec: { template: { spec: { containers: [{ name: "web" }] } } } })],
+    mutations: [
+      ["no tolerations", (rs) => (first(rs).spec.template.spec.tolerations = [])],
+      ["a toleration for another key", (rs) => (first(rs).spec.template.spec.tolerations = [{ key: "dedicated", operator: "Exists" }])],
+    ],
+  },
+  {
+    policy: "rds-private-and-encrypted",
+    compliant: () => [database()],
+    mutations: [
+      ["publicly accessible", (rs) => (first(rs).publiclyAccessible = true)],
+      ["unencrypted storage", (rs) => (first(rs).storageEncrypted = false)],
+    ],
+  },
+  {
+    policy: "rds-backups",
+    compliant: () => [database()],
+    mutations: [
+      ["no backups", (rs) => (first(rs).backupRetentionPeriod = 0)],
+      ["3 days of backups", (rs) => (first(rs).backupRetentionPeriod = 3)],
+    ],
+  },
+  {
+    policy: "stateful-deletion-safeguards",
+    compliant: () => [database(), bucketWithSettings()[0]!],
+    mutations: [
+      ["an unprotected database without deletion protection", (rs) => Object.assign(rs[0]!, { protect: false, props: { ...rs[0]!.props, deletionProtection: false } })],
+      ["an unprotected database without a final snapshot", (rs) => Object.assign(rs[0]!, { protect: false, props: { ...rs[0]!.props, skipFinalSnapshot: true } })],
+      ["an unprotected bucket with forceDestroy", (rs) => Object.assign(rs[1]!, { protect: false, props: { ...rs[1]!.props, forceDestroy: true } })],
+    ],
+  },
+  {
+    policy: "stateful-resources-protected",
+    compliant: () => [database(), bucketWithSettings()[0]!],
+    mutations: [
+      ["a database guarded by AWS only (no protect)", (rs) => (rs[0]!.protect = false)],
+      ["a bucket guarded by AWS only (no protect)", (rs) => (rs[1]!.protect = false)],
+      ["a protected database without deletion protection", (rs) => (first(rs).deletionProtection = false)],
+    ],
+  },
+  {
+    policy: "rds-sizing",
+    compliant: () => [database()],
+    mutations: [
+      ["a db.r6g.4xlarge", (rs) => (first(rs).instanceClass = "db.r6g.4xlarge")],
+      ["storage autoscaling to 2 TB", (rs) => (first(rs).maxAllocatedStorage = 2000)],
+      ["20,000 provisioned IOPS", (rs) => Object.assign(first(rs), { storageType: "io1", iops: 20000 })],
+      ["a POC's Multi-AZ db.t4g.small ($51/month) over its $50 cap", (rs) => Object.assign(first(rs), { multiAz: true, maxAllocatedStorage: 20, tags: { ...tags, stage: "poc" } })],
+    ],
+  },
+  {
+    policy: "s3-no-public-access",
+    compliant: () => bucketWithSettings(),
+    mutations: [
+      ["a public-read ACL", (rs) => rs.push(res("aws:s3/bucketAclV2:BucketAclV2", "acl", { bucket: "data-1", acl: "public-read" }))],
+      ["a policy allowing everyone", (rs) => rs.push(res("aws:s3/bucketPolicy:BucketPolicy", "pol", { bucket: "data-1", policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::data-1/*" }] }) }))],
+      ["a public access block with one switch off", (rs) => (rs[1]!.props.blockPublicPolicy = false)],
+    ],
+  },
+  {
+    policy: "s3-buckets-hardened",
+    compliant: () => bucketWithSettings(),
+    mutations: [
+      ["no public access block", dropType("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")],
+      ["no default encryption", dropType("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")],
+      ["versioning suspended", (rs) => (rs[3]!.props.versioningConfiguration = { status: "Suspended" })],
+      ["no lifecycle rule", dropType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")],
+      ["settings attached to another bucket", (rs) => rs.slice(1).forEach((r) => Object.assign(r, { propertyDependencies: {}, props: { ...r.props, bucket: "other" } }))],
+    ],
+  },
+  {
+    policy: "ecr-scan-on-push",
+    compliant: () => [res("aws:ecr/repository:Repository", "models", { name: "models", imageTagMutability: "IMMUTABLE", imageScanningConfiguration: { scanOnPush: true } })],
+    mutations: [["scan on push off", (rs) => (first(rs).imageScanningConfiguration = { scanOnPush: false })]],
+  },
+  {
+    policy: "ecr-immutable-tags",
+    compliant: () => [res("aws:ecr/repository:Repository", "models", { name: "models", imageTagMutability: "IMMUTABLE", imageScanningConfiguration: { scanOnPush: true } })],
+    mutations: [["mutable tags", (rs) => (first(rs).imageTagMutability = "MUTABLE")]],
+  },
+  {
+    policy: "ecr-lifecycle-policy",
+    compliant: () => {
+      const repo = res("aws:ecr/repository:Repository", "models", { name: "models" });
+      return [repo, res("aws:ecr/lifecyclePolicy:LifecyclePolicy", "models", { repository: "models", policy: "{}" }, { propertyDependencies: { repository: [repo.urn] } })];
+    },
+    mutations: [["no lifecycle policy", dropType("aws:ecr/lifecyclePolicy:LifecyclePolicy")]],
+  },
+  {
+    policy: "no-world-open-admin-ports",
+    compliant: () => [res("aws:ec2/securityGroup:SecurityGroup", "db", { ingress: [{ protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["10.0.0.0/16"] }, { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }] })],
+    mutations: [
+      ["PostgreSQL open to the world", (rs) => (first(rs).ingress[0].cidrBlocks = ["0.0.0.0/0"])],
+      ["all traffic from ::/0", (rs) => first(rs).ingress.push({ protocol: "-1", fromPort: 0, toPort: 0, ipv6CidrBlocks: ["::/0"] })],
+      ["an SSH ingress rule resource", (rs) => rs.push(res("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "ssh", { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/0" }))],
+    ],
+  },
+  {
+    policy: "no-wildcard-admin-iam",
+    compliant: () => [res("aws:iam/rolePolicy:RolePolicy", "read", { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::data-1/*" }] }) })],
+    mutations: [
+      ["Action * on Resource *", (rs) => (first(rs).policy = JSON.stringify({ Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }))],
+      ["iam:* on *", (rs) => (first(rs).policy = JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["iam:*"], Resource: ["*"] }] }))],
+      ["AdministratorAccess attached", (rs) => rs.push(res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "admin", { role: "r", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }))],
+    ],
+  },
+  {
+    policy: "eks-api-not-public",
+    compliant: () => [cluster()],
+    mutations: [
+      ["public endpoint open to 0.0.0.0/0", (rs) => (first(rs).vpcConfig.publicAccessCidrs = ["0.0.0.0/0"])],
+      ["public endpoint with no CIDRs (AWS default: everyone)", (rs) => delete first(rs).vpcConfig.publicAccessCidrs],
+    ],
+  },
+  {
+    policy: "eks-standard-support-only",
+    compliant: () => [cluster()],
+    mutations: [
+      ["no upgrade policy (AWS default: extended support)", (rs) => delete first(rs).upgradePolicy],
+      ["extended support", (rs) => (first(rs).upgradePolicy = { supportType: "EXTENDED" })],
+    ],
+  },
+  {
+    policy: "eks-secrets-encrypted",
+    compliant: () => [cluster()],
+    mutations: [["no secrets encryption", (rs) => delete first(rs).encryptionConfig]],
+  },
+  {
+    policy: "public-load-balancers-restricted",
+    compliant: () => [
+      res("kubernetes:core/v1:Service", "api", { spec: { type: "LoadBalancer", loadBalancerSourceRanges: ["203.0.113.0/24"] } }),
+      res("kubernetes:core/v1:Service", "internal", { metadata: { annotations: { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" } }, spec: { type: "LoadBalancer" } }),
+    ],
+    mutations: [
+      ["no source ranges", (rs) => delete first(rs).spec.loadBalancerSourceRanges],
+      ["source range 0.0.0.0/0", (rs) => (first(rs).spec.loadBalancerSourceRanges = ["0.0.0.0/0"])],
+    ],
+  },
+  {
+    policy: "log-groups-have-retention",
+    compliant: () => [res("aws:cloudwatch/logGroup:LogGroup", "logs", { retentionInDays: 30 })],
+    mutations: [["logs kept forever", (rs) => delete first(rs).retentionInDays]],
+  },
+  // Monitoring (policies/rules/monitoring.ts); more cases in test/monitoring/monitoring.test.ts.
+  {
+    policy: "prometheus-retention-bounded",
+    compliant: () => [prometheusRelease()],
+    mutations: [
+      ["no size-based retention", (rs) => delete first(rs).values.prometheus.prometheusSpec.retentionSize],
+      ["a retention size larger than the volume", (rs) => (first(rs).values.prometheus.prometheusSpec.retentionSize = "80GB")],
+      ["a year of retention", (rs) => (first(rs).values.prometheus.prometheusSpec.retention = "365d")],
+      ["a 1 TiB volume", (rs) => (first(rs).values.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage = "1Ti")],
+    ],
+  },
+  {
+    policy: "prometheus-storage-persistent",
+    compliant: () => [prometheusRelease()],
+    mutations: [["metrics kept in the pod", (rs) => delete first(rs).values.prometheus.prometheusSpec.storageSpec]],
+  },
+  {
+    policy: "required-cost-tags",
+    compliant: () => [database()],
+    mutations: [
+      ["no costCenter tag", (rs) => delete first(rs).tags.costCenter],
+      ["no tags at all", (rs) => (first(rs).tags = {})],
+    ],
+  },
+  {
+    policy: "stack-monthly-budget",
+    compliant: () => [provider, gpuNodeGroup(), cpuNodeGroup()],
+    mutations: [
+      ["a GPU group that may reach 2 nodes ($1,000 budget)", (rs) => (rs[1]!.props.scalingConfig = { minSize: 0, desiredSize: 0, maxSize: 2 })],
+      ["a warm GPU node", (rs) => (rs[1]!.props.scalingConfig = { minSize: 1, desiredSize: 1, maxSize: 1 })],
+    ],
+    config: { "stack-monthly-budget": { maxWorstCaseMonthlyUsd: 1000 } },
+  },
+  {
+    policy: "cost-fully-priced",
+    compliant: () => [provider, gpuNodeGroup()],
+    mutations: [["an instance type with no price", (rs) => (rs[1]!.props.instanceTypes = ["g9.mega"])]],
+  },
+  // Serving (policies/rules/serving.ts).
+  {
+    policy: "hpa-gpu-within-caps",
+    compliant: () => [servingDeployment(), servingHpa(2)],
+    mutations: [
+      ["an autoscaler that may reach 3 GPU pods (cap 2)", (rs) => ((rs[1]!.props.spec as Props).maxReplicas = 3)],
+      ["2 GPUs per pod at maxReplicas 2", (rs) => (first(rs).spec.template.spec.containers[0].resources.limits["nvidia.com/gpu"] = "2")],
+    ],
+    config: { "hpa-gpu-within-caps": { maxGpusPerWorkload: 2 } },
+  },
+  {
+    policy: "gpu-namespaces-have-quota",
+    compliant: () => [servingDeployment(), gpuQuota()],
+    mutations: [
+      ["no GPU quota in the namespace", dropType("kubernetes:core/v1:ResourceQuota")],
+      ["a quota on CPU only", (rs) => ((rs[1]!.props.spec as Props).hard = { "requests.cpu": "8" })],
+      ["the quota in another namespace", (rs) => ((rs[1]!.props.metadata as Props).namespace = "training")],
+    ],
+  },
+  {
+    policy: "model-servers-have-startup-probes",
+    compliant: () => [servingDeployment()],
+    mutations: [["a liveness probe without a startup probe", (rs) => delete first(rs).spec.template.spec.containers[0].startupProbe]],
+  },
+  // Operations (ops WP; more cases in test/operations/operations.test.ts).
+  {
+    policy: "database-in-backup-plan",
+    // A Series B production database (before Series B no environment counts, policies/stages.ts).
+    compliant: () => {
+      const db = database();
+      db.props.tags = { ...tags, stage: "seriesb" };
+      return [db, res("aws:backup/selection:Selection", "db-backup", { resources: ["[unknown]"] }, { propertyDependencies: { resources: [db.urn] } })];
+    },
+    mutations: [["no backup selection names the production database", (rs) => rs.pop()]],
+  },
+  {
+    policy: "backup-retention-minimum",
+    compliant: () => [res("aws:backup/plan:Plan", "plan", { rules: [{ ruleName: "daily", lifecycle: { deleteAfter: 35 } }] })],
+    mutations: [["a rule keeping snapshots 3 days (default minimum 7)", (rs) => (first(rs).rules[0].lifecycle.deleteAfter = 3)]],
+  },
+  {
+    policy: "alarms-notify-someone",
+    compliant: () => [res("aws:cloudwatch/metricAlarm:MetricAlarm", "db-cpu", { alarmActions: ["arn:aws:sns:us-east-1:123456789012:alerts"] })],
+    mutations: [
+      ["no alarm actions", (rs) => delete first(rs).alarmActions],
+      ["actions disabled", (rs) => (first(rs).actionsEnabled = false)],
+    ],
+  },
+];
+
+describe("policy pack", () => {
+  it("has a test case for every policy", () => {
+    expect(CASES.map((c) => c.policy).sort()).toEqual(policies.map((p) => p.name).sort());
+  });
+
+  describe.each(CASES)("$policy", ({ policy, compliant, mutations, config }) => {
+    it("passes a compliant resource", () => {
+      expect(violations(policy, compliant(), config)).toEqual([]);
+    });
+    it.each(mutations)("reports %s, saying why and how to fix it", (_label, mutate) => {
+      const resources = clone(compliant());
+      mutate(resources);
+      const found = violations(policy, resources, config);
+      expect(found.length).toBeGreaterThan(0);
+      for (const v of found) {
+        expect(v.message).toMatch(/Why it matters: .+\nFix: .+/);
+        expect(v.enforcementLevel).toBe(policyNamed(policy).enforcementLevel === "advisory" ? "advisory" : "mandatory");
+      }
+    });
+  });
+});
+
+const mandatoryPolicies = (resources: EvalResource[], config: PolicyConfig = {}) => new Set(evaluatePolicies(resources, config).mandatory.map((v) => v.policy));
+
+describe("stage limits without a config file", () => {
+  it.each(KNOWN_STAGES)("%s: every costly mistake one step past the stage's limits is blocked by its policy", (stage) => {
+    for (const m of costlyMistakes(stage)) expect({ mistake: m.label, blockedBy: [...mandatoryPolicies(m.resources)] }).toEqual({ mistake: m.label, blockedBy: expect.arrayContaining([m.policy]) });
+  });
+
+  it.each(KNOWN_STAGES)("%s: setups right at the stage's limits pass every policy", (stage) => {
+    for (const setup of soundSetups(stage)) {
+      const v = evaluatePolicies(setup.resources);
+      expect({ setup: setup.label, mandatory: v.mandatory.map((x) => x.policy), advisory: v.advisory.map((x) => x.policy) }).toEqual({ setup: setup.label, mandatory: [], advisory: [] });
+    }
+  });
+
+  it("the sound MVP setups the strict defaults used to block pass: a 2-replica GPU Deployment, a GPU group of 0..2, a 4-node CPU group", () => {
+    const labels = soundSetups("mvp").map((s) => s.label);
+    expect(labels).toEqual(expect.arrayContaining(["a 2-replica GPU Deployment", "a GPU group of 0..2 nodes", "a CPU group of 4 nodes"]));
+  });
+
+  it("a resource without a stage (or with one the pack does not know) is held to the strictest limits: whatever any stage blocks, it blocks", () => {
+    for (const stage of KNOWN_STAGES) {
+      for (const m of [...costlyMistakes(stage), ...costlyMistakes(undefined)]) {
+        const untagged = withoutStage(m.resources);
+        expect({ mistake: `${stage}: ${m.label}`, blockedBy: [...mandatoryPolicies(untagged)] }).toEqual({ mistake: `${stage}: ${m.label}`, blockedBy: expect.arrayContaining([...mandatoryPolicies(m.resources)]) });
+        const unknownStage = untagged.map((r) => (r.props.tags ? { ...r, props: { ...r.props, tags: { ...(r.props.tags as Props), stage: "prod" } } } : r));
+        expect([...mandatoryPolicies(unknownStage)]).toEqual(expect.arrayContaining([...mandatoryPolicies(untagged)]));
+      }
+    }
+  });
+
+  it("spend and size limits only grow from stage to stage, safety floors only tighten", () => {
+    for (const [earlier, later] of [["poc", "mvp"], ["mvp", "seriesb"]] as [Stage, Stage][]) {
+      for (const policy of Object.keys(DIRECTIONS) as LimitedPolicy[]) {
+        for (const [key, direction] of Object.entries(DIRECTIONS[policy])) {
+          const a = (STAGE_LIMITS[earlier][policy] as Record<string, unknown>)[key];
+          const b = (STAGE_LIMITS[later][policy] as Record<string, unknown>)[key];
+          const what = `${policy}.${key} ${earlier} -> ${later}`;
+          if (direction === "atMost") expect({ what, grows: (b as number) >= (a as number) }).toEqual({ what, grows: true });
+          if (direction === "atLeast") expect({ what, tightens: (b as number) >= (a as number) }).toEqual({ what, tightens: true });
+          if (direction === "allowlist") expect({ what, b }).toEqual({ what, b: expect.arrayContaining(a as string[]) });
+        }
+      }
+    }
+  });
+
+  it("a GPU workload takes its stage from its ml-platform/stage label, else from the stack's other resources, else the strictest cap", () => {
+    const twoReplicas = (labels: Record<string, string>) => {
+      const d = gpuDeployment();
+      Object.assign(d.props, { metadata: { name: "model", labels } });
+      (d.props.spec as Props).replicas = 2;
+      return d;
+    };
+    const capped = (rs: EvalResource[]) => violations("gpu-workloads-within-caps", rs).length > 0;
+    expect(capped([twoReplicas({ "ml-platform/stage": "mvp" })])).toBe(false);
+    expect(capped([twoReplicas({}), cpuNodeGroup()])).toBe(false); // the node group is tagged mvp
+    expect(capped([twoReplicas({})])).toBe(true); // nothing states a stage
+    expect(capped([twoReplicas({ "ml-platform/stage": "poc" }), cpuNodeGroup()])).toBe(true); // its own label wins
+  });
+
+  it("stack policies apply the strictest stage the stack's resources state", () => {
+    const group = cpuNodeGroup();
+    Object.assign(group.props, { scalingConfig: { minSize: 1, desiredSize: 1, maxSize: 10 }, tags: { ...tags, stage: "seriesb" } });
+    const budget = (rs: EvalResource[]) => violations("stack-monthly-budget", [provider, ...rs]).length > 0;
+    expect(budget([group])).toBe(false); // ~$620/month: within Series B's budget
+    const pocDb = database();
+    pocDb.props.tags = { ...tags, stage: "poc" };
+    expect(budget([group, pocDb])).toBe(true); // one resource states POC: its $100 budget applies
+    expect(budget(withoutStage([group]))).toBe(true); // nothing states a stage: the strictest budget
+  });
+});
+
+describe("the config file overrides the built-in limits, key by key", () => {
+  const gpuGroupOf = (maxSize: number, stage: Stage) => {
+    const g = gpuNodeGroup();
+    Object.assign(g.props, { scalingConfig: { minSize: 0, desiredSize: 0, maxSize }, tags: { ...tags, stage } });
+    return g;
+  };
+
+  it("a key the file names replaces the stage's value for every stage; the keys it does not name keep theirs", () => {
+    const file: PolicyConfig = { "node-group-size-caps": { maxGpuNodesPerGroup: 1 } };
+    for (const stage of ["mvp", "seriesb"] as Stage[]) {
+      expect(violations("node-group-size-caps", [gpuGroupOf(2, stage)])).toEqual([]);
+      const found = violations("node-group-size-caps", [gpuGroupOf(2, stage)], file);
+      expect(found.length).toBeGreaterThan(0);
+      for (const v of found) expect(v.message).toContain("maxGpuNodesPerGroup from the policy config");
+      // maxNodesPerGroup is not in the file: the stage's own CPU cap still applies.
+      const cpu = cpuNodeGroup();
+      Object.assign(cpu.props, { scalingConfig: { minSize: 1, desiredSize: 1, maxSize: STAGE_LIMITS[stage]["node-group-size-caps"].maxNodesPerGroup }, tags: { ...tags, stage } });
+      expect(violations("node-group-size-caps", [cpu], file)).toEqual([]);
+    }
+  });
+
+  it("a file can relax a limit too, and a policy named without an enforcementLevel keeps its own", () => {
+    const p4d = gpuNodeGroup();
+    p4d.props.instanceTypes = ["p4d.24xlarge"];
+    expect(violations("allowed-instance-types", [p4d]).length).toBeGreaterThan(0);
+    expect(violations("allowed-instance-types", [p4d], { "allowed-instance-types": { allowedInstanceTypes: ["p4d.24xlarge"] } })).toEqual([]);
+    const level = evaluatePolicies([p4d], { "allowed-instance-types": { allowedInstanceTypes: ["g5.xlarge"] } }).mandatory.map((v) => v.policy);
+    expect(level).toContain("allowed-instance-types");
+  });
+
+  it("the shipped stage files override no built-in limit (they set levels: tag remediation, ...), so with or without them the stage's limits apply", () => {
+    for (const stage of KNOWN_STAGES) {
+      const file = stagePolicyConfig(stage);
+      // An entry may set a level ("disabled"); it sets none of the built-in limits' keys.
+      const limited = Object.entries(file).filter(([p, e]) => p in DIRECTIONS && typeof e === "object" && Object.keys(e).some((k) => k in DIRECTIONS[p as LimitedPolicy])).map(([p]) => p);
+      expect({ stage, limitsOverridden: limited }).toEqual({ stage, limitsOverridden: [] });
+      for (const m of costlyMistakes(stage)) expect(mandatoryPolicies(m.resources, file)).toEqual(mandatoryPolicies(m.resources));
+    }
+  });
+});
+
+describe("AWS's own safeguards count: deletion guards of production data", () => {
+  const awsGuarded = { db: { deletionProtection: true, skipFinalSnapshot: false, finalSnapshotIdentifier: "db-final" }, bucket: { forceDestroy: false } };
+  const awsUnguarded = { db: { deletionProtection: false, skipFinalSnapshot: true, finalSnapshotIdentifier: undefined }, bucket: { forceDestroy: true } };
+  const cases = (["db", "bucket"] as const).flatMap((kind) => [true, false].flatMap((aws) => [true, false].map((protect) => ({ kind, aws, protect }))));
+
+  it.each(cases)("$kind with AWS guard $aws and protect $protect", ({ kind, aws, protect }) => {
+    const base = kind === "db" ? database() : bucketWithSettings()[0]!;
+    const r = { ...base, protect, props: { ...base.props, ...(aws ? awsGuarded : awsUnguarded)[kind] } };
+    const v = evaluatePolicies([r], {}, { policies: [policyNamed("stateful-deletion-safeguards"), policyNamed("stateful-resources-protected")] });
+    // Neither guard: mandatory. One of them: advisory only. Both: nothing.
+    expect(v.mandatory.length > 0).toBe(!aws && !protect);
+    expect(v.advisory.length > 0).toBe(aws !== protect);
+    // Outside production (or at a POC) nothing is said at all.
+    const staging = { ...r, props: { ...r.props, tags: { ...tags, environment: "staging" } } };
+    const poc = { ...r, props: { ...r.props, tags: { ...tags, stage: "poc" } } };
+    for (const x of [staging, poc]) expect(evaluatePolicies([x], {}, { policies: [policyNamed("stateful-deletion-safeguards"), policyNamed("stateful-resources-protected")] })).toMatchObject({ mandatory: [], advisory: [] });
+  });
+});
+
+describe("regions without a price table", () => {
+  const moveTo = (resources: EvalResource[], region: string) =>
+    resources.map((r) => (r.type === "pulumi:providers:aws" ? { ...r, props: { ...r.props, region } } : r.provider ? { ...r, provider: { ...r.provider, props: { ...r.provider.props, region } } } : r));
+  const UNPRICED = ["sa-east-1", "af-south-1"].filter((r) => !(r in PRICES));
+
+  it("there is a real region left unpriced to test with", () => expect(UNPRICED.length).toBeGreaterThan(0));
+
+  it.each(KNOWN_STAGES)("%s: sound setups in an unpriced region plan with one advisory 'unpriced' finding and no mandatory one", (stage) => {
+    for (const setup of soundSetups(stage)) {
+      const v = evaluatePolicies(moveTo(setup.resources, UNPRICED[0]!));
+      expect({ setup: setup.label, mandatory: v.mandatory, advisory: v.advisory.map((x) => x.policy) }).toEqual({ setup: setup.label, mandatory: [], advisory: ["cost-fully-priced"] });
+      expect(v.advisory[0]!.message).toContain(`No price table for region ${UNPRICED[0]}`);
+    }
+  });
+
+  it("the size caps and allowlists still hold there", () => {
+    for (const stage of KNOWN_STAGES) {
+      for (const m of costlyMistakes(stage).filter((x) => !["node-group-worst-case-spend", "stack-monthly-budget"].includes(x.policy))) {
+        expect({ mistake: m.label, blockedBy: [...mandatoryPolicies(moveTo(m.resources, UNPRICED[0]!))] }).toEqual({ mistake: m.label, blockedBy: expect.arrayContaining([m.policy]) });
+      }
+    }
+  });
+});
+
+describe("policy facts come from where they are defined", () => {
+  it("the taint the policy demands is components/compute/labels.ts's GPU_TAINT, and its message prices the group's own type in its own region", () => {
+    for (const region of Object.keys(PRICES)) {
+      const untainted = gpuNodeGroup();
+      Object.assign(untainted, { props: { ...untainted.props, taints: [] }, provider: { ...provider, props: { region } } });
+      const [v] = violations("gpu-node-groups-tainted", [untainted]);
+      const hourly = PRICES[region]!.ec2["g5.xlarge"];
+      expect(v!.message).toContain(hourly === undefined ? "billed by the hour" : money(hourly * HOURS_PER_MONTH));
+      expect(v!.message).toContain(JSON.stringify(GPU_TAINT));
+      const tainted = { ...untainted, props: { ...untainted.props, taints: [GPU_TAINT] } };
+      expect(violations("gpu-node-groups-tainted", [tainted])).toEqual([]);
+    }
+  });
+});
+
+describe("the pack's extras", () => {
+  it("remediates missing tags from the configured defaults and never touches sizing", () => {
+    const db = database();
+    db.props.tags = { environment: "prod", stage: "mvp" };
+    const cfg: PolicyConfig = { "required-cost-tags": { enforcementLevel: "remediate", defaults: { owner: "unassigned", costCenter: "unallocated" } } };
+    expect(evaluatePolicies([db], cfg, { policies: [policyNamed("required-cost-tags")] }).mandatory).toEqual([]);
+    const [remediate] = [policyNamed("required-cost-tags")] as { remediateResource?: (a: unknown) => Props | undefined }[];
+    const out = remediate!.remediateResource!({ type: db.type, props: db.props, getConfig: () => ({ requiredTags: ["owner", "costCenter", "environment"], defaults: { owner: "unassigned", costCenter: "unallocated" } }) });
+    expect(out).toEqual({ ...db.props, tags: { environment: "prod", stage: "mvp", owner: "unassigned", costCenter: "unallocated" } });
+    // A tag with no default is still reported, as mandatory under remediate.
+    db.props.tags = { owner: "x", costCenter: "y" };
+    expect(evaluatePolicies([db], cfg, { policies: [policyNamed("required-cost-tags")] }).mandatory[0]!.message).toMatch(/lacks the tag\(s\) environment/);
+  });
+
+  it("stack policies price custom resources only: the root stack and components are not 'unpriced'", () => {
+    const root = res("pulumi:pulumi:Stack", "ml-platform-prod", {});
+    const component = res("mlplatform:compute:GpuCluster", "cluster", {}, { parent: root.urn });
+    const group = { ...gpuNodeGroup(), parent: component.urn };
+    const found = evaluatePolicies([provider, root, component, group], {}, { policies: [policyNamed("cost-fully-priced"), policyNamed("stack-monthly-budget")] });
+    expect([...found.mandatory, ...found.advisory]).toEqual([]);
+  });
+
+  it("a disabled policy reports nothing", () => {
+    const open = database();
+    open.props.publiclyAccessible = true;
+    expect(evaluatePolicies([open], { "rds-private-and-encrypted": "disabled" }, { policies: [policyNamed("rds-private-and-encrypted")] }).mandatory).toEqual([]);
+  });
+});

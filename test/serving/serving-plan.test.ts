@@ -1,0 +1,287 @@
+/**
+ * Serving and tracking in the real program, planned under the mock engine
+ * with the shipped stack files: what seriesb-prod and mvp deploy, what a
+ * colour flip and a release change (and do not), that no password leaks,
+ * and that every Kubernetes object validates. Each stack is planned once
+ * (test/support/plan.ts); the flip and the release plan edited copies of
+ * stacks/Pulumi.seriesb-prod.yaml from a temporary stacks directory.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Deployment } from "kubernetes-models/apps/v1/Deployment";
+import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
+import { StorageClass } from "kubernetes-models/storage.k8s.io/v1/StorageClass";
+import { Namespace } from "kubernetes-models/v1/Namespace";
+import { ResourceQuota } from "kubernetes-models/v1/ResourceQuota";
+import { Secret } from "kubernetes-models/v1/Secret";
+import { Service } from "kubernetes-models/v1/Service";
+import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
+import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
+import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
+import { PlanRun, PlannedResource, SECRET_PLACEHOLDER, STACKS_DIR } from "../../plan/engine";
+import { costOf, policyOf } from "../../plan/report";
+import { FIXTURE_STACKS, ofType, one, plan } from "../support/plan";
+
+const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+const SERVICE = "kubernetes:core/v1:Service";
+const MOCK_PASSWORD = "mock-password-not-a-secret";
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- manifests are untyped nested data
+const inputs = (r: PlannedResource) => r.inputs as Obj;
+const servingDeployments = (run: PlanRun) => ofType(run, DEPLOYMENT).filter((d) => inputs(d).metadata.namespace === "serving");
+const byName = (run: PlanRun, name: string) => run.resources.find((r) => r.name === name)!;
+
+/** A copy of a shipped stack file with one textual edit, planned from a temporary stacks directory. */
+function planEdited(stack: string, edit: (text: string) => string): Promise<PlanRun> {
+  const original = fs.readFileSync(path.join(STACKS_DIR, `Pulumi.${stack}.yaml`), "utf8");
+  const edited = edit(original);
+  expect(edited).not.toBe(original);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlp-stacks-"));
+  fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), edited);
+  return plan(stack, dir);
+}
+
+/** Leaf paths whose values differ between two objects. */
+function changedPaths(a: unknown, b: unknown, at = ""): string[] {
+  if (JSON.stringify(a) === JSON.stringify(b)) return [];
+  if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) === !Array.isArray(b)) {
+    const keys = new Set([...Object.keys(a as Obj), ...Object.keys(b as Obj)]);
+    return [...keys].flatMap((k) => changedPaths((a as Obj)[k], (b as Obj)[k], at ? `${at}.${k}` : k));
+  }
+  return [at];
+}
+
+/** Every difference between two plans: resources added, removed, or with changed inputs, options or dependencies. */
+function planDiff(before: PlanRun, after: PlanRun): Record<string, string[]> {
+  const diff: Record<string, string[]> = {};
+  const a = new Map(before.resources.map((r) => [r.urn, r]));
+  const b = new Map(after.resources.map((r) => [r.urn, r]));
+  for (const urn of new Set([...a.keys(), ...b.keys()])) {
+    const x = a.get(urn);
+    const y = b.get(urn);
+    const name = (x ?? y)!.name;
+    if (!x || !y) diff[name] = [x ? "removed" : "added"];
+    else {
+      const paths = [
+        ...changedPaths(x.inputs, y.inputs),
+        ...changedPaths({ protect: x.protect, retainOnDelete: x.retainOnDelete, dependencies: x.dependencies, parent: x.parent }, { protect: y.protect, retainOnDelete: y.retainOnDelete, dependencies: y.dependencies, parent: y.parent }).map((p) => `(options) ${p}`),
+      ];
+      if (paths.length) diff[name] = paths;
+    }
+  }
+  const outputs = changedPaths(before.outputs, after.outputs);
+  if (outputs.length) diff["(stack outputs)"] = outputs;
+  return diff;
+}
+
+describe("seriesb-prod: blue/green", () => {
+  it("runs both colours on the same release, differing only by colour, the idle one at 0 pods", async () => {
+    const run = await plan("seriesb-prod");
+    const deployments = servingDeployments(run);
+    expect(deployments.map((d) => inputs(d).metadata.name).sort()).toEqual(["classifier-blue", "classifier-green"]);
+    const [blue, green] = ["classifier-blue", "classifier-green"].map((n) => deployments.find((d) => inputs(d).metadata.name === n)!);
+    expect(changedPaths(blue!.inputs, green!.inputs).sort()).toEqual([
+      "metadata.labels.ml-platform/color",
+      "metadata.name",
+      "spec.replicas",
+      "spec.selector.matchLabels.ml-platform/color",
+      "spec.template.metadata.labels.ml-platform/color",
+      "spec.template.spec.topologySpreadConstraints.0.labelSelector.matchLabels.ml-platform/color",
+      "spec.template.spec.topologySpreadConstraints.1.labelSelector.matchLabels.ml-platform/color",
+    ]);
+    // The shipped file is at rest between releases: live blue serves, idle green holds no GPU.
+    expect([inputs(blue!).spec.replicas, inputs(green!).spec.replicas]).toEqual([1, 0]);
+    const pod = inputs(blue!).spec.template.spec;
+    expect(pod.containers[0].image).toBe(`${(run.outputs.repositoryUrls as Obj).models}:1.4.0`);
+    expect(pod.containers[0].resources.limits["nvidia.com/gpu"]).toBe("1");
+    expect(pod.nodeSelector).toEqual({ "ml-platform/node-group": "inference" });
+    expect(pod.tolerations).toEqual([{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]);
+    expect(pod.containers[0].env).toContainEqual({ name: "MODEL_URI", value: `s3://${(run.outputs.buckets as Obj).models}/classifier/1.4.0/` });
+  });
+
+  it("has a live Service on activeColor and a preview Service on the other colour", async () => {
+    const run = await plan("seriesb-prod");
+    const live = one(run, SERVICE, "classifier-live");
+    const preview = one(run, SERVICE, "classifier-preview");
+    expect(inputs(live).metadata.name).toBe("classifier");
+    expect(inputs(live).spec).toMatchObject({ type: "ClusterIP", selector: { "ml-platform/model": "classifier", "ml-platform/color": "blue" } });
+    expect(inputs(preview).metadata.name).toBe("classifier-preview");
+    expect(inputs(preview).spec.selector).toEqual({ "ml-platform/model": "classifier", "ml-platform/color": "green" });
+    // Selectors switch only after both colours' Deployments are Ready.
+    for (const d of servingDeployments(run)) expect(live.dependencies).toContain(d.urn);
+    expect(run.outputs.previewServices).toEqual({ classifier: "classifier-preview" });
+  });
+
+  it("adds a PodDisruptionBudget per colour, an autoscaler with explicit bounds per running colour, and a GPU ResourceQuota", async () => {
+    const run = await plan("seriesb-prod");
+    const pdbs = ofType(run, "kubernetes:policy/v1:PodDisruptionBudget").filter((p) => inputs(p).metadata.namespace === "serving");
+    expect(pdbs.map((p) => inputs(p).spec)).toEqual([
+      { maxUnavailable: 1, selector: { matchLabels: { "ml-platform/model": "classifier", "ml-platform/color": "blue" } } },
+      { maxUnavailable: 1, selector: { matchLabels: { "ml-platform/model": "classifier", "ml-platform/color": "green" } } },
+    ]);
+    const hpas = ofType(run, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
+    // An autoscaler on the idle colour would scale it up from 0 to its minimum: none there.
+    expect(hpas.map((h) => [inputs(h).spec.scaleTargetRef.name, inputs(h).spec.minReplicas, inputs(h).spec.maxReplicas])).toEqual([["classifier-blue", 1, 2]]);
+    expect(inputs(one(run, "kubernetes:core/v1:ResourceQuota")).spec.hard).toEqual({ "requests.nvidia.com/gpu": "4" });
+    // metrics-server feeds the autoscalers; no load balancer controller, as nothing is exposed.
+    const releases = ofType(run, "kubernetes:helm.sh/v3:Release").map((r) => inputs(r).chart);
+    expect(releases).toContain("metrics-server");
+    expect(releases).not.toContain("aws-load-balancer-controller");
+  });
+
+  // The runbook (README "Releasing a model"): release to the idle colour, test it, flip, then scale the old colour to 0.
+  const release = (t: string) =>
+    t.replace(/(green: \{ image: <registry>\/models:)1\.4\.0(, modelUri: s3:\/\/<models-bucket>\/classifier\/)1\.4\.0\/, replicas: 0/, "$11.5.0$21.5.0/, replicas: 1");
+  const flip = (t: string) => t.replace(/activeColor: blue\n/, "activeColor: green\n");
+  let releasedRun: Promise<PlanRun> | undefined;
+  const planReleased = () => (releasedRun ??= planEdited("seriesb-prod", release));
+
+  it("a release (the idle colour's image, model and replicas) never touches the live Deployment or Service", async () => {
+    const base = await plan("seriesb-prod");
+    const released = await planReleased();
+    expect(planDiff(base, released)).toEqual({
+      "mlp-prod-serving-classifier-green": ["spec.replicas", "spec.template.spec.containers.0.env.1.value", "spec.template.spec.containers.0.image"],
+      "mlp-prod-serving-classifier-green-hpa": ["added"],
+    });
+    expect(inputs(byName(released, "mlp-prod-serving-classifier-green")).spec.template.spec.containers[0].image).toMatch(/models:1\.5\.0$/);
+  });
+
+  it("a colour flip (only activeColor edited) changes nothing in the plan but the two Service selectors", async () => {
+    const released = await planReleased();
+    const flipped = await planEdited("seriesb-prod", (t) => flip(release(t)));
+    expect(planDiff(released, flipped)).toEqual({
+      "mlp-prod-serving-classifier-live": ["spec.selector.ml-platform/color"],
+      "mlp-prod-serving-classifier-preview": ["spec.selector.ml-platform/color"],
+    });
+    expect(inputs(one(flipped, SERVICE, "classifier-live")).spec.selector["ml-platform/color"]).toBe("green");
+  });
+
+  it("refuses to flip live traffic to a colour at 0 pods", async () => {
+    await expect(planEdited("seriesb-prod", flip)).rejects.toThrow(/activeColor: cannot send live traffic to green: it has 0 replicas/);
+  });
+});
+
+describe("mvp: one uncoloured Deployment per model", () => {
+  it("runs a single serving Deployment with no colour, no preview, no autoscaler", async () => {
+    const run = await plan("mvp");
+    const [d, ...rest] = servingDeployments(run);
+    expect(rest).toEqual([]);
+    expect(inputs(d!).metadata.name).toBe("classifier");
+    expect(JSON.stringify(d!.inputs)).not.toMatch(/ml-platform\/color|"blue"|"green"/);
+    expect(inputs(d!).spec.replicas).toBe(1);
+    expect(inputs(d!).spec.strategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
+    expect(ofType(run, SERVICE).filter((s) => inputs(s).metadata.namespace === "serving").map((s) => inputs(s).spec.selector)).toEqual([{ "ml-platform/model": "classifier" }]);
+    expect(ofType(run, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler")).toEqual([]);
+    expect(ofType(run, "kubernetes:policy/v1:PodDisruptionBudget")).toEqual([]);
+    expect(inputs(one(run, "kubernetes:core/v1:ResourceQuota")).spec.hard).toEqual({ "requests.nvidia.com/gpu": "1" });
+  });
+
+  it("the model's role reads only its prefix of the models bucket", async () => {
+    const run = await plan("mvp");
+    const sa = one(run, "kubernetes:core/v1:ServiceAccount", "classifier");
+    const roleArn = inputs(sa).metadata.annotations["eks.amazonaws.com/role-arn"];
+    expect(roleArn).toMatch(/^arn:aws:iam::123456789012:role\/mlp-prod-serving-classifier-role$/);
+    const policy = JSON.parse(inputs(one(run, "aws:iam/rolePolicy:RolePolicy", "serving-classifier")).policy as string);
+    const bucket = `arn:aws:s3:::${(run.outputs.buckets as Obj).models}`;
+    expect(policy.Statement.map((s: Obj) => s.Resource)).toEqual([bucket, `${bucket}/classifier/*`]);
+  });
+});
+
+describe.each(["mvp", "seriesb-prod"])("%s: MLflow", (stack) => {
+  it("runs MLflow with its database URI from a Secret and artifacts to s3:// in the models bucket", async () => {
+    const run = await plan(stack);
+    const d = ofType(run, DEPLOYMENT).find((x) => inputs(x).metadata.name === "mlflow")!;
+    const c = inputs(d).spec.template.spec.containers[0];
+    expect(c.image).toMatch(/^ghcr\.io\/mlflow\/mlflow:v3\.\d+\.\d+-full$/);
+    expect(c.env).toEqual([{ name: "MLFLOW_BACKEND_STORE_URI", valueFrom: { secretKeyRef: { name: "mlflow-backend-store", key: "uri" } } }]);
+    const secret = ofType(run, "kubernetes:core/v1:Secret").find((s) => inputs(s).metadata.name === "mlflow-backend-store")!;
+    expect(inputs(secret).metadata.namespace).toBe(inputs(d).metadata.namespace);
+    expect(inputs(secret).stringData).toBe(SECRET_PLACEHOLDER);
+    expect(c.args[c.args.indexOf("--artifacts-destination") + 1]).toBe(`s3://${(run.outputs.buckets as Obj).models}/mlflow`);
+    expect(inputs(d).spec.template.spec.nodeSelector).toEqual({ "ml-platform/pool": "system" });
+    expect(inputs(one(run, SERVICE, "tracking-service")).spec.type).toBe("ClusterIP");
+    expect(run.outputs.mlflowTrackingUri).toBe("http://mlflow.mlflow.svc.cluster.local:5000");
+  });
+
+  it("emits no plaintext password anywhere, and no secret into a plain Kubernetes object", async () => {
+    const run = await plan(stack);
+    expect(JSON.stringify(run.resources)).not.toContain(MOCK_PASSWORD);
+    expect(JSON.stringify(run.outputs)).not.toContain(MOCK_PASSWORD);
+    for (const r of run.resources.filter((x) => x.type.startsWith("kubernetes:") && x.type !== "kubernetes:core/v1:Secret")) {
+      expect({ name: r.name, secret: JSON.stringify(r.inputs).includes(SECRET_PLACEHOLDER) }).toEqual({ name: r.name, secret: false });
+    }
+  });
+});
+
+const MODELS: Record<string, { new (data: never): { validate(): void } }> = {
+  "kubernetes:apps/v1:Deployment": Deployment,
+  "kubernetes:core/v1:Service": Service,
+  "kubernetes:core/v1:Namespace": Namespace,
+  "kubernetes:core/v1:ServiceAccount": ServiceAccount,
+  "kubernetes:core/v1:Secret": Secret,
+  "kubernetes:core/v1:ResourceQuota": ResourceQuota,
+  "kubernetes:policy/v1:PodDisruptionBudget": PodDisruptionBudget,
+  "kubernetes:autoscaling/v2:HorizontalPodAutoscaler": HorizontalPodAutoscaler,
+  "kubernetes:storage.k8s.io/v1:StorageClass": StorageClass,
+  "kubernetes:core/v1:ConfigMap": ConfigMap,
+  // Monitoring's custom resources, against the prometheus-operator schema.
+  "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": ServiceMonitor,
+  "kubernetes:monitoring.coreos.com/v1:PrometheusRule": PrometheusRule,
+};
+
+describe.each<[string, string | undefined]>([["mvp", undefined], ["seriesb-prod", undefined], ["serving-exposed", FIXTURE_STACKS]])("%s: Kubernetes objects", (stack, dir) => {
+  it("every Kubernetes object validates against the Kubernetes schema", async () => {
+    const run = await plan(stack, dir);
+    const objects = run.resources.filter((r) => r.type.startsWith("kubernetes:") && r.custom && r.type !== "kubernetes:helm.sh/v3:Release");
+    expect(objects.length).toBeGreaterThan(5);
+    for (const r of objects) {
+      const Model = MODELS[r.type];
+      expect({ type: r.type, known: Model !== undefined }).toEqual({ type: r.type, known: true });
+      // Secret values are redacted in the plan; the schema only needs their shape.
+      const data = JSON.parse(JSON.stringify(r.inputs).replaceAll(`"${SECRET_PLACEHOLDER}"`, "{}"));
+      expect(() => new Model!(data as never).validate()).not.toThrow();
+    }
+  });
+});
+
+describe("serving-exposed fixture: a public endpoint, Sentry and read-only engineers", () => {
+  it("installs the AWS Load Balancer Controller (pinned, IRSA) and a source-limited public NLB after it", async () => {
+    const run = await plan("serving-exposed", FIXTURE_STACKS);
+    const lbc = ofType(run, "kubernetes:helm.sh/v3:Release").find((r) => inputs(r).chart === "aws-load-balancer-controller")!;
+    expect(inputs(lbc)).toMatchObject({ version: "3.5.0", namespace: "kube-system", repositoryOpts: { repo: "https://aws.github.io/eks-charts" } });
+    expect(inputs(lbc).values.serviceAccount.annotations["eks.amazonaws.com/role-arn"]).toMatch(/role\/mlp-demo-serving-lbc-role$/);
+    expect(inputs(lbc).values.vpcId).toBe(run.outputs.vpcId);
+    const live = one(run, SERVICE, "classifier-live");
+    expect(inputs(live).spec).toMatchObject({ type: "LoadBalancer", loadBalancerClass: "service.k8s.aws/nlb", loadBalancerSourceRanges: ["203.0.113.0/24"] });
+    expect(inputs(live).metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"]).toBe("internet-facing");
+    expect(live.dependencies).toContain(lbc.urn);
+    // Priced as an NLB, and within policy (the public LB has source ranges).
+    expect(costOf(run).byResource.find((l) => l.name === live.name)!.basis).toMatch(/^NLB/);
+    expect(policyOf(run).mandatory).toEqual([]);
+  });
+
+  it("gives the pods the Sentry DSN from a Secret, never in plain text", async () => {
+    const run = await plan("serving-exposed", FIXTURE_STACKS);
+    const secret = ofType(run, "kubernetes:core/v1:Secret").find((s) => inputs(s).metadata.name === "sentry")!;
+    expect(inputs(secret).stringData).toBe(SECRET_PLACEHOLDER);
+    const env = inputs(servingDeployments(run)[0]!).spec.template.spec.containers[0].env;
+    expect(env).toContainEqual({ name: "SENTRY_DSN", valueFrom: { secretKeyRef: { name: "sentry", key: "dsn" } } });
+    expect(JSON.stringify(run.resources)).not.toContain("AAABAKZmFrZS1");
+  });
+
+  it("gives ML engineers view access to the serving namespace only, never cluster-admin", async () => {
+    const run = await plan("serving-exposed", FIXTURE_STACKS);
+    const entry = one(run, "aws:eks/accessEntry:AccessEntry", "viewer-ml-engineers");
+    expect(inputs(entry).principalArn).toBe("arn:aws:iam::123456789012:role/ml-engineers");
+    const assoc = one(run, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "viewer-ml-engineers");
+    expect(inputs(assoc)).toMatchObject({
+      policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
+      accessScope: { type: "namespace", namespaces: ["serving"] },
+    });
+    const forRole = ofType(run, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").filter((a) => inputs(a).principalArn === inputs(entry).principalArn);
+    expect(forRole.map((a) => inputs(a).policyArn)).not.toContain("arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy");
+  });
+});
