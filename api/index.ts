@@ -34,7 +34,7 @@ export type { CapacityType, GpuNodeGroupSettings, NatMode, NodeGroupSettings } f
 
 export { ModelServing } from "../components/serving/model-serving";
 export type { ModelServingArgs } from "../components/serving/model-serving";
-export { withModelDefaults } from "../components/serving/settings";
+export { withModelDefaults } from "../components/serving/model-defaults";
 export type { ColorRelease, ModelExposure, ModelInput, ModelSettings, ServingSettings } from "../components/serving/settings";
 
 export { ExperimentTracking } from "../components/tracking/experiment-tracking";

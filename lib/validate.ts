@@ -198,3 +198,37 @@ export const awsTags = z
     }),
   )
   .describe("Tags for every resource the component creates (cost allocation: owner, costCenter, environment).");
+
+/**
+ * What the argument-type generator (scripts/generate/args-types.ts) needs to
+ * know of a schema that zod cannot describe at run time: `type` (a Pulumi
+ * input, a cluster handle) with the `imports` it needs, or the name of the
+ * interface a nested object schema becomes (`typeName` as a caller writes
+ * it, `outputTypeName` with defaults applied), or the `outputType` of a
+ * transform.
+ */
+export interface TypeMeta {
+  type?: string;
+  outputType?: string;
+  imports?: Record<string, string>;
+  typeName?: string;
+  outputTypeName?: string;
+  /** The generated file the named interface lives in; other generated files import it from there. */
+  home?: string;
+  /** A transform's output: the input's fields, with these filled in. */
+  outputRequired?: string[];
+  doc?: string;
+}
+
+/** Keyed by the schema's definition, which `.describe()` and other clones share. */
+const typeMeta = new WeakMap<object, TypeMeta>();
+export const TYPE_META = { get: (schema: z.ZodType): TypeMeta | undefined => typeMeta.get(schema._zod.def) };
+
+/** Declares what a schema is in TypeScript (see TypeMeta); returns the schema. */
+export function withType<S extends z.ZodType>(schema: S, meta: TypeMeta): S {
+  typeMeta.set(schema._zod.def, { ...typeMeta.get(schema._zod.def), ...meta });
+  return schema;
+}
+
+/** A Pulumi input of a string: an id or ARN that may be another resource's output. */
+export const PULUMI_STRING: TypeMeta = { type: "pulumi.Input<string>", imports: { pulumi: "@pulumi/pulumi" } };

@@ -11,9 +11,9 @@ import { ipv4Cidr, logRetentionDays, roleArn } from "../../lib/fields";
 import { AUTONAME_SUFFIX_LENGTH, NAME_LIMITS, NamedKind, eksClusterName, gpuNodeGroupName, irsaRoleName, childName, systemNodeGroupName } from "../../lib/naming";
 import { isAwsRegion } from "../../lib/regions";
 import { KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from "../../lib/versions";
-import { ArgProblem, awsTags, schemaMatches } from "../../lib/validate";
-import type { GpuClusterArgs } from "./gpu-cluster";
-import type { GpuNodePoolArgs } from "./gpu-node-pool";
+import { ArgProblem, awsTags, schemaMatches, withType, PULUMI_STRING } from "../../lib/validate";
+import type { GpuClusterArgs } from "./gpu-cluster.args";
+import type { GpuNodePoolArgs } from "./gpu-node-pool.args";
 import { GpuPoolSettings, SystemPoolSettings, poolSizeProblems } from "./node-pool.schema";
 
 const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, "must be a security group ID such as sg-0123456789abcdef0");
@@ -43,17 +43,17 @@ export const GpuClusterSettings = z.strictObject({
 });
 export type GpuClusterSettings = z.output<typeof GpuClusterSettings>;
 
-const input = <T>(what: string) => z.custom<pulumi.Input<T>>((v) => v !== undefined && v !== null, `${what} is required`);
+const input = <T>(what: string) => withType(z.custom<pulumi.Input<T>>((v) => v !== undefined && v !== null, `${what} is required`), PULUMI_STRING);
 
 /** Everything GpuCluster accepts: the settings plus where it runs and tags. */
 export const GpuClusterArgsSchema = GpuClusterSettings.extend({
   vpcId: input<string>("vpcId").describe("VPC the private subnets belong to."),
   vpcCidrBlock: input<string>("vpcCidrBlock").describe("The VPC's IPv4 block, admitted to the private endpoint on 443."),
   privateSubnetIds: z
-    .array(z.custom<pulumi.Input<string>>())
+    .array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING))
     .min(CONTROL_PLANE_ZONE_COUNT, `give private subnets in at least ${CONTROL_PLANE_ZONE_COUNT} AZs: EKS places the control plane in two`)
     .describe("Private subnets, one per AZ, in the network's stable zone order."),
-  controlPlaneSubnetIds: z.array(z.custom<pulumi.Input<string>>()).min(CONTROL_PLANE_ZONE_COUNT, `give at least ${CONTROL_PLANE_ZONE_COUNT} subnets`).optional().describe("Subnets of the control plane. Default: the first two private subnets."),
+  controlPlaneSubnetIds: z.array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)).min(CONTROL_PLANE_ZONE_COUNT, `give at least ${CONTROL_PLANE_ZONE_COUNT} subnets`).optional().describe("Subnets of the control plane. Default: the first two private subnets."),
   region: z.string().refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)").describe("AWS region of the cluster."),
   expectedLogGbPerMonth: z
     .number()
@@ -72,9 +72,9 @@ export const GpuNodePoolArgsSchema = z.strictObject({
   clusterComponent: z.string().min(1).describe("The cluster component's name: node groups are named `<clusterComponent>-gpu-<pool>-<zone index>`."),
   kubernetesVersion: input<string>("kubernetesVersion").describe("Kubernetes version the nodes run (the control plane's)."),
   nodeRoleArn: input<string>("nodeRoleArn").describe("IAM role of the nodes."),
-  subnetIds: z.array(z.custom<pulumi.Input<string>>()).min(1, "give at least one private subnet").describe("Private subnets, one per AZ, in zone order."),
+  subnetIds: z.array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)).min(1, "give at least one private subnet").describe("Private subnets, one per AZ, in zone order."),
   pool: GpuPoolSettings.describe("The pool: name, instance types, capacity type, disk, and sizes for the whole pool."),
-  dependsOn: z.array(z.custom<pulumi.Resource>()).optional().describe("What nodes need before they boot. Default none."),
+  dependsOn: z.array(withType(z.custom<pulumi.Resource>(), { type: "pulumi.Resource", imports: { pulumi: "@pulumi/pulumi" } })).optional().describe("What nodes need before they boot. Default none."),
   tags: awsTags.default({}),
 });
 

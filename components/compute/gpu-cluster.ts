@@ -1,7 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { GpuNodeGroupInput, NodeGroupInput } from "../../lib/domain";
 import { CLUSTER_LOG_TYPES, CLUSTER_ROLE_POLICY_ARN, NODE_ROLE_POLICY_ARNS, controlPlaneLogGroupName, secretsEncryptionPolicy } from "./iam";
 import { CONTROL_PLANE_ZONE_COUNT } from "./zones";
 import { KUBERNETES_API_PORT, accessGrantResourceSuffix, accessGrants, apiAccessRules } from "./access";
@@ -22,84 +21,12 @@ import { IrsaRole, IrsaRoleArgs } from "./irsa";
 import { managedNodeGroup } from "./node-group";
 import { validateArgs } from "../../lib/validate";
 import { GpuClusterArgsSchema, gpuClusterProblems } from "./gpu-cluster.schema";
+import type { GpuClusterArgs } from "./gpu-cluster.args";
+
+export type { GpuClusterArgs };
 
 export const GPU_CLUSTER_TYPE = "mlplatform:compute:GpuCluster";
 
-export interface GpuClusterArgs {
-  /** VPC the private subnets belong to. Required. Exposed as `vpcId` for in-cluster controllers that need it (the AWS Load Balancer Controller). */
-  vpcId: pulumi.Input<string>;
-  /** The VPC's IPv4 block: by default the only source admitted to the private API endpoint on 443. Required. */
-  vpcCidrBlock: pulumi.Input<string>;
-  /**
-   * Private subnets, one per AZ, in the network's stable zone order (Network.privateSubnetIds).
-   * All nodes use them; each GPU pool puts one node group in each. Required.
-   */
-  privateSubnetIds: pulumi.Input<string>[];
-  /**
-   * Subnets of the control plane's network interfaces. Default: the first two
-   * of `privateSubnetIds`. This set must never change after creation (EKS
-   * accepts new control-plane subnets only in the AZs chosen at creation), so
-   * it must not depend on the stage's AZ count.
-   */
-  controlPlaneSubnetIds?: pulumi.Input<string>[];
-  /** AWS region of the cluster, written into the kubeconfig and the autoscaler's settings. Required. */
-  region: string;
-  /** Tags for every AWS resource (and, through launch templates, every node and its volumes). Default none. */
-  tags?: Record<string, string>;
-  /** Kubernetes minor ("1.35"). Default KUBERNETES_VERSION from lib/versions.ts. */
-  kubernetesVersion?: string;
-  /**
-   * CIDRs allowed to reach the public API endpoint. Default [] (the endpoint
-   * is private only: `pulumi up` must then run from inside the VPC or a
-   * network admitted by `privateAccessCidrs` / `privateAccessSecurityGroupIds`).
-   */
-  publicAccessCidrs?: string[];
-  /**
-   * Extra CIDRs (VPN clients, a peered network) admitted on 443 to the private
-   * API endpoint, besides the VPC's own block. Default [].
-   */
-  privateAccessCidrs?: string[];
-  /** Security groups (a CI runner's, a bastion's) admitted on 443 to the private API endpoint. Default []. */
-  privateAccessSecurityGroupIds?: string[];
-  /** Days CloudWatch keeps the control-plane logs; must be a CloudWatch retention period. Default 30. */
-  logRetentionDays?: number;
-  /**
-   * GB of control-plane logs expected a month, for cost planning: the log
-   * group carries it as the `ml-platform/planned-ingest-gb-month` tag.
-   * Default none (ingestion is then listed as usage-based, not priced).
-   */
-  expectedLogGbPerMonth?: number;
-  /**
-   * The IAM role `pulumi up` runs as (from a laptop and from CI alike). It
-   * gets cluster-admin through an explicit access entry, and EKS's implicit
-   * creator-admin entry is not created, so access never depends on who ran
-   * the first `pulumi up`. Default none: then the creating identity gets the
-   * implicit entry (bootstrapClusterCreatorAdminPermissions), as EKS does by
-   * default. The bootstrap choice is read by EKS at creation only; later
-   * changes to this field never replace the cluster.
-   */
-  deployerRoleArn?: string;
-  /** IAM role ARNs given cluster-admin through EKS access entries. Default []. */
-  adminRoleArns?: string[];
-  /** IAM role ARNs given read-only (view) access through EKS access entries. Default []. */
-  readOnlyRoleArns?: string[];
-  /**
-   * The CPU node group (over all AZs) for CoreDNS, the add-ons, the autoscaler
-   * and platform services. Default: 2 x t3.large on demand (min 2, max 3), 50 GB disks.
-   */
-  systemNodeGroup?: NodeGroupInput;
-  /**
-   * GPU pools, each tainted and labelled, one node group per AZ whose sizes sum
-   * to the pool's; min 0 lets them cost nothing while idle. Default [].
-   */
-  gpuNodeGroups?: GpuNodeGroupInput[];
-  /**
-   * Install the Cluster Autoscaler, which starts GPU nodes when GPU pods are
-   * pending and removes idle ones. Without it, scale node groups by hand.
-   * Default false.
-   */
-  autoscaler?: boolean;
-}
 
 
 /**

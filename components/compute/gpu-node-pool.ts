@@ -1,6 +1,5 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { GpuNodeGroupInput } from "../../lib/domain";
 import { GPU_TAINT, gpuNodeLabels } from "./labels";
 import { autoscalerTagSlug, nodeTemplateTags } from "./node-tags";
 import { splitPoolAcrossZones } from "./zones";
@@ -9,30 +8,12 @@ import { NODE_AMI_TYPES } from "../../lib/versions";
 import { validateArgs } from "../../lib/validate";
 import { GpuNodePoolArgsSchema, gpuNodePoolProblems } from "./gpu-cluster.schema";
 import { managedNodeGroup } from "./node-group";
+import type { GpuNodePoolArgs } from "./gpu-node-pool.args";
+
+export type { GpuNodePoolArgs };
 
 export const GPU_NODE_POOL_TYPE = "mlplatform:compute:GpuNodePool";
 
-export interface GpuNodePoolArgs {
-  /** Name of the EKS cluster. Required. */
-  clusterName: pulumi.Input<string>;
-  /** The cluster component's name: node groups are named `<clusterComponent>-gpu-<pool>-<zone index>`. Required. */
-  clusterComponent: string;
-  /** Kubernetes version the nodes run (the control plane's). Required. */
-  kubernetesVersion: pulumi.Input<string>;
-  /** IAM role of the nodes. Required. */
-  nodeRoleArn: pulumi.Input<string>;
-  /**
-   * Private subnets, one per AZ, in the network's stable zone order. The pool
-   * gets one node group in each of the first N of them (N = min(AZs, maxSize)). Required.
-   */
-  subnetIds: pulumi.Input<string>[];
-  /** The pool: name, instance types, capacity type, disk, and sizes for the WHOLE pool. Required. */
-  pool: GpuNodeGroupInput;
-  /** What nodes need before they boot: the node role's policy attachments and the vpc-cni add-on. Default none. */
-  dependsOn?: pulumi.Resource[];
-  /** Tags for the node groups, launch templates, instances and volumes. Default none. */
-  tags?: Record<string, string>;
-}
 
 /**
  * A GPU pool that costs nothing while idle: one EKS managed node group per

@@ -2,9 +2,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { AUTONAME_SUFFIX_LENGTH, NAME_LIMITS, irsaRoleName } from "../../lib/naming";
-import { ArgProblem, awsTags, schemaMatches } from "../../lib/validate";
+import { ArgProblem, awsTags, schemaMatches, withType, PULUMI_STRING } from "../../lib/validate";
 import { namespaceName } from "../serving/model-serving.schema";
-import type { IrsaRoleArgs } from "./irsa";
+import type { IrsaRoleArgs } from "./irsa.args";
 
 /** A Kubernetes service account name: a DNS subdomain, at most 253 characters (Kubernetes docs, "Object names and IDs"; checked 2026-11-23). */
 const serviceAccountName = z.string().max(253, "must be at most 253 characters").regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, "must be a Kubernetes object name: lower-case letters, digits, '-' and '.'");
@@ -12,7 +12,7 @@ const serviceAccountName = z.string().max(253, "must be at most 253 characters")
 /** An IAM managed policy ARN (AWS-managed or customer-managed). */
 const policyArn = z.string().regex(/^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/[\w+=,.@/-]+$/, "must be an IAM policy ARN such as arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy");
 
-const input = (what: string) => z.custom<pulumi.Input<string>>((v) => v !== undefined && v !== null && v !== "", `${what} is required`);
+const input = (what: string) => withType(z.custom<pulumi.Input<string>>((v) => v !== undefined && v !== null && v !== "", `${what} is required`), PULUMI_STRING);
 
 export const IrsaRoleArgsSchema = z.strictObject({
   oidcProviderArn: input("oidcProviderArn").describe("ARN of the cluster's IAM OIDC provider."),
@@ -20,7 +20,7 @@ export const IrsaRoleArgsSchema = z.strictObject({
   namespace: namespaceName.describe("Namespace of the service account allowed to assume the role."),
   serviceAccount: serviceAccountName.describe("Name of that service account."),
   managedPolicyArns: z.array(policyArn).describe("Managed IAM policies to attach.").default([]),
-  inlinePolicy: z.custom<pulumi.Input<string>>().optional().describe("An inline policy document (JSON text). Default none."),
+  inlinePolicy: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING).optional().describe("An inline policy document (JSON text). Default none."),
   tags: awsTags.default({}),
 });
 

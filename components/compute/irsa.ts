@@ -3,25 +3,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { validateArgs } from "../../lib/validate";
 import { IrsaRoleArgsSchema, irsaRoleProblems } from "./irsa.schema";
 import { irsaTrustPolicy } from "../../lib/iam";
+import type { IrsaRoleArgs } from "./irsa.args";
+
+export type { IrsaRoleArgs };
 
 export const IRSA_ROLE_TYPE = "mlplatform:compute:IrsaRole";
 
-export interface IrsaRoleArgs {
-  /** ARN of the cluster's IAM OIDC provider (GpuCluster.oidcProviderArn). Required. */
-  oidcProviderArn: pulumi.Input<string>;
-  /** The cluster's OIDC issuer URL, with or without "https://" (GpuCluster.oidcIssuerUrl). Required. */
-  oidcIssuerUrl: pulumi.Input<string>;
-  /** Kubernetes namespace of the service account allowed to assume the role. Required. */
-  namespace: string;
-  /** Name of that service account. Required. */
-  serviceAccount: string;
-  /** ARNs of managed IAM policies to attach. Default none. */
-  managedPolicyArns?: string[];
-  /** An inline policy document (JSON text), for permissions scoped to this platform's resources. Default none. */
-  inlinePolicy?: pulumi.Input<string>;
-  /** Tags for the role. Default none. */
-  tags?: Record<string, string>;
-}
 
 /**
  * An IAM role for one Kubernetes service account (IRSA): pods running as

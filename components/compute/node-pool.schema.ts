@@ -5,7 +5,9 @@
  */
 import { z } from "zod";
 import { isAcceleratedType, isNvidiaGpuType, looksLikeInstanceType, unsupportedAcceleratorReason } from "../../lib/instance-types";
-import type { ArgProblem } from "../../lib/validate";
+import { type ArgProblem, withType } from "../../lib/validate";
+
+const HOME = "components/compute/node-pool.args.ts";
 
 export const CAPACITY_TYPES = ["ON_DEMAND", "SPOT"] as const;
 
@@ -34,7 +36,7 @@ const diskSizeGb = z.number().int("diskSizeGb must be a whole number of GB").min
 export const poolName = z.string().regex(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/, "must be 2-22 characters of lower-case letters, digits and '-', starting with a letter");
 
 /** A GPU pool as given: `{ name, instanceTypes }` is enough. */
-export const GpuPoolInput = z.strictObject({
+export const GpuPoolInput = withType(z.strictObject({
   name: poolName.describe("Short name: node groups are named `<cluster>-gpu-<name>-<zone index>`, and nodes carry the label `ml-platform/node-group: <name>`."),
   instanceTypes: z.array(gpuInstanceType).min(1, "give at least one GPU instance type").describe("NVIDIA x86_64 instance types; the first is what the cost model's expected figure uses."),
   capacityType: z.enum(CAPACITY_TYPES).describe("ON_DEMAND or SPOT (about 55 % cheaper, may be reclaimed).").default("ON_DEMAND"),
@@ -42,24 +44,27 @@ export const GpuPoolInput = z.strictObject({
   desiredSize: nodes("desiredSize").optional().describe("Nodes at creation (pulumi up never changes it later). Default: minSize."),
   maxSize: nodes("maxSize").min(1, "maxSize must be at least 1").optional().describe("The pool's cap, summed over its per-AZ node groups. Default: minSize, at least 1."),
   diskSizeGb: diskSizeGb.describe("Root volume (gp3, GB) of each node: CUDA images are large.").default(100),
-});
+}), { typeName: "GpuNodeGroupInput", home: HOME, doc: "A GPU pool as a caller gives it: `{ name, instanceTypes }` is enough." });
 
-/** A GPU pool with every default applied (lib/domain.ts GpuNodeGroupSettings). */
-export const GpuPoolSettings = GpuPoolInput.transform((p) => ({
-  ...p,
-  desiredSize: p.desiredSize ?? p.minSize,
-  maxSize: p.maxSize ?? Math.max(1, p.minSize),
-}));
+/** A GPU pool with every default applied. */
+export const GpuPoolSettings = withType(
+  GpuPoolInput.transform((p) => ({
+    ...p,
+    desiredSize: p.desiredSize ?? p.minSize,
+    maxSize: p.maxSize ?? Math.max(1, p.minSize),
+  })),
+  { outputTypeName: "GpuNodeGroupSettings", outputRequired: ["desiredSize", "maxSize"], home: HOME, doc: "A GPU pool with every default applied: one EKS node group per AZ, all carrying the pool's name as a label." },
+);
 
 /** The CPU system pool (over all AZs): CoreDNS, the add-ons, the autoscaler and platform services. */
-export const SystemPoolSettings = z.strictObject({
+export const SystemPoolSettings = withType(z.strictObject({
   instanceTypes: z.array(cpuInstanceType).min(1, "give at least one instance type").describe("CPU instance types of the system pool.").default(["t3.large"]),
   capacityType: z.enum(CAPACITY_TYPES).describe("ON_DEMAND or SPOT.").default("ON_DEMAND"),
   minSize: nodes("minSize").min(1, "must be at least 1: CoreDNS and the add-ons need a CPU node").describe("Nodes that always run.").default(2),
   desiredSize: nodes("desiredSize").describe("Nodes at creation.").default(2),
   maxSize: nodes("maxSize").min(1, "maxSize must be at least 1").describe("Most nodes the pool may grow to.").default(3),
   diskSizeGb: diskSizeGb.describe("Root volume (gp3, GB) of each node.").default(50),
-});
+}), { typeName: "NodeGroupInput", outputTypeName: "NodeGroupSettings", home: HOME, doc: "The CPU system pool (over all AZs)." });
 
 /** Sizes that pass one by one but not together, at `path` (e.g. "gpuNodeGroups[0]"). */
 export function poolSizeProblems(path: string, g: { minSize: number; desiredSize: number; maxSize: number }): ArgProblem[] {

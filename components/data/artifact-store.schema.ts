@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { AUTONAME_SUFFIX_LENGTH, NAME_LIMITS, bucketName } from "../../lib/naming";
 import { ArgProblem, awsTags, schemaMatches } from "../../lib/validate";
-import type { ArtifactStoreArgs } from "./artifact-store";
+import type { ArtifactStoreArgs } from "./artifact-store.args";
 
 export const BUCKET_ENCRYPTIONS = ["sse-s3", "sse-kms"] as const;
 

@@ -7,48 +7,13 @@ import { validateArgs } from "../../lib/validate";
 import { statefulOptions } from "../stateful";
 import { ArtifactStoreArgsSchema, artifactStoreProblems } from "./artifact-store.schema";
 import { privateBucket } from "./private-bucket";
+import type { ArtifactStoreArgs } from "./artifact-store.args";
+
+export type { ArtifactStoreArgs };
 
 export type { BucketEncryption };
 export const ARTIFACT_STORE_TYPE = "mlplatform:data:ArtifactStore";
 
-export interface ArtifactStoreArgs {
-  /** Logical bucket names, one private bucket each (2-40 lower-case letters, digits, '-'). Default ["datasets", "models"]. */
-  buckets?: string[];
-  /**
-   * "sse-s3" (AES-256 with S3-owned keys, free) or "sse-kms" (a customer
-   * managed KMS key with rotation and S3 bucket keys to keep request costs
-   * down). Default "sse-s3".
-   */
-  encryption?: BucketEncryption;
-  /** Days a replaced or deleted object version is kept before it expires (1-3650). Default 30. */
-  noncurrentVersionExpirationDays?: number;
-  /** Days before noncurrent versions move to Standard-IA (30 or more, and fewer than the expiration); 0 (default) keeps them in Standard. */
-  noncurrentToInfrequentAccessDays?: number;
-  /** Days before unfinished multipart uploads (interrupted large uploads) are removed (1-365). Default 7. */
-  abortIncompleteUploadDays?: number;
-  /**
-   * Guard the buckets (and their key) against deletion: `protect` blocks
-   * `pulumi destroy`, `retainOnDelete` keeps them if the code stops declaring
-   * them. Default true.
-   */
-  protect?: boolean;
-  /**
-   * Let `pulumi destroy` delete the buckets with every object and version in
-   * them (S3 `forceDestroy`). For non-production stacks (staging) that hold
-   * copies of data and are torn down routinely. Production keeps it off, so a
-   * destroy stops at a non-empty bucket. Default false.
-   */
-  forceDestroy?: boolean;
-  /**
-   * GB the buckets are expected to hold in all, for cost planning: each bucket
-   * carries its share as the `ml-platform/planned-storage-gb` tag, which the
-   * plan and the budget policy price. Default none (storage is then listed as
-   * usage-based, not priced).
-   */
-  expectedStorageGb?: number;
-  /** Tags for every resource (keys up to 128 characters, values up to 256, no `aws:` prefix). Default none. */
-  tags?: Record<string, string>;
-}
 
 export interface BucketInfo {
   name: pulumi.Output<string>;

@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { ArgProblem, awsTags, schemaMatches } from "../../lib/validate";
-import type { ContainerRegistryArgs } from "./container-registry";
+import type { ContainerRegistryArgs } from "./container-registry.args";
 
 /**
  * ECR repository names: 2-256 characters, start with a letter, lower-case

@@ -4,31 +4,12 @@ import { ecrLifecyclePolicy } from "./ecr-lifecycle";
 import { PLANNED_STORAGE_GB_TAG, withPlannedGb } from "../../lib/tags";
 import { validateArgs } from "../../lib/validate";
 import { ContainerRegistryArgsSchema, containerRegistryProblems } from "./container-registry.schema";
+import type { ContainerRegistryArgs } from "./container-registry.args";
+
+export type { ContainerRegistryArgs };
 
 export const CONTAINER_REGISTRY_TYPE = "mlplatform:data:ContainerRegistry";
 
-export interface ContainerRegistryArgs {
-  /** Repository names, one ECR repository each, named `<component name>/<repository>` (lower-case letters, digits, '-', '_', '.'). Default ["models"]. */
-  repositories?: string[];
-  /** Days before untagged images expire (1-365). Default 7. */
-  untaggedExpiryDays?: number;
-  /** Images kept per repository; older ones expire (1-10000). Default 100. */
-  keepLastImages?: number;
-  /**
-   * Let `pulumi destroy` delete repositories that still hold images (ECR
-   * `forceDelete`). For non-production stacks only; production keeps it off.
-   * Default false.
-   */
-  forceDelete?: boolean;
-  /**
-   * GB of images expected in all, for cost planning: each repository carries
-   * its share as the `ml-platform/planned-storage-gb` tag. Default none
-   * (storage is then listed as usage-based, not priced).
-   */
-  expectedStorageGb?: number;
-  /** Tags for every resource (keys up to 128 characters, values up to 256, no `aws:` prefix). Default none. */
-  tags?: Record<string, string>;
-}
 
 export interface RepositoryInfo {
   url: pulumi.Output<string>;

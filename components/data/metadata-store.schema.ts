@@ -6,8 +6,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { POSTGRES_MAJOR_VERSION } from "../../lib/versions";
-import { ArgProblem, awsTags, schemaMatches } from "../../lib/validate";
-import type { MetadataStoreArgs } from "./metadata-store";
+import { ArgProblem, awsTags, schemaMatches, withType, PULUMI_STRING } from "../../lib/validate";
+import type { MetadataStoreArgs } from "./metadata-store.args";
 
 export const DATABASE_STORAGE_TYPES = ["gp3", "io1", "io2"] as const;
 
@@ -45,14 +45,14 @@ export const MetadataStoreSettings = z.strictObject({
 });
 export type MetadataStoreSettings = z.output<typeof MetadataStoreSettings>;
 
-const input = <T>() => z.custom<pulumi.Input<T>>((v) => v !== undefined && v !== null, "is required");
+const input = <T>() => withType(z.custom<pulumi.Input<T>>((v) => v !== undefined && v !== null, "is required"), PULUMI_STRING);
 
 /** Everything MetadataStore accepts: the settings, where it lives and who reaches it, and protection. */
 export const MetadataStoreArgsSchema = MetadataStoreSettings.extend({
   vpcId: input<string>().describe("VPC the database lives in."),
-  subnetIds: z.custom<pulumi.Input<pulumi.Input<string>[]>>((v) => v !== undefined && v !== null, "is required").describe("Private subnets for the DB subnet group (two AZs at least)."),
-  allowedSecurityGroupIds: z.array(z.custom<pulumi.Input<string>>()).describe("Security groups allowed to connect on 5432.").default([]),
-  allowedCidrBlocks: z.array(z.custom<pulumi.Input<string>>()).describe("CIDR blocks allowed to connect on 5432.").default([]),
+  subnetIds: withType(z.custom<pulumi.Input<pulumi.Input<string>[]>>((v) => v !== undefined && v !== null, "is required"), { type: "pulumi.Input<pulumi.Input<string>[]>", imports: { pulumi: "@pulumi/pulumi" } }).describe("Private subnets for the DB subnet group (two AZs at least)."),
+  allowedSecurityGroupIds: z.array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)).describe("Security groups allowed to connect on 5432.").default([]),
+  allowedCidrBlocks: z.array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)).describe("CIDR blocks allowed to connect on 5432.").default([]),
   applyImmediately: z.boolean().describe("Apply changes during `pulumi up` instead of the next maintenance window.").default(true),
   snapshotIdentifier: z.string().min(1, "give a DB snapshot identifier or ARN").optional().describe("Create the instance from this DB snapshot. Default none (an empty database)."),
   username: pgIdentifier.describe("Master user name.").default("mlplatform"),

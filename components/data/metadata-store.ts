@@ -1,85 +1,19 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { DatabaseStorageType } from "../../lib/domain";
 import { databaseInstanceName } from "../../lib/naming";
 import { RDS_BACKUP_WINDOW, RDS_MAINTENANCE_WINDOW } from "../operations/backup/plan";
 import { validateArgs } from "../../lib/validate";
 import { statefulOptions } from "../stateful";
 import { MetadataStoreArgsSchema, metadataStoreProblems } from "./metadata-store.schema";
+import type { MetadataStoreArgs } from "./metadata-store.args";
+
+export type { MetadataStoreArgs };
 
 export const METADATA_STORE_TYPE = "mlplatform:data:MetadataStore";
 
 export const POSTGRES_PORT = 5432;
 
-export interface MetadataStoreArgs {
-  /** VPC the database lives in. Required. */
-  vpcId: pulumi.Input<string>;
-  /** Private subnets for the DB subnet group (two AZs at least): a list, or one output such as a StackReference's. Required. */
-  subnetIds: pulumi.Input<pulumi.Input<string>[]>;
-  /**
-   * Security groups allowed to connect on 5432: normally the EKS cluster
-   * security group (GpuCluster.clusterSecurityGroupId), which managed nodes
-   * and therefore pods use. Default [].
-   */
-  allowedSecurityGroupIds?: pulumi.Input<string>[];
-  /**
-   * CIDR blocks allowed to connect on 5432 (e.g. the VPC's block when no
-   * cluster runs yet). Default []. With neither sources nor CIDRs, nothing
-   * can connect.
-   */
-  allowedCidrBlocks?: pulumi.Input<string>[];
-  /** PostgreSQL version: a major ("17") lets RDS apply minor upgrades. Default "17". */
-  engineVersion?: string;
-  /** RDS instance class. Default "db.t4g.small". */
-  instanceClass?: string;
-  /** Initial storage in GB. Default 20. */
-  allocatedStorageGb?: number;
-  /** Storage autoscaling ceiling in GB. Default 100. */
-  maxAllocatedStorageGb?: number;
-  /** "gp3" (default), "io1" or "io2". */
-  storageType?: DatabaseStorageType;
-  /** Provisioned IOPS for io1/io2. Default none. */
-  iops?: number;
-  /** A synchronous standby in a second AZ. Default false. */
-  multiAz?: boolean;
-  /** Days of automated backups (point-in-time restore). Default 7. */
-  backupRetentionDays?: number;
-  /** Refuse API deletion of the instance. Default true. */
-  deletionProtection?: boolean;
-  /** Performance Insights (7 days, free tier). Default false. */
-  performanceInsights?: boolean;
-  /**
-   * Apply changes (instance class, Multi-AZ, storage, Performance Insights)
-   * during `pulumi up` instead of at the next maintenance window. Default true:
-   * a stage change is a deliberate, scheduled `pulumi up`, and a change left
-   * pending for days would show as a diff on every run until the window. A
-   * class change restarts the instance (with Multi-AZ, a failover of about a
-   * minute): run stage changes at a quiet hour. Set false to let RDS apply
-   * them in the maintenance window (Sunday 04:30-05:30 UTC).
-   */
-  applyImmediately?: boolean;
-  /** Name of the database created on the instance. Default "mlflow". */
-  databaseName?: string;
-  /**
-   * Create the instance from this DB snapshot (identifier or ARN) instead of
-   * empty. RDS then keeps the snapshot's databases, master user name and
-   * encryption; the provider applies the password, storage, backup and
-   * version settings right after the restore. Changing it on an existing
-   * instance replaces the instance (docs/guides/operations.md, "Restoring the database").
-   * Default none.
-   */
-  snapshotIdentifier?: string;
-  /** Master user name. Default "mlplatform". */
-  username?: string;
-  /**
-   * Guard against loss: `protect` + `retainOnDelete` on the instance and its
-   * secret, and a final snapshot when it is deleted anyway. Default true.
-   */
-  protect?: boolean;
-  /** Tags for every resource. Default none. */
-  tags?: Record<string, string>;
-}
 
 /** Characters RDS refuses in a master password: '/', '@', '"' and space. */
 export const RDS_PASSWORD_OVERRIDE_SPECIAL = "!#$%&*()-_=+[]{}<>:?";

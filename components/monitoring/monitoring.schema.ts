@@ -11,8 +11,9 @@ import { DEFAULT_SERVING_METRICS } from "./contract";
 import { DEFAULT_THRESHOLDS } from "./rules";
 import { HEARTBEAT_RECEIVER, RETENTION_SIZE_SHARE, SEVERITIES, prometheusDiskNeedGb, retentionSizeGb } from "./values";
 import { isAwsRegion } from "../../lib/regions";
-import { ArgProblem, awsTags, schemaMatches } from "../../lib/validate";
-import type { MonitoringArgs } from "./monitoring";
+import { ArgProblem, awsTags, schemaMatches, withType, PULUMI_STRING } from "../../lib/validate";
+import type { ClusterHandle } from "../compute/cluster-handle";
+import type { MonitoringArgs } from "./monitoring.args";
 
 /** Receiver names Alertmanager's routing uses itself: "null" drops alerts, the heartbeat takes Watchdog. */
 export const RESERVED_RECEIVERS = ["null", HEARTBEAT_RECEIVER] as const;
@@ -85,8 +86,8 @@ export const MonitoringSettings = z.strictObject({
 });
 export type MonitoringSettings = z.output<typeof MonitoringSettings>;
 
-const clusterHandle = z.custom<MonitoringArgs["cluster"]>((c) => typeof c === "object" && c !== null && "provider" in c, "must be a ClusterHandle (GpuCluster, or provider, clusterName, OIDC provider and ready)");
-const input = (what: string) => z.custom<pulumi.Input<string>>((v) => v !== undefined && v !== null && v !== "", `${what} is required`);
+const clusterHandle = withType(z.custom<ClusterHandle>((c) => typeof c === "object" && c !== null && "provider" in c, "must be a ClusterHandle (GpuCluster, or provider, clusterName, OIDC provider and ready)"), { type: "ClusterHandle", imports: { ClusterHandle: "components/compute/cluster-handle.ts" } });
+const input = (what: string) => withType(z.custom<pulumi.Input<string>>((v) => v !== undefined && v !== null && v !== "", `${what} is required`), PULUMI_STRING);
 
 /** Prometheus metric and label names (Prometheus docs, "Metric names and labels", checked 2026-11-23). */
 const metricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, "must be a Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)");
@@ -97,9 +98,8 @@ export const MonitoringArgsSchema = MonitoringSettings.extend({
   cluster: clusterHandle.describe("The cluster to monitor: provider, OIDC provider for IRSA, and what to wait for."),
   region: z.string().refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)").describe("AWS region of the alert topic(s): Alertmanager signs its SNS calls for it."),
   alertTopicArn: input("alertTopicArn").describe("SNS topic alerts go to (the operations topic); Alertmanager's IRSA role may publish to it and nothing else (plus topics a receiver names)."),
-  alertTopicKeyArn: z.custom<pulumi.Input<string>>().optional().describe("KMS key of the alert topic (and the heartbeat topic) when customer managed: Alertmanager's role may use it to publish. Default none."),
-  heartbeatTopicArn: z
-    .custom<pulumi.Input<string>>()
+  alertTopicKeyArn: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING).optional().describe("KMS key of the alert topic (and the heartbeat topic) when customer managed: Alertmanager's role may use it to publish. Default none."),
+  heartbeatTopicArn: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)
     .optional()
     .describe("SNS topic the always-firing Watchdog alert is published to every 5 minutes (Alerting's heartbeat topic, watched by a CloudWatch alarm: a dead man's switch). Default none: Watchdog goes nowhere."),
   pools: z

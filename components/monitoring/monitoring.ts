@@ -1,74 +1,19 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterHandle } from "../compute/cluster-handle";
 import { IrsaRole } from "../compute/irsa";
 import { validateArgs } from "../../lib/validate";
 import { MonitoringArgsSchema, monitoringProblems } from "./monitoring.schema";
 import { ALERTMANAGER_SERVICE_ACCOUNT, DCGM_EXPORTER_CHART, KUBE_PROMETHEUS_STACK_CHART, KUBE_PROMETHEUS_STACK_RELEASE, MONITORING_NAMESPACE } from "./charts";
-import { AlertReceiver, MonitoringStorage, alertTopicArns, alertmanagerConfig, alertmanagerSnsPolicy, dcgmExporterValues, kubePrometheusStackValues } from "./values";
-import { AlertThresholds, GpuNodePrice, NodePoolCap, platformRuleGroups } from "./rules";
-import { ServingMetrics } from "./contract";
+import { MonitoringStorage, alertTopicArns, alertmanagerConfig, alertmanagerSnsPolicy, dcgmExporterValues, kubePrometheusStackValues } from "./values";
+import { platformRuleGroups } from "./rules";
 import { dashboardConfigMap, platformDashboards } from "./dashboards";
 import { prometheusRule, servingServiceMonitor, trackingServiceMonitor } from "./manifests";
+import type { MonitoringArgs } from "./monitoring.args";
+
+export type { MonitoringArgs };
 
 export const MONITORING_TYPE = "mlplatform:monitoring:Monitoring";
 
-export interface MonitoringArgs {
-  /** The cluster to monitor: provider, OIDC provider for IRSA, and what to wait for. Required. */
-  cluster: ClusterHandle;
-  /** AWS region of the alert topic(s): Alertmanager signs its SNS calls for it. Required. */
-  region: string;
-  /**
-   * ARN of the SNS topic alerts go to (the operations topic, which also gets
-   * the CloudWatch alarms). Alertmanager's IRSA role may publish to it and to
-   * nothing else (plus topics a receiver names, and the heartbeat topic). Required.
-   */
-  alertTopicArn: pulumi.Input<string>;
-  /**
-   * ARN of the KMS key the alert topic (and the heartbeat topic) is encrypted
-   * with, if it uses a customer managed key: Alertmanager's role may then use
-   * that key (and no other) to publish. Default none (an unencrypted topic, or alias/aws/sns).
-   */
-  alertTopicKeyArn?: pulumi.Input<string>;
-  /**
-   * ARN of the heartbeat topic (Alerting.heartbeatTopicArn): the always-firing
-   * Watchdog alert is published there every 5 minutes, and a CloudWatch alarm
-   * pages when it stops (a dead man's switch for Prometheus and
-   * Alertmanager). Default none: Watchdog goes nowhere.
-   */
-  heartbeatTopicArn?: pulumi.Input<string> | undefined;
-  /**
-   * Every node pool with its cap (maxSize, summed over a pool's per-AZ node
-   * groups): the NodePoolAtCap alert and the capacity dashboard use them.
-   * Required (may be empty).
-   */
-  pools: NodePoolCap[];
-  /** Days Prometheus keeps metrics (1-365). Default 15. */
-  retentionDays?: number;
-  /** Prometheus gp3 volume, GB (10-2000); retention by size stops at 80 % of it. Default 50. */
-  prometheusStorageGb?: number;
-  /** Grafana gp3 volume, GB (1-100). Default 10. */
-  grafanaStorageGb?: number;
-  /** Alertmanager gp3 volume, GB (1-50). Default 2. */
-  alertmanagerStorageGb?: number;
-  /**
-   * Planning figure: active series Prometheus holds; when set, the volume must
-   * hold retentionDays of them. Default none (not checked).
-   */
-  expectedActiveSeries?: number;
-  /** Alert receivers. Default: one "oncall" receiver for critical alerts on alertTopicArn. */
-  receivers?: AlertReceiver[];
-  /** Alert thresholds. Default DEFAULT_THRESHOLDS (5 % errors, 1 s p95, 30 min idle GPU, 15 min pending, 3 restarts in 30 min). */
-  thresholds?: Partial<AlertThresholds>;
-  /** Hourly prices of the GPU node groups' instance types, for the GPU cost recording rules and dashboard. Default none (no cost panels data). */
-  gpuPrices?: GpuNodePrice[];
-  /** Metric names the model servers export. Default: http_requests_total{code}, http_request_duration_seconds. */
-  servingMetrics?: ServingMetrics;
-  /** Install the NVIDIA DCGM exporter on GPU nodes. Default: true when `pools` has a GPU pool. */
-  dcgmExporter?: boolean;
-  /** Tags for AWS resources (the IRSA role). Default none. */
-  tags?: Record<string, string>;
-}
 
 /**
  * Series B monitoring inside the cluster: kube-prometheus-stack (Prometheus,

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { EKS_UNSUPPORTED_ZONE_IDS, ZONE_ID_PATTERN } from "../compute/zones";
 import { ipv4Cidr, logRetentionDays } from "../../lib/fields";
 import { ArgProblem, awsTags, schemaMatches } from "../../lib/validate";
-import type { NetworkArgs } from "./network";
+import type { NetworkArgs } from "./network.args";
 
 export const NAT_MODES = ["none", "single", "perAz"] as const;
 

@@ -3,44 +3,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { flowLogsTrustPolicy, flowLogsWritePolicy } from "./iam";
 import { subnetLayout } from "./cidr";
 import { PLANNED_INGEST_GB_TAG, withPlannedGb } from "../../lib/tags";
-import type { NatMode } from "../../lib/domain";
 import { CONTROL_PLANE_ZONE_COUNT, EKS_UNSUPPORTED_ZONE_IDS, chooseZoneIds } from "../compute/zones";
 import { validateArgs } from "../../lib/validate";
 import { NetworkArgsSchema, networkProblems } from "./network.schema";
+import type { NetworkArgs } from "./network.args";
+
+export type { NetworkArgs };
 
 export const NETWORK_TYPE = "mlplatform:network:Network";
 
-export interface NetworkArgs {
-  /** IPv4 block of the VPC, /16 to /20, a network address (no host bits: "10.0.0.0/16", not "10.0.0.1/16"). Default "10.0.0.0/16". */
-  cidrBlock?: string;
-  /** Availability zones to spread subnets over, 2 or 3. Default 2. */
-  azCount?: number;
-  /**
-   * AZ IDs to use, in order ("use1-az1", "use1-az2", "use1-az4"); the first
-   * `azCount` are used, so list 3 to grow from 2 AZs to 3 later. Default: the
-   * region's AZ IDs that can host EKS, sorted, first `azCount` (components/compute/labels.ts
-   * chooseZoneIds), which depends only on which zones exist. Subnets are
-   * placed by zone ID, never by AZ name (names map to different zones in
-   * each account).
-   */
-  availabilityZoneIds?: string[];
-  /**
-   * NAT gateways for the private subnets' egress: "none", "single" (one shared,
-   * cheapest, an AZ outage cuts egress) or "perAz" (one per AZ, highly
-   * available). Default "single".
-   */
-  natGateways?: NatMode;
-  /** Days to keep VPC flow logs in CloudWatch, a CloudWatch retention period (1, 3, 5, 7, 14, 30, 60, 90, ...); 0 (the default) records none. */
-  flowLogRetentionDays?: number;
-  /**
-   * GB of flow logs expected a month, for cost planning: the log group carries
-   * it as the `ml-platform/planned-ingest-gb-month` tag. Default none
-   * (ingestion is then listed as usage-based, not priced).
-   */
-  expectedFlowLogGbPerMonth?: number;
-  /** Tags for every resource (keys up to 128 characters, values up to 256, no `aws:` prefix, not `Name` or `tier`, which the network sets). Default none. */
-  tags?: Record<string, string>;
-}
 
 /**
  * A VPC with public and private subnets over 2-3 AZs, NAT egress sized by

@@ -9,27 +9,30 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { count, ipv4Cidr, roleArn } from "../../lib/fields";
 import { isAwsRegion } from "../../lib/regions";
-import { COLORS, withModelDefaults } from "./settings";
+import { COLORS, EXPOSURE_TYPES } from "./settings";
+
+const HOME = "components/serving/model-serving.args.ts";
 import { ServingContext, servingProblems } from "./checks";
-import { ArgProblem, awsTags } from "../../lib/validate";
-import type { ModelServingArgs } from "./model-serving";
+import { ArgProblem, awsTags, schemaMatches, withType, PULUMI_STRING } from "../../lib/validate";
+import type { ClusterHandle } from "../compute/cluster-handle";
+import type { ModelServingArgs } from "./model-serving.args";
 
 /** A Kubernetes quantity may be written as a number in YAML (cpu: 2). */
-export const quantity = z.union([z.string(), z.number()]).transform((v) => String(v));
+export const quantity = withType(z.union([z.string(), z.number()]).transform((v) => String(v)), { outputType: "string" });
 const httpPath = z.string().regex(/^\/[\x21-\x7e]*$/, 'must be an HTTP path starting with "/"');
 const seconds = (what: string) => z.number().int(`${what} must be whole seconds`).min(0, `${what} cannot be negative`);
 
 /** A Kubernetes namespace name: an RFC 1123 label (Kubernetes docs, "Namespaces"; checked 2026-11-23). */
 export const namespaceName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a Kubernetes namespace name (lower-case letters, digits, '-', at most 63)");
 
-const ColorRelease = z.strictObject({
+const ColorRelease = withType(z.strictObject({
   image: z.string().min(1).optional().describe("Image: `<registry>/<repository>:<tag>` or a full reference with a tag or digest."),
   modelUri: z.string().min(1).optional().describe("Model artifacts: `s3://<models-bucket>/<model prefix>...`."),
   replicas: count("replicas").describe("Replicas; 0 keeps the colour at zero pods (no GPU cost)."),
-});
+}), { typeName: "ColorRelease", outputTypeName: "ColorRelease", home: HOME, doc: "One colour of a blue/green model: what it runs and how many replicas." });
 
-/** A model as given; every optional field has a default (components/serving/settings.ts withModelDefaults). */
-export const ModelSchema = z
+/** A model as given; every optional field has a default. */
+export const ModelSchema = withType(z
   .strictObject({
     name: z.string().describe("DNS label: names the Deployments, Services and the IRSA role."),
     image: z.string().min(1).optional().describe("Before blue/green: the image."),
@@ -38,30 +41,38 @@ export const ModelSchema = z
     activeColor: z.enum(COLORS).optional().describe("Blue/green: the colour the live Service selects (required there)."),
     blue: ColorRelease.optional().describe("Blue/green: the blue release."),
     green: ColorRelease.optional().describe("Blue/green: the green release."),
-    port: z.number().int().min(1).max(65535).optional().describe("Container port of the model server. Default 8080."),
-    cpu: quantity.optional().describe('CPU request per pod ("2", "500m"). Default "1".'),
-    memory: z.string().optional().describe('Memory request per pod ("8Gi"). Default "4Gi".'),
+    port: z.number().int().min(1).max(65535).describe("Container port of the model server.").default(8080),
+    cpu: quantity.describe('CPU request per pod ("2", "500m").').default("1"),
+    memory: z.string().describe('Memory request per pod ("8Gi").').default("4Gi"),
     cpuLimit: quantity.optional().describe("CPU limit. Default: the request."),
     memoryLimit: z.string().optional().describe("Memory limit. Default: the request."),
-    gpus: count("gpus").optional().describe("NVIDIA GPUs per pod; 0 runs on the CPU system pool. Default 0."),
+    gpus: count("gpus").describe("NVIDIA GPUs per pod; 0 runs on the CPU system pool.").default(0),
     gpuPool: z.string().optional().describe("GPU pool the pods run on (required when gpus > 0; the stack picks the cluster's first pool)."),
-    healthPath: httpPath.optional().describe('Liveness and startup probe path. Default "/health".'),
+    healthPath: httpPath.describe("Liveness and startup probe path.").default("/health"),
     readinessPath: httpPath.optional().describe("Readiness probe path. Default: healthPath."),
-    startupTimeoutSeconds: seconds("startupTimeoutSeconds").optional().describe("Longest a pod may take to load its model. Default 600."),
-    drainSeconds: seconds("drainSeconds").optional().describe("preStop pause before shutdown. Default 15."),
-    shutdownSeconds: seconds("shutdownSeconds").optional().describe("Time after SIGTERM to finish in-flight requests. Default 30."),
+    startupTimeoutSeconds: seconds("startupTimeoutSeconds").describe("Longest a pod may take to load its model.").default(600),
+    drainSeconds: seconds("drainSeconds").describe("preStop pause before shutdown.").default(15),
+    shutdownSeconds: seconds("shutdownSeconds").describe("Time after SIGTERM to finish in-flight requests.").default(30),
     maxReplicas: z.number().int().min(1, "maxReplicas must be at least 1").optional().describe("HPA maximum per colour (required with autoscaling)."),
-    targetCpuUtilization: z.number().int().min(1).max(100, "targetCpuUtilization is a percentage of the CPU request, 1-100").optional().describe("HPA target, percent of the CPU request. Default 70."),
-    exposure: z
-      .strictObject({
-        type: z.enum(["cluster", "internal", "public"]).optional().describe('"cluster" (default), "internal" NLB or "public" NLB (needs sourceRanges).'),
-        sourceRanges: z.array(ipv4Cidr()).optional().describe("CIDRs allowed to reach the load balancer. Default none."),
-      })
-      .optional()
+    targetCpuUtilization: z.number().int().min(1).max(100, "targetCpuUtilization is a percentage of the CPU request, 1-100").describe("HPA target, percent of the CPU request.").default(70),
+    exposure: withType(
+      z.strictObject({
+        type: z.enum(EXPOSURE_TYPES).describe('"cluster" (a ClusterIP Service only), "internal" NLB or "public" NLB (needs sourceRanges).').default("cluster"),
+        sourceRanges: z.array(ipv4Cidr()).describe("CIDRs allowed to reach the load balancer (required for public).").default([]),
+      }),
+      { typeName: "ModelExposureInput", outputTypeName: "ModelExposure", home: HOME },
+    )
+      .prefault({})
       .describe("How the model is reached. Default: inside the cluster only."),
     prefix: z.string().optional().describe('Prefix in the models bucket the model may read. Default "<name>/".'),
   })
-  .transform((m) => withModelDefaults(m));
+  .transform((m) => ({ ...m, prefix: m.prefix ?? `${m.name}/` })), {
+  typeName: "ModelInput",
+  outputTypeName: "ModelSettings",
+  outputRequired: ["prefix"],
+  home: HOME,
+  doc: "A model to serve.",
+});
 
 /** The settings of a ModelServing: the single source of truth for its Args and for the `serving` stack config. */
 export const ModelServingSettings = z.strictObject({
@@ -73,24 +84,32 @@ export const ModelServingSettings = z.strictObject({
   models: z.array(ModelSchema).describe("The models to serve.").default([]),
 });
 
-const input = <T>(what: string) => z.custom<pulumi.Input<T>>((v) => v !== undefined && v !== null, `${what} is required`);
+/** The settings ModelServing takes: the stack's, plus the Sentry DSN (a secret, from its own stack key). */
+export const ServingSettingsSchema = withType(ModelServingSettings.extend({ sentryDsn: z.string().optional().describe("Sentry DSN (a secret).") }), {
+  typeName: "ServingSettingsInput",
+  outputTypeName: "ServingSettings",
+  home: HOME,
+  doc: "Model serving's settings: the namespace, stage features, its GPU quota and the models.",
+});
+
+const input = <T>(what: string) => withType(z.custom<pulumi.Input<T>>((v) => v !== undefined && v !== null, `${what} is required`), PULUMI_STRING);
 
 /** Everything ModelServing accepts. */
 export const ModelServingArgsSchema = z.strictObject({
-  cluster: z.custom<ModelServingArgs["cluster"]>((c) => typeof c === "object" && c !== null && "provider" in c, "must be a ClusterHandle (GpuCluster, or provider, clusterName, OIDC provider and ready)").describe("The cluster to deploy into."),
-  settings: ModelServingSettings.extend({ sentryDsn: z.string().optional().describe("Sentry DSN (a secret).") }).prefault({}).describe("Models, stage features and the namespace quota."),
-  modelsBucket: z.custom<ModelServingArgs["modelsBucket"]>((b) => typeof b === "object" && b !== null && "name" in b && "arn" in b, "must be { name, arn } of the models bucket").describe("The models bucket."),
-  modelsBucketKmsKeyArn: z.custom<pulumi.Input<string>>().optional().describe("KMS key of the models bucket when SSE-KMS. Default none."),
-  registryPrefix: z.custom<pulumi.Input<string>>().optional().describe("What `<registry>` in images resolves to. Default none."),
-  vpcId: z.custom<pulumi.Input<string>>().optional().describe("VPC of the cluster, for the AWS Load Balancer Controller. Default: the cluster handle's vpcId; one of them is required when a model is exposed."),
+  cluster: withType(z.custom<ClusterHandle>((c) => typeof c === "object" && c !== null && "provider" in c, "must be a ClusterHandle (GpuCluster, or provider, clusterName, OIDC provider and ready)"), { type: "ClusterHandle", imports: { ClusterHandle: "components/compute/cluster-handle.ts" } }).describe("The cluster to deploy into."),
+  settings: ServingSettingsSchema.prefault({}).describe("Models, stage features and the namespace quota."),
+  modelsBucket: withType(z.custom<{ name: pulumi.Input<string>; arn: pulumi.Input<string> }>((b) => typeof b === "object" && b !== null && "name" in b && "arn" in b, "must be { name, arn } of the models bucket"), { type: "{ name: pulumi.Input<string>; arn: pulumi.Input<string> }", imports: { pulumi: "@pulumi/pulumi" } }).describe("The models bucket."),
+  modelsBucketKmsKeyArn: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING).optional().describe("KMS key of the models bucket when SSE-KMS. Default none."),
+  registryPrefix: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING).optional().describe("What `<registry>` in images resolves to. Default none."),
+  vpcId: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING).optional().describe("VPC of the cluster, for the AWS Load Balancer Controller. Default: the cluster handle's vpcId; one of them is required when a model is exposed."),
   region: z.string().refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)").describe("AWS region."),
   environment: z.string().min(1).describe("Environment name, reported to Sentry."),
   sentryDsn: input<string>("sentryDsn").optional().describe("Sentry DSN, a secret. Default none."),
   tags: awsTags.default({}),
 });
 
-// tsc proves every argument the interface (model-serving.ts) allows is one the schema's input type takes.
-export const acceptsEveryModelServingArgs = (a: ModelServingArgs): z.input<typeof ModelServingArgsSchema> => a;
+// tsc proves the generated interface (model-serving.args.ts) and the schema accept the same arguments.
+schemaMatches<ModelServingArgs, z.input<typeof ModelServingArgsSchema>>(true);
 
 /** Cross-field rules (components/serving/checks.ts servingProblems), without what only the stack knows (its GPU pools and repositories). */
 export function modelServingProblems(_name: string, s: z.output<typeof ModelServingArgsSchema>): ArgProblem[] {

@@ -4,38 +4,18 @@ import * as pulumi from "@pulumi/pulumi";
 import { ACCESS_POLICY_ARNS } from "../compute/access";
 import { validateArgs } from "../../lib/validate";
 import { ModelServingArgsSchema, modelServingProblems } from "./model-serving.schema";
-import { MODELS_BUCKET_PLACEHOLDER, REGISTRY_PLACEHOLDER, ServingSettingsInput, colorsOf, needsLoadBalancerController, needsMetricsServer, otherColor, releaseOf } from "./settings";
+import { MODELS_BUCKET_PLACEHOLDER, REGISTRY_PLACEHOLDER, colorsOf, needsLoadBalancerController, needsMetricsServer, otherColor, releaseOf } from "./settings";
 import { deploymentManifest, deploymentName, gpuQuotaManifest, hpaManifest, namespaceManifest, pdbManifest, previewServiceName, sentrySecretManifest, serviceAccountManifest, serviceAccountName, serviceManifest } from "./manifests";
 import { modelReadPolicy } from "./iam";
 import { installLoadBalancerController } from "../compute/addons/aws-load-balancer-controller";
 import { installMetricsServer } from "../compute/addons/metrics-server";
-import type { ClusterHandle } from "../compute/cluster-handle";
 import { IrsaRole } from "../compute/irsa";
+import type { ModelServingArgs } from "./model-serving.args";
+
+export type { ModelServingArgs };
 
 export const MODEL_SERVING_TYPE = "mlplatform:serving:ModelServing";
 
-export interface ModelServingArgs {
-  /** The cluster to deploy into (its provider, OIDC provider and readiness). Required. */
-  cluster: ClusterHandle;
-  /** Models, stage features and the namespace quota (components/serving/settings.ts ServingSettingsInput; every field has a default). Default: no models. */
-  settings?: ServingSettingsInput;
-  /** The models bucket: `<models-bucket>` in model URIs resolves to its name, and each model's role reads its prefix there. Required. */
-  modelsBucket: { name: pulumi.Input<string>; arn: pulumi.Input<string> };
-  /** KMS key of the models bucket when it is SSE-KMS encrypted (the roles get Decrypt through S3). Default none. */
-  modelsBucketKmsKeyArn?: pulumi.Input<string> | undefined;
-  /** What `<registry>` in image references resolves to: the stack's ECR registry path (repository URL without the repository). Default none (then images must be full references). */
-  registryPrefix?: pulumi.Input<string> | undefined;
-  /** VPC of the cluster, for the AWS Load Balancer Controller. Default the cluster handle's vpcId; one of them is required when a model is exposed. */
-  vpcId?: pulumi.Input<string> | undefined;
-  /** AWS region (IAM conditions, controller settings). Required. */
-  region: string;
-  /** Environment name, reported to Sentry. Required. */
-  environment: string;
-  /** Sentry DSN, a secret: stored in a Kubernetes Secret and passed to pods by reference. Default none (no error reporting). */
-  sentryDsn?: pulumi.Input<string>;
-  /** Tags for AWS resources (IAM roles, access entries). Default none. */
-  tags?: Record<string, string>;
-}
 
 /** `<registry>/models:1.4.0` -> `<prefix>/models:1.4.0`; a text without the placeholder stays as it is. */
 function resolve(text: string, placeholder: string, value: pulumi.Input<string> | undefined): pulumi.Input<string> {

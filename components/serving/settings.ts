@@ -15,6 +15,10 @@ import type { SystemWorkload } from "../compute/capacity";
 
 // ------------------------------------------------------------------ settings
 
+import type { ColorRelease, ModelSettings, ServingSettings } from "./model-serving.args";
+
+export type { ColorRelease, ModelExposure, ModelInput, ModelSettings, ServingSettings, ServingSettingsInput } from "./model-serving.args";
+
 export const COLORS = ["blue", "green"] as const;
 export type Color = (typeof COLORS)[number];
 export const otherColor = (c: Color): Color => (c === "blue" ? "green" : "blue");
@@ -24,127 +28,9 @@ export const REGISTRY_PLACEHOLDER = "<registry>";
 /** Placeholder for this stack's models bucket in model URIs: `s3://<models-bucket>/classifier/1.4.0/`. */
 export const MODELS_BUCKET_PLACEHOLDER = "<models-bucket>";
 
-/** One colour of a blue/green model: what it runs and how many replicas. */
-export interface ColorRelease {
-  /** Image reference: `<registry>/<repository>:<tag>` or a full reference with a tag or digest. */
-  image?: string;
-  /** Model artifacts: `s3://<models-bucket>/<model prefix>...`. */
-  modelUri?: string;
-  /** Replicas; 0 keeps the colour's Deployment at zero pods (no GPU cost). */
-  replicas: number;
-}
-
-export type ExposureType = "cluster" | "internal" | "public";
-
-export interface ModelExposure {
-  /**
-   * "cluster": a ClusterIP Service only (default). "internal": an internal
-   * NLB through the AWS Load Balancer Controller. "public": an
-   * internet-facing NLB, allowed only with `sourceRanges`.
-   */
-  type: ExposureType;
-  /** CIDRs allowed to reach the load balancer (required for "public"). */
-  sourceRanges: string[];
-}
-
-export interface ModelSettings {
-  /** DNS label: names the Deployments, Services and the IRSA role. */
-  name: string;
-  /** MVP (no blue/green): the image, model URI and replica count. */
-  image?: string;
-  modelUri?: string;
-  replicas?: number;
-  /** Series B: the colour the live Service selects. */
-  activeColor?: Color;
-  blue?: ColorRelease;
-  green?: ColorRelease;
-  /** Container port the model server listens on. Default 8080. */
-  port: number;
-  /** CPU request per pod, Kubernetes quantity ("2", "500m"). */
-  cpu: string;
-  /** Memory request per pod ("8Gi"). */
-  memory: string;
-  /** CPU limit; default equal to the request. */
-  cpuLimit?: string;
-  /** Memory limit; default equal to the request (no overcommit, no surprise OOM). */
-  memoryLimit?: string;
-  /** NVIDIA GPUs per pod; 0 runs the model on the CPU system pool. */
-  gpus: number;
-  /** GPU node group (cluster.gpuNodeGroups[].name) the pods run on when gpus > 0. Default: the cluster's first GPU node group. */
-  gpuPool?: string;
-  /** HTTP path for liveness and the startup probe. Default "/health". */
-  healthPath: string;
-  /** HTTP path for readiness. Default: healthPath. */
-  readinessPath?: string;
-  /** Longest a pod may take to load its model before it is restarted. Default 600 s. */
-  startupTimeoutSeconds: number;
-  /** preStop pause: time for endpoints and load balancers to stop sending new requests. Default 15 s. */
-  drainSeconds: number;
-  /** Time the server gets after SIGTERM to finish in-flight requests. Default 30 s. */
-  shutdownSeconds: number;
-  /** HPA maximum per colour (Series B). Default: twice the largest colour's replicas. */
-  maxReplicas?: number;
-  /** HPA target: average CPU utilisation of the requests, percent. Default 70. */
-  targetCpuUtilization: number;
-  exposure: ModelExposure;
-  /** Prefix in the models bucket the model's role may read. Default "<name>/". */
-  prefix: string;
-}
-
-export interface ServingSettings {
-  /** Namespace of every serving object. */
-  namespace: string;
-  /** Two Deployments per model (blue/green) and a preview Service. */
-  blueGreen: boolean;
-  /** A PodDisruptionBudget and a HorizontalPodAutoscaler per running colour. */
-  autoscaling: boolean;
-  /** GPUs the serving namespace may request at once: its ResourceQuota on requests.nvidia.com/gpu. */
-  maxGpus: number;
-  /** Sentry DSN for error reporting (a Pulumi secret); none when unset. */
-  sentryDsn?: string;
-  /** IAM roles given read-only access to the serving namespace (EKS access entries, namespace scope). */
-  viewerRoleArns: string[];
-  models: ModelSettings[];
-}
-
-export type ModelInput = Partial<Omit<ModelSettings, "exposure" | "name">> & { name: string; exposure?: Partial<ModelExposure> };
-
-/** Serving settings as a caller may give them: every field has a default (components/serving/model-serving.schema.ts). */
-export interface ServingSettingsInput {
-  /** Namespace of every serving object. Default "serving". */
-  namespace?: string;
-  /** Blue/green Deployments and a preview Service. Default false. */
-  blueGreen?: boolean;
-  /** A PDB and an HPA per running colour. Default false. */
-  autoscaling?: boolean;
-  /** The namespace's GPU quota. Default 0. */
-  maxGpus?: number;
-  /** Sentry DSN (a secret). Default none. */
-  sentryDsn?: string;
-  /** IAM roles with read-only access to the namespace. Default []. */
-  viewerRoleArns?: string[];
-  /** The models; each needs only a name (and what its stage requires). Default []. */
-  models?: ModelInput[];
-}
-
-/** Fills a model's optional fields with their defaults. */
-export function withModelDefaults(m: ModelInput): ModelSettings {
-  return {
-    ...m,
-    name: m.name,
-    port: m.port ?? 8080,
-    cpu: m.cpu ?? "1",
-    memory: m.memory ?? "4Gi",
-    gpus: m.gpus ?? 0,
-    healthPath: m.healthPath ?? "/health",
-    startupTimeoutSeconds: m.startupTimeoutSeconds ?? 600,
-    drainSeconds: m.drainSeconds ?? 15,
-    shutdownSeconds: m.shutdownSeconds ?? 30,
-    targetCpuUtilization: m.targetCpuUtilization ?? 70,
-    exposure: { type: m.exposure?.type ?? "cluster", sourceRanges: m.exposure?.sourceRanges ?? [] },
-    prefix: m.prefix ?? `${m.name}/`,
-  };
-}
+/** How a model can be reached: inside the cluster only, an internal NLB, or an internet-facing NLB. */
+export const EXPOSURE_TYPES = ["cluster", "internal", "public"] as const;
+export type ExposureType = (typeof EXPOSURE_TYPES)[number];
 
 /**
  * Defaults that depend on the stage and the cluster, applied after the

@@ -8,9 +8,10 @@ import { z } from "zod";
 import { isAwsRegion } from "../../lib/regions";
 import { cpuMillis, memoryMiB } from "../serving/settings";
 import { MLFLOW_IMAGE } from "./settings";
-import { ArgProblem, awsTags } from "../../lib/validate";
+import { ArgProblem, awsTags, schemaMatches, withType, PULUMI_STRING } from "../../lib/validate";
+import type { ClusterHandle } from "../compute/cluster-handle";
 import { namespaceName, quantity } from "../serving/model-serving.schema";
-import type { ExperimentTrackingArgs } from "./experiment-tracking";
+import type { ExperimentTrackingArgs } from "./experiment-tracking.args";
 
 /** The settings of an ExperimentTracking: the single source of truth for its Args and for the `tracking` stack config. */
 export const ExperimentTrackingSettings = z.strictObject({
@@ -30,21 +31,31 @@ export const ExperimentTrackingSettings = z.strictObject({
 });
 export type ExperimentTrackingSettings = z.output<typeof ExperimentTrackingSettings>;
 
+/** The backend store, as a MetadataStore exposes it. */
+interface BackendStore {
+  address: pulumi.Input<string>;
+  port: pulumi.Input<number>;
+  databaseName: string;
+  username: string;
+  password: pulumi.Input<string>;
+}
+
 /** Everything ExperimentTracking accepts. */
 export const ExperimentTrackingArgsSchema = z.strictObject({
-  cluster: z.custom<ExperimentTrackingArgs["cluster"]>((c) => typeof c === "object" && c !== null && "provider" in c, "must be a ClusterHandle").describe("The cluster to deploy into."),
+  cluster: withType(z.custom<ClusterHandle>((c) => typeof c === "object" && c !== null && "provider" in c, "must be a ClusterHandle"), { type: "ClusterHandle", imports: { ClusterHandle: "components/compute/cluster-handle.ts" } }).describe("The cluster to deploy into."),
   settings: ExperimentTrackingSettings.prefault({}).describe("Image, replicas, sizes and the artifact prefix."),
-  database: z
-    .custom<ExperimentTrackingArgs["database"]>((d) => typeof d === "object" && d !== null && ["address", "port", "databaseName", "username", "password"].every((k) => k in d), "must be { address, port, databaseName, username, password } of the MetadataStore")
-    .describe("The backend store."),
-  artifactsBucket: z.custom<ExperimentTrackingArgs["artifactsBucket"]>((b) => typeof b === "object" && b !== null && "name" in b && "arn" in b, "must be { name, arn } of the bucket").describe("Bucket the artifacts go to."),
-  artifactsBucketKmsKeyArn: z.custom<pulumi.Input<string>>().optional().describe("KMS key of that bucket when SSE-KMS. Default none."),
+  database: withType(
+    z.custom<BackendStore>((d) => typeof d === "object" && d !== null && ["address", "port", "databaseName", "username", "password"].every((k) => k in d), "must be { address, port, databaseName, username, password } of the MetadataStore"),
+    { type: "{ address: pulumi.Input<string>; port: pulumi.Input<number>; databaseName: string; username: string; password: pulumi.Input<string> }", imports: { pulumi: "@pulumi/pulumi" } },
+  ).describe("The backend store: the MetadataStore's address, port, database name, user name and password."),
+  artifactsBucket: withType(z.custom<{ name: pulumi.Input<string>; arn: pulumi.Input<string> }>((b) => typeof b === "object" && b !== null && "name" in b && "arn" in b, "must be { name, arn } of the bucket"), { type: "{ name: pulumi.Input<string>; arn: pulumi.Input<string> }", imports: { pulumi: "@pulumi/pulumi" } }).describe("Bucket the artifacts go to."),
+  artifactsBucketKmsKeyArn: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING).optional().describe("KMS key of that bucket when SSE-KMS. Default none."),
   region: z.string().refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)").describe("AWS region."),
   tags: awsTags.default({}),
 });
 
-// tsc proves every argument the interface allows is one the schema's input type takes.
-export const acceptsEveryExperimentTrackingArgs = (a: ExperimentTrackingArgs): z.input<typeof ExperimentTrackingArgsSchema> => a;
+// tsc proves the generated interface (experiment-tracking.args.ts) and the schema accept the same arguments.
+schemaMatches<ExperimentTrackingArgs, z.input<typeof ExperimentTrackingArgsSchema>>(true);
 
 /** Quantities that must parse, and a limit below the request (pure; config/resolve.ts runs it too). */
 export function experimentTrackingSettingsProblems(t: ExperimentTrackingSettings, prefix = ""): ArgProblem[] {

@@ -1,38 +1,18 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { namespaceManifest } from "../serving/manifests";
-import { TrackingSettings, artifactsDestination, backendStoreUri, TRACKING_NAMES } from "./settings";
+import { artifactsDestination, backendStoreUri, TRACKING_NAMES } from "./settings";
 import { backendSecretManifest, trackingDeploymentManifest, trackingPdbManifest, trackingServiceAccountManifest, trackingServiceManifest } from "./manifests";
 import { trackingArtifactsPolicy } from "./iam";
-import type { ClusterHandle } from "../compute/cluster-handle";
 import { validateArgs } from "../../lib/validate";
 import { ExperimentTrackingArgsSchema, experimentTrackingProblems } from "./experiment-tracking.schema";
 import { IrsaRole } from "../compute/irsa";
+import type { ExperimentTrackingArgs } from "./experiment-tracking.args";
+
+export type { ExperimentTrackingArgs };
 
 export const EXPERIMENT_TRACKING_TYPE = "mlplatform:tracking:ExperimentTracking";
 
-export interface ExperimentTrackingArgs {
-  /** The cluster to deploy into. Required. */
-  cluster: ClusterHandle;
-  /** Image, replicas, sizes and the artifact prefix (components/tracking/settings.ts TrackingSettings); every field has a default. Default: the pinned MLflow image, 1 replica. */
-  settings?: Partial<TrackingSettings>;
-  /** The backend store: the MetadataStore's address, port, database and credentials; the password must be a secret output. Required. */
-  database: {
-    address: pulumi.Input<string>;
-    port: pulumi.Input<number>;
-    databaseName: string;
-    username: string;
-    password: pulumi.Input<string>;
-  };
-  /** Bucket the artifacts go to, under settings.artifactPrefix (the models bucket). Required. */
-  artifactsBucket: { name: pulumi.Input<string>; arn: pulumi.Input<string> };
-  /** KMS key of that bucket when it is SSE-KMS encrypted. Default none. */
-  artifactsBucketKmsKeyArn?: pulumi.Input<string> | undefined;
-  /** AWS region (IAM condition on KMS). Required. */
-  region: string;
-  /** Tags for the IAM role. Default none. */
-  tags?: Record<string, string>;
-}
 
 /**
  * An MLflow tracking server on the CPU system pool: metadata in the

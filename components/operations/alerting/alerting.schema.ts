@@ -9,8 +9,8 @@ import { z } from "zod";
 import { emailAddress, httpsUrl } from "../../../lib/fields";
 import { postgresMaxConnections } from "./alarms";
 import { isAwsRegion } from "../../../lib/regions";
-import { ArgProblem, awsTags, schemaMatches } from "../../../lib/validate";
-import type { AlertTopicArgs, AlertingArgs } from "./alerting";
+import { ArgProblem, awsTags, schemaMatches, withType, PULUMI_STRING } from "../../../lib/validate";
+import type { AlertTopicArgs, AlertingArgs } from "./alerting.args";
 
 const percent = (what: string) => z.number().min(1, `${what} must be 1-99 (%)`).max(99, `${what} must be 1-99 (%)`);
 
@@ -40,7 +40,7 @@ export const AlertingSettings = z.strictObject({
 });
 export type AlertingSettings = z.output<typeof AlertingSettings>;
 
-const input = (what: string) => z.custom<pulumi.Input<string>>((v) => v !== undefined && v !== null && v !== "", `${what} is required`);
+const input = (what: string) => withType(z.custom<pulumi.Input<string>>((v) => v !== undefined && v !== null && v !== "", `${what} is required`), PULUMI_STRING);
 
 /** Everything Alerting accepts: the settings plus what it watches, the heartbeat switch and tags. */
 export const AlertingArgsSchema = AlertingSettings.extend({
@@ -53,7 +53,7 @@ export const AlertingArgsSchema = AlertingSettings.extend({
     })
     .optional()
     .describe("The metadata database to watch; no database alarms without it. Default none."),
-  natGatewayIds: z.array(z.custom<pulumi.Input<string>>()).describe("NAT gateway ids to watch (Network.natGatewayIds). Default none.").default([]),
+  natGatewayIds: z.array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)).describe("NAT gateway ids to watch (Network.natGatewayIds). Default none.").default([]),
   watchdogHeartbeat: z
     .boolean()
     .describe(
@@ -69,7 +69,7 @@ schemaMatches<AlertingArgs, z.input<typeof AlertingArgsSchema>>(true);
 /** Everything AlertTopic accepts. */
 export const AlertTopicArgsSchema = z.strictObject({
   ...receivers,
-  publisherRoleArns: z.array(z.custom<pulumi.Input<string>>()).describe("Roles outside this account allowed to publish (same-account roles only need an IAM policy). Default none.").default([]),
+  publisherRoleArns: z.array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)).describe("Roles outside this account allowed to publish (same-account roles only need an IAM policy). Default none.").default([]),
   region: z.string().refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)").optional().describe("Region for the topic and its key when not the stack's (us-east-1 for Route 53 alarms). Default the provider's."),
   tags: awsTags.default({}),
 });

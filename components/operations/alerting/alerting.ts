@@ -6,28 +6,15 @@ import { alertKeyPolicy, alertTopicPolicy, heartbeatTopicPolicy } from "./iam";
 import { validateArgs } from "../../../lib/validate";
 import { metricAlarm } from "./alarm";
 import { AlertTopicArgsSchema, AlertingArgsSchema, alertTopicProblems, alertingProblems } from "./alerting.schema";
+import type { AlertTopicArgs, AlertingArgs } from "./alerting.args";
+
+export type { AlertTopicArgs, AlertingArgs };
 
 export const ALERT_TOPIC_TYPE = "mlplatform:operations:AlertTopic";
 export const ALERTING_TYPE = "mlplatform:operations:Alerting";
 
 const short = (text: string) => createHash("sha1").update(text).digest("hex").slice(0, 8);
 
-export interface AlertTopicArgs {
-  /** E-mail addresses to subscribe, each once (compared without case); each gets a confirmation e-mail from AWS. Default none. */
-  emails?: string[];
-  /**
-   * https:// endpoints to subscribe (pager integrations). They must confirm the
-   * subscription themselves (PagerDuty's and Opsgenie's SNS integrations do);
-   * `pulumi up` waits for that. Default none.
-   */
-  httpsEndpoints?: string[];
-  /** Roles outside this account allowed to publish (same-account roles only need an IAM policy). Default none. */
-  publisherRoleArns?: pulumi.Input<string>[];
-  /** Region for the topic and its key when not the stack's (us-east-1 for Route 53 alarms). Default the provider's. */
-  region?: string;
-  /** Tags for every resource (keys up to 128 characters, values up to 256, no `aws:` prefix). Default none. */
-  tags?: Record<string, string>;
-}
 
 /**
  * An SNS topic for alerts, encrypted with its own KMS key whose policy lets
@@ -82,40 +69,6 @@ export class AlertTopic extends pulumi.ComponentResource {
   }
 }
 
-export interface AlertingArgs {
-  /** E-mail receivers of every alert, each once (compared without case). Default none. */
-  emails?: string[];
-  /** https:// receivers (pager integrations) of every alert. Default none. */
-  httpsEndpoints?: string[];
-  /** The metadata database to watch; no database alarms without it. Default none. */
-  database?: {
-    /** RDS instance identifier (MetadataStore.instanceIdentifier). */
-    instanceIdentifier: pulumi.Input<string>;
-    instanceClass: string;
-    allocatedStorageGb: number;
-    maxAllocatedStorageGb: number;
-  };
-  /** NAT gateway ids to watch (Network.natGatewayIds). Default none. */
-  natGatewayIds?: pulumi.Input<string>[];
-  /** Average CPU % over 15 minutes that alarms (1-99). Default 80. */
-  databaseCpuPercent?: number;
-  /** Free storage, % of allocated, below which it alarms (1-99). Default 10. */
-  databaseFreeStoragePercent?: number;
-  /** Connections, % of max_connections, above which it alarms (1-99). Default 80. */
-  databaseConnectionsPercent?: number;
-  /** max_connections to measure against (10-5000). Default the RDS PostgreSQL default for the class (required for a class components/operations/alerting/alarms.ts does not know). */
-  databaseMaxConnections?: number;
-  /**
-   * A dead man's switch for in-cluster monitoring: a heartbeat SNS topic
-   * (`heartbeatTopicArn`, give it to Monitoring) and a CloudWatch alarm that
-   * pages the alert topic when fewer than 1 message arrived in each of 3
-   * five-minute periods. Only with a Monitoring that publishes Watchdog there,
-   * or it pages forever. Default false.
-   */
-  watchdogHeartbeat?: boolean;
-  /** Tags for every resource (keys up to 128 characters, values up to 256, no `aws:` prefix). Default none. */
-  tags?: Record<string, string>;
-}
 
 /**
  * The stack's alert topic (Alertmanager publishes here too) and the

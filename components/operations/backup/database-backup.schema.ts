@@ -7,8 +7,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { BACKUP_START_WINDOW_MINUTES, RDS_BACKUP_WINDOW } from "./plan";
-import { ArgProblem, awsTags, schemaMatches } from "../../../lib/validate";
-import type { DatabaseBackupArgs } from "./database-backup";
+import { ArgProblem, awsTags, schemaMatches, withType, PULUMI_STRING } from "../../../lib/validate";
+import type { DatabaseBackupArgs } from "./database-backup.args";
 
 /**
  * Days a recovery point is kept: AWS Backup deletes it DeleteAfterDays after
@@ -36,8 +36,8 @@ export type DatabaseBackupSettings = z.output<typeof DatabaseBackupSettings>;
 
 /** Everything DatabaseBackup accepts: the settings plus the database, the alert topic, protection and tags. */
 export const DatabaseBackupArgsSchema = DatabaseBackupSettings.extend({
-  databaseArn: z.custom<pulumi.Input<string>>((v) => v !== undefined && v !== null && v !== "", "databaseArn is required").describe("ARN of the RDS instance to back up (MetadataStore.instanceArn)."),
-  alertTopicArn: z.custom<pulumi.Input<string>>().optional().describe("Alert topic for failed backup jobs (Alerting.topicArn). Default none: failures are only in the AWS Backup console."),
+  databaseArn: withType(z.custom<pulumi.Input<string>>((v) => v !== undefined && v !== null && v !== "", "databaseArn is required"), PULUMI_STRING).describe("ARN of the RDS instance to back up (MetadataStore.instanceArn)."),
+  alertTopicArn: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING).optional().describe("Alert topic for failed backup jobs (Alerting.topicArn). Default none: failures are only in the AWS Backup console."),
   protect: z.boolean().describe("`protect` + `retainOnDelete` on the vault and its key.").default(true),
   forceDestroy: z.boolean().describe("Let `pulumi destroy` delete the vault with its recovery points (non-production stacks only).").default(false),
   expectedStorageGb: z

@@ -6,37 +6,12 @@ import { PLANNED_STORAGE_GB_TAG, withPlannedGb } from "../../../lib/tags";
 import { validateArgs } from "../../../lib/validate";
 import { statefulOptions } from "../../stateful";
 import { DatabaseBackupArgsSchema, databaseBackupProblems } from "./database-backup.schema";
+import type { DatabaseBackupArgs } from "./database-backup.args";
+
+export type { DatabaseBackupArgs };
 
 export const DATABASE_BACKUP_TYPE = "mlplatform:operations:DatabaseBackup";
 
-export interface DatabaseBackupArgs {
-  /** ARN of the RDS instance to back up (MetadataStore.instanceArn). Required. */
-  databaseArn: pulumi.Input<string>;
-  /** Days each daily snapshot is kept (1-36500). Default 35. */
-  dailyRetentionDays?: number;
-  /** Days each first-of-month snapshot is kept (32-36500, longer than the daily ones); 0 for none. Default 365. */
-  monthlyRetentionDays?: number;
-  /** UTC hour (0-23) the daily backup starts, outside the database's RDS backup window (03:00-04:00). Default 6. */
-  startHourUtc?: number;
-  /** Alert topic for failed backup jobs (Alerting.topicArn). Default none: failures are only in the AWS Backup console. */
-  alertTopicArn?: pulumi.Input<string>;
-  /** `protect` + `retainOnDelete` on the vault and its key. Default true. */
-  protect?: boolean;
-  /**
-   * Let `pulumi destroy` delete the vault with its recovery points (Backup
-   * vault `forceDestroy`): the stack's `allowDestroyWithData` switch, on for
-   * non-production stacks only. Default false.
-   */
-  forceDestroy?: boolean;
-  /**
-   * GB of snapshots the vault is expected to hold, for cost planning: the
-   * vault carries it as the `ml-platform/planned-storage-gb` tag. Default none
-   * (storage is then listed as usage-based, not priced).
-   */
-  expectedStorageGb?: number;
-  /** Tags for every resource (keys up to 128 characters, values up to 256, no `aws:` prefix). Default none. */
-  tags?: Record<string, string>;
-}
 
 /**
  * AWS Backup for the metadata database: an encrypted vault, a plan with the

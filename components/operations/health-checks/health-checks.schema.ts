@@ -8,9 +8,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { isAwsRegion } from "../../../lib/regions";
-import { ArgProblem, awsTags, schemaMatches } from "../../../lib/validate";
+import { ArgProblem, awsTags, schemaMatches, withType, PULUMI_STRING } from "../../../lib/validate";
 import { receivers } from "../alerting/alerting.schema";
-import type { ExternalHealthChecksArgs } from "./health-checks";
+import type { ExternalHealthChecksArgs } from "./health-checks.args";
 
 /** Short names, used in resource and alarm names. */
 const checkName = z.string().regex(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/, "must be 2-22 characters of lower-case letters, digits and '-', starting with a letter");
@@ -71,7 +71,7 @@ export const HealthChecksSettings = z.strictObject({
 });
 export type HealthChecksSettings = z.output<typeof HealthChecksSettings>;
 
-const input = (what: string) => z.custom<pulumi.Input<string>>((v) => v !== undefined && v !== null && v !== "", `${what} is required`);
+const input = (what: string) => withType(z.custom<pulumi.Input<string>>((v) => v !== undefined && v !== null && v !== "", `${what} is required`), PULUMI_STRING);
 
 /** Everything ExternalHealthChecks accepts. */
 export const ExternalHealthChecksArgsSchema = HealthChecksSettings.extend({
@@ -79,9 +79,9 @@ export const ExternalHealthChecksArgsSchema = HealthChecksSettings.extend({
   region: z.string().refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)").describe("The stack's region (where the alert topic lives)."),
   environment: z.string().min(1, "environment is required").describe("Environment name, part of the canary's name."),
   alertTopicArn: input("alertTopicArn").describe("The stack's alert topic (Alerting.topicArn)."),
-  vpcId: z.custom<pulumi.Input<string>>().optional().describe("VPC for the canary; required with internalUrls."),
-  vpcCidrBlock: z.custom<pulumi.Input<string>>().optional().describe("The VPC's CIDR block: the canary may reach internal URLs there. Required with internalUrls."),
-  privateSubnetIds: z.array(z.custom<pulumi.Input<string>>()).optional().describe("Private subnets the canary runs in (they need a NAT or endpoints to reach S3 and CloudWatch). Required with internalUrls."),
+  vpcId: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING).optional().describe("VPC for the canary; required with internalUrls."),
+  vpcCidrBlock: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING).optional().describe("The VPC's CIDR block: the canary may reach internal URLs there. Required with internalUrls."),
+  privateSubnetIds: z.array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)).optional().describe("Private subnets the canary runs in (they need a NAT or endpoints to reach S3 and CloudWatch). Required with internalUrls."),
   protect: z.boolean().describe("`protect` + `retainOnDelete` on the canary's artifact bucket.").default(true),
   forceDestroy: z.boolean().describe("Let `pulumi destroy` delete the artifact bucket with its objects (non-production stacks).").default(false),
   tags: awsTags.default({}),

@@ -25,6 +25,9 @@ export const EXTERNAL_HEALTH_CHECKS_TYPE = "mlplatform:operations:ExternalHealth
 const CANARY_ARTIFACTS_PLANNED_GB = 1;
 import { metricAlarm } from "../alerting/alarm";
 import { AlertTopic } from "../alerting/alerting";
+import type { ExternalHealthChecksArgs } from "./health-checks.args";
+
+export type { ExternalHealthChecksArgs };
 
 /** Route 53 publishes health-check metrics in us-east-1 only (see components/operations/alerting/alarms.ts healthCheckAlarm). */
 export const ROUTE53_METRICS_REGION = "us-east-1";
@@ -47,45 +50,6 @@ export interface InternalUrl {
   url: string;
 }
 
-export interface ExternalHealthChecksArgs {
-  /** The stack's region (where the alert topic lives). Required. */
-  region: string;
-  /** Environment name, part of the canary's name. Required. */
-  environment: string;
-  /** The stack's alert topic ARN (Alerting.topicArn). Required. */
-  alertTopicArn: pulumi.Input<string>;
-  /** Receivers, subscribed again to the us-east-1 topic when the stack is elsewhere. Default none. */
-  emails?: string[];
-  /** HTTPS receivers, likewise. Default none. */
-  httpsEndpoints?: string[];
-  /** Public HTTPS endpoints for Route 53 health checks (names unique, not "internal"). Default none. */
-  publicEndpoints?: PublicEndpoint[];
-  /** Internal URLs for the in-VPC canary (at most 20, names unique). Default none. */
-  internalUrls?: InternalUrl[];
-  /** Seconds between Route 53's checks: 10 or 30 (10 is billed as a feature); fixed once the check exists. Default 30. */
-  requestIntervalSeconds?: 10 | 30;
-  /** Consecutive failed checks before Route 53 marks an endpoint unhealthy (1-10). Default 3. */
-  failureThreshold?: number;
-  /** VPC for the canary; required with internalUrls. */
-  vpcId?: pulumi.Input<string> | undefined;
-  /** The VPC's CIDR block: the canary may reach internal URLs there. Required with internalUrls. */
-  vpcCidrBlock?: pulumi.Input<string> | undefined;
-  /** Private subnets the canary runs in (they need a NAT or endpoints to reach S3 and CloudWatch). Required with internalUrls. */
-  privateSubnetIds?: pulumi.Input<string>[] | undefined;
-  /** Minutes between canary runs (1-60). Default 5. */
-  canaryIntervalMinutes?: number;
-  /** Days canary artifacts stay in S3 and run data in Synthetics (1-455). Default 14. */
-  canaryArtifactRetentionDays?: number;
-  /** `protect` + `retainOnDelete` on the artifact bucket (production buckets must carry them). Default true. */
-  protect?: boolean;
-  /**
-   * Let `pulumi destroy` delete the canary's artifact bucket with its objects
-   * (S3 `forceDestroy`), as non-production stacks allow. Default false.
-   */
-  forceDestroy?: boolean;
-  /** Tags for every resource (keys up to 128 characters, values up to 256, no `aws:` prefix). Default none. */
-  tags?: Record<string, string>;
-}
 
 /** Ports the canary connects to: each URL's own, or 80/443 by scheme. */
 export function urlPorts(urls: string[]): number[] {

@@ -8,8 +8,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { isAwsRegion } from "../../../lib/regions";
-import { ArgProblem, awsTags, schemaMatches } from "../../../lib/validate";
-import type { PredictionMonitoringArgs } from "./prediction-monitoring";
+import { ArgProblem, awsTags, schemaMatches, withType, PULUMI_STRING } from "../../../lib/validate";
+import type { ClusterHandle } from "../../compute/cluster-handle";
+import type { PredictionMonitoringArgs } from "./prediction-monitoring.args";
 
 /**
  * A Kubernetes CronJob schedule: five cron fields (minute 0-59, hour 0-23,
@@ -88,14 +89,14 @@ export const PredictionMonitoringSettings = z.strictObject({
 });
 export type PredictionMonitoringSettings = z.output<typeof PredictionMonitoringSettings>;
 
-const input = (what: string) => z.custom<pulumi.Input<string>>((v) => v !== undefined && v !== null && v !== "", `${what} is required`);
+const input = (what: string) => withType(z.custom<pulumi.Input<string>>((v) => v !== undefined && v !== null && v !== "", `${what} is required`), PULUMI_STRING);
 
 /** Everything PredictionMonitoring accepts. */
 export const PredictionMonitoringArgsSchema = PredictionMonitoringSettings.extend({
-  cluster: z.custom<PredictionMonitoringArgs["cluster"]>((c) => typeof c === "object" && c !== null && "provider" in c, "must be a ClusterHandle (GpuCluster, or provider, clusterName, OIDC provider and ready)").describe("The cluster to run in."),
+  cluster: withType(z.custom<ClusterHandle>((c) => typeof c === "object" && c !== null && "provider" in c, "must be a ClusterHandle (GpuCluster, or provider, clusterName, OIDC provider and ready)"), { type: "ClusterHandle", imports: { ClusterHandle: "components/compute/cluster-handle.ts" } }).describe("The cluster to run in."),
   bucketName: input("bucketName").describe("Name of the artifact bucket holding the predictions."),
   bucketArn: input("bucketArn").describe("Its ARN."),
-  kmsKeyArn: z.custom<pulumi.Input<string>>().optional().describe("The bucket's KMS key when it is SSE-KMS encrypted. Default none (SSE-S3)."),
+  kmsKeyArn: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING).optional().describe("The bucket's KMS key when it is SSE-KMS encrypted. Default none (SSE-S3)."),
   region: z.string().refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)").describe("The stack's region."),
   environment: z.string().min(1, "environment is required").describe("Environment name, passed to the image."),
   tags: awsTags.default({}),

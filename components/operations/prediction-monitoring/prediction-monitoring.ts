@@ -1,6 +1,5 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterHandle } from "../../compute/cluster-handle";
 import { IrsaRole } from "../../compute/irsa";
 import { predictionMonitorPolicy } from "./iam";
 import {
@@ -13,41 +12,12 @@ import {
 } from "./manifests";
 import { validateArgs } from "../../../lib/validate";
 import { PredictionMonitoringArgsSchema, predictionMonitoringProblems } from "./prediction-monitoring.schema";
+import type { PredictionMonitoringArgs } from "./prediction-monitoring.args";
+
+export type { PredictionMonitoringArgs };
 
 export const PREDICTION_MONITORING_TYPE = "mlplatform:operations:PredictionMonitoring";
 
-export interface PredictionMonitoringArgs {
-  /** The cluster to run in. Required. */
-  cluster: ClusterHandle;
-  /** Name of the artifact bucket holding the predictions. Required. */
-  bucketName: pulumi.Input<string>;
-  /** Its ARN. Required. */
-  bucketArn: pulumi.Input<string>;
-  /** The bucket's KMS key when it is SSE-KMS encrypted. Default none (SSE-S3). */
-  kmsKeyArn?: pulumi.Input<string> | undefined;
-  /** The stack's region. Required. */
-  region: string;
-  /** Environment name, passed to the image. Required. */
-  environment: string;
-  /** The report image, pinned by tag or digest (not latest). Required. */
-  image: string;
-  /** Arguments for the image. Default none. */
-  args?: string[];
-  /** Kubernetes cron schedule, UTC: 5 fields or a macro such as @daily. Default "0 6 * * *". */
-  schedule?: string;
-  /** Prefix the job may read (ending in "/"). Default "predictions/". */
-  predictionsPrefix?: string;
-  /** Prefix the job may write (ending in "/", not overlapping predictionsPrefix). Default "prediction-reports/". */
-  reportsPrefix?: string;
-  /** CPU request, millicores (50-16000). Default 500. */
-  cpuMillis?: number;
-  /** Memory request and limit, MiB (128-65536). Default 2048. */
-  memoryMiB?: number;
-  /** Hours before a run is stopped (1-24). Default 2. */
-  timeoutHours?: number;
-  /** Tags for the IAM role (keys up to 128 characters, values up to 256, no `aws:` prefix). Default none. */
-  tags?: Record<string, string>;
-}
 
 /**
  * Scheduled drift and prediction-quality reports: a CronJob running the

@@ -1,0 +1,243 @@
+// Generated from components/serving/model-serving.schema.ts by `npm run generate`: edit the schema, not this file.
+import type { ClusterHandle } from "../compute/cluster-handle";
+import type * as pulumi from "@pulumi/pulumi";
+
+/** One colour of a blue/green model: what it runs and how many replicas. */
+export interface ColorRelease {
+  /** Image: `<registry>/<repository>:<tag>` or a full reference with a tag or digest. */
+  image?: string | undefined;
+  /** Model artifacts: `s3://<models-bucket>/<model prefix>...`. */
+  modelUri?: string | undefined;
+  /** Replicas; 0 keeps the colour at zero pods (no GPU cost). */
+  replicas: number;
+}
+
+export interface ModelExposureInput {
+  /**
+   * "cluster" (a ClusterIP Service only), "internal" NLB or "public" NLB (needs sourceRanges).
+   * Default "cluster".
+   */
+  type?: "cluster" | "internal" | "public" | undefined;
+  /** CIDRs allowed to reach the load balancer (required for public). Default none. */
+  sourceRanges?: string[] | undefined;
+}
+
+/** A model to serve. */
+export interface ModelInput {
+  /** DNS label: names the Deployments, Services and the IRSA role. */
+  name: string;
+  /** Before blue/green: the image. */
+  image?: string | undefined;
+  /** Before blue/green: the model artifacts. */
+  modelUri?: string | undefined;
+  /** Before blue/green: replicas. Default 1. */
+  replicas?: number | undefined;
+  /** Blue/green: the colour the live Service selects (required there). */
+  activeColor?: "blue" | "green" | undefined;
+  /** Blue/green: the blue release. */
+  blue?: ColorRelease | undefined;
+  /** Blue/green: the green release. */
+  green?: ColorRelease | undefined;
+  /** Container port of the model server. Default 8080. */
+  port?: number | undefined;
+  /** CPU request per pod ("2", "500m"). Default "1". */
+  cpu?: string | number | undefined;
+  /** Memory request per pod ("8Gi"). Default "4Gi". */
+  memory?: string | undefined;
+  /** CPU limit. Default: the request. */
+  cpuLimit?: string | number | undefined;
+  /** Memory limit. Default: the request. */
+  memoryLimit?: string | undefined;
+  /** NVIDIA GPUs per pod; 0 runs on the CPU system pool. Default 0. */
+  gpus?: number | undefined;
+  /** GPU pool the pods run on (required when gpus > 0; the stack picks the cluster's first pool). */
+  gpuPool?: string | undefined;
+  /** Liveness and startup probe path. Default "/health". */
+  healthPath?: string | undefined;
+  /** Readiness probe path. Default: healthPath. */
+  readinessPath?: string | undefined;
+  /** Longest a pod may take to load its model. Default 600. */
+  startupTimeoutSeconds?: number | undefined;
+  /** preStop pause before shutdown. Default 15. */
+  drainSeconds?: number | undefined;
+  /** Time after SIGTERM to finish in-flight requests. Default 30. */
+  shutdownSeconds?: number | undefined;
+  /** HPA maximum per colour (required with autoscaling). */
+  maxReplicas?: number | undefined;
+  /** HPA target, percent of the CPU request. Default 70. */
+  targetCpuUtilization?: number | undefined;
+  /** How the model is reached. Default: inside the cluster only. */
+  exposure?: ModelExposureInput | undefined;
+  /** Prefix in the models bucket the model may read. Default "<name>/". */
+  prefix?: string | undefined;
+}
+
+/** Model serving's settings: the namespace, stage features, its GPU quota and the models. */
+export interface ServingSettingsInput {
+  /** Namespace of every serving object. Default "serving". */
+  namespace?: string | undefined;
+  /** Two Deployments per model (blue/green) and a preview Service. Default false. */
+  blueGreen?: boolean | undefined;
+  /** A PodDisruptionBudget and a HorizontalPodAutoscaler per running colour. Default false. */
+  autoscaling?: boolean | undefined;
+  /** GPUs the namespace may request at once (its ResourceQuota). Default 0. */
+  maxGpus?: number | undefined;
+  /** IAM roles given read-only access to the serving namespace. Default none. */
+  viewerRoleArns?: string[] | undefined;
+  /** The models to serve. Default none. */
+  models?: ModelInput[] | undefined;
+  /** Sentry DSN (a secret). */
+  sentryDsn?: string | undefined;
+}
+
+/** The arguments of a ModelServing. */
+export interface ModelServingArgs {
+  /** The cluster to deploy into. */
+  cluster: ClusterHandle;
+  /** Models, stage features and the namespace quota. Default: every field's default. */
+  settings?: ServingSettingsInput | undefined;
+  /** The models bucket. */
+  modelsBucket: { name: pulumi.Input<string>; arn: pulumi.Input<string> };
+  /** KMS key of the models bucket when SSE-KMS. Default none. */
+  modelsBucketKmsKeyArn?: pulumi.Input<string> | undefined;
+  /** What `<registry>` in images resolves to. Default none. */
+  registryPrefix?: pulumi.Input<string> | undefined;
+  /**
+   * VPC of the cluster, for the AWS Load Balancer Controller. Default: the cluster handle's vpcId;
+   * one of them is required when a model is exposed.
+   */
+  vpcId?: pulumi.Input<string> | undefined;
+  /** AWS region. */
+  region: string;
+  /** Environment name, reported to Sentry. */
+  environment: string;
+  /** Sentry DSN, a secret. Default none. */
+  sentryDsn?: pulumi.Input<string> | undefined;
+  /**
+   * Tags for every resource the component creates (cost allocation: owner, costCenter,
+   * environment). Default none.
+   */
+  tags?: Record<string, string> | undefined;
+}
+
+export interface ModelExposure {
+  /** "cluster" (a ClusterIP Service only), "internal" NLB or "public" NLB (needs sourceRanges). */
+  type: "cluster" | "internal" | "public";
+  /** CIDRs allowed to reach the load balancer (required for public). */
+  sourceRanges: string[];
+}
+
+export interface ModelSettings {
+  /** DNS label: names the Deployments, Services and the IRSA role. */
+  name: string;
+  /** Before blue/green: the image. */
+  image?: string | undefined;
+  /** Before blue/green: the model artifacts. */
+  modelUri?: string | undefined;
+  /** Before blue/green: replicas. Default 1. */
+  replicas?: number | undefined;
+  /** Blue/green: the colour the live Service selects (required there). */
+  activeColor?: "blue" | "green" | undefined;
+  /** Blue/green: the blue release. */
+  blue?: ColorRelease | undefined;
+  /** Blue/green: the green release. */
+  green?: ColorRelease | undefined;
+  /** Container port of the model server. */
+  port: number;
+  /** CPU request per pod ("2", "500m"). */
+  cpu: string;
+  /** Memory request per pod ("8Gi"). */
+  memory: string;
+  /** CPU limit. Default: the request. */
+  cpuLimit?: string | undefined;
+  /** Memory limit. Default: the request. */
+  memoryLimit?: string | undefined;
+  /** NVIDIA GPUs per pod; 0 runs on the CPU system pool. */
+  gpus: number;
+  /** GPU pool the pods run on (required when gpus > 0; the stack picks the cluster's first pool). */
+  gpuPool?: string | undefined;
+  /** Liveness and startup probe path. */
+  healthPath: string;
+  /** Readiness probe path. Default: healthPath. */
+  readinessPath?: string | undefined;
+  /** Longest a pod may take to load its model. */
+  startupTimeoutSeconds: number;
+  /** preStop pause before shutdown. */
+  drainSeconds: number;
+  /** Time after SIGTERM to finish in-flight requests. */
+  shutdownSeconds: number;
+  /** HPA maximum per colour (required with autoscaling). */
+  maxReplicas?: number | undefined;
+  /** HPA target, percent of the CPU request. */
+  targetCpuUtilization: number;
+  /** How the model is reached. Default: inside the cluster only. */
+  exposure: ModelExposure;
+  /** Prefix in the models bucket the model may read. Default "<name>/". */
+  prefix: string;
+}
+
+export interface ServingSettings {
+  /** Namespace of every serving object. */
+  namespace: string;
+  /** Two Deployments per model (blue/green) and a preview Service. */
+  blueGreen: boolean;
+  /** A PodDisruptionBudget and a HorizontalPodAutoscaler per running colour. */
+  autoscaling: boolean;
+  /** GPUs the namespace may request at once (its ResourceQuota). */
+  maxGpus: number;
+  /** IAM roles given read-only access to the serving namespace. */
+  viewerRoleArns: string[];
+  /** The models to serve. */
+  models: ModelSettings[];
+  /** Sentry DSN (a secret). */
+  sentryDsn?: string | undefined;
+}
+
+export interface ModelSettings {
+  /** DNS label: names the Deployments, Services and the IRSA role. */
+  name: string;
+  /** Before blue/green: the image. */
+  image?: string | undefined;
+  /** Before blue/green: the model artifacts. */
+  modelUri?: string | undefined;
+  /** Before blue/green: replicas. Default 1. */
+  replicas?: number | undefined;
+  /** Blue/green: the colour the live Service selects (required there). */
+  activeColor?: "blue" | "green" | undefined;
+  /** Blue/green: the blue release. */
+  blue?: ColorRelease | undefined;
+  /** Blue/green: the green release. */
+  green?: ColorRelease | undefined;
+  /** Container port of the model server. */
+  port: number;
+  /** CPU request per pod ("2", "500m"). */
+  cpu: string;
+  /** Memory request per pod ("8Gi"). */
+  memory: string;
+  /** CPU limit. Default: the request. */
+  cpuLimit?: string | undefined;
+  /** Memory limit. Default: the request. */
+  memoryLimit?: string | undefined;
+  /** NVIDIA GPUs per pod; 0 runs on the CPU system pool. */
+  gpus: number;
+  /** GPU pool the pods run on (required when gpus > 0; the stack picks the cluster's first pool). */
+  gpuPool?: string | undefined;
+  /** Liveness and startup probe path. */
+  healthPath: string;
+  /** Readiness probe path. Default: healthPath. */
+  readinessPath?: string | undefined;
+  /** Longest a pod may take to load its model. */
+  startupTimeoutSeconds: number;
+  /** preStop pause before shutdown. */
+  drainSeconds: number;
+  /** Time after SIGTERM to finish in-flight requests. */
+  shutdownSeconds: number;
+  /** HPA maximum per colour (required with autoscaling). */
+  maxReplicas?: number | undefined;
+  /** HPA target, percent of the CPU request. */
+  targetCpuUtilization: number;
+  /** How the model is reached. Default: inside the cluster only. */
+  exposure: ModelExposure;
+  /** Prefix in the models bucket the model may read. Default "<name>/". */
+  prefix: string;
+}
