@@ -16,6 +16,17 @@ import { Network } from "./components/network/network";
 import { Monitoring } from "./components/monitoring/monitoring";
 import { SPOT_PRICE_FACTOR, pricesFor } from "./cost/prices";
 import type { GpuNodePrice, NodePoolCap } from "./components/monitoring/rules";
+import { settingsFor } from "./lib/validate";
+import { NetworkArgsSchema } from "./components/network/network.schema";
+import { ArtifactStoreArgsSchema } from "./components/data/artifact-store.schema";
+import { ContainerRegistryArgsSchema } from "./components/data/container-registry.schema";
+import { MetadataStoreArgsSchema } from "./components/data/metadata-store.schema";
+import { GpuClusterArgsSchema } from "./components/compute/gpu-cluster.schema";
+import { AlertThresholdSettings, MonitoringArgsSchema } from "./components/monitoring/monitoring.schema";
+import { AlertingArgsSchema } from "./components/operations/alerting/alerting.schema";
+import { ExternalHealthChecksArgsSchema } from "./components/operations/health-checks/health-checks.schema";
+import { DatabaseBackupArgsSchema } from "./components/operations/backup/database-backup.schema";
+import { PredictionMonitoringArgsSchema } from "./components/operations/prediction-monitoring/prediction-monitoring.schema";
 import { ModelServing } from "./components/serving/model-serving";
 import { ExperimentTracking } from "./components/tracking/experiment-tracking";
 
@@ -71,104 +82,73 @@ class ConfigRunError extends pulumi.RunError {
   }
 }
 
+/**
+ * The platform, layer by layer, in the order its components are declared:
+ * the foundation (network, buckets, registry), the cluster, the workloads
+ * on it (the metadata database, whose security group admits the cluster,
+ * model serving and experiment tracking), and operations (alerts,
+ * monitoring, health checks, backups, prediction monitoring). Each component
+ * gets its settings by its schema's keys (settingsFor), plus what connects it
+ * to the others.
+ */
 function declarePlatform(spec: PlatformSpec) {
+  const foundation = declareFoundation(spec);
+  const cluster = declareCluster(spec, foundation);
+  const workloads = declareWorkloads(spec, foundation, cluster);
+  const operations = declareOperations(spec, foundation, cluster, workloads);
+  return stackOutputs(spec, foundation, cluster, workloads, operations);
+}
+
+type Foundation = ReturnType<typeof declareFoundation>;
+type Workloads = ReturnType<typeof declareWorkloads>;
+type Operations = ReturnType<typeof declareOperations>;
+
+function declareFoundation(spec: PlatformSpec) {
   const { namePrefix: prefix, tags, protectStatefulResources: protect, allowDestroyWithData } = spec;
-
-  const n = spec.network.settings;
-  const network = spec.network.enabled
-    ? new Network(`${prefix}-network`, {
-        cidrBlock: n.cidrBlock,
-        azCount: n.azCount,
-        availabilityZoneIds: n.availabilityZoneIds,
-        natGateways: n.natGateways,
-        flowLogRetentionDays: n.flowLogRetentionDays,
-        expectedFlowLogGbPerMonth: n.expectedFlowLogGbPerMonth,
-        tags,
-      })
-    : undefined;
-
-  const a = spec.artifacts.settings;
+  const network = spec.network.enabled ? new Network(`${prefix}-network`, { ...settingsFor(NetworkArgsSchema, spec.network.settings), tags }) : undefined;
   const artifacts = spec.artifacts.enabled
-    ? new ArtifactStore(`${prefix}-artifacts`, {
-        buckets: a.buckets,
-        encryption: a.encryption,
-        noncurrentVersionExpirationDays: a.noncurrentVersionExpirationDays,
-        noncurrentToInfrequentAccessDays: a.noncurrentToInfrequentAccessDays,
-        abortIncompleteUploadDays: a.abortIncompleteUploadDays,
-        protect,
-        forceDestroy: allowDestroyWithData,
-        expectedStorageGb: a.expectedStorageGb,
-        tags,
-      })
+    ? new ArtifactStore(`${prefix}-artifacts`, { ...settingsFor(ArtifactStoreArgsSchema, spec.artifacts.settings), protect, forceDestroy: allowDestroyWithData, tags })
     : undefined;
-
-  const r = spec.registry.settings;
   const registry = spec.registry.enabled
-    ? new ContainerRegistry(`${prefix}-registry`, {
-        repositories: r.repositories,
-        untaggedExpiryDays: r.untaggedExpiryDays,
-        keepLastImages: r.keepLastImages,
-        forceDelete: allowDestroyWithData,
-        expectedStorageGb: r.expectedStorageGb,
-        tags,
-      })
+    ? new ContainerRegistry(`${prefix}-registry`, { ...settingsFor(ContainerRegistryArgsSchema, spec.registry.settings), forceDelete: allowDestroyWithData, tags })
     : undefined;
+  return { network, artifacts, registry };
+}
 
-  // Later components (serving, tracking, monitoring) take the cluster as a ClusterHandle.
-  const c = spec.cluster.settings;
-  const cluster =
-    spec.cluster.enabled && network
-      ? new GpuCluster(`${prefix}-cluster`, {
-          vpcId: network.vpcId,
-          vpcCidrBlock: network.vpcCidrBlock,
-          privateSubnetIds: network.privateSubnetIds,
-          controlPlaneSubnetIds: network.controlPlaneSubnetIds,
-          region: spec.region,
-          kubernetesVersion: c.kubernetesVersion,
-          publicAccessCidrs: c.publicAccessCidrs,
-          privateAccessCidrs: c.privateAccessCidrs,
-          privateAccessSecurityGroupIds: c.privateAccessSecurityGroupIds,
-          logRetentionDays: c.logRetentionDays,
-          expectedLogGbPerMonth: c.expectedLogGbPerMonth,
-          deployerRoleArn: c.deployerRoleArn,
-          adminRoleArns: c.adminRoleArns,
-          readOnlyRoleArns: c.readOnlyRoleArns,
-          systemNodeGroup: c.systemNodeGroup,
-          gpuNodeGroups: c.gpuNodeGroups,
-          autoscaler: c.autoscaler,
-          tags,
-        })
-      : undefined;
+/** The cluster; later components take it as a ClusterHandle. */
+function declareCluster(spec: PlatformSpec, { network }: Foundation): GpuCluster | undefined {
+  if (!spec.cluster.enabled || !network) return undefined;
+  return new GpuCluster(`${spec.namePrefix}-cluster`, {
+    ...settingsFor(GpuClusterArgsSchema, spec.cluster.settings),
+    vpcId: network.vpcId,
+    vpcCidrBlock: network.vpcCidrBlock,
+    privateSubnetIds: network.privateSubnetIds,
+    controlPlaneSubnetIds: network.controlPlaneSubnetIds,
+    region: spec.region,
+    tags: spec.tags,
+  });
+}
 
+function declareWorkloads(spec: PlatformSpec, { network, artifacts, registry }: Foundation, cluster: GpuCluster | undefined) {
+  const { namePrefix: prefix, tags } = spec;
   const d = spec.database.settings;
   const database =
     spec.database.enabled && network
       ? new MetadataStore(`${prefix}-metadata`, {
+          ...settingsFor(MetadataStoreArgsSchema, d),
           vpcId: network.vpcId,
           subnetIds: network.privateSubnetIds,
           // Only the cluster (its security group: managed nodes and so pods) reaches the
           // database; without a cluster, the VPC's own block.
           allowedSecurityGroupIds: cluster ? [cluster.clusterSecurityGroupId] : [],
           allowedCidrBlocks: cluster ? [] : [network.vpcCidrBlock],
-          engineVersion: d.engineVersion,
-          instanceClass: d.instanceClass,
-          allocatedStorageGb: d.allocatedStorageGb,
-          maxAllocatedStorageGb: d.maxAllocatedStorageGb,
-          storageType: d.storageType,
-          iops: d.iops,
-          multiAz: d.multiAz,
-          backupRetentionDays: d.backupRetentionDays,
-          deletionProtection: d.deletionProtection,
-          performanceInsights: d.performanceInsights,
-          databaseName: d.databaseName,
-          snapshotIdentifier: spec.database.settings.restoreFromSnapshot,
-          protect,
+          snapshotIdentifier: d.restoreFromSnapshot,
+          protect: spec.protectStatefulResources,
           tags,
         })
       : undefined;
 
   const modelsBucket = artifacts?.buckets.models;
-
   const serving =
     spec.serving.enabled && cluster && modelsBucket
       ? new ModelServing(`${prefix}-serving`, {
@@ -192,27 +172,24 @@ function declarePlatform(spec: PlatformSpec) {
       ? new ExperimentTracking(`${prefix}-tracking`, {
           cluster,
           settings: spec.tracking.settings,
-          database: {
-            address: database.address,
-            port: database.port,
-            databaseName: database.databaseName,
-            username: database.username,
-            password: database.password,
-          },
+          database: { address: database.address, port: database.port, databaseName: database.databaseName, username: database.username, password: database.password },
           artifactsBucket: modelsBucket,
           artifactsBucketKmsKeyArn: artifacts?.kmsKeyArn,
           region: spec.region,
           tags,
         })
       : undefined;
+  return { database, serving, tracking };
+}
 
-  // ---- Operations (issue #9, AWS side): alert topic + alarms, external health checks, backups, prediction monitoring.
+function declareOperations(spec: PlatformSpec, { network, artifacts }: Foundation, cluster: GpuCluster | undefined, { database }: Workloads) {
+  const { namePrefix: prefix, tags, protectStatefulResources: protect, allowDestroyWithData: forceDestroy } = spec;
+  const a = spec.alerts.settings;
   const alerting = spec.alerts.enabled
     ? new Alerting(`${prefix}-alerts`, {
-        emails: spec.alerts.settings.emails,
-        httpsEndpoints: spec.alerts.settings.httpsEndpoints,
+        ...settingsFor(AlertingArgsSchema, a),
         database:
-          database && spec.alerts.settings.databaseAlarms
+          database && a.databaseAlarms
             ? {
                 instanceIdentifier: database.instanceIdentifier,
                 instanceClass: spec.database.settings.instanceClass,
@@ -220,11 +197,7 @@ function declarePlatform(spec: PlatformSpec) {
                 maxAllocatedStorageGb: spec.database.settings.maxAllocatedStorageGb,
               }
             : undefined,
-        natGatewayIds: network && spec.alerts.settings.natGatewayAlarms ? network.natGatewayIds : undefined,
-        databaseCpuPercent: spec.alerts.settings.databaseCpuPercent,
-        databaseFreeStoragePercent: spec.alerts.settings.databaseFreeStoragePercent,
-        databaseConnectionsPercent: spec.alerts.settings.databaseConnectionsPercent,
-        databaseMaxConnections: spec.alerts.settings.databaseMaxConnections,
+        natGatewayIds: network && a.natGatewayAlarms ? network.natGatewayIds : undefined,
         // The dead man's switch for in-cluster monitoring: only where Alertmanager will publish to it.
         watchdogHeartbeat: spec.monitoring.enabled && cluster !== undefined,
         tags,
@@ -232,66 +205,23 @@ function declarePlatform(spec: PlatformSpec) {
     : undefined;
 
   // Series B monitoring, after the cluster it watches.
-  let monitoring: Monitoring | undefined;
-  if (spec.monitoring.enabled && cluster && alerting) {
-    const m = spec.monitoring.settings;
-    const c = spec.cluster.settings;
-    // Caps as the policy pack sees them: a pool's maxSize (summed over its per-AZ groups by the cluster).
-    const pools: NodePoolCap[] = [
-      { name: "system", kind: "system", maxNodes: c.systemNodeGroup.maxSize },
-      ...c.gpuNodeGroups.map((g): NodePoolCap => ({ name: g.name, kind: "gpu", maxNodes: g.maxSize })),
-    ];
-    // The cost model's prices, so the GPU dashboard shows dollars the plan's cost table agrees with.
-    const ec2 = pricesFor(spec.region)?.ec2 ?? {};
-    const gpuPrices: GpuNodePrice[] = c.gpuNodeGroups.flatMap((g) =>
-      g.instanceTypes
-        .filter((t) => ec2[t] !== undefined)
-        .map((t) => ({ nodeGroup: g.name, instanceType: t, usdPerHour: ec2[t]! * (g.capacityType === "SPOT" ? SPOT_PRICE_FACTOR : 1) })),
-    );
-    monitoring = new Monitoring(`${prefix}-monitoring`, {
-      cluster,
-      region: spec.region,
-      // The operations alert topic, shared with the CloudWatch alarms; publishing needs its KMS key.
-      alertTopicArn: alerting.topicArn,
-      alertTopicKeyArn: alerting.keyArn,
-      heartbeatTopicArn: alerting.heartbeatTopicArn,
-      pools,
-      gpuPrices,
-      retentionDays: m.retentionDays,
-      prometheusStorageGb: m.prometheusStorageGb,
-      grafanaStorageGb: m.grafanaStorageGb,
-      alertmanagerStorageGb: m.alertmanagerStorageGb,
-      receivers: m.receivers,
-      thresholds: {
-        servingErrorRatio: m.servingErrorRatio,
-        servingLatencySeconds: m.servingLatencySeconds,
-        idleGpuMinutes: m.idleGpuMinutes,
-        pendingGpuPodMinutes: m.pendingGpuPodMinutes,
-      },
-      tags,
-    });
-  }
+  const monitoring = spec.monitoring.enabled && cluster && alerting ? declareMonitoring(spec, cluster, alerting) : undefined;
 
   const checks = spec.healthChecks.settings;
   const healthChecks =
     spec.healthChecks.enabled && alerting && (checks.publicEndpoints.length || checks.internalUrls.length)
       ? new ExternalHealthChecks(`${prefix}-health-checks`, {
+          ...settingsFor(ExternalHealthChecksArgsSchema, checks),
           region: spec.region,
           environment: spec.environment,
           alertTopicArn: alerting.topicArn,
-          emails: spec.alerts.settings.emails,
-          httpsEndpoints: spec.alerts.settings.httpsEndpoints,
-          publicEndpoints: spec.healthChecks.settings.publicEndpoints,
-          internalUrls: spec.healthChecks.settings.internalUrls,
-          requestIntervalSeconds: spec.healthChecks.settings.requestIntervalSeconds,
-          failureThreshold: spec.healthChecks.settings.failureThreshold,
+          emails: a.emails,
+          httpsEndpoints: a.httpsEndpoints,
           vpcId: network?.vpcId,
           vpcCidrBlock: network?.vpcCidrBlock,
           privateSubnetIds: network?.privateSubnetIds,
-          canaryIntervalMinutes: spec.healthChecks.settings.canaryIntervalMinutes,
-          canaryArtifactRetentionDays: spec.healthChecks.settings.canaryArtifactRetentionDays,
           protect,
-          forceDestroy: spec.allowDestroyWithData,
+          forceDestroy,
           tags,
         })
       : undefined;
@@ -299,40 +229,68 @@ function declarePlatform(spec: PlatformSpec) {
   const backup =
     spec.backup.enabled && database
       ? new DatabaseBackup(`${prefix}-backup`, {
+          ...settingsFor(DatabaseBackupArgsSchema, spec.backup.settings),
           databaseArn: database.instanceArn,
-          dailyRetentionDays: spec.backup.settings.dailyRetentionDays,
-          monthlyRetentionDays: spec.backup.settings.monthlyRetentionDays,
-          startHourUtc: spec.backup.settings.startHourUtc,
           alertTopicArn: alerting?.topicArn,
-          expectedStorageGb: spec.backup.settings.expectedStorageGb,
           protect,
-          forceDestroy: spec.allowDestroyWithData,
+          forceDestroy,
           tags,
         })
       : undefined;
 
-  const predictionBucket = artifacts?.buckets[spec.predictionMonitoring.settings.bucket];
+  const p = spec.predictionMonitoring.settings;
+  const predictionBucket = artifacts?.buckets[p.bucket];
   const predictionMonitoring =
-    spec.predictionMonitoring.enabled && cluster && artifacts && predictionBucket
+    spec.predictionMonitoring.enabled && p.image && cluster && artifacts && predictionBucket
       ? new PredictionMonitoring(`${prefix}-prediction-monitoring`, {
+          ...settingsFor(PredictionMonitoringArgsSchema, p),
+          image: p.image,
           cluster,
           bucketName: predictionBucket.name,
           bucketArn: predictionBucket.arn,
           kmsKeyArn: artifacts.kmsKeyArn,
           region: spec.region,
           environment: spec.environment,
-          image: spec.predictionMonitoring.settings.image,
-          args: spec.predictionMonitoring.settings.args,
-          schedule: spec.predictionMonitoring.settings.schedule,
-          predictionsPrefix: spec.predictionMonitoring.settings.predictionsPrefix,
-          reportsPrefix: spec.predictionMonitoring.settings.reportsPrefix,
-          cpuMillis: spec.predictionMonitoring.settings.cpuMillis,
-          memoryMiB: spec.predictionMonitoring.settings.memoryMiB,
-          timeoutHours: spec.predictionMonitoring.settings.timeoutHours,
           tags,
         })
       : undefined;
+  return { alerting, monitoring, healthChecks, backup, predictionMonitoring };
+}
 
+/** Prometheus, Alertmanager and Grafana, publishing to the alert topic; the pools' caps and GPU prices come from the cluster's settings and the cost model. */
+function declareMonitoring(spec: PlatformSpec, cluster: GpuCluster, alerting: Alerting): Monitoring {
+  const m = spec.monitoring.settings;
+  const c = spec.cluster.settings;
+  // Caps as the policy pack sees them: a pool's maxSize (summed over its per-AZ groups by the cluster).
+  const pools: NodePoolCap[] = [
+    { name: "system", kind: "system", maxNodes: c.systemNodeGroup.maxSize },
+    ...c.gpuNodeGroups.map((g): NodePoolCap => ({ name: g.name, kind: "gpu", maxNodes: g.maxSize })),
+  ];
+  // The cost model's prices, so the GPU dashboard shows dollars the plan's cost table agrees with.
+  const ec2 = pricesFor(spec.region)?.ec2 ?? {};
+  const gpuPrices: GpuNodePrice[] = c.gpuNodeGroups.flatMap((g) =>
+    g.instanceTypes
+      .filter((t) => ec2[t] !== undefined)
+      .map((t) => ({ nodeGroup: g.name, instanceType: t, usdPerHour: ec2[t]! * (g.capacityType === "SPOT" ? SPOT_PRICE_FACTOR : 1) })),
+  );
+  return new Monitoring(`${spec.namePrefix}-monitoring`, {
+    ...settingsFor(MonitoringArgsSchema, m),
+    cluster,
+    region: spec.region,
+    // The operations alert topic, shared with the CloudWatch alarms; publishing needs its KMS key.
+    alertTopicArn: alerting.topicArn,
+    alertTopicKeyArn: alerting.keyArn,
+    heartbeatTopicArn: alerting.heartbeatTopicArn,
+    pools,
+    gpuPrices,
+    // Flat keys in the stack file, nested in the component's Args.
+    thresholds: settingsFor(AlertThresholdSettings, m),
+    tags: spec.tags,
+  });
+}
+
+function stackOutputs(spec: PlatformSpec, { network, artifacts, registry }: Foundation, cluster: GpuCluster | undefined, { database, serving, tracking }: Workloads, o: Operations) {
+  const { alerting, monitoring, healthChecks, backup, predictionMonitoring } = o;
   // Stack outputs, also what other stacks read through a StackReference when a
   // team splits the platform into one stack per layer (docs/guides/library.md, "One stack per layer").
   return withoutUndefined({

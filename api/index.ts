@@ -30,7 +30,9 @@ export type { IrsaRoleArgs } from "../components/compute/irsa";
 
 export { GpuNodePool } from "../components/compute/gpu-node-pool";
 export type { GpuNodePoolArgs } from "../components/compute/gpu-node-pool";
-export type { CapacityType, GpuNodeGroupSettings, NatMode, NodeGroupSettings } from "../lib/domain";
+export type { GpuNodeGroupInput, GpuNodeGroupSettings, NodeGroupInput, NodeGroupSettings } from "../components/compute/node-pool.args";
+export type { CapacityType } from "../components/compute/node-group";
+export type { NatMode } from "../components/network/network";
 
 export { ModelServing } from "../components/serving/model-serving";
 export type { ModelServingArgs } from "../components/serving/model-serving";

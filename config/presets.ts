@@ -1,5 +1,5 @@
 import type { ServingSettings } from "../components/serving/settings";
-import { MLFLOW_IMAGE, TrackingSettings } from "../components/tracking/settings";
+import { MLFLOW_IMAGE, type TrackingSettings } from "../components/tracking/settings";
 
 export const STAGES = ["poc", "mvp", "seriesb"] as const;
 export type Stage = (typeof STAGES)[number];
@@ -31,226 +31,26 @@ export const PIECE_NEEDS: Record<Piece, Piece[]> = {
   predictionMonitoring: ["cluster", "artifacts"],
 };
 
-import type { BucketEncryption, CapacityType, DatabaseStorageType, GpuNodeGroupSettings, NatMode, NodeGroupSettings } from "../lib/domain";
 import { KUBERNETES_VERSION, POSTGRES_MAJOR_VERSION } from "../lib/versions";
+import type { PieceSettings } from "./pieces";
 
-// Domain types and version pins live in lib/ (components import them from there,
-// never from config/); re-exported here for readers of the presets.
-export type { BucketEncryption, CapacityType, DatabaseStorageType, GpuNodeGroupSettings, NatMode, NodeGroupSettings };
-export { KUBERNETES_VERSION, POSTGRES_MAJOR_VERSION };
-
-export interface NetworkSettings {
-  cidrBlock: string;
-  azCount: number;
-  /**
-   * AZ IDs to pin, in order (the first azCount are used). Undefined: the
-   * region's EKS-capable zone IDs, sorted, first azCount (stable across runs).
-   */
-  availabilityZoneIds?: string[];
-  natGateways: NatMode;
-  /** VPC flow logs to CloudWatch, kept this many days; 0 turns them off. */
-  flowLogRetentionDays: number;
-  /** Planning figure for the cost model: GB of flow logs ingested a month. */
-  expectedFlowLogGbPerMonth: number;
-}
-
-export interface ArtifactSettings {
-  buckets: string[];
-  encryption: BucketEncryption;
-  noncurrentVersionExpirationDays: number;
-  /** Noncurrent versions move to Standard-IA after this many days; 0 keeps them in Standard. */
-  noncurrentToInfrequentAccessDays: number;
-  abortIncompleteUploadDays: number;
-  /** Planning figure for the cost model: GB stored across all buckets. */
-  expectedStorageGb: number;
-}
-
-export interface RegistrySettings {
-  repositories: string[];
-  untaggedExpiryDays: number;
-  keepLastImages: number;
-  /** Planning figure for the cost model: GB of images stored. */
-  expectedStorageGb: number;
-}
-
-export interface DatabaseSettings {
-  engineVersion: string;
-  instanceClass: string;
-  allocatedStorageGb: number;
-  maxAllocatedStorageGb: number;
-  storageType: DatabaseStorageType;
-  /** Provisioned IOPS; only for io1/io2 (gp3 gets its 3,000 baseline for free). */
-  iops?: number;
-  multiAz: boolean;
-  backupRetentionDays: number;
-  deletionProtection: boolean;
-  /** Performance Insights, now CloudWatch Database Insights Standard: 7 days, no charge; not on t*.micro/small. */
-  performanceInsights: boolean;
-  databaseName: string;
-  /**
-   * Create the database from this snapshot (identifier, `rds:` automated
-   * snapshot, `awsbackup:` recovery point, or snapshot ARN) instead of empty.
-   * Creation-time only: changing it on an existing database replaces it (see
-   * the restore runbook in docs/guides/operations.md). Default none.
-   */
-  restoreFromSnapshot?: string;
-}
-
-export interface ClusterSettings {
-  kubernetesVersion: string;
-  /** CIDRs allowed to reach the public API endpoint. Empty means private endpoint only. */
-  publicAccessCidrs: string[];
-  /** Extra CIDRs (VPN, peered networks) admitted on 443 to the private endpoint; the VPC's own block always is. */
-  privateAccessCidrs: string[];
-  /** Security groups (CI runner, bastion) admitted on 443 to the private endpoint. */
-  privateAccessSecurityGroupIds: string[];
-  /** The IAM role `pulumi up` runs as (laptop and CI): cluster-admin through an explicit access entry. */
-  deployerRoleArn?: string;
-  logRetentionDays: number;
-  /**
-   * Planning figure for the cost model: GB of control-plane logs (audit
-   * above all) ingested a month. Measure it (CloudWatch IncomingBytes) and
-   * override it once the cluster runs.
-   */
-  expectedLogGbPerMonth: number;
-  adminRoleArns: string[];
-  readOnlyRoleArns: string[];
-  systemNodeGroup: NodeGroupSettings;
-  gpuNodeGroups: GpuNodeGroupSettings[];
-  /** Cluster Autoscaler: scales GPU node groups to and from zero. */
-  autoscaler: boolean;
-}
-
-/** Where Alertmanager sends alerts (components/monitoring/values.ts AlertReceiver). */
-export interface MonitoringReceiver {
-  /** Receiver name, e.g. "oncall". */
-  name: string;
-  /** Severities it gets: "critical", "warning", "info". */
-  severities: ("critical" | "warning" | "info")[];
-  /** SNS topic ARN; default: the platform's alert topic. */
-  topicArn?: string;
-}
-
-export interface MonitoringSettings {
-  /** Days Prometheus keeps metrics. Size-based retention also caps it at 80 % of the volume. */
-  retentionDays: number;
-  /** gp3 volume of Prometheus, GB. */
-  prometheusStorageGb: number;
-  /** gp3 volume of Grafana, GB. */
-  grafanaStorageGb: number;
-  /** gp3 volume of Alertmanager, GB. */
-  alertmanagerStorageGb: number;
-  /**
-   * Planning figure: active series Prometheus holds (kube-state-metrics,
-   * kubelet/cAdvisor, node and GPU exporters, serving). Checks that the volume
-   * holds retentionDays of them; measure it with prometheus_tsdb_head_series.
-   */
-  expectedActiveSeries: number;
-  /** Alert receivers (SNS). Empty: alerts show in Alertmanager but notify nobody. */
-  receivers: MonitoringReceiver[];
-  /** Share of a model colour's requests failing with 5xx that pages. */
-  servingErrorRatio: number;
-  /** p95 latency (seconds) of a model colour above which it warns. */
-  servingLatencySeconds: number;
-  /** Minutes a GPU node may sit at 0 % before GpuNodeIdle fires. */
-  idleGpuMinutes: number;
-  /** Minutes a GPU pod may stay Pending before GpuPodsPending fires. */
-  pendingGpuPodMinutes: number;
-}
-
-/** Who hears about problems: the SNS alert topic, its receivers, and the CloudWatch alarms on AWS resources. */
-export interface AlertSettings {
-  /** E-mail addresses subscribed to the alert topic (each confirms once, from the e-mail AWS sends). */
-  emails: string[];
-  /** HTTPS endpoints subscribed to the alert topic (a pager's SNS integration URL, a chat relay). */
-  httpsEndpoints: string[];
-  /** CloudWatch alarms on the metadata database (free storage, CPU, connections). */
-  databaseAlarms: boolean;
-  /** CloudWatch alarms on every NAT gateway (port allocation errors, dropped packets). */
-  natGatewayAlarms: boolean;
-  /** Alarm when average database CPU stays above this percentage for 15 minutes. */
-  databaseCpuPercent: number;
-  /** Alarm when free database storage falls below this percentage of the allocated storage. */
-  databaseFreeStoragePercent: number;
-  /** Alarm when connections exceed this percentage of the instance class's default max_connections. */
-  databaseConnectionsPercent: number;
-  /**
-   * max_connections the connections alarm measures against; by default the
-   * RDS PostgreSQL default for the instance class. Set it with a custom
-   * parameter group or a class the alarm table does not know.
-   */
-  databaseMaxConnections?: number;
-}
-
-/** AWS Backup for the metadata database, on top of RDS automated backups. */
-export interface BackupSettings {
-  /** Days AWS Backup keeps each daily snapshot. */
-  dailyRetentionDays: number;
-  /** Days the first snapshot of each month is kept; 0 takes no monthly snapshots. */
-  monthlyRetentionDays: number;
-  /** Hour of the day (UTC) the daily backup starts; away from the RDS backup (03:00) and maintenance (Sun 04:30) windows. */
-  startHourUtc: number;
-  /** Planning figure for the cost model: GB of snapshots kept in the vault. */
-  expectedStorageGb: number;
-}
-
-/** A public HTTPS endpoint checked by Route 53 from outside AWS's network. */
-export interface PublicEndpointCheck {
-  /** Short name, used in resource and alarm names. */
-  name: string;
-  /** Public host name, e.g. models.example.com. */
-  host: string;
-  /** Path requested, e.g. /healthz; a 2xx or 3xx answer is healthy. */
-  path: string;
-  /** TCP port. */
-  port: number;
-}
-
-/** A URL reachable only inside the VPC, checked by a CloudWatch Synthetics canary in the private subnets. */
-export interface InternalUrlCheck {
-  /** Short name, used in resource and alarm names. */
-  name: string;
-  /** Full URL, e.g. http://internal-models.example.internal/healthz. */
-  url: string;
-}
-
-/** External health monitoring: it runs outside the cluster, so it also reports the cluster being down. */
-export interface HealthCheckSettings {
-  /** Publicly exposed models: Route 53 HTTPS health checks with an alarm. */
-  publicEndpoints: PublicEndpointCheck[];
-  /** Internal-only endpoints: one Synthetics canary in the VPC checks them all. */
-  internalUrls: InternalUrlCheck[];
-  /** Seconds between Route 53's checks: 10 or 30. */
-  requestIntervalSeconds: 10 | 30;
-  /** Consecutive failed checks before Route 53 marks an endpoint unhealthy (1-10). */
-  failureThreshold: number;
-  /** Minutes between canary runs (every run is billed). */
-  canaryIntervalMinutes: number;
-  /** Days the canary's run artifacts (logs, reports) stay in S3. */
-  canaryArtifactRetentionDays: number;
-}
-
-/** A scheduled drift / prediction-quality report over the logged predictions. */
-export interface PredictionMonitoringSettings {
-  /** The report image (yours: Evidently, whylogs, a notebook runner...); nothing is deployed without one. */
-  image: string;
-  /** Arguments passed to the image. */
-  args: string[];
-  /** Cron schedule (cluster time zone, UTC on EKS). */
-  schedule: string;
-  /** Logical artifact bucket (artifacts.buckets) holding the predictions. */
-  bucket: string;
-  /** Prefix the serving layer logs predictions under; the job may only read here. */
-  predictionsPrefix: string;
-  /** Prefix the job writes its reports to; the job may only write here. */
-  reportsPrefix: string;
-  /** CPU request of the job's pod, millicores (system pool). */
-  cpuMillis: number;
-  /** Memory request and limit of the job's pod, MiB. */
-  memoryMiB: number;
-  /** Hours after which a run is stopped. */
-  timeoutHours: number;
-}
+// The settings of each piece, derived from its component's schema (config/pieces.ts).
+export type NetworkSettings = PieceSettings<"network">;
+export type ArtifactSettings = PieceSettings<"artifacts">;
+export type RegistrySettings = PieceSettings<"registry">;
+export type DatabaseSettings = PieceSettings<"database">;
+export type ClusterSettings = PieceSettings<"cluster">;
+export type MonitoringSettings = PieceSettings<"monitoring">;
+export type AlertSettings = PieceSettings<"alerts">;
+export type BackupSettings = PieceSettings<"backup">;
+export type HealthCheckSettings = PieceSettings<"healthChecks">;
+export type PredictionMonitoringSettings = PieceSettings<"predictionMonitoring">;
+export type { ServingSettings, TrackingSettings };
+type NatMode = NetworkSettings["natGateways"];
+type NodeGroupSettings = ClusterSettings["systemNodeGroup"];
+type GpuNodeGroupSettings = ClusterSettings["gpuNodeGroups"][number];
+type CapacityType = GpuNodeGroupSettings["capacityType"];
+type MonitoringReceiver = MonitoringSettings["receivers"][number];
 
 export interface Toggle<T> {
   enabled: boolean;
@@ -368,7 +168,6 @@ const backup = (dailyRetentionDays: number, monthlyRetentionDays: number, expect
 const healthChecks = (): HealthCheckSettings => ({ publicEndpoints: [], internalUrls: [], requestIntervalSeconds: 30, failureThreshold: 3, canaryIntervalMinutes: 5, canaryArtifactRetentionDays: 14 });
 
 const predictionMonitoring = (): PredictionMonitoringSettings => ({
-  image: "",
   args: [],
   schedule: "0 6 * * *",
   bucket: "models",

@@ -5,109 +5,47 @@
  * silently ignored), and every value is checked before any resource exists.
  */
 import { z } from "zod";
-import { count, LOG_RETENTION_DAYS } from "../lib/fields";
+import { LOG_RETENTION_DAYS } from "../lib/fields";
 import { tagValueProblem } from "../lib/tags";
 import { STAGES } from "./presets";
-import { ArtifactStoreSettings } from "../components/data/artifact-store.schema";
-import { ContainerRegistrySettings } from "../components/data/container-registry.schema";
-import { overridesOf } from "../lib/validate";
-import { NetworkSettings } from "../components/network/network.schema";
-import { MetadataStoreSettings } from "../components/data/metadata-store.schema";
-import { GpuClusterSettings } from "../components/compute/gpu-cluster.schema";
-import { ModelServingSettings } from "../components/serving/model-serving.schema";
-import { ExperimentTrackingSettings } from "../components/tracking/experiment-tracking.schema";
-import { AlertThresholdSettings, MonitoringReceiverSchema, MonitoringSettings } from "../components/monitoring/monitoring.schema";
-import { AlertingSettings } from "../components/operations/alerting/alerting.schema";
-import { DatabaseBackupSettings } from "../components/operations/backup/database-backup.schema";
-import { HealthChecksSettings, InternalUrlSchema, PublicEndpointSchema } from "../components/operations/health-checks/health-checks.schema";
-import { PredictionMonitoringSettings, pinnedImage } from "../components/operations/prediction-monitoring/prediction-monitoring.schema";
+import { MonitoringReceiverSchema } from "../components/monitoring/monitoring.schema";
+import { InternalUrlSchema, PublicEndpointSchema } from "../components/operations/health-checks/health-checks.schema";
+import { PIECE_SCHEMAS, resourceName } from "./pieces";
 import { deepOverridesOf } from "./overrides";
 
 export { LOG_RETENTION_DAYS };
 
 
-const resourceName = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/, "must be 2-22 characters of lower-case letters, digits and '-', starting with a letter");
-
 const enabled = z.boolean().optional();
 /** The `enabled` toggle of a piece, described for the editor schema and the config reference (docs/). */
 const toggle = (piece: string) => enabled.describe(`Deploy the ${piece} (true) or not (false). Default: the stage preset decides.`);
 
-
-// Each piece's overrides are built from its component's own settings schema
-// (config/overrides.ts: the same fields and rules, each optional and without
-// its default), plus the toggle and the cost model's planning figures, which
-// are stack-only.
-export const NetworkOverrides = deepOverridesOf(NetworkSettings).extend({
-  enabled: toggle("network (VPC, subnets, NAT)"),
-  expectedFlowLogGbPerMonth: count("expectedFlowLogGbPerMonth").optional().describe("Planning figure for the cost model: GB of flow logs ingested a month."),
-});
-
-// Built from the components' own schemas (one source of truth): the same
-// fields and rules, each optional and without its default, plus the toggle
-// and the cost model's planning figure.
-export const ArtifactOverrides = overridesOf(ArtifactStoreSettings).extend({
-  enabled: toggle("artifact buckets (S3)"),
-  expectedStorageGb: count("expectedStorageGb").optional().describe("Planning figure for the cost model: GB stored across all buckets."),
-});
-
-export const RegistryOverrides = overridesOf(ContainerRegistrySettings).extend({
-  enabled: toggle("container registry (ECR)"),
-  expectedStorageGb: count("expectedStorageGb").optional().describe("Planning figure for the cost model: GB of images stored."),
-});
-
-export const DatabaseOverrides = deepOverridesOf(MetadataStoreSettings).extend({
-  enabled: toggle("metadata database (RDS PostgreSQL)"),
-  // Checked against the stack's region in config/resolve.ts (components/data/snapshot.ts).
-  restoreFromSnapshot: z.string().min(1, "give a DB snapshot identifier or ARN").optional().describe("Create the database from this snapshot (identifier, rds:..., awsbackup:... or ARN in the stack's region)."),
-});
-
-export const ClusterOverrides = deepOverridesOf(GpuClusterSettings).extend({
-  enabled: toggle("GPU cluster (EKS)"),
-  expectedLogGbPerMonth: count("expectedLogGbPerMonth").optional().describe("Planning figure for the cost model: GB of control-plane logs ingested a month."),
-});
-
-// The operations pieces, built from their components' schemas the same way.
-export const MonitoringReceiverInput = MonitoringReceiverSchema;
-
 /**
- * Monitoring (Series B). The thresholds, nested in the component's Args, are
- * flat keys here (`monitoring.servingErrorRatio`), as the stack files have
- * always written them; restartsPer30m keeps the component's default.
+ * A piece's overrides, built from its settings (config/pieces.ts: its
+ * component's schema and its stack-only keys): the same fields and rules,
+ * each optional and without its default (config/overrides.ts), and the toggle.
  */
-export const MonitoringOverrides = deepOverridesOf(MonitoringSettings.omit({ thresholds: true })).extend({
-  ...deepOverridesOf(AlertThresholdSettings.omit({ restartsPer30m: true })).shape,
-  enabled: toggle("in-cluster monitoring (Prometheus, Alertmanager, Grafana, GPU metrics)"),
-});
+function overridesFor<S extends Record<string, z.ZodType>, X extends Record<string, z.ZodType>>(piece: { toggle: string; settings: z.ZodObject<S>; stackOnly: z.ZodObject<X> }) {
+  return deepOverridesOf(piece.settings).extend({ enabled: toggle(piece.toggle), ...deepOverridesOf(piece.stackOnly).shape });
+}
 
-// ------------------------------------------------------------- serving, tracking
+export const NetworkOverrides = overridesFor(PIECE_SCHEMAS.network);
+export const ArtifactOverrides = overridesFor(PIECE_SCHEMAS.artifacts);
+export const RegistryOverrides = overridesFor(PIECE_SCHEMAS.registry);
+export const DatabaseOverrides = overridesFor(PIECE_SCHEMAS.database);
+export const ClusterOverrides = overridesFor(PIECE_SCHEMAS.cluster);
+export const ServingOverrides = overridesFor(PIECE_SCHEMAS.serving);
+export const TrackingOverrides = overridesFor(PIECE_SCHEMAS.tracking);
+export const MonitoringOverrides = overridesFor(PIECE_SCHEMAS.monitoring);
+export const AlertOverrides = overridesFor(PIECE_SCHEMAS.alerts);
+export const BackupOverrides = overridesFor(PIECE_SCHEMAS.backup);
+export const HealthCheckOverrides = overridesFor(PIECE_SCHEMAS.healthChecks);
+export const PredictionMonitoringOverrides = overridesFor(PIECE_SCHEMAS.predictionMonitoring);
 
-export const ServingOverrides = deepOverridesOf(ModelServingSettings).extend({ enabled: toggle("model serving") });
-
-export const TrackingOverrides = deepOverridesOf(ExperimentTrackingSettings).extend({ enabled: toggle("MLflow tracking server") });
-
-export const AlertOverrides = deepOverridesOf(AlertingSettings).extend({
-  enabled: toggle("alert topic and CloudWatch alarms"),
-  databaseAlarms: z.boolean().optional().describe("CloudWatch alarms on the metadata database (free storage, CPU, connections)."),
-  natGatewayAlarms: z.boolean().optional().describe("CloudWatch alarms on every NAT gateway (port allocation errors, dropped packets)."),
-});
-
-export const BackupOverrides = deepOverridesOf(DatabaseBackupSettings).extend({
-  enabled: toggle("AWS Backup plan for the database"),
-  expectedStorageGb: count("expectedStorageGb").optional().describe("Planning figure for the cost model: GB of snapshots kept in the vault."),
-});
-
+// Entries of lists, as the stack file writes them.
+export const MonitoringReceiverInput = MonitoringReceiverSchema;
 export const PublicEndpointInput = PublicEndpointSchema;
 export const InternalUrlInput = InternalUrlSchema;
-
-export const HealthCheckOverrides = deepOverridesOf(HealthChecksSettings).extend({ enabled: toggle("external health checks") });
-
-export const PredictionMonitoringOverrides = deepOverridesOf(PredictionMonitoringSettings).extend({
-  enabled: toggle("prediction-monitoring job"),
-  image: pinnedImage.optional().describe("The report image (yours: Evidently, whylogs, a notebook runner), pinned by tag or digest; nothing is deployed without one."),
-  bucket: resourceName.optional().describe("Logical artifact bucket (artifacts.buckets) holding the predictions."),
-});
 
 const tagValue = z
   .string()

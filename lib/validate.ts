@@ -168,6 +168,17 @@ export function overridesOf<S extends Shape>(settings: z.ZodObject<S>): z.ZodObj
   return z.strictObject(shape) as unknown as z.ZodObject<OverridesShape<S>, z.core.$strict>;
 }
 
+/**
+ * The fields of `settings` that `schema` declares, and no others: how the
+ * program hands a component its settings (by the schema's keys, so a setting
+ * added to the schema reaches the component with no other edit, and a key
+ * the component does not take never does).
+ */
+export function settingsFor<S extends z.ZodRawShape, T extends object>(schema: z.ZodObject<S>, settings: T): Pick<T, Extract<keyof T, keyof S>> {
+  const keys = new Set(Object.keys(schema.shape));
+  return Object.fromEntries(Object.entries(settings).filter(([k]) => keys.has(k))) as Pick<T, Extract<keyof T, keyof S>>;
+}
+
 /** True when A and B are the same type (not merely assignable). */
 export type SameType<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 

@@ -1,6 +1,12 @@
 /** Layering rules a reviewer would otherwise check by hand, as cheap source scans. */
 import * as fs from "fs";
 import * as path from "path";
+import { PIECE_SCHEMAS } from "../config/pieces";
+import { GpuClusterArgsSchema } from "../components/compute/gpu-cluster.schema";
+import { ArtifactStoreArgsSchema } from "../components/data/artifact-store.schema";
+import { ContainerRegistryArgsSchema } from "../components/data/container-registry.schema";
+import { NetworkArgsSchema } from "../components/network/network.schema";
+import { DatabaseBackupArgsSchema } from "../components/operations/backup/database-backup.schema";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -44,20 +50,32 @@ describe("layering", () => {
     expect(importsOf(probe)).toContain("./config/resolve");
   });
 
-  it("index.ts names every component argument (no settings spread); planning figures go only to components that write them as planning tags", () => {
-    const index = fs.readFileSync(path.join(ROOT, "index.ts"), "utf8");
-    const code = index.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
-    // Spreading a settings object would pass fields along unseen.
+  it("index.ts hands each component its settings by its schema's keys (settingsFor), never a whole settings object", () => {
+    const code = fs.readFileSync(path.join(ROOT, "index.ts"), "utf8").replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
+    // A bare spread of a piece's settings would pass keys the component does not declare.
     expect(code).not.toMatch(/\.\.\.\s*spec\./);
-    // A planning figure (expectedStorageGb, ...) is passed only to a component that turns it into an
+    const picked = [...code.matchAll(/settingsFor\((\w+),/g)].map((m) => m[1]);
+    expect(picked.sort()).toEqual(
+      ["AlertThresholdSettings", "AlertingArgsSchema", "ArtifactStoreArgsSchema", "ContainerRegistryArgsSchema", "DatabaseBackupArgsSchema", "ExternalHealthChecksArgsSchema", "GpuClusterArgsSchema", "MetadataStoreArgsSchema", "MonitoringArgsSchema", "NetworkArgsSchema", "PredictionMonitoringArgsSchema"].sort(),
+    );
+  });
+
+  it("a planning figure reaches exactly the component that writes it as a planning tag", () => {
+    // A planning figure (expectedStorageGb, ...) is a stack-only key (config/pieces.ts). settingsFor passes it
+    // to a component only when the component's schema declares it, and such a component must turn it into an
     // ml-platform/planned-* tag (lib/tags.ts), so the budget policy in a real preview prices the plan's volumes.
-    for (const [field, components] of Object.entries({ expectedStorageGb: ["artifact-store", "container-registry", "operations/database-backup"], expectedLogGbPerMonth: ["compute/gpu-cluster"], expectedFlowLogGbPerMonth: ["network/network"] })) {
-      const passed = code.split(`${field}:`).length - 1;
-      expect({ field, passed }).toEqual({ field, passed: components.length });
-      for (const c of components) {
-        const file = fs.readdirSync(path.join(ROOT, "components"), { recursive: true }).map(String).find((f) => f.endsWith(`${c.split("/").pop()}.ts`))!;
-        expect({ field, component: c, writesTag: /withPlannedGb\(/.test(fs.readFileSync(path.join(ROOT, "components", file), "utf8")) }).toEqual({ field, component: c, writesTag: true });
-      }
+    const components: Record<string, { schema: { shape: Record<string, unknown> }; file: string }> = {
+      network: { schema: NetworkArgsSchema, file: "components/network/network.ts" },
+      artifacts: { schema: ArtifactStoreArgsSchema, file: "components/data/artifact-store.ts" },
+      registry: { schema: ContainerRegistryArgsSchema, file: "components/data/container-registry.ts" },
+      cluster: { schema: GpuClusterArgsSchema, file: "components/compute/gpu-cluster.ts" },
+      backup: { schema: DatabaseBackupArgsSchema, file: "components/operations/backup/database-backup.ts" },
+    };
+    const figures = Object.entries(PIECE_SCHEMAS).flatMap(([piece, p]) => Object.keys(p.stackOnly.shape).filter((k) => k.startsWith("expected")).map((key) => ({ piece, key })));
+    expect(figures.map((f) => f.piece).sort()).toEqual(Object.keys(components).sort());
+    for (const { piece, key } of figures) {
+      const c = components[piece]!;
+      expect({ piece, key, declared: key in c.schema.shape, writesTag: /withPlannedGb\(/.test(fs.readFileSync(path.join(ROOT, c.file), "utf8")) }).toEqual({ piece, key, declared: true, writesTag: true });
     }
   });
 });

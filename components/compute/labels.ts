@@ -2,7 +2,7 @@
  * Node labels, taints and tolerations: what marks a node as the system pool's
  * or a GPU pool's, and what a pod needs to land there.
  */
-import type { GpuNodeGroupSettings } from "../../lib/domain";
+import type { GpuNodeGroupSettings } from "./node-pool.args";
 import { INSTANCE_SHAPES, gpusPerInstance } from "../../lib/instance-types";
 
 

@@ -6,7 +6,10 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { CapacityType } from "../../lib/domain";
+import type { GpuNodeGroupSettings } from "./node-pool.args";
+
+/** ON_DEMAND or SPOT. */
+export type CapacityType = GpuNodeGroupSettings["capacityType"];
 import { EksTaint } from "./labels";
 import { nodeLaunchTemplate } from "./launch-template";
 import { launchTemplateName } from "../../lib/naming";

@@ -3,7 +3,7 @@
  * the labels and taints a group's nodes will have, so that it can scale a
  * group up from zero.
  */
-import type { GpuNodeGroupSettings } from "../../lib/domain";
+import type { GpuNodeGroupSettings } from "./node-pool.args";
 import { GPU_RESOURCE, GPU_TAINT, gpuNodeLabels, gpusPerNode, kubernetesTaintEffect } from "./labels";
 
 // ----------------------------------------------- Cluster Autoscaler ASG tags

@@ -2,7 +2,7 @@
  * The zones a cluster may use (by zone ID, stable across accounts) and how a
  * pool is split over them, one node group per zone.
  */
-import type { NodeGroupSettings } from "../../lib/domain";
+import type { NodeGroupSettings } from "./node-pool.args";
 
 
 // ------------------------------------------------------ zones and GPU pools

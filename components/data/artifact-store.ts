@@ -1,6 +1,5 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { BucketEncryption } from "../../lib/domain";
 import { bucketName } from "../../lib/naming";
 import { PLANNED_STORAGE_GB_TAG, withPlannedGb } from "../../lib/tags";
 import { validateArgs } from "../../lib/validate";
@@ -11,7 +10,9 @@ import type { ArtifactStoreArgs } from "./artifact-store.args";
 
 export type { ArtifactStoreArgs };
 
-export type { BucketEncryption };
+/** How the buckets are encrypted: "sse-s3" (S3-managed keys) or "sse-kms" (a customer managed KMS key). */
+export type BucketEncryption = NonNullable<ArtifactStoreArgs["encryption"]>;
+
 export const ARTIFACT_STORE_TYPE = "mlplatform:data:ArtifactStore";
 
 

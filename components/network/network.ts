@@ -10,6 +10,9 @@ import type { NetworkArgs } from "./network.args";
 
 export type { NetworkArgs };
 
+/** NAT egress of the private subnets: "none", "single" or "perAz". */
+export type NatMode = NonNullable<NetworkArgs["natGateways"]>;
+
 export const NETWORK_TYPE = "mlplatform:network:Network";
 
 

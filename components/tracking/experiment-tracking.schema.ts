@@ -14,7 +14,7 @@ import { namespaceName, quantity } from "../serving/model-serving.schema";
 import type { ExperimentTrackingArgs } from "./experiment-tracking.args";
 
 /** The settings of an ExperimentTracking: the single source of truth for its Args and for the `tracking` stack config. */
-export const ExperimentTrackingSettings = z.strictObject({
+export const ExperimentTrackingSettings = withType(z.strictObject({
   namespace: namespaceName.describe("Namespace of the tracking server.").default("mlflow"),
   image: z
     .string()
@@ -28,7 +28,7 @@ export const ExperimentTrackingSettings = z.strictObject({
   memory: z.string().describe('Memory request per replica ("1Gi").').default("1Gi"),
   memoryLimit: z.string().describe('Memory limit per replica ("2Gi"), at least the request.').default("2Gi"),
   artifactPrefix: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*\/$/, 'must be a key prefix ending in "/", such as "mlflow/"').describe("Prefix in the bucket for MLflow's artifacts.").default("mlflow/"),
-});
+}), { typeName: "TrackingSettingsInput", outputTypeName: "TrackingSettings", home: "components/tracking/experiment-tracking.args.ts", doc: "The MLflow tracking server's settings." });
 export type ExperimentTrackingSettings = z.output<typeof ExperimentTrackingSettings>;
 
 /** The backend store, as a MetadataStore exposes it. */

@@ -14,24 +14,9 @@ import type { SystemWorkload } from "../compute/capacity";
 export const MLFLOW_IMAGE = "ghcr.io/mlflow/mlflow:v3.16.1-full";
 export const MLFLOW_PORT = 5000;
 
-export interface TrackingSettings {
-  /** Namespace of the tracking server. */
-  namespace: string;
-  /** The MLflow server image (pinned; must contain psycopg2 and boto3). */
-  image: string;
-  /** Server replicas (stateless: the database and the bucket hold the state). */
-  replicas: number;
-  /** uvicorn workers per replica. */
-  workers: number;
-  /** CPU request per replica ("500m"). */
-  cpu: string;
-  /** Memory request per replica ("1Gi"). */
-  memory: string;
-  /** Memory limit per replica ("2Gi"). */
-  memoryLimit: string;
-  /** Prefix in the models bucket under which MLflow stores artifacts ("mlflow/"). */
-  artifactPrefix: string;
-}
+import type { TrackingSettings } from "./experiment-tracking.args";
+
+export type { TrackingSettings };
 
 export const TRACKING_NAMES = { serviceAccount: "mlflow", deployment: "mlflow", service: "mlflow", secret: "mlflow-backend-store", secretKey: "uri" } as const;
 

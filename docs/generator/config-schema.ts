@@ -249,7 +249,7 @@ export function renderConfigReference(schema: JsonSchema = stackConfigKeysSchema
   const row = (r: KeyRow) => [
     code(r.key),
     cell(describeType(r.schema)),
-    cell(r.schema.description ?? "(no description)"),
+    cell(withDefault(r.schema)),
     r.required ? "yes" : "",
     ...STAGES.map((st) => cell(showPreset(presetValue(st, r.path)))),
   ];
@@ -273,6 +273,14 @@ export function renderConfigReference(schema: JsonSchema = stackConfigKeysSchema
   }
   out.push("");
   return out.join("\n");
+}
+
+/** A key's description, with its default where the schema has one the description does not state (a list entry's fields). */
+function withDefault(schema: JsonSchema): string {
+  const description = schema.description ?? "(no description)";
+  if (schema.default === undefined || /\bDefault\b/.test(description)) return description;
+  const value = Array.isArray(schema.default) && schema.default.length === 0 ? "none" : JSON.stringify(schema.default);
+  return `${description} Default ${value}.`;
 }
 
 /** Keys (and list items' keys) whose schema carries no description: must be empty. */

@@ -16,7 +16,7 @@ import { DatabaseBackupArgsSchema } from "../../components/operations/backup/dat
 import { ExternalHealthChecksArgsSchema } from "../../components/operations/health-checks/health-checks.schema";
 import { PredictionMonitoringArgsSchema } from "../../components/operations/prediction-monitoring/prediction-monitoring.schema";
 import { ModelSchema, ModelServingArgsSchema, ServingSettingsSchema } from "../../components/serving/model-serving.schema";
-import { ExperimentTrackingArgsSchema } from "../../components/tracking/experiment-tracking.schema";
+import { ExperimentTrackingArgsSchema, ExperimentTrackingSettings } from "../../components/tracking/experiment-tracking.schema";
 import type { ArgsTypeSpec } from "./args-types";
 
 /** One component's Args interface, generated beside its schema. */
@@ -50,7 +50,13 @@ export const ARGS_TYPES: ArgsTypeSpec[] = [
       { name: "ModelSettings", schema: ModelSchema, form: "output" },
     ],
   },
-  args("components/tracking/experiment-tracking.schema.ts", "ExperimentTrackingArgs", ExperimentTrackingArgsSchema, "The arguments of an ExperimentTracking."),
+  {
+    ...args("components/tracking/experiment-tracking.schema.ts", "ExperimentTrackingArgs", ExperimentTrackingArgsSchema, "The arguments of an ExperimentTracking."),
+    types: [
+      { name: "ExperimentTrackingArgs", schema: ExperimentTrackingArgsSchema, form: "input", doc: "The arguments of an ExperimentTracking." },
+      { name: "TrackingSettings", schema: ExperimentTrackingSettings, form: "output" },
+    ],
+  },
   args("components/monitoring/monitoring.schema.ts", "MonitoringArgs", MonitoringArgsSchema, "The arguments of a Monitoring."),
   {
     ...args("components/operations/alerting/alerting.schema.ts", "AlertingArgs", AlertingArgsSchema, "The arguments of an Alerting."),

@@ -22,7 +22,7 @@ import { NVIDIA_DEVICE_PLUGIN_CHART, devicePluginValues } from "../../components
 import { GpuCluster } from "../../components/compute/gpu-cluster";
 import { Network } from "../../components/network/network";
 import { resolvePlatformSpec } from "../../config/resolve";
-import type { GpuNodeGroupSettings } from "../../lib/domain";
+import type { GpuNodeGroupSettings } from "../../components/compute/node-pool.args";
 import { ACCELERATOR_LABEL, GPU_TAINT, acceleratorLabelValue, gpuNodeLabels, gpusPerNode } from "../../components/compute/labels";
 import { ACCESS_POLICY_ARNS, accessGrants, apiAccessRules } from "../../components/compute/access";
 import { autoscalerTagSlug, eksManagedAsgTags, nodeTemplateTags } from "../../components/compute/node-tags";
