@@ -184,20 +184,19 @@ function declareWorkloads(spec: PlatformSpec, { network, artifacts, registry }: 
 
 function declareOperations(spec: PlatformSpec, { network, artifacts }: Foundation, cluster: GpuCluster | undefined, { database }: Workloads) {
   const { namePrefix: prefix, tags, protectStatefulResources: protect, allowDestroyWithData: forceDestroy } = spec;
-  const a = spec.alerts.settings;
   const alerting = spec.alerts.enabled
     ? new Alerting(`${prefix}-alerts`, {
-        ...settingsFor(AlertingArgsSchema, a),
-        database:
-          database && a.databaseAlarms
-            ? {
-                instanceIdentifier: database.instanceIdentifier,
-                instanceClass: spec.database.settings.instanceClass,
-                allocatedStorageGb: spec.database.settings.allocatedStorageGb,
-                maxAllocatedStorageGb: spec.database.settings.maxAllocatedStorageGb,
-              }
-            : undefined,
-        natGatewayIds: network && a.natGatewayAlarms ? network.natGatewayIds : undefined,
+        ...settingsFor(AlertingArgsSchema, spec.alerts.settings),
+        // What the alarms watch; the settings say which alarms exist.
+        database: database
+          ? {
+              instanceIdentifier: database.instanceIdentifier,
+              instanceClass: spec.database.settings.instanceClass,
+              allocatedStorageGb: spec.database.settings.allocatedStorageGb,
+              maxAllocatedStorageGb: spec.database.settings.maxAllocatedStorageGb,
+            }
+          : undefined,
+        natGatewayIds: network?.natGatewayIds,
         // The dead man's switch for in-cluster monitoring: only where Alertmanager will publish to it.
         watchdogHeartbeat: spec.monitoring.enabled && cluster !== undefined,
         tags,
@@ -215,8 +214,7 @@ function declareOperations(spec: PlatformSpec, { network, artifacts }: Foundatio
           region: spec.region,
           environment: spec.environment,
           alertTopicArn: alerting.topicArn,
-          emails: a.emails,
-          httpsEndpoints: a.httpsEndpoints,
+          ...alerting.receivers,
           vpcId: network?.vpcId,
           vpcCidrBlock: network?.vpcCidrBlock,
           privateSubnetIds: network?.privateSubnetIds,

@@ -77,14 +77,7 @@ export const PIECE_SCHEMAS = {
     settings: MonitoringSettings.omit({ thresholds: true }).extend(AlertThresholdSettings.omit({ restartsPer30m: true }).shape),
     stackOnly: z.strictObject({}),
   },
-  alerts: {
-    toggle: "alert topic and CloudWatch alarms",
-    settings: AlertingSettings,
-    stackOnly: z.strictObject({
-      databaseAlarms: z.boolean().describe("CloudWatch alarms on the metadata database (free storage, CPU, connections).").default(true),
-      natGatewayAlarms: z.boolean().describe("CloudWatch alarms on every NAT gateway (port allocation errors, dropped packets).").default(true),
-    }),
-  },
+  alerts: { toggle: "alert topic and CloudWatch alarms", settings: AlertingSettings, stackOnly: z.strictObject({}) },
   backup: {
     toggle: "AWS Backup plan for the database",
     settings: DatabaseBackupSettings,

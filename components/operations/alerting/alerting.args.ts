@@ -56,6 +56,10 @@ export interface AlertingArgs {
    * the instance class.
    */
   databaseMaxConnections?: number | undefined;
+  /** CloudWatch alarms on the metadata database (free storage, CPU, connections). Default true. */
+  databaseAlarms?: boolean | undefined;
+  /** CloudWatch alarms on every NAT gateway (port allocation errors, dropped packets). Default true. */
+  natGatewayAlarms?: boolean | undefined;
   /** The metadata database to watch; no database alarms without it. Default none. */
   database?: {
     /** RDS instance identifier (MetadataStore.instanceIdentifier). */

@@ -37,6 +37,8 @@ export const AlertingSettings = z.strictObject({
     .max(5000, "RDS PostgreSQL caps the default at 5000")
     .optional()
     .describe("max_connections the connections alarm measures against; default: RDS PostgreSQL's default for the instance class."),
+  databaseAlarms: z.boolean().describe("CloudWatch alarms on the metadata database (free storage, CPU, connections).").default(true),
+  natGatewayAlarms: z.boolean().describe("CloudWatch alarms on every NAT gateway (port allocation errors, dropped packets).").default(true),
 });
 export type AlertingSettings = z.output<typeof AlertingSettings>;
 

@@ -84,6 +84,8 @@ export class Alerting extends pulumi.ComponentResource {
   public readonly heartbeatTopicArn?: pulumi.Output<string>;
   /** Names of the CloudWatch alarms declared. */
   public readonly alarmNames: string[] = [];
+  /** Who the topic notifies: other topics that must reach the same people (the health checks' us-east-1 topic) subscribe them too. */
+  public readonly receivers: { emails: string[]; httpsEndpoints: string[] };
 
   constructor(name: string, args: AlertingArgs, opts?: pulumi.ComponentResourceOptions) {
     // Checked before anything is declared: a bad argument throws ComponentArgsError naming it.
@@ -92,11 +94,12 @@ export class Alerting extends pulumi.ComponentResource {
     const tags = s.tags;
     const parent = { parent: this };
 
+    this.receivers = { emails: s.emails, httpsEndpoints: s.httpsEndpoints };
     const topic = new AlertTopic(`${name}-topic`, { emails: s.emails, httpsEndpoints: s.httpsEndpoints, tags }, parent);
     this.topicArn = topic.topicArn;
     this.keyArn = topic.keyArn;
 
-    if (s.database) {
+    if (s.database && s.databaseAlarms) {
       const db = s.database;
       const specs = databaseAlarms({
         instanceClass: db.instanceClass,
@@ -114,7 +117,7 @@ export class Alerting extends pulumi.ComponentResource {
       }
     }
 
-    s.natGatewayIds.forEach((natId, i) => {
+    (s.natGatewayAlarms ? s.natGatewayIds : []).forEach((natId, i) => {
       for (const spec of natGatewayAlarms()) {
         const alarmName = `${name}-nat-${i}-${spec.key}`;
         metricAlarm(alarmName, alarmName, spec, natId, topic.topicArn, tags, parent);
