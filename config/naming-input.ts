@@ -1,6 +1,6 @@
 import { splitPoolAcrossZones } from "../components/compute/zones";
 import type { NamingInput } from "../lib/naming";
-import { needsLoadBalancerController } from "../components/serving/settings";
+import { awsLoadBalancerController } from "../components/compute/addons/aws-load-balancer-controller";
 import type { PlatformSpec } from "./resolve";
 
 type NamingSpec = Pick<
@@ -31,7 +31,7 @@ export function namingInputOf(spec: NamingSpec): NamingInput {
       : undefined,
     serving:
       spec.serving.enabled && cluster && modelsBucket
-        ? { models: spec.serving.settings.models.map((m) => m.name), loadBalancerController: needsLoadBalancerController(spec.serving.settings) }
+        ? { models: spec.serving.settings.models.map((m) => m.name), loadBalancerController: awsLoadBalancerController.enabled(spec.serving.settings) }
         : undefined,
     tracking: spec.tracking.enabled && cluster && database && modelsBucket,
     healthChecks:

@@ -7,12 +7,15 @@
 import { z } from "zod";
 import { instanceTypeNotOfferedReason } from "../cost/prices";
 import { isAcceleratedType } from "../lib/instance-types";
-import { CapacityReport, checkSystemPool, eksSystemWorkloads, nodesNeeded } from "../components/compute/capacity";
+import { CapacityReport, checkSystemPool, nodesNeeded } from "../components/compute/capacity";
+import { gpuClusterSystemWorkloads } from "../components/compute/gpu-cluster";
 import { gpusPerNode } from "../components/compute/labels";
-import { ServingSettings, servingSystemWorkloads, withModelDefaults, withStageDefaults } from "../components/serving/settings";
+import { ServingSettings, withModelDefaults, withStageDefaults } from "../components/serving/settings";
+import { servingSystemWorkloads } from "../components/serving/model-serving";
 import { servingProblems } from "../components/serving/checks";
 import { TrackingSettings, trackingSystemWorkloads } from "../components/tracking/settings";
-import { monitoringSystemWorkloads } from "../components/monitoring/values";
+import { monitoringSystemWorkloads } from "../components/monitoring/monitoring";
+import { nodePoolCaps } from "../components/monitoring/rules";
 import {
   AlertSettings,
   ArtifactSettings,
@@ -300,10 +303,10 @@ function systemPoolCheck(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle"
   if (!spec.cluster.enabled) return { problems: [] };
   const c = spec.cluster.settings;
   const workloads = [
-    ...eksSystemWorkloads({ autoscaler: c.autoscaler }),
+    ...gpuClusterSystemWorkloads(c),
     ...(spec.serving.enabled ? servingSystemWorkloads(spec.serving.settings) : []),
     ...(spec.tracking.enabled ? trackingSystemWorkloads(spec.tracking.settings) : []),
-    ...(spec.monitoring.enabled ? monitoringSystemWorkloads(spec.monitoring.settings) : []),
+    ...(spec.monitoring.enabled ? monitoringSystemWorkloads({ pools: nodePoolCaps(c) }) : []),
   ];
   const pool = c.systemNodeGroup;
   const report = checkSystemPool({ instanceTypes: pool.instanceTypes, nodes: pool.minSize }, workloads);

@@ -11,11 +11,10 @@ import { serviceTrustPolicy } from "../../lib/iam";
 import { PLANNED_INGEST_GB_TAG, withPlannedGb } from "../../lib/tags";
 import { eksClusterName, gpuPoolName, systemNodeGroupName } from "../../lib/naming";
 import { NODE_AMI_TYPES } from "../../lib/versions";
-import { clusterAutoscaler, clusterAutoscalerImageTag } from "./addons/cluster-autoscaler";
-import { defaultStorageClass, ebsCsiDriver } from "./addons/ebs-csi-driver";
-import { eksAddon } from "./addons/eks-addon";
-import { nvidiaDevicePlugin } from "./addons/nvidia-device-plugin";
-import { vpcCni } from "./addons/vpc-cni";
+import { ClusterAddonPhase, addonWorkloads } from "./addons/addon";
+import type { SystemWorkload } from "./capacity";
+import { CLUSTER_ADDONS, ClusterAddonArgs } from "./addons/registry";
+import { gp3StorageClass } from "./storage-class";
 import type { ClusterHandle } from "./cluster-handle";
 import { GpuNodePool } from "./gpu-node-pool";
 import { IrsaRole, IrsaRoleArgs } from "./irsa";
@@ -25,7 +24,18 @@ import { GpuClusterArgsSchema, gpuClusterProblems } from "./gpu-cluster.schema";
 
 export const GPU_CLUSTER_TYPE = "mlplatform:compute:GpuCluster";
 
-export interface GpuClusterArgs {
+/**
+ * What the cluster itself runs on its system pool before any platform
+ * service, from its settings: the pods of its add-ons, DaemonSets first.
+ * (The NVIDIA device plugin selects GPU nodes only.)
+ */
+export function gpuClusterSystemWorkloads(settings: Required<ClusterAddonArgs>): SystemWorkload[] {
+  const workloads = addonWorkloads<Required<ClusterAddonArgs>>(CLUSTER_ADDONS, settings);
+  return [...workloads.filter((w) => w.perNode), ...workloads.filter((w) => !w.perNode)];
+}
+
+/** Besides these, the settings of the cluster's add-ons (components/compute/addons/registry.ts CLUSTER_ADDONS). */
+export interface GpuClusterArgs extends ClusterAddonArgs {
   /** VPC the private subnets belong to. Required. Exposed as `vpcId` for in-cluster controllers that need it (the AWS Load Balancer Controller). */
   vpcId: pulumi.Input<string>;
   /** The VPC's IPv4 block: by default the only source admitted to the private API endpoint on 443. Required. */
@@ -93,12 +103,6 @@ export interface GpuClusterArgs {
    * to the pool's; min 0 lets them cost nothing while idle. Default [].
    */
   gpuNodeGroups?: GpuNodeGroupInput[];
-  /**
-   * Install the Cluster Autoscaler, which starts GPU nodes when GPU pods are
-   * pending and removes idle ones. Without it, scale node groups by hand.
-   * Default false.
-   */
-  autoscaler?: boolean;
 }
 
 
@@ -157,7 +161,16 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
     this.region = s.region;
     const parent = { parent: this };
     const grants = accessGrants(s.adminRoleArns, s.readOnlyRoleArns, s.deployerRoleArn);
-    if (s.autoscaler) clusterAutoscalerImageTag(version);
+    // The add-ons the settings enable (components/compute/addons/registry.ts); one with no pin
+    // for this Kubernetes minor throws here, before anything is declared.
+    const addons = CLUSTER_ADDONS.filter((addon) => addon.enabled(s));
+    for (const addon of addons) addon.requireKubernetesVersion?.(version);
+    // Installs those of one phase, in registry order; returns what others wait for.
+    const installAddons = (phase: ClusterAddonPhase, dependsOn: pulumi.Resource[]): pulumi.Resource[] => {
+      const inputs = { region: s.region, kubernetesVersion: version };
+      const target = { owner: name, parent: this, cluster: this, settings: s, inputs, tags, dependsOn };
+      return addons.filter((addon) => addon.phase === phase).flatMap((addon) => addon.install(target).resources);
+    };
 
     // ---------------------------------------------------------- control plane
     const clusterRole = new aws.iam.Role(`${name}-control-plane`, {
@@ -269,7 +282,8 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
     }, parent);
     this.oidcProviderArn = oidcProvider.arn;
     this.oidcIssuerUrl = issuerUrl;
-    const identity = { clusterName: cluster.name, oidcProviderArn: this.oidcProviderArn, oidcIssuerUrl: this.oidcIssuerUrl };
+    // What the add-ons installed before the Kubernetes provider exists read of the cluster.
+    this.clusterName = cluster.name;
 
     // ------------------------------------------------------------------ nodes
     const nodeRole = new aws.iam.Role(`${name}-node`, {
@@ -282,11 +296,10 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
 
     // Networking add-ons come before any node: without the CNI no node becomes
     // Ready (the cluster has no self-managed copy). DaemonSets with no node are healthy.
-    const { addon: vpcCniAddon } = vpcCni(name, { cluster: identity, kubernetesVersion: version, tags }, parent);
-    const kubeProxy = eksAddon(name, "kube-proxy", { clusterName: cluster.name, kubernetesVersion: version, tags }, parent);
+    const networking = installAddons("before-nodes", []);
 
     // Nodes must find their role's permissions and the CNI in place when they boot.
-    const nodePrerequisites = [...nodeRolePolicies, vpcCniAddon, kubeProxy];
+    const nodePrerequisites = [...nodeRolePolicies, ...networking];
     const nodeGroupBase = { clusterName: cluster.name, kubernetesVersion: cluster.version, nodeRoleArn: nodeRole.arn, tags, dependsOn: nodePrerequisites };
 
     const { nodeGroup: systemNodes } = managedNodeGroup(systemNodeGroupName(name), {
@@ -313,8 +326,7 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
     }
 
     // Add-ons that run Deployments need a node to be healthy.
-    const coreDns = eksAddon(name, "coredns", { clusterName: cluster.name, kubernetesVersion: version, tags }, { parent: this, dependsOn: [systemNodes] });
-    const { addon: ebsCsi } = ebsCsiDriver(name, { cluster: identity, kubernetesVersion: version, dependsOn: [systemNodes], tags }, parent);
+    const onNodes = installAddons("with-nodes", [systemNodes]);
 
     // ---------------------------------------------------- inside the cluster
     this.kubeconfig = pulumi.secret(
@@ -324,12 +336,11 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
     this.provider = new kubernetes.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, parent);
     // Kubernetes objects wait for the API to be reachable (443 rules) and for the
     // deployer's access, a node, DNS and storage, and are deleted before them on destroy.
-    this.ready = [...apiRules, ...accessResources, systemNodes, vpcCniAddon, kubeProxy, coreDns, ebsCsi];
-    this.clusterName = cluster.name;
+    this.ready = [...apiRules, ...accessResources, systemNodes, ...networking, ...onNodes];
 
-    defaultStorageClass(name, this, parent);
-    nvidiaDevicePlugin(name, this, parent);
-    if (s.autoscaler) clusterAutoscaler(name, this, { region: s.region, kubernetesVersion: version, tags }, parent);
+    // The default StorageClass: encrypted gp3 volumes through the EBS CSI driver.
+    new kubernetes.storage.v1.StorageClass(`${name}-gp3`, gp3StorageClass(), { parent: this, provider: this.provider, dependsOn: this.ready });
+    installAddons("in-cluster", this.ready);
 
     this.endpoint = cluster.endpoint;
     this.nodeRoleArn = nodeRole.arn;

@@ -4,11 +4,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { ACCESS_POLICY_ARNS } from "../compute/access";
 import { validateArgs } from "../../lib/validate";
 import { ModelServingArgsSchema, modelServingProblems } from "./model-serving.schema";
-import { MODELS_BUCKET_PLACEHOLDER, REGISTRY_PLACEHOLDER, ServingSettingsInput, colorsOf, needsLoadBalancerController, needsMetricsServer, otherColor, releaseOf } from "./settings";
+import { MODELS_BUCKET_PLACEHOLDER, REGISTRY_PLACEHOLDER, ServingSettings, ServingSettingsInput, colorsOf, modelSystemWorkloads, otherColor, releaseOf } from "./settings";
 import { deploymentManifest, deploymentName, gpuQuotaManifest, hpaManifest, namespaceManifest, pdbManifest, previewServiceName, sentrySecretManifest, serviceAccountManifest, serviceAccountName, serviceManifest } from "./manifests";
 import { modelReadPolicy } from "./iam";
-import { installLoadBalancerController } from "../compute/addons/aws-load-balancer-controller";
-import { installMetricsServer } from "../compute/addons/metrics-server";
+import { addonWorkloads, installAddon } from "../compute/addons/addon";
+import { awsLoadBalancerController } from "../compute/addons/aws-load-balancer-controller";
+import { SERVING_ADDONS } from "../compute/addons/registry";
+import type { SystemWorkload } from "../compute/capacity";
 import type { ClusterHandle } from "../compute/cluster-handle";
 import { IrsaRole } from "../compute/irsa";
 
@@ -35,6 +37,15 @@ export interface ModelServingArgs {
   sentryDsn?: pulumi.Input<string>;
   /** Tags for AWS resources (IAM roles, access entries). Default none. */
   tags?: Record<string, string>;
+}
+
+/**
+ * What serving puts on the CPU system pool, from its settings: CPU-only
+ * models, then its add-ons (the AWS Load Balancer Controller when a model is
+ * exposed, metrics-server when one autoscales).
+ */
+export function servingSystemWorkloads(settings: ServingSettings): SystemWorkload[] {
+  return [...modelSystemWorkloads(settings), ...addonWorkloads<ServingSettings>(SERVING_ADDONS, settings)];
 }
 
 /** `<registry>/models:1.4.0` -> `<prefix>/models:1.4.0`; a text without the placeholder stays as it is. */
@@ -79,11 +90,12 @@ export class ModelServing extends pulumi.ComponentResource {
       ? new kubernetes.core.v1.Secret(`${name}-sentry`, sentrySecretManifest(ns, pulumi.secret(a.sentryDsn)), inNamespace())
       : undefined;
 
-    let lbController: kubernetes.helm.v3.Release | undefined;
-    if (needsLoadBalancerController(s)) {
-      lbController = installLoadBalancerController(`${name}-lbc`, { cluster, vpcId: (a.vpcId ?? cluster.vpcId)!, region: a.region, tags }, this);
-    }
-    if (needsMetricsServer(s)) installMetricsServer(`${name}-metrics-server`, cluster, this);
+    // The AWS Load Balancer Controller when a model is exposed, metrics-server when one autoscales.
+    const inputs = { region: a.region, vpcId: (a.vpcId ?? cluster.vpcId)! };
+    const target = { owner: name, parent: this, cluster, settings: s, inputs, tags, dependsOn: cluster.ready };
+    const installed = new Map(SERVING_ADDONS.map((addon) => [addon, installAddon(addon, target)]));
+    // Exposed Services wait for the controller, so on destroy they go (with their NLBs) before it.
+    const lbController = installed.get(awsLoadBalancerController)?.resources ?? [];
 
     // Read-only roles see the serving namespace, nothing else, never cluster-admin.
     const slugs = new Map<string, number>();
@@ -150,7 +162,7 @@ export class ModelServing extends pulumi.ComponentResource {
       const exposed = model.exposure.type !== "cluster";
       const liveService = new kubernetes.core.v1.Service(`${name}-${model.name}-live`,
         serviceManifest({ model, name: model.name, namespace: ns, color: s.blueGreen ? live : undefined, exposed }),
-        inNamespace([...deployments, ...(exposed && lbController ? [lbController] : [])]));
+        inNamespace([...deployments, ...(exposed ? lbController : [])]));
       this.liveServices[model.name] = liveService.metadata.name;
       if (s.blueGreen && live) {
         const preview = new kubernetes.core.v1.Service(`${name}-${model.name}-preview`,

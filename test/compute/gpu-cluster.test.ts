@@ -32,7 +32,8 @@ import { kubeconfig } from "../../components/compute/kubeconfig";
 import { nodeLaunchTemplate } from "../../components/compute/launch-template";
 import { PolicyDocument } from "../../components/data/bucket-policy";
 import { INSTANCE_SHAPES, isAcceleratedType } from "../../lib/instance-types";
-import { EKS_ADDONS, EKS_ADDON_PINS, EksAddonName, KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from "../../lib/versions";
+import { KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from "../../lib/versions";
+import { CLUSTER_ADDONS } from "../../components/compute/addons/registry";
 import { PlanRun, PlannedResource, SECRET_PLACEHOLDER, planStack } from "../../plan/engine";
 import { evaluatePolicies, stagePolicyConfig } from "../../policies/evaluate";
 
@@ -692,11 +693,12 @@ describe("GpuCluster: in-cluster software", () => {
   it("the managed add-ons are installed with a fixed version, networking before nodes, the rest after", () => {
     const { run } = mvp;
     const addons = ofType(run, "aws:eks/addon:Addon");
-    expect(addons.map((a) => input(a, "addonName")).sort()).toEqual([...EKS_ADDONS].sort());
+    const pins = Object.fromEntries(CLUSTER_ADDONS.flatMap((a) => ("eks" in a.pin ? [[a.id, a.pin.eks]] : [])));
+    expect(addons.map((a) => input(a, "addonName")).sort()).toEqual(Object.keys(pins).sort());
     for (const a of addons) {
       expect(input<string>(a, "addonVersion")).toBeTruthy();
-      // Pinned add-ons get their pin from lib/versions.ts, not EKS's moving default.
-      const pinned = EKS_ADDON_PINS[input<EksAddonName>(a, "addonName")].version;
+      // Pinned add-ons get their pin from their add-on file, not EKS's moving default.
+      const pinned = pins[input<string>(a, "addonName")]!.version;
       if (pinned !== undefined) expect(input(a, "addonVersion")).toBe(pinned);
       expect(input(a, "resolveConflictsOnCreate")).toBe("OVERWRITE");
       expect(input(a, "resolveConflictsOnUpdate")).toBe("PRESERVE");

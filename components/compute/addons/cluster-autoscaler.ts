@@ -1,7 +1,8 @@
 /**
  * The Cluster Autoscaler (AWS provider): starts GPU nodes from zero when GPU
- * pods are pending and removes idle ones. Its chart pin, image pin, Helm
- * values, IAM policy and installer, in one place.
+ * pods are pending and removes idle ones. Everything about it is here: the
+ * `autoscaler` setting, its chart pin, image pins, Helm values, IAM policy,
+ * footprint on the system pool and install.
  *
  * How it finds node groups: auto-discovery by the ASG tags
  * `k8s.io/cluster-autoscaler/enabled` and `k8s.io/cluster-autoscaler/<cluster>`,
@@ -12,13 +13,16 @@
  * eks.amazonaws.com/nodegroup label count as similar: autoscaler
  * processors/nodegroupset/aws_nodegroups.go, checked 2026-11-23).
  */
-import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { systemNodeLabels } from "../labels";
-import type { PolicyDocument } from "../../data/bucket-policy";
+import { z } from "zod";
+import { childName, irsaRoleName } from "../../../lib/naming";
+import { schemaMatches } from "../../../lib/validate";
 import type { ChartPin } from "../../../lib/versions";
-import type { ClusterHandle } from "../cluster-handle";
+import type { PolicyDocument } from "../../data/bucket-policy";
+import { systemNodeLabels } from "../labels";
 import { IrsaRole } from "../irsa";
+import type { ClusterAddon } from "./addon";
+import { helmRelease } from "./helm";
 
 /**
  * Chart 9.59.0 was published 2026-07-21 (appVersion 1.35.0, so its default
@@ -148,40 +152,65 @@ export function clusterAutoscalerPolicy(clusterName: string): PolicyDocument {
   };
 }
 
+/** What the autoscaler adds to GpuClusterArgs. */
 export interface ClusterAutoscalerArgs {
-  /** AWS region of the cluster. Required. */
-  region: string;
-  /** Kubernetes minor of the cluster; picks the image. Required. */
-  kubernetesVersion: string;
-  /** Tags for the IRSA role. Default none. */
-  tags?: Record<string, string>;
+  /**
+   * Install the Cluster Autoscaler, which starts GPU nodes when GPU pods are
+   * pending and removes idle ones. Without it, scale node groups by hand.
+   * Default false.
+   */
+  autoscaler?: boolean;
 }
 
+/** The setting, as the cluster's schema (and so the `cluster.autoscaler` stack key) declares it. */
+const SETTINGS = {
+  autoscaler: z.boolean().describe("Install the Cluster Autoscaler (scales GPU pools to and from zero).").default(false),
+};
+// tsc proves the interface and the setting's schema accept the same values.
+schemaMatches<ClusterAutoscalerArgs, z.input<z.ZodObject<typeof SETTINGS>>>(true);
+
+/** Its IRSA role: `<cluster component>-autoscaler`, whose IAM role is `<cluster component>-autoscaler-role`. */
+const ROLE = "autoscaler";
+
 /**
- * Installs the autoscaler into `cluster` with its IRSA role
- * (`<clusterComponent>-autoscaler-role`) and Helm release
- * (`<clusterComponent>-cluster-autoscaler`). Throws (before any resource is
- * declared) when no image is pinned for the Kubernetes minor.
+ * The Cluster Autoscaler as a cluster add-on, installed when `autoscaler` is
+ * set: its IRSA role, then its Helm release `<cluster component>-cluster-autoscaler`
+ * in kube-system. `requireKubernetesVersion` throws (GpuCluster calls it
+ * before declaring anything) when no image is pinned for the Kubernetes minor.
  */
-export function clusterAutoscaler(clusterComponent: string, cluster: ClusterHandle, args: ClusterAutoscalerArgs, opts: { parent: pulumi.Resource }): { release: kubernetes.helm.v3.Release; role: IrsaRole } {
-  const imageTag = clusterAutoscalerImageTag(args.kubernetesVersion);
-  const clusterName = pulumi.output(cluster.clusterName);
-  const role = new IrsaRole(`${clusterComponent}-autoscaler`, {
-    oidcProviderArn: cluster.oidcProviderArn,
-    oidcIssuerUrl: cluster.oidcIssuerUrl,
-    namespace: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.namespace,
-    serviceAccount: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.name,
-    // May only resize Auto Scaling groups owned by this cluster.
-    inlinePolicy: clusterName.apply((name) => JSON.stringify(clusterAutoscalerPolicy(name))),
-    tags: args.tags,
-  }, { parent: opts.parent });
-  const release = new kubernetes.helm.v3.Release(`${clusterComponent}-cluster-autoscaler`, {
-    name: CLUSTER_AUTOSCALER_CHART.chart,
-    chart: CLUSTER_AUTOSCALER_CHART.chart,
-    version: CLUSTER_AUTOSCALER_CHART.version,
-    repositoryOpts: { repo: CLUSTER_AUTOSCALER_CHART.repo },
-    namespace: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.namespace,
-    values: { ...clusterAutoscalerValues<pulumi.Input<string>>({ clusterName, region: args.region, roleArn: role.roleArn, imageTag }) },
-  }, { parent: opts.parent, provider: cluster.provider, dependsOn: cluster.ready });
-  return { release, role };
-}
+export const clusterAutoscaler: ClusterAddon<ClusterAutoscalerArgs> = {
+  id: CLUSTER_AUTOSCALER_CHART.chart,
+  pin: { helm: CLUSTER_AUTOSCALER_CHART },
+  purpose: "Adds nodes when pods wait for room and removes idle ones: GPU pools scale from zero and back",
+  phase: "in-cluster",
+  settings: SETTINGS,
+  /**
+   * The chart requests nothing (`resources: {}`); its commented suggestion,
+   * 100m / 300Mi, is counted as a planning figure so the capacity check does
+   * not count the autoscaler as free (kubernetes/autoscaler chart values).
+   */
+  footprint: [{ name: "cluster-autoscaler", replicas: 1, cpuMillis: 100, memoryMiB: 300, source: "planning figure (chart requests nothing)" }],
+  enabled: (settings) => settings.autoscaler,
+  iamRoleNames: (owner) => [irsaRoleName(childName(owner, ROLE))],
+  requireKubernetesVersion: (kubernetesVersion) => {
+    clusterAutoscalerImageTag(kubernetesVersion);
+  },
+  install: ({ owner, parent, cluster, inputs, tags, dependsOn }) => {
+    const imageTag = clusterAutoscalerImageTag(inputs.kubernetesVersion);
+    const clusterName = pulumi.output(cluster.clusterName);
+    const role = new IrsaRole(childName(owner, ROLE), {
+      oidcProviderArn: cluster.oidcProviderArn,
+      oidcIssuerUrl: cluster.oidcIssuerUrl,
+      namespace: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.namespace,
+      serviceAccount: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.name,
+      // May only resize Auto Scaling groups owned by this cluster.
+      inlinePolicy: clusterName.apply((name) => JSON.stringify(clusterAutoscalerPolicy(name))),
+      tags,
+    }, { parent });
+    const release = helmRelease(`${owner}-cluster-autoscaler`, CLUSTER_AUTOSCALER_CHART, {
+      namespace: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.namespace,
+      values: { ...clusterAutoscalerValues<pulumi.Input<string>>({ clusterName, region: inputs.region, roleArn: role.roleArn, imageTag }) },
+    }, { parent, provider: cluster.provider, dependsOn });
+    return { resources: [release], roles: [role] };
+  },
+};
