@@ -40,8 +40,8 @@ import { COMPONENT_TAG_KEYS, reservedTagKeyProblem, tagKeyProblem } from "../lib
 import { ConfigError, ConfigProblem } from "./errors";
 import { duplicateProblems } from "./lists";
 import { namespaceProblems } from "./namespaces";
-import { namingInputOf } from "./naming-input";
-import { COMPONENT_PIECES, PhysicalName, componentName, describeNameOverLimit, namesOverLimit } from "../lib/naming";
+import { COMPONENT_PIECES, componentName, stackPhysicalNames } from "./naming-input";
+import { PhysicalName, describeNameOverLimit } from "../lib/naming";
 import { type ArgProblem, valueAt } from "../lib/validate";
 import { networkProblems } from "../components/network/network.schema";
 import { artifactStoreProblems } from "../components/data/artifact-store.schema";
@@ -434,14 +434,15 @@ function componentProblems(spec: Omit<PlatformSpec, "stageTitle">): ConfigProble
 }
 
 /**
- * Names over AWS's limits once the naming scheme (lib/naming.ts) and Pulumi's
- * random suffix are applied: one problem per set of contributing keys (a
- * pool's name over 3 AZs is one mistake, not six), at the most specific key,
- * naming every key that makes up the name and by how much to shorten it.
+ * Names over AWS's limits, as each deployed component names its children
+ * (config/naming-input.ts) with Pulumi's random suffix: one problem per set
+ * of contributing keys (a pool's name over 3 AZs is one mistake, not six),
+ * at the most specific key, naming every key that makes up the name and by
+ * how much to shorten it.
  */
-function nameLengthProblems(spec: Parameters<typeof namingInputOf>[0]): ConfigProblem[] {
+function nameLengthProblems(spec: Parameters<typeof stackPhysicalNames>[0]): ConfigProblem[] {
   const worst = new Map<string, PhysicalName>();
-  for (const n of namesOverLimit(namingInputOf(spec))) {
+  for (const n of stackPhysicalNames(spec).filter((name) => name.length > name.limit)) {
     const id = n.drivenBy.join(" ");
     const before = worst.get(id);
     if (!before || n.length - n.limit > before.length - before.limit) worst.set(id, n);

@@ -8,7 +8,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { CONTROL_PLANE_ZONE_COUNT } from "./zones";
 import { ipv4Cidr, logRetentionDays, roleArn } from "../../lib/fields";
-import { AUTONAME_SUFFIX_LENGTH, NAME_LIMITS, NamedKind, eksClusterName, gpuNodeGroupName, childName, systemNodeGroupName } from "../../lib/naming";
+import { AUTONAME_SUFFIX_LENGTH, NAME_LIMITS, NamedKind } from "../../lib/naming";
+import { controlPlaneRoleName, eksClusterName, gpuNodeGroupName, nodeRoleName, systemNodeGroupName } from "./names";
 import { isAwsRegion } from "../../lib/regions";
 import { KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from "../../lib/versions";
 import { ArgProblem, awsTags, schemaMatches } from "../../lib/validate";
@@ -153,7 +154,7 @@ export function gpuClusterProblems(name: string, s: Omit<GpuClusterSettings, "sy
   problems.push(
     ...nameProblem("(name)", "eksCluster", clusterName, false),
     ...nameProblem("(name)", "eksNodeGroup", systemNodeGroupName(name), true),
-    ...["control-plane", "node"].flatMap((r) => nameProblem("(name)", "iamRole", childName(name, r), true)),
+    ...[controlPlaneRoleName(name), nodeRoleName(name)].flatMap((role) => nameProblem("(name)", "iamRole", role, true)),
     ...clusterAddonRoleNames(name, s).flatMap((role) => nameProblem("(name)", "iamRole", role, true)),
   );
   return problems;

@@ -1,15 +1,16 @@
 import * as aws from "@pulumi/aws";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { GpuNodeGroupInput, NodeGroupInput } from "../../lib/domain";
+import type { GpuNodeGroupInput, GpuNodeGroupSettings, NodeGroupInput } from "../../lib/domain";
 import { CLUSTER_LOG_TYPES, CLUSTER_ROLE_POLICY_ARN, NODE_ROLE_POLICY_ARNS, controlPlaneLogGroupName, secretsEncryptionPolicy } from "./iam";
-import { CONTROL_PLANE_ZONE_COUNT } from "./zones";
+import { CONTROL_PLANE_ZONE_COUNT, splitPoolAcrossZones } from "./zones";
 import { KUBERNETES_API_PORT, accessGrantResourceSuffix, accessGrants, apiAccessRules } from "./access";
 import { kubeconfig } from "./kubeconfig";
 import { systemNodeLabels } from "./labels";
 import { serviceTrustPolicy } from "../../lib/iam";
 import { PLANNED_INGEST_GB_TAG, withPlannedGb } from "../../lib/tags";
-import { eksClusterName, gpuPoolName, systemNodeGroupName } from "../../lib/naming";
+import { controlPlaneRoleName, eksClusterName, gpuNodeGroupName, gpuPoolName, launchTemplateName, nodeRoleName, systemNodeGroupName } from "./names";
+import { PhysicalName, autoNamedRole, physicalName } from "../../lib/naming";
 import { NODE_AMI_TYPES } from "../../lib/versions";
 import { ClusterAddonPhase, addonWorkloads } from "./addons/addon";
 import type { SystemWorkload } from "./capacity";
@@ -20,7 +21,7 @@ import { GpuNodePool } from "./gpu-node-pool";
 import { IrsaRole, IrsaRoleArgs } from "./irsa";
 import { managedNodeGroup } from "./node-group";
 import { validateArgs } from "../../lib/validate";
-import { GpuClusterArgsSchema, gpuClusterProblems } from "./gpu-cluster.schema";
+import { GpuClusterArgsSchema, clusterAddonRoleNames, gpuClusterProblems } from "./gpu-cluster.schema";
 
 export const GPU_CLUSTER_TYPE = "mlplatform:compute:GpuCluster";
 
@@ -32,6 +33,25 @@ export const GPU_CLUSTER_TYPE = "mlplatform:compute:GpuCluster";
 export function gpuClusterSystemWorkloads(settings: Required<ClusterAddonArgs>): SystemWorkload[] {
   const workloads = addonWorkloads<Required<ClusterAddonArgs>>(CLUSTER_ADDONS, settings);
   return [...workloads.filter((w) => w.perNode), ...workloads.filter((w) => !w.perNode)];
+}
+
+/**
+ * The length-limited names the cluster creates, from the functions its
+ * constructor uses: the EKS cluster, its two roles and its add-ons' roles,
+ * the system node group and each GPU pool's node group per AZ, each node
+ * group with its launch template. `zoneCount`: the AZs of its private subnets.
+ */
+export function gpuClusterPhysicalNames(name: string, settings: { gpuNodeGroups: GpuNodeGroupSettings[] } & Required<ClusterAddonArgs>, zoneCount: number): PhysicalName[] {
+  const roles = [controlPlaneRoleName(name), nodeRoleName(name), ...clusterAddonRoleNames(name, settings)];
+  const names = [physicalName("eksCluster", eksClusterName(name), false, ["(name)"]), ...roles.map(autoNamedRole)];
+  const nodeGroup = (group: string, drivenBy: string[]) => {
+    names.push(physicalName("eksNodeGroup", group, true, drivenBy), physicalName("launchTemplate", launchTemplateName(group), false, drivenBy));
+  };
+  nodeGroup(systemNodeGroupName(name), ["(name)"]);
+  settings.gpuNodeGroups.forEach((pool, p) => {
+    for (const z of splitPoolAcrossZones(pool, zoneCount)) nodeGroup(gpuNodeGroupName(name, pool.name, z.zoneIndex), ["(name)", `gpuNodeGroups[${p}].name`]);
+  });
+  return names;
 }
 
 /** Besides these, the settings of the cluster's add-ons (components/compute/addons/registry.ts CLUSTER_ADDONS). */
@@ -173,7 +193,7 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
     };
 
     // ---------------------------------------------------------- control plane
-    const clusterRole = new aws.iam.Role(`${name}-control-plane`, {
+    const clusterRole = new aws.iam.Role(controlPlaneRoleName(name), {
       description: `EKS control plane of ${clusterName}`,
       assumeRolePolicy: JSON.stringify(serviceTrustPolicy("eks.amazonaws.com")),
       tags,
@@ -286,7 +306,7 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
     this.clusterName = cluster.name;
 
     // ------------------------------------------------------------------ nodes
-    const nodeRole = new aws.iam.Role(`${name}-node`, {
+    const nodeRole = new aws.iam.Role(nodeRoleName(name), {
       description: `EKS nodes of ${clusterName}`,
       assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")),
       tags,

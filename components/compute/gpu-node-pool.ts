@@ -4,7 +4,7 @@ import type { GpuNodeGroupInput } from "../../lib/domain";
 import { GPU_TAINT, gpuNodeLabels } from "./labels";
 import { autoscalerTagSlug, nodeTemplateTags } from "./node-tags";
 import { splitPoolAcrossZones } from "./zones";
-import { gpuNodeGroupName } from "../../lib/naming";
+import { gpuNodeGroupName } from "./names";
 import { NODE_AMI_TYPES } from "../../lib/versions";
 import { validateArgs } from "../../lib/validate";
 import { GpuNodePoolArgsSchema, gpuNodePoolProblems } from "./gpu-cluster.schema";

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { validateArgs } from "../../lib/validate";
 import { IrsaRoleArgsSchema, irsaRoleProblems } from "./irsa.schema";
 import { irsaTrustPolicy } from "../../lib/iam";
+import { irsaRoleName } from "./names";
 
 export const IRSA_ROLE_TYPE = "mlplatform:compute:IrsaRole";
 
@@ -45,7 +46,7 @@ export class IrsaRole extends pulumi.ComponentResource {
       .all([args.oidcProviderArn, args.oidcIssuerUrl])
       .apply(([providerArn, issuerUrl]) => JSON.stringify(irsaTrustPolicy(providerArn, issuerUrl, args.namespace, args.serviceAccount)));
 
-    const role = new aws.iam.Role(`${name}-role`, {
+    const role = new aws.iam.Role(irsaRoleName(name), {
       description: `IRSA role for service account ${args.namespace}/${args.serviceAccount}`,
       assumeRolePolicy,
       tags,

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CapacityType } from "../../lib/domain";
 import { EksTaint } from "./labels";
 import { nodeLaunchTemplate } from "./launch-template";
-import { launchTemplateName } from "../../lib/naming";
+import { launchTemplateName } from "./names";
 
 export interface ManagedNodeGroupArgs {
   /** Name of the EKS cluster. Required. */

@@ -3,9 +3,20 @@ import * as pulumi from "@pulumi/pulumi";
 import { ecrLifecyclePolicy } from "./ecr-lifecycle";
 import { PLANNED_STORAGE_GB_TAG, withPlannedGb } from "../../lib/tags";
 import { validateArgs } from "../../lib/validate";
+import { PhysicalName, childName, physicalName } from "../../lib/naming";
 import { ContainerRegistryArgsSchema, containerRegistryProblems } from "./container-registry.schema";
 
 export const CONTAINER_REGISTRY_TYPE = "mlplatform:data:ContainerRegistry";
+
+/** A repository's name (set explicitly, not auto-named): "<registry component>/<repository>". */
+export function ecrRepositoryName(registryComponent: string, repository: string): string {
+  return `${registryComponent}/${repository}`;
+}
+
+/** The length-limited names the registry creates: one ECR repository per repository name. */
+export function containerRegistryPhysicalNames(name: string, settings: { repositories: string[] }): PhysicalName[] {
+  return settings.repositories.map((r, i) => physicalName("ecrRepository", childName(name, r), false, ["(name)", `repositories[${i}]`], ecrRepositoryName(name, r)));
+}
 
 export interface ContainerRegistryArgs {
   /** Repository names, one ECR repository each, named `<component name>/<repository>` (lower-case letters, digits, '-', '_', '.'). Default ["models"]. */
@@ -53,8 +64,8 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     this.repositories = {};
     const repoTags = withPlannedGb(tags, PLANNED_STORAGE_GB_TAG, s.expectedStorageGb === undefined ? undefined : s.expectedStorageGb / s.repositories.length);
     for (const repoName of s.repositories) {
-      const repo = new aws.ecr.Repository(`${name}-${repoName}`, {
-        name: `${name}/${repoName}`,
+      const repo = new aws.ecr.Repository(childName(name, repoName), {
+        name: ecrRepositoryName(name, repoName),
         imageTagMutability: "IMMUTABLE",
         imageScanningConfiguration: { scanOnPush: true },
         encryptionConfigurations: [{ encryptionType: "AES256" }],

@@ -1,7 +1,8 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterHandle } from "../compute/cluster-handle";
-import { AddonTarget, MonitoringAddonInputs, MonitoringAddonSettings, addonWorkloads, installAddon } from "../compute/addons/addon";
+import { AddonTarget, MonitoringAddonInputs, MonitoringAddonSettings, addonRoleNames, addonWorkloads, installAddon } from "../compute/addons/addon";
+import { PhysicalName, autoNamedRole } from "../../lib/naming";
 import { MONITORING_ADDONS } from "../compute/addons/registry";
 import type { SystemWorkload } from "../compute/capacity";
 import { dcgmExporter } from "../compute/addons/dcgm-exporter";
@@ -16,6 +17,11 @@ import { dashboardConfigMap, platformDashboards } from "./dashboards";
 import { prometheusRule, servingServiceMonitor, trackingServiceMonitor } from "./manifests";
 
 export const MONITORING_TYPE = "mlplatform:monitoring:Monitoring";
+
+/** The length-limited names monitoring creates: its add-ons' roles (Alertmanager's). */
+export function monitoringPhysicalNames(name: string, settings: MonitoringAddonSettings): PhysicalName[] {
+  return addonRoleNames<MonitoringAddonSettings>(MONITORING_ADDONS, name, settings).map(autoNamedRole);
+}
 
 /**
  * What monitoring puts on the CPU system pool: its add-ons' pods

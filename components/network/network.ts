@@ -6,9 +6,20 @@ import { PLANNED_INGEST_GB_TAG, withPlannedGb } from "../../lib/tags";
 import type { NatMode } from "../../lib/domain";
 import { CONTROL_PLANE_ZONE_COUNT, EKS_UNSUPPORTED_ZONE_IDS, chooseZoneIds } from "../compute/zones";
 import { validateArgs } from "../../lib/validate";
+import { PhysicalName, autoNamedRole, childName } from "../../lib/naming";
 import { NetworkArgsSchema, networkProblems } from "./network.schema";
 
 export const NETWORK_TYPE = "mlplatform:network:Network";
+
+/** The flow logs' IAM role (auto-named): "<network component>-flow-logs". */
+export function flowLogsRoleName(networkComponent: string): string {
+  return childName(networkComponent, "flow-logs");
+}
+
+/** The length-limited names the network creates: the flow logs' role, when it keeps flow logs. */
+export function networkPhysicalNames(name: string, settings: { flowLogRetentionDays: number }): PhysicalName[] {
+  return settings.flowLogRetentionDays > 0 ? [autoNamedRole(flowLogsRoleName(name))] : [];
+}
 
 export interface NetworkArgs {
   /** IPv4 block of the VPC, /16 to /20, a network address (no host bits: "10.0.0.0/16", not "10.0.0.1/16"). Default "10.0.0.0/16". */
@@ -178,7 +189,7 @@ export class Network extends pulumi.ComponentResource {
       }, parent);
       const caller = aws.getCallerIdentityOutput({}, parent);
       const partition = aws.getPartitionOutput({}, parent);
-      const role = new aws.iam.Role(`${name}-flow-logs`, {
+      const role = new aws.iam.Role(flowLogsRoleName(name), {
         // Only flow logs of this account and region may use the role (confused deputy).
         assumeRolePolicy: pulumi
           .all([caller.accountId, region.region, partition.partition])

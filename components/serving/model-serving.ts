@@ -7,12 +7,14 @@ import { ModelServingArgsSchema, modelServingProblems } from "./model-serving.sc
 import { MODELS_BUCKET_PLACEHOLDER, REGISTRY_PLACEHOLDER, ServingSettings, ServingSettingsInput, colorsOf, modelSystemWorkloads, otherColor, releaseOf } from "./settings";
 import { deploymentManifest, deploymentName, gpuQuotaManifest, hpaManifest, namespaceManifest, pdbManifest, previewServiceName, sentrySecretManifest, serviceAccountManifest, serviceAccountName, serviceManifest } from "./manifests";
 import { modelReadPolicy } from "./iam";
-import { addonWorkloads, installAddon } from "../compute/addons/addon";
+import { addonRoleNames, addonWorkloads, installAddon } from "../compute/addons/addon";
 import { awsLoadBalancerController } from "../compute/addons/aws-load-balancer-controller";
 import { SERVING_ADDONS } from "../compute/addons/registry";
 import type { SystemWorkload } from "../compute/capacity";
 import type { ClusterHandle } from "../compute/cluster-handle";
 import { IrsaRole } from "../compute/irsa";
+import { irsaRoleName } from "../compute/names";
+import { PhysicalName, autoNamedRole, childName, physicalName } from "../../lib/naming";
 
 export const MODEL_SERVING_TYPE = "mlplatform:serving:ModelServing";
 
@@ -46,6 +48,17 @@ export interface ModelServingArgs {
  */
 export function servingSystemWorkloads(settings: ServingSettings): SystemWorkload[] {
   return [...modelSystemWorkloads(settings), ...addonWorkloads<ServingSettings>(SERVING_ADDONS, settings)];
+}
+
+/** A served model's IrsaRole: "<serving component>-<model>". */
+const modelRole = (servingComponent: string, model: string) => childName(servingComponent, model);
+
+/** The length-limited names serving creates: each model's IRSA role, and its add-ons' roles. */
+export function servingPhysicalNames(name: string, settings: ServingSettings): PhysicalName[] {
+  return [
+    ...settings.models.map((m, i) => physicalName("iamRole", irsaRoleName(modelRole(name, m.name)), true, ["(name)", `models[${i}].name`])),
+    ...addonRoleNames<ServingSettings>(SERVING_ADDONS, name, settings).map(autoNamedRole),
+  ];
 }
 
 /** `<registry>/models:1.4.0` -> `<prefix>/models:1.4.0`; a text without the placeholder stays as it is. */
@@ -118,7 +131,7 @@ export class ModelServing extends pulumi.ComponentResource {
     this.previewServices = {};
     const bucketName = pulumi.output(a.modelsBucket.name);
     for (const model of s.models) {
-      const role = new IrsaRole(`${name}-${model.name}`, {
+      const role = new IrsaRole(modelRole(name, model.name), {
         oidcProviderArn: cluster.oidcProviderArn,
         oidcIssuerUrl: cluster.oidcIssuerUrl,
         namespace: ns,

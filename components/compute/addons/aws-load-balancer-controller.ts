@@ -5,7 +5,8 @@
  * chart pin, Helm values, requests, IAM policy and install.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { childName, irsaRoleName } from "../../../lib/naming";
+import { childName } from "../../../lib/naming";
+import { irsaRoleName } from "../names";
 import type { ChartPin } from "../../../lib/versions";
 import type { PolicyDocument } from "../../data/bucket-policy";
 import { systemNodeLabels } from "../labels";

@@ -15,7 +15,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { childName, irsaRoleName } from "../../../lib/naming";
+import { childName } from "../../../lib/naming";
+import { irsaRoleName } from "../names";
 import { schemaMatches } from "../../../lib/validate";
 import type { ChartPin } from "../../../lib/versions";
 import type { PolicyDocument } from "../../data/bucket-policy";

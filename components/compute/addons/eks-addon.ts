@@ -17,7 +17,8 @@
 import * as aws from "@pulumi/aws";
 import type { EksAddonPin } from "../../../lib/versions";
 import type { SystemWorkload } from "../capacity";
-import { childName, irsaRoleName } from "../../../lib/naming";
+import { childName } from "../../../lib/naming";
+import { irsaRoleName } from "../names";
 import { IrsaRole } from "../irsa";
 import type { ClusterAddon, ClusterAddonPhase } from "./addon";
 

@@ -6,7 +6,8 @@
  * which its footprint below counts.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { childName, irsaRoleName } from "../../../lib/naming";
+import { childName } from "../../../lib/naming";
+import { irsaRoleName } from "../names";
 import type { ChartPin } from "../../../lib/versions";
 import { ALERTMANAGER_SERVICE_ACCOUNT, KUBE_PROMETHEUS_STACK_RELEASE } from "../../monitoring/charts";
 import { ContainerResources, MONITORING_RESOURCES, alertmanagerSnsPolicy, kubePrometheusStackValues } from "../../monitoring/values";

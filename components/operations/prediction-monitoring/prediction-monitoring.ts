@@ -2,6 +2,8 @@ import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterHandle } from "../../compute/cluster-handle";
 import { IrsaRole } from "../../compute/irsa";
+import { irsaRoleName } from "../../compute/names";
+import { PhysicalName, autoNamedRole, childName } from "../../../lib/naming";
 import { predictionMonitorPolicy } from "./iam";
 import {
   PREDICTION_MONITORING_NAMESPACE,
@@ -15,6 +17,14 @@ import { validateArgs } from "../../../lib/validate";
 import { PredictionMonitoringArgsSchema, predictionMonitoringProblems } from "./prediction-monitoring.schema";
 
 export const PREDICTION_MONITORING_TYPE = "mlplatform:operations:PredictionMonitoring";
+
+/** The job's IrsaRole: "<prediction-monitoring component>-irsa". */
+const jobRole = (component: string) => childName(component, "irsa");
+
+/** The length-limited names the job creates: its IRSA role. */
+export function predictionMonitoringPhysicalNames(name: string): PhysicalName[] {
+  return [autoNamedRole(irsaRoleName(jobRole(name)))];
+}
 
 export interface PredictionMonitoringArgs {
   /** The cluster to run in. Required. */
@@ -64,7 +74,7 @@ export class PredictionMonitoring extends pulumi.ComponentResource {
     const predictionsPrefix = s.predictionsPrefix;
     const reportsPrefix = s.reportsPrefix;
 
-    const role = new IrsaRole(`${name}-irsa`, {
+    const role = new IrsaRole(jobRole(name), {
       oidcProviderArn: s.cluster.oidcProviderArn,
       oidcIssuerUrl: s.cluster.oidcIssuerUrl,
       namespace: PREDICTION_MONITORING_NAMESPACE,
