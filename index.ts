@@ -12,6 +12,7 @@ import { ArtifactStore } from "./components/data/artifact-store";
 import { ContainerRegistry } from "./components/data/container-registry";
 import { MetadataStore } from "./components/data/metadata-store";
 import { GpuCluster } from "./components/compute/gpu-cluster";
+import { clusterAddonSettings } from "./components/compute/addons/registry";
 import { Network } from "./components/network/network";
 import { Monitoring } from "./components/monitoring/monitoring";
 import { SPOT_PRICE_FACTOR, pricesFor } from "./cost/prices";
@@ -135,7 +136,8 @@ function declarePlatform(spec: PlatformSpec) {
           readOnlyRoleArns: c.readOnlyRoleArns,
           systemNodeGroup: c.systemNodeGroup,
           gpuNodeGroups: c.gpuNodeGroups,
-          autoscaler: c.autoscaler,
+          // The settings its add-ons declare (components/compute/addons/registry.ts), each by its own key.
+          ...clusterAddonSettings(c),
           tags,
         })
       : undefined;

@@ -17,6 +17,9 @@ import {
   clusterAutoscalerImageTag,
   clusterAutoscalerPolicy,
   clusterAutoscalerValues,
+  eksManagedAsgTags,
+  nodeTemplateTagSlug,
+  nodeTemplateTags,
 } from "../../components/compute/addons/cluster-autoscaler";
 import { NVIDIA_DEVICE_PLUGIN_CHART, devicePluginValues } from "../../components/compute/addons/nvidia-device-plugin";
 import { GpuCluster } from "../../components/compute/gpu-cluster";
@@ -25,7 +28,7 @@ import { resolvePlatformSpec } from "../../config/resolve";
 import type { GpuNodeGroupSettings } from "../../lib/domain";
 import { ACCELERATOR_LABEL, GPU_TAINT, acceleratorLabelValue, gpuNodeLabels, gpusPerNode } from "../../components/compute/labels";
 import { ACCESS_POLICY_ARNS, accessGrants, apiAccessRules } from "../../components/compute/access";
-import { autoscalerTagSlug, eksManagedAsgTags, nodeTemplateTags } from "../../components/compute/node-tags";
+import { gpuNodeGroupAsgTags } from "../../components/compute/node-tags";
 import { chooseZoneIds, splitPoolAcrossZones } from "../../components/compute/zones";
 import { gp3StorageClass } from "../../components/compute/storage-class";
 import { kubeconfig } from "../../components/compute/kubeconfig";
@@ -81,9 +84,14 @@ describe("nodeTemplateTags (scale from zero)", () => {
     expect(nodeTemplateTags(group("mixed", ["g5.xlarge", "g5.12xlarge"]))).not.toHaveProperty(`${TEMPLATE}/resources/nvidia.com/gpu`);
   });
 
+  it("are what every GPU node group's ASG carries (node-tags.ts takes them from the add-ons), each with its slug", () => {
+    const pool = group("training", ["g5.12xlarge"]);
+    expect(gpuNodeGroupAsgTags(pool)).toEqual(Object.entries(nodeTemplateTags(pool)).map(([key, value]) => ({ slug: nodeTemplateTagSlug(key), key, value })));
+  });
+
   it("gives every tag a distinct resource-name slug", () => {
     const keys = Object.keys(nodeTemplateTags(group("training", ["g5.12xlarge"])));
-    const slugs = keys.map((k) => autoscalerTagSlug(k));
+    const slugs = keys.map((k) => nodeTemplateTagSlug(k));
     expect(new Set(slugs).size).toBe(keys.length);
     expect(slugs).toContain("taint-nvidia-com-gpu");
     expect(slugs).toContain("label-k8s-amazonaws-com-accelerator");

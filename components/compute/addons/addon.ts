@@ -11,6 +11,7 @@
  * declare, and the package's declarations must not need zod's.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import type { GpuNodeGroupSettings } from "../../../lib/domain";
 import type { ChartPin, EksAddonPin } from "../../../lib/versions";
 import type { NodePoolCap } from "../../monitoring/rules";
 import type { MonitoringStorage } from "../../monitoring/values";
@@ -145,6 +146,19 @@ export type Resolved<A> = { [K in keyof A]-?: Exclude<A[K], undefined> };
 export interface ClusterAddon<A extends object = NoSettings> extends Addon<Resolved<A>, ClusterAddonInputs> {
   readonly phase: ClusterAddonPhase;
   readonly settings: { readonly [K in keyof A]-?: AddonSetting<Exclude<A[K], undefined>> };
+  /**
+   * Tags it reads on the Auto Scaling group of every GPU node group, written
+   * (by GpuNodePool) whether or not it is enabled, so that turning it on
+   * changes no node group. Absent when it reads none.
+   */
+  nodeGroupTags?(pool: Pick<GpuNodeGroupSettings, "name" | "instanceTypes">): AsgTag[];
+}
+
+/** One tag on an Auto Scaling group; `slug` names its Tag resource (`<node group>-asg-<slug>`). */
+export interface AsgTag {
+  slug: string;
+  key: string;
+  value: string;
 }
 
 // ------------------------------------------------------------ ModelServing's add-ons

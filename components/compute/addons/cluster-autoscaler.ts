@@ -2,25 +2,26 @@
  * The Cluster Autoscaler (AWS provider): starts GPU nodes from zero when GPU
  * pods are pending and removes idle ones. Everything about it is here: the
  * `autoscaler` setting, its chart pin, image pins, Helm values, IAM policy,
- * footprint on the system pool and install.
+ * node group tags, footprint on the system pool and install.
  *
  * How it finds node groups: auto-discovery by the ASG tags
  * `k8s.io/cluster-autoscaler/enabled` and `k8s.io/cluster-autoscaler/<cluster>`,
  * which EKS sets on every managed node group's ASG (the program never manages
- * them, see components/compute/node-tags.ts eksManagedAsgTags). How it scales a pool from zero: the
- * node-template tags GpuNodePool writes. How it keeps per-AZ groups of a pool
- * even: --balance-similar-node-groups (groups differing only in AZ and in the
+ * them, see eksManagedAsgTags). How it scales a pool from zero: the
+ * node-template tags below, which GpuNodePool writes on every GPU node group.
+ * How it keeps per-AZ groups of a pool even: --balance-similar-node-groups (groups differing only in AZ and in the
  * eks.amazonaws.com/nodegroup label count as similar: autoscaler
  * processors/nodegroupset/aws_nodegroups.go, checked 2026-11-23).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import type { GpuNodeGroupSettings } from "../../../lib/domain";
 import { childName } from "../../../lib/naming";
 import { irsaRoleName } from "../names";
 import { schemaMatches } from "../../../lib/validate";
 import type { ChartPin } from "../../../lib/versions";
 import type { PolicyDocument } from "../../data/bucket-policy";
-import { systemNodeLabels } from "../labels";
+import { GPU_RESOURCE, GPU_TAINT, gpuNodeLabels, gpusPerNode, kubernetesTaintEffect, systemNodeLabels } from "../labels";
 import { IrsaRole } from "../irsa";
 import type { ClusterAddon } from "./addon";
 import { helmRelease } from "./helm";
@@ -153,6 +154,59 @@ export function clusterAutoscalerPolicy(clusterName: string): PolicyDocument {
   };
 }
 
+// ------------------------------------------------------------ ASG tags
+
+export const AUTOSCALER_TAG_PREFIX = "k8s.io/cluster-autoscaler";
+
+/**
+ * Auto Scaling group tags that let the autoscaler scale a GPU node group up
+ * from zero nodes. With no node to look at, it builds a "template node" from
+ * these tags to decide whether a pending pod would fit: the labels its
+ * nodeSelector needs (including the accelerator label), the taint it
+ * tolerates, and the GPUs it requests. EKS does not copy node group labels
+ * and taints to the ASG; the autoscaler's eks:DescribeNodegroup fallback only
+ * runs for a group that never had a node (autoscaler AWS README, checked
+ * 2026-11-23), so the tags are what makes scale-from-zero reliable. Every GPU
+ * node group carries them, with the autoscaler or without: turning it on
+ * changes no node group.
+ *
+ * The auto-discovery tags `k8s.io/cluster-autoscaler/enabled` and
+ * `k8s.io/cluster-autoscaler/<cluster>=owned` are NOT here: EKS puts them on
+ * every managed node group's ASG itself (EKS user guide, "Managed node
+ * groups": "Amazon EKS tags managed node group resources so that they are
+ * configured to use the Kubernetes Cluster Autoscaler"; checked 2026-11-23).
+ * Managing them as Tag resources as well would mean that deleting such a
+ * resource (a pool renamed, the autoscaler turned off) strips the tag EKS set
+ * from a live group, and the autoscaler stops seeing it. See eksManagedAsgTags.
+ */
+export function nodeTemplateTags(group: Pick<GpuNodeGroupSettings, "name" | "instanceTypes">): Record<string, string> {
+  const template = `${AUTOSCALER_TAG_PREFIX}/node-template`;
+  const tags: Record<string, string> = {};
+  for (const [key, value] of Object.entries(gpuNodeLabels(group))) tags[`${template}/label/${key}`] = value;
+  // Taint tags use Kubernetes' effect spelling: "true:NoSchedule", not NO_SCHEDULE.
+  tags[`${template}/taint/${GPU_TAINT.key}`] = `${GPU_TAINT.value}:${kubernetesTaintEffect(GPU_TAINT.effect)}`;
+  const gpus = gpusPerNode(group.instanceTypes);
+  if (gpus !== undefined) tags[`${template}/resources/${GPU_RESOURCE}`] = String(gpus);
+  return tags;
+}
+
+/**
+ * The ASG tags EKS itself sets on a managed node group's Auto Scaling group
+ * for autoscaler discovery. The program must never manage these keys; the
+ * autoscaler's IAM policy (clusterAutoscalerPolicy) relies on the `owned` one.
+ */
+export function eksManagedAsgTags(clusterName: string): Record<string, string> {
+  return { [`${AUTOSCALER_TAG_PREFIX}/enabled`]: "true", [`${AUTOSCALER_TAG_PREFIX}/${clusterName}`]: "owned" };
+}
+
+/** Short resource-name suffix for a node-template tag key ("label-ml-platform-pool", "taint-nvidia-com-gpu"). */
+export function nodeTemplateTagSlug(key: string): string {
+  const rest = key.replace(`${AUTOSCALER_TAG_PREFIX}/`, "").replace(/^node-template\//, "");
+  return rest.replace(/[^A-Za-z0-9]+/g, "-");
+}
+
+// ------------------------------------------------------------ the add-on
+
 /** What the autoscaler adds to GpuClusterArgs. */
 export interface ClusterAutoscalerArgs {
   /**
@@ -196,6 +250,7 @@ export const clusterAutoscaler: ClusterAddon<ClusterAutoscalerArgs> = {
   requireKubernetesVersion: (kubernetesVersion) => {
     clusterAutoscalerImageTag(kubernetesVersion);
   },
+  nodeGroupTags: (pool) => Object.entries(nodeTemplateTags(pool)).map(([key, value]) => ({ slug: nodeTemplateTagSlug(key), key, value })),
   install: ({ owner, parent, cluster, inputs, tags, dependsOn }) => {
     const imageTag = clusterAutoscalerImageTag(inputs.kubernetesVersion);
     const clusterName = pulumi.output(cluster.clusterName);
