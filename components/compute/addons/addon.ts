@@ -1,8 +1,9 @@
 /**
  * The contract every in-cluster add-on implements, Helm chart or EKS managed
- * add-on. Each add-on is one file in this folder that holds everything about
- * it: its pin, values, IAM, footprint on the system pool, purpose and
- * install. The component that owns an add-on (GpuCluster, ModelServing,
+ * add-on. Each add-on is one file in this folder: its pin, IAM, footprint on
+ * the system pool, purpose and install, and its values (or where they are
+ * built: kube-prometheus-stack's and the DCGM exporter's are Monitoring's,
+ * in components/monitoring/values.ts). The component that owns an add-on (GpuCluster, ModelServing,
  * Monitoring) lists it and installs it through `install`; the capacity
  * check, the name-length check and the docs read the same object
  * (registry.ts lists them all), so no fact about an add-on is written twice.
