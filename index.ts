@@ -15,7 +15,7 @@ import { GpuCluster } from "./components/compute/gpu-cluster";
 import { Network } from "./components/network/network";
 import { Monitoring } from "./components/monitoring/monitoring";
 import { SPOT_PRICE_FACTOR, pricesFor } from "./cost/prices";
-import type { GpuNodePrice, NodePoolCap } from "./components/monitoring/rules";
+import { type GpuNodePrice, nodePoolCaps } from "./components/monitoring/rules";
 import { settingsFor } from "./lib/validate";
 import { NetworkArgsSchema } from "./components/network/network.schema";
 import { ArtifactStoreArgsSchema } from "./components/data/artifact-store.schema";
@@ -260,10 +260,7 @@ function declareMonitoring(spec: PlatformSpec, cluster: GpuCluster, alerting: Al
   const m = spec.monitoring.settings;
   const c = spec.cluster.settings;
   // Caps as the policy pack sees them: a pool's maxSize (summed over its per-AZ groups by the cluster).
-  const pools: NodePoolCap[] = [
-    { name: "system", kind: "system", maxNodes: c.systemNodeGroup.maxSize },
-    ...c.gpuNodeGroups.map((g): NodePoolCap => ({ name: g.name, kind: "gpu", maxNodes: g.maxSize })),
-  ];
+  const pools = nodePoolCaps(c);
   // The cost model's prices, so the GPU dashboard shows dollars the plan's cost table agrees with.
   const ec2 = pricesFor(spec.region)?.ec2 ?? {};
   const gpuPrices: GpuNodePrice[] = c.gpuNodeGroups.flatMap((g) =>

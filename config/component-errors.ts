@@ -5,7 +5,7 @@
  * that only the component can make: the error still names the key (the piece
  * the component belongs to, and the argument's path under it), never a stack trace.
  */
-import { COMPONENT_PIECES, componentName } from "../lib/naming";
+import { COMPONENT_PIECES, componentName } from "./naming-input";
 import type { ArgProblem } from "../lib/validate";
 import { ConfigError, ConfigProblem } from "./errors";
 

@@ -1,44 +1,78 @@
-import { splitPoolAcrossZones } from "../components/compute/zones";
-import type { NamingInput } from "../lib/naming";
-import { needsLoadBalancerController } from "../components/serving/settings";
+/**
+ * The names a stack would send to AWS: each component index.ts would
+ * declare (under the same conditions), asked for the length-limited names it
+ * creates, with what makes up each name as stack keys. config/resolve.ts
+ * checks them against AWS's limits before anything is declared.
+ */
+import { namePrefix, type PhysicalName } from "../lib/naming";
+import { artifactStorePhysicalNames } from "../components/data/artifact-store";
+import { containerRegistryPhysicalNames } from "../components/data/container-registry";
+import { metadataStorePhysicalNames } from "../components/data/metadata-store";
+import { networkPhysicalNames } from "../components/network/network";
+import { gpuClusterPhysicalNames } from "../components/compute/gpu-cluster";
+import { monitoringPhysicalNames } from "../components/monitoring/monitoring";
+import { nodePoolCaps } from "../components/monitoring/rules";
+import { servingPhysicalNames } from "../components/serving/model-serving";
+import { trackingPhysicalNames } from "../components/tracking/experiment-tracking";
+import { healthChecksPhysicalNames } from "../components/operations/health-checks/health-checks";
+import { databaseBackupPhysicalNames } from "../components/operations/backup/database-backup";
+import { predictionMonitoringPhysicalNames } from "../components/operations/prediction-monitoring/prediction-monitoring";
 import type { PlatformSpec } from "./resolve";
+
+/** The pieces index.ts declares, and the component name suffix each gets. */
+export const COMPONENT_PIECES = {
+  network: "network",
+  artifacts: "artifacts",
+  registry: "registry",
+  database: "metadata",
+  cluster: "cluster",
+  monitoring: "monitoring",
+  serving: "serving",
+  tracking: "tracking",
+  alerts: "alerts",
+  healthChecks: "health-checks",
+  backup: "backup",
+  predictionMonitoring: "prediction-monitoring",
+} as const;
+export type ComponentPiece = keyof typeof COMPONENT_PIECES;
+
+/** A component's name: "mlp-prod-cluster". */
+export function componentName(environment: string, piece: ComponentPiece): string {
+  return `${namePrefix(environment)}-${COMPONENT_PIECES[piece]}`;
+}
 
 type NamingSpec = Pick<
   PlatformSpec,
   "environment" | "artifacts" | "registry" | "database" | "network" | "cluster" | "monitoring" | "serving" | "tracking" | "alerts" | "healthChecks" | "backup" | "predictionMonitoring"
 >;
 
-export function namingInputOf(spec: NamingSpec): NamingInput {
-  const zones = spec.network.settings.azCount;
+/**
+ * Every length-limited physical name the stack would create, each with the
+ * stack keys that make it up (`environment` for a component's name,
+ * `<piece>.<setting>` for a setting), in the order the pieces are listed below.
+ */
+export function stackPhysicalNames(spec: NamingSpec): PhysicalName[] {
   const network = spec.network.enabled;
   const cluster = spec.cluster.enabled && network;
   const database = spec.database.enabled && network;
   const buckets = spec.artifacts.enabled ? spec.artifacts.settings.buckets : [];
   const modelsBucket = buckets.includes("models");
   const checks = spec.healthChecks.settings;
-  return {
-    environment: spec.environment,
-    buckets: spec.artifacts.enabled ? buckets : undefined,
-    repositories: spec.registry.enabled ? spec.registry.settings.repositories : undefined,
-    database,
-    flowLogs: network && spec.network.settings.flowLogRetentionDays > 0,
-    monitoring: spec.monitoring.enabled && cluster && spec.alerts.enabled,
-    cluster: cluster
-      ? {
-          gpuPools: spec.cluster.settings.gpuNodeGroups.map((p) => ({ name: p.name, zoneCount: splitPoolAcrossZones(p, zones).length })),
-          autoscaler: spec.cluster.settings.autoscaler,
-        }
-      : undefined,
-    serving:
-      spec.serving.enabled && cluster && modelsBucket
-        ? { models: spec.serving.settings.models.map((m) => m.name), loadBalancerController: needsLoadBalancerController(spec.serving.settings) }
-        : undefined,
-    tracking: spec.tracking.enabled && cluster && database && modelsBucket,
-    healthChecks:
-      spec.healthChecks.enabled && spec.alerts.enabled && (checks.publicEndpoints.length > 0 || checks.internalUrls.length > 0)
-        ? { canary: checks.internalUrls.length > 0 }
-        : undefined,
-    backup: spec.backup.enabled && database,
-    predictionMonitoring: spec.predictionMonitoring.enabled && cluster && buckets.includes(spec.predictionMonitoring.settings.bucket),
-  };
+  // Each piece the stack deploys (index.ts's conditions), and the names its component creates.
+  const pieces: [ComponentPiece, boolean, (name: string) => PhysicalName[]][] = [
+    ["artifacts", spec.artifacts.enabled, (name) => artifactStorePhysicalNames(name, spec.artifacts.settings)],
+    ["database", database, (name) => metadataStorePhysicalNames(name)],
+    ["network", network, (name) => networkPhysicalNames(name, spec.network.settings)],
+    ["cluster", cluster, (name) => gpuClusterPhysicalNames(name, spec.cluster.settings, spec.network.settings.azCount)],
+    ["monitoring", spec.monitoring.enabled && cluster && spec.alerts.enabled, (name) => monitoringPhysicalNames(name, { pools: nodePoolCaps(spec.cluster.settings) })],
+    ["registry", spec.registry.enabled, (name) => containerRegistryPhysicalNames(name, spec.registry.settings)],
+    ["serving", spec.serving.enabled && cluster && modelsBucket, (name) => servingPhysicalNames(name, spec.serving.settings)],
+    ["tracking", spec.tracking.enabled && cluster && database && modelsBucket, (name) => trackingPhysicalNames(name)],
+    ["healthChecks", spec.healthChecks.enabled && spec.alerts.enabled && (checks.publicEndpoints.length > 0 || checks.internalUrls.length > 0), (name) => healthChecksPhysicalNames(name, checks)],
+    ["backup", spec.backup.enabled && database, (name) => databaseBackupPhysicalNames(name)],
+    ["predictionMonitoring", spec.predictionMonitoring.enabled && cluster && buckets.includes(spec.predictionMonitoring.settings.bucket), (name) => predictionMonitoringPhysicalNames(name)],
+  ];
+  return pieces.flatMap(([piece, deployed, namesOf]) =>
+    deployed ? namesOf(componentName(spec.environment, piece)).map((n) => ({ ...n, drivenBy: n.drivenBy.map((d) => (d === "(name)" ? "environment" : `${piece}.${d}`)) })) : [],
+  );
 }

@@ -7,13 +7,16 @@
 import { z } from "zod";
 import { instanceTypeNotOfferedReason } from "../cost/prices";
 import { isAcceleratedType } from "../lib/instance-types";
-import { CapacityReport, checkSystemPool, eksSystemWorkloads, nodesNeeded } from "../components/compute/capacity";
+import { CapacityReport, checkSystemPool, nodesNeeded } from "../components/compute/capacity";
+import { gpuClusterSystemWorkloads } from "../components/compute/gpu-cluster";
 import { gpusPerNode } from "../components/compute/labels";
-import { ServingSettings, servingSystemWorkloads, withStageDefaults } from "../components/serving/settings";
+import { ServingSettings, withStageDefaults } from "../components/serving/settings";
 import { withModelDefaults } from "../components/serving/model-defaults";
+import { servingSystemWorkloads } from "../components/serving/model-serving";
 import { servingProblems } from "../components/serving/checks";
 import { TrackingSettings, trackingSystemWorkloads } from "../components/tracking/settings";
-import { monitoringSystemWorkloads } from "../components/monitoring/values";
+import { monitoringSystemWorkloads } from "../components/monitoring/monitoring";
+import { nodePoolCaps } from "../components/monitoring/rules";
 import {
   AlertSettings,
   ArtifactSettings,
@@ -38,8 +41,8 @@ import { COMPONENT_TAG_KEYS, reservedTagKeyProblem, tagKeyProblem } from "../lib
 import { ConfigError, ConfigProblem } from "./errors";
 import { duplicateProblems } from "./lists";
 import { namespaceProblems } from "./namespaces";
-import { namingInputOf } from "./naming-input";
-import { COMPONENT_PIECES, PhysicalName, componentName, describeNameOverLimit, namesOverLimit } from "../lib/naming";
+import { COMPONENT_PIECES, componentName, stackPhysicalNames } from "./naming-input";
+import { PhysicalName, describeNameOverLimit } from "../lib/naming";
 import { type ArgProblem, valueAt } from "../lib/validate";
 import { networkProblems } from "../components/network/network.schema";
 import { artifactStoreProblems } from "../components/data/artifact-store.schema";
@@ -301,10 +304,10 @@ function systemPoolCheck(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle"
   if (!spec.cluster.enabled) return { problems: [] };
   const c = spec.cluster.settings;
   const workloads = [
-    ...eksSystemWorkloads({ autoscaler: c.autoscaler }),
+    ...gpuClusterSystemWorkloads(c),
     ...(spec.serving.enabled ? servingSystemWorkloads(spec.serving.settings) : []),
     ...(spec.tracking.enabled ? trackingSystemWorkloads(spec.tracking.settings) : []),
-    ...(spec.monitoring.enabled ? monitoringSystemWorkloads(spec.monitoring.settings) : []),
+    ...(spec.monitoring.enabled ? monitoringSystemWorkloads({ pools: nodePoolCaps(c) }) : []),
   ];
   const pool = c.systemNodeGroup;
   const report = checkSystemPool({ instanceTypes: pool.instanceTypes, nodes: pool.minSize }, workloads);
@@ -432,14 +435,15 @@ function componentProblems(spec: Omit<PlatformSpec, "stageTitle">): ConfigProble
 }
 
 /**
- * Names over AWS's limits once the naming scheme (lib/naming.ts) and Pulumi's
- * random suffix are applied: one problem per set of contributing keys (a
- * pool's name over 3 AZs is one mistake, not six), at the most specific key,
- * naming every key that makes up the name and by how much to shorten it.
+ * Names over AWS's limits, as each deployed component names its children
+ * (config/naming-input.ts) with Pulumi's random suffix: one problem per set
+ * of contributing keys (a pool's name over 3 AZs is one mistake, not six),
+ * at the most specific key, naming every key that makes up the name and by
+ * how much to shorten it.
  */
-function nameLengthProblems(spec: Parameters<typeof namingInputOf>[0]): ConfigProblem[] {
+function nameLengthProblems(spec: Parameters<typeof stackPhysicalNames>[0]): ConfigProblem[] {
   const worst = new Map<string, PhysicalName>();
-  for (const n of namesOverLimit(namingInputOf(spec))) {
+  for (const n of stackPhysicalNames(spec).filter((name) => name.length > name.limit)) {
     const id = n.drivenBy.join(" ");
     const before = worst.get(id);
     if (!before || n.length - n.limit > before.length - before.limit) worst.set(id, n);

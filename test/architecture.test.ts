@@ -7,6 +7,7 @@ import { ArtifactStoreArgsSchema } from "../components/data/artifact-store.schem
 import { ContainerRegistryArgsSchema } from "../components/data/container-registry.schema";
 import { NetworkArgsSchema } from "../components/network/network.schema";
 import { DatabaseBackupArgsSchema } from "../components/operations/backup/database-backup.schema";
+import * as ts from "typescript";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -28,6 +29,12 @@ function importsOf(file: string): string[] {
     specs.push(m[1] ?? m[2] ?? m[3]!);
   }
   return specs;
+}
+
+/** A file's code without its comments: TypeScript's printer drops them, and keeps strings and templates as written. */
+function codeOf(file: string): string {
+  const source = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  return ts.createPrinter({ removeComments: true }).printFile(source);
 }
 
 describe("layering", () => {
@@ -77,5 +84,43 @@ describe("layering", () => {
       const c = components[piece]!;
       expect({ piece, key, declared: key in c.schema.shape, writesTag: /withPlannedGb\(/.test(fs.readFileSync(path.join(ROOT, c.file), "utf8")) }).toEqual({ piece, key, declared: true, writesTag: true });
     }
+  });
+});
+
+/**
+ * The files the `ml-platform:cluster.autoscaler` stack key flows through on
+ * its way to its resources: the program (index.ts), config/ (its preset,
+ * schema and checks), lib/, and the cluster's own folder (its schema, its
+ * add-ons and the registry, its node pools and their tags). The other
+ * components' folders are not on it: the setting never reaches them (their
+ * alert texts may speak of the autoscaler's work).
+ */
+// Generated files (`*.args.ts`, written from the schemas by `npm run generate`) are never edited: not counted.
+const AUTOSCALER_PATH = [path.join(ROOT, "index.ts"), ...["config", "lib", path.join("components", "compute")].flatMap((dir) => sourcesUnder(path.join(ROOT, dir)))].filter((f) => !f.endsWith(".args.ts"));
+
+/** Whether code names the Cluster Autoscaler (Kubernetes' HorizontalPodAutoscaler is another thing). */
+const namesAutoscaler = (code: string) => /autoscaler/i.test(code.replace(/HorizontalPodAutoscaler/gi, ""));
+
+describe("the Cluster Autoscaler has one home", () => {
+  const naming = AUTOSCALER_PATH.filter((file) => namesAutoscaler(codeOf(file))).map((file) => path.relative(ROOT, file).split(path.sep).join("/"));
+
+  it("its stack key reaches its resources through at most 3 files whose code names it: its preset, its add-on file, the registry", () => {
+    expect({ files: naming, count: naming.length <= 3 }).toEqual({ files: naming, count: true });
+    expect(naming).toContain("config/presets.ts");
+    expect(naming).toContain("components/compute/addons/cluster-autoscaler.ts");
+  });
+
+  it("the scan covers the path and counts code, not comments (it cannot pass vacuously)", () => {
+    const onPath = AUTOSCALER_PATH.map((file) => path.relative(ROOT, file).split(path.sep).join("/"));
+    for (const file of ["index.ts", "config/schema.ts", "config/resolve.ts", "components/compute/gpu-cluster.ts", "components/compute/gpu-cluster.schema.ts", "components/compute/node-tags.ts", "lib/versions.ts"]) {
+      expect(onPath).toContain(file);
+    }
+    // gpu-cluster.ts speaks of the autoscaler in comments only: not counted.
+    const cluster = path.join(ROOT, "components", "compute", "gpu-cluster.ts");
+    expect(fs.readFileSync(cluster, "utf8")).toMatch(/autoscaler/i);
+    expect(namesAutoscaler(codeOf(cluster))).toBe(false);
+    // A key, a string or an import in code is counted; the HorizontalPodAutoscaler is not the autoscaler.
+    expect(codeOf(path.join(ROOT, "config", "presets.ts"))).toMatch(/autoscaler: (true|false)/);
+    expect([namesAutoscaler('import { x } from "./cluster-autoscaler";'), namesAutoscaler('"a HorizontalPodAutoscaler"')]).toEqual([true, false]);
   });
 });

@@ -197,31 +197,3 @@ export function nodesNeeded(pool: PoolShape, workloads: SystemWorkload[], limit 
   for (let n = Math.max(1, pool.nodes); n <= limit; n++) if (checkSystemPool({ ...pool, nodes: n }, workloads).fits) return n;
   return undefined;
 }
-
-// ------------------------------------------------------------------ EKS baseline
-
-/**
- * What every EKS cluster of this blueprint runs on the system pool before
- * any platform service: the managed add-ons and the Cluster Autoscaler.
- * (The NVIDIA device plugin selects GPU nodes only.) Requests as the add-ons
- * ship them, checked 2026-11-23:
- * - aws-node (VPC CNI): 25m CPU, no memory request (aws/amazon-vpc-cni-k8s chart 1.23.1 values);
- * - kube-proxy: 100m CPU (the EKS kube-proxy DaemonSet);
- * - CoreDNS: 2 replicas x 100m / 70Mi (the EKS CoreDNS Deployment);
- * - EBS CSI: node DaemonSet 10m/40Mi + 2 sidecars 10m/32Mi; controller 2 replicas
- *   x 6 containers (5 x 10m/40Mi, liveness 10m/32Mi) (kubernetes-sigs/aws-ebs-csi-driver chart 2.64.0);
- * - Cluster Autoscaler: the chart requests nothing (`resources: {}`); its
- *   commented suggestion, 100m / 300Mi, is used as a planning figure so the
- *   check does not count it as free (kubernetes/autoscaler chart values).
- */
-export function eksSystemWorkloads(opts: { autoscaler: boolean }): SystemWorkload[] {
-  const workloads: SystemWorkload[] = [
-    { name: "aws-node", replicas: 1, cpuMillis: 25, memoryMiB: 0, perNode: true, source: "VPC CNI chart 1.23.1" },
-    { name: "kube-proxy", replicas: 1, cpuMillis: 100, memoryMiB: 0, perNode: true, source: "EKS kube-proxy add-on" },
-    { name: "ebs-csi-node", replicas: 1, cpuMillis: 30, memoryMiB: 104, perNode: true, source: "EBS CSI chart 2.64.0" },
-    { name: "coredns", replicas: 2, cpuMillis: 100, memoryMiB: 70, source: "EKS CoreDNS add-on" },
-    { name: "ebs-csi-controller", replicas: 2, cpuMillis: 60, memoryMiB: 232, source: "EBS CSI chart 2.64.0" },
-  ];
-  if (opts.autoscaler) workloads.push({ name: "cluster-autoscaler", replicas: 1, cpuMillis: 100, memoryMiB: 300, source: "planning figure (chart requests nothing)" });
-  return workloads;
-}

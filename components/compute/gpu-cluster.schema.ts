@@ -8,13 +8,40 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { CONTROL_PLANE_ZONE_COUNT } from "./zones";
 import { ipv4Cidr, logRetentionDays, roleArn } from "../../lib/fields";
-import { AUTONAME_SUFFIX_LENGTH, NAME_LIMITS, NamedKind, eksClusterName, gpuNodeGroupName, irsaRoleName, childName, systemNodeGroupName } from "../../lib/naming";
+import { AUTONAME_SUFFIX_LENGTH, NAME_LIMITS, NamedKind } from "../../lib/naming";
+import { controlPlaneRoleName, eksClusterName, gpuNodeGroupName, nodeRoleName, systemNodeGroupName } from "./names";
 import { isAwsRegion } from "../../lib/regions";
 import { KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from "../../lib/versions";
 import { ArgProblem, awsTags, schemaMatches, withType, PULUMI_STRING } from "../../lib/validate";
 import type { GpuClusterArgs } from "./gpu-cluster.args";
 import type { GpuNodePoolArgs } from "./gpu-node-pool.args";
 import { GpuPoolSettings, SystemPoolSettings, poolSizeProblems } from "./node-pool.schema";
+import { addonRoleNames } from "./addons/addon";
+import { CLUSTER_ADDONS, ClusterAddonArgs } from "./addons/registry";
+
+/** The IAM roles of the add-ons the cluster's settings enable. */
+export function clusterAddonRoleNames(name: string, settings: Required<ClusterAddonArgs>): string[] {
+  return addonRoleNames<Required<ClusterAddonArgs>>(CLUSTER_ADDONS, name, settings);
+}
+
+/** A zod schema with a default, typed by what it accepts and gives. */
+type SettingSchema<T> = z.ZodDefault<z.ZodType<T, T>>;
+
+/**
+ * The fields the cluster's add-ons add to its settings, each a zod schema
+ * with a description and a default, declared in the add-on's file.
+ */
+function addonSettings(): { [K in keyof ClusterAddonArgs]-?: SettingSchema<Exclude<ClusterAddonArgs[K], undefined>> } {
+  const fields: Record<string, z.ZodType> = {};
+  for (const addon of CLUSTER_ADDONS) {
+    for (const [key, field] of Object.entries(addon.settings)) {
+      if (!(field instanceof z.ZodDefault)) throw new Error(`cluster setting ${key} of add-on ${addon.id} must be a zod schema with a default`);
+      if (key in fields) throw new Error(`cluster setting ${key} is declared twice`);
+      fields[key] = field;
+    }
+  }
+  return fields as ReturnType<typeof addonSettings>;
+}
 
 const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, "must be a security group ID such as sg-0123456789abcdef0");
 
@@ -39,7 +66,8 @@ export const GpuClusterSettings = z.strictObject({
   readOnlyRoleArns: z.array(roleArn).describe("IAM roles given read-only (view) access through EKS access entries.").default([]),
   systemNodeGroup: SystemPoolSettings.prefault({}).describe("The CPU system pool (over all AZs)."),
   gpuNodeGroups: z.array(GpuPoolSettings).describe("GPU pools: tainted, labelled, one node group per AZ whose sizes sum to the pool's.").default([]),
-  autoscaler: z.boolean().describe("Install the Cluster Autoscaler (scales GPU pools to and from zero).").default(false),
+  // The settings the cluster's add-ons declare (components/compute/addons/), last.
+  ...addonSettings(),
 });
 export type GpuClusterSettings = z.output<typeof GpuClusterSettings>;
 
@@ -126,8 +154,8 @@ export function gpuClusterProblems(name: string, s: Omit<GpuClusterSettings, "sy
   problems.push(
     ...nameProblem("(name)", "eksCluster", clusterName, false),
     ...nameProblem("(name)", "eksNodeGroup", systemNodeGroupName(name), true),
-    ...["control-plane", "node"].flatMap((r) => nameProblem("(name)", "iamRole", childName(name, r), true)),
-    ...["vpc-cni", "ebs-csi", ...(s.autoscaler ? ["autoscaler"] : [])].flatMap((r) => nameProblem("(name)", "iamRole", irsaRoleName(childName(name, r)), true)),
+    ...[controlPlaneRoleName(name), nodeRoleName(name)].flatMap((role) => nameProblem("(name)", "iamRole", role, true)),
+    ...clusterAddonRoleNames(name, s).flatMap((role) => nameProblem("(name)", "iamRole", role, true)),
   );
   return problems;
 }

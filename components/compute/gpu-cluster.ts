@@ -1,31 +1,61 @@
 import * as aws from "@pulumi/aws";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { GpuNodeGroupSettings } from "./node-pool.args";
+import type { GpuClusterArgs } from "./gpu-cluster.args";
+
+export type { GpuClusterArgs };
 import { CLUSTER_LOG_TYPES, CLUSTER_ROLE_POLICY_ARN, NODE_ROLE_POLICY_ARNS, controlPlaneLogGroupName, secretsEncryptionPolicy } from "./iam";
-import { CONTROL_PLANE_ZONE_COUNT } from "./zones";
+import { CONTROL_PLANE_ZONE_COUNT, splitPoolAcrossZones } from "./zones";
 import { KUBERNETES_API_PORT, accessGrantResourceSuffix, accessGrants, apiAccessRules } from "./access";
 import { kubeconfig } from "./kubeconfig";
 import { systemNodeLabels } from "./labels";
 import { serviceTrustPolicy } from "../../lib/iam";
 import { PLANNED_INGEST_GB_TAG, withPlannedGb } from "../../lib/tags";
-import { eksClusterName, gpuPoolName, systemNodeGroupName } from "../../lib/naming";
+import { controlPlaneRoleName, eksClusterName, gpuNodeGroupName, gpuPoolName, launchTemplateName, nodeRoleName, systemNodeGroupName } from "./names";
+import { PhysicalName, autoNamedRole, physicalName } from "../../lib/naming";
 import { NODE_AMI_TYPES } from "../../lib/versions";
-import { clusterAutoscaler, clusterAutoscalerImageTag } from "./addons/cluster-autoscaler";
-import { defaultStorageClass, ebsCsiDriver } from "./addons/ebs-csi-driver";
-import { eksAddon } from "./addons/eks-addon";
-import { nvidiaDevicePlugin } from "./addons/nvidia-device-plugin";
-import { vpcCni } from "./addons/vpc-cni";
+import { ClusterAddonPhase, addonWorkloads } from "./addons/addon";
+import type { SystemWorkload } from "./capacity";
+import { CLUSTER_ADDONS, ClusterAddonArgs } from "./addons/registry";
+import { gp3StorageClass } from "./storage-class";
 import type { ClusterHandle } from "./cluster-handle";
 import { GpuNodePool } from "./gpu-node-pool";
 import { IrsaRole, IrsaRoleArgs } from "./irsa";
 import { managedNodeGroup } from "./node-group";
 import { validateArgs } from "../../lib/validate";
-import { GpuClusterArgsSchema, gpuClusterProblems } from "./gpu-cluster.schema";
-import type { GpuClusterArgs } from "./gpu-cluster.args";
-
-export type { GpuClusterArgs };
+import { GpuClusterArgsSchema, clusterAddonRoleNames, gpuClusterProblems } from "./gpu-cluster.schema";
 
 export const GPU_CLUSTER_TYPE = "mlplatform:compute:GpuCluster";
+
+/**
+ * What the cluster itself runs on its system pool before any platform
+ * service, from its settings: the pods of its add-ons, DaemonSets first.
+ * (The NVIDIA device plugin selects GPU nodes only.)
+ */
+export function gpuClusterSystemWorkloads(settings: Required<ClusterAddonArgs>): SystemWorkload[] {
+  const workloads = addonWorkloads<Required<ClusterAddonArgs>>(CLUSTER_ADDONS, settings);
+  return [...workloads.filter((w) => w.perNode), ...workloads.filter((w) => !w.perNode)];
+}
+
+/**
+ * The length-limited names the cluster creates, from the functions its
+ * constructor uses: the EKS cluster, its two roles and its add-ons' roles,
+ * the system node group and each GPU pool's node group per AZ, each node
+ * group with its launch template. `zoneCount`: the AZs of its private subnets.
+ */
+export function gpuClusterPhysicalNames(name: string, settings: { gpuNodeGroups: GpuNodeGroupSettings[] } & Required<ClusterAddonArgs>, zoneCount: number): PhysicalName[] {
+  const roles = [controlPlaneRoleName(name), nodeRoleName(name), ...clusterAddonRoleNames(name, settings)];
+  const names = [physicalName("eksCluster", eksClusterName(name), false, ["(name)"]), ...roles.map(autoNamedRole)];
+  const nodeGroup = (group: string, drivenBy: string[]) => {
+    names.push(physicalName("eksNodeGroup", group, true, drivenBy), physicalName("launchTemplate", launchTemplateName(group), false, drivenBy));
+  };
+  nodeGroup(systemNodeGroupName(name), ["(name)"]);
+  settings.gpuNodeGroups.forEach((pool, p) => {
+    for (const z of splitPoolAcrossZones(pool, zoneCount)) nodeGroup(gpuNodeGroupName(name, pool.name, z.zoneIndex), ["(name)", `gpuNodeGroups[${p}].name`]);
+  });
+  return names;
+}
 
 
 
@@ -84,10 +114,19 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
     this.region = s.region;
     const parent = { parent: this };
     const grants = accessGrants(s.adminRoleArns, s.readOnlyRoleArns, s.deployerRoleArn);
-    if (s.autoscaler) clusterAutoscalerImageTag(version);
+    // The add-ons the settings enable (components/compute/addons/registry.ts); one with no pin
+    // for this Kubernetes minor throws here, before anything is declared.
+    const addons = CLUSTER_ADDONS.filter((addon) => addon.enabled(s));
+    for (const addon of addons) addon.requireKubernetesVersion?.(version);
+    // Installs those of one phase, in registry order; returns what others wait for.
+    const installAddons = (phase: ClusterAddonPhase, dependsOn: pulumi.Resource[]): pulumi.Resource[] => {
+      const inputs = { region: s.region, kubernetesVersion: version };
+      const target = { owner: name, parent: this, cluster: this, settings: s, inputs, tags, dependsOn };
+      return addons.filter((addon) => addon.phase === phase).flatMap((addon) => addon.install(target).resources);
+    };
 
     // ---------------------------------------------------------- control plane
-    const clusterRole = new aws.iam.Role(`${name}-control-plane`, {
+    const clusterRole = new aws.iam.Role(controlPlaneRoleName(name), {
       description: `EKS control plane of ${clusterName}`,
       assumeRolePolicy: JSON.stringify(serviceTrustPolicy("eks.amazonaws.com")),
       tags,
@@ -196,10 +235,11 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
     }, parent);
     this.oidcProviderArn = oidcProvider.arn;
     this.oidcIssuerUrl = issuerUrl;
-    const identity = { clusterName: cluster.name, oidcProviderArn: this.oidcProviderArn, oidcIssuerUrl: this.oidcIssuerUrl };
+    // What the add-ons installed before the Kubernetes provider exists read of the cluster.
+    this.clusterName = cluster.name;
 
     // ------------------------------------------------------------------ nodes
-    const nodeRole = new aws.iam.Role(`${name}-node`, {
+    const nodeRole = new aws.iam.Role(nodeRoleName(name), {
       description: `EKS nodes of ${clusterName}`,
       assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")),
       tags,
@@ -209,11 +249,10 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
 
     // Networking add-ons come before any node: without the CNI no node becomes
     // Ready (the cluster has no self-managed copy). DaemonSets with no node are healthy.
-    const { addon: vpcCniAddon } = vpcCni(name, { cluster: identity, kubernetesVersion: version, tags }, parent);
-    const kubeProxy = eksAddon(name, "kube-proxy", { clusterName: cluster.name, kubernetesVersion: version, tags }, parent);
+    const networking = installAddons("before-nodes", []);
 
     // Nodes must find their role's permissions and the CNI in place when they boot.
-    const nodePrerequisites = [...nodeRolePolicies, vpcCniAddon, kubeProxy];
+    const nodePrerequisites = [...nodeRolePolicies, ...networking];
     const nodeGroupBase = { clusterName: cluster.name, kubernetesVersion: cluster.version, nodeRoleArn: nodeRole.arn, tags, dependsOn: nodePrerequisites };
 
     const { nodeGroup: systemNodes } = managedNodeGroup(systemNodeGroupName(name), {
@@ -240,8 +279,7 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
     }
 
     // Add-ons that run Deployments need a node to be healthy.
-    const coreDns = eksAddon(name, "coredns", { clusterName: cluster.name, kubernetesVersion: version, tags }, { parent: this, dependsOn: [systemNodes] });
-    const { addon: ebsCsi } = ebsCsiDriver(name, { cluster: identity, kubernetesVersion: version, dependsOn: [systemNodes], tags }, parent);
+    const onNodes = installAddons("with-nodes", [systemNodes]);
 
     // ---------------------------------------------------- inside the cluster
     this.kubeconfig = pulumi.secret(
@@ -251,12 +289,11 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
     this.provider = new kubernetes.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, parent);
     // Kubernetes objects wait for the API to be reachable (443 rules) and for the
     // deployer's access, a node, DNS and storage, and are deleted before them on destroy.
-    this.ready = [...apiRules, ...accessResources, systemNodes, vpcCniAddon, kubeProxy, coreDns, ebsCsi];
-    this.clusterName = cluster.name;
+    this.ready = [...apiRules, ...accessResources, systemNodes, ...networking, ...onNodes];
 
-    defaultStorageClass(name, this, parent);
-    nvidiaDevicePlugin(name, this, parent);
-    if (s.autoscaler) clusterAutoscaler(name, this, { region: s.region, kubernetesVersion: version, tags }, parent);
+    // The default StorageClass: encrypted gp3 volumes through the EBS CSI driver.
+    new kubernetes.storage.v1.StorageClass(`${name}-gp3`, gp3StorageClass(), { parent: this, provider: this.provider, dependsOn: this.ready });
+    installAddons("in-cluster", this.ready);
 
     this.endpoint = cluster.endpoint;
     this.nodeRoleArn = nodeRole.arn;

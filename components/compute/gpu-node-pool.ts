@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { GPU_TAINT, gpuNodeLabels } from "./labels";
-import { autoscalerTagSlug, nodeTemplateTags } from "./node-tags";
+import { gpuNodeGroupAsgTags } from "./node-tags";
 import { splitPoolAcrossZones } from "./zones";
-import { gpuNodeGroupName } from "../../lib/naming";
+import { gpuNodeGroupName } from "./names";
 import { NODE_AMI_TYPES } from "../../lib/versions";
 import { validateArgs } from "../../lib/validate";
 import { GpuNodePoolArgsSchema, gpuNodePoolProblems } from "./gpu-cluster.schema";
@@ -40,7 +40,7 @@ export class GpuNodePool extends pulumi.ComponentResource {
     const { pool, tags } = s;
     const zonal = splitPoolAcrossZones(pool, s.subnetIds.length);
     const labels = gpuNodeLabels(pool);
-    const templateTags = nodeTemplateTags(pool);
+    const asgTags = gpuNodeGroupAsgTags(pool);
 
     this.nodeGroups = [];
     this.zoneIndexes = [];
@@ -69,8 +69,8 @@ export class GpuNodePool extends pulumi.ComponentResource {
       // Scale-from-zero hints on the group's Auto Scaling group (never EKS's own discovery tags).
       // Reading an ASG's name from its node group's outputs is not creating resources in apply.
       const asgName = nodeGroup.resources.apply((r) => r[0]!.autoscalingGroups[0]!.name!);
-      for (const [key, value] of Object.entries(templateTags)) {
-        new aws.autoscaling.Tag(`${groupName}-asg-${autoscalerTagSlug(key)}`, {
+      for (const { slug, key, value } of asgTags) {
+        new aws.autoscaling.Tag(`${groupName}-asg-${slug}`, {
           autoscalingGroupName: asgName,
           // Not propagated: these describe the group to the autoscaler, instances need none of them.
           tag: { key, value, propagateAtLaunch: false },

@@ -1,7 +1,8 @@
 /** What IrsaRole accepts, as a zod schema (validated in its constructor). */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { AUTONAME_SUFFIX_LENGTH, NAME_LIMITS, irsaRoleName } from "../../lib/naming";
+import { AUTONAME_SUFFIX_LENGTH, NAME_LIMITS } from "../../lib/naming";
+import { irsaRoleName } from "./names";
 import { ArgProblem, awsTags, schemaMatches, withType, PULUMI_STRING } from "../../lib/validate";
 import { namespaceName } from "../serving/model-serving.schema";
 import type { IrsaRoleArgs } from "./irsa.args";

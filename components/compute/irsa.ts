@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { validateArgs } from "../../lib/validate";
 import { IrsaRoleArgsSchema, irsaRoleProblems } from "./irsa.schema";
 import { irsaTrustPolicy } from "../../lib/iam";
+import { irsaRoleName } from "./names";
 import type { IrsaRoleArgs } from "./irsa.args";
 
 export type { IrsaRoleArgs };
@@ -32,7 +33,7 @@ export class IrsaRole extends pulumi.ComponentResource {
       .all([args.oidcProviderArn, args.oidcIssuerUrl])
       .apply(([providerArn, issuerUrl]) => JSON.stringify(irsaTrustPolicy(providerArn, issuerUrl, args.namespace, args.serviceAccount)));
 
-    const role = new aws.iam.Role(`${name}-role`, {
+    const role = new aws.iam.Role(irsaRoleName(name), {
       description: `IRSA role for service account ${args.namespace}/${args.serviceAccount}`,
       assumeRolePolicy,
       tags,

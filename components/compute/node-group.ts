@@ -12,7 +12,7 @@ import type { GpuNodeGroupSettings } from "./node-pool.args";
 export type CapacityType = GpuNodeGroupSettings["capacityType"];
 import { EksTaint } from "./labels";
 import { nodeLaunchTemplate } from "./launch-template";
-import { launchTemplateName } from "../../lib/naming";
+import { launchTemplateName } from "./names";
 
 export interface ManagedNodeGroupArgs {
   /** Name of the EKS cluster. Required. */

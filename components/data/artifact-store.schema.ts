@@ -6,11 +6,16 @@
  * types (see lib/args-error.ts).
  */
 import { z } from "zod";
-import { AUTONAME_SUFFIX_LENGTH, NAME_LIMITS, bucketName } from "../../lib/naming";
+import { AUTONAME_SUFFIX_LENGTH, NAME_LIMITS, childName } from "../../lib/naming";
 import { ArgProblem, awsTags, schemaMatches } from "../../lib/validate";
 import type { ArtifactStoreArgs } from "./artifact-store.args";
 
 export const BUCKET_ENCRYPTIONS = ["sse-s3", "sse-kms"] as const;
+
+/** A bucket's logical name (auto-named by Pulumi): "<artifacts component>-<bucket>". */
+export function bucketName(artifactsComponent: string, bucket: string): string {
+  return childName(artifactsComponent, bucket);
+}
 
 /**
  * S3 bucket names: 3-63 characters of lower-case letters, digits, '.' and

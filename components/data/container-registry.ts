@@ -3,12 +3,23 @@ import * as pulumi from "@pulumi/pulumi";
 import { ecrLifecyclePolicy } from "./ecr-lifecycle";
 import { PLANNED_STORAGE_GB_TAG, withPlannedGb } from "../../lib/tags";
 import { validateArgs } from "../../lib/validate";
+import { PhysicalName, childName, physicalName } from "../../lib/naming";
 import { ContainerRegistryArgsSchema, containerRegistryProblems } from "./container-registry.schema";
 import type { ContainerRegistryArgs } from "./container-registry.args";
 
 export type { ContainerRegistryArgs };
 
 export const CONTAINER_REGISTRY_TYPE = "mlplatform:data:ContainerRegistry";
+
+/** A repository's name (set explicitly, not auto-named): "<registry component>/<repository>". */
+export function ecrRepositoryName(registryComponent: string, repository: string): string {
+  return `${registryComponent}/${repository}`;
+}
+
+/** The length-limited names the registry creates: one ECR repository per repository name. */
+export function containerRegistryPhysicalNames(name: string, settings: { repositories: string[] }): PhysicalName[] {
+  return settings.repositories.map((r, i) => physicalName("ecrRepository", childName(name, r), false, ["(name)", `repositories[${i}]`], ecrRepositoryName(name, r)));
+}
 
 
 export interface RepositoryInfo {
@@ -34,8 +45,8 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     this.repositories = {};
     const repoTags = withPlannedGb(tags, PLANNED_STORAGE_GB_TAG, s.expectedStorageGb === undefined ? undefined : s.expectedStorageGb / s.repositories.length);
     for (const repoName of s.repositories) {
-      const repo = new aws.ecr.Repository(`${name}-${repoName}`, {
-        name: `${name}/${repoName}`,
+      const repo = new aws.ecr.Repository(childName(name, repoName), {
+        name: ecrRepositoryName(name, repoName),
         imageTagMutability: "IMMUTABLE",
         imageScanningConfiguration: { scanOnPush: true },
         encryptionConfigurations: [{ encryptionType: "AES256" }],

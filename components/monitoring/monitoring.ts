@@ -1,10 +1,15 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { IrsaRole } from "../compute/irsa";
+import { AddonTarget, MonitoringAddonInputs, MonitoringAddonSettings, addonRoleNames, addonWorkloads, installAddon } from "../compute/addons/addon";
+import { PhysicalName, autoNamedRole } from "../../lib/naming";
+import { MONITORING_ADDONS } from "../compute/addons/registry";
+import type { SystemWorkload } from "../compute/capacity";
+import { dcgmExporter } from "../compute/addons/dcgm-exporter";
+import { kubePrometheusStack } from "../compute/addons/kube-prometheus-stack";
 import { validateArgs } from "../../lib/validate";
 import { MonitoringArgsSchema, monitoringProblems } from "./monitoring.schema";
-import { ALERTMANAGER_SERVICE_ACCOUNT, DCGM_EXPORTER_CHART, KUBE_PROMETHEUS_STACK_CHART, KUBE_PROMETHEUS_STACK_RELEASE, MONITORING_NAMESPACE } from "./charts";
-import { MonitoringStorage, alertTopicArns, alertmanagerConfig, alertmanagerSnsPolicy, dcgmExporterValues, kubePrometheusStackValues } from "./values";
+import { MONITORING_NAMESPACE } from "./charts";
+import { MonitoringStorage, alertTopicArns, alertmanagerConfig } from "./values";
 import { platformRuleGroups } from "./rules";
 import { dashboardConfigMap, platformDashboards } from "./dashboards";
 import { prometheusRule, servingServiceMonitor, trackingServiceMonitor } from "./manifests";
@@ -13,6 +18,19 @@ import type { MonitoringArgs } from "./monitoring.args";
 export type { MonitoringArgs };
 
 export const MONITORING_TYPE = "mlplatform:monitoring:Monitoring";
+
+/** The length-limited names monitoring creates: its add-ons' roles (Alertmanager's). */
+export function monitoringPhysicalNames(name: string, settings: MonitoringAddonSettings): PhysicalName[] {
+  return addonRoleNames<MonitoringAddonSettings>(MONITORING_ADDONS, name, settings).map(autoNamedRole);
+}
+
+/**
+ * What monitoring puts on the CPU system pool: its add-ons' pods
+ * (kube-prometheus-stack's; the DCGM exporter runs on GPU nodes only).
+ */
+export function monitoringSystemWorkloads(settings: MonitoringAddonSettings): SystemWorkload[] {
+  return addonWorkloads<MonitoringAddonSettings>(MONITORING_ADDONS, settings);
+}
 
 
 /**
@@ -45,7 +63,6 @@ export class Monitoring extends pulumi.ComponentResource {
     const groups = platformRuleGroups({ ...s.thresholds, pools: s.pools, gpuPrices: s.gpuPrices, servingMetrics: s.servingMetrics });
     const amConfig = alertmanagerConfig({ region: s.region, alertTopicArn: s.alertTopicArn, receivers, heartbeatTopicArn: s.heartbeatTopicArn });
     const dashboards = platformDashboards({ pools: s.pools, servingMetrics: s.servingMetrics });
-    const withDcgm = s.dcgmExporter ?? s.pools.some((p) => p.kind === "gpu");
     const publishTo = [...alertTopicArns(s.alertTopicArn, receivers), ...(s.heartbeatTopicArn === undefined ? [] : [s.heartbeatTopicArn])];
     this.alertNames = [...new Set(groups.flatMap((g) => g.rules.flatMap((r) => ("alert" in r ? [r.alert] : []))))];
 
@@ -55,48 +72,36 @@ export class Monitoring extends pulumi.ComponentResource {
       metadata: { name: MONITORING_NAMESPACE, labels: { "app.kubernetes.io/part-of": "ml-platform" } },
     }, k8s(s.cluster.ready));
 
-    const alertmanagerRole = new IrsaRole(`${name}-alertmanager`, {
-      oidcProviderArn: s.cluster.oidcProviderArn,
-      oidcIssuerUrl: s.cluster.oidcIssuerUrl,
-      namespace: ALERTMANAGER_SERVICE_ACCOUNT.namespace,
-      serviceAccount: ALERTMANAGER_SERVICE_ACCOUNT.name,
-      inlinePolicy: pulumi.jsonStringify(alertmanagerSnsPolicy(publishTo, s.alertTopicKeyArn === undefined ? [] : [s.alertTopicKeyArn])),
-      tags: s.tags,
-    }, { parent: this });
-
-    const stack = new kubernetes.helm.v3.Release(`${name}-kube-prometheus-stack`, {
-      name: KUBE_PROMETHEUS_STACK_RELEASE,
-      chart: KUBE_PROMETHEUS_STACK_CHART.chart,
-      version: KUBE_PROMETHEUS_STACK_CHART.version,
-      repositoryOpts: { repo: KUBE_PROMETHEUS_STACK_CHART.repo },
-      namespace: namespace.metadata.name,
-      // First install creates CRDs, three StatefulSet/Deployment rollouts and three volumes.
-      timeout: 900,
-      values: kubePrometheusStackValues({ ...storage, alertmanagerConfig: amConfig, alertmanagerRoleArn: alertmanagerRole.roleArn }),
-    }, k8s([namespace]));
-
-    // The operator's CRDs come with the chart: every object below waits for it.
-    if (withDcgm) {
-      new kubernetes.helm.v3.Release(`${name}-dcgm-exporter`, {
-        name: DCGM_EXPORTER_CHART.chart,
-        chart: DCGM_EXPORTER_CHART.chart,
-        version: DCGM_EXPORTER_CHART.version,
-        repositoryOpts: { repo: DCGM_EXPORTER_CHART.repo },
+    // kube-prometheus-stack with Alertmanager's IRSA role; the DCGM exporter on GPU nodes after it.
+    const target = (dependsOn: pulumi.Resource[]): AddonTarget<MonitoringAddonSettings, MonitoringAddonInputs> => ({
+      owner: name,
+      parent: this,
+      cluster: s.cluster,
+      settings: s,
+      inputs: {
         namespace: namespace.metadata.name,
-        values: dcgmExporterValues(),
-      }, k8s([stack]));
-    }
+        storage,
+        alertmanager: { config: amConfig, publishTo, topicKeyArns: s.alertTopicKeyArn === undefined ? [] : [s.alertTopicKeyArn] },
+      },
+      tags: s.tags,
+      dependsOn,
+    });
+    const prometheus = kubePrometheusStack.install(target([namespace]));
+    const [alertmanagerRole] = prometheus.roles;
+    // The operator's CRDs come with the chart: every object below waits for it.
+    const stack = prometheus.resources;
+    installAddon(dcgmExporter, target(stack));
 
-    new kubernetes.apiextensions.CustomResource(`${name}-rules`, prometheusRule(groups), k8s([stack]));
-    new kubernetes.apiextensions.CustomResource(`${name}-serving-monitor`, servingServiceMonitor(), k8s([stack]));
-    new kubernetes.apiextensions.CustomResource(`${name}-mlflow-monitor`, trackingServiceMonitor(), k8s([stack]));
+    new kubernetes.apiextensions.CustomResource(`${name}-rules`, prometheusRule(groups), k8s(stack));
+    new kubernetes.apiextensions.CustomResource(`${name}-serving-monitor`, servingServiceMonitor(), k8s(stack));
+    new kubernetes.apiextensions.CustomResource(`${name}-mlflow-monitor`, trackingServiceMonitor(), k8s(stack));
 
     for (const d of dashboards) {
       new kubernetes.core.v1.ConfigMap(`${name}-dashboard-${d.uid}`, dashboardConfigMap(d), k8s([namespace]));
     }
 
     this.namespace = namespace.metadata.name;
-    this.alertmanagerRoleArn = alertmanagerRole.roleArn;
+    this.alertmanagerRoleArn = alertmanagerRole!.roleArn;
     this.registerOutputs({ namespace: this.namespace, alertmanagerRoleArn: this.alertmanagerRoleArn });
   }
 }

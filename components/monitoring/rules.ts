@@ -32,6 +32,14 @@ export interface NodePoolCap {
   maxNodes: number;
 }
 
+/** A cluster's pools with their caps, as Monitoring takes them: the system pool, then each GPU pool. */
+export function nodePoolCaps(cluster: { systemNodeGroup: { maxSize: number }; gpuNodeGroups: { name: string; maxSize: number }[] }): NodePoolCap[] {
+  return [
+    { name: "system", kind: "system", maxNodes: cluster.systemNodeGroup.maxSize },
+    ...cluster.gpuNodeGroups.map((g): NodePoolCap => ({ name: g.name, kind: "gpu", maxNodes: g.maxSize })),
+  ];
+}
+
 /** What one node of a GPU node group costs an hour (on-demand, or the Spot planning price). */
 export interface GpuNodePrice {
   nodeGroup: string;

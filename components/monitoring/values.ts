@@ -1,12 +1,11 @@
 /**
  * Helm values, the Alertmanager configuration, the IAM document and the
- * system-pool footprint of the monitoring stack, as pure functions. Values
+ * container requests of the monitoring stack, as pure functions. Values
  * may hold Pulumi outputs (type parameter T, like components/compute/labels.ts), so the
  * component needs no apply. Every values key here was read from the pinned
  * charts' values.yaml (kube-prometheus-stack 88.5.3, its grafana 12.11.1 and
  * kube-state-metrics 8.4.0 subcharts, dcgm-exporter 4.8.2), checked 2026-11-23.
  */
-import type { SystemWorkload } from "../compute/capacity";
 import type { PolicyDocument } from "../data/bucket-policy";
 import { GPU_TOLERATION, NODE_GROUP_LABEL, POOL_LABEL, Toleration, systemNodeLabels } from "../compute/labels";
 import { ALERTMANAGER_SERVICE_ACCOUNT, GRAFANA_DASHBOARD_LABEL, MONITORING_STORAGE_CLASS } from "./charts";
@@ -81,10 +80,10 @@ export interface ContainerResources {
 
 /**
  * Requests of every monitoring pod on the system pool, per container. The
- * Helm values and monitoringSystemWorkloads are both built from this table,
- * so the capacity check sees exactly what is deployed. Sized for a Series B
- * cluster of up to ~20 nodes and ~150k active series (Prometheus keeps about
- * 4-8 KiB per active series in memory).
+ * Helm values and the kube-prometheus-stack add-on's footprint are both
+ * built from this table, so the capacity check sees exactly what is
+ * deployed. Sized for a Series B cluster of up to ~20 nodes and ~150k
+ * active series (Prometheus keeps about 4-8 KiB per active series in memory).
  */
 export const MONITORING_RESOURCES = {
   prometheus: { cpuMillis: 500, memoryMiB: 2048, memoryLimitMiB: 4096 },
@@ -109,32 +108,6 @@ export function k8sResources(r: ContainerResources): K8sResources {
     requests: { cpu: `${r.cpuMillis}m`, memory: `${r.memoryMiB}Mi` },
     limits: { memory: `${r.memoryLimitMiB ?? r.memoryMiB}Mi` },
   };
-}
-
-
-const sum = (...rs: ContainerResources[]) => ({
-  cpuMillis: rs.reduce((s, r) => s + r.cpuMillis, 0),
-  memoryMiB: rs.reduce((s, r) => s + r.memoryMiB, 0),
-});
-
-/**
- * What the monitoring stack puts on the system pool, from its settings,
- * without the Pulumi engine (the serving WP's capacity check calls this at
- * config time). The DCGM exporter runs on GPU nodes only and is not listed;
- * the admission webhook's certificate Job runs once at install and is not
- * listed either.
- */
-export function monitoringSystemWorkloads(_settings?: MonitoringStorage): SystemWorkload[] {
-  const R = MONITORING_RESOURCES;
-  return [
-    { name: "prometheus", replicas: 1, ...sum(R.prometheus, R.prometheusConfigReloader) },
-    { name: "alertmanager", replicas: 1, ...sum(R.alertmanager, R.prometheusConfigReloader) },
-    // Grafana runs two sidecars: one loads dashboards, one datasources.
-    { name: "grafana", replicas: 1, ...sum(R.grafana, R.grafanaSidecar, R.grafanaSidecar) },
-    { name: "prometheus-operator", replicas: 1, ...sum(R.operator) },
-    { name: "kube-state-metrics", replicas: 1, ...sum(R.kubeStateMetrics) },
-    { name: "node-exporter", replicas: 1, perNode: true, ...sum(R.nodeExporter) },
-  ];
 }
 
 // ------------------------------------------------------------ Alertmanager

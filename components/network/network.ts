@@ -5,6 +5,7 @@ import { subnetLayout } from "./cidr";
 import { PLANNED_INGEST_GB_TAG, withPlannedGb } from "../../lib/tags";
 import { CONTROL_PLANE_ZONE_COUNT, EKS_UNSUPPORTED_ZONE_IDS, chooseZoneIds } from "../compute/zones";
 import { validateArgs } from "../../lib/validate";
+import { PhysicalName, autoNamedRole, childName } from "../../lib/naming";
 import { NetworkArgsSchema, networkProblems } from "./network.schema";
 import type { NetworkArgs } from "./network.args";
 
@@ -14,6 +15,16 @@ export type { NetworkArgs };
 export type NatMode = NonNullable<NetworkArgs["natGateways"]>;
 
 export const NETWORK_TYPE = "mlplatform:network:Network";
+
+/** The flow logs' IAM role (auto-named): "<network component>-flow-logs". */
+export function flowLogsRoleName(networkComponent: string): string {
+  return childName(networkComponent, "flow-logs");
+}
+
+/** The length-limited names the network creates: the flow logs' role, when it keeps flow logs. */
+export function networkPhysicalNames(name: string, settings: { flowLogRetentionDays: number }): PhysicalName[] {
+  return settings.flowLogRetentionDays > 0 ? [autoNamedRole(flowLogsRoleName(name))] : [];
+}
 
 
 /**
@@ -152,7 +163,7 @@ export class Network extends pulumi.ComponentResource {
       }, parent);
       const caller = aws.getCallerIdentityOutput({}, parent);
       const partition = aws.getPartitionOutput({}, parent);
-      const role = new aws.iam.Role(`${name}-flow-logs`, {
+      const role = new aws.iam.Role(flowLogsRoleName(name), {
         // Only flow logs of this account and region may use the role (confused deputy).
         assumeRolePolicy: pulumi
           .all([caller.accountId, region.region, partition.partition])

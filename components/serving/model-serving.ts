@@ -4,18 +4,42 @@ import * as pulumi from "@pulumi/pulumi";
 import { ACCESS_POLICY_ARNS } from "../compute/access";
 import { validateArgs } from "../../lib/validate";
 import { ModelServingArgsSchema, modelServingProblems } from "./model-serving.schema";
-import { MODELS_BUCKET_PLACEHOLDER, REGISTRY_PLACEHOLDER, colorsOf, needsLoadBalancerController, needsMetricsServer, otherColor, releaseOf } from "./settings";
+import { MODELS_BUCKET_PLACEHOLDER, REGISTRY_PLACEHOLDER, ServingSettings, colorsOf, modelSystemWorkloads, otherColor, releaseOf } from "./settings";
 import { deploymentManifest, deploymentName, gpuQuotaManifest, hpaManifest, namespaceManifest, pdbManifest, previewServiceName, sentrySecretManifest, serviceAccountManifest, serviceAccountName, serviceManifest } from "./manifests";
 import { modelReadPolicy } from "./iam";
-import { installLoadBalancerController } from "../compute/addons/aws-load-balancer-controller";
-import { installMetricsServer } from "../compute/addons/metrics-server";
+import { addonRoleNames, addonWorkloads, installAddon } from "../compute/addons/addon";
+import { awsLoadBalancerController } from "../compute/addons/aws-load-balancer-controller";
+import { SERVING_ADDONS } from "../compute/addons/registry";
+import type { SystemWorkload } from "../compute/capacity";
 import { IrsaRole } from "../compute/irsa";
+import { irsaRoleName } from "../compute/names";
+import { PhysicalName, autoNamedRole, childName, physicalName } from "../../lib/naming";
 import type { ModelServingArgs } from "./model-serving.args";
 
 export type { ModelServingArgs };
 
 export const MODEL_SERVING_TYPE = "mlplatform:serving:ModelServing";
 
+
+/**
+ * What serving puts on the CPU system pool, from its settings: CPU-only
+ * models, then its add-ons (the AWS Load Balancer Controller when a model is
+ * exposed, metrics-server when one autoscales).
+ */
+export function servingSystemWorkloads(settings: ServingSettings): SystemWorkload[] {
+  return [...modelSystemWorkloads(settings), ...addonWorkloads<ServingSettings>(SERVING_ADDONS, settings)];
+}
+
+/** A served model's IrsaRole: "<serving component>-<model>". */
+const modelRole = (servingComponent: string, model: string) => childName(servingComponent, model);
+
+/** The length-limited names serving creates: each model's IRSA role, and its add-ons' roles. */
+export function servingPhysicalNames(name: string, settings: ServingSettings): PhysicalName[] {
+  return [
+    ...settings.models.map((m, i) => physicalName("iamRole", irsaRoleName(modelRole(name, m.name)), true, ["(name)", `models[${i}].name`])),
+    ...addonRoleNames<ServingSettings>(SERVING_ADDONS, name, settings).map(autoNamedRole),
+  ];
+}
 
 /** `<registry>/models:1.4.0` -> `<prefix>/models:1.4.0`; a text without the placeholder stays as it is. */
 function resolve(text: string, placeholder: string, value: pulumi.Input<string> | undefined): pulumi.Input<string> {
@@ -59,11 +83,12 @@ export class ModelServing extends pulumi.ComponentResource {
       ? new kubernetes.core.v1.Secret(`${name}-sentry`, sentrySecretManifest(ns, pulumi.secret(a.sentryDsn)), inNamespace())
       : undefined;
 
-    let lbController: kubernetes.helm.v3.Release | undefined;
-    if (needsLoadBalancerController(s)) {
-      lbController = installLoadBalancerController(`${name}-lbc`, { cluster, vpcId: (a.vpcId ?? cluster.vpcId)!, region: a.region, tags }, this);
-    }
-    if (needsMetricsServer(s)) installMetricsServer(`${name}-metrics-server`, cluster, this);
+    // The AWS Load Balancer Controller when a model is exposed, metrics-server when one autoscales.
+    const inputs = { region: a.region, vpcId: (a.vpcId ?? cluster.vpcId)! };
+    const target = { owner: name, parent: this, cluster, settings: s, inputs, tags, dependsOn: cluster.ready };
+    const installed = new Map(SERVING_ADDONS.map((addon) => [addon, installAddon(addon, target)]));
+    // Exposed Services wait for the controller, so on destroy they go (with their NLBs) before it.
+    const lbController = installed.get(awsLoadBalancerController)?.resources ?? [];
 
     // Read-only roles see the serving namespace, nothing else, never cluster-admin.
     const slugs = new Map<string, number>();
@@ -86,7 +111,7 @@ export class ModelServing extends pulumi.ComponentResource {
     this.previewServices = {};
     const bucketName = pulumi.output(a.modelsBucket.name);
     for (const model of s.models) {
-      const role = new IrsaRole(`${name}-${model.name}`, {
+      const role = new IrsaRole(modelRole(name, model.name), {
         oidcProviderArn: cluster.oidcProviderArn,
         oidcIssuerUrl: cluster.oidcIssuerUrl,
         namespace: ns,
@@ -130,7 +155,7 @@ export class ModelServing extends pulumi.ComponentResource {
       const exposed = model.exposure.type !== "cluster";
       const liveService = new kubernetes.core.v1.Service(`${name}-${model.name}-live`,
         serviceManifest({ model, name: model.name, namespace: ns, color: s.blueGreen ? live : undefined, exposed }),
-        inNamespace([...deployments, ...(exposed && lbController ? [lbController] : [])]));
+        inNamespace([...deployments, ...(exposed ? lbController : [])]));
       this.liveServices[model.name] = liveService.metadata.name;
       if (s.blueGreen && live) {
         const preview = new kubernetes.core.v1.Service(`${name}-${model.name}-preview`,

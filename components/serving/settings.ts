@@ -115,43 +115,18 @@ export function worstCaseGpus(model: ModelSettings, settings: Pick<ServingSettin
 // ------------------------------------------------------------ capacity, cost
 
 /**
- * Requests of the serving pieces that run on the CPU system pool: CPU-only
- * models, the AWS Load Balancer Controller (only when a model is exposed),
- * and metrics-server (only when autoscaling). The two add-ons' figures are
- * the requests their add-on files set (LOAD_BALANCER_CONTROLLER_RESOURCES,
- * METRICS_SERVER_RESOURCES).
+ * The models that run on the CPU system pool (CPU-only models), every
+ * colour at its maximum. ModelServing adds its add-ons' pods
+ * (components/serving/model-serving.ts servingSystemWorkloads).
  */
-export function servingSystemWorkloads(settings: ServingSettings): SystemWorkload[] {
+export function modelSystemWorkloads(settings: ServingSettings): SystemWorkload[] {
   const workloads: SystemWorkload[] = [];
   for (const m of settings.models.filter((x) => x.gpus === 0)) {
     const replicas = worstCasePods(m, settings);
     if (replicas > 0) workloads.push({ name: `model ${m.name}`, replicas, cpuMillis: cpuMillis(m.cpu) ?? 0, memoryMiB: Math.round(memoryMiB(m.memory) ?? 0), source: "serving.models (every colour at its maximum)" });
   }
-  if (needsLoadBalancerController(settings))
-    workloads.push({ name: "aws-load-balancer-controller", replicas: LOAD_BALANCER_CONTROLLER_RESOURCES.replicas, cpuMillis: LOAD_BALANCER_CONTROLLER_RESOURCES.cpuMillis, memoryMiB: LOAD_BALANCER_CONTROLLER_RESOURCES.memoryMiB, source: "our chart values" });
-  if (needsMetricsServer(settings))
-    workloads.push({ name: "metrics-server", replicas: METRICS_SERVER_RESOURCES.replicas, cpuMillis: METRICS_SERVER_RESOURCES.cpuMillis, memoryMiB: METRICS_SERVER_RESOURCES.memoryMiB, source: "metrics-server chart 3.13.1 default" });
   return workloads;
 }
-
-/** The AWS Load Balancer Controller is installed only when some model asks for a load balancer. */
-export function needsLoadBalancerController(settings: Pick<ServingSettings, "models">): boolean {
-  return settings.models.some((m) => m.exposure.type !== "cluster");
-}
-
-/** metrics-server (the HPA's CPU signal) is installed only when something autoscales. */
-export function needsMetricsServer(settings: Pick<ServingSettings, "models" | "autoscaling">): boolean {
-  return settings.autoscaling && settings.models.length > 0;
-}
-
-/**
- * Requests we set on the AWS Load Balancer Controller (its chart sets none,
- * `resources: {}`; 100m/128Mi is the chart's commented suggestion), and its
- * replica count (chart default 2, for leader-elected failover).
- */
-export const LOAD_BALANCER_CONTROLLER_RESOURCES = { replicas: 2, cpuMillis: 100, memoryMiB: 128 } as const;
-/** metrics-server chart 3.13.1 defaults: 1 replica, requests 100m / 200Mi (kubernetes-sigs/metrics-server charts/metrics-server/values.yaml), checked 2026-11-23. */
-export const METRICS_SERVER_RESOURCES = { replicas: 1, cpuMillis: 100, memoryMiB: 200 } as const;
 
 /**
  * GPU-hours one release costs at a stage: while both colours run (from the

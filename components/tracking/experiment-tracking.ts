@@ -7,11 +7,21 @@ import { trackingArtifactsPolicy } from "./iam";
 import { validateArgs } from "../../lib/validate";
 import { ExperimentTrackingArgsSchema, experimentTrackingProblems } from "./experiment-tracking.schema";
 import { IrsaRole } from "../compute/irsa";
+import { irsaRoleName } from "../compute/names";
+import { PhysicalName, autoNamedRole, childName } from "../../lib/naming";
 import type { ExperimentTrackingArgs } from "./experiment-tracking.args";
 
 export type { ExperimentTrackingArgs };
 
 export const EXPERIMENT_TRACKING_TYPE = "mlplatform:tracking:ExperimentTracking";
+
+/** The IrsaRole through which MLflow reads and writes its artifacts: "<tracking component>-artifacts". */
+const artifactsRole = (trackingComponent: string) => childName(trackingComponent, "artifacts");
+
+/** The length-limited names the tracking server creates: its artifact-access role. */
+export function trackingPhysicalNames(name: string): PhysicalName[] {
+  return [autoNamedRole(irsaRoleName(artifactsRole(name)))];
+}
 
 
 /**
@@ -40,7 +50,7 @@ export class ExperimentTracking extends pulumi.ComponentResource {
 
     const namespace = new kubernetes.core.v1.Namespace(`${name}-namespace`, namespaceManifest(s.namespace), k8s(cluster.ready));
 
-    const role = new IrsaRole(`${name}-artifacts`, {
+    const role = new IrsaRole(artifactsRole(name), {
       oidcProviderArn: cluster.oidcProviderArn,
       oidcIssuerUrl: cluster.oidcIssuerUrl,
       namespace: s.namespace,

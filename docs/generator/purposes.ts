@@ -5,8 +5,11 @@
  * its parent's, e.g. `private-0`, `node`) or at one input (the Helm chart, the
  * managed policy, the tag key) to say more. `npm run docs -- --check` fails
  * when a planned resource's type has no entry here, so new resource types get
- * documented when they land.
+ * documented when they land. Add-ons (Helm charts, EKS add-ons) say what they
+ * are for themselves (components/compute/addons/registry.ts).
  */
+import { chartOf } from "../../components/compute/addons/addon";
+import { ADDONS } from "../../components/compute/addons/registry";
 
 /** What the dictionary sees of a planned resource. */
 export interface ResourceView {
@@ -40,24 +43,10 @@ const spec = (r: ResourceView) => obj(r.inputs.spec);
 const withDetail = (text: string, detail: string | undefined) => (detail ? `${text} (${detail})` : text);
 const lastSegment = (arn: string | undefined) => arn?.split("/").pop();
 
-/** Helm charts the program installs: what each is for. */
-export const CHARTS: Record<string, string> = {
-  "nvidia-device-plugin": "Advertises each GPU node's GPUs to Kubernetes (`nvidia.com/gpu`), so GPU pods can be scheduled",
-  "cluster-autoscaler": "Adds nodes when pods wait for room and removes idle ones: GPU pools scale from zero and back",
-  "metrics-server": "CPU and memory metrics for the HorizontalPodAutoscaler and `kubectl top`",
-  "aws-load-balancer-controller": "Creates and updates the AWS load balancers behind LoadBalancer Services and Ingresses",
-  "kube-prometheus-stack": "Prometheus, Alertmanager and Grafana: the cluster's metrics, alerts and dashboards",
-  "dcgm-exporter": "GPU utilisation, memory and health metrics from NVIDIA DCGM, for Prometheus",
-};
-
-/** EKS managed add-ons: what each is for. */
-const ADDONS: Record<string, string> = {
-  "vpc-cni": "pod networking: gives every pod a VPC address",
-  "kube-proxy": "Service routing on every node",
-  coredns: "cluster DNS for Services and pods",
-  "aws-ebs-csi-driver": "creates and attaches EBS volumes for PersistentVolumeClaims",
-  "eks-pod-identity-agent": "hands pods their AWS credentials (EKS Pod Identity)",
-};
+/** What the add-on that installs a Helm chart is for. */
+const chartPurpose = (chart: string) => ADDONS.find((a) => chartOf(a)?.chart === chart)?.purpose;
+/** What an EKS managed add-on is for. */
+const eksAddonPurpose = (name: string) => ADDONS.find((a) => "eks" in a.pin && a.id === name)?.purpose;
 
 function nodeGroupDetail(r: ResourceView): string {
   const scaling = obj(r.inputs.scalingConfig);
@@ -208,7 +197,8 @@ export const KINDS: Record<string, KindInfo> = {
   "aws:eks/addon:Addon": {
     purpose: (r) => {
       const name = str(r.inputs.addonName) ?? r.role;
-      return `EKS add-on \`${name}\`${ADDONS[name] ? `: ${ADDONS[name]}` : ""}`;
+      const purpose = eksAddonPurpose(name);
+      return `EKS add-on \`${name}\`${purpose ? `: ${purpose}` : ""}`;
     },
   },
   "aws:eks/accessEntry:AccessEntry": { purpose: (r) => `Lets an IAM principal into the cluster (${r.role})` },
@@ -223,7 +213,7 @@ export const KINDS: Record<string, KindInfo> = {
     diagram: (r) => `Helm ${str(r.inputs.chart) ?? r.role}`,
     purpose: (r) => {
       const chart = str(r.inputs.chart) ?? "";
-      return withDetail(CHARTS[chart] ?? `Helm chart ${chart}`, [chart, str(r.inputs.version)].filter(Boolean).join(" "));
+      return withDetail(chartPurpose(chart) ?? `Helm chart ${chart}`, [chart, str(r.inputs.version)].filter(Boolean).join(" "));
     },
   },
   "kubernetes:storage.k8s.io/v1:StorageClass": {
@@ -322,7 +312,7 @@ const text = (t: Text, r: ResourceView) => (typeof t === "string" ? t : t(r));
 export function purposeOf(r: ResourceView): { text: string; known: boolean } {
   const kind = KINDS[r.type];
   if (!kind) return { text: "(not described yet: add its type to docs/generator/purposes.ts)", known: false };
-  if (r.type === "kubernetes:helm.sh/v3:Release" && !CHARTS[str(r.inputs.chart) ?? ""]) {
+  if (r.type === "kubernetes:helm.sh/v3:Release" && !chartPurpose(str(r.inputs.chart) ?? "")) {
     return { text: text(kind.purpose, r), known: false };
   }
   return { text: text(kind.purpose, r), known: true };

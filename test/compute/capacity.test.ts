@@ -2,7 +2,6 @@
 import {
   allocatablePerNode,
   checkSystemPool,
-  eksSystemWorkloads,
   kubeReservedCpuMillis,
   kubeReservedMemoryMiB,
   maxPods,
@@ -11,7 +10,8 @@ import {
 } from "../../components/compute/capacity";
 import { ConfigError, resolvePlatformSpec } from "../../config/resolve";
 import { STAGE_PRESETS } from "../../config/presets";
-import { servingSystemWorkloads } from "../../components/serving/settings";
+import { gpuClusterSystemWorkloads } from "../../components/compute/gpu-cluster";
+import { servingSystemWorkloads } from "../../components/serving/model-serving";
 import { trackingSystemWorkloads } from "../../components/tracking/settings";
 
 describe("node allocatable, as the EKS AL2023 AMI computes it", () => {
@@ -79,7 +79,7 @@ describe("the shipped stages fit their system pools at minimum size", () => {
   it.each(["mvp", "seriesb"] as const)("%s: EKS add-ons, MLflow, serving add-ons on the preset pool", (stage) => {
     const p = STAGE_PRESETS[stage];
     const serving = { ...p.serving.settings, models: [] };
-    const workloads = [...eksSystemWorkloads({ autoscaler: p.cluster.settings.autoscaler }), ...servingSystemWorkloads(serving), ...trackingSystemWorkloads(p.tracking.settings)];
+    const workloads = [...gpuClusterSystemWorkloads(p.cluster.settings), ...servingSystemWorkloads(serving), ...trackingSystemWorkloads(p.tracking.settings)];
     const pool = p.cluster.settings.systemNodeGroup;
     const report = checkSystemPool({ instanceTypes: pool.instanceTypes, nodes: pool.minSize }, workloads);
     expect(report.problems).toEqual([]);

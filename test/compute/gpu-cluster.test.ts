@@ -17,6 +17,9 @@ import {
   clusterAutoscalerImageTag,
   clusterAutoscalerPolicy,
   clusterAutoscalerValues,
+  eksManagedAsgTags,
+  nodeTemplateTagSlug,
+  nodeTemplateTags,
 } from "../../components/compute/addons/cluster-autoscaler";
 import { NVIDIA_DEVICE_PLUGIN_CHART, devicePluginValues } from "../../components/compute/addons/nvidia-device-plugin";
 import { GpuCluster } from "../../components/compute/gpu-cluster";
@@ -25,14 +28,15 @@ import { resolvePlatformSpec } from "../../config/resolve";
 import type { GpuNodeGroupSettings } from "../../components/compute/node-pool.args";
 import { ACCELERATOR_LABEL, GPU_TAINT, acceleratorLabelValue, gpuNodeLabels, gpusPerNode } from "../../components/compute/labels";
 import { ACCESS_POLICY_ARNS, accessGrants, apiAccessRules } from "../../components/compute/access";
-import { autoscalerTagSlug, eksManagedAsgTags, nodeTemplateTags } from "../../components/compute/node-tags";
+import { gpuNodeGroupAsgTags } from "../../components/compute/node-tags";
 import { chooseZoneIds, splitPoolAcrossZones } from "../../components/compute/zones";
 import { gp3StorageClass } from "../../components/compute/storage-class";
 import { kubeconfig } from "../../components/compute/kubeconfig";
 import { nodeLaunchTemplate } from "../../components/compute/launch-template";
 import { PolicyDocument } from "../../components/data/bucket-policy";
 import { INSTANCE_SHAPES, isAcceleratedType } from "../../lib/instance-types";
-import { EKS_ADDONS, EKS_ADDON_PINS, EksAddonName, KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from "../../lib/versions";
+import { KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from "../../lib/versions";
+import { CLUSTER_ADDONS } from "../../components/compute/addons/registry";
 import { PlanRun, PlannedResource, SECRET_PLACEHOLDER, planStack } from "../../plan/engine";
 import { evaluatePolicies, stagePolicyConfig } from "../../policies/evaluate";
 
@@ -80,9 +84,14 @@ describe("nodeTemplateTags (scale from zero)", () => {
     expect(nodeTemplateTags(group("mixed", ["g5.xlarge", "g5.12xlarge"]))).not.toHaveProperty(`${TEMPLATE}/resources/nvidia.com/gpu`);
   });
 
+  it("are what every GPU node group's ASG carries (node-tags.ts takes them from the add-ons), each with its slug", () => {
+    const pool = group("training", ["g5.12xlarge"]);
+    expect(gpuNodeGroupAsgTags(pool)).toEqual(Object.entries(nodeTemplateTags(pool)).map(([key, value]) => ({ slug: nodeTemplateTagSlug(key), key, value })));
+  });
+
   it("gives every tag a distinct resource-name slug", () => {
     const keys = Object.keys(nodeTemplateTags(group("training", ["g5.12xlarge"])));
-    const slugs = keys.map((k) => autoscalerTagSlug(k));
+    const slugs = keys.map((k) => nodeTemplateTagSlug(k));
     expect(new Set(slugs).size).toBe(keys.length);
     expect(slugs).toContain("taint-nvidia-com-gpu");
     expect(slugs).toContain("label-k8s-amazonaws-com-accelerator");
@@ -692,11 +701,12 @@ describe("GpuCluster: in-cluster software", () => {
   it("the managed add-ons are installed with a fixed version, networking before nodes, the rest after", () => {
     const { run } = mvp;
     const addons = ofType(run, "aws:eks/addon:Addon");
-    expect(addons.map((a) => input(a, "addonName")).sort()).toEqual([...EKS_ADDONS].sort());
+    const pins = Object.fromEntries(CLUSTER_ADDONS.flatMap((a) => ("eks" in a.pin ? [[a.id, a.pin.eks]] : [])));
+    expect(addons.map((a) => input(a, "addonName")).sort()).toEqual(Object.keys(pins).sort());
     for (const a of addons) {
       expect(input<string>(a, "addonVersion")).toBeTruthy();
-      // Pinned add-ons get their pin from lib/versions.ts, not EKS's moving default.
-      const pinned = EKS_ADDON_PINS[input<EksAddonName>(a, "addonName")].version;
+      // Pinned add-ons get their pin from their add-on file, not EKS's moving default.
+      const pinned = pins[input<string>(a, "addonName")]!.version;
       if (pinned !== undefined) expect(input(a, "addonVersion")).toBe(pinned);
       expect(input(a, "resolveConflictsOnCreate")).toBe("OVERWRITE");
       expect(input(a, "resolveConflictsOnUpdate")).toBe("PRESERVE");

@@ -1,21 +1,16 @@
 /**
- * lib/versions.ts and the chart pins of the add-ons and the monitoring stack:
+ * lib/versions.ts and the pins of the add-ons (components/compute/addons/):
  * every pin is exact, says where it comes from, and belongs to the Kubernetes
  * minor the platform runs. Pure: no stack is planned.
  */
-import { AWS_LOAD_BALANCER_CONTROLLER_CHART } from "../../components/compute/addons/aws-load-balancer-controller";
-import { CLUSTER_AUTOSCALER_CHART, CLUSTER_AUTOSCALER_IMAGE_TAGS, clusterAutoscalerImageTag } from "../../components/compute/addons/cluster-autoscaler";
-import { METRICS_SERVER_CHART } from "../../components/compute/addons/metrics-server";
-import { NVIDIA_DEVICE_PLUGIN_CHART } from "../../components/compute/addons/nvidia-device-plugin";
-import { DCGM_EXPORTER_CHART, KUBE_PROMETHEUS_STACK_CHART } from "../../components/monitoring/charts";
-import {
-  EKS_ADDONS,
-  EKS_ADDON_PINS,
-  EksAddonPin,
-  KUBERNETES_VERSION,
-  SUPPORTED_KUBERNETES_VERSIONS,
-  eksAddonVersion,
-} from "../../lib/versions";
+import { CLUSTER_AUTOSCALER_IMAGE_TAGS, clusterAutoscalerImageTag } from "../../components/compute/addons/cluster-autoscaler";
+import { eksAddonVersion } from "../../components/compute/addons/eks-addon";
+import { chartOf } from "../../components/compute/addons/addon";
+import { ADDONS, CLUSTER_ADDONS } from "../../components/compute/addons/registry";
+import { EksAddonPin, KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from "../../lib/versions";
+
+/** The EKS managed add-ons' pins, by add-on name. */
+const EKS_ADDON_PINS: Record<string, EksAddonPin> = Object.fromEntries(ADDONS.flatMap((a) => ("eks" in a.pin ? [[a.id, a.pin.eks]] : [])));
 
 /** "vX.Y.Z-eksbuild.N", the only form EKS accepts for a managed add-on version. */
 const EKSBUILD = /^v(\d+)\.(\d+)\.(\d+)-eksbuild\.(\d+)$/;
@@ -39,8 +34,9 @@ function pinProblems(name: string, pin: EksAddonPin): string[] {
 }
 
 describe("EKS managed add-on pins", () => {
-  it("cover exactly the add-ons the cluster installs", () => {
-    expect(Object.keys(EKS_ADDON_PINS).sort()).toEqual([...EKS_ADDONS].sort());
+  it("are the cluster's own: vpc-cni, kube-proxy, coredns, aws-ebs-csi-driver", () => {
+    expect(Object.keys(EKS_ADDON_PINS).sort()).toEqual(["aws-ebs-csi-driver", "coredns", "kube-proxy", "vpc-cni"]);
+    for (const name of Object.keys(EKS_ADDON_PINS)) expect(CLUSTER_ADDONS.map((a) => a.id)).toContain(name);
   });
 
   it("are exact eksbuild versions for the platform's Kubernetes minor, each naming its source and the date it was read", () => {
@@ -70,9 +66,32 @@ describe("EKS managed add-on pins", () => {
     expect(`${major}.${minor}`).toBe(KUBERNETES_VERSION);
   });
 
-  it("a pin is used for its own minor only: another minor fails loudly, naming the file to update", () => {
-    for (const name of EKS_ADDONS) expect(eksAddonVersion(name, KUBERNETES_VERSION)).toBe(EKS_ADDON_PINS[name].version);
-    expect(() => eksAddonVersion("kube-proxy", "1.36")).toThrow(/pinned to v1\.35\.\d+-eksbuild\.\d+ for Kubernetes 1\.35, not 1\.36.*lib\/versions\.ts/);
+  it("a pin is used for its own minor only: another minor fails loudly, naming where to update it", () => {
+    for (const [name, pin] of Object.entries(EKS_ADDON_PINS)) expect(eksAddonVersion(name, pin, KUBERNETES_VERSION)).toBe(pin.version);
+    expect(() => eksAddonVersion("kube-proxy", EKS_ADDON_PINS["kube-proxy"]!, "1.36")).toThrow(/pinned to v1\.35\.\d+-eksbuild\.\d+ for Kubernetes 1\.35, not 1\.36.*components\/compute\/addons\//);
+  });
+});
+
+describe("every add-on", () => {
+  it("has a pin for every supported Kubernetes minor, and refuses one it has none for", () => {
+    for (const addon of ADDONS) {
+      for (const minor of SUPPORTED_KUBERNETES_VERSIONS) expect(() => addon.requireKubernetesVersion?.(minor)).not.toThrow();
+    }
+    // The check sees a missing pin: the EKS add-ons and the autoscaler's image are pinned per minor.
+    const refusing = ADDONS.filter((a) => {
+      try {
+        a.requireKubernetesVersion?.("1.20");
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    expect(refusing.map((a) => a.id).sort()).toEqual(["aws-ebs-csi-driver", "cluster-autoscaler", "coredns", "kube-proxy", "vpc-cni"]);
+  });
+
+  it("is listed once, under its own name, with a one-line purpose", () => {
+    expect(new Set(ADDONS.map((a) => a.id)).size).toBe(ADDONS.length);
+    for (const a of ADDONS) expect({ id: a.id, purpose: a.purpose }).toEqual({ id: a.id, purpose: expect.stringMatching(/^[^\n]{10,120}$/) });
   });
 });
 
@@ -89,14 +108,11 @@ describe("Cluster Autoscaler image", () => {
 });
 
 describe("Helm chart pins", () => {
-  const charts = {
-    "cluster-autoscaler": CLUSTER_AUTOSCALER_CHART,
-    "aws-load-balancer-controller": AWS_LOAD_BALANCER_CONTROLLER_CHART,
-    "metrics-server": METRICS_SERVER_CHART,
-    "nvidia-device-plugin": NVIDIA_DEVICE_PLUGIN_CHART,
-    "kube-prometheus-stack": KUBE_PROMETHEUS_STACK_CHART,
-    "dcgm-exporter": DCGM_EXPORTER_CHART,
-  };
+  const charts = Object.fromEntries(ADDONS.flatMap((a) => (chartOf(a) ? [[a.id, chartOf(a)!]] : [])));
+
+  it("are the six Helm add-ons'", () => {
+    expect(Object.keys(charts).sort()).toEqual(["aws-load-balancer-controller", "cluster-autoscaler", "dcgm-exporter", "kube-prometheus-stack", "metrics-server", "nvidia-device-plugin"]);
+  });
 
   it("are exact versions from https repositories, under the chart's own name", () => {
     for (const [name, pin] of Object.entries(charts)) {

@@ -20,8 +20,10 @@ import { STAGE_PRESETS } from "../../config/presets";
 import { estimateCost } from "../../cost/model";
 import { GPU_TOLERATION, systemNodeLabels } from "../../components/compute/labels";
 import { DEFAULT_THRESHOLDS, RuleGroup, RuleSettings, isAlertingRule, platformRuleGroups } from "../../components/monitoring/rules";
-import { GRAFANA_DASHBOARD_LABEL, KUBE_PROMETHEUS_STACK_CHART } from "../../components/monitoring/charts";
-import { MONITORING_RESOURCES, alertTopicArns, alertmanagerConfig, alertmanagerSnsPolicy, dcgmExporterValues, k8sResources, kubePrometheusStackValues, kubePrometheusStackVolumes, monitoringSystemWorkloads, prometheusDiskNeedGb, retentionSizeGb } from "../../components/monitoring/values";
+import { GRAFANA_DASHBOARD_LABEL } from "../../components/monitoring/charts";
+import { KUBE_PROMETHEUS_STACK_CHART } from "../../components/compute/addons/kube-prometheus-stack";
+import { monitoringSystemWorkloads } from "../../components/monitoring/monitoring";
+import { MONITORING_RESOURCES, alertTopicArns, alertmanagerConfig, alertmanagerSnsPolicy, dcgmExporterValues, k8sResources, kubePrometheusStackValues, kubePrometheusStackVolumes, prometheusDiskNeedGb, retentionSizeGb } from "../../components/monitoring/values";
 import { dashboardConfigMap, platformDashboards } from "../../components/monitoring/dashboards";
 import { ksmLabel } from "../../components/monitoring/contract";
 import { prometheusRule, servingServiceMonitor, trackingServiceMonitor } from "../../components/monitoring/manifests";
@@ -231,14 +233,14 @@ describe("kube-prometheus-stack values", () => {
   });
 
   test("the capacity check counts exactly the requests the values set", () => {
-    const w = Object.fromEntries(monitoringSystemWorkloads(STORAGE).map((x) => [x.name, x]));
+    const w = Object.fromEntries(monitoringSystemWorkloads({ pools: [] }).map((x) => [x.name, x]));
     const R = MONITORING_RESOURCES;
     expect(values.prometheus.prometheusSpec.resources).toEqual(k8sResources(R.prometheus));
     expect(w.prometheus).toMatchObject({ replicas: 1, cpuMillis: R.prometheus.cpuMillis + R.prometheusConfigReloader.cpuMillis, memoryMiB: R.prometheus.memoryMiB + R.prometheusConfigReloader.memoryMiB });
     expect(values.grafana.resources).toEqual(k8sResources(R.grafana));
     expect(w.grafana!.cpuMillis).toBe(R.grafana.cpuMillis + 2 * R.grafanaSidecar.cpuMillis);
     expect(w["node-exporter"]).toMatchObject({ perNode: true, cpuMillis: R.nodeExporter.cpuMillis });
-    const total = monitoringSystemWorkloads(STORAGE).reduce((s, x) => s + x.cpuMillis * x.replicas, 0);
+    const total = monitoringSystemWorkloads({ pools: [] }).reduce((s, x) => s + x.cpuMillis * x.replicas, 0);
     // Fits beside the add-ons on the smallest Series B system pool (3 x m6i.large, ~1.9 vCPU allocatable each).
     expect(total).toBeLessThan(1000);
   });

@@ -2,9 +2,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { namingInputOf } from "../../config/naming-input";
 import { elasticIpCount } from "../../config/warnings";
-import { COMPONENT_PIECES, componentName, physicalNames } from "../../lib/naming";
+import { COMPONENT_PIECES, componentName, stackPhysicalNames } from "../../config/naming-input";
 import { HOURS_PER_MONTH, pricesFor } from "../../cost/prices";
 import { ConfigError, ConfigProblem, resolvePlatformSpec } from "../../config/resolve";
 import { PlanRun, PlannedResource, STACKS_DIR, readStackConfig } from "../../plan/engine";
@@ -232,14 +231,14 @@ describe("the cost model sees a GPU pool as its per-AZ groups summed to the pool
   });
 });
 
-describe("the naming scheme (lib/naming.ts) predicts the names the program declares", () => {
-  it.each(["mvp", "seriesb-prod"])("%s: every length-limited name in the plan is one physicalNames() computed, and all fit", async (stack) => {
+describe("the components' physical names (config/naming-input.ts) predict the names the program declares", () => {
+  it.each(["mvp", "seriesb-prod"])("%s: every length-limited name in the plan is one the components named, and all fit", async (stack) => {
     const run = await plan(stack);
-    const predicted = physicalNames(namingInputOf(run.spec));
+    const predicted = stackPhysicalNames(run.spec);
     for (const n of predicted) expect({ name: n.physicalName, fits: n.length <= n.limit }).toEqual({ name: n.physicalName, fits: true });
     const limited = ["aws:s3/bucket:Bucket", "aws:eks/nodeGroup:NodeGroup", "aws:iam/role:Role", "aws:rds/instance:Instance", "aws:ec2/launchTemplate:LaunchTemplate", "aws:ecr/repository:Repository"];
-    // (A node group and its launch template share their logical name.) Every component physicalNames() covers:
-    // a component that adds an auto-named role, bucket or node group adds it to lib/naming.ts too.
+    // (A node group and its launch template share their logical name.) Every component's names: a component
+    // that adds an auto-named role, bucket or node group adds it to its <component>PhysicalNames too.
     const covered = Object.keys(COMPONENT_PIECES).map((p) => componentName(run.spec.environment, p as keyof typeof COMPONENT_PIECES));
     const declared = new Set(run.resources.filter((r) => limited.includes(r.type) && covered.some((c) => r.name.startsWith(`${c}-`))).map((r) => r.name));
     expect([...declared].sort()).toEqual([...new Set(predicted.filter((n) => n.kind !== "eksCluster").map((n) => n.logicalName))].sort());

@@ -1,18 +1,18 @@
 /**
  * The AWS Load Balancer Controller add-on: it turns Services with
  * `loadBalancerClass: service.k8s.aws/nlb` into Network Load Balancers.
- * Installed only when a model is exposed (ModelServing decides). This file
- * owns its chart pin, Helm values and IAM policy (pure functions) and the
- * small installer.
+ * Installed by ModelServing only when a model is exposed. This file owns its
+ * chart pin, Helm values, requests, IAM policy and install.
  */
-import * as kubernetes from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
-import { systemNodeLabels } from "../labels";
-import type { PolicyDocument } from "../../data/bucket-policy";
-import { LOAD_BALANCER_CONTROLLER_RESOURCES } from "../../serving/settings";
+import type * as pulumi from "@pulumi/pulumi";
+import { childName } from "../../../lib/naming";
+import { irsaRoleName } from "../names";
 import type { ChartPin } from "../../../lib/versions";
-import type { ClusterHandle } from "../cluster-handle";
+import type { PolicyDocument } from "../../data/bucket-policy";
+import { systemNodeLabels } from "../labels";
 import { IrsaRole } from "../irsa";
+import type { ServingAddon } from "./addon";
+import { helmRelease } from "./helm";
 
 /**
  * Chart 3.5.0 (controller v3.5.0), cut 2026-08-03 (kubernetes-sigs/aws-load-balancer-controller
@@ -28,6 +28,14 @@ export const AWS_LOAD_BALANCER_CONTROLLER_CHART: ChartPin = {
 };
 
 export const AWS_LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-load-balancer-controller" } as const;
+
+/**
+ * Requests we set on the controller (its chart sets none, `resources: {}`;
+ * 100m/128Mi is the chart's commented suggestion), and its replica count
+ * (chart default 2, for leader-elected failover). The values and the system
+ * pool's capacity check both read them.
+ */
+export const LOAD_BALANCER_CONTROLLER_RESOURCES = { replicas: 2, cpuMillis: 100, memoryMiB: 128 } as const;
 
 export interface LoadBalancerControllerValues<T> {
   clusterName: T;
@@ -48,8 +56,7 @@ export interface LoadBalancerControllerValues<T> {
  * over every new LoadBalancer Service in the cluster and refuse Service
  * creation while it is down (failurePolicy Fail); our Services name the
  * class themselves, so it is off. The chart requests no resources; these
- * are ours (components/serving/settings.ts LOAD_BALANCER_CONTROLLER_RESOURCES, also counted
- * by the system-pool capacity check).
+ * are ours (LOAD_BALANCER_CONTROLLER_RESOURCES, also the add-on's footprint).
  */
 export function loadBalancerControllerValues<T>(args: { clusterName: T; region: string; vpcId: T; roleArn: T }): LoadBalancerControllerValues<T> {
   const r = LOAD_BALANCER_CONTROLLER_RESOURCES;
@@ -186,39 +193,39 @@ export function loadBalancerControllerPolicy(): PolicyDocument {
   };
 }
 
-export interface LoadBalancerControllerArgs {
-  /** The cluster to install into. Required. */
-  cluster: ClusterHandle;
-  /** VPC of the cluster (the controller cannot read it from IMDS). Required. */
-  vpcId: pulumi.Input<string>;
-  /** AWS region of the cluster. Required. */
-  region: string;
-  /** Tags for the IAM role. Default none. */
-  tags?: Record<string, string>;
-}
+/** Its IRSA role and Helm release: `<serving component>-lbc` (the IAM role: `<serving component>-lbc-role`). */
+const NAME = "lbc";
 
 /**
- * Installs the controller with its IRSA role. Returns the Helm release, so
- * LoadBalancer Services can depend on it: they are then created after the
- * controller and, on destroy, deleted before it, so it can remove their load
- * balancers (otherwise ENIs and security groups are left in the VPC).
+ * The controller as a ModelServing add-on, installed only when some model
+ * asks for a load balancer: its IRSA role, then its Helm release in
+ * kube-system. The release is what LoadBalancer Services depend on: they are
+ * then created after the controller and, on destroy, deleted before it, so
+ * it can remove their load balancers (otherwise ENIs and security groups are
+ * left in the VPC).
  */
-export function installLoadBalancerController(name: string, args: LoadBalancerControllerArgs, parent: pulumi.Resource): kubernetes.helm.v3.Release {
-  const sa = AWS_LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT;
-  const role = new IrsaRole(name, {
-    oidcProviderArn: args.cluster.oidcProviderArn,
-    oidcIssuerUrl: args.cluster.oidcIssuerUrl,
-    namespace: sa.namespace,
-    serviceAccount: sa.name,
-    inlinePolicy: JSON.stringify(loadBalancerControllerPolicy()),
-    tags: args.tags,
-  }, { parent });
-  return new kubernetes.helm.v3.Release(name, {
-    name: AWS_LOAD_BALANCER_CONTROLLER_CHART.chart,
-    chart: AWS_LOAD_BALANCER_CONTROLLER_CHART.chart,
-    version: AWS_LOAD_BALANCER_CONTROLLER_CHART.version,
-    repositoryOpts: { repo: AWS_LOAD_BALANCER_CONTROLLER_CHART.repo },
-    namespace: sa.namespace,
-    values: loadBalancerControllerValues<pulumi.Input<string>>({ clusterName: args.cluster.clusterName, region: args.region, vpcId: args.vpcId, roleArn: role.roleArn }),
-  }, { parent, provider: args.cluster.provider, dependsOn: args.cluster.ready });
-}
+export const awsLoadBalancerController: ServingAddon = {
+  id: AWS_LOAD_BALANCER_CONTROLLER_CHART.chart,
+  pin: { helm: AWS_LOAD_BALANCER_CONTROLLER_CHART },
+  purpose: "Creates and updates the AWS load balancers behind LoadBalancer Services and Ingresses",
+  enabled: (settings) => settings.models.some((m) => m.exposure.type !== "cluster"),
+  footprint: [{ name: "aws-load-balancer-controller", ...LOAD_BALANCER_CONTROLLER_RESOURCES, source: "our chart values" }],
+  iamRoleNames: (owner) => [irsaRoleName(childName(owner, NAME))],
+  install: ({ owner, parent, cluster, inputs, tags, dependsOn }) => {
+    const sa = AWS_LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT;
+    const name = childName(owner, NAME);
+    const role = new IrsaRole(name, {
+      oidcProviderArn: cluster.oidcProviderArn,
+      oidcIssuerUrl: cluster.oidcIssuerUrl,
+      namespace: sa.namespace,
+      serviceAccount: sa.name,
+      inlinePolicy: JSON.stringify(loadBalancerControllerPolicy()),
+      tags,
+    }, { parent });
+    const release = helmRelease(name, AWS_LOAD_BALANCER_CONTROLLER_CHART, {
+      namespace: sa.namespace,
+      values: loadBalancerControllerValues<pulumi.Input<string>>({ clusterName: cluster.clusterName, region: inputs.region, vpcId: inputs.vpcId, roleArn: role.roleArn }),
+    }, { parent, provider: cluster.provider, dependsOn });
+    return { resources: [release], roles: [role] };
+  },
+};

@@ -1,24 +1,30 @@
 /**
  * The Cluster Autoscaler (AWS provider): starts GPU nodes from zero when GPU
- * pods are pending and removes idle ones. Its chart pin, image pin, Helm
- * values, IAM policy and installer, in one place.
+ * pods are pending and removes idle ones. Everything about it is here: the
+ * `autoscaler` setting, its chart pin, image pins, Helm values, IAM policy,
+ * node group tags, footprint on the system pool and install.
  *
  * How it finds node groups: auto-discovery by the ASG tags
  * `k8s.io/cluster-autoscaler/enabled` and `k8s.io/cluster-autoscaler/<cluster>`,
  * which EKS sets on every managed node group's ASG (the program never manages
- * them, see components/compute/node-tags.ts eksManagedAsgTags). How it scales a pool from zero: the
- * node-template tags GpuNodePool writes. How it keeps per-AZ groups of a pool
- * even: --balance-similar-node-groups (groups differing only in AZ and in the
+ * them, see eksManagedAsgTags). How it scales a pool from zero: the
+ * node-template tags below, which GpuNodePool writes on every GPU node group.
+ * How it keeps per-AZ groups of a pool even: --balance-similar-node-groups (groups differing only in AZ and in the
  * eks.amazonaws.com/nodegroup label count as similar: autoscaler
  * processors/nodegroupset/aws_nodegroups.go, checked 2026-11-23).
  */
-import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { systemNodeLabels } from "../labels";
-import type { PolicyDocument } from "../../data/bucket-policy";
+import { z } from "zod";
+import type { GpuNodeGroupSettings } from "../node-pool.args";
+import { childName } from "../../../lib/naming";
+import { irsaRoleName } from "../names";
+import { schemaMatches } from "../../../lib/validate";
 import type { ChartPin } from "../../../lib/versions";
-import type { ClusterHandle } from "../cluster-handle";
+import type { PolicyDocument } from "../../data/bucket-policy";
+import { GPU_RESOURCE, GPU_TAINT, gpuNodeLabels, gpusPerNode, kubernetesTaintEffect, systemNodeLabels } from "../labels";
 import { IrsaRole } from "../irsa";
+import type { ClusterAddon } from "./addon";
+import { helmRelease } from "./helm";
 
 /**
  * Chart 9.59.0 was published 2026-07-21 (appVersion 1.35.0, so its default
@@ -148,40 +154,119 @@ export function clusterAutoscalerPolicy(clusterName: string): PolicyDocument {
   };
 }
 
-export interface ClusterAutoscalerArgs {
-  /** AWS region of the cluster. Required. */
-  region: string;
-  /** Kubernetes minor of the cluster; picks the image. Required. */
-  kubernetesVersion: string;
-  /** Tags for the IRSA role. Default none. */
-  tags?: Record<string, string>;
+// ------------------------------------------------------------ ASG tags
+
+export const AUTOSCALER_TAG_PREFIX = "k8s.io/cluster-autoscaler";
+
+/**
+ * Auto Scaling group tags that let the autoscaler scale a GPU node group up
+ * from zero nodes. With no node to look at, it builds a "template node" from
+ * these tags to decide whether a pending pod would fit: the labels its
+ * nodeSelector needs (including the accelerator label), the taint it
+ * tolerates, and the GPUs it requests. EKS does not copy node group labels
+ * and taints to the ASG; the autoscaler's eks:DescribeNodegroup fallback only
+ * runs for a group that never had a node (autoscaler AWS README, checked
+ * 2026-11-23), so the tags are what makes scale-from-zero reliable. Every GPU
+ * node group carries them, with the autoscaler or without: turning it on
+ * changes no node group.
+ *
+ * The auto-discovery tags `k8s.io/cluster-autoscaler/enabled` and
+ * `k8s.io/cluster-autoscaler/<cluster>=owned` are NOT here: EKS puts them on
+ * every managed node group's ASG itself (EKS user guide, "Managed node
+ * groups": "Amazon EKS tags managed node group resources so that they are
+ * configured to use the Kubernetes Cluster Autoscaler"; checked 2026-11-23).
+ * Managing them as Tag resources as well would mean that deleting such a
+ * resource (a pool renamed, the autoscaler turned off) strips the tag EKS set
+ * from a live group, and the autoscaler stops seeing it. See eksManagedAsgTags.
+ */
+export function nodeTemplateTags(group: Pick<GpuNodeGroupSettings, "name" | "instanceTypes">): Record<string, string> {
+  const template = `${AUTOSCALER_TAG_PREFIX}/node-template`;
+  const tags: Record<string, string> = {};
+  for (const [key, value] of Object.entries(gpuNodeLabels(group))) tags[`${template}/label/${key}`] = value;
+  // Taint tags use Kubernetes' effect spelling: "true:NoSchedule", not NO_SCHEDULE.
+  tags[`${template}/taint/${GPU_TAINT.key}`] = `${GPU_TAINT.value}:${kubernetesTaintEffect(GPU_TAINT.effect)}`;
+  const gpus = gpusPerNode(group.instanceTypes);
+  if (gpus !== undefined) tags[`${template}/resources/${GPU_RESOURCE}`] = String(gpus);
+  return tags;
 }
 
 /**
- * Installs the autoscaler into `cluster` with its IRSA role
- * (`<clusterComponent>-autoscaler-role`) and Helm release
- * (`<clusterComponent>-cluster-autoscaler`). Throws (before any resource is
- * declared) when no image is pinned for the Kubernetes minor.
+ * The ASG tags EKS itself sets on a managed node group's Auto Scaling group
+ * for autoscaler discovery. The program must never manage these keys; the
+ * autoscaler's IAM policy (clusterAutoscalerPolicy) relies on the `owned` one.
  */
-export function clusterAutoscaler(clusterComponent: string, cluster: ClusterHandle, args: ClusterAutoscalerArgs, opts: { parent: pulumi.Resource }): { release: kubernetes.helm.v3.Release; role: IrsaRole } {
-  const imageTag = clusterAutoscalerImageTag(args.kubernetesVersion);
-  const clusterName = pulumi.output(cluster.clusterName);
-  const role = new IrsaRole(`${clusterComponent}-autoscaler`, {
-    oidcProviderArn: cluster.oidcProviderArn,
-    oidcIssuerUrl: cluster.oidcIssuerUrl,
-    namespace: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.namespace,
-    serviceAccount: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.name,
-    // May only resize Auto Scaling groups owned by this cluster.
-    inlinePolicy: clusterName.apply((name) => JSON.stringify(clusterAutoscalerPolicy(name))),
-    tags: args.tags,
-  }, { parent: opts.parent });
-  const release = new kubernetes.helm.v3.Release(`${clusterComponent}-cluster-autoscaler`, {
-    name: CLUSTER_AUTOSCALER_CHART.chart,
-    chart: CLUSTER_AUTOSCALER_CHART.chart,
-    version: CLUSTER_AUTOSCALER_CHART.version,
-    repositoryOpts: { repo: CLUSTER_AUTOSCALER_CHART.repo },
-    namespace: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.namespace,
-    values: { ...clusterAutoscalerValues<pulumi.Input<string>>({ clusterName, region: args.region, roleArn: role.roleArn, imageTag }) },
-  }, { parent: opts.parent, provider: cluster.provider, dependsOn: cluster.ready });
-  return { release, role };
+export function eksManagedAsgTags(clusterName: string): Record<string, string> {
+  return { [`${AUTOSCALER_TAG_PREFIX}/enabled`]: "true", [`${AUTOSCALER_TAG_PREFIX}/${clusterName}`]: "owned" };
 }
+
+/** Short resource-name suffix for a node-template tag key ("label-ml-platform-pool", "taint-nvidia-com-gpu"). */
+export function nodeTemplateTagSlug(key: string): string {
+  const rest = key.replace(`${AUTOSCALER_TAG_PREFIX}/`, "").replace(/^node-template\//, "");
+  return rest.replace(/[^A-Za-z0-9]+/g, "-");
+}
+
+// ------------------------------------------------------------ the add-on
+
+/** What the autoscaler adds to GpuClusterArgs. */
+export interface ClusterAutoscalerArgs {
+  /**
+   * Install the Cluster Autoscaler, which starts GPU nodes when GPU pods are
+   * pending and removes idle ones. Without it, scale node groups by hand.
+   * Default false.
+   */
+  autoscaler?: boolean;
+}
+
+/** The setting, as the cluster's schema (and so the `cluster.autoscaler` stack key) declares it. */
+const SETTINGS = {
+  autoscaler: z.boolean().describe("Install the Cluster Autoscaler (scales GPU pools to and from zero).").default(false),
+};
+// tsc proves the interface and the setting's schema accept the same values.
+schemaMatches<ClusterAutoscalerArgs, z.input<z.ZodObject<typeof SETTINGS>>>(true);
+
+/** Its IRSA role: `<cluster component>-autoscaler`, whose IAM role is `<cluster component>-autoscaler-role`. */
+const ROLE = "autoscaler";
+
+/**
+ * The Cluster Autoscaler as a cluster add-on, installed when `autoscaler` is
+ * set: its IRSA role, then its Helm release `<cluster component>-cluster-autoscaler`
+ * in kube-system. `requireKubernetesVersion` throws (GpuCluster calls it
+ * before declaring anything) when no image is pinned for the Kubernetes minor.
+ */
+export const clusterAutoscaler: ClusterAddon<ClusterAutoscalerArgs> = {
+  id: CLUSTER_AUTOSCALER_CHART.chart,
+  pin: { helm: CLUSTER_AUTOSCALER_CHART },
+  purpose: "Adds nodes when pods wait for room and removes idle ones: GPU pools scale from zero and back",
+  phase: "in-cluster",
+  settings: SETTINGS,
+  /**
+   * The chart requests nothing (`resources: {}`); its commented suggestion,
+   * 100m / 300Mi, is counted as a planning figure so the capacity check does
+   * not count the autoscaler as free (kubernetes/autoscaler chart values).
+   */
+  footprint: [{ name: "cluster-autoscaler", replicas: 1, cpuMillis: 100, memoryMiB: 300, source: "planning figure (chart requests nothing)" }],
+  enabled: (settings) => settings.autoscaler,
+  iamRoleNames: (owner) => [irsaRoleName(childName(owner, ROLE))],
+  requireKubernetesVersion: (kubernetesVersion) => {
+    clusterAutoscalerImageTag(kubernetesVersion);
+  },
+  nodeGroupTags: (pool) => Object.entries(nodeTemplateTags(pool)).map(([key, value]) => ({ slug: nodeTemplateTagSlug(key), key, value })),
+  install: ({ owner, parent, cluster, inputs, tags, dependsOn }) => {
+    const imageTag = clusterAutoscalerImageTag(inputs.kubernetesVersion);
+    const clusterName = pulumi.output(cluster.clusterName);
+    const role = new IrsaRole(childName(owner, ROLE), {
+      oidcProviderArn: cluster.oidcProviderArn,
+      oidcIssuerUrl: cluster.oidcIssuerUrl,
+      namespace: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.namespace,
+      serviceAccount: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.name,
+      // May only resize Auto Scaling groups owned by this cluster.
+      inlinePolicy: clusterName.apply((name) => JSON.stringify(clusterAutoscalerPolicy(name))),
+      tags,
+    }, { parent });
+    const release = helmRelease(`${owner}-cluster-autoscaler`, CLUSTER_AUTOSCALER_CHART, {
+      namespace: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.namespace,
+      values: { ...clusterAutoscalerValues<pulumi.Input<string>>({ clusterName, region: inputs.region, roleArn: role.roleArn, imageTag }) },
+    }, { parent, provider: cluster.provider, dependsOn });
+    return { resources: [release], roles: [role] };
+  },
+};

@@ -1,83 +1,109 @@
 /**
  * EKS managed add-ons (vpc-cni, kube-proxy, coredns, aws-ebs-csi-driver):
- * installed and upgraded by EKS, pinned in lib/versions.ts. The add-ons with
- * AWS permissions (vpc-cni, aws-ebs-csi-driver) have their own files that add
- * an IRSA role; this file holds what they all share.
+ * installed and upgraded by EKS, each pinned in its own file here. This file
+ * holds what they share: the pin check, the aws.eks.Addon resource, and the
+ * IRSA role of those that need AWS permissions (vpc-cni, aws-ebs-csi-driver).
+ *
+ * Each pin is a version a public source lists as available for the
+ * Kubernetes minor it names. The EKS user guide tables list the *latest*
+ * version of the EKS add-on type per minor (not EKS's default), so a pin can
+ * be newer than what a fresh cluster gets by default; that is intended (a
+ * fixed, known version). To refresh one (or to pin for a new minor), with
+ * AWS access:
+ *   aws eks describe-addon-versions --kubernetes-version <minor> --addon-name <name> \
+ *     --query 'addons[].addonVersions[].addonVersion'
+ * and update version, kubernetesVersion, source and checked together.
  */
 import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
-import { EksAddonName, eksAddonVersion } from "../../../lib/versions";
-import type { ClusterHandle } from "../cluster-handle";
+import type { EksAddonPin } from "../../../lib/versions";
+import type { SystemWorkload } from "../capacity";
+import { childName } from "../../../lib/naming";
+import { irsaRoleName } from "../names";
 import { IrsaRole } from "../irsa";
+import type { ClusterAddon, ClusterAddonPhase } from "./addon";
 
-export interface EksAddonArgs {
-  /** Name of the EKS cluster. Required. */
-  clusterName: pulumi.Input<string>;
-  /** Kubernetes minor of the cluster, to look up EKS's default add-on version when none is pinned. Required. */
-  kubernetesVersion: string;
-  /** IAM role for the add-on's service account (IRSA). Default none (the add-on needs no AWS access). */
-  serviceAccountRoleArn?: pulumi.Input<string>;
-  /** Tags for the add-on resource. Default none. */
-  tags?: Record<string, string>;
+/**
+ * The pinned version of an EKS add-on for a cluster on `kubernetesVersion`, or
+ * `undefined` when the add-on is unpinned (EKS's default applies). Throws when
+ * the pin was checked for another Kubernetes minor: a version listed for one
+ * minor is not known to exist (kube-proxy) or to be supported on another.
+ */
+export function eksAddonVersion(addon: string, pin: EksAddonPin, kubernetesVersion: string): string | undefined {
+  if (pin.version === undefined) return undefined;
+  if (pin.kubernetesVersion !== kubernetesVersion) {
+    throw new Error(
+      `The ${addon} add-on is pinned to ${pin.version} for Kubernetes ${pin.kubernetesVersion}, not ${kubernetesVersion}. ` +
+        `Look the version up for ${kubernetesVersion} and update its pin in components/compute/addons/.`,
+    );
+  }
+  return pin.version;
+}
+
+/** The IRSA role of an EKS add-on with AWS permissions: one AWS managed policy for one service account. */
+export interface EksAddonRole {
+  /** The role's suffix: the IrsaRole is `<cluster component>-<name>`. */
+  name: string;
+  serviceAccount: { namespace: string; name: string };
+  policyArn: string;
+}
+
+/** Everything one EKS managed add-on file declares about it. */
+export interface EksAddonSpec {
+  /** EKS's name for the add-on. */
+  name: string;
+  pin: EksAddonPin;
+  purpose: string;
+  phase: Exclude<ClusterAddonPhase, "in-cluster">;
+  footprint: SystemWorkload[];
+  /** Its IRSA role, for an add-on that calls AWS APIs. Default none. */
+  role?: EksAddonRole;
 }
 
 /**
- * Declares one EKS managed add-on, named `<clusterComponent>-<addon>`, as a
- * child of `opts.parent` (the cluster component).
+ * An EKS managed add-on as a cluster add-on: installed as
+ * `<cluster component>-<name>` (an aws.eks.Addon), with its IRSA role
+ * `<cluster component>-<role>-role` first when it has one.
  */
-export function eksAddon(clusterComponent: string, addonName: EksAddonName, args: EksAddonArgs, opts: pulumi.CustomResourceOptions): aws.eks.Addon {
-  // Pinned in lib/versions.ts (EKS_ADDON_PINS) for one Kubernetes minor; throws when the pin is for another.
-  const pinned = eksAddonVersion(addonName, args.kubernetesVersion);
-  return new aws.eks.Addon(`${clusterComponent}-${addonName}`, {
-    clusterName: args.clusterName,
-    addonName,
-    // Unpinned means EKS's default for this Kubernetes minor, which AWS may move.
-    addonVersion: pinned ??
-      aws.eks.getAddonVersionOutput({ addonName, kubernetesVersion: args.kubernetesVersion, mostRecent: false }, { parent: opts.parent }).version,
-    serviceAccountRoleArn: args.serviceAccountRoleArn,
-    resolveConflictsOnCreate: "OVERWRITE",
-    // Keep settings someone changed in the cluster rather than silently reverting them.
-    resolveConflictsOnUpdate: "PRESERVE",
-    tags: args.tags ?? {},
-  }, opts);
-}
-
-/** What an add-on with AWS permissions needs: its cluster, Kubernetes minor, tags and what it waits for. */
-export interface EksAddonWithRoleArgs {
-  /** The cluster's name and OIDC provider (the parts of a ClusterHandle that exist before its nodes). Required. */
-  cluster: Pick<ClusterHandle, "clusterName" | "oidcProviderArn" | "oidcIssuerUrl">;
-  /** Kubernetes minor of the cluster. Required. */
-  kubernetesVersion: string;
-  /** Resources the add-on waits for. Default none. */
-  dependsOn?: pulumi.Resource[];
-  /** Tags for the role and the add-on. Default none. */
-  tags?: Record<string, string>;
-}
-
-/**
- * An EKS managed add-on with its own IRSA role (`<clusterComponent>-<role>-role`)
- * for its service account, holding one AWS managed policy: vpc-cni and
- * aws-ebs-csi-driver.
- */
-export function eksAddonWithRole(
-  clusterComponent: string,
-  addon: { name: EksAddonName; role: string; serviceAccount: { namespace: string; name: string }; policyArn: string },
-  args: EksAddonWithRoleArgs,
-  opts: { parent: pulumi.Resource },
-): { addon: aws.eks.Addon; role: IrsaRole } {
-  const role = new IrsaRole(`${clusterComponent}-${addon.role}`, {
-    oidcProviderArn: args.cluster.oidcProviderArn,
-    oidcIssuerUrl: args.cluster.oidcIssuerUrl,
-    namespace: addon.serviceAccount.namespace,
-    serviceAccount: addon.serviceAccount.name,
-    managedPolicyArns: [addon.policyArn],
-    tags: args.tags,
-  }, { parent: opts.parent });
-  const installed = eksAddon(clusterComponent, addon.name, {
-    clusterName: args.cluster.clusterName,
-    kubernetesVersion: args.kubernetesVersion,
-    serviceAccountRoleArn: role.roleArn,
-    tags: args.tags,
-  }, { parent: opts.parent, dependsOn: args.dependsOn ?? [] });
-  return { addon: installed, role };
+export function eksManagedAddon(spec: EksAddonSpec): ClusterAddon {
+  const role = spec.role;
+  return {
+    id: spec.name,
+    pin: { eks: spec.pin },
+    purpose: spec.purpose,
+    phase: spec.phase,
+    settings: {},
+    footprint: spec.footprint,
+    enabled: () => true,
+    iamRoleNames: (owner) => (role ? [irsaRoleName(childName(owner, role.name))] : []),
+    requireKubernetesVersion: (kubernetesVersion) => {
+      eksAddonVersion(spec.name, spec.pin, kubernetesVersion);
+    },
+    install: ({ owner, parent, cluster, inputs, tags, dependsOn }) => {
+      const roles = role
+        ? [
+            new IrsaRole(childName(owner, role.name), {
+              oidcProviderArn: cluster.oidcProviderArn,
+              oidcIssuerUrl: cluster.oidcIssuerUrl,
+              namespace: role.serviceAccount.namespace,
+              serviceAccount: role.serviceAccount.name,
+              managedPolicyArns: [role.policyArn],
+              tags,
+            }, { parent }),
+          ]
+        : [];
+      const addon = new aws.eks.Addon(childName(owner, spec.name), {
+        clusterName: cluster.clusterName,
+        addonName: spec.name,
+        // Unpinned means EKS's default for this Kubernetes minor, which AWS may move.
+        addonVersion: eksAddonVersion(spec.name, spec.pin, inputs.kubernetesVersion) ??
+          aws.eks.getAddonVersionOutput({ addonName: spec.name, kubernetesVersion: inputs.kubernetesVersion, mostRecent: false }, { parent }).version,
+        serviceAccountRoleArn: roles[0]?.roleArn,
+        resolveConflictsOnCreate: "OVERWRITE",
+        // Keep settings someone changed in the cluster rather than silently reverting them.
+        resolveConflictsOnUpdate: "PRESERVE",
+        tags,
+      }, { parent, dependsOn });
+      return { resources: [addon], roles };
+    },
+  };
 }

@@ -1,14 +1,12 @@
 /**
  * metrics-server: the resource metrics API (`kubectl top`, and the CPU
  * signal HorizontalPodAutoscalers read). EKS does not install it; ModelServing
- * installs it when some model autoscales. Chart pin, values and installer.
+ * installs it when some model autoscales. Chart pin, values and install.
  */
-import * as kubernetes from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
-import { systemNodeLabels } from "../labels";
-import { METRICS_SERVER_RESOURCES } from "../../serving/settings";
 import type { ChartPin } from "../../../lib/versions";
-import type { ClusterHandle } from "../cluster-handle";
+import { systemNodeLabels } from "../labels";
+import type { ServingAddon } from "./addon";
+import { helmRelease } from "./helm";
 
 /**
  * Chart 3.13.1 (metrics-server 0.8.1), tag metrics-server-helm-chart-3.13.1
@@ -23,6 +21,9 @@ export const METRICS_SERVER_CHART: ChartPin = {
   version: "3.13.1",
 };
 
+/** Chart 3.13.1 defaults: 1 replica, requests 100m / 200Mi (kubernetes-sigs/metrics-server charts/metrics-server/values.yaml), checked 2026-11-23. */
+export const METRICS_SERVER_RESOURCES = { replicas: 1, cpuMillis: 100, memoryMiB: 200 } as const;
+
 /** Values: on the system pool, with the chart's default requests stated explicitly (the capacity check counts them). */
 export function metricsServerValues() {
   const r = METRICS_SERVER_RESOURCES;
@@ -33,13 +34,19 @@ export function metricsServerValues() {
   };
 }
 
-export function installMetricsServer(name: string, cluster: ClusterHandle, parent: pulumi.Resource): kubernetes.helm.v3.Release {
-  return new kubernetes.helm.v3.Release(name, {
-    name: METRICS_SERVER_CHART.chart,
-    chart: METRICS_SERVER_CHART.chart,
-    version: METRICS_SERVER_CHART.version,
-    repositoryOpts: { repo: METRICS_SERVER_CHART.repo },
-    namespace: "kube-system",
-    values: metricsServerValues(),
-  }, { parent, provider: cluster.provider, dependsOn: cluster.ready });
-}
+/** Installed as `<serving component>-metrics-server` in kube-system when something autoscales (the HPA's CPU signal). */
+export const metricsServer: ServingAddon = {
+  id: METRICS_SERVER_CHART.chart,
+  pin: { helm: METRICS_SERVER_CHART },
+  purpose: "CPU and memory metrics for the HorizontalPodAutoscaler and `kubectl top`",
+  enabled: (settings) => settings.autoscaling && settings.models.length > 0,
+  footprint: [{ name: "metrics-server", ...METRICS_SERVER_RESOURCES, source: "metrics-server chart 3.13.1 default" }],
+  iamRoleNames: () => [],
+  install: ({ owner, parent, cluster, dependsOn }) => {
+    const release = helmRelease(`${owner}-metrics-server`, METRICS_SERVER_CHART, {
+      namespace: "kube-system",
+      values: metricsServerValues(),
+    }, { parent, provider: cluster.provider, dependsOn });
+    return { resources: [release], roles: [] };
+  },
+};

@@ -4,11 +4,10 @@
  * toolkit, so the plugin is all the cluster needs. Chart pin, values and
  * installer in one place (modelled on cdk-eks-blueprints' lib/addons/<name>).
  */
-import * as kubernetes from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
-import { GPU_TOLERATION, POOL_LABEL, Toleration } from "../labels";
 import type { ChartPin } from "../../../lib/versions";
-import type { ClusterHandle } from "../cluster-handle";
+import { GPU_TOLERATION, POOL_LABEL, Toleration } from "../labels";
+import type { ClusterAddon } from "./addon";
+import { helmRelease } from "./helm";
 
 /**
  * Chart 0.20.0 was published 2026-08-20 (source: the chart repository index,
@@ -40,16 +39,24 @@ export function devicePluginValues(): DevicePluginValues {
 }
 
 /**
- * Installs the plugin in kube-system as `<clusterComponent>-nvidia-device-plugin`.
- * A DaemonSet with no GPU node running is fine (and free).
+ * Installed in kube-system as `<cluster component>-nvidia-device-plugin`, in
+ * every cluster. A DaemonSet on the GPU pools only (none on the system
+ * pool); with no GPU node running it is fine, and free.
  */
-export function nvidiaDevicePlugin(clusterComponent: string, cluster: ClusterHandle, opts: { parent: pulumi.Resource }): kubernetes.helm.v3.Release {
-  return new kubernetes.helm.v3.Release(`${clusterComponent}-nvidia-device-plugin`, {
-    name: NVIDIA_DEVICE_PLUGIN_CHART.chart,
-    chart: NVIDIA_DEVICE_PLUGIN_CHART.chart,
-    version: NVIDIA_DEVICE_PLUGIN_CHART.version,
-    repositoryOpts: { repo: NVIDIA_DEVICE_PLUGIN_CHART.repo },
-    namespace: "kube-system",
-    values: { ...devicePluginValues() },
-  }, { parent: opts.parent, provider: cluster.provider, dependsOn: cluster.ready });
-}
+export const nvidiaDevicePlugin: ClusterAddon = {
+  id: NVIDIA_DEVICE_PLUGIN_CHART.chart,
+  pin: { helm: NVIDIA_DEVICE_PLUGIN_CHART },
+  purpose: "Advertises each GPU node's GPUs to Kubernetes (`nvidia.com/gpu`), so GPU pods can be scheduled",
+  phase: "in-cluster",
+  settings: {},
+  footprint: [],
+  enabled: () => true,
+  iamRoleNames: () => [],
+  install: ({ owner, parent, cluster, dependsOn }) => {
+    const release = helmRelease(`${owner}-nvidia-device-plugin`, NVIDIA_DEVICE_PLUGIN_CHART, {
+      namespace: "kube-system",
+      values: { ...devicePluginValues() },
+    }, { parent, provider: cluster.provider, dependsOn });
+    return { resources: [release], roles: [] };
+  },
+};

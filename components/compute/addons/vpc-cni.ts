@@ -7,22 +7,37 @@
  * plugin to use IRSA": the add-on runs as service account aws-node, and AWS
  * recommends a separate role; checked 2026-11-23).
  */
-import type * as aws from "@pulumi/aws";
-import type * as pulumi from "@pulumi/pulumi";
+import type { EksAddonPin } from "../../../lib/versions";
 import { VPC_CNI_POLICY_ARN } from "../iam";
-import type { IrsaRole } from "../irsa";
-import { EksAddonWithRoleArgs, eksAddonWithRole } from "./eks-addon";
+import type { ClusterAddon } from "./addon";
+import { eksManagedAddon } from "./eks-addon";
 
 /** The service account the VPC CNI's DaemonSet (aws-node) runs as. */
 export const VPC_CNI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-node" } as const;
 
-/** The cluster, its Kubernetes minor and tags (nothing to wait for: nodes wait for the CNI). */
-export type VpcCniArgs = Omit<EksAddonWithRoleArgs, "dependsOn">;
+/** The add-on version for Kubernetes 1.35 (how to refresh it: eks-addon.ts). */
+export const VPC_CNI_PIN: EksAddonPin = {
+  version: "v1.21.1-eksbuild.7",
+  kubernetesVersion: "1.35",
+  source:
+    'Amazon EKS user guide, "Amazon VPC CNI versions" table (managing-vpc-cni), row Kubernetes 1.35 = v1.21.1-eksbuild.7 ' +
+    "(read in the zh_cn edition at docs.amazonaws.cn: the copies of the English edition read did not yet have a 1.35 row). " +
+    "Cross-check: cookpad/terraform-aws-eks versions.tf (commit f696246, 2026-03-05), the output of " +
+    "`aws eks describe-addon-versions --kubernetes-version 1.35`, lists v1.21.1-eksbuild.3, the same upstream v1.21.1.",
+  checked: "2026-11-23",
+};
 
 /**
- * The vpc-cni add-on with its IRSA role (`<clusterComponent>-vpc-cni-role`).
- * Nodes must depend on the returned add-on: without the CNI no node becomes Ready.
+ * The vpc-cni add-on with its IRSA role (`<cluster component>-vpc-cni-role`),
+ * before any node: without the CNI no node becomes Ready. Its DaemonSet,
+ * aws-node, requests 25m CPU and no memory (aws/amazon-vpc-cni-k8s chart
+ * 1.23.1 values, checked 2026-11-23).
  */
-export function vpcCni(clusterComponent: string, args: VpcCniArgs, opts: { parent: pulumi.Resource }): { addon: aws.eks.Addon; role: IrsaRole } {
-  return eksAddonWithRole(clusterComponent, { name: "vpc-cni", role: "vpc-cni", serviceAccount: VPC_CNI_SERVICE_ACCOUNT, policyArn: VPC_CNI_POLICY_ARN }, args, opts);
-}
+export const vpcCni: ClusterAddon = eksManagedAddon({
+  name: "vpc-cni",
+  pin: VPC_CNI_PIN,
+  purpose: "pod networking: gives every pod a VPC address",
+  phase: "before-nodes",
+  footprint: [{ name: "aws-node", replicas: 1, cpuMillis: 25, memoryMiB: 0, perNode: true, source: "VPC CNI chart 1.23.1" }],
+  role: { name: "vpc-cni", serviceAccount: VPC_CNI_SERVICE_ACCOUNT, policyArn: VPC_CNI_POLICY_ARN },
+});

@@ -4,6 +4,7 @@ import { serviceTrustPolicy } from "../../../lib/iam";
 import { BACKUP_SERVICE_ROLE_POLICIES, backupRules, failedBackupJobPattern } from "./plan";
 import { PLANNED_STORAGE_GB_TAG, withPlannedGb } from "../../../lib/tags";
 import { validateArgs } from "../../../lib/validate";
+import { PhysicalName, autoNamedRole, childName } from "../../../lib/naming";
 import { statefulOptions } from "../../stateful";
 import { DatabaseBackupArgsSchema, databaseBackupProblems } from "./database-backup.schema";
 import type { DatabaseBackupArgs } from "./database-backup.args";
@@ -11,6 +12,14 @@ import type { DatabaseBackupArgs } from "./database-backup.args";
 export type { DatabaseBackupArgs };
 
 export const DATABASE_BACKUP_TYPE = "mlplatform:operations:DatabaseBackup";
+
+/** AWS Backup's service role (auto-named): "<backup component>-role". */
+const serviceRoleName = (backupComponent: string) => childName(backupComponent, "role");
+
+/** The length-limited names the backup plan creates: its service role. */
+export function databaseBackupPhysicalNames(name: string): PhysicalName[] {
+  return [autoNamedRole(serviceRoleName(name))];
+}
 
 
 /**
@@ -40,7 +49,7 @@ export class DatabaseBackup extends pulumi.ComponentResource {
     }, stateful);
     const vault = new aws.backup.Vault(`${name}-vault`, { kmsKeyArn: key.arn, forceDestroy: s.forceDestroy, tags: withPlannedGb(tags, PLANNED_STORAGE_GB_TAG, s.expectedStorageGb) }, stateful);
 
-    const role = new aws.iam.Role(`${name}-role`, {
+    const role = new aws.iam.Role(serviceRoleName(name), {
       description: `AWS Backup service role for ${name}`,
       assumeRolePolicy: JSON.stringify(serviceTrustPolicy("backup.amazonaws.com")),
       tags,

@@ -15,11 +15,22 @@ import { serviceTrustPolicy } from "../../../lib/iam";
 import { canaryRolePolicy } from "./iam";
 import { PLANNED_STORAGE_GB_TAG, withPlannedGb } from "../../../lib/tags";
 import { validateArgs } from "../../../lib/validate";
+import { PhysicalName, autoNamedRole, childName, physicalName } from "../../../lib/naming";
 import { privateBucket } from "../../data/private-bucket";
 import { statefulOptions } from "../../stateful";
 import { ExternalHealthChecksArgsSchema, externalHealthChecksProblems } from "./health-checks.schema";
 
 export const EXTERNAL_HEALTH_CHECKS_TYPE = "mlplatform:operations:ExternalHealthChecks";
+
+/** The canary's role and its artifacts bucket (both auto-named): "<component>-canary", "<component>-artifacts". */
+const canaryRoleName = (component: string) => childName(component, "canary");
+const canaryBucketName = (component: string) => childName(component, "artifacts");
+
+/** The length-limited names the checks create: the canary's role and bucket, when internal URLs are checked. */
+export function healthChecksPhysicalNames(name: string, settings: { internalUrls: unknown[] }): PhysicalName[] {
+  if (settings.internalUrls.length === 0) return [];
+  return [autoNamedRole(canaryRoleName(name)), physicalName("s3Bucket", canaryBucketName(name), true, ["(name)"])];
+}
 
 /** GB of canary run artifacts the bucket holds at most, for cost planning (its lifecycle rules expire them). */
 const CANARY_ARTIFACTS_PLANNED_GB = 1;
@@ -119,7 +130,7 @@ export class ExternalHealthChecks extends pulumi.ComponentResource {
 
       // Artifacts (run logs, reports) in a private, encrypted bucket that forgets them after `retention` days.
       const bucketTags = withPlannedGb({ ...tags, purpose: "canary-artifacts" }, PLANNED_STORAGE_GB_TAG, CANARY_ARTIFACTS_PLANNED_GB);
-      const bucket = privateBucket(`${name}-artifacts`, {
+      const bucket = privateBucket(canaryBucketName(name), {
         tags: bucketTags,
         forceDestroy: s.forceDestroy,
         lifecycleRules: [
@@ -141,7 +152,7 @@ export class ExternalHealthChecks extends pulumi.ComponentResource {
       this.canaryName = cName;
       const identity = aws.getCallerIdentityOutput({}, parent);
       const partition = aws.getPartitionOutput({}, parent);
-      const role = new aws.iam.Role(`${name}-canary`, {
+      const role = new aws.iam.Role(canaryRoleName(name), {
         description: `Runs the ${cName} Synthetics canary`,
         assumeRolePolicy: JSON.stringify(serviceTrustPolicy("lambda.amazonaws.com")),
         tags,

@@ -1,6 +1,8 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { IrsaRole } from "../../compute/irsa";
+import { irsaRoleName } from "../../compute/names";
+import { PhysicalName, autoNamedRole, childName } from "../../../lib/naming";
 import { predictionMonitorPolicy } from "./iam";
 import {
   PREDICTION_MONITORING_NAMESPACE,
@@ -18,6 +20,14 @@ export type { PredictionMonitoringArgs };
 
 export const PREDICTION_MONITORING_TYPE = "mlplatform:operations:PredictionMonitoring";
 
+/** The job's IrsaRole: "<prediction-monitoring component>-irsa". */
+const jobRole = (component: string) => childName(component, "irsa");
+
+/** The length-limited names the job creates: its IRSA role. */
+export function predictionMonitoringPhysicalNames(name: string): PhysicalName[] {
+  return [autoNamedRole(irsaRoleName(jobRole(name)))];
+}
+
 
 /**
  * Scheduled drift and prediction-quality reports: a CronJob running the
@@ -34,7 +44,7 @@ export class PredictionMonitoring extends pulumi.ComponentResource {
     const predictionsPrefix = s.predictionsPrefix;
     const reportsPrefix = s.reportsPrefix;
 
-    const role = new IrsaRole(`${name}-irsa`, {
+    const role = new IrsaRole(jobRole(name), {
       oidcProviderArn: s.cluster.oidcProviderArn,
       oidcIssuerUrl: s.cluster.oidcIssuerUrl,
       namespace: PREDICTION_MONITORING_NAMESPACE,
