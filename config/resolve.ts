@@ -4,7 +4,6 @@
  * ConfigError that names every bad key, its value and what is allowed.
  * Pure: no Pulumi engine needed, so tests call it directly.
  */
-import { z } from "zod";
 import { instanceTypeNotOfferedReason } from "../cost/prices";
 import { isAcceleratedType } from "../lib/instance-types";
 import { CapacityReport, checkSystemPool, eksSystemWorkloads, nodesNeeded } from "../components/compute/capacity";
@@ -40,7 +39,7 @@ import { duplicateProblems } from "./lists";
 import { namespaceProblems } from "./namespaces";
 import { namingInputOf } from "./naming-input";
 import { COMPONENT_PIECES, PhysicalName, componentName, describeNameOverLimit, namesOverLimit } from "../lib/naming";
-import { type ArgProblem, valueAt } from "../lib/validate";
+import { type ArgProblem, issueProblems, valueAt } from "../lib/validate";
 import { networkProblems } from "../components/network/network.schema";
 import { artifactStoreProblems } from "../components/data/artifact-store.schema";
 import { containerRegistryProblems } from "../components/data/container-registry.schema";
@@ -134,54 +133,6 @@ export function keyOf(path: readonly PropertyKey[]): string {
   let key = `${NAMESPACE}${String(head ?? "")}`;
   for (const part of rest) key += typeof part === "number" ? `[${part}]` : `.${String(part)}`;
   return key;
-}
-
-function zodProblems(error: z.ZodError, input: unknown): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  for (const issue of error.issues) {
-    if (issue.code === "unrecognized_keys") {
-      const parent = valueAt(input, issue.path);
-      const allowed = Object.keys(shapeAt(issue.path));
-      for (const key of issue.keys) {
-        problems.push({
-          key: keyOf([...issue.path, key]),
-          value: (parent as Record<string, unknown>)[key],
-          message: `unknown key${allowed.length ? `; allowed here: ${allowed.join(", ")}` : ""}`,
-        });
-      }
-      continue;
-    }
-    const value = valueAt(input, issue.path);
-    let message = issue.message;
-    if (issue.code === "invalid_value" && "values" in issue) {
-      message = `allowed values: ${(issue.values as unknown[]).map((v) => String(v)).join(", ")}`;
-    } else if (issue.code === "invalid_type" && value === undefined) {
-      message = "is required";
-    } else if (issue.code === "invalid_type") {
-      message = `must be ${issue.expected}`;
-    }
-    problems.push({ key: keyOf(issue.path), value, message });
-  }
-  return problems;
-}
-
-/** The object schema at a path, to list the keys that would have been allowed. */
-function shapeAt(path: readonly PropertyKey[]): Record<string, unknown> {
-  let schema: unknown = StackConfig;
-  for (const part of path) {
-    const s = unwrap(schema);
-    if (s instanceof z.ZodObject) schema = s.shape[String(part)];
-    else if (s instanceof z.ZodArray) schema = s.element;
-    else return {};
-  }
-  const s = unwrap(schema);
-  return s instanceof z.ZodObject ? (s.shape as Record<string, unknown>) : {};
-}
-
-function unwrap(schema: unknown): unknown {
-  let s = schema;
-  while (s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap();
-  return s;
 }
 
 /** Shallow merge of the defined override fields over the preset's settings. */
@@ -518,7 +469,7 @@ function resolve(raw: Record<string, string>, stack: string, project: string, so
   const parsedRaw = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, parseRawValue(v)]));
   const problems: ConfigProblem[] = [...namespaceProblems(parsedRaw, project), ...regionProblems(region)];
   const parsed = StackConfig.safeParse(own);
-  if (!parsed.success) problems.push(...zodProblems(parsed.error, own));
+  if (!parsed.success) problems.push(...issueProblems(parsed.error, own, StackConfig).map((p) => ({ key: keyOf(p.path), value: p.value, message: p.message })));
   problems.push(...tagProblems(own.tags), ...duplicateProblems(own, keyOf));
   if (problems.length || !parsed.success) throw new ConfigError(problems, source);
   const cfg = parsed.data;
