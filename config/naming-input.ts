@@ -1,7 +1,7 @@
 import { splitPoolAcrossZones } from "../components/compute/zones";
 import type { NamingInput } from "../lib/naming";
 import { needsLoadBalancerController } from "../components/serving/settings";
-import type { PlatformSpec } from "./resolve";
+import type { PlatformSpec } from "./spec";
 
 type NamingSpec = Pick<
   PlatformSpec,

@@ -31,6 +31,7 @@ import {
   Stage,
 } from "./presets";
 import { StackConfig } from "./schema";
+import type { PieceDecision, PlatformSpec } from "./spec";
 import { AWS_REGIONS, isAwsRegion } from "../lib/regions";
 import { didYouMean } from "../lib/suggest";
 import { COMPONENT_TAG_KEYS, reservedTagKeyProblem, tagKeyProblem } from "../lib/tags";
@@ -70,45 +71,6 @@ export const PROJECT = "ml-platform";
  */
 export const STACK_TAG_KEYS = ["project", "stage", "environment", "managed-by"] as const;
 
-
-/** A piece as the stack will deploy it: enabled or not, why, and its settings. */
-export interface PieceDecision<T> {
-  enabled: boolean;
-  why: string;
-  /** "preset" when the stage decided, "stack" when the stack file overrode it. */
-  decidedBy: "preset" | "stack";
-  settings: T;
-}
-
-/** Everything the program needs, typed and validated. */
-export interface PlatformSpec {
-  project: string;
-  stack: string;
-  stage: Stage;
-  stageTitle: string;
-  environment: string;
-  region: string;
-  /** Prefix for resource names: `<project-short>-<environment>`. */
-  namePrefix: string;
-  tags: Record<string, string>;
-  protectStatefulResources: boolean;
-  /** Buckets get forceDestroy and repositories forceDelete (non-production stacks only). */
-  allowDestroyWithData: boolean;
-  network: PieceDecision<NetworkSettings>;
-  artifacts: PieceDecision<ArtifactSettings>;
-  registry: PieceDecision<RegistrySettings>;
-  database: PieceDecision<DatabaseSettings>;
-  cluster: PieceDecision<ClusterSettings>;
-  serving: PieceDecision<ServingSettings>;
-  tracking: PieceDecision<TrackingSettings>;
-  /** The system pool's capacity check at its minimum size (components/compute/capacity.ts), when the stack deploys a cluster. */
-  systemPool?: CapacityReport;
-  monitoring: PieceDecision<MonitoringSettings>;
-  alerts: PieceDecision<AlertSettings>;
-  backup: PieceDecision<BackupSettings>;
-  healthChecks: PieceDecision<HealthCheckSettings>;
-  predictionMonitoring: PieceDecision<PredictionMonitoringSettings>;
-}
 
 /**
  * The namespace of the platform's keys while resolvePlatformSpec runs (it is

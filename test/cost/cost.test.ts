@@ -1,5 +1,6 @@
 /** The cost model: what a stack costs as declared, at worst, and what it cannot price. */
-import { CostInput, estimateCost } from "../../cost/model";
+import { estimateCost } from "../../cost/model";
+import type { CostInput } from "../../cost/rule";
 import { Region } from "@pulumi/aws/types/enums";
 import * as fs from "fs";
 import * as path from "path";
