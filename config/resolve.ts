@@ -53,7 +53,7 @@ import { databaseBackupSettingsProblems } from "../components/operations/backup/
 import { healthChecksSettingsProblems } from "../components/operations/health-checks/health-checks.schema";
 import { predictionMonitoringSettingsProblems } from "../components/operations/prediction-monitoring/prediction-monitoring.schema";
 
-export { ConfigError, formatProblems } from "./errors";
+export { ConfigError } from "./errors";
 export type { ConfigProblem } from "./errors";
 import { parseSnapshotReference } from "../components/data/snapshot";
 import { postgresMaxConnections } from "../components/operations/alerting/alarms";
@@ -408,14 +408,12 @@ export interface ResolveOptions {
  * Resolves the stack's configuration. `raw` is Pulumi's config map
  * (`pulumi.runtime.allConfig()`: "namespace:key" -> string or JSON text).
  * Throws ConfigError listing every problem; returns a complete PlatformSpec.
- * `options` may be the source text alone (older callers, with `secretKeys` after it).
  */
-export function resolvePlatformSpec(raw: Record<string, string>, stack: string, options: ResolveOptions | string = {}, secretKeys?: string[]): PlatformSpec {
-  const opts: ResolveOptions = typeof options === "string" ? { source: options, secretKeys } : { secretKeys, ...options };
-  const project = opts.project ?? PROJECT;
+export function resolvePlatformSpec(raw: Record<string, string>, stack: string, options: ResolveOptions = {}): PlatformSpec {
+  const project = options.project ?? PROJECT;
   NAMESPACE = `${project}:`;
   try {
-    return resolve(raw, stack, project, opts.source, opts.secretKeys);
+    return resolve(raw, stack, project, options.source, options.secretKeys);
   } finally {
     NAMESPACE = `${PROJECT}:`;
   }

@@ -30,7 +30,7 @@ import { z } from "zod";
 import { ArgProblem, ComponentArgsError } from "./args-error";
 import { reservedTagKeyProblem, tagKeyProblem, tagValueProblem } from "./tags";
 
-export { ComponentArgsError, showValue } from "./args-error";
+export { ComponentArgsError } from "./args-error";
 export type { ArgProblem } from "./args-error";
 
 /** `["repositories", 0]` -> `repositories[0]`; an optional prefix for config keys. */

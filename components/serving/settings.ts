@@ -152,12 +152,3 @@ export function needsMetricsServer(settings: Pick<ServingSettings, "models" | "a
 export const LOAD_BALANCER_CONTROLLER_RESOURCES = { replicas: 2, cpuMillis: 100, memoryMiB: 128 } as const;
 /** metrics-server chart 3.13.1 defaults: 1 replica, requests 100m / 200Mi (kubernetes-sigs/metrics-server charts/metrics-server/values.yaml), checked 2026-11-23. */
 export const METRICS_SERVER_RESOURCES = { replicas: 1, cpuMillis: 100, memoryMiB: 200 } as const;
-
-/**
- * GPU-hours one release costs at a stage: while both colours run (from the
- * idle colour's scale-up to its scale-down after the confirmation window)
- * the idle colour holds `replicas x gpus` extra GPUs.
- */
-export function releaseGpuHours(model: Pick<ModelSettings, "gpus">, idleReplicas: number, windowHours: number): number {
-  return model.gpus * idleReplicas * windowHours;
-}
