@@ -119,8 +119,8 @@ const sum = (...rs: ContainerResources[]) => ({
 
 /**
  * What the monitoring stack puts on the system pool, from its settings,
- * without the Pulumi engine (the serving WP's capacity check calls this at
- * config time). The DCGM exporter runs on GPU nodes only and is not listed;
+ * without the Pulumi engine (the system pool's capacity check in
+ * config/resolve.ts calls this at config time). The DCGM exporter runs on GPU nodes only and is not listed;
  * the admission webhook's certificate Job runs once at install and is not
  * listed either.
  */
