@@ -6,7 +6,8 @@
  * before any resource is declared.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, PlatformSpec, resolvePlatformSpec } from "./config/resolve";
+import { ConfigError, resolvePlatformSpec } from "./config/resolve";
+import type { PlatformSpec } from "./config/spec";
 import { componentRefusalAsConfigError, isComponentRefusal } from "./config/component-errors";
 import { ArtifactStore } from "./components/data/artifact-store";
 import { ContainerRegistry } from "./components/data/container-registry";

@@ -6,4 +6,5 @@
  * on a whole program.
  */
 export { estimateCost } from "../cost/model";
-export type { CostInput, CostLine, CostReport, UnpricedItem, UsageAssumptions, UsageItem } from "../cost/model";
+export type { CostLine, CostReport, UnpricedItem, UsageItem } from "../cost/model";
+export type { CostInput, UsageAssumptions } from "../cost/rule";

@@ -17,7 +17,7 @@ import { trackingPhysicalNames } from "../components/tracking/experiment-trackin
 import { healthChecksPhysicalNames } from "../components/operations/health-checks/health-checks";
 import { databaseBackupPhysicalNames } from "../components/operations/backup/database-backup";
 import { predictionMonitoringPhysicalNames } from "../components/operations/prediction-monitoring/prediction-monitoring";
-import type { PlatformSpec } from "./resolve";
+import type { PlatformSpec } from "./spec";
 
 /** The pieces index.ts declares, and the component name suffix each gets. */
 export const COMPONENT_PIECES = {

@@ -4,7 +4,6 @@
  * ConfigError that names every bad key, its value and what is allowed.
  * Pure: no Pulumi engine needed, so tests call it directly.
  */
-import { z } from "zod";
 import { instanceTypeNotOfferedReason } from "../cost/prices";
 import { isAcceleratedType } from "../lib/instance-types";
 import { CapacityReport, checkSystemPool, nodesNeeded } from "../components/compute/capacity";
@@ -35,6 +34,7 @@ import {
   Stage,
 } from "./presets";
 import { StackConfig } from "./schema";
+import type { PieceDecision, PlatformSpec } from "./spec";
 import { AWS_REGIONS, isAwsRegion } from "../lib/regions";
 import { didYouMean } from "../lib/suggest";
 import { COMPONENT_TAG_KEYS, reservedTagKeyProblem, tagKeyProblem } from "../lib/tags";
@@ -43,7 +43,7 @@ import { duplicateProblems } from "./lists";
 import { namespaceProblems } from "./namespaces";
 import { COMPONENT_PIECES, componentName, stackPhysicalNames } from "./naming-input";
 import { PhysicalName, describeNameOverLimit } from "../lib/naming";
-import { type ArgProblem, valueAt } from "../lib/validate";
+import { type ArgProblem, issueProblems, valueAt } from "../lib/validate";
 import { networkProblems } from "../components/network/network.schema";
 import { artifactStoreProblems } from "../components/data/artifact-store.schema";
 import { containerRegistryProblems } from "../components/data/container-registry.schema";
@@ -56,7 +56,7 @@ import { databaseBackupSettingsProblems } from "../components/operations/backup/
 import { healthChecksSettingsProblems } from "../components/operations/health-checks/health-checks.schema";
 import { predictionMonitoringSettingsProblems } from "../components/operations/prediction-monitoring/prediction-monitoring.schema";
 
-export { ConfigError, formatProblems } from "./errors";
+export { ConfigError } from "./errors";
 export type { ConfigProblem } from "./errors";
 import { parseSnapshotReference } from "../components/data/snapshot";
 import { postgresMaxConnections } from "../components/operations/alerting/alarms";
@@ -74,45 +74,6 @@ export const PROJECT = "ml-platform";
  */
 export const STACK_TAG_KEYS = ["project", "stage", "environment", "managed-by"] as const;
 
-
-/** A piece as the stack will deploy it: enabled or not, why, and its settings. */
-export interface PieceDecision<T> {
-  enabled: boolean;
-  why: string;
-  /** "preset" when the stage decided, "stack" when the stack file overrode it. */
-  decidedBy: "preset" | "stack";
-  settings: T;
-}
-
-/** Everything the program needs, typed and validated. */
-export interface PlatformSpec {
-  project: string;
-  stack: string;
-  stage: Stage;
-  stageTitle: string;
-  environment: string;
-  region: string;
-  /** Prefix for resource names: `<project-short>-<environment>`. */
-  namePrefix: string;
-  tags: Record<string, string>;
-  protectStatefulResources: boolean;
-  /** Buckets get forceDestroy and repositories forceDelete (non-production stacks only). */
-  allowDestroyWithData: boolean;
-  network: PieceDecision<NetworkSettings>;
-  artifacts: PieceDecision<ArtifactSettings>;
-  registry: PieceDecision<RegistrySettings>;
-  database: PieceDecision<DatabaseSettings>;
-  cluster: PieceDecision<ClusterSettings>;
-  serving: PieceDecision<ServingSettings>;
-  tracking: PieceDecision<TrackingSettings>;
-  /** The system pool's capacity check at its minimum size (components/compute/capacity.ts), when the stack deploys a cluster. */
-  systemPool?: CapacityReport;
-  monitoring: PieceDecision<MonitoringSettings>;
-  alerts: PieceDecision<AlertSettings>;
-  backup: PieceDecision<BackupSettings>;
-  healthChecks: PieceDecision<HealthCheckSettings>;
-  predictionMonitoring: PieceDecision<PredictionMonitoringSettings>;
-}
 
 /**
  * The namespace of the platform's keys while resolvePlatformSpec runs (it is
@@ -137,54 +98,6 @@ export function keyOf(path: readonly PropertyKey[]): string {
   let key = `${NAMESPACE}${String(head ?? "")}`;
   for (const part of rest) key += typeof part === "number" ? `[${part}]` : `.${String(part)}`;
   return key;
-}
-
-function zodProblems(error: z.ZodError, input: unknown): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  for (const issue of error.issues) {
-    if (issue.code === "unrecognized_keys") {
-      const parent = valueAt(input, issue.path);
-      const allowed = Object.keys(shapeAt(issue.path));
-      for (const key of issue.keys) {
-        problems.push({
-          key: keyOf([...issue.path, key]),
-          value: (parent as Record<string, unknown>)[key],
-          message: `unknown key${allowed.length ? `; allowed here: ${allowed.join(", ")}` : ""}`,
-        });
-      }
-      continue;
-    }
-    const value = valueAt(input, issue.path);
-    let message = issue.message;
-    if (issue.code === "invalid_value" && "values" in issue) {
-      message = `allowed values: ${(issue.values as unknown[]).map((v) => String(v)).join(", ")}`;
-    } else if (issue.code === "invalid_type" && value === undefined) {
-      message = "is required";
-    } else if (issue.code === "invalid_type") {
-      message = `must be ${issue.expected}`;
-    }
-    problems.push({ key: keyOf(issue.path), value, message });
-  }
-  return problems;
-}
-
-/** The object schema at a path, to list the keys that would have been allowed. */
-function shapeAt(path: readonly PropertyKey[]): Record<string, unknown> {
-  let schema: unknown = StackConfig;
-  for (const part of path) {
-    const s = unwrap(schema);
-    if (s instanceof z.ZodObject) schema = s.shape[String(part)];
-    else if (s instanceof z.ZodArray) schema = s.element;
-    else return {};
-  }
-  const s = unwrap(schema);
-  return s instanceof z.ZodObject ? (s.shape as Record<string, unknown>) : {};
-}
-
-function unwrap(schema: unknown): unknown {
-  let s = schema;
-  while (s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap();
-  return s;
 }
 
 /** Shallow merge of the defined override fields over the preset's settings. */
@@ -499,14 +412,12 @@ export interface ResolveOptions {
  * Resolves the stack's configuration. `raw` is Pulumi's config map
  * (`pulumi.runtime.allConfig()`: "namespace:key" -> string or JSON text).
  * Throws ConfigError listing every problem; returns a complete PlatformSpec.
- * `options` may be the source text alone (older callers, with `secretKeys` after it).
  */
-export function resolvePlatformSpec(raw: Record<string, string>, stack: string, options: ResolveOptions | string = {}, secretKeys?: string[]): PlatformSpec {
-  const opts: ResolveOptions = typeof options === "string" ? { source: options, secretKeys } : { secretKeys, ...options };
-  const project = opts.project ?? PROJECT;
+export function resolvePlatformSpec(raw: Record<string, string>, stack: string, options: ResolveOptions = {}): PlatformSpec {
+  const project = options.project ?? PROJECT;
   NAMESPACE = `${project}:`;
   try {
-    return resolve(raw, stack, project, opts.source, opts.secretKeys);
+    return resolve(raw, stack, project, options.source, options.secretKeys);
   } finally {
     NAMESPACE = `${PROJECT}:`;
   }
@@ -522,7 +433,7 @@ function resolve(raw: Record<string, string>, stack: string, project: string, so
   const parsedRaw = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, parseRawValue(v)]));
   const problems: ConfigProblem[] = [...namespaceProblems(parsedRaw, project), ...regionProblems(region)];
   const parsed = StackConfig.safeParse(own);
-  if (!parsed.success) problems.push(...zodProblems(parsed.error, own));
+  if (!parsed.success) problems.push(...issueProblems(parsed.error, own, StackConfig).map((p) => ({ key: keyOf(p.path), value: p.value, message: p.message })));
   problems.push(...tagProblems(own.tags), ...duplicateProblems(own, keyOf));
   if (problems.length || !parsed.success) throw new ConfigError(problems, source);
   const cfg = parsed.data;

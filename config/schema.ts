@@ -5,16 +5,10 @@
  * silently ignored), and every value is checked before any resource exists.
  */
 import { z } from "zod";
-import { LOG_RETENTION_DAYS } from "../lib/fields";
 import { tagValueProblem } from "../lib/tags";
 import { STAGES } from "./presets";
-import { MonitoringReceiverSchema } from "../components/monitoring/monitoring.schema";
-import { InternalUrlSchema, PublicEndpointSchema } from "../components/operations/health-checks/health-checks.schema";
 import { PIECE_SCHEMAS, resourceName } from "./pieces";
 import { deepOverridesOf } from "./overrides";
-
-export { LOG_RETENTION_DAYS };
-
 
 const enabled = z.boolean().optional();
 /** The `enabled` toggle of a piece, described for the editor schema and the config reference (docs/). */
@@ -41,11 +35,6 @@ export const AlertOverrides = overridesFor(PIECE_SCHEMAS.alerts);
 export const BackupOverrides = overridesFor(PIECE_SCHEMAS.backup);
 export const HealthCheckOverrides = overridesFor(PIECE_SCHEMAS.healthChecks);
 export const PredictionMonitoringOverrides = overridesFor(PIECE_SCHEMAS.predictionMonitoring);
-
-// Entries of lists, as the stack file writes them.
-export const MonitoringReceiverInput = MonitoringReceiverSchema;
-export const PublicEndpointInput = PublicEndpointSchema;
-export const InternalUrlInput = InternalUrlSchema;
 
 const tagValue = z
   .string()

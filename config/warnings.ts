@@ -3,7 +3,7 @@
  * surprise at deploy time, for reasons the program cannot check offline
  * (account quotas, identities). Pure: derived from the resolved PlatformSpec.
  */
-import type { PlatformSpec } from "./resolve";
+import type { PlatformSpec } from "./spec";
 
 /**
  * Default quota of Elastic IP addresses per region and account ("EC2-VPC

@@ -4,29 +4,7 @@ import { PLANNED_INGEST_GB_TAG, PLANNED_STORAGE_GB_TAG, plannedGbOf } from "../l
 import { kubePrometheusStackVolumes } from "../components/monitoring/values";
 import { HOURS_PER_MONTH, PRICES, RegionPrices, SPOT_PRICE_FACTOR, pricesFor } from "./prices";
 import { OPERATIONS_FREE_TYPES, priceOperations } from "./operations";
-
-export interface CostInput {
-  urn: string;
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-  /** Top-level component the resource belongs to, for the per-component table. */
-  component?: string;
-}
-
-/**
- * Volumes the stack expects, for usage-priced storage. A resource's own
- * planning tag (lib/tags.ts) applies when these say nothing about it; with
- * neither, its storage is listed as usage-based, not priced.
- */
-export interface UsageAssumptions {
-  s3StorageGbPerBucket?: number;
-  ecrStorageGbPerRepository?: number;
-  /** GB ingested a month, by log group URN. */
-  logIngestGbPerMonth?: Record<string, number>;
-  /** GB stored, by resource URN, for storage whose volume is not the per-type figure (a backup vault, a canary's artifact bucket). */
-  storageGbByUrn?: Record<string, number>;
-}
+import type { CostInput, Outcome, UsageAssumptions } from "./rule";
 
 export interface CostLine {
   urn: string;
@@ -69,13 +47,6 @@ export interface CostReport {
   /** Resource types that AWS does not charge for (IAM, subnets, S3 settings, ...): counted as $0 on purpose. */
   freeResources: number;
 }
-
-export type Outcome =
-  | { kind: "priced"; expected: number; worst: number; basis: string; idleGpu?: number; usage?: string }
-  | { kind: "free" }
-  /** Billed only by volume or traffic the stack does not state: the rate is known, the amount is not. */
-  | { kind: "usage"; usage: string }
-  | { kind: "unpriced"; reason: string };
 
 const FREE_TYPES = new Set([
   "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/routeTable:RouteTable", "aws:ec2/routeTableAssociation:RouteTableAssociation",

@@ -13,7 +13,7 @@
 import { canaryRunsPerMonth } from "../components/operations/health-checks/canary";
 import { PLANNED_STORAGE_GB_TAG, plannedGbOf } from "../lib/tags";
 import { RegionPrices, gapReason, pricesFor, type PriceField } from "./prices";
-import type { CostInput, Outcome, UsageAssumptions } from "./model";
+import type { CostInput, Outcome, UsageAssumptions } from "./rule";
 
 /** Types that cost nothing themselves: policies, subscriptions (deliveries bill on the topic), backup plans and selections (the vault's storage bills), rules for AWS service events (free on the default bus), the canary's code object (in its priced bucket). */
 export const OPERATIONS_FREE_TYPES = [

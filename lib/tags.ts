@@ -7,18 +7,13 @@
 export const STAGE_TAG = "stage";
 
 /**
- * Kubernetes label carrying the stage on the objects the program emits
- * (Kubernetes objects have no AWS tags). The policy pack reads it to apply
- * the stage's limits to GPU workloads; an object without it gets the
+ * Kubernetes label stating an object's stage (Kubernetes objects have no AWS
+ * tags). The policy pack reads it to apply the stage's limits to GPU
+ * workloads; the program's own objects do not carry it, and an object
+ * without it takes the stage of the stack's other resources, else the
  * strictest limits.
  */
 export const STAGE_LABEL = "ml-platform/stage";
-
-/** The labels that put a Kubernetes object under its stage's policy limits, from the AWS tags the component was given. */
-export function stageLabels(tags: Record<string, string> | undefined): Record<string, string> {
-  const stage = tags?.[STAGE_TAG];
-  return stage ? { [STAGE_LABEL]: stage } : {};
-}
 
 /**
  * Planning volumes, written on the resources they describe so that every

@@ -30,7 +30,7 @@ import { z } from "zod";
 import { ArgProblem, ComponentArgsError } from "./args-error";
 import { reservedTagKeyProblem, tagKeyProblem, tagValueProblem } from "./tags";
 
-export { ComponentArgsError, showValue } from "./args-error";
+export { ComponentArgsError } from "./args-error";
 export type { ArgProblem } from "./args-error";
 
 /** `["repositories", 0]` -> `repositories[0]`; an optional prefix for config keys. */
@@ -50,10 +50,14 @@ export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return node;
 }
 
+/** The schema inside optional, nullable, default, prefault and transform wrappers: the one that names the keys. */
 function unwrap(schema: unknown): unknown {
   let s = schema;
-  while (s instanceof z.ZodOptional || s instanceof z.ZodNullable || s instanceof z.ZodDefault) s = s.unwrap();
-  return s;
+  for (;;) {
+    if (s instanceof z.ZodOptional || s instanceof z.ZodNullable || s instanceof z.ZodDefault || s instanceof z.ZodPrefault) s = s.unwrap();
+    else if (s instanceof z.ZodPipe) s = s.in instanceof z.ZodTransform ? s.out : s.in;
+    else return s;
+  }
 }
 
 /** The keys allowed at a path of an object schema, to say what would have been accepted. */
@@ -77,6 +81,15 @@ function messageOf(issue: z.core.$ZodIssue, value: unknown): string {
       return `allowed values: ${issue.values.map((v) => String(v)).join(", ")}`;
     case "invalid_type":
       return value === undefined ? "is required" : `must be ${issue.expected === "int" ? "a whole number" : issue.expected}`;
+    case "invalid_union": {
+      if (value === undefined) return "is required";
+      // Every alternative wanted another type: say which types are allowed.
+      const expected = issue.errors.map((alternative) => {
+        const only = alternative.length === 1 ? alternative[0] : undefined;
+        return only?.code === "invalid_type" && only.path.length === 0 ? only.expected : undefined;
+      });
+      return generic && expected.every((e) => e !== undefined) ? `must be ${[...new Set(expected)].join(" or ")}` : issue.message;
+    }
     case "too_small":
       if (!generic) return issue.message;
       return issue.origin === "array"
@@ -96,22 +109,31 @@ function messageOf(issue: z.core.$ZodIssue, value: unknown): string {
   }
 }
 
+/** One bad value zod found: its path in the input (as zod gives it), the value, and what is wrong and allowed. */
+export interface IssueProblem {
+  path: PropertyKey[];
+  value: unknown;
+  message: string;
+}
+
 /**
- * Turns a zod error into one problem per bad value: path, value, message
- * (unknown keys say which keys are allowed there). `prefix` prepends a
- * config namespace such as "ml-platform:registry".
+ * The one wording of zod's findings, for a component's arguments
+ * (validateArgs, zodProblems) and a stack file's keys (config/resolve.ts)
+ * alike, so that a bad value reads the same through either: one problem per
+ * bad value; an unknown key names the keys allowed where it was found; a
+ * record key that breaks the key schema is itself the bad value.
  */
-export function zodProblems(error: z.ZodError, input: unknown, schema: z.ZodType, prefix = ""): ArgProblem[] {
-  const problems: ArgProblem[] = [];
+export function issueProblems(error: z.ZodError, input: unknown, schema: z.ZodType): IssueProblem[] {
+  const problems: IssueProblem[] = [];
   for (const issue of error.issues) {
     if (issue.code === "unrecognized_keys") {
       const parent = valueAt(input, issue.path);
       const allowed = keysAt(schema, issue.path);
       for (const key of issue.keys) {
         problems.push({
-          path: pathOf([...issue.path, key], prefix),
+          path: [...issue.path, key],
           value: (parent as Record<string, unknown>)[key],
-          message: `unknown argument${allowed.length ? `; allowed here: ${allowed.join(", ")}` : ""}`,
+          message: `unknown key${allowed.length ? `; allowed here: ${allowed.join(", ")}` : ""}`,
         });
       }
       continue;
@@ -119,13 +141,22 @@ export function zodProblems(error: z.ZodError, input: unknown, schema: z.ZodType
     if (issue.code === "invalid_key") {
       // A record key that breaks the key schema: the key is the bad value.
       const key = issue.path[issue.path.length - 1];
-      problems.push({ path: pathOf(issue.path, prefix), value: key, message: `bad key: ${issue.issues.map((i) => i.message).join("; ")}` });
+      problems.push({ path: issue.path, value: key, message: `bad key: ${issue.issues.map((i) => i.message).join("; ")}` });
       continue;
     }
     const value = valueAt(input, issue.path);
-    problems.push({ path: pathOf(issue.path, prefix), value, message: messageOf(issue, value) });
+    problems.push({ path: issue.path, value, message: messageOf(issue, value) });
   }
   return problems;
+}
+
+/**
+ * Turns a zod error into one problem per bad value (issueProblems), the path
+ * written as an argument path. `prefix` prepends a config namespace such as
+ * "ml-platform:registry".
+ */
+export function zodProblems(error: z.ZodError, input: unknown, schema: z.ZodType, prefix = ""): ArgProblem[] {
+  return issueProblems(error, input, schema).map((p) => ({ path: pathOf(p.path, prefix), value: p.value, message: p.message }));
 }
 
 /**

@@ -4,10 +4,18 @@
  * of an add-on's pin. Every add-on's pin (Helm chart or EKS managed add-on)
  * lives with the add-on, in components/compute/addons/<addon>.ts. Review this
  * file and the add-on files before every Kubernetes minor upgrade (see
- * KUBERNETES_STANDARD_SUPPORT_ENDS).
+ * KUBERNETES_VERSION).
  */
 
-/** The Kubernetes minor every stage pins: in EKS standard support until KUBERNETES_STANDARD_SUPPORT_ENDS. */
+/**
+ * The Kubernetes minor every stage pins. EKS standard support for 1.35 ends
+ * on 2027-03-27: after that date a cluster on `upgradePolicy.supportType:
+ * "STANDARD"` is upgraded to the next minor by AWS itself, and the code's pin
+ * no longer matches the cluster, so plan the upgrade before it. Source:
+ * Amazon EKS Kubernetes release calendar
+ * (docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html),
+ * checked 2026-11-23.
+ */
 export const KUBERNETES_VERSION = "1.35";
 
 /**
@@ -20,15 +28,6 @@ export const SUPPORTED_KUBERNETES_VERSIONS = [KUBERNETES_VERSION] as const;
 
 /** RDS PostgreSQL major version; RDS applies minor versions in the maintenance window. */
 export const POSTGRES_MAJOR_VERSION = "17";
-
-/**
- * End of EKS standard support for KUBERNETES_VERSION (1.35). After this date a
- * cluster on `upgradePolicy.supportType: "STANDARD"` is upgraded to the next
- * minor by AWS itself, and the code's pin no longer matches the cluster: plan
- * the upgrade before it. Source: Amazon EKS Kubernetes release calendar
- * (docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html), checked 2026-11-23.
- */
-export const KUBERNETES_STANDARD_SUPPORT_ENDS = "2027-03-27";
 
 /**
  * EKS-optimized AMI families for managed node groups. Amazon Linux 2 EKS AMIs

@@ -10,15 +10,18 @@
  *   expect(plan.policy.mandatory).toEqual([]);
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { CostReport, UsageAssumptions, estimateCost } from "../cost/model";
+import { CostReport, estimateCost } from "../cost/model";
+import type { UsageAssumptions } from "../cost/rule";
 import { schemaMatches } from "../lib/validate";
 import { PolicyConfig, PolicyVerdicts, evaluatePolicies, stagePolicyConfig as readStagePolicyConfig } from "../policies/evaluate";
 import { MockOptions, createMocks } from "./mocks";
-import { PlannedResource, Recording, policyInputs, recordProgram } from "./record";
+import { PlannedResource, Recording, recordProgram } from "./record";
+import { policyInputs } from "./policy-inputs";
 
 export { MOCK_ACCOUNT_ID, createMocks } from "./mocks";
 export type { MockOptions } from "./mocks";
-export { SECRET_PLACEHOLDER, recordProgram } from "./record";
+export { recordProgram } from "./record";
+export { SECRET_PLACEHOLDER } from "./secret";
 export type { PlannedResource, RecordOptions, Recording } from "./record";
 
 // The policy types of this module are written out here, not imported from

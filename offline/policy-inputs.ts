@@ -2,8 +2,6 @@
 import type { PolicyInput } from "../policies/input";
 import type { PlannedResource } from "./record";
 
-export type { PolicyInput };
-
 /**
  * The resources as the policy engine receives them in a real preview: all
  * of them (the root stack and components included), plus the default AWS

@@ -5,12 +5,10 @@
  * `planProgram()` for any program (offline/index.ts) are both built on it.
  */
 import * as pulumi from "@pulumi/pulumi";
+// The SDK-free parts (the secret placeholder, the recording as policy inputs)
+// are modules of their own, offline/secret.ts and offline/policy-inputs.ts, so
+// that the plan's report can use them without loading the SDK.
 import { SECRET_PLACEHOLDER } from "./secret";
-
-// SDK-free parts, in modules of their own so that the plan's report can use them without loading the SDK.
-export { SECRET_PLACEHOLDER };
-export { policyInputs } from "./policy-inputs";
-export type { PolicyInput } from "./policy-inputs";
 
 export interface PlannedResource {
   urn: string;

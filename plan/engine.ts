@@ -8,7 +8,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { ConfigError, PlatformSpec, resolvePlatformSpec } from "../config/resolve";
+import { ConfigError, resolvePlatformSpec } from "../config/resolve";
+import type { PlatformSpec } from "../config/spec";
 import type { PlannedResource } from "../offline/record";
 import { SECRET_PLACEHOLDER } from "../offline/secret";
 import { createMocks } from "../offline/mocks";

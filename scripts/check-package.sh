@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The package as a platform team gets it (issue #11, "a fresh consumer"):
+# The package as a platform team gets it, in a fresh consumer:
 #   1. npm pack (prepack builds dist/) and check what the tarball ships;
 #   2. install the tarball in a fresh directory with its peer dependencies
 #      (the versions this repository pins; npm's cache makes it fast after npm ci);

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // The static checks of `npm test` in one process: the type check (what
-// `tsc --noEmit -p tsconfig.json` reports) and ESLint (eslint.config.mjs),
-// sharing one TypeScript program. The @pulumi/eslint-plugin rules need type
+// `tsc --noEmit -p tsconfig.json` reports), import cycles
+// (scripts/lint/import-cycles.js) and ESLint (eslint.config.mjs), sharing one
+// TypeScript program. The @pulumi/eslint-plugin rules need type
 // information; built separately, ESLint's program costs as much CPU as tsc's,
 // so ESLint is handed the one the type check already built
-// (typescript-eslint's `parserOptions.programs`). `npm run typecheck` and
-// `npm run lint` still run each on its own. Exits 1 on any error or warning.
+// (typescript-eslint's `parserOptions.programs`). `npm run typecheck`,
+// `npm run lint:cycles` and `npm run lint` still run each on its own. Exits 1
+// on any error, warning or cycle.
 "use strict";
 const path = require("path");
 const ts = require("typescript");
@@ -15,6 +17,7 @@ const root = path.join(__dirname, "..");
 
 /** The files eslint.config.mjs lints with type information. */
 const TYPED_FILES = require("./lint/typed-files.js");
+const { findImportCycles, formatCycles } = require("./lint/import-cycles.js");
 
 async function main() {
   // 1. The type check, exactly as tsc reads tsconfig.json.
@@ -43,7 +46,13 @@ async function main() {
   const typeErrors = diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error).length;
   report(diagnostics);
 
-  // 2. ESLint over the same sources, typed rules on the same program.
+  // 2. Import cycles among our own files, type-only imports included, read off the same program.
+  const cyclesStarted = Date.now();
+  const cycles = findImportCycles(program, root);
+  const cycleSeconds = (Date.now() - cyclesStarted) / 1000;
+  if (cycles.length) process.stdout.write(formatCycles(cycles));
+
+  // 3. ESLint over the same sources, typed rules on the same program.
   const eslint = new ESLint({
     cwd: root,
     overrideConfig: [{ files: TYPED_FILES, languageOptions: { parserOptions: { projectService: false, programs: [program] } } }],
@@ -54,8 +63,10 @@ async function main() {
   if (text) process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
   const lintProblems = results.reduce((n, r) => n + r.errorCount + r.warningCount, 0);
 
-  process.stdout.write(`typecheck: ${typeErrors} error${typeErrors === 1 ? "" : "s"}; lint: ${lintProblems} problem${lintProblems === 1 ? "" : "s"} in ${results.length} files\n`);
-  return typeErrors || lintProblems ? 1 : 0;
+  process.stdout.write(
+    `typecheck: ${typeErrors} error${typeErrors === 1 ? "" : "s"}; import cycles: ${cycles.length} (${cycleSeconds.toFixed(2)} s); lint: ${lintProblems} problem${lintProblems === 1 ? "" : "s"} in ${results.length} files\n`,
+  );
+  return typeErrors || cycles.length || lintProblems ? 1 : 0;
 }
 
 function report(diagnostics) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: the static checks (scripts/check.js: the type check and ESLint,
-// sharing one TypeScript program) and the test suite (jest) at the same time.
+// `npm test`: the static checks (scripts/check.js: the type check, import
+// cycles and ESLint, sharing one TypeScript program) and the test suite (jest)
+// at the same time.
 // The checks are single-threaded and jest takes longer, so running them side
 // by side costs little more wall time than jest alone on 2 cores. jest prints
 // as it goes; the checks print their output when they finish. Arguments go

@@ -4,7 +4,7 @@
  * allocatable capacity of the pool's instance type, so the check runs at
  * config time, before any resource is declared, and tests call it directly.
  *
- * Contract (COORDINATION.md): a workload is `{ name, replicas, cpuMillis,
+ * Contract: a workload is `{ name, replicas, cpuMillis,
  * memoryMiB }` with the requests of ONE replica. DaemonSets set `perNode`
  * and count once per node (their `replicas` is ignored). Every component
  * that puts pods on the system pool exports a pure function returning its

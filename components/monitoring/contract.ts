@@ -28,8 +28,6 @@
 export const MODEL_LABEL = "ml-platform/model";
 /** Pod label naming the colour (blue or green) of a serving pod (serving spells it `color`). */
 export const COLOUR_LABEL = "ml-platform/color";
-/** The colours a blue/green release uses. */
-export const COLOURS = ["blue", "green"] as const;
 
 export const PART_OF_LABEL = "app.kubernetes.io/part-of";
 export const COMPONENT_LABEL = "app.kubernetes.io/component";

@@ -19,7 +19,7 @@ import type { MonitoringArgs } from "./monitoring.args";
 export const RESERVED_RECEIVERS = ["null", HEARTBEAT_RECEIVER] as const;
 
 /** An Alertmanager receiver publishing to SNS (Alertmanager configuration, `sns_configs`, checked 2026-11-23). */
-export const MonitoringReceiverSchema = z.strictObject({
+const MonitoringReceiverSchema = z.strictObject({
   name: z
     .string()
     .regex(/^[a-z][a-z0-9-]{0,39}$/, "must be 1-40 characters of lower-case letters, digits and '-', starting with a letter")

@@ -17,7 +17,7 @@ import type { SystemWorkload } from "../compute/capacity";
 
 import type { ColorRelease, ModelSettings, ServingSettings } from "./model-serving.args";
 
-export type { ColorRelease, ModelExposure, ModelInput, ModelSettings, ServingSettings, ServingSettingsInput } from "./model-serving.args";
+export type { ColorRelease, ModelExposure, ModelInput, ModelSettings, ServingSettings } from "./model-serving.args";
 
 export const COLORS = ["blue", "green"] as const;
 export type Color = (typeof COLORS)[number];
@@ -30,7 +30,6 @@ export const MODELS_BUCKET_PLACEHOLDER = "<models-bucket>";
 
 /** How a model can be reached: inside the cluster only, an internal NLB, or an internet-facing NLB. */
 export const EXPOSURE_TYPES = ["cluster", "internal", "public"] as const;
-export type ExposureType = (typeof EXPOSURE_TYPES)[number];
 
 /**
  * Defaults that depend on the stage and the cluster, applied after the
@@ -128,11 +127,3 @@ export function modelSystemWorkloads(settings: ServingSettings): SystemWorkload[
   return workloads;
 }
 
-/**
- * GPU-hours one release costs at a stage: while both colours run (from the
- * idle colour's scale-up to its scale-down after the confirmation window)
- * the idle colour holds `replicas x gpus` extra GPUs.
- */
-export function releaseGpuHours(model: Pick<ModelSettings, "gpus">, idleReplicas: number, windowHours: number): number {
-  return model.gpus * idleReplicas * windowHours;
-}

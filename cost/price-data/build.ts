@@ -19,7 +19,7 @@
  * otherwise.
  */
 
-/** The regions the table covers: where most AWS GPU capacity is (issue #10). */
+/** The regions the table covers: where most AWS GPU capacity is. */
 export const TABLE_REGIONS = [
   "us-east-1",
   "us-east-2",

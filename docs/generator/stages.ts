@@ -1,7 +1,6 @@
 /**
  * docs/stages.md, the graduation guide POC -> MVP -> Series B. The reasons are
- * written here (a paraphrase of the stage roadmap in
- * shared/seeds/stage-roadmap-poc-mvp-seriesb.txt, the same advice the presets
+ * written here (a paraphrase of the stage roadmap, the same advice the presets
  * follow); everything else is computed from the plans of the shipped stacks:
  * which pieces each step turns on and why (the presets' own words), the
  * settings that change, the resources added, and the monthly cost before and
@@ -236,7 +235,7 @@ export function renderStagesGuide(facts: Map<string, StackFacts>): string {
   out.push("");
   out.push(
     "The blueprint grows with the company. Each stage turns on only what solves a problem the company has at that stage, " +
-      "following the stage roadmap the presets were written from (`shared/seeds/stage-roadmap-poc-mvp-seriesb.txt` in the project's shared notes): learn the best practices, then skip them until you have the problem they solve. " +
+      "following the stage roadmap the presets were written from: learn the best practices, then skip them until you have the problem they solve. " +
       "A stack moves to the next stage by changing one key, `ml-platform:stage`; its data stays.",
   );
   out.push("");

@@ -80,7 +80,7 @@ describe("components refuse bad arguments by name", () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^keepLastImages=-3: must be at least 1/),
-        expect.stringMatching(/^untaggedExpiryDay=7: unknown argument; allowed here: repositories, untaggedExpiryDays, keepLastImages, forceDelete, expectedStorageGb, tags/),
+        expect.stringMatching(/^untaggedExpiryDay=7: unknown key; allowed here: repositories, untaggedExpiryDays, keepLastImages, forceDelete, expectedStorageGb, tags/),
         expect.stringMatching(/^repositories="models": must be array/),
       ]),
     );

@@ -1,5 +1,5 @@
 /**
- * Components refuse bad arguments by name (issue #11): each component's own
+ * Components refuse bad arguments by name: each component's own
  * schema and cross-field rules, called the way its constructor calls them
  * (validateArgs, before anything is declared), without the engine. The stack
  * config's overrides are built from the same schemas, so they cannot disagree.

@@ -300,7 +300,7 @@ describe("pure helpers", () => {
   });
 });
 
-describe("configuration of the #7 keys", () => {
+describe("configuration of zones, deployer access and destroying data", () => {
   const base = {
     "aws:region": "us-east-1",
     "ml-platform:stage": "mvp",

@@ -1,5 +1,5 @@
 /**
- * Stack config, refused by name: each class of mistake (issue #10) as a
+ * Stack config, refused by name: each class of mistake as a
  * class, over every key of the schema where the class applies, so a key added
  * later is covered or the test says what to add.
  */

@@ -121,7 +121,7 @@ describe("stack configuration", () => {
 
   it("formats every problem on its own line with the key and the value", () => {
     try {
-      resolvePlatformSpec({ ...base, "ml-platform:stage": "seed", "ml-platform:environment": "Prod!" }, "x", "stack x");
+      resolvePlatformSpec({ ...base, "ml-platform:stage": "seed", "ml-platform:environment": "Prod!" }, "x", { source: "stack x" });
       throw new Error("expected a ConfigError");
     } catch (err) {
       const text = (err as Error).message;

@@ -1,5 +1,6 @@
 /** The cost model: what a stack costs as declared, at worst, and what it cannot price. */
-import { CostInput, estimateCost } from "../../cost/model";
+import { estimateCost } from "../../cost/model";
+import type { CostInput } from "../../cost/rule";
 import { Region } from "@pulumi/aws/types/enums";
 import * as fs from "fs";
 import * as path from "path";
@@ -358,7 +359,7 @@ describe("shipped stacks", () => {
     expect(unexplained).toEqual([]);
   });
 
-  // Issue #10: a sound shipped stack is not blocked because its region is dearer than us-east-1
+  // A sound shipped stack is not blocked because its region is dearer than us-east-1
   // (ap-northeast-1's g5.12xlarge costs 45 % more). Regions that do not offer a pool's types are
   // refused by config before the pack runs (instance types a region does not offer, above).
   it.each(["mvp", "seriesb-prod"])("%s passes its stage's policy pack, no mandatory finding, in every priced region that offers its types", async (stack) => {

@@ -8,7 +8,8 @@
  * declares a gap, listed as unpriced with the gap's reason: never $0 and never
  * another region's rate.
  */
-import { CostInput, estimateCost } from "../../cost/model";
+import { estimateCost } from "../../cost/model";
+import type { CostInput } from "../../cost/rule";
 import { priceOperations } from "../../cost/operations";
 import { PRICED_REGIONS, gapReason, knownGaps, priceSource, pricesFor } from "../../cost/prices";
 

@@ -1,7 +1,7 @@
 /**
- * Issue #11 for the operations components: Monitoring, Alerting (and its
- * AlertTopic), DatabaseBackup, ExternalHealthChecks and PredictionMonitoring
- * refuse bad arguments by name, before they declare anything; every optional
+ * The operations components, Monitoring, Alerting (and its AlertTopic),
+ * DatabaseBackup, ExternalHealthChecks and PredictionMonitoring, refuse bad
+ * arguments by name, before they declare anything; every optional
  * argument has a default and a description; the stack config's overrides are
  * built from the same schemas and its problems name the stack key.
  */

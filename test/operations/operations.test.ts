@@ -1,5 +1,5 @@
 /**
- * Operations (issue #9, AWS side): the alert topic and its alarms, external
+ * Operations, AWS side: the alert topic and its alarms, external
  * health checks, AWS Backup, the database restore path, prediction
  * monitoring, their cost and policies. Pure functions first, then the plans
  * of the shipped stacks (memoised) and one fixture stack.

@@ -421,7 +421,7 @@ const CASES: Case[] = [
     compliant: () => [servingDeployment()],
     mutations: [["a liveness probe without a startup probe", (rs) => delete first(rs).spec.template.spec.containers[0].startupProbe]],
   },
-  // Operations (ops WP; more cases in test/operations/operations.test.ts).
+  // Operations (more cases in test/operations/operations.test.ts).
   {
     policy: "database-in-backup-plan",
     // A Series B production database (before Series B no environment counts, policies/stages.ts).

@@ -1,5 +1,5 @@
 /**
- * Changes no test caught before (issue #10), each asserted on properties that
+ * Changes no test caught before, each asserted on properties that
  * survive a restructuring of the components (subnet tier tags, dependency
  * URNs by resource type, database inputs), not on resource names or counts.
  * Each test was checked to fail with its mutation applied to the component.

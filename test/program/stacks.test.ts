@@ -168,7 +168,7 @@ describe("cost allocation of node group instances", () => {
   });
 });
 
-// ------------------------------------------- what a real deployment needs (#7)
+// ------------------------------------------- what a real deployment needs
 
 const LT = "aws:ec2/launchTemplate:LaunchTemplate";
 const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
@@ -246,7 +246,7 @@ describe("the components' physical names (config/naming-input.ts) predict the na
   });
 });
 
-describe("smaller #7 items in the shipped stacks", () => {
+describe("details a real deployment needs, in the shipped stacks", () => {
   it("seriesb-prod: the flow log waits for its role's policy, and the role trusts only this account's flow logs", async () => {
     const run = await plan("seriesb-prod");
     const flowLog = ofType(run, "aws:ec2/flowLog:FlowLog")[0]!;

@@ -123,8 +123,8 @@ describe("refusals through the stack config, naming the key", () => {
 
   it("refuses a plain-text Sentry DSN and a DSN where nothing serves", () => {
     const raw = { ...readStackConfig("mvp").config, "ml-platform:sentryDsn": "https://key@o1.ingest.sentry.io/1" };
-    expect(() => resolvePlatformSpec(raw, "mvp", undefined, [])).toThrow(/ml-platform:sentryDsn: must be stored encrypted: pulumi config set --secret/);
-    expect(resolvePlatformSpec(raw, "mvp", undefined, ["ml-platform:sentryDsn"]).serving.settings.sentryDsn).toBe("https://key@o1.ingest.sentry.io/1");
+    expect(() => resolvePlatformSpec(raw, "mvp", { secretKeys: [] })).toThrow(/ml-platform:sentryDsn: must be stored encrypted: pulumi config set --secret/);
+    expect(resolvePlatformSpec(raw, "mvp", { secretKeys: ["ml-platform:sentryDsn"] }).serving.settings.sentryDsn).toBe("https://key@o1.ingest.sentry.io/1");
     const poc = { ...readStackConfig("poc").config, "ml-platform:sentryDsn": "x" };
     expect(() => resolvePlatformSpec(poc, "poc")).toThrow(/ml-platform:sentryDsn: nothing reports to Sentry/);
   });

@@ -56,11 +56,6 @@ export function backupRules(s: BackupRetention): BackupRuleSpec[] {
   return rules;
 }
 
-/** The shortest retention among the rules: what a restore test can count on. */
-export function shortestRetentionDays(rules: Pick<BackupRuleSpec, "deleteAfterDays">[]): number {
-  return Math.min(...rules.map((r) => r.deleteAfterDays));
-}
-
 /**
  * EventBridge pattern for AWS Backup jobs that did not complete, in this
  * account and region (AWS Backup sends "Backup Job State Change" events to

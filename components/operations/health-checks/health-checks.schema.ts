@@ -23,14 +23,14 @@ const hostName = z
  * A public HTTPS endpoint Route 53 checks. ResourcePath is at most 255
  * characters (Route 53 API reference, HealthCheckConfig, checked 2026-11-23).
  */
-export const PublicEndpointSchema = z.strictObject({
+const PublicEndpointSchema = z.strictObject({
   name: checkName.describe("Short name, used in resource and alarm names."),
   host: hostName.describe("Public host name, e.g. models.example.com."),
   path: z.string().regex(/^\/\S{0,254}$/, "must be a path starting with /, such as /healthz (at most 255 characters)").describe("Path requested, e.g. /healthz; a 2xx or 3xx answer is healthy.").default("/"),
   port: z.number().int().min(1).max(65535).describe("TCP port (HTTPS).").default(443),
 });
 
-export const InternalUrlSchema = z.strictObject({
+const InternalUrlSchema = z.strictObject({
   name: checkName.describe("Short name, used in resource and alarm names."),
   url: z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, "must be an http:// or https:// URL reachable from the private subnets").describe("Full URL reachable from the private subnets, e.g. http://models.serving.svc.example.internal/healthz."),
 });
