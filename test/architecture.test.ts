@@ -124,3 +124,48 @@ describe("the Cluster Autoscaler has one home", () => {
     expect([namesAutoscaler('import { x } from "./cluster-autoscaler";'), namesAutoscaler('"a HorizontalPodAutoscaler"')]).toEqual([true, false]);
   });
 });
+
+/**
+ * The files the `ml-platform:alerts` stack key flows through on its way to
+ * the alert topic: the program, config/, lib/ and the topic's own folder.
+ * The components that publish to the topic (monitoring, backup, health
+ * checks) take its ARN as an input like any other ARN and never see the
+ * alerting settings: they are not on the path.
+ */
+const ALERT_TOPIC_PATH = [path.join(ROOT, "index.ts"), ...["config", "lib", path.join("components", "operations", "alerting")].flatMap((dir) => sourcesUnder(path.join(ROOT, dir)))].filter(
+  (f) => !f.endsWith(".args.ts"),
+);
+
+/** The identifiers of a file's code: comments and string literals (prose such as a preset's `why`) removed. */
+function identifiersOf(file: string): string[] {
+  const source = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const names: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node)) names.push(node.text);
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return names;
+}
+
+/** Whether an identifier names the alert topic (`AlertTopic`, `alertTopicArn`, `alertTopicPolicy`, ...). */
+const namesAlertTopic = (identifier: string) => /alert_?topic/i.test(identifier);
+
+describe("the alert topic has one home", () => {
+  const naming = ALERT_TOPIC_PATH.filter((file) => identifiersOf(file).some(namesAlertTopic)).map((file) => path.relative(ROOT, file).split(path.sep).join("/"));
+
+  it("its stack key reaches the topic through at most 4 files whose code names it: its schema, its component, its policies and the program that hands its ARN on", () => {
+    expect({ files: naming, count: naming.length <= 4 }).toEqual({ files: naming, count: true });
+    expect(naming).toEqual(expect.arrayContaining(["components/operations/alerting/alerting.schema.ts", "components/operations/alerting/alerting.ts"]));
+    expect(naming.filter((f) => f.startsWith("config/") || f.startsWith("lib/"))).toEqual([]);
+  });
+
+  it("the scan covers the path and counts identifiers, not prose (it cannot pass vacuously)", () => {
+    const onPath = ALERT_TOPIC_PATH.map((file) => path.relative(ROOT, file).split(path.sep).join("/"));
+    for (const file of ["index.ts", "config/presets.ts", "config/pieces.ts", "config/resolve.ts", "components/operations/alerting/iam.ts"]) expect(onPath).toContain(file);
+    // The presets speak of the alert topic in their `why` prose only: not counted.
+    expect(fs.readFileSync(path.join(ROOT, "config", "presets.ts"), "utf8")).toMatch(/alert topic/);
+    expect(identifiersOf(path.join(ROOT, "config", "presets.ts")).some(namesAlertTopic)).toBe(false);
+    expect(["alertTopicArn", "AlertTopic", "alertTopicPolicy", "alerts", "topicArn"].map(namesAlertTopic)).toEqual([true, true, true, false, false]);
+  });
+});
