@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: the static checks (scripts/check.js: the type check, import
-// cycles and ESLint, sharing one TypeScript program) and the test suite (jest)
-// at the same time.
+// cycles and ESLint, sharing one TypeScript program, and Prettier's check) and
+// the test suite (jest) at the same time.
 // The checks are single-threaded and jest takes longer, so running them side
 // by side costs little more wall time than jest alone on 2 cores. jest prints
 // as it goes; the checks print their output when they finish. Arguments go
@@ -13,7 +13,7 @@ const path = require("path");
 const root = path.join(__dirname, "..");
 
 const steps = [
-  { name: "typecheck + lint", args: [path.join(__dirname, "check.js")], buffered: true },
+  { name: "typecheck, lint + format", args: [path.join(__dirname, "check.js")], buffered: true },
   { name: "jest", args: [path.join(root, "node_modules", "jest", "bin", "jest.js"), ...process.argv.slice(2)], buffered: false },
 ];
 
@@ -38,7 +38,9 @@ function run(step) {
 }
 
 Promise.all(steps.map(run)).then((results) => {
-  const summary = results.map((r) => `${r.step.name} ${r.code === 0 ? "ok" : `FAILED${r.signal ? ` (${r.signal})` : ""}`} ${r.seconds.toFixed(1)} s`).join(", ");
+  const summary = results
+    .map((r) => `${r.step.name} ${r.code === 0 ? "ok" : `FAILED${r.signal ? ` (${r.signal})` : ""}`} ${r.seconds.toFixed(1)} s`)
+    .join(", ");
   process.stdout.write(`\nnpm test: ${summary}\n`);
   process.exitCode = results.some((r) => r.code !== 0) ? 1 : 0;
 });
