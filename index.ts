@@ -71,7 +71,8 @@ function platform() {
   } catch (err) {
     // A component's own refusal (config/resolve.ts runs the same checks first, so
     // this is the safety net) names the stack key, without a stack trace.
-    if (isComponentRefusal(err)) throw new ConfigRunError(componentRefusalAsConfigError(err, spec.project, spec.environment, `configuration of stack "${spec.stack}"`));
+    if (isComponentRefusal(err))
+      throw new ConfigRunError(componentRefusalAsConfigError(err, spec.project, spec.environment, `configuration of stack "${spec.stack}"`));
     throw err;
   }
 }
@@ -108,10 +109,19 @@ function declareFoundation(spec: PlatformSpec) {
   const { namePrefix: prefix, tags, protectStatefulResources: protect, allowDestroyWithData } = spec;
   const network = spec.network.enabled ? new Network(`${prefix}-network`, { ...settingsFor(NetworkArgsSchema, spec.network.settings), tags }) : undefined;
   const artifacts = spec.artifacts.enabled
-    ? new ArtifactStore(`${prefix}-artifacts`, { ...settingsFor(ArtifactStoreArgsSchema, spec.artifacts.settings), protect, forceDestroy: allowDestroyWithData, tags })
+    ? new ArtifactStore(`${prefix}-artifacts`, {
+        ...settingsFor(ArtifactStoreArgsSchema, spec.artifacts.settings),
+        protect,
+        forceDestroy: allowDestroyWithData,
+        tags,
+      })
     : undefined;
   const registry = spec.registry.enabled
-    ? new ContainerRegistry(`${prefix}-registry`, { ...settingsFor(ContainerRegistryArgsSchema, spec.registry.settings), forceDelete: allowDestroyWithData, tags })
+    ? new ContainerRegistry(`${prefix}-registry`, {
+        ...settingsFor(ContainerRegistryArgsSchema, spec.registry.settings),
+        forceDelete: allowDestroyWithData,
+        tags,
+      })
     : undefined;
   return { network, artifacts, registry };
 }
@@ -173,7 +183,13 @@ function declareWorkloads(spec: PlatformSpec, { network, artifacts, registry }: 
       ? new ExperimentTracking(`${prefix}-tracking`, {
           cluster,
           settings: spec.tracking.settings,
-          database: { address: database.address, port: database.port, databaseName: database.databaseName, username: database.username, password: database.password },
+          database: {
+            address: database.address,
+            port: database.port,
+            databaseName: database.databaseName,
+            username: database.username,
+            password: database.password,
+          },
           artifactsBucket: modelsBucket,
           artifactsBucketKmsKeyArn: artifacts?.kmsKeyArn,
           region: spec.region,
@@ -285,7 +301,13 @@ function declareMonitoring(spec: PlatformSpec, cluster: GpuCluster, alerting: Al
   });
 }
 
-function stackOutputs(spec: PlatformSpec, { network, artifacts, registry }: Foundation, cluster: GpuCluster | undefined, { database, serving, tracking }: Workloads, o: Operations) {
+function stackOutputs(
+  spec: PlatformSpec,
+  { network, artifacts, registry }: Foundation,
+  cluster: GpuCluster | undefined,
+  { database, serving, tracking }: Workloads,
+  o: Operations,
+) {
   const { alerting, monitoring, healthChecks, backup, predictionMonitoring } = o;
   // Stack outputs, also what other stacks read through a StackReference when a
   // team splits the platform into one stack per layer (docs/guides/library.md, "One stack per layer").

@@ -43,7 +43,19 @@ export function componentName(environment: string, piece: ComponentPiece): strin
 
 type NamingSpec = Pick<
   PlatformSpec,
-  "environment" | "artifacts" | "registry" | "database" | "network" | "cluster" | "monitoring" | "serving" | "tracking" | "alerts" | "healthChecks" | "backup" | "predictionMonitoring"
+  | "environment"
+  | "artifacts"
+  | "registry"
+  | "database"
+  | "network"
+  | "cluster"
+  | "monitoring"
+  | "serving"
+  | "tracking"
+  | "alerts"
+  | "healthChecks"
+  | "backup"
+  | "predictionMonitoring"
 >;
 
 /**
@@ -64,15 +76,32 @@ export function stackPhysicalNames(spec: NamingSpec): PhysicalName[] {
     ["database", database, (name) => metadataStorePhysicalNames(name)],
     ["network", network, (name) => networkPhysicalNames(name, spec.network.settings)],
     ["cluster", cluster, (name) => gpuClusterPhysicalNames(name, spec.cluster.settings, spec.network.settings.azCount)],
-    ["monitoring", spec.monitoring.enabled && cluster && spec.alerts.enabled, (name) => monitoringPhysicalNames(name, { pools: nodePoolCaps(spec.cluster.settings) })],
+    [
+      "monitoring",
+      spec.monitoring.enabled && cluster && spec.alerts.enabled,
+      (name) => monitoringPhysicalNames(name, { pools: nodePoolCaps(spec.cluster.settings) }),
+    ],
     ["registry", spec.registry.enabled, (name) => containerRegistryPhysicalNames(name, spec.registry.settings)],
     ["serving", spec.serving.enabled && cluster && modelsBucket, (name) => servingPhysicalNames(name, spec.serving.settings)],
     ["tracking", spec.tracking.enabled && cluster && database && modelsBucket, (name) => trackingPhysicalNames(name)],
-    ["healthChecks", spec.healthChecks.enabled && spec.alerts.enabled && (checks.publicEndpoints.length > 0 || checks.internalUrls.length > 0), (name) => healthChecksPhysicalNames(name, checks)],
+    [
+      "healthChecks",
+      spec.healthChecks.enabled && spec.alerts.enabled && (checks.publicEndpoints.length > 0 || checks.internalUrls.length > 0),
+      (name) => healthChecksPhysicalNames(name, checks),
+    ],
     ["backup", spec.backup.enabled && database, (name) => databaseBackupPhysicalNames(name)],
-    ["predictionMonitoring", spec.predictionMonitoring.enabled && cluster && buckets.includes(spec.predictionMonitoring.settings.bucket), (name) => predictionMonitoringPhysicalNames(name)],
+    [
+      "predictionMonitoring",
+      spec.predictionMonitoring.enabled && cluster && buckets.includes(spec.predictionMonitoring.settings.bucket),
+      (name) => predictionMonitoringPhysicalNames(name),
+    ],
   ];
   return pieces.flatMap(([piece, deployed, namesOf]) =>
-    deployed ? namesOf(componentName(spec.environment, piece)).map((n) => ({ ...n, drivenBy: n.drivenBy.map((d) => (d === "(name)" ? "environment" : `${piece}.${d}`)) })) : [],
+    deployed
+      ? namesOf(componentName(spec.environment, piece)).map((n) => ({
+          ...n,
+          drivenBy: n.drivenBy.map((d) => (d === "(name)" ? "environment" : `${piece}.${d}`)),
+        }))
+      : [],
   );
 }

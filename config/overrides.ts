@@ -8,14 +8,16 @@
  */
 import { z } from "zod";
 
-type Bare<T extends z.ZodType> = T extends z.ZodDefault<infer I extends z.ZodType>
-  ? Bare<I>
-  : T extends z.ZodPrefault<infer I extends z.ZodType>
+type Bare<T extends z.ZodType> =
+  T extends z.ZodDefault<infer I extends z.ZodType>
     ? Bare<I>
-    : T extends z.ZodOptional<infer I extends z.ZodType>
+    : T extends z.ZodPrefault<infer I extends z.ZodType>
       ? Bare<I>
-      : T;
-type OverrideInner<T extends z.ZodType> = Bare<T> extends z.ZodObject<infer S> ? z.ZodObject<{ [K in keyof S]: S[K] extends z.ZodType ? OverrideField<S[K]> : never }, z.core.$strict> : Bare<T>;
+      : T extends z.ZodOptional<infer I extends z.ZodType>
+        ? Bare<I>
+        : T;
+type OverrideInner<T extends z.ZodType> =
+  Bare<T> extends z.ZodObject<infer S> ? z.ZodObject<{ [K in keyof S]: S[K] extends z.ZodType ? OverrideField<S[K]> : never }, z.core.$strict> : Bare<T>;
 type OverrideField<T extends z.ZodType> = z.ZodOptional<OverrideInner<T> extends z.ZodType ? OverrideInner<T> : never>;
 export type DeepOverrides<S extends Record<string, z.ZodType>> = z.ZodObject<{ [K in keyof S]: OverrideField<S[K]> }, z.core.$strict>;
 

@@ -57,7 +57,11 @@ export const PIECE_SCHEMAS = {
     settings: MetadataStoreSettings,
     stackOnly: z.strictObject({
       // Checked against the stack's region in config/resolve.ts (components/data/snapshot.ts).
-      restoreFromSnapshot: z.string().min(1, "give a DB snapshot identifier or ARN").optional().describe("Create the database from this snapshot (identifier, rds:..., awsbackup:... or ARN in the stack's region)."),
+      restoreFromSnapshot: z
+        .string()
+        .min(1, "give a DB snapshot identifier or ARN")
+        .optional()
+        .describe("Create the database from this snapshot (identifier, rds:..., awsbackup:... or ARN in the stack's region)."),
     }),
   },
   cluster: {
@@ -89,7 +93,9 @@ export const PIECE_SCHEMAS = {
     settings: PredictionMonitoringSettings,
     stackOnly: z.strictObject({
       // Optional here: the piece stays off until the team names its image.
-      image: pinnedImage.optional().describe("The report image (yours: Evidently, whylogs, a notebook runner), pinned by tag or digest; nothing is deployed without one."),
+      image: pinnedImage
+        .optional()
+        .describe("The report image (yours: Evidently, whylogs, a notebook runner), pinned by tag or digest; nothing is deployed without one."),
       bucket: resourceName.describe("Logical artifact bucket (artifacts.buckets) holding the predictions.").default("models"),
     }),
   },

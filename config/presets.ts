@@ -11,7 +11,20 @@ export const STAGE_TITLES: Record<Stage, string> = {
 };
 
 /** The pieces a stage can turn on or off, in the order the program declares them. */
-export const PIECES = ["network", "artifacts", "registry", "database", "cluster", "serving", "tracking", "alerts", "monitoring", "backup", "healthChecks", "predictionMonitoring"] as const;
+export const PIECES = [
+  "network",
+  "artifacts",
+  "registry",
+  "database",
+  "cluster",
+  "serving",
+  "tracking",
+  "alerts",
+  "monitoring",
+  "backup",
+  "healthChecks",
+  "predictionMonitoring",
+] as const;
 export type Piece = (typeof PIECES)[number];
 
 /** Which pieces need which: an enabled piece needs all of these enabled too. */
@@ -165,7 +178,14 @@ const backup = (dailyRetentionDays: number, monthlyRetentionDays: number, expect
   expectedStorageGb,
 });
 
-const healthChecks = (): HealthCheckSettings => ({ publicEndpoints: [], internalUrls: [], requestIntervalSeconds: 30, failureThreshold: 3, canaryIntervalMinutes: 5, canaryArtifactRetentionDays: 14 });
+const healthChecks = (): HealthCheckSettings => ({
+  publicEndpoints: [],
+  internalUrls: [],
+  requestIntervalSeconds: 30,
+  failureThreshold: 3,
+  canaryIntervalMinutes: 5,
+  canaryArtifactRetentionDays: 14,
+});
 
 const predictionMonitoring = (): PredictionMonitoringSettings => ({
   args: [],
@@ -179,8 +199,10 @@ const predictionMonitoring = (): PredictionMonitoringSettings => ({
 });
 
 const NO_OPERATIONS_BEFORE_SERIES_B = {
-  alerts: "Kept light before Series B: the roadmap's MVP watches errors in an error tracker and the cluster with `kubectl logs` / `kubectl top`; no paging yet.",
-  backup: "RDS automated backups (point-in-time restore, kept as the database preset says) are enough before Series B; AWS Backup adds retention beyond 35 days and restore testing.",
+  alerts:
+    "Kept light before Series B: the roadmap's MVP watches errors in an error tracker and the cluster with `kubectl logs` / `kubectl top`; no paging yet.",
+  backup:
+    "RDS automated backups (point-in-time restore, kept as the database preset says) are enough before Series B; AWS Backup adds retention beyond 35 days and restore testing.",
   healthChecks: "External health monitoring comes with paying customers and an SLA (Series B).",
   predictionMonitoring: "Prediction quality and drift monitoring is a Series B practice in the roadmap.",
 };

@@ -74,14 +74,12 @@ export const PROJECT = "ml-platform";
  */
 export const STACK_TAG_KEYS = ["project", "stage", "environment", "managed-by"] as const;
 
-
 /**
  * The namespace of the platform's keys while resolvePlatformSpec runs (it is
  * synchronous, and restores the default when it returns), so that every
  * check's keyOf names the keys as the stack file spells them.
  */
 let NAMESPACE = `${PROJECT}:`;
-
 
 /** Turns Pulumi's string map (objects arrive as JSON text) into plain values. */
 function parseRawValue(text: string): unknown {
@@ -120,7 +118,10 @@ function decide<T extends object>(
   if (stackSaysEnabled === undefined) {
     return { enabled: preset.enabled, why: preset.why, decidedBy: "preset", settings: merge(preset.settings, override) };
   }
-  const why = stackSaysEnabled === preset.enabled ? preset.why : `Turned ${stackSaysEnabled ? "on" : "off"} by the stack file (the ${stage} preset has it ${preset.enabled ? "on" : "off"}: ${preset.why})`;
+  const why =
+    stackSaysEnabled === preset.enabled
+      ? preset.why
+      : `Turned ${stackSaysEnabled ? "on" : "off"} by the stack file (the ${stage} preset has it ${preset.enabled ? "on" : "off"}: ${preset.why})`;
   return { enabled: stackSaysEnabled, why, decidedBy: stackSaysEnabled === preset.enabled ? "preset" : "stack", settings: merge(preset.settings, override) };
 }
 
@@ -144,13 +145,22 @@ function servingChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">,
   const problems: ConfigProblem[] = [];
   const serving = spec.serving;
   if (cfg.sentryDsn !== undefined) {
-    if (!serving.enabled) problems.push({ key: keyOf(["sentryDsn"]), value: "[secret]", message: "nothing reports to Sentry: this stack does not deploy serving" });
+    if (!serving.enabled)
+      problems.push({ key: keyOf(["sentryDsn"]), value: "[secret]", message: "nothing reports to Sentry: this stack does not deploy serving" });
     if (secretKeys && !secretKeys.includes(keyOf(["sentryDsn"])))
-      problems.push({ key: keyOf(["sentryDsn"]), value: "(plain text)", message: `must be stored encrypted: pulumi config set --secret ${keyOf(["sentryDsn"])} <dsn>` });
+      problems.push({
+        key: keyOf(["sentryDsn"]),
+        value: "(plain text)",
+        message: `must be stored encrypted: pulumi config set --secret ${keyOf(["sentryDsn"])} <dsn>`,
+      });
   }
   for (const piece of ["serving", "tracking"] as const) {
     if (spec[piece].enabled && spec.artifacts.enabled && !spec.artifacts.settings.buckets.includes("models"))
-      problems.push({ key: keyOf(["artifacts", "buckets"]), value: spec.artifacts.settings.buckets, message: `the ${piece} needs a "models" bucket; add it to the list` });
+      problems.push({
+        key: keyOf(["artifacts", "buckets"]),
+        value: spec.artifacts.settings.buckets,
+        message: `the ${piece} needs a "models" bucket; add it to the list`,
+      });
   }
   if (serving.enabled) {
     const s = serving.settings;
@@ -183,7 +193,13 @@ function operationsChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle
     if ("error" in parsed) problems.push({ key: keyOf(["database", "restoreFromSnapshot"]), value: d.restoreFromSnapshot, message: parsed.error });
   }
   const a = spec.alerts.settings;
-  if (spec.alerts.enabled && a.databaseAlarms && spec.database.enabled && a.databaseMaxConnections === undefined && postgresMaxConnections(d.instanceClass) === undefined) {
+  if (
+    spec.alerts.enabled &&
+    a.databaseAlarms &&
+    spec.database.enabled &&
+    a.databaseMaxConnections === undefined &&
+    postgresMaxConnections(d.instanceClass) === undefined
+  ) {
     problems.push({
       key: keyOf(["alerts", "databaseMaxConnections"]),
       value: undefined,
@@ -193,16 +209,28 @@ function operationsChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle
   const h = spec.healthChecks.settings;
   if (spec.healthChecks.enabled) {
     if (h.internalUrls.length && !spec.network.enabled)
-      problems.push({ key: keyOf(["healthChecks", "internalUrls"]), value: h.internalUrls.map((u) => u.url), message: "the canary runs in the VPC's private subnets; this stage has no network (check public endpoints with publicEndpoints instead)" });
+      problems.push({
+        key: keyOf(["healthChecks", "internalUrls"]),
+        value: h.internalUrls.map((u) => u.url),
+        message: "the canary runs in the VPC's private subnets; this stage has no network (check public endpoints with publicEndpoints instead)",
+      });
     // Names once each: healthChecksSettingsProblems, in componentProblems.
   }
   const p = spec.predictionMonitoring.settings;
   const pOverride = cfg.predictionMonitoring;
   if (spec.predictionMonitoring.enabled) {
     if (spec.artifacts.enabled && !spec.artifacts.settings.buckets.includes(p.bucket))
-      problems.push({ key: keyOf(["predictionMonitoring", "bucket"]), value: p.bucket, message: `must be one of the artifact buckets: ${spec.artifacts.settings.buckets.join(", ")}` });
+      problems.push({
+        key: keyOf(["predictionMonitoring", "bucket"]),
+        value: p.bucket,
+        message: `must be one of the artifact buckets: ${spec.artifacts.settings.buckets.join(", ")}`,
+      });
   } else if (pOverride && !p.image && Object.keys(pOverride).some((k) => k !== "enabled") && STAGE_PRESETS[spec.stage].predictionMonitoring.enabled) {
-    problems.push({ key: keyOf(["predictionMonitoring", "image"]), value: undefined, message: "prediction monitoring runs only with a report image; set the image, or drop these settings" });
+    problems.push({
+      key: keyOf(["predictionMonitoring", "image"]),
+      value: undefined,
+      message: "prediction monitoring runs only with a report image; set the image, or drop these settings",
+    });
   }
   return problems;
 }
@@ -228,9 +256,16 @@ function systemPoolCheck(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle"
   const needed = nodesNeeded({ instanceTypes: pool.instanceTypes, nodes: pool.minSize }, workloads);
   const setByStack = cfg.cluster?.systemNodeGroup?.minSize !== undefined;
   if (needed === undefined || setByStack) {
-    const advice = needed === undefined ? "use a larger instance type (cluster.systemNodeGroup.instanceTypes)" : `set minSize to ${needed} or use a larger instance type`;
+    const advice =
+      needed === undefined ? "use a larger instance type (cluster.systemNodeGroup.instanceTypes)" : `set minSize to ${needed} or use a larger instance type`;
     return {
-      problems: [{ key: keyOf(["cluster", "systemNodeGroup", "minSize"]), value: pool.minSize, message: `the pods pinned to the system pool do not fit on ${pool.minSize} x ${report.node.instanceType}: ${report.problems.join("; ")}; ${advice}` }],
+      problems: [
+        {
+          key: keyOf(["cluster", "systemNodeGroup", "minSize"]),
+          value: pool.minSize,
+          message: `the pods pinned to the system pool do not fit on ${pool.minSize} x ${report.node.instanceType}: ${report.problems.join("; ")}; ${advice}`,
+        },
+      ],
       report,
     };
   }
@@ -303,7 +338,8 @@ function crossChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">): 
     problems.push({
       key: keyOf(["allowDestroyWithData"]),
       value: true,
-      message: "contradicts protectStatefulResources: true (production data is protected from destroy); allow destroying data only in a non-production stack that sets protectStatefulResources: false",
+      message:
+        "contradicts protectStatefulResources: true (production data is protected from destroy); allow destroying data only in a non-production stack that sets protectStatefulResources: false",
     });
   problems.push(...operationsChecks(cfg, spec));
   return problems;
@@ -311,7 +347,10 @@ function crossChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">): 
 
 /** "gpuNodeGroups[0].name" -> ["gpuNodeGroups", 0, "name"]. */
 function pathParts(dotted: string): (string | number)[] {
-  return dotted.split(/\.|\[(\d+)\]/).filter((x) => x).map((x) => (/^\d+$/.test(x) ? Number(x) : x));
+  return dotted
+    .split(/\.|\[(\d+)\]/)
+    .filter((x) => x)
+    .map((x) => (/^\d+$/.test(x) ? Number(x) : x));
 }
 
 /**
@@ -341,7 +380,11 @@ function componentProblems(spec: Omit<PlatformSpec, "stageTitle">): ConfigProble
   for (const { piece, run } of checks) {
     if (!spec[piece].enabled) continue;
     for (const p of run(componentName(env, piece))) {
-      problems.push(p.path === "(name)" ? { key: keyOf(["environment"]), value: env, message: `names the ${piece} component "${componentName(env, piece)}", which ${p.message}` } : { key: keyOf([piece, ...pathParts(p.path)]), value: p.value, message: p.message });
+      problems.push(
+        p.path === "(name)"
+          ? { key: keyOf(["environment"]), value: env, message: `names the ${piece} component "${componentName(env, piece)}", which ${p.message}` }
+          : { key: keyOf([piece, ...pathParts(p.path)]), value: p.value, message: p.message },
+      );
     }
   }
   return problems;
@@ -396,7 +439,13 @@ function tagProblems(tags: unknown): ConfigProblem[] {
 function regionProblems(region: string | undefined): ConfigProblem[] {
   if (!region) return [{ key: "aws:region", value: undefined, message: "is required: the AWS region to deploy to, e.g. us-east-1" }];
   if (isAwsRegion(region)) return [];
-  return [{ key: "aws:region", value: region, message: `is not an AWS region${didYouMean(region, AWS_REGIONS) || " (lib/regions.ts lists them, e.g. us-east-1 or eu-west-1)"}` }];
+  return [
+    {
+      key: "aws:region",
+      value: region,
+      message: `is not an AWS region${didYouMean(region, AWS_REGIONS) || " (lib/regions.ts lists them, e.g. us-east-1 or eu-west-1)"}`,
+    },
+  ];
 }
 
 export interface ResolveOptions {
@@ -473,7 +522,11 @@ function resolve(raw: Record<string, string>, stack: string, project: string, so
   // names no pool runs on the cluster's first GPU pool ("gpu" at MVP, "inference" at
   // Series B), so a stack grown by its stage key keeps planning.
   spec.serving.settings = withStageDefaults(spec.serving.settings, spec.cluster.settings.gpuNodeGroups[0]?.name);
-  const crossProblems = [...crossChecks(cfg, spec), ...servingChecks(cfg, spec, secretKeys), ...withoutKeysOf(nameLengthProblems(spec), componentProblems(spec))];
+  const crossProblems = [
+    ...crossChecks(cfg, spec),
+    ...servingChecks(cfg, spec, secretKeys),
+    ...withoutKeysOf(nameLengthProblems(spec), componentProblems(spec)),
+  ];
   if (crossProblems.length) throw new ConfigError(crossProblems, source);
   const capacity = systemPoolCheck(cfg, spec);
   if (capacity.problems.length) throw new ConfigError(capacity.problems, source);

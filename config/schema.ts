@@ -19,7 +19,11 @@ const toggle = (piece: string) => enabled.describe(`Deploy the ${piece} (true) o
  * component's schema and its stack-only keys): the same fields and rules,
  * each optional and without its default (config/overrides.ts), and the toggle.
  */
-function overridesFor<S extends Record<string, z.ZodType>, X extends Record<string, z.ZodType>>(piece: { toggle: string; settings: z.ZodObject<S>; stackOnly: z.ZodObject<X> }) {
+function overridesFor<S extends Record<string, z.ZodType>, X extends Record<string, z.ZodType>>(piece: {
+  toggle: string;
+  settings: z.ZodObject<S>;
+  stackOnly: z.ZodObject<X>;
+}) {
   return deepOverridesOf(piece.settings).extend({ enabled: toggle(piece.toggle), ...deepOverridesOf(piece.stackOnly).shape });
 }
 
@@ -56,7 +60,12 @@ export const StackConfig = z.strictObject({
     .catchall(tagValue)
     .describe("Cost-allocation tags on every resource; owner and costCenter are required, other keys are added as given."),
   protectStatefulResources: z.boolean().optional().describe("Override the stage's `protect` + `retainOnDelete` on buckets, keys and the database."),
-  allowDestroyWithData: z.boolean().optional().describe("Let `pulumi destroy` delete buckets and repositories that still hold data (S3 forceDestroy, ECR forceDelete); only with protectStatefulResources: false (a staging copy)."),
+  allowDestroyWithData: z
+    .boolean()
+    .optional()
+    .describe(
+      "Let `pulumi destroy` delete buckets and repositories that still hold data (S3 forceDestroy, ECR forceDelete); only with protectStatefulResources: false (a staging copy).",
+    ),
   network: NetworkOverrides.optional().describe("Overrides of the network preset."),
   artifacts: ArtifactOverrides.optional().describe("Overrides of the artifact-bucket preset."),
   registry: RegistryOverrides.optional().describe("Overrides of the container-registry preset."),
@@ -65,7 +74,11 @@ export const StackConfig = z.strictObject({
   serving: ServingOverrides.optional().describe("Overrides of the model-serving preset, and the models to serve."),
   tracking: TrackingOverrides.optional().describe("Overrides of the MLflow tracking-server preset."),
   /** Sentry DSN for the serving pods; must be stored encrypted (pulumi config set --secret). */
-  sentryDsn: z.string().min(1).optional().describe("Sentry DSN for the serving pods' error reports; store it encrypted (`pulumi config set --secret sentryDsn ...`)."),
+  sentryDsn: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Sentry DSN for the serving pods' error reports; store it encrypted (`pulumi config set --secret sentryDsn ...`)."),
   monitoring: MonitoringOverrides.optional().describe("Overrides of the in-cluster monitoring preset (Prometheus, Alertmanager, Grafana, GPU metrics)."),
   alerts: AlertOverrides.optional().describe("Overrides of the alerting preset: who gets alerts, which alarms exist and their thresholds."),
   backup: BackupOverrides.optional().describe("Overrides of the database backup plan (AWS Backup)."),
@@ -73,4 +86,3 @@ export const StackConfig = z.strictObject({
   predictionMonitoring: PredictionMonitoringOverrides.optional().describe("Overrides of the scheduled prediction-quality and data-drift job."),
 });
 export type StackConfig = z.infer<typeof StackConfig>;
-

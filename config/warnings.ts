@@ -43,7 +43,7 @@ export function planWarnings(spec: PlatformSpec): string[] {
     if (!deployer) {
       warnings.push(
         "Cluster access: no ml-platform:cluster.deployerRoleArn, so only the identity that creates the cluster gets admin (EKS's implicit creator entry); " +
-          "a `pulumi up` from CI or a colleague's laptop under another role cannot reach Kubernetes. Set it before the first `pulumi up` (docs/guides/deploying.md, \"Cluster access: laptop and CI\").",
+          'a `pulumi up` from CI or a colleague\'s laptop under another role cannot reach Kubernetes. Set it before the first `pulumi up` (docs/guides/deploying.md, "Cluster access: laptop and CI").',
       );
     } else if (deployer.split(":")[4] === EXAMPLE_ACCOUNT_ID) {
       warnings.push(

@@ -49,20 +49,45 @@ export interface CostReport {
 }
 
 const FREE_TYPES = new Set([
-  "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/routeTable:RouteTable", "aws:ec2/routeTableAssociation:RouteTableAssociation",
-  "aws:ec2/route:Route", "aws:ec2/internetGateway:InternetGateway", "aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
-  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-  "aws:ec2/securityGroupRule:SecurityGroupRule", "aws:ec2/flowLog:FlowLog",
-  "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/policy:Policy",
-  "aws:iam/openIdConnectProvider:OpenIdConnectProvider", "aws:iam/instanceProfile:InstanceProfile",
-  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "aws:s3/bucketVersioning:BucketVersioning",
-  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "aws:s3/bucketPolicy:BucketPolicy",
-  "aws:ecr/lifecyclePolicy:LifecyclePolicy", "aws:ecr/repositoryPolicy:RepositoryPolicy",
-  "aws:rds/subnetGroup:SubnetGroup", "aws:rds/parameterGroup:ParameterGroup", "aws:secretsmanager/secretVersion:SecretVersion",
-  "aws:kms/alias:Alias", "aws:eks/addon:Addon", "aws:eks/accessEntry:AccessEntry", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
-  "aws:eks/podIdentityAssociation:PodIdentityAssociation", "aws:autoscaling/tag:Tag", "aws:ec2/launchTemplate:LaunchTemplate",
-  "random:index/randomPassword:RandomPassword", "random:index/randomString:RandomString", "random:index/randomId:RandomId",
+  "aws:ec2/vpc:Vpc",
+  "aws:ec2/subnet:Subnet",
+  "aws:ec2/routeTable:RouteTable",
+  "aws:ec2/routeTableAssociation:RouteTableAssociation",
+  "aws:ec2/route:Route",
+  "aws:ec2/internetGateway:InternetGateway",
+  "aws:ec2/securityGroup:SecurityGroup",
+  "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+  "aws:ec2/securityGroupRule:SecurityGroupRule",
+  "aws:ec2/flowLog:FlowLog",
+  "aws:iam/role:Role",
+  "aws:iam/rolePolicy:RolePolicy",
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  "aws:iam/policy:Policy",
+  "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+  "aws:iam/instanceProfile:InstanceProfile",
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+  "aws:s3/bucketVersioning:BucketVersioning",
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+  "aws:s3/bucketPolicy:BucketPolicy",
+  "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+  "aws:ecr/repositoryPolicy:RepositoryPolicy",
+  "aws:rds/subnetGroup:SubnetGroup",
+  "aws:rds/parameterGroup:ParameterGroup",
+  "aws:secretsmanager/secretVersion:SecretVersion",
+  "aws:kms/alias:Alias",
+  "aws:eks/addon:Addon",
+  "aws:eks/accessEntry:AccessEntry",
+  "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+  "aws:autoscaling/tag:Tag",
+  "aws:ec2/launchTemplate:LaunchTemplate",
+  "random:index/randomPassword:RandomPassword",
+  "random:index/randomString:RandomString",
+  "random:index/randomId:RandomId",
   ...OPERATIONS_FREE_TYPES,
 ]);
 
@@ -107,7 +132,11 @@ function priceNodeGroup(r: CostInput, p: RegionPrices, launchTemplates: Readonly
   const basis =
     `${desired} x ${types[0]} ${spot ? `Spot (~${Math.round(SPOT_PRICE_FACTOR * 100)}% of ` : "("}${usd(first)}/h) expected, ` +
     `${max} x ${dearest === first ? types[0] : "the dearest type"} on-demand at worst` +
-    (disk ? `, + ${diskGb} GB gp3 root volume per node` : diskGb === undefined ? ", root volumes unpriced (launch template not in the priced set)" : ", root volumes unpriced");
+    (disk
+      ? `, + ${diskGb} GB gp3 root volume per node`
+      : diskGb === undefined
+        ? ", root volumes unpriced (launch template not in the priced set)"
+        : ", root volumes unpriced");
   return {
     kind: "priced",
     expected: desired * perNodeExpected,
@@ -123,7 +152,14 @@ function priceDatabase(r: CostInput, p: RegionPrices): Outcome {
   if (hourly === undefined) return { kind: "unpriced", reason: `no ${p.region} RDS PostgreSQL price for ${cls || "an unset class"}` };
   const copies = r.inputs.multiAz === true ? 2 : 1;
   const storageType = String(r.inputs.storageType ?? "gp3");
-  const perGb = storageType === "gp3" || storageType === "gp2" ? p.rdsStorage.gp3PerGbMonth : storageType === "io1" ? p.rdsStorage.io1PerGbMonth : storageType === "io2" ? p.rdsStorage.io2PerGbMonth : undefined;
+  const perGb =
+    storageType === "gp3" || storageType === "gp2"
+      ? p.rdsStorage.gp3PerGbMonth
+      : storageType === "io1"
+        ? p.rdsStorage.io1PerGbMonth
+        : storageType === "io2"
+          ? p.rdsStorage.io2PerGbMonth
+          : undefined;
   const perIops = storageType === "io1" ? p.rdsStorage.io1PerIopsMonth : storageType === "io2" ? p.rdsStorage.io2PerIopsMonth : 0;
   if (perGb === undefined || perIops === undefined) return { kind: "unpriced", reason: `no ${p.region} price for RDS ${storageType} storage` };
   const gb = num(r.inputs.allocatedStorage, 20);
@@ -149,7 +185,17 @@ function priceService(r: CostInput, p: RegionPrices): Outcome {
   const nlb = lbType === "nlb" || lbType === "external" || (r.inputs.spec as { loadBalancerClass?: string }).loadBalancerClass === "service.k8s.aws/nlb";
   const hourly = nlb ? p.loadBalancer.nlbPerHour : p.loadBalancer.classicPerHour;
   if (hourly === undefined) return { kind: "unpriced", reason: `no ${p.region} price for a ${nlb ? "Network" : "Classic"} Load Balancer` };
-  return { kind: "priced", expected: monthly(hourly), worst: monthly(hourly), basis: `${nlb ? "NLB" : "Classic LB"} ${usd(hourly)}/h`, usage: nlb ? (p.loadBalancer.nlbPerNlcuHour === undefined ? "NLCU-hours (no per-NLCU price in the table)" : `NLCU-hours at ${usd(p.loadBalancer.nlbPerNlcuHour)}`) : "data processed" };
+  return {
+    kind: "priced",
+    expected: monthly(hourly),
+    worst: monthly(hourly),
+    basis: `${nlb ? "NLB" : "Classic LB"} ${usd(hourly)}/h`,
+    usage: nlb
+      ? p.loadBalancer.nlbPerNlcuHour === undefined
+        ? "NLCU-hours (no per-NLCU price in the table)"
+        : `NLCU-hours at ${usd(p.loadBalancer.nlbPerNlcuHour)}`
+      : "data processed",
+  };
 }
 
 /**
@@ -165,9 +211,11 @@ function priceHelmRelease(r: CostInput, p: RegionPrices): Outcome {
     const volumes = kubePrometheusStackVolumes(values);
     if (volumes.length === 0) return { kind: "free" };
     const unreadable = volumes.filter((v) => !Number.isFinite(v.gb));
-    if (unreadable.length) return { kind: "unpriced", reason: `cannot read the ${unreadable.map((v) => v.role).join(", ")} volume size from the release values` };
+    if (unreadable.length)
+      return { kind: "unpriced", reason: `cannot read the ${unreadable.map((v) => v.role).join(", ")} volume size from the release values` };
     const notGp3 = volumes.filter((v) => v.storageClass !== "gp3");
-    if (notGp3.length) return { kind: "unpriced", reason: `${notGp3.map((v) => `${v.role} (${v.storageClass})`).join(", ")}: the cost model prices gp3 volumes only` };
+    if (notGp3.length)
+      return { kind: "unpriced", reason: `${notGp3.map((v) => `${v.role} (${v.storageClass})`).join(", ")}: the cost model prices gp3 volumes only` };
     if (p.ebsGp3PerGbMonth === undefined) return { kind: "unpriced", reason: `no ${p.region} price for EBS gp3` };
     const gb = volumes.reduce((s, v) => s + v.gb * v.replicas, 0);
     const monthlyCost = gb * p.ebsGp3PerGbMonth;
@@ -194,10 +242,19 @@ function gpuDemandOf(r: CostInput): { gpus: number; replicas: number; pool?: str
   if (r.type !== "kubernetes:apps/v1:Deployment" && r.type !== "kubernetes:apps/v1:StatefulSet") return undefined;
   const spec = (r.inputs.spec ?? {}) as { replicas?: number; template?: { spec?: PodTemplateSpec } };
   const pod = spec.template?.spec ?? {};
-  const gpus = (pod.containers ?? []).reduce((sum, c) => sum + (Number(c.resources?.limits?.[GPU_RESOURCE] ?? c.resources?.requests?.[GPU_RESOURCE] ?? 0) || 0), 0);
+  const gpus = (pod.containers ?? []).reduce(
+    (sum, c) => sum + (Number(c.resources?.limits?.[GPU_RESOURCE] ?? c.resources?.requests?.[GPU_RESOURCE] ?? 0) || 0),
+    0,
+  );
   if (gpus === 0) return undefined;
   const meta = (r.inputs.metadata ?? {}) as K8sMeta;
-  return { gpus, replicas: num(spec.replicas, 1), pool: pod.nodeSelector?.[NODE_GROUP_LABEL], namespace: meta.namespace ?? "default", name: meta.name ?? r.name };
+  return {
+    gpus,
+    replicas: num(spec.replicas, 1),
+    pool: pod.nodeSelector?.[NODE_GROUP_LABEL],
+    namespace: meta.namespace ?? "default",
+    name: meta.name ?? r.name,
+  };
 }
 
 interface GpuPool {
@@ -287,14 +344,18 @@ function priceGpuWorkloads(resources: CostInput[], p: RegionPrices): Map<string,
       basis:
         `${d.replicas} replica(s) x ${d.gpus} GPU on ${d.pool} (${pool.instanceType}, ${usd(pool.expectedPerGpuHour)}/h per GPU) expected; ` +
         `${max !== undefined ? `autoscaler max ${max}` : `${d.replicas}`} x ${d.gpus} GPU = ${worstGpus} GPU at worst` +
-        (extraWorst === 0 ? `, within the pool's ${cap}-GPU maximum already priced on its node groups` : `, ${extraWorst} GPU beyond the pool's ${cap}-GPU maximum`),
+        (extraWorst === 0
+          ? `, within the pool's ${cap}-GPU maximum already priced on its node groups`
+          : `, ${extraWorst} GPU beyond the pool's ${cap}-GPU maximum`),
     });
   }
   return outcomes;
 }
 
 function fixed(perMonth: number | undefined, what: string, region: string): Outcome {
-  return perMonth === undefined ? { kind: "unpriced", reason: `no ${region} price for ${what}` } : { kind: "priced", expected: perMonth, worst: perMonth, basis: `${what} ${usd(perMonth)}/month` };
+  return perMonth === undefined
+    ? { kind: "unpriced", reason: `no ${region} price for ${what}` }
+    : { kind: "priced", expected: perMonth, worst: perMonth, basis: `${what} ${usd(perMonth)}/month` };
 }
 
 function storage(perGbMonth: number | undefined, gb: number | undefined, what: string, region: string): Outcome {
@@ -302,7 +363,13 @@ function storage(perGbMonth: number | undefined, gb: number | undefined, what: s
   const rate = `${usd(perGbMonth)} per GB-month`;
   if (gb === undefined) return { kind: "usage", usage: `${what} at ${rate} (no expected volume given)` };
   // Storage has no ceiling: the worst case is the expected volume, and the usage line says so.
-  return { kind: "priced", expected: gb * perGbMonth, worst: gb * perGbMonth, basis: `${gb} GB expected x ${rate}`, usage: `volume beyond ${gb} GB at ${rate}` };
+  return {
+    kind: "priced",
+    expected: gb * perGbMonth,
+    worst: gb * perGbMonth,
+    basis: `${gb} GB expected x ${rate}`,
+    usage: `volume beyond ${gb} GB at ${rate}`,
+  };
 }
 
 function priceOne(r: CostInput, p: RegionPrices, usage: UsageAssumptions, launchTemplates: ReadonlyMap<string, Record<string, unknown>>): Outcome {
@@ -331,12 +398,24 @@ function priceOne(r: CostInput, p: RegionPrices, usage: UsageAssumptions, launch
       const t = String(r.inputs.instanceType ?? "");
       const hourly = p.ec2[t];
       if (hourly === undefined) return { kind: "unpriced", reason: `no ${p.region} price for ${t || "an unset instance type"}` };
-      return { kind: "priced", expected: monthly(hourly), worst: monthly(hourly), basis: `${t} ${usd(hourly)}/h`, idleGpu: (gpusPerInstance(t) ?? 1) > 0 ? monthly(hourly) : 0 };
+      return {
+        kind: "priced",
+        expected: monthly(hourly),
+        worst: monthly(hourly),
+        basis: `${t} ${usd(hourly)}/h`,
+        idleGpu: (gpusPerInstance(t) ?? 1) > 0 ? monthly(hourly) : 0,
+      };
     }
     case "aws:ec2/natGateway:NatGateway": {
       const o = fixed(p.natGateway.perHour === undefined ? undefined : monthly(p.natGateway.perHour), "a NAT gateway", p.region);
       const perGb = p.natGateway.perGbProcessed;
-      return o.kind === "priced" ? { ...o, basis: `NAT gateway ${usd(p.natGateway.perHour!)}/h`, usage: perGb === undefined ? `data processed (no ${p.region} per-GB price in the table)` : `${usd(perGb)} per GB processed` } : o;
+      return o.kind === "priced"
+        ? {
+            ...o,
+            basis: `NAT gateway ${usd(p.natGateway.perHour!)}/h`,
+            usage: perGb === undefined ? `data processed (no ${p.region} per-GB price in the table)` : `${usd(perGb)} per GB processed`,
+          }
+        : o;
     }
     case "aws:ec2/eip:Eip":
       return fixed(p.publicIpv4PerHour === undefined ? undefined : monthly(p.publicIpv4PerHour), "a public IPv4 address", p.region);
@@ -345,13 +424,25 @@ function priceOne(r: CostInput, p: RegionPrices, usage: UsageAssumptions, launch
       const azs = ((r.inputs.subnetIds as unknown[]) ?? []).length || 1;
       const hourly = p.interfaceEndpointPerAzHour;
       if (hourly === undefined) return { kind: "unpriced", reason: `no ${p.region} price for interface endpoints` };
-      return { kind: "priced", expected: monthly(hourly) * azs, worst: monthly(hourly) * azs, basis: `interface endpoint in ${azs} AZ(s) at ${usd(hourly)}/h`, usage: "data processed" };
+      return {
+        kind: "priced",
+        expected: monthly(hourly) * azs,
+        worst: monthly(hourly) * azs,
+        basis: `interface endpoint in ${azs} AZ(s) at ${usd(hourly)}/h`,
+        usage: "data processed",
+      };
     }
     case "aws:lb/loadBalancer:LoadBalancer": {
       const network = r.inputs.loadBalancerType === "network";
       const hourly = network ? p.loadBalancer.nlbPerHour : p.loadBalancer.albPerHour;
       if (hourly === undefined) return { kind: "unpriced", reason: `no ${p.region} price for ${network ? "an NLB" : "an ALB"}` };
-      return { kind: "priced", expected: monthly(hourly), worst: monthly(hourly), basis: `${network ? "NLB" : "ALB"} ${usd(hourly)}/h`, usage: network ? "NLCU-hours" : "LCU-hours" };
+      return {
+        kind: "priced",
+        expected: monthly(hourly),
+        worst: monthly(hourly),
+        basis: `${network ? "NLB" : "ALB"} ${usd(hourly)}/h`,
+        usage: network ? "NLCU-hours" : "LCU-hours",
+      };
     }
     case "aws:rds/instance:Instance":
       return priceDatabase(r, p);
@@ -360,13 +451,21 @@ function priceOne(r: CostInput, p: RegionPrices, usage: UsageAssumptions, launch
       // The same rates in all nine regions of the price table: the SNS pricing feed (b0.p.awsstatic.com meteredUnitMaps sns,
       // published 2025-08-28, copy in lamngockhuong/aws-price lib/data/pricing/sns.json at commit 115fdc61) has API requests
       // $0.0000005, email $0.00002 and HTTP $0.0000006 per notification in each of them (checked 2026-11-23).
-      return { kind: "usage", usage: "$0.50 per million publishes (first million a month free) + deliveries: email $2.00 per 100,000, HTTP/S $0.60 per million, SMS by country" };
+      return {
+        kind: "usage",
+        usage: "$0.50 per million publishes (first million a month free) + deliveries: email $2.00 per 100,000, HTTP/S $0.60 per million, SMS by country",
+      };
     case "aws:kms/key:Key":
       return fixed(p.kmsKeyPerMonth, "a customer managed KMS key", p.region);
     case "aws:secretsmanager/secret:Secret":
       return fixed(p.secretsManagerSecretPerMonth, "a Secrets Manager secret", p.region);
     case "aws:s3/bucket:Bucket":
-      return storage(p.s3StandardPerGbMonth, usage.storageGbByUrn?.[r.urn] ?? usage.s3StorageGbPerBucket ?? plannedGbOf(r.inputs.tags, PLANNED_STORAGE_GB_TAG), "S3 Standard storage", p.region);
+      return storage(
+        p.s3StandardPerGbMonth,
+        usage.storageGbByUrn?.[r.urn] ?? usage.s3StorageGbPerBucket ?? plannedGbOf(r.inputs.tags, PLANNED_STORAGE_GB_TAG),
+        "S3 Standard storage",
+        p.region,
+      );
     case "aws:ecr/repository:Repository":
       return storage(p.ecrPerGbMonth, usage.ecrStorageGbPerRepository ?? plannedGbOf(r.inputs.tags, PLANNED_STORAGE_GB_TAG), "ECR image storage", p.region);
     case "aws:cloudwatch/logGroup:LogGroup": {
@@ -379,7 +478,13 @@ function priceOne(r: CostInput, p: RegionPrices, usage: UsageAssumptions, launch
       // Steady state: a month's ingestion, plus retention/30 months of it stored
       // (CloudWatch bills stored data compressed, so this is an upper bound).
       const monthlyCost = gb * ingestPerGb + gb * (retention / 30) * storagePerGbMonth;
-      return { kind: "priced", expected: monthlyCost, worst: monthlyCost, basis: `${gb} GB/month expected at ${rate}`, usage: `volume beyond ${gb} GB/month at ${rate}` };
+      return {
+        kind: "priced",
+        expected: monthlyCost,
+        worst: monthlyCost,
+        basis: `${gb} GB/month expected at ${rate}`,
+        usage: `volume beyond ${gb} GB/month at ${rate}`,
+      };
     }
     default:
       return { kind: "unpriced", reason: `the cost model has no rule for ${r.type}` };
@@ -390,7 +495,17 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** A report of nothing: zero everywhere (a stack that is new or gone, in a diff). */
 export function emptyCostReport(region = ""): CostReport {
-  return { region, expectedMonthlyUsd: 0, worstCaseMonthlyUsd: 0, idleGpuMonthlyUsd: 0, byResource: [], byComponent: [], unpriced: [], usageBased: [], freeResources: 0 };
+  return {
+    region,
+    expectedMonthlyUsd: 0,
+    worstCaseMonthlyUsd: 0,
+    idleGpuMonthlyUsd: 0,
+    byResource: [],
+    byComponent: [],
+    unpriced: [],
+    usageBased: [],
+    freeResources: 0,
+  };
 }
 
 /** Prices every resource; custom resources only (components cost nothing themselves). */

@@ -64,11 +64,18 @@ export function priceOperations(r: CostInput, stackPrices: RegionPrices, usage: 
   switch (r.type) {
     case "aws:cloudwatch/metricAlarm:MetricAlarm": {
       if (p.cloudwatchAlarmPerMetricMonth === undefined) return missing(p, "cloudwatchAlarmPerMetricMonth", "CloudWatch alarms");
-      const period = Number(r.inputs.period ?? (r.inputs.metricQueries as { metric?: { period?: number } }[] | undefined)?.find((q) => q.metric)?.metric?.period ?? 60);
+      const period = Number(
+        r.inputs.period ?? (r.inputs.metricQueries as { metric?: { period?: number } }[] | undefined)?.find((q) => q.metric)?.metric?.period ?? 60,
+      );
       if (period < 60) return { kind: "unpriced", reason: "high-resolution alarms (period under 60 s) are not in the price table" };
       const n = alarmMetricCount(r.inputs);
       const monthly = n * p.cloudwatchAlarmPerMetricMonth;
-      return { kind: "priced", expected: monthly, worst: monthly, basis: `${n} alarm metric${n === 1 ? "" : "s"} x ${usd(p.cloudwatchAlarmPerMetricMonth)}/month (standard resolution, ${p.region})` };
+      return {
+        kind: "priced",
+        expected: monthly,
+        worst: monthly,
+        basis: `${n} alarm metric${n === 1 ? "" : "s"} x ${usd(p.cloudwatchAlarmPerMetricMonth)}/month (standard resolution, ${p.region})`,
+      };
     }
     case "aws:route53/healthCheck:HealthCheck": {
       // Route 53 is global: one health-check price in every region (AmazonRoute53 is a regionless offer, usage types
@@ -114,7 +121,13 @@ export function priceOperations(r: CostInput, stackPrices: RegionPrices, usage: 
       const gb = usage.storageGbByUrn?.[r.urn] ?? plannedGbOf(r.inputs.tags, PLANNED_STORAGE_GB_TAG);
       const perGb = `${usd(rate)} per GB-month (RDS snapshots, warm, ${p.region})`;
       if (gb === undefined) return { kind: "usage", usage: `snapshot storage at ${perGb} (no expected volume given)` };
-      return { kind: "priced", expected: gb * rate, worst: gb * rate, basis: `${gb} GB of snapshots expected x ${perGb}`, usage: `snapshots beyond ${gb} GB at ${perGb}` };
+      return {
+        kind: "priced",
+        expected: gb * rate,
+        worst: gb * rate,
+        basis: `${gb} GB of snapshots expected x ${perGb}`,
+        usage: `snapshots beyond ${gb} GB at ${perGb}`,
+      };
     }
   }
   return undefined;

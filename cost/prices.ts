@@ -64,7 +64,6 @@ export interface RegionPrices {
   backupRdsSnapshotPerGbMonth?: number;
 }
 
-
 /**
  * Planning factor for Spot capacity: Spot price / on-demand price. AWS Spot
  * Advisor (June 2025) shows 49-80% savings on GPU types in us-east-1 (median
@@ -141,7 +140,9 @@ export function isInstanceTypeOffered(region: string, instanceType: string): boo
 /** Instance types the snapshot shows as offered in a region (sorted), for error messages. */
 export function offeredInstanceTypes(region: string): string[] {
   const offered = PRICE_TABLE.regions[region]?.offered ?? {};
-  return Object.keys(offered).filter((t) => offered[t]).sort();
+  return Object.keys(offered)
+    .filter((t) => offered[t])
+    .sort();
 }
 
 /**

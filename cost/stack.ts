@@ -33,7 +33,7 @@ export function stackRegion(resources: StackCostResource[]): string | undefined 
   const provider = resources.find((r) => r.type === AWS_PROVIDER && regionIn(r.props));
   if (provider) return regionIn(provider.props);
   for (const r of resources) {
-    const region = r.type.startsWith("aws:") ? regionIn(r.props) ?? regionIn(r.provider?.props) : undefined;
+    const region = r.type.startsWith("aws:") ? (regionIn(r.props) ?? regionIn(r.provider?.props)) : undefined;
     if (region) return region;
   }
   return undefined;

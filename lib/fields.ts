@@ -32,18 +32,16 @@ export function networkOf(cidr: string): string | undefined {
  */
 export function ipv4Cidr(opts: { minPrefix?: number; maxPrefix?: number; why?: string } = {}) {
   const { minPrefix = 0, maxPrefix = 32, why = "" } = opts;
-  return z
-    .cidrv4({ message: "must be an IPv4 CIDR block such as 203.0.113.0/24" })
-    .superRefine((c, ctx) => {
-      const prefix = Number(c.split("/")[1]);
-      if (prefix < minPrefix || prefix > maxPrefix) {
-        const range = minPrefix === maxPrefix ? `/${minPrefix}` : `/${minPrefix} to /${maxPrefix}`;
-        ctx.addIssue({ code: "custom", message: `must be a ${range} block${why ? `: ${why}` : ""}` });
-        return;
-      }
-      const network = networkOf(c);
-      if (network) ctx.addIssue({ code: "custom", message: `has host bits set: a /${prefix} block starts at ${network.split("/")[0]}, so write ${network}` });
-    });
+  return z.cidrv4({ message: "must be an IPv4 CIDR block such as 203.0.113.0/24" }).superRefine((c, ctx) => {
+    const prefix = Number(c.split("/")[1]);
+    if (prefix < minPrefix || prefix > maxPrefix) {
+      const range = minPrefix === maxPrefix ? `/${minPrefix}` : `/${minPrefix} to /${maxPrefix}`;
+      ctx.addIssue({ code: "custom", message: `must be a ${range} block${why ? `: ${why}` : ""}` });
+      return;
+    }
+    const network = networkOf(c);
+    if (network) ctx.addIssue({ code: "custom", message: `has host bits set: a /${prefix} block starts at ${network.split("/")[0]}, so write ${network}` });
+  });
 }
 
 /** An IAM role ARN (any partition). */
@@ -67,7 +65,9 @@ export const count = (what: string) => z.number().int(`${what} must be a whole n
  * An SNS topic ARN. Topic names are 1-256 ASCII letters, digits, '-' and '_'
  * (SNS API reference, CreateTopic "Name", checked 2026-11-23).
  */
-export const snsTopicArn = z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, "must be an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:oncall");
+export const snsTopicArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, "must be an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:oncall");
 
 /** An e-mail address (an SNS `email` subscription endpoint). */
 export const emailAddress = z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, "must be an e-mail address such as oncall@example.com");

@@ -6,9 +6,7 @@
  */
 
 /** NVIDIA GPU families on x86_64 that the EKS `AL2023_x86_64_NVIDIA` AMI supports. */
-export const NVIDIA_X86_GPU_FAMILIES = [
-  "g4dn", "g5", "g6", "g6e", "gr6", "p3", "p3dn", "p4d", "p4de", "p5", "p5e", "p5en",
-] as const;
+export const NVIDIA_X86_GPU_FAMILIES = ["g4dn", "g5", "g6", "g6e", "gr6", "p3", "p3dn", "p4d", "p4de", "p5", "p5e", "p5en"] as const;
 
 /** GPU families we refuse for GPU node groups, with the reason shown to the user. */
 const UNSUPPORTED_ACCELERATOR_FAMILIES: Record<string, string> = {

@@ -96,6 +96,8 @@ export function describeNameOverLimit(n: PhysicalName): string {
     launchTemplate: "launch template names",
     ecrRepository: "ECR repository names",
   };
-  return `makes the name "${n.physicalName}" ${n.length} characters long; ${what[n.kind]} are at most ${n.limit}` +
-    (n.physicalName.endsWith(SUFFIX_PLACEHOLDER) ? ` (including Pulumi's ${AUTONAME_SUFFIX_LENGTH}-character random suffix)` : "");
+  return (
+    `makes the name "${n.physicalName}" ${n.length} characters long; ${what[n.kind]} are at most ${n.limit}` +
+    (n.physicalName.endsWith(SUFFIX_PLACEHOLDER) ? ` (including Pulumi's ${AUTONAME_SUFFIX_LENGTH}-character random suffix)` : "")
+  );
 }

@@ -39,7 +39,11 @@ export function plannedGbOf(tags: unknown, key: typeof PLANNED_STORAGE_GB_TAG | 
 }
 
 /** `tags` plus a planning tag when a volume is given (none when it is not). */
-export function withPlannedGb(tags: Record<string, string>, key: typeof PLANNED_STORAGE_GB_TAG | typeof PLANNED_INGEST_GB_TAG, gb: number | undefined): Record<string, string> {
+export function withPlannedGb(
+  tags: Record<string, string>,
+  key: typeof PLANNED_STORAGE_GB_TAG | typeof PLANNED_INGEST_GB_TAG,
+  gb: number | undefined,
+): Record<string, string> {
   const value = plannedGbTag(gb);
   return value === undefined ? tags : { ...tags, [key]: value };
 }
@@ -108,6 +112,7 @@ export function reservedTagKeyProblem(key: string, setByProgram: readonly string
       : `differs only in case from the tag "${exact}" the program sets; AWS would keep both and cost reports would split, so choose another key`;
   }
   const prefix = RESERVED_TAG_PREFIXES.find((p) => lower.startsWith(p));
-  if (prefix && prefix !== AWS_RESERVED_PREFIX) return `the ${prefix} prefix is reserved (Kubernetes, its AWS controllers and this platform read these tags), so choose another key`;
+  if (prefix && prefix !== AWS_RESERVED_PREFIX)
+    return `the ${prefix} prefix is reserved (Kubernetes, its AWS controllers and this platform read these tags), so choose another key`;
   return undefined;
 }

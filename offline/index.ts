@@ -139,7 +139,9 @@ export async function planProgram(program: () => unknown, options: PlanProgramOp
   const top = topLevelOf(recording.resources);
   const declared = recording.resources.filter((r) => r.type !== STACK_TYPE);
   const cost = estimateCost(
-    declared.filter((r) => r.custom && r.type !== "pulumi:pulumi:StackReference").map((r) => ({ urn: r.urn, type: r.type, name: r.name, inputs: r.inputs, component: top.get(r.urn)?.name })),
+    declared
+      .filter((r) => r.custom && r.type !== "pulumi:pulumi:StackReference")
+      .map((r) => ({ urn: r.urn, type: r.type, name: r.name, inputs: r.inputs, component: top.get(r.urn)?.name })),
     region,
     options.usage ?? {},
   );

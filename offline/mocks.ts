@@ -53,8 +53,7 @@ export function zoneCode(region: string): string {
 /** Mocks for `pulumi.runtime.setMocks`, answering as AWS would in `region`. */
 export function createMocks(region: string, options: MockOptions = {}): pulumi.runtime.Mocks {
   const acct = MOCK_ACCOUNT_ID;
-  const arn = (service: string, resource: string, withRegion = true) =>
-    `arn:aws:${service}:${withRegion ? region : ""}:${withRegion ? acct : ""}:${resource}`;
+  const arn = (service: string, resource: string, withRegion = true) => `arn:aws:${service}:${withRegion ? region : ""}:${withRegion ? acct : ""}:${resource}`;
   const eksCluster = (name: string) => {
     const oidcId = shortHash(name, 32).toUpperCase();
     return {
@@ -72,7 +71,11 @@ export function createMocks(region: string, options: MockOptions = {}): pulumi.r
       const bucket = `${name}-${shortHash(name)}`;
       return { bucket, arn: `arn:aws:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com`, region };
     },
-    "aws:ec2/vpc:Vpc": (name, inputs, id) => ({ arn: arn("ec2", `vpc/${id}`), defaultSecurityGroupId: `sg-${shortHash(name + "default")}`, cidrBlock: inputs.cidrBlock }),
+    "aws:ec2/vpc:Vpc": (name, inputs, id) => ({
+      arn: arn("ec2", `vpc/${id}`),
+      defaultSecurityGroupId: `sg-${shortHash(name + "default")}`,
+      cidrBlock: inputs.cidrBlock,
+    }),
     "aws:rds/instance:Instance": (name, inputs) => {
       const address = `${name}.c${shortHash(name, 10)}.${region}.rds.amazonaws.com`;
       const port = (inputs.port as number | undefined) ?? 5432;

@@ -121,7 +121,13 @@ export function parseCommand(argv: string[], callerDir: string): Command {
   }
   if (values.markdown) return usageError("--markdown applies to diff only");
   if (all ? positionals.length !== 0 : positionals.length !== 1) {
-    return usageError(all ? `--all plans every stack: no stack name (got ${positionals.join(" ")})` : positionals.length ? `one stack at a time (got ${positionals.join(" ")}); --all plans every stack` : "which stack?");
+    return usageError(
+      all
+        ? `--all plans every stack: no stack name (got ${positionals.join(" ")})`
+        : positionals.length
+          ? `one stack at a time (got ${positionals.join(" ")}); --all plans every stack`
+          : "which stack?",
+    );
   }
   return { kind: "plan", all, stack: positionals[0], json, stacksDir };
 }
@@ -166,7 +172,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   if (json) {
     const { PLAN_SCHEMA_VERSION } = await import("./report");
-    const docs = outcomes.map((o) => ("json" in o ? o.json() : { schemaVersion: PLAN_SCHEMA_VERSION, stack: o.stack, error: { exitCode: o.code, message: o.message } }));
+    const docs = outcomes.map((o) =>
+      "json" in o ? o.json() : { schemaVersion: PLAN_SCHEMA_VERSION, stack: o.stack, error: { exitCode: o.code, message: o.message } },
+    );
     // One stack: its plan, or nothing when it could not be planned (the message is on stderr).
     if (all) io.stdout(`${JSON.stringify(docs, null, 2)}\n`);
     else if ("json" in outcomes[0]!) io.stdout(`${JSON.stringify(docs[0], null, 2)}\n`);
@@ -282,7 +290,10 @@ export function run(argv: string[] = process.argv.slice(2), overrides: Pick<CliI
   };
   const unexpected = (err: unknown) => {
     const e = err instanceof Error ? err : new Error(String(err));
-    const where = e.stack?.split("\n").find((l) => l.trimStart().startsWith("at "))?.trim();
+    const where = e.stack
+      ?.split("\n")
+      .find((l) => l.trimStart().startsWith("at "))
+      ?.trim();
     process.stderr.write(`plan failed unexpectedly (a bug in the plan CLI, please report it): ${e.message}${where ? `\n  ${where}` : ""}\n`);
     process.exitCode = EXIT.programFailed;
   };

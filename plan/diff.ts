@@ -132,10 +132,15 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 
 /** Checks that `doc` is a plan (or a failure entry) this diff understands; `where` names it in errors. */
 export function asPlanDocument(doc: unknown, where: string): PlanDocument {
-  if (!isObject(doc)) throw new PlanFileError(`${where}: not a plan from \`npm run plan -- <stack> --json\` (expected an object, got ${Array.isArray(doc) ? "an array" : typeof doc})`);
+  if (!isObject(doc))
+    throw new PlanFileError(
+      `${where}: not a plan from \`npm run plan -- <stack> --json\` (expected an object, got ${Array.isArray(doc) ? "an array" : typeof doc})`,
+    );
   const version = doc.schemaVersion ?? 1;
   if (typeof version !== "number" || !READABLE_PLAN_VERSIONS.includes(version)) {
-    throw new PlanFileError(`${where}: plan schemaVersion ${JSON.stringify(version)} is not one this diff reads (${READABLE_PLAN_VERSIONS.join(", ")}): plan both sides with the same version of the CLI`);
+    throw new PlanFileError(
+      `${where}: plan schemaVersion ${JSON.stringify(version)} is not one this diff reads (${READABLE_PLAN_VERSIONS.join(", ")}): plan both sides with the same version of the CLI`,
+    );
   }
   if (typeof doc.stack !== "string") throw new PlanFileError(`${where}: not a plan from \`npm run plan -- <stack> --json\` (no "stack")`);
   if (isObject(doc.error) && typeof doc.error.message === "string") return doc as unknown as JsonPlanFailure;
@@ -172,7 +177,11 @@ export function readPlanFile(file: string): PlanDocument | PlanDocument[] {
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 const delta = (before: number, after: number): Delta => ({ before: round2(before), after: round2(after), delta: round2(after - before) });
-const sumDelta = (ds: Delta[]): Delta => delta(ds.reduce((s, d) => s + d.before, 0), ds.reduce((s, d) => s + d.after, 0));
+const sumDelta = (ds: Delta[]): Delta =>
+  delta(
+    ds.reduce((s, d) => s + d.before, 0),
+    ds.reduce((s, d) => s + d.after, 0),
+  );
 
 /** `urn:pulumi:<stack>::<project>::<type chain>::<name>` without the stack, so two stacks' plans line up. */
 function stackless(urn: string): string {
@@ -251,7 +260,15 @@ const EMPTY_COST: CostReport = emptyCostReport();
 
 /** A plan with nothing in it: the other side of a stack that is new or gone. */
 function emptyPlan(like: JsonPlan): JsonPlan {
-  return { ...like, resources: [], outputs: {}, decisions: [], warnings: [], cost: { ...EMPTY_COST, region: like.region }, policy: { ...like.policy, mandatory: [], advisory: [] } };
+  return {
+    ...like,
+    resources: [],
+    outputs: {},
+    decisions: [],
+    warnings: [],
+    cost: { ...EMPTY_COST, region: like.region },
+    policy: { ...like.policy, mandatory: [], advisory: [] },
+  };
 }
 
 function costDelta(before: CostLine | undefined, after: CostLine | undefined) {
@@ -279,7 +296,10 @@ function policyDiff(before: Verdict[], after: Verdict[]): { new: Verdict[]; fixe
       continue;
     }
     // Prefer the identical message, so that of two findings on one resource the right one pairs up.
-    const i = Math.max(0, same.findIndex((b) => b.message === v.message));
+    const i = Math.max(
+      0,
+      same.findIndex((b) => b.message === v.message),
+    );
     same.splice(i, 1);
   }
   return { new: fresh, fixed: [...remaining.values()].flat() };
@@ -292,8 +312,12 @@ export function diffStack(base: JsonPlan, head: JsonPlan, label = head.stack): S
   const baseByKey = new Map(base.resources.map((r) => [stackless(r.urn), r]));
   const headByKey = new Map(head.resources.map((r) => [stackless(r.urn), r]));
   const [baseTop, headTop] = [topComponents(base.resources), topComponents(head.resources)];
-  const [baseCost, headCost] = [new Map(base.cost.byResource.map((c) => [stackless(c.urn), c])), new Map(head.cost.byResource.map((c) => [stackless(c.urn), c]))];
-  const withCost = (d: ResourceDiff, k: string): ResourceDiff => (baseCost.has(k) || headCost.has(k) ? { ...d, cost: costDelta(baseCost.get(k), headCost.get(k)) } : d);
+  const [baseCost, headCost] = [
+    new Map(base.cost.byResource.map((c) => [stackless(c.urn), c])),
+    new Map(head.cost.byResource.map((c) => [stackless(c.urn), c])),
+  ];
+  const withCost = (d: ResourceDiff, k: string): ResourceDiff =>
+    baseCost.has(k) || headCost.has(k) ? { ...d, cost: costDelta(baseCost.get(k), headCost.get(k)) } : d;
 
   const added: ResourceDiff[] = [];
   const changed: ResourceDiff[] = [];
@@ -335,12 +359,22 @@ export function diffStack(base: JsonPlan, head: JsonPlan, label = head.stack): S
     worstCase: delta(base.cost.worstCaseMonthlyUsd, head.cost.worstCaseMonthlyUsd),
     idleGpu: delta(base.cost.idleGpuMonthlyUsd, head.cost.idleGpuMonthlyUsd),
     byComponent,
-    newlyUnpriced: head.cost.unpriced.filter((u) => !unpricedBefore.has(`${stackless(u.urn)}|${u.reason}`)).map(({ name, type, reason }) => ({ name, type, reason })),
+    newlyUnpriced: head.cost.unpriced
+      .filter((u) => !unpricedBefore.has(`${stackless(u.urn)}|${u.reason}`))
+      .map(({ name, type, reason }) => ({ name, type, reason })),
     priceTableAsOf: { before: base.cost.priceTableAsOf, after: head.cost.priceTableAsOf },
   };
   const anything =
-    added.length + removed.length + changed.length + policy.new.length + policy.fixed.length + settings.length + cost.newlyUnpriced.length + warnings.new.length + warnings.gone.length > 0 ||
-    [cost.expected, cost.worstCase, cost.idleGpu].some((d) => d.delta !== 0);
+    added.length +
+      removed.length +
+      changed.length +
+      policy.new.length +
+      policy.fixed.length +
+      settings.length +
+      cost.newlyUnpriced.length +
+      warnings.new.length +
+      warnings.gone.length >
+      0 || [cost.expected, cost.worstCase, cost.idleGpu].some((d) => d.delta !== 0);
   return {
     stack: label,
     status: anything ? "changed" : "unchanged",
@@ -445,7 +479,7 @@ const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
 
 function shortValue(v: unknown, max = 80): string {
   if (v === undefined) return "(none)";
-  const text = typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+  const text = typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
@@ -463,7 +497,12 @@ const MAX_PATHS_PER_RESOURCE = 8;
 const MAX_COMMENT_CHARS = 60_000;
 
 function resourceLine(r: ResourceDiff): string {
-  const cost = r.cost && r.cost.expected.delta !== 0 ? ` (${signedMoney(r.cost.expected.delta)}/month expected)` : r.cost && r.cost.worstCase.delta !== 0 ? ` (${signedMoney(r.cost.worstCase.delta)}/month worst case)` : "";
+  const cost =
+    r.cost && r.cost.expected.delta !== 0
+      ? ` (${signedMoney(r.cost.expected.delta)}/month expected)`
+      : r.cost && r.cost.worstCase.delta !== 0
+        ? ` (${signedMoney(r.cost.worstCase.delta)}/month worst case)`
+        : "";
   const warn = r.change === "removed" && r.protect ? " ⚠️ protected: the engine refuses to delete it until it is unprotected" : "";
   const head = `- **${r.change}** ${code(shortType(r.type))} ${code(r.name)}${cost}${warn}`;
   if (!r.inputChanges?.length) return head;
@@ -487,20 +526,34 @@ function stackSection(s: StackDiff): string[] {
   if (s.errors?.base) lines.push(`The base did not plan (${cell(s.errors.base.split("\n")[0]!)}): everything is shown as added.`, "");
   for (const st of s.settings) lines.push(`- ${st.key}: ${code(st.before)} → ${code(st.after)}`);
   if (s.settings.length) lines.push("");
-  if (s.policy.mandatoryOnHead) lines.push(`⛔ **${count(s.policy.mandatoryOnHead, "mandatory policy violation")} on the head**: \`pulumi preview --policy-pack policies\` would fail.`, "");
+  if (s.policy.mandatoryOnHead)
+    lines.push(
+      `⛔ **${count(s.policy.mandatoryOnHead, "mandatory policy violation")} on the head**: \`pulumi preview --policy-pack policies\` would fail.`,
+      "",
+    );
 
   const rows = s.cost.byComponent.filter((c) => c.expected.delta !== 0 || c.worstCase.delta !== 0 || c.idleGpu.delta !== 0);
   if (rows.length) {
     lines.push("| component | expected $/month | Δ expected | worst case $/month | Δ worst case | Δ idle GPU |", "|---|--:|--:|--:|--:|--:|");
-    for (const c of rows) lines.push(`| ${code(c.component)} | ${beforeAfter(c.expected)} | ${deltaCell(c.expected)} | ${beforeAfter(c.worstCase)} | ${deltaCell(c.worstCase)} | ${deltaCell(c.idleGpu)} |`);
-    lines.push(`| **total** | ${beforeAfter(s.cost.expected)} | ${deltaCell(s.cost.expected)} | ${beforeAfter(s.cost.worstCase)} | ${deltaCell(s.cost.worstCase)} | ${deltaCell(s.cost.idleGpu)} |`, "");
+    for (const c of rows)
+      lines.push(
+        `| ${code(c.component)} | ${beforeAfter(c.expected)} | ${deltaCell(c.expected)} | ${beforeAfter(c.worstCase)} | ${deltaCell(c.worstCase)} | ${deltaCell(c.idleGpu)} |`,
+      );
+    lines.push(
+      `| **total** | ${beforeAfter(s.cost.expected)} | ${deltaCell(s.cost.expected)} | ${beforeAfter(s.cost.worstCase)} | ${deltaCell(s.cost.worstCase)} | ${deltaCell(s.cost.idleGpu)} |`,
+      "",
+    );
   } else {
-    lines.push(`Monthly cost unchanged: ${money(s.cost.expected.after)} expected, ${money(s.cost.worstCase.after)} worst case, ${money(s.cost.idleGpu.after)} idle GPU.`, "");
+    lines.push(
+      `Monthly cost unchanged: ${money(s.cost.expected.after)} expected, ${money(s.cost.worstCase.after)} worst case, ${money(s.cost.idleGpu.after)} idle GPU.`,
+      "",
+    );
   }
   if (s.warnings.new.length) {
     lines.push(`⚠️ ${count(s.warnings.new.length, "new warning")} for the deployment:`, ...s.warnings.new.map((w) => `- ${cell(w)}`), "");
   }
-  if (s.warnings.gone.length) lines.push(`${count(s.warnings.gone.length, "warning")} gone: ${s.warnings.gone.map((w) => cell(w.split(":")[0]!)).join("; ")}.`, "");
+  if (s.warnings.gone.length)
+    lines.push(`${count(s.warnings.gone.length, "warning")} gone: ${s.warnings.gone.map((w) => cell(w.split(":")[0]!)).join("; ")}.`, "");
   if (s.cost.newlyUnpriced.length) {
     lines.push(`⚠️ ${count(s.cost.newlyUnpriced.length, "resource")} the cost model cannot price (NOT in the figures above):`);
     for (const u of s.cost.newlyUnpriced) lines.push(`- ${code(shortType(u.type))} ${code(u.name)}: ${cell(u.reason)}`);
@@ -541,22 +594,38 @@ export function renderDiffMarkdown(d: PlanDiff): string {
   if (shown.length) {
     lines.push("| stack | expected $/month | worst case $/month | idle GPU $/month | resources | policy |", "|---|--:|--:|--:|---|---|");
     for (const s of shown) {
-      const res = s.status === "failed" ? "**does not plan**" : [["added", s.resources.added.length], ["removed", s.resources.removed.length], ["changed", s.resources.changed.length]].filter(([, n]) => n).map(([w, n]) => `${n} ${w}`).join(", ") || "none";
+      const res =
+        s.status === "failed"
+          ? "**does not plan**"
+          : [
+              ["added", s.resources.added.length],
+              ["removed", s.resources.removed.length],
+              ["changed", s.resources.changed.length],
+            ]
+              .filter(([, n]) => n)
+              .map(([w, n]) => `${n} ${w}`)
+              .join(", ") || "none";
       const newMandatory = s.policy.new.filter((v) => v.enforcementLevel === "mandatory").length;
-      const pol = [
-        ...(newMandatory ? [`**${newMandatory} new mandatory**`] : []),
-        ...(s.policy.new.length - newMandatory ? [`${s.policy.new.length - newMandatory} new advisory`] : []),
-        ...(s.policy.fixed.length ? [`${s.policy.fixed.length} fixed`] : []),
-        ...(s.policy.mandatoryOnHead > newMandatory ? [`${s.policy.mandatoryOnHead} mandatory on head`] : []),
-      ].join(", ") || "no change";
-      lines.push(`| ${code(s.stack)} | ${beforeAfter(s.cost.expected)} (${signedMoney(s.cost.expected.delta)}) | ${beforeAfter(s.cost.worstCase)} (${signedMoney(s.cost.worstCase.delta)}) | ${beforeAfter(s.cost.idleGpu)} | ${res} | ${pol} |`);
+      const pol =
+        [
+          ...(newMandatory ? [`**${newMandatory} new mandatory**`] : []),
+          ...(s.policy.new.length - newMandatory ? [`${s.policy.new.length - newMandatory} new advisory`] : []),
+          ...(s.policy.fixed.length ? [`${s.policy.fixed.length} fixed`] : []),
+          ...(s.policy.mandatoryOnHead > newMandatory ? [`${s.policy.mandatoryOnHead} mandatory on head`] : []),
+        ].join(", ") || "no change";
+      lines.push(
+        `| ${code(s.stack)} | ${beforeAfter(s.cost.expected)} (${signedMoney(s.cost.expected.delta)}) | ${beforeAfter(s.cost.worstCase)} (${signedMoney(s.cost.worstCase.delta)}) | ${beforeAfter(s.cost.idleGpu)} | ${res} | ${pol} |`,
+      );
     }
     lines.push("");
   }
   const unchanged = d.stacks.filter((s) => s.status === "unchanged");
   if (unchanged.length) lines.push(`No change: ${unchanged.map((s) => code(s.stack)).join(", ")}.`, "");
   for (const s of shown) lines.push(...stackSection(s));
-  lines.push("<sub>Expected: as declared (desired sizes, Spot at the planning discount). Worst case: every node group at its maximum, on demand. Idle GPU: GPU nodes kept running with no work (node group minimums). From `npm run plan -- diff`.</sub>", "");
+  lines.push(
+    "<sub>Expected: as declared (desired sizes, Spot at the planning discount). Worst case: every node group at its maximum, on demand. Idle GPU: GPU nodes kept running with no work (node group minimums). From `npm run plan -- diff`.</sub>",
+    "",
+  );
   let text = lines.join("\n");
   if (text.length > MAX_COMMENT_CHARS) {
     text = text.slice(0, MAX_COMMENT_CHARS);

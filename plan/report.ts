@@ -113,7 +113,10 @@ export function policyOf(run: PlanRun): PolicyVerdicts {
 
 export function renderPolicy(v: PolicyVerdicts): string {
   const lines = [`Policy pack ${v.pack} (${v.config}): ${v.mandatory.length} mandatory, ${v.advisory.length} advisory`];
-  for (const [label, list] of [["MANDATORY", v.mandatory], ["advisory", v.advisory]] as const) {
+  for (const [label, list] of [
+    ["MANDATORY", v.mandatory],
+    ["advisory", v.advisory],
+  ] as const) {
     for (const d of list) {
       const [first, ...rest] = d.message.split("\n");
       lines.push(`  [${label}] ${d.policy}: ${first}`);
@@ -138,8 +141,13 @@ export function costOf(run: PlanRun): CostReport {
 const money = (n: number) => `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 export function renderCost(cost: CostReport): string {
-  const lines = [`Monthly cost (${cost.priceTableAsOf ? `${cost.region} on-demand prices checked ${cost.priceTableAsOf}` : `no price table for ${cost.region}`}, 730 h a month)`];
-  const rows = [...cost.byComponent.map((c) => [c.component, money(c.expectedMonthlyUsd), money(c.worstCaseMonthlyUsd)]), ["total", money(cost.expectedMonthlyUsd), money(cost.worstCaseMonthlyUsd)]];
+  const lines = [
+    `Monthly cost (${cost.priceTableAsOf ? `${cost.region} on-demand prices checked ${cost.priceTableAsOf}` : `no price table for ${cost.region}`}, 730 h a month)`,
+  ];
+  const rows = [
+    ...cost.byComponent.map((c) => [c.component, money(c.expectedMonthlyUsd), money(c.worstCaseMonthlyUsd)]),
+    ["total", money(cost.expectedMonthlyUsd), money(cost.worstCaseMonthlyUsd)],
+  ];
   const w = Math.max(9, ...rows.map((r) => r[0]!.length));
   lines.push(`  ${"component".padEnd(w)}  ${"expected".padStart(12)}  ${"worst case".padStart(12)}`);
   for (const [name, expected, worst] of rows) lines.push(`  ${name!.padEnd(w)}  ${expected!.padStart(12)}  ${worst!.padStart(12)}`);
@@ -199,7 +207,11 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 /** "119 resources = 97 cloud/Kubernetes resources + 1 provider + 21 components" (zero parts left out). */
 export function describeCount(resources: readonly { type: string; custom: boolean }[]): string {
   const c = countResources(resources);
-  const parts = [plural(c.managed, "cloud/Kubernetes resource"), ...(c.providers ? [plural(c.providers, "provider")] : []), ...(c.components ? [plural(c.components, "component")] : [])];
+  const parts = [
+    plural(c.managed, "cloud/Kubernetes resource"),
+    ...(c.providers ? [plural(c.providers, "provider")] : []),
+    ...(c.components ? [plural(c.components, "component")] : []),
+  ];
   return c.managed === c.total ? parts[0]! : `${plural(c.total, "resource")} = ${parts.join(" + ")}`;
 }
 

@@ -7,14 +7,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import type {
-  EnforcementLevel,
-  Policies,
-  PolicyResource,
-  ResourceValidationArgs,
-  ResourceValidationPolicy,
-  StackValidationPolicy,
-} from "@pulumi/policy";
+import type { EnforcementLevel, Policies, PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import type { PolicyInput } from "./input";
 import { POLICY_PACK_NAME, policies as packPolicies } from "./rules";
 
@@ -60,7 +53,10 @@ function resolveConfig(policy: ResourceValidationPolicy | StackValidationPolicy,
   }
   let level: EnforcementLevel = policy.enforcementLevel ?? "advisory";
   // `all` sets every policy's level (only the level); the policy's own entry wins over it.
-  for (const [entry, isAll] of [[config.all, true], [config[policy.name], false]] as const) {
+  for (const [entry, isAll] of [
+    [config.all, true],
+    [config[policy.name], false],
+  ] as const) {
     if (entry === undefined) continue;
     if (typeof entry === "string") level = entry;
     else {
@@ -77,17 +73,32 @@ const isTypeOf = (type: string, resourceClass: unknown) => (resourceClass as { _
 
 /** Resource options as the server builds them from the request. */
 const optionsOf = (r: EvalResource) =>
-  ({ protect: r.protect ?? false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: {} }) as unknown as ResourceValidationArgs["opts"];
+  ({
+    protect: r.protect ?? false,
+    ignoreChanges: [],
+    aliases: [],
+    additionalSecretOutputs: [],
+    customTimeouts: {},
+  }) as unknown as ResourceValidationArgs["opts"];
 
 class NotApplicable extends Error {}
 const notApplicable = (reason?: string): never => {
   throw new NotApplicable(reason);
 };
 
-export function evaluatePolicies(resources: EvalResource[], config: PolicyConfig = {}, opts: { policies?: Policies; configName?: string; stackTags?: Record<string, string> } = {}): PolicyVerdicts {
+export function evaluatePolicies(
+  resources: EvalResource[],
+  config: PolicyConfig = {},
+  opts: { policies?: Policies; configName?: string; stackTags?: Record<string, string> } = {},
+): PolicyVerdicts {
   const policies = opts.policies ?? packPolicies;
   const stackTags = new Map(Object.entries(opts.stackTags ?? {}));
-  const verdicts: PolicyVerdicts = { pack: POLICY_PACK_NAME, config: opts.configName ?? "no config file: each resource's stage limits", mandatory: [], advisory: [] };
+  const verdicts: PolicyVerdicts = {
+    pack: POLICY_PACK_NAME,
+    config: opts.configName ?? "no config file: each resource's stage limits",
+    mandatory: [],
+    advisory: [],
+  };
   const resolved = new Map(policies.map((p) => [p.name, resolveConfig(p, config)]));
   const push = (policy: string, level: EnforcementLevel, message: string, r?: { urn: string; name: string }) => {
     if (level === "disabled") return;
@@ -174,7 +185,9 @@ export function evaluatePolicies(resources: EvalResource[], config: PolicyConfig
     const effective = level === "remediate" ? "mandatory" : level;
     try {
       void p.validateStack(
-        { resources: graph, stackTags, getConfig: <T extends object>() => resolved.get(p.name)!.props as T, notApplicable } as Parameters<StackValidationPolicy["validateStack"]>[0],
+        { resources: graph, stackTags, getConfig: <T extends object>() => resolved.get(p.name)!.props as T, notApplicable } as Parameters<
+          StackValidationPolicy["validateStack"]
+        >[0],
         (message, urn) => push(p.name, effective, message, urn ? { urn, name: byUrn.get(urn)?.name ?? urn } : undefined),
       );
     } catch (e) {

@@ -58,7 +58,20 @@ export const DIRECTIONS: { [P in LimitedPolicy]: { [K in keyof Limits[P]]: Direc
 };
 
 const POC_TYPES = ["t3.medium", "t3.large"];
-const MVP_TYPES = [...POC_TYPES, "t3.xlarge", "m6i.large", "m6i.xlarge", "m7i.large", "m7i.xlarge", "g4dn.xlarge", "g4dn.2xlarge", "g5.xlarge", "g5.2xlarge", "g6.xlarge", "g6.2xlarge"];
+const MVP_TYPES = [
+  ...POC_TYPES,
+  "t3.xlarge",
+  "m6i.large",
+  "m6i.xlarge",
+  "m7i.large",
+  "m7i.xlarge",
+  "g4dn.xlarge",
+  "g4dn.2xlarge",
+  "g5.xlarge",
+  "g5.2xlarge",
+  "g6.xlarge",
+  "g6.2xlarge",
+];
 const SERIESB_TYPES = [...MVP_TYPES, "c6i.xlarge", "g4dn.12xlarge", "g5.4xlarge", "g5.12xlarge", "g6.12xlarge", "g6e.xlarge", "g6e.12xlarge"];
 const POC_DB = ["db.t4g.micro", "db.t4g.small"];
 const MVP_DB = [...POC_DB, "db.t4g.medium", "db.t4g.large", "db.m6g.large", "db.m7g.large"];
@@ -141,18 +154,28 @@ function tightest(direction: Direction, values: unknown[]): unknown {
 export function strictestOf<P extends LimitedPolicy>(policy: P, rows: Limits[P][]): Limits[P] {
   const out: Record<string, unknown> = {};
   for (const [key, direction] of Object.entries(DIRECTIONS[policy]) as [string, Direction][]) {
-    out[key] = tightest(direction, rows.map((r) => (r as Record<string, unknown>)[key]));
+    out[key] = tightest(
+      direction,
+      rows.map((r) => (r as Record<string, unknown>)[key]),
+    );
   }
   return out as Limits[P];
 }
 
 /** What a resource with no stage (or one this pack does not know) must meet: the strictest of every stage. */
 export const STRICTEST: Limits = Object.fromEntries(
-  (Object.keys(DIRECTIONS) as LimitedPolicy[]).map((p) => [p, strictestOf(p, KNOWN_STAGES.map((s) => STAGE_LIMITS[s][p]))]),
+  (Object.keys(DIRECTIONS) as LimitedPolicy[]).map((p) => [
+    p,
+    strictestOf(
+      p,
+      KNOWN_STAGES.map((s) => STAGE_LIMITS[s][p]),
+    ),
+  ]),
 ) as unknown as Limits;
 
 const isStage = (v: unknown): v is Stage => typeof v === "string" && (KNOWN_STAGES as string[]).includes(v);
-const record = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+const record = (v: unknown): Record<string, unknown> | undefined =>
+  v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 
 /**
  * The stage a resource states, from its `stage` tag, its AWS provider's
@@ -182,7 +205,14 @@ export interface AppliedLimits<P extends LimitedPolicy> {
 export function limitsFor<P extends LimitedPolicy>(policy: P, stages: (Stage | "unknown" | undefined)[], overrides: Partial<Limits[P]> = {}): AppliedLimits<P> {
   const known = [...new Set(stages.filter(isStage))];
   const unknown = stages.length === 0 || stages.some((s) => !isStage(s));
-  const base = unknown ? STRICTEST[policy] : known.length === 1 ? STAGE_LIMITS[known[0]!][policy] : strictestOf(policy, known.map((s) => STAGE_LIMITS[s][policy]));
+  const base = unknown
+    ? STRICTEST[policy]
+    : known.length === 1
+      ? STAGE_LIMITS[known[0]!][policy]
+      : strictestOf(
+          policy,
+          known.map((s) => STAGE_LIMITS[s][policy]),
+        );
   const overridden = Object.keys(overrides).filter((k) => k in DIRECTIONS[policy] && (overrides as Record<string, unknown>)[k] !== undefined);
   const stageText = unknown ? `strictest limits (no ${stages.length ? "known " : ""}stage)` : `${known.join("/")} stage limits`;
   return {

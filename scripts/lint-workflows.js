@@ -26,7 +26,10 @@ async function runLint(text, file) {
 const dir = path.join(__dirname, "..", ".github", "workflows");
 
 async function lintWorkflows() {
-  const files = fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
   const findings = [];
   for (const file of files) {
     const rel = path.posix.join(".github", "workflows", file);

@@ -63,7 +63,19 @@ describe("layering", () => {
     expect(code).not.toMatch(/\.\.\.\s*spec\./);
     const picked = [...code.matchAll(/settingsFor\((\w+),/g)].map((m) => m[1]);
     expect(picked.sort()).toEqual(
-      ["AlertThresholdSettings", "AlertingArgsSchema", "ArtifactStoreArgsSchema", "ContainerRegistryArgsSchema", "DatabaseBackupArgsSchema", "ExternalHealthChecksArgsSchema", "GpuClusterArgsSchema", "MetadataStoreArgsSchema", "MonitoringArgsSchema", "NetworkArgsSchema", "PredictionMonitoringArgsSchema"].sort(),
+      [
+        "AlertThresholdSettings",
+        "AlertingArgsSchema",
+        "ArtifactStoreArgsSchema",
+        "ContainerRegistryArgsSchema",
+        "DatabaseBackupArgsSchema",
+        "ExternalHealthChecksArgsSchema",
+        "GpuClusterArgsSchema",
+        "MetadataStoreArgsSchema",
+        "MonitoringArgsSchema",
+        "NetworkArgsSchema",
+        "PredictionMonitoringArgsSchema",
+      ].sort(),
     );
   });
 
@@ -78,11 +90,20 @@ describe("layering", () => {
       cluster: { schema: GpuClusterArgsSchema, file: "components/compute/gpu-cluster.ts" },
       backup: { schema: DatabaseBackupArgsSchema, file: "components/operations/backup/database-backup.ts" },
     };
-    const figures = Object.entries(PIECE_SCHEMAS).flatMap(([piece, p]) => Object.keys(p.stackOnly.shape).filter((k) => k.startsWith("expected")).map((key) => ({ piece, key })));
+    const figures = Object.entries(PIECE_SCHEMAS).flatMap(([piece, p]) =>
+      Object.keys(p.stackOnly.shape)
+        .filter((k) => k.startsWith("expected"))
+        .map((key) => ({ piece, key })),
+    );
     expect(figures.map((f) => f.piece).sort()).toEqual(Object.keys(components).sort());
     for (const { piece, key } of figures) {
       const c = components[piece]!;
-      expect({ piece, key, declared: key in c.schema.shape, writesTag: /withPlannedGb\(/.test(fs.readFileSync(path.join(ROOT, c.file), "utf8")) }).toEqual({ piece, key, declared: true, writesTag: true });
+      expect({ piece, key, declared: key in c.schema.shape, writesTag: /withPlannedGb\(/.test(fs.readFileSync(path.join(ROOT, c.file), "utf8")) }).toEqual({
+        piece,
+        key,
+        declared: true,
+        writesTag: true,
+      });
     }
   });
 });
@@ -96,7 +117,10 @@ describe("layering", () => {
  * alert texts may speak of the autoscaler's work).
  */
 // Generated files (`*.args.ts`, written from the schemas by `npm run generate`) are never edited: not counted.
-const AUTOSCALER_PATH = [path.join(ROOT, "index.ts"), ...["config", "lib", path.join("components", "compute")].flatMap((dir) => sourcesUnder(path.join(ROOT, dir)))].filter((f) => !f.endsWith(".args.ts"));
+const AUTOSCALER_PATH = [
+  path.join(ROOT, "index.ts"),
+  ...["config", "lib", path.join("components", "compute")].flatMap((dir) => sourcesUnder(path.join(ROOT, dir))),
+].filter((f) => !f.endsWith(".args.ts"));
 
 /** Whether code names the Cluster Autoscaler (Kubernetes' HorizontalPodAutoscaler is another thing). */
 const namesAutoscaler = (code: string) => /autoscaler/i.test(code.replace(/HorizontalPodAutoscaler/gi, ""));
@@ -112,7 +136,15 @@ describe("the Cluster Autoscaler has one home", () => {
 
   it("the scan covers the path and counts code, not comments (it cannot pass vacuously)", () => {
     const onPath = AUTOSCALER_PATH.map((file) => path.relative(ROOT, file).split(path.sep).join("/"));
-    for (const file of ["index.ts", "config/schema.ts", "config/resolve.ts", "components/compute/gpu-cluster.ts", "components/compute/gpu-cluster.schema.ts", "components/compute/node-tags.ts", "lib/versions.ts"]) {
+    for (const file of [
+      "index.ts",
+      "config/schema.ts",
+      "config/resolve.ts",
+      "components/compute/gpu-cluster.ts",
+      "components/compute/gpu-cluster.schema.ts",
+      "components/compute/node-tags.ts",
+      "lib/versions.ts",
+    ]) {
       expect(onPath).toContain(file);
     }
     // gpu-cluster.ts speaks of the autoscaler in comments only: not counted.
@@ -132,9 +164,10 @@ describe("the Cluster Autoscaler has one home", () => {
  * checks) take its ARN as an input like any other ARN and never see the
  * alerting settings: they are not on the path.
  */
-const ALERT_TOPIC_PATH = [path.join(ROOT, "index.ts"), ...["config", "lib", path.join("components", "operations", "alerting")].flatMap((dir) => sourcesUnder(path.join(ROOT, dir)))].filter(
-  (f) => !f.endsWith(".args.ts"),
-);
+const ALERT_TOPIC_PATH = [
+  path.join(ROOT, "index.ts"),
+  ...["config", "lib", path.join("components", "operations", "alerting")].flatMap((dir) => sourcesUnder(path.join(ROOT, dir))),
+].filter((f) => !f.endsWith(".args.ts"));
 
 /** The identifiers of a file's code: comments and string literals (prose such as a preset's `why`) removed. */
 function identifiersOf(file: string): string[] {
@@ -152,7 +185,9 @@ function identifiersOf(file: string): string[] {
 const namesAlertTopic = (identifier: string) => /alert_?topic/i.test(identifier);
 
 describe("the alert topic has one home", () => {
-  const naming = ALERT_TOPIC_PATH.filter((file) => identifiersOf(file).some(namesAlertTopic)).map((file) => path.relative(ROOT, file).split(path.sep).join("/"));
+  const naming = ALERT_TOPIC_PATH.filter((file) => identifiersOf(file).some(namesAlertTopic)).map((file) =>
+    path.relative(ROOT, file).split(path.sep).join("/"),
+  );
 
   it("its stack key reaches the topic through at most 4 files whose code names it: its schema, its component, its policies and the program that hands its ARN on", () => {
     expect({ files: naming, count: naming.length <= 4 }).toEqual({ files: naming, count: true });
@@ -162,7 +197,8 @@ describe("the alert topic has one home", () => {
 
   it("the scan covers the path and counts identifiers, not prose (it cannot pass vacuously)", () => {
     const onPath = ALERT_TOPIC_PATH.map((file) => path.relative(ROOT, file).split(path.sep).join("/"));
-    for (const file of ["index.ts", "config/presets.ts", "config/pieces.ts", "config/resolve.ts", "components/operations/alerting/iam.ts"]) expect(onPath).toContain(file);
+    for (const file of ["index.ts", "config/presets.ts", "config/pieces.ts", "config/resolve.ts", "components/operations/alerting/iam.ts"])
+      expect(onPath).toContain(file);
     // The presets speak of the alert topic in their `why` prose only: not counted.
     expect(fs.readFileSync(path.join(ROOT, "config", "presets.ts"), "utf8")).toMatch(/alert topic/);
     expect(identifiersOf(path.join(ROOT, "config", "presets.ts")).some(namesAlertTopic)).toBe(false);

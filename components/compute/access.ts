@@ -4,7 +4,6 @@
  * endpoint, as pure functions.
  */
 
-
 /** EKS access policies granted through access entries (cluster-wide scope). */
 export const ACCESS_POLICY_ARNS = {
   admin: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
@@ -40,7 +39,11 @@ export function accessGrants(adminRoleArns: string[], readOnlyRoleArns: string[]
     ...adminRoleArns.map((principalArn) => ({ kind: "admin" as const, role: "admin" as const, principalArn })),
     ...readOnlyRoleArns.map((principalArn) => ({ kind: "readOnly" as const, role: "readonly" as const, principalArn })),
   ];
-  const grants: AccessGrant[] = listed.map((g) => ({ ...g, policyArn: ACCESS_POLICY_ARNS[g.kind], slug: g.role === "deployer" ? "" : roleSlug(g.principalArn) }));
+  const grants: AccessGrant[] = listed.map((g) => ({
+    ...g,
+    policyArn: ACCESS_POLICY_ARNS[g.kind],
+    slug: g.role === "deployer" ? "" : roleSlug(g.principalArn),
+  }));
   const seen = new Map<string, string>();
   for (const g of grants) {
     const before = seen.get(g.principalArn);

@@ -169,10 +169,15 @@ export function checkSystemPool(pool: PoolShape, workloads: SystemWorkload[]): C
   const allocatable = { cpuMillis: node.cpuMillis * pool.nodes, memoryMiB: node.memoryMiB * pool.nodes, pods: node.pods * pool.nodes };
   const problems: string[] = [];
   if (requested.cpuMillis > allocatable.cpuMillis)
-    problems.push(`CPU requests ${fmtCpu(requested.cpuMillis)} exceed the ${fmtCpu(allocatable.cpuMillis)} allocatable on ${pool.nodes} x ${node.instanceType}`);
+    problems.push(
+      `CPU requests ${fmtCpu(requested.cpuMillis)} exceed the ${fmtCpu(allocatable.cpuMillis)} allocatable on ${pool.nodes} x ${node.instanceType}`,
+    );
   if (requested.memoryMiB > allocatable.memoryMiB)
-    problems.push(`memory requests ${fmtMem(requested.memoryMiB)} exceed the ${fmtMem(allocatable.memoryMiB)} allocatable on ${pool.nodes} x ${node.instanceType}`);
-  if (requested.pods > allocatable.pods) problems.push(`${requested.pods} pods exceed the ${allocatable.pods} pod slots of ${pool.nodes} x ${node.instanceType}`);
+    problems.push(
+      `memory requests ${fmtMem(requested.memoryMiB)} exceed the ${fmtMem(allocatable.memoryMiB)} allocatable on ${pool.nodes} x ${node.instanceType}`,
+    );
+  if (requested.pods > allocatable.pods)
+    problems.push(`${requested.pods} pods exceed the ${allocatable.pods} pod slots of ${pool.nodes} x ${node.instanceType}`);
 
   const perNode = workloads.filter((w) => w.perNode);
   const dsCpu = perNode.reduce((s, w) => s + w.cpuMillis, 0);

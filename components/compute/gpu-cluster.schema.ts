@@ -49,19 +49,30 @@ const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, "must be a secur
 export const GpuClusterSettings = z.strictObject({
   kubernetesVersion: z
     .string()
-    .refine((v) => (SUPPORTED_KUBERNETES_VERSIONS as readonly string[]).includes(v), `must be a Kubernetes minor whose charts and images lib/versions.ts pins: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`)
+    .refine(
+      (v) => (SUPPORTED_KUBERNETES_VERSIONS as readonly string[]).includes(v),
+      `must be a Kubernetes minor whose charts and images lib/versions.ts pins: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`,
+    )
     .describe("Kubernetes minor of the control plane and nodes.")
     .default(KUBERNETES_VERSION),
   publicAccessCidrs: z
     .array(
-      ipv4Cidr().refine((c) => c !== "0.0.0.0/0", "opens the Kubernetes API to the whole internet; list your office, VPN or CI egress ranges, or leave the list empty (private endpoint)"),
+      ipv4Cidr().refine(
+        (c) => c !== "0.0.0.0/0",
+        "opens the Kubernetes API to the whole internet; list your office, VPN or CI egress ranges, or leave the list empty (private endpoint)",
+      ),
     )
     .describe("CIDRs allowed to reach the public API endpoint; empty: the endpoint is private only.")
     .default([]),
-  privateAccessCidrs: z.array(ipv4Cidr()).describe("Extra CIDRs (VPN, peered networks) admitted on 443 to the private endpoint; the VPC's own block always is.").default([]),
+  privateAccessCidrs: z
+    .array(ipv4Cidr())
+    .describe("Extra CIDRs (VPN, peered networks) admitted on 443 to the private endpoint; the VPC's own block always is.")
+    .default([]),
   privateAccessSecurityGroupIds: z.array(securityGroupId).describe("Security groups (CI runner, bastion) admitted on 443 to the private endpoint.").default([]),
   logRetentionDays: logRetentionDays.describe("Days CloudWatch keeps the control-plane logs (a CloudWatch retention period).").default(30),
-  deployerRoleArn: roleArn.optional().describe("The IAM role `pulumi up` runs as: cluster-admin through its own access entry. Default none: the creating identity gets EKS's implicit entry."),
+  deployerRoleArn: roleArn
+    .optional()
+    .describe("The IAM role `pulumi up` runs as: cluster-admin through its own access entry. Default none: the creating identity gets EKS's implicit entry."),
   adminRoleArns: z.array(roleArn).describe("IAM roles given cluster-admin through EKS access entries.").default([]),
   readOnlyRoleArns: z.array(roleArn).describe("IAM roles given read-only (view) access through EKS access entries.").default([]),
   systemNodeGroup: SystemPoolSettings.prefault({}).describe("The CPU system pool (over all AZs)."),
@@ -71,7 +82,11 @@ export const GpuClusterSettings = z.strictObject({
 });
 export type GpuClusterSettings = z.output<typeof GpuClusterSettings>;
 
-const input = <T>(what: string) => withType(z.custom<pulumi.Input<T>>((v) => v !== undefined && v !== null, `${what} is required`), PULUMI_STRING);
+const input = <T>(what: string) =>
+  withType(
+    z.custom<pulumi.Input<T>>((v) => v !== undefined && v !== null, `${what} is required`),
+    PULUMI_STRING,
+  );
 
 /** Everything GpuCluster accepts: the settings plus where it runs and tags. */
 export const GpuClusterArgsSchema = GpuClusterSettings.extend({
@@ -81,13 +96,19 @@ export const GpuClusterArgsSchema = GpuClusterSettings.extend({
     .array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING))
     .min(CONTROL_PLANE_ZONE_COUNT, `give private subnets in at least ${CONTROL_PLANE_ZONE_COUNT} AZs: EKS places the control plane in two`)
     .describe("Private subnets, one per AZ, in the network's stable zone order."),
-  controlPlaneSubnetIds: z.array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)).min(CONTROL_PLANE_ZONE_COUNT, `give at least ${CONTROL_PLANE_ZONE_COUNT} subnets`).optional().describe("Subnets of the control plane. Default: the first two private subnets."),
+  controlPlaneSubnetIds: z
+    .array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING))
+    .min(CONTROL_PLANE_ZONE_COUNT, `give at least ${CONTROL_PLANE_ZONE_COUNT} subnets`)
+    .optional()
+    .describe("Subnets of the control plane. Default: the first two private subnets."),
   region: z.string().refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)").describe("AWS region of the cluster."),
   expectedLogGbPerMonth: z
     .number()
     .min(0, "must be 0 or more GB")
     .optional()
-    .describe("GB of control-plane logs expected a month, for cost planning: the log group carries it as the `ml-platform/planned-ingest-gb-month` tag. Unset: ingestion is listed as usage-based, not priced."),
+    .describe(
+      "GB of control-plane logs expected a month, for cost planning: the log group carries it as the `ml-platform/planned-ingest-gb-month` tag. Unset: ingestion is listed as usage-based, not priced.",
+    ),
   tags: awsTags.default({}),
 });
 
@@ -100,9 +121,15 @@ export const GpuNodePoolArgsSchema = z.strictObject({
   clusterComponent: z.string().min(1).describe("The cluster component's name: node groups are named `<clusterComponent>-gpu-<pool>-<zone index>`."),
   kubernetesVersion: input<string>("kubernetesVersion").describe("Kubernetes version the nodes run (the control plane's)."),
   nodeRoleArn: input<string>("nodeRoleArn").describe("IAM role of the nodes."),
-  subnetIds: z.array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)).min(1, "give at least one private subnet").describe("Private subnets, one per AZ, in zone order."),
+  subnetIds: z
+    .array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING))
+    .min(1, "give at least one private subnet")
+    .describe("Private subnets, one per AZ, in zone order."),
   pool: GpuPoolSettings.describe("The pool: name, instance types, capacity type, disk, and sizes for the whole pool."),
-  dependsOn: z.array(withType(z.custom<pulumi.Resource>(), { type: "pulumi.Resource", imports: { pulumi: "@pulumi/pulumi" } })).optional().describe("What nodes need before they boot. Default none."),
+  dependsOn: z
+    .array(withType(z.custom<pulumi.Resource>(), { type: "pulumi.Resource", imports: { pulumi: "@pulumi/pulumi" } }))
+    .optional()
+    .describe("What nodes need before they boot. Default none."),
   tags: awsTags.default({}),
 });
 
@@ -112,7 +139,13 @@ function nameProblem(path: string, kind: NamedKind, name: string, autoNamed: boo
   const length = name.length + (autoNamed ? AUTONAME_SUFFIX_LENGTH : 0);
   if (length <= NAME_LIMITS[kind]) return [];
   const what = { eksCluster: "EKS cluster", eksNodeGroup: "EKS node group", iamRole: "IAM role" }[kind as "eksCluster"] ?? kind;
-  return [{ path, value: name, message: `makes the ${what} name "${name}"${autoNamed ? " plus Pulumi's 8-character suffix" : ""} ${length} characters long; the limit is ${NAME_LIMITS[kind]}` }];
+  return [
+    {
+      path,
+      value: name,
+      message: `makes the ${what} name "${name}"${autoNamed ? " plus Pulumi's 8-character suffix" : ""} ${length} characters long; the limit is ${NAME_LIMITS[kind]}`,
+    },
+  ];
 }
 
 /** A GPU pool's own rules (sizes together, its node group names within EKS's limit). */
@@ -129,7 +162,10 @@ export function gpuNodePoolProblems(_name: string, s: z.output<typeof GpuNodePoo
 }
 
 /** Rules that involve several settings or the component's name (pure; config/resolve.ts runs them too). */
-export function gpuClusterProblems(name: string, s: Omit<GpuClusterSettings, "systemNodeGroup"> & { systemNodeGroup: GpuClusterSettings["systemNodeGroup"] }): ArgProblem[] {
+export function gpuClusterProblems(
+  name: string,
+  s: Omit<GpuClusterSettings, "systemNodeGroup"> & { systemNodeGroup: GpuClusterSettings["systemNodeGroup"] },
+): ArgProblem[] {
   const problems: ArgProblem[] = [];
   // One access entry per IAM role (EKS CreateAccessEntry refuses a second): a role gets one kind of access.
   const seen = new Map<string, string>();
@@ -146,7 +182,12 @@ export function gpuClusterProblems(name: string, s: Omit<GpuClusterSettings, "sy
   problems.push(...poolSizeProblems("systemNodeGroup", s.systemNodeGroup));
   const pools = new Map<string, number>();
   s.gpuNodeGroups.forEach((pool, i) => {
-    if (pools.has(pool.name)) problems.push({ path: `gpuNodeGroups[${i}].name`, value: pool.name, message: `repeats gpuNodeGroups[${pools.get(pool.name)}].name; pool names name node groups and a node label, so each must be unique` });
+    if (pools.has(pool.name))
+      problems.push({
+        path: `gpuNodeGroups[${i}].name`,
+        value: pool.name,
+        message: `repeats gpuNodeGroups[${pools.get(pool.name)}].name; pool names name node groups and a node label, so each must be unique`,
+      });
     else pools.set(pool.name, i);
     problems.push(...gpuPoolProblems(name, pool, `gpuNodeGroups[${i}]`));
   });

@@ -44,7 +44,11 @@ export function gpuClusterSystemWorkloads(settings: Required<ClusterAddonArgs>):
  * the system node group and each GPU pool's node group per AZ, each node
  * group with its launch template. `zoneCount`: the AZs of its private subnets.
  */
-export function gpuClusterPhysicalNames(name: string, settings: { gpuNodeGroups: GpuNodeGroupSettings[] } & Required<ClusterAddonArgs>, zoneCount: number): PhysicalName[] {
+export function gpuClusterPhysicalNames(
+  name: string,
+  settings: { gpuNodeGroups: GpuNodeGroupSettings[] } & Required<ClusterAddonArgs>,
+  zoneCount: number,
+): PhysicalName[] {
   const roles = [controlPlaneRoleName(name), nodeRoleName(name), ...clusterAddonRoleNames(name, settings)];
   const names = [physicalName("eksCluster", eksClusterName(name), false, ["(name)"]), ...roles.map(autoNamedRole)];
   const nodeGroup = (group: string, drivenBy: string[]) => {
@@ -56,8 +60,6 @@ export function gpuClusterPhysicalNames(name: string, settings: { gpuNodeGroups:
   });
   return names;
 }
-
-
 
 /**
  * An EKS cluster for GPU workloads that costs nothing for GPUs while none is
@@ -126,126 +128,173 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
     };
 
     // ---------------------------------------------------------- control plane
-    const clusterRole = new aws.iam.Role(controlPlaneRoleName(name), {
-      description: `EKS control plane of ${clusterName}`,
-      assumeRolePolicy: JSON.stringify(serviceTrustPolicy("eks.amazonaws.com")),
-      tags,
-    }, parent);
-    const clusterRolePolicy = new aws.iam.RolePolicyAttachment(`${name}-control-plane`, {
-      role: clusterRole.name,
-      policyArn: CLUSTER_ROLE_POLICY_ARN,
-    }, parent);
+    const clusterRole = new aws.iam.Role(
+      controlPlaneRoleName(name),
+      {
+        description: `EKS control plane of ${clusterName}`,
+        assumeRolePolicy: JSON.stringify(serviceTrustPolicy("eks.amazonaws.com")),
+        tags,
+      },
+      parent,
+    );
+    const clusterRolePolicy = new aws.iam.RolePolicyAttachment(
+      `${name}-control-plane`,
+      {
+        role: clusterRole.name,
+        policyArn: CLUSTER_ROLE_POLICY_ARN,
+      },
+      parent,
+    );
 
     // Envelope encryption of Kubernetes Secrets with our own key (rotated yearly).
-    const secretsKey = new aws.kms.Key(`${name}-secrets`, {
-      description: `Encrypts Kubernetes secrets of ${clusterName}`,
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      tags,
-    }, parent);
-    const secretsKeyAccess = new aws.iam.RolePolicy(`${name}-secrets-key`, {
-      role: clusterRole.id,
-      policy: secretsKey.arn.apply((arn) => JSON.stringify(secretsEncryptionPolicy(arn))),
-    }, parent);
+    const secretsKey = new aws.kms.Key(
+      `${name}-secrets`,
+      {
+        description: `Encrypts Kubernetes secrets of ${clusterName}`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        tags,
+      },
+      parent,
+    );
+    const secretsKeyAccess = new aws.iam.RolePolicy(
+      `${name}-secrets-key`,
+      {
+        role: clusterRole.id,
+        policy: secretsKey.arn.apply((arn) => JSON.stringify(secretsEncryptionPolicy(arn))),
+      },
+      parent,
+    );
 
     // Created before the cluster: otherwise EKS creates this group itself, unmanaged
     // and with infinite retention (audit logs then grow the bill forever).
-    const controlPlaneLogs = new aws.cloudwatch.LogGroup(`${name}-control-plane-logs`, {
-      name: controlPlaneLogGroupName(clusterName),
-      retentionInDays: s.logRetentionDays,
-      tags: withPlannedGb(tags, PLANNED_INGEST_GB_TAG, s.expectedLogGbPerMonth),
-    }, parent);
+    const controlPlaneLogs = new aws.cloudwatch.LogGroup(
+      `${name}-control-plane-logs`,
+      {
+        name: controlPlaneLogGroupName(clusterName),
+        retentionInDays: s.logRetentionDays,
+        tags: withPlannedGb(tags, PLANNED_INGEST_GB_TAG, s.expectedLogGbPerMonth),
+      },
+      parent,
+    );
 
-    const cluster = new aws.eks.Cluster(`${name}-eks`, {
-      name: clusterName,
-      version,
-      roleArn: clusterRole.arn,
-      vpcConfig: {
-        // Fixed to the first two AZs whatever the stage: EKS refuses a change of the control plane's AZ set.
-        subnetIds: s.controlPlaneSubnetIds ?? s.privateSubnetIds.slice(0, CONTROL_PLANE_ZONE_COUNT),
-        endpointPrivateAccess: true,
-        // Public only when someone is allowed in; never open to 0.0.0.0/0 by default.
-        endpointPublicAccess: publicAccessCidrs.length > 0,
-        publicAccessCidrs: publicAccessCidrs.length > 0 ? publicAccessCidrs : undefined,
+    const cluster = new aws.eks.Cluster(
+      `${name}-eks`,
+      {
+        name: clusterName,
+        version,
+        roleArn: clusterRole.arn,
+        vpcConfig: {
+          // Fixed to the first two AZs whatever the stage: EKS refuses a change of the control plane's AZ set.
+          subnetIds: s.controlPlaneSubnetIds ?? s.privateSubnetIds.slice(0, CONTROL_PLANE_ZONE_COUNT),
+          endpointPrivateAccess: true,
+          // Public only when someone is allowed in; never open to 0.0.0.0/0 by default.
+          endpointPublicAccess: publicAccessCidrs.length > 0,
+          publicAccessCidrs: publicAccessCidrs.length > 0 ? publicAccessCidrs : undefined,
+        },
+        encryptionConfig: { provider: { keyArn: secretsKey.arn }, resources: ["secrets"] },
+        enabledClusterLogTypes: [...CLUSTER_LOG_TYPES],
+        accessConfig: {
+          // Access entries only (no aws-auth ConfigMap to hand-edit).
+          authenticationMode: "API",
+          // With a deployer role, its explicit access entry below is the only way in for `pulumi up`;
+          // without one, the creating identity keeps EKS's implicit admin entry.
+          bootstrapClusterCreatorAdminPermissions: !s.deployerRoleArn,
+        },
+        // STANDARD, never EXTENDED: extended support costs $0.60/hour per cluster
+        // instead of $0.10. At the end of standard support AWS upgrades the control
+        // plane itself, so upgrade in code before then (lib/versions.ts).
+        upgradePolicy: { supportType: "STANDARD" },
+        // No unmanaged vpc-cni/coredns/kube-proxy: they are installed below as
+        // managed add-ons, which EKS can upgrade.
+        bootstrapSelfManagedAddons: false,
+        tags,
       },
-      encryptionConfig: { provider: { keyArn: secretsKey.arn }, resources: ["secrets"] },
-      enabledClusterLogTypes: [...CLUSTER_LOG_TYPES],
-      accessConfig: {
-        // Access entries only (no aws-auth ConfigMap to hand-edit).
-        authenticationMode: "API",
-        // With a deployer role, its explicit access entry below is the only way in for `pulumi up`;
-        // without one, the creating identity keeps EKS's implicit admin entry.
-        bootstrapClusterCreatorAdminPermissions: !s.deployerRoleArn,
+      {
+        parent: this,
+        dependsOn: [controlPlaneLogs, clusterRolePolicy, secretsKeyAccess],
+        // EKS reads the bootstrap flag at creation only, and the provider would replace
+        // the cluster to change it: adding a deployer role later must not do that.
+        ignoreChanges: ["accessConfig.bootstrapClusterCreatorAdminPermissions"],
       },
-      // STANDARD, never EXTENDED: extended support costs $0.60/hour per cluster
-      // instead of $0.10. At the end of standard support AWS upgrades the control
-      // plane itself, so upgrade in code before then (lib/versions.ts).
-      upgradePolicy: { supportType: "STANDARD" },
-      // No unmanaged vpc-cni/coredns/kube-proxy: they are installed below as
-      // managed add-ons, which EKS can upgrade.
-      bootstrapSelfManagedAddons: false,
-      tags,
-    }, {
-      parent: this,
-      dependsOn: [controlPlaneLogs, clusterRolePolicy, secretsKeyAccess],
-      // EKS reads the bootstrap flag at creation only, and the provider would replace
-      // the cluster to change it: adding a deployer role later must not do that.
-      ignoreChanges: ["accessConfig.bootstrapClusterCreatorAdminPermissions"],
-    });
+    );
     const clusterSecurityGroupId = cluster.vpcConfig.clusterSecurityGroupId;
 
     // The private endpoint answers only sources the cluster security group admits: by
     // default it admits only itself, so a runner, bastion or VPN client in the VPC times out.
-    const apiRules = apiAccessRules(s.privateAccessCidrs, s.privateAccessSecurityGroupIds).map((rule) =>
-      new aws.vpc.SecurityGroupIngressRule(`${name}-api-${rule.slug}`, {
-        securityGroupId: clusterSecurityGroupId,
-        description: rule.description,
-        ipProtocol: "tcp",
-        fromPort: KUBERNETES_API_PORT,
-        toPort: KUBERNETES_API_PORT,
-        cidrIpv4: rule.securityGroupId ? undefined : (rule.cidr ?? s.vpcCidrBlock),
-        referencedSecurityGroupId: rule.securityGroupId,
-        tags,
-      }, parent));
+    const apiRules = apiAccessRules(s.privateAccessCidrs, s.privateAccessSecurityGroupIds).map(
+      (rule) =>
+        new aws.vpc.SecurityGroupIngressRule(
+          `${name}-api-${rule.slug}`,
+          {
+            securityGroupId: clusterSecurityGroupId,
+            description: rule.description,
+            ipProtocol: "tcp",
+            fromPort: KUBERNETES_API_PORT,
+            toPort: KUBERNETES_API_PORT,
+            cidrIpv4: rule.securityGroupId ? undefined : (rule.cidr ?? s.vpcCidrBlock),
+            referencedSecurityGroupId: rule.securityGroupId,
+            tags,
+          },
+          parent,
+        ),
+    );
 
     const accessResources: pulumi.Resource[] = [];
     for (const grant of grants) {
       const resourceName = `${name}-${accessGrantResourceSuffix(grant)}`;
-      const entry = new aws.eks.AccessEntry(resourceName, {
-        clusterName: cluster.name,
-        principalArn: grant.principalArn,
-        type: "STANDARD",
-        tags,
-      }, parent);
-      const association = new aws.eks.AccessPolicyAssociation(resourceName, {
-        clusterName: cluster.name,
-        principalArn: entry.principalArn,
-        policyArn: grant.policyArn,
-        accessScope: { type: "cluster" },
-      }, parent);
+      const entry = new aws.eks.AccessEntry(
+        resourceName,
+        {
+          clusterName: cluster.name,
+          principalArn: grant.principalArn,
+          type: "STANDARD",
+          tags,
+        },
+        parent,
+      );
+      const association = new aws.eks.AccessPolicyAssociation(
+        resourceName,
+        {
+          clusterName: cluster.name,
+          principalArn: entry.principalArn,
+          policyArn: grant.policyArn,
+          accessScope: { type: "cluster" },
+        },
+        parent,
+      );
       if (grant.role === "deployer") accessResources.push(entry, association);
     }
 
     // IRSA: pods get AWS permissions through their service account, never from the node role.
     const issuerUrl = cluster.identities.apply((ids) => ids[0]!.oidcs[0]!.issuer);
-    const oidcProvider = new aws.iam.OpenIdConnectProvider(`${name}-oidc`, {
-      url: issuerUrl,
-      clientIdLists: ["sts.amazonaws.com"],
-      tags,
-    }, parent);
+    const oidcProvider = new aws.iam.OpenIdConnectProvider(
+      `${name}-oidc`,
+      {
+        url: issuerUrl,
+        clientIdLists: ["sts.amazonaws.com"],
+        tags,
+      },
+      parent,
+    );
     this.oidcProviderArn = oidcProvider.arn;
     this.oidcIssuerUrl = issuerUrl;
     // What the add-ons installed before the Kubernetes provider exists read of the cluster.
     this.clusterName = cluster.name;
 
     // ------------------------------------------------------------------ nodes
-    const nodeRole = new aws.iam.Role(nodeRoleName(name), {
-      description: `EKS nodes of ${clusterName}`,
-      assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")),
-      tags,
-    }, parent);
-    const nodeRolePolicies = NODE_ROLE_POLICY_ARNS.map((policyArn) =>
-      new aws.iam.RolePolicyAttachment(`${name}-node-${policyArn.split("/").pop()}`, { role: nodeRole.name, policyArn }, parent));
+    const nodeRole = new aws.iam.Role(
+      nodeRoleName(name),
+      {
+        description: `EKS nodes of ${clusterName}`,
+        assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")),
+        tags,
+      },
+      parent,
+    );
+    const nodeRolePolicies = NODE_ROLE_POLICY_ARNS.map(
+      (policyArn) => new aws.iam.RolePolicyAttachment(`${name}-node-${policyArn.split("/").pop()}`, { role: nodeRole.name, policyArn }, parent),
+    );
 
     // Networking add-ons come before any node: without the CNI no node becomes
     // Ready (the cluster has no self-managed copy). DaemonSets with no node are healthy.
@@ -255,26 +304,34 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
     const nodePrerequisites = [...nodeRolePolicies, ...networking];
     const nodeGroupBase = { clusterName: cluster.name, kubernetesVersion: cluster.version, nodeRoleArn: nodeRole.arn, tags, dependsOn: nodePrerequisites };
 
-    const { nodeGroup: systemNodes } = managedNodeGroup(systemNodeGroupName(name), {
-      ...nodeGroupBase,
-      // One group over all AZs: untainted, for CoreDNS, the add-ons and platform services.
-      subnetIds: s.privateSubnetIds,
-      instanceTypes: system.instanceTypes,
-      capacityType: system.capacityType,
-      amiType: NODE_AMI_TYPES.cpu,
-      diskSizeGb: system.diskSizeGb,
-      scaling: { minSize: system.minSize, desiredSize: system.desiredSize, maxSize: system.maxSize },
-      labels: systemNodeLabels(),
-    }, this);
+    const { nodeGroup: systemNodes } = managedNodeGroup(
+      systemNodeGroupName(name),
+      {
+        ...nodeGroupBase,
+        // One group over all AZs: untainted, for CoreDNS, the add-ons and platform services.
+        subnetIds: s.privateSubnetIds,
+        instanceTypes: system.instanceTypes,
+        capacityType: system.capacityType,
+        amiType: NODE_AMI_TYPES.cpu,
+        diskSizeGb: system.diskSizeGb,
+        scaling: { minSize: system.minSize, desiredSize: system.desiredSize, maxSize: system.maxSize },
+        labels: systemNodeLabels(),
+      },
+      this,
+    );
 
     this.gpuNodeGroupNames = {};
     for (const pool of gpuPools) {
-      const gpuPool = new GpuNodePool(gpuPoolName(name, pool.name), {
-        ...nodeGroupBase,
-        clusterComponent: name,
-        subnetIds: s.privateSubnetIds,
-        pool,
-      }, parent);
+      const gpuPool = new GpuNodePool(
+        gpuPoolName(name, pool.name),
+        {
+          ...nodeGroupBase,
+          clusterComponent: name,
+          subnetIds: s.privateSubnetIds,
+          pool,
+        },
+        parent,
+      );
       this.gpuNodeGroupNames[pool.name] = gpuPool.nodeGroupNames;
     }
 
@@ -283,8 +340,9 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
 
     // ---------------------------------------------------- inside the cluster
     this.kubeconfig = pulumi.secret(
-      pulumi.all([cluster.endpoint, cluster.certificateAuthority]).apply(([endpoint, ca]) =>
-        JSON.stringify(kubeconfig(clusterName, endpoint, ca.data, s.region))),
+      pulumi
+        .all([cluster.endpoint, cluster.certificateAuthority])
+        .apply(([endpoint, ca]) => JSON.stringify(kubeconfig(clusterName, endpoint, ca.data, s.region))),
     );
     this.provider = new kubernetes.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, parent);
     // Kubernetes objects wait for the API to be reachable (443 rules) and for the
@@ -315,11 +373,15 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
    * account. Parented to the cluster unless `opts.parent` says otherwise.
    */
   public irsaRole(name: string, args: Omit<IrsaRoleArgs, "oidcProviderArn" | "oidcIssuerUrl">, opts?: pulumi.ComponentResourceOptions): IrsaRole {
-    return new IrsaRole(name, {
-      tags: this.tags,
-      ...args,
-      oidcProviderArn: this.oidcProviderArn,
-      oidcIssuerUrl: this.oidcIssuerUrl,
-    }, { parent: this, ...opts });
+    return new IrsaRole(
+      name,
+      {
+        tags: this.tags,
+        ...args,
+        oidcProviderArn: this.oidcProviderArn,
+        oidcIssuerUrl: this.oidcIssuerUrl,
+      },
+      { parent: this, ...opts },
+    );
   }
 }

@@ -14,7 +14,6 @@ export type { GpuNodePoolArgs };
 
 export const GPU_NODE_POOL_TYPE = "mlplatform:compute:GpuNodePool";
 
-
 /**
  * A GPU pool that costs nothing while idle: one EKS managed node group per
  * AZ (zonal EBS volumes pin a pod to one AZ, and the autoscaler picks the AZ
@@ -46,35 +45,43 @@ export class GpuNodePool extends pulumi.ComponentResource {
     this.zoneIndexes = [];
     for (const z of zonal) {
       const groupName = gpuNodeGroupName(s.clusterComponent, pool.name, z.zoneIndex);
-      const { nodeGroup } = managedNodeGroup(groupName, {
-        clusterName: s.clusterName,
-        kubernetesVersion: s.kubernetesVersion,
-        nodeRoleArn: s.nodeRoleArn,
-        // One AZ per group: the autoscaler's template node then carries the right zone label.
-        subnetIds: [s.subnetIds[z.zoneIndex]!],
-        instanceTypes: pool.instanceTypes,
-        capacityType: pool.capacityType,
-        // NVIDIA driver, container toolkit and runtime preinstalled.
-        amiType: NODE_AMI_TYPES.nvidiaGpu,
-        diskSizeGb: pool.diskSizeGb,
-        // The presets use min 0 / desired 0: no GPU instance runs (or bills) until a GPU pod asks for one.
-        scaling: { minSize: z.minSize, desiredSize: z.desiredSize, maxSize: z.maxSize },
-        labels,
-        // The taint keeps CPU pods off expensive GPU nodes (they would also block scale-down to zero).
-        taints: [GPU_TAINT],
-        tags,
-        dependsOn: s.dependsOn,
-      }, this);
+      const { nodeGroup } = managedNodeGroup(
+        groupName,
+        {
+          clusterName: s.clusterName,
+          kubernetesVersion: s.kubernetesVersion,
+          nodeRoleArn: s.nodeRoleArn,
+          // One AZ per group: the autoscaler's template node then carries the right zone label.
+          subnetIds: [s.subnetIds[z.zoneIndex]!],
+          instanceTypes: pool.instanceTypes,
+          capacityType: pool.capacityType,
+          // NVIDIA driver, container toolkit and runtime preinstalled.
+          amiType: NODE_AMI_TYPES.nvidiaGpu,
+          diskSizeGb: pool.diskSizeGb,
+          // The presets use min 0 / desired 0: no GPU instance runs (or bills) until a GPU pod asks for one.
+          scaling: { minSize: z.minSize, desiredSize: z.desiredSize, maxSize: z.maxSize },
+          labels,
+          // The taint keeps CPU pods off expensive GPU nodes (they would also block scale-down to zero).
+          taints: [GPU_TAINT],
+          tags,
+          dependsOn: s.dependsOn,
+        },
+        this,
+      );
 
       // Scale-from-zero hints on the group's Auto Scaling group (never EKS's own discovery tags).
       // Reading an ASG's name from its node group's outputs is not creating resources in apply.
       const asgName = nodeGroup.resources.apply((r) => r[0]!.autoscalingGroups[0]!.name!);
       for (const { slug, key, value } of asgTags) {
-        new aws.autoscaling.Tag(`${groupName}-asg-${slug}`, {
-          autoscalingGroupName: asgName,
-          // Not propagated: these describe the group to the autoscaler, instances need none of them.
-          tag: { key, value, propagateAtLaunch: false },
-        }, { parent: this });
+        new aws.autoscaling.Tag(
+          `${groupName}-asg-${slug}`,
+          {
+            autoscalingGroupName: asgName,
+            // Not propagated: these describe the group to the autoscaler, instances need none of them.
+            tag: { key, value, propagateAtLaunch: false },
+          },
+          { parent: this },
+        );
       }
       this.nodeGroups.push(nodeGroup);
       this.zoneIndexes.push(z.zoneIndex);

@@ -4,7 +4,6 @@
  */
 import type { PolicyDocument } from "../data/bucket-policy";
 
-
 // ---------------------------------------------------------------- AWS names
 
 /** Control-plane log types sent to CloudWatch (all five; audit is the one security reviews ask for). */
@@ -29,10 +28,7 @@ export const CLUSTER_ROLE_POLICY_ARN = `${AWS_POLICY}/AmazonEKSClusterPolicy`;
  * ("Configure Amazon VPC CNI plugin to use IRSA", checked 2026-11-23), so a pod
  * that reaches the node's credentials cannot rewire the VPC's network interfaces.
  */
-export const NODE_ROLE_POLICY_ARNS = [
-  `${AWS_POLICY}/AmazonEKSWorkerNodePolicy`,
-  `${AWS_POLICY}/AmazonEC2ContainerRegistryPullOnly`,
-] as const;
+export const NODE_ROLE_POLICY_ARNS = [`${AWS_POLICY}/AmazonEKSWorkerNodePolicy`, `${AWS_POLICY}/AmazonEC2ContainerRegistryPullOnly`] as const;
 
 /** AWS managed policy the VPC CNI needs on an IPv4 cluster (attached to its IRSA role). */
 export const VPC_CNI_POLICY_ARN = `${AWS_POLICY}/AmazonEKS_CNI_Policy`;

@@ -10,7 +10,6 @@ export type { IrsaRoleArgs };
 
 export const IRSA_ROLE_TYPE = "mlplatform:compute:IrsaRole";
 
-
 /**
  * An IAM role for one Kubernetes service account (IRSA): pods running as
  * `namespace:serviceAccount` get its permissions through the cluster's OIDC
@@ -33,11 +32,15 @@ export class IrsaRole extends pulumi.ComponentResource {
       .all([args.oidcProviderArn, args.oidcIssuerUrl])
       .apply(([providerArn, issuerUrl]) => JSON.stringify(irsaTrustPolicy(providerArn, issuerUrl, args.namespace, args.serviceAccount)));
 
-    const role = new aws.iam.Role(irsaRoleName(name), {
-      description: `IRSA role for service account ${args.namespace}/${args.serviceAccount}`,
-      assumeRolePolicy,
-      tags,
-    }, parent);
+    const role = new aws.iam.Role(
+      irsaRoleName(name),
+      {
+        description: `IRSA role for service account ${args.namespace}/${args.serviceAccount}`,
+        assumeRolePolicy,
+        tags,
+      },
+      parent,
+    );
 
     const grants: pulumi.Output<string>[] = [];
     for (const policyArn of s.managedPolicyArns) {

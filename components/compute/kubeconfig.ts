@@ -1,6 +1,5 @@
 /** The kubeconfig of a cluster (exec plugin: `aws eks get-token`), as plain data. */
 
-
 // ---------------------------------------------------------------- kubeconfig
 
 /** The subset of a kubeconfig the Pulumi Kubernetes provider and kubectl need. */

@@ -5,7 +5,6 @@
 import type { GpuNodeGroupSettings } from "./node-pool.args";
 import { INSTANCE_SHAPES, gpusPerInstance } from "../../lib/instance-types";
 
-
 // ------------------------------------------------------- node labels, taints
 
 /** Node label telling the pools apart: "system" or "gpu". Workloads select on it. */
@@ -58,10 +57,14 @@ export const ACCELERATOR_LABEL_VALUES: Record<string, string> = {
  * `ml-platform/node-group`, never by this label. Unknown types give "nvidia".
  */
 export function acceleratorLabelValue(instanceTypes: string[]): string {
-  const values = [...new Set(instanceTypes.map((t) => {
-    const model = INSTANCE_SHAPES[t]?.gpuModel;
-    return (model && ACCELERATOR_LABEL_VALUES[model]) || "nvidia";
-  }))].sort();
+  const values = [
+    ...new Set(
+      instanceTypes.map((t) => {
+        const model = INSTANCE_SHAPES[t]?.gpuModel;
+        return (model && ACCELERATOR_LABEL_VALUES[model]) || "nvidia";
+      }),
+    ),
+  ].sort();
   return values.join("_").slice(0, 63);
 }
 

@@ -1,6 +1,5 @@
 /** The node launch template: root volume and instance tags, as plain data. */
 
-
 // ------------------------------------------------------- node launch template
 
 /**

@@ -55,34 +55,46 @@ export interface ManagedNodeGroupArgs {
  * and max stay managed here. (To raise minSize above the current size,
  * scale up by hand first: EKS rejects desired < min.)
  */
-export function managedNodeGroup(name: string, args: ManagedNodeGroupArgs, parent: pulumi.Resource): { nodeGroup: aws.eks.NodeGroup; launchTemplate: aws.ec2.LaunchTemplate } {
+export function managedNodeGroup(
+  name: string,
+  args: ManagedNodeGroupArgs,
+  parent: pulumi.Resource,
+): { nodeGroup: aws.eks.NodeGroup; launchTemplate: aws.ec2.LaunchTemplate } {
   const tags = args.tags ?? {};
   const spec = nodeLaunchTemplate({ diskSizeGb: args.diskSizeGb, tags });
-  const launchTemplate = new aws.ec2.LaunchTemplate(name, {
-    name: launchTemplateName(name),
-    description: `Nodes of EKS node group ${name}: IMDSv2 only (hop limit 1), encrypted gp3 root volume`,
-    metadataOptions: spec.metadataOptions,
-    blockDeviceMappings: spec.blockDeviceMappings,
-    tagSpecifications: spec.tagSpecifications,
-    // New versions become the default, and the node group rolls to the latest one.
-    updateDefaultVersion: true,
-    tags,
-  }, { parent });
-  const nodeGroup = new aws.eks.NodeGroup(name, {
-    clusterName: args.clusterName,
-    version: args.kubernetesVersion,
-    nodeRoleArn: args.nodeRoleArn,
-    subnetIds: args.subnetIds,
-    instanceTypes: args.instanceTypes,
-    capacityType: args.capacityType,
-    amiType: args.amiType,
-    // No diskSize: EKS refuses it together with a launch template; the root volume is in the template.
-    launchTemplate: { name: launchTemplate.name, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
-    scalingConfig: { ...args.scaling },
-    updateConfig: { maxUnavailable: 1 },
-    labels: args.labels,
-    taints: args.taints,
-    tags,
-  }, { parent, dependsOn: args.dependsOn ?? [], ignoreChanges: ["scalingConfig.desiredSize"] });
+  const launchTemplate = new aws.ec2.LaunchTemplate(
+    name,
+    {
+      name: launchTemplateName(name),
+      description: `Nodes of EKS node group ${name}: IMDSv2 only (hop limit 1), encrypted gp3 root volume`,
+      metadataOptions: spec.metadataOptions,
+      blockDeviceMappings: spec.blockDeviceMappings,
+      tagSpecifications: spec.tagSpecifications,
+      // New versions become the default, and the node group rolls to the latest one.
+      updateDefaultVersion: true,
+      tags,
+    },
+    { parent },
+  );
+  const nodeGroup = new aws.eks.NodeGroup(
+    name,
+    {
+      clusterName: args.clusterName,
+      version: args.kubernetesVersion,
+      nodeRoleArn: args.nodeRoleArn,
+      subnetIds: args.subnetIds,
+      instanceTypes: args.instanceTypes,
+      capacityType: args.capacityType,
+      amiType: args.amiType,
+      // No diskSize: EKS refuses it together with a launch template; the root volume is in the template.
+      launchTemplate: { name: launchTemplate.name, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
+      scalingConfig: { ...args.scaling },
+      updateConfig: { maxUnavailable: 1 },
+      labels: args.labels,
+      taints: args.taints,
+      tags,
+    },
+    { parent, dependsOn: args.dependsOn ?? [], ignoreChanges: ["scalingConfig.desiredSize"] },
+  );
   return { nodeGroup, launchTemplate };
 }

@@ -1,6 +1,5 @@
 /** The cluster's default StorageClass (gp3, encrypted), as a plain manifest. */
 
-
 export interface StorageClassManifest {
   apiVersion: "storage.k8s.io/v1";
   kind: "StorageClass";

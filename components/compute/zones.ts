@@ -4,7 +4,6 @@
  */
 import type { NodeGroupSettings } from "./node-pool.args";
 
-
 // ------------------------------------------------------ zones and GPU pools
 
 /**
@@ -35,11 +34,13 @@ function zoneIdKey(zoneId: string): [string, number] {
  */
 export function chooseZoneIds(allZoneIds: string[], count: number): string[] {
   const excluded = new Set<string>(EKS_UNSUPPORTED_ZONE_IDS);
-  const usable = [...new Set(allZoneIds)].filter((z) => !excluded.has(z)).sort((a, b) => {
-    const [pa, na] = zoneIdKey(a);
-    const [pb, nb] = zoneIdKey(b);
-    return pa === pb ? na - nb : pa < pb ? -1 : 1;
-  });
+  const usable = [...new Set(allZoneIds)]
+    .filter((z) => !excluded.has(z))
+    .sort((a, b) => {
+      const [pa, na] = zoneIdKey(a);
+      const [pb, nb] = zoneIdKey(b);
+      return pa === pb ? na - nb : pa < pb ? -1 : 1;
+    });
   if (usable.length < count) {
     throw new Error(`the region has ${usable.length} availability zones EKS can use (${usable.join(", ") || "none"}); ${count} are needed`);
   }
@@ -92,5 +93,10 @@ export function splitPoolAcrossZones(pool: Pick<NodeGroupSettings, "minSize" | "
   const max = splitEvenly(pool.maxSize, groups);
   const min = splitEvenly(Math.min(pool.minSize, pool.maxSize), groups);
   const desired = splitEvenly(Math.min(Math.max(pool.desiredSize, pool.minSize), pool.maxSize), groups);
-  return max.map((m, zoneIndex) => ({ zoneIndex, maxSize: m, minSize: Math.min(min[zoneIndex]!, m), desiredSize: Math.min(Math.max(desired[zoneIndex]!, min[zoneIndex]!), m) }));
+  return max.map((m, zoneIndex) => ({
+    zoneIndex,
+    maxSize: m,
+    minSize: Math.min(min[zoneIndex]!, m),
+    desiredSize: Math.min(Math.max(desired[zoneIndex]!, min[zoneIndex]!), m),
+  }));
 }

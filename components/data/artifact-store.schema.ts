@@ -31,13 +31,22 @@ const MAX_BUCKET_NAME = NAME_LIMITS.s3Bucket;
 /** The settings of an ArtifactStore: the single source of truth for its Args and for the `artifacts` stack config. */
 export const ArtifactStoreSettings = z.strictObject({
   buckets: z
-    .array(z.string().regex(/^[a-z][a-z0-9-]{0,38}[a-z0-9]$/, "must be 2-40 characters of lower-case letters, digits and '-', starting with a letter and ending with a letter or digit (part of an S3 bucket name)"))
+    .array(
+      z
+        .string()
+        .regex(
+          /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/,
+          "must be 2-40 characters of lower-case letters, digits and '-', starting with a letter and ending with a letter or digit (part of an S3 bucket name)",
+        ),
+    )
     .min(1, "give at least one bucket")
     .describe("Logical bucket names, one private bucket each; the physical name is `<component name>-<bucket>-<random>`.")
     .default(["datasets", "models"]),
   encryption: z
     .enum(BUCKET_ENCRYPTIONS)
-    .describe("\"sse-s3\" (AES-256 with S3-owned keys, free) or \"sse-kms\" (a customer managed KMS key with rotation, and S3 bucket keys to keep request costs down).")
+    .describe(
+      '"sse-s3" (AES-256 with S3-owned keys, free) or "sse-kms" (a customer managed KMS key with rotation, and S3 bucket keys to keep request costs down).',
+    )
     .default("sse-s3"),
   noncurrentVersionExpirationDays: z
     .number()
@@ -51,7 +60,11 @@ export const ArtifactStoreSettings = z.strictObject({
     .union([
       z.literal(0),
       // S3 moves objects to STANDARD_IA only after 30 days at least (S3 API reference, Transition "Days", checked 2026-11-23).
-      z.number().int("must be a whole number of days").min(30, "Standard-IA needs at least 30 days (or 0 to keep old versions in Standard)").max(3650, "must be at most 3650 days"),
+      z
+        .number()
+        .int("must be a whole number of days")
+        .min(30, "Standard-IA needs at least 30 days (or 0 to keep old versions in Standard)")
+        .max(3650, "must be at most 3650 days"),
     ])
     .describe("Days before noncurrent versions move to Standard-IA; 0 keeps them in Standard.")
     .default(0),
@@ -69,7 +82,9 @@ export type ArtifactStoreSettings = z.output<typeof ArtifactStoreSettings>;
 export const ArtifactStoreArgsSchema = ArtifactStoreSettings.extend({
   protect: z
     .boolean()
-    .describe("Guard the buckets (and their key) against deletion: `protect` blocks `pulumi destroy`, `retainOnDelete` keeps them if the code stops declaring them.")
+    .describe(
+      "Guard the buckets (and their key) against deletion: `protect` blocks `pulumi destroy`, `retainOnDelete` keeps them if the code stops declaring them.",
+    )
     .default(true),
   forceDestroy: z
     .boolean()
@@ -79,13 +94,14 @@ export const ArtifactStoreArgsSchema = ArtifactStoreSettings.extend({
     .number()
     .min(0, "must be 0 or more GB")
     .optional()
-    .describe("GB the buckets are expected to hold in all, for cost planning: each bucket carries its share as the `ml-platform/planned-storage-gb` tag, which the plan and the budget policy price. Unset: storage is listed as usage-based, not priced."),
+    .describe(
+      "GB the buckets are expected to hold in all, for cost planning: each bucket carries its share as the `ml-platform/planned-storage-gb` tag, which the plan and the budget policy price. Unset: storage is listed as usage-based, not priced.",
+    ),
   tags: awsTags.default({}),
 });
 
 // tsc proves the interface (artifact-store.ts) and the schema accept the same arguments.
 schemaMatches<ArtifactStoreArgs, z.input<typeof ArtifactStoreArgsSchema>>(true);
-
 
 /** Rules that involve several settings or the component's name (pure; also usable at config time). */
 export function artifactStoreProblems(name: string, s: ArtifactStoreSettings): ArgProblem[] {
@@ -104,7 +120,11 @@ export function artifactStoreProblems(name: string, s: ArtifactStoreSettings): A
     }
   });
   if (!/^[a-z0-9][a-z0-9.-]*$/.test(name.toLowerCase())) {
-    problems.push({ path: "(name)", value: name, message: "starts every bucket name, so it may hold only letters, digits, '.' and '-' and must start with a letter or digit (S3 bucket naming rules)" });
+    problems.push({
+      path: "(name)",
+      value: name,
+      message: "starts every bucket name, so it may hold only letters, digits, '.' and '-' and must start with a letter or digit (S3 bucket naming rules)",
+    });
   }
   // S3 answers "'NoncurrentDays' in the NoncurrentVersionExpiration action must be greater than
   // 'NoncurrentDays' in the NoncurrentVersionTransition action" (PutBucketLifecycleConfiguration,

@@ -19,7 +19,6 @@ export function artifactStorePhysicalNames(name: string, settings: { buckets: st
   return settings.buckets.map((b, i) => physicalName("s3Bucket", bucketName(name, b), true, ["(name)", `buckets[${i}]`]));
 }
 
-
 export interface BucketInfo {
   name: pulumi.Output<string>;
   arn: pulumi.Output<string>;
@@ -45,12 +44,16 @@ export class ArtifactStore extends pulumi.ComponentResource {
 
     const key =
       s.encryption === "sse-kms"
-        ? new aws.kms.Key(`${name}-key`, {
-            description: `Encrypts the ${name} artifact buckets`,
-            enableKeyRotation: true,
-            deletionWindowInDays: 30,
-            tags,
-          }, stateful)
+        ? new aws.kms.Key(
+            `${name}-key`,
+            {
+              description: `Encrypts the ${name} artifact buckets`,
+              enableKeyRotation: true,
+              deletionWindowInDays: 30,
+              tags,
+            },
+            stateful,
+          )
         : undefined;
     this.kmsKeyArn = key?.arn;
 
@@ -60,32 +63,37 @@ export class ArtifactStore extends pulumi.ComponentResource {
       const id = bucketName(name, logical);
       const bucketTags = withPlannedGb({ ...tags, purpose: logical }, PLANNED_STORAGE_GB_TAG, perBucketGb);
       const iaDays = s.noncurrentToInfrequentAccessDays;
-      const bucket = privateBucket(id, {
-        tags: bucketTags,
-        forceDestroy: s.forceDestroy,
-        kmsKeyArn: key?.arn,
-        lifecycleRules: [
-          {
-            id: "expire-noncurrent-versions",
-            status: "Enabled",
-            filter: {},
-            noncurrentVersionExpiration: { noncurrentDays: s.noncurrentVersionExpirationDays },
-            noncurrentVersionTransitions: iaDays > 0 ? [{ noncurrentDays: iaDays, storageClass: "STANDARD_IA" }] : [],
-          },
-          {
-            id: "abort-incomplete-uploads",
-            status: "Enabled",
-            filter: {},
-            abortIncompleteMultipartUpload: { daysAfterInitiation: s.abortIncompleteUploadDays },
-          },
-          {
-            id: "remove-expired-delete-markers",
-            status: "Enabled",
-            filter: {},
-            expiration: { expiredObjectDeleteMarker: true },
-          },
-        ],
-      }, this, stateful);
+      const bucket = privateBucket(
+        id,
+        {
+          tags: bucketTags,
+          forceDestroy: s.forceDestroy,
+          kmsKeyArn: key?.arn,
+          lifecycleRules: [
+            {
+              id: "expire-noncurrent-versions",
+              status: "Enabled",
+              filter: {},
+              noncurrentVersionExpiration: { noncurrentDays: s.noncurrentVersionExpirationDays },
+              noncurrentVersionTransitions: iaDays > 0 ? [{ noncurrentDays: iaDays, storageClass: "STANDARD_IA" }] : [],
+            },
+            {
+              id: "abort-incomplete-uploads",
+              status: "Enabled",
+              filter: {},
+              abortIncompleteMultipartUpload: { daysAfterInitiation: s.abortIncompleteUploadDays },
+            },
+            {
+              id: "remove-expired-delete-markers",
+              status: "Enabled",
+              filter: {},
+              expiration: { expiredObjectDeleteMarker: true },
+            },
+          ],
+        },
+        this,
+        stateful,
+      );
 
       this.buckets[logical] = { name: bucket.bucket, arn: bucket.arn };
     }

@@ -1,6 +1,5 @@
 /** The bucket policy every artifact bucket gets, as a pure function. */
 
-
 /**
  * IAM policy documents as pure functions: tests read them without mocks, and
  * the policy pack checks the same shapes. Values may be Pulumi outputs; the

@@ -63,13 +63,14 @@ export const ContainerRegistryArgsSchema = ContainerRegistrySettings.extend({
     .number()
     .min(0, "must be 0 or more GB")
     .optional()
-    .describe("GB of images expected in all, for cost planning: each repository carries its share as the `ml-platform/planned-storage-gb` tag. Unset: storage is listed as usage-based, not priced."),
+    .describe(
+      "GB of images expected in all, for cost planning: each repository carries its share as the `ml-platform/planned-storage-gb` tag. Unset: storage is listed as usage-based, not priced.",
+    ),
   tags: awsTags.default({}),
 });
 
 // tsc proves the interface (container-registry.ts) and the schema accept the same arguments.
 schemaMatches<ContainerRegistryArgs, z.input<typeof ContainerRegistryArgsSchema>>(true);
-
 
 /** Rules that involve several settings or the component's name (pure; also usable at config time). */
 export function containerRegistryProblems(name: string, s: ContainerRegistrySettings): ArgProblem[] {
@@ -87,7 +88,8 @@ export function containerRegistryProblems(name: string, s: ContainerRegistrySett
     problems.push({
       path: "(name)",
       value: name,
-      message: "starts every ECR repository name, so it must start with a lower-case letter and hold only lower-case letters and digits separated by single '-', '_', '.' or '/'",
+      message:
+        "starts every ECR repository name, so it must start with a lower-case letter and hold only lower-case letters and digits separated by single '-', '_', '.' or '/'",
     });
   }
   return problems;

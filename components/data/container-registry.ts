@@ -18,9 +18,10 @@ export function ecrRepositoryName(registryComponent: string, repository: string)
 
 /** The length-limited names the registry creates: one ECR repository per repository name. */
 export function containerRegistryPhysicalNames(name: string, settings: { repositories: string[] }): PhysicalName[] {
-  return settings.repositories.map((r, i) => physicalName("ecrRepository", childName(name, r), false, ["(name)", `repositories[${i}]`], ecrRepositoryName(name, r)));
+  return settings.repositories.map((r, i) =>
+    physicalName("ecrRepository", childName(name, r), false, ["(name)", `repositories[${i}]`], ecrRepositoryName(name, r)),
+  );
 }
-
 
 export interface RepositoryInfo {
   url: pulumi.Output<string>;
@@ -45,14 +46,18 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     this.repositories = {};
     const repoTags = withPlannedGb(tags, PLANNED_STORAGE_GB_TAG, s.expectedStorageGb === undefined ? undefined : s.expectedStorageGb / s.repositories.length);
     for (const repoName of s.repositories) {
-      const repo = new aws.ecr.Repository(childName(name, repoName), {
-        name: ecrRepositoryName(name, repoName),
-        imageTagMutability: "IMMUTABLE",
-        imageScanningConfiguration: { scanOnPush: true },
-        encryptionConfigurations: [{ encryptionType: "AES256" }],
-        forceDelete: s.forceDelete,
-        tags: repoTags,
-      }, { parent: this });
+      const repo = new aws.ecr.Repository(
+        childName(name, repoName),
+        {
+          name: ecrRepositoryName(name, repoName),
+          imageTagMutability: "IMMUTABLE",
+          imageScanningConfiguration: { scanOnPush: true },
+          encryptionConfigurations: [{ encryptionType: "AES256" }],
+          forceDelete: s.forceDelete,
+          tags: repoTags,
+        },
+        { parent: this },
+      );
       new aws.ecr.LifecyclePolicy(`${name}-${repoName}`, { repository: repo.name, policy }, { parent: this });
       this.repositories[repoName] = { url: repo.repositoryUrl, arn: repo.arn };
     }

@@ -18,14 +18,16 @@ export const DATABASE_STORAGE_TYPES = ["gp3", "io1", "io2"] as const;
 export const NO_PERFORMANCE_INSIGHTS = ["db.t2.micro", "db.t2.small", "db.t3.micro", "db.t3.small", "db.t4g.micro", "db.t4g.small"];
 
 /** A PostgreSQL identifier as RDS takes it for DBName and MasterUsername: a letter, then letters, digits, '_'; at most 63 (RDS CreateDBInstance, checked 2026-11-23). */
-const pgIdentifier = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a PostgreSQL identifier: a lower-case letter, then lower-case letters, digits and '_', at most 63 characters");
+const pgIdentifier = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a PostgreSQL identifier: a lower-case letter, then lower-case letters, digits and '_', at most 63 characters");
 
 /** The settings of a MetadataStore: the single source of truth for its Args and for the `database` stack config. */
 export const MetadataStoreSettings = z.strictObject({
   engineVersion: z
     .string()
     .regex(/^1[3-8](\.\d+)?$/, 'must be a PostgreSQL version RDS offers, 13 to 18 (e.g. "17" or "17.6")')
-    .describe("PostgreSQL version: a major (\"17\") lets RDS apply minor upgrades.")
+    .describe('PostgreSQL version: a major ("17") lets RDS apply minor upgrades.')
     .default(POSTGRES_MAJOR_VERSION),
   instanceClass: z
     .string()
@@ -33,28 +35,66 @@ export const MetadataStoreSettings = z.strictObject({
     .describe("RDS instance class.")
     .default("db.t4g.small"),
   // RDS PostgreSQL storage: 20-65,536 GiB (RDS user guide, "Amazon RDS DB instance storage"; checked 2026-11-23).
-  allocatedStorageGb: z.number().int("must be a whole number of GB").min(20, "must be at least 20 (GB): RDS PostgreSQL's minimum").max(65536, "must be at most 65536 (GB)").describe("Initial storage in GB.").default(20),
-  maxAllocatedStorageGb: z.number().int("must be a whole number of GB").min(20, "must be at least 20 (GB)").max(65536, "must be at most 65536 (GB)").describe("Storage autoscaling ceiling in GB, at least allocatedStorageGb.").default(100),
+  allocatedStorageGb: z
+    .number()
+    .int("must be a whole number of GB")
+    .min(20, "must be at least 20 (GB): RDS PostgreSQL's minimum")
+    .max(65536, "must be at most 65536 (GB)")
+    .describe("Initial storage in GB.")
+    .default(20),
+  maxAllocatedStorageGb: z
+    .number()
+    .int("must be a whole number of GB")
+    .min(20, "must be at least 20 (GB)")
+    .max(65536, "must be at most 65536 (GB)")
+    .describe("Storage autoscaling ceiling in GB, at least allocatedStorageGb.")
+    .default(100),
   storageType: z.enum(DATABASE_STORAGE_TYPES).describe('"gp3" (3,000 IOPS included), "io1" or "io2" (provisioned iops).').default("gp3"),
-  iops: z.number().int().min(1000, "must be at least 1000").max(256000, "must be at most 256000").optional().describe("Provisioned IOPS, for io1/io2 only (and required there). Default none (gp3)."),
+  iops: z
+    .number()
+    .int()
+    .min(1000, "must be at least 1000")
+    .max(256000, "must be at most 256000")
+    .optional()
+    .describe("Provisioned IOPS, for io1/io2 only (and required there). Default none (gp3)."),
   multiAz: z.boolean().describe("A synchronous standby in a second AZ.").default(false),
-  backupRetentionDays: z.number().int("must be a whole number of days").min(0, "cannot be negative").max(35, "RDS keeps automated backups at most 35 days").describe("Days of automated backups (point-in-time restore); 0 turns them off.").default(7),
+  backupRetentionDays: z
+    .number()
+    .int("must be a whole number of days")
+    .min(0, "cannot be negative")
+    .max(35, "RDS keeps automated backups at most 35 days")
+    .describe("Days of automated backups (point-in-time restore); 0 turns them off.")
+    .default(7),
   deletionProtection: z.boolean().describe("Refuse API deletion of the instance.").default(true),
   performanceInsights: z.boolean().describe("Performance Insights (Database Insights Standard: 7 days, free); not on t*.micro/small classes.").default(false),
   databaseName: pgIdentifier.describe("Name of the database created on the instance.").default("mlflow"),
 });
 export type MetadataStoreSettings = z.output<typeof MetadataStoreSettings>;
 
-const input = <T>() => withType(z.custom<pulumi.Input<T>>((v) => v !== undefined && v !== null, "is required"), PULUMI_STRING);
+const input = <T>() =>
+  withType(
+    z.custom<pulumi.Input<T>>((v) => v !== undefined && v !== null, "is required"),
+    PULUMI_STRING,
+  );
 
 /** Everything MetadataStore accepts: the settings, where it lives and who reaches it, and protection. */
 export const MetadataStoreArgsSchema = MetadataStoreSettings.extend({
   vpcId: input<string>().describe("VPC the database lives in."),
-  subnetIds: withType(z.custom<pulumi.Input<pulumi.Input<string>[]>>((v) => v !== undefined && v !== null, "is required"), { type: "pulumi.Input<pulumi.Input<string>[]>", imports: { pulumi: "@pulumi/pulumi" } }).describe("Private subnets for the DB subnet group (two AZs at least)."),
-  allowedSecurityGroupIds: z.array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)).describe("Security groups allowed to connect on 5432.").default([]),
+  subnetIds: withType(
+    z.custom<pulumi.Input<pulumi.Input<string>[]>>((v) => v !== undefined && v !== null, "is required"),
+    { type: "pulumi.Input<pulumi.Input<string>[]>", imports: { pulumi: "@pulumi/pulumi" } },
+  ).describe("Private subnets for the DB subnet group (two AZs at least)."),
+  allowedSecurityGroupIds: z
+    .array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING))
+    .describe("Security groups allowed to connect on 5432.")
+    .default([]),
   allowedCidrBlocks: z.array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)).describe("CIDR blocks allowed to connect on 5432.").default([]),
   applyImmediately: z.boolean().describe("Apply changes during `pulumi up` instead of the next maintenance window.").default(true),
-  snapshotIdentifier: z.string().min(1, "give a DB snapshot identifier or ARN").optional().describe("Create the instance from this DB snapshot. Default none (an empty database)."),
+  snapshotIdentifier: z
+    .string()
+    .min(1, "give a DB snapshot identifier or ARN")
+    .optional()
+    .describe("Create the instance from this DB snapshot. Default none (an empty database)."),
   username: pgIdentifier.describe("Master user name.").default("mlplatform"),
   protect: z.boolean().describe("`protect` + `retainOnDelete` on the instance and its secret, and a final snapshot.").default(true),
   tags: awsTags.default({}),
@@ -66,9 +106,16 @@ schemaMatches<MetadataStoreArgs, z.input<typeof MetadataStoreArgsSchema>>(true);
 /** Rules that involve several settings (pure; config/resolve.ts runs them too). */
 export function metadataStoreProblems(_name: string, d: MetadataStoreSettings): ArgProblem[] {
   const problems: ArgProblem[] = [];
-  if (d.maxAllocatedStorageGb < d.allocatedStorageGb) problems.push({ path: "maxAllocatedStorageGb", value: d.maxAllocatedStorageGb, message: `must be at least allocatedStorageGb (${d.allocatedStorageGb})` });
-  if (d.iops !== undefined && d.storageType === "gp3") problems.push({ path: "iops", value: d.iops, message: "provisioned IOPS are for io1/io2; gp3 includes 3,000 IOPS (set storageType: io1 or io2, or drop iops)" });
-  if (d.iops === undefined && d.storageType !== "gp3") problems.push({ path: "iops", value: undefined, message: `${d.storageType} storage needs provisioned iops (e.g. 3000)` });
+  if (d.maxAllocatedStorageGb < d.allocatedStorageGb)
+    problems.push({ path: "maxAllocatedStorageGb", value: d.maxAllocatedStorageGb, message: `must be at least allocatedStorageGb (${d.allocatedStorageGb})` });
+  if (d.iops !== undefined && d.storageType === "gp3")
+    problems.push({
+      path: "iops",
+      value: d.iops,
+      message: "provisioned IOPS are for io1/io2; gp3 includes 3,000 IOPS (set storageType: io1 or io2, or drop iops)",
+    });
+  if (d.iops === undefined && d.storageType !== "gp3")
+    problems.push({ path: "iops", value: undefined, message: `${d.storageType} storage needs provisioned iops (e.g. 3000)` });
   if (d.performanceInsights && NO_PERFORMANCE_INSIGHTS.includes(d.instanceClass)) {
     problems.push({
       path: "performanceInsights",

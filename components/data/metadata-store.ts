@@ -24,7 +24,6 @@ export function metadataStorePhysicalNames(name: string): PhysicalName[] {
 
 export const POSTGRES_PORT = 5432;
 
-
 /** Characters RDS refuses in a master password: '/', '@', '"' and space. */
 export const RDS_PASSWORD_OVERRIDE_SPECIAL = "!#$%&*()-_=+[]{}<>:?";
 
@@ -61,93 +60,133 @@ export class MetadataStore extends pulumi.ComponentResource {
     const parent = { parent: this };
     const family = `postgres${engineVersion.split(".")[0]}`;
 
-    const subnetGroup = new aws.rds.SubnetGroup(`${name}-subnets`, {
-      subnetIds: s.subnetIds,
-      description: `Private subnets for ${name}`,
-      tags,
-    }, parent);
+    const subnetGroup = new aws.rds.SubnetGroup(
+      `${name}-subnets`,
+      {
+        subnetIds: s.subnetIds,
+        description: `Private subnets for ${name}`,
+        tags,
+      },
+      parent,
+    );
 
     const sourceGroups = s.allowedSecurityGroupIds;
     const sourceCidrs = s.allowedCidrBlocks;
     const ingress = [
-      ...(sourceGroups.length ? [{ protocol: "tcp", fromPort: POSTGRES_PORT, toPort: POSTGRES_PORT, securityGroups: sourceGroups, description: "PostgreSQL from the cluster (nodes and pods)" }] : []),
-      ...(sourceCidrs.length ? [{ protocol: "tcp", fromPort: POSTGRES_PORT, toPort: POSTGRES_PORT, cidrBlocks: sourceCidrs, description: "PostgreSQL from allowed networks" }] : []),
+      ...(sourceGroups.length
+        ? [
+            {
+              protocol: "tcp",
+              fromPort: POSTGRES_PORT,
+              toPort: POSTGRES_PORT,
+              securityGroups: sourceGroups,
+              description: "PostgreSQL from the cluster (nodes and pods)",
+            },
+          ]
+        : []),
+      ...(sourceCidrs.length
+        ? [{ protocol: "tcp", fromPort: POSTGRES_PORT, toPort: POSTGRES_PORT, cidrBlocks: sourceCidrs, description: "PostgreSQL from allowed networks" }]
+        : []),
     ];
-    const securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, {
-      vpcId: s.vpcId,
-      // Unchanged wording: the description is immutable, a new one would replace the group.
-      description: `PostgreSQL ${name}: reachable from inside the VPC only`,
-      ingress,
-      tags: { ...tags, Name: `${name}-sg` },
-    }, parent);
+    const securityGroup = new aws.ec2.SecurityGroup(
+      `${name}-sg`,
+      {
+        vpcId: s.vpcId,
+        // Unchanged wording: the description is immutable, a new one would replace the group.
+        description: `PostgreSQL ${name}: reachable from inside the VPC only`,
+        ingress,
+        tags: { ...tags, Name: `${name}-sg` },
+      },
+      parent,
+    );
 
-    const parameters = new aws.rds.ParameterGroup(`${name}-params`, {
-      family,
-      description: `${name}: TLS only, slow query log`,
-      parameters: [
-        { name: "rds.force_ssl", value: "1" },
-        { name: "log_min_duration_statement", value: "1000" },
-      ],
-      tags,
-    }, parent);
+    const parameters = new aws.rds.ParameterGroup(
+      `${name}-params`,
+      {
+        family,
+        description: `${name}: TLS only, slow query log`,
+        parameters: [
+          { name: "rds.force_ssl", value: "1" },
+          { name: "log_min_duration_statement", value: "1000" },
+        ],
+        tags,
+      },
+      parent,
+    );
 
-    const password = new random.RandomPassword(`${name}-password`, {
-      length: 32,
-      special: true,
-      overrideSpecial: RDS_PASSWORD_OVERRIDE_SPECIAL,
-    }, parent);
+    const password = new random.RandomPassword(
+      `${name}-password`,
+      {
+        length: 32,
+        special: true,
+        overrideSpecial: RDS_PASSWORD_OVERRIDE_SPECIAL,
+      },
+      parent,
+    );
 
-    const instance = new aws.rds.Instance(databaseInstanceName(name), {
-      engine: "postgres",
-      engineVersion,
-      autoMinorVersionUpgrade: true,
-      instanceClass: s.instanceClass,
-      allocatedStorage: s.allocatedStorageGb,
-      maxAllocatedStorage: s.maxAllocatedStorageGb,
-      storageType: s.storageType,
-      iops: s.iops,
-      storageEncrypted: true,
-      multiAz: s.multiAz,
-      dbName: databaseName,
-      username,
-      password: password.result,
-      port: POSTGRES_PORT,
-      dbSubnetGroupName: subnetGroup.name,
-      vpcSecurityGroupIds: [securityGroup.id],
-      parameterGroupName: parameters.name,
-      publiclyAccessible: false,
-      backupRetentionPeriod: s.backupRetentionDays,
-      backupWindow: RDS_BACKUP_WINDOW,
-      maintenanceWindow: RDS_MAINTENANCE_WINDOW,
-      applyImmediately: s.applyImmediately,
-      copyTagsToSnapshot: true,
-      deleteAutomatedBackups: !protect,
-      deletionProtection: s.deletionProtection,
-      skipFinalSnapshot: !protect,
-      finalSnapshotIdentifier: protect ? `${name}-final-snapshot` : undefined,
-      performanceInsightsEnabled: s.performanceInsights,
-      performanceInsightsRetentionPeriod: s.performanceInsights ? 7 : undefined,
-      iamDatabaseAuthenticationEnabled: true,
-      snapshotIdentifier: s.snapshotIdentifier,
-      tags,
-    }, statefulOptions(this, protect));
-
-    const secret = new aws.secretsmanager.Secret(`${name}-credentials`, {
-      description: `Master credentials of ${name} (PostgreSQL)`,
-      recoveryWindowInDays: protect ? 30 : 7,
-      tags,
-    }, statefulOptions(this, protect));
-    new aws.secretsmanager.SecretVersion(`${name}-credentials`, {
-      secretId: secret.id,
-      secretString: pulumi.jsonStringify({
+    const instance = new aws.rds.Instance(
+      databaseInstanceName(name),
+      {
         engine: "postgres",
+        engineVersion,
+        autoMinorVersionUpgrade: true,
+        instanceClass: s.instanceClass,
+        allocatedStorage: s.allocatedStorageGb,
+        maxAllocatedStorage: s.maxAllocatedStorageGb,
+        storageType: s.storageType,
+        iops: s.iops,
+        storageEncrypted: true,
+        multiAz: s.multiAz,
+        dbName: databaseName,
         username,
         password: password.result,
-        host: instance.address,
-        port: instance.port,
-        dbname: databaseName,
-      }),
-    }, parent);
+        port: POSTGRES_PORT,
+        dbSubnetGroupName: subnetGroup.name,
+        vpcSecurityGroupIds: [securityGroup.id],
+        parameterGroupName: parameters.name,
+        publiclyAccessible: false,
+        backupRetentionPeriod: s.backupRetentionDays,
+        backupWindow: RDS_BACKUP_WINDOW,
+        maintenanceWindow: RDS_MAINTENANCE_WINDOW,
+        applyImmediately: s.applyImmediately,
+        copyTagsToSnapshot: true,
+        deleteAutomatedBackups: !protect,
+        deletionProtection: s.deletionProtection,
+        skipFinalSnapshot: !protect,
+        finalSnapshotIdentifier: protect ? `${name}-final-snapshot` : undefined,
+        performanceInsightsEnabled: s.performanceInsights,
+        performanceInsightsRetentionPeriod: s.performanceInsights ? 7 : undefined,
+        iamDatabaseAuthenticationEnabled: true,
+        snapshotIdentifier: s.snapshotIdentifier,
+        tags,
+      },
+      statefulOptions(this, protect),
+    );
+
+    const secret = new aws.secretsmanager.Secret(
+      `${name}-credentials`,
+      {
+        description: `Master credentials of ${name} (PostgreSQL)`,
+        recoveryWindowInDays: protect ? 30 : 7,
+        tags,
+      },
+      statefulOptions(this, protect),
+    );
+    new aws.secretsmanager.SecretVersion(
+      `${name}-credentials`,
+      {
+        secretId: secret.id,
+        secretString: pulumi.jsonStringify({
+          engine: "postgres",
+          username,
+          password: password.result,
+          host: instance.address,
+          port: instance.port,
+          dbname: databaseName,
+        }),
+      },
+      parent,
+    );
 
     this.endpoint = instance.endpoint;
     this.address = instance.address;

@@ -25,26 +25,38 @@ export function privateBucket(id: string, args: PrivateBucketArgs, parent: pulum
   const opts = { parent };
   const bucket = new aws.s3.Bucket(id, { forceDestroy: args.forceDestroy, tags: args.tags }, stateful);
   const ownership = new aws.s3.BucketOwnershipControls(id, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, opts);
-  const publicAccess = new aws.s3.BucketPublicAccessBlock(id, {
-    bucket: bucket.id,
-    blockPublicAcls: true,
-    blockPublicPolicy: true,
-    ignorePublicAcls: true,
-    restrictPublicBuckets: true,
-  }, opts);
-  new aws.s3.BucketServerSideEncryptionConfiguration(id, {
-    bucket: bucket.id,
-    rules: [
-      args.kmsKeyArn
-        ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true }
-        : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
-    ],
-  }, opts);
+  const publicAccess = new aws.s3.BucketPublicAccessBlock(
+    id,
+    {
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    },
+    opts,
+  );
+  new aws.s3.BucketServerSideEncryptionConfiguration(
+    id,
+    {
+      bucket: bucket.id,
+      rules: [
+        args.kmsKeyArn
+          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true }
+          : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+      ],
+    },
+    opts,
+  );
   const versioning = new aws.s3.BucketVersioning(id, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, opts);
   new aws.s3.BucketLifecycleConfiguration(id, { bucket: bucket.id, rules: args.lifecycleRules }, { parent, dependsOn: [versioning] });
-  new aws.s3.BucketPolicy(id, {
-    bucket: bucket.id,
-    policy: bucket.arn.apply((arn) => JSON.stringify(tlsOnlyBucketPolicy(arn))),
-  }, { parent, dependsOn: [publicAccess, ownership] });
+  new aws.s3.BucketPolicy(
+    id,
+    {
+      bucket: bucket.id,
+      policy: bucket.arn.apply((arn) => JSON.stringify(tlsOnlyBucketPolicy(arn))),
+    },
+    { parent, dependsOn: [publicAccess, ownership] },
+  );
   return bucket;
 }

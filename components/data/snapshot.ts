@@ -39,11 +39,16 @@ export function parseSnapshotReference(value: string, stackRegion?: string): Sna
     if (!m) return { error: "is not an RDS DB snapshot ARN (arn:aws:rds:<region>:<account>:snapshot:<name>)" };
     [, region, accountId, rest] = m as unknown as [string, string, string, string];
     if (stackRegion && region !== stackRegion)
-      return { error: `is in ${region}, but the stack deploys to ${stackRegion}; copy it first (aws rds copy-db-snapshot --source-db-snapshot-identifier <arn> --target-db-snapshot-identifier <name> --region ${stackRegion}) and restore the copy` };
+      return {
+        error: `is in ${region}, but the stack deploys to ${stackRegion}; copy it first (aws rds copy-db-snapshot --source-db-snapshot-identifier <arn> --target-db-snapshot-identifier <name> --region ${stackRegion}) and restore the copy`,
+      };
   }
   const prefix = PREFIXES.find((p) => rest.startsWith(p));
   const name = prefix ? rest.slice(prefix.length) : rest;
   if (!IDENTIFIER.test(name) || name.endsWith("-"))
-    return { error: "is not a DB snapshot identifier: 1-255 letters, digits and hyphens, starting with a letter, no '--', not ending in '-' (optionally rds: or awsbackup: in front, or a snapshot ARN)" };
+    return {
+      error:
+        "is not a DB snapshot identifier: 1-255 letters, digits and hyphens, starting with a letter, no '--', not ending in '-' (optionally rds: or awsbackup: in front, or a snapshot ARN)",
+    };
   return { value, name, kind: prefix === "rds:" ? "automated" : prefix === "awsbackup:" ? "aws-backup" : "manual", region, accountId };
 }

@@ -74,11 +74,16 @@ const component = (value: string): RelabelConfig => ({ targetLabel: SERIES_LABEL
  * and dashboards can tell a bad green from a healthy blue.
  */
 export function servingServiceMonitor(namespace = MONITORING_NAMESPACE): ServiceMonitorManifest {
-  return serviceMonitor("ml-platform-serving", SERVING_METRICS_SERVICE_LABELS, [
-    { sourceLabels: [podLabelMeta(MODEL_LABEL)], targetLabel: SERIES_LABELS.model, action: "replace" },
-    { sourceLabels: [podLabelMeta(COLOUR_LABEL)], targetLabel: SERIES_LABELS.colour, action: "replace" },
-    component("serving"),
-  ], namespace);
+  return serviceMonitor(
+    "ml-platform-serving",
+    SERVING_METRICS_SERVICE_LABELS,
+    [
+      { sourceLabels: [podLabelMeta(MODEL_LABEL)], targetLabel: SERIES_LABELS.model, action: "replace" },
+      { sourceLabels: [podLabelMeta(COLOUR_LABEL)], targetLabel: SERIES_LABELS.colour, action: "replace" },
+      component("serving"),
+    ],
+    namespace,
+  );
 }
 
 /** Scrapes the MLflow tracking server through its Service (TRACKING_METRICS_SERVICE_LABELS). */

@@ -23,9 +23,15 @@ const MonitoringReceiverSchema = z.strictObject({
   name: z
     .string()
     .regex(/^[a-z][a-z0-9-]{0,39}$/, "must be 1-40 characters of lower-case letters, digits and '-', starting with a letter")
-    .refine((n) => !(RESERVED_RECEIVERS as readonly string[]).includes(n), `is reserved (${RESERVED_RECEIVERS.join(", ")}: the receivers that drop alerts and take the Watchdog heartbeat)`)
+    .refine(
+      (n) => !(RESERVED_RECEIVERS as readonly string[]).includes(n),
+      `is reserved (${RESERVED_RECEIVERS.join(", ")}: the receivers that drop alerts and take the Watchdog heartbeat)`,
+    )
     .describe('Receiver name in Alertmanager\'s routing (not "null" or "watchdog-heartbeat", which the routing uses itself).'),
-  severities: z.array(z.enum(SEVERITIES)).min(1, "give at least one severity (critical, warning, info)").describe("Alert severities this receiver gets: critical, warning, info."),
+  severities: z
+    .array(z.enum(SEVERITIES))
+    .min(1, "give at least one severity (critical, warning, info)")
+    .describe("Alert severities this receiver gets: critical, warning, info."),
   topicArn: snsTopicArn.optional().describe("SNS topic the alerts are published to; default: the stack's alert topic."),
 });
 
@@ -37,8 +43,19 @@ export const AlertThresholdSettings = z.strictObject({
     .lt(1, "servingErrorRatio is a share of requests, below 1 (0.05 = 5 %)")
     .describe("Share of a model colour's requests failing with 5xx that pages (0.05 = 5 %).")
     .default(DEFAULT_THRESHOLDS.servingErrorRatio),
-  servingLatencySeconds: z.number().gt(0, "servingLatencySeconds must be above 0").max(600).describe("p95 latency, seconds, of a model colour above which a warning fires.").default(DEFAULT_THRESHOLDS.servingLatencySeconds),
-  idleGpuMinutes: z.number().int().min(5, "idleGpuMinutes must be at least 5").max(1440).describe("Minutes a GPU node may sit at 0 % utilisation before GpuNodeIdle fires.").default(DEFAULT_THRESHOLDS.idleGpuMinutes),
+  servingLatencySeconds: z
+    .number()
+    .gt(0, "servingLatencySeconds must be above 0")
+    .max(600)
+    .describe("p95 latency, seconds, of a model colour above which a warning fires.")
+    .default(DEFAULT_THRESHOLDS.servingLatencySeconds),
+  idleGpuMinutes: z
+    .number()
+    .int()
+    .min(5, "idleGpuMinutes must be at least 5")
+    .max(1440)
+    .describe("Minutes a GPU node may sit at 0 % utilisation before GpuNodeIdle fires.")
+    .default(DEFAULT_THRESHOLDS.idleGpuMinutes),
   pendingGpuPodMinutes: z
     .number()
     .int()
@@ -46,7 +63,13 @@ export const AlertThresholdSettings = z.strictObject({
     .max(1440)
     .describe("Minutes a GPU pod may stay Pending before GpuPodsPending fires.")
     .default(DEFAULT_THRESHOLDS.pendingGpuPodMinutes),
-  restartsPer30m: z.number().int().min(1, "restartsPer30m must be at least 1").max(100).describe("Container restarts within 30 minutes that make PodRestarting fire.").default(DEFAULT_THRESHOLDS.restartsPer30m),
+  restartsPer30m: z
+    .number()
+    .int()
+    .min(1, "restartsPer30m must be at least 1")
+    .max(100)
+    .describe("Container restarts within 30 minutes that make PodRestarting fire.")
+    .default(DEFAULT_THRESHOLDS.restartsPer30m),
 });
 
 /**
@@ -60,7 +83,10 @@ export const MonitoringSettings = z.strictObject({
     .number()
     .int("retentionDays must be a whole number of days")
     .min(1, "retentionDays must be at least 1")
-    .max(365, "retentionDays is at most 365: for longer history, ship metrics to long-term storage (Thanos, Amazon Managed Prometheus) instead of growing one volume")
+    .max(
+      365,
+      "retentionDays is at most 365: for longer history, ship metrics to long-term storage (Thanos, Amazon Managed Prometheus) instead of growing one volume",
+    )
     .describe("Days Prometheus keeps metrics (also capped at 80 % of its volume).")
     .default(15),
   prometheusStorageGb: z
@@ -77,7 +103,9 @@ export const MonitoringSettings = z.strictObject({
     .int()
     .min(1000, "expectedActiveSeries must be at least 1000")
     .optional()
-    .describe("Planning figure: active series Prometheus holds; checks the volume holds retentionDays of them (measure prometheus_tsdb_head_series). Unset: not checked."),
+    .describe(
+      "Planning figure: active series Prometheus holds; checks the volume holds retentionDays of them (measure prometheus_tsdb_head_series). Unset: not checked.",
+    ),
   receivers: z
     .array(MonitoringReceiverSchema)
     .describe("Alert receivers (SNS topics by severity); an empty list notifies nobody (alerts still show in Alertmanager).")
@@ -86,8 +114,18 @@ export const MonitoringSettings = z.strictObject({
 });
 export type MonitoringSettings = z.output<typeof MonitoringSettings>;
 
-const clusterHandle = withType(z.custom<ClusterHandle>((c) => typeof c === "object" && c !== null && "provider" in c, "must be a ClusterHandle (GpuCluster, or provider, clusterName, OIDC provider and ready)"), { type: "ClusterHandle", imports: { ClusterHandle: "components/compute/cluster-handle.ts" } });
-const input = (what: string) => withType(z.custom<pulumi.Input<string>>((v) => v !== undefined && v !== null && v !== "", `${what} is required`), PULUMI_STRING);
+const clusterHandle = withType(
+  z.custom<ClusterHandle>(
+    (c) => typeof c === "object" && c !== null && "provider" in c,
+    "must be a ClusterHandle (GpuCluster, or provider, clusterName, OIDC provider and ready)",
+  ),
+  { type: "ClusterHandle", imports: { ClusterHandle: "components/compute/cluster-handle.ts" } },
+);
+const input = (what: string) =>
+  withType(
+    z.custom<pulumi.Input<string>>((v) => v !== undefined && v !== null && v !== "", `${what} is required`),
+    PULUMI_STRING,
+  );
 
 /** Prometheus metric and label names (Prometheus docs, "Metric names and labels", checked 2026-11-23). */
 const metricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, "must be a Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)");
@@ -96,12 +134,21 @@ const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "must be a Promet
 /** Everything Monitoring accepts: the settings plus the cluster, the alert topics, the pools and tags. */
 export const MonitoringArgsSchema = MonitoringSettings.extend({
   cluster: clusterHandle.describe("The cluster to monitor: provider, OIDC provider for IRSA, and what to wait for."),
-  region: z.string().refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)").describe("AWS region of the alert topic(s): Alertmanager signs its SNS calls for it."),
-  alertTopicArn: input("alertTopicArn").describe("SNS topic alerts go to (the operations topic); Alertmanager's IRSA role may publish to it and nothing else (plus topics a receiver names)."),
-  alertTopicKeyArn: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING).optional().describe("KMS key of the alert topic (and the heartbeat topic) when customer managed: Alertmanager's role may use it to publish. Default none."),
+  region: z
+    .string()
+    .refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)")
+    .describe("AWS region of the alert topic(s): Alertmanager signs its SNS calls for it."),
+  alertTopicArn: input("alertTopicArn").describe(
+    "SNS topic alerts go to (the operations topic); Alertmanager's IRSA role may publish to it and nothing else (plus topics a receiver names).",
+  ),
+  alertTopicKeyArn: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)
+    .optional()
+    .describe("KMS key of the alert topic (and the heartbeat topic) when customer managed: Alertmanager's role may use it to publish. Default none."),
   heartbeatTopicArn: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)
     .optional()
-    .describe("SNS topic the always-firing Watchdog alert is published to every 5 minutes (Alerting's heartbeat topic, watched by a CloudWatch alarm: a dead man's switch). Default none: Watchdog goes nowhere."),
+    .describe(
+      "SNS topic the always-firing Watchdog alert is published to every 5 minutes (Alerting's heartbeat topic, watched by a CloudWatch alarm: a dead man's switch). Default none: Watchdog goes nowhere.",
+    ),
   pools: z
     .array(
       z.strictObject({
@@ -137,10 +184,13 @@ export const MonitoringArgsSchema = MonitoringSettings.extend({
 schemaMatches<MonitoringArgs, z.input<typeof MonitoringArgsSchema>>(true);
 
 /** Settings that pass one by one but not together (pure; config/resolve.ts runs it on the stack's settings too). */
-export function monitoringSettingsProblems(s: Pick<MonitoringSettings, "retentionDays" | "prometheusStorageGb" | "expectedActiveSeries" | "receivers">): ArgProblem[] {
+export function monitoringSettingsProblems(
+  s: Pick<MonitoringSettings, "retentionDays" | "prometheusStorageGb" | "expectedActiveSeries" | "receivers">,
+): ArgProblem[] {
   const problems: ArgProblem[] = [];
   s.receivers.forEach((r, i) => {
-    if (s.receivers.findIndex((x) => x.name === r.name) !== i) problems.push({ path: `receivers[${i}].name`, value: r.name, message: "repeats a receiver name; Alertmanager needs each once" });
+    if (s.receivers.findIndex((x) => x.name === r.name) !== i)
+      problems.push({ path: `receivers[${i}].name`, value: r.name, message: "repeats a receiver name; Alertmanager needs each once" });
   });
   if (s.expectedActiveSeries !== undefined) {
     const allowed = retentionSizeGb(s.prometheusStorageGb);
@@ -160,11 +210,17 @@ export function monitoringSettingsProblems(s: Pick<MonitoringSettings, "retentio
 export function monitoringProblems(_name: string, s: z.output<typeof MonitoringArgsSchema>): ArgProblem[] {
   const problems = monitoringSettingsProblems(s);
   s.pools.forEach((p, i) => {
-    if (s.pools.findIndex((x) => x.name === p.name) !== i) problems.push({ path: `pools[${i}].name`, value: p.name, message: "repeats a pool name; list each pool once" });
+    if (s.pools.findIndex((x) => x.name === p.name) !== i)
+      problems.push({ path: `pools[${i}].name`, value: p.name, message: "repeats a pool name; list each pool once" });
   });
   const gpuPools = s.pools.filter((p) => p.kind === "gpu").map((p) => p.name);
   s.gpuPrices.forEach((g, i) => {
-    if (!gpuPools.includes(g.nodeGroup)) problems.push({ path: `gpuPrices[${i}].nodeGroup`, value: g.nodeGroup, message: `is not a GPU pool in pools (${gpuPools.join(", ") || "none"}); its price would never match a node` });
+    if (!gpuPools.includes(g.nodeGroup))
+      problems.push({
+        path: `gpuPrices[${i}].nodeGroup`,
+        value: g.nodeGroup,
+        message: `is not a GPU pool in pools (${gpuPools.join(", ") || "none"}); its price would never match a node`,
+      });
   });
   return problems;
 }

@@ -32,7 +32,6 @@ export function monitoringSystemWorkloads(settings: MonitoringAddonSettings): Sy
   return addonWorkloads<MonitoringAddonSettings>(MONITORING_ADDONS, settings);
 }
 
-
 /**
  * Series B monitoring inside the cluster: kube-prometheus-stack (Prometheus,
  * Alertmanager, Grafana, kube-state-metrics, node-exporter) on the system
@@ -68,9 +67,13 @@ export class Monitoring extends pulumi.ComponentResource {
 
     const k8s = (dependsOn: pulumi.Input<pulumi.Resource>[]): pulumi.CustomResourceOptions => ({ parent: this, provider: s.cluster.provider, dependsOn });
 
-    const namespace = new kubernetes.core.v1.Namespace(`${name}-namespace`, {
-      metadata: { name: MONITORING_NAMESPACE, labels: { "app.kubernetes.io/part-of": "ml-platform" } },
-    }, k8s(s.cluster.ready));
+    const namespace = new kubernetes.core.v1.Namespace(
+      `${name}-namespace`,
+      {
+        metadata: { name: MONITORING_NAMESPACE, labels: { "app.kubernetes.io/part-of": "ml-platform" } },
+      },
+      k8s(s.cluster.ready),
+    );
 
     // kube-prometheus-stack with Alertmanager's IRSA role; the DCGM exporter on GPU nodes after it.
     const target = (dependsOn: pulumi.Resource[]): AddonTarget<MonitoringAddonSettings, MonitoringAddonInputs> => ({

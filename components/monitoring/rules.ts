@@ -212,7 +212,8 @@ function capacityRules(s: RuleSettings, runbook: string): Rule[] {
     ),
   ];
   for (const pool of s.pools) {
-    if (!Number.isInteger(pool.maxNodes) || pool.maxNodes < 1) throw new Error(`pool ${pool.name}: maxNodes must be a whole number >= 1 (got ${pool.maxNodes})`);
+    if (!Number.isInteger(pool.maxNodes) || pool.maxNodes < 1)
+      throw new Error(`pool ${pool.name}: maxNodes must be a whole number >= 1 (got ${pool.maxNodes})`);
     const selector = pool.kind === "system" ? `${POOL}="system"` : `${NODE_GROUP}="${escapeLabelValue(pool.name)}"`;
     rules.push(
       alert(

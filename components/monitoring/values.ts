@@ -178,7 +178,13 @@ export function alertmanagerConfig<T>(args: AlertmanagerConfigArgs<T>) {
       routes: [
         args.heartbeatTopicArn === undefined
           ? { receiver: "null", matchers: ['alertname = "Watchdog"'] }
-          : { receiver: HEARTBEAT_RECEIVER, matchers: ['alertname = "Watchdog"'], group_wait: "0s", group_interval: HEARTBEAT_GROUP_INTERVAL, repeat_interval: HEARTBEAT_REPEAT_INTERVAL },
+          : {
+              receiver: HEARTBEAT_RECEIVER,
+              matchers: ['alertname = "Watchdog"'],
+              group_wait: "0s",
+              group_interval: HEARTBEAT_GROUP_INTERVAL,
+              repeat_interval: HEARTBEAT_REPEAT_INTERVAL,
+            },
         { receiver: "null", matchers: ['alertname = "InfoInhibitor"'] },
         ...args.receivers.map((r) => ({
           receiver: r.name,
@@ -246,7 +252,9 @@ export function alertmanagerSnsPolicy<T>(topicArns: T[], topicKeyArns: T[] = [])
     Version: "2012-10-17",
     Statement: [
       { Sid: "PublishAlerts", Effect: "Allow", Action: "sns:Publish", Resource: topicArns },
-      ...(topicKeyArns.length ? [{ Sid: "EncryptAlerts", Effect: "Allow" as const, Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: topicKeyArns }] : []),
+      ...(topicKeyArns.length
+        ? [{ Sid: "EncryptAlerts", Effect: "Allow" as const, Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: topicKeyArns }]
+        : []),
     ],
   };
 }
@@ -345,7 +353,13 @@ export function kubePrometheusStackValues<T>(args: KubePrometheusStackArgs<T>) {
       resources: k8sResources(R.grafana),
       // One replica with an EBS (ReadWriteOnce) volume: the old pod must let go before the new one mounts it.
       deploymentStrategy: { type: "Recreate" },
-      persistence: { enabled: true, type: "pvc", storageClassName: MONITORING_STORAGE_CLASS, accessModes: ["ReadWriteOnce"], size: `${args.grafanaStorageGb}Gi` },
+      persistence: {
+        enabled: true,
+        type: "pvc",
+        storageClassName: MONITORING_STORAGE_CLASS,
+        accessModes: ["ReadWriteOnce"],
+        size: `${args.grafanaStorageGb}Gi`,
+      },
       // fsGroup 472 (the chart's default securityContext) already gives Grafana its volume.
       initChownData: { enabled: false },
       sidecar: {
@@ -410,17 +424,24 @@ function gbOf(size: unknown): number | undefined {
  * comes back as NaN so the caller reports it unpriced, never $0.
  */
 export function kubePrometheusStackVolumes(values: Record<string, unknown>): ChartVolume[] {
-  const get = (path: string[]): unknown => path.reduce<unknown>((node, k) => (node && typeof node === "object" ? (node as Record<string, unknown>)[k] : undefined), values);
+  const get = (path: string[]): unknown =>
+    path.reduce<unknown>((node, k) => (node && typeof node === "object" ? (node as Record<string, unknown>)[k] : undefined), values);
   const volumes: ChartVolume[] = [];
   const claim = (role: string, base: string[]) => {
     const spec = get([...base, "volumeClaimTemplate", "spec"]) as { storageClassName?: string; resources?: { requests?: { storage?: unknown } } } | undefined;
     if (!spec) return;
     const replicas = Number(get([...base.slice(0, -1), "replicas"]) ?? 1);
-    volumes.push({ role, gb: gbOf(spec.resources?.requests?.storage) ?? NaN, replicas: Number.isFinite(replicas) ? replicas : 1, storageClass: spec.storageClassName ?? "default" });
+    volumes.push({
+      role,
+      gb: gbOf(spec.resources?.requests?.storage) ?? NaN,
+      replicas: Number.isFinite(replicas) ? replicas : 1,
+      storageClass: spec.storageClassName ?? "default",
+    });
   };
   claim("prometheus", ["prometheus", "prometheusSpec", "storageSpec"]);
   claim("alertmanager", ["alertmanager", "alertmanagerSpec", "storage"]);
   const grafana = get(["grafana", "persistence"]) as { enabled?: boolean; size?: unknown; storageClassName?: string } | undefined;
-  if (grafana?.enabled) volumes.push({ role: "grafana", gb: gbOf(grafana.size ?? "10Gi") ?? NaN, replicas: 1, storageClass: grafana.storageClassName ?? "default" });
+  if (grafana?.enabled)
+    volumes.push({ role: "grafana", gb: gbOf(grafana.size ?? "10Gi") ?? NaN, replicas: 1, storageClass: grafana.storageClassName ?? "default" });
   return volumes;
 }

@@ -15,7 +15,10 @@ export const NAT_MODES = ["none", "single", "perAz"] as const;
 const zoneId = z
   .string()
   .regex(ZONE_ID_PATTERN, "must be an AZ ID such as use1-az1 or euw1-az2 (an ID, not a name like us-east-1a: names differ per account)")
-  .refine((id) => !(EKS_UNSUPPORTED_ZONE_IDS as readonly string[]).includes(id), `cannot host EKS subnets (EKS refuses ${EKS_UNSUPPORTED_ZONE_IDS.join(", ")})`);
+  .refine(
+    (id) => !(EKS_UNSUPPORTED_ZONE_IDS as readonly string[]).includes(id),
+    `cannot host EKS subnets (EKS refuses ${EKS_UNSUPPORTED_ZONE_IDS.join(", ")})`,
+  );
 
 /** The settings of a Network: the single source of truth for its Args and for the `network` stack config. */
 export const NetworkSettings = z.strictObject({
@@ -57,7 +60,9 @@ export const NetworkArgsSchema = NetworkSettings.extend({
     .number()
     .min(0, "must be 0 or more GB")
     .optional()
-    .describe("GB of flow logs expected a month, for cost planning: the log group carries it as the `ml-platform/planned-ingest-gb-month` tag. Unset: ingestion is listed as usage-based, not priced."),
+    .describe(
+      "GB of flow logs expected a month, for cost planning: the log group carries it as the `ml-platform/planned-ingest-gb-month` tag. Unset: ingestion is listed as usage-based, not priced.",
+    ),
   tags: awsTags.default({}),
 });
 
@@ -69,7 +74,11 @@ export function networkProblems(_name: string, s: Pick<NetworkSettings, "azCount
   const problems: ArgProblem[] = [];
   const ids = s.availabilityZoneIds;
   if (ids && ids.length < s.azCount) {
-    problems.push({ path: "availabilityZoneIds", value: ids, message: `lists ${ids.length} zones but the network spans ${s.azCount} (azCount); list at least ${s.azCount}, in the order to use them` });
+    problems.push({
+      path: "availabilityZoneIds",
+      value: ids,
+      message: `lists ${ids.length} zones but the network spans ${s.azCount} (azCount); list at least ${s.azCount}, in the order to use them`,
+    });
   }
   ids?.forEach((id, i) => {
     if (ids.indexOf(id) !== i) problems.push({ path: `availabilityZoneIds[${i}]`, value: id, message: "repeats a zone; each subnet needs its own AZ" });

@@ -1,5 +1,16 @@
 /** The checks that refuse a bad serving setup or release before anything changes, as pure functions. */
-import { COLORS, MODELS_BUCKET_PLACEHOLDER, type ModelSettings, REGISTRY_PLACEHOLDER, type ServingSettings, colorsOf, cpuMillis, memoryMiB, releaseOf, worstCaseGpus } from "./settings";
+import {
+  COLORS,
+  MODELS_BUCKET_PLACEHOLDER,
+  type ModelSettings,
+  REGISTRY_PLACEHOLDER,
+  type ServingSettings,
+  colorsOf,
+  cpuMillis,
+  memoryMiB,
+  releaseOf,
+  worstCaseGpus,
+} from "./settings";
 
 // ------------------------------------------------------------------ checks
 
@@ -37,12 +48,14 @@ export function placeholderRepository(image: string): string | undefined {
 
 function imageProblem(image: string, ctx: ServingContext): string | undefined {
   const concrete = image.startsWith(`${REGISTRY_PLACEHOLDER}/`) ? `registry.invalid${image.slice(REGISTRY_PLACEHOLDER.length)}` : image;
-  if (!IMAGE_WITH_TAG.test(concrete)) return `must be an image reference with a tag or digest, such as ${REGISTRY_PLACEHOLDER}/models:1.4.0 or 123456789012.dkr.ecr.us-east-1.amazonaws.com/mlp-prod-registry/models:1.4.0`;
+  if (!IMAGE_WITH_TAG.test(concrete))
+    return `must be an image reference with a tag or digest, such as ${REGISTRY_PLACEHOLDER}/models:1.4.0 or 123456789012.dkr.ecr.us-east-1.amazonaws.com/mlp-prod-registry/models:1.4.0`;
   if (/:latest$/.test(image)) return "must not use the tag latest: a release must name exactly what it runs, and ECR tags here are immutable";
   const repo = placeholderRepository(image);
   if (repo !== undefined) {
     if (!ctx.repositories) return `uses ${REGISTRY_PLACEHOLDER}, but this stack deploys no registry; give a full image reference`;
-    if (ctx.repositories !== "any" && !ctx.repositories.includes(repo)) return `names repository "${repo}", which this stack's registry does not have (it has ${ctx.repositories.join(", ")})`;
+    if (ctx.repositories !== "any" && !ctx.repositories.includes(repo))
+      return `names repository "${repo}", which this stack's registry does not have (it has ${ctx.repositories.join(", ")})`;
   }
   return undefined;
 }
@@ -70,14 +83,16 @@ export function servingProblems(settings: ServingSettings, ctx: ServingContext):
 
   settings.models.forEach((m, i) => {
     const at = (...p: (string | number)[]) => ["models", i, ...p];
-    if (!MODEL_NAME.test(m.name)) add(at("name"), m.name, "must be 1-32 lower-case letters, digits and '-', starting with a letter (it names Services and Deployments)");
+    if (!MODEL_NAME.test(m.name))
+      add(at("name"), m.name, "must be 1-32 lower-case letters, digits and '-', starting with a letter (it names Services and Deployments)");
     if (names.has(m.name)) add(at("name"), m.name, "model names must be unique");
     names.add(m.name);
     if (!m.prefix.endsWith("/") || m.prefix.startsWith("/")) add(at("prefix"), m.prefix, 'must be a key prefix ending in "/", such as "classifier/"');
 
     if (settings.blueGreen) {
       for (const k of ["image", "modelUri", "replicas"] as const)
-        if (m[k] !== undefined) add(at(k), m[k], "at this stage every release goes through blue/green: put image, modelUri and replicas under blue: and green:");
+        if (m[k] !== undefined)
+          add(at(k), m[k], "at this stage every release goes through blue/green: put image, modelUri and replicas under blue: and green:");
       if (m.activeColor === undefined) add(at("activeColor"), undefined, "is required: the colour (blue or green) the live Service sends traffic to");
       for (const c of COLORS) if (!m[c]) add(at(c), undefined, `is required: give the ${c} colour at least { replicas: 0 }`);
       const active = m.activeColor;
@@ -85,11 +100,19 @@ export function servingProblems(settings: ServingSettings, ctx: ServingContext):
         const r = m[active]!;
         const missing = [r.image ? undefined : "no image", r.modelUri ? undefined : "no modelUri", r.replicas >= 1 ? undefined : "0 replicas"].filter(Boolean);
         if (missing.length)
-          add(at("activeColor"), active, `cannot send live traffic to ${active}: it has ${missing.join(", ")}. Release it first (set models[${i}].${active}.image, modelUri and replicas, run pulumi up, test it through the preview Service), then flip`);
+          add(
+            at("activeColor"),
+            active,
+            `cannot send live traffic to ${active}: it has ${missing.join(", ")}. Release it first (set models[${i}].${active}.image, modelUri and replicas, run pulumi up, test it through the preview Service), then flip`,
+          );
       }
     } else {
       if (m.activeColor !== undefined || m.blue || m.green)
-        add(at(m.activeColor !== undefined ? "activeColor" : m.blue ? "blue" : "green"), m.activeColor ?? m.blue ?? m.green, "blue/green releases start at Series B (serving.blueGreen); at this stage give image, modelUri and replicas directly");
+        add(
+          at(m.activeColor !== undefined ? "activeColor" : m.blue ? "blue" : "green"),
+          m.activeColor ?? m.blue ?? m.green,
+          "blue/green releases start at Series B (serving.blueGreen); at this stage give image, modelUri and replicas directly",
+        );
       if (!m.image) add(at("image"), m.image, "is required: the model server image");
       if (!m.modelUri) add(at("modelUri"), m.modelUri, `is required: s3://${MODELS_BUCKET_PLACEHOLDER}/${m.prefix}<version>/`);
       if ((m.replicas ?? 1) < 1) add(at("replicas"), m.replicas, "must be at least 1 (remove the model to stop serving it)");
@@ -105,22 +128,28 @@ export function servingProblems(settings: ServingSettings, ctx: ServingContext):
         const p = modelUriProblem(r.modelUri, m);
         if (p) add(key("modelUri"), r.modelUri, p);
       }
-      if (c && r.replicas > 0 && (!r.image || !r.modelUri)) add(key(r.image ? "modelUri" : "image"), undefined, `is required while ${c}.replicas is ${r.replicas}`);
+      if (c && r.replicas > 0 && (!r.image || !r.modelUri))
+        add(key(r.image ? "modelUri" : "image"), undefined, `is required while ${c}.replicas is ${r.replicas}`);
     }
 
     const cpu = cpuMillis(m.cpu);
     const mem = memoryMiB(m.memory);
     if (cpu === undefined || cpu <= 0) add(at("cpu"), m.cpu, 'must be a CPU quantity such as "500m" or "2"');
     if (mem === undefined || mem <= 0) add(at("memory"), m.memory, 'must be a memory quantity with a unit, such as "512Mi" or "8Gi"');
-    if (m.cpuLimit !== undefined && cpu !== undefined && (cpuMillis(m.cpuLimit) ?? -1) < cpu) add(at("cpuLimit"), m.cpuLimit, `must be a CPU quantity of at least the request (${m.cpu})`);
-    if (m.memoryLimit !== undefined && mem !== undefined && (memoryMiB(m.memoryLimit) ?? -1) < mem) add(at("memoryLimit"), m.memoryLimit, `must be a memory quantity of at least the request (${m.memory})`);
+    if (m.cpuLimit !== undefined && cpu !== undefined && (cpuMillis(m.cpuLimit) ?? -1) < cpu)
+      add(at("cpuLimit"), m.cpuLimit, `must be a CPU quantity of at least the request (${m.cpu})`);
+    if (m.memoryLimit !== undefined && mem !== undefined && (memoryMiB(m.memoryLimit) ?? -1) < mem)
+      add(at("memoryLimit"), m.memoryLimit, `must be a memory quantity of at least the request (${m.memory})`);
 
     if (m.gpus > 0) {
       const pools = ctx.gpuPools ?? {};
       const pool = m.gpuPool === undefined ? undefined : pools[m.gpuPool];
-      if (m.gpuPool === undefined) add(at("gpuPool"), undefined, `is required when gpus > 0: one of the cluster's GPU node groups (${Object.keys(pools).join(", ") || "none"})`);
-      else if (!pool && ctx.gpuPools) add(at("gpuPool"), m.gpuPool, `is not a GPU node group of this cluster (${Object.keys(pools).join(", ") || "it has none"})`);
-      else if (pool && pool.gpusPerNode !== undefined && m.gpus > pool.gpusPerNode) add(at("gpus"), m.gpus, `a ${m.gpuPool} node has ${pool.gpusPerNode} GPU(s); a pod cannot use more than one node has`);
+      if (m.gpuPool === undefined)
+        add(at("gpuPool"), undefined, `is required when gpus > 0: one of the cluster's GPU node groups (${Object.keys(pools).join(", ") || "none"})`);
+      else if (!pool && ctx.gpuPools)
+        add(at("gpuPool"), m.gpuPool, `is not a GPU node group of this cluster (${Object.keys(pools).join(", ") || "it has none"})`);
+      else if (pool && pool.gpusPerNode !== undefined && m.gpus > pool.gpusPerNode)
+        add(at("gpus"), m.gpus, `a ${m.gpuPool} node has ${pool.gpusPerNode} GPU(s); a pod cannot use more than one node has`);
       if (pool) {
         const d = poolDemand.get(m.gpuPool!) ?? { gpus: 0, first: i };
         d.gpus += worstCaseGpus(m, settings);
@@ -132,11 +161,13 @@ export function servingProblems(settings: ServingSettings, ctx: ServingContext):
     totalGpus += worstCaseGpus(m, settings);
 
     if (settings.autoscaling) {
-      if (m.maxReplicas === undefined) add(at("maxReplicas"), undefined, "is required at this stage: the HorizontalPodAutoscaler's explicit maximum per colour");
+      if (m.maxReplicas === undefined)
+        add(at("maxReplicas"), undefined, "is required at this stage: the HorizontalPodAutoscaler's explicit maximum per colour");
       else {
         for (const c of colorsOf(settings)) {
           const r = releaseOf(m, c).replicas;
-          if (r > m.maxReplicas) add(c ? at(c, "replicas") : at("replicas"), r, `cannot exceed maxReplicas (${m.maxReplicas}): replicas is the autoscaler's minimum`);
+          if (r > m.maxReplicas)
+            add(c ? at(c, "replicas") : at("replicas"), r, `cannot exceed maxReplicas (${m.maxReplicas}): replicas is the autoscaler's minimum`);
         }
       }
     } else if (m.maxReplicas !== undefined) {
@@ -145,7 +176,12 @@ export function servingProblems(settings: ServingSettings, ctx: ServingContext):
 
     const ex = m.exposure;
     if (ex.type === "public") {
-      if (ex.sourceRanges.length === 0) add(at("exposure", "sourceRanges"), [], "is required for a public endpoint: list the callers' CIDRs (an open model endpoint invites GPU-burning traffic)");
+      if (ex.sourceRanges.length === 0)
+        add(
+          at("exposure", "sourceRanges"),
+          [],
+          "is required for a public endpoint: list the callers' CIDRs (an open model endpoint invites GPU-burning traffic)",
+        );
       ex.sourceRanges.forEach((r, j) => {
         if (WORLD.includes(r)) add(at("exposure", "sourceRanges", j), r, "opens the endpoint to the whole internet; list the callers' CIDRs");
       });
@@ -157,12 +193,20 @@ export function servingProblems(settings: ServingSettings, ctx: ServingContext):
   });
 
   if (totalGpus > settings.maxGpus) {
-    add(["maxGpus"], settings.maxGpus, `the models can hold ${totalGpus} GPUs at once (every colour at its maximum during a release), more than the namespace quota allows; raise maxGpus or lower replicas/maxReplicas`);
+    add(
+      ["maxGpus"],
+      settings.maxGpus,
+      `the models can hold ${totalGpus} GPUs at once (every colour at its maximum during a release), more than the namespace quota allows; raise maxGpus or lower replicas/maxReplicas`,
+    );
   }
   for (const [pool, d] of poolDemand) {
     const cap = ctx.gpuPools?.[pool]?.maxGpus;
     if (cap !== undefined && d.gpus > cap)
-      add(["models", d.first, "gpuPool"], pool, `the models on ${pool} can hold ${d.gpus} GPUs at once, but the pool has ${cap} at its maximum size: pods would wait forever; raise the pool's maxSize or lower replicas/maxReplicas`);
+      add(
+        ["models", d.first, "gpuPool"],
+        pool,
+        `the models on ${pool} can hold ${d.gpus} GPUs at once, but the pool has ${cap} at its maximum size: pods would wait forever; raise the pool's maxSize or lower replicas/maxReplicas`,
+      );
   }
   return problems;
 }

@@ -1,7 +1,6 @@
 /** What a model's pods may read in the models bucket, as a pure function. */
 import type { PolicyDocument, Statement } from "../data/bucket-policy";
 
-
 // -------------------------------------------------------------------- IAM
 
 /**
@@ -15,6 +14,12 @@ export function modelReadPolicy(bucketArn: string, prefix: string, opts: { kmsKe
     { Sid: "ReadModelObjects", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${bucketArn}/${prefix}*` },
   ];
   if (opts.kmsKeyArn)
-    statements.push({ Sid: "DecryptThroughS3", Effect: "Allow", Action: "kms:Decrypt", Resource: opts.kmsKeyArn, Condition: { StringEquals: { "kms:ViaService": `s3.${opts.region}.amazonaws.com` } } });
+    statements.push({
+      Sid: "DecryptThroughS3",
+      Effect: "Allow",
+      Action: "kms:Decrypt",
+      Resource: opts.kmsKeyArn,
+      Condition: { StringEquals: { "kms:ViaService": `s3.${opts.region}.amazonaws.com` } },
+    });
   return { Version: "2012-10-17", Statement: statements };
 }

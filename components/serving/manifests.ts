@@ -178,7 +178,12 @@ export function deploymentManifest<S>(i: DeploymentInputs<S>) {
               ports: [{ name: "http", containerPort: m.port, protocol: "TCP" as const }],
               env,
               resources: { requests, limits },
-              startupProbe: { ...http(m.healthPath), periodSeconds: PROBE_PERIOD, timeoutSeconds: 5, failureThreshold: Math.ceil(m.startupTimeoutSeconds / PROBE_PERIOD) },
+              startupProbe: {
+                ...http(m.healthPath),
+                periodSeconds: PROBE_PERIOD,
+                timeoutSeconds: 5,
+                failureThreshold: Math.ceil(m.startupTimeoutSeconds / PROBE_PERIOD),
+              },
               readinessProbe: { ...http(m.readinessPath ?? m.healthPath), periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
               livenessProbe: { ...http(m.healthPath), periodSeconds: PROBE_PERIOD, timeoutSeconds: 5, failureThreshold: 3 },
               lifecycle: { preStop: { sleep: { seconds: m.drainSeconds } } },
@@ -259,7 +264,9 @@ export function hpaManifest(model: ModelSettings, color: Color | undefined, name
       scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deploymentName(model.name, color) },
       minReplicas,
       maxReplicas: model.maxReplicas!,
-      metrics: [{ type: "Resource" as const, resource: { name: "cpu", target: { type: "Utilization" as const, averageUtilization: model.targetCpuUtilization } } }],
+      metrics: [
+        { type: "Resource" as const, resource: { name: "cpu", target: { type: "Utilization" as const, averageUtilization: model.targetCpuUtilization } } },
+      ],
       behavior: { scaleDown: { stabilizationWindowSeconds: 600 } },
     },
   };

@@ -18,61 +18,81 @@ import type { ClusterHandle } from "../compute/cluster-handle";
 import type { ModelServingArgs } from "./model-serving.args";
 
 /** A Kubernetes quantity may be written as a number in YAML (cpu: 2). */
-export const quantity = withType(z.union([z.string(), z.number()]).transform((v) => String(v)), { outputType: "string" });
+export const quantity = withType(
+  z.union([z.string(), z.number()]).transform((v) => String(v)),
+  { outputType: "string" },
+);
 const httpPath = z.string().regex(/^\/[\x21-\x7e]*$/, 'must be an HTTP path starting with "/"');
 const seconds = (what: string) => z.number().int(`${what} must be whole seconds`).min(0, `${what} cannot be negative`);
 
 /** A Kubernetes namespace name: an RFC 1123 label (Kubernetes docs, "Namespaces"; checked 2026-11-23). */
-export const namespaceName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a Kubernetes namespace name (lower-case letters, digits, '-', at most 63)");
+export const namespaceName = z
+  .string()
+  .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a Kubernetes namespace name (lower-case letters, digits, '-', at most 63)");
 
-const ColorRelease = withType(z.strictObject({
-  image: z.string().min(1).optional().describe("Image: `<registry>/<repository>:<tag>` or a full reference with a tag or digest."),
-  modelUri: z.string().min(1).optional().describe("Model artifacts: `s3://<models-bucket>/<model prefix>...`."),
-  replicas: count("replicas").describe("Replicas; 0 keeps the colour at zero pods (no GPU cost)."),
-}), { typeName: "ColorRelease", outputTypeName: "ColorRelease", home: HOME, doc: "One colour of a blue/green model: what it runs and how many replicas." });
+const ColorRelease = withType(
+  z.strictObject({
+    image: z.string().min(1).optional().describe("Image: `<registry>/<repository>:<tag>` or a full reference with a tag or digest."),
+    modelUri: z.string().min(1).optional().describe("Model artifacts: `s3://<models-bucket>/<model prefix>...`."),
+    replicas: count("replicas").describe("Replicas; 0 keeps the colour at zero pods (no GPU cost)."),
+  }),
+  { typeName: "ColorRelease", outputTypeName: "ColorRelease", home: HOME, doc: "One colour of a blue/green model: what it runs and how many replicas." },
+);
 
 /** A model as given; every optional field has a default. */
-export const ModelSchema = withType(z
-  .strictObject({
-    name: z.string().describe("DNS label: names the Deployments, Services and the IRSA role."),
-    image: z.string().min(1).optional().describe("Before blue/green: the image."),
-    modelUri: z.string().min(1).optional().describe("Before blue/green: the model artifacts."),
-    replicas: count("replicas").optional().describe("Before blue/green: replicas. Default 1."),
-    activeColor: z.enum(COLORS).optional().describe("Blue/green: the colour the live Service selects (required there)."),
-    blue: ColorRelease.optional().describe("Blue/green: the blue release."),
-    green: ColorRelease.optional().describe("Blue/green: the green release."),
-    port: z.number().int().min(1).max(65535).describe("Container port of the model server.").default(8080),
-    cpu: quantity.describe('CPU request per pod ("2", "500m").').default("1"),
-    memory: z.string().describe('Memory request per pod ("8Gi").').default("4Gi"),
-    cpuLimit: quantity.optional().describe("CPU limit. Default: the request."),
-    memoryLimit: z.string().optional().describe("Memory limit. Default: the request."),
-    gpus: count("gpus").describe("NVIDIA GPUs per pod; 0 runs on the CPU system pool.").default(0),
-    gpuPool: z.string().optional().describe("GPU pool the pods run on (required when gpus > 0; the stack picks the cluster's first pool)."),
-    healthPath: httpPath.describe("Liveness and startup probe path.").default("/health"),
-    readinessPath: httpPath.optional().describe("Readiness probe path. Default: healthPath."),
-    startupTimeoutSeconds: seconds("startupTimeoutSeconds").describe("Longest a pod may take to load its model.").default(600),
-    drainSeconds: seconds("drainSeconds").describe("preStop pause before shutdown.").default(15),
-    shutdownSeconds: seconds("shutdownSeconds").describe("Time after SIGTERM to finish in-flight requests.").default(30),
-    maxReplicas: z.number().int().min(1, "maxReplicas must be at least 1").optional().describe("HPA maximum per colour (required with autoscaling)."),
-    targetCpuUtilization: z.number().int().min(1).max(100, "targetCpuUtilization is a percentage of the CPU request, 1-100").describe("HPA target, percent of the CPU request.").default(70),
-    exposure: withType(
-      z.strictObject({
-        type: z.enum(EXPOSURE_TYPES).describe('"cluster" (a ClusterIP Service only), "internal" NLB or "public" NLB (needs sourceRanges).').default("cluster"),
-        sourceRanges: z.array(ipv4Cidr()).describe("CIDRs allowed to reach the load balancer (required for public).").default([]),
-      }),
-      { typeName: "ModelExposureInput", outputTypeName: "ModelExposure", home: HOME },
-    )
-      .prefault({})
-      .describe("How the model is reached. Default: inside the cluster only."),
-    prefix: z.string().optional().describe('Prefix in the models bucket the model may read. Default "<name>/".'),
-  })
-  .transform((m) => ({ ...m, prefix: m.prefix ?? `${m.name}/` })), {
-  typeName: "ModelInput",
-  outputTypeName: "ModelSettings",
-  outputRequired: ["prefix"],
-  home: HOME,
-  doc: "A model to serve.",
-});
+export const ModelSchema = withType(
+  z
+    .strictObject({
+      name: z.string().describe("DNS label: names the Deployments, Services and the IRSA role."),
+      image: z.string().min(1).optional().describe("Before blue/green: the image."),
+      modelUri: z.string().min(1).optional().describe("Before blue/green: the model artifacts."),
+      replicas: count("replicas").optional().describe("Before blue/green: replicas. Default 1."),
+      activeColor: z.enum(COLORS).optional().describe("Blue/green: the colour the live Service selects (required there)."),
+      blue: ColorRelease.optional().describe("Blue/green: the blue release."),
+      green: ColorRelease.optional().describe("Blue/green: the green release."),
+      port: z.number().int().min(1).max(65535).describe("Container port of the model server.").default(8080),
+      cpu: quantity.describe('CPU request per pod ("2", "500m").').default("1"),
+      memory: z.string().describe('Memory request per pod ("8Gi").').default("4Gi"),
+      cpuLimit: quantity.optional().describe("CPU limit. Default: the request."),
+      memoryLimit: z.string().optional().describe("Memory limit. Default: the request."),
+      gpus: count("gpus").describe("NVIDIA GPUs per pod; 0 runs on the CPU system pool.").default(0),
+      gpuPool: z.string().optional().describe("GPU pool the pods run on (required when gpus > 0; the stack picks the cluster's first pool)."),
+      healthPath: httpPath.describe("Liveness and startup probe path.").default("/health"),
+      readinessPath: httpPath.optional().describe("Readiness probe path. Default: healthPath."),
+      startupTimeoutSeconds: seconds("startupTimeoutSeconds").describe("Longest a pod may take to load its model.").default(600),
+      drainSeconds: seconds("drainSeconds").describe("preStop pause before shutdown.").default(15),
+      shutdownSeconds: seconds("shutdownSeconds").describe("Time after SIGTERM to finish in-flight requests.").default(30),
+      maxReplicas: z.number().int().min(1, "maxReplicas must be at least 1").optional().describe("HPA maximum per colour (required with autoscaling)."),
+      targetCpuUtilization: z
+        .number()
+        .int()
+        .min(1)
+        .max(100, "targetCpuUtilization is a percentage of the CPU request, 1-100")
+        .describe("HPA target, percent of the CPU request.")
+        .default(70),
+      exposure: withType(
+        z.strictObject({
+          type: z
+            .enum(EXPOSURE_TYPES)
+            .describe('"cluster" (a ClusterIP Service only), "internal" NLB or "public" NLB (needs sourceRanges).')
+            .default("cluster"),
+          sourceRanges: z.array(ipv4Cidr()).describe("CIDRs allowed to reach the load balancer (required for public).").default([]),
+        }),
+        { typeName: "ModelExposureInput", outputTypeName: "ModelExposure", home: HOME },
+      )
+        .prefault({})
+        .describe("How the model is reached. Default: inside the cluster only."),
+      prefix: z.string().optional().describe('Prefix in the models bucket the model may read. Default "<name>/".'),
+    })
+    .transform((m) => ({ ...m, prefix: m.prefix ?? `${m.name}/` })),
+  {
+    typeName: "ModelInput",
+    outputTypeName: "ModelSettings",
+    outputRequired: ["prefix"],
+    home: HOME,
+    doc: "A model to serve.",
+  },
+);
 
 /** The settings of a ModelServing: the single source of truth for its Args and for the `serving` stack config. */
 export const ModelServingSettings = z.strictObject({
@@ -92,16 +112,38 @@ export const ServingSettingsSchema = withType(ModelServingSettings.extend({ sent
   doc: "Model serving's settings: the namespace, stage features, its GPU quota and the models.",
 });
 
-const input = <T>(what: string) => withType(z.custom<pulumi.Input<T>>((v) => v !== undefined && v !== null, `${what} is required`), PULUMI_STRING);
+const input = <T>(what: string) =>
+  withType(
+    z.custom<pulumi.Input<T>>((v) => v !== undefined && v !== null, `${what} is required`),
+    PULUMI_STRING,
+  );
 
 /** Everything ModelServing accepts. */
 export const ModelServingArgsSchema = z.strictObject({
-  cluster: withType(z.custom<ClusterHandle>((c) => typeof c === "object" && c !== null && "provider" in c, "must be a ClusterHandle (GpuCluster, or provider, clusterName, OIDC provider and ready)"), { type: "ClusterHandle", imports: { ClusterHandle: "components/compute/cluster-handle.ts" } }).describe("The cluster to deploy into."),
+  cluster: withType(
+    z.custom<ClusterHandle>(
+      (c) => typeof c === "object" && c !== null && "provider" in c,
+      "must be a ClusterHandle (GpuCluster, or provider, clusterName, OIDC provider and ready)",
+    ),
+    { type: "ClusterHandle", imports: { ClusterHandle: "components/compute/cluster-handle.ts" } },
+  ).describe("The cluster to deploy into."),
   settings: ServingSettingsSchema.prefault({}).describe("Models, stage features and the namespace quota."),
-  modelsBucket: withType(z.custom<{ name: pulumi.Input<string>; arn: pulumi.Input<string> }>((b) => typeof b === "object" && b !== null && "name" in b && "arn" in b, "must be { name, arn } of the models bucket"), { type: "{ name: pulumi.Input<string>; arn: pulumi.Input<string> }", imports: { pulumi: "@pulumi/pulumi" } }).describe("The models bucket."),
-  modelsBucketKmsKeyArn: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING).optional().describe("KMS key of the models bucket when SSE-KMS. Default none."),
+  modelsBucket: withType(
+    z.custom<{ name: pulumi.Input<string>; arn: pulumi.Input<string> }>(
+      (b) => typeof b === "object" && b !== null && "name" in b && "arn" in b,
+      "must be { name, arn } of the models bucket",
+    ),
+    { type: "{ name: pulumi.Input<string>; arn: pulumi.Input<string> }", imports: { pulumi: "@pulumi/pulumi" } },
+  ).describe("The models bucket."),
+  modelsBucketKmsKeyArn: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)
+    .optional()
+    .describe("KMS key of the models bucket when SSE-KMS. Default none."),
   registryPrefix: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING).optional().describe("What `<registry>` in images resolves to. Default none."),
-  vpcId: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING).optional().describe("VPC of the cluster, for the AWS Load Balancer Controller. Default: the cluster handle's vpcId; one of them is required when a model is exposed."),
+  vpcId: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)
+    .optional()
+    .describe(
+      "VPC of the cluster, for the AWS Load Balancer Controller. Default: the cluster handle's vpcId; one of them is required when a model is exposed.",
+    ),
   region: z.string().refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)").describe("AWS region."),
   environment: z.string().min(1).describe("Environment name, reported to Sentry."),
   sentryDsn: input<string>("sentryDsn").optional().describe("Sentry DSN, a secret. Default none."),
@@ -114,9 +156,21 @@ schemaMatches<ModelServingArgs, z.input<typeof ModelServingArgsSchema>>(true);
 /** Cross-field rules (components/serving/checks.ts servingProblems), without what only the stack knows (its GPU pools and repositories). */
 export function modelServingProblems(_name: string, s: z.output<typeof ModelServingArgsSchema>): ArgProblem[] {
   const ctx: ServingContext = { repositories: s.registryPrefix === undefined ? undefined : "any" };
-  const problems: ArgProblem[] = servingProblems(s.settings, ctx).map((p) => ({ path: `settings.${p.path.map((x) => (typeof x === "number" ? `[${x}]` : x)).join(".").replace(/\.\[/g, "[")}`, value: p.value, message: p.message }));
+  const problems: ArgProblem[] = servingProblems(s.settings, ctx).map((p) => ({
+    path: `settings.${p.path
+      .map((x) => (typeof x === "number" ? `[${x}]` : x))
+      .join(".")
+      .replace(/\.\[/g, "[")}`,
+    value: p.value,
+    message: p.message,
+  }));
   const exposed = s.settings.models.some((m) => m.exposure.type !== "cluster");
   if (exposed && s.vpcId === undefined && s.cluster.vpcId === undefined)
-    problems.push({ path: "vpcId", value: undefined, message: "is required (here or as the cluster handle's vpcId): a model is exposed through a load balancer, and the AWS Load Balancer Controller needs the VPC" });
+    problems.push({
+      path: "vpcId",
+      value: undefined,
+      message:
+        "is required (here or as the cluster handle's vpcId): a model is exposed through a load balancer, and the AWS Load Balancer Controller needs the VPC",
+    });
   return problems;
 }

@@ -5,7 +5,19 @@ import { ACCESS_POLICY_ARNS } from "../compute/access";
 import { validateArgs } from "../../lib/validate";
 import { ModelServingArgsSchema, modelServingProblems } from "./model-serving.schema";
 import { MODELS_BUCKET_PLACEHOLDER, REGISTRY_PLACEHOLDER, ServingSettings, colorsOf, modelSystemWorkloads, otherColor, releaseOf } from "./settings";
-import { deploymentManifest, deploymentName, gpuQuotaManifest, hpaManifest, namespaceManifest, pdbManifest, previewServiceName, sentrySecretManifest, serviceAccountManifest, serviceAccountName, serviceManifest } from "./manifests";
+import {
+  deploymentManifest,
+  deploymentName,
+  gpuQuotaManifest,
+  hpaManifest,
+  namespaceManifest,
+  pdbManifest,
+  previewServiceName,
+  sentrySecretManifest,
+  serviceAccountManifest,
+  serviceAccountName,
+  serviceManifest,
+} from "./manifests";
 import { modelReadPolicy } from "./iam";
 import { addonRoleNames, addonWorkloads, installAddon } from "../compute/addons/addon";
 import { awsLoadBalancerController } from "../compute/addons/aws-load-balancer-controller";
@@ -19,7 +31,6 @@ import type { ModelServingArgs } from "./model-serving.args";
 export type { ModelServingArgs };
 
 export const MODEL_SERVING_TYPE = "mlplatform:serving:ModelServing";
-
 
 /**
  * What serving puts on the CPU system pool, from its settings: CPU-only
@@ -79,9 +90,10 @@ export class ModelServing extends pulumi.ComponentResource {
     const inNamespace = (more: pulumi.Resource[] = []) => k8s([namespace, ...more]);
     const quota = new kubernetes.core.v1.ResourceQuota(`${name}-gpu-quota`, gpuQuotaManifest(ns, s.maxGpus), inNamespace());
 
-    const sentry = a.sentryDsn !== undefined
-      ? new kubernetes.core.v1.Secret(`${name}-sentry`, sentrySecretManifest(ns, pulumi.secret(a.sentryDsn)), inNamespace())
-      : undefined;
+    const sentry =
+      a.sentryDsn !== undefined
+        ? new kubernetes.core.v1.Secret(`${name}-sentry`, sentrySecretManifest(ns, pulumi.secret(a.sentryDsn)), inNamespace())
+        : undefined;
 
     // The AWS Load Balancer Controller when a model is exposed, metrics-server when one autoscales.
     const inputs = { region: a.region, vpcId: (a.vpcId ?? cluster.vpcId)! };
@@ -98,29 +110,41 @@ export class ModelServing extends pulumi.ComponentResource {
       const n = (slugs.get(base) ?? 0) + 1;
       slugs.set(base, n);
       const slug = n === 1 ? base : `${base}-${n}`;
-      const entry = new aws.eks.AccessEntry(`${name}-viewer-${slug}`, { clusterName: cluster.clusterName, principalArn, type: "STANDARD", tags }, { parent: this });
-      new aws.eks.AccessPolicyAssociation(`${name}-viewer-${slug}`, {
-        clusterName: cluster.clusterName,
-        principalArn: entry.principalArn,
-        policyArn: ACCESS_POLICY_ARNS.readOnly,
-        accessScope: { type: "namespace", namespaces: [ns] },
-      }, { parent: this });
+      const entry = new aws.eks.AccessEntry(
+        `${name}-viewer-${slug}`,
+        { clusterName: cluster.clusterName, principalArn, type: "STANDARD", tags },
+        { parent: this },
+      );
+      new aws.eks.AccessPolicyAssociation(
+        `${name}-viewer-${slug}`,
+        {
+          clusterName: cluster.clusterName,
+          principalArn: entry.principalArn,
+          policyArn: ACCESS_POLICY_ARNS.readOnly,
+          accessScope: { type: "namespace", namespaces: [ns] },
+        },
+        { parent: this },
+      );
     }
 
     this.liveServices = {};
     this.previewServices = {};
     const bucketName = pulumi.output(a.modelsBucket.name);
     for (const model of s.models) {
-      const role = new IrsaRole(modelRole(name, model.name), {
-        oidcProviderArn: cluster.oidcProviderArn,
-        oidcIssuerUrl: cluster.oidcIssuerUrl,
-        namespace: ns,
-        serviceAccount: serviceAccountName(model.name),
-        inlinePolicy: pulumi
-          .all([a.modelsBucket.arn, a.modelsBucketKmsKeyArn])
-          .apply(([arn, kmsKeyArn]) => JSON.stringify(modelReadPolicy(arn, model.prefix, { kmsKeyArn, region: a.region }))),
-        tags,
-      }, { parent: this });
+      const role = new IrsaRole(
+        modelRole(name, model.name),
+        {
+          oidcProviderArn: cluster.oidcProviderArn,
+          oidcIssuerUrl: cluster.oidcIssuerUrl,
+          namespace: ns,
+          serviceAccount: serviceAccountName(model.name),
+          inlinePolicy: pulumi
+            .all([a.modelsBucket.arn, a.modelsBucketKmsKeyArn])
+            .apply(([arn, kmsKeyArn]) => JSON.stringify(modelReadPolicy(arn, model.prefix, { kmsKeyArn, region: a.region }))),
+          tags,
+        },
+        { parent: this },
+      );
       const sa = new kubernetes.core.v1.ServiceAccount(`${name}-${model.name}-sa`, serviceAccountManifest(model.name, ns, role.roleArn), inNamespace());
 
       // Loading a model may take startupTimeoutSeconds before the rollout progresses at all.
@@ -129,23 +153,31 @@ export class ModelServing extends pulumi.ComponentResource {
       for (const color of colorsOf(s)) {
         const release = releaseOf(model, color);
         if (!release.image || !release.modelUri) continue; // a colour never released runs nothing
-        const deployment = new kubernetes.apps.v1.Deployment(`${name}-${deploymentName(model.name, color)}`, deploymentManifest<pulumi.Input<string>>({
-          model,
-          color,
-          namespace: ns,
-          replicas: release.replicas,
-          image: resolve(release.image, REGISTRY_PLACEHOLDER, a.registryPrefix),
-          modelUri: resolve(release.modelUri, MODELS_BUCKET_PLACEHOLDER, bucketName),
-          imageAsWritten: release.image,
-          environment: a.environment,
-          sentry: sentry !== undefined,
-        }), { ...inNamespace([sa, quota, ...(sentry ? [sentry] : [])]), customTimeouts: { create: minutes, update: minutes } });
+        const deployment = new kubernetes.apps.v1.Deployment(
+          `${name}-${deploymentName(model.name, color)}`,
+          deploymentManifest<pulumi.Input<string>>({
+            model,
+            color,
+            namespace: ns,
+            replicas: release.replicas,
+            image: resolve(release.image, REGISTRY_PLACEHOLDER, a.registryPrefix),
+            modelUri: resolve(release.modelUri, MODELS_BUCKET_PLACEHOLDER, bucketName),
+            imageAsWritten: release.image,
+            environment: a.environment,
+            sentry: sentry !== undefined,
+          }),
+          { ...inNamespace([sa, quota, ...(sentry ? [sentry] : [])]), customTimeouts: { create: minutes, update: minutes } },
+        );
         deployments.push(deployment);
         if (s.autoscaling) {
           new kubernetes.policy.v1.PodDisruptionBudget(`${name}-${deploymentName(model.name, color)}-pdb`, pdbManifest(model.name, color, ns), inNamespace());
           // No autoscaler for a colour scaled to 0: HPAs cannot have minReplicas 0.
           if (release.replicas > 0)
-            new kubernetes.autoscaling.v2.HorizontalPodAutoscaler(`${name}-${deploymentName(model.name, color)}-hpa`, hpaManifest(model, color, ns, release.replicas), inNamespace([deployment]));
+            new kubernetes.autoscaling.v2.HorizontalPodAutoscaler(
+              `${name}-${deploymentName(model.name, color)}-hpa`,
+              hpaManifest(model, color, ns, release.replicas),
+              inNamespace([deployment]),
+            );
         }
       }
 
@@ -153,14 +185,18 @@ export class ModelServing extends pulumi.ComponentResource {
       // so a release and a flip in the same `pulumi up` still sends no traffic to unready pods.
       const live = model.activeColor;
       const exposed = model.exposure.type !== "cluster";
-      const liveService = new kubernetes.core.v1.Service(`${name}-${model.name}-live`,
+      const liveService = new kubernetes.core.v1.Service(
+        `${name}-${model.name}-live`,
         serviceManifest({ model, name: model.name, namespace: ns, color: s.blueGreen ? live : undefined, exposed }),
-        inNamespace([...deployments, ...(exposed ? lbController : [])]));
+        inNamespace([...deployments, ...(exposed ? lbController : [])]),
+      );
       this.liveServices[model.name] = liveService.metadata.name;
       if (s.blueGreen && live) {
-        const preview = new kubernetes.core.v1.Service(`${name}-${model.name}-preview`,
+        const preview = new kubernetes.core.v1.Service(
+          `${name}-${model.name}-preview`,
           serviceManifest({ model, name: previewServiceName(model.name), namespace: ns, color: otherColor(live), exposed: false }),
-          inNamespace(deployments));
+          inNamespace(deployments),
+        );
         this.previewServices[model.name] = preview.metadata.name;
       }
     }

@@ -12,7 +12,6 @@
  */
 import type { SystemWorkload } from "../compute/capacity";
 
-
 // ------------------------------------------------------------------ settings
 
 import type { ColorRelease, ModelSettings, ServingSettings } from "./model-serving.args";
@@ -102,7 +101,8 @@ export function releaseOf(model: ModelSettings, color: Color | undefined): Color
  */
 export function worstCasePods(model: ModelSettings, settings: Pick<ServingSettings, "blueGreen" | "autoscaling">): number {
   const colors = colorsOf(settings);
-  if (settings.autoscaling && model.maxReplicas !== undefined) return colors.length * Math.max(model.maxReplicas, ...colors.map((c) => releaseOf(model, c).replicas));
+  if (settings.autoscaling && model.maxReplicas !== undefined)
+    return colors.length * Math.max(model.maxReplicas, ...colors.map((c) => releaseOf(model, c).replicas));
   return colors.reduce((s, c) => s + releaseOf(model, c).replicas, 0);
 }
 
@@ -122,8 +122,14 @@ export function modelSystemWorkloads(settings: ServingSettings): SystemWorkload[
   const workloads: SystemWorkload[] = [];
   for (const m of settings.models.filter((x) => x.gpus === 0)) {
     const replicas = worstCasePods(m, settings);
-    if (replicas > 0) workloads.push({ name: `model ${m.name}`, replicas, cpuMillis: cpuMillis(m.cpu) ?? 0, memoryMiB: Math.round(memoryMiB(m.memory) ?? 0), source: "serving.models (every colour at its maximum)" });
+    if (replicas > 0)
+      workloads.push({
+        name: `model ${m.name}`,
+        replicas,
+        cpuMillis: cpuMillis(m.cpu) ?? 0,
+        memoryMiB: Math.round(memoryMiB(m.memory) ?? 0),
+        source: "serving.models (every colour at its maximum)",
+      });
   }
   return workloads;
 }
-

@@ -23,7 +23,6 @@ export function trackingPhysicalNames(name: string): PhysicalName[] {
   return [autoNamedRole(irsaRoleName(artifactsRole(name)))];
 }
 
-
 /**
  * An MLflow tracking server on the CPU system pool: metadata in the
  * MetadataStore (PostgreSQL), artifacts proxied by the server to
@@ -50,22 +49,27 @@ export class ExperimentTracking extends pulumi.ComponentResource {
 
     const namespace = new kubernetes.core.v1.Namespace(`${name}-namespace`, namespaceManifest(s.namespace), k8s(cluster.ready));
 
-    const role = new IrsaRole(artifactsRole(name), {
-      oidcProviderArn: cluster.oidcProviderArn,
-      oidcIssuerUrl: cluster.oidcIssuerUrl,
-      namespace: s.namespace,
-      serviceAccount: TRACKING_NAMES.serviceAccount,
-      inlinePolicy: pulumi
-        .all([a.artifactsBucket.arn, a.artifactsBucketKmsKeyArn])
-        .apply(([arn, kmsKeyArn]) => JSON.stringify(trackingArtifactsPolicy(arn, s.artifactPrefix, { kmsKeyArn, region: a.region }))),
-      tags: a.tags,
-    }, { parent: this });
+    const role = new IrsaRole(
+      artifactsRole(name),
+      {
+        oidcProviderArn: cluster.oidcProviderArn,
+        oidcIssuerUrl: cluster.oidcIssuerUrl,
+        namespace: s.namespace,
+        serviceAccount: TRACKING_NAMES.serviceAccount,
+        inlinePolicy: pulumi
+          .all([a.artifactsBucket.arn, a.artifactsBucketKmsKeyArn])
+          .apply(([arn, kmsKeyArn]) => JSON.stringify(trackingArtifactsPolicy(arn, s.artifactPrefix, { kmsKeyArn, region: a.region }))),
+        tags: a.tags,
+      },
+      { parent: this },
+    );
     const sa = new kubernetes.core.v1.ServiceAccount(`${name}-sa`, trackingServiceAccountManifest(s.namespace, role.roleArn), k8s([namespace]));
 
     // Secret from end to end: the password output is secret, and so is the URI built from it.
     const uri = pulumi.secret(
-      pulumi.all([a.database.address, a.database.port, a.database.password]).apply(([host, port, password]) =>
-        backendStoreUri({ username: a.database.username, password, host, port, database: a.database.databaseName })),
+      pulumi
+        .all([a.database.address, a.database.port, a.database.password])
+        .apply(([host, port, password]) => backendStoreUri({ username: a.database.username, password, host, port, database: a.database.databaseName })),
     );
     const secret = new kubernetes.core.v1.Secret(`${name}-backend-store`, backendSecretManifest(s.namespace, uri), k8s([namespace]));
 
@@ -78,6 +82,11 @@ export class ExperimentTracking extends pulumi.ComponentResource {
     this.serviceName = service.metadata.name;
     this.trackingUri = pulumi.interpolate`http://${service.metadata.name}.${s.namespace}.svc.cluster.local:5000`;
     this.artifactsDestination = destination;
-    this.registerOutputs({ namespace: this.namespace, serviceName: this.serviceName, trackingUri: this.trackingUri, artifactsDestination: this.artifactsDestination });
+    this.registerOutputs({
+      namespace: this.namespace,
+      serviceName: this.serviceName,
+      trackingUri: this.trackingUri,
+      artifactsDestination: this.artifactsDestination,
+    });
   }
 }

@@ -1,7 +1,6 @@
 /** What the tracking server's pods may do in the artifacts bucket, as a pure function. */
 import type { PolicyDocument, Statement } from "../data/bucket-policy";
 
-
 /**
  * Read and write under the artifact prefix of the models bucket, nothing
  * else (MLflow lists, uploads, downloads and deletes artifacts there). With

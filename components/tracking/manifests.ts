@@ -53,7 +53,12 @@ export function trackingDeploymentManifest<S>(s: TrackingSettings, artifacts: S)
           terminationGracePeriodSeconds: 30,
           securityContext: { seccompProfile: { type: "RuntimeDefault" as const } },
           topologySpreadConstraints: [
-            { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway" as const, labelSelector: { matchLabels: { "app.kubernetes.io/name": "mlflow" } } },
+            {
+              maxSkew: 1,
+              topologyKey: "topology.kubernetes.io/zone",
+              whenUnsatisfiable: "ScheduleAnyway" as const,
+              labelSelector: { matchLabels: { "app.kubernetes.io/name": "mlflow" } },
+            },
           ],
           containers: [
             {
@@ -61,16 +66,19 @@ export function trackingDeploymentManifest<S>(s: TrackingSettings, artifacts: S)
               image: s.image,
               command: ["mlflow", "server"],
               args: [
-                "--host", "0.0.0.0",
-                "--port", String(MLFLOW_PORT),
-                "--workers", String(s.workers),
+                "--host",
+                "0.0.0.0",
+                "--port",
+                String(MLFLOW_PORT),
+                "--workers",
+                String(s.workers),
                 "--serve-artifacts",
-                "--artifacts-destination", artifacts,
-                "--allowed-hosts", allowedHosts(s.namespace).join(","),
+                "--artifacts-destination",
+                artifacts,
+                "--allowed-hosts",
+                allowedHosts(s.namespace).join(","),
               ],
-              env: [
-                { name: "MLFLOW_BACKEND_STORE_URI", valueFrom: { secretKeyRef: { name: TRACKING_NAMES.secret, key: TRACKING_NAMES.secretKey } } },
-              ],
+              env: [{ name: "MLFLOW_BACKEND_STORE_URI", valueFrom: { secretKeyRef: { name: TRACKING_NAMES.secret, key: TRACKING_NAMES.secretKey } } }],
               ports: [{ name: "http", containerPort: MLFLOW_PORT, protocol: "TCP" as const }],
               resources: { requests: { cpu, memory }, limits: { memory: `${Math.round(memoryMiB(s.memoryLimit)!)}Mi` } },
               // Schema migrations on a first start can take a while.

@@ -1,7 +1,6 @@
 import { cpuMillis, memoryMiB } from "../serving/settings";
 import type { SystemWorkload } from "../compute/capacity";
 
-
 /**
  * The MLflow image: the upstream `-full` variant, which bundles the database
  * drivers (psycopg2 and psycopg 3) and the cloud storage clients (boto3);
@@ -51,7 +50,9 @@ export function allowedHosts(namespace: string): string[] {
 
 /** The tracking server's pods on the system pool (for components/compute/capacity.ts). */
 export function trackingSystemWorkloads(s: TrackingSettings): SystemWorkload[] {
-  return [{ name: "mlflow", replicas: s.replicas, cpuMillis: cpuMillis(s.cpu) ?? 0, memoryMiB: Math.round(memoryMiB(s.memory) ?? 0), source: "tracking settings" }];
+  return [
+    { name: "mlflow", replicas: s.replicas, cpuMillis: cpuMillis(s.cpu) ?? 0, memoryMiB: Math.round(memoryMiB(s.memory) ?? 0), source: "tracking settings" },
+  ];
 }
 
 /**

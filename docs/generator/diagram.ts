@@ -52,12 +52,20 @@ export function viewOf(r: PlannedResource, byUrn: Map<string, PlannedResource>):
 
 /** Mermaid ids: ASCII letters, digits and `_` only. */
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "") || "x";
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "_")
+      .replace(/^_+|_+$/g, "") || "x"
+  );
 }
 
 /** A quoted Mermaid label: double quotes inside become single ones; no Markdown or HTML. */
 export function quote(label: string): string {
-  return `"${label.replace(/"/g, "'").replace(/[<>]/g, "").replace(/[\r\n]+/g, " ")}"`;
+  return `"${label
+    .replace(/"/g, "'")
+    .replace(/[<>]/g, "")
+    .replace(/[\r\n]+/g, " ")}"`;
 }
 
 export function buildDiagram(run: PlanRun): Diagram {
@@ -202,7 +210,9 @@ export function transitiveReduction(adjacency: Map<string, Set<string>>): [strin
     }
     return false;
   };
-  const all = [...adj].flatMap(([u, vs]) => [...vs].map((v) => [u, v] as [string, string])).sort((a, b) => (a[0] + " " + a[1]).localeCompare(b[0] + " " + b[1]));
+  const all = [...adj]
+    .flatMap(([u, vs]) => [...vs].map((v) => [u, v] as [string, string]))
+    .sort((a, b) => (a[0] + " " + a[1]).localeCompare(b[0] + " " + b[1]));
   for (const edge of all) {
     if (reachable(edge[0], edge[1], edge)) adj.get(edge[0])!.delete(edge[1]);
   }

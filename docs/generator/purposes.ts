@@ -57,7 +57,11 @@ function nodeGroupDetail(r: ResourceView): string {
 }
 
 function isGpuNodeGroup(r: ResourceView): boolean {
-  return str(r.inputs.amiType)?.includes("NVIDIA") === true || arr(r.inputs.taints).some((t) => str(obj(t).key) === "nvidia.com/gpu") || r.parentType === "mlplatform:compute:GpuNodePool";
+  return (
+    str(r.inputs.amiType)?.includes("NVIDIA") === true ||
+    arr(r.inputs.taints).some((t) => str(obj(t).key) === "nvidia.com/gpu") ||
+    r.parentType === "mlplatform:compute:GpuNodePool"
+  );
 }
 
 function tagPurpose(r: ResourceView): string {
@@ -113,7 +117,8 @@ export const KINDS: Record<string, KindInfo> = {
   "aws:ec2/eip:Eip": { purpose: "Fixed public IP address of a NAT gateway" },
   "aws:ec2/natGateway:NatGateway": { diagram: "NAT gateway", purpose: "Outbound internet for the private subnets (image pulls, package and model downloads)" },
   "aws:ec2/routeTable:RouteTable": {
-    purpose: (r) => (r.role.startsWith("public") ? "Routes the public subnets to the internet gateway" : "Routes a private subnet's outbound traffic through its NAT gateway"),
+    purpose: (r) =>
+      r.role.startsWith("public") ? "Routes the public subnets to the internet gateway" : "Routes a private subnet's outbound traffic through its NAT gateway",
   },
   "aws:ec2/routeTableAssociation:RouteTableAssociation": { purpose: "Attaches a subnet to its route table" },
   "aws:ec2/vpcEndpoint:VpcEndpoint": {
@@ -123,10 +128,16 @@ export const KINDS: Record<string, KindInfo> = {
   "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": { purpose: "Empties the VPC's default security group, so nothing is open by accident" },
   "aws:ec2/securityGroup:SecurityGroup": { purpose: (r) => str(r.inputs.description) ?? "Firewall rules for the resources attached to it" },
   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
-    purpose: (r) => withDetail(str(r.inputs.description) ?? "Opens one port to one address range", [str(r.inputs.cidrIpv4), r.inputs.fromPort !== undefined ? `port ${r.inputs.fromPort}` : undefined].filter(Boolean).join(", ")),
+    purpose: (r) =>
+      withDetail(
+        str(r.inputs.description) ?? "Opens one port to one address range",
+        [str(r.inputs.cidrIpv4), r.inputs.fromPort !== undefined ? `port ${r.inputs.fromPort}` : undefined].filter(Boolean).join(", "),
+      ),
   },
   "aws:ec2/flowLog:FlowLog": { purpose: "Records the VPC's accepted and rejected connections, for security investigations" },
-  "aws:ec2/launchTemplate:LaunchTemplate": { purpose: "Node launch settings: IMDSv2 with hop limit 1 (pods cannot borrow the node's role), encrypted root disk" },
+  "aws:ec2/launchTemplate:LaunchTemplate": {
+    purpose: "Node launch settings: IMDSv2 with hop limit 1 (pods cannot borrow the node's role), encrypted root disk",
+  },
 
   // --- logs, keys, secrets ------------------------------------------------------------
   "aws:cloudwatch/logGroup:LogGroup": {
@@ -137,9 +148,15 @@ export const KINDS: Record<string, KindInfo> = {
       return withDetail(`Log group ${str(r.inputs.name) ?? r.role}`, days);
     },
   },
-  "aws:kms/key:Key": { diagram: "KMS key", purpose: (r) => withDetail(str(r.inputs.description) ?? "Customer managed encryption key", r.inputs.enableKeyRotation ? "rotated yearly" : undefined) },
+  "aws:kms/key:Key": {
+    diagram: "KMS key",
+    purpose: (r) => withDetail(str(r.inputs.description) ?? "Customer managed encryption key", r.inputs.enableKeyRotation ? "rotated yearly" : undefined),
+  },
   "aws:kms/alias:Alias": { purpose: (r) => withDetail("Readable name for a KMS key", str(r.inputs.name)) },
-  "aws:secretsmanager/secret:Secret": { diagram: "credentials secret", purpose: (r) => str(r.inputs.description) ?? "Holds credentials for applications, outside config and Helm values" },
+  "aws:secretsmanager/secret:Secret": {
+    diagram: "credentials secret",
+    purpose: (r) => str(r.inputs.description) ?? "Holds credentials for applications, outside config and Helm values",
+  },
   "aws:secretsmanager/secretVersion:SecretVersion": { purpose: "The secret's current value (written by the program, never printed)" },
   "random:index/randomPassword:RandomPassword": { purpose: "Generates a password once; Pulumi keeps it encrypted in the state" },
 
@@ -165,7 +182,9 @@ export const KINDS: Record<string, KindInfo> = {
   "aws:s3/bucketVersioning:BucketVersioning": { purpose: "Keeps old versions: an overwritten or deleted model can be restored" },
   "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": { purpose: "Encrypts every object at rest by default" },
   "aws:s3/bucketPolicy:BucketPolicy": { purpose: "Refuses any request that does not use TLS" },
-  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": { purpose: "Expires old versions and unfinished uploads, so storage does not grow forever" },
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": {
+    purpose: "Expires old versions and unfinished uploads, so storage does not grow forever",
+  },
   "aws:s3/bucketObjectv2:BucketObjectv2": { purpose: (r) => withDetail("A file the program uploads", str(r.inputs.key)) },
   "aws:ecr/repository:Repository": { diagram: "ECR repository", purpose: (r) => `Image repository \`${r.role}\`: immutable tags, scanned on push` },
   "aws:ecr/lifecyclePolicy:LifecyclePolicy": { purpose: "Expires untagged images and keeps the last N, so the registry does not grow forever" },
@@ -176,7 +195,11 @@ export const KINDS: Record<string, KindInfo> = {
     purpose: (r) =>
       withDetail(
         "PostgreSQL for the experiment-tracking metadata",
-        [str(r.inputs.instanceClass), r.inputs.multiAz ? "Multi-AZ" : undefined, r.inputs.backupRetentionPeriod !== undefined ? `${r.inputs.backupRetentionPeriod} d backups` : undefined]
+        [
+          str(r.inputs.instanceClass),
+          r.inputs.multiAz ? "Multi-AZ" : undefined,
+          r.inputs.backupRetentionPeriod !== undefined ? `${r.inputs.backupRetentionPeriod} d backups` : undefined,
+        ]
           .filter(Boolean)
           .join(", "),
       ),
@@ -185,7 +208,10 @@ export const KINDS: Record<string, KindInfo> = {
   "aws:rds/parameterGroup:ParameterGroup": { purpose: (r) => withDetail("Database server settings", str(r.inputs.description)?.replace(/^[^:]*:\s*/, "")) },
 
   // --- cluster ------------------------------------------------------------------------
-  "aws:eks/cluster:Cluster": { diagram: "EKS control plane", purpose: (r) => withDetail("The Kubernetes control plane (API server, etcd), run by AWS", str(obj(r.inputs).version)) },
+  "aws:eks/cluster:Cluster": {
+    diagram: "EKS control plane",
+    purpose: (r) => withDetail("The Kubernetes control plane (API server, etcd), run by AWS", str(obj(r.inputs).version)),
+  },
   "aws:eks/nodeGroup:NodeGroup": {
     diagram: (r) => (isGpuNodeGroup(r) ? "GPU node group" : "system node group"),
     purpose: (r) =>
@@ -254,16 +280,26 @@ export const KINDS: Record<string, KindInfo> = {
     diagram: "Deployment",
     purpose: (r) => {
       const replicas = spec(r).replicas;
-      return withDetail(`Runs the \`${metaName(r)}\` pods`, [replicas !== undefined ? `${String(replicas)} replica${replicas === 1 ? "" : "s"}` : undefined, gpuRequest(r) ? "on GPUs" : undefined].filter(Boolean).join(", "));
+      return withDetail(
+        `Runs the \`${metaName(r)}\` pods`,
+        [replicas !== undefined ? `${String(replicas)} replica${replicas === 1 ? "" : "s"}` : undefined, gpuRequest(r) ? "on GPUs" : undefined]
+          .filter(Boolean)
+          .join(", "),
+      );
     },
   },
   "kubernetes:apps/v1:DaemonSet": { diagram: "DaemonSet", purpose: (r) => `Runs one \`${metaName(r)}\` pod on every matching node` },
   "kubernetes:batch/v1:CronJob": { diagram: "CronJob", purpose: (r) => withDetail(`Scheduled job \`${metaName(r)}\``, str(spec(r).schedule)) },
-  "kubernetes:policy/v1:PodDisruptionBudget": { purpose: (r) => `Keeps enough \`${metaName(r).replace(/-pdb$/, "")}\` pods up while nodes are drained or upgraded` },
+  "kubernetes:policy/v1:PodDisruptionBudget": {
+    purpose: (r) => `Keeps enough \`${metaName(r).replace(/-pdb$/, "")}\` pods up while nodes are drained or upgraded`,
+  },
   "kubernetes:autoscaling/v2:HorizontalPodAutoscaler": {
     purpose: (r) => {
       const s = spec(r);
-      return withDetail(`Scales \`${str(obj(s.scaleTargetRef).name) ?? metaName(r)}\` with its load`, s.maxReplicas !== undefined ? `${String(s.minReplicas ?? 1)}-${String(s.maxReplicas)} replicas` : undefined);
+      return withDetail(
+        `Scales \`${str(obj(s.scaleTargetRef).name) ?? metaName(r)}\` with its load`,
+        s.maxReplicas !== undefined ? `${String(s.minReplicas ?? 1)}-${String(s.maxReplicas)} replicas` : undefined,
+      );
     },
   },
   "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": { purpose: (r) => `Tells Prometheus to scrape \`${metaName(r).replace(/-monitor$/, "")}\`` },
@@ -287,7 +323,9 @@ export const KINDS: Record<string, KindInfo> = {
     diagram: "CloudWatch alarm",
     purpose: (r) => withDetail("Alarm", str(r.inputs.alarmDescription) ? firstSentenceOf(str(r.inputs.alarmDescription)!) : str(r.inputs.metricName)),
   },
-  "aws:cloudwatch/eventRule:EventRule": { purpose: (r) => withDetail("Matches AWS events", str(r.inputs.description) ? firstSentenceOf(str(r.inputs.description)!) : undefined) },
+  "aws:cloudwatch/eventRule:EventRule": {
+    purpose: (r) => withDetail("Matches AWS events", str(r.inputs.description) ? firstSentenceOf(str(r.inputs.description)!) : undefined),
+  },
   "aws:cloudwatch/eventTarget:EventTarget": { purpose: "Sends the matched events to the alert topic" },
   "aws:route53/healthCheck:HealthCheck": {
     diagram: "Route 53 health check",

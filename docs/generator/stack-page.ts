@@ -135,11 +135,18 @@ export function renderStackPage({ run, cost, policy }: StackFacts): string {
   out.push(
     table(
       ["piece", "", "decided by", "why"],
-      decisionsOf(run).map((d) => [d.piece, d.enabled ? "**on**" : "off", d.decidedBy === "stack" ? "the stack file" : `the ${spec.stage} preset`, cell(d.why)]),
+      decisionsOf(run).map((d) => [
+        d.piece,
+        d.enabled ? "**on**" : "off",
+        d.decidedBy === "stack" ? "the stack file" : `the ${spec.stage} preset`,
+        cell(d.why),
+      ]),
     ),
   );
   out.push("");
-  out.push("The presets and their reasons are in [`config/presets.ts`](../../config/presets.ts); see [the graduation guide](../stages.md) for how the stages differ.");
+  out.push(
+    "The presets and their reasons are in [`config/presets.ts`](../../config/presets.ts); see [the graduation guide](../stages.md) for how the stages differ.",
+  );
 
   out.push("", "## Monthly cost", "");
   out.push(
@@ -158,11 +165,13 @@ export function renderStackPage({ run, cost, policy }: StackFacts): string {
   out.push(`GPU capacity paid for while idle (GPU node group minimums): **${money(cost.idleGpuMonthlyUsd)}**/month.`);
   if (cost.unpriced.length) {
     out.push("", `Not priced, so **not** counted above (${cost.unpriced.length}):`, "");
-    for (const u of [...cost.unpriced].sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type))) out.push(`- ${code(u.name)} (${shortType(u.type)}): ${u.reason}`);
+    for (const u of [...cost.unpriced].sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type)))
+      out.push(`- ${code(u.name)} (${shortType(u.type)}): ${u.reason}`);
   }
   if (cost.usageBased.length) {
     out.push("", "Charged by use, on top of the figures above:", "");
-    for (const u of [...cost.usageBased].sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type))) out.push(`- ${code(u.name)} (${shortType(u.type)}): ${u.rate}`);
+    for (const u of [...cost.usageBased].sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type)))
+      out.push(`- ${code(u.name)} (${shortType(u.type)}): ${u.rate}`);
   }
 
   out.push("", "## Policy verdicts", "");
@@ -172,7 +181,9 @@ export function renderStackPage({ run, cost, policy }: StackFacts): string {
   );
   if (policy.mandatory.length || policy.advisory.length) {
     out.push("");
-    out.push(table(["level", "policy", "resource", "finding"], [...verdictRows(policy.mandatory, "**mandatory**"), ...verdictRows(policy.advisory, "advisory")]));
+    out.push(
+      table(["level", "policy", "resource", "finding"], [...verdictRows(policy.mandatory, "**mandatory**"), ...verdictRows(policy.advisory, "advisory")]),
+    );
   }
   out.push("", `<details><summary>All ${packPolicies.length} policies of the pack, their level at the ${spec.stage} stage and their verdict</summary>`, "");
   out.push(allPoliciesTable(spec.stage, policy));

@@ -140,7 +140,10 @@ function stepSection(fromStep: Step, toStep: Step, from: StackFacts, to: StackFa
   for (const p of WHY[toStep.stage]) out.push(p, "");
 
   out.push("### What it adds", "");
-  out.push(`From the plans of the shipped stacks [\`${fromStep.stack}\`](stacks/${fromStep.stack}.md) and [\`${toStep.stack}\`](stacks/${toStep.stack}.md).`, "");
+  out.push(
+    `From the plans of the shipped stacks [\`${fromStep.stack}\`](stacks/${fromStep.stack}.md) and [\`${toStep.stack}\`](stacks/${toStep.stack}.md).`,
+    "",
+  );
   const turnedOn = d1.filter((d) => d.enabled && !d0.get(d.piece)?.enabled);
   const turnedOff = d1.filter((d) => !d.enabled && d0.get(d.piece)?.enabled);
   if (turnedOn.length) {
@@ -155,14 +158,23 @@ function stepSection(fromStep: Step, toStep: Step, from: StackFacts, to: StackFa
   }
   const kept = d1.filter((d) => d.enabled && d0.get(d.piece)?.enabled);
   const changes = kept.flatMap((d) =>
-    settingChanges((from.run.spec as unknown as Record<string, { settings: unknown }>)[d.piece]!.settings, (to.run.spec as unknown as Record<string, { settings: unknown }>)[d.piece]!.settings, d.piece),
+    settingChanges(
+      (from.run.spec as unknown as Record<string, { settings: unknown }>)[d.piece]!.settings,
+      (to.run.spec as unknown as Record<string, { settings: unknown }>)[d.piece]!.settings,
+      d.piece,
+    ),
   );
   if (from.run.spec.protectStatefulResources !== to.run.spec.protectStatefulResources) {
     changes.unshift({ key: "protectStatefulResources", before: from.run.spec.protectStatefulResources, after: to.run.spec.protectStatefulResources });
   }
   if (changes.length) {
     out.push("Settings that change on pieces both stages deploy:", "");
-    out.push(table(["setting", fromStep.label, toStep.label], changes.map((c) => [code(c.key), cell(show(c.before)), cell(show(c.after))])));
+    out.push(
+      table(
+        ["setting", fromStep.label, toStep.label],
+        changes.map((c) => [code(c.key), cell(show(c.before)), cell(show(c.after))]),
+      ),
+    );
     out.push("");
     const upgraded = kept.filter((d) => changes.some((c) => c.key.startsWith(`${d.piece}.`)));
     if (upgraded.length) {
@@ -193,7 +205,13 @@ function stepSection(fromStep: Step, toStep: Step, from: StackFacts, to: StackFa
       `(**${signedDollars(to.cost.worstCaseMonthlyUsd - from.cost.worstCaseMonthlyUsd)}**), GPUs paid for while idle ${dollars(from.cost.idleGpuMonthlyUsd)} → ${dollars(to.cost.idleGpuMonthlyUsd)}.`,
     "",
   );
-  out.push(table(["component", `${fromStep.label} expected`, `${toStep.label} expected`, "Δ", `${fromStep.label} worst`, `${toStep.label} worst`, "Δ"], costRows(from, to), ["l", "r", "r", "r", "r", "r", "r"]));
+  out.push(
+    table(
+      ["component", `${fromStep.label} expected`, `${toStep.label} expected`, "Δ", `${fromStep.label} worst`, `${toStep.label} worst`, "Δ"],
+      costRows(from, to),
+      ["l", "r", "r", "r", "r", "r", "r"],
+    ),
+  );
   out.push("");
   out.push(
     "Worst case = every node group at its maximum size, on demand: what a runaway autoscaler or a forgotten manual scale-up could cost. " +
@@ -227,7 +245,8 @@ function stepSection(fromStep: Step, toStep: Step, from: StackFacts, to: StackFa
 
 export function renderStagesGuide(facts: Map<string, StackFacts>): string {
   const missing = GRADUATION.flatMap((s) => [s.stack, ...(s.alongside ?? [])]).filter((s) => !facts.has(s));
-  if (missing.length) throw new Error(`docs/stages.md follows the shipped stacks ${GRADUATION.map((s) => s.stack).join(" -> ")}, but stacks/ lacks ${missing.join(", ")}`);
+  if (missing.length)
+    throw new Error(`docs/stages.md follows the shipped stacks ${GRADUATION.map((s) => s.stack).join(" -> ")}, but stacks/ lacks ${missing.join(", ")}`);
   const out: string[] = [];
   out.push(generatedBanner("the plans of the shipped stacks, config/presets.ts and docs/generator/stages.ts"));
   out.push("");
@@ -258,10 +277,15 @@ export function renderStagesGuide(facts: Map<string, StackFacts>): string {
       ]);
     }
   }
-  out.push(table(["stage", "stack", "pieces", "resources", "expected $/month", "worst case $/month", "idle GPU $/month"], rows, ["l", "l", "l", "r", "r", "r", "r"]));
+  out.push(
+    table(["stage", "stack", "pieces", "resources", "expected $/month", "worst case $/month", "idle GPU $/month"], rows, ["l", "l", "l", "r", "r", "r", "r"]),
+  );
   out.push("");
   const first = facts.get(GRADUATION[0]!.stack)!;
-  out.push(`Region ${first.cost.region}, on-demand prices${first.cost.priceTableAsOf ? ` checked ${first.cost.priceTableAsOf}` : ""}, 730 hours a month; the stack pages break each figure down.`, "");
+  out.push(
+    `Region ${first.cost.region}, on-demand prices${first.cost.priceTableAsOf ? ` checked ${first.cost.priceTableAsOf}` : ""}, 730 hours a month; the stack pages break each figure down.`,
+    "",
+  );
   out.push(`## ${GRADUATION[0]!.label}`, "");
   out.push(`**${STAGE_TITLES[GRADUATION[0]!.stage]}.**`, "");
   for (const p of WHY[GRADUATION[0]!.stage]) out.push(p, "");
@@ -274,5 +298,8 @@ export function renderStagesGuide(facts: Map<string, StackFacts>): string {
     const to = GRADUATION[i]!;
     out.push(stepSection(from, to, facts.get(from.stack)!, facts.get(to.stack)!));
   }
-  return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
+  return `${out
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trimEnd()}\n`;
 }

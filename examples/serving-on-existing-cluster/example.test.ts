@@ -61,7 +61,9 @@ describe("example: serving on an existing EKS cluster", () => {
     expect(() => new ServiceAccount(sa.inputs as object).validate()).not.toThrow();
     const pod = (deployment.inputs.spec as { template: { spec: { serviceAccountName: string; containers: { image: string }[] } } }).template.spec;
     expect(pod.serviceAccountName).toBe("fraud-model-model");
-    expect(pod.containers[0]!.image).toMatch(new RegExp(`^${MOCK_ACCOUNT_ID}\\.dkr\\.ecr\\.eu-west-1\\.amazonaws\\.com/serving-prod-registry/models:1\\.0\\.0$`));
+    expect(pod.containers[0]!.image).toMatch(
+      new RegExp(`^${MOCK_ACCOUNT_ID}\\.dkr\\.ecr\\.eu-west-1\\.amazonaws\\.com/serving-prod-registry/models:1\\.0\\.0$`),
+    );
   });
 
   it("passes the policy pack at its strictest defaults and costs only the image storage", () => {

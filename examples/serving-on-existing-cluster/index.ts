@@ -33,7 +33,16 @@ export = () => {
       maxGpus: 0,
       viewerRoleArns: [],
       // One CPU model; `<registry>` and `<models-bucket>` resolve to the registry and the bucket below.
-      models: [withModelDefaults({ name: "fraud-model", image: "<registry>/models:1.0.0", modelUri: "s3://<models-bucket>/fraud-model/1/", replicas: 2, cpu: "500m", memory: "1Gi" })],
+      models: [
+        withModelDefaults({
+          name: "fraud-model",
+          image: "<registry>/models:1.0.0",
+          modelUri: "s3://<models-bucket>/fraud-model/1/",
+          replicas: 2,
+          cpu: "500m",
+          memory: "1Gi",
+        }),
+      ],
     },
     modelsBucket: { name: bucket, arn: `arn:aws:s3:::${bucket}` },
     registryPrefix: repository.url.apply((url) => url.slice(0, url.lastIndexOf("/"))),

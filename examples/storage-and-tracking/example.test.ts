@@ -60,7 +60,9 @@ describe("example: storage and MLflow tracking on a platform stack", () => {
     const role = one("aws:iam/role:Role", "mlflow");
     const [statement] = JSON.parse(role.inputs.assumeRolePolicy as string).Statement;
     expect(statement.Principal.Federated).toBe(platform.oidcProviderArn);
-    expect(statement.Condition.StringEquals).toEqual(expect.objectContaining({ "oidc.eks.us-east-1.amazonaws.com/id/ABCDEF0123456789:sub": "system:serviceaccount:mlflow:mlflow" }));
+    expect(statement.Condition.StringEquals).toEqual(
+      expect.objectContaining({ "oidc.eks.us-east-1.amazonaws.com/id/ABCDEF0123456789:sub": "system:serviceaccount:mlflow:mlflow" }),
+    );
     const policy = JSON.stringify(JSON.parse(one("aws:iam/rolePolicy:RolePolicy", "mlflow").inputs.policy as string));
     expect(policy).toMatch(/arn:aws:s3:::tracking-prod-artifacts-mlflow-[0-9a-f]+\/experiments\/\*/);
     const deployment = one("kubernetes:apps/v1:Deployment");
@@ -75,7 +77,10 @@ describe("example: storage and MLflow tracking on a platform stack", () => {
   });
 
   it("exports what the next layer needs", () => {
-    expect(plan.outputs.bucketArns).toEqual({ datasets: expect.stringMatching(/^arn:aws:s3:::tracking-prod-artifacts-datasets/), mlflow: expect.stringMatching(/^arn:aws:s3:::/) });
+    expect(plan.outputs.bucketArns).toEqual({
+      datasets: expect.stringMatching(/^arn:aws:s3:::tracking-prod-artifacts-datasets/),
+      mlflow: expect.stringMatching(/^arn:aws:s3:::/),
+    });
     expect(plan.outputs.databaseSecurityGroupId).toMatch(/^sg-/);
   });
 

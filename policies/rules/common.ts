@@ -75,16 +75,28 @@ export function withDefaults<C extends object>(defaults: C, getConfig: () => Par
  * (policies/stages.ts explains why), plus an optional `region` override for
  * the policies that price.
  */
-export function limitSchema<P extends LimitedPolicy>(policy: P, descriptions: { [K in keyof Limits[P]]: string }, opts: { region?: boolean } = {}): PolicyConfigSchema {
+export function limitSchema<P extends LimitedPolicy>(
+  policy: P,
+  descriptions: { [K in keyof Limits[P]]: string },
+  opts: { region?: boolean } = {},
+): PolicyConfigSchema {
   const properties: Record<string, PolicyConfigJSONSchema> = {};
   const example = STAGE_LIMITS.mvp[policy] as Record<string, Json>;
-  for (const [key, value] of Object.entries(example)) properties[key] = schemaOf(value, `${(descriptions as Record<string, string>)[key]}. Default: the stage's built-in limit (policies/stages.ts)`);
-  if (opts.region) properties.region = { type: "string", description: "Region whose prices apply when neither the resource nor its provider names one. Default: none (the resource is then unpriced)" };
+  for (const [key, value] of Object.entries(example))
+    properties[key] = schemaOf(value, `${(descriptions as Record<string, string>)[key]}. Default: the stage's built-in limit (policies/stages.ts)`);
+  if (opts.region)
+    properties.region = {
+      type: "string",
+      description: "Region whose prices apply when neither the resource nor its provider names one. Default: none (the resource is then unpriced)",
+    };
   return { properties };
 }
 
 /** The limits a resource policy applies: its stage's (from its tag or label), with the config file on top. */
-export function resourceLimits<P extends LimitedPolicy>(policy: P, args: { type: string; props: Record<string, unknown>; provider?: PolicyProviderResource; getConfig: <T extends object>() => T }) {
+export function resourceLimits<P extends LimitedPolicy>(
+  policy: P,
+  args: { type: string; props: Record<string, unknown>; provider?: PolicyProviderResource; getConfig: <T extends object>() => T },
+) {
   return limitsFor(policy, [statedStage(args.type, args.props, args.provider)], args.getConfig<Partial<Limits[P]>>());
 }
 

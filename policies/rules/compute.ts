@@ -92,13 +92,17 @@ export function nodePools(resources: PolicyResource[]): Pool[] {
   return [...pools.values()];
 }
 
-const poolWhat = (pool: Pool) => (pool.groups.length > 1 ? `${pool.name} (${pool.groups.length} node groups: ${pool.groups.map((g) => g.name).join(", ")})` : pool.groups[0]!.name);
+const poolWhat = (pool: Pool) =>
+  pool.groups.length > 1 ? `${pool.name} (${pool.groups.length} node groups: ${pool.groups.map((g) => g.name).join(", ")})` : pool.groups[0]!.name;
 
 export const nodeGroupSizeCaps: StackValidationPolicy = {
   name: "node-group-size-caps",
   description: "Node groups cannot scale past the stage's caps (GPU groups have their own, lower cap); a pool split across AZs counts as one group.",
   enforcementLevel: "mandatory",
-  configSchema: limitSchema("node-group-size-caps", { maxNodesPerGroup: "Largest maxSize of a CPU node group (summed over a pool's per-AZ groups)", maxGpuNodesPerGroup: "Largest maxSize of a GPU node group (summed over a pool's per-AZ groups)" }),
+  configSchema: limitSchema("node-group-size-caps", {
+    maxNodesPerGroup: "Largest maxSize of a CPU node group (summed over a pool's per-AZ groups)",
+    maxGpuNodesPerGroup: "Largest maxSize of a GPU node group (summed over a pool's per-AZ groups)",
+  }),
   validateStack: (args, report) => {
     for (const pool of nodePools(args.resources)) {
       const { limits, source } = stackLimits("node-group-size-caps", pool.groups, args.getConfig);
@@ -123,7 +127,11 @@ export const nodeGroupWorstCaseSpend: StackValidationPolicy = {
   name: "node-group-worst-case-spend",
   description: "A node group (a pool split across AZs counts as one) at its maximum size stays within the stage's monthly cap.",
   enforcementLevel: "mandatory",
-  configSchema: limitSchema("node-group-worst-case-spend", { maxWorstCaseMonthlyUsdPerNodeGroup: "USD a month one node group may cost with every node running on-demand" }, { region: true }),
+  configSchema: limitSchema(
+    "node-group-worst-case-spend",
+    { maxWorstCaseMonthlyUsdPerNodeGroup: "USD a month one node group may cost with every node running on-demand" },
+    { region: true },
+  ),
   validateStack: (args, report) => {
     const configured = args.getConfig<{ region?: string }>().region;
     const templates = args.resources.filter((r) => r.type === T.launchTemplate);
@@ -174,7 +182,11 @@ export const gpuNodeGroupsScaleToZero: ResourceValidationPolicy = {
   name: "gpu-node-groups-scale-to-zero",
   description: "GPU node groups scale to zero when no GPU work runs (minSize 0 unless the stage allows warm GPUs).",
   enforcementLevel: "mandatory",
-  configSchema: limitSchema("gpu-node-groups-scale-to-zero", { maxIdleGpuNodesPerGroup: "GPU nodes a group may keep running with nothing to do (its minSize)" }, { region: true }),
+  configSchema: limitSchema(
+    "gpu-node-groups-scale-to-zero",
+    { maxIdleGpuNodesPerGroup: "GPU nodes a group may keep running with nothing to do (its minSize)" },
+    { region: true },
+  ),
   validateResource: (args, report) => {
     if (args.type !== T.nodeGroup || !isGpuNodeGroup(args.props)) return;
     const { limits, source } = resourceLimits("gpu-node-groups-scale-to-zero", args);
@@ -251,7 +263,7 @@ function podSpecOf(kind: string, props: Props): PodSpec | undefined {
   const spec = props.spec as Record<string, unknown> | undefined;
   if (!spec) return undefined;
   if (kind === "Pod") return spec as PodSpec;
-  if (kind === "CronJob") return ((spec.jobTemplate as { spec?: { template?: { spec?: PodSpec } } })?.spec?.template?.spec);
+  if (kind === "CronJob") return (spec.jobTemplate as { spec?: { template?: { spec?: PodSpec } } })?.spec?.template?.spec;
   return (spec.template as { spec?: PodSpec } | undefined)?.spec;
 }
 
@@ -310,7 +322,11 @@ export const gpuWorkloadsWithinCaps: StackValidationPolicy = {
         continue;
       }
       const own = statedStage(r.type, r.props);
-      const { limits, source } = limitsFor("gpu-workloads-within-caps", own !== undefined ? [own] : stackStages, args.getConfig<Partial<Limits["gpu-workloads-within-caps"]>>());
+      const { limits, source } = limitsFor(
+        "gpu-workloads-within-caps",
+        own !== undefined ? [own] : stackStages,
+        args.getConfig<Partial<Limits["gpu-workloads-within-caps"]>>(),
+      );
       const total = replicasOf(kind, r.props) * perPod;
       if (total > limits.maxGpusPerWorkload) {
         report(

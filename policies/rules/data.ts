@@ -50,7 +50,9 @@ export const rdsBackups: ResourceValidationPolicy = {
       report(
         explain(
           `Database ${args.name} keeps ${days} day(s) of automated backups; the minimum is ${min} (${source}).`,
-          days === 0 ? "with 0 days there are no automated backups and no point-in-time restore at all." : "a bad migration noticed after the retention window cannot be undone.",
+          days === 0
+            ? "with 0 days there are no automated backups and no point-in-time restore at all."
+            : "a bad migration noticed after the retention window cannot be undone.",
           `set backupRetentionPeriod to at least ${min} (backup storage up to the database's size is free).`,
         ),
       );
@@ -84,7 +86,8 @@ const PRODUCTION_DESCRIPTION = 'Values of the `environment` tag that count as pr
 
 export const statefulDeletionSafeguards: ResourceValidationPolicy = {
   name: "stateful-deletion-safeguards",
-  description: "A production database or bucket has at least one guard against deletion: AWS's own (deletion protection and a final snapshot; no forceDestroy) or Pulumi's `protect`.",
+  description:
+    "A production database or bucket has at least one guard against deletion: AWS's own (deletion protection and a final snapshot; no forceDestroy) or Pulumi's `protect`.",
   enforcementLevel: "mandatory",
   configSchema: limitSchema("stateful-deletion-safeguards", { productionEnvironments: PRODUCTION_DESCRIPTION }),
   validateResource: (args, report) => {
@@ -228,14 +231,33 @@ export const s3NoPublicAccess: ResourceValidationPolicy = {
   validateResource: (args, report) => {
     const fix = "keep buckets private; share data through IAM roles (IRSA) or presigned URLs.";
     if ((args.type === T.bucket || args.type === T.bucketAcl || args.type === T.bucketAclV2) && PUBLIC_ACLS.includes(String(args.props.acl))) {
-      report(explain(`${args.name} grants the canned ACL ${String(args.props.acl)}.`, "data sets and model weights become downloadable by anyone: a leak, and egress billed to you.", fix));
+      report(
+        explain(
+          `${args.name} grants the canned ACL ${String(args.props.acl)}.`,
+          "data sets and model weights become downloadable by anyone: a leak, and egress billed to you.",
+          fix,
+        ),
+      );
     }
     if (args.type === T.bucketPolicy && grantsPublicAccess(args.props.policy)) {
-      report(explain(`Bucket policy ${args.name} allows Principal "*" without a condition.`, "everyone on the internet gets the allowed actions on the bucket.", fix));
+      report(
+        explain(
+          `Bucket policy ${args.name} allows Principal "*" without a condition.`,
+          "everyone on the internet gets the allowed actions on the bucket.",
+          fix,
+        ),
+      );
     }
     if (args.type === T.publicAccessBlock) {
       const off = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"].filter((k) => args.props[k] !== true);
-      if (off.length) report(explain(`Public access block ${args.name} leaves ${off.join(", ")} off.`, "each switch left off is a path by which a later ACL or policy can make the bucket public.", "set all four to true."));
+      if (off.length)
+        report(
+          explain(
+            `Public access block ${args.name} leaves ${off.join(", ")} off.`,
+            "each switch left off is a path by which a later ACL or policy can make the bucket public.",
+            "set all four to true.",
+          ),
+        );
     }
   },
 };
@@ -243,9 +265,7 @@ export const s3NoPublicAccess: ResourceValidationPolicy = {
 /** Resources of `type` configured against `bucket` (by property dependency, or by bucket name/id). */
 function settingsFor(bucket: PolicyResource, all: PolicyResource[], type: string): PolicyResource[] {
   const names = [bucket.props.bucket, bucket.props.id].filter((v) => typeof v === "string");
-  return all.filter(
-    (r) => r.type === type && (asArray(r.propertyDependencies?.bucket).some((d) => d.urn === bucket.urn) || names.includes(r.props.bucket)),
-  );
+  return all.filter((r) => r.type === type && (asArray(r.propertyDependencies?.bucket).some((d) => d.urn === bucket.urn) || names.includes(r.props.bucket)));
 }
 
 export const s3BucketsHardened: StackValidationPolicy = {
@@ -260,7 +280,9 @@ export const s3BucketsHardened: StackValidationPolicy = {
         problems.push("no BucketPublicAccessBlock with all four switches on");
       const inlineSse = (bucket.props.serverSideEncryptionConfiguration as Props | undefined)?.rule;
       if (!settingsFor(bucket, args.resources, T.sse).length && !inlineSse) problems.push("no default encryption (BucketServerSideEncryptionConfiguration)");
-      const versioned = settingsFor(bucket, args.resources, T.versioning).some((v) => (v.props.versioningConfiguration as Props | undefined)?.status === "Enabled");
+      const versioned = settingsFor(bucket, args.resources, T.versioning).some(
+        (v) => (v.props.versioningConfiguration as Props | undefined)?.status === "Enabled",
+      );
       if (!versioned && (bucket.props.versioning as Props | undefined)?.enabled !== true) problems.push("versioning is not Enabled");
       const rules = settingsFor(bucket, args.resources, T.lifecycle).flatMap((l) => asArray(l.props.rules as Props[] | undefined));
       if (!rules.some((r) => r.status === "Enabled" && r.noncurrentVersionExpiration)) problems.push("no enabled lifecycle rule expiring noncurrent versions");
@@ -278,4 +300,12 @@ export const s3BucketsHardened: StackValidationPolicy = {
   },
 };
 
-export const dataPolicies = [rdsPrivateAndEncrypted, rdsBackups, statefulDeletionSafeguards, statefulResourcesProtected, rdsSizing, s3NoPublicAccess, s3BucketsHardened];
+export const dataPolicies = [
+  rdsPrivateAndEncrypted,
+  rdsBackups,
+  statefulDeletionSafeguards,
+  statefulResourcesProtected,
+  rdsSizing,
+  s3NoPublicAccess,
+  s3BucketsHardened,
+];

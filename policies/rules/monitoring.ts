@@ -69,7 +69,13 @@ export const prometheusRetentionBounded: ResourceValidationPolicy = {
     const days = durationDays(spec.retention);
 
     if (spec.retention !== undefined && days === undefined) {
-      report(explain(`${args.name} sets Prometheus retention to ${JSON.stringify(spec.retention)}, which is not a Prometheus duration.`, "Prometheus refuses to start with it, and monitoring is down until someone notices.", 'write it as a duration such as "15d".'));
+      report(
+        explain(
+          `${args.name} sets Prometheus retention to ${JSON.stringify(spec.retention)}, which is not a Prometheus duration.`,
+          "Prometheus refuses to start with it, and monitoring is down until someone notices.",
+          'write it as a duration such as "15d".',
+        ),
+      );
     } else if (days !== undefined && days > cfg.maxRetentionDays) {
       report(
         explain(

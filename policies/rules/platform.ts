@@ -21,7 +21,13 @@ export const ecrScanOnPush: ResourceValidationPolicy = {
   validateResource: (args, report) => {
     if (args.type !== T.ecrRepository) return;
     if ((args.props.imageScanningConfiguration as Props | undefined)?.scanOnPush !== true) {
-      report(explain(`Repository ${args.name} does not scan on push.`, "a model server image with a known CVE reaches production unnoticed.", "set imageScanningConfiguration: { scanOnPush: true } (basic scanning is free)."));
+      report(
+        explain(
+          `Repository ${args.name} does not scan on push.`,
+          "a model server image with a known CVE reaches production unnoticed.",
+          "set imageScanningConfiguration: { scanOnPush: true } (basic scanning is free).",
+        ),
+      );
     }
   },
 };
@@ -33,7 +39,13 @@ export const ecrImmutableTags: ResourceValidationPolicy = {
   validateResource: (args, report) => {
     if (args.type !== T.ecrRepository) return;
     if (args.props.imageTagMutability !== "IMMUTABLE" && args.props.imageTagMutability !== "IMMUTABLE_WITH_EXCLUSION") {
-      report(explain(`Repository ${args.name} allows tags to be overwritten.`, "a re-pushed tag silently changes what production runs, and a rollback to it restores the wrong model.", 'set imageTagMutability: "IMMUTABLE".'));
+      report(
+        explain(
+          `Repository ${args.name} allows tags to be overwritten.`,
+          "a re-pushed tag silently changes what production runs, and a rollback to it restores the wrong model.",
+          'set imageTagMutability: "IMMUTABLE".',
+        ),
+      );
     }
   },
 };
@@ -45,7 +57,8 @@ export const ecrLifecyclePolicy: StackValidationPolicy = {
   validateStack: (args, report) => {
     for (const repo of args.resources.filter((r) => r.type === T.ecrRepository)) {
       const has = args.resources.some(
-        (r) => r.type === T.ecrLifecycle && (asArray(r.propertyDependencies?.repository).some((d) => d.urn === repo.urn) || r.props.repository === repo.props.name),
+        (r) =>
+          r.type === T.ecrLifecycle && (asArray(r.propertyDependencies?.repository).some((d) => d.urn === repo.urn) || r.props.repository === repo.props.name),
       );
       if (!has) {
         const perGb = pricesIn(regionOf(repo.props, repo.provider))?.ecrPerGbMonth;
@@ -96,7 +109,15 @@ export const noWorldOpenAdminPorts: ResourceValidationPolicy = {
     if (args.type === T.securityGroup) rules = asArray(args.props.ingress as Ingress[] | undefined);
     else if (args.type === T.securityGroupRule && args.props.type === "ingress") rules = [args.props as Ingress];
     else if (args.type === T.ingressRule)
-      rules = [{ fromPort: args.props.fromPort as number, toPort: args.props.toPort as number, protocol: args.props.ipProtocol as string, cidrBlocks: asArray(args.props.cidrIpv4 as string), ipv6CidrBlocks: asArray(args.props.cidrIpv6 as string) }];
+      rules = [
+        {
+          fromPort: args.props.fromPort as number,
+          toPort: args.props.toPort as number,
+          protocol: args.props.ipProtocol as string,
+          cidrBlocks: asArray(args.props.cidrIpv4 as string),
+          ipv6CidrBlocks: asArray(args.props.cidrIpv6 as string),
+        },
+      ];
     else return;
     const ports = withDefaults(PORT_DEFAULTS, args.getConfig).sensitivePorts.map(Number);
     const open = worldOpenSensitive(rules, ports);
@@ -124,7 +145,7 @@ function wildcardAdminStatements(policy: unknown): boolean {
 
 export const noWildcardAdminIam: ResourceValidationPolicy = {
   name: "no-wildcard-admin-iam",
-  description: "No IAM policy grants Action \"*\" (or iam:*) on Resource \"*\", and no role gets AdministratorAccess.",
+  description: 'No IAM policy grants Action "*" (or iam:*) on Resource "*", and no role gets AdministratorAccess.',
   enforcementLevel: "mandatory",
   validateResource: (args, report) => {
     const why = "a leaked pod token or CI key with admin rights can mine crypto on GPUs, read every bucket and delete the account's backups.";
@@ -133,10 +154,15 @@ export const noWildcardAdminIam: ResourceValidationPolicy = {
       report(explain(`${args.name} allows every action on every resource.`, why, fix));
     }
     if (args.type === T.iamRole) {
-      for (const p of asArray(args.props.inlinePolicies as Props[] | undefined)) if (wildcardAdminStatements(p.policy)) report(explain(`Role ${args.name} has an inline policy allowing every action on every resource.`, why, fix));
-      for (const arn of asArray(args.props.managedPolicyArns as string[] | undefined)) if (ADMIN_POLICY_ARNS.includes(arn)) report(explain(`Role ${args.name} gets ${arn}.`, why, fix));
+      for (const p of asArray(args.props.inlinePolicies as Props[] | undefined))
+        if (wildcardAdminStatements(p.policy)) report(explain(`Role ${args.name} has an inline policy allowing every action on every resource.`, why, fix));
+      for (const arn of asArray(args.props.managedPolicyArns as string[] | undefined))
+        if (ADMIN_POLICY_ARNS.includes(arn)) report(explain(`Role ${args.name} gets ${arn}.`, why, fix));
     }
-    if ([T.iamRolePolicyAttachment, T.iamUserPolicyAttachment, T.iamGroupPolicyAttachment].includes(args.type as never) && ADMIN_POLICY_ARNS.includes(String(args.props.policyArn))) {
+    if (
+      [T.iamRolePolicyAttachment, T.iamUserPolicyAttachment, T.iamGroupPolicyAttachment].includes(args.type as never) &&
+      ADMIN_POLICY_ARNS.includes(String(args.props.policyArn))
+    ) {
       report(explain(`${args.name} attaches ${String(args.props.policyArn)}.`, why, fix));
     }
   },
@@ -194,7 +220,13 @@ export const eksSecretsEncrypted: ResourceValidationPolicy = {
     if (args.type !== T.eksCluster) return;
     const enc = args.props.encryptionConfig as { resources?: string[] } | undefined;
     if (!asArray(enc?.resources).includes("secrets")) {
-      report(explain(`Cluster ${args.name} does not envelope-encrypt Kubernetes secrets.`, "database passwords and cloud credentials sit in etcd encrypted only at the disk layer.", 'set encryptionConfig: { provider: { keyArn }, resources: ["secrets"] }.'));
+      report(
+        explain(
+          `Cluster ${args.name} does not envelope-encrypt Kubernetes secrets.`,
+          "database passwords and cloud credentials sit in etcd encrypted only at the disk layer.",
+          'set encryptionConfig: { provider: { keyArn }, resources: ["secrets"] }.',
+        ),
+      );
     }
   },
 };
@@ -260,7 +292,8 @@ function isTaggable(type: string, props: Props): boolean {
 
 export const requiredCostTags: ResourceValidationPolicy = {
   name: "required-cost-tags",
-  description: "Every taggable AWS resource carries the cost-allocation tags. With enforcementLevel remediate, missing tags are filled from `defaults` (tags only, never sizing).",
+  description:
+    "Every taggable AWS resource carries the cost-allocation tags. With enforcementLevel remediate, missing tags are filled from `defaults` (tags only, never sizing).",
   enforcementLevel: "advisory",
   configSchema: configSchema(TAG_DEFAULTS, {
     requiredTags: "Tag keys every taggable AWS resource must carry",
@@ -340,7 +373,8 @@ export const stackMonthlyBudget: StackValidationPolicy = {
 
 export const costFullyPriced: StackValidationPolicy = {
   name: "cost-fully-priced",
-  description: "Every resource that costs money has a price in the cost model, so the budget check is complete (advisory: an unpriced region or type never blocks).",
+  description:
+    "Every resource that costs money has a price in the cost model, so the budget check is complete (advisory: an unpriced region or type never blocks).",
   enforcementLevel: "advisory",
   configSchema: { properties: { region: { type: "string", description: "Region whose prices apply when no AWS provider names one. Default: none" } } },
   validateStack: (args, report) => {
@@ -359,7 +393,10 @@ export const costFullyPriced: StackValidationPolicy = {
       return;
     }
     for (const u of cost.unpriced) {
-      report(explain(`${u.name} (${u.type}) is not priced: ${u.reason}.`, why, "add the price to cost/prices.ts with its source, or accept it knowingly."), u.urn);
+      report(
+        explain(`${u.name} (${u.type}) is not priced: ${u.reason}.`, why, "add the price to cost/prices.ts with its source, or accept it knowingly."),
+        u.urn,
+      );
     }
   },
 };

@@ -23,7 +23,7 @@ const GPU_QUOTA_KEYS = ["requests.nvidia.com/gpu", "nvidia.com/gpu"];
 
 const metaOf = (props: Props): Meta => (props.metadata ?? {}) as Meta;
 const namespaceOf = (props: Props) => metaOf(props).namespace ?? "default";
-const podOf = (props: Props): PodSpec => ((props.spec as { template?: { spec?: PodSpec } } | undefined)?.template?.spec ?? {});
+const podOf = (props: Props): PodSpec => (props.spec as { template?: { spec?: PodSpec } } | undefined)?.template?.spec ?? {};
 const isWorkload = (r: PolicyResource) => r.type === DEPLOYMENT || r.type === STATEFULSET;
 
 export const hpaGpuWithinCaps: StackValidationPolicy = {

@@ -32,9 +32,20 @@ async function main(): Promise<void> {
   });
   const count = (plan: { resources: { type: string }[] }, type: string) => plan.resources.filter((r) => r.type === type).length;
   const checks: [string, boolean][] = [
-    ["serving example: a registry, the model's Deployment and IRSA role, no cluster of its own", count(serving, "aws:ecr/repository:Repository") === 1 && count(serving, "kubernetes:apps/v1:Deployment") === 1 && count(serving, "aws:iam/role:Role") === 1 && count(serving, "aws:eks/cluster:Cluster") === 0],
+    [
+      "serving example: a registry, the model's Deployment and IRSA role, no cluster of its own",
+      count(serving, "aws:ecr/repository:Repository") === 1 &&
+        count(serving, "kubernetes:apps/v1:Deployment") === 1 &&
+        count(serving, "aws:iam/role:Role") === 1 &&
+        count(serving, "aws:eks/cluster:Cluster") === 0,
+    ],
     ["serving example: no mandatory policy violation", serving.policy.mandatory.length === 0],
-    ["storage example: 2 buckets, a PostgreSQL instance and the MLflow server", count(storage, "aws:s3/bucket:Bucket") === 2 && count(storage, "aws:rds/instance:Instance") === 1 && count(storage, "kubernetes:apps/v1:Deployment") === 1],
+    [
+      "storage example: 2 buckets, a PostgreSQL instance and the MLflow server",
+      count(storage, "aws:s3/bucket:Bucket") === 2 &&
+        count(storage, "aws:rds/instance:Instance") === 1 &&
+        count(storage, "kubernetes:apps/v1:Deployment") === 1,
+    ],
     ["storage example: passes the MVP policy config", storage.policy.mandatory.length === 0 && storage.policy.config === "given policyConfig"],
     ["storage example: the database is priced", storage.cost.expectedMonthlyUsd > 20],
   ];

@@ -6,7 +6,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ArtifactStore, ComponentArgsError, ContainerRegistry } from "ml-platform";
 
-interface Registered { type: string; name: string; inputs: Record<string, unknown> }
+interface Registered {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
 const registered: Registered[] = [];
 
 async function main(): Promise<void> {
@@ -33,7 +37,10 @@ async function main(): Promise<void> {
   }
 
   const deadline = Date.now() + 20000;
-  while (registered.filter((r) => r.type === "aws:ecr/lifecyclePolicy:LifecyclePolicy").length < 1 || registered.filter((r) => r.type === "aws:s3/bucketPolicy:BucketPolicy").length < 2) {
+  while (
+    registered.filter((r) => r.type === "aws:ecr/lifecyclePolicy:LifecyclePolicy").length < 1 ||
+    registered.filter((r) => r.type === "aws:s3/bucketPolicy:BucketPolicy").length < 2
+  ) {
     if (Date.now() > deadline) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

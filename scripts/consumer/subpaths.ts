@@ -11,7 +11,10 @@ import { ContainerRegistrySettings, overridesOf } from "ml-platform/schemas";
 const checks: [string, boolean][] = [
   ["ml-platform/schemas: the registry settings with their defaults", JSON.stringify(ContainerRegistrySettings.parse({}).repositories) === '["models"]'],
   ["ml-platform/schemas: overrides of them carry no defaults", Object.keys(overridesOf(ContainerRegistrySettings).parse({})).length === 0],
-  ["ml-platform/policies: the pack's rules, runnable in process", POLICY_PACK_NAME === "ml-platform" && policies.length > 10 && evaluatePolicies([]).mandatory.length === 0],
+  [
+    "ml-platform/policies: the pack's rules, runnable in process",
+    POLICY_PACK_NAME === "ml-platform" && policies.length > 10 && evaluatePolicies([]).mandatory.length === 0,
+  ],
   ["ml-platform/cost: the cost model", estimateCost([], "us-east-1").expectedMonthlyUsd === 0],
 ];
 for (const [what, ok] of checks) console.log(`${ok ? "ok  " : "FAIL"} ${what}`);

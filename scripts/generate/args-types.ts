@@ -45,7 +45,12 @@ function descriptionOf(schema: z.ZodType): string | undefined {
   while (s) {
     if (s.description) return s.description;
     const def = s._zod.def as { type: string; innerType?: z.ZodType; in?: z.ZodType };
-    s = def.type === "optional" || def.type === "default" || def.type === "prefault" || def.type === "nullable" ? def.innerType : def.type === "pipe" ? def.in : undefined;
+    s =
+      def.type === "optional" || def.type === "default" || def.type === "prefault" || def.type === "nullable"
+        ? def.innerType
+        : def.type === "pipe"
+          ? def.in
+          : undefined;
   }
   return undefined;
 }
@@ -146,7 +151,8 @@ function typeOf(schema: z.ZodType, form: Form, e: Emitter, indent: string): stri
     }
     case "pipe":
       if (form === "input") return typeOf(def.in as z.ZodType, form, e, indent);
-      if ((def.out as z.ZodType)._zod.def.type === "transform") throw new Error(`a transform's output type is unknown at run time: give the schema tsType({ outputType })`);
+      if ((def.out as z.ZodType)._zod.def.type === "transform")
+        throw new Error(`a transform's output type is unknown at run time: give the schema tsType({ outputType })`);
       return typeOf(def.out as z.ZodType, form, e, indent);
     case "object":
       return objectLiteral(schema as z.ZodObject, form, e, indent);
@@ -162,7 +168,7 @@ function jsdoc(lines: string[], indent: string): string {
   const out: string[] = [];
   let line = "";
   for (const w of words) {
-    if (line && (indent.length + 3 + line.length + 1 + w.length) > 100) {
+    if (line && indent.length + 3 + line.length + 1 + w.length > 100) {
       out.push(line);
       line = w;
     } else line = line ? `${line} ${w}` : w;
@@ -199,7 +205,8 @@ function members(schema: z.ZodObject, form: Form, e: Emitter, indent: string, re
     out += `${indent}${key}${optional ? "?" : ""}: ${t}${optional ? " | undefined" : ""};\n`;
   }
   const catchall = (schema._zod.def as { catchall?: z.ZodType }).catchall;
-  if (catchall && catchall._zod.def.type !== "never" && catchall._zod.def.type !== "unknown") out += `${indent}[key: string]: ${typeOf(catchall, form, e, indent)};\n`;
+  if (catchall && catchall._zod.def.type !== "never" && catchall._zod.def.type !== "unknown")
+    out += `${indent}[key: string]: ${typeOf(catchall, form, e, indent)};\n`;
   return out;
 }
 
@@ -241,7 +248,9 @@ export function argsTypesSource(spec: ArgsTypeSpec): string {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([from, names]) => {
       const list = [...names].sort();
-      return from === "@pulumi/pulumi" && list.includes("pulumi") ? `import type * as pulumi from "@pulumi/pulumi";` : `import type { ${list.join(", ")} } from "${from}";`;
+      return from === "@pulumi/pulumi" && list.includes("pulumi")
+        ? `import type * as pulumi from "@pulumi/pulumi";`
+        : `import type { ${list.join(", ")} } from "${from}";`;
     });
   const header = `// Generated from ${spec.schemaFile} by \`npm run generate\`: edit the schema, not this file.\n`;
   return `${header}${imports.length ? `${imports.join("\n")}\n` : ""}\n${e.order.map((n) => e.named.get(n)).join("\n")}`;

@@ -40,7 +40,10 @@ export const ARGS_TYPES: ArgsTypeSpec[] = [
     ],
   },
   args("components/compute/gpu-cluster.schema.ts", "GpuClusterArgs", GpuClusterArgsSchema, "The arguments of a GpuCluster."),
-  { ...args("components/compute/gpu-cluster.schema.ts", "GpuNodePoolArgs", GpuNodePoolArgsSchema, "The arguments of a GpuNodePool."), outFile: "components/compute/gpu-node-pool.args.ts" },
+  {
+    ...args("components/compute/gpu-cluster.schema.ts", "GpuNodePoolArgs", GpuNodePoolArgsSchema, "The arguments of a GpuNodePool."),
+    outFile: "components/compute/gpu-node-pool.args.ts",
+  },
   args("components/compute/irsa.schema.ts", "IrsaRoleArgs", IrsaRoleArgsSchema, "The arguments of an IrsaRole."),
   {
     ...args("components/serving/model-serving.schema.ts", "ModelServingArgs", ModelServingArgsSchema, "The arguments of a ModelServing."),
@@ -51,7 +54,12 @@ export const ARGS_TYPES: ArgsTypeSpec[] = [
     ],
   },
   {
-    ...args("components/tracking/experiment-tracking.schema.ts", "ExperimentTrackingArgs", ExperimentTrackingArgsSchema, "The arguments of an ExperimentTracking."),
+    ...args(
+      "components/tracking/experiment-tracking.schema.ts",
+      "ExperimentTrackingArgs",
+      ExperimentTrackingArgsSchema,
+      "The arguments of an ExperimentTracking.",
+    ),
     types: [
       { name: "ExperimentTrackingArgs", schema: ExperimentTrackingArgsSchema, form: "input", doc: "The arguments of an ExperimentTracking." },
       { name: "TrackingSettings", schema: ExperimentTrackingSettings, form: "output" },
@@ -66,6 +74,16 @@ export const ARGS_TYPES: ArgsTypeSpec[] = [
     ],
   },
   args("components/operations/backup/database-backup.schema.ts", "DatabaseBackupArgs", DatabaseBackupArgsSchema, "The arguments of a DatabaseBackup."),
-  args("components/operations/health-checks/health-checks.schema.ts", "ExternalHealthChecksArgs", ExternalHealthChecksArgsSchema, "The arguments of an ExternalHealthChecks."),
-  args("components/operations/prediction-monitoring/prediction-monitoring.schema.ts", "PredictionMonitoringArgs", PredictionMonitoringArgsSchema, "The arguments of a PredictionMonitoring."),
+  args(
+    "components/operations/health-checks/health-checks.schema.ts",
+    "ExternalHealthChecksArgs",
+    ExternalHealthChecksArgsSchema,
+    "The arguments of an ExternalHealthChecks.",
+  ),
+  args(
+    "components/operations/prediction-monitoring/prediction-monitoring.schema.ts",
+    "PredictionMonitoringArgs",
+    PredictionMonitoringArgsSchema,
+    "The arguments of a PredictionMonitoring.",
+  ),
 ];

@@ -21,7 +21,11 @@ function specifiersOf(sourceFile) {
   const visit = (node) => {
     if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
       found.push(node.moduleSpecifier.text);
-    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
+    } else if (
+      ts.isImportEqualsDeclaration(node) &&
+      ts.isExternalModuleReference(node.moduleReference) &&
+      ts.isStringLiteral(node.moduleReference.expression)
+    ) {
       found.push(node.moduleReference.expression.text);
     } else if (ts.isCallExpression(node) && node.arguments.length >= 1 && ts.isStringLiteralLike(node.arguments[0])) {
       const callee = node.expression;
@@ -128,7 +132,12 @@ function findImportCycles(program, root) {
 }
 
 function formatCycles(cycles) {
-  return cycles.map((c) => `import cycle between ${c.files.length} file${c.files.length === 1 ? "" : "s"}: ${c.cycle.join(" -> ")}${c.files.length > c.cycle.length - 1 ? ` (also: ${c.files.filter((f) => !c.cycle.includes(f)).join(", ")})` : ""}\n`).join("");
+  return cycles
+    .map(
+      (c) =>
+        `import cycle between ${c.files.length} file${c.files.length === 1 ? "" : "s"}: ${c.cycle.join(" -> ")}${c.files.length > c.cycle.length - 1 ? ` (also: ${c.files.filter((f) => !c.cycle.includes(f)).join(", ")})` : ""}\n`,
+    )
+    .join("");
 }
 
 module.exports = { findImportCycles, formatCycles };

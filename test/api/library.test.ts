@@ -80,7 +80,9 @@ describe("components refuse bad arguments by name", () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^keepLastImages=-3: must be at least 1/),
-        expect.stringMatching(/^untaggedExpiryDay=7: unknown key; allowed here: repositories, untaggedExpiryDays, keepLastImages, forceDelete, expectedStorageGb, tags/),
+        expect.stringMatching(
+          /^untaggedExpiryDay=7: unknown key; allowed here: repositories, untaggedExpiryDays, keepLastImages, forceDelete, expectedStorageGb, tags/,
+        ),
         expect.stringMatching(/^repositories="models": must be array/),
       ]),
     );
@@ -109,7 +111,9 @@ describe("components refuse bad arguments by name", () => {
     // 56 characters + Pulumi's 8-character suffix = 64.
     const name = "mlp-abcdefghijklmnopqrstuv-artifacts";
     const { error, registered } = await underTrivialMocks(() => new ArtifactStore(name, { buckets: ["models", "abcdefghijklmnopqrst"] }));
-    expect((error as ComponentArgsError).problems).toEqual([expect.objectContaining({ path: "buckets[1]", value: "abcdefghijklmnopqrst", message: expect.stringMatching(/exceeds S3's 63/) })]);
+    expect((error as ComponentArgsError).problems).toEqual([
+      expect.objectContaining({ path: "buckets[1]", value: "abcdefghijklmnopqrst", message: expect.stringMatching(/exceeds S3's 63/) }),
+    ]);
     expect(registered).toEqual([]);
   });
 
@@ -126,7 +130,10 @@ describe("components refuse bad arguments by name", () => {
       new ArtifactStore("store", {});
       new ContainerRegistry("registry", {});
     });
-    expect(resourcesOfType(plan, "aws:s3/bucket:Bucket").map((b) => [b.name, b.protect])).toEqual([["store-datasets", true], ["store-models", true]]);
+    expect(resourcesOfType(plan, "aws:s3/bucket:Bucket").map((b) => [b.name, b.protect])).toEqual([
+      ["store-datasets", true],
+      ["store-models", true],
+    ]);
     expect(resourcesOfType(plan, "aws:ecr/repository:Repository").map((r) => r.inputs.name)).toEqual(["registry/models"]);
     const [lifecycle] = resourcesOfType(plan, "aws:ecr/lifecyclePolicy:LifecyclePolicy");
     expect(JSON.parse(lifecycle!.inputs.policy as string)).toEqual(ecrLifecyclePolicy(7, 100));
@@ -137,16 +144,19 @@ describe("one source of truth: the stack config is built from the component sche
   const settingsSchemas = { artifacts: ArtifactStoreSettings, registry: ContainerRegistrySettings } as const;
   const overrides = { artifacts: ArtifactOverrides, registry: RegistryOverrides } as const;
 
-  it.each(Object.keys(settingsSchemas) as (keyof typeof settingsSchemas)[])("%s: every component setting is an override, described, with a default", (piece) => {
-    const settings = settingsSchemas[piece];
-    for (const [key, field] of Object.entries(settings.shape)) {
-      expect([key, field instanceof z.ZodDefault]).toEqual([key, true]);
-      expect([key, (field.description ?? (field as z.ZodType as z.ZodDefault<z.ZodType>).unwrap().description ?? "").length > 10]).toEqual([key, true]);
-      expect(overrides[piece].shape).toHaveProperty(key);
-    }
-    // An absent override leaves the preset alone: no defaults in the overrides.
-    expect(overrides[piece].parse({})).toEqual({});
-  });
+  it.each(Object.keys(settingsSchemas) as (keyof typeof settingsSchemas)[])(
+    "%s: every component setting is an override, described, with a default",
+    (piece) => {
+      const settings = settingsSchemas[piece];
+      for (const [key, field] of Object.entries(settings.shape)) {
+        expect([key, field instanceof z.ZodDefault]).toEqual([key, true]);
+        expect([key, (field.description ?? (field as z.ZodType as z.ZodDefault<z.ZodType>).unwrap().description ?? "").length > 10]).toEqual([key, true]);
+        expect(overrides[piece].shape).toHaveProperty(key);
+      }
+      // An absent override leaves the preset alone: no defaults in the overrides.
+      expect(overrides[piece].parse({})).toEqual({});
+    },
+  );
 
   it("config and component accept and refuse the same values", () => {
     const samples: [keyof typeof settingsSchemas, string, unknown][] = [
@@ -184,7 +194,11 @@ describe("one source of truth: the stack config is built from the component sche
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toEqual([
-      expect.objectContaining({ key: "ml-platform:artifacts.noncurrentVersionExpirationDays", value: 14, message: expect.stringMatching(/later than noncurrentToInfrequentAccessDays \(30\)/) }),
+      expect.objectContaining({
+        key: "ml-platform:artifacts.noncurrentVersionExpirationDays",
+        value: 14,
+        message: expect.stringMatching(/later than noncurrentToInfrequentAccessDays \(30\)/),
+      }),
     ]);
   });
 
@@ -210,7 +224,23 @@ describe("the package", () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
 
   it("exports every component from the root", () => {
-    for (const name of ["Network", "ArtifactStore", "ContainerRegistry", "MetadataStore", "GpuCluster", "GpuNodePool", "IrsaRole", "ModelServing", "ExperimentTracking", "Monitoring", "Alerting", "DatabaseBackup", "ExternalHealthChecks", "PredictionMonitoring", "ComponentArgsError"]) {
+    for (const name of [
+      "Network",
+      "ArtifactStore",
+      "ContainerRegistry",
+      "MetadataStore",
+      "GpuCluster",
+      "GpuNodePool",
+      "IrsaRole",
+      "ModelServing",
+      "ExperimentTracking",
+      "Monitoring",
+      "Alerting",
+      "DatabaseBackup",
+      "ExternalHealthChecks",
+      "PredictionMonitoring",
+      "ComponentArgsError",
+    ]) {
       expect([name, typeof (api as Record<string, unknown>)[name]]).toEqual([name, expect.stringMatching(/function|object/)]);
     }
   });

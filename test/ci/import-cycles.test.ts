@@ -69,7 +69,8 @@ describe("the import-cycle check", () => {
 
   it("finds none in a graph without loops (shared imports, a diamond) and ignores packages", () => {
     const cycles = cyclesOf({
-      "top.ts": 'import { left } from "./left";\nimport { right } from "./right";\nimport * as path from "path";\nexport const top = [left, right, path.sep];\n',
+      "top.ts":
+        'import { left } from "./left";\nimport { right } from "./right";\nimport * as path from "path";\nexport const top = [left, right, path.sep];\n',
       "left.ts": 'import { base } from "./base";\nexport const left = base;\n',
       "right.ts": 'import type { Base } from "./base";\nexport const right: Base = 1;\n',
       "base.ts": "export type Base = number;\nexport const base: Base = 0;\n",

@@ -49,7 +49,9 @@ describe(".github/workflows/pull-request.yml", () => {
     expect(start).toBeGreaterThan(0);
     const uncommented = text.slice(0, start) + text.slice(start).replace(/^ {2}# ?/gm, "  ");
     const jobs = (parseYaml(uncommented) as typeof workflow).jobs;
-    expect(jobs.preview?.steps.at(-1)?.run).toMatch(/^pulumi preview --stack "\$STACK" --policy-pack policies --policy-pack-config "policies\/config\/\$STAGE\.json"/);
+    expect(jobs.preview?.steps.at(-1)?.run).toMatch(
+      /^pulumi preview --stack "\$STACK" --policy-pack policies --policy-pack-config "policies\/config\/\$STAGE\.json"/,
+    );
     expect(await runLint(uncommented, "uncommented.yml")).toEqual([]);
   });
 
@@ -62,7 +64,8 @@ describe(".github/workflows/pull-request.yml", () => {
   it("pins every action to a release commit, named in a comment", () => {
     const uses = [...text.matchAll(/uses: ([^\s#]+)(?: # (\S+))?/g)];
     expect(uses.length).toBeGreaterThan(4);
-    for (const [, ref, version] of uses) expect({ ref, version }).toEqual({ ref: expect.stringMatching(/^[\w-]+\/[\w-]+@[0-9a-f]{40}$/), version: expect.stringMatching(/^v\d+\.\d+\.\d+$/) });
+    for (const [, ref, version] of uses)
+      expect({ ref, version }).toEqual({ ref: expect.stringMatching(/^[\w-]+\/[\w-]+@[0-9a-f]{40}$/), version: expect.stringMatching(/^v\d+\.\d+\.\d+$/) });
   });
 
   it("runs npm test, plans every stack on the base and on the head, diffs them, and fails on the head's exit code", () => {

@@ -25,10 +25,12 @@ describe("the registry", () => {
   });
 
   it("lists every add-on the plans install, each at its pin, and nothing they do not install", () => {
-    const installed = new Set(runs.flatMap((run) => [
-      ...ofType(run, HELM).map((r) => `${String(r.inputs.chart)} ${String(r.inputs.version)} ${JSON.stringify(r.inputs.repositoryOpts)}`),
-      ...ofType(run, "aws:eks/addon:Addon").map((r) => `${String(r.inputs.addonName)} ${String(r.inputs.addonVersion)}`),
-    ]));
+    const installed = new Set(
+      runs.flatMap((run) => [
+        ...ofType(run, HELM).map((r) => `${String(r.inputs.chart)} ${String(r.inputs.version)} ${JSON.stringify(r.inputs.repositoryOpts)}`),
+        ...ofType(run, "aws:eks/addon:Addon").map((r) => `${String(r.inputs.addonName)} ${String(r.inputs.addonVersion)}`),
+      ]),
+    );
     const pinned = ADDONS.map((a) => {
       const chart = chartOf(a);
       if (chart) return `${chart.chart} ${chart.version} ${JSON.stringify({ repo: chart.repo })}`;
@@ -44,7 +46,9 @@ describe("the registry", () => {
       ["serving", SERVING_ADDONS],
       ["monitoring", MONITORING_ADDONS],
     ];
-    const expected = owners.flatMap(([piece, addons]) => addons.flatMap((a) => [...a.iamRoleNames(`mlp-prod-${piece}`), ...a.iamRoleNames(`mlp-demo-${piece}`)]));
+    const expected = owners.flatMap(([piece, addons]) =>
+      addons.flatMap((a) => [...a.iamRoleNames(`mlp-prod-${piece}`), ...a.iamRoleNames(`mlp-demo-${piece}`)]),
+    );
     const declared = expected.filter((n) => roles.has(n));
     // Five add-ons have a role; each plan declares those it installs.
     expect(declared.sort()).toEqual([
@@ -68,7 +72,12 @@ describe("the registry", () => {
       ["metrics-server", ms.replicas, ms.resources.requests],
     ] as const) {
       const f = footprint(id);
-      expect({ id, replicas, cpu: requests.cpu, memory: requests.memory }).toEqual({ id, replicas: f.replicas, cpu: `${f.cpuMillis}m`, memory: `${f.memoryMiB}Mi` });
+      expect({ id, replicas, cpu: requests.cpu, memory: requests.memory }).toEqual({
+        id,
+        replicas: f.replicas,
+        cpu: `${f.cpuMillis}m`,
+        memory: `${f.memoryMiB}Mi`,
+      });
     }
   });
 });

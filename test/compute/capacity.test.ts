@@ -98,7 +98,10 @@ const heavyTracking = { "ml-platform:tracking": JSON.stringify({ replicas: 3, me
 
 describe("config: the preset grows the pool, or the stack is refused", () => {
   it("grows the preset's system pool to the fewest nodes that fit, and says why", () => {
-    const spec = resolvePlatformSpec({ ...base, ...heavyTracking, "ml-platform:cluster": JSON.stringify({ systemNodeGroup: { instanceTypes: ["t3.medium"] } }) }, "mvp");
+    const spec = resolvePlatformSpec(
+      { ...base, ...heavyTracking, "ml-platform:cluster": JSON.stringify({ systemNodeGroup: { instanceTypes: ["t3.medium"] } }) },
+      "mvp",
+    );
     const pool = spec.cluster.settings.systemNodeGroup;
     expect(STAGE_PRESETS.mvp.cluster.settings.systemNodeGroup.minSize).toBe(2);
     expect(pool.minSize).toBe(3);
@@ -113,7 +116,10 @@ describe("config: the preset grows the pool, or the stack is refused", () => {
   it("refuses a minSize the stack file set itself, naming the key and the size that fits", () => {
     let error: unknown;
     try {
-      resolvePlatformSpec({ ...base, ...heavyTracking, "ml-platform:cluster": JSON.stringify({ systemNodeGroup: { instanceTypes: ["t3.medium"], minSize: 2, desiredSize: 2 } }) }, "mvp");
+      resolvePlatformSpec(
+        { ...base, ...heavyTracking, "ml-platform:cluster": JSON.stringify({ systemNodeGroup: { instanceTypes: ["t3.medium"], minSize: 2, desiredSize: 2 } }) },
+        "mvp",
+      );
     } catch (e) {
       error = e;
     }
@@ -125,13 +131,22 @@ describe("config: the preset grows the pool, or the stack is refused", () => {
 
   it("refuses a pod no node of the pool can hold, whatever the size", () => {
     expect(() =>
-      resolvePlatformSpec({ ...base, "ml-platform:tracking": JSON.stringify({ memory: "6Gi", memoryLimit: "6Gi" }), "ml-platform:cluster": JSON.stringify({ systemNodeGroup: { instanceTypes: ["t3.medium"] } }) }, "mvp"),
+      resolvePlatformSpec(
+        {
+          ...base,
+          "ml-platform:tracking": JSON.stringify({ memory: "6Gi", memoryLimit: "6Gi" }),
+          "ml-platform:cluster": JSON.stringify({ systemNodeGroup: { instanceTypes: ["t3.medium"] } }),
+        },
+        "mvp",
+      ),
     ).toThrow(/one mlflow pod .* does not fit on a t3.medium .* use a larger instance type/);
   });
 
   it("counts monitoring at Series B", () => {
     const spec = resolvePlatformSpec({ ...base, "ml-platform:stage": "seriesb" }, "seriesb");
-    expect(spec.systemPool?.workloads.map((w) => w.name)).toEqual(expect.arrayContaining(["prometheus", "grafana", "node-exporter", "mlflow", "cluster-autoscaler"]));
+    expect(spec.systemPool?.workloads.map((w) => w.name)).toEqual(
+      expect.arrayContaining(["prometheus", "grafana", "node-exporter", "mlflow", "cluster-autoscaler"]),
+    );
     expect(spec.systemPool?.fits).toBe(true);
   });
 

@@ -110,7 +110,10 @@ describe("the accelerator label (Cluster Autoscaler on AWS)", () => {
   it("a pool mixing GPU models says which models it may have; an unknown type still gets the label", () => {
     expect(acceleratorLabelValue(["g6.xlarge", "g5.xlarge"])).toBe("nvidia-a10g_nvidia-l4");
     expect(acceleratorLabelValue(["p5e.48xlarge"])).toBe("nvidia");
-    for (const types of [["g5.xlarge", "g6.xlarge"], ["g5.12xlarge", "g6.12xlarge", "g4dn.12xlarge"]]) {
+    for (const types of [
+      ["g5.xlarge", "g6.xlarge"],
+      ["g5.12xlarge", "g6.12xlarge", "g4dn.12xlarge"],
+    ]) {
       expect(acceleratorLabelValue(types)).toMatch(/^[a-z0-9]([-a-z0-9_.]{0,61}[a-z0-9])?$/); // a valid label value
     }
   });
@@ -130,13 +133,20 @@ describe("splitPoolAcrossZones: one node group per AZ, the pool's cap is the sum
 
   it("a pool of 4 over 3 AZs gets 2, 1, 1: never 4 per AZ", () => {
     const groups = splitPoolAcrossZones({ minSize: 0, desiredSize: 0, maxSize: 4 }, 3);
-    expect(groups.map((g) => [g.zoneIndex, g.maxSize])).toEqual([[0, 2], [1, 1], [2, 1]]);
+    expect(groups.map((g) => [g.zoneIndex, g.maxSize])).toEqual([
+      [0, 2],
+      [1, 1],
+      [2, 1],
+    ]);
     expect(sum(groups)).toBe(4);
   });
 
   it("a pool capped below the AZ count uses only the first maxSize AZs (EKS node groups need maxSize >= 1)", () => {
     expect(splitPoolAcrossZones({ minSize: 0, desiredSize: 0, maxSize: 1 }, 2).map((g) => g.zoneIndex)).toEqual([0]);
-    expect(splitPoolAcrossZones({ minSize: 0, desiredSize: 0, maxSize: 2 }, 3).map((g) => [g.zoneIndex, g.maxSize])).toEqual([[0, 1], [1, 1]]);
+    expect(splitPoolAcrossZones({ minSize: 0, desiredSize: 0, maxSize: 2 }, 3).map((g) => [g.zoneIndex, g.maxSize])).toEqual([
+      [0, 1],
+      [1, 1],
+    ]);
   });
 
   it("the sum equals the cap for every cap and AZ count, and min/desired split within each group's max", () => {
@@ -180,7 +190,9 @@ describe("node launch templates", () => {
   it("require IMDSv2 with hop limit 1, carry the encrypted gp3 root volume and tag instances and volumes", () => {
     const lt = nodeLaunchTemplate({ diskSizeGb: 100, tags: { owner: "o", costCenter: "c" } });
     expect(lt.metadataOptions).toEqual({ httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" });
-    expect(lt.blockDeviceMappings).toEqual([{ deviceName: "/dev/xvda", ebs: { volumeSize: 100, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }]);
+    expect(lt.blockDeviceMappings).toEqual([
+      { deviceName: "/dev/xvda", ebs: { volumeSize: 100, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },
+    ]);
     expect(lt.tagSpecifications.map((t) => t.resourceType).sort()).toEqual(["instance", "network-interface", "volume"]);
     for (const t of lt.tagSpecifications) expect(t.tags).toEqual({ owner: "o", costCenter: "c" });
   });
@@ -201,7 +213,13 @@ describe("Kubernetes objects validate against the Kubernetes schema", () => {
     const sc = gp3StorageClass();
     expect(() => new StorageClass(sc).validate()).not.toThrow();
     expect(sc.metadata.annotations["storageclass.kubernetes.io/is-default-class"]).toBe("true");
-    expect(sc).toMatchObject({ provisioner: "ebs.csi.aws.com", parameters: { type: "gp3", encrypted: "true" }, volumeBindingMode: "WaitForFirstConsumer", allowVolumeExpansion: true, reclaimPolicy: "Delete" });
+    expect(sc).toMatchObject({
+      provisioner: "ebs.csi.aws.com",
+      parameters: { type: "gp3", encrypted: "true" },
+      volumeBindingMode: "WaitForFirstConsumer",
+      allowVolumeExpansion: true,
+      reclaimPolicy: "Delete",
+    });
   });
 
   it("validation catches a broken StorageClass (so the checks above cannot pass vacuously)", () => {
@@ -218,7 +236,10 @@ describe("Kubernetes objects validate against the Kubernetes schema", () => {
     // The EKS spelling of the effect is not a Kubernetes one: the model must refuse it.
     const eksSpelling = { key: "nvidia.com/gpu", operator: "Exists", effect: "NO_SCHEDULE" } as unknown as ConstructorParameters<typeof TolerationModel>[0];
     expect(() => new TolerationModel(eksSpelling).validate()).toThrow(/effect/);
-    const pod = { metadata: { name: "probe" }, spec: { containers: [{ name: "c", image: "busybox" }], tolerations: values.tolerations, nodeSelector: values.nodeSelector } };
+    const pod = {
+      metadata: { name: "probe" },
+      spec: { containers: [{ name: "c", image: "busybox" }], tolerations: values.tolerations, nodeSelector: values.nodeSelector },
+    };
     expect(() => new Pod(pod).validate()).not.toThrow();
     expect(values.tolerations).toContainEqual({ key: GPU_TAINT.key, operator: "Exists", effect: "NoSchedule" });
     expect(values.tolerations).toContainEqual({ key: "CriticalAddonsOnly", operator: "Exists" });
@@ -227,7 +248,10 @@ describe("Kubernetes objects validate against the Kubernetes schema", () => {
 
   it("the autoscaler runs on the system pool, as a valid pod spec", () => {
     const values = clusterAutoscalerValues({ clusterName: "c", region: "us-east-1", roleArn: "arn:aws:iam::123456789012:role/ca", imageTag: "v1.35.0" });
-    const pod = { metadata: { name: "probe" }, spec: { containers: [{ name: "c", image: "busybox" }], nodeSelector: values.nodeSelector, priorityClassName: values.priorityClassName } };
+    const pod = {
+      metadata: { name: "probe" },
+      spec: { containers: [{ name: "c", image: "busybox" }], nodeSelector: values.nodeSelector, priorityClassName: values.priorityClassName },
+    };
     expect(() => new Pod(pod).validate()).not.toThrow();
     expect(values.nodeSelector).toEqual({ "ml-platform/pool": "system" });
   });
@@ -281,7 +305,11 @@ describe("pure helpers", () => {
   });
 
   it("access grants map roles to the EKS admin and view policies, give the deployer its own entry, and refuse a role listed twice", () => {
-    const grants = accessGrants(["arn:aws:iam::111111111111:role/admins"], ["arn:aws:iam::111111111111:role/path/readers"], "arn:aws:iam::111111111111:role/deployer");
+    const grants = accessGrants(
+      ["arn:aws:iam::111111111111:role/admins"],
+      ["arn:aws:iam::111111111111:role/path/readers"],
+      "arn:aws:iam::111111111111:role/deployer",
+    );
     expect(grants.map((g) => [g.role, g.policyArn, g.slug])).toEqual([
       ["deployer", ACCESS_POLICY_ARNS.admin, ""],
       ["admin", ACCESS_POLICY_ARNS.admin, "admins"],
@@ -320,20 +348,37 @@ describe("configuration of zones, deployer access and destroying data", () => {
 
   it("zones are pinned by ID, never by name, and never to a zone EKS refuses", () => {
     expect(problems({ "ml-platform:network": { availabilityZoneIds: ["use1-az1", "use1-az2", "use1-az4"] } })).toEqual([]);
-    expect(problems({ "ml-platform:network": { availabilityZoneIds: ["us-east-1a", "us-east-1b"] } })[0]).toMatchObject({ key: "ml-platform:network.availabilityZoneIds[0]", message: expect.stringMatching(/AZ ID such as use1-az1/) });
-    expect(problems({ "ml-platform:network": { availabilityZoneIds: ["use1-az1", "use1-az3"] } })[0]).toMatchObject({ key: "ml-platform:network.availabilityZoneIds[1]", message: expect.stringMatching(/cannot host EKS/) });
-    expect(problems({ "ml-platform:network": { azCount: 3, availabilityZoneIds: ["use1-az1", "use1-az2"] } })[0]).toMatchObject({ key: "ml-platform:network.availabilityZoneIds", message: expect.stringMatching(/spans 3/) });
+    expect(problems({ "ml-platform:network": { availabilityZoneIds: ["us-east-1a", "us-east-1b"] } })[0]).toMatchObject({
+      key: "ml-platform:network.availabilityZoneIds[0]",
+      message: expect.stringMatching(/AZ ID such as use1-az1/),
+    });
+    expect(problems({ "ml-platform:network": { availabilityZoneIds: ["use1-az1", "use1-az3"] } })[0]).toMatchObject({
+      key: "ml-platform:network.availabilityZoneIds[1]",
+      message: expect.stringMatching(/cannot host EKS/),
+    });
+    expect(problems({ "ml-platform:network": { azCount: 3, availabilityZoneIds: ["use1-az1", "use1-az2"] } })[0]).toMatchObject({
+      key: "ml-platform:network.availabilityZoneIds",
+      message: expect.stringMatching(/spans 3/),
+    });
   });
 
   it("the deployer role gets one entry: listing it as admin too is refused", () => {
     const arn = "arn:aws:iam::111111111111:role/deployer";
     expect(problems({ "ml-platform:cluster": { deployerRoleArn: arn } })).toEqual([]);
-    expect(problems({ "ml-platform:cluster": { deployerRoleArn: arn, adminRoleArns: [arn] } })[0]).toMatchObject({ key: "ml-platform:cluster.adminRoleArns[0]", message: expect.stringMatching(/is also ml-platform:cluster\.deployerRoleArn/) });
-    expect(problems({ "ml-platform:cluster": { privateAccessSecurityGroupIds: ["runner"] } })[0]).toMatchObject({ key: "ml-platform:cluster.privateAccessSecurityGroupIds[0]" });
+    expect(problems({ "ml-platform:cluster": { deployerRoleArn: arn, adminRoleArns: [arn] } })[0]).toMatchObject({
+      key: "ml-platform:cluster.adminRoleArns[0]",
+      message: expect.stringMatching(/is also ml-platform:cluster\.deployerRoleArn/),
+    });
+    expect(problems({ "ml-platform:cluster": { privateAccessSecurityGroupIds: ["runner"] } })[0]).toMatchObject({
+      key: "ml-platform:cluster.privateAccessSecurityGroupIds[0]",
+    });
   });
 
   it("destroying data is allowed only where stateful resources are not protected", () => {
-    expect(problems({ "ml-platform:allowDestroyWithData": true })[0]).toMatchObject({ key: "ml-platform:allowDestroyWithData", message: expect.stringMatching(/contradicts protectStatefulResources/) });
+    expect(problems({ "ml-platform:allowDestroyWithData": true })[0]).toMatchObject({
+      key: "ml-platform:allowDestroyWithData",
+      message: expect.stringMatching(/contradicts protectStatefulResources/),
+    });
     expect(problems({ "ml-platform:allowDestroyWithData": true, "ml-platform:protectStatefulResources": false })).toEqual([]);
   });
 });
@@ -362,7 +407,13 @@ async function plan(stack: string): Promise<Planned> {
     const { namePrefix: prefix, tags } = spec;
     const n = spec.network.settings;
     const c = spec.cluster.settings;
-    const network = new Network(`${prefix}-network`, { cidrBlock: n.cidrBlock, azCount: n.azCount, availabilityZoneIds: n.availabilityZoneIds, natGateways: n.natGateways, tags });
+    const network = new Network(`${prefix}-network`, {
+      cidrBlock: n.cidrBlock,
+      azCount: n.azCount,
+      availabilityZoneIds: n.availabilityZoneIds,
+      natGateways: n.natGateways,
+      tags,
+    });
     cluster = new GpuCluster(`${prefix}-cluster`, {
       vpcId: network.vpcId,
       vpcCidrBlock: network.vpcCidrBlock,
@@ -398,7 +449,12 @@ async function plan(stack: string): Promise<Planned> {
 const ofType = (run: PlanRun, type: string) => run.resources.filter((r) => r.type === type);
 function named(run: PlanRun, type: string, name: string): PlannedResource {
   const found = run.resources.find((r) => r.type === type && r.name === name);
-  if (!found) throw new Error(`no ${type} named ${name}; have: ${ofType(run, type).map((r) => r.name).join(", ")}`);
+  if (!found)
+    throw new Error(
+      `no ${type} named ${name}; have: ${ofType(run, type)
+        .map((r) => r.name)
+        .join(", ")}`,
+    );
   return found;
 }
 const input = <T>(r: PlannedResource, key: string) => r.inputs[key] as T;
@@ -407,8 +463,16 @@ const gpuGroupsOf = (run: PlanRun) => ofType(run, NODE_GROUP).filter((r) => r.na
 /** "mlp-gpub-cluster-gpu-inference-2" -> "inference". */
 const poolOf = (ng: PlannedResource) => ng.name.split("-gpu-")[1]!.replace(/-\d+$/, "");
 
-interface Taint { key: string; value: string; effect: string }
-interface Scaling { minSize: number; desiredSize: number; maxSize: number }
+interface Taint {
+  key: string;
+  value: string;
+  effect: string;
+}
+interface Scaling {
+  minSize: number;
+  desiredSize: number;
+  maxSize: number;
+}
 
 let mvp: Planned;
 let seriesb: Planned;
@@ -494,11 +558,13 @@ describe("GpuNodePool: per-AZ GPU node groups that cost nothing while idle", () 
     const expectedGpus: Record<string, string | undefined> = { inference: "1", training: "4", frontier: undefined };
     for (const ng of gpuGroupsOf(run)) {
       const mine = tags.filter((t) => (t.propertyDependencies.autoscalingGroupName ?? []).includes(ng.urn));
-      const byKey = Object.fromEntries(mine.map((t) => {
-        const tag = input<{ key: string; value: string; propagateAtLaunch: boolean }>(t, "tag");
-        expect(tag.propagateAtLaunch).toBe(false);
-        return [tag.key, tag.value];
-      }));
+      const byKey = Object.fromEntries(
+        mine.map((t) => {
+          const tag = input<{ key: string; value: string; propagateAtLaunch: boolean }>(t, "tag");
+          expect(tag.propagateAtLaunch).toBe(false);
+          return [tag.key, tag.value];
+        }),
+      );
       const pool = poolOf(ng);
       expect(byKey[`${TEMPLATE}/label/ml-platform/pool`]).toBe("gpu");
       expect(byKey[`${TEMPLATE}/label/ml-platform/node-group`]).toBe(pool);
@@ -545,8 +611,12 @@ describe("policies and the cost model see a pool as the sum of its per-AZ groups
     const verdicts = evaluatePolicies([provider, ...groups], stagePolicyConfig("mvp"));
     // node-group-size-caps and node-group-worst-case-spend see the pool: 3 nodes and 3 x $734/month.
     expect(verdicts.mandatory.map((v) => v.policy).sort()).toEqual(["node-group-size-caps", "node-group-worst-case-spend"]);
-    expect(verdicts.mandatory.find((v) => v.policy === "node-group-size-caps")!.message).toMatch(/^pool inference \(3 node groups.*may scale to 3 GPU nodes; the cap is 2 /);
-    expect(verdicts.mandatory.find((v) => v.policy === "node-group-worst-case-spend")!.message).toMatch(/^pool inference \(3 node groups.*costs up to \$2,2\d\d\/month .*the cap is \$1,600 /);
+    expect(verdicts.mandatory.find((v) => v.policy === "node-group-size-caps")!.message).toMatch(
+      /^pool inference \(3 node groups.*may scale to 3 GPU nodes; the cap is 2 /,
+    );
+    expect(verdicts.mandatory.find((v) => v.policy === "node-group-worst-case-spend")!.message).toMatch(
+      /^pool inference \(3 node groups.*costs up to \$2,2\d\d\/month .*the cap is \$1,600 /,
+    );
     // Pools are summed separately: 2 + 1 nodes in two pools pass.
     const twoPools = [zonalGroup(0, "a", 1), zonalGroup(1, "a", 1), zonalGroup(0, "b", 1)];
     expect(evaluatePolicies([provider, ...twoPools], stagePolicyConfig("mvp")).mandatory).toEqual([]);
@@ -614,9 +684,13 @@ describe("GpuCluster: IRSA", () => {
     for (const p of [mvp, seriesb]) {
       const prefix = `${p.run.spec.namePrefix}-cluster`;
       expectIrsaTrust(p, `${prefix}-vpc-cni-role`, "system:serviceaccount:kube-system:aws-node");
-      expect(input(named(p.run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", `${prefix}-vpc-cni-AmazonEKS_CNI_Policy`), "policyArn")).toBe("arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy");
+      expect(input(named(p.run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", `${prefix}-vpc-cni-AmazonEKS_CNI_Policy`), "policyArn")).toBe(
+        "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+      );
       expect(input(named(p.run, "aws:eks/addon:Addon", `${prefix}-vpc-cni`), "serviceAccountRoleArn")).toMatch(new RegExp(`role/${prefix}-vpc-cni-role$`));
-      const nodePolicies = ofType(p.run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.name.startsWith(`${prefix}-node-`)).map((a) => input<string>(a, "policyArn"));
+      const nodePolicies = ofType(p.run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+        .filter((a) => a.name.startsWith(`${prefix}-node-`))
+        .map((a) => input<string>(a, "policyArn"));
       expect(nodePolicies.sort()).toEqual(["arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly", "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy"]);
     }
   });
@@ -681,7 +755,9 @@ describe("GpuCluster: in-cluster software", () => {
         named(run, NODE_GROUP, `${prefix}-system`).urn,
         named(run, "aws:eks/addon:Addon", `${prefix}-coredns`).urn,
         named(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", `${prefix}-api-vpc`).urn,
-        ...ofType(run, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").filter((a) => a.name === `${prefix}-deployer`).map((a) => a.urn),
+        ...ofType(run, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
+          .filter((a) => a.name === `${prefix}-deployer`)
+          .map((a) => a.urn),
       ];
       const k8s = run.resources.filter((r) => r.type.startsWith("kubernetes:"));
       expect(k8s.length).toBe(run.spec.cluster.settings.autoscaler ? 3 : 2); // StorageClass, device plugin (+ autoscaler)
@@ -695,7 +771,11 @@ describe("GpuCluster: in-cluster software", () => {
   it("the emitted StorageClass validates against the Kubernetes schema and is the default gp3 class", () => {
     const sc = named(mvp.run, "kubernetes:storage.k8s.io/v1:StorageClass", "mlp-gputest-cluster-gp3");
     expect(() => new StorageClass(sc.inputs as unknown as ReturnType<typeof gp3StorageClass>).validate()).not.toThrow();
-    expect(sc.inputs).toMatchObject({ provisioner: "ebs.csi.aws.com", volumeBindingMode: "WaitForFirstConsumer", metadata: { annotations: { "storageclass.kubernetes.io/is-default-class": "true" } } });
+    expect(sc.inputs).toMatchObject({
+      provisioner: "ebs.csi.aws.com",
+      volumeBindingMode: "WaitForFirstConsumer",
+      metadata: { annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
+    });
   });
 
   it("the managed add-ons are installed with a fixed version, networking before nodes, the rest after", () => {
@@ -735,7 +815,10 @@ describe("GpuCluster: control plane", () => {
   });
 
   it("creates the log group EKS writes to, with the stage's retention, before the cluster", () => {
-    for (const [{ run }, days] of [[mvp, 30], [seriesb, 90]] as const) {
+    for (const [{ run }, days] of [
+      [mvp, 30],
+      [seriesb, 90],
+    ] as const) {
       const cluster = eks(run);
       const logs = ofType(run, "aws:cloudwatch/logGroup:LogGroup").find((l) => l.name.endsWith("-control-plane-logs"))!;
       expect(input(logs, "name")).toBe(`/aws/eks/${input<string>(cluster, "name")}/cluster`);
@@ -765,7 +848,9 @@ describe("GpuCluster: control plane", () => {
 
   it("opens 443 on the cluster security group to the VPC's block, plus the configured CIDRs and security groups", () => {
     const mvpRules = ofType(mvp.run, RULE);
-    expect(mvpRules.map((r) => [input(r, "fromPort"), input(r, "toPort"), input(r, "ipProtocol"), input(r, "cidrIpv4")])).toEqual([[443, 443, "tcp", "10.0.0.0/16"]]);
+    expect(mvpRules.map((r) => [input(r, "fromPort"), input(r, "toPort"), input(r, "ipProtocol"), input(r, "cidrIpv4")])).toEqual([
+      [443, 443, "tcp", "10.0.0.0/16"],
+    ]);
     for (const r of mvpRules) expect(r.propertyDependencies.securityGroupId).toContain(eks(mvp.run).urn);
     const rules = Object.fromEntries(ofType(seriesb.run, RULE).map((r) => [r.name, [input(r, "cidrIpv4"), input(r, "referencedSecurityGroupId")]]));
     expect(rules).toEqual({
@@ -790,7 +875,9 @@ describe("GpuCluster: control plane", () => {
     expect(input(byPrincipal["arn:aws:iam::123456789012:role/platform-admins"]!, "policyArn")).toBe(ACCESS_POLICY_ARNS.admin);
     expect(input(byPrincipal["arn:aws:iam::123456789012:role/teams/ml-readers"]!, "policyArn")).toBe(ACCESS_POLICY_ARNS.readOnly);
     for (const a of associations) expect(input(a, "accessScope")).toEqual({ type: "cluster" });
-    const entries = ofType(seriesb.run, "aws:eks/accessEntry:AccessEntry").map((e) => input<string>(e, "principalArn")).sort();
+    const entries = ofType(seriesb.run, "aws:eks/accessEntry:AccessEntry")
+      .map((e) => input<string>(e, "principalArn"))
+      .sort();
     expect(entries).toEqual([
       "arn:aws:iam::123456789012:role/ml-platform-deployer",
       "arn:aws:iam::123456789012:role/platform-admins",
@@ -814,6 +901,10 @@ describe("GpuCluster: control plane", () => {
     // Nothing leaked to the stack root (a resource created without `parent: this`).
     const roots = run.resources.filter((r) => r.parent === component.parent);
     expect(roots.map((r) => r.type).sort()).toEqual(["mlplatform:compute:GpuCluster", "mlplatform:network:Network"]);
-    expect(ofType(run, "mlplatform:compute:GpuNodePool").map((p) => p.name).sort()).toEqual(["mlp-gpub-cluster-gpu-frontier", "mlp-gpub-cluster-gpu-inference", "mlp-gpub-cluster-gpu-training"]);
+    expect(
+      ofType(run, "mlplatform:compute:GpuNodePool")
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(["mlp-gpub-cluster-gpu-frontier", "mlp-gpub-cluster-gpu-inference", "mlp-gpub-cluster-gpu-training"]);
   });
 });

@@ -71,7 +71,10 @@ describe("config namespaces", () => {
 
   it("lists the namespaces when nothing is close", () => {
     const [p] = problemsOf({ "terraform:region": "x" });
-    expect(p).toMatchObject({ key: "terraform:region", message: expect.stringMatching(/unknown config namespace "terraform".*ml-platform, aws, kubernetes, random, pulumi/) });
+    expect(p).toMatchObject({
+      key: "terraform:region",
+      message: expect.stringMatching(/unknown config namespace "terraform".*ml-platform, aws, kubernetes, random, pulumi/),
+    });
   });
 
   it("accepts every provider's and the engine's namespace", () => {
@@ -93,7 +96,9 @@ describe("config namespaces", () => {
     expect(spec.database.settings.instanceClass).toBe("db.m6g.large");
     expect(spec.tags.project).toBe("acme-ml");
     // The old namespace is now a stranger, and the new one names the keys in errors.
-    expect(problemsOf({ "ml-platform:stage": "mvp" }, "acme-ml", renamed)).toEqual([expect.objectContaining({ key: "ml-platform:stage", message: expect.stringMatching(/unknown config namespace/) })]);
+    expect(problemsOf({ "ml-platform:stage": "mvp" }, "acme-ml", renamed)).toEqual([
+      expect.objectContaining({ key: "ml-platform:stage", message: expect.stringMatching(/unknown config namespace/) }),
+    ]);
     expect(problemsOf({ "acme-ml:stage": "seed" }, "acme-ml", renamed)[0]!.key).toBe("acme-ml:stage");
   });
 
@@ -134,7 +139,10 @@ describe("tags", () => {
   });
 
   it("keeps the tags a user may set, Unicode included, and adds the computed ones", () => {
-    const spec = resolvePlatformSpec({ ...base, "ml-platform:tags": JSON.stringify({ owner: "Zoë Müller", costCenter: "r&d".replace("&", "+"), "team/sub": "a b=c:d@e" }) }, "t");
+    const spec = resolvePlatformSpec(
+      { ...base, "ml-platform:tags": JSON.stringify({ owner: "Zoë Müller", costCenter: "r&d".replace("&", "+"), "team/sub": "a b=c:d@e" }) },
+      "t",
+    );
     expect(spec.tags).toMatchObject({ owner: "Zoë Müller", costCenter: "r+d", "team/sub": "a b=c:d@e", environment: "prod", stage: "mvp" });
   });
 });
@@ -163,14 +171,18 @@ describe("CIDR blocks: every CIDR key refuses host bits and non-CIDRs", () => {
   it.each(["10.0.0.1/16", "10.1.2.3/16", "172.16.17.0/20"])("%s (host bits set)", (value) => {
     for (const f of cidrFields) {
       const problems = problemsOf(configAt(f.path, value));
-      expect(problems).toContainEqual(expect.objectContaining({ key: keyAt(f.path), value, message: expect.stringMatching(/host bits set.*so write \d+\.\d+\.\d+\.0\/\d+/) }));
+      expect(problems).toContainEqual(
+        expect.objectContaining({ key: keyAt(f.path), value, message: expect.stringMatching(/host bits set.*so write \d+\.\d+\.\d+\.0\/\d+/) }),
+      );
     }
   });
   it.each(["10.0.0.0", "300.0.0.0/16", "10.0.0.0/33", "10.0.0.0/16 ", "ten/8"])("%s (not a CIDR)", (value) => {
     for (const f of cidrFields) expect(problemsOf(configAt(f.path, value))).toContainEqual(expect.objectContaining({ key: keyAt(f.path), value }));
   });
   it("accepts network addresses", () => {
-    expect(problemsOf({ "ml-platform:network": { cidrBlock: "10.32.0.0/16" }, "ml-platform:cluster": { publicAccessCidrs: ["203.0.113.0/24", "198.51.100.7/32"] } })).toEqual([]);
+    expect(
+      problemsOf({ "ml-platform:network": { cidrBlock: "10.32.0.0/16" }, "ml-platform:cluster": { publicAccessCidrs: ["203.0.113.0/24", "198.51.100.7/32"] } }),
+    ).toEqual([]);
   });
 });
 
@@ -225,17 +237,34 @@ describe("duplicate entries: every list in the schema", () => {
   });
 
   it.each([
-    [{ adminRoleArns: ["arn:aws:iam::123456789012:role/a"], readOnlyRoleArns: ["arn:aws:iam::123456789012:role/a"] }, "ml-platform:cluster.readOnlyRoleArns[0]", "ml-platform:cluster.adminRoleArns[0]"],
-    [{ readOnlyRoleArns: ["arn:aws:iam::123456789012:role/b", "arn:aws:iam::123456789012:role/a"], adminRoleArns: ["arn:aws:iam::123456789012:role/a"] }, "ml-platform:cluster.readOnlyRoleArns[1]", "ml-platform:cluster.adminRoleArns[0]"],
-    [{ deployerRoleArn: "arn:aws:iam::123456789012:role/a", adminRoleArns: ["arn:aws:iam::123456789012:role/a"] }, "ml-platform:cluster.adminRoleArns[0]", "ml-platform:cluster.deployerRoleArn"],
+    [
+      { adminRoleArns: ["arn:aws:iam::123456789012:role/a"], readOnlyRoleArns: ["arn:aws:iam::123456789012:role/a"] },
+      "ml-platform:cluster.readOnlyRoleArns[0]",
+      "ml-platform:cluster.adminRoleArns[0]",
+    ],
+    [
+      { readOnlyRoleArns: ["arn:aws:iam::123456789012:role/b", "arn:aws:iam::123456789012:role/a"], adminRoleArns: ["arn:aws:iam::123456789012:role/a"] },
+      "ml-platform:cluster.readOnlyRoleArns[1]",
+      "ml-platform:cluster.adminRoleArns[0]",
+    ],
+    [
+      { deployerRoleArn: "arn:aws:iam::123456789012:role/a", adminRoleArns: ["arn:aws:iam::123456789012:role/a"] },
+      "ml-platform:cluster.adminRoleArns[0]",
+      "ml-platform:cluster.deployerRoleArn",
+    ],
   ])("refuses one role in two access lists (%#)", (cluster, key, first) => {
-    expect(problemsOf({ "ml-platform:cluster": cluster })).toContainEqual(expect.objectContaining({ key, message: expect.stringContaining(`is also ${first}`) }));
+    expect(problemsOf({ "ml-platform:cluster": cluster })).toContainEqual(
+      expect.objectContaining({ key, message: expect.stringContaining(`is also ${first}`) }),
+    );
   });
 
   it("refuses a serving viewer that already has cluster-wide access", () => {
     const arn = "arn:aws:iam::123456789012:role/a";
     expect(problemsOf({ "ml-platform:cluster": { readOnlyRoleArns: [arn] }, "ml-platform:serving": { viewerRoleArns: [arn] } })).toContainEqual(
-      expect.objectContaining({ key: "ml-platform:serving.viewerRoleArns[0]", message: expect.stringContaining("is also ml-platform:cluster.readOnlyRoleArns[0]") }),
+      expect.objectContaining({
+        key: "ml-platform:serving.viewerRoleArns[0]",
+        message: expect.stringContaining("is also ml-platform:cluster.readOnlyRoleArns[0]"),
+      }),
     );
   });
 });
@@ -247,10 +276,30 @@ describe("names over AWS's limits once the naming scheme and Pulumi's suffix app
   const model = (name: string) => ({ models: [{ ...JSON.parse(prod["ml-platform:serving"]!).models[0], name }] });
 
   it.each<[string, Record<string, unknown>, string, RegExp]>([
-    ["an EKS node group (63)", { "ml-platform:cluster": { gpuNodeGroups: [{ name: "a-long-gpu-pool-name-x", instanceTypes: ["g5.xlarge"] }] } }, "ml-platform:cluster.gpuNodeGroups[0].name", /EKS node group names are at most 63/],
-    ["an S3 bucket (63)", { "ml-platform:artifacts": { buckets: ["datasets", "models", "a-long-bucket-name-xyz"] } }, "ml-platform:artifacts.buckets[2]", /S3 bucket names are at most 63/],
-    ["an IAM role (64), from a model's name", { "ml-platform:serving": model("churn-predictor-eu-v2x") }, "ml-platform:serving.models[0].name", /IAM role names are at most 64/],
-    ["an IAM role (64), from the environment alone", { "ml-platform:predictionMonitoring": { image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/drift:1.0.0" } }, "ml-platform:environment", /"mlp-a-very-long-env-name-x-prediction-monitoring-irsa-role-xxxxxxx" 66 characters long; IAM role names are at most 64/],
+    [
+      "an EKS node group (63)",
+      { "ml-platform:cluster": { gpuNodeGroups: [{ name: "a-long-gpu-pool-name-x", instanceTypes: ["g5.xlarge"] }] } },
+      "ml-platform:cluster.gpuNodeGroups[0].name",
+      /EKS node group names are at most 63/,
+    ],
+    [
+      "an S3 bucket (63)",
+      { "ml-platform:artifacts": { buckets: ["datasets", "models", "a-long-bucket-name-xyz"] } },
+      "ml-platform:artifacts.buckets[2]",
+      /S3 bucket names are at most 63/,
+    ],
+    [
+      "an IAM role (64), from a model's name",
+      { "ml-platform:serving": model("churn-predictor-eu-v2x") },
+      "ml-platform:serving.models[0].name",
+      /IAM role names are at most 64/,
+    ],
+    [
+      "an IAM role (64), from the environment alone",
+      { "ml-platform:predictionMonitoring": { image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/drift:1.0.0" } },
+      "ml-platform:environment",
+      /"mlp-a-very-long-env-name-x-prediction-monitoring-irsa-role-xxxxxxx" 66 characters long; IAM role names are at most 64/,
+    ],
   ])("%s: refused at the key, naming every key that makes up the name and how much to cut", (_what, changes, key, limit) => {
     const problems = long(changes);
     const p = problems.find((x) => x.key === key);
@@ -287,23 +336,38 @@ describe("the stack file itself", () => {
 
   it("names unknown top-level settings, and accepts Pulumi's own", () => {
     expect(() => readStackConfig("t", stackFile("stage: mvp\nconfig:\n  aws:region: us-east-1\n"))).toThrow(/unknown top-level key stage/);
-    expect(readStackConfig("t", stackFile("secretsprovider: passphrase\nencryptionsalt: v1:abc\nconfig:\n  aws:region: us-east-1\n")).config).toEqual({ "aws:region": "us-east-1" });
+    expect(readStackConfig("t", stackFile("secretsprovider: passphrase\nencryptionsalt: v1:abc\nconfig:\n  aws:region: us-east-1\n")).config).toEqual({
+      "aws:region": "us-east-1",
+    });
   });
 });
 
 /** The user path: `npm run plan -- <stack> --stacks-dir <dir>` (plan/cli.ts in process), one bad stack file per class. */
 describe("a bad stack file of each class exits 1 with one line naming the key, no stack trace", () => {
-  const header = "config:\n  aws:region: us-east-1\n  ml-platform:stage: mvp\n  ml-platform:environment: prod\n  ml-platform:tags:\n    owner: a\n    costCenter: b\n";
+  const header =
+    "config:\n  aws:region: us-east-1\n  ml-platform:stage: mvp\n  ml-platform:environment: prod\n  ml-platform:tags:\n    owner: a\n    costCenter: b\n";
   const cases: [string, string, RegExp][] = [
-    ["namespace", `${header}  ml-platfrom:database:\n    instanceClass: db.t4g.small\n`, /^ {2}- ml-platfrom:database: unknown config namespace .*did you mean "ml-platform"\?/m],
+    [
+      "namespace",
+      `${header}  ml-platfrom:database:\n    instanceClass: db.t4g.small\n`,
+      /^ {2}- ml-platfrom:database: unknown config namespace .*did you mean "ml-platform"\?/m,
+    ],
     ["reserved-tag", header.replace("costCenter: b", "costCenter: b\n    aws:team: x"), /^ {2}- ml-platform:tags\.aws:team: .*reserved/m],
     ["computed-tag", header.replace("costCenter: b", "costCenter: b\n    environment: staging"), /^ {2}- ml-platform:tags\.environment: .*sets itself/m],
     ["region", header.replace("us-east-1", "us-east-9"), /^ {2}- aws:region: is not an AWS region; did you mean "us-east-1"\?/m],
     ["cidr", `${header}  ml-platform:network:\n    cidrBlock: 10.0.0.1/16\n`, /^ {2}- ml-platform:network\.cidrBlock: has host bits set/m],
-    ["duplicate-admin", `${header}  ml-platform:cluster:\n    adminRoleArns: ["arn:aws:iam::123456789012:role/a", "arn:aws:iam::123456789012:role/a"]\n`, /^ {2}- ml-platform:cluster\.adminRoleArns\[1\]: repeats/m],
+    [
+      "duplicate-admin",
+      `${header}  ml-platform:cluster:\n    adminRoleArns: ["arn:aws:iam::123456789012:role/a", "arn:aws:iam::123456789012:role/a"]\n`,
+      /^ {2}- ml-platform:cluster\.adminRoleArns\[1\]: repeats/m,
+    ],
     ["duplicate-bucket", `${header}  ml-platform:artifacts:\n    buckets: [models, models]\n`, /^ {2}- ml-platform:artifacts\.buckets\[1\]: repeats/m],
     ["not-under-config", "aws:region: us-east-1\nml-platform:stage: mvp\n", /ml-platform:stage are at the top level, not under "config:"/],
-    ["name-too-long", `${header.replace("environment: prod", "environment: a-very-long-env-name-x")}  ml-platform:cluster:\n    gpuNodeGroups: [{ name: a-long-gpu-pool-name-x, instanceTypes: [g5.xlarge] }]\n`, /^ {2}- ml-platform:cluster\.gpuNodeGroups\[0\]\.name: with ml-platform:environment, makes the name .* EKS node group names are at most 63/m],
+    [
+      "name-too-long",
+      `${header.replace("environment: prod", "environment: a-very-long-env-name-x")}  ml-platform:cluster:\n    gpuNodeGroups: [{ name: a-long-gpu-pool-name-x, instanceTypes: [g5.xlarge] }]\n`,
+      /^ {2}- ml-platform:cluster\.gpuNodeGroups\[0\]\.name: with ml-platform:environment, makes the name .* EKS node group names are at most 63/m,
+    ],
   ];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlp-bad-"));
   for (const [name, text] of cases) fs.writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), text);
@@ -318,7 +382,14 @@ describe("a bad stack file of each class exits 1 with one line naming the key, n
   });
 
   it("fails in planStack before the program runs (config errors need no engine)", async () => {
-    await expect(planStack("duplicate-admin", { stacksDir: dir, program: () => { throw new Error("the program ran"); } })).rejects.toBeInstanceOf(ConfigError);
+    await expect(
+      planStack("duplicate-admin", {
+        stacksDir: dir,
+        program: () => {
+          throw new Error("the program ran");
+        },
+      }),
+    ).rejects.toBeInstanceOf(ConfigError);
   });
 });
 

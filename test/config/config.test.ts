@@ -42,7 +42,12 @@ describe("stack configuration", () => {
 
   it("lets a stack turn on a piece its stage leaves off, and says so", () => {
     const spec = resolvePlatformSpec(
-      { ...base, "ml-platform:stage": "poc", "ml-platform:network": JSON.stringify({ enabled: true }), "ml-platform:database": JSON.stringify({ enabled: true }) },
+      {
+        ...base,
+        "ml-platform:stage": "poc",
+        "ml-platform:network": JSON.stringify({ enabled: true }),
+        "ml-platform:database": JSON.stringify({ enabled: true }),
+      },
       "poc",
     );
     expect(spec.database.enabled).toBe(true);
@@ -83,7 +88,11 @@ describe("stack configuration", () => {
     });
     expect(problems).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ key: "ml-platform:cluster.gpuNodeGroups[0].instanceTypes[0]", value: "m5.xlarge", message: expect.stringMatching(/not a GPU instance type/) }),
+        expect.objectContaining({
+          key: "ml-platform:cluster.gpuNodeGroups[0].instanceTypes[0]",
+          value: "m5.xlarge",
+          message: expect.stringMatching(/not a GPU instance type/),
+        }),
         expect.objectContaining({ key: "ml-platform:cluster.systemNodeGroup.instanceTypes[0]", value: "g5.xlarge" }),
       ]),
     );
@@ -127,7 +136,7 @@ describe("stack configuration", () => {
       const text = (err as Error).message;
       expect(text).toMatch(/^Invalid stack x: 2 problems/);
       expect(text).toContain('- ml-platform:stage: allowed values: poc, mvp, seriesb (got "seed")');
-      expect(text).toContain('- ml-platform:environment:');
+      expect(text).toContain("- ml-platform:environment:");
       expect(text).toContain('(got "Prod!")');
     }
   });

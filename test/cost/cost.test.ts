@@ -86,11 +86,13 @@ describe("price table", () => {
 
   it("prices every database class the presets and stacks use, in every region", () => {
     for (const region of ISSUE_REGIONS)
-      for (const c of ["db.t4g.micro", "db.t4g.small", "db.t4g.medium", "db.m6g.large"]) expect({ region, c, price: pricesFor(region)!.rdsPostgres[c] }).toEqual({ region, c, price: expect.any(Number) });
+      for (const c of ["db.t4g.micro", "db.t4g.small", "db.t4g.medium", "db.m6g.large"])
+        expect({ region, c, price: pricesFor(region)!.rdsPostgres[c] }).toEqual({ region, c, price: expect.any(Number) });
   });
 
   it("holds sane numbers: positive, extended support dearer than standard, bigger sizes dearer, regions within 0.9-2x of us-east-1", () => {
-    const get = (x: RegionPrices, f: string) => f.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], x) as number | undefined;
+    const get = (x: RegionPrices, f: string) =>
+      f.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], x) as number | undefined;
     const base = pricesFor("us-east-1")!;
     const bad: string[] = [];
     for (const region of PRICED_REGIONS) {
@@ -109,7 +111,8 @@ describe("price table", () => {
       }
       for (const sizes of byFamily.values()) {
         sizes.sort((a, b) => sizeRank(a[0]) - sizeRank(b[0]));
-        for (let i = 1; i < sizes.length; i++) if (!(sizes[i]![1] > sizes[i - 1]![1])) bad.push(`${region} ${sizes[i]![0]} not dearer than ${sizes[i - 1]![0]}`);
+        for (let i = 1; i < sizes.length; i++)
+          if (!(sizes[i]![1] > sizes[i - 1]![1])) bad.push(`${region} ${sizes[i]![0]} not dearer than ${sizes[i - 1]![0]}`);
       }
       for (const [name, v] of values) {
         const us = name.includes(".") && !PRICE_FIELDS.includes(name as never) ? (base.ec2[name] ?? base.rdsPostgres[name]) : get(base, name);
@@ -170,16 +173,25 @@ describe("instance types a region does not offer", () => {
   it("are refused by config, naming the type, the region and what is offered there", () => {
     const problems = problemsIn("ap-southeast-1");
     expect(problems).toEqual([
-      expect.objectContaining({ key: "ml-platform:cluster.gpuNodeGroups[0].instanceTypes[0]", value: "g5.xlarge", message: expect.stringMatching(/g5\.xlarge is not offered in ap-southeast-1.*g4dn\.xlarge/) }),
+      expect.objectContaining({
+        key: "ml-platform:cluster.gpuNodeGroups[0].instanceTypes[0]",
+        value: "g5.xlarge",
+        message: expect.stringMatching(/g5\.xlarge is not offered in ap-southeast-1.*g4dn\.xlarge/),
+      }),
     ]);
     const gpu = { gpuNodeGroups: [{ name: "gpu", instanceTypes: ["g4dn.xlarge", "g6.xlarge"], maxSize: 1 }] };
     expect(problemsIn("eu-west-1", { "ml-platform:cluster": gpu })).toEqual([
-      expect.objectContaining({ key: "ml-platform:cluster.gpuNodeGroups[0].instanceTypes[1]", value: "g6.xlarge", message: expect.stringMatching(/g6\.xlarge is not offered in eu-west-1/) }),
+      expect.objectContaining({
+        key: "ml-platform:cluster.gpuNodeGroups[0].instanceTypes[1]",
+        value: "g6.xlarge",
+        message: expect.stringMatching(/g6\.xlarge is not offered in eu-west-1/),
+      }),
     ]);
   });
 
   it("are not refused where offered, nor where the snapshot cannot tell", () => {
-    for (const region of ["us-west-2", "eu-central-1", "ap-northeast-1", "ap-south-1", "ca-central-1"]) expect({ region, problems: problemsIn(region) }).toEqual({ region, problems: [] });
+    for (const region of ["us-west-2", "eu-central-1", "ap-northeast-1", "ap-south-1", "ca-central-1"])
+      expect({ region, problems: problemsIn(region) }).toEqual({ region, problems: [] });
     const gpu = { gpuNodeGroups: [{ name: "gpu", instanceTypes: ["g4dn.xlarge"], maxSize: 1 }] };
     expect(problemsIn("ap-southeast-1", { "ml-platform:cluster": gpu })).toEqual([]);
   });
@@ -206,13 +218,19 @@ describe("node groups", () => {
   });
 
   it("Spot is discounted in the expected figure and at full on-demand price in the worst case", () => {
-    const report = estimateCost([nodeGroup({ instanceTypes: ["g5.xlarge"], capacityType: "SPOT", diskSize: 0, scalingConfig: { minSize: 0, desiredSize: 1, maxSize: 1 } })], "us-east-1");
+    const report = estimateCost(
+      [nodeGroup({ instanceTypes: ["g5.xlarge"], capacityType: "SPOT", diskSize: 0, scalingConfig: { minSize: 0, desiredSize: 1, maxSize: 1 } })],
+      "us-east-1",
+    );
     expect(report.expectedMonthlyUsd).toBeCloseTo(1.006 * 730 * SPOT_PRICE_FACTOR, 1);
     expect(report.worstCaseMonthlyUsd).toBeCloseTo(1.006 * 730, 1);
   });
 
   it("a mixed-type group's worst case uses its dearest type", () => {
-    const worst = estimateCost([nodeGroup({ instanceTypes: ["g6.xlarge", "g5.xlarge"], diskSize: 0, scalingConfig: { minSize: 0, desiredSize: 0, maxSize: 1 } })], "us-east-1").worstCaseMonthlyUsd;
+    const worst = estimateCost(
+      [nodeGroup({ instanceTypes: ["g6.xlarge", "g5.xlarge"], diskSize: 0, scalingConfig: { minSize: 0, desiredSize: 0, maxSize: 1 } })],
+      "us-east-1",
+    ).worstCaseMonthlyUsd;
     expect(worst).toBeCloseTo(1.006 * 730, 1);
   });
 
@@ -230,7 +248,8 @@ describe("node groups", () => {
 });
 
 describe("databases and the rest", () => {
-  const db = (over: Record<string, unknown> = {}) => r("aws:rds/instance:Instance", "db", { instanceClass: "db.m6g.large", allocatedStorage: 100, maxAllocatedStorage: 500, storageType: "gp3", ...over });
+  const db = (over: Record<string, unknown> = {}) =>
+    r("aws:rds/instance:Instance", "db", { instanceClass: "db.m6g.large", allocatedStorage: 100, maxAllocatedStorage: 500, storageType: "gp3", ...over });
 
   it("Multi-AZ doubles instance and storage; the worst case is the storage ceiling", () => {
     const single = estimateCost([db()], "us-east-1");
@@ -279,7 +298,10 @@ describe("databases and the rest", () => {
   });
 
   it("free resources cost $0 on purpose; unknown types and unknown regions are unpriced", () => {
-    const report = estimateCost([r("aws:iam/role:Role", "role", {}), r("aws:ec2/subnet:Subnet", "s", {}), r("aws:sagemaker/endpoint:Endpoint", "ep", {})], "us-east-1");
+    const report = estimateCost(
+      [r("aws:iam/role:Role", "role", {}), r("aws:ec2/subnet:Subnet", "s", {}), r("aws:sagemaker/endpoint:Endpoint", "ep", {})],
+      "us-east-1",
+    );
     expect(report.freeResources).toBe(2);
     expect(report.unpriced).toEqual([expect.objectContaining({ name: "ep", reason: expect.stringMatching(/no rule for aws:sagemaker/) })]);
     const elsewhere = estimateCost([r("aws:ec2/natGateway:NatGateway", "nat", {})], "ap-south-2");
@@ -287,7 +309,10 @@ describe("databases and the rest", () => {
   });
 
   it("a public LoadBalancer Service is priced as the load balancer it creates", () => {
-    const nlb = r("kubernetes:core/v1:Service", "svc", { metadata: { annotations: { "service.beta.kubernetes.io/aws-load-balancer-type": "external" } }, spec: { type: "LoadBalancer" } });
+    const nlb = r("kubernetes:core/v1:Service", "svc", {
+      metadata: { annotations: { "service.beta.kubernetes.io/aws-load-balancer-type": "external" } },
+      spec: { type: "LoadBalancer" },
+    });
     expect(estimateCost([nlb], "us-east-1").expectedMonthlyUsd).toBeCloseTo(0.0225 * 730, 2);
     expect(estimateCost([r("kubernetes:core/v1:Service", "c", { spec: { type: "ClusterIP" } })], "us-east-1").expectedMonthlyUsd).toBe(0);
   });
@@ -339,9 +364,15 @@ describe("shipped stacks", () => {
       for (const u of cost.unpriced) {
         const inputs = resources.get(u.urn)?.inputs ?? {};
         // A GPU workload is priced on its pool (ml-platform/node-group): it shares the pool's offering.
-        const pool = ((inputs.spec as { template?: { spec?: { nodeSelector?: Record<string, string> } } } | undefined)?.template?.spec?.nodeSelector ?? {})["ml-platform/node-group"];
+        const pool = ((inputs.spec as { template?: { spec?: { nodeSelector?: Record<string, string> } } } | undefined)?.template?.spec?.nodeSelector ?? {})[
+          "ml-platform/node-group"
+        ];
         const poolTypes = pool
-          ? run.resources.filter((x) => x.type === "aws:eks/nodeGroup:NodeGroup" && (x.inputs.labels as Record<string, string> | undefined)?.["ml-platform/node-group"] === pool).flatMap((x) => (x.inputs.instanceTypes as string[]) ?? [])
+          ? run.resources
+              .filter(
+                (x) => x.type === "aws:eks/nodeGroup:NodeGroup" && (x.inputs.labels as Record<string, string> | undefined)?.["ml-platform/node-group"] === pool,
+              )
+              .flatMap((x) => (x.inputs.instanceTypes as string[]) ?? [])
           : [];
         const types = [...((inputs.instanceTypes as string[] | undefined) ?? []), ...poolTypes];
         const notOffered = types.some((t) => isInstanceTypeOffered(region, t) === false);
@@ -380,7 +411,9 @@ describe("shipped stacks", () => {
     const cost = costOf(await plan("seriesb-prod"));
     const gpuLines = cost.byResource.filter((l) => l.name.includes("-gpu-"));
     // One node group per AZ per pool (inference over 3 AZs, training capped at 2 nodes over 2).
-    expect(gpuLines.map((l) => l.name).sort()).toEqual([0, 1, 2].map((i) => `mlp-prod-cluster-gpu-inference-${i}`).concat([0, 1].map((i) => `mlp-prod-cluster-gpu-training-${i}`)));
+    expect(gpuLines.map((l) => l.name).sort()).toEqual(
+      [0, 1, 2].map((i) => `mlp-prod-cluster-gpu-inference-${i}`).concat([0, 1].map((i) => `mlp-prod-cluster-gpu-training-${i}`)),
+    );
     const gpuWorst = gpuLines.reduce((s, l) => s + l.worstCaseMonthlyUsd, 0);
     expect(gpuWorst / cost.worstCaseMonthlyUsd).toBeGreaterThan(0.8);
     expect(gpuLines.every((l) => l.expectedMonthlyUsd === 0)).toBe(true);

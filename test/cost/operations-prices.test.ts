@@ -23,7 +23,13 @@ const r = (type: string, name: string, inputs: Record<string, unknown>): CostInp
 /** The Series B operations pieces, as the components declare them (see test/operations/operations.test.ts for the plans). */
 const SERIESB_OPERATIONS: CostInput[] = [
   r(ALARM, "db-cpu", { period: 300, metricName: "CPUUtilization" }),
-  r(ALARM, "nat-errors", { metricQueries: [{ id: "a", metric: { period: 300 } }, { id: "b", metric: { period: 300 } }, { id: "e", expression: "a+b" }] }),
+  r(ALARM, "nat-errors", {
+    metricQueries: [
+      { id: "a", metric: { period: 300 } },
+      { id: "b", metric: { period: 300 } },
+      { id: "e", expression: "a+b" },
+    ],
+  }),
   r(HEALTH_CHECK, "public-endpoint", { type: "HTTPS", requestInterval: 30 }),
   r(ALARM, "health-check-alarm", { period: 60, region: "us-east-1" }),
   r(CANARY, "internal-canary", { schedule: { expression: "rate(5 minutes)" } }),
@@ -70,7 +76,9 @@ describe("operations prices in every region of the table", () => {
     } else {
       expect(vault).toBeUndefined();
       expect(gapReason(region, "backupRdsSnapshotPerGbMonth")).toBeDefined();
-      expect(report.unpriced).toEqual([expect.objectContaining({ name: "backup-vault", reason: expect.stringContaining(`no ${region} price for AWS Backup RDS snapshot storage`) })]);
+      expect(report.unpriced).toEqual([
+        expect.objectContaining({ name: "backup-vault", reason: expect.stringContaining(`no ${region} price for AWS Backup RDS snapshot storage`) }),
+      ]);
     }
   });
 
@@ -94,16 +102,28 @@ describe("a declared gap in the operations prices", () => {
       expect(report.expectedMonthlyUsd).toBe(0);
       expect(report.worstCaseMonthlyUsd).toBe(0);
       expect(report.unpriced).toEqual([
-        expect.objectContaining({ name: "backup-vault", reason: `no ${region} price for AWS Backup RDS snapshot storage (${gapReason(region, "backupRdsSnapshotPerGbMonth")})` }),
+        expect.objectContaining({
+          name: "backup-vault",
+          reason: `no ${region} price for AWS Backup RDS snapshot storage (${gapReason(region, "backupRdsSnapshotPerGbMonth")})`,
+        }),
       ]);
     }
   });
 
   it("never falls back to another region's rate (pure: a table without the field)", () => {
-    const p = { ...pricesFor("us-east-1")!, region: "us-east-1", backupRdsSnapshotPerGbMonth: undefined, syntheticsPerCanaryRun: undefined, cloudwatchAlarmPerMetricMonth: undefined };
+    const p = {
+      ...pricesFor("us-east-1")!,
+      region: "us-east-1",
+      backupRdsSnapshotPerGbMonth: undefined,
+      syntheticsPerCanaryRun: undefined,
+      cloudwatchAlarmPerMetricMonth: undefined,
+    };
     const outcome = (x: CostInput) => priceOperations(x, p, usage);
     expect(outcome(r(VAULT, "backup-vault", {}))).toMatchObject({ kind: "unpriced", reason: expect.stringMatching(/AWS Backup RDS snapshot storage/) });
-    expect(outcome(r(CANARY, "c", { schedule: { expression: "rate(5 minutes)" } }))).toMatchObject({ kind: "unpriced", reason: expect.stringMatching(/Synthetics canary runs/) });
+    expect(outcome(r(CANARY, "c", { schedule: { expression: "rate(5 minutes)" } }))).toMatchObject({
+      kind: "unpriced",
+      reason: expect.stringMatching(/Synthetics canary runs/),
+    });
     expect(outcome(r(ALARM, "a", { period: 300 }))).toMatchObject({ kind: "unpriced", reason: expect.stringMatching(/CloudWatch alarms/) });
   });
 });

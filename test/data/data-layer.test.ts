@@ -15,13 +15,21 @@ describe("ArtifactStore", () => {
       const [own] = attachedTo(run, bucket, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "bucket");
       expect(own?.inputs.rule).toEqual({ objectOwnership: "BucketOwnerEnforced" });
       const [sse] = attachedTo(run, bucket, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "bucket");
-      const algorithm = (sse?.inputs.rules as { applyServerSideEncryptionByDefault: { sseAlgorithm: string } }[])[0]!.applyServerSideEncryptionByDefault.sseAlgorithm;
+      const algorithm = (sse?.inputs.rules as { applyServerSideEncryptionByDefault: { sseAlgorithm: string } }[])[0]!.applyServerSideEncryptionByDefault
+        .sseAlgorithm;
       expect(algorithm).toBe(run.spec.artifacts.settings.encryption === "sse-kms" ? "aws:kms" : "AES256");
       const [ver] = attachedTo(run, bucket, "aws:s3/bucketVersioning:BucketVersioning", "bucket");
       expect(ver?.inputs.versioningConfiguration).toEqual({ status: "Enabled" });
       const [lc] = attachedTo(run, bucket, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "bucket");
-      const rules = lc?.inputs.rules as { id: string; status: string; noncurrentVersionExpiration?: { noncurrentDays: number }; abortIncompleteMultipartUpload?: { daysAfterInitiation: number } }[];
-      expect(rules.find((r) => r.id === "expire-noncurrent-versions")?.noncurrentVersionExpiration?.noncurrentDays).toBe(run.spec.artifacts.settings.noncurrentVersionExpirationDays);
+      const rules = lc?.inputs.rules as {
+        id: string;
+        status: string;
+        noncurrentVersionExpiration?: { noncurrentDays: number };
+        abortIncompleteMultipartUpload?: { daysAfterInitiation: number };
+      }[];
+      expect(rules.find((r) => r.id === "expire-noncurrent-versions")?.noncurrentVersionExpiration?.noncurrentDays).toBe(
+        run.spec.artifacts.settings.noncurrentVersionExpirationDays,
+      );
       expect(rules.find((r) => r.id === "abort-incomplete-uploads")?.abortIncompleteMultipartUpload?.daysAfterInitiation).toBe(7);
       expect(rules.every((r) => r.status === "Enabled")).toBe(true);
       const [policy] = attachedTo(run, bucket, "aws:s3/bucketPolicy:BucketPolicy", "bucket");
@@ -118,7 +126,11 @@ describe("MetadataStore", () => {
 });
 
 describe("Network layout", () => {
-  it.each([["10.0.0.0/16", 3], ["10.1.0.0/16", 2], ["172.20.0.0/20", 3]] as const)("subnets of %s over %i AZs are disjoint and inside the VPC", (cidr, azs) => {
+  it.each([
+    ["10.0.0.0/16", 3],
+    ["10.1.0.0/16", 2],
+    ["172.20.0.0/20", 3],
+  ] as const)("subnets of %s over %i AZs are disjoint and inside the VPC", (cidr, azs) => {
     const layout = subnetLayout(cidr, azs);
     const all = [...layout.private, ...layout.public];
     expect(all).toHaveLength(azs * 2);
@@ -164,7 +176,10 @@ describe("Stack outputs another stack reads through a StackReference", () => {
     const o = run.outputs as Record<string, unknown>;
     expect(o.vpcCidrBlock).toBe("10.0.0.0/16");
     expect(o.privateSubnetIds).toHaveLength(3);
-    expect(o.bucketArns).toEqual({ datasets: expect.stringMatching(/^arn:aws:s3:::mlp-prod-artifacts-datasets/), models: expect.stringMatching(/^arn:aws:s3:::mlp-prod-artifacts-models/) });
+    expect(o.bucketArns).toEqual({
+      datasets: expect.stringMatching(/^arn:aws:s3:::mlp-prod-artifacts-datasets/),
+      models: expect.stringMatching(/^arn:aws:s3:::mlp-prod-artifacts-models/),
+    });
     expect(o.artifactsKmsKeyArn).toMatch(/^arn:aws:kms:us-east-1:\d{12}:key\//);
     expect(o.databaseSecurityGroupId).toMatch(/^sg-/);
     expect(o.clusterSecurityGroupId).toMatch(/^sg-/);

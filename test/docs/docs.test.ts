@@ -15,7 +15,15 @@ import { Linter } from "eslint";
 import { resolvePlatformSpec } from "../../config/resolve";
 // Types only: plan/engine loads the Pulumi SDK, which this file does not need.
 import type { PlanRun, PlannedResource } from "../../plan/engine";
-import { JsonSchema, describeType, flattenKeys, keysWithoutDescription, presetValue, stackConfigJsonSchema, stackConfigKeysSchema } from "../../docs/generator/config-schema";
+import {
+  JsonSchema,
+  describeType,
+  flattenKeys,
+  keysWithoutDescription,
+  presetValue,
+  stackConfigJsonSchema,
+  stackConfigKeysSchema,
+} from "../../docs/generator/config-schema";
 import { buildDiagram, quote, renderMermaid, transitiveReduction } from "../../docs/generator/diagram";
 import { README_END, README_START, replaceMarkedBlock } from "../../docs/generator/main";
 import { purposeOf } from "../../docs/generator/purposes";
@@ -136,7 +144,13 @@ describe("architecture diagram", () => {
     { urn: u("rds"), type: "aws:rds/instance:Instance", name: "mlp-t-metadata-postgres", parent: u("db"), dependencies: [u("sng"), u("vpc")] },
     // Undrawn, but it ties its owner (the secret of the same name) to the database.
     { urn: u("sec"), type: "aws:secretsmanager/secret:Secret", name: "mlp-t-metadata-credentials", parent: u("db"), dependencies: [] },
-    { urn: u("secv"), type: "aws:secretsmanager/secretVersion:SecretVersion", name: "mlp-t-metadata-credentials", parent: u("db"), dependencies: [u("sec"), u("rds")] },
+    {
+      urn: u("secv"),
+      type: "aws:secretsmanager/secretVersion:SecretVersion",
+      name: "mlp-t-metadata-credentials",
+      parent: u("db"),
+      dependencies: [u("sec"), u("rds")],
+    },
   ]);
   const diagram = buildDiagram(run);
   const text = renderMermaid(diagram);
@@ -186,10 +200,18 @@ describe("resource purposes", () => {
   const view = (type: string, name: string, role: string, inputs: Record<string, unknown> = {}) => ({ type, name, role, inputs });
 
   it("says what a resource is for, with facts from its inputs", () => {
-    expect(purposeOf(view("aws:eks/nodeGroup:NodeGroup", "x-gpu", "gpu", { amiType: "AL2023_x86_64_NVIDIA", instanceTypes: ["g5.xlarge"], scalingConfig: { minSize: 0, maxSize: 2 } })).text).toBe(
-      "GPU nodes, tainted so only GPU work lands on them; start at zero (g5.xlarge, 0-2 nodes)",
-    );
-    expect(purposeOf(view("aws:autoscaling/tag:Tag", "t", "t", { tag: { key: "k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu" } })).text).toMatch(/scale the group up from zero/);
+    expect(
+      purposeOf(
+        view("aws:eks/nodeGroup:NodeGroup", "x-gpu", "gpu", {
+          amiType: "AL2023_x86_64_NVIDIA",
+          instanceTypes: ["g5.xlarge"],
+          scalingConfig: { minSize: 0, maxSize: 2 },
+        }),
+      ).text,
+    ).toBe("GPU nodes, tainted so only GPU work lands on them; start at zero (g5.xlarge, 0-2 nodes)");
+    expect(
+      purposeOf(view("aws:autoscaling/tag:Tag", "t", "t", { tag: { key: "k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu" } })).text,
+    ).toMatch(/scale the group up from zero/);
     expect(purposeOf(view("aws:autoscaling/tag:Tag", "t", "t", { tag: { key: "costCenter" } })).text).toMatch(/^Cost-allocation tag `costCenter`/);
   });
 
@@ -250,7 +272,11 @@ describe("links in the README and the docs", () => {
       if (fence) continue;
       const heading = /^#{1,6} (.*)$/.exec(line);
       if (!heading) continue;
-      const slug = heading[1]!.trim().toLowerCase().replace(/[^\p{L}\p{N}_\- ]/gu, "").replace(/ /g, "-");
+      const slug = heading[1]!
+        .trim()
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}_\- ]/gu, "")
+        .replace(/ /g, "-");
       const n = seen.get(slug) ?? 0;
       found.add(n ? `${slug}-${n}` : slug);
       seen.set(slug, n + 1);
@@ -258,24 +284,28 @@ describe("links in the README and the docs", () => {
     return found;
   };
   const markdown = (dir: string): string[] =>
-    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? markdown(path.join(dir, e.name)) : e.name.endsWith(".md") ? [path.join(dir, e.name)] : []));
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? markdown(path.join(dir, e.name)) : e.name.endsWith(".md") ? [path.join(dir, e.name)] : []));
 
   it("every relative link resolves to a file, and every #anchor to a heading there", () => {
     const broken: string[] = [];
     for (const file of [path.join(ROOT, "README.md"), ...markdown(path.join(ROOT, "docs"))]) {
       let fence = false;
-      fs.readFileSync(file, "utf8").split("\n").forEach((line, i) => {
-        if (line.startsWith("```")) fence = !fence;
-        if (fence) return;
-        for (const [, target] of line.matchAll(/\]\(([^)\s]+)\)/g)) {
-          if (/^[a-z]+:/.test(target!)) continue;
-          const [file_, anchor] = target!.split("#");
-          const resolved = file_ ? path.resolve(path.dirname(file), file_) : file;
-          const where = `${path.relative(ROOT, file)}:${i + 1} ${target}`;
-          if (!fs.existsSync(resolved)) broken.push(`${where}: no such file`);
-          else if (anchor && resolved.endsWith(".md") && !anchorsOf(resolved).has(anchor)) broken.push(`${where}: no such heading`);
-        }
-      });
+      fs.readFileSync(file, "utf8")
+        .split("\n")
+        .forEach((line, i) => {
+          if (line.startsWith("```")) fence = !fence;
+          if (fence) return;
+          for (const [, target] of line.matchAll(/\]\(([^)\s]+)\)/g)) {
+            if (/^[a-z]+:/.test(target!)) continue;
+            const [file_, anchor] = target!.split("#");
+            const resolved = file_ ? path.resolve(path.dirname(file), file_) : file;
+            const where = `${path.relative(ROOT, file)}:${i + 1} ${target}`;
+            if (!fs.existsSync(resolved)) broken.push(`${where}: no such file`);
+            else if (anchor && resolved.endsWith(".md") && !anchorsOf(resolved).has(anchor)) broken.push(`${where}: no such heading`);
+          }
+        });
     }
     expect(broken).toEqual([]);
   });

@@ -32,6 +32,8 @@ describe("generated argument types", () => {
 
   it("refuses a schema it cannot type rather than guessing", () => {
     const schema = z.strictObject({ handle: z.custom<object>() });
-    expect(() => argsTypesSource({ schemaFile: "x.schema.ts", outFile: "x.args.ts", types: [{ name: "XArgs", schema, form: "input" }] })).toThrow(/x\.schema\.ts, XArgs\.handle: no TypeScript type for a zod custom/);
+    expect(() => argsTypesSource({ schemaFile: "x.schema.ts", outFile: "x.args.ts", types: [{ name: "XArgs", schema, form: "input" }] })).toThrow(
+      /x\.schema\.ts, XArgs\.handle: no TypeScript type for a zod custom/,
+    );
   });
 });

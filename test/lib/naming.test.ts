@@ -11,14 +11,24 @@ import { stackPhysicalNames } from "../../config/naming-input";
 import { resolvePlatformSpec } from "../../config/resolve";
 import type { GpuNodeGroupSettings } from "../../components/compute/node-pool.args";
 
-const pool = (name: string): GpuNodeGroupSettings => ({ name, instanceTypes: ["g5.xlarge"], capacityType: "ON_DEMAND", minSize: 0, desiredSize: 0, maxSize: 4, diskSizeGb: 100 });
+const pool = (name: string): GpuNodeGroupSettings => ({
+  name,
+  instanceTypes: ["g5.xlarge"],
+  capacityType: "ON_DEMAND",
+  minSize: 0,
+  desiredSize: 0,
+  maxSize: 4,
+  diskSizeGb: 100,
+});
 const cluster = (name: string, poolName = "inference", autoscaler = true) => gpuClusterPhysicalNames(name, { gpuNodeGroups: [pool(poolName)], autoscaler }, 3);
 const overLimit = <T extends { length: number; limit: number }>(names: T[]) => names.filter((n) => n.length > n.limit);
 
 describe("physical names and their limits", () => {
   it("counts Pulumi's 8-character random suffix on auto-named resources, not on fixed names", () => {
     expect(AUTONAME_SUFFIX_LENGTH).toBe(8);
-    const bucket = artifactStorePhysicalNames("mlp-prod-artifacts", { buckets: ["datasets", "models"] }).find((n) => n.logicalName === "mlp-prod-artifacts-models")!;
+    const bucket = artifactStorePhysicalNames("mlp-prod-artifacts", { buckets: ["datasets", "models"] }).find(
+      (n) => n.logicalName === "mlp-prod-artifacts-models",
+    )!;
     expect(bucket).toMatchObject({ kind: "s3Bucket", length: "mlp-prod-artifacts-models".length + 8, drivenBy: ["(name)", "buckets[1]"] });
     const names = cluster("mlp-prod-cluster");
     expect(names.find((n) => n.kind === "eksCluster")!.physicalName).toBe("mlp-prod-cluster");
@@ -29,8 +39,15 @@ describe("physical names and their limits", () => {
       gpuNodeGroupName("mlp-prod-cluster", "inference", 2),
     ]);
     // A launch template per node group, named explicitly (no suffix).
-    expect(names.filter((n) => n.kind === "launchTemplate").map((n) => n.physicalName)).toEqual(names.filter((n) => n.kind === "eksNodeGroup").map((n) => n.logicalName));
-    expect([...names, ...networkPhysicalNames("mlp-prod-network", { flowLogRetentionDays: 90 })].filter((n) => n.kind === "iamRole").map((n) => n.logicalName).sort()).toEqual([
+    expect(names.filter((n) => n.kind === "launchTemplate").map((n) => n.physicalName)).toEqual(
+      names.filter((n) => n.kind === "eksNodeGroup").map((n) => n.logicalName),
+    );
+    expect(
+      [...names, ...networkPhysicalNames("mlp-prod-network", { flowLogRetentionDays: 90 })]
+        .filter((n) => n.kind === "iamRole")
+        .map((n) => n.logicalName)
+        .sort(),
+    ).toEqual([
       "mlp-prod-cluster-autoscaler-role",
       "mlp-prod-cluster-control-plane",
       "mlp-prod-cluster-ebs-csi-role",
@@ -64,12 +81,15 @@ describe("physical names and their limits", () => {
 });
 
 describe("a stack's names (config/naming-input.ts)", () => {
-  const mvp = resolvePlatformSpec({
-    "aws:region": "us-east-1",
-    "ml-platform:stage": "mvp",
-    "ml-platform:environment": "prod",
-    "ml-platform:tags": JSON.stringify({ owner: "ml-team", costCenter: "research" }),
-  }, "mvp");
+  const mvp = resolvePlatformSpec(
+    {
+      "aws:region": "us-east-1",
+      "ml-platform:stage": "mvp",
+      "ml-platform:environment": "prod",
+      "ml-platform:tags": JSON.stringify({ owner: "ml-team", costCenter: "research" }),
+    },
+    "mvp",
+  );
 
   it("asks each deployed component, and names the stack keys that make up each name", () => {
     const names = stackPhysicalNames(mvp);

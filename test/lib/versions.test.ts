@@ -20,7 +20,8 @@ const EXACT_SEMVER = /^\d+\.\d+\.\d+$/;
 /** What is wrong with one add-on pin, or [] (the rules the tests below apply to every pin). */
 function pinProblems(name: string, pin: EksAddonPin): string[] {
   const problems: string[] = [];
-  if (!(SUPPORTED_KUBERNETES_VERSIONS as readonly string[]).includes(pin.kubernetesVersion)) problems.push(`${name}: pinned for ${pin.kubernetesVersion}, not a supported minor`);
+  if (!(SUPPORTED_KUBERNETES_VERSIONS as readonly string[]).includes(pin.kubernetesVersion))
+    problems.push(`${name}: pinned for ${pin.kubernetesVersion}, not a supported minor`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(pin.checked)) problems.push(`${name}: checked "${pin.checked}" is not a date`);
   if (pin.version === undefined) {
     // Unpinned is allowed, but only with the search that was made written down.
@@ -46,14 +47,21 @@ describe("EKS managed add-on pins", () => {
   });
 
   it("the rules reject a malformed, undocumented or foreign-minor pin", () => {
-    const good: EksAddonPin = { version: "v1.35.3-eksbuild.13", kubernetesVersion: "1.35", source: "table row 1.35 = v1.35.3-eksbuild.13", checked: "2026-11-23" };
+    const good: EksAddonPin = {
+      version: "v1.35.3-eksbuild.13",
+      kubernetesVersion: "1.35",
+      source: "table row 1.35 = v1.35.3-eksbuild.13",
+      checked: "2026-11-23",
+    };
     expect(pinProblems("kube-proxy", good)).toEqual([]);
     expect(pinProblems("x", { ...good, version: "v1.35.3" })).toEqual(["x: v1.35.3 is not vX.Y.Z-eksbuild.N"]);
     expect(pinProblems("x", { ...good, source: "the EKS user guide" })).toEqual([
       "x: the source does not name Kubernetes 1.35",
       "x: the source does not name v1.35.3-eksbuild.13",
     ]);
-    expect(pinProblems("x", { ...good, version: "1.35.3-eksbuild.13", source: "1.35 1.35.3-eksbuild.13" })).toEqual(["x: 1.35.3-eksbuild.13 is not vX.Y.Z-eksbuild.N"]);
+    expect(pinProblems("x", { ...good, version: "1.35.3-eksbuild.13", source: "1.35 1.35.3-eksbuild.13" })).toEqual([
+      "x: 1.35.3-eksbuild.13 is not vX.Y.Z-eksbuild.N",
+    ]);
     expect(pinProblems("x", { ...good, kubernetesVersion: "1.34" })).toContain("x: pinned for 1.34, not a supported minor");
     expect(pinProblems("x", { ...good, version: undefined, source: "" })).toEqual(["x: unpinned without saying why"]);
     expect(pinProblems("x", { ...good, version: undefined, source: "unpinned: no source lists 1.35" })).toEqual([]);
@@ -68,7 +76,9 @@ describe("EKS managed add-on pins", () => {
 
   it("a pin is used for its own minor only: another minor fails loudly, naming where to update it", () => {
     for (const [name, pin] of Object.entries(EKS_ADDON_PINS)) expect(eksAddonVersion(name, pin, KUBERNETES_VERSION)).toBe(pin.version);
-    expect(() => eksAddonVersion("kube-proxy", EKS_ADDON_PINS["kube-proxy"]!, "1.36")).toThrow(/pinned to v1\.35\.\d+-eksbuild\.\d+ for Kubernetes 1\.35, not 1\.36.*components\/compute\/addons\//);
+    expect(() => eksAddonVersion("kube-proxy", EKS_ADDON_PINS["kube-proxy"]!, "1.36")).toThrow(
+      /pinned to v1\.35\.\d+-eksbuild\.\d+ for Kubernetes 1\.35, not 1\.36.*components\/compute\/addons\//,
+    );
   });
 });
 
@@ -111,7 +121,14 @@ describe("Helm chart pins", () => {
   const charts = Object.fromEntries(ADDONS.flatMap((a) => (chartOf(a) ? [[a.id, chartOf(a)!]] : [])));
 
   it("are the six Helm add-ons'", () => {
-    expect(Object.keys(charts).sort()).toEqual(["aws-load-balancer-controller", "cluster-autoscaler", "dcgm-exporter", "kube-prometheus-stack", "metrics-server", "nvidia-device-plugin"]);
+    expect(Object.keys(charts).sort()).toEqual([
+      "aws-load-balancer-controller",
+      "cluster-autoscaler",
+      "dcgm-exporter",
+      "kube-prometheus-stack",
+      "metrics-server",
+      "nvidia-device-plugin",
+    ]);
   });
 
   it("are exact versions from https repositories, under the chart's own name", () => {

@@ -58,7 +58,10 @@ function withoutAnnotations(groups: RuleGroup[]): RuleGroup[] {
 
 const promtool = findTool("promtool");
 const amtool = findTool("amtool");
-const testFiles = fs.readdirSync(TESTS_DIR).filter((f) => f.endsWith(".yml")).sort();
+const testFiles = fs
+  .readdirSync(TESTS_DIR)
+  .filter((f) => f.endsWith(".yml"))
+  .sort();
 const groups = platformRuleGroups(PROMTOOL_SETTINGS);
 
 type UnitTests = { rule_files: string[]; tests: { alert_rule_test?: { alertname: string; exp_alerts: unknown[] }[] }[] };
@@ -130,7 +133,10 @@ withAmtool("amtool", () => {
     const config = alertmanagerConfig({
       region: "us-east-1",
       alertTopicArn: "arn:aws:sns:us-east-1:123456789012:mlp-prod-alerts",
-      receivers: [{ name: "oncall", severities: ["critical"] }, { name: "platform-team", severities: ["critical", "warning"], topicArn: own }],
+      receivers: [
+        { name: "oncall", severities: ["critical"] },
+        { name: "platform-team", severities: ["critical", "warning"], topicArn: own },
+      ],
     });
     fs.writeFileSync(path.join(dir, "alertmanager.yml"), stringify(config));
   });

@@ -23,7 +23,18 @@ import { DEFAULT_THRESHOLDS, RuleGroup, RuleSettings, isAlertingRule, platformRu
 import { GRAFANA_DASHBOARD_LABEL } from "../../components/monitoring/charts";
 import { KUBE_PROMETHEUS_STACK_CHART } from "../../components/compute/addons/kube-prometheus-stack";
 import { monitoringSystemWorkloads } from "../../components/monitoring/monitoring";
-import { MONITORING_RESOURCES, alertTopicArns, alertmanagerConfig, alertmanagerSnsPolicy, dcgmExporterValues, k8sResources, kubePrometheusStackValues, kubePrometheusStackVolumes, prometheusDiskNeedGb, retentionSizeGb } from "../../components/monitoring/values";
+import {
+  MONITORING_RESOURCES,
+  alertTopicArns,
+  alertmanagerConfig,
+  alertmanagerSnsPolicy,
+  dcgmExporterValues,
+  k8sResources,
+  kubePrometheusStackValues,
+  kubePrometheusStackVolumes,
+  prometheusDiskNeedGb,
+  retentionSizeGb,
+} from "../../components/monitoring/values";
 import { dashboardConfigMap, platformDashboards } from "../../components/monitoring/dashboards";
 import { ksmLabel } from "../../components/monitoring/contract";
 import { prometheusRule, servingServiceMonitor, trackingServiceMonitor } from "../../components/monitoring/manifests";
@@ -45,7 +56,14 @@ const groups = platformRuleGroups(SETTINGS);
 const dashboards = platformDashboards({ pools: SETTINGS.pools });
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:mlp-prod-alerts";
 const STORAGE = { retentionDays: 15, prometheusStorageGb: 50, grafanaStorageGb: 10, alertmanagerStorageGb: 2 };
-const amConfig = alertmanagerConfig({ region: "us-east-1", alertTopicArn: TOPIC, receivers: [{ name: "oncall", severities: ["critical"] }, { name: "platform-team", severities: ["warning"] }] });
+const amConfig = alertmanagerConfig({
+  region: "us-east-1",
+  alertTopicArn: TOPIC,
+  receivers: [
+    { name: "oncall", severities: ["critical"] },
+    { name: "platform-team", severities: ["warning"] },
+  ],
+});
 const values = kubePrometheusStackValues({ ...STORAGE, alertmanagerConfig: amConfig, alertmanagerRoleArn: "arn:aws:iam::123456789012:role/am" });
 
 /** Syntax errors the PromQL grammar finds in an expression (lezer marks them as error nodes). */
@@ -86,7 +104,17 @@ describe("alert rules", () => {
 
   test("cover serving per model and colour, restarts, idle GPUs, pools at cap, pending GPU pods, HPAs at max and endpoints", () => {
     expect([...new Set(alerts.map((a) => a.alert))].sort()).toEqual(
-      ["GpuNodeIdle", "GpuPodsPending", "HpaAtMax", "MlflowDown", "NodePoolAtCap", "PodRestarting", "ServingEndpointDown", "ServingHighErrorRate", "ServingHighLatency"].sort(),
+      [
+        "GpuNodeIdle",
+        "GpuPodsPending",
+        "HpaAtMax",
+        "MlflowDown",
+        "NodePoolAtCap",
+        "PodRestarting",
+        "ServingEndpointDown",
+        "ServingHighErrorRate",
+        "ServingHighLatency",
+      ].sort(),
     );
     for (const a of [...byName("ServingHighErrorRate"), ...byName("ServingHighLatency")]) expect(a.expr).toContain("sum by (model, color");
     expect(byName("MlflowDown")[0]!.expr).toBe('sum by (namespace) (kube_deployment_status_replicas_available{deployment="mlflow"}) == 0');
@@ -96,7 +124,11 @@ describe("alert rules", () => {
     const [idle] = byName("GpuNodeIdle");
     expect(idle!.expr).toMatch(/max by \(node\) \(max_over_time\(DCGM_FI_DEV_GPU_UTIL\[5m\]\)\) == 0/);
     expect(idle!.for).toBe("30m");
-    expect(platformRuleGroups({ ...SETTINGS, idleGpuMinutes: 90 }).flatMap((g) => g.rules).find((r) => isAlertingRule(r) && r.alert === "GpuNodeIdle")).toMatchObject({ for: "90m" });
+    expect(
+      platformRuleGroups({ ...SETTINGS, idleGpuMinutes: 90 })
+        .flatMap((g) => g.rules)
+        .find((r) => isAlertingRule(r) && r.alert === "GpuNodeIdle"),
+    ).toMatchObject({ for: "90m" });
   });
 
   test("one NodePoolAtCap per pool, at the configured cap", () => {
@@ -118,7 +150,8 @@ describe("alert rules", () => {
 
   test("each alert's runbook link lands on its entry in the operations guide", () => {
     const readme = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "guides", "operations.md"), "utf8");
-    for (const name of new Set(alerts.map((a) => a.alert))) expect({ name, documented: readme.includes(`#### Alert: ${name}\n`) }).toEqual({ name, documented: true });
+    for (const name of new Set(alerts.map((a) => a.alert)))
+      expect({ name, documented: readme.includes(`#### Alert: ${name}\n`) }).toEqual({ name, documented: true });
   });
 
   test("thresholds come from the settings, and nonsense is refused", () => {
@@ -126,7 +159,9 @@ describe("alert rules", () => {
     expect(strict.find((r) => isAlertingRule(r) && r.alert === "ServingHighErrorRate")!.expr).toMatch(/> 0\.01$/);
     expect(() => platformRuleGroups({ ...SETTINGS, servingErrorRatio: 5 })).toThrow(/servingErrorRatio is a share of requests, below 1 \(got 5\)/);
     expect(() => platformRuleGroups({ ...SETTINGS, idleGpuMinutes: 0 })).toThrow(/whole, positive number of minutes \(got 0\)/);
-    expect(() => platformRuleGroups({ ...SETTINGS, pools: [{ name: "x", kind: "gpu", maxNodes: 0 }] })).toThrow(/pool x: maxNodes must be a whole number >= 1 \(got 0\)/);
+    expect(() => platformRuleGroups({ ...SETTINGS, pools: [{ name: "x", kind: "gpu", maxNodes: 0 }] })).toThrow(
+      /pool x: maxNodes must be a whole number >= 1 \(got 0\)/,
+    );
   });
 
   test("GPU cost recording rules exist only when prices are known", () => {
@@ -146,7 +181,9 @@ describe("prometheus-operator and Kubernetes objects validate against their sche
   });
 
   test("the schema check is real: a bad duration or a missing expr is refused", () => {
-    const bad = prometheusRule([{ name: "g", rules: [{ alert: "A", expr: "up == 0", for: "5 minutes", labels: {}, annotations: { summary: "", description: "", runbook: "" } }] }]);
+    const bad = prometheusRule([
+      { name: "g", rules: [{ alert: "A", expr: "up == 0", for: "5 minutes", labels: {}, annotations: { summary: "", description: "", runbook: "" } }] },
+    ]);
     expect(() => new PrometheusRule(bad as never).validate()).toThrow(/for/);
     const noExpr = { ...prometheusRule(groups), spec: { groups: [{ name: "g", rules: [{ alert: "A" }] }] } };
     expect(() => new PrometheusRule(noExpr as never).validate()).toThrow(/expr/);
@@ -163,7 +200,10 @@ describe("ServiceMonitors follow the label contract", () => {
     expect(sm.spec.namespaceSelector).toEqual({ any: true });
     // The labels serving puts on its live and preview Services (components/serving/manifests.ts podLabels).
     expect(sm.spec.selector.matchLabels).toEqual({ "app.kubernetes.io/part-of": "ml-platform", "app.kubernetes.io/component": "model-server" });
-    expect(trackingServiceMonitor().spec.selector.matchLabels).toEqual({ "app.kubernetes.io/part-of": "ml-platform", "app.kubernetes.io/component": "tracking-server" });
+    expect(trackingServiceMonitor().spec.selector.matchLabels).toEqual({
+      "app.kubernetes.io/part-of": "ml-platform",
+      "app.kubernetes.io/component": "tracking-server",
+    });
     const [ep] = sm.spec.endpoints;
     expect(ep).toMatchObject({ port: "http", path: "/metrics" });
     expect(ep!.relabelings).toEqual(
@@ -191,7 +231,9 @@ describe("dashboards", () => {
     ]);
     const gpu = dashboards[1]!;
     const titles = gpu.panels.map((p) => p.title);
-    expect(titles).toEqual(expect.arrayContaining(["GPU spend now ($/hour)", "Paid while idle now ($/hour)", "GPU node-hours, last 24 h", "GPU utilisation by node"]));
+    expect(titles).toEqual(
+      expect.arrayContaining(["GPU spend now ($/hour)", "Paid while idle now ($/hour)", "GPU node-hours, last 24 h", "GPU utilisation by node"]),
+    );
     expect(gpu.panels.find((p) => p.title === "GPU utilisation by node")!.targets[0]!.expr).toContain("DCGM_FI_DEV_GPU_UTIL");
   });
 
@@ -217,7 +259,11 @@ describe("kube-prometheus-stack values", () => {
     const spec = values.prometheus.prometheusSpec;
     expect(spec.retention).toBe("15d");
     expect(spec.retentionSize).toBe("40GB");
-    expect(spec.storageSpec.volumeClaimTemplate.spec).toEqual({ storageClassName: "gp3", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "50Gi" } } });
+    expect(spec.storageSpec.volumeClaimTemplate.spec).toEqual({
+      storageClassName: "gp3",
+      accessModes: ["ReadWriteOnce"],
+      resources: { requests: { storage: "50Gi" } },
+    });
     expect(values.alertmanager.alertmanagerSpec.storage.volumeClaimTemplate.spec.resources.requests.storage).toBe("2Gi");
     expect(values.grafana.persistence).toMatchObject({ enabled: true, storageClassName: "gp3", size: "10Gi" });
   });
@@ -236,7 +282,11 @@ describe("kube-prometheus-stack values", () => {
     const w = Object.fromEntries(monitoringSystemWorkloads({ pools: [] }).map((x) => [x.name, x]));
     const R = MONITORING_RESOURCES;
     expect(values.prometheus.prometheusSpec.resources).toEqual(k8sResources(R.prometheus));
-    expect(w.prometheus).toMatchObject({ replicas: 1, cpuMillis: R.prometheus.cpuMillis + R.prometheusConfigReloader.cpuMillis, memoryMiB: R.prometheus.memoryMiB + R.prometheusConfigReloader.memoryMiB });
+    expect(w.prometheus).toMatchObject({
+      replicas: 1,
+      cpuMillis: R.prometheus.cpuMillis + R.prometheusConfigReloader.cpuMillis,
+      memoryMiB: R.prometheus.memoryMiB + R.prometheusConfigReloader.memoryMiB,
+    });
     expect(values.grafana.resources).toEqual(k8sResources(R.grafana));
     expect(w.grafana!.cpuMillis).toBe(R.grafana.cpuMillis + 2 * R.grafanaSidecar.cpuMillis);
     expect(w["node-exporter"]).toMatchObject({ perNode: true, cpuMillis: R.nodeExporter.cpuMillis });
@@ -266,7 +316,12 @@ describe("DCGM exporter", () => {
     expect(v.tolerations).toContainEqual(GPU_TOLERATION);
     expect(JSON.stringify(v.resources)).not.toContain("nvidia.com/gpu");
     // A pod with these settings is a valid pod spec.
-    expect(() => new Pod({ metadata: { name: "dcgm" }, spec: { nodeSelector: v.nodeSelector, tolerations: v.tolerations, containers: [{ name: "dcgm", image: "dcgm", resources: v.resources }] } }).validate()).not.toThrow();
+    expect(() =>
+      new Pod({
+        metadata: { name: "dcgm" },
+        spec: { nodeSelector: v.nodeSelector, tolerations: v.tolerations, containers: [{ name: "dcgm", image: "dcgm", resources: v.resources }] },
+      }).validate(),
+    ).not.toThrow();
   });
 
   test("its ServiceMonitor adds the node name, so GPU series join the node's labels", () => {
@@ -278,7 +333,8 @@ describe("Alertmanager to SNS", () => {
   test("each receiver publishes to the topic with sigv4 in the stack's region, routed by severity", () => {
     const receivers = amConfig.receivers.filter((r) => r.name !== "null");
     expect(receivers.map((r) => r.name)).toEqual(["oncall", "platform-team"]);
-    for (const r of receivers) expect((r as { sns_configs: unknown[] }).sns_configs[0]).toMatchObject({ topic_arn: TOPIC, sigv4: { region: "us-east-1" }, send_resolved: true });
+    for (const r of receivers)
+      expect((r as { sns_configs: unknown[] }).sns_configs[0]).toMatchObject({ topic_arn: TOPIC, sigv4: { region: "us-east-1" }, send_resolved: true });
     expect(amConfig.route.routes).toContainEqual({ receiver: "oncall", matchers: ['severity =~ "critical"'], continue: true });
     expect(amConfig.route.routes[0]).toEqual({ receiver: "null", matchers: ['alertname = "Watchdog"'] });
     expect(amConfig.route.receiver).toBe("null");
@@ -288,14 +344,25 @@ describe("Alertmanager to SNS", () => {
     const doc = alertmanagerSnsPolicy(alertTopicArns(TOPIC, [{ name: "oncall", severities: ["critical"] }]));
     expect(doc.Statement).toEqual([{ Sid: "PublishAlerts", Effect: "Allow", Action: "sns:Publish", Resource: [TOPIC] }]);
     const key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-    expect(alertmanagerSnsPolicy([TOPIC], [key]).Statement[1]).toEqual({ Sid: "EncryptAlerts", Effect: "Allow", Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: [key] });
+    expect(alertmanagerSnsPolicy([TOPIC], [key]).Statement[1]).toEqual({
+      Sid: "EncryptAlerts",
+      Effect: "Allow",
+      Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+      Resource: [key],
+    });
     const own = "arn:aws:sns:us-east-1:123456789012:team";
     expect(alertTopicArns(TOPIC, [{ name: "team", severities: ["warning"], topicArn: own }])).toEqual([own]);
   });
 
   test("bad receivers are refused", () => {
-    const mk = (receivers: Parameters<typeof alertmanagerConfig>[0]["receivers"]) => () => alertmanagerConfig({ region: "us-east-1", alertTopicArn: TOPIC, receivers });
-    expect(mk([{ name: "a", severities: ["critical"] }, { name: "a", severities: ["warning"] }])).toThrow(/"a" is listed twice/);
+    const mk = (receivers: Parameters<typeof alertmanagerConfig>[0]["receivers"]) => () =>
+      alertmanagerConfig({ region: "us-east-1", alertTopicArn: TOPIC, receivers });
+    expect(
+      mk([
+        { name: "a", severities: ["critical"] },
+        { name: "a", severities: ["warning"] },
+      ]),
+    ).toThrow(/"a" is listed twice/);
     expect(mk([{ name: "null", severities: ["critical"] }])).toThrow(/reserved/);
     expect(mk([{ name: "a", severities: [] }])).toThrow(/no severities/);
   });
@@ -305,7 +372,11 @@ describe("cost of the monitoring volumes", () => {
   const release = (chart: string, vals: unknown) => ({ urn: "u", type: "kubernetes:helm.sh/v3:Release", name: chart, inputs: { chart, values: vals } });
 
   test("read from the Helm values: Prometheus + Alertmanager + Grafana gp3 volumes", () => {
-    expect(kubePrometheusStackVolumes(values as never).map((v) => [v.role, v.gb])).toEqual([["prometheus", 50], ["alertmanager", 2], ["grafana", 10]]);
+    expect(kubePrometheusStackVolumes(values as never).map((v) => [v.role, v.gb])).toEqual([
+      ["prometheus", 50],
+      ["alertmanager", 2],
+      ["grafana", 10],
+    ]);
     const cost = estimateCost([release("kube-prometheus-stack", values)], "us-east-1");
     expect(cost.byResource[0]).toMatchObject({ expectedMonthlyUsd: 4.96, worstCaseMonthlyUsd: 4.96 });
     expect(cost.byResource[0]!.basis).toContain("prometheus 50 GB + alertmanager 2 GB + grafana 10 GB");
@@ -337,23 +408,36 @@ describe("configuration", () => {
   });
 
   test("overrides reach the settings", () => {
-    const m = resolvePlatformSpec(raw("seriesb", { retentionDays: 30, prometheusStorageGb: 100, receivers: [{ name: "pager", severities: ["critical", "warning"] }] }), "s").monitoring.settings;
+    const m = resolvePlatformSpec(
+      raw("seriesb", { retentionDays: 30, prometheusStorageGb: 100, receivers: [{ name: "pager", severities: ["critical", "warning"] }] }),
+      "s",
+    ).monitoring.settings;
     expect(m).toMatchObject({ retentionDays: 30, prometheusStorageGb: 100, receivers: [{ name: "pager", severities: ["critical", "warning"] }] });
   });
 
   test("unbounded or inconsistent retention and storage are refused with the key, the value and what is allowed", () => {
-    expect(() => resolvePlatformSpec(raw("seriesb", { retentionDays: 3650 }), "s")).toThrow(/ml-platform:monitoring\.retentionDays: retentionDays is at most 365.*\(got 3650\)/);
+    expect(() => resolvePlatformSpec(raw("seriesb", { retentionDays: 3650 }), "s")).toThrow(
+      /ml-platform:monitoring\.retentionDays: retentionDays is at most 365.*\(got 3650\)/,
+    );
     expect(() => resolvePlatformSpec(raw("seriesb", { retentionDays: 90, prometheusStorageGb: 50 }), "s")).toThrow(
       /ml-platform:monitoring\.prometheusStorageGb: holds 40 GB of metrics \(80 % of the volume\), but 90 days of 150000 series need about 78 GB.*Raise it to 98 or more.*\(got 50\)/,
     );
-    expect(() => resolvePlatformSpec(raw("seriesb", { receivers: [{ name: "x", severities: ["page"] }] }), "s")).toThrow(/ml-platform:monitoring\.receivers\[0\]\.severities\[0\]: allowed values: critical, warning, info/);
-    expect(() => resolvePlatformSpec(raw("seriesb", { receivers: [{ name: "x", severities: ["critical"], topicArn: "oncall" }] }), "s")).toThrow(/must be an SNS topic ARN/);
+    expect(() => resolvePlatformSpec(raw("seriesb", { receivers: [{ name: "x", severities: ["page"] }] }), "s")).toThrow(
+      /ml-platform:monitoring\.receivers\[0\]\.severities\[0\]: allowed values: critical, warning, info/,
+    );
+    expect(() => resolvePlatformSpec(raw("seriesb", { receivers: [{ name: "x", severities: ["critical"], topicArn: "oncall" }] }), "s")).toThrow(
+      /must be an SNS topic ARN/,
+    );
     expect(() => resolvePlatformSpec(raw("mvp", { retentionDays: 30 }), "s")).toThrow(/the mvp stage does not deploy the monitoring/);
   });
 });
 
 describe("the plans", () => {
-  const MONITORING_TYPES = ["kubernetes:monitoring.coreos.com/v1:PrometheusRule", "kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "mlplatform:monitoring:Monitoring"];
+  const MONITORING_TYPES = [
+    "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
+    "kubernetes:monitoring.coreos.com/v1:ServiceMonitor",
+    "mlplatform:monitoring:Monitoring",
+  ];
 
   test("seriesb-prod has the stack, the DCGM exporter, ServiceMonitors, the rules with the idle-GPU alert, and dashboards", async () => {
     const run = await plan("seriesb-prod");
@@ -366,16 +450,23 @@ describe("the plans", () => {
     const planned = (rule.inputs.spec as { groups: RuleGroup[] }).groups.flatMap((g) => g.rules).filter(isAlertingRule);
     expect(planned.find((r) => r.alert === "GpuNodeIdle")!.expr).toContain("DCGM_FI_DEV_GPU_UTIL");
     // Caps as configured for this stack: inference 4, training 2, system 6.
-    expect(planned.filter((r) => r.alert === "NodePoolAtCap").map((r) => r.expr)).toEqual(expect.arrayContaining([expect.stringMatching(/inference"}\) >= 4$/), expect.stringMatching(/system"}\) >= 6$/)]));
-    const maps = ofType(run, "kubernetes:core/v1:ConfigMap").filter((c) => (c.inputs.metadata as { labels?: Record<string, string> }).labels?.grafana_dashboard === "1");
+    expect(planned.filter((r) => r.alert === "NodePoolAtCap").map((r) => r.expr)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/inference"}\) >= 4$/), expect.stringMatching(/system"}\) >= 6$/)]),
+    );
+    const maps = ofType(run, "kubernetes:core/v1:ConfigMap").filter(
+      (c) => (c.inputs.metadata as { labels?: Record<string, string> }).labels?.grafana_dashboard === "1",
+    );
     expect(maps).toHaveLength(3);
   });
 
   test("every planned monitoring object validates against its schema", async () => {
     const run = await plan("seriesb-prod");
-    for (const r of ofType(run, "kubernetes:monitoring.coreos.com/v1:PrometheusRule")) expect(() => new PrometheusRule(r.inputs as never).validate()).not.toThrow();
-    for (const r of ofType(run, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor")) expect(() => new ServiceMonitor(r.inputs as never).validate()).not.toThrow();
-    for (const r of ofType(run, "kubernetes:core/v1:ConfigMap").filter((c) => c.name.includes("monitoring"))) expect(() => new ConfigMap(r.inputs as never).validate()).not.toThrow();
+    for (const r of ofType(run, "kubernetes:monitoring.coreos.com/v1:PrometheusRule"))
+      expect(() => new PrometheusRule(r.inputs as never).validate()).not.toThrow();
+    for (const r of ofType(run, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor"))
+      expect(() => new ServiceMonitor(r.inputs as never).validate()).not.toThrow();
+    for (const r of ofType(run, "kubernetes:core/v1:ConfigMap").filter((c) => c.name.includes("monitoring")))
+      expect(() => new ConfigMap(r.inputs as never).validate()).not.toThrow();
     expect(() => new Namespace(one(run, "kubernetes:core/v1:Namespace", "monitoring").inputs as never).validate()).not.toThrow();
   });
 
@@ -384,7 +475,12 @@ describe("the plans", () => {
     const policy = JSON.parse(String(one(run, "aws:iam/rolePolicy:RolePolicy", "monitoring-alertmanager").inputs.policy));
     // The operations alert topic is KMS-encrypted: publishing also needs its key (and only that key).
     expect(policy.Statement).toEqual([
-      { Sid: "PublishAlerts", Effect: "Allow", Action: "sns:Publish", Resource: [expect.stringMatching(/^arn:aws:sns:.*alerts-topic/), expect.stringMatching(/^arn:aws:sns:.*alerts-heartbeat/)] },
+      {
+        Sid: "PublishAlerts",
+        Effect: "Allow",
+        Action: "sns:Publish",
+        Resource: [expect.stringMatching(/^arn:aws:sns:.*alerts-topic/), expect.stringMatching(/^arn:aws:sns:.*alerts-heartbeat/)],
+      },
       { Sid: "EncryptAlerts", Effect: "Allow", Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: [expect.stringMatching(/^arn:aws:kms:/)] },
     ]);
     const alertKey = one(run, "aws:kms/key:Key", "alerts");
@@ -406,7 +502,12 @@ describe("the plans", () => {
 });
 
 describe("policy: prometheus-retention-bounded", () => {
-  const release = (v: unknown): EvalResource => ({ urn: "urn:pulumi:t::p::kubernetes:helm.sh/v3:Release::kps", type: "kubernetes:helm.sh/v3:Release", name: "kps", props: { chart: "kube-prometheus-stack", values: v } });
+  const release = (v: unknown): EvalResource => ({
+    urn: "urn:pulumi:t::p::kubernetes:helm.sh/v3:Release::kps",
+    type: "kubernetes:helm.sh/v3:Release",
+    name: "kps",
+    props: { chart: "kube-prometheus-stack", values: v },
+  });
   const check = (v: unknown, config = {}) => evaluatePolicies([release(v)], config, { policies: [prometheusRetentionBounded, monitoringStoragePersistent] });
   const mutate = (f: (spec: Record<string, unknown>) => void) => {
     const v = JSON.parse(JSON.stringify(values));
@@ -420,7 +521,9 @@ describe("policy: prometheus-retention-bounded", () => {
 
   test("no size-based retention is blocked: the volume would fill and Prometheus stop ingesting", () => {
     const v = check(mutate((s) => delete s.retentionSize));
-    expect(v.mandatory.map((x) => x.message)).toEqual([expect.stringMatching(/sets no size-based retention[\s\S]*Fix: set retentionSize to about 80 % of the volume \(40GB for 50 GB\)/)]);
+    expect(v.mandatory.map((x) => x.message)).toEqual([
+      expect.stringMatching(/sets no size-based retention[\s\S]*Fix: set retentionSize to about 80 % of the volume \(40GB for 50 GB\)/),
+    ]);
   });
 
   test("a retention size larger than the volume is blocked", () => {
@@ -430,7 +533,9 @@ describe("policy: prometheus-retention-bounded", () => {
   test("retention beyond the cap, and a volume beyond the cap (priced), are blocked; the caps are configurable", () => {
     expect(check(mutate((s) => (s.retention = "1y"))).mandatory[0]!.message).toMatch(/for 365 days; the cap is 90/);
     const big = mutate((s) => {
-      (s.storageSpec as { volumeClaimTemplate: { spec: { resources: { requests: { storage: string } } } } }).volumeClaimTemplate.spec.resources.requests.storage = "4Ti";
+      (
+        s.storageSpec as { volumeClaimTemplate: { spec: { resources: { requests: { storage: string } } } } }
+      ).volumeClaimTemplate.spec.resources.requests.storage = "4Ti";
       s.retentionSize = "3000GB";
     });
     expect(check(big).mandatory.map((x) => x.message)).toEqual([expect.stringMatching(/a 4096 GB volume; the cap is 500 GB[\s\S]*\$328\/month/)]);
@@ -447,11 +552,17 @@ describe("policy: prometheus-retention-bounded", () => {
     const prom: EvalResource = { urn: "u", type: "kubernetes:monitoring.coreos.com/v1:Prometheus", name: "p", props: { spec: { retention: "30d" } } };
     expect(evaluatePolicies([prom], {}, { policies: [prometheusRetentionBounded] }).mandatory).toHaveLength(1);
     const other: EvalResource = { urn: "o", type: "kubernetes:helm.sh/v3:Release", name: "o", props: { chart: "loki", values: {} } };
-    expect(evaluatePolicies([other], {}, { policies: [prometheusRetentionBounded, monitoringStoragePersistent] })).toMatchObject({ mandatory: [], advisory: [] });
+    expect(evaluatePolicies([other], {}, { policies: [prometheusRetentionBounded, monitoringStoragePersistent] })).toMatchObject({
+      mandatory: [],
+      advisory: [],
+    });
   });
 
   test("the shipped seriesb-prod stack passes the monitoring policies", async () => {
     const run = await plan("seriesb-prod");
-    expect(evaluatePolicies(policyResources(run), {}, { policies: [prometheusRetentionBounded, monitoringStoragePersistent] })).toMatchObject({ mandatory: [], advisory: [] });
+    expect(evaluatePolicies(policyResources(run), {}, { policies: [prometheusRetentionBounded, monitoringStoragePersistent] })).toMatchObject({
+      mandatory: [],
+      advisory: [],
+    });
   });
 });

@@ -19,7 +19,10 @@ import { ofType, one, plan } from "../support/plan";
 
 const ALERTS = "arn:aws:sns:us-east-1:123456789012:mlp-prod-alerts";
 const HEARTBEAT = "arn:aws:sns:us-east-1:123456789012:mlp-prod-alerts-heartbeat";
-const receivers = [{ name: "oncall", severities: ["critical" as const] }, { name: "platform-team", severities: ["critical" as const, "warning" as const] }];
+const receivers = [
+  { name: "oncall", severities: ["critical" as const] },
+  { name: "platform-team", severities: ["critical" as const, "warning" as const] },
+];
 const TOPIC = "aws:sns/topic:Topic";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 
@@ -29,7 +32,13 @@ describe("Alertmanager routes Watchdog, and only Watchdog, to the heartbeat topi
   const config = alertmanagerConfig({ region: "us-east-1", alertTopicArn: ALERTS, receivers, heartbeatTopicArn: HEARTBEAT });
 
   it("the first route takes Watchdog to the heartbeat receiver every 5 minutes and does not continue", () => {
-    expect(config.route.routes[0]).toEqual({ receiver: HEARTBEAT_RECEIVER, matchers: ['alertname = "Watchdog"'], group_wait: "0s", group_interval: "1m", repeat_interval: "5m" });
+    expect(config.route.routes[0]).toEqual({
+      receiver: HEARTBEAT_RECEIVER,
+      matchers: ['alertname = "Watchdog"'],
+      group_wait: "0s",
+      group_interval: "1m",
+      repeat_interval: "5m",
+    });
     expect(config.route.routes.filter((r) => r.receiver === HEARTBEAT_RECEIVER)).toHaveLength(1);
     expect(config.receivers.find((r) => r.name === HEARTBEAT_RECEIVER)).toEqual({
       name: HEARTBEAT_RECEIVER,
@@ -46,7 +55,14 @@ describe("Alertmanager routes Watchdog, and only Watchdog, to the heartbeat topi
   });
 
   it("a receiver may not take the heartbeat's name", () => {
-    expect(() => alertmanagerConfig({ region: "us-east-1", alertTopicArn: ALERTS, receivers: [{ name: HEARTBEAT_RECEIVER, severities: ["critical"] }], heartbeatTopicArn: HEARTBEAT })).toThrow(/reserved/);
+    expect(() =>
+      alertmanagerConfig({
+        region: "us-east-1",
+        alertTopicArn: ALERTS,
+        receivers: [{ name: HEARTBEAT_RECEIVER, severities: ["critical"] }],
+        heartbeatTopicArn: HEARTBEAT,
+      }),
+    ).toThrow(/reserved/);
   });
 });
 
@@ -57,13 +73,17 @@ function findTool(tool: string): string | undefined {
 }
 const amtool = findTool("amtool");
 const withAmtool = amtool ? describe : describe.skip;
-if (!amtool) process.stdout.write("amtool not found on PATH or in .cache/promtool: the heartbeat routing test under amtool is skipped (bash .ci/run installs it)\n");
+if (!amtool)
+  process.stdout.write("amtool not found on PATH or in .cache/promtool: the heartbeat routing test under amtool is skipped (bash .ci/run installs it)\n");
 
 withAmtool("amtool config routes test: the heartbeat route", () => {
   let dir: string;
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlp-heartbeat-"));
-    fs.writeFileSync(path.join(dir, "alertmanager.yml"), stringify(alertmanagerConfig({ region: "us-east-1", alertTopicArn: ALERTS, receivers, heartbeatTopicArn: HEARTBEAT })));
+    fs.writeFileSync(
+      path.join(dir, "alertmanager.yml"),
+      stringify(alertmanagerConfig({ region: "us-east-1", alertTopicArn: ALERTS, receivers, heartbeatTopicArn: HEARTBEAT })),
+    );
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   const run = (args: string[]) => spawnSync(amtool!, args, { cwd: dir, encoding: "utf8", timeout: 60_000 });
@@ -110,7 +130,16 @@ describe("the heartbeat alarm", () => {
     // Encrypted with the alert topic's key, which Alertmanager's role may use.
     expect(dependsOn(heartbeat, "kmsMasterKeyId", one(run, "aws:kms/key:Key", "alerts"))).toBe(true);
     const alarm = one(run, ALARM, "watchdog-heartbeat");
-    expect(alarm.inputs).toMatchObject({ namespace: "AWS/SNS", metricName: "NumberOfMessagesPublished", statistic: "Sum", period: 300, evaluationPeriods: 3, threshold: 1, comparisonOperator: "LessThanThreshold", treatMissingData: "breaching" });
+    expect(alarm.inputs).toMatchObject({
+      namespace: "AWS/SNS",
+      metricName: "NumberOfMessagesPublished",
+      statistic: "Sum",
+      period: 300,
+      evaluationPeriods: 3,
+      threshold: 1,
+      comparisonOperator: "LessThanThreshold",
+      treatMissingData: "breaching",
+    });
     expect(Object.keys(alarm.inputs.dimensions as object)).toEqual(["TopicName"]);
     expect(dependsOn(alarm, "dimensions", heartbeat)).toBe(true);
     expect(dependsOn(alarm, "alarmActions", alertTopic)).toBe(true);

@@ -11,7 +11,14 @@ import { Namespace } from "kubernetes-models/v1/Namespace";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { ConfigError, resolvePlatformSpec } from "../../config/resolve";
 import { estimateCost } from "../../cost/model";
-import { canaryAlarm, databaseAlarms, healthCheckAlarm, natGatewayAlarms, postgresMaxConnections, rdsMemoryGiB } from "../../components/operations/alerting/alarms";
+import {
+  canaryAlarm,
+  databaseAlarms,
+  healthCheckAlarm,
+  natGatewayAlarms,
+  postgresMaxConnections,
+  rdsMemoryGiB,
+} from "../../components/operations/alerting/alarms";
 import { backupRules } from "../../components/operations/backup/plan";
 import { CANARY_URLS_ENV, canaryName, canaryRunsPerMonth, canarySchedule, canaryScript } from "../../components/operations/health-checks/canary";
 import { alertKeyPolicy, alertPublisherPolicy, alertTopicPolicy } from "../../components/operations/alerting/iam";
@@ -41,7 +48,16 @@ const SELECTION = "aws:backup/selection:Selection";
 const RDS = "aws:rds/instance:Instance";
 const KEY = "aws:kms/key:Key";
 
-type Doc = { Statement: { Sid?: string; Effect: string; Principal?: unknown; Action: string | string[]; Resource?: unknown; Condition?: Record<string, Record<string, unknown>> }[] };
+type Doc = {
+  Statement: {
+    Sid?: string;
+    Effect: string;
+    Principal?: unknown;
+    Action: string | string[];
+    Resource?: unknown;
+    Condition?: Record<string, Record<string, unknown>>;
+  }[];
+};
 const statement = (doc: Doc, sid: string) => doc.Statement.find((s) => s.Sid === sid)!;
 const actions = (s: { Action: string | string[] }) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 
@@ -60,28 +76,85 @@ describe("alarm definitions (pure)", () => {
   });
 
   it("sets database thresholds from the instance's size: 10% of allocated storage in bytes, 80% of max_connections", () => {
-    const [storage, cpu, connections] = databaseAlarms({ instanceClass: "db.m6g.large", allocatedStorageGb: 100, maxAllocatedStorageGb: 500, cpuPercent: 80, freeStoragePercent: 10, connectionsPercent: 80 });
-    expect(storage).toMatchObject({ namespace: "AWS/RDS", dimension: "DBInstanceIdentifier", metricName: "FreeStorageSpace", statistic: "Minimum", comparisonOperator: "LessThanThreshold", threshold: 10 * GIB });
+    const [storage, cpu, connections] = databaseAlarms({
+      instanceClass: "db.m6g.large",
+      allocatedStorageGb: 100,
+      maxAllocatedStorageGb: 500,
+      cpuPercent: 80,
+      freeStoragePercent: 10,
+      connectionsPercent: 80,
+    });
+    expect(storage).toMatchObject({
+      namespace: "AWS/RDS",
+      dimension: "DBInstanceIdentifier",
+      metricName: "FreeStorageSpace",
+      statistic: "Minimum",
+      comparisonOperator: "LessThanThreshold",
+      threshold: 10 * GIB,
+    });
     expect(storage!.description).toMatch(/autoscaling \(up to 500 GB\)/);
-    expect(cpu).toMatchObject({ metricName: "CPUUtilization", statistic: "Average", threshold: 80, comparisonOperator: "GreaterThanThreshold", period: 300, evaluationPeriods: 3 });
+    expect(cpu).toMatchObject({
+      metricName: "CPUUtilization",
+      statistic: "Average",
+      threshold: 80,
+      comparisonOperator: "GreaterThanThreshold",
+      period: 300,
+      evaluationPeriods: 3,
+    });
     expect(connections).toMatchObject({ metricName: "DatabaseConnections", threshold: 720 });
-    const small = databaseAlarms({ instanceClass: "db.t4g.small", allocatedStorageGb: 20, maxAllocatedStorageGb: 20, cpuPercent: 90, freeStoragePercent: 20, connectionsPercent: 50 });
+    const small = databaseAlarms({
+      instanceClass: "db.t4g.small",
+      allocatedStorageGb: 20,
+      maxAllocatedStorageGb: 20,
+      cpuPercent: 90,
+      freeStoragePercent: 20,
+      connectionsPercent: 50,
+    });
     expect(small.map((a) => a.threshold)).toEqual([4 * GIB, 90, 112]);
     expect(small[0]!.description).toMatch(/Raise database.allocatedStorageGb/);
-    expect(() => databaseAlarms({ instanceClass: "db.x2g.large", allocatedStorageGb: 20, maxAllocatedStorageGb: 20, cpuPercent: 80, freeStoragePercent: 10, connectionsPercent: 80 })).toThrow(/max_connections/);
+    expect(() =>
+      databaseAlarms({
+        instanceClass: "db.x2g.large",
+        allocatedStorageGb: 20,
+        maxAllocatedStorageGb: 20,
+        cpuPercent: 80,
+        freeStoragePercent: 10,
+        connectionsPercent: 80,
+      }),
+    ).toThrow(/max_connections/);
   });
 
   it("watches NAT gateways for port allocation errors and a drop rate above 0.01% of packets", () => {
     const [ports, drops] = natGatewayAlarms();
-    expect(ports).toMatchObject({ namespace: "AWS/NATGateway", dimension: "NatGatewayId", metricName: "ErrorPortAllocation", statistic: "Sum", threshold: 0, comparisonOperator: "GreaterThanThreshold" });
+    expect(ports).toMatchObject({
+      namespace: "AWS/NATGateway",
+      dimension: "NatGatewayId",
+      metricName: "ErrorPortAllocation",
+      statistic: "Sum",
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+    });
     expect(drops!.math!.metrics.map((m) => m.metricName)).toEqual(["PacketsDropCount", "PacketsInFromSource", "PacketsInFromDestination"]);
     expect(drops!.math!.expression).toContain("100 * drops / (fromSource + fromDestination)");
     expect(drops).toMatchObject({ threshold: 0.01, billedMetrics: 3 });
   });
 
   it("treats a silent health check or canary as down", () => {
-    expect(healthCheckAlarm({ name: "m", host: "a.example.com", path: "/" })).toMatchObject({ namespace: "AWS/Route53", metricName: "HealthCheckStatus", statistic: "Minimum", threshold: 1, comparisonOperator: "LessThanThreshold", treatMissingData: "breaching" });
-    expect(canaryAlarm(5, ["http://x/healthz"])).toMatchObject({ namespace: "CloudWatchSynthetics", metricName: "SuccessPercent", dimension: "CanaryName", period: 300, treatMissingData: "breaching" });
+    expect(healthCheckAlarm({ name: "m", host: "a.example.com", path: "/" })).toMatchObject({
+      namespace: "AWS/Route53",
+      metricName: "HealthCheckStatus",
+      statistic: "Minimum",
+      threshold: 1,
+      comparisonOperator: "LessThanThreshold",
+      treatMissingData: "breaching",
+    });
+    expect(canaryAlarm(5, ["http://x/healthz"])).toMatchObject({
+      namespace: "CloudWatchSynthetics",
+      metricName: "SuccessPercent",
+      dimension: "CanaryName",
+      period: 300,
+      treatMissingData: "breaching",
+    });
   });
 });
 
@@ -109,7 +182,16 @@ describe("the canary (pure)", () => {
     const run = async (paths: string[]) => {
       const module = { exports: {} as { handler?: () => Promise<string> } };
       const env = { [CANARY_URLS_ENV]: JSON.stringify(paths.map((p) => `http://127.0.0.1:${p === "/down" ? 1 : port}${p}`)) };
-      vm.runInNewContext(canaryScript(), { module, exports: module.exports, require, process: { env }, console: { log: () => undefined }, Promise, JSON, Error });
+      vm.runInNewContext(canaryScript(), {
+        module,
+        exports: module.exports,
+        require,
+        process: { env },
+        console: { log: () => undefined },
+        Promise,
+        JSON,
+        Error,
+      });
       return module.exports.handler!();
     };
     try {
@@ -137,8 +219,14 @@ describe("backup and restore (pure)", () => {
   it("accepts the snapshot references RDS takes and refuses the rest with the reason", () => {
     expect(parseSnapshotReference("mlflow-before-migration")).toMatchObject({ kind: "manual", name: "mlflow-before-migration" });
     expect(parseSnapshotReference("rds:mlp-prod-metadata-postgres-2026-11-20-03-05")).toMatchObject({ kind: "automated" });
-    expect(parseSnapshotReference("arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-0f1e2d3c", "us-east-1")).toMatchObject({ kind: "aws-backup", region: "us-east-1", accountId: "123456789012" });
-    expect(parseSnapshotReference("arn:aws:rds:eu-west-1:123456789012:snapshot:s1", "us-east-1")).toEqual({ error: expect.stringMatching(/is in eu-west-1.*copy-db-snapshot/) });
+    expect(parseSnapshotReference("arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-0f1e2d3c", "us-east-1")).toMatchObject({
+      kind: "aws-backup",
+      region: "us-east-1",
+      accountId: "123456789012",
+    });
+    expect(parseSnapshotReference("arn:aws:rds:eu-west-1:123456789012:snapshot:s1", "us-east-1")).toEqual({
+      error: expect.stringMatching(/is in eu-west-1.*copy-db-snapshot/),
+    });
     for (const bad of ["1snapshot", "snap--shot", "snap-", "snap_shot", "arn:aws:s3:::bucket"]) expect(parseSnapshotReference(bad)).toHaveProperty("error");
   });
 });
@@ -156,23 +244,46 @@ describe("policy documents (pure)", () => {
 
   it("the topic takes alarms and events from this account, extra publisher roles when listed, and nothing without TLS", () => {
     const doc = alertTopicPolicy("arn:aws:sns:us-east-1:123456789012:t", "123456789012", ["arn:aws:iam::210987654321:role/am"]) as Doc;
-    expect(statement(doc, "CloudWatchAlarmsPublish")).toMatchObject({ Effect: "Allow", Action: "sns:Publish", Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } });
+    expect(statement(doc, "CloudWatchAlarmsPublish")).toMatchObject({
+      Effect: "Allow",
+      Action: "sns:Publish",
+      Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+    });
     expect(statement(doc, "PublisherRoles").Principal).toEqual({ AWS: ["arn:aws:iam::210987654321:role/am"] });
     expect(statement(doc, "DenyInsecureTransport")).toMatchObject({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } });
     expect((alertTopicPolicy("t", "1") as Doc).Statement.map((s) => s.Sid)).not.toContain("PublisherRoles");
     const publisher = alertPublisherPolicy("topic-arn", "key-arn") as Doc;
-    expect(publisher.Statement.map((s) => [actions(s), s.Resource])).toEqual([[["sns:Publish"], "topic-arn"], [["kms:GenerateDataKey*", "kms:Decrypt"], "key-arn"]]);
+    expect(publisher.Statement.map((s) => [actions(s), s.Resource])).toEqual([
+      [["sns:Publish"], "topic-arn"],
+      [["kms:GenerateDataKey*", "kms:Decrypt"], "key-arn"],
+    ]);
   });
 
   it("the prediction monitor reads only the predictions prefix and writes only the reports prefix", () => {
-    const doc = predictionMonitorPolicy({ bucketArn: "arn:aws:s3:::models", predictionsPrefix: "/predictions", reportsPrefix: "prediction-reports/", region: "us-east-1" }) as Doc;
+    const doc = predictionMonitorPolicy({
+      bucketArn: "arn:aws:s3:::models",
+      predictionsPrefix: "/predictions",
+      reportsPrefix: "prediction-reports/",
+      region: "us-east-1",
+    }) as Doc;
     const all = doc.Statement.flatMap(actions);
     expect(all.some((a) => a === "s3:*" || a === "s3:DeleteObject" || a.startsWith("kms:"))).toBe(false);
     expect(statement(doc, "ReadPredictions")).toMatchObject({ Action: "s3:GetObject", Resource: "arn:aws:s3:::models/predictions/*" });
     expect(statement(doc, "WriteReports").Resource).toBe("arn:aws:s3:::models/prediction-reports/*");
-    expect(statement(doc, "ListOwnPrefixes").Condition).toEqual({ StringLike: { "s3:prefix": ["predictions/", "predictions/*", "prediction-reports/", "prediction-reports/*"] } });
-    const kms = predictionMonitorPolicy({ bucketArn: "arn:aws:s3:::m", predictionsPrefix: "p/", reportsPrefix: "r/", kmsKeyArn: "key", region: "eu-west-1" }) as Doc;
-    expect(statement(kms, "BucketKeyThroughS3")).toMatchObject({ Resource: "key", Condition: { StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } } });
+    expect(statement(doc, "ListOwnPrefixes").Condition).toEqual({
+      StringLike: { "s3:prefix": ["predictions/", "predictions/*", "prediction-reports/", "prediction-reports/*"] },
+    });
+    const kms = predictionMonitorPolicy({
+      bucketArn: "arn:aws:s3:::m",
+      predictionsPrefix: "p/",
+      reportsPrefix: "r/",
+      kmsKeyArn: "key",
+      region: "eu-west-1",
+    }) as Doc;
+    expect(statement(kms, "BucketKeyThroughS3")).toMatchObject({
+      Resource: "key",
+      Condition: { StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } },
+    });
   });
 });
 
@@ -202,12 +313,16 @@ describe("prediction monitoring objects (pure)", () => {
     expect(pod.nodeSelector).toEqual({ "ml-platform/pool": "system" });
     expect(pod.securityContext.runAsNonRoot).toBe(true);
     expect(pod.containers[0]!.securityContext.readOnlyRootFilesystem).toBe(true);
-    expect(pod.containers[0]!.env).toEqual(expect.arrayContaining([
-      { name: "PREDICTIONS_URI", value: "s3://models-bucket/predictions/" },
-      { name: "REPORTS_URI", value: "s3://models-bucket/prediction-reports/" },
-    ]));
+    expect(pod.containers[0]!.env).toEqual(
+      expect.arrayContaining([
+        { name: "PREDICTIONS_URI", value: "s3://models-bucket/predictions/" },
+        { name: "REPORTS_URI", value: "s3://models-bucket/prediction-reports/" },
+      ]),
+    );
     expect(job.spec.jobTemplate.spec.activeDeadlineSeconds).toBe(7200);
-    expect(predictionMonitoringSystemWorkloads({ image: "x:1", cpuMillis: 500, memoryMiB: 2048 })).toEqual([{ name: "prediction-monitor", replicas: 1, cpuMillis: 500, memoryMiB: 2048 }]);
+    expect(predictionMonitoringSystemWorkloads({ image: "x:1", cpuMillis: 500, memoryMiB: 2048 })).toEqual([
+      { name: "prediction-monitor", replicas: 1, cpuMillis: 500, memoryMiB: 2048 },
+    ]);
     expect(predictionMonitoringSystemWorkloads({ image: "", cpuMillis: 500, memoryMiB: 2048 })).toEqual([]);
   });
 });
@@ -219,7 +334,18 @@ describe("cost of the operations pieces", () => {
     const report = estimateCost(
       [
         r(ALARM, { period: 300, metricName: "CPUUtilization" }, "simple"),
-        r(ALARM, { metricQueries: [{ id: "a", metric: { period: 300 } }, { id: "b", metric: { period: 300 } }, { id: "c", metric: { period: 300 } }, { id: "e", expression: "a+b+c" }] }, "math"),
+        r(
+          ALARM,
+          {
+            metricQueries: [
+              { id: "a", metric: { period: 300 } },
+              { id: "b", metric: { period: 300 } },
+              { id: "c", metric: { period: 300 } },
+              { id: "e", expression: "a+b+c" },
+            ],
+          },
+          "math",
+        ),
         r(HEALTH_CHECK, { type: "HTTPS", requestInterval: 30 }),
         r(CANARY, { schedule: { expression: "rate(5 minutes)" } }),
         r(VAULT, {}, "vault"),
@@ -238,21 +364,31 @@ describe("cost of the operations pieces", () => {
 
   it("lists the SNS topic as usage-based, prices a us-east-1 alarm of another region's stack at us-east-1 prices, the rest at the stack region's, and leaves declared gaps unpriced", () => {
     expect(estimateCost([r(TOPIC, {})], "us-east-1").usageBased.find((u) => u.type === TOPIC)?.rate).toMatch(/\$0\.50 per million publishes/);
-    const report = estimateCost([r(ALARM, { period: 60, region: "us-east-1" }), r(ALARM, { period: 60 }, "local"), r(CANARY, { schedule: { expression: "rate(5 minutes)" } })], "eu-west-2");
+    const report = estimateCost(
+      [r(ALARM, { period: 60, region: "us-east-1" }), r(ALARM, { period: 60 }, "local"), r(CANARY, { schedule: { expression: "rate(5 minutes)" } })],
+      "eu-west-2",
+    );
     expect(report.byResource.find((l) => l.type === ALARM && l.name === "x")?.basis).toMatch(/us-east-1/);
     expect(report.byResource.find((l) => l.type === ALARM && l.name === "local")?.basis).toMatch(/eu-west-2/);
     // eu-west-2 runs cost $0.0015 (CloudWatch price feed, source CWFEED, checked 2026-11-23): 8,760 x $0.0015.
     expect(report.byResource.find((l) => l.type === CANARY)?.expectedMonthlyUsd).toBe(13.14);
     expect(report.unpriced).toEqual([]);
     // AWS Backup's RDS snapshot storage has no eu-central-1 price (a declared gap): unpriced, not a number.
-    expect(estimateCost([r(VAULT, {}, "vault")], "eu-central-1", { storageGbByUrn: { [`urn:${VAULT}:vault`]: 150 } }).unpriced.map((u) => [u.type, u.name])).toEqual([[VAULT, "vault"]]);
+    expect(
+      estimateCost([r(VAULT, {}, "vault")], "eu-central-1", { storageGbByUrn: { [`urn:${VAULT}:vault`]: 150 } }).unpriced.map((u) => [u.type, u.name]),
+    ).toEqual([[VAULT, "vault"]]);
     // Route 53 has one global price: priced in every region with a table.
     expect(estimateCost([r(HEALTH_CHECK, { type: "HTTPS" })], "ap-south-1").byResource[0]?.expectedMonthlyUsd).toBe(1.5);
   });
 });
 
 describe("operations config", () => {
-  const base = { "aws:region": "us-east-1", "ml-platform:stage": "seriesb", "ml-platform:environment": "prod", "ml-platform:tags": JSON.stringify({ owner: "o", costCenter: "c" }) };
+  const base = {
+    "aws:region": "us-east-1",
+    "ml-platform:stage": "seriesb",
+    "ml-platform:environment": "prod",
+    "ml-platform:tags": JSON.stringify({ owner: "o", costCenter: "c" }),
+  };
   const problems = (extra: Record<string, unknown>, raw: Record<string, string> = base) => {
     try {
       resolvePlatformSpec({ ...raw, ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [`ml-platform:${k}`, JSON.stringify(v)])) }, "t");
@@ -264,21 +400,41 @@ describe("operations config", () => {
   };
 
   it("names the key and what is wrong for bad receivers, endpoints, snapshots and report settings", () => {
-    expect(problems({ alerts: { emails: ["not-an-address"] } })).toEqual([expect.stringMatching(/^ml-platform:alerts\.emails\[0\]: must be an e-mail address/)]);
-    expect(problems({ alerts: { httpsEndpoints: ["http://insecure.example.com"] } })).toEqual([expect.stringMatching(/alerts\.httpsEndpoints\[0\]: must be an https/)]);
-    expect(problems({ healthChecks: { publicEndpoints: [{ name: "m", host: "Models.Example.com" }] } })).toEqual(expect.arrayContaining([expect.stringMatching(/publicEndpoints\[0\]\.host/)]));
-    expect(problems({ database: { restoreFromSnapshot: "arn:aws:rds:eu-west-1:123456789012:snapshot:s1" } })).toEqual([expect.stringMatching(/^ml-platform:database\.restoreFromSnapshot: is in eu-west-1/)]);
-    expect(problems({ backup: { dailyRetentionDays: 0 } })).toEqual([expect.stringMatching(/backup\.dailyRetentionDays: dailyRetentionDays must be at least 1/)]);
-    expect(problems({ predictionMonitoring: { image: "drift-report" } })).toEqual([expect.stringMatching(/predictionMonitoring\.image: must pin a tag or digest/)]);
-    expect(problems({ predictionMonitoring: { image: "drift:1.0", bucket: "logs" } })).toEqual([expect.stringMatching(/predictionMonitoring\.bucket: must be one of the artifact buckets: datasets, models/)]);
-    expect(problems({ predictionMonitoring: { schedule: "0 1 * * *" } })).toEqual([expect.stringMatching(/predictionMonitoring\.image: prediction monitoring runs only with a report image/)]);
-    expect(problems({ alerts: { databaseAlarms: true } }, { ...base, "ml-platform:database": JSON.stringify({ instanceClass: "db.x2g.large" }) })).toEqual([expect.stringMatching(/alerts\.databaseMaxConnections/)]);
+    expect(problems({ alerts: { emails: ["not-an-address"] } })).toEqual([
+      expect.stringMatching(/^ml-platform:alerts\.emails\[0\]: must be an e-mail address/),
+    ]);
+    expect(problems({ alerts: { httpsEndpoints: ["http://insecure.example.com"] } })).toEqual([
+      expect.stringMatching(/alerts\.httpsEndpoints\[0\]: must be an https/),
+    ]);
+    expect(problems({ healthChecks: { publicEndpoints: [{ name: "m", host: "Models.Example.com" }] } })).toEqual(
+      expect.arrayContaining([expect.stringMatching(/publicEndpoints\[0\]\.host/)]),
+    );
+    expect(problems({ database: { restoreFromSnapshot: "arn:aws:rds:eu-west-1:123456789012:snapshot:s1" } })).toEqual([
+      expect.stringMatching(/^ml-platform:database\.restoreFromSnapshot: is in eu-west-1/),
+    ]);
+    expect(problems({ backup: { dailyRetentionDays: 0 } })).toEqual([
+      expect.stringMatching(/backup\.dailyRetentionDays: dailyRetentionDays must be at least 1/),
+    ]);
+    expect(problems({ predictionMonitoring: { image: "drift-report" } })).toEqual([
+      expect.stringMatching(/predictionMonitoring\.image: must pin a tag or digest/),
+    ]);
+    expect(problems({ predictionMonitoring: { image: "drift:1.0", bucket: "logs" } })).toEqual([
+      expect.stringMatching(/predictionMonitoring\.bucket: must be one of the artifact buckets: datasets, models/),
+    ]);
+    expect(problems({ predictionMonitoring: { schedule: "0 1 * * *" } })).toEqual([
+      expect.stringMatching(/predictionMonitoring\.image: prediction monitoring runs only with a report image/),
+    ]);
+    expect(problems({ alerts: { databaseAlarms: true } }, { ...base, "ml-platform:database": JSON.stringify({ instanceClass: "db.x2g.large" }) })).toEqual([
+      expect.stringMatching(/alerts\.databaseMaxConnections/),
+    ]);
   });
 
   it("keeps operations off before Series B and refuses their settings there", () => {
     const mvp = resolvePlatformSpec({ ...base, "ml-platform:stage": "mvp" }, "t");
     expect([mvp.alerts.enabled, mvp.backup.enabled, mvp.healthChecks.enabled, mvp.predictionMonitoring.enabled]).toEqual([false, false, false, false]);
-    expect(problems({ alerts: { emails: ["a@example.com"] } }, { ...base, "ml-platform:stage": "mvp" })).toEqual([expect.stringMatching(/^ml-platform:alerts: the mvp stage does not deploy the alerts/)]);
+    expect(problems({ alerts: { emails: ["a@example.com"] } }, { ...base, "ml-platform:stage": "mvp" })).toEqual([
+      expect.stringMatching(/^ml-platform:alerts: the mvp stage does not deploy the alerts/),
+    ]);
     const seriesb = resolvePlatformSpec(base, "t");
     expect(seriesb.predictionMonitoring).toMatchObject({ enabled: false, why: expect.stringMatching(/^Off until a report image is configured/) });
     expect(seriesb.healthChecks.why).toMatch(/^Nothing is checked until endpoints are listed/);
@@ -288,7 +444,13 @@ describe("operations config", () => {
 describe("operations policies", () => {
   const tags = { environment: "prod", owner: "o", costCenter: "c" };
   const db: EvalResource = { urn: "urn:db", type: RDS, name: "db", props: { backupRetentionPeriod: 14, tags } };
-  const selection: EvalResource = { urn: "urn:sel", type: SELECTION, name: "sel", props: { resources: ["[unknown]"] }, propertyDependencies: { resources: ["urn:db"] } };
+  const selection: EvalResource = {
+    urn: "urn:sel",
+    type: SELECTION,
+    name: "sel",
+    props: { resources: ["[unknown]"] },
+    propertyDependencies: { resources: ["urn:db"] },
+  };
   const run = (policy: typeof databaseInBackupPlan | typeof backupRetentionMinimum | typeof alarmsNotifySomeone, resources: EvalResource[], config = {}) =>
     evaluatePolicies(resources, { [policy.name]: config }, { policies: [policy] });
 
@@ -298,12 +460,21 @@ describe("operations policies", () => {
     expect(v.advisory.map((a) => a.resource)).toEqual(["db"]);
     expect(v.advisory[0]!.message).toMatch(/in no AWS Backup plan \(RDS automated backups: 14 day/);
     expect(run(databaseInBackupPlan, [db, selection]).advisory).toEqual([]);
-    expect(run(databaseInBackupPlan, [{ ...db, props: { ...db.props, tags: { ...tags, environment: "dev" } } }], { productionEnvironments: ["prod"] }).advisory).toEqual([]);
+    expect(
+      run(databaseInBackupPlan, [{ ...db, props: { ...db.props, tags: { ...tags, environment: "dev" } } }], { productionEnvironments: ["prod"] }).advisory,
+    ).toEqual([]);
   });
 
   it("backup-retention-minimum: blocks a rule that keeps recovery points fewer days than the stage minimum", () => {
-    const planRes = (days: number): EvalResource => ({ urn: "urn:plan", type: PLAN, name: "plan", props: { rules: [{ ruleName: "daily", lifecycle: { deleteAfter: days } }] } });
-    expect(run(backupRetentionMinimum, [planRes(3)], { minRetentionDays: 7 }).mandatory[0]?.message).toMatch(/rule daily, deletes recovery points after 3 day\(s\); the minimum is 7/);
+    const planRes = (days: number): EvalResource => ({
+      urn: "urn:plan",
+      type: PLAN,
+      name: "plan",
+      props: { rules: [{ ruleName: "daily", lifecycle: { deleteAfter: days } }] },
+    });
+    expect(run(backupRetentionMinimum, [planRes(3)], { minRetentionDays: 7 }).mandatory[0]?.message).toMatch(
+      /rule daily, deletes recovery points after 3 day\(s\); the minimum is 7/,
+    );
     expect(run(backupRetentionMinimum, [planRes(7)], { minRetentionDays: 7 }).mandatory).toEqual([]);
   });
 
@@ -319,7 +490,8 @@ describe("operations policies", () => {
 });
 
 /** A template string over a Pulumi output prints a warning instead of the value: no input may contain one. */
-const noStringifiedOutputs = (run: { resources: PlannedResource[] }) => expect(JSON.stringify(run.resources.map((r) => r.inputs))).not.toContain("Calling [toString]");
+const noStringifiedOutputs = (run: { resources: PlannedResource[] }) =>
+  expect(JSON.stringify(run.resources.map((r) => r.inputs))).not.toContain("Calling [toString]");
 
 describe("what the shipped stacks deploy", () => {
   it("seriesb-prod: an encrypted alert topic, alarms on the database and every NAT gateway, all paging the topic", async () => {
@@ -346,7 +518,11 @@ describe("what the shipped stacks deploy", () => {
       expect(dependsOn(alarm, "alarmActions", topic) || alarm.inputs.region === "us-east-1").toBe(true);
       expect(alarm.inputs.okActions).toEqual(alarm.inputs.alarmActions);
     }
-    expect(ofType(run, "aws:sns/topicSubscription:TopicSubscription").map((s) => s.inputs.endpoint).sort()).toEqual(["ml-oncall@example.com", "ml-platform-team@example.com"]);
+    expect(
+      ofType(run, "aws:sns/topicSubscription:TopicSubscription")
+        .map((s) => s.inputs.endpoint)
+        .sort(),
+    ).toEqual(["ml-oncall@example.com", "ml-platform-team@example.com"]);
     expect(run.outputs.alertTopicArn).toBeDefined();
     noStringifiedOutputs(run);
   });
@@ -354,7 +530,14 @@ describe("what the shipped stacks deploy", () => {
   it("seriesb-prod: a Route 53 HTTPS health check on the model's public host with an alarm (us-east-1 stack: the alert topic itself)", async () => {
     const run = await plan("seriesb-prod");
     const check = one(run, HEALTH_CHECK);
-    expect(check.inputs).toMatchObject({ type: "HTTPS", fqdn: "models.example.com", port: 443, resourcePath: "/healthz", enableSni: true, failureThreshold: 3 });
+    expect(check.inputs).toMatchObject({
+      type: "HTTPS",
+      fqdn: "models.example.com",
+      port: 443,
+      resourcePath: "/healthz",
+      enableSni: true,
+      failureThreshold: 3,
+    });
     const alarm = ofType(run, ALARM).find((a) => dependsOn(a, "dimensions", check))!;
     expect(alarm.inputs).toMatchObject({ namespace: "AWS/Route53", metricName: "HealthCheckStatus" });
     expect(dependsOn(alarm, "alarmActions", one(run, TOPIC, "alerts-topic"))).toBe(true);
@@ -367,12 +550,20 @@ describe("what the shipped stacks deploy", () => {
     expect(vault.protect).toBe(true);
     expect(dependsOn(vault, "kmsKeyArn", one(run, KEY, "backup"))).toBe(true);
     const backupPlan = one(run, PLAN);
-    expect((backupPlan.inputs.rules as { ruleName: string; lifecycle: { deleteAfter: number } }[]).map((r) => [r.ruleName, r.lifecycle.deleteAfter])).toEqual([["daily", 35], ["monthly", 365]]);
+    expect((backupPlan.inputs.rules as { ruleName: string; lifecycle: { deleteAfter: number } }[]).map((r) => [r.ruleName, r.lifecycle.deleteAfter])).toEqual([
+      ["daily", 35],
+      ["monthly", 365],
+    ]);
     const selection = one(run, SELECTION);
     expect(dependsOn(selection, "resources", one(run, RDS))).toBe(true);
     expect(dependsOn(selection, "planId", backupPlan)).toBe(true);
-    const grants = ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => String(a.inputs.policyArn).includes("AWSBackupServiceRolePolicyFor"));
-    expect(grants.map((g) => g.inputs.policyArn).sort()).toEqual(["arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup", "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores"]);
+    const grants = ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) =>
+      String(a.inputs.policyArn).includes("AWSBackupServiceRolePolicyFor"),
+    );
+    expect(grants.map((g) => g.inputs.policyArn).sort()).toEqual([
+      "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+      "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
+    ]);
     const target = one(run, "aws:cloudwatch/eventTarget:EventTarget", "backup");
     expect(dependsOn(target, "arn", one(run, TOPIC, "alerts-topic"))).toBe(true);
     // The cost model prices the vault from the stage's planning volume.
@@ -381,7 +572,8 @@ describe("what the shipped stacks deploy", () => {
 
   it("mvp keeps operations light: RDS automated backups only, no topic, alarms, health checks or AWS Backup", async () => {
     const run = await plan("mvp");
-    for (const type of [TOPIC, ALARM, HEALTH_CHECK, CANARY, VAULT, PLAN, SELECTION, "kubernetes:batch/v1:CronJob"]) expect({ type, n: ofType(run, type).length }).toEqual({ type, n: 0 });
+    for (const type of [TOPIC, ALARM, HEALTH_CHECK, CANARY, VAULT, PLAN, SELECTION, "kubernetes:batch/v1:CronJob"])
+      expect({ type, n: ofType(run, type).length }).toEqual({ type, n: 0 });
     expect(one(run, RDS).inputs.backupRetentionPeriod).toBe(7);
   });
 
@@ -395,7 +587,14 @@ describe("what the shipped stacks deploy", () => {
     expect(ofType(staging, HEALTH_CHECK)).toHaveLength(0);
 
     const canary = one(staging, CANARY);
-    expect(canary.inputs).toMatchObject({ name: "mlp-staging-health", runtimeVersion: "syn-nodejs-puppeteer-13.1", handler: "health.handler", schedule: { expression: "rate(5 minutes)" }, startCanary: true, deleteLambda: true });
+    expect(canary.inputs).toMatchObject({
+      name: "mlp-staging-health",
+      runtimeVersion: "syn-nodejs-puppeteer-13.1",
+      handler: "health.handler",
+      schedule: { expression: "rate(5 minutes)" },
+      startCanary: true,
+      deleteLambda: true,
+    });
     const privateSubnets = ofType(staging, "aws:ec2/subnet:Subnet").filter((s) => s.name.includes("private"));
     for (const subnet of privateSubnets) expect(dependsOn(canary, "vpcConfig", subnet)).toBe(true);
     const env = (canary.inputs.runConfig as { environmentVariables: Record<string, string> }).environmentVariables;
@@ -403,11 +602,16 @@ describe("what the shipped stacks deploy", () => {
     // Its security group lets nothing in, and out only to the checked port in the VPC and HTTPS for AWS APIs.
     const sg = one(staging, "aws:ec2/securityGroup:SecurityGroup", "health-checks");
     expect(sg.inputs.ingress).toEqual([]);
-    expect((sg.inputs.egress as { fromPort: number; cidrBlocks: string[] }[]).map((e) => [e.fromPort, e.cidrBlocks])).toEqual([[80, ["10.1.0.0/16"]], [443, ["0.0.0.0/0"]]]);
+    expect((sg.inputs.egress as { fromPort: number; cidrBlocks: string[] }[]).map((e) => [e.fromPort, e.cidrBlocks])).toEqual([
+      [80, ["10.1.0.0/16"]],
+      [443, ["0.0.0.0/0"]],
+    ]);
     // The canary's artifact bucket forgets runs after the retention period.
     const bucket = one(staging, "aws:s3/bucket:Bucket", "health-checks");
     const [lc] = attachedTo(staging, bucket, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "bucket");
-    expect((lc!.inputs.rules as { id: string; expiration?: { days: number } }[]).find((x) => x.id === "expire-run-artifacts")?.expiration).toEqual({ days: 14 });
+    expect((lc!.inputs.rules as { id: string; expiration?: { days: number } }[]).find((x) => x.id === "expire-run-artifacts")?.expiration).toEqual({
+      days: 14,
+    });
     const canaryPolicy = JSON.parse(one(staging, "aws:iam/rolePolicy:RolePolicy", "health-checks").inputs.policy as string) as Doc;
     expect(statement(canaryPolicy, "Artifacts").Resource).toMatch(/^arn:aws:s3:::mlp-staging-health-checks-artifacts-[0-9a-f]+\/artifacts\/\*$/);
     expect(statement(canaryPolicy, "Logs").Resource).toBe("arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/cwsyn-mlp-staging-health-*");
@@ -456,10 +660,19 @@ describe("a Series B stack in eu-west-2 restored from a snapshot (fixture ops-eu
     const useastKey = ofType(run, KEY).find((k) => dependsOn(useast, "kmsMasterKeyId", k))!;
     expect(useastKey.inputs.region).toBe("us-east-1");
     const subs = ofType(run, "aws:sns/topicSubscription:TopicSubscription");
-    expect(subs.filter((s) => s.inputs.region === "us-east-1").map((s) => s.inputs.protocol).sort()).toEqual(["email", "https"]);
+    expect(
+      subs
+        .filter((s) => s.inputs.region === "us-east-1")
+        .map((s) => s.inputs.protocol)
+        .sort(),
+    ).toEqual(["email", "https"]);
     expect(subs.find((s) => s.inputs.protocol === "https")?.inputs.endpointAutoConfirms).toBe(true);
     // Every other alarm stays in the stack's region.
-    expect(ofType(run, ALARM).filter((a) => a !== alarm).every((a) => a.inputs.region === undefined)).toBe(true);
+    expect(
+      ofType(run, ALARM)
+        .filter((a) => a !== alarm)
+        .every((a) => a.inputs.region === undefined),
+    ).toBe(true);
   });
 
   it("runs the report image as a CronJob whose IRSA role reads predictions and writes reports through the bucket's KMS key", async () => {
@@ -471,7 +684,11 @@ describe("a Series B stack in eu-west-2 restored from a snapshot (fixture ops-eu
     expect(container.args).toEqual(["--window", "7d"]);
     expect(container.env.find((e) => e.name === "PREDICTIONS_URI")?.value).toMatch(/^s3:\/\/mlp-opseu-artifacts-models-[0-9a-f]+\/predictions\/$/);
     const sa = one(run, "kubernetes:core/v1:ServiceAccount", "prediction-monitoring");
-    expect(sa.inputs.metadata).toMatchObject({ name: "prediction-monitor", namespace: "prediction-monitoring", annotations: { "eks.amazonaws.com/role-arn": expect.stringMatching(/^arn:aws:iam::/) } });
+    expect(sa.inputs.metadata).toMatchObject({
+      name: "prediction-monitor",
+      namespace: "prediction-monitoring",
+      annotations: { "eks.amazonaws.com/role-arn": expect.stringMatching(/^arn:aws:iam::/) },
+    });
     const policy = JSON.parse(one(run, "aws:iam/rolePolicy:RolePolicy", "prediction-monitoring").inputs.policy as string) as Doc;
     expect(statement(policy, "ReadPredictions").Resource).toMatch(/artifacts-models-[0-9a-f]+\/predictions\/\*$/);
     expect(statement(policy, "BucketKeyThroughS3").Condition).toEqual({ StringEquals: { "kms:ViaService": "s3.eu-west-2.amazonaws.com" } });

@@ -63,7 +63,8 @@ describe("the plan CLI's process entry with --all --json (a real process, as `np
     expect(all.stderr).toBe("");
     expect(all.code).toBe(0);
     expect(all.plans.map((p) => p.stack)).toEqual(SHIPPED_STACKS);
-    for (const p of all.plans) expect({ stack: p.stack, schemaVersion: p.schemaVersion, mandatory: p.policy.mandatory }).toEqual({ stack: p.stack, schemaVersion: 1, mandatory: [] });
+    for (const p of all.plans)
+      expect({ stack: p.stack, schemaVersion: p.schemaVersion, mandatory: p.policy.mandatory }).toEqual({ stack: p.stack, schemaVersion: 1, mandatory: [] });
   });
 
   it("each plan has its resources with type, name, parent, inputs and whether Pulumi or the cloud holds them; cost; policy", () => {
@@ -80,7 +81,11 @@ describe("the plan CLI's process entry with --all --json (a real process, as `np
 describe("a reader that closes the pipe early", () => {
   it("`npm run -s plan -- seriesb-prod --json | head -c 100` exits 0 with nothing on stderr", () => {
     // The plan is ~100 KB, more than a pipe holds: the writer meets EPIPE once head has gone.
-    const r = spawnSync("bash", ["-c", "set -o pipefail; npm run -s plan -- seriesb-prod --json | head -c 100"], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+    const r = spawnSync("bash", ["-c", "set -o pipefail; npm run -s plan -- seriesb-prod --json | head -c 100"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     expect(withoutNpmConfigWarnings(r.stderr)).toEqual([]);
     expect(r.status).toBe(0);
     expect(r.stdout).toHaveLength(100);
@@ -110,7 +115,10 @@ describe("the text plan", () => {
   it("says what its resource count is made of: cloud/Kubernetes resources, providers and components", async () => {
     const run = await plan("over-cap", FIXTURE_STACKS);
     const { stdout } = await text();
-    const m = /Resources by component: (\d+) resources = (\d+) cloud\/Kubernetes resources \+ (\d+) providers? \+ (\d+) components \(the stack itself not counted\)/.exec(stdout);
+    const m =
+      /Resources by component: (\d+) resources = (\d+) cloud\/Kubernetes resources \+ (\d+) providers? \+ (\d+) components \(the stack itself not counted\)/.exec(
+        stdout,
+      );
     expect(m).not.toBeNull();
     const [total, managed, providers, components] = m!.slice(1).map(Number);
     const declared = run.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
@@ -121,7 +129,9 @@ describe("the text plan", () => {
       components: declared.filter((r) => !r.custom).length,
     });
     expect(components).toBeGreaterThan(0);
-    expect(stdout).toMatch(/^ {2}mlp-prod-cluster {2}<mlplatform:compute:GpuCluster> {2}\d+ resources = \d+ cloud\/Kubernetes resources \+ 1 provider \+ \d+ components?$/m);
+    expect(stdout).toMatch(
+      /^ {2}mlp-prod-cluster {2}<mlplatform:compute:GpuCluster> {2}\d+ resources = \d+ cloud\/Kubernetes resources \+ 1 provider \+ \d+ components?$/m,
+    );
     expect(stdout).toMatch(/^ {2}mlp-prod-registry {2}<mlplatform:data:ContainerRegistry> {2}\d+ cloud\/Kubernetes resources?$/m);
   });
 });
@@ -151,11 +161,16 @@ describe("arguments", () => {
 
   it("resolves a relative --stacks-dir against the caller's directory, in both spellings", async () => {
     const callerDir = path.join(ROOT, "test");
-    for (const argv of [["bad-stage", "--stacks-dir", "fixtures/stacks"], ["bad-stage", "--stacks-dir=fixtures/stacks"]]) {
+    for (const argv of [
+      ["bad-stage", "--stacks-dir", "fixtures/stacks"],
+      ["bad-stage", "--stacks-dir=fixtures/stacks"],
+    ]) {
       const { code, stderr } = await cli(argv, { callerDir });
       expect({ argv, code, stderr }).toEqual({ argv, code: EXIT.invalid, stderr: expect.stringMatching(/ml-platform:stage: allowed values/) });
     }
-    expect((await cli(["bad-stage", "--stacks-dir", "fixtures/stacks"], { callerDir: ROOT })).stderr).toMatch(/--stacks-dir: there is no directory .*\/fixtures\/stacks/);
+    expect((await cli(["bad-stage", "--stacks-dir", "fixtures/stacks"], { callerDir: ROOT })).stderr).toMatch(
+      /--stacks-dir: there is no directory .*\/fixtures\/stacks/,
+    );
   });
 });
 
@@ -195,7 +210,11 @@ describe("failures and exit codes", () => {
     expect(code).toBe(EXIT.invalid);
     const docs = JSON.parse(stdout);
     expect(docs.map((d: { stack: string }) => d.stack)).toEqual(["bad-stage", "over-cap"]);
-    expect(docs[0]).toEqual({ schemaVersion: 1, stack: "bad-stage", error: { exitCode: EXIT.invalid, message: expect.stringMatching(/ml-platform:stage: allowed values/) } });
+    expect(docs[0]).toEqual({
+      schemaVersion: 1,
+      stack: "bad-stage",
+      error: { exitCode: EXIT.invalid, message: expect.stringMatching(/ml-platform:stage: allowed values/) },
+    });
     expect(docs[1].policy.mandatory.length).toBeGreaterThan(0);
     expect(stderr).toMatch(/mandatory policy violation\(s\) in stack "over-cap"/);
   });
@@ -208,8 +227,12 @@ describe("failures and exit codes", () => {
     const script = `require("ts-node").register({ transpileOnly: true, swc: true, project: ${JSON.stringify(path.join(ROOT, "tsconfig.json"))} }); require(${JSON.stringify(path.join(ROOT, "test", "fixtures", "programs", "failing.ts"))});`;
     const r = spawnSync(process.execPath, ["-e", script, "--", "--all", "--stacks-dir", dir], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
     expect({ code: r.status, stdout: r.stdout, trace: STACK_TRACE.test(r.stderr) }).toEqual({ code: EXIT.programFailed, stdout: "", trace: false });
-    expect(r.stderr).toMatch(/^Plan of stack "declares-twice" failed: the program declares a resource twice, which the Pulumi engine refuses \(duplicate URN\): test:index:Box same\.$/m);
-    expect(r.stderr).toMatch(/^Plan of stack "throws" failed while running the program: boom in a component\n {2}thrown in test\/fixtures\/programs\/failing\.ts, line \d+\n/m);
+    expect(r.stderr).toMatch(
+      /^Plan of stack "declares-twice" failed: the program declares a resource twice, which the Pulumi engine refuses \(duplicate URN\): test:index:Box same\.$/m,
+    );
+    expect(r.stderr).toMatch(
+      /^Plan of stack "throws" failed while running the program: boom in a component\n {2}thrown in test\/fixtures\/programs\/failing\.ts, line \d+\n/m,
+    );
     expect(r.stderr).toMatch(/^Plan of stack "throws-in-apply" failed while running the program: boom in an apply\n/m);
     expect(r.stderr.match(/^Plan of stack/gm)).toHaveLength(3);
   });
@@ -243,7 +266,13 @@ describe("plan diff, end to end: the mvp plan against the same stack with a larg
     expect(d.stacks[0]!.resources).toMatchObject({
       added: [],
       removed: [],
-      changed: [{ type: "aws:rds/instance:Instance", component: "mlp-prod-metadata", inputChanges: [{ path: "instanceClass", before: "db.t4g.small", after: "db.t4g.large" }] }],
+      changed: [
+        {
+          type: "aws:rds/instance:Instance",
+          component: "mlp-prod-metadata",
+          inputChanges: [{ path: "instanceClass", before: "db.t4g.small", after: "db.t4g.large" }],
+        },
+      ],
     });
     expect(d.totals.expected.delta).toBeGreaterThan(0);
     expect(d.totals.worstCase.delta).toBeGreaterThan(0);
@@ -251,12 +280,18 @@ describe("plan diff, end to end: the mvp plan against the same stack with a larg
   });
 
   it("--markdown, run through npm from another directory with relative paths, says the same as a PR comment", () => {
-    const r = spawnSync("npm", ["--prefix", ROOT, "run", "-s", "plan", "--", "diff", "base.json", "head.json", "--markdown"], { cwd: tmp, encoding: "utf8", timeout: 60_000 });
+    const r = spawnSync("npm", ["--prefix", ROOT, "run", "-s", "plan", "--", "diff", "base.json", "head.json", "--markdown"], {
+      cwd: tmp,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     expect(withoutNpmConfigWarnings(r.stderr)).toEqual([]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^## Plan diff: \+\$\d+\/month expected \(worst case \+\$\d+\), \+\$0 idle GPU, no new policy findings\n/);
     expect(r.stdout).toMatch(/^\| `mlp-prod-metadata` \| \$[\d,.]+ → \$[\d,.]+ \| \*\*\+\$\d+\*\* \|/m);
-    expect(r.stdout).toMatch(/<details><summary>Resources: 0 added, 0 removed, 1 changed<\/summary>\n\n- \*\*changed\*\* `aws:rds:Instance` `mlp-prod-metadata-postgres` \(\+\$\d+\/month expected\): `instanceClass`: `"db\.t4g\.small"` → `"db\.t4g\.large"`/);
+    expect(r.stdout).toMatch(
+      /<details><summary>Resources: 0 added, 0 removed, 1 changed<\/summary>\n\n- \*\*changed\*\* `aws:rds:Instance` `mlp-prod-metadata-postgres` \(\+\$\d+\/month expected\): `instanceClass`: `"db\.t4g\.small"` → `"db\.t4g\.large"`/,
+    );
   });
 
   it("a file that is not a plan fails with exit 1 naming it", async () => {

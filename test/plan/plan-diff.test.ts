@@ -27,7 +27,16 @@ function makePlan(stack: string, resources: R[], priced: Priced[] = [], verdicts
   const rs = resources.map((r) => res(stack, r));
   const lines: CostLine[] = priced.map((p) => {
     const r = rs.find((x) => x.name === p.name)!;
-    return { urn: r.urn, type: r.type, name: r.name, component: p.component, expectedMonthlyUsd: p.expected, worstCaseMonthlyUsd: p.worst ?? p.expected, idleGpuMonthlyUsd: p.idle ?? 0, basis: "test" };
+    return {
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      component: p.component,
+      expectedMonthlyUsd: p.expected,
+      worstCaseMonthlyUsd: p.worst ?? p.expected,
+      idleGpuMonthlyUsd: p.idle ?? 0,
+      basis: "test",
+    };
   });
   const components = [...new Set(lines.map((l) => l.component!))];
   const sum = (f: (l: CostLine) => number, ls = lines) => ls.reduce((s, l) => s + f(l), 0);
@@ -56,13 +65,29 @@ function makePlan(stack: string, resources: R[], priced: Priced[] = [], verdicts
       usageBased: [],
       freeResources: 0,
     },
-    policy: { pack: "ml-platform", config: "policies/config/mvp.json", mandatory: verdicts.filter((v) => v.enforcementLevel === "mandatory"), advisory: verdicts.filter((v) => v.enforcementLevel === "advisory") },
+    policy: {
+      pack: "ml-platform",
+      config: "policies/config/mvp.json",
+      mandatory: verdicts.filter((v) => v.enforcementLevel === "mandatory"),
+      advisory: verdicts.filter((v) => v.enforcementLevel === "advisory"),
+    },
   };
 }
 
 const BOX = { type: "test:index:Box", name: "app" };
-const DB = { type: "aws:rds/instance:Instance", name: "app-db", parent: "app", inputs: { instanceClass: "db.t4g.small", allocatedStorage: 20, tags: { owner: "ml" } }, protect: true };
-const GPU = { type: "aws:eks/nodeGroup:NodeGroup", name: "app-gpu", parent: "app", inputs: { scalingConfig: { minSize: 0, maxSize: 2, desiredSize: 0 }, instanceTypes: ["g5.xlarge"] } };
+const DB = {
+  type: "aws:rds/instance:Instance",
+  name: "app-db",
+  parent: "app",
+  inputs: { instanceClass: "db.t4g.small", allocatedStorage: 20, tags: { owner: "ml" } },
+  protect: true,
+};
+const GPU = {
+  type: "aws:eks/nodeGroup:NodeGroup",
+  name: "app-gpu",
+  parent: "app",
+  inputs: { scalingConfig: { minSize: 0, maxSize: 2, desiredSize: 0 }, instanceTypes: ["g5.xlarge"] },
+};
 const verdict = (policy: string, level: "mandatory" | "advisory", name: string, message: string): Verdict => ({
   policy,
   enforcementLevel: level,
@@ -73,7 +98,13 @@ const verdict = (policy: string, level: "mandatory" | "advisory", name: string, 
 
 describe("plan diff: resources", () => {
   it("names every changed input path, nested objects, array items and JSON-encoded documents included", () => {
-    const before = { a: 1, nested: { keep: true, size: 2 }, list: ["x", "y"], policy: JSON.stringify({ Statement: [{ Action: ["s3:GetObject"] }] }), gone: "bye" };
+    const before = {
+      a: 1,
+      nested: { keep: true, size: 2 },
+      list: ["x", "y"],
+      policy: JSON.stringify({ Statement: [{ Action: ["s3:GetObject"] }] }),
+      gone: "bye",
+    };
     const after = { a: 1, nested: { keep: true, size: 3 }, list: ["x", "y", "z"], policy: JSON.stringify({ Statement: [{ Action: ["s3:*"] }] }), fresh: "hi" };
     expect(inputChanges(before, after)).toEqual([
       { path: "fresh", after: "hi" },
@@ -82,7 +113,9 @@ describe("plan diff: resources", () => {
       { path: "nested.size", before: 2, after: 3 },
       { path: "policy.Statement[0].Action[0]", before: "s3:GetObject", after: "s3:*" },
     ]);
-    expect(inputChanges({ t: { "kubernetes.io/role/elb": "1" } }, { t: { "kubernetes.io/role/elb": "2" } })).toEqual([{ path: 't["kubernetes.io/role/elb"]', before: "1", after: "2" }]);
+    expect(inputChanges({ t: { "kubernetes.io/role/elb": "1" } }, { t: { "kubernetes.io/role/elb": "2" } })).toEqual([
+      { path: 't["kubernetes.io/role/elb"]', before: "1", after: "2" },
+    ]);
   });
 
   it("lists resources added, removed and changed with their component; identical plans are unchanged", () => {
@@ -92,7 +125,9 @@ describe("plan diff: resources", () => {
     expect(d!.status).toBe("changed");
     expect(d!.resources.added.map((r) => [r.name, r.component])).toEqual([["app-gpu", "app"]]);
     expect(d!.resources.removed.map((r) => [r.name, r.component])).toEqual([["app-old", "app"]]);
-    expect(d!.resources.changed).toEqual([expect.objectContaining({ name: "app-db", component: "app", inputChanges: [{ path: "instanceClass", before: "db.t4g.small", after: "db.t4g.large" }] })]);
+    expect(d!.resources.changed).toEqual([
+      expect.objectContaining({ name: "app-db", component: "app", inputChanges: [{ path: "instanceClass", before: "db.t4g.small", after: "db.t4g.large" }] }),
+    ]);
     expect(diffPlans(base, base).stacks[0]).toMatchObject({ status: "unchanged", resources: { added: [], removed: [], changed: [] } });
   });
 
@@ -122,21 +157,35 @@ describe("plan diff: resources", () => {
 });
 
 describe("plan diff: cost", () => {
-  const base = makePlan("mvp", [BOX, DB, GPU], [
-    { name: "app-db", component: "app", expected: 26 },
-    { name: "app-gpu", component: "app", expected: 0, worst: 1468 },
-  ]);
-  const head = makePlan("mvp", [BOX, { ...DB, inputs: { ...DB.inputs, instanceClass: "db.t4g.large" } }, { ...GPU, inputs: { ...GPU.inputs, scalingConfig: { minSize: 1, maxSize: 2, desiredSize: 1 } } }], [
-    { name: "app-db", component: "app", expected: 96.87 },
-    { name: "app-gpu", component: "app", expected: 734, worst: 1468, idle: 734 },
-  ]);
+  const base = makePlan(
+    "mvp",
+    [BOX, DB, GPU],
+    [
+      { name: "app-db", component: "app", expected: 26 },
+      { name: "app-gpu", component: "app", expected: 0, worst: 1468 },
+    ],
+  );
+  const head = makePlan(
+    "mvp",
+    [
+      BOX,
+      { ...DB, inputs: { ...DB.inputs, instanceClass: "db.t4g.large" } },
+      { ...GPU, inputs: { ...GPU.inputs, scalingConfig: { minSize: 1, maxSize: 2, desiredSize: 1 } } },
+    ],
+    [
+      { name: "app-db", component: "app", expected: 96.87 },
+      { name: "app-gpu", component: "app", expected: 734, worst: 1468, idle: 734 },
+    ],
+  );
 
   it("gives before, after and delta, expected, worst case and idle GPU, in all, per component and per resource", () => {
     const d = diffPlans(base, head);
     expect(d.totals.expected).toEqual({ before: 26, after: 830.87, delta: 804.87 });
     expect(d.totals.worstCase).toEqual({ before: 1494, after: 1564.87, delta: 70.87 });
     expect(d.totals.idleGpu).toEqual({ before: 0, after: 734, delta: 734 });
-    expect(d.stacks[0]!.cost.byComponent).toEqual([{ component: "app", expected: d.totals.expected, worstCase: d.totals.worstCase, idleGpu: d.totals.idleGpu }]);
+    expect(d.stacks[0]!.cost.byComponent).toEqual([
+      { component: "app", expected: d.totals.expected, worstCase: d.totals.worstCase, idleGpu: d.totals.idleGpu },
+    ]);
     const gpu = d.stacks[0]!.resources.changed.find((r) => r.name === "app-gpu")!;
     expect(gpu.cost?.idleGpu.delta).toBe(734);
     expect(gpu.inputChanges?.map((c) => c.path)).toEqual(["scalingConfig.desiredSize", "scalingConfig.minSize"]);
@@ -149,17 +198,30 @@ describe("plan diff: cost", () => {
   });
 
   it("formats money changes the way a reviewer reads them", () => {
-    expect([signedMoney(213.4), signedMoney(-12.6), signedMoney(0), signedMoney(0.4), signedMoney(-0.004), signedMoney(12345.5)]).toEqual(["+$213", "-$13", "+$0", "+$0.40", "+$0", "+$12,346"]);
+    expect([signedMoney(213.4), signedMoney(-12.6), signedMoney(0), signedMoney(0.4), signedMoney(-0.004), signedMoney(12345.5)]).toEqual([
+      "+$213",
+      "-$13",
+      "+$0",
+      "+$0.40",
+      "+$0",
+      "+$12,346",
+    ]);
   });
 
   it("a stack new on the head counts in full; one gone counts as a saving", () => {
     const other = makePlan("staging", [BOX, DB], [{ name: "app-db", component: "app", expected: 50 }]);
     const d = diffPlans([base], [base, other]);
-    expect(d.stacks.map((s) => [s.stack, s.status])).toEqual([["mvp", "unchanged"], ["staging", "added"]]);
+    expect(d.stacks.map((s) => [s.stack, s.status])).toEqual([
+      ["mvp", "unchanged"],
+      ["staging", "added"],
+    ]);
     expect(d.totals.expected.delta).toBe(50);
     expect(d.totals.resources.added).toBe(2);
     const gone = diffPlans([base, other], [base]);
-    expect(gone.stacks.map((s) => [s.stack, s.status])).toEqual([["mvp", "unchanged"], ["staging", "removed"]]);
+    expect(gone.stacks.map((s) => [s.stack, s.status])).toEqual([
+      ["mvp", "unchanged"],
+      ["staging", "removed"],
+    ]);
     expect(gone.totals.expected.delta).toBe(-50);
   });
 });
@@ -169,7 +231,12 @@ describe("plan diff: policy findings", () => {
 
   it("a finding that only quotes a new figure is not new; new and fixed ones are counted by level", () => {
     const base = makePlan("mvp", [BOX, GPU], [], [old, verdict("ecr-lifecycle-policy", "advisory", "app-gpu", "No lifecycle.")]);
-    const head = makePlan("mvp", [BOX, GPU], [], [{ ...old, message: "Worst case $2,936/month." }, verdict("node-group-size-caps", "mandatory", "app-gpu", "Too big.\nWhy it matters: $$$.")]);
+    const head = makePlan(
+      "mvp",
+      [BOX, GPU],
+      [],
+      [{ ...old, message: "Worst case $2,936/month." }, verdict("node-group-size-caps", "mandatory", "app-gpu", "Too big.\nWhy it matters: $$$.")],
+    );
     const d = diffPlans(base, head);
     expect(d.stacks[0]!.policy.new.map((v) => v.policy)).toEqual(["node-group-size-caps"]);
     expect(d.stacks[0]!.policy.fixed.map((v) => v.policy)).toEqual(["ecr-lifecycle-policy"]);
@@ -190,9 +257,13 @@ describe("plan diff: inputs it cannot use", () => {
   const good = makePlan("mvp", [BOX]);
 
   it("refuses a file that is not a plan, naming the file and what is missing", () => {
-    expect(() => parsePlans("> ml-platform@0.1.0 plan\n> node scripts/plan.js mvp --json\n{}", "head.json")).toThrow(/head\.json: not JSON \(it starts with npm's banner: write plans with `npm run -s plan/);
+    expect(() => parsePlans("> ml-platform@0.1.0 plan\n> node scripts/plan.js mvp --json\n{}", "head.json")).toThrow(
+      /head\.json: not JSON \(it starts with npm's banner: write plans with `npm run -s plan/,
+    );
     expect(() => parsePlans(JSON.stringify({ stack: "mvp", resources: [] }), "base.json")).toThrow(/base\.json: not a plan .* \(no "cost"\)/);
-    expect(() => parsePlans(JSON.stringify([good, { ...good, schemaVersion: 99 }]), "all.json")).toThrow(/all\.json\[1\]: plan schemaVersion 99 is not one this diff reads/);
+    expect(() => parsePlans(JSON.stringify([good, { ...good, schemaVersion: 99 }]), "all.json")).toThrow(
+      /all\.json\[1\]: plan schemaVersion 99 is not one this diff reads/,
+    );
     expect(() => parsePlans("[1]", "x.json")).toThrow(PlanFileError);
   });
 
@@ -202,7 +273,11 @@ describe("plan diff: inputs it cannot use", () => {
   });
 
   it("reports a stack the head cannot plan, and one the base could not plan", () => {
-    const failure = { schemaVersion: 1, stack: "mvp", error: { exitCode: 1, message: 'Invalid configuration of stack "mvp": 1 problem\n  - ml-platform:stage: ...' } };
+    const failure = {
+      schemaVersion: 1,
+      stack: "mvp",
+      error: { exitCode: 1, message: 'Invalid configuration of stack "mvp": 1 problem\n  - ml-platform:stage: ...' },
+    };
     const d = diffPlans([good], [failure]);
     expect(d.stacks[0]).toMatchObject({ stack: "mvp", status: "failed", errors: { head: expect.stringMatching(/^Invalid configuration/) } });
     expect(d.totals.failedOnHead).toEqual(["mvp"]);
@@ -216,14 +291,20 @@ describe("plan diff: inputs it cannot use", () => {
 describe("plan diff: the pull-request comment", () => {
   it("has the headline first, one table row per changed stack, and details folded", () => {
     const base = makePlan("mvp", [BOX, DB], [{ name: "app-db", component: "app", expected: 26 }]);
-    const head = makePlan("mvp", [BOX, { ...DB, inputs: { ...DB.inputs, instanceClass: "db.t4g.large|x" } }], [{ name: "app-db", component: "app", expected: 96.87 }]);
+    const head = makePlan(
+      "mvp",
+      [BOX, { ...DB, inputs: { ...DB.inputs, instanceClass: "db.t4g.large|x" } }],
+      [{ name: "app-db", component: "app", expected: 96.87 }],
+    );
     const md = renderDiffMarkdown(diffPlans([base, makePlan("poc", [BOX])], [head, makePlan("poc", [BOX])]));
     const lines = md.split("\n");
     expect(lines[0]).toBe("## Plan diff: +$71/month expected (worst case +$71), +$0 idle GPU, no new policy findings");
     expect(md).toMatch(/^\| `mvp` \| \$26\.00 → \$96\.87 \(\+\$71\) \|/m);
     expect(md).toMatch(/^No change: `poc`\.$/m);
     expect(md).toMatch(/^\| `app` \| \$26\.00 → \$96\.87 \| \*\*\+\$71\*\* \|/m);
-    expect(md).toMatch(/<details><summary>Resources: 0 added, 0 removed, 1 changed<\/summary>[\s\S]*`instanceClass`: `"db\.t4g\.small"` → `"db\.t4g\.large\|x"`[\s\S]*<\/details>/);
+    expect(md).toMatch(
+      /<details><summary>Resources: 0 added, 0 removed, 1 changed<\/summary>[\s\S]*`instanceClass`: `"db\.t4g\.small"` → `"db\.t4g\.large\|x"`[\s\S]*<\/details>/,
+    );
     // Every table row has the header's number of cells (a stray "|" would break the table).
     for (const row of lines.filter((l) => l.startsWith("| `app`"))) expect(row.split(/(?<!\\)\|/).length).toBe(8);
   });

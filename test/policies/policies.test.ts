@@ -56,23 +56,33 @@ const zonalGpuGroup = (zone: number) =>
     labels: { "ml-platform/node-group": "inference" },
   });
 const cpuNodeGroup = () =>
-  res("aws:eks/nodeGroup:NodeGroup", "system", { instanceTypes: ["t3.large"], amiType: "AL2023_x86_64_STANDARD", scalingConfig: { minSize: 1, desiredSize: 2, maxSize: 3 }, tags });
-const database = () =>
-  res("aws:rds/instance:Instance", "db", {
-    engine: "postgres",
-    instanceClass: "db.t4g.small",
-    allocatedStorage: 20,
-    maxAllocatedStorage: 100,
-    storageType: "gp3",
-    storageEncrypted: true,
-    publiclyAccessible: false,
-    backupRetentionPeriod: 7,
-    deletionProtection: true,
-    skipFinalSnapshot: false,
-    finalSnapshotIdentifier: "db-final",
-    multiAz: false,
+  res("aws:eks/nodeGroup:NodeGroup", "system", {
+    instanceTypes: ["t3.large"],
+    amiType: "AL2023_x86_64_STANDARD",
+    scalingConfig: { minSize: 1, desiredSize: 2, maxSize: 3 },
     tags,
-  }, { protect: true });
+  });
+const database = () =>
+  res(
+    "aws:rds/instance:Instance",
+    "db",
+    {
+      engine: "postgres",
+      instanceClass: "db.t4g.small",
+      allocatedStorage: 20,
+      maxAllocatedStorage: 100,
+      storageType: "gp3",
+      storageEncrypted: true,
+      publiclyAccessible: false,
+      backupRetentionPeriod: 7,
+      deletionProtection: true,
+      skipFinalSnapshot: false,
+      finalSnapshotIdentifier: "db-final",
+      multiAz: false,
+      tags,
+    },
+    { protect: true },
+  );
 const gpuDeployment = () =>
   res("kubernetes:apps/v1:Deployment", "model", {
     spec: {
@@ -92,15 +102,26 @@ const servingDeployment = () =>
       replicas: 1,
       template: {
         spec: {
-          containers: [{ name: "model-server", resources: { limits: { "nvidia.com/gpu": "1" } }, livenessProbe: { httpGet: { path: "/health", port: "http" } }, startupProbe: { httpGet: { path: "/health", port: "http" } } }],
+          containers: [
+            {
+              name: "model-server",
+              resources: { limits: { "nvidia.com/gpu": "1" } },
+              livenessProbe: { httpGet: { path: "/health", port: "http" } },
+              startupProbe: { httpGet: { path: "/health", port: "http" } },
+            },
+          ],
           tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
         },
       },
     },
   });
 const servingHpa = (maxReplicas: number) =>
-  res("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "classifier-blue-hpa", { metadata: { name: "classifier-blue", namespace: "serving" }, spec: { minReplicas: 1, maxReplicas, scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "classifier-blue" } } });
-const gpuQuota = () => res("kubernetes:core/v1:ResourceQuota", "gpu", { metadata: { name: "gpu", namespace: "serving" }, spec: { hard: { "requests.nvidia.com/gpu": "4" } } });
+  res("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "classifier-blue-hpa", {
+    metadata: { name: "classifier-blue", namespace: "serving" },
+    spec: { minReplicas: 1, maxReplicas, scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "classifier-blue" } },
+  });
+const gpuQuota = () =>
+  res("kubernetes:core/v1:ResourceQuota", "gpu", { metadata: { name: "gpu", namespace: "serving" }, spec: { hard: { "requests.nvidia.com/gpu": "4" } } });
 const cluster = () =>
   res("aws:eks/cluster:Cluster", "eks", {
     vpcConfig: { endpointPublicAccess: true, endpointPrivateAccess: true, publicAccessCidrs: ["203.0.113.0/24"] },
@@ -123,14 +144,27 @@ function bucketWithSettings(): EvalResource[] {
   const on = (type: string, name: string, props: Props) => res(type, name, { bucket: "data-1", ...props }, { propertyDependencies: { bucket: [bucket.urn] } });
   return [
     bucket,
-    on("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "data-pab", { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }),
-    on("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "data-sse", { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }),
+    on("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "data-pab", {
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    }),
+    on("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "data-sse", {
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+    }),
     on("aws:s3/bucketVersioning:BucketVersioning", "data-ver", { versioningConfiguration: { status: "Enabled" } }),
-    on("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "data-lc", { rules: [{ id: "x", status: "Enabled", noncurrentVersionExpiration: { noncurrentDays: 30 } }] }),
+    on("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "data-lc", {
+      rules: [{ id: "x", status: "Enabled", noncurrentVersionExpiration: { noncurrentDays: 30 } }],
+    }),
   ];
 }
 
-const dropType = (type: string) => (rs: EvalResource[]) => rs.splice(rs.findIndex((r) => r.type === type), 1);
+const dropType = (type: string) => (rs: EvalResource[]) =>
+  rs.splice(
+    rs.findIndex((r) => r.type === type),
+    1,
+  );
 
 /** A kube-prometheus-stack release as the Monitoring component declares it (Prometheus part). */
 const prometheusRelease = () =>
@@ -141,7 +175,9 @@ const prometheusRelease = () =>
         prometheusSpec: {
           retention: "15d",
           retentionSize: "40GB",
-          storageSpec: { volumeClaimTemplate: { spec: { storageClassName: "gp3", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "50Gi" } } } } },
+          storageSpec: {
+            volumeClaimTemplate: { spec: { storageClassName: "gp3", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "50Gi" } } } },
+          },
         },
       },
     },
@@ -162,7 +198,10 @@ const CASES: Case[] = [
     compliant: () => [gpuNodeGroup(), cpuNodeGroup()],
     mutations: [
       ["a GPU group one node past the MVP cap", (rs) => (first(rs).scalingConfig.maxSize = MVP["node-group-size-caps"].maxGpuNodesPerGroup + 1)],
-      ["a CPU group one node past the MVP cap", (rs) => (rs[1]!.props.scalingConfig = { minSize: 1, desiredSize: 1, maxSize: MVP["node-group-size-caps"].maxNodesPerGroup + 1 })],
+      [
+        "a CPU group one node past the MVP cap",
+        (rs) => (rs[1]!.props.scalingConfig = { minSize: 1, desiredSize: 1, maxSize: MVP["node-group-size-caps"].maxNodesPerGroup + 1 }),
+      ],
       ["two more per-AZ groups of the same GPU pool: 3 nodes in the pool, each group within the cap", (rs) => rs.push(zonalGpuGroup(1), zonalGpuGroup(2))],
     ],
   },
@@ -210,8 +249,14 @@ const CASES: Case[] = [
     mutations: [
       ["2 replicas x 1 GPU", (rs) => (first(rs).spec.replicas = 2)],
       ["1 replica x 4 GPUs", (rs) => (first(rs).spec.template.spec.containers[0].resources.limits["nvidia.com/gpu"] = 4)],
-      ["a Job with parallelism 3", (rs) => rs.push(res("kubernetes:batch/v1:Job", "train", { spec: { parallelism: 3, template: { spec: first(rs).spec.template.spec } } }))],
-      ["a DaemonSet requesting GPUs", (rs) => rs.push(res("kubernetes:apps/v1:DaemonSet", "ds", { spec: { template: { spec: first(rs).spec.template.spec } } }))],
+      [
+        "a Job with parallelism 3",
+        (rs) => rs.push(res("kubernetes:batch/v1:Job", "train", { spec: { parallelism: 3, template: { spec: first(rs).spec.template.spec } } })),
+      ],
+      [
+        "a DaemonSet requesting GPUs",
+        (rs) => rs.push(res("kubernetes:apps/v1:DaemonSet", "ds", { spec: { template: { spec: first(rs).spec.template.spec } } })),
+      ],
     ],
   },
   {
@@ -242,8 +287,14 @@ const CASES: Case[] = [
     policy: "stateful-deletion-safeguards",
     compliant: () => [database(), bucketWithSettings()[0]!],
     mutations: [
-      ["an unprotected database without deletion protection", (rs) => Object.assign(rs[0]!, { protect: false, props: { ...rs[0]!.props, deletionProtection: false } })],
-      ["an unprotected database without a final snapshot", (rs) => Object.assign(rs[0]!, { protect: false, props: { ...rs[0]!.props, skipFinalSnapshot: true } })],
+      [
+        "an unprotected database without deletion protection",
+        (rs) => Object.assign(rs[0]!, { protect: false, props: { ...rs[0]!.props, deletionProtection: false } }),
+      ],
+      [
+        "an unprotected database without a final snapshot",
+        (rs) => Object.assign(rs[0]!, { protect: false, props: { ...rs[0]!.props, skipFinalSnapshot: true } }),
+      ],
       ["an unprotected bucket with forceDestroy", (rs) => Object.assign(rs[1]!, { protect: false, props: { ...rs[1]!.props, forceDestroy: true } })],
     ],
   },
@@ -263,7 +314,10 @@ const CASES: Case[] = [
       ["a db.r6g.4xlarge", (rs) => (first(rs).instanceClass = "db.r6g.4xlarge")],
       ["storage autoscaling to 2 TB", (rs) => (first(rs).maxAllocatedStorage = 2000)],
       ["20,000 provisioned IOPS", (rs) => Object.assign(first(rs), { storageType: "io1", iops: 20000 })],
-      ["a POC's Multi-AZ db.t4g.small ($51/month) over its $50 cap", (rs) => Object.assign(first(rs), { multiAz: true, maxAllocatedStorage: 20, tags: { ...tags, stage: "poc" } })],
+      [
+        "a POC's Multi-AZ db.t4g.small ($51/month) over its $50 cap",
+        (rs) => Object.assign(first(rs), { multiAz: true, maxAllocatedStorage: 20, tags: { ...tags, stage: "poc" } }),
+      ],
     ],
   },
   {
@@ -271,7 +325,16 @@ const CASES: Case[] = [
     compliant: () => bucketWithSettings(),
     mutations: [
       ["a public-read ACL", (rs) => rs.push(res("aws:s3/bucketAclV2:BucketAclV2", "acl", { bucket: "data-1", acl: "public-read" }))],
-      ["a policy allowing everyone", (rs) => rs.push(res("aws:s3/bucketPolicy:BucketPolicy", "pol", { bucket: "data-1", policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::data-1/*" }] }) }))],
+      [
+        "a policy allowing everyone",
+        (rs) =>
+          rs.push(
+            res("aws:s3/bucketPolicy:BucketPolicy", "pol", {
+              bucket: "data-1",
+              policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::data-1/*" }] }),
+            }),
+          ),
+      ],
       ["a public access block with one switch off", (rs) => (rs[1]!.props.blockPublicPolicy = false)],
     ],
   },
@@ -283,43 +346,74 @@ const CASES: Case[] = [
       ["no default encryption", dropType("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")],
       ["versioning suspended", (rs) => (rs[3]!.props.versioningConfiguration = { status: "Suspended" })],
       ["no lifecycle rule", dropType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")],
-      ["settings attached to another bucket", (rs) => rs.slice(1).forEach((r) => Object.assign(r, { propertyDependencies: {}, props: { ...r.props, bucket: "other" } }))],
+      [
+        "settings attached to another bucket",
+        (rs) => rs.slice(1).forEach((r) => Object.assign(r, { propertyDependencies: {}, props: { ...r.props, bucket: "other" } })),
+      ],
     ],
   },
   {
     policy: "ecr-scan-on-push",
-    compliant: () => [res("aws:ecr/repository:Repository", "models", { name: "models", imageTagMutability: "IMMUTABLE", imageScanningConfiguration: { scanOnPush: true } })],
+    compliant: () => [
+      res("aws:ecr/repository:Repository", "models", { name: "models", imageTagMutability: "IMMUTABLE", imageScanningConfiguration: { scanOnPush: true } }),
+    ],
     mutations: [["scan on push off", (rs) => (first(rs).imageScanningConfiguration = { scanOnPush: false })]],
   },
   {
     policy: "ecr-immutable-tags",
-    compliant: () => [res("aws:ecr/repository:Repository", "models", { name: "models", imageTagMutability: "IMMUTABLE", imageScanningConfiguration: { scanOnPush: true } })],
+    compliant: () => [
+      res("aws:ecr/repository:Repository", "models", { name: "models", imageTagMutability: "IMMUTABLE", imageScanningConfiguration: { scanOnPush: true } }),
+    ],
     mutations: [["mutable tags", (rs) => (first(rs).imageTagMutability = "MUTABLE")]],
   },
   {
     policy: "ecr-lifecycle-policy",
     compliant: () => {
       const repo = res("aws:ecr/repository:Repository", "models", { name: "models" });
-      return [repo, res("aws:ecr/lifecyclePolicy:LifecyclePolicy", "models", { repository: "models", policy: "{}" }, { propertyDependencies: { repository: [repo.urn] } })];
+      return [
+        repo,
+        res("aws:ecr/lifecyclePolicy:LifecyclePolicy", "models", { repository: "models", policy: "{}" }, { propertyDependencies: { repository: [repo.urn] } }),
+      ];
     },
     mutations: [["no lifecycle policy", dropType("aws:ecr/lifecyclePolicy:LifecyclePolicy")]],
   },
   {
     policy: "no-world-open-admin-ports",
-    compliant: () => [res("aws:ec2/securityGroup:SecurityGroup", "db", { ingress: [{ protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["10.0.0.0/16"] }, { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }] })],
+    compliant: () => [
+      res("aws:ec2/securityGroup:SecurityGroup", "db", {
+        ingress: [
+          { protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["10.0.0.0/16"] },
+          { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] },
+        ],
+      }),
+    ],
     mutations: [
       ["PostgreSQL open to the world", (rs) => (first(rs).ingress[0].cidrBlocks = ["0.0.0.0/0"])],
       ["all traffic from ::/0", (rs) => first(rs).ingress.push({ protocol: "-1", fromPort: 0, toPort: 0, ipv6CidrBlocks: ["::/0"] })],
-      ["an SSH ingress rule resource", (rs) => rs.push(res("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "ssh", { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/0" }))],
+      [
+        "an SSH ingress rule resource",
+        (rs) =>
+          rs.push(
+            res("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "ssh", { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/0" }),
+          ),
+      ],
     ],
   },
   {
     policy: "no-wildcard-admin-iam",
-    compliant: () => [res("aws:iam/rolePolicy:RolePolicy", "read", { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::data-1/*" }] }) })],
+    compliant: () => [
+      res("aws:iam/rolePolicy:RolePolicy", "read", {
+        policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::data-1/*" }] }),
+      }),
+    ],
     mutations: [
       ["Action * on Resource *", (rs) => (first(rs).policy = JSON.stringify({ Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }))],
       ["iam:* on *", (rs) => (first(rs).policy = JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["iam:*"], Resource: ["*"] }] }))],
-      ["AdministratorAccess attached", (rs) => rs.push(res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "admin", { role: "r", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }))],
+      [
+        "AdministratorAccess attached",
+        (rs) =>
+          rs.push(res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "admin", { role: "r", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" })),
+      ],
     ],
   },
   {
@@ -347,7 +441,10 @@ const CASES: Case[] = [
     policy: "public-load-balancers-restricted",
     compliant: () => [
       res("kubernetes:core/v1:Service", "api", { spec: { type: "LoadBalancer", loadBalancerSourceRanges: ["203.0.113.0/24"] } }),
-      res("kubernetes:core/v1:Service", "internal", { metadata: { annotations: { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" } }, spec: { type: "LoadBalancer" } }),
+      res("kubernetes:core/v1:Service", "internal", {
+        metadata: { annotations: { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" } },
+        spec: { type: "LoadBalancer" },
+      }),
     ],
     mutations: [
       ["no source ranges", (rs) => delete first(rs).spec.loadBalancerSourceRanges],
@@ -473,13 +570,18 @@ const mandatoryPolicies = (resources: EvalResource[], config: PolicyConfig = {})
 
 describe("stage limits without a config file", () => {
   it.each(KNOWN_STAGES)("%s: every costly mistake one step past the stage's limits is blocked by its policy", (stage) => {
-    for (const m of costlyMistakes(stage)) expect({ mistake: m.label, blockedBy: [...mandatoryPolicies(m.resources)] }).toEqual({ mistake: m.label, blockedBy: expect.arrayContaining([m.policy]) });
+    for (const m of costlyMistakes(stage))
+      expect({ mistake: m.label, blockedBy: [...mandatoryPolicies(m.resources)] }).toEqual({ mistake: m.label, blockedBy: expect.arrayContaining([m.policy]) });
   });
 
   it.each(KNOWN_STAGES)("%s: setups right at the stage's limits pass every policy", (stage) => {
     for (const setup of soundSetups(stage)) {
       const v = evaluatePolicies(setup.resources);
-      expect({ setup: setup.label, mandatory: v.mandatory.map((x) => x.policy), advisory: v.advisory.map((x) => x.policy) }).toEqual({ setup: setup.label, mandatory: [], advisory: [] });
+      expect({ setup: setup.label, mandatory: v.mandatory.map((x) => x.policy), advisory: v.advisory.map((x) => x.policy) }).toEqual({
+        setup: setup.label,
+        mandatory: [],
+        advisory: [],
+      });
     }
   });
 
@@ -492,7 +594,10 @@ describe("stage limits without a config file", () => {
     for (const stage of KNOWN_STAGES) {
       for (const m of [...costlyMistakes(stage), ...costlyMistakes(undefined)]) {
         const untagged = withoutStage(m.resources);
-        expect({ mistake: `${stage}: ${m.label}`, blockedBy: [...mandatoryPolicies(untagged)] }).toEqual({ mistake: `${stage}: ${m.label}`, blockedBy: expect.arrayContaining([...mandatoryPolicies(m.resources)]) });
+        expect({ mistake: `${stage}: ${m.label}`, blockedBy: [...mandatoryPolicies(untagged)] }).toEqual({
+          mistake: `${stage}: ${m.label}`,
+          blockedBy: expect.arrayContaining([...mandatoryPolicies(m.resources)]),
+        });
         const unknownStage = untagged.map((r) => (r.props.tags ? { ...r, props: { ...r.props, tags: { ...(r.props.tags as Props), stage: "prod" } } } : r));
         expect([...mandatoryPolicies(unknownStage)]).toEqual(expect.arrayContaining([...mandatoryPolicies(untagged)]));
       }
@@ -500,7 +605,10 @@ describe("stage limits without a config file", () => {
   });
 
   it("spend and size limits only grow from stage to stage, safety floors only tighten", () => {
-    for (const [earlier, later] of [["poc", "mvp"], ["mvp", "seriesb"]] as [Stage, Stage][]) {
+    for (const [earlier, later] of [
+      ["poc", "mvp"],
+      ["mvp", "seriesb"],
+    ] as [Stage, Stage][]) {
       for (const policy of Object.keys(DIRECTIONS) as LimitedPolicy[]) {
         for (const [key, direction] of Object.entries(DIRECTIONS[policy])) {
           const a = (STAGE_LIMITS[earlier][policy] as Record<string, unknown>)[key];
@@ -556,7 +664,10 @@ describe("the config file overrides the built-in limits, key by key", () => {
       for (const v of found) expect(v.message).toContain("maxGpuNodesPerGroup from the policy config");
       // maxNodesPerGroup is not in the file: the stage's own CPU cap still applies.
       const cpu = cpuNodeGroup();
-      Object.assign(cpu.props, { scalingConfig: { minSize: 1, desiredSize: 1, maxSize: STAGE_LIMITS[stage]["node-group-size-caps"].maxNodesPerGroup }, tags: { ...tags, stage } });
+      Object.assign(cpu.props, {
+        scalingConfig: { minSize: 1, desiredSize: 1, maxSize: STAGE_LIMITS[stage]["node-group-size-caps"].maxNodesPerGroup },
+        tags: { ...tags, stage },
+      });
       expect(violations("node-group-size-caps", [cpu], file)).toEqual([]);
     }
   });
@@ -574,7 +685,9 @@ describe("the config file overrides the built-in limits, key by key", () => {
     for (const stage of KNOWN_STAGES) {
       const file = stagePolicyConfig(stage);
       // An entry may set a level ("disabled"); it sets none of the built-in limits' keys.
-      const limited = Object.entries(file).filter(([p, e]) => p in DIRECTIONS && typeof e === "object" && Object.keys(e).some((k) => k in DIRECTIONS[p as LimitedPolicy])).map(([p]) => p);
+      const limited = Object.entries(file)
+        .filter(([p, e]) => p in DIRECTIONS && typeof e === "object" && Object.keys(e).some((k) => k in DIRECTIONS[p as LimitedPolicy]))
+        .map(([p]) => p);
       expect({ stage, limitsOverridden: limited }).toEqual({ stage, limitsOverridden: [] });
       for (const m of costlyMistakes(stage)) expect(mandatoryPolicies(m.resources, file)).toEqual(mandatoryPolicies(m.resources));
     }
@@ -596,13 +709,22 @@ describe("AWS's own safeguards count: deletion guards of production data", () =>
     // Outside production (or at a POC) nothing is said at all.
     const staging = { ...r, props: { ...r.props, tags: { ...tags, environment: "staging" } } };
     const poc = { ...r, props: { ...r.props, tags: { ...tags, stage: "poc" } } };
-    for (const x of [staging, poc]) expect(evaluatePolicies([x], {}, { policies: [policyNamed("stateful-deletion-safeguards"), policyNamed("stateful-resources-protected")] })).toMatchObject({ mandatory: [], advisory: [] });
+    for (const x of [staging, poc])
+      expect(evaluatePolicies([x], {}, { policies: [policyNamed("stateful-deletion-safeguards"), policyNamed("stateful-resources-protected")] })).toMatchObject(
+        { mandatory: [], advisory: [] },
+      );
   });
 });
 
 describe("regions without a price table", () => {
   const moveTo = (resources: EvalResource[], region: string) =>
-    resources.map((r) => (r.type === "pulumi:providers:aws" ? { ...r, props: { ...r.props, region } } : r.provider ? { ...r, provider: { ...r.provider, props: { ...r.provider.props, region } } } : r));
+    resources.map((r) =>
+      r.type === "pulumi:providers:aws"
+        ? { ...r, props: { ...r.props, region } }
+        : r.provider
+          ? { ...r, provider: { ...r.provider, props: { ...r.provider.props, region } } }
+          : r,
+    );
   const UNPRICED = ["sa-east-1", "af-south-1"].filter((r) => !(r in PRICES));
 
   it("there is a real region left unpriced to test with", () => expect(UNPRICED.length).toBeGreaterThan(0));
@@ -610,7 +732,11 @@ describe("regions without a price table", () => {
   it.each(KNOWN_STAGES)("%s: sound setups in an unpriced region plan with one advisory 'unpriced' finding and no mandatory one", (stage) => {
     for (const setup of soundSetups(stage)) {
       const v = evaluatePolicies(moveTo(setup.resources, UNPRICED[0]!));
-      expect({ setup: setup.label, mandatory: v.mandatory, advisory: v.advisory.map((x) => x.policy) }).toEqual({ setup: setup.label, mandatory: [], advisory: ["cost-fully-priced"] });
+      expect({ setup: setup.label, mandatory: v.mandatory, advisory: v.advisory.map((x) => x.policy) }).toEqual({
+        setup: setup.label,
+        mandatory: [],
+        advisory: ["cost-fully-priced"],
+      });
       expect(v.advisory[0]!.message).toContain(`No price table for region ${UNPRICED[0]}`);
     }
   });
@@ -618,7 +744,10 @@ describe("regions without a price table", () => {
   it("the size caps and allowlists still hold there", () => {
     for (const stage of KNOWN_STAGES) {
       for (const m of costlyMistakes(stage).filter((x) => !["node-group-worst-case-spend", "stack-monthly-budget"].includes(x.policy))) {
-        expect({ mistake: m.label, blockedBy: [...mandatoryPolicies(moveTo(m.resources, UNPRICED[0]!))] }).toEqual({ mistake: m.label, blockedBy: expect.arrayContaining([m.policy]) });
+        expect({ mistake: m.label, blockedBy: [...mandatoryPolicies(moveTo(m.resources, UNPRICED[0]!))] }).toEqual({
+          mistake: m.label,
+          blockedBy: expect.arrayContaining([m.policy]),
+        });
       }
     }
   });
@@ -646,7 +775,11 @@ describe("the pack's extras", () => {
     const cfg: PolicyConfig = { "required-cost-tags": { enforcementLevel: "remediate", defaults: { owner: "unassigned", costCenter: "unallocated" } } };
     expect(evaluatePolicies([db], cfg, { policies: [policyNamed("required-cost-tags")] }).mandatory).toEqual([]);
     const [remediate] = [policyNamed("required-cost-tags")] as { remediateResource?: (a: unknown) => Props | undefined }[];
-    const out = remediate!.remediateResource!({ type: db.type, props: db.props, getConfig: () => ({ requiredTags: ["owner", "costCenter", "environment"], defaults: { owner: "unassigned", costCenter: "unallocated" } }) });
+    const out = remediate!.remediateResource!({
+      type: db.type,
+      props: db.props,
+      getConfig: () => ({ requiredTags: ["owner", "costCenter", "environment"], defaults: { owner: "unassigned", costCenter: "unallocated" } }),
+    });
     expect(out).toEqual({ ...db.props, tags: { environment: "prod", stage: "mvp", owner: "unassigned", costCenter: "unallocated" } });
     // A tag with no default is still reported, as mandatory under remediate.
     db.props.tags = { owner: "x", costCenter: "y" };
@@ -657,13 +790,19 @@ describe("the pack's extras", () => {
     const root = res("pulumi:pulumi:Stack", "ml-platform-prod", {});
     const component = res("mlplatform:compute:GpuCluster", "cluster", {}, { parent: root.urn });
     const group = { ...gpuNodeGroup(), parent: component.urn };
-    const found = evaluatePolicies([provider, root, component, group], {}, { policies: [policyNamed("cost-fully-priced"), policyNamed("stack-monthly-budget")] });
+    const found = evaluatePolicies(
+      [provider, root, component, group],
+      {},
+      { policies: [policyNamed("cost-fully-priced"), policyNamed("stack-monthly-budget")] },
+    );
     expect([...found.mandatory, ...found.advisory]).toEqual([]);
   });
 
   it("a disabled policy reports nothing", () => {
     const open = database();
     open.props.publiclyAccessible = true;
-    expect(evaluatePolicies([open], { "rds-private-and-encrypted": "disabled" }, { policies: [policyNamed("rds-private-and-encrypted")] }).mandatory).toEqual([]);
+    expect(evaluatePolicies([open], { "rds-private-and-encrypted": "disabled" }, { policies: [policyNamed("rds-private-and-encrypted")] }).mandatory).toEqual(
+      [],
+    );
   });
 });

@@ -37,7 +37,10 @@ it("serves every policy of the pack at its level; stage-limited policies carry n
   expect(info.name).toBe("ml-platform");
   expect(info.policies.map((p) => [p.name, p.enforcementLevel]).sort()).toEqual(policies.map((p) => [p.name, p.enforcementLevel]).sort());
   for (const p of info.policies.filter((x) => x.name in DIRECTIONS)) {
-    expect({ policy: p.name, defaults: Object.keys(p.configSchema).filter((k) => p.configSchema[k]!.default !== undefined) }).toEqual({ policy: p.name, defaults: [] });
+    expect({ policy: p.name, defaults: Object.keys(p.configSchema).filter((k) => p.configSchema[k]!.default !== undefined) }).toEqual({
+      policy: p.name,
+      defaults: [],
+    });
   }
 });
 
@@ -66,7 +69,11 @@ it("the budget policy reports the plan's monthly figure on every shipped stack (
     const figure = `can cost ${money(cost.worstCaseMonthlyUsd)}/month with every autoscaler at its maximum (expected ${money(cost.expectedMonthlyUsd)})`;
     const server = (await pack.analyzeStack(policyResources(run))).find((d) => d.policyName === "stack-monthly-budget");
     const inProcess = evaluatePolicies(policyResources(run), file).mandatory.find((v) => v.policy === "stack-monthly-budget");
-    expect({ stack, server: server?.message, inProcess: inProcess?.message }).toEqual({ stack, server: expect.stringContaining(figure), inProcess: expect.stringContaining(figure) });
+    expect({ stack, server: server?.message, inProcess: inProcess?.message }).toEqual({
+      stack,
+      server: expect.stringContaining(figure),
+      inProcess: expect.stringContaining(figure),
+    });
   }
 });
 
@@ -79,7 +86,10 @@ describe.each(KNOWN_STAGES)("with policies/config/%s.json", (stage: Stage) => {
     mistakes.forEach((m, i) => {
       const found = mandatory(verdicts[i]!);
       expect({ mistake: m.label, blockedBy: found }).toEqual({ mistake: m.label, blockedBy: expect.arrayContaining([m.policy]) });
-      expect({ mistake: m.label, blockedBy: found }).toEqual({ mistake: m.label, blockedBy: [...new Set(evaluatePolicies(m.resources, file).mandatory.map((v) => v.policy))].sort() });
+      expect({ mistake: m.label, blockedBy: found }).toEqual({
+        mistake: m.label,
+        blockedBy: [...new Set(evaluatePolicies(m.resources, file).mandatory.map((v) => v.policy))].sort(),
+      });
     });
   });
 });
@@ -89,12 +99,17 @@ it("without a config file, resources that state no stage are held to the stricte
   // The POC's mistakes (one step past the tightest stage) with their stage tag and label removed are all blocked...
   const mistakes = costlyMistakes("poc");
   const verdicts = await Promise.all(mistakes.map((m) => pack.preview(withoutStage(m.resources))));
-  mistakes.forEach(({ label, policy }, i) => expect({ mistake: label, blockedBy: mandatory(verdicts[i]!) }).toEqual({ mistake: label, blockedBy: expect.arrayContaining([policy]) }));
+  mistakes.forEach(({ label, policy }, i) =>
+    expect({ mistake: label, blockedBy: mandatory(verdicts[i]!) }).toEqual({ mistake: label, blockedBy: expect.arrayContaining([policy]) }),
+  );
   // ...and so are the MVP's sound setups beyond the POC's limits, which pass with their tag.
   const mvpOnly = soundSetups("mvp").filter((x) => /GPU|4 nodes/.test(x.label));
   for (const setup of mvpOnly) {
     expect({ setup: setup.label, tagged: mandatory(await pack.preview(setup.resources)) }).toEqual({ setup: setup.label, tagged: [] });
-    expect({ setup: setup.label, untagged: mandatory(await pack.preview(withoutStage(setup.resources))).length > 0 }).toEqual({ setup: setup.label, untagged: true });
+    expect({ setup: setup.label, untagged: mandatory(await pack.preview(withoutStage(setup.resources))).length > 0 }).toEqual({
+      setup: setup.label,
+      untagged: true,
+    });
   }
 });
 
@@ -114,7 +129,14 @@ it.each(["seriesb-prod"])("%s moved to a region without a price table: no mandat
 
 it("a value unknown during preview downgrades that finding to advisory, as the CLI shows it", async () => {
   await pack.configure({});
-  const found = await pack.analyze({ ...PROVIDER, urn: "urn:pulumi:test::ml-platform::aws:rds/instance:Instance::pending", type: "aws:rds/instance:Instance", name: "pending", props: { instanceClass: "db.t4g.small", publiclyAccessible: UNKNOWN, storageEncrypted: true, backupRetentionPeriod: 7, tags: tagsFor("mvp") }, provider: PROVIDER });
+  const found = await pack.analyze({
+    ...PROVIDER,
+    urn: "urn:pulumi:test::ml-platform::aws:rds/instance:Instance::pending",
+    type: "aws:rds/instance:Instance",
+    name: "pending",
+    props: { instanceClass: "db.t4g.small", publiclyAccessible: UNKNOWN, storageEncrypted: true, backupRetentionPeriod: 7, tags: tagsFor("mvp") },
+    provider: PROVIDER,
+  });
   const d = found.find((x) => x.policyName === "rds-private-and-encrypted");
   expect(d?.enforcementLevel).toBe("advisory");
   expect(d?.message).toMatch(/can't run policy/);
@@ -122,7 +144,14 @@ it("a value unknown during preview downgrades that finding to advisory, as the C
 
 it("the stage files' remediation fills missing cost tags, and only tags", async () => {
   await pack.configure(stagePolicyConfig("mvp") as PolicyConfigFile);
-  const db = { ...PROVIDER, urn: "urn:pulumi:test::ml-platform::aws:rds/instance:Instance::untagged", type: "aws:rds/instance:Instance", name: "untagged", props: { instanceClass: "db.t4g.small", tags: { environment: "prod", stage: "mvp" } }, provider: PROVIDER };
+  const db = {
+    ...PROVIDER,
+    urn: "urn:pulumi:test::ml-platform::aws:rds/instance:Instance::untagged",
+    type: "aws:rds/instance:Instance",
+    name: "untagged",
+    props: { instanceClass: "db.t4g.small", tags: { environment: "prod", stage: "mvp" } },
+    provider: PROVIDER,
+  };
   const fixed = await pack.remediate(db);
   expect(fixed.props.tags).toEqual({ environment: "prod", stage: "mvp", owner: "unassigned", costCenter: "unallocated" });
   expect(fixed.props.instanceClass).toBe("db.t4g.small");

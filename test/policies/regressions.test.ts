@@ -21,14 +21,16 @@ describe.each(STACKS)("%s", (stack) => {
     const run = await plan(stack);
     const privateSubnets = ofType(run, "aws:ec2/subnet:Subnet").filter((s) => tagsOf(s).tier === "private");
     expect(privateSubnets.length).toBeGreaterThanOrEqual(2);
-    for (const s of privateSubnets) expect({ subnet: s.name, mapPublicIpOnLaunch: s.inputs.mapPublicIpOnLaunch ?? false }).toEqual({ subnet: s.name, mapPublicIpOnLaunch: false });
+    for (const s of privateSubnets)
+      expect({ subnet: s.name, mapPublicIpOnLaunch: s.inputs.mapPublicIpOnLaunch ?? false }).toEqual({ subnet: s.name, mapPublicIpOnLaunch: false });
   });
 
   it("GPU node groups wait for the VPC CNI add-on and every policy attachment of their node role (mutation: dropping dependsOn)", async () => {
     const run = await plan(stack);
     const resources = byUrn(run);
     const gpuGroups = ofType(run, "aws:eks/nodeGroup:NodeGroup").filter(
-      (g) => (g.inputs.labels as Record<string, string> | undefined)?.[POOL_LABEL] === "gpu" || ((g.inputs.instanceTypes ?? []) as string[]).some(isAcceleratedType),
+      (g) =>
+        (g.inputs.labels as Record<string, string> | undefined)?.[POOL_LABEL] === "gpu" || ((g.inputs.instanceTypes ?? []) as string[]).some(isAcceleratedType),
     );
     expect(gpuGroups.length).toBeGreaterThan(0);
     const vpcCni = ofType(run, "aws:eks/addon:Addon").filter((a) => a.inputs.addonName === "vpc-cni");
@@ -40,7 +42,9 @@ describe.each(STACKS)("%s", (stack) => {
       const roleUrns = group.propertyDependencies.nodeRoleArn ?? [];
       const roles = roleUrns.map((u) => resources.get(u)).filter((r) => r?.type === "aws:iam/role:Role");
       expect(roles).toHaveLength(1);
-      const attachments = ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => (a.propertyDependencies.role ?? []).includes(roles[0]!.urn));
+      const attachments = ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) =>
+        (a.propertyDependencies.role ?? []).includes(roles[0]!.urn),
+      );
       expect(attachments.length).toBeGreaterThan(0);
       const missing = attachments.filter((a) => !deps.has(a.urn)).map((a) => String(a.inputs.policyArn));
       expect({ group: group.name, attachmentsNotWaitedFor: missing }).toEqual({ group: group.name, attachmentsNotWaitedFor: [] });
@@ -55,7 +59,11 @@ describe.each(STACKS)("%s", (stack) => {
       // AWS's default is to delete them with the instance (DeleteDBInstance DeleteAutomatedBackups,
       // Pulumi aws.rds.Instance deleteAutomatedBackups "Default is true"; checked 2026-11-23): the program must say false.
       expect({ db: db.name, deleteAutomatedBackups: db.inputs.deleteAutomatedBackups }).toEqual({ db: db.name, deleteAutomatedBackups: false });
-      expect({ db: db.name, deletionProtection: db.inputs.deletionProtection, skipFinalSnapshot: db.inputs.skipFinalSnapshot }).toEqual({ db: db.name, deletionProtection: true, skipFinalSnapshot: false });
+      expect({ db: db.name, deletionProtection: db.inputs.deletionProtection, skipFinalSnapshot: db.inputs.skipFinalSnapshot }).toEqual({
+        db: db.name,
+        deletionProtection: true,
+        skipFinalSnapshot: false,
+      });
     }
   });
 });

@@ -29,7 +29,9 @@ describe("index.ts under the Pulumi runtime", () => {
       error = e;
     }
     expect(error).toBeInstanceOf(pulumi.RunError);
-    expect((error as Error).message).toMatch(/^Invalid configuration of stack "bad" \(stacks\/Pulumi\.bad\.yaml\): 1 problem\n {2}- ml-platform:cluster\.gpuNodeGroups\[0\]\.instanceTypes\[0\]: is not a GPU instance type/);
+    expect((error as Error).message).toMatch(
+      /^Invalid configuration of stack "bad" \(stacks\/Pulumi\.bad\.yaml\): 1 problem\n {2}- ml-platform:cluster\.gpuNodeGroups\[0\]\.instanceTypes\[0\]: is not a GPU instance type/,
+    );
     expect(registered).toEqual([]);
   });
 

@@ -28,7 +28,10 @@ describe("shipped stacks", () => {
     const tagged = run.resources.filter((r) => r.custom && "tags" in r.inputs);
     expect(tagged.length).toBeGreaterThanOrEqual(3);
     for (const r of tagged) {
-      expect({ name: r.name, tags: r.inputs.tags }).toEqual({ name: r.name, tags: expect.objectContaining({ owner: expect.any(String), costCenter: expect.any(String), environment: run.spec.environment }) });
+      expect({ name: r.name, tags: r.inputs.tags }).toEqual({
+        name: r.name,
+        tags: expect.objectContaining({ owner: expect.any(String), costCenter: expect.any(String), environment: run.spec.environment }),
+      });
     }
   });
 
@@ -72,31 +75,45 @@ describe("shipped stacks", () => {
 
   it("protects stateful resources at production stages and not at POC or in staging", async () => {
     const stateful = [BUCKET, RDS];
-    for (const [stack, expected] of [["poc", false], ["mvp", true], ["seriesb-prod", true], ["seriesb-staging", false]] as const) {
+    for (const [stack, expected] of [
+      ["poc", false],
+      ["mvp", true],
+      ["seriesb-prod", true],
+      ["seriesb-staging", false],
+    ] as const) {
       const run = await plan(stack);
       const resources = run.resources.filter((r) => stateful.includes(r.type));
       expect(resources.length).toBeGreaterThan(0);
-      for (const r of resources) expect({ stack, name: r.name, protect: r.protect, retainOnDelete: r.retainOnDelete }).toEqual({ stack, name: r.name, protect: expected, retainOnDelete: expected });
+      for (const r of resources)
+        expect({ stack, name: r.name, protect: r.protect, retainOnDelete: r.retainOnDelete }).toEqual({
+          stack,
+          name: r.name,
+          protect: expected,
+          retainOnDelete: expected,
+        });
     }
   });
 });
 
 describe("the GPU cluster in the shipped stacks", () => {
-  it.each(["mvp", "seriesb-staging", "seriesb-prod"])("%s: EKS, a CPU system pool, GPU pools tainted on the NVIDIA AMI at 0 nodes, the device plugin", async (stack) => {
-    const run = await plan(stack);
-    expect(ofType(run, EKS)).toHaveLength(1);
-    const groups = ofType(run, "aws:eks/nodeGroup:NodeGroup");
-    const gpu = groups.filter((g) => g.inputs.amiType === "AL2023_x86_64_NVIDIA");
-    const cpu = groups.filter((g) => g.inputs.amiType === "AL2023_x86_64_STANDARD");
-    expect(cpu).toHaveLength(1);
-    expect(gpu.length).toBeGreaterThanOrEqual(1);
-    for (const g of gpu) {
-      expect(g.inputs.taints).toEqual([{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }]);
-      expect(g.inputs.scalingConfig).toMatchObject({ minSize: 0, desiredSize: 0 });
-    }
-    const releases = ofType(run, "kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart);
-    expect(releases).toContain("nvidia-device-plugin");
-  });
+  it.each(["mvp", "seriesb-staging", "seriesb-prod"])(
+    "%s: EKS, a CPU system pool, GPU pools tainted on the NVIDIA AMI at 0 nodes, the device plugin",
+    async (stack) => {
+      const run = await plan(stack);
+      expect(ofType(run, EKS)).toHaveLength(1);
+      const groups = ofType(run, "aws:eks/nodeGroup:NodeGroup");
+      const gpu = groups.filter((g) => g.inputs.amiType === "AL2023_x86_64_NVIDIA");
+      const cpu = groups.filter((g) => g.inputs.amiType === "AL2023_x86_64_STANDARD");
+      expect(cpu).toHaveLength(1);
+      expect(gpu.length).toBeGreaterThanOrEqual(1);
+      for (const g of gpu) {
+        expect(g.inputs.taints).toEqual([{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }]);
+        expect(g.inputs.scalingConfig).toMatchObject({ minSize: 0, desiredSize: 0 });
+      }
+      const releases = ofType(run, "kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart);
+      expect(releases).toContain("nvidia-device-plugin");
+    },
+  );
 
   it("only Series B runs the Cluster Autoscaler, with its own IRSA role", async () => {
     const mvp = await plan("mvp");
@@ -107,7 +124,8 @@ describe("the GPU cluster in the shipped stacks", () => {
     const role = prod.resources.find((r) => r.type === "aws:iam/role:Role" && r.name.includes("autoscaler"));
     const trust = JSON.parse(role!.inputs.assumeRolePolicy as string);
     expect(JSON.stringify(trust)).toContain("system:serviceaccount:kube-system:cluster-autoscaler");
-    const roleArn = ((autoscaler!.inputs.values as Record<string, any>).rbac.serviceAccount.annotations as Record<string, string>)["eks.amazonaws.com/role-arn"]; // eslint-disable-line @typescript-eslint/no-explicit-any -- Helm values are untyped nested data
+    const values = autoscaler!.inputs.values as { rbac: { serviceAccount: { annotations: Record<string, string> } } };
+    const roleArn = values.rbac.serviceAccount.annotations["eks.amazonaws.com/role-arn"];
     expect(roleArn).toMatch(/^arn:aws:iam::\d{12}:role\/.*autoscaler/);
   });
 
@@ -142,7 +160,12 @@ describe("the text plan", () => {
   });
 
   it("renders a mandatory verdict with its why and fix", () => {
-    const text = renderPolicy({ pack: "ml-platform", config: "x", mandatory: [{ policy: "p", enforcementLevel: "mandatory", message: "What.\nWhy it matters: w.\nFix: f." }], advisory: [] });
+    const text = renderPolicy({
+      pack: "ml-platform",
+      config: "x",
+      mandatory: [{ policy: "p", enforcementLevel: "mandatory", message: "What.\nWhy it matters: w.\nFix: f." }],
+      advisory: [],
+    });
     expect(text).toBe("Policy pack ml-platform (x): 1 mandatory, 0 advisory\n  [MANDATORY] p: What.\n      Why it matters: w.\n      Fix: f.");
   });
 });
@@ -204,14 +227,23 @@ describe.each(["mvp", "seriesb-prod"])("%s: a cluster AWS accepts and that behav
     expect(cni.inputs.serviceAccountRoleArn).toMatch(/:role\/.*vpc-cni/);
     const role = ofType(run, "aws:iam/role:Role").find((r) => cni.inputs.serviceAccountRoleArn === `arn:aws:iam::123456789012:role/${r.name}`)!;
     expect(role.inputs.assumeRolePolicy).toContain("system:serviceaccount:kube-system:aws-node");
-    const cniAttachments = ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs.policyArn === "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy");
+    const cniAttachments = ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter(
+      (a) => a.inputs.policyArn === "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+    );
     expect(cniAttachments.map((a) => a.name)).toEqual([`${run.spec.namePrefix}-cluster-vpc-cni-AmazonEKS_CNI_Policy`]);
   });
 
   it("the cluster security group admits 443 from the VPC, so the private endpoint is reachable", () => {
     const eks = ofType(run, "aws:eks/cluster:Cluster")[0]!;
-    const rules = ofType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => (r.propertyDependencies.securityGroupId ?? []).includes(eks.urn));
-    expect(rules.map((r) => [r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4])).toContainEqual(["tcp", 443, 443, ofType(run, "aws:ec2/vpc:Vpc")[0]!.inputs.cidrBlock]);
+    const rules = ofType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) =>
+      (r.propertyDependencies.securityGroupId ?? []).includes(eks.urn),
+    );
+    expect(rules.map((r) => [r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4])).toContainEqual([
+      "tcp",
+      443,
+      443,
+      ofType(run, "aws:ec2/vpc:Vpc")[0]!.inputs.cidrBlock,
+    ]);
   });
 });
 
@@ -236,7 +268,14 @@ describe("the components' physical names (config/naming-input.ts) predict the na
     const run = await plan(stack);
     const predicted = stackPhysicalNames(run.spec);
     for (const n of predicted) expect({ name: n.physicalName, fits: n.length <= n.limit }).toEqual({ name: n.physicalName, fits: true });
-    const limited = ["aws:s3/bucket:Bucket", "aws:eks/nodeGroup:NodeGroup", "aws:iam/role:Role", "aws:rds/instance:Instance", "aws:ec2/launchTemplate:LaunchTemplate", "aws:ecr/repository:Repository"];
+    const limited = [
+      "aws:s3/bucket:Bucket",
+      "aws:eks/nodeGroup:NodeGroup",
+      "aws:iam/role:Role",
+      "aws:rds/instance:Instance",
+      "aws:ec2/launchTemplate:LaunchTemplate",
+      "aws:ecr/repository:Repository",
+    ];
     // (A node group and its launch template share their logical name.) Every component's names: a component
     // that adds an auto-named role, bucket or node group adds it to its <component>PhysicalNames too.
     const covered = Object.keys(COMPONENT_PIECES).map((p) => componentName(run.spec.environment, p as keyof typeof COMPONENT_PIECES));
@@ -270,23 +309,39 @@ describe("details a real deployment needs, in the shipped stacks", () => {
   it("the database applies stage changes during the update, and the protected one keeps its automated backups", async () => {
     for (const stack of ["mvp", "seriesb-prod"]) {
       const db = ofType(await plan(stack), "aws:rds/instance:Instance")[0]!;
-      expect({ stack, applyImmediately: db.inputs.applyImmediately, deleteAutomatedBackups: db.inputs.deleteAutomatedBackups }).toEqual({ stack, applyImmediately: true, deleteAutomatedBackups: false });
+      expect({ stack, applyImmediately: db.inputs.applyImmediately, deleteAutomatedBackups: db.inputs.deleteAutomatedBackups }).toEqual({
+        stack,
+        applyImmediately: true,
+        deleteAutomatedBackups: false,
+      });
     }
   });
 
-  it.each(["mvp", "seriesb-prod", "seriesb-staging"])("%s: the deployer role has its own admin access entry; the creator gets none implicitly", async (stack) => {
-    const run = await plan(stack);
-    const eks = ofType(run, "aws:eks/cluster:Cluster")[0]!;
-    expect(eks.inputs.accessConfig).toEqual({ authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false });
-    const entry = ofType(run, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").find((a) => a.name.endsWith("-cluster-deployer"))!;
-    expect(entry.inputs).toMatchObject({ principalArn: run.spec.cluster.settings.deployerRoleArn, policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } });
-    // The shipped files carry the documentation's example account: the plan says to replace it.
-    expect(toJsonPlan(run).warnings.some((w) => w.startsWith("Cluster access:") && w.includes("example account 123456789012"))).toBe(true);
-  });
+  it.each(["mvp", "seriesb-prod", "seriesb-staging"])(
+    "%s: the deployer role has its own admin access entry; the creator gets none implicitly",
+    async (stack) => {
+      const run = await plan(stack);
+      const eks = ofType(run, "aws:eks/cluster:Cluster")[0]!;
+      expect(eks.inputs.accessConfig).toEqual({ authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false });
+      const entry = ofType(run, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").find((a) => a.name.endsWith("-cluster-deployer"))!;
+      expect(entry.inputs).toMatchObject({
+        principalArn: run.spec.cluster.settings.deployerRoleArn,
+        policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+        accessScope: { type: "cluster" },
+      });
+      // The shipped files carry the documentation's example account: the plan says to replace it.
+      expect(toJsonPlan(run).warnings.some((w) => w.startsWith("Cluster access:") && w.includes("example account 123456789012"))).toBe(true);
+    },
+  );
 });
 
 describe("teardown: non-production data can be destroyed, production data cannot", () => {
-  it.each([["seriesb-staging", true], ["seriesb-prod", false], ["mvp", false], ["poc", false]] as const)("%s: forceDestroy/forceDelete = %s", async (stack, allowed) => {
+  it.each([
+    ["seriesb-staging", true],
+    ["seriesb-prod", false],
+    ["mvp", false],
+    ["poc", false],
+  ] as const)("%s: forceDestroy/forceDelete = %s", async (stack, allowed) => {
     const run = await plan(stack);
     const buckets = ofType(run, "aws:s3/bucket:Bucket");
     const repos = ofType(run, "aws:ecr/repository:Repository");
@@ -295,7 +350,8 @@ describe("teardown: non-production data can be destroyed, production data cannot
     for (const b of buckets) expect({ bucket: b.name, forceDestroy: b.inputs.forceDestroy }).toEqual({ bucket: b.name, forceDestroy: allowed });
     for (const r of repos) expect({ repo: r.name, forceDelete: r.inputs.forceDelete }).toEqual({ repo: r.name, forceDelete: allowed });
     // Backup vaults hold recovery points: the same switch.
-    for (const v of ofType(run, "aws:backup/vault:Vault")) expect({ vault: v.name, forceDestroy: v.inputs.forceDestroy }).toEqual({ vault: v.name, forceDestroy: allowed });
+    for (const v of ofType(run, "aws:backup/vault:Vault"))
+      expect({ vault: v.name, forceDestroy: v.inputs.forceDestroy }).toEqual({ vault: v.name, forceDestroy: allowed });
   });
 });
 
@@ -315,7 +371,17 @@ describe("Elastic IP quota", () => {
 /** Inputs whose change makes the provider replace the resource (ForceNew in the AWS provider). */
 const REPLACE_ON: Record<string, string[]> = {
   "aws:s3/bucket:Bucket": ["bucket", "bucketPrefix", "objectLockEnabled"],
-  "aws:rds/instance:Instance": ["identifier", "identifierPrefix", "engine", "dbName", "username", "storageEncrypted", "kmsKeyId", "availabilityZone", "characterSetName"],
+  "aws:rds/instance:Instance": [
+    "identifier",
+    "identifierPrefix",
+    "engine",
+    "dbName",
+    "username",
+    "storageEncrypted",
+    "kmsKeyId",
+    "availabilityZone",
+    "characterSetName",
+  ],
   "aws:kms/key:Key": ["keyUsage", "customerMasterKeySpec", "multiRegion"],
   "aws:secretsmanager/secret:Secret": ["name", "namePrefix"],
   "aws:ec2/vpc:Vpc": ["cidrBlock"],
@@ -338,7 +404,8 @@ describe("stage growth: mvp grown to seriesb by its stage key alone", () => {
 
   const byUrn = (run: PlanRun) => new Map(run.resources.map((r) => [r.urn, r]));
   const eks = (run: PlanRun) => ofType(run, "aws:eks/cluster:Cluster")[0]!;
-  const subnetsOf = (run: PlanRun, urns: string[]) => urns.map((u) => byUrn(run).get(u)!).map((s) => ({ name: s.name, cidr: s.inputs.cidrBlock, zone: s.inputs.availabilityZoneId }));
+  const subnetsOf = (run: PlanRun, urns: string[]) =>
+    urns.map((u) => byUrn(run).get(u)!).map((s) => ({ name: s.name, cidr: s.inputs.cidrBlock, zone: s.inputs.availabilityZoneId }));
 
   it("plans cleanly as Series B (valid config, no mandatory policy violation)", () => {
     expect(after.spec.stage).toBe("seriesb");

@@ -67,7 +67,10 @@ function planDiff(before: PlanRun, after: PlanRun): Record<string, string[]> {
     else {
       const paths = [
         ...changedPaths(x.inputs, y.inputs),
-        ...changedPaths({ protect: x.protect, retainOnDelete: x.retainOnDelete, dependencies: x.dependencies, parent: x.parent }, { protect: y.protect, retainOnDelete: y.retainOnDelete, dependencies: y.dependencies, parent: y.parent }).map((p) => `(options) ${p}`),
+        ...changedPaths(
+          { protect: x.protect, retainOnDelete: x.retainOnDelete, dependencies: x.dependencies, parent: x.parent },
+          { protect: y.protect, retainOnDelete: y.retainOnDelete, dependencies: y.dependencies, parent: y.parent },
+        ).map((p) => `(options) ${p}`),
       ];
       if (paths.length) diff[name] = paths;
     }
@@ -134,7 +137,10 @@ describe("seriesb-prod: blue/green", () => {
 
   // The runbook (README "Releasing a model"): release to the idle colour, test it, flip, then scale the old colour to 0.
   const release = (t: string) =>
-    t.replace(/(green: \{ image: <registry>\/models:)1\.4\.0(, modelUri: s3:\/\/<models-bucket>\/classifier\/)1\.4\.0\/, replicas: 0/, "$11.5.0$21.5.0/, replicas: 1");
+    t.replace(
+      /(green: \{ image: <registry>\/models:)1\.4\.0(, modelUri: s3:\/\/<models-bucket>\/classifier\/)1\.4\.0\/, replicas: 0/,
+      "$11.5.0$21.5.0/, replicas: 1",
+    );
   const flip = (t: string) => t.replace(/activeColor: blue\n/, "activeColor: green\n");
   let releasedRun: Promise<PlanRun> | undefined;
   const planReleased = () => (releasedRun ??= planEdited("seriesb-prod", release));
@@ -173,7 +179,11 @@ describe("mvp: one uncoloured Deployment per model", () => {
     expect(JSON.stringify(d!.inputs)).not.toMatch(/ml-platform\/color|"blue"|"green"/);
     expect(inputs(d!).spec.replicas).toBe(1);
     expect(inputs(d!).spec.strategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
-    expect(ofType(run, SERVICE).filter((s) => inputs(s).metadata.namespace === "serving").map((s) => inputs(s).spec.selector)).toEqual([{ "ml-platform/model": "classifier" }]);
+    expect(
+      ofType(run, SERVICE)
+        .filter((s) => inputs(s).metadata.namespace === "serving")
+        .map((s) => inputs(s).spec.selector),
+    ).toEqual([{ "ml-platform/model": "classifier" }]);
     expect(ofType(run, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler")).toEqual([]);
     expect(ofType(run, "kubernetes:policy/v1:PodDisruptionBudget")).toEqual([]);
     expect(inputs(one(run, "kubernetes:core/v1:ResourceQuota")).spec.hard).toEqual({ "requests.nvidia.com/gpu": "1" });
@@ -232,7 +242,11 @@ const MODELS: Record<string, { new (data: never): { validate(): void } }> = {
   "kubernetes:monitoring.coreos.com/v1:PrometheusRule": PrometheusRule,
 };
 
-describe.each<[string, string | undefined]>([["mvp", undefined], ["seriesb-prod", undefined], ["serving-exposed", FIXTURE_STACKS]])("%s: Kubernetes objects", (stack, dir) => {
+describe.each<[string, string | undefined]>([
+  ["mvp", undefined],
+  ["seriesb-prod", undefined],
+  ["serving-exposed", FIXTURE_STACKS],
+])("%s: Kubernetes objects", (stack, dir) => {
   it("every Kubernetes object validates against the Kubernetes schema", async () => {
     const run = await plan(stack, dir);
     const objects = run.resources.filter((r) => r.type.startsWith("kubernetes:") && r.custom && r.type !== "kubernetes:helm.sh/v3:Release");

@@ -26,17 +26,64 @@ import { ModelInput, ServingSettings, cpuMillis, memoryMiB, worstCaseGpus } from
 import { withModelDefaults } from "../../components/serving/model-defaults";
 import { servingSystemWorkloads } from "../../components/serving/model-serving";
 import { ServingContext, servingProblems } from "../../components/serving/checks";
-import { deploymentManifest, gpuQuotaManifest, hpaManifest, namespaceManifest, pdbManifest, rolloutStrategy, sentrySecretManifest, serviceAccountManifest, serviceManifest } from "../../components/serving/manifests";
+import {
+  deploymentManifest,
+  gpuQuotaManifest,
+  hpaManifest,
+  namespaceManifest,
+  pdbManifest,
+  rolloutStrategy,
+  sentrySecretManifest,
+  serviceAccountManifest,
+  serviceManifest,
+} from "../../components/serving/manifests";
 import { modelReadPolicy } from "../../components/serving/iam";
 import { readStackConfig } from "../../plan/engine";
 
 const release = (tag: string, replicas = 1) => ({ image: `<registry>/models:${tag}`, modelUri: `s3://<models-bucket>/classifier/${tag}/`, replicas });
 const blueGreenModel = (over: Partial<ModelInput> = {}) =>
-  withModelDefaults({ name: "classifier", activeColor: "blue", blue: release("1.4.0"), green: release("1.4.0"), gpus: 1, gpuPool: "inference", cpu: "2", memory: "8Gi", maxReplicas: 2, ...over });
+  withModelDefaults({
+    name: "classifier",
+    activeColor: "blue",
+    blue: release("1.4.0"),
+    green: release("1.4.0"),
+    gpus: 1,
+    gpuPool: "inference",
+    cpu: "2",
+    memory: "8Gi",
+    maxReplicas: 2,
+    ...over,
+  });
 const mvpModel = (over: Partial<ModelInput> = {}) =>
-  withModelDefaults({ name: "classifier", image: "<registry>/models:1.4.0", modelUri: "s3://<models-bucket>/classifier/1.4.0/", replicas: 1, gpus: 1, gpuPool: "gpu", cpu: "2", memory: "8Gi", ...over });
-const seriesB = (models: ServingSettings["models"], over: Partial<ServingSettings> = {}): ServingSettings => ({ namespace: "serving", blueGreen: true, autoscaling: true, maxGpus: 4, viewerRoleArns: [], models, ...over });
-const mvp = (models: ServingSettings["models"], over: Partial<ServingSettings> = {}): ServingSettings => ({ namespace: "serving", blueGreen: false, autoscaling: false, maxGpus: 1, viewerRoleArns: [], models, ...over });
+  withModelDefaults({
+    name: "classifier",
+    image: "<registry>/models:1.4.0",
+    modelUri: "s3://<models-bucket>/classifier/1.4.0/",
+    replicas: 1,
+    gpus: 1,
+    gpuPool: "gpu",
+    cpu: "2",
+    memory: "8Gi",
+    ...over,
+  });
+const seriesB = (models: ServingSettings["models"], over: Partial<ServingSettings> = {}): ServingSettings => ({
+  namespace: "serving",
+  blueGreen: true,
+  autoscaling: true,
+  maxGpus: 4,
+  viewerRoleArns: [],
+  models,
+  ...over,
+});
+const mvp = (models: ServingSettings["models"], over: Partial<ServingSettings> = {}): ServingSettings => ({
+  namespace: "serving",
+  blueGreen: false,
+  autoscaling: false,
+  maxGpus: 1,
+  viewerRoleArns: [],
+  models,
+  ...over,
+});
 const ctx: ServingContext = { gpuPools: { inference: { gpusPerNode: 1, maxGpus: 4 }, gpu: { gpusPerNode: 1, maxGpus: 1 } }, repositories: ["models"] };
 const keys = (settings: ServingSettings, c: ServingContext = ctx) => servingProblems(settings, c).map((p) => `${p.path.join(".")}: ${p.message}`);
 
@@ -61,39 +108,66 @@ describe("refusals before anything changes", () => {
     expect(keys(seriesB([blueGreenModel({ activeColor: undefined })]))).toEqual([expect.stringMatching(/^models\.0\.activeColor: is required/)]);
     expect(keys(seriesB([blueGreenModel({ green: undefined })]))).toEqual([expect.stringMatching(/^models\.0\.green: is required/)]);
     expect(keys(mvp([mvpModel({ activeColor: "blue" })]))).toEqual([expect.stringMatching(/^models\.0\.activeColor: blue\/green releases start at Series B/)]);
-    expect(keys(seriesB([blueGreenModel({ image: "<registry>/models:1.4.0" })]))).toEqual([expect.stringMatching(/^models\.0\.image: at this stage every release goes through blue\/green/)]);
+    expect(keys(seriesB([blueGreenModel({ image: "<registry>/models:1.4.0" })]))).toEqual([
+      expect.stringMatching(/^models\.0\.image: at this stage every release goes through blue\/green/),
+    ]);
   });
 
   it("refuses images without a pinned tag, or from a registry the stack does not have", () => {
-    expect(keys(mvp([mvpModel({ image: "<registry>/models:latest" })]))).toEqual([expect.stringMatching(/^image: must not use the tag latest|^models\.0\.image: must not use the tag latest/)]);
-    expect(keys(mvp([mvpModel({ image: "<registry>/models" })]))).toEqual([expect.stringMatching(/^models\.0\.image: must be an image reference with a tag or digest/)]);
-    expect(keys(mvp([mvpModel({ image: "<registry>/other:1.0" })]))).toEqual([expect.stringMatching(/repository "other", which this stack's registry does not have/)]);
-    expect(keys(mvp([mvpModel()]), { ...ctx, repositories: undefined })).toEqual([expect.stringMatching(/uses <registry>, but this stack deploys no registry/)]);
+    expect(keys(mvp([mvpModel({ image: "<registry>/models:latest" })]))).toEqual([
+      expect.stringMatching(/^image: must not use the tag latest|^models\.0\.image: must not use the tag latest/),
+    ]);
+    expect(keys(mvp([mvpModel({ image: "<registry>/models" })]))).toEqual([
+      expect.stringMatching(/^models\.0\.image: must be an image reference with a tag or digest/),
+    ]);
+    expect(keys(mvp([mvpModel({ image: "<registry>/other:1.0" })]))).toEqual([
+      expect.stringMatching(/repository "other", which this stack's registry does not have/),
+    ]);
+    expect(keys(mvp([mvpModel()]), { ...ctx, repositories: undefined })).toEqual([
+      expect.stringMatching(/uses <registry>, but this stack deploys no registry/),
+    ]);
     expect(keys(mvp([mvpModel({ image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/team/models@sha256:" + "a".repeat(64) })]))).toEqual([]);
   });
 
   it("keeps each model inside its own prefix of the models bucket", () => {
-    expect(keys(mvp([mvpModel({ modelUri: "s3://<models-bucket>/other-model/1.0/" })]))).toEqual([expect.stringMatching(/must lie under the model's prefix s3:\/\/<models-bucket>\/classifier\//)]);
-    expect(keys(mvp([mvpModel({ modelUri: "s3://some-bucket/classifier/1.0/" })]))).toEqual([expect.stringMatching(/must point into this stack's models bucket/)]);
+    expect(keys(mvp([mvpModel({ modelUri: "s3://<models-bucket>/other-model/1.0/" })]))).toEqual([
+      expect.stringMatching(/must lie under the model's prefix s3:\/\/<models-bucket>\/classifier\//),
+    ]);
+    expect(keys(mvp([mvpModel({ modelUri: "s3://some-bucket/classifier/1.0/" })]))).toEqual([
+      expect.stringMatching(/must point into this stack's models bucket/),
+    ]);
   });
 
   it("refuses GPU demand beyond the namespace quota or the pool", () => {
     // 2 colours x maxReplicas 3 x 1 GPU = 6 > quota 4 and > the 4-GPU pool.
     const problems = keys(seriesB([blueGreenModel({ maxReplicas: 3 })]));
-    expect(problems).toEqual([expect.stringMatching(/^maxGpus: the models can hold 6 GPUs at once/), expect.stringMatching(/^models\.0\.gpuPool: the models on inference can hold 6 GPUs at once, but the pool has 4/)]);
-    expect(keys(seriesB([blueGreenModel({ gpuPool: "nope" })]))).toEqual([expect.stringMatching(/^models\.0\.gpuPool: is not a GPU node group of this cluster \(inference, gpu\)/)]);
-    expect(keys(seriesB([blueGreenModel({ gpus: 2 })], { maxGpus: 8 }), { gpuPools: { inference: { gpusPerNode: 1, maxGpus: 8 } }, repositories: ["models"] })).toEqual([expect.stringMatching(/^models\.0\.gpus: a inference node has 1 GPU/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^maxGpus: the models can hold 6 GPUs at once/),
+      expect.stringMatching(/^models\.0\.gpuPool: the models on inference can hold 6 GPUs at once, but the pool has 4/),
+    ]);
+    expect(keys(seriesB([blueGreenModel({ gpuPool: "nope" })]))).toEqual([
+      expect.stringMatching(/^models\.0\.gpuPool: is not a GPU node group of this cluster \(inference, gpu\)/),
+    ]);
+    expect(
+      keys(seriesB([blueGreenModel({ gpus: 2 })], { maxGpus: 8 }), { gpuPools: { inference: { gpusPerNode: 1, maxGpus: 8 } }, repositories: ["models"] }),
+    ).toEqual([expect.stringMatching(/^models\.0\.gpus: a inference node has 1 GPU/)]);
   });
 
   it("needs explicit autoscaler bounds at Series B, and none before", () => {
     expect(keys(seriesB([blueGreenModel({ maxReplicas: undefined })]))).toEqual([expect.stringMatching(/^models\.0\.maxReplicas: is required at this stage/)]);
-    expect(keys(seriesB([blueGreenModel({ blue: release("1.4.0", 3) })], { maxGpus: 8 }))).toContainEqual(expect.stringMatching(/^models\.0\.blue\.replicas: cannot exceed maxReplicas \(2\)/));
+    expect(keys(seriesB([blueGreenModel({ blue: release("1.4.0", 3) })], { maxGpus: 8 }))).toContainEqual(
+      expect.stringMatching(/^models\.0\.blue\.replicas: cannot exceed maxReplicas \(2\)/),
+    );
     expect(keys(mvp([mvpModel({ maxReplicas: 3 })]))).toEqual([expect.stringMatching(/^models\.0\.maxReplicas: autoscaling starts at Series B/)]);
   });
 
   it("allows a public endpoint only with source ranges, never the whole internet", () => {
-    expect(keys(mvp([mvpModel({ exposure: { type: "public" } })]))).toEqual([expect.stringMatching(/^models\.0\.exposure\.sourceRanges: is required for a public endpoint/)]);
-    expect(keys(mvp([mvpModel({ exposure: { type: "public", sourceRanges: ["0.0.0.0/0"] } })]))).toEqual([expect.stringMatching(/^models\.0\.exposure\.sourceRanges\.0: opens the endpoint to the whole internet/)]);
+    expect(keys(mvp([mvpModel({ exposure: { type: "public" } })]))).toEqual([
+      expect.stringMatching(/^models\.0\.exposure\.sourceRanges: is required for a public endpoint/),
+    ]);
+    expect(keys(mvp([mvpModel({ exposure: { type: "public", sourceRanges: ["0.0.0.0/0"] } })]))).toEqual([
+      expect.stringMatching(/^models\.0\.exposure\.sourceRanges\.0: opens the endpoint to the whole internet/),
+    ]);
     expect(keys(mvp([mvpModel({ exposure: { type: "public", sourceRanges: ["203.0.113.0/24"] } })]))).toEqual([]);
   });
 
@@ -116,7 +190,11 @@ describe("refusals through the stack config, naming the key", () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toEqual([
-      expect.objectContaining({ key: "ml-platform:serving.models[0].activeColor", value: "green", message: expect.stringMatching(/cannot send live traffic to green: it has 0 replicas/) }),
+      expect.objectContaining({
+        key: "ml-platform:serving.models[0].activeColor",
+        value: "green",
+        message: expect.stringMatching(/cannot send live traffic to green: it has 0 replicas/),
+      }),
     ]);
     expect((error as Error).message).toMatch(/ml-platform:serving\.models\[0\]\.activeColor: cannot send live traffic to green/);
   });
@@ -153,7 +231,11 @@ describe("refusals through the stack config, naming the key", () => {
   });
 
   it("turns serving and tracking off at POC, on at MVP and Series B", () => {
-    for (const [stack, on] of [["poc", false], ["mvp", true], ["seriesb-prod", true]] as const) {
+    for (const [stack, on] of [
+      ["poc", false],
+      ["mvp", true],
+      ["seriesb-prod", true],
+    ] as const) {
       const spec = resolvePlatformSpec(readStackConfig(stack).config, stack);
       expect([stack, spec.serving.enabled, spec.tracking.enabled]).toEqual([stack, on, on]);
     }
@@ -163,23 +245,39 @@ describe("refusals through the stack config, naming the key", () => {
     const arn = "arn:aws:iam::123456789012:role/ml-engineers";
     const raw: Record<string, string> = { ...readStackConfig("mvp").config, "ml-platform:cluster": JSON.stringify({ readOnlyRoleArns: [arn] }) };
     const serving = { ...JSON.parse(raw["ml-platform:serving"]!), viewerRoleArns: [arn] };
-    expect(() => resolvePlatformSpec({ ...raw, "ml-platform:serving": JSON.stringify(serving) }, "mvp")).toThrow(/ml-platform:serving\.viewerRoleArns\[0\]: is also ml-platform:cluster\.readOnlyRoleArns\[0\]; EKS gives a role one access entry/);
+    expect(() => resolvePlatformSpec({ ...raw, "ml-platform:serving": JSON.stringify(serving) }, "mvp")).toThrow(
+      /ml-platform:serving\.viewerRoleArns\[0\]: is also ml-platform:cluster\.readOnlyRoleArns\[0\]; EKS gives a role one access entry/,
+    );
     const twice = { ...JSON.parse(raw["ml-platform:serving"]!), viewerRoleArns: [arn, arn] };
-    expect(() => resolvePlatformSpec({ ...raw, "ml-platform:cluster": "{}", "ml-platform:serving": JSON.stringify(twice) }, "mvp")).toThrow(/ml-platform:serving\.viewerRoleArns\[1\]: repeats ml-platform:serving\.viewerRoleArns\[0\]/);
+    expect(() => resolvePlatformSpec({ ...raw, "ml-platform:cluster": "{}", "ml-platform:serving": JSON.stringify(twice) }, "mvp")).toThrow(
+      /ml-platform:serving\.viewerRoleArns\[1\]: repeats ml-platform:serving\.viewerRoleArns\[0\]/,
+    );
   });
 });
 
 describe("Kubernetes objects", () => {
   const model = blueGreenModel();
   const deployment = (color: "blue" | "green" | undefined, m = model, sentry = false) =>
-    deploymentManifest({ model: m, color, namespace: "serving", replicas: 1, image: "acct.dkr.ecr.us-east-1.amazonaws.com/r/models:1.4.0", modelUri: "s3://bucket/classifier/1.4.0/", imageAsWritten: "<registry>/models:1.4.0", environment: "prod", sentry });
+    deploymentManifest({
+      model: m,
+      color,
+      namespace: "serving",
+      replicas: 1,
+      image: "acct.dkr.ecr.us-east-1.amazonaws.com/r/models:1.4.0",
+      modelUri: "s3://bucket/classifier/1.4.0/",
+      imageAsWritten: "<registry>/models:1.4.0",
+      environment: "prod",
+      sentry,
+    });
 
   it("every object validates against the Kubernetes schema", () => {
     expect(() => new Deployment(deployment("blue")).validate()).not.toThrow();
     expect(() => new Deployment(deployment(undefined, mvpModel({ gpus: 0, gpuPool: undefined }), true)).validate()).not.toThrow();
     expect(() => new Service(serviceManifest({ model, name: "classifier", namespace: "serving", color: "blue", exposed: false })).validate()).not.toThrow();
     const publicModel = mvpModel({ exposure: { type: "public", sourceRanges: ["203.0.113.0/24"] } });
-    expect(() => new Service(serviceManifest({ model: publicModel, name: "classifier", namespace: "serving", color: undefined, exposed: true })).validate()).not.toThrow();
+    expect(() =>
+      new Service(serviceManifest({ model: publicModel, name: "classifier", namespace: "serving", color: undefined, exposed: true })).validate(),
+    ).not.toThrow();
     expect(() => new PodDisruptionBudget(pdbManifest("classifier", "green", "serving")).validate()).not.toThrow();
     expect(() => new HorizontalPodAutoscaler(hpaManifest(model, "green", "serving", 1)).validate()).not.toThrow();
     expect(() => new ResourceQuota(gpuQuotaManifest("serving", 4)).validate()).not.toThrow();
@@ -193,7 +291,12 @@ describe("Kubernetes objects", () => {
   });
 
   it("blue and green differ only in their colour label", () => {
-    const strip = (d: ReturnType<typeof deployment>) => JSON.parse(JSON.stringify(d).replace(/"classifier-(blue|green)"/g, '"NAME"').replace(/"(blue|green)"/g, '"COLOR"'));
+    const strip = (d: ReturnType<typeof deployment>) =>
+      JSON.parse(
+        JSON.stringify(d)
+          .replace(/"classifier-(blue|green)"/g, '"NAME"')
+          .replace(/"(blue|green)"/g, '"COLOR"'),
+      );
     const blue = deployment("blue");
     const green = deployment("green");
     expect(blue).not.toEqual(green);
@@ -254,10 +357,25 @@ describe("Kubernetes objects", () => {
   it("Services: ClusterIP by default; an internal or source-limited public NLB through the controller", () => {
     const internal = serviceManifest({ model: mvpModel(), name: "classifier", namespace: "serving", color: undefined, exposed: true });
     expect(internal.spec.type).toBe("ClusterIP");
-    const nlb = serviceManifest({ model: mvpModel({ exposure: { type: "internal" } }), name: "classifier", namespace: "serving", color: undefined, exposed: true });
+    const nlb = serviceManifest({
+      model: mvpModel({ exposure: { type: "internal" } }),
+      name: "classifier",
+      namespace: "serving",
+      color: undefined,
+      exposed: true,
+    });
     expect(nlb.spec).toMatchObject({ type: "LoadBalancer", loadBalancerClass: "service.k8s.aws/nlb" });
-    expect(nlb.metadata.annotations).toMatchObject({ "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal", "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip" });
-    const open = serviceManifest({ model: mvpModel({ exposure: { type: "public", sourceRanges: ["203.0.113.0/24"] } }), name: "classifier", namespace: "serving", color: undefined, exposed: true });
+    expect(nlb.metadata.annotations).toMatchObject({
+      "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
+      "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+    });
+    const open = serviceManifest({
+      model: mvpModel({ exposure: { type: "public", sourceRanges: ["203.0.113.0/24"] } }),
+      name: "classifier",
+      namespace: "serving",
+      color: undefined,
+      exposed: true,
+    });
     expect(open.metadata.annotations!["service.beta.kubernetes.io/aws-load-balancer-scheme"]).toBe("internet-facing");
     expect(open.spec.loadBalancerSourceRanges).toEqual(["203.0.113.0/24"]);
   });
@@ -267,7 +385,11 @@ describe("Kubernetes objects", () => {
   });
 
   it("the autoscaler has explicit bounds: the colour's replicas to the model's maximum", () => {
-    expect(hpaManifest(model, "blue", "serving", 1).spec).toMatchObject({ minReplicas: 1, maxReplicas: 2, scaleTargetRef: { kind: "Deployment", name: "classifier-blue" } });
+    expect(hpaManifest(model, "blue", "serving", 1).spec).toMatchObject({
+      minReplicas: 1,
+      maxReplicas: 2,
+      scaleTargetRef: { kind: "Deployment", name: "classifier-blue" },
+    });
   });
 });
 
@@ -294,7 +416,13 @@ describe("add-ons: AWS Load Balancer Controller and metrics-server", () => {
 
   it("controller values: on the system pool, region and VPC given, no cluster-wide Service takeover", () => {
     const v = loadBalancerControllerValues({ clusterName: "c", region: "us-east-1", vpcId: "vpc-1", roleArn: "arn:aws:iam::1:role/r" });
-    expect(v).toMatchObject({ clusterName: "c", region: "us-east-1", vpcId: "vpc-1", enableServiceMutatorWebhook: false, nodeSelector: { [POOL_LABEL]: "system" } });
+    expect(v).toMatchObject({
+      clusterName: "c",
+      region: "us-east-1",
+      vpcId: "vpc-1",
+      enableServiceMutatorWebhook: false,
+      nodeSelector: { [POOL_LABEL]: "system" },
+    });
     expect(v.serviceAccount.annotations["eks.amazonaws.com/role-arn"]).toBe("arn:aws:iam::1:role/r");
     expect(v.resources.requests).toEqual({ cpu: "100m", memory: "128Mi" });
     expect(metricsServerValues().nodeSelector).toEqual({ [POOL_LABEL]: "system" });
@@ -318,7 +446,9 @@ describe("add-ons: AWS Load Balancer Controller and metrics-server", () => {
     expect(names(mvp([mvpModel({ exposure: { type: "internal" } })]))).toEqual(["aws-load-balancer-controller"]);
     expect(names(seriesB([blueGreenModel()]))).toEqual(["metrics-server"]);
     // CPU models run on the system pool and count there, every colour at its maximum.
-    expect(servingSystemWorkloads(seriesB([blueGreenModel({ gpus: 0, gpuPool: undefined, cpu: "500m", memory: "1Gi" })]))).toContainEqual(expect.objectContaining({ name: "model classifier", replicas: 4, cpuMillis: 500, memoryMiB: 1024 }));
+    expect(servingSystemWorkloads(seriesB([blueGreenModel({ gpus: 0, gpuPool: undefined, cpu: "500m", memory: "1Gi" })]))).toContainEqual(
+      expect.objectContaining({ name: "model classifier", replicas: 4, cpuMillis: 500, memoryMiB: 1024 }),
+    );
   });
 });
 
@@ -333,13 +463,23 @@ describe("quantities", () => {
 
 const k8s = (type: string, name: string, inputs: Record<string, unknown>) => ({ urn: `urn:${type}::${name}`, type, name, inputs });
 const gpuPool = (maxSize: number, desiredSize = 0) =>
-  k8s("aws:eks/nodeGroup:NodeGroup", "inference", { instanceTypes: ["g5.xlarge"], capacityType: "ON_DEMAND", scalingConfig: { minSize: 0, desiredSize, maxSize }, diskSize: 100, labels: { [NODE_GROUP_LABEL]: "inference" } });
+  k8s("aws:eks/nodeGroup:NodeGroup", "inference", {
+    instanceTypes: ["g5.xlarge"],
+    capacityType: "ON_DEMAND",
+    scalingConfig: { minSize: 0, desiredSize, maxSize },
+    diskSize: 100,
+    labels: { [NODE_GROUP_LABEL]: "inference" },
+  });
 const gpuDeployment = (replicas: number, pool = "inference") =>
   k8s("kubernetes:apps/v1:Deployment", "model", {
     metadata: { name: "classifier-blue", namespace: "serving" },
     spec: { replicas, template: { spec: { nodeSelector: { [NODE_GROUP_LABEL]: pool }, containers: [{ resources: { limits: { "nvidia.com/gpu": "1" } } }] } } },
   });
-const hpa = (maxReplicas: number) => k8s("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "hpa", { metadata: { name: "classifier-blue", namespace: "serving" }, spec: { scaleTargetRef: { name: "classifier-blue" }, maxReplicas } });
+const hpa = (maxReplicas: number) =>
+  k8s("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "hpa", {
+    metadata: { name: "classifier-blue", namespace: "serving" },
+    spec: { scaleTargetRef: { name: "classifier-blue" }, maxReplicas },
+  });
 const G5 = 1.006 * 730;
 
 describe("cost of GPU workloads", () => {
@@ -356,7 +496,9 @@ describe("cost of GPU workloads", () => {
     const within = estimateCost([gpuPool(1), gpuDeployment(1)], "us-east-1").worstCaseMonthlyUsd;
     const scaled = estimateCost([gpuPool(1), gpuDeployment(1), hpa(3)], "us-east-1");
     expect(scaled.worstCaseMonthlyUsd - within).toBeCloseTo(2 * G5, 0);
-    expect(scaled.byResource.find((l) => l.name === "model")!.basis).toMatch(/autoscaler max 3 x 1 GPU = 3 GPU at worst, 2 GPU beyond the pool's 1-GPU maximum/);
+    expect(scaled.byResource.find((l) => l.name === "model")!.basis).toMatch(
+      /autoscaler max 3 x 1 GPU = 3 GPU at worst, 2 GPU beyond the pool's 1-GPU maximum/,
+    );
   });
 
   it("does not count GPUs twice when the pool's desired size already runs them", () => {
@@ -365,13 +507,17 @@ describe("cost of GPU workloads", () => {
 
   it("a GPU workload on a pool the stack does not declare is unpriced, not $0", () => {
     const cost = estimateCost([gpuDeployment(1, "elsewhere")], "us-east-1");
-    expect(cost.unpriced).toEqual([expect.objectContaining({ name: "model", reason: expect.stringMatching(/node group "elsewhere", which this stack does not declare/) })]);
+    expect(cost.unpriced).toEqual([
+      expect.objectContaining({ name: "model", reason: expect.stringMatching(/node group "elsewhere", which this stack does not declare/) }),
+    ]);
   });
 
   it("a GPU workload on a pool with no price in the region is unpriced, and says why", () => {
     const pool = gpuPool(4);
     (pool.inputs as { instanceTypes: string[] }).instanceTypes = ["g9.mega"];
-    expect(estimateCost([pool, gpuDeployment(1)], "us-east-1").unpriced).toContainEqual(expect.objectContaining({ name: "model", reason: expect.stringMatching(/node group "inference", whose instance types have no us-east-1 price/) }));
+    expect(estimateCost([pool, gpuDeployment(1)], "us-east-1").unpriced).toContainEqual(
+      expect.objectContaining({ name: "model", reason: expect.stringMatching(/node group "inference", whose instance types have no us-east-1 price/) }),
+    );
   });
 
   it("a Service of the AWS Load Balancer Controller's class is priced as an NLB", () => {
@@ -392,25 +538,44 @@ const violations = (name: string, resources: EvalResource[], config = {}) => {
 const deploymentRes = (extra: Record<string, unknown> = {}) =>
   res("kubernetes:apps/v1:Deployment", "classifier-blue", {
     metadata: { name: "classifier-blue", namespace: "serving" },
-    spec: { replicas: 1, template: { spec: { containers: [{ name: "model-server", resources: { limits: { "nvidia.com/gpu": "1" } }, livenessProbe: {}, startupProbe: {}, ...extra }] } } },
+    spec: {
+      replicas: 1,
+      template: {
+        spec: { containers: [{ name: "model-server", resources: { limits: { "nvidia.com/gpu": "1" } }, livenessProbe: {}, startupProbe: {}, ...extra }] },
+      },
+    },
   });
-const quotaRes = () => res("kubernetes:core/v1:ResourceQuota", "gpu", { metadata: { name: "gpu", namespace: "serving" }, spec: { hard: { "requests.nvidia.com/gpu": "4" } } });
-const hpaRes = (maxReplicas: number) => res("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "classifier-blue-hpa", { metadata: { name: "classifier-blue", namespace: "serving" }, spec: { maxReplicas, scaleTargetRef: { kind: "Deployment", name: "classifier-blue" } } });
+const quotaRes = () =>
+  res("kubernetes:core/v1:ResourceQuota", "gpu", { metadata: { name: "gpu", namespace: "serving" }, spec: { hard: { "requests.nvidia.com/gpu": "4" } } });
+const hpaRes = (maxReplicas: number) =>
+  res("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "classifier-blue-hpa", {
+    metadata: { name: "classifier-blue", namespace: "serving" },
+    spec: { maxReplicas, scaleTargetRef: { kind: "Deployment", name: "classifier-blue" } },
+  });
 
 describe("serving policies", () => {
   it("hpa-gpu-within-caps blocks an autoscaler that can reach more GPUs than the stage allows", () => {
     expect(violations("hpa-gpu-within-caps", [deploymentRes(), hpaRes(2)], { "hpa-gpu-within-caps": { maxGpusPerWorkload: 2 } })).toEqual([]);
     const v = violations("hpa-gpu-within-caps", [deploymentRes(), hpaRes(6)], { "hpa-gpu-within-caps": { maxGpusPerWorkload: 2 } });
-    expect(v).toEqual([expect.objectContaining({ enforcementLevel: "mandatory", message: expect.stringMatching(/to 6 replicas x 1 GPU = 6 GPUs; the cap is 2[\s\S]*Why it matters[\s\S]*Fix: lower maxReplicas/) })]);
+    expect(v).toEqual([
+      expect.objectContaining({
+        enforcementLevel: "mandatory",
+        message: expect.stringMatching(/to 6 replicas x 1 GPU = 6 GPUs; the cap is 2[\s\S]*Why it matters[\s\S]*Fix: lower maxReplicas/),
+      }),
+    ]);
   });
 
   it("gpu-namespaces-have-quota advises a GPU ResourceQuota wherever GPU workloads run", () => {
     expect(violations("gpu-namespaces-have-quota", [deploymentRes(), quotaRes()])).toEqual([]);
-    expect(violations("gpu-namespaces-have-quota", [deploymentRes()])).toEqual([expect.objectContaining({ enforcementLevel: "advisory", message: expect.stringMatching(/namespace serving, which has no GPU ResourceQuota/) })]);
+    expect(violations("gpu-namespaces-have-quota", [deploymentRes()])).toEqual([
+      expect.objectContaining({ enforcementLevel: "advisory", message: expect.stringMatching(/namespace serving, which has no GPU ResourceQuota/) }),
+    ]);
   });
 
   it("model-servers-have-startup-probes advises against liveness without a startup probe on GPU pods", () => {
     expect(violations("model-servers-have-startup-probes", [deploymentRes()])).toEqual([]);
-    expect(violations("model-servers-have-startup-probes", [deploymentRes({ startupProbe: undefined })])).toEqual([expect.objectContaining({ enforcementLevel: "advisory" })]);
+    expect(violations("model-servers-have-startup-probes", [deploymentRes({ startupProbe: undefined })])).toEqual([
+      expect.objectContaining({ enforcementLevel: "advisory" }),
+    ]);
   });
 });

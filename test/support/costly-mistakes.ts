@@ -13,14 +13,31 @@ import { Limits, STAGE_LIMITS, STRICTEST } from "../../policies/stages";
 
 type Props = Record<string, unknown>;
 export const REGION = "us-east-1";
-export const PROVIDER = { type: "pulumi:providers:aws", name: "default", urn: "urn:pulumi:test::ml-platform::pulumi:providers:aws::default", props: { region: REGION } };
+export const PROVIDER = {
+  type: "pulumi:providers:aws",
+  name: "default",
+  urn: "urn:pulumi:test::ml-platform::pulumi:providers:aws::default",
+  props: { region: REGION },
+};
 
 /** The AWS tags the program puts on a resource of this stage (no `stage` tag when the stage is undefined). */
-export const tagsFor = (stage: Stage | undefined, environment = "prod") => ({ owner: "ml-team", costCenter: "research", environment, ...(stage ? { stage } : {}) });
+export const tagsFor = (stage: Stage | undefined, environment = "prod") => ({
+  owner: "ml-team",
+  costCenter: "research",
+  environment,
+  ...(stage ? { stage } : {}),
+});
 
 let serial = 0;
 export function resource(type: string, name: string, props: Props, extra: Partial<EvalResource> = {}): EvalResource {
-  return { urn: `urn:pulumi:test::ml-platform::${type}::${name}-${++serial}`, type, name, props, provider: type.startsWith("aws:") ? PROVIDER : undefined, ...extra };
+  return {
+    urn: `urn:pulumi:test::ml-platform::${type}::${name}-${++serial}`,
+    type,
+    name,
+    props,
+    provider: type.startsWith("aws:") ? PROVIDER : undefined,
+    ...extra,
+  };
 }
 
 export const gpuGroup = (stage: Stage | undefined, over: Props = {}, pool = "inference") =>
@@ -75,11 +92,18 @@ export const gpuWorkload = (stage: Stage | undefined, replicas: number, kind = "
   });
 };
 /** The GPU quota of the namespace gpuWorkload runs in. */
-export const gpuQuota = (gpus: number) => resource("kubernetes:core/v1:ResourceQuota", "gpu-quota", { metadata: { name: "gpu", namespace: "serving" }, spec: { hard: { "requests.nvidia.com/gpu": String(gpus) } } });
+export const gpuQuota = (gpus: number) =>
+  resource("kubernetes:core/v1:ResourceQuota", "gpu-quota", {
+    metadata: { name: "gpu", namespace: "serving" },
+    spec: { hard: { "requests.nvidia.com/gpu": String(gpus) } },
+  });
 
 /** Node groups of t3.medium (allowed at every stage) whose worst case is just past `usd`. */
 function groupsCostingMoreThan(stage: Stage | undefined, usd: number): EvalResource {
-  const one = estimateCost([{ urn: "u", type: "aws:eks/nodeGroup:NodeGroup", name: "n", inputs: cpuGroup(stage, 1, "t3.medium").props }], REGION).worstCaseMonthlyUsd;
+  const one = estimateCost(
+    [{ urn: "u", type: "aws:eks/nodeGroup:NodeGroup", name: "n", inputs: cpuGroup(stage, 1, "t3.medium").props }],
+    REGION,
+  ).worstCaseMonthlyUsd;
   return cpuGroup(stage, Math.floor(usd / one) + 1, "t3.medium");
 }
 
@@ -99,7 +123,11 @@ export function costlyMistakes(stage: Stage | undefined): Mistake[] {
   const minBackups = l["rds-backups"].minBackupRetentionDays;
   const mistakes = [
     m("an untainted GPU node group", "gpu-node-groups-tainted", gpuGroup(stage, { taints: [] })),
-    m("a GPU node group that never scales to zero", "gpu-node-groups-scale-to-zero", gpuGroup(stage, { scalingConfig: { minSize: l["gpu-node-groups-scale-to-zero"].maxIdleGpuNodesPerGroup + 1, desiredSize: 1, maxSize: 8 } })),
+    m(
+      "a GPU node group that never scales to zero",
+      "gpu-node-groups-scale-to-zero",
+      gpuGroup(stage, { scalingConfig: { minSize: l["gpu-node-groups-scale-to-zero"].maxIdleGpuNodesPerGroup + 1, desiredSize: 1, maxSize: 8 } }),
+    ),
     m("a p5.48xlarge node group", "allowed-instance-types", gpuGroup(stage, { instanceTypes: ["p5.48xlarge"] })),
     m(
       "a GPU pool one node past the cap, split over two AZ groups",
@@ -108,26 +136,76 @@ export function costlyMistakes(stage: Stage | undefined): Mistake[] {
       gpuGroup(stage, { scalingConfig: { minSize: 0, desiredSize: 0, maxSize: Math.floor((l["node-group-size-caps"].maxGpuNodesPerGroup + 1) / 2) } }),
     ),
     m("a CPU group one node past the cap", "node-group-size-caps", cpuGroup(stage, l["node-group-size-caps"].maxNodesPerGroup + 1)),
-    m("a node group past the monthly cap", "node-group-worst-case-spend", groupsCostingMoreThan(stage, l["node-group-worst-case-spend"].maxWorstCaseMonthlyUsdPerNodeGroup)),
+    m(
+      "a node group past the monthly cap",
+      "node-group-worst-case-spend",
+      groupsCostingMoreThan(stage, l["node-group-worst-case-spend"].maxWorstCaseMonthlyUsdPerNodeGroup),
+    ),
     m("a stack past the monthly budget", "stack-monthly-budget", groupsCostingMoreThan(stage, l["stack-monthly-budget"].maxWorstCaseMonthlyUsd)),
     m("a GPU node group on a CPU AMI", "gpu-node-groups-use-nvidia-ami", gpuGroup(stage, { amiType: "AL2023_x86_64_STANDARD" })),
-    m("a stray GPU instance", "no-standalone-gpu-instances", resource("aws:ec2/instance:Instance", "forgotten", { instanceType: "g5.xlarge", tags: tagsFor(stage) })),
+    m(
+      "a stray GPU instance",
+      "no-standalone-gpu-instances",
+      resource("aws:ec2/instance:Instance", "forgotten", { instanceType: "g5.xlarge", tags: tagsFor(stage) }),
+    ),
     m("a public database", "rds-private-and-encrypted", database(stage, { publiclyAccessible: true })),
     m(`a database with ${minBackups - 1} day(s) of backups`, "rds-backups", database(stage, { backupRetentionPeriod: minBackups - 1 })),
     m("a database class off the list", "rds-sizing", database(stage, { instanceClass: "db.r6g.16xlarge" })),
     m("a public-read bucket", "s3-no-public-access", resource("aws:s3/bucket:Bucket", "leaky", { acl: "public-read", tags: tagsFor(stage) })),
-    m("a mutable ECR repository", "ecr-immutable-tags", resource("aws:ecr/repository:Repository", "mutable", { imageTagMutability: "MUTABLE", imageScanningConfiguration: { scanOnPush: true }, tags: tagsFor(stage) })),
-    m("PostgreSQL open to the internet", "no-world-open-admin-ports", resource("aws:ec2/securityGroup:SecurityGroup", "open", { ingress: [{ protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["0.0.0.0/0"] }], tags: tagsFor(stage) })),
-    m("an admin wildcard IAM policy", "no-wildcard-admin-iam", resource("aws:iam/policy:Policy", "god", { policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }) })),
-    m("an EKS API open to 0.0.0.0/0", "eks-api-not-public", resource("aws:eks/cluster:Cluster", "open", { vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] }, upgradePolicy: { supportType: "STANDARD" } })),
-    m("an EKS cluster drifting into extended support", "eks-standard-support-only", resource("aws:eks/cluster:Cluster", "extended", { vpcConfig: { endpointPublicAccess: false } })),
-    m("a public LoadBalancer without source ranges", "public-load-balancers-restricted", resource("kubernetes:core/v1:Service", "open-lb", { spec: { type: "LoadBalancer", ports: [{ port: 80 }] } })),
+    m(
+      "a mutable ECR repository",
+      "ecr-immutable-tags",
+      resource("aws:ecr/repository:Repository", "mutable", {
+        imageTagMutability: "MUTABLE",
+        imageScanningConfiguration: { scanOnPush: true },
+        tags: tagsFor(stage),
+      }),
+    ),
+    m(
+      "PostgreSQL open to the internet",
+      "no-world-open-admin-ports",
+      resource("aws:ec2/securityGroup:SecurityGroup", "open", {
+        ingress: [{ protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["0.0.0.0/0"] }],
+        tags: tagsFor(stage),
+      }),
+    ),
+    m(
+      "an admin wildcard IAM policy",
+      "no-wildcard-admin-iam",
+      resource("aws:iam/policy:Policy", "god", {
+        policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }),
+      }),
+    ),
+    m(
+      "an EKS API open to 0.0.0.0/0",
+      "eks-api-not-public",
+      resource("aws:eks/cluster:Cluster", "open", {
+        vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] },
+        upgradePolicy: { supportType: "STANDARD" },
+      }),
+    ),
+    m(
+      "an EKS cluster drifting into extended support",
+      "eks-standard-support-only",
+      resource("aws:eks/cluster:Cluster", "extended", { vpcConfig: { endpointPublicAccess: false } }),
+    ),
+    m(
+      "a public LoadBalancer without source ranges",
+      "public-load-balancers-restricted",
+      resource("kubernetes:core/v1:Service", "open-lb", { spec: { type: "LoadBalancer", ports: [{ port: 80 }] } }),
+    ),
     m("a GPU Deployment one GPU past the cap", "gpu-workloads-within-caps", gpuWorkload(stage, l["gpu-workloads-within-caps"].maxGpusPerWorkload + 1)),
     m("a GPU pod that does not tolerate the taint", "gpu-workloads-tolerate-taint", gpuWorkload(stage, 1, "Pod", [])),
   ];
   // Production data with no guard at all (at stages that have production data).
   if (l["stateful-deletion-safeguards"].productionEnvironments.length) {
-    mistakes.push(m("a production database nothing guards against deletion", "stateful-deletion-safeguards", database(stage, { deletionProtection: false, skipFinalSnapshot: true, finalSnapshotIdentifier: undefined }, false)));
+    mistakes.push(
+      m(
+        "a production database nothing guards against deletion",
+        "stateful-deletion-safeguards",
+        database(stage, { deletionProtection: false, skipFinalSnapshot: true, finalSnapshotIdentifier: undefined }, false),
+      ),
+    );
   }
   return mistakes;
 }
@@ -142,12 +220,19 @@ export function soundSetups(stage: Stage): { label: string; resources: EvalResou
     // A staging database: what production adds (an AWS Backup plan at Series B) is not this setup's subject.
     s(
       `a database keeping ${l["rds-backups"].minBackupRetentionDays} days of backups, storage up to ${l["rds-sizing"].maxAllocatedStorageGb} GB`,
-      database(stage, { backupRetentionPeriod: l["rds-backups"].minBackupRetentionDays, maxAllocatedStorage: l["rds-sizing"].maxAllocatedStorageGb, tags: tagsFor(stage, "staging") }),
+      database(stage, {
+        backupRetentionPeriod: l["rds-backups"].minBackupRetentionDays,
+        maxAllocatedStorage: l["rds-sizing"].maxAllocatedStorageGb,
+        tags: tagsFor(stage, "staging"),
+      }),
     ),
   ];
   if (l["allowed-instance-types"].allowedInstanceTypes.includes("g5.xlarge")) {
     setups.push(
-      s(`a GPU group of 0..${caps.maxGpuNodesPerGroup} nodes`, gpuGroup(stage, { scalingConfig: { minSize: 0, desiredSize: 0, maxSize: caps.maxGpuNodesPerGroup } })),
+      s(
+        `a GPU group of 0..${caps.maxGpuNodesPerGroup} nodes`,
+        gpuGroup(stage, { scalingConfig: { minSize: 0, desiredSize: 0, maxSize: caps.maxGpuNodesPerGroup } }),
+      ),
       s(
         `a ${l["gpu-workloads-within-caps"].maxGpusPerWorkload}-replica GPU Deployment`,
         gpuWorkload(stage, l["gpu-workloads-within-caps"].maxGpusPerWorkload),

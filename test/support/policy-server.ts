@@ -74,7 +74,8 @@ export function reconcile(policies: PolicyInfo[], file: PolicyConfigFile = {}): 
     for (const [k, v] of Object.entries(out[p.name]!.props)) {
       const want = p.configSchema[k]?.type;
       const got = Array.isArray(v) ? "array" : typeof v;
-      if (want && want !== got && !(want === "integer" && got === "number")) throw new Error(`validating policy config: ${p.name}.${k}: expected ${want}, got ${got}`);
+      if (want && want !== got && !(want === "integer" && got === "number"))
+        throw new Error(`validating policy config: ${p.name}.${k}: expected ${want}, got ${got}`);
     }
   }
   return out;
@@ -110,7 +111,9 @@ function analyzeRequest(r: Resource) {
 }
 
 const diagnostics = (res: analyzerPb.AnalyzeResponse): Diagnostic[] =>
-  res.getDiagnosticsList().map((d) => ({ policyName: d.getPolicyname(), enforcementLevel: LEVELS[d.getEnforcementlevel()]!, message: d.getMessage(), urn: d.getUrn() || undefined }));
+  res
+    .getDiagnosticsList()
+    .map((d) => ({ policyName: d.getPolicyname(), enforcementLevel: LEVELS[d.getEnforcementlevel()]!, message: d.getMessage(), urn: d.getUrn() || undefined }));
 
 /** The gRPC port a pack prints as the first line of stdout; rejects with its stderr if it dies first. */
 function readPort(child: childProcess.ChildProcess): Promise<number> {
@@ -129,7 +132,13 @@ function readPort(child: childProcess.ChildProcess): Promise<number> {
 export async function startPolicyPack(packDir: string, stack = { project: "ml-platform", stack: "test", dryRun: true }) {
   const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
   if (!fs.existsSync(path.join(packDir, "PulumiPolicy.yaml"))) throw new Error(`${packDir} has no PulumiPolicy.yaml: the CLI would refuse it`);
-  const env = { ...process.env, PULUMI_NODEJS_PROJECT: stack.project, PULUMI_NODEJS_STACK: stack.stack, PULUMI_NODEJS_ORGANIZATION: "organization", PULUMI_NODEJS_DRY_RUN: String(stack.dryRun) };
+  const env = {
+    ...process.env,
+    PULUMI_NODEJS_PROJECT: stack.project,
+    PULUMI_NODEJS_STACK: stack.stack,
+    PULUMI_NODEJS_ORGANIZATION: "organization",
+    PULUMI_NODEJS_DRY_RUN: String(stack.dryRun),
+  };
   const child = childProcess.spawn(process.execPath, [runner, "127.0.0.1:0", "."], { cwd: packDir, env, stdio: ["ignore", "pipe", "pipe"] });
   const port = await readPort(child);
   const client = new rpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { "grpc.max_receive_message_length": 64 << 20 });
@@ -169,7 +178,10 @@ export async function startPolicyPack(packDir: string, stack = { project: "ml-pl
   /** The props after every remediating policy ran (the engine analyzes those). */
   const remediate = async (r: Resource): Promise<Resource> => {
     const res = await call<analyzerPb.AnalyzeRequest, analyzerPb.RemediateResponse>(client.remediate, analyzeRequest(r));
-    const last = res.getRemediationsList().filter((x) => x.getProperties()).pop();
+    const last = res
+      .getRemediationsList()
+      .filter((x) => x.getProperties())
+      .pop();
     return last ? { ...r, props: last.getProperties()!.toJavaScript() as Record<string, unknown> } : r;
   };
 

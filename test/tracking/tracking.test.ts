@@ -7,7 +7,13 @@ import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { STAGE_PRESETS } from "../../config/presets";
 import { POOL_LABEL } from "../../components/compute/labels";
 import { MLFLOW_IMAGE, allowedHosts, artifactsDestination, backendStoreUri, localMlflowCommand } from "../../components/tracking/settings";
-import { backendSecretManifest, trackingDeploymentManifest, trackingPdbManifest, trackingServiceAccountManifest, trackingServiceManifest } from "../../components/tracking/manifests";
+import {
+  backendSecretManifest,
+  trackingDeploymentManifest,
+  trackingPdbManifest,
+  trackingServiceAccountManifest,
+  trackingServiceManifest,
+} from "../../components/tracking/manifests";
 import { trackingArtifactsPolicy } from "../../components/tracking/iam";
 
 const settings = STAGE_PRESETS.seriesb.tracking.settings;
@@ -67,7 +73,10 @@ describe("the server", () => {
     const resources = doc.Statement.flatMap((s) => ([] as string[]).concat(s.Resource ?? []));
     expect(resources).toEqual([bucket, `${bucket}/mlflow/*`]);
     expect(doc.Statement[0]!.Condition).toEqual({ StringLike: { "s3:prefix": ["mlflow/*"] } });
-    expect(trackingArtifactsPolicy(bucket, "mlflow/", { region: "us-east-1", kmsKeyArn: "k" }).Statement.at(-1)!.Action).toEqual(["kms:Decrypt", "kms:GenerateDataKey"]);
+    expect(trackingArtifactsPolicy(bucket, "mlflow/", { region: "us-east-1", kmsKeyArn: "k" }).Statement.at(-1)!.Action).toEqual([
+      "kms:Decrypt",
+      "kms:GenerateDataKey",
+    ]);
   });
 
   it("POC: the local command keeps metadata in SQLite and artifacts in the bucket", () => {

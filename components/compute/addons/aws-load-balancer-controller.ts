@@ -76,7 +76,11 @@ const CLUSTER_TAG = "elbv2.k8s.aws/cluster";
 const tagged = { Null: { [`aws:ResourceTag/${CLUSTER_TAG}`]: "false" } };
 const creatingTagged = { Null: { [`aws:RequestTag/${CLUSTER_TAG}`]: "false" } };
 const retagging = { Null: { [`aws:RequestTag/${CLUSTER_TAG}`]: "true", [`aws:ResourceTag/${CLUSTER_TAG}`]: "false" } };
-const LB_ARNS = ["arn:aws:elasticloadbalancing:*:*:targetgroup/*/*", "arn:aws:elasticloadbalancing:*:*:loadbalancer/net/*/*", "arn:aws:elasticloadbalancing:*:*:loadbalancer/app/*/*"];
+const LB_ARNS = [
+  "arn:aws:elasticloadbalancing:*:*:targetgroup/*/*",
+  "arn:aws:elasticloadbalancing:*:*:loadbalancer/net/*/*",
+  "arn:aws:elasticloadbalancing:*:*:loadbalancer/app/*/*",
+];
 
 /**
  * The controller's IAM permissions: the actions and conditions of the
@@ -101,15 +105,35 @@ export function loadBalancerControllerPolicy(): PolicyDocument {
         Sid: "Discover",
         Effect: "Allow",
         Action: [
-          "ec2:DescribeAccountAttributes", "ec2:DescribeAddresses", "ec2:DescribeAvailabilityZones", "ec2:DescribeInternetGateways",
-          "ec2:DescribeVpcs", "ec2:DescribeVpcPeeringConnections", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups",
-          "ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces", "ec2:DescribeTags", "ec2:GetCoipPoolUsage",
-          "ec2:DescribeCoipPools", "ec2:GetSecurityGroupsForVpc", "ec2:DescribeIpamPools", "ec2:DescribeRouteTables",
-          "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes",
-          "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeListenerCertificates",
-          "elasticloadbalancing:DescribeSSLPolicies", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetGroups",
-          "elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:DescribeTargetHealth", "elasticloadbalancing:DescribeTags",
-          "elasticloadbalancing:DescribeTrustStores", "elasticloadbalancing:DescribeListenerAttributes", "elasticloadbalancing:DescribeCapacityReservation",
+          "ec2:DescribeAccountAttributes",
+          "ec2:DescribeAddresses",
+          "ec2:DescribeAvailabilityZones",
+          "ec2:DescribeInternetGateways",
+          "ec2:DescribeVpcs",
+          "ec2:DescribeVpcPeeringConnections",
+          "ec2:DescribeSubnets",
+          "ec2:DescribeSecurityGroups",
+          "ec2:DescribeInstances",
+          "ec2:DescribeNetworkInterfaces",
+          "ec2:DescribeTags",
+          "ec2:GetCoipPoolUsage",
+          "ec2:DescribeCoipPools",
+          "ec2:GetSecurityGroupsForVpc",
+          "ec2:DescribeIpamPools",
+          "ec2:DescribeRouteTables",
+          "elasticloadbalancing:DescribeLoadBalancers",
+          "elasticloadbalancing:DescribeLoadBalancerAttributes",
+          "elasticloadbalancing:DescribeListeners",
+          "elasticloadbalancing:DescribeListenerCertificates",
+          "elasticloadbalancing:DescribeSSLPolicies",
+          "elasticloadbalancing:DescribeRules",
+          "elasticloadbalancing:DescribeTargetGroups",
+          "elasticloadbalancing:DescribeTargetGroupAttributes",
+          "elasticloadbalancing:DescribeTargetHealth",
+          "elasticloadbalancing:DescribeTags",
+          "elasticloadbalancing:DescribeTrustStores",
+          "elasticloadbalancing:DescribeListenerAttributes",
+          "elasticloadbalancing:DescribeCapacityReservation",
         ],
         Resource: "*",
       },
@@ -117,10 +141,23 @@ export function loadBalancerControllerPolicy(): PolicyDocument {
         Sid: "CertificatesFirewallsShield",
         Effect: "Allow",
         Action: [
-          "cognito-idp:DescribeUserPoolClient", "acm:ListCertificates", "acm:DescribeCertificate", "iam:ListServerCertificates",
-          "iam:GetServerCertificate", "waf-regional:GetWebACL", "waf-regional:GetWebACLForResource", "waf-regional:AssociateWebACL",
-          "waf-regional:DisassociateWebACL", "wafv2:GetWebACL", "wafv2:GetWebACLForResource", "wafv2:AssociateWebACL",
-          "wafv2:DisassociateWebACL", "shield:GetSubscriptionState", "shield:DescribeProtection", "shield:CreateProtection", "shield:DeleteProtection",
+          "cognito-idp:DescribeUserPoolClient",
+          "acm:ListCertificates",
+          "acm:DescribeCertificate",
+          "iam:ListServerCertificates",
+          "iam:GetServerCertificate",
+          "waf-regional:GetWebACL",
+          "waf-regional:GetWebACLForResource",
+          "waf-regional:AssociateWebACL",
+          "waf-regional:DisassociateWebACL",
+          "wafv2:GetWebACL",
+          "wafv2:GetWebACLForResource",
+          "wafv2:AssociateWebACL",
+          "wafv2:DisassociateWebACL",
+          "shield:GetSubscriptionState",
+          "shield:DescribeProtection",
+          "shield:CreateProtection",
+          "shield:DeleteProtection",
         ],
         Resource: "*",
       },
@@ -133,7 +170,13 @@ export function loadBalancerControllerPolicy(): PolicyDocument {
         Resource: "arn:aws:ec2:*:*:security-group/*",
         Condition: { StringEquals: { "ec2:CreateAction": "CreateSecurityGroup" }, ...creatingTagged },
       },
-      { Sid: "RetagOwnSecurityGroups", Effect: "Allow", Action: ["ec2:CreateTags", "ec2:DeleteTags"], Resource: "arn:aws:ec2:*:*:security-group/*", Condition: retagging },
+      {
+        Sid: "RetagOwnSecurityGroups",
+        Effect: "Allow",
+        Action: ["ec2:CreateTags", "ec2:DeleteTags"],
+        Resource: "arn:aws:ec2:*:*:security-group/*",
+        Condition: retagging,
+      },
       {
         Sid: "ManageOwnSecurityGroups",
         Effect: "Allow",
@@ -141,14 +184,31 @@ export function loadBalancerControllerPolicy(): PolicyDocument {
         Resource: "*",
         Condition: tagged,
       },
-      { Sid: "CreateTaggedLoadBalancers", Effect: "Allow", Action: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"], Resource: "*", Condition: creatingTagged },
+      {
+        Sid: "CreateTaggedLoadBalancers",
+        Effect: "Allow",
+        Action: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"],
+        Resource: "*",
+        Condition: creatingTagged,
+      },
       {
         Sid: "ListenersAndRules",
         Effect: "Allow",
-        Action: ["elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener", "elasticloadbalancing:CreateRule", "elasticloadbalancing:DeleteRule"],
+        Action: [
+          "elasticloadbalancing:CreateListener",
+          "elasticloadbalancing:DeleteListener",
+          "elasticloadbalancing:CreateRule",
+          "elasticloadbalancing:DeleteRule",
+        ],
         Resource: "*",
       },
-      { Sid: "RetagOwnLoadBalancers", Effect: "Allow", Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"], Resource: LB_ARNS, Condition: retagging },
+      {
+        Sid: "RetagOwnLoadBalancers",
+        Effect: "Allow",
+        Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
+        Resource: LB_ARNS,
+        Condition: retagging,
+      },
       {
         Sid: "TagListenersAndRules",
         Effect: "Allow",
@@ -164,10 +224,17 @@ export function loadBalancerControllerPolicy(): PolicyDocument {
         Sid: "ModifyOwnLoadBalancers",
         Effect: "Allow",
         Action: [
-          "elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetIpAddressType", "elasticloadbalancing:SetSecurityGroups",
-          "elasticloadbalancing:SetSubnets", "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:ModifyTargetGroup",
-          "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:DeleteTargetGroup", "elasticloadbalancing:ModifyListenerAttributes",
-          "elasticloadbalancing:ModifyCapacityReservation", "elasticloadbalancing:ModifyIpPools",
+          "elasticloadbalancing:ModifyLoadBalancerAttributes",
+          "elasticloadbalancing:SetIpAddressType",
+          "elasticloadbalancing:SetSecurityGroups",
+          "elasticloadbalancing:SetSubnets",
+          "elasticloadbalancing:DeleteLoadBalancer",
+          "elasticloadbalancing:ModifyTargetGroup",
+          "elasticloadbalancing:ModifyTargetGroupAttributes",
+          "elasticloadbalancing:DeleteTargetGroup",
+          "elasticloadbalancing:ModifyListenerAttributes",
+          "elasticloadbalancing:ModifyCapacityReservation",
+          "elasticloadbalancing:ModifyIpPools",
         ],
         Resource: "*",
         Condition: tagged,
@@ -179,13 +246,22 @@ export function loadBalancerControllerPolicy(): PolicyDocument {
         Resource: LB_ARNS,
         Condition: { StringEquals: { "elasticloadbalancing:CreateAction": ["CreateTargetGroup", "CreateLoadBalancer"] }, ...creatingTagged },
       },
-      { Sid: "RegisterTargets", Effect: "Allow", Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"], Resource: "arn:aws:elasticloadbalancing:*:*:targetgroup/*/*" },
+      {
+        Sid: "RegisterTargets",
+        Effect: "Allow",
+        Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
+        Resource: "arn:aws:elasticloadbalancing:*:*:targetgroup/*/*",
+      },
       {
         Sid: "ListenerSettings",
         Effect: "Allow",
         Action: [
-          "elasticloadbalancing:SetWebAcl", "elasticloadbalancing:ModifyListener", "elasticloadbalancing:AddListenerCertificates",
-          "elasticloadbalancing:RemoveListenerCertificates", "elasticloadbalancing:ModifyRule", "elasticloadbalancing:SetRulePriorities",
+          "elasticloadbalancing:SetWebAcl",
+          "elasticloadbalancing:ModifyListener",
+          "elasticloadbalancing:AddListenerCertificates",
+          "elasticloadbalancing:RemoveListenerCertificates",
+          "elasticloadbalancing:ModifyRule",
+          "elasticloadbalancing:SetRulePriorities",
         ],
         Resource: "*",
       },
@@ -214,18 +290,32 @@ export const awsLoadBalancerController: ServingAddon = {
   install: ({ owner, parent, cluster, inputs, tags, dependsOn }) => {
     const sa = AWS_LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT;
     const name = childName(owner, NAME);
-    const role = new IrsaRole(name, {
-      oidcProviderArn: cluster.oidcProviderArn,
-      oidcIssuerUrl: cluster.oidcIssuerUrl,
-      namespace: sa.namespace,
-      serviceAccount: sa.name,
-      inlinePolicy: JSON.stringify(loadBalancerControllerPolicy()),
-      tags,
-    }, { parent });
-    const release = helmRelease(name, AWS_LOAD_BALANCER_CONTROLLER_CHART, {
-      namespace: sa.namespace,
-      values: loadBalancerControllerValues<pulumi.Input<string>>({ clusterName: cluster.clusterName, region: inputs.region, vpcId: inputs.vpcId, roleArn: role.roleArn }),
-    }, { parent, provider: cluster.provider, dependsOn });
+    const role = new IrsaRole(
+      name,
+      {
+        oidcProviderArn: cluster.oidcProviderArn,
+        oidcIssuerUrl: cluster.oidcIssuerUrl,
+        namespace: sa.namespace,
+        serviceAccount: sa.name,
+        inlinePolicy: JSON.stringify(loadBalancerControllerPolicy()),
+        tags,
+      },
+      { parent },
+    );
+    const release = helmRelease(
+      name,
+      AWS_LOAD_BALANCER_CONTROLLER_CHART,
+      {
+        namespace: sa.namespace,
+        values: loadBalancerControllerValues<pulumi.Input<string>>({
+          clusterName: cluster.clusterName,
+          region: inputs.region,
+          vpcId: inputs.vpcId,
+          roleArn: role.roleArn,
+        }),
+      },
+      { parent, provider: cluster.provider, dependsOn },
+    );
     return { resources: [release], roles: [role] };
   },
 };

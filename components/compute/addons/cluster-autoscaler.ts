@@ -254,19 +254,28 @@ export const clusterAutoscaler: ClusterAddon<ClusterAutoscalerArgs> = {
   install: ({ owner, parent, cluster, inputs, tags, dependsOn }) => {
     const imageTag = clusterAutoscalerImageTag(inputs.kubernetesVersion);
     const clusterName = pulumi.output(cluster.clusterName);
-    const role = new IrsaRole(childName(owner, ROLE), {
-      oidcProviderArn: cluster.oidcProviderArn,
-      oidcIssuerUrl: cluster.oidcIssuerUrl,
-      namespace: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.namespace,
-      serviceAccount: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.name,
-      // May only resize Auto Scaling groups owned by this cluster.
-      inlinePolicy: clusterName.apply((name) => JSON.stringify(clusterAutoscalerPolicy(name))),
-      tags,
-    }, { parent });
-    const release = helmRelease(`${owner}-cluster-autoscaler`, CLUSTER_AUTOSCALER_CHART, {
-      namespace: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.namespace,
-      values: { ...clusterAutoscalerValues<pulumi.Input<string>>({ clusterName, region: inputs.region, roleArn: role.roleArn, imageTag }) },
-    }, { parent, provider: cluster.provider, dependsOn });
+    const role = new IrsaRole(
+      childName(owner, ROLE),
+      {
+        oidcProviderArn: cluster.oidcProviderArn,
+        oidcIssuerUrl: cluster.oidcIssuerUrl,
+        namespace: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.namespace,
+        serviceAccount: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.name,
+        // May only resize Auto Scaling groups owned by this cluster.
+        inlinePolicy: clusterName.apply((name) => JSON.stringify(clusterAutoscalerPolicy(name))),
+        tags,
+      },
+      { parent },
+    );
+    const release = helmRelease(
+      `${owner}-cluster-autoscaler`,
+      CLUSTER_AUTOSCALER_CHART,
+      {
+        namespace: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.namespace,
+        values: { ...clusterAutoscalerValues<pulumi.Input<string>>({ clusterName, region: inputs.region, roleArn: role.roleArn, imageTag }) },
+      },
+      { parent, provider: cluster.provider, dependsOn },
+    );
     return { resources: [release], roles: [role] };
   },
 };

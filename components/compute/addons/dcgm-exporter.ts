@@ -34,10 +34,15 @@ export const dcgmExporter: MonitoringAddon = {
   footprint: [],
   iamRoleNames: () => [],
   install: ({ owner, parent, cluster, inputs, dependsOn }) => {
-    const release = helmRelease(`${owner}-dcgm-exporter`, DCGM_EXPORTER_CHART, {
-      namespace: inputs.namespace,
-      values: dcgmExporterValues(),
-    }, { parent, provider: cluster.provider, dependsOn });
+    const release = helmRelease(
+      `${owner}-dcgm-exporter`,
+      DCGM_EXPORTER_CHART,
+      {
+        namespace: inputs.namespace,
+        values: dcgmExporterValues(),
+      },
+      { parent, provider: cluster.provider, dependsOn },
+    );
     return { resources: [release], roles: [] };
   },
 };

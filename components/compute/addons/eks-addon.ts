@@ -81,28 +81,37 @@ export function eksManagedAddon(spec: EksAddonSpec): ClusterAddon {
     install: ({ owner, parent, cluster, inputs, tags, dependsOn }) => {
       const roles = role
         ? [
-            new IrsaRole(childName(owner, role.name), {
-              oidcProviderArn: cluster.oidcProviderArn,
-              oidcIssuerUrl: cluster.oidcIssuerUrl,
-              namespace: role.serviceAccount.namespace,
-              serviceAccount: role.serviceAccount.name,
-              managedPolicyArns: [role.policyArn],
-              tags,
-            }, { parent }),
+            new IrsaRole(
+              childName(owner, role.name),
+              {
+                oidcProviderArn: cluster.oidcProviderArn,
+                oidcIssuerUrl: cluster.oidcIssuerUrl,
+                namespace: role.serviceAccount.namespace,
+                serviceAccount: role.serviceAccount.name,
+                managedPolicyArns: [role.policyArn],
+                tags,
+              },
+              { parent },
+            ),
           ]
         : [];
-      const addon = new aws.eks.Addon(childName(owner, spec.name), {
-        clusterName: cluster.clusterName,
-        addonName: spec.name,
-        // Unpinned means EKS's default for this Kubernetes minor, which AWS may move.
-        addonVersion: eksAddonVersion(spec.name, spec.pin, inputs.kubernetesVersion) ??
-          aws.eks.getAddonVersionOutput({ addonName: spec.name, kubernetesVersion: inputs.kubernetesVersion, mostRecent: false }, { parent }).version,
-        serviceAccountRoleArn: roles[0]?.roleArn,
-        resolveConflictsOnCreate: "OVERWRITE",
-        // Keep settings someone changed in the cluster rather than silently reverting them.
-        resolveConflictsOnUpdate: "PRESERVE",
-        tags,
-      }, { parent, dependsOn });
+      const addon = new aws.eks.Addon(
+        childName(owner, spec.name),
+        {
+          clusterName: cluster.clusterName,
+          addonName: spec.name,
+          // Unpinned means EKS's default for this Kubernetes minor, which AWS may move.
+          addonVersion:
+            eksAddonVersion(spec.name, spec.pin, inputs.kubernetesVersion) ??
+            aws.eks.getAddonVersionOutput({ addonName: spec.name, kubernetesVersion: inputs.kubernetesVersion, mostRecent: false }, { parent }).version,
+          serviceAccountRoleArn: roles[0]?.roleArn,
+          resolveConflictsOnCreate: "OVERWRITE",
+          // Keep settings someone changed in the cluster rather than silently reverting them.
+          resolveConflictsOnUpdate: "PRESERVE",
+          tags,
+        },
+        { parent, dependsOn },
+      );
       return { resources: [addon], roles };
     },
   };

@@ -15,13 +15,17 @@ export interface HelmReleaseArgs {
 
 /** `chart` at its pinned version, as the Helm release `name` (a pulumi.Resource of `opts.parent`). */
 export function helmRelease(name: string, chart: ChartPin, args: HelmReleaseArgs, opts: pulumi.CustomResourceOptions): kubernetes.helm.v3.Release {
-  return new kubernetes.helm.v3.Release(name, {
-    name: args.releaseName ?? chart.chart,
-    chart: chart.chart,
-    version: chart.version,
-    repositoryOpts: { repo: chart.repo },
-    namespace: args.namespace,
-    ...(args.timeout === undefined ? {} : { timeout: args.timeout }),
-    values: args.values,
-  }, opts);
+  return new kubernetes.helm.v3.Release(
+    name,
+    {
+      name: args.releaseName ?? chart.chart,
+      chart: chart.chart,
+      version: chart.version,
+      repositoryOpts: { repo: chart.repo },
+      namespace: args.namespace,
+      ...(args.timeout === undefined ? {} : { timeout: args.timeout }),
+      values: args.values,
+    },
+    opts,
+  );
 }

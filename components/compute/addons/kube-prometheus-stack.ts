@@ -75,21 +75,30 @@ export const kubePrometheusStack: MonitoringAddon = {
   iamRoleNames: (owner) => [irsaRoleName(childName(owner, ROLE))],
   install: ({ owner, parent, cluster, inputs, tags, dependsOn }) => {
     const alertmanager = inputs.alertmanager;
-    const role = new IrsaRole(childName(owner, ROLE), {
-      oidcProviderArn: cluster.oidcProviderArn,
-      oidcIssuerUrl: cluster.oidcIssuerUrl,
-      namespace: ALERTMANAGER_SERVICE_ACCOUNT.namespace,
-      serviceAccount: ALERTMANAGER_SERVICE_ACCOUNT.name,
-      inlinePolicy: pulumi.jsonStringify(alertmanagerSnsPolicy(alertmanager.publishTo, alertmanager.topicKeyArns)),
-      tags,
-    }, { parent });
-    const release = helmRelease(`${owner}-kube-prometheus-stack`, KUBE_PROMETHEUS_STACK_CHART, {
-      releaseName: KUBE_PROMETHEUS_STACK_RELEASE,
-      namespace: inputs.namespace,
-      // First install creates CRDs, three StatefulSet/Deployment rollouts and three volumes.
-      timeout: 900,
-      values: kubePrometheusStackValues({ ...inputs.storage, alertmanagerConfig: alertmanager.config, alertmanagerRoleArn: role.roleArn }),
-    }, { parent, provider: cluster.provider, dependsOn });
+    const role = new IrsaRole(
+      childName(owner, ROLE),
+      {
+        oidcProviderArn: cluster.oidcProviderArn,
+        oidcIssuerUrl: cluster.oidcIssuerUrl,
+        namespace: ALERTMANAGER_SERVICE_ACCOUNT.namespace,
+        serviceAccount: ALERTMANAGER_SERVICE_ACCOUNT.name,
+        inlinePolicy: pulumi.jsonStringify(alertmanagerSnsPolicy(alertmanager.publishTo, alertmanager.topicKeyArns)),
+        tags,
+      },
+      { parent },
+    );
+    const release = helmRelease(
+      `${owner}-kube-prometheus-stack`,
+      KUBE_PROMETHEUS_STACK_CHART,
+      {
+        releaseName: KUBE_PROMETHEUS_STACK_RELEASE,
+        namespace: inputs.namespace,
+        // First install creates CRDs, three StatefulSet/Deployment rollouts and three volumes.
+        timeout: 900,
+        values: kubePrometheusStackValues({ ...inputs.storage, alertmanagerConfig: alertmanager.config, alertmanagerRoleArn: role.roleArn }),
+      },
+      { parent, provider: cluster.provider, dependsOn },
+    );
     return { resources: [release], roles: [role] };
   },
 };

@@ -43,10 +43,15 @@ export const metricsServer: ServingAddon = {
   footprint: [{ name: "metrics-server", ...METRICS_SERVER_RESOURCES, source: "metrics-server chart 3.13.1 default" }],
   iamRoleNames: () => [],
   install: ({ owner, parent, cluster, dependsOn }) => {
-    const release = helmRelease(`${owner}-metrics-server`, METRICS_SERVER_CHART, {
-      namespace: "kube-system",
-      values: metricsServerValues(),
-    }, { parent, provider: cluster.provider, dependsOn });
+    const release = helmRelease(
+      `${owner}-metrics-server`,
+      METRICS_SERVER_CHART,
+      {
+        namespace: "kube-system",
+        values: metricsServerValues(),
+      },
+      { parent, provider: cluster.provider, dependsOn },
+    );
     return { resources: [release], roles: [] };
   },
 };

@@ -53,10 +53,15 @@ export const nvidiaDevicePlugin: ClusterAddon = {
   enabled: () => true,
   iamRoleNames: () => [],
   install: ({ owner, parent, cluster, dependsOn }) => {
-    const release = helmRelease(`${owner}-nvidia-device-plugin`, NVIDIA_DEVICE_PLUGIN_CHART, {
-      namespace: "kube-system",
-      values: { ...devicePluginValues() },
-    }, { parent, provider: cluster.provider, dependsOn });
+    const release = helmRelease(
+      `${owner}-nvidia-device-plugin`,
+      NVIDIA_DEVICE_PLUGIN_CHART,
+      {
+        namespace: "kube-system",
+        values: { ...devicePluginValues() },
+      },
+      { parent, provider: cluster.provider, dependsOn },
+    );
     return { resources: [release], roles: [] };
   },
 };

@@ -31,18 +31,22 @@ export function metricAlarm(
         ],
       }
     : { namespace: spec.namespace, metricName: spec.metricName, statistic: spec.statistic, period: spec.period, dimensions };
-  return new aws.cloudwatch.MetricAlarm(name, {
-    ...shape,
-    name: alarmName,
-    alarmDescription: spec.description,
-    comparisonOperator: spec.comparisonOperator,
-    threshold: spec.threshold,
-    evaluationPeriods: spec.evaluationPeriods,
-    datapointsToAlarm: spec.datapointsToAlarm,
-    treatMissingData: spec.treatMissingData,
-    alarmActions: [topicArn],
-    okActions: [topicArn],
-    region,
-    tags,
-  }, opts);
+  return new aws.cloudwatch.MetricAlarm(
+    name,
+    {
+      ...shape,
+      name: alarmName,
+      alarmDescription: spec.description,
+      comparisonOperator: spec.comparisonOperator,
+      threshold: spec.threshold,
+      evaluationPeriods: spec.evaluationPeriods,
+      datapointsToAlarm: spec.datapointsToAlarm,
+      treatMissingData: spec.treatMissingData,
+      alarmActions: [topicArn],
+      okActions: [topicArn],
+      region,
+      tags,
+    },
+    opts,
+  );
 }

@@ -43,7 +43,16 @@ export interface AlarmSpec {
 const GIB = 1024 ** 3;
 
 /** vCPUs by instance size, the same across the RDS families this table knows. */
-const VCPUS_BY_SIZE: Record<string, number> = { large: 2, xlarge: 4, "2xlarge": 8, "4xlarge": 16, "8xlarge": 32, "12xlarge": 48, "16xlarge": 64, "24xlarge": 96 };
+const VCPUS_BY_SIZE: Record<string, number> = {
+  large: 2,
+  xlarge: 4,
+  "2xlarge": 8,
+  "4xlarge": 16,
+  "8xlarge": 32,
+  "12xlarge": 48,
+  "16xlarge": 64,
+  "24xlarge": 96,
+};
 /** Burstable classes' memory, GiB (t3 and t4g are the same). */
 const BURSTABLE_GIB: Record<string, number> = { micro: 1, small: 2, medium: 4, large: 8, xlarge: 16, "2xlarge": 32 };
 /** GiB of memory per vCPU: general purpose (m) 4, memory optimised (r) 8. */

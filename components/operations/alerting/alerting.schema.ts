@@ -27,7 +27,9 @@ export const receivers = {
 export const AlertingSettings = z.strictObject({
   ...receivers,
   databaseCpuPercent: percent("databaseCpuPercent").describe("Alarm when average database CPU stays above this percentage for 15 minutes.").default(80),
-  databaseFreeStoragePercent: percent("databaseFreeStoragePercent").describe("Alarm when free database storage falls below this percentage of the allocated storage.").default(10),
+  databaseFreeStoragePercent: percent("databaseFreeStoragePercent")
+    .describe("Alarm when free database storage falls below this percentage of the allocated storage.")
+    .default(10),
   databaseConnectionsPercent: percent("databaseConnectionsPercent").describe("Alarm when connections exceed this percentage of max_connections.").default(80),
   databaseMaxConnections: z
     .number()
@@ -42,20 +44,30 @@ export const AlertingSettings = z.strictObject({
 });
 export type AlertingSettings = z.output<typeof AlertingSettings>;
 
-const input = (what: string) => withType(z.custom<pulumi.Input<string>>((v) => v !== undefined && v !== null && v !== "", `${what} is required`), PULUMI_STRING);
+const input = (what: string) =>
+  withType(
+    z.custom<pulumi.Input<string>>((v) => v !== undefined && v !== null && v !== "", `${what} is required`),
+    PULUMI_STRING,
+  );
 
 /** Everything Alerting accepts: the settings plus what it watches, the heartbeat switch and tags. */
 export const AlertingArgsSchema = AlertingSettings.extend({
   database: z
     .strictObject({
       instanceIdentifier: input("instanceIdentifier").describe("RDS instance identifier (MetadataStore.instanceIdentifier)."),
-      instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class such as db.m6g.large").describe("The instance class (sets max_connections)."),
+      instanceClass: z
+        .string()
+        .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class such as db.m6g.large")
+        .describe("The instance class (sets max_connections)."),
       allocatedStorageGb: z.number().int().min(1).describe("Allocated storage, GB."),
       maxAllocatedStorageGb: z.number().int().min(0).describe("Storage autoscaling ceiling, GB."),
     })
     .optional()
     .describe("The metadata database to watch; no database alarms without it. Default none."),
-  natGatewayIds: z.array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)).describe("NAT gateway ids to watch (Network.natGatewayIds). Default none.").default([]),
+  natGatewayIds: z
+    .array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING))
+    .describe("NAT gateway ids to watch (Network.natGatewayIds). Default none.")
+    .default([]),
   watchdogHeartbeat: z
     .boolean()
     .describe(
@@ -71,8 +83,15 @@ schemaMatches<AlertingArgs, z.input<typeof AlertingArgsSchema>>(true);
 /** Everything AlertTopic accepts. */
 export const AlertTopicArgsSchema = z.strictObject({
   ...receivers,
-  publisherRoleArns: z.array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)).describe("Roles outside this account allowed to publish (same-account roles only need an IAM policy). Default none.").default([]),
-  region: z.string().refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)").optional().describe("Region for the topic and its key when not the stack's (us-east-1 for Route 53 alarms). Default the provider's."),
+  publisherRoleArns: z
+    .array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING))
+    .describe("Roles outside this account allowed to publish (same-account roles only need an IAM policy). Default none.")
+    .default([]),
+  region: z
+    .string()
+    .refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)")
+    .optional()
+    .describe("Region for the topic and its key when not the stack's (us-east-1 for Route 53 alarms). Default the provider's."),
   tags: awsTags.default({}),
 });
 
@@ -87,7 +106,12 @@ export function receiverProblems(s: { emails: string[]; httpsEndpoints: string[]
   const problems: ArgProblem[] = [];
   const emails = s.emails.map((e) => e.toLowerCase());
   emails.forEach((e, i) => {
-    if (emails.indexOf(e) !== i) problems.push({ path: `emails[${i}]`, value: s.emails[i], message: `repeats emails[${emails.indexOf(e)}] (addresses compare without case); subscribe each once` });
+    if (emails.indexOf(e) !== i)
+      problems.push({
+        path: `emails[${i}]`,
+        value: s.emails[i],
+        message: `repeats emails[${emails.indexOf(e)}] (addresses compare without case); subscribe each once`,
+      });
   });
   s.httpsEndpoints.forEach((u, i) => {
     if (s.httpsEndpoints.indexOf(u) !== i) problems.push({ path: `httpsEndpoints[${i}]`, value: u, message: "is listed twice; subscribe each once" });
@@ -110,7 +134,11 @@ export function alertingProblems(_name: string, s: z.output<typeof AlertingArgsS
     });
   }
   if (s.database && s.database.maxAllocatedStorageGb < s.database.allocatedStorageGb) {
-    problems.push({ path: "database.maxAllocatedStorageGb", value: s.database.maxAllocatedStorageGb, message: `must be at least allocatedStorageGb (${s.database.allocatedStorageGb}), as MetadataStore requires` });
+    problems.push({
+      path: "database.maxAllocatedStorageGb",
+      value: s.database.maxAllocatedStorageGb,
+      message: `must be at least allocatedStorageGb (${s.database.allocatedStorageGb}), as MetadataStore requires`,
+    });
   }
   return problems;
 }

@@ -15,7 +15,6 @@ export const ALERTING_TYPE = "mlplatform:operations:Alerting";
 
 const short = (text: string) => createHash("sha1").update(text).digest("hex").slice(0, 8);
 
-
 /**
  * An SNS topic for alerts, encrypted with its own KMS key whose policy lets
  * CloudWatch alarms and EventBridge rules publish (the AWS managed SNS key
@@ -35,31 +34,43 @@ export class AlertTopic extends pulumi.ComponentResource {
     const identity = aws.getCallerIdentityOutput({}, parent);
     const partition = aws.getPartitionOutput({}, parent);
 
-    const key = new aws.kms.Key(`${name}-key`, {
-      description: `Encrypts the ${name} alert topic`,
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      policy: pulumi.all([identity.accountId, partition.partition]).apply(([account, part]) => JSON.stringify(alertKeyPolicy(account, part))),
-      region,
-      tags,
-    }, parent);
+    const key = new aws.kms.Key(
+      `${name}-key`,
+      {
+        description: `Encrypts the ${name} alert topic`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        policy: pulumi.all([identity.accountId, partition.partition]).apply(([account, part]) => JSON.stringify(alertKeyPolicy(account, part))),
+        region,
+        tags,
+      },
+      parent,
+    );
     new aws.kms.Alias(`${name}-key`, { name: `alias/${name}`, targetKeyId: key.keyId, region }, parent);
 
     const topic = new aws.sns.Topic(`${name}-topic`, { kmsMasterKeyId: key.arn, region, tags }, parent);
-    new aws.sns.TopicPolicy(`${name}-policy`, {
-      arn: topic.arn,
-      policy: pulumi
-        .all([topic.arn, identity.accountId, pulumi.all(s.publisherRoleArns)])
-        .apply(([arn, account, publishers]) => JSON.stringify(alertTopicPolicy(arn, account, publishers))),
-      region,
-    }, parent);
+    new aws.sns.TopicPolicy(
+      `${name}-policy`,
+      {
+        arn: topic.arn,
+        policy: pulumi
+          .all([topic.arn, identity.accountId, pulumi.all(s.publisherRoleArns)])
+          .apply(([arn, account, publishers]) => JSON.stringify(alertTopicPolicy(arn, account, publishers))),
+        region,
+      },
+      parent,
+    );
 
     // Named after the address, not its position: reordering the list must not re-subscribe anyone.
     for (const email of s.emails) {
       new aws.sns.TopicSubscription(`${name}-email-${short(email)}`, { topic: topic.arn, protocol: "email", endpoint: email, region }, parent);
     }
     for (const url of s.httpsEndpoints) {
-      new aws.sns.TopicSubscription(`${name}-https-${short(url)}`, { topic: topic.arn, protocol: "https", endpoint: url, endpointAutoConfirms: true, region }, parent);
+      new aws.sns.TopicSubscription(
+        `${name}-https-${short(url)}`,
+        { topic: topic.arn, protocol: "https", endpoint: url, endpointAutoConfirms: true, region },
+        parent,
+      );
     }
 
     this.topicArn = topic.arn;
@@ -68,7 +79,6 @@ export class AlertTopic extends pulumi.ComponentResource {
     this.registerOutputs({ topicArn: this.topicArn, keyArn: this.keyArn });
   }
 }
-
 
 /**
  * The stack's alert topic (Alertmanager publishes here too) and the
@@ -128,7 +138,11 @@ export class Alerting extends pulumi.ComponentResource {
     if (s.watchdogHeartbeat) {
       // Encrypted with the alert topic's key, which Alertmanager's role may already use.
       const heartbeat = new aws.sns.Topic(`${name}-heartbeat`, { kmsMasterKeyId: topic.keyArn, tags: { ...tags, purpose: "watchdog-heartbeat" } }, parent);
-      new aws.sns.TopicPolicy(`${name}-heartbeat`, { arn: heartbeat.arn, policy: heartbeat.arn.apply((arn) => JSON.stringify(heartbeatTopicPolicy(arn))) }, parent);
+      new aws.sns.TopicPolicy(
+        `${name}-heartbeat`,
+        { arn: heartbeat.arn, policy: heartbeat.arn.apply((arn) => JSON.stringify(heartbeatTopicPolicy(arn))) },
+        parent,
+      );
       const spec = watchdogHeartbeatAlarm();
       const alarmName = `${name}-${spec.key}`;
       metricAlarm(alarmName, alarmName, spec, heartbeat.name, topic.topicArn, tags, parent);

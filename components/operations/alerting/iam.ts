@@ -1,6 +1,5 @@
 import type { PolicyDocument, Statement } from "../../data/bucket-policy";
 
-
 /**
  * Key policy of a customer managed key for an SNS alert topic.
  *
@@ -20,7 +19,14 @@ export function alertKeyPolicy(accountId: string, partition: string): PolicyDocu
     Version: "2012-10-17",
     Statement: [
       { Sid: "AccountAdministersTheKey", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${accountId}:root` }, Action: "kms:*", Resource: "*" },
-      { Sid: "CloudWatchAlarmsPublish", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: use, Resource: "*", Condition: { StringEquals: { "aws:SourceAccount": accountId } } },
+      {
+        Sid: "CloudWatchAlarmsPublish",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: use,
+        Resource: "*",
+        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+      },
       { Sid: "EventBridgeRulesPublish", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: use, Resource: "*" },
     ],
   };
@@ -35,11 +41,33 @@ export function alertKeyPolicy(accountId: string, partition: string): PolicyDocu
 export function alertTopicPolicy(topicArn: string, accountId: string, publisherRoleArns: string[] = []): PolicyDocument {
   const sourceAccount = { StringEquals: { "aws:SourceAccount": accountId } };
   const statements: Statement[] = [
-    { Sid: "CloudWatchAlarmsPublish", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: "sns:Publish", Resource: topicArn, Condition: sourceAccount },
-    { Sid: "EventBridgeRulesPublish", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sns:Publish", Resource: topicArn, Condition: sourceAccount },
+    {
+      Sid: "CloudWatchAlarmsPublish",
+      Effect: "Allow",
+      Principal: { Service: "cloudwatch.amazonaws.com" },
+      Action: "sns:Publish",
+      Resource: topicArn,
+      Condition: sourceAccount,
+    },
+    {
+      Sid: "EventBridgeRulesPublish",
+      Effect: "Allow",
+      Principal: { Service: "events.amazonaws.com" },
+      Action: "sns:Publish",
+      Resource: topicArn,
+      Condition: sourceAccount,
+    },
   ];
-  if (publisherRoleArns.length) statements.push({ Sid: "PublisherRoles", Effect: "Allow", Principal: { AWS: publisherRoleArns }, Action: "sns:Publish", Resource: topicArn });
-  statements.push({ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "sns:Publish", Resource: topicArn, Condition: { Bool: { "aws:SecureTransport": "false" } } });
+  if (publisherRoleArns.length)
+    statements.push({ Sid: "PublisherRoles", Effect: "Allow", Principal: { AWS: publisherRoleArns }, Action: "sns:Publish", Resource: topicArn });
+  statements.push({
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "sns:Publish",
+    Resource: topicArn,
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  });
   return { Version: "2012-10-17", Statement: statements };
 }
 
@@ -67,6 +95,15 @@ export function alertPublisherPolicy(topicArn: string, keyArn: string): PolicyDo
 export function heartbeatTopicPolicy(topicArn: string): PolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [{ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "sns:Publish", Resource: topicArn, Condition: { Bool: { "aws:SecureTransport": "false" } } }],
+    Statement: [
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "sns:Publish",
+        Resource: topicArn,
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ],
   };
 }

@@ -19,9 +19,18 @@ const retentionDays = z.number().int("must be a whole number of days");
 
 /** The settings of a DatabaseBackup: the single source of truth for its Args and for the `backup` stack config. */
 export const DatabaseBackupSettings = z.strictObject({
-  dailyRetentionDays: retentionDays.min(1, "dailyRetentionDays must be at least 1").max(36500, "dailyRetentionDays is at most 36500 (100 years)").describe("Days AWS Backup keeps each daily snapshot.").default(35),
+  dailyRetentionDays: retentionDays
+    .min(1, "dailyRetentionDays must be at least 1")
+    .max(36500, "dailyRetentionDays is at most 36500 (100 years)")
+    .describe("Days AWS Backup keeps each daily snapshot.")
+    .default(35),
   monthlyRetentionDays: z
-    .union([z.literal(0), retentionDays.min(32, "monthly snapshots must outlive a month (32 days or more), or 0 for none").max(36500, "monthlyRetentionDays is at most 36500 (100 years)")])
+    .union([
+      z.literal(0),
+      retentionDays
+        .min(32, "monthly snapshots must outlive a month (32 days or more), or 0 for none")
+        .max(36500, "monthlyRetentionDays is at most 36500 (100 years)"),
+    ])
     .describe("Days the first snapshot of each month is kept (32 or more, and longer than the daily ones); 0 takes no monthly snapshots.")
     .default(365),
   startHourUtc: z
@@ -36,15 +45,22 @@ export type DatabaseBackupSettings = z.output<typeof DatabaseBackupSettings>;
 
 /** Everything DatabaseBackup accepts: the settings plus the database, the alert topic, protection and tags. */
 export const DatabaseBackupArgsSchema = DatabaseBackupSettings.extend({
-  databaseArn: withType(z.custom<pulumi.Input<string>>((v) => v !== undefined && v !== null && v !== "", "databaseArn is required"), PULUMI_STRING).describe("ARN of the RDS instance to back up (MetadataStore.instanceArn)."),
-  alertTopicArn: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING).optional().describe("Alert topic for failed backup jobs (Alerting.topicArn). Default none: failures are only in the AWS Backup console."),
+  databaseArn: withType(
+    z.custom<pulumi.Input<string>>((v) => v !== undefined && v !== null && v !== "", "databaseArn is required"),
+    PULUMI_STRING,
+  ).describe("ARN of the RDS instance to back up (MetadataStore.instanceArn)."),
+  alertTopicArn: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)
+    .optional()
+    .describe("Alert topic for failed backup jobs (Alerting.topicArn). Default none: failures are only in the AWS Backup console."),
   protect: z.boolean().describe("`protect` + `retainOnDelete` on the vault and its key.").default(true),
   forceDestroy: z.boolean().describe("Let `pulumi destroy` delete the vault with its recovery points (non-production stacks only).").default(false),
   expectedStorageGb: z
     .number()
     .min(0, "must be 0 or more GB")
     .optional()
-    .describe("GB of snapshots the vault is expected to hold, for cost planning (the `ml-platform/planned-storage-gb` tag). Unset: storage is listed as usage-based, not priced."),
+    .describe(
+      "GB of snapshots the vault is expected to hold, for cost planning (the `ml-platform/planned-storage-gb` tag). Unset: storage is listed as usage-based, not priced.",
+    ),
   tags: awsTags.default({}),
 });
 

@@ -21,7 +21,6 @@ export function databaseBackupPhysicalNames(name: string): PhysicalName[] {
   return [autoNamedRole(serviceRoleName(name))];
 }
 
-
 /**
  * AWS Backup for the metadata database: an encrypted vault, a plan with the
  * stage's retention, a selection naming the database, the service role, and
@@ -41,19 +40,31 @@ export class DatabaseBackup extends pulumi.ComponentResource {
 
     // The vault's key encrypts recovery points of resource types AWS Backup
     // manages fully; an RDS snapshot keeps the key of the database it came from.
-    const key = new aws.kms.Key(`${name}-key`, {
-      description: `Encrypts the ${name} backup vault`,
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      tags,
-    }, stateful);
-    const vault = new aws.backup.Vault(`${name}-vault`, { kmsKeyArn: key.arn, forceDestroy: s.forceDestroy, tags: withPlannedGb(tags, PLANNED_STORAGE_GB_TAG, s.expectedStorageGb) }, stateful);
+    const key = new aws.kms.Key(
+      `${name}-key`,
+      {
+        description: `Encrypts the ${name} backup vault`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        tags,
+      },
+      stateful,
+    );
+    const vault = new aws.backup.Vault(
+      `${name}-vault`,
+      { kmsKeyArn: key.arn, forceDestroy: s.forceDestroy, tags: withPlannedGb(tags, PLANNED_STORAGE_GB_TAG, s.expectedStorageGb) },
+      stateful,
+    );
 
-    const role = new aws.iam.Role(serviceRoleName(name), {
-      description: `AWS Backup service role for ${name}`,
-      assumeRolePolicy: JSON.stringify(serviceTrustPolicy("backup.amazonaws.com")),
-      tags,
-    }, parent);
+    const role = new aws.iam.Role(
+      serviceRoleName(name),
+      {
+        description: `AWS Backup service role for ${name}`,
+        assumeRolePolicy: JSON.stringify(serviceTrustPolicy("backup.amazonaws.com")),
+        tags,
+      },
+      parent,
+    );
     const grants = BACKUP_SERVICE_ROLE_POLICIES.map(
       (policyArn) => new aws.iam.RolePolicyAttachment(`${name}-${policyArn.split("/").pop()}`, { role: role.name, policyArn }, parent),
     );
@@ -63,30 +74,42 @@ export class DatabaseBackup extends pulumi.ComponentResource {
       monthlyRetentionDays: s.monthlyRetentionDays,
       startHourUtc: s.startHourUtc,
     });
-    const plan = new aws.backup.Plan(`${name}-plan`, {
-      rules: rules.map((r) => ({
-        ruleName: r.ruleName,
-        targetVaultName: vault.name,
-        schedule: r.schedule,
-        startWindow: r.startWindow,
-        completionWindow: r.completionWindow,
-        lifecycle: { deleteAfter: r.deleteAfterDays },
-        recoveryPointTags: { ...tags, "backup-rule": r.ruleName },
-      })),
-      tags,
-    }, parent);
-    new aws.backup.Selection(`${name}-database`, {
-      planId: plan.id,
-      iamRoleArn: role.arn,
-      resources: [s.databaseArn],
-    }, { parent: this, dependsOn: grants });
+    const plan = new aws.backup.Plan(
+      `${name}-plan`,
+      {
+        rules: rules.map((r) => ({
+          ruleName: r.ruleName,
+          targetVaultName: vault.name,
+          schedule: r.schedule,
+          startWindow: r.startWindow,
+          completionWindow: r.completionWindow,
+          lifecycle: { deleteAfter: r.deleteAfterDays },
+          recoveryPointTags: { ...tags, "backup-rule": r.ruleName },
+        })),
+        tags,
+      },
+      parent,
+    );
+    new aws.backup.Selection(
+      `${name}-database`,
+      {
+        planId: plan.id,
+        iamRoleArn: role.arn,
+        resources: [s.databaseArn],
+      },
+      { parent: this, dependsOn: grants },
+    );
 
     if (s.alertTopicArn !== undefined) {
-      const rule = new aws.cloudwatch.EventRule(`${name}-job-failed`, {
-        description: "AWS Backup jobs that failed, were aborted or never started: the database was not backed up",
-        eventPattern: JSON.stringify(failedBackupJobPattern()),
-        tags,
-      }, parent);
+      const rule = new aws.cloudwatch.EventRule(
+        `${name}-job-failed`,
+        {
+          description: "AWS Backup jobs that failed, were aborted or never started: the database was not backed up",
+          eventPattern: JSON.stringify(failedBackupJobPattern()),
+          tags,
+        },
+        parent,
+      );
       new aws.cloudwatch.EventTarget(`${name}-job-failed`, { rule: rule.name, arn: s.alertTopicArn }, parent);
     }
 

@@ -48,10 +48,22 @@ export interface BackupRuleSpec {
  */
 export function backupRules(s: BackupRetention): BackupRuleSpec[] {
   const rules: BackupRuleSpec[] = [
-    { ruleName: "daily", schedule: `cron(0 ${s.startHourUtc} * * ? *)`, startWindow: BACKUP_START_WINDOW_MINUTES, completionWindow: 360, deleteAfterDays: s.dailyRetentionDays },
+    {
+      ruleName: "daily",
+      schedule: `cron(0 ${s.startHourUtc} * * ? *)`,
+      startWindow: BACKUP_START_WINDOW_MINUTES,
+      completionWindow: 360,
+      deleteAfterDays: s.dailyRetentionDays,
+    },
   ];
   if (s.monthlyRetentionDays > 0) {
-    rules.push({ ruleName: "monthly", schedule: `cron(0 ${s.startHourUtc} 1 * ? *)`, startWindow: BACKUP_START_WINDOW_MINUTES, completionWindow: 360, deleteAfterDays: s.monthlyRetentionDays });
+    rules.push({
+      ruleName: "monthly",
+      schedule: `cron(0 ${s.startHourUtc} 1 * ? *)`,
+      startWindow: BACKUP_START_WINDOW_MINUTES,
+      completionWindow: 360,
+      deleteAfterDays: s.monthlyRetentionDays,
+    });
   }
   return rules;
 }

@@ -26,18 +26,28 @@ const hostName = z
 const PublicEndpointSchema = z.strictObject({
   name: checkName.describe("Short name, used in resource and alarm names."),
   host: hostName.describe("Public host name, e.g. models.example.com."),
-  path: z.string().regex(/^\/\S{0,254}$/, "must be a path starting with /, such as /healthz (at most 255 characters)").describe("Path requested, e.g. /healthz; a 2xx or 3xx answer is healthy.").default("/"),
+  path: z
+    .string()
+    .regex(/^\/\S{0,254}$/, "must be a path starting with /, such as /healthz (at most 255 characters)")
+    .describe("Path requested, e.g. /healthz; a 2xx or 3xx answer is healthy.")
+    .default("/"),
   port: z.number().int().min(1).max(65535).describe("TCP port (HTTPS).").default(443),
 });
 
 const InternalUrlSchema = z.strictObject({
   name: checkName.describe("Short name, used in resource and alarm names."),
-  url: z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, "must be an http:// or https:// URL reachable from the private subnets").describe("Full URL reachable from the private subnets, e.g. http://models.serving.svc.example.internal/healthz."),
+  url: z
+    .string()
+    .regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, "must be an http:// or https:// URL reachable from the private subnets")
+    .describe("Full URL reachable from the private subnets, e.g. http://models.serving.svc.example.internal/healthz."),
 });
 
 /** The settings of an ExternalHealthChecks: the single source of truth for its Args and for the `healthChecks` stack config. */
 export const HealthChecksSettings = z.strictObject({
-  publicEndpoints: z.array(PublicEndpointSchema).describe("Publicly exposed models: Route 53 HTTPS health checks from outside AWS, with an alarm each.").default([]),
+  publicEndpoints: z
+    .array(PublicEndpointSchema)
+    .describe("Publicly exposed models: Route 53 HTTPS health checks from outside AWS, with an alarm each.")
+    .default([]),
   internalUrls: z
     .array(InternalUrlSchema)
     .max(20, "one canary checks at most 20 URLs; split them over stacks or raise the timeout")
@@ -67,21 +77,39 @@ export const HealthChecksSettings = z.strictObject({
     .default(5),
   // Synthetics keeps run data 1-455 days (CreateCanary, SuccessRetentionPeriodInDays /
   // FailureRetentionPeriodInDays, checked 2026-11-23); the S3 lifecycle follows the same bound.
-  canaryArtifactRetentionDays: z.number().int().min(1).max(455, "Synthetics keeps run data at most 455 days").describe("Days the canary's run artifacts (logs, reports) stay in S3 and run data in Synthetics.").default(14),
+  canaryArtifactRetentionDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(455, "Synthetics keeps run data at most 455 days")
+    .describe("Days the canary's run artifacts (logs, reports) stay in S3 and run data in Synthetics.")
+    .default(14),
 });
 export type HealthChecksSettings = z.output<typeof HealthChecksSettings>;
 
-const input = (what: string) => withType(z.custom<pulumi.Input<string>>((v) => v !== undefined && v !== null && v !== "", `${what} is required`), PULUMI_STRING);
+const input = (what: string) =>
+  withType(
+    z.custom<pulumi.Input<string>>((v) => v !== undefined && v !== null && v !== "", `${what} is required`),
+    PULUMI_STRING,
+  );
 
 /** Everything ExternalHealthChecks accepts. */
 export const ExternalHealthChecksArgsSchema = HealthChecksSettings.extend({
   ...receivers,
-  region: z.string().refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)").describe("The stack's region (where the alert topic lives)."),
+  region: z
+    .string()
+    .refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)")
+    .describe("The stack's region (where the alert topic lives)."),
   environment: z.string().min(1, "environment is required").describe("Environment name, part of the canary's name."),
   alertTopicArn: input("alertTopicArn").describe("The stack's alert topic (Alerting.topicArn)."),
   vpcId: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING).optional().describe("VPC for the canary; required with internalUrls."),
-  vpcCidrBlock: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING).optional().describe("The VPC's CIDR block: the canary may reach internal URLs there. Required with internalUrls."),
-  privateSubnetIds: z.array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)).optional().describe("Private subnets the canary runs in (they need a NAT or endpoints to reach S3 and CloudWatch). Required with internalUrls."),
+  vpcCidrBlock: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)
+    .optional()
+    .describe("The VPC's CIDR block: the canary may reach internal URLs there. Required with internalUrls."),
+  privateSubnetIds: z
+    .array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING))
+    .optional()
+    .describe("Private subnets the canary runs in (they need a NAT or endpoints to reach S3 and CloudWatch). Required with internalUrls."),
   protect: z.boolean().describe("`protect` + `retainOnDelete` on the canary's artifact bucket.").default(true),
   forceDestroy: z.boolean().describe("Let `pulumi destroy` delete the artifact bucket with its objects (non-production stacks).").default(false),
   tags: awsTags.default({}),
@@ -94,12 +122,15 @@ schemaMatches<ExternalHealthChecksArgs, z.input<typeof ExternalHealthChecksArgsS
 export function healthChecksSettingsProblems(s: HealthChecksSettings): ArgProblem[] {
   const problems: ArgProblem[] = [];
   s.publicEndpoints.forEach((e, i) => {
-    if (s.publicEndpoints.findIndex((x) => x.name === e.name) !== i) problems.push({ path: `publicEndpoints[${i}].name`, value: e.name, message: "health check names must be unique" });
+    if (s.publicEndpoints.findIndex((x) => x.name === e.name) !== i)
+      problems.push({ path: `publicEndpoints[${i}].name`, value: e.name, message: "health check names must be unique" });
     // `<component>-internal-down` is the canary's alarm.
-    if (e.name === "internal") problems.push({ path: `publicEndpoints[${i}].name`, value: e.name, message: 'is reserved: "<name>-internal-down" is the in-VPC canary\'s alarm' });
+    if (e.name === "internal")
+      problems.push({ path: `publicEndpoints[${i}].name`, value: e.name, message: 'is reserved: "<name>-internal-down" is the in-VPC canary\'s alarm' });
   });
   s.internalUrls.forEach((u, i) => {
-    if (s.internalUrls.findIndex((x) => x.name === u.name) !== i) problems.push({ path: `internalUrls[${i}].name`, value: u.name, message: "internal URL names must be unique" });
+    if (s.internalUrls.findIndex((x) => x.name === u.name) !== i)
+      problems.push({ path: `internalUrls[${i}].name`, value: u.name, message: "internal URL names must be unique" });
   });
   return problems;
 }
@@ -110,7 +141,12 @@ export function externalHealthChecksProblems(_name: string, s: z.output<typeof E
     for (const key of ["vpcId", "vpcCidrBlock"] as const) {
       if (s[key] === undefined) problems.push({ path: key, value: undefined, message: "is required with internalUrls: the canary runs in the VPC" });
     }
-    if (!s.privateSubnetIds?.length) problems.push({ path: "privateSubnetIds", value: s.privateSubnetIds, message: "is required with internalUrls: the canary runs in the VPC's private subnets" });
+    if (!s.privateSubnetIds?.length)
+      problems.push({
+        path: "privateSubnetIds",
+        value: s.privateSubnetIds,
+        message: "is required with internalUrls: the canary runs in the VPC's private subnets",
+      });
   }
   return problems;
 }

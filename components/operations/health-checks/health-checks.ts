@@ -1,16 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { canaryAlarm, healthCheckAlarm } from "../alerting/alarms";
-import {
-  CANARY_HANDLER,
-  CANARY_RUNTIME_VERSION,
-  CANARY_SCRIPT_PATH,
-  CANARY_URLS_ENV,
-  canaryCodeKey,
-  canaryName,
-  canarySchedule,
-  canaryScript,
-} from "./canary";
+import { CANARY_HANDLER, CANARY_RUNTIME_VERSION, CANARY_SCRIPT_PATH, CANARY_URLS_ENV, canaryCodeKey, canaryName, canarySchedule, canaryScript } from "./canary";
 import { serviceTrustPolicy } from "../../../lib/iam";
 import { canaryRolePolicy } from "./iam";
 import { PLANNED_STORAGE_GB_TAG, withPlannedGb } from "../../../lib/tags";
@@ -61,7 +52,6 @@ export interface InternalUrl {
   url: string;
 }
 
-
 /** Ports the canary connects to: each URL's own, or 80/443 by scheme. */
 export function urlPorts(urls: string[]): number[] {
   const ports = urls.map((u) => {
@@ -102,19 +92,27 @@ export class ExternalHealthChecks extends pulumi.ComponentResource {
       const inMetricsRegion = s.region === ROUTE53_METRICS_REGION;
       const topicArn = inMetricsRegion
         ? s.alertTopicArn
-        : new AlertTopic(`${name}-${ROUTE53_METRICS_REGION}`, { region: ROUTE53_METRICS_REGION, emails: s.emails, httpsEndpoints: s.httpsEndpoints, tags }, parent).topicArn;
+        : new AlertTopic(
+            `${name}-${ROUTE53_METRICS_REGION}`,
+            { region: ROUTE53_METRICS_REGION, emails: s.emails, httpsEndpoints: s.httpsEndpoints, tags },
+            parent,
+          ).topicArn;
       for (const e of endpoints) {
-        const check = new aws.route53.HealthCheck(`${name}-${e.name}`, {
-          type: "HTTPS",
-          fqdn: e.host,
-          port: e.port,
-          resourcePath: e.path,
-          enableSni: true,
-          requestInterval: s.requestIntervalSeconds,
-          failureThreshold: s.failureThreshold,
-          measureLatency: false,
-          tags: { ...tags, Name: `${name}-${e.name}` },
-        }, parent);
+        const check = new aws.route53.HealthCheck(
+          `${name}-${e.name}`,
+          {
+            type: "HTTPS",
+            fqdn: e.host,
+            port: e.port,
+            resourcePath: e.path,
+            enableSni: true,
+            requestInterval: s.requestIntervalSeconds,
+            failureThreshold: s.failureThreshold,
+            measureLatency: false,
+            tags: { ...tags, Name: `${name}-${e.name}` },
+          },
+          parent,
+        );
         this.healthCheckIds[e.name] = check.id;
         const alarmName = `${name}-${e.name}-down`;
         metricAlarm(alarmName, alarmName, healthCheckAlarm(e), check.id, topicArn, tags, parent, inMetricsRegion ? undefined : ROUTE53_METRICS_REGION);
@@ -130,73 +128,121 @@ export class ExternalHealthChecks extends pulumi.ComponentResource {
 
       // Artifacts (run logs, reports) in a private, encrypted bucket that forgets them after `retention` days.
       const bucketTags = withPlannedGb({ ...tags, purpose: "canary-artifacts" }, PLANNED_STORAGE_GB_TAG, CANARY_ARTIFACTS_PLANNED_GB);
-      const bucket = privateBucket(canaryBucketName(name), {
-        tags: bucketTags,
-        forceDestroy: s.forceDestroy,
-        lifecycleRules: [
-          { id: "expire-run-artifacts", status: "Enabled", filter: { prefix: "artifacts/" }, expiration: { days: retention } },
-          { id: "expire-noncurrent-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: 7 } },
-          { id: "abort-incomplete-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } },
-        ],
-      }, this, stateful);
+      const bucket = privateBucket(
+        canaryBucketName(name),
+        {
+          tags: bucketTags,
+          forceDestroy: s.forceDestroy,
+          lifecycleRules: [
+            { id: "expire-run-artifacts", status: "Enabled", filter: { prefix: "artifacts/" }, expiration: { days: retention } },
+            { id: "expire-noncurrent-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: 7 } },
+            { id: "abort-incomplete-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } },
+          ],
+        },
+        this,
+        stateful,
+      );
 
       const script = canaryScript();
-      const code = new aws.s3.BucketObjectv2(`${name}-code`, {
-        bucket: bucket.id,
-        key: canaryCodeKey(script),
-        source: new pulumi.asset.AssetArchive({ [CANARY_SCRIPT_PATH]: new pulumi.asset.StringAsset(script) }),
-        tags,
-      }, parent);
+      const code = new aws.s3.BucketObjectv2(
+        `${name}-code`,
+        {
+          bucket: bucket.id,
+          key: canaryCodeKey(script),
+          source: new pulumi.asset.AssetArchive({ [CANARY_SCRIPT_PATH]: new pulumi.asset.StringAsset(script) }),
+          tags,
+        },
+        parent,
+      );
 
       const cName = canaryName(s.environment);
       this.canaryName = cName;
       const identity = aws.getCallerIdentityOutput({}, parent);
       const partition = aws.getPartitionOutput({}, parent);
-      const role = new aws.iam.Role(canaryRoleName(name), {
-        description: `Runs the ${cName} Synthetics canary`,
-        assumeRolePolicy: JSON.stringify(serviceTrustPolicy("lambda.amazonaws.com")),
-        tags,
-      }, parent);
-      const rolePolicy = new aws.iam.RolePolicy(`${name}-canary`, {
-        role: role.id,
-        policy: pulumi.all([bucket.arn, partition.partition, identity.accountId]).apply(([bucketArn, part, account]) =>
-          JSON.stringify(canaryRolePolicy({ bucketArn, prefix: "artifacts/", logGroupArnPrefix: `arn:${part}:logs:${s.region}:${account}:log-group:/aws/lambda/cwsyn-${cName}-` })),
-        ),
-      }, parent);
+      const role = new aws.iam.Role(
+        canaryRoleName(name),
+        {
+          description: `Runs the ${cName} Synthetics canary`,
+          assumeRolePolicy: JSON.stringify(serviceTrustPolicy("lambda.amazonaws.com")),
+          tags,
+        },
+        parent,
+      );
+      const rolePolicy = new aws.iam.RolePolicy(
+        `${name}-canary`,
+        {
+          role: role.id,
+          policy: pulumi.all([bucket.arn, partition.partition, identity.accountId]).apply(([bucketArn, part, account]) =>
+            JSON.stringify(
+              canaryRolePolicy({
+                bucketArn,
+                prefix: "artifacts/",
+                logGroupArnPrefix: `arn:${part}:logs:${s.region}:${account}:log-group:/aws/lambda/cwsyn-${cName}-`,
+              }),
+            ),
+          ),
+        },
+        parent,
+      );
 
       const ports = urlPorts(internal.map((u) => u.url));
-      const sg = new aws.ec2.SecurityGroup(`${name}-canary`, {
-        vpcId: s.vpcId,
-        description: `Synthetics canary ${cName}: out to the checked endpoints and AWS APIs, nothing in`,
-        ingress: [],
-        egress: [
-          ...ports.map((port) => ({ protocol: "tcp", fromPort: port, toPort: port, cidrBlocks: [s.vpcCidrBlock!], description: `Checked endpoints on ${port}` })),
-          { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "S3, CloudWatch and Lambda APIs over HTTPS" },
-        ],
-        tags: { ...tags, Name: `${name}-canary` },
-      }, parent);
+      const sg = new aws.ec2.SecurityGroup(
+        `${name}-canary`,
+        {
+          vpcId: s.vpcId,
+          description: `Synthetics canary ${cName}: out to the checked endpoints and AWS APIs, nothing in`,
+          ingress: [],
+          egress: [
+            ...ports.map((port) => ({
+              protocol: "tcp",
+              fromPort: port,
+              toPort: port,
+              cidrBlocks: [s.vpcCidrBlock!],
+              description: `Checked endpoints on ${port}`,
+            })),
+            { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "S3, CloudWatch and Lambda APIs over HTTPS" },
+          ],
+          tags: { ...tags, Name: `${name}-canary` },
+        },
+        parent,
+      );
 
-      const canary = new aws.synthetics.Canary(`${name}-canary`, {
-        name: cName,
-        runtimeVersion: CANARY_RUNTIME_VERSION,
-        handler: CANARY_HANDLER,
-        s3Bucket: bucket.bucket,
-        s3Key: code.key,
-        s3Version: code.versionId,
-        executionRoleArn: role.arn,
-        artifactS3Location: pulumi.interpolate`s3://${bucket.bucket}/artifacts/`,
-        schedule: { expression: canarySchedule(minutes) },
-        runConfig: { timeoutInSeconds: 60, environmentVariables: { [CANARY_URLS_ENV]: JSON.stringify(internal.map((u) => u.url)) } },
-        vpcConfig: { subnetIds: s.privateSubnetIds!, securityGroupIds: [sg.id] },
-        successRetentionPeriod: retention,
-        failureRetentionPeriod: retention,
-        startCanary: true,
-        deleteLambda: true,
-        tags,
-      }, { parent: this, dependsOn: [rolePolicy] });
+      const canary = new aws.synthetics.Canary(
+        `${name}-canary`,
+        {
+          name: cName,
+          runtimeVersion: CANARY_RUNTIME_VERSION,
+          handler: CANARY_HANDLER,
+          s3Bucket: bucket.bucket,
+          s3Key: code.key,
+          s3Version: code.versionId,
+          executionRoleArn: role.arn,
+          artifactS3Location: pulumi.interpolate`s3://${bucket.bucket}/artifacts/`,
+          schedule: { expression: canarySchedule(minutes) },
+          runConfig: { timeoutInSeconds: 60, environmentVariables: { [CANARY_URLS_ENV]: JSON.stringify(internal.map((u) => u.url)) } },
+          vpcConfig: { subnetIds: s.privateSubnetIds!, securityGroupIds: [sg.id] },
+          successRetentionPeriod: retention,
+          failureRetentionPeriod: retention,
+          startCanary: true,
+          deleteLambda: true,
+          tags,
+        },
+        { parent: this, dependsOn: [rolePolicy] },
+      );
 
       const alarmName = `${name}-internal-down`;
-      metricAlarm(alarmName, alarmName, canaryAlarm(minutes, internal.map((u) => u.url)), canary.name, s.alertTopicArn, tags, parent);
+      metricAlarm(
+        alarmName,
+        alarmName,
+        canaryAlarm(
+          minutes,
+          internal.map((u) => u.url),
+        ),
+        canary.name,
+        s.alertTopicArn,
+        tags,
+        parent,
+      );
       this.alarmNames.push(alarmName);
     }
 

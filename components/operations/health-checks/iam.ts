@@ -1,6 +1,5 @@
 import type { PolicyDocument } from "../../data/bucket-policy";
 
-
 /**
  * The Synthetics canary's execution role (CloudWatch user guide, "Required
  * roles and permissions for canaries", the VPC variant; checked 2026-11-23):
@@ -16,8 +15,19 @@ export function canaryRolePolicy(a: { bucketArn: string; prefix: string; logGrou
       { Sid: "ArtifactBucket", Effect: "Allow", Action: "s3:GetBucketLocation", Resource: a.bucketArn },
       { Sid: "FindArtifactBucket", Effect: "Allow", Action: "s3:ListAllMyBuckets", Resource: "*" },
       { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${a.logGroupArnPrefix}*` },
-      { Sid: "Metrics", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": "CloudWatchSynthetics" } } },
-      { Sid: "VpcNetworkInterfaces", Effect: "Allow", Action: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface"], Resource: "*" },
+      {
+        Sid: "Metrics",
+        Effect: "Allow",
+        Action: "cloudwatch:PutMetricData",
+        Resource: "*",
+        Condition: { StringEquals: { "cloudwatch:namespace": "CloudWatchSynthetics" } },
+      },
+      {
+        Sid: "VpcNetworkInterfaces",
+        Effect: "Allow",
+        Action: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface"],
+        Resource: "*",
+      },
     ],
   };
 }

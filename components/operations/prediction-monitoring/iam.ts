@@ -1,6 +1,5 @@
 import type { PolicyDocument, Statement } from "../../data/bucket-policy";
 
-
 /** Normalises an S3 prefix to "name/" (no leading slash, one trailing slash). */
 export function normalisePrefix(prefix: string): string {
   return `${prefix.replace(/^\/+/, "").replace(/\/+$/, "")}/`;
@@ -12,7 +11,13 @@ export function normalisePrefix(prefix: string): string {
  * SSE-KMS bucket, the key's decrypt (reads) and data key (writes) through S3
  * only.
  */
-export function predictionMonitorPolicy(a: { bucketArn: string; predictionsPrefix: string; reportsPrefix: string; kmsKeyArn?: string; region: string }): PolicyDocument {
+export function predictionMonitorPolicy(a: {
+  bucketArn: string;
+  predictionsPrefix: string;
+  reportsPrefix: string;
+  kmsKeyArn?: string;
+  region: string;
+}): PolicyDocument {
   const predictions = normalisePrefix(a.predictionsPrefix);
   const reports = normalisePrefix(a.reportsPrefix);
   const statements: Statement[] = [

@@ -51,7 +51,8 @@ export function cronScheduleProblem(schedule: string): string | undefined {
       if (range === "*" || range === "?") continue;
       const bounds = range!.split("-");
       const nums = bounds.map(value);
-      if (bounds.length > 2 || nums.some((n) => n === undefined || n < f.min || n > f.max)) return `${f.name} "${part}": values are ${f.min}-${f.max}${f.names ? ` or ${f.names[0]}-${f.names[f.names.length - 1]}` : ""}`;
+      if (bounds.length > 2 || nums.some((n) => n === undefined || n < f.min || n > f.max))
+        return `${f.name} "${part}": values are ${f.min}-${f.max}${f.names ? ` or ${f.names[0]}-${f.names[f.names.length - 1]}` : ""}`;
       if (nums.length === 2 && nums[0]! > nums[1]!) return `${f.name} "${part}": a range goes from low to high`;
     }
   }
@@ -81,22 +82,56 @@ export const PredictionMonitoringSettings = z.strictObject({
     })
     .describe('Kubernetes cron schedule, UTC: 5 fields ("0 6 * * *") or a macro (@daily).')
     .default("0 6 * * *"),
-  predictionsPrefix: keyPrefix("predictions/").describe("Prefix the serving layer logs predictions under; the job may only read there.").default("predictions/"),
-  reportsPrefix: keyPrefix("prediction-reports/").describe("Prefix the job writes its reports to; the job may only write there.").default("prediction-reports/"),
-  cpuMillis: z.number().int().min(50, "cpuMillis must be at least 50").max(16000, "cpuMillis is at most 16000 (16 CPUs)").describe("CPU request of the job's pod, millicores (system pool).").default(500),
-  memoryMiB: z.number().int().min(128, "memoryMiB must be at least 128").max(65536, "memoryMiB is at most 65536 (64 GiB)").describe("Memory request and limit of the job's pod, MiB.").default(2048),
-  timeoutHours: z.number().int().min(1, "timeoutHours must be at least 1").max(24, "timeoutHours is at most 24").describe("Hours after which a run is stopped (the Job's activeDeadlineSeconds).").default(2),
+  predictionsPrefix: keyPrefix("predictions/")
+    .describe("Prefix the serving layer logs predictions under; the job may only read there.")
+    .default("predictions/"),
+  reportsPrefix: keyPrefix("prediction-reports/")
+    .describe("Prefix the job writes its reports to; the job may only write there.")
+    .default("prediction-reports/"),
+  cpuMillis: z
+    .number()
+    .int()
+    .min(50, "cpuMillis must be at least 50")
+    .max(16000, "cpuMillis is at most 16000 (16 CPUs)")
+    .describe("CPU request of the job's pod, millicores (system pool).")
+    .default(500),
+  memoryMiB: z
+    .number()
+    .int()
+    .min(128, "memoryMiB must be at least 128")
+    .max(65536, "memoryMiB is at most 65536 (64 GiB)")
+    .describe("Memory request and limit of the job's pod, MiB.")
+    .default(2048),
+  timeoutHours: z
+    .number()
+    .int()
+    .min(1, "timeoutHours must be at least 1")
+    .max(24, "timeoutHours is at most 24")
+    .describe("Hours after which a run is stopped (the Job's activeDeadlineSeconds).")
+    .default(2),
 });
 export type PredictionMonitoringSettings = z.output<typeof PredictionMonitoringSettings>;
 
-const input = (what: string) => withType(z.custom<pulumi.Input<string>>((v) => v !== undefined && v !== null && v !== "", `${what} is required`), PULUMI_STRING);
+const input = (what: string) =>
+  withType(
+    z.custom<pulumi.Input<string>>((v) => v !== undefined && v !== null && v !== "", `${what} is required`),
+    PULUMI_STRING,
+  );
 
 /** Everything PredictionMonitoring accepts. */
 export const PredictionMonitoringArgsSchema = PredictionMonitoringSettings.extend({
-  cluster: withType(z.custom<ClusterHandle>((c) => typeof c === "object" && c !== null && "provider" in c, "must be a ClusterHandle (GpuCluster, or provider, clusterName, OIDC provider and ready)"), { type: "ClusterHandle", imports: { ClusterHandle: "components/compute/cluster-handle.ts" } }).describe("The cluster to run in."),
+  cluster: withType(
+    z.custom<ClusterHandle>(
+      (c) => typeof c === "object" && c !== null && "provider" in c,
+      "must be a ClusterHandle (GpuCluster, or provider, clusterName, OIDC provider and ready)",
+    ),
+    { type: "ClusterHandle", imports: { ClusterHandle: "components/compute/cluster-handle.ts" } },
+  ).describe("The cluster to run in."),
   bucketName: input("bucketName").describe("Name of the artifact bucket holding the predictions."),
   bucketArn: input("bucketArn").describe("Its ARN."),
-  kmsKeyArn: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING).optional().describe("The bucket's KMS key when it is SSE-KMS encrypted. Default none (SSE-S3)."),
+  kmsKeyArn: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)
+    .optional()
+    .describe("The bucket's KMS key when it is SSE-KMS encrypted. Default none (SSE-S3)."),
   region: z.string().refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)").describe("The stack's region."),
   environment: z.string().min(1, "environment is required").describe("Environment name, passed to the image."),
   tags: awsTags.default({}),

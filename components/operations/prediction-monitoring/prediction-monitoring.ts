@@ -28,7 +28,6 @@ export function predictionMonitoringPhysicalNames(name: string): PhysicalName[] 
   return [autoNamedRole(irsaRoleName(jobRole(name)))];
 }
 
-
 /**
  * Scheduled drift and prediction-quality reports: a CronJob running the
  * team's report image with its own IRSA role, which may read the logged
@@ -44,33 +43,46 @@ export class PredictionMonitoring extends pulumi.ComponentResource {
     const predictionsPrefix = s.predictionsPrefix;
     const reportsPrefix = s.reportsPrefix;
 
-    const role = new IrsaRole(jobRole(name), {
-      oidcProviderArn: s.cluster.oidcProviderArn,
-      oidcIssuerUrl: s.cluster.oidcIssuerUrl,
-      namespace: PREDICTION_MONITORING_NAMESPACE,
-      serviceAccount: PREDICTION_MONITOR_SERVICE_ACCOUNT,
-      inlinePolicy: pulumi
-        .all([s.bucketArn, s.kmsKeyArn])
-        .apply(([bucketArn, kmsKeyArn]) => JSON.stringify(predictionMonitorPolicy({ bucketArn, predictionsPrefix, reportsPrefix, kmsKeyArn, region: s.region }))),
-      tags: s.tags,
-    }, { parent: this });
+    const role = new IrsaRole(
+      jobRole(name),
+      {
+        oidcProviderArn: s.cluster.oidcProviderArn,
+        oidcIssuerUrl: s.cluster.oidcIssuerUrl,
+        namespace: PREDICTION_MONITORING_NAMESPACE,
+        serviceAccount: PREDICTION_MONITOR_SERVICE_ACCOUNT,
+        inlinePolicy: pulumi
+          .all([s.bucketArn, s.kmsKeyArn])
+          .apply(([bucketArn, kmsKeyArn]) =>
+            JSON.stringify(predictionMonitorPolicy({ bucketArn, predictionsPrefix, reportsPrefix, kmsKeyArn, region: s.region })),
+          ),
+        tags: s.tags,
+      },
+      { parent: this },
+    );
 
     const k8s = { parent: this, provider: s.cluster.provider, dependsOn: s.cluster.ready };
     const ns = new kubernetes.core.v1.Namespace(`${name}-ns`, predictionMonitorNamespace(), k8s);
-    const sa = new kubernetes.core.v1.ServiceAccount(`${name}-sa`, predictionMonitorServiceAccount(role.roleArn), { ...k8s, dependsOn: [...s.cluster.ready, ns] });
+    const sa = new kubernetes.core.v1.ServiceAccount(`${name}-sa`, predictionMonitorServiceAccount(role.roleArn), {
+      ...k8s,
+      dependsOn: [...s.cluster.ready, ns],
+    });
     const bucket = pulumi.output(s.bucketName);
-    new kubernetes.batch.v1.CronJob(`${name}-cronjob`, predictionMonitorCronJob({
-      image: s.image,
-      args: s.args,
-      schedule: s.schedule,
-      predictionsUri: bucket.apply((b) => s3Uri(b, predictionsPrefix)),
-      reportsUri: bucket.apply((b) => s3Uri(b, reportsPrefix)),
-      region: s.region,
-      environment: s.environment,
-      cpuMillis: s.cpuMillis,
-      memoryMiB: s.memoryMiB,
-      timeoutHours: s.timeoutHours,
-    }), { ...k8s, dependsOn: [...s.cluster.ready, sa] });
+    new kubernetes.batch.v1.CronJob(
+      `${name}-cronjob`,
+      predictionMonitorCronJob({
+        image: s.image,
+        args: s.args,
+        schedule: s.schedule,
+        predictionsUri: bucket.apply((b) => s3Uri(b, predictionsPrefix)),
+        reportsUri: bucket.apply((b) => s3Uri(b, reportsPrefix)),
+        region: s.region,
+        environment: s.environment,
+        cpuMillis: s.cpuMillis,
+        memoryMiB: s.memoryMiB,
+        timeoutHours: s.timeoutHours,
+      }),
+      { ...k8s, dependsOn: [...s.cluster.ready, sa] },
+    );
 
     this.roleArn = role.roleArn;
     this.registerOutputs({ roleArn: this.roleArn });
