@@ -1,15 +1,3 @@
-/**
- * The package root, `import { ... } from "ml-platform"`: the components a
- * platform team composes in its own Pulumi program, each with its Args type,
- * the ClusterHandle contract that in-cluster components take, and
- * ComponentArgsError (what a component throws for a bad argument). The stack program of this
- * repository is index.ts, not this file.
- *
- * Subpaths: `ml-platform/schemas` (the components' zod schemas), `ml-platform/cost`
- * (the cost model), `ml-platform/policies` (the policy pack's rules),
- * `ml-platform/testing` (mocks and planProgram()). Nothing here exposes zod
- * types, so a consumer's tsc never has to check zod's declarations.
- */
 export { Network } from "../components/network/network";
 export type { NetworkArgs } from "../components/network/network";
 

@@ -5,18 +5,18 @@
  * checks them against AWS's limits before anything is declared.
  */
 import { namePrefix, type PhysicalName } from "../lib/naming";
-import { artifactStorePhysicalNames } from "../components/data/artifact-store";
-import { containerRegistryPhysicalNames } from "../components/data/container-registry";
-import { metadataStorePhysicalNames } from "../components/data/metadata-store";
-import { networkPhysicalNames } from "../components/network/network";
-import { gpuClusterPhysicalNames } from "../components/compute/gpu-cluster";
-import { monitoringPhysicalNames } from "../components/monitoring/monitoring";
+import { artifactStorePhysicalNames } from "../components/data/artifact-store.footprint";
+import { containerRegistryPhysicalNames } from "../components/data/container-registry.footprint";
+import { metadataStorePhysicalNames } from "../components/data/metadata-store.footprint";
+import { networkPhysicalNames } from "../components/network/network.footprint";
+import { gpuClusterPhysicalNames } from "../components/compute/gpu-cluster.footprint";
+import { monitoringPhysicalNames } from "../components/monitoring/monitoring.footprint";
 import { nodePoolCaps } from "../components/monitoring/rules";
-import { servingPhysicalNames } from "../components/serving/model-serving";
-import { trackingPhysicalNames } from "../components/tracking/experiment-tracking";
-import { healthChecksPhysicalNames } from "../components/operations/health-checks/health-checks";
-import { databaseBackupPhysicalNames } from "../components/operations/backup/database-backup";
-import { predictionMonitoringPhysicalNames } from "../components/operations/prediction-monitoring/prediction-monitoring";
+import { servingPhysicalNames } from "../components/serving/model-serving.footprint";
+import { trackingPhysicalNames } from "../components/tracking/experiment-tracking.footprint";
+import { healthChecksPhysicalNames } from "../components/operations/health-checks/health-checks.footprint";
+import { databaseBackupPhysicalNames } from "../components/operations/backup/database-backup.footprint";
+import { predictionMonitoringPhysicalNames } from "../components/operations/prediction-monitoring/prediction-monitoring.footprint";
 import type { PlatformSpec } from "./spec";
 
 /** The pieces index.ts declares, and the component name suffix each gets. */

@@ -1,8 +1,6 @@
 import type { ServingSettings } from "../components/serving/settings";
 import { MLFLOW_IMAGE, type TrackingSettings } from "../components/tracking/settings";
-
-export const STAGES = ["poc", "mvp", "seriesb"] as const;
-export type Stage = (typeof STAGES)[number];
+import type { Stage } from "../lib/stages";
 
 export const STAGE_TITLES: Record<Stage, string> = {
   poc: "POC / seed: prove the technology, train and serve locally",

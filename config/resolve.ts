@@ -7,14 +7,14 @@
 import { instanceTypeNotOfferedReason } from "../cost/prices";
 import { isAcceleratedType } from "../lib/instance-types";
 import { CapacityReport, checkSystemPool, nodesNeeded } from "../components/compute/capacity";
-import { gpuClusterSystemWorkloads } from "../components/compute/gpu-cluster";
+import { gpuClusterSystemWorkloads } from "../components/compute/gpu-cluster.footprint";
 import { gpusPerNode } from "../components/compute/labels";
 import { ServingSettings, withStageDefaults } from "../components/serving/settings";
 import { withModelDefaults } from "../components/serving/model-defaults";
-import { servingSystemWorkloads } from "../components/serving/model-serving";
+import { servingSystemWorkloads } from "../components/serving/model-serving.footprint";
 import { servingProblems } from "../components/serving/checks";
 import { TrackingSettings, trackingSystemWorkloads } from "../components/tracking/settings";
-import { monitoringSystemWorkloads } from "../components/monitoring/monitoring";
+import { monitoringSystemWorkloads } from "../components/monitoring/monitoring.footprint";
 import { nodePoolCaps } from "../components/monitoring/rules";
 import {
   AlertSettings,
@@ -31,8 +31,8 @@ import {
   Piece,
   RegistrySettings,
   STAGE_PRESETS,
-  Stage,
 } from "./presets";
+import { Stage } from "../lib/stages";
 import { StackConfig } from "./schema";
 import type { PieceDecision, PlatformSpec } from "./spec";
 import { AWS_REGIONS, isAwsRegion } from "../lib/regions";

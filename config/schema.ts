@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { tagValueProblem } from "../lib/tags";
-import { STAGES } from "./presets";
+import { STAGES } from "../lib/stages";
 import { PIECE_SCHEMAS, resourceName } from "./pieces";
 import { deepOverridesOf } from "./overrides";
 

@@ -19,8 +19,8 @@ import type {
   NetworkSettings,
   PredictionMonitoringSettings,
   RegistrySettings,
-  Stage,
 } from "./presets";
+import type { Stage } from "../lib/stages";
 
 /** A piece as the stack will deploy it: enabled or not, why, and its settings. */
 export interface PieceDecision<T> {

@@ -17,7 +17,7 @@
  * defaults into what it sends (ReconcilePolicyPackConfig), which would hide
  * whether a value came from the file or from the pack.
  */
-import type { Stage } from "../config/presets";
+import type { Stage } from "../lib/stages";
 import { STAGE_LABEL, STAGE_TAG } from "../lib/tags";
 
 export interface Limits {

@@ -205,3 +205,67 @@ describe("the alert topic has one home", () => {
     expect(["alertTopicArn", "AlertTopic", "alertTopicPolicy", "alerts", "topicArn"].map(namesAlertTopic)).toEqual([true, true, true, false, false]);
   });
 });
+
+/**
+ * The packages a file reaches through its imports, following our own files.
+ * `types: false` follows only what runs (type-only imports are erased);
+ * `types: true` follows what a type checker reads as well (ts-node, which
+ * serves the policy pack, type-checks everything it reaches).
+ */
+function packagesReached(entry: string, types: boolean): { packages: Set<string>; files: Set<string> } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string) => {
+    if (files.has(file)) return;
+    files.add(file);
+    const source = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+    for (const st of source.statements) {
+      if (!(ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) || !st.moduleSpecifier || !ts.isStringLiteral(st.moduleSpecifier)) continue;
+      if (!types) {
+        if (ts.isImportDeclaration(st)) {
+          const clause = st.importClause;
+          if (clause?.isTypeOnly) continue;
+          const named = clause?.namedBindings;
+          if (clause && !clause.name && named && ts.isNamedImports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly)) continue;
+        } else if (st.isTypeOnly) continue;
+      }
+      const spec = st.moduleSpecifier.text;
+      if (!spec.startsWith(".")) {
+        packages.add(spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]!);
+        continue;
+      }
+      const base = path.resolve(path.dirname(file), spec);
+      const target = [`${base}.ts`, path.join(base, "index.ts")].find((f) => fs.existsSync(f));
+      if (target) visit(target);
+    }
+  };
+  visit(entry);
+  return { packages, files };
+}
+
+const PROVIDERS = ["@pulumi/aws", "@pulumi/kubernetes"];
+
+describe("what the checks load", () => {
+  it("the stack's config checks (config/resolve.ts) load no Pulumi provider: components expose their names and footprints in provider-free files, and add-ons declare through their owner", () => {
+    const { packages, files } = packagesReached(path.join(ROOT, "config", "resolve.ts"), false);
+    expect(PROVIDERS.filter((p) => packages.has(p))).toEqual([]);
+    // Not vacuous: it does reach every add-on's file, and the cluster's, through the registry.
+    expect(files.has(path.join(ROOT, "components", "compute", "addons", "cluster-autoscaler.ts"))).toBe(true);
+    expect(packagesReached(path.join(ROOT, "components", "compute", "gpu-cluster.ts"), false).packages.has("@pulumi/aws")).toBe(true);
+  });
+
+  it("the policy pack's sources, types included, reach no Pulumi provider and no component (ts-node type-checks all it reaches when the CLI starts the pack)", () => {
+    const { packages, files } = packagesReached(path.join(ROOT, "policies", "index.ts"), true);
+    expect(PROVIDERS.filter((p) => packages.has(p))).toEqual([]);
+    const rel = [...files].map((f) => path.relative(ROOT, f).split(path.sep).join("/"));
+    expect(
+      rel.filter(
+        (f) =>
+          f.startsWith("config/") ||
+          (/^components\/.*\/[^/]+\.ts$/.test(f) && !/(labels|rules|values|charts|contract|canary|bucket-policy|node-pool\.args)\.ts$/.test(f)),
+      ),
+    ).toEqual([]);
+    // Not vacuous: config/presets.ts, which a type import once pulled in, reaches every component's types.
+    expect(packagesReached(path.join(ROOT, "config", "presets.ts"), true).packages.has("@pulumi/aws")).toBe(true);
+  });
+});

@@ -1,65 +1,30 @@
 import * as aws from "@pulumi/aws";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { GpuNodeGroupSettings } from "./node-pool.args";
-import type { GpuClusterArgs } from "./gpu-cluster.args";
-
-export type { GpuClusterArgs };
-import { CLUSTER_LOG_TYPES, CLUSTER_ROLE_POLICY_ARN, NODE_ROLE_POLICY_ARNS, controlPlaneLogGroupName, secretsEncryptionPolicy } from "./iam";
-import { CONTROL_PLANE_ZONE_COUNT, splitPoolAcrossZones } from "./zones";
-import { KUBERNETES_API_PORT, accessGrantResourceSuffix, accessGrants, apiAccessRules } from "./access";
-import { kubeconfig } from "./kubeconfig";
-import { systemNodeLabels } from "./labels";
 import { serviceTrustPolicy } from "../../lib/iam";
 import { PLANNED_INGEST_GB_TAG, withPlannedGb } from "../../lib/tags";
-import { controlPlaneRoleName, eksClusterName, gpuNodeGroupName, gpuPoolName, launchTemplateName, nodeRoleName, systemNodeGroupName } from "./names";
-import { PhysicalName, autoNamedRole, physicalName } from "../../lib/naming";
-import { NODE_AMI_TYPES } from "../../lib/versions";
-import { ClusterAddonPhase, addonWorkloads } from "./addons/addon";
-import type { SystemWorkload } from "./capacity";
-import { CLUSTER_ADDONS, ClusterAddonArgs } from "./addons/registry";
-import { gp3StorageClass } from "./storage-class";
-import type { ClusterHandle } from "./cluster-handle";
-import { GpuNodePool } from "./gpu-node-pool";
-import { IrsaRole, IrsaRoleArgs } from "./irsa";
-import { managedNodeGroup } from "./node-group";
 import { validateArgs } from "../../lib/validate";
-import { GpuClusterArgsSchema, clusterAddonRoleNames, gpuClusterProblems } from "./gpu-cluster.schema";
+import { NODE_AMI_TYPES } from "../../lib/versions";
+import { KUBERNETES_API_PORT, accessGrantResourceSuffix, accessGrants, apiAccessRules } from "./access";
+import { ClusterAddonPhase } from "./addons/addon";
+import { CLUSTER_ADDONS } from "./addons/registry";
+import { ADDON_RESOURCES } from "./addons/resources";
+import type { ClusterHandle } from "./cluster-handle";
+import type { GpuClusterArgs } from "./gpu-cluster.args";
+import { GpuClusterArgsSchema, gpuClusterProblems } from "./gpu-cluster.schema";
+import { GpuNodePool } from "./gpu-node-pool";
+import { CLUSTER_LOG_TYPES, CLUSTER_ROLE_POLICY_ARN, NODE_ROLE_POLICY_ARNS, controlPlaneLogGroupName, secretsEncryptionPolicy } from "./iam";
+import { IrsaRole, IrsaRoleArgs } from "./irsa";
+import { kubeconfig } from "./kubeconfig";
+import { systemNodeLabels } from "./labels";
+import { controlPlaneRoleName, eksClusterName, gpuPoolName, nodeRoleName, systemNodeGroupName } from "./names";
+import { managedNodeGroup } from "./node-group";
+import { gp3StorageClass } from "./storage-class";
+import { CONTROL_PLANE_ZONE_COUNT } from "./zones";
+
+export type { GpuClusterArgs };
 
 export const GPU_CLUSTER_TYPE = "mlplatform:compute:GpuCluster";
-
-/**
- * What the cluster itself runs on its system pool before any platform
- * service, from its settings: the pods of its add-ons, DaemonSets first.
- * (The NVIDIA device plugin selects GPU nodes only.)
- */
-export function gpuClusterSystemWorkloads(settings: Required<ClusterAddonArgs>): SystemWorkload[] {
-  const workloads = addonWorkloads<Required<ClusterAddonArgs>>(CLUSTER_ADDONS, settings);
-  return [...workloads.filter((w) => w.perNode), ...workloads.filter((w) => !w.perNode)];
-}
-
-/**
- * The length-limited names the cluster creates, from the functions its
- * constructor uses: the EKS cluster, its two roles and its add-ons' roles,
- * the system node group and each GPU pool's node group per AZ, each node
- * group with its launch template. `zoneCount`: the AZs of its private subnets.
- */
-export function gpuClusterPhysicalNames(
-  name: string,
-  settings: { gpuNodeGroups: GpuNodeGroupSettings[] } & Required<ClusterAddonArgs>,
-  zoneCount: number,
-): PhysicalName[] {
-  const roles = [controlPlaneRoleName(name), nodeRoleName(name), ...clusterAddonRoleNames(name, settings)];
-  const names = [physicalName("eksCluster", eksClusterName(name), false, ["(name)"]), ...roles.map(autoNamedRole)];
-  const nodeGroup = (group: string, drivenBy: string[]) => {
-    names.push(physicalName("eksNodeGroup", group, true, drivenBy), physicalName("launchTemplate", launchTemplateName(group), false, drivenBy));
-  };
-  nodeGroup(systemNodeGroupName(name), ["(name)"]);
-  settings.gpuNodeGroups.forEach((pool, p) => {
-    for (const z of splitPoolAcrossZones(pool, zoneCount)) nodeGroup(gpuNodeGroupName(name, pool.name, z.zoneIndex), ["(name)", `gpuNodeGroups[${p}].name`]);
-  });
-  return names;
-}
 
 /**
  * An EKS cluster for GPU workloads that costs nothing for GPUs while none is
@@ -123,7 +88,7 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
     // Installs those of one phase, in registry order; returns what others wait for.
     const installAddons = (phase: ClusterAddonPhase, dependsOn: pulumi.Resource[]): pulumi.Resource[] => {
       const inputs = { region: s.region, kubernetesVersion: version };
-      const target = { owner: name, parent: this, cluster: this, settings: s, inputs, tags, dependsOn };
+      const target = { declare: ADDON_RESOURCES, owner: name, parent: this, cluster: this, settings: s, inputs, tags, dependsOn };
       return addons.filter((addon) => addon.phase === phase).flatMap((addon) => addon.install(target).resources);
     };
 

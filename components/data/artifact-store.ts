@@ -1,23 +1,17 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PhysicalName, physicalName } from "../../lib/naming";
 import { PLANNED_STORAGE_GB_TAG, withPlannedGb } from "../../lib/tags";
 import { validateArgs } from "../../lib/validate";
 import { statefulOptions } from "../stateful";
+import type { ArtifactStoreArgs } from "./artifact-store.args";
 import { ArtifactStoreArgsSchema, artifactStoreProblems, bucketName } from "./artifact-store.schema";
 import { privateBucket } from "./private-bucket";
-import type { ArtifactStoreArgs } from "./artifact-store.args";
 
 export type { ArtifactStoreArgs };
 
 /** How the buckets are encrypted: "sse-s3" (S3-managed keys) or "sse-kms" (a customer managed KMS key). */
 export type BucketEncryption = NonNullable<ArtifactStoreArgs["encryption"]>;
 export const ARTIFACT_STORE_TYPE = "mlplatform:data:ArtifactStore";
-
-/** The length-limited names the store creates: one S3 bucket (auto-named) per logical bucket. */
-export function artifactStorePhysicalNames(name: string, settings: { buckets: string[] }): PhysicalName[] {
-  return settings.buckets.map((b, i) => physicalName("s3Bucket", bucketName(name, b), true, ["(name)", `buckets[${i}]`]));
-}
 
 export interface BucketInfo {
   name: pulumi.Output<string>;

@@ -1,27 +1,16 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ecrLifecyclePolicy } from "./ecr-lifecycle";
+import { childName } from "../../lib/naming";
 import { PLANNED_STORAGE_GB_TAG, withPlannedGb } from "../../lib/tags";
 import { validateArgs } from "../../lib/validate";
-import { PhysicalName, childName, physicalName } from "../../lib/naming";
-import { ContainerRegistryArgsSchema, containerRegistryProblems } from "./container-registry.schema";
 import type { ContainerRegistryArgs } from "./container-registry.args";
+import { ecrRepositoryName } from "./container-registry.footprint";
+import { ContainerRegistryArgsSchema, containerRegistryProblems } from "./container-registry.schema";
+import { ecrLifecyclePolicy } from "./ecr-lifecycle";
 
 export type { ContainerRegistryArgs };
 
 export const CONTAINER_REGISTRY_TYPE = "mlplatform:data:ContainerRegistry";
-
-/** A repository's name (set explicitly, not auto-named): "<registry component>/<repository>". */
-export function ecrRepositoryName(registryComponent: string, repository: string): string {
-  return `${registryComponent}/${repository}`;
-}
-
-/** The length-limited names the registry creates: one ECR repository per repository name. */
-export function containerRegistryPhysicalNames(name: string, settings: { repositories: string[] }): PhysicalName[] {
-  return settings.repositories.map((r, i) =>
-    physicalName("ecrRepository", childName(name, r), false, ["(name)", `repositories[${i}]`], ecrRepositoryName(name, r)),
-  );
-}
 
 export interface RepositoryInfo {
   url: pulumi.Output<string>;

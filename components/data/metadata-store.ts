@@ -1,26 +1,16 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { PhysicalName, childName, physicalName } from "../../lib/naming";
-import { RDS_BACKUP_WINDOW, RDS_MAINTENANCE_WINDOW } from "../operations/backup/plan";
 import { validateArgs } from "../../lib/validate";
+import { RDS_BACKUP_WINDOW, RDS_MAINTENANCE_WINDOW } from "../operations/backup/plan";
 import { statefulOptions } from "../stateful";
-import { MetadataStoreArgsSchema, metadataStoreProblems } from "./metadata-store.schema";
 import type { MetadataStoreArgs } from "./metadata-store.args";
+import { databaseInstanceName } from "./metadata-store.footprint";
+import { MetadataStoreArgsSchema, metadataStoreProblems } from "./metadata-store.schema";
 
 export type { MetadataStoreArgs };
 
 export const METADATA_STORE_TYPE = "mlplatform:data:MetadataStore";
-
-/** The RDS instance (auto-named identifier): "<metadata component>-postgres". */
-export function databaseInstanceName(metadataComponent: string): string {
-  return childName(metadataComponent, "postgres");
-}
-
-/** The length-limited names the store creates: its RDS instance. */
-export function metadataStorePhysicalNames(name: string): PhysicalName[] {
-  return [physicalName("rdsInstance", databaseInstanceName(name), true, ["(name)"])];
-}
 
 export const POSTGRES_PORT = 5432;
 

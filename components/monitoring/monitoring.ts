@@ -1,36 +1,21 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AddonTarget, MonitoringAddonInputs, MonitoringAddonSettings, addonRoleNames, addonWorkloads, installAddon } from "../compute/addons/addon";
-import { PhysicalName, autoNamedRole } from "../../lib/naming";
-import { MONITORING_ADDONS } from "../compute/addons/registry";
-import type { SystemWorkload } from "../compute/capacity";
+import { validateArgs } from "../../lib/validate";
+import { AddonTarget, MonitoringAddonInputs, MonitoringAddonSettings, installAddon } from "../compute/addons/addon";
 import { dcgmExporter } from "../compute/addons/dcgm-exporter";
 import { kubePrometheusStack } from "../compute/addons/kube-prometheus-stack";
-import { validateArgs } from "../../lib/validate";
-import { MonitoringArgsSchema, monitoringProblems } from "./monitoring.schema";
+import { ADDON_RESOURCES } from "../compute/addons/resources";
 import { MONITORING_NAMESPACE } from "./charts";
-import { MonitoringStorage, alertTopicArns, alertmanagerConfig } from "./values";
-import { platformRuleGroups } from "./rules";
 import { dashboardConfigMap, platformDashboards } from "./dashboards";
 import { prometheusRule, servingServiceMonitor, trackingServiceMonitor } from "./manifests";
 import type { MonitoringArgs } from "./monitoring.args";
+import { MonitoringArgsSchema, monitoringProblems } from "./monitoring.schema";
+import { platformRuleGroups } from "./rules";
+import { MonitoringStorage, alertTopicArns, alertmanagerConfig } from "./values";
 
 export type { MonitoringArgs };
 
 export const MONITORING_TYPE = "mlplatform:monitoring:Monitoring";
-
-/** The length-limited names monitoring creates: its add-ons' roles (Alertmanager's). */
-export function monitoringPhysicalNames(name: string, settings: MonitoringAddonSettings): PhysicalName[] {
-  return addonRoleNames<MonitoringAddonSettings>(MONITORING_ADDONS, name, settings).map(autoNamedRole);
-}
-
-/**
- * What monitoring puts on the CPU system pool: its add-ons' pods
- * (kube-prometheus-stack's; the DCGM exporter runs on GPU nodes only).
- */
-export function monitoringSystemWorkloads(settings: MonitoringAddonSettings): SystemWorkload[] {
-  return addonWorkloads<MonitoringAddonSettings>(MONITORING_ADDONS, settings);
-}
 
 /**
  * Series B monitoring inside the cluster: kube-prometheus-stack (Prometheus,
@@ -77,6 +62,7 @@ export class Monitoring extends pulumi.ComponentResource {
 
     // kube-prometheus-stack with Alertmanager's IRSA role; the DCGM exporter on GPU nodes after it.
     const target = (dependsOn: pulumi.Resource[]): AddonTarget<MonitoringAddonSettings, MonitoringAddonInputs> => ({
+      declare: ADDON_RESOURCES,
       owner: name,
       parent: this,
       cluster: s.cluster,

@@ -1,13 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { flowLogsTrustPolicy, flowLogsWritePolicy } from "./iam";
-import { subnetLayout } from "./cidr";
 import { PLANNED_INGEST_GB_TAG, withPlannedGb } from "../../lib/tags";
-import { CONTROL_PLANE_ZONE_COUNT, EKS_UNSUPPORTED_ZONE_IDS, chooseZoneIds } from "../compute/zones";
 import { validateArgs } from "../../lib/validate";
-import { PhysicalName, autoNamedRole, childName } from "../../lib/naming";
-import { NetworkArgsSchema, networkProblems } from "./network.schema";
+import { CONTROL_PLANE_ZONE_COUNT, EKS_UNSUPPORTED_ZONE_IDS, chooseZoneIds } from "../compute/zones";
+import { subnetLayout } from "./cidr";
+import { flowLogsTrustPolicy, flowLogsWritePolicy } from "./iam";
 import type { NetworkArgs } from "./network.args";
+import { flowLogsRoleName } from "./network.footprint";
+import { NetworkArgsSchema, networkProblems } from "./network.schema";
 
 export type { NetworkArgs };
 
@@ -15,16 +15,6 @@ export type { NetworkArgs };
 export type NatMode = NonNullable<NetworkArgs["natGateways"]>;
 
 export const NETWORK_TYPE = "mlplatform:network:Network";
-
-/** The flow logs' IAM role (auto-named): "<network component>-flow-logs". */
-export function flowLogsRoleName(networkComponent: string): string {
-  return childName(networkComponent, "flow-logs");
-}
-
-/** The length-limited names the network creates: the flow logs' role, when it keeps flow logs. */
-export function networkPhysicalNames(name: string, settings: { flowLogRetentionDays: number }): PhysicalName[] {
-  return settings.flowLogRetentionDays > 0 ? [autoNamedRole(flowLogsRoleName(name))] : [];
-}
 
 /**
  * A VPC with public and private subnets over 2-3 AZs, NAT egress sized by

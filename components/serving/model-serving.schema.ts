@@ -17,7 +17,10 @@ import { ArgProblem, awsTags, schemaMatches, withType, PULUMI_STRING } from "../
 import type { ClusterHandle } from "../compute/cluster-handle";
 import type { ModelServingArgs } from "./model-serving.args";
 
-/** A Kubernetes quantity may be written as a number in YAML (cpu: 2). */
+/**
+ * A Kubernetes quantity may be written as a number in YAML (cpu: 2). It is transformed to a string, so a
+ * default is given with `.prefault()`: it goes through the transform, and the editor schema shows it.
+ */
 export const quantity = withType(
   z.union([z.string(), z.number()]).transform((v) => String(v)),
   { outputType: "string" },
@@ -51,7 +54,7 @@ export const ModelSchema = withType(
       blue: ColorRelease.optional().describe("Blue/green: the blue release."),
       green: ColorRelease.optional().describe("Blue/green: the green release."),
       port: z.number().int().min(1).max(65535).describe("Container port of the model server.").default(8080),
-      cpu: quantity.describe('CPU request per pod ("2", "500m").').default("1"),
+      cpu: quantity.describe('CPU request per pod ("2", "500m").').prefault("1"),
       memory: z.string().describe('Memory request per pod ("8Gi").').default("4Gi"),
       cpuLimit: quantity.optional().describe("CPU limit. Default: the request."),
       memoryLimit: z.string().optional().describe("Memory limit. Default: the request."),

@@ -1,10 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ACCESS_POLICY_ARNS } from "../compute/access";
 import { validateArgs } from "../../lib/validate";
-import { ModelServingArgsSchema, modelServingProblems } from "./model-serving.schema";
-import { MODELS_BUCKET_PLACEHOLDER, REGISTRY_PLACEHOLDER, ServingSettings, colorsOf, modelSystemWorkloads, otherColor, releaseOf } from "./settings";
+import { ACCESS_POLICY_ARNS } from "../compute/access";
+import { installAddon } from "../compute/addons/addon";
+import { awsLoadBalancerController } from "../compute/addons/aws-load-balancer-controller";
+import { SERVING_ADDONS } from "../compute/addons/registry";
+import { ADDON_RESOURCES } from "../compute/addons/resources";
+import { IrsaRole } from "../compute/irsa";
+import { modelReadPolicy } from "./iam";
 import {
   deploymentManifest,
   deploymentName,
@@ -18,39 +22,14 @@ import {
   serviceAccountName,
   serviceManifest,
 } from "./manifests";
-import { modelReadPolicy } from "./iam";
-import { addonRoleNames, addonWorkloads, installAddon } from "../compute/addons/addon";
-import { awsLoadBalancerController } from "../compute/addons/aws-load-balancer-controller";
-import { SERVING_ADDONS } from "../compute/addons/registry";
-import type { SystemWorkload } from "../compute/capacity";
-import { IrsaRole } from "../compute/irsa";
-import { irsaRoleName } from "../compute/names";
-import { PhysicalName, autoNamedRole, childName, physicalName } from "../../lib/naming";
 import type { ModelServingArgs } from "./model-serving.args";
+import { modelRole } from "./model-serving.footprint";
+import { ModelServingArgsSchema, modelServingProblems } from "./model-serving.schema";
+import { MODELS_BUCKET_PLACEHOLDER, REGISTRY_PLACEHOLDER, colorsOf, otherColor, releaseOf } from "./settings";
 
 export type { ModelServingArgs };
 
 export const MODEL_SERVING_TYPE = "mlplatform:serving:ModelServing";
-
-/**
- * What serving puts on the CPU system pool, from its settings: CPU-only
- * models, then its add-ons (the AWS Load Balancer Controller when a model is
- * exposed, metrics-server when one autoscales).
- */
-export function servingSystemWorkloads(settings: ServingSettings): SystemWorkload[] {
-  return [...modelSystemWorkloads(settings), ...addonWorkloads<ServingSettings>(SERVING_ADDONS, settings)];
-}
-
-/** A served model's IrsaRole: "<serving component>-<model>". */
-const modelRole = (servingComponent: string, model: string) => childName(servingComponent, model);
-
-/** The length-limited names serving creates: each model's IRSA role, and its add-ons' roles. */
-export function servingPhysicalNames(name: string, settings: ServingSettings): PhysicalName[] {
-  return [
-    ...settings.models.map((m, i) => physicalName("iamRole", irsaRoleName(modelRole(name, m.name)), true, ["(name)", `models[${i}].name`])),
-    ...addonRoleNames<ServingSettings>(SERVING_ADDONS, name, settings).map(autoNamedRole),
-  ];
-}
 
 /** `<registry>/models:1.4.0` -> `<prefix>/models:1.4.0`; a text without the placeholder stays as it is. */
 function resolve(text: string, placeholder: string, value: pulumi.Input<string> | undefined): pulumi.Input<string> {
@@ -97,7 +76,7 @@ export class ModelServing extends pulumi.ComponentResource {
 
     // The AWS Load Balancer Controller when a model is exposed, metrics-server when one autoscales.
     const inputs = { region: a.region, vpcId: (a.vpcId ?? cluster.vpcId)! };
-    const target = { owner: name, parent: this, cluster, settings: s, inputs, tags, dependsOn: cluster.ready };
+    const target = { declare: ADDON_RESOURCES, owner: name, parent: this, cluster, settings: s, inputs, tags, dependsOn: cluster.ready };
     const installed = new Map(SERVING_ADDONS.map((addon) => [addon, installAddon(addon, target)]));
     // Exposed Services wait for the controller, so on destroy they go (with their NLBs) before it.
     const lbController = installed.get(awsLoadBalancerController)?.resources ?? [];

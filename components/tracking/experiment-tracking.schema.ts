@@ -34,7 +34,7 @@ export const ExperimentTrackingSettings = withType(
       .describe("Server replicas (2+ get a PodDisruptionBudget).")
       .default(1),
     workers: z.number().int().min(1, "workers must be at least 1").max(16, "workers is at most 16").describe("uvicorn workers per replica.").default(2),
-    cpu: quantity.describe('CPU request per replica ("500m").').default("250m"),
+    cpu: quantity.describe('CPU request per replica ("500m").').prefault("250m"),
     memory: z.string().describe('Memory request per replica ("1Gi").').default("1Gi"),
     memoryLimit: z.string().describe('Memory limit per replica ("2Gi"), at least the request.').default("2Gi"),
     artifactPrefix: z

@@ -1,27 +1,18 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { namespaceManifest } from "../serving/manifests";
-import { artifactsDestination, backendStoreUri, TRACKING_NAMES } from "./settings";
-import { backendSecretManifest, trackingDeploymentManifest, trackingPdbManifest, trackingServiceAccountManifest, trackingServiceManifest } from "./manifests";
-import { trackingArtifactsPolicy } from "./iam";
 import { validateArgs } from "../../lib/validate";
-import { ExperimentTrackingArgsSchema, experimentTrackingProblems } from "./experiment-tracking.schema";
 import { IrsaRole } from "../compute/irsa";
-import { irsaRoleName } from "../compute/names";
-import { PhysicalName, autoNamedRole, childName } from "../../lib/naming";
+import { namespaceManifest } from "../serving/manifests";
 import type { ExperimentTrackingArgs } from "./experiment-tracking.args";
+import { artifactsRole } from "./experiment-tracking.footprint";
+import { ExperimentTrackingArgsSchema, experimentTrackingProblems } from "./experiment-tracking.schema";
+import { trackingArtifactsPolicy } from "./iam";
+import { backendSecretManifest, trackingDeploymentManifest, trackingPdbManifest, trackingServiceAccountManifest, trackingServiceManifest } from "./manifests";
+import { artifactsDestination, backendStoreUri, TRACKING_NAMES } from "./settings";
 
 export type { ExperimentTrackingArgs };
 
 export const EXPERIMENT_TRACKING_TYPE = "mlplatform:tracking:ExperimentTracking";
-
-/** The IrsaRole through which MLflow reads and writes its artifacts: "<tracking component>-artifacts". */
-const artifactsRole = (trackingComponent: string) => childName(trackingComponent, "artifacts");
-
-/** The length-limited names the tracking server creates: its artifact-access role. */
-export function trackingPhysicalNames(name: string): PhysicalName[] {
-  return [autoNamedRole(irsaRoleName(artifactsRole(name)))];
-}
 
 /**
  * An MLflow tracking server on the CPU system pool: metadata in the

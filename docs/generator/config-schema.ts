@@ -15,7 +15,8 @@ import { z } from "zod";
 import { PROJECT } from "../../config/resolve";
 import { StackConfig } from "../../config/schema";
 import { AWS_REGIONS, AWS_REGIONS_AS_OF } from "../../lib/regions";
-import { STAGES, STAGE_PRESETS, Stage } from "../../config/presets";
+import { STAGE_PRESETS } from "../../config/presets";
+import { STAGES, Stage } from "../../lib/stages";
 import { PRICED_REGIONS } from "../../cost/prices";
 import { cell, code, generatedBanner, table } from "./markdown";
 

@@ -7,7 +7,8 @@
  * after. So the numbers cannot drift from the code: `npm run docs -- --check`
  * fails when they would.
  */
-import { STAGE_TITLES, Stage } from "../../config/presets";
+import { STAGE_TITLES } from "../../config/presets";
+import { Stage } from "../../lib/stages";
 import { declaredResources, decisionsOf, shortType } from "../../plan/report";
 import { cell, code, dollars, generatedBanner, money, plural, signedDollars, signedMoney, table } from "./markdown";
 import type { StackFacts } from "./stack-page";

@@ -6,9 +6,9 @@
  */
 import { chartOf } from "../../components/compute/addons/addon";
 import { ADDONS, CLUSTER_ADDONS, MONITORING_ADDONS, SERVING_ADDONS } from "../../components/compute/addons/registry";
-import { gpuClusterSystemWorkloads } from "../../components/compute/gpu-cluster";
-import { monitoringSystemWorkloads } from "../../components/monitoring/monitoring";
-import { servingSystemWorkloads } from "../../components/serving/model-serving";
+import { gpuClusterSystemWorkloads } from "../../components/compute/gpu-cluster.footprint";
+import { monitoringSystemWorkloads } from "../../components/monitoring/monitoring.footprint";
+import { servingSystemWorkloads } from "../../components/serving/model-serving.footprint";
 import type { ServingSettings } from "../../components/serving/settings";
 import { withModelDefaults } from "../../components/serving/model-defaults";
 import { STAGE_PRESETS } from "../../config/presets";

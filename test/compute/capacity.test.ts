@@ -10,8 +10,8 @@ import {
 } from "../../components/compute/capacity";
 import { ConfigError, resolvePlatformSpec } from "../../config/resolve";
 import { STAGE_PRESETS } from "../../config/presets";
-import { gpuClusterSystemWorkloads } from "../../components/compute/gpu-cluster";
-import { servingSystemWorkloads } from "../../components/serving/model-serving";
+import { gpuClusterSystemWorkloads } from "../../components/compute/gpu-cluster.footprint";
+import { servingSystemWorkloads } from "../../components/serving/model-serving.footprint";
 import { trackingSystemWorkloads } from "../../components/tracking/settings";
 
 describe("node allocatable, as the EKS AL2023 AMI computes it", () => {

@@ -3,10 +3,10 @@
  * they create, as config/naming-input.ts collects them for a stack. Pure.
  */
 import { AUTONAME_SUFFIX_LENGTH, NAME_LIMITS, describeNameOverLimit } from "../../lib/naming";
-import { artifactStorePhysicalNames } from "../../components/data/artifact-store";
-import { gpuClusterPhysicalNames } from "../../components/compute/gpu-cluster";
+import { artifactStorePhysicalNames } from "../../components/data/artifact-store.footprint";
+import { gpuClusterPhysicalNames } from "../../components/compute/gpu-cluster.footprint";
 import { gpuNodeGroupName } from "../../components/compute/names";
-import { networkPhysicalNames } from "../../components/network/network";
+import { networkPhysicalNames } from "../../components/network/network.footprint";
 import { stackPhysicalNames } from "../../config/naming-input";
 import { resolvePlatformSpec } from "../../config/resolve";
 import type { GpuNodeGroupSettings } from "../../components/compute/node-pool.args";

@@ -22,7 +22,7 @@ import { GPU_TOLERATION, systemNodeLabels } from "../../components/compute/label
 import { DEFAULT_THRESHOLDS, RuleGroup, RuleSettings, isAlertingRule, platformRuleGroups } from "../../components/monitoring/rules";
 import { GRAFANA_DASHBOARD_LABEL } from "../../components/monitoring/charts";
 import { KUBE_PROMETHEUS_STACK_CHART } from "../../components/compute/addons/kube-prometheus-stack";
-import { monitoringSystemWorkloads } from "../../components/monitoring/monitoring";
+import { monitoringSystemWorkloads } from "../../components/monitoring/monitoring.footprint";
 import {
   MONITORING_RESOURCES,
   alertTopicArns,

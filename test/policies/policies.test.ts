@@ -7,7 +7,7 @@
  * through the real server in policy-pack.integration.test.ts).
  */
 import type { Policy } from "@pulumi/policy";
-import type { Stage } from "../../config/presets";
+import type { Stage } from "../../lib/stages";
 import { HOURS_PER_MONTH, PRICES } from "../../cost/prices";
 import { GPU_TAINT, NODE_GROUP_LABEL } from "../../components/compute/labels";
 import { EvalResource, PolicyConfig, evaluatePolicies, stagePolicyConfig } from "../../policies/evaluate";

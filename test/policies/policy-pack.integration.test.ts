@@ -5,7 +5,7 @@
  * process for the whole file, started while the stacks are planned.
  */
 import * as path from "path";
-import type { Stage } from "../../config/presets";
+import type { Stage } from "../../lib/stages";
 import { PRICES } from "../../cost/prices";
 import { costOf, policyResources } from "../../plan/report";
 import { EvalResource, evaluatePolicies, stagePolicyConfig } from "../../policies/evaluate";

@@ -24,7 +24,7 @@ import { policies } from "../../policies/rules";
 import { GPU_TOLERATION, NODE_GROUP_LABEL, POOL_LABEL } from "../../components/compute/labels";
 import { ModelInput, ServingSettings, cpuMillis, memoryMiB, worstCaseGpus } from "../../components/serving/settings";
 import { withModelDefaults } from "../../components/serving/model-defaults";
-import { servingSystemWorkloads } from "../../components/serving/model-serving";
+import { servingSystemWorkloads } from "../../components/serving/model-serving.footprint";
 import { ServingContext, servingProblems } from "../../components/serving/checks";
 import {
   deploymentManifest,

@@ -4,7 +4,7 @@
  * right at those limits that it must let through. Shared by the unit tests
  * (in process) and the integration test (over the Analyzer protocol).
  */
-import type { Stage } from "../../config/presets";
+import type { Stage } from "../../lib/stages";
 import { estimateCost } from "../../cost/model";
 import { GPU_TAINT, GPU_TOLERATION, NODE_GROUP_LABEL, POOL_LABEL } from "../../components/compute/labels";
 import { STAGE_LABEL } from "../../lib/tags";

@@ -11,6 +11,7 @@
  * Free of zod types: the cluster's Args extend the settings its add-ons
  * declare, and the package's declarations must not need zod's.
  */
+import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { GpuNodeGroupSettings } from "../node-pool.args";
 import type { ChartPin, EksAddonPin } from "../../../lib/versions";
@@ -20,12 +21,37 @@ import type { ServingSettings } from "../../serving/settings";
 import type { SystemWorkload } from "../capacity";
 import type { ClusterHandle } from "../cluster-handle";
 import type { IrsaRole } from "../irsa";
+import type { IrsaRoleArgs } from "../irsa.args";
+import type { HelmReleaseArgs } from "./helm";
 
 /** What an add-on is pinned to: a Helm chart version, or an EKS managed add-on version. */
 export type AddonPin = { readonly helm: ChartPin } | { readonly eks: EksAddonPin };
 
+/**
+ * The resources an add-on declares, handed to it by its owner
+ * (`ADDON_RESOURCES` in resources.ts). An add-on's file imports no Pulumi
+ * provider, so the stack's config checks (which read every add-on's pin,
+ * setting and footprint) run without loading one.
+ */
+export interface AddonResources {
+  /** `chart` at its pinned version, as the Helm release `name`. */
+  helmRelease(name: string, chart: ChartPin, args: HelmReleaseArgs, opts: pulumi.CustomResourceOptions): pulumi.Resource;
+  /** An IAM role that one Kubernetes service account assumes through the cluster's OIDC provider. */
+  irsaRole(name: string, args: IrsaRoleArgs, opts: pulumi.ComponentResourceOptions): IrsaRole;
+  /** An EKS managed add-on. */
+  eksAddon(name: string, args: aws.eks.AddonArgs, opts: pulumi.CustomResourceOptions): pulumi.Resource;
+  /** EKS's default version of an add-on for a Kubernetes minor, looked up at deploy time. */
+  defaultEksAddonVersion(addonName: string, kubernetesVersion: string, opts: pulumi.InvokeOptions): pulumi.Output<string>;
+  /** A string input as an Output (`pulumi.output`). */
+  output(value: pulumi.Input<string>): pulumi.Output<string>;
+  /** JSON text of a value that holds Outputs (`pulumi.jsonStringify`). */
+  jsonStringify(value: unknown): pulumi.Output<string>;
+}
+
 /** Where an add-on is installed, by whom, and with what. */
 export interface AddonTarget<S, I> {
+  /** What it declares its resources with. */
+  declare: AddonResources;
   /** The installing component's name: the add-on's children are named `<owner>-<role>`. */
   owner: string;
   /** The installing component, parent of every child. */

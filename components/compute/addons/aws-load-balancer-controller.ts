@@ -10,9 +10,7 @@ import { irsaRoleName } from "../names";
 import type { ChartPin } from "../../../lib/versions";
 import type { PolicyDocument } from "../../data/bucket-policy";
 import { systemNodeLabels } from "../labels";
-import { IrsaRole } from "../irsa";
 import type { ServingAddon } from "./addon";
-import { helmRelease } from "./helm";
 
 /**
  * Chart 3.5.0 (controller v3.5.0), cut 2026-08-03 (kubernetes-sigs/aws-load-balancer-controller
@@ -287,10 +285,10 @@ export const awsLoadBalancerController: ServingAddon = {
   enabled: (settings) => settings.models.some((m) => m.exposure.type !== "cluster"),
   footprint: [{ name: "aws-load-balancer-controller", ...LOAD_BALANCER_CONTROLLER_RESOURCES, source: "our chart values" }],
   iamRoleNames: (owner) => [irsaRoleName(childName(owner, NAME))],
-  install: ({ owner, parent, cluster, inputs, tags, dependsOn }) => {
+  install: ({ declare, owner, parent, cluster, inputs, tags, dependsOn }) => {
     const sa = AWS_LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT;
     const name = childName(owner, NAME);
-    const role = new IrsaRole(
+    const role = declare.irsaRole(
       name,
       {
         oidcProviderArn: cluster.oidcProviderArn,
@@ -302,7 +300,7 @@ export const awsLoadBalancerController: ServingAddon = {
       },
       { parent },
     );
-    const release = helmRelease(
+    const release = declare.helmRelease(
       name,
       AWS_LOAD_BALANCER_CONTROLLER_CHART,
       {

@@ -13,7 +13,7 @@
  * eks.amazonaws.com/nodegroup label count as similar: autoscaler
  * processors/nodegroupset/aws_nodegroups.go, checked 2026-11-23).
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { GpuNodeGroupSettings } from "../node-pool.args";
 import { childName } from "../../../lib/naming";
@@ -22,9 +22,7 @@ import { schemaMatches } from "../../../lib/validate";
 import type { ChartPin } from "../../../lib/versions";
 import type { PolicyDocument } from "../../data/bucket-policy";
 import { GPU_RESOURCE, GPU_TAINT, gpuNodeLabels, gpusPerNode, kubernetesTaintEffect, systemNodeLabels } from "../labels";
-import { IrsaRole } from "../irsa";
 import type { ClusterAddon } from "./addon";
-import { helmRelease } from "./helm";
 
 /**
  * Chart 9.59.0 was published 2026-07-21 (appVersion 1.35.0, so its default
@@ -251,10 +249,10 @@ export const clusterAutoscaler: ClusterAddon<ClusterAutoscalerArgs> = {
     clusterAutoscalerImageTag(kubernetesVersion);
   },
   nodeGroupTags: (pool) => Object.entries(nodeTemplateTags(pool)).map(([key, value]) => ({ slug: nodeTemplateTagSlug(key), key, value })),
-  install: ({ owner, parent, cluster, inputs, tags, dependsOn }) => {
+  install: ({ declare, owner, parent, cluster, inputs, tags, dependsOn }) => {
     const imageTag = clusterAutoscalerImageTag(inputs.kubernetesVersion);
-    const clusterName = pulumi.output(cluster.clusterName);
-    const role = new IrsaRole(
+    const clusterName = declare.output(cluster.clusterName);
+    const role = declare.irsaRole(
       childName(owner, ROLE),
       {
         oidcProviderArn: cluster.oidcProviderArn,
@@ -267,7 +265,7 @@ export const clusterAutoscaler: ClusterAddon<ClusterAutoscalerArgs> = {
       },
       { parent },
     );
-    const release = helmRelease(
+    const release = declare.helmRelease(
       `${owner}-cluster-autoscaler`,
       CLUSTER_AUTOSCALER_CHART,
       {

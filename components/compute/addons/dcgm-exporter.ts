@@ -6,7 +6,6 @@
 import type { ChartPin } from "../../../lib/versions";
 import { dcgmExporterValues } from "../../monitoring/values";
 import type { MonitoringAddon } from "./addon";
-import { helmRelease } from "./helm";
 
 /**
  * Chart 4.8.2 (image 4.5.3-4.8.2-distroless) was published 2026-05-05
@@ -33,8 +32,8 @@ export const dcgmExporter: MonitoringAddon = {
   enabled: (settings) => settings.dcgmExporter ?? settings.pools.some((p) => p.kind === "gpu"),
   footprint: [],
   iamRoleNames: () => [],
-  install: ({ owner, parent, cluster, inputs, dependsOn }) => {
-    const release = helmRelease(
+  install: ({ declare, owner, parent, cluster, inputs, dependsOn }) => {
+    const release = declare.helmRelease(
       `${owner}-dcgm-exporter`,
       DCGM_EXPORTER_CHART,
       {

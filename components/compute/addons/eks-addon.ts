@@ -14,12 +14,10 @@
  *     --query 'addons[].addonVersions[].addonVersion'
  * and update version, kubernetesVersion, source and checked together.
  */
-import * as aws from "@pulumi/aws";
 import type { EksAddonPin } from "../../../lib/versions";
 import type { SystemWorkload } from "../capacity";
 import { childName } from "../../../lib/naming";
 import { irsaRoleName } from "../names";
-import { IrsaRole } from "../irsa";
 import type { ClusterAddon, ClusterAddonPhase } from "./addon";
 
 /**
@@ -78,10 +76,10 @@ export function eksManagedAddon(spec: EksAddonSpec): ClusterAddon {
     requireKubernetesVersion: (kubernetesVersion) => {
       eksAddonVersion(spec.name, spec.pin, kubernetesVersion);
     },
-    install: ({ owner, parent, cluster, inputs, tags, dependsOn }) => {
+    install: ({ declare, owner, parent, cluster, inputs, tags, dependsOn }) => {
       const roles = role
         ? [
-            new IrsaRole(
+            declare.irsaRole(
               childName(owner, role.name),
               {
                 oidcProviderArn: cluster.oidcProviderArn,
@@ -95,15 +93,14 @@ export function eksManagedAddon(spec: EksAddonSpec): ClusterAddon {
             ),
           ]
         : [];
-      const addon = new aws.eks.Addon(
+      const addon = declare.eksAddon(
         childName(owner, spec.name),
         {
           clusterName: cluster.clusterName,
           addonName: spec.name,
           // Unpinned means EKS's default for this Kubernetes minor, which AWS may move.
           addonVersion:
-            eksAddonVersion(spec.name, spec.pin, inputs.kubernetesVersion) ??
-            aws.eks.getAddonVersionOutput({ addonName: spec.name, kubernetesVersion: inputs.kubernetesVersion, mostRecent: false }, { parent }).version,
+            eksAddonVersion(spec.name, spec.pin, inputs.kubernetesVersion) ?? declare.defaultEksAddonVersion(spec.name, inputs.kubernetesVersion, { parent }),
           serviceAccountRoleArn: roles[0]?.roleArn,
           resolveConflictsOnCreate: "OVERWRITE",
           // Keep settings someone changed in the cluster rather than silently reverting them.

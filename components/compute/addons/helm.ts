@@ -1,7 +1,5 @@
-/** The Helm release every Helm add-on declares, from its chart pin. */
-import * as kubernetes from "@pulumi/kubernetes";
+/** What a Helm add-on hands `declare.helmRelease` (addon.ts) besides its chart pin. */
 import type * as pulumi from "@pulumi/pulumi";
-import type { ChartPin } from "../../../lib/versions";
 
 export interface HelmReleaseArgs {
   /** Namespace the chart is installed into. */
@@ -11,21 +9,4 @@ export interface HelmReleaseArgs {
   /** Seconds Helm waits for the install or upgrade. Default Helm's (300). */
   timeout?: number;
   values: pulumi.Inputs;
-}
-
-/** `chart` at its pinned version, as the Helm release `name` (a pulumi.Resource of `opts.parent`). */
-export function helmRelease(name: string, chart: ChartPin, args: HelmReleaseArgs, opts: pulumi.CustomResourceOptions): kubernetes.helm.v3.Release {
-  return new kubernetes.helm.v3.Release(
-    name,
-    {
-      name: args.releaseName ?? chart.chart,
-      chart: chart.chart,
-      version: chart.version,
-      repositoryOpts: { repo: chart.repo },
-      namespace: args.namespace,
-      ...(args.timeout === undefined ? {} : { timeout: args.timeout }),
-      values: args.values,
-    },
-    opts,
-  );
 }

@@ -5,16 +5,13 @@
  * components/monitoring/values.ts from the requests of MONITORING_RESOURCES,
  * which its footprint below counts.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { childName } from "../../../lib/naming";
 import { irsaRoleName } from "../names";
 import type { ChartPin } from "../../../lib/versions";
 import { ALERTMANAGER_SERVICE_ACCOUNT, KUBE_PROMETHEUS_STACK_RELEASE } from "../../monitoring/charts";
 import { ContainerResources, MONITORING_RESOURCES, alertmanagerSnsPolicy, kubePrometheusStackValues } from "../../monitoring/values";
 import type { SystemWorkload } from "../capacity";
-import { IrsaRole } from "../irsa";
 import type { MonitoringAddon } from "./addon";
-import { helmRelease } from "./helm";
 
 /**
  * Prometheus Operator v0.93.1, Prometheus, Alertmanager, Grafana (subchart
@@ -73,21 +70,21 @@ export const kubePrometheusStack: MonitoringAddon = {
   enabled: () => true,
   footprint: footprint(),
   iamRoleNames: (owner) => [irsaRoleName(childName(owner, ROLE))],
-  install: ({ owner, parent, cluster, inputs, tags, dependsOn }) => {
+  install: ({ declare, owner, parent, cluster, inputs, tags, dependsOn }) => {
     const alertmanager = inputs.alertmanager;
-    const role = new IrsaRole(
+    const role = declare.irsaRole(
       childName(owner, ROLE),
       {
         oidcProviderArn: cluster.oidcProviderArn,
         oidcIssuerUrl: cluster.oidcIssuerUrl,
         namespace: ALERTMANAGER_SERVICE_ACCOUNT.namespace,
         serviceAccount: ALERTMANAGER_SERVICE_ACCOUNT.name,
-        inlinePolicy: pulumi.jsonStringify(alertmanagerSnsPolicy(alertmanager.publishTo, alertmanager.topicKeyArns)),
+        inlinePolicy: declare.jsonStringify(alertmanagerSnsPolicy(alertmanager.publishTo, alertmanager.topicKeyArns)),
         tags,
       },
       { parent },
     );
-    const release = helmRelease(
+    const release = declare.helmRelease(
       `${owner}-kube-prometheus-stack`,
       KUBE_PROMETHEUS_STACK_CHART,
       {

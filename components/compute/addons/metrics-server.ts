@@ -6,7 +6,6 @@
 import type { ChartPin } from "../../../lib/versions";
 import { systemNodeLabels } from "../labels";
 import type { ServingAddon } from "./addon";
-import { helmRelease } from "./helm";
 
 /**
  * Chart 3.13.1 (metrics-server 0.8.1), tag metrics-server-helm-chart-3.13.1
@@ -42,8 +41,8 @@ export const metricsServer: ServingAddon = {
   enabled: (settings) => settings.autoscaling && settings.models.length > 0,
   footprint: [{ name: "metrics-server", ...METRICS_SERVER_RESOURCES, source: "metrics-server chart 3.13.1 default" }],
   iamRoleNames: () => [],
-  install: ({ owner, parent, cluster, dependsOn }) => {
-    const release = helmRelease(
+  install: ({ declare, owner, parent, cluster, dependsOn }) => {
+    const release = declare.helmRelease(
       `${owner}-metrics-server`,
       METRICS_SERVER_CHART,
       {

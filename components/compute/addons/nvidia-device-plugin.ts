@@ -7,7 +7,6 @@
 import type { ChartPin } from "../../../lib/versions";
 import { GPU_TOLERATION, POOL_LABEL, Toleration } from "../labels";
 import type { ClusterAddon } from "./addon";
-import { helmRelease } from "./helm";
 
 /**
  * Chart 0.20.0 was published 2026-08-20 (source: the chart repository index,
@@ -52,8 +51,8 @@ export const nvidiaDevicePlugin: ClusterAddon = {
   footprint: [],
   enabled: () => true,
   iamRoleNames: () => [],
-  install: ({ owner, parent, cluster, dependsOn }) => {
-    const release = helmRelease(
+  install: ({ declare, owner, parent, cluster, dependsOn }) => {
+    const release = declare.helmRelease(
       `${owner}-nvidia-device-plugin`,
       NVIDIA_DEVICE_PLUGIN_CHART,
       {

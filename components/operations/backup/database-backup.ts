@@ -1,25 +1,17 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceTrustPolicy } from "../../../lib/iam";
-import { BACKUP_SERVICE_ROLE_POLICIES, backupRules, failedBackupJobPattern } from "./plan";
 import { PLANNED_STORAGE_GB_TAG, withPlannedGb } from "../../../lib/tags";
 import { validateArgs } from "../../../lib/validate";
-import { PhysicalName, autoNamedRole, childName } from "../../../lib/naming";
 import { statefulOptions } from "../../stateful";
-import { DatabaseBackupArgsSchema, databaseBackupProblems } from "./database-backup.schema";
 import type { DatabaseBackupArgs } from "./database-backup.args";
+import { serviceRoleName } from "./database-backup.footprint";
+import { DatabaseBackupArgsSchema, databaseBackupProblems } from "./database-backup.schema";
+import { BACKUP_SERVICE_ROLE_POLICIES, backupRules, failedBackupJobPattern } from "./plan";
 
 export type { DatabaseBackupArgs };
 
 export const DATABASE_BACKUP_TYPE = "mlplatform:operations:DatabaseBackup";
-
-/** AWS Backup's service role (auto-named): "<backup component>-role". */
-const serviceRoleName = (backupComponent: string) => childName(backupComponent, "role");
-
-/** The length-limited names the backup plan creates: its service role. */
-export function databaseBackupPhysicalNames(name: string): PhysicalName[] {
-  return [autoNamedRole(serviceRoleName(name))];
-}
 
 /**
  * AWS Backup for the metadata database: an encrypted vault, a plan with the

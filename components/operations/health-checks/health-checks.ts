@@ -1,33 +1,23 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { canaryAlarm, healthCheckAlarm } from "../alerting/alarms";
-import { CANARY_HANDLER, CANARY_RUNTIME_VERSION, CANARY_SCRIPT_PATH, CANARY_URLS_ENV, canaryCodeKey, canaryName, canarySchedule, canaryScript } from "./canary";
 import { serviceTrustPolicy } from "../../../lib/iam";
-import { canaryRolePolicy } from "./iam";
 import { PLANNED_STORAGE_GB_TAG, withPlannedGb } from "../../../lib/tags";
 import { validateArgs } from "../../../lib/validate";
-import { PhysicalName, autoNamedRole, childName, physicalName } from "../../../lib/naming";
 import { privateBucket } from "../../data/private-bucket";
 import { statefulOptions } from "../../stateful";
+import { metricAlarm } from "../alerting/alarm";
+import { canaryAlarm, healthCheckAlarm } from "../alerting/alarms";
+import { AlertTopic } from "../alerting/alerting";
+import { CANARY_HANDLER, CANARY_RUNTIME_VERSION, CANARY_SCRIPT_PATH, CANARY_URLS_ENV, canaryCodeKey, canaryName, canarySchedule, canaryScript } from "./canary";
+import type { ExternalHealthChecksArgs } from "./health-checks.args";
+import { canaryBucketName, canaryRoleName } from "./health-checks.footprint";
 import { ExternalHealthChecksArgsSchema, externalHealthChecksProblems } from "./health-checks.schema";
+import { canaryRolePolicy } from "./iam";
 
 export const EXTERNAL_HEALTH_CHECKS_TYPE = "mlplatform:operations:ExternalHealthChecks";
 
-/** The canary's role and its artifacts bucket (both auto-named): "<component>-canary", "<component>-artifacts". */
-const canaryRoleName = (component: string) => childName(component, "canary");
-const canaryBucketName = (component: string) => childName(component, "artifacts");
-
-/** The length-limited names the checks create: the canary's role and bucket, when internal URLs are checked. */
-export function healthChecksPhysicalNames(name: string, settings: { internalUrls: unknown[] }): PhysicalName[] {
-  if (settings.internalUrls.length === 0) return [];
-  return [autoNamedRole(canaryRoleName(name)), physicalName("s3Bucket", canaryBucketName(name), true, ["(name)"])];
-}
-
 /** GB of canary run artifacts the bucket holds at most, for cost planning (its lifecycle rules expire them). */
 const CANARY_ARTIFACTS_PLANNED_GB = 1;
-import { metricAlarm } from "../alerting/alarm";
-import { AlertTopic } from "../alerting/alerting";
-import type { ExternalHealthChecksArgs } from "./health-checks.args";
 
 export type { ExternalHealthChecksArgs };
 

@@ -1,8 +1,7 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { validateArgs } from "../../../lib/validate";
 import { IrsaRole } from "../../compute/irsa";
-import { irsaRoleName } from "../../compute/names";
-import { PhysicalName, autoNamedRole, childName } from "../../../lib/naming";
 import { predictionMonitorPolicy } from "./iam";
 import {
   PREDICTION_MONITORING_NAMESPACE,
@@ -12,21 +11,13 @@ import {
   predictionMonitorServiceAccount,
   s3Uri,
 } from "./manifests";
-import { validateArgs } from "../../../lib/validate";
-import { PredictionMonitoringArgsSchema, predictionMonitoringProblems } from "./prediction-monitoring.schema";
 import type { PredictionMonitoringArgs } from "./prediction-monitoring.args";
+import { jobRole } from "./prediction-monitoring.footprint";
+import { PredictionMonitoringArgsSchema, predictionMonitoringProblems } from "./prediction-monitoring.schema";
 
 export type { PredictionMonitoringArgs };
 
 export const PREDICTION_MONITORING_TYPE = "mlplatform:operations:PredictionMonitoring";
-
-/** The job's IrsaRole: "<prediction-monitoring component>-irsa". */
-const jobRole = (component: string) => childName(component, "irsa");
-
-/** The length-limited names the job creates: its IRSA role. */
-export function predictionMonitoringPhysicalNames(name: string): PhysicalName[] {
-  return [autoNamedRole(irsaRoleName(jobRole(name)))];
-}
 
 /**
  * Scheduled drift and prediction-quality reports: a CronJob running the
