@@ -20,19 +20,19 @@ export interface PolicyDocument<T = string> {
   Statement: Statement<T>[];
 }
 
+/** A statement that refuses `action` on `resource` to every request not made over TLS. */
+export function denyInsecureTransport(action: string, resource: string | string[]): Statement {
+  return {
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: "*",
+    Action: action,
+    Resource: resource,
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  };
+}
+
 /** Bucket policy that refuses every request not made over TLS. */
 export function tlsOnlyBucketPolicy(bucketArn: string): PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [bucketArn, `${bucketArn}/*`],
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      },
-    ],
-  };
+  return { Version: "2012-10-17", Statement: [denyInsecureTransport("s3:*", [bucketArn, `${bucketArn}/*`])] };
 }

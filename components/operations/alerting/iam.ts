@@ -1,4 +1,4 @@
-import type { PolicyDocument, Statement } from "../../data/bucket-policy";
+import { denyInsecureTransport, type PolicyDocument, type Statement } from "../../data/bucket-policy";
 
 /**
  * Key policy of a customer managed key for an SNS alert topic.
@@ -60,14 +60,7 @@ export function alertTopicPolicy(topicArn: string, accountId: string, publisherR
   ];
   if (publisherRoleArns.length)
     statements.push({ Sid: "PublisherRoles", Effect: "Allow", Principal: { AWS: publisherRoleArns }, Action: "sns:Publish", Resource: topicArn });
-  statements.push({
-    Sid: "DenyInsecureTransport",
-    Effect: "Deny",
-    Principal: "*",
-    Action: "sns:Publish",
-    Resource: topicArn,
-    Condition: { Bool: { "aws:SecureTransport": "false" } },
-  });
+  statements.push(denyInsecureTransport("sns:Publish", topicArn));
   return { Version: "2012-10-17", Statement: statements };
 }
 
@@ -95,15 +88,6 @@ export function alertPublisherPolicy(topicArn: string, keyArn: string): PolicyDo
 export function heartbeatTopicPolicy(topicArn: string): PolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "sns:Publish",
-        Resource: topicArn,
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      },
-    ],
+    Statement: [denyInsecureTransport("sns:Publish", topicArn)],
   };
 }
