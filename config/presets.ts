@@ -258,6 +258,8 @@ export const STAGE_PRESETS: Record<Stage, StagePreset> = {
         privateAccessSecurityGroupIds: [],
         logRetentionDays: 7,
         expectedLogGbPerMonth: 0,
+        // Every cluster stack names the path `pulumi up` reaches its API by (config/resolve.ts apiAccessProblems).
+        deployFromVpc: false,
         adminRoleArns: [],
         readOnlyRoleArns: [],
         systemNodeGroup: systemPool("t3.medium", 1, 1, 2),
@@ -337,6 +339,8 @@ export const STAGE_PRESETS: Record<Stage, StagePreset> = {
         privateAccessSecurityGroupIds: [],
         logRetentionDays: 30,
         expectedLogGbPerMonth: 20,
+        // Every cluster stack names the path `pulumi up` reaches its API by (config/resolve.ts apiAccessProblems).
+        deployFromVpc: false,
         adminRoleArns: [],
         readOnlyRoleArns: [],
         systemNodeGroup: systemPool("t3.large", 2, 2, 3),
@@ -416,6 +420,8 @@ export const STAGE_PRESETS: Record<Stage, StagePreset> = {
         privateAccessSecurityGroupIds: [],
         logRetentionDays: 90,
         expectedLogGbPerMonth: 60,
+        // Every cluster stack names the path `pulumi up` reaches its API by (config/resolve.ts apiAccessProblems).
+        deployFromVpc: false,
         adminRoleArns: [],
         readOnlyRoleArns: [],
         systemNodeGroup: systemPool("m6i.large", 3, 3, 6),

@@ -6,15 +6,15 @@
  */
 import { instanceTypeNotOfferedReason } from "../cost/prices";
 import { isAcceleratedType } from "../lib/instance-types";
-import { CapacityReport, checkSystemPool, nodesNeeded } from "../components/compute/capacity";
-import { gpuClusterSystemWorkloads } from "../components/compute/gpu-cluster.footprint";
+import { CapacityReport, GpuPoolReport, checkGpuPool, checkSystemPool, gpuNodesNeeded, nodesNeeded } from "../components/compute/capacity";
+import { gpuClusterGpuNodeWorkloads, gpuClusterSystemWorkloads, gpuPoolsGrowOnDemand } from "../components/compute/gpu-cluster.footprint";
 import { gpusPerNode } from "../components/compute/labels";
-import { ServingSettings, withStageDefaults } from "../components/serving/settings";
+import { ServingSettings, modelGpuWorkloads, withStageDefaults } from "../components/serving/settings";
 import { withModelDefaults } from "../components/serving/model-defaults";
 import { servingSystemWorkloads } from "../components/serving/model-serving.footprint";
 import { servingProblems } from "../components/serving/checks";
 import { TrackingSettings, trackingSystemWorkloads } from "../components/tracking/settings";
-import { monitoringSystemWorkloads } from "../components/monitoring/monitoring.footprint";
+import { monitoringGpuNodeWorkloads, monitoringSystemWorkloads } from "../components/monitoring/monitoring.footprint";
 import { nodePoolCaps } from "../components/monitoring/rules";
 import {
   AlertSettings,
@@ -39,6 +39,7 @@ import { AWS_REGIONS, isAwsRegion } from "../lib/regions";
 import { didYouMean } from "../lib/suggest";
 import { COMPONENT_TAG_KEYS, reservedTagKeyProblem, tagKeyProblem } from "../lib/tags";
 import { ConfigError, ConfigProblem } from "./errors";
+import { clusterAccessProblems } from "./cluster-access";
 import { duplicateProblems } from "./lists";
 import { namespaceProblems } from "./namespaces";
 import { COMPONENT_PIECES, componentName, stackPhysicalNames } from "./naming-input";
@@ -130,7 +131,8 @@ function mergeCluster(base: ClusterSettings, override: object | undefined): Clus
   const merged = overlay(base, { ...o, systemNodeGroup: undefined, gpuNodeGroups: undefined });
   merged.systemNodeGroup = overlay(base.systemNodeGroup, o.systemNodeGroup);
   // A pool in the stack file is complete: its schema (node-pool.schema.ts) applied every default.
-  if (o.gpuNodeGroups) merged.gpuNodeGroups = o.gpuNodeGroups;
+  // Copies: the capacity check may grow a pool for this stack (gpuPoolCheck), never the preset.
+  merged.gpuNodeGroups = (o.gpuNodeGroups ?? base.gpuNodeGroups).map((pool) => ({ ...pool }));
   return merged;
 }
 
@@ -278,6 +280,70 @@ function systemPoolCheck(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle"
 }
 
 /**
+ * Every GPU workload `pulumi up` waits for (a model's Deployment, each
+ * released colour at its replicas) must find a node during that run: on the
+ * pool's minimum size where nothing autoscales (MVP: the Deployment's await
+ * would time out after 20 minutes and the live Service would never be
+ * created), on its maximum where the Cluster Autoscaler adds nodes. Each node
+ * offers its GPUs, CPU and memory less the DaemonSets every GPU node runs.
+ * Where nothing autoscales, the preset's pool grows to the fewest nodes that
+ * hold the models (so its cost is what the models really keep running, and
+ * the plan says so); a minSize the stack file set itself is refused instead,
+ * as is a pod no node of the pool can hold, naming the model's key.
+ */
+function gpuPoolCheck(rawCluster: unknown, spec: Omit<PlatformSpec, "stageTitle">): { problems: ConfigProblem[]; reports: GpuPoolReport[] } {
+  if (!spec.cluster.enabled || !spec.serving.enabled) return { problems: [], reports: [] };
+  const c = spec.cluster.settings;
+  const daemonSets = [...gpuClusterGpuNodeWorkloads(c), ...(spec.monitoring.enabled ? monitoringGpuNodeWorkloads({ pools: nodePoolCaps(c) }) : [])];
+  const rawPools = (rawCluster as { gpuNodeGroups?: { minSize?: unknown }[] } | undefined)?.gpuNodeGroups;
+  const problems: ConfigProblem[] = [];
+  const reports: GpuPoolReport[] = [];
+  const byPool = modelGpuWorkloads(spec.serving.settings);
+  const grows = gpuPoolsGrowOnDemand(c);
+  c.gpuNodeGroups.forEach((pool, j) => {
+    const workloads = byPool.get(pool.name);
+    if (!workloads?.length) return;
+    const nodes = grows ? pool.maxSize : pool.minSize;
+    const shape = { name: pool.name, instanceTypes: pool.instanceTypes, nodes };
+    let report = checkGpuPool(shape, daemonSets, workloads);
+    if (!report.fits && report.node) {
+      const room = report.node;
+      const tooBig = workloads.find((w) => w.gpus > room.gpus || w.cpuMillis > room.cpuMillis || w.memoryMiB > room.memoryMiB);
+      const needed = gpuNodesNeeded(shape, daemonSets, workloads);
+      const setByStack = rawPools !== undefined;
+      if (tooBig) {
+        const m = spec.serving.settings.models[tooBig.model]!;
+        const field = tooBig.gpus > room.gpus ? "gpus" : tooBig.memoryMiB > room.memoryMiB ? "memory" : "cpu";
+        problems.push({
+          key: keyOf(["serving", "models", tooBig.model, field]),
+          value: m[field],
+          message: `${report.problems[0]}; lower the model's requests, or give the ${pool.name} pool a larger instance type (${keyOf(["cluster", "gpuNodeGroups", j, "instanceTypes"])})`,
+        });
+      } else if (grows || setByStack || needed === undefined) {
+        const key = grows ? "maxSize" : "minSize";
+        problems.push({
+          key: keyOf(["cluster", "gpuNodeGroups", j, key]),
+          value: pool[key],
+          message:
+            `the GPU pods \`pulumi up\` waits for do not fit on the ${pool.name} pool's ${nodes} node(s) ` +
+            `(${grows ? "its maximum: nodes are added up to it while pods wait" : "its minimum: nothing adds nodes at this stage, so that is what runs"}): ` +
+            `${report.problems.join("; ")}; ${needed === undefined ? "lower the models' replicas" : `set ${key} to ${needed}${grows ? "" : " (and maxSize at least that)"}, or lower the models' replicas`}`,
+        });
+      } else {
+        const before = pool.minSize;
+        pool.minSize = needed;
+        pool.desiredSize = Math.max(pool.desiredSize, needed);
+        pool.maxSize = Math.max(pool.maxSize, needed);
+        spec.cluster.why += ` The ${pool.name} GPU pool runs ${needed} node(s) instead of ${before}: nothing autoscales at this stage, and the models on it (${workloads.map((w) => `${w.name} ${w.replicas} x ${w.gpus} GPU`).join(", ")}) wait for a node during \`pulumi up\` (components/compute/capacity.ts checkGpuPool).`;
+        report = checkGpuPool({ ...shape, nodes: needed }, daemonSets, workloads);
+      }
+    }
+    reports.push(report);
+  });
+  return { problems, reports };
+}
+
+/**
  * Prediction monitoring is on at Series B, but there is nothing to run until
  * the team names its report image: without one the piece stays off, and the
  * plan says so.
@@ -321,6 +387,7 @@ function crossChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">): 
       message: "EKS nodes live in private subnets and need a NAT gateway to pull images; use single or perAz",
     });
   }
+  problems.push(...clusterAccessProblems(spec.cluster, spec.network, keyOf));
   const c = spec.cluster.settings;
   if (spec.cluster.enabled) {
     // An instance type the region does not offer would fail at `pulumi up`, after the network and database exist.
@@ -528,7 +595,8 @@ function resolve(raw: Record<string, string>, stack: string, project: string, so
     ...withoutKeysOf(nameLengthProblems(spec), componentProblems(spec)),
   ];
   if (crossProblems.length) throw new ConfigError(crossProblems, source);
+  const gpu = gpuPoolCheck(own.cluster, spec);
   const capacity = systemPoolCheck(cfg, spec);
-  if (capacity.problems.length) throw new ConfigError(capacity.problems, source);
-  return { ...spec, systemPool: capacity.report, stageTitle: preset.title };
+  if (gpu.problems.length || capacity.problems.length) throw new ConfigError([...gpu.problems, ...capacity.problems], source);
+  return { ...spec, systemPool: capacity.report, gpuPools: gpu.reports, stageTitle: preset.title };
 }

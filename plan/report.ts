@@ -37,6 +37,9 @@ export interface JsonPlanDecision {
  */
 export const PLAN_SCHEMA_VERSION = 1;
 
+/** The heading of what the first `pulumi up` needs that the plan cannot prove (config/warnings.ts): quotas, offerings, placeholders. */
+export const FIRST_UP_HEADING = "What the first `pulumi up` needs that this plan cannot prove";
+
 export interface JsonPlan {
   schemaVersion: number;
   stack: string;
@@ -44,7 +47,7 @@ export interface JsonPlan {
   environment: string;
   region: string;
   decisions: JsonPlanDecision[];
-  /** Things a valid stack may still trip over at deploy time (quotas, identities): config/warnings.ts. */
+  /** What the first `pulumi up` needs that the plan cannot prove (quotas, zone offerings, placeholders to replace): config/warnings.ts. */
   warnings: string[];
   resources: JsonPlanResource[];
   outputs: Record<string, unknown>;
@@ -235,7 +238,7 @@ export function renderText(run: PlanRun, extraSections: string[] = []): string {
   const warnings = planWarnings(spec);
   if (warnings.length) {
     lines.push("");
-    lines.push("Warnings");
+    lines.push(FIRST_UP_HEADING);
     for (const w of warnings) lines.push(`  ! ${w}`);
   }
   lines.push("");

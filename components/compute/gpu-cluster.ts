@@ -32,7 +32,7 @@ export const GPU_CLUSTER_TYPE = "mlplatform:compute:GpuCluster";
  * sit at zero nodes, tainted so only GPU pods land there, tagged so the
  * Cluster Autoscaler can start them from zero. Includes secrets encryption,
  * control-plane logs with a retention, access entries (the deployer role
- * explicitly), a 443 rule for the private endpoint, IRSA, the managed add-ons
+ * explicitly; EKS's implicit creator entry is never made), a 443 rule for the private endpoint, IRSA, the managed add-ons
  * (vpc-cni with its own role), the NVIDIA device plugin, a default gp3
  * StorageClass, and a Kubernetes provider for later components.
  *
@@ -162,9 +162,13 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
         accessConfig: {
           // Access entries only (no aws-auth ConfigMap to hand-edit).
           authenticationMode: "API",
-          // With a deployer role, its explicit access entry below is the only way in for `pulumi up`;
-          // without one, the creating identity keeps EKS's implicit admin entry.
-          bootstrapClusterCreatorAdminPermissions: !s.deployerRoleArn,
+          // Never an implicit admin entry for whoever creates the cluster: the deployer role's explicit
+          // entry below is the only way in for `pulumi up`. With the flag on, EKS creates an entry for the
+          // creator, and one principal holds one entry, so an explicit entry for the same role (the
+          // deployer set later, or the creator listed under adminRoleArns, readOnlyRoleArns or
+          // serving.viewerRoleArns) fails with ResourceInUseException (terraform-aws-eks #2969, #3293;
+          // pulumi-eks #2373). Off, no entry can collide and nobody is admin just for creating the cluster.
+          bootstrapClusterCreatorAdminPermissions: false,
         },
         // STANDARD, never EXTENDED: extended support costs $0.60/hour per cluster
         // instead of $0.10. At the end of standard support AWS upgrades the control
@@ -178,8 +182,9 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
       {
         parent: this,
         dependsOn: [controlPlaneLogs, clusterRolePolicy, secretsKeyAccess],
-        // EKS reads the bootstrap flag at creation only, and the provider would replace
-        // the cluster to change it: adding a deployer role later must not do that.
+        // EKS reads the bootstrap flag at creation only, and the provider replaces the cluster to change
+        // it (hashicorp/terraform-provider-aws #35824, pulumi-aws #3997): a cluster created with it on by
+        // an earlier version keeps it (docs/guides/operations.md, "Adding a deployer role ...").
         ignoreChanges: ["accessConfig.bootstrapClusterCreatorAdminPermissions"],
       },
     );

@@ -93,8 +93,18 @@ export interface DeploymentInputs<S> {
   model: ModelSettings;
   color: Color | undefined;
   namespace: string;
-  /** Replicas to run: the colour's (or the model's) replicas, which is also the HPA minimum. */
-  replicas: number;
+  /**
+   * Replicas to run: the colour's (or the model's) replicas. Undefined while an
+   * autoscaler owns the colour (autoscaledReplicas below): the Deployment then
+   * states no `spec.replicas` at all.
+   */
+  replicas: number | undefined;
+  /**
+   * How `spec.replicas` relates to a HorizontalPodAutoscaler (hpaReplicaOwnership):
+   * "hpa" while one scales the colour, "taken-back" when the colour is set to a
+   * fixed count where one may have scaled it before, "none" where nothing autoscales.
+   */
+  replicaOwnership?: ReplicaOwnership;
   /** The image with `<registry>` resolved. */
   image: S;
   /** The model URI with `<models-bucket>` resolved. */
@@ -108,6 +118,38 @@ export interface DeploymentInputs<S> {
 }
 
 const PROBE_PERIOD = 10;
+
+/** Who owns a Deployment's `spec.replicas` (see DeploymentInputs.replicaOwnership). */
+export type ReplicaOwnership = "none" | "hpa" | "taken-back";
+
+/** Pulumi's Kubernetes provider forces a server-side apply over other field managers when an object carries it. */
+export const PATCH_FORCE_ANNOTATION = "pulumi.com/patchForce";
+
+/**
+ * Who owns `.spec.replicas` of a model's Deployment. Once a
+ * HorizontalPodAutoscaler scales a Deployment, the field belongs to the
+ * field manager "kube-controller-manager" (subresource scale), and a
+ * server-side apply that states the field conflicts with it: Pulumi's next
+ * update of that Deployment fails ("Apply failed with 1 conflict: conflict
+ * with kube-controller-manager with subresource scale: .spec.replicas",
+ * pulumi-kubernetes #2491, #2569, #3312). So:
+ * - "hpa": while an autoscaler runs for the colour, the Deployment states no
+ *   replicas at all (Kubernetes docs, "Server-Side Apply", "Transferring
+ *   ownership": leave `replicas` to the HPA). A new Deployment starts at the
+ *   API's default of 1 and the HPA raises it to its minimum within a sync
+ *   period; an update (a new image, a changed probe) never touches the
+ *   replica count the HPA chose.
+ * - "taken-back": at Series B a colour set to a fixed count (0, the idle
+ *   colour at rest) has no autoscaler any more, but the HPA's manager may still
+ *   own the field from before: the Deployment states the count and carries
+ *   `pulumi.com/patchForce: "true"`, so Pulumi's apply takes the field back
+ *   instead of failing. (An HPA does nothing while its target has 0 replicas.)
+ * - "none": nothing autoscales (MVP): the count is Pulumi's alone.
+ */
+export function replicaOwnership(autoscaling: boolean, replicas: number): ReplicaOwnership {
+  if (!autoscaling) return "none";
+  return replicas > 0 ? "hpa" : "taken-back";
+}
 
 /**
  * A model server Deployment. Loading a model can take minutes, so a startup
@@ -154,9 +196,15 @@ export function deploymentManifest<S>(i: DeploymentInputs<S>) {
   return {
     apiVersion: "apps/v1" as const,
     kind: "Deployment" as const,
-    metadata: { name: deploymentName(m.name, i.color), namespace: i.namespace, labels },
+    metadata: {
+      name: deploymentName(m.name, i.color),
+      namespace: i.namespace,
+      labels,
+      ...(i.replicaOwnership === "taken-back" ? { annotations: { [PATCH_FORCE_ANNOTATION]: "true" } } : {}),
+    },
     spec: {
-      replicas: i.replicas,
+      // No replicas while an autoscaler owns them (replicaOwnership).
+      ...(i.replicaOwnership === "hpa" || i.replicas === undefined ? {} : { replicas: i.replicas }),
       revisionHistoryLimit: 5,
       // The rollout may take the model's load time before it progresses at all.
       progressDeadlineSeconds: m.startupTimeoutSeconds + 300,
@@ -249,7 +297,8 @@ export function pdbManifest(model: string, color: Color | undefined, namespace: 
 
 /**
  * A colour's autoscaler, with explicit bounds: minReplicas is the colour's
- * replicas (the Deployment states the same number, so the two agree), and
+ * replicas (the Deployment states none: the autoscaler owns the count, see
+ * replicaOwnership), and
  * maxReplicas the model's cap, which the cost model's worst case counts.
  * CPU utilisation through metrics-server is the signal Kubernetes has
  * without a metrics adapter. Scale-down waits 10 minutes: a GPU node freed

@@ -8,7 +8,8 @@ import {
   nodesNeeded,
   SystemWorkload,
 } from "../../components/compute/capacity";
-import { ConfigError, resolvePlatformSpec } from "../../config/resolve";
+import { ConfigError } from "../../config/resolve";
+import { resolveWithAccess as resolvePlatformSpec } from "../support/cluster-access";
 import { STAGE_PRESETS } from "../../config/presets";
 import { gpuClusterSystemWorkloads } from "../../components/compute/gpu-cluster.footprint";
 import { servingSystemWorkloads } from "../../components/serving/model-serving.footprint";

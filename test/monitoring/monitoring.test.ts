@@ -15,7 +15,7 @@ import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitorin
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Pod } from "kubernetes-models/v1/Pod";
-import { resolvePlatformSpec } from "../../config/resolve";
+import { resolveWithAccess as resolvePlatformSpec } from "../support/cluster-access";
 import { STAGE_PRESETS } from "../../config/presets";
 import { estimateCost } from "../../cost/model";
 import { GPU_TOLERATION, systemNodeLabels } from "../../components/compute/labels";

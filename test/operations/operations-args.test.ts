@@ -36,7 +36,8 @@ import {
   predictionMonitoringProblems,
 } from "../../components/operations/prediction-monitoring/prediction-monitoring.schema";
 import { AlertOverrides, BackupOverrides, HealthCheckOverrides, MonitoringOverrides, PredictionMonitoringOverrides } from "../../config/schema";
-import { ConfigError, resolvePlatformSpec } from "../../config/resolve";
+import { ConfigError } from "../../config/resolve";
+import { resolveWithAccess as resolvePlatformSpec } from "../support/cluster-access";
 
 const handle = { provider: {}, clusterName: "c", oidcProviderArn: "arn", oidcIssuerUrl: "https://oidc", ready: [] };
 const TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:mlp-prod-alerts";

@@ -9,7 +9,8 @@ import * as vm from "vm";
 import { CronJob } from "kubernetes-models/batch/v1/CronJob";
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
-import { ConfigError, resolvePlatformSpec } from "../../config/resolve";
+import { ConfigError } from "../../config/resolve";
+import { resolveWithAccess as resolvePlatformSpec } from "../support/cluster-access";
 import { estimateCost } from "../../cost/model";
 import {
   canaryAlarm,

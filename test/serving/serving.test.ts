@@ -17,7 +17,8 @@ import {
   loadBalancerControllerValues,
 } from "../../components/compute/addons/aws-load-balancer-controller";
 import { METRICS_SERVER_CHART, metricsServerValues } from "../../components/compute/addons/metrics-server";
-import { ConfigError, resolvePlatformSpec } from "../../config/resolve";
+import { ConfigError } from "../../config/resolve";
+import { resolveWithAccess as resolvePlatformSpec } from "../support/cluster-access";
 import { estimateCost } from "../../cost/model";
 import { EvalResource, evaluatePolicies } from "../../policies/evaluate";
 import { policies } from "../../policies/rules";

@@ -242,6 +242,7 @@ export const clusterAutoscaler: ClusterAddon<ClusterAutoscalerArgs> = {
    * 100m / 300Mi, is counted as a planning figure so the capacity check does
    * not count the autoscaler as free (kubernetes/autoscaler chart values).
    */
+  addsGpuNodes: true,
   footprint: [{ name: "cluster-autoscaler", replicas: 1, cpuMillis: 100, memoryMiB: 300, source: "planning figure (chart requests nothing)" }],
   enabled: (settings) => settings.autoscaler,
   iamRoleNames: (owner) => [irsaRoleName(childName(owner, ROLE))],

@@ -1,0 +1,283 @@
+/**
+ * The first `pulumi up` of every shipped stack, and the changes the runbooks
+ * describe, against rules AWS and Kubernetes check and the mock engine does
+ * not: a network path to the API during the run that creates the VPC, one
+ * EKS access entry per principal, and a node for every GPU pod `pulumi up`
+ * waits for. (The HPA's ownership of `.spec.replicas` is simulated in
+ * test/serving/serving-plan.test.ts.)
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { checkGpuPool, gpuNodeRoom, gpuNodesNeeded } from "../../components/compute/capacity";
+import { gpuClusterGpuNodeWorkloads } from "../../components/compute/gpu-cluster.footprint";
+import { placeholderProblems } from "../../config/placeholders";
+import { STAGE_PRESETS } from "../../config/presets";
+import { ConfigError, ConfigProblem, resolvePlatformSpec } from "../../config/resolve";
+import { runsUnderMocks } from "../../lib/engine";
+import { PlanRun, STACKS_DIR } from "../../plan/engine";
+import { costOf, policyOf, toJsonPlan } from "../../plan/report";
+import { recordProgram } from "../../offline/record";
+import { createMocks } from "../../offline/mocks";
+import { SHIPPED_STACKS, ofType, plan } from "../support/plan";
+
+const CLUSTER_STACKS = SHIPPED_STACKS.filter((s) => s !== "poc");
+const EKS = "aws:eks/cluster:Cluster";
+
+const base = {
+  "aws:region": "us-east-1",
+  "ml-platform:stage": "mvp",
+  "ml-platform:environment": "prod",
+  "ml-platform:tags": JSON.stringify({ owner: "o", costCenter: "c" }),
+};
+const DEPLOYER = "arn:aws:iam::111122223333:role/ml-platform-deployer";
+
+function problems(extra: Record<string, unknown>, raw: Record<string, string> = base): ConfigProblem[] {
+  const config: Record<string, string> = { ...raw };
+  for (const [k, v] of Object.entries(extra)) config[k] = typeof v === "string" ? v : JSON.stringify(v);
+  try {
+    resolvePlatformSpec(config, "t");
+    return [];
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+}
+
+const editedDirs = new Map<string, string>();
+/** A shipped stack file with textual edits, planned from a temporary directory (once per distinct text). */
+function planEdited(stack: string, edit: (text: string) => string): Promise<PlanRun> {
+  const original = fs.readFileSync(path.join(STACKS_DIR, `Pulumi.${stack}.yaml`), "utf8");
+  const edited = edit(original);
+  expect(edited).not.toBe(original);
+  let dir = editedDirs.get(edited);
+  if (!dir) {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlp-first-up-"));
+    fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), edited);
+    editedDirs.set(edited, dir);
+  }
+  return plan(stack, dir);
+}
+
+// ------------------------------------------------- blocker 1: a way to the API
+
+describe("a network path to the Kubernetes API exists during the first run", () => {
+  it("a cluster stack with a private endpoint only and no statement that it deploys from inside the VPC is refused, naming the keys", () => {
+    const [p, ...rest] = problems({ "ml-platform:cluster": { deployerRoleArn: DEPLOYER } });
+    expect(rest).toEqual([]);
+    expect(p).toMatchObject({ key: "ml-platform:cluster.publicAccessCidrs", value: [] });
+    expect(p!.message).toMatch(/creates the VPC in the same `pulumi up`/);
+    expect(p!.message).toMatch(/203\.0\.113\.10\/32; never 0\.0\.0\.0\/0/);
+    for (const key of ["ml-platform:cluster.deployFromVpc", "ml-platform:cluster.privateAccessCidrs", "ml-platform:cluster.privateAccessSecurityGroupIds"])
+      expect(p!.message).toContain(key);
+  });
+
+  it("accepts the operator's /32, or a later run from inside the VPC; never the whole internet", () => {
+    expect(problems({ "ml-platform:cluster": { deployerRoleArn: DEPLOYER, publicAccessCidrs: ["198.18.0.10/32"] } })).toEqual([]);
+    expect(problems({ "ml-platform:cluster": { deployerRoleArn: DEPLOYER, deployFromVpc: true } })).toEqual([]);
+    expect(problems({ "ml-platform:cluster": { deployerRoleArn: DEPLOYER, publicAccessCidrs: ["0.0.0.0/0"] } })[0]).toMatchObject({
+      key: "ml-platform:cluster.publicAccessCidrs[0]",
+    });
+  });
+
+  it("refuses a private CIDR that is the VPC's own block (a duplicate rule EC2 refuses) or the whole internet", () => {
+    const access = { deployerRoleArn: DEPLOYER, deployFromVpc: true };
+    expect(problems({ "ml-platform:cluster": { ...access, privateAccessCidrs: ["10.0.0.0/16"] } })[0]).toMatchObject({
+      key: "ml-platform:cluster.privateAccessCidrs[0]",
+      message: expect.stringMatching(/VPC's own block .*InvalidPermission\.Duplicate/),
+    });
+    expect(problems({ "ml-platform:cluster": { ...access, privateAccessCidrs: ["0.0.0.0/0"] } })[0]).toMatchObject({
+      key: "ml-platform:cluster.privateAccessCidrs[0]",
+      message: expect.stringMatching(/every address/),
+    });
+  });
+
+  it.each(CLUSTER_STACKS)("%s: the endpoint is public to one /32 (the first-run path) and private, and the file says how to narrow it", async (stack) => {
+    const run = await plan(stack);
+    const vpc = ofType(run, EKS)[0]!.inputs.vpcConfig as Record<string, unknown>;
+    expect(vpc).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.10/32"] });
+    const text = fs.readFileSync(path.join(STACKS_DIR, `Pulumi.${stack}.yaml`), "utf8");
+    expect(text).toMatch(/publicAccessCidrs: \["203\.0\.113\.10\/32"\]/);
+    expect(text).toMatch(/# deployFromVpc: true/);
+    expect(text).toMatch(/remove publicAccessCidrs/);
+    // A documentation address: the plan says to replace it, and a real `pulumi up` refuses it.
+    expect(toJsonPlan(run).warnings.filter((w) => w.startsWith("Placeholder: ml-platform:cluster.publicAccessCidrs[0] (203.0.113.10/32)"))).toHaveLength(1);
+    expect(placeholderProblems(run.spec).map((p) => p.key)).toEqual(
+      expect.arrayContaining(["ml-platform:cluster.publicAccessCidrs[0]", "ml-platform:cluster.deployerRoleArn"]),
+    );
+  });
+
+  it("a stack narrowed to the private endpoint keeps the cluster and opens no public endpoint", async () => {
+    const narrowed = await planEdited("mvp", (t) =>
+      t.replace('    publicAccessCidrs: ["203.0.113.10/32"]\n    # deployFromVpc: true\n', "    deployFromVpc: true\n"),
+    );
+    const vpc = ofType(narrowed, EKS)[0]!.inputs.vpcConfig as Record<string, unknown>;
+    expect(vpc).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false });
+    expect(ofType(narrowed, EKS)[0]!.inputs.name).toBe(ofType(await plan("mvp"), EKS)[0]!.inputs.name);
+  });
+});
+
+describe("example values: the plan warns, the real engine refuses", () => {
+  it("the program can tell the mock engine from the real one", async () => {
+    let seen: boolean | undefined;
+    await recordProgram(
+      () => {
+        seen = runsUnderMocks();
+        return {};
+      },
+      { project: "ml-platform", stack: "t", config: {}, mocks: createMocks("us-east-1") },
+    );
+    expect(seen).toBe(true);
+  });
+
+  it("lists every example value a stack would deploy, by key", async () => {
+    const prod = placeholderProblems((await plan("seriesb-prod")).spec);
+    expect(prod.map((p) => p.key)).toEqual([
+      "ml-platform:cluster.deployerRoleArn",
+      "ml-platform:cluster.publicAccessCidrs[0]",
+      "ml-platform:alerts.emails[0]",
+      "ml-platform:alerts.emails[1]",
+      "ml-platform:healthChecks.publicEndpoints[0].host",
+    ]);
+    expect(placeholderProblems((await plan("poc")).spec)).toEqual([]);
+  });
+});
+
+// ------------------------------------------------- blocker 2: access entries
+
+/**
+ * The access entries EKS holds after `pulumi up` when `creator` created the
+ * cluster: its implicit entry for the creator while
+ * bootstrapClusterCreatorAdminPermissions is on (EKS API reference,
+ * CreateCluster accessConfig; the provider's default), plus one per
+ * AccessEntry the program declares. A principal can hold one entry
+ * (CreateAccessEntry: ResourceInUseException), so a repeated principal is
+ * the 409 a real `pulumi up` meets.
+ */
+function entryCollisions(run: PlanRun, creator: string): string[] {
+  const cluster = ofType(run, EKS)[0]!;
+  const access = (cluster.inputs.accessConfig ?? {}) as { bootstrapClusterCreatorAdminPermissions?: boolean };
+  const entries = [
+    ...(access.bootstrapClusterCreatorAdminPermissions !== false ? [creator] : []),
+    ...ofType(run, "aws:eks/accessEntry:AccessEntry").map((e) => String(e.inputs.principalArn)),
+  ];
+  return entries.filter((p, i) => entries.indexOf(p) !== i);
+}
+
+describe("no access entry collides with one EKS made for the cluster's creator", () => {
+  const OTHER = "arn:aws:iam::123456789012:role/platform-admins";
+
+  it.each(CLUSTER_STACKS)("%s: created by the deployer role, or by any role it lists, no principal holds two entries", async (stack) => {
+    const run = await plan(stack);
+    const c = run.spec.cluster.settings;
+    for (const creator of [c.deployerRoleArn!, ...c.adminRoleArns, ...c.readOnlyRoleArns, ...run.spec.serving.settings.viewerRoleArns])
+      expect({ creator, collisions: entryCollisions(run, creator) }).toEqual({ creator, collisions: [] });
+  });
+
+  // The creator's role listed under each key the issue names, the deployer being another role.
+  it.each([
+    ["adminRoleArns", (t: string) => t.replace('    # adminRoleArns: ["arn:aws:iam::123456789012:role/platform-admins"]', `    adminRoleArns: ["${OTHER}"]`)],
+    [
+      "readOnlyRoleArns",
+      (t: string) => t.replace('    # readOnlyRoleArns: ["arn:aws:iam::123456789012:role/ml-engineers"]', `    readOnlyRoleArns: ["${OTHER}"]`),
+    ],
+    [
+      "serving.viewerRoleArns",
+      (t: string) => t.replace('    # viewerRoleArns: ["arn:aws:iam::123456789012:role/ml-engineers"]', `    viewerRoleArns: ["${OTHER}"]`),
+    ],
+  ])("mvp: the creator's role in %s, the deployer another role: no collision", async (_key, edit) => {
+    const run = await planEdited("mvp", edit);
+    expect(ofType(run, "aws:eks/accessEntry:AccessEntry").map((e) => e.inputs.principalArn)).toContain(OTHER);
+    expect(entryCollisions(run, OTHER)).toEqual([]);
+  });
+
+  it("a cluster stack without a deployer role is refused (with none, EKS's creator entry would be the way in, and setting the role later collides with it)", () => {
+    const [p, ...rest] = problems({ "ml-platform:cluster": { publicAccessCidrs: ["198.18.0.10/32"], adminRoleArns: [DEPLOYER] } });
+    expect(rest).toEqual([]);
+    expect(p).toMatchObject({
+      key: "ml-platform:cluster.deployerRoleArn",
+      message: expect.stringMatching(/is required: .*nobody is admin just for creating the cluster/),
+    });
+  });
+
+  it("the cluster is created without the creator's entry whatever the settings, and a cluster created with it is never replaced", async () => {
+    for (const stack of CLUSTER_STACKS) {
+      const cluster = ofType(await plan(stack), EKS)[0]!;
+      expect(cluster.inputs.accessConfig).toEqual({ authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false });
+    }
+  });
+});
+
+// ------------------------------------------------- blocker 3: a node for every awaited GPU pod
+
+describe("every GPU pod `pulumi up` waits for finds a node during that run", () => {
+  it("mvp: the GPU pool runs the node its model needs (nothing adds nodes at MVP), and the plan says why", async () => {
+    const run = await plan("mvp");
+    const [group, ...more] = ofType(run, "aws:eks/nodeGroup:NodeGroup").filter((g) => g.inputs.amiType === "AL2023_x86_64_NVIDIA");
+    expect(more).toEqual([]);
+    expect(group!.inputs.scalingConfig).toEqual({ minSize: 1, desiredSize: 1, maxSize: 1 });
+    expect(STAGE_PRESETS.mvp.cluster.settings.gpuNodeGroups[0]!.minSize).toBe(0);
+    expect(run.spec.cluster.why).toMatch(
+      /The gpu GPU pool runs 1 node\(s\) instead of 0: nothing autoscales at this stage, and the models on it \(classifier 1 x 1 GPU\)/,
+    );
+    expect(run.spec.gpuPools).toEqual([expect.objectContaining({ pool: "gpu", fits: true, nodes: 1, placement: [["classifier"]] })]);
+  });
+
+  it("mvp: its cost is honest: the model's GPU node is in the cluster's expected cost, none of it idle, and no policy objects", async () => {
+    const run = await plan("mvp");
+    const cost = costOf(run);
+    const group = cost.byResource.find((l) => l.type === "aws:eks/nodeGroup:NodeGroup" && l.name.includes("-gpu-"))!;
+    expect(group.expectedMonthlyUsd).toBeGreaterThan(734);
+    expect(cost.idleGpuMonthlyUsd).toBe(0);
+    expect(cost.byComponent.find((c) => c.component === "mlp-prod-serving")?.expectedMonthlyUsd ?? 0).toBe(0);
+    expect(policyOf(run).mandatory).toEqual([]);
+  });
+
+  it("Series B stacks count a pool at its maximum, where the Cluster Autoscaler adds nodes", async () => {
+    for (const stack of ["seriesb-prod", "seriesb-staging"]) {
+      const run = await plan(stack);
+      expect(run.spec.gpuPools).toEqual([expect.objectContaining({ pool: "inference", fits: true, nodes: 4 })]);
+    }
+  });
+
+  it("refuses a GPU pool minimum the stack file set below what its models need, naming the key and the size that fits", () => {
+    const [p] = problems({
+      "ml-platform:cluster": {
+        deployerRoleArn: DEPLOYER,
+        publicAccessCidrs: ["198.18.0.10/32"],
+        gpuNodeGroups: [{ name: "gpu", instanceTypes: ["g5.xlarge"], minSize: 0, maxSize: 2 }],
+      },
+      "ml-platform:serving": {
+        maxGpus: 2,
+        models: [{ name: "classifier", image: "<registry>/models:1.4.0", modelUri: "s3://<models-bucket>/classifier/1.4.0/", replicas: 2, gpus: 1 }],
+      },
+    });
+    expect(p).toMatchObject({ key: "ml-platform:cluster.gpuNodeGroups[0].minSize", value: 0 });
+    expect(p!.message).toMatch(
+      /its minimum: nothing adds nodes at this stage.* 2 of the 2 classifier pod\(s\) .* find no room on 0 x g5\.xlarge .*set minSize to 2/,
+    );
+  });
+
+  it("refuses a model whose pod no node of its pool can hold, naming the model's key", () => {
+    const [p] = problems({
+      "ml-platform:cluster": { deployerRoleArn: DEPLOYER, publicAccessCidrs: ["198.18.0.10/32"] },
+      "ml-platform:serving": {
+        models: [{ name: "classifier", image: "<registry>/models:1.4.0", modelUri: "s3://<models-bucket>/classifier/1.4.0/", gpus: 1, memory: "16Gi" }],
+      },
+    });
+    expect(p).toMatchObject({ key: "ml-platform:serving.models[0].memory", value: "16Gi" });
+    expect(p!.message).toMatch(/one classifier pod \(1 GPU, 1,000m CPU, 16,384 MiB\) does not fit on a g5\.xlarge/);
+  });
+
+  it("places pods by GPUs, CPU and memory after the DaemonSets of a GPU node", () => {
+    const ds = gpuClusterGpuNodeWorkloads(STAGE_PRESETS.mvp.cluster.settings);
+    expect(ds.map((d) => d.name)).toEqual(expect.arrayContaining(["aws-node", "kube-proxy", "ebs-csi-node", "nvidia-device-plugin"]));
+    const room = gpuNodeRoom(["g5.xlarge"], ds)!;
+    expect(room).toMatchObject({ instanceType: "g5.xlarge", gpus: 1 });
+    expect(room.cpuMillis).toBeLessThan(4000);
+    // 4 one-GPU pods of 16 vCPU on g5.12xlarge nodes (4 GPUs, 48 vCPU): GPUs alone would say 1 node, CPU says 2.
+    const big = [{ name: "trainer", replicas: 4, gpus: 1, cpuMillis: 16000, memoryMiB: 8192 }];
+    expect(checkGpuPool({ name: "training", instanceTypes: ["g5.12xlarge"], nodes: 1 }, ds, big).fits).toBe(false);
+    expect(gpuNodesNeeded({ name: "training", instanceTypes: ["g5.12xlarge"], nodes: 1 }, ds, big)).toBe(2);
+  });
+});
