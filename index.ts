@@ -147,6 +147,7 @@ function declareCluster(spec: PlatformSpec, { network }: Foundation): GpuCluster
     vpcCidrBlock: network.vpcCidrBlock,
     privateSubnetIds: network.privateSubnetIds,
     controlPlaneSubnetIds: network.controlPlaneSubnetIds,
+    nodeDependsOn: network.egressReady,
     region: spec.region,
     tags: spec.tags,
   });

@@ -331,7 +331,7 @@ export const STAGE_PRESETS: Record<Stage, StagePreset> = {
     },
     cluster: {
       enabled: true,
-      why: "The roadmap's 'production environment running on Kubernetes': one small system pool, one GPU pool that sits at 0 nodes until a GPU pod asks. Scale by hand; no autoscaler yet.",
+      why: "The roadmap's 'production environment running on Kubernetes': one small system pool and one GPU pool. No autoscaler yet, so nothing starts a GPU node when a pod waits: the pool runs exactly the nodes its served models request (0 without a GPU model), and its cost is what they keep running.",
       settings: {
         kubernetesVersion: KUBERNETES_VERSION,
         publicAccessCidrs: [],

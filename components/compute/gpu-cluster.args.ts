@@ -48,6 +48,11 @@ export interface GpuClusterArgs {
   privateSubnetIds: pulumi.Input<string>[];
   /** Subnets of the control plane. Default: the first two private subnets. */
   controlPlaneSubnetIds?: pulumi.Input<string>[] | undefined;
+  /**
+   * What nodes wait for besides the cluster's own prerequisites: the private subnets' routes to a
+   * NAT gateway (Network.egressReady). Default none.
+   */
+  nodeDependsOn?: pulumi.Resource[] | undefined;
   /** AWS region of the cluster. */
   region: string;
   /**

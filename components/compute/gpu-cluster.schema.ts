@@ -109,6 +109,10 @@ export const GpuClusterArgsSchema = GpuClusterSettings.extend({
     .min(CONTROL_PLANE_ZONE_COUNT, `give at least ${CONTROL_PLANE_ZONE_COUNT} subnets`)
     .optional()
     .describe("Subnets of the control plane. Default: the first two private subnets."),
+  nodeDependsOn: z
+    .array(withType(z.custom<pulumi.Resource>(), { type: "pulumi.Resource", imports: { pulumi: "@pulumi/pulumi" } }))
+    .optional()
+    .describe("What nodes wait for besides the cluster's own prerequisites: the private subnets' routes to a NAT gateway (Network.egressReady). Default none."),
   region: z.string().refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)").describe("AWS region of the cluster."),
   expectedLogGbPerMonth: z
     .number()

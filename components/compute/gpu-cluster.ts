@@ -7,6 +7,7 @@ import { validateArgs } from "../../lib/validate";
 import { NODE_AMI_TYPES } from "../../lib/versions";
 import { KUBERNETES_API_PORT, accessGrantResourceSuffix, accessGrants, apiAccessRules } from "./access";
 import { ClusterAddonPhase } from "./addons/addon";
+import { NVIDIA_DEVICE_PLUGIN_CHART } from "./addons/nvidia-device-plugin";
 import { CLUSTER_ADDONS } from "./addons/registry";
 import { ADDON_RESOURCES } from "./addons/resources";
 import type { ClusterHandle } from "./cluster-handle";
@@ -61,6 +62,8 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
   public readonly region: string;
   /** What in-cluster components wait for: API reachability and access, system nodes, CNI, kube-proxy, DNS, EBS CSI. */
   public readonly ready: pulumi.Resource[];
+  /** Per GPU pool, what its GPU pods wait for: the pool's node groups and the NVIDIA device plugin. */
+  public readonly gpuPoolReady: Record<string, pulumi.Resource[]>;
   /** EKS node group names of each GPU pool, one per AZ the pool uses ("inference" -> [".._0-1a2b3c4", ...]). */
   public readonly gpuNodeGroupNames: Record<string, pulumi.Output<string>[]>;
   private readonly tags: Record<string, string>;
@@ -85,11 +88,18 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
     // for this Kubernetes minor throws here, before anything is declared.
     const addons = CLUSTER_ADDONS.filter((addon) => addon.enabled(s));
     for (const addon of addons) addon.requireKubernetesVersion?.(version);
-    // Installs those of one phase, in registry order; returns what others wait for.
+    // Installs those of one phase, in registry order; returns what others wait for (all of them, and by add-on).
+    const installed = new Map<string, pulumi.Resource[]>();
     const installAddons = (phase: ClusterAddonPhase, dependsOn: pulumi.Resource[]): pulumi.Resource[] => {
       const inputs = { region: s.region, kubernetesVersion: version };
       const target = { declare: ADDON_RESOURCES, owner: name, parent: this, cluster: this, settings: s, inputs, tags, dependsOn };
-      return addons.filter((addon) => addon.phase === phase).flatMap((addon) => addon.install(target).resources);
+      return addons
+        .filter((addon) => addon.phase === phase)
+        .flatMap((addon) => {
+          const { resources } = addon.install(target);
+          installed.set(addon.id, resources);
+          return resources;
+        });
     };
 
     // ---------------------------------------------------------- control plane
@@ -271,7 +281,8 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
     const networking = installAddons("before-nodes", []);
 
     // Nodes must find their role's permissions and the CNI in place when they boot.
-    const nodePrerequisites = [...nodeRolePolicies, ...networking];
+    // ...and their subnets' way out (a NAT route): a node that cannot pull images never joins.
+    const nodePrerequisites = [...nodeRolePolicies, ...networking, ...(s.nodeDependsOn ?? [])];
     const nodeGroupBase = { clusterName: cluster.name, kubernetesVersion: cluster.version, nodeRoleArn: nodeRole.arn, tags, dependsOn: nodePrerequisites };
 
     const { nodeGroup: systemNodes } = managedNodeGroup(
@@ -291,6 +302,7 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
     );
 
     this.gpuNodeGroupNames = {};
+    const poolNodeGroups: Record<string, pulumi.Resource[]> = {};
     for (const pool of gpuPools) {
       const gpuPool = new GpuNodePool(
         gpuPoolName(name, pool.name),
@@ -303,6 +315,7 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
         parent,
       );
       this.gpuNodeGroupNames[pool.name] = gpuPool.nodeGroupNames;
+      poolNodeGroups[pool.name] = gpuPool.nodeGroups;
     }
 
     // Add-ons that run Deployments need a node to be healthy.
@@ -322,6 +335,9 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
     // The default StorageClass: encrypted gp3 volumes through the EBS CSI driver.
     new kubernetes.storage.v1.StorageClass(`${name}-gp3`, gp3StorageClass(), { parent: this, provider: this.provider, dependsOn: this.ready });
     installAddons("in-cluster", this.ready);
+    // A GPU pod can schedule once its pool has nodes and the device plugin advertises their GPUs.
+    const devicePlugin = installed.get(NVIDIA_DEVICE_PLUGIN_CHART.chart) ?? [];
+    this.gpuPoolReady = Object.fromEntries(Object.entries(poolNodeGroups).map(([pool, groups]) => [pool, [...groups, ...devicePlugin]]));
 
     this.endpoint = cluster.endpoint;
     this.nodeRoleArn = nodeRole.arn;

@@ -147,7 +147,11 @@ export class ModelServing extends pulumi.ComponentResource {
             environment: a.environment,
             sentry: sentry !== undefined,
           }),
-          { ...inNamespace([sa, quota, ...(sentry ? [sentry] : [])]), customTimeouts: { create: minutes, update: minutes } },
+          {
+            // A GPU model's pods wait for its pool's nodes and the device plugin: `pulumi up` awaits them.
+            ...inNamespace([sa, quota, ...(sentry ? [sentry] : []), ...(model.gpus > 0 ? (cluster.gpuPoolReady?.[model.gpuPool!] ?? []) : [])]),
+            customTimeouts: { create: minutes, update: minutes },
+          },
         );
         deployments.push(deployment);
         if (s.autoscaling) {

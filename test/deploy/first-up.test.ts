@@ -281,3 +281,95 @@ describe("every GPU pod `pulumi up` waits for finds a node during that run", () 
     expect(gpuNodesNeeded({ name: "training", instanceTypes: ["g5.12xlarge"], nodes: 1 }, ds, big)).toBe(2);
   });
 });
+
+// ------------------------------------------------- the order the engine creates things in
+
+/** Every resource a resource waits for, directly or through others (dependencies, property dependencies, its provider). */
+function waitsFor(run: PlanRun): (urn: string) => Set<string> {
+  const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
+  const memo = new Map<string, Set<string>>();
+  const direct = (urn: string): string[] => {
+    const r = byUrn.get(urn);
+    if (!r) return [];
+    const provider = r.provider ? r.provider.split("::").slice(0, -1).join("::") : undefined;
+    return [...r.dependencies, ...Object.values(r.propertyDependencies).flat(), ...(provider ? [provider] : [])];
+  };
+  const closure = (urn: string): Set<string> => {
+    const known = memo.get(urn);
+    if (known) return known;
+    const out = new Set<string>();
+    memo.set(urn, out);
+    for (const d of direct(urn)) {
+      out.add(d);
+      for (const x of closure(d)) out.add(x);
+    }
+    return out;
+  };
+  return closure;
+}
+
+describe.each(CLUSTER_STACKS)("%s: the first `pulumi up` creates things in an order that works", (stack) => {
+  const named = (run: PlanRun, type: string, suffix: string) => ofType(run, type).filter((r) => r.name.endsWith(suffix));
+
+  it("every Kubernetes object waits for the deployer's access entry and a reachable endpoint", async () => {
+    const run = await plan(stack);
+    const closure = waitsFor(run);
+    const access = named(run, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "-cluster-deployer");
+    const apiRules = ofType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => /-cluster-api-/.test(r.name));
+    const cluster = ofType(run, EKS)[0]!;
+    expect(access).toHaveLength(1);
+    expect(apiRules.length).toBeGreaterThanOrEqual(1);
+    // The first run reaches the API on the public endpoint, which the cluster itself opens to the operator's /32.
+    expect((cluster.inputs.vpcConfig as { publicAccessCidrs?: string[] }).publicAccessCidrs?.length).toBeGreaterThan(0);
+    const objects = run.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
+    expect(objects.length).toBeGreaterThan(5);
+    for (const o of objects) {
+      const w = closure(o.urn);
+      expect({ object: o.name, access: w.has(access[0]!.urn), cluster: w.has(cluster.urn), apiRules: apiRules.every((r) => w.has(r.urn)) }).toEqual({
+        object: o.name,
+        access: true,
+        cluster: true,
+        apiRules: true,
+      });
+    }
+  });
+
+  it("every custom resource waits for the Helm release that installs its CRD", async () => {
+    const run = await plan(stack);
+    const closure = waitsFor(run);
+    const crs = run.resources.filter((r) => r.type.startsWith("kubernetes:monitoring.coreos.com/"));
+    const operator = ofType(run, "kubernetes:helm.sh/v3:Release").filter((r) => (r.inputs.chart as string) === "kube-prometheus-stack");
+    if (!run.spec.monitoring.enabled) {
+      expect(crs).toEqual([]);
+      return;
+    }
+    expect(crs.length).toBeGreaterThan(0);
+    for (const cr of crs) expect({ cr: cr.name, afterCrd: closure(cr.urn).has(operator[0]!.urn) }).toEqual({ cr: cr.name, afterCrd: true });
+  });
+
+  it("every workload `pulumi up` waits for is schedulable on the capacity of that moment", async () => {
+    const run = await plan(stack);
+    const closure = waitsFor(run);
+    const groups = ofType(run, "aws:eks/nodeGroup:NodeGroup");
+    const system = groups.filter((g) => g.inputs.amiType === "AL2023_x86_64_STANDARD");
+    const devicePlugin = ofType(run, "kubernetes:helm.sh/v3:Release").filter((r) => r.inputs.chart === "nvidia-device-plugin");
+    // Awaited: Deployments and StatefulSets, and Helm releases (they wait for their pods).
+    const awaited = run.resources.filter((r) =>
+      ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:helm.sh/v3:Release"].includes(r.type),
+    );
+    for (const w of awaited) {
+      const pod = ((w.inputs.spec as Record<string, unknown> | undefined)?.template as { spec?: Record<string, unknown> } | undefined)?.spec;
+      const pool = (pod?.nodeSelector as Record<string, string> | undefined)?.["ml-platform/node-group"];
+      const needs = pool ? [...groups.filter((g) => (g.inputs.labels as Record<string, string>)["ml-platform/node-group"] === pool), ...devicePlugin] : system;
+      expect(needs.length).toBeGreaterThan(0);
+      const waits = closure(w.urn);
+      expect({ workload: w.name, missing: needs.filter((n) => !waits.has(n.urn)).map((n) => n.name) }).toEqual({ workload: w.name, missing: [] });
+    }
+    // ...and the nodes hold them: the system pool at its minimum, each GPU pool as the capacity check placed its pods.
+    expect(run.spec.systemPool?.fits).toBe(true);
+    for (const report of run.spec.gpuPools ?? []) expect({ pool: report.pool, problems: report.problems }).toEqual({ pool: report.pool, problems: [] });
+    // Nodes wait for their subnets' route to a NAT gateway.
+    const egress = ofType(run, "aws:ec2/routeTableAssociation:RouteTableAssociation").filter((r) => /-network-private-/.test(r.name));
+    for (const g of groups) expect({ group: g.name, afterNat: egress.every((e) => closure(g.urn).has(e.urn)) }).toEqual({ group: g.name, afterNat: true });
+  });
+});
