@@ -86,6 +86,7 @@ const FREE_TYPES = new Set([
   "aws:autoscaling/tag:Tag",
   "aws:ec2/launchTemplate:LaunchTemplate",
   "random:index/randomPassword:RandomPassword",
+  "random:index/randomId:RandomId",
   "random:index/randomString:RandomString",
   "random:index/randomId:RandomId",
   ...OPERATIONS_FREE_TYPES,

@@ -7,7 +7,8 @@ export interface AlertingRule {
   /** How long the condition must hold before the alert fires (Prometheus duration). */
   for?: string;
   labels: Record<string, string>;
-  annotations: { summary: string; description: string; runbook: string };
+  /** `runbook_url`: the annotation kube-prometheus-stack's rules, Alertmanager templates and Grafana link from (prometheus-operator runbooks convention). */
+  annotations: { summary: string; description: string; runbook_url: string };
 }
 
 export interface RecordingRule {
@@ -125,7 +126,7 @@ function alert(
     expr,
     ...(forDuration ? { for: forDuration } : {}),
     labels: { severity, ...PLATFORM_RULE_LABELS, ...extraLabels },
-    annotations: { summary, description, runbook: `${runbookPrefix}${name.toLowerCase()}` },
+    annotations: { summary, description, runbook_url: `${runbookPrefix}${name.toLowerCase()}` },
   };
 }
 

@@ -119,6 +119,21 @@ export interface DeploymentInputs<S> {
 
 const PROBE_PERIOD = 10;
 
+/**
+ * Shared memory for the model server: a container's /dev/shm is 64 MiB by
+ * default, too little for PyTorch's DataLoader workers or NCCL, which then
+ * fail with "bus error". A memory-backed emptyDir; what it holds counts
+ * against the container's memory limit.
+ */
+export const SHM_SIZE = "1Gi";
+
+/**
+ * Node-local disk each model pod reserves for its image layers' writes, the
+ * model files it downloads and its logs: the scheduler then does not put more
+ * pods on a node than its disk holds (the GPU pools' root volumes are 100 GB).
+ */
+export const MODEL_EPHEMERAL_STORAGE = "20Gi";
+
 /** Who owns a Deployment's `spec.replicas` (see DeploymentInputs.replicaOwnership). */
 export type ReplicaOwnership = "none" | "hpa" | "taken-back";
 
@@ -172,7 +187,7 @@ export function deploymentManifest<S>(i: DeploymentInputs<S>) {
     cpu: m.cpuLimit ? `${cpuMillis(m.cpuLimit)}m` : cpu,
     memory: m.memoryLimit ? `${Math.round(memoryMiB(m.memoryLimit)!)}Mi` : memory,
   };
-  const requests: Record<string, string> = { cpu, memory };
+  const requests: Record<string, string> = { cpu, memory, "ephemeral-storage": MODEL_EPHEMERAL_STORAGE };
   if (m.gpus > 0) {
     limits[GPU_RESOURCE] = String(m.gpus);
     requests[GPU_RESOURCE] = String(m.gpus);
@@ -214,11 +229,16 @@ export function deploymentManifest<S>(i: DeploymentInputs<S>) {
         metadata: { labels },
         spec: {
           serviceAccountName: serviceAccountName(m.name),
+          // No Kubernetes API token in the model server: it never calls the API. IRSA's AWS token is
+          // another projected volume, which EKS's pod identity webhook adds either way.
+          automountServiceAccountToken: false,
           terminationGracePeriodSeconds: m.drainSeconds + m.shutdownSeconds,
           nodeSelector,
           tolerations,
           topologySpreadConstraints: [spread("topology.kubernetes.io/zone"), spread("kubernetes.io/hostname")],
-          securityContext: { seccompProfile: { type: "RuntimeDefault" as const } },
+          // The image must run as a non-root user (a numeric USER in its Dockerfile), or the kubelet refuses to start it.
+          securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" as const } },
+          volumes: [{ name: "shm", emptyDir: { medium: "Memory", sizeLimit: SHM_SIZE } }],
           containers: [
             {
               name: "model-server",
@@ -235,6 +255,7 @@ export function deploymentManifest<S>(i: DeploymentInputs<S>) {
               readinessProbe: { ...http(m.readinessPath ?? m.healthPath), periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
               livenessProbe: { ...http(m.healthPath), periodSeconds: PROBE_PERIOD, timeoutSeconds: 5, failureThreshold: 3 },
               lifecycle: { preStop: { sleep: { seconds: m.drainSeconds } } },
+              volumeMounts: [{ name: "shm", mountPath: "/dev/shm" }],
               securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
             },
           ],
@@ -246,6 +267,15 @@ export function deploymentManifest<S>(i: DeploymentInputs<S>) {
 
 /** Annotations and fields of a LoadBalancer Service served by the AWS Load Balancer Controller. */
 export const NLB_CLASS = "service.k8s.aws/nlb";
+
+/**
+ * The namespace label that makes the AWS Load Balancer Controller add a
+ * readiness gate to every pod behind one of its load balancers: a pod counts
+ * as Ready (and a rolling update moves on) only once the NLB reports it
+ * healthy, so an update never removes the last healthy target (controller
+ * docs, "Pod readiness gate", v3.5.0; checked 2026-12-08).
+ */
+export const READINESS_GATE_LABEL = { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } as const;
 
 /**
  * A model's Service. ClusterIP by default; "internal"/"public" exposure makes
@@ -265,6 +295,9 @@ export function serviceManifest(args: { model: ModelSettings; name: string; name
         "service.beta.kubernetes.io/aws-load-balancer-scheme": m.exposure.type === "public" ? "internet-facing" : "internal",
         "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "http",
         "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": m.readinessPath ?? m.healthPath,
+        // The NLB keeps a deregistering target's connections this long: within the pod's grace period
+        // (drain + shutdown), not the target group's default of 300 s, after the pod is gone.
+        "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes": `deregistration_delay.timeout_seconds=${m.drainSeconds + m.shutdownSeconds}`,
       }
     : {};
   return {

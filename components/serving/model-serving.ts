@@ -17,6 +17,7 @@ import {
   namespaceManifest,
   pdbManifest,
   previewServiceName,
+  READINESS_GATE_LABEL,
   replicaOwnership,
   sentrySecretManifest,
   serviceAccountManifest,
@@ -66,7 +67,13 @@ export class ModelServing extends pulumi.ComponentResource {
     const ns = s.namespace;
     const k8s = (dependsOn: pulumi.Input<pulumi.Resource>[] = []): pulumi.CustomResourceOptions => ({ parent: this, provider: cluster.provider, dependsOn });
 
-    const namespace = new kubernetes.core.v1.Namespace(`${name}-namespace`, namespaceManifest(ns), k8s(cluster.ready));
+    // Pods behind an NLB get the controller's readiness gate (READINESS_GATE_LABEL).
+    const behindLoadBalancer = s.models.some((m) => m.exposure.type !== "cluster");
+    const namespace = new kubernetes.core.v1.Namespace(
+      `${name}-namespace`,
+      namespaceManifest(ns, behindLoadBalancer ? { ...READINESS_GATE_LABEL } : {}),
+      k8s(cluster.ready),
+    );
     const inNamespace = (more: pulumi.Resource[] = []) => k8s([namespace, ...more]);
     const quota = new kubernetes.core.v1.ResourceQuota(`${name}-gpu-quota`, gpuQuotaManifest(ns, s.maxGpus), inNamespace());
 

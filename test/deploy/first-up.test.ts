@@ -373,3 +373,27 @@ describe.each(CLUSTER_STACKS)("%s: the first `pulumi up` creates things in an or
     for (const g of groups) expect({ group: g.name, afterNat: egress.every((e) => closure(g.urn).has(e.urn)) }).toEqual({ group: g.name, afterNat: true });
   });
 });
+
+// ------------------------------------------------- the database's deletion and upgrades
+
+describe("the metadata database survives a second deletion and a major upgrade, and refuses what RDS refuses", () => {
+  it("names its final snapshot uniquely per instance, and allows the major upgrades the code makes", async () => {
+    const run = await plan("mvp");
+    const db = ofType(run, "aws:rds/instance:Instance")[0]!;
+    expect(db.inputs.allowMajorVersionUpgrade).toBe(true);
+    const suffix = ofType(run, "random:index/randomId:RandomId").find((r) => r.name === "mlp-prod-metadata-final-snapshot")!;
+    expect(db.propertyDependencies.finalSnapshotIdentifier).toContain(suffix.urn);
+    expect(String(db.inputs.finalSnapshotIdentifier)).toMatch(/^mlp-prod-metadata-final-[0-9a-f]+$/);
+  });
+
+  it("refuses io1/io2 storage under 100 GiB and a PostgreSQL major past RDS standard support, by key", () => {
+    const access = { deployerRoleArn: DEPLOYER, publicAccessCidrs: ["198.18.0.10/32"] };
+    expect(problems({ "ml-platform:cluster": access, "ml-platform:database": { storageType: "io1", iops: 3000, allocatedStorageGb: 50 } })).toEqual([
+      expect.objectContaining({ key: "ml-platform:database.allocatedStorageGb", value: 50, message: expect.stringMatching(/at least 100 .* io1/) }),
+    ]);
+    expect(problems({ "ml-platform:cluster": access, "ml-platform:database": { storageType: "io2", iops: 3000, allocatedStorageGb: 100 } })).toEqual([]);
+    expect(problems({ "ml-platform:cluster": access, "ml-platform:database": { engineVersion: "13" } })).toEqual([
+      expect.objectContaining({ key: "ml-platform:database.engineVersion", message: expect.stringMatching(/left RDS standard support on 2026-02-28/) }),
+    ]);
+  });
+});

@@ -144,7 +144,7 @@ describe("alert rules", () => {
       expect(["critical", "warning"]).toContain(a.labels.severity);
       expect(a.labels.team).toBe("ml-platform");
       expect(a.annotations.summary.length).toBeGreaterThan(10);
-      expect(a.annotations.runbook).toBe(`docs/guides/operations.md#alert-${a.alert.toLowerCase()}`);
+      expect(a.annotations.runbook_url).toBe(`docs/guides/operations.md#alert-${a.alert.toLowerCase()}`);
     }
   });
 
@@ -182,7 +182,7 @@ describe("prometheus-operator and Kubernetes objects validate against their sche
 
   test("the schema check is real: a bad duration or a missing expr is refused", () => {
     const bad = prometheusRule([
-      { name: "g", rules: [{ alert: "A", expr: "up == 0", for: "5 minutes", labels: {}, annotations: { summary: "", description: "", runbook: "" } }] },
+      { name: "g", rules: [{ alert: "A", expr: "up == 0", for: "5 minutes", labels: {}, annotations: { summary: "", description: "", runbook_url: "" } }] },
     ]);
     expect(() => new PrometheusRule(bad as never).validate()).toThrow(/for/);
     const noExpr = { ...prometheusRule(groups), spec: { groups: [{ name: "g", rules: [{ alert: "A" }] }] } };
@@ -309,19 +309,40 @@ describe("kube-prometheus-stack values", () => {
   });
 });
 
+/** Helm's merge of user values over a chart's defaults: maps merge key by key, a null removes the key (Helm docs, "Values Files": deleting a default key). */
+function helmMerge(defaults: unknown, values: unknown): unknown {
+  if (values === null) return undefined;
+  if (!defaults || typeof defaults !== "object" || Array.isArray(defaults) || !values || typeof values !== "object" || Array.isArray(values)) return values;
+  const out: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(values)) {
+    const merged = helmMerge(out[k], v);
+    if (merged === undefined) delete out[k];
+    else out[k] = merged;
+  }
+  return out;
+}
+
 describe("DCGM exporter", () => {
   const v = dcgmExporterValues();
+  // The chart's default resources (dcgm-exporter chart 4.8.2, values.yaml).
+  const chartDefaults = { resources: { limits: { cpu: "200m", memory: "512Mi" }, requests: { cpu: "100m", memory: "128Mi" } } };
+  const resources = (helmMerge(chartDefaults, { resources: v.resources }) as { resources: Record<string, Record<string, string>> }).resources;
+
   test("runs on GPU nodes only, tolerating their taint, and holds no GPU", () => {
     expect(v.nodeSelector).toEqual({ "ml-platform/pool": "gpu" });
     expect(v.tolerations).toContainEqual(GPU_TOLERATION);
     expect(JSON.stringify(v.resources)).not.toContain("nvidia.com/gpu");
-    // A pod with these settings is a valid pod spec.
+    // A pod with these settings, merged over the chart's, is a valid pod spec.
     expect(() =>
       new Pod({
         metadata: { name: "dcgm" },
-        spec: { nodeSelector: v.nodeSelector, tolerations: v.tolerations, containers: [{ name: "dcgm", image: "dcgm", resources: v.resources }] },
+        spec: { nodeSelector: v.nodeSelector, tolerations: v.tolerations, containers: [{ name: "dcgm", image: "dcgm", resources }] },
       }).validate(),
     ).not.toThrow();
+  });
+
+  test("drops the chart's 200m CPU limit (a throttled exporter misses scrapes) and keeps our requests and memory limit", () => {
+    expect(resources).toEqual({ requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } });
   });
 
   test("its ServiceMonitor adds the node name, so GPU series join the node's labels", () => {

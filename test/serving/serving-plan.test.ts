@@ -393,6 +393,12 @@ describe("serving-exposed fixture: a public endpoint, Sentry and read-only engin
     expect(inputs(live).spec).toMatchObject({ type: "LoadBalancer", loadBalancerClass: "service.k8s.aws/nlb", loadBalancerSourceRanges: ["203.0.113.0/24"] });
     expect(inputs(live).metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"]).toBe("internet-facing");
     expect(live.dependencies).toContain(lbc.urn);
+    // The NLB lets go of a draining pod within its grace period, and pods count as Ready only once the NLB says so.
+    const pod = inputs(servingDeployments(run)[0]!).spec.template.spec;
+    expect(inputs(live).metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-target-group-attributes"]).toBe(
+      `deregistration_delay.timeout_seconds=${pod.terminationGracePeriodSeconds}`,
+    );
+    expect(inputs(one(run, "kubernetes:core/v1:Namespace", "serving")).metadata.labels["elbv2.k8s.aws/pod-readiness-gate-inject"]).toBe("enabled");
     // Priced as an NLB, and within policy (the public LB has source ranges).
     expect(costOf(run).byResource.find((l) => l.name === live.name)!.basis).toMatch(/^NLB/);
     expect(policyOf(run).mandatory).toEqual([]);

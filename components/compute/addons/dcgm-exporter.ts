@@ -49,6 +49,8 @@ export const dcgmExporter: MonitoringAddon = {
       {
         namespace: inputs.namespace,
         values: dcgmExporterValues(),
+        // Its values remove the chart's CPU limit with a null.
+        allowNullValues: true,
       },
       { parent, provider: cluster.provider, dependsOn },
     );
