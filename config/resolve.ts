@@ -217,6 +217,16 @@ function operationsChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle
         message: "the canary runs in the VPC's private subnets; this stage has no network (check public endpoints with publicEndpoints instead)",
       });
     // Names once each: healthChecksSettingsProblems, in componentProblems.
+    // Route 53 checks a public host: one of this stack's models must be served there, or the check fails forever.
+    const publicModels = spec.serving.enabled ? spec.serving.settings.models.filter((m) => m.exposure.type === "public") : [];
+    if (h.publicEndpoints.length && publicModels.length === 0)
+      problems.push({
+        key: keyOf(["healthChecks", "publicEndpoints"]),
+        value: h.publicEndpoints.map((e) => e.host),
+        message:
+          `no model of this stack is exposed to the internet (${keyOf(["serving", "models"])}[].exposure.type: public), so Route 53 would check a host nothing here serves, and the alarm would page for ever; ` +
+          "expose the model first (docs/guides/serving-and-tracking.md), or remove the check",
+      });
   }
   const p = spec.predictionMonitoring.settings;
   const pOverride = cfg.predictionMonitoring;

@@ -7,7 +7,6 @@
  * test/serving/serving-plan.test.ts.)
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { checkGpuPool, gpuNodeRoom, gpuNodesNeeded } from "../../components/compute/capacity";
 import { gpuClusterGpuNodeWorkloads } from "../../components/compute/gpu-cluster.footprint";
@@ -19,7 +18,7 @@ import { PlanRun, STACKS_DIR } from "../../plan/engine";
 import { costOf, policyOf, toJsonPlan } from "../../plan/report";
 import { recordProgram } from "../../offline/record";
 import { createMocks } from "../../offline/mocks";
-import { SHIPPED_STACKS, ofType, plan } from "../support/plan";
+import { SHIPPED_STACKS, ofType, plan, planEdited } from "../support/plan";
 
 const CLUSTER_STACKS = SHIPPED_STACKS.filter((s) => s !== "poc");
 const EKS = "aws:eks/cluster:Cluster";
@@ -42,21 +41,6 @@ function problems(extra: Record<string, unknown>, raw: Record<string, string> = 
     if (e instanceof ConfigError) return e.problems;
     throw e;
   }
-}
-
-const editedDirs = new Map<string, string>();
-/** A shipped stack file with textual edits, planned from a temporary directory (once per distinct text). */
-function planEdited(stack: string, edit: (text: string) => string): Promise<PlanRun> {
-  const original = fs.readFileSync(path.join(STACKS_DIR, `Pulumi.${stack}.yaml`), "utf8");
-  const edited = edit(original);
-  expect(edited).not.toBe(original);
-  let dir = editedDirs.get(edited);
-  if (!dir) {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlp-first-up-"));
-    fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), edited);
-    editedDirs.set(edited, dir);
-  }
-  return plan(stack, dir);
 }
 
 // ------------------------------------------------- blocker 1: a way to the API
@@ -137,7 +121,6 @@ describe("example values: the plan warns, the real engine refuses", () => {
       "ml-platform:cluster.publicAccessCidrs[0]",
       "ml-platform:alerts.emails[0]",
       "ml-platform:alerts.emails[1]",
-      "ml-platform:healthChecks.publicEndpoints[0].host",
     ]);
     expect(placeholderProblems((await plan("poc")).spec)).toEqual([]);
   });
@@ -395,5 +378,38 @@ describe("the metadata database survives a second deletion and a major upgrade, 
     expect(problems({ "ml-platform:cluster": access, "ml-platform:database": { engineVersion: "13" } })).toEqual([
       expect.objectContaining({ key: "ml-platform:database.engineVersion", message: expect.stringMatching(/left RDS standard support on 2026-02-28/) }),
     ]);
+  });
+});
+
+// ------------------------------------------------- health checks that can pass
+
+describe("external health checks are refused where they could never pass", () => {
+  const seriesb = { ...base, "ml-platform:stage": "seriesb" };
+  const access = { deployerRoleArn: DEPLOYER, publicAccessCidrs: ["198.18.0.10/32"] };
+
+  it("a Route 53 check when no model of the stack is on the internet, naming the keys", () => {
+    expect(
+      problems({ "ml-platform:cluster": access, "ml-platform:healthChecks": { publicEndpoints: [{ name: "models", host: "models.acme.io" }] } }, seriesb),
+    ).toEqual([
+      expect.objectContaining({
+        key: "ml-platform:healthChecks.publicEndpoints",
+        message: expect.stringMatching(/no model of this stack is exposed to the internet/),
+      }),
+    ]);
+  });
+
+  it("cluster-local names: in a Route 53 check (its checkers cannot resolve them), and Kubernetes Services in a canary URL", () => {
+    expect(
+      problems(
+        { "ml-platform:cluster": access, "ml-platform:healthChecks": { publicEndpoints: [{ name: "models", host: "classifier.serving.svc.cluster.local" }] } },
+        seriesb,
+      )[0],
+    ).toMatchObject({ key: "ml-platform:healthChecks.publicEndpoints[0].host", message: expect.stringMatching(/cluster-local or private name/) });
+    expect(
+      problems(
+        { "ml-platform:cluster": access, "ml-platform:healthChecks": { internalUrls: [{ name: "models", url: "http://classifier.serving.svc:80/health" }] } },
+        seriesb,
+      )[0],
+    ).toMatchObject({ key: "ml-platform:healthChecks.internalUrls[0].url", message: expect.stringMatching(/names a Kubernetes Service/) });
   });
 });

@@ -341,6 +341,18 @@ describe("the stack config runs the components' own rules and names the stack ke
     "ml-platform:stage": "seriesb",
     "ml-platform:environment": "prod",
     "ml-platform:tags": JSON.stringify({ owner: "o", costCenter: "c" }),
+    // A model on the internet, for the Route 53 checks to check (config refuses them otherwise).
+    "ml-platform:serving": JSON.stringify({
+      models: [
+        {
+          name: "classifier",
+          activeColor: "blue",
+          blue: { image: "<registry>/models:1.4.0", modelUri: "s3://<models-bucket>/classifier/1.4.0/", replicas: 1 },
+          green: { replicas: 0 },
+          exposure: { type: "public", sourceRanges: ["198.18.0.0/24"] },
+        },
+      ],
+    }),
   };
   const problems = (extra: Record<string, unknown>) => {
     try {
