@@ -37,7 +37,7 @@ import {
 } from "../../components/monitoring/values";
 import { dashboardConfigMap, platformDashboards } from "../../components/monitoring/dashboards";
 import { ksmLabel } from "../../components/monitoring/contract";
-import { prometheusRule, servingServiceMonitor, trackingServiceMonitor } from "../../components/monitoring/manifests";
+import { prometheusRule, servingServiceMonitor } from "../../components/monitoring/manifests";
 import { costOf, policyResources } from "../../plan/report";
 import { EvalResource, evaluatePolicies } from "../../policies/evaluate";
 import { monitoringStoragePersistent, prometheusRetentionBounded } from "../../policies/rules/monitoring";
@@ -175,9 +175,8 @@ describe("prometheus-operator and Kubernetes objects validate against their sche
     expect(() => new PrometheusRule(prometheusRule(groups) as never).validate()).not.toThrow();
   });
 
-  test("the ServiceMonitors for serving and MLflow", () => {
+  test("the ServiceMonitor for serving", () => {
     expect(() => new ServiceMonitor(servingServiceMonitor() as never).validate()).not.toThrow();
-    expect(() => new ServiceMonitor(trackingServiceMonitor() as never).validate()).not.toThrow();
   });
 
   test("the schema check is real: a bad duration or a missing expr is refused", () => {
@@ -200,10 +199,6 @@ describe("ServiceMonitors follow the label contract", () => {
     expect(sm.spec.namespaceSelector).toEqual({ any: true });
     // The labels serving puts on its live and preview Services (components/serving/manifests.ts podLabels).
     expect(sm.spec.selector.matchLabels).toEqual({ "app.kubernetes.io/part-of": "ml-platform", "app.kubernetes.io/component": "model-server" });
-    expect(trackingServiceMonitor().spec.selector.matchLabels).toEqual({
-      "app.kubernetes.io/part-of": "ml-platform",
-      "app.kubernetes.io/component": "tracking-server",
-    });
     const [ep] = sm.spec.endpoints;
     expect(ep).toMatchObject({ port: "http", path: "/metrics" });
     expect(ep!.relabelings).toEqual(
@@ -460,13 +455,14 @@ describe("the plans", () => {
     "mlplatform:monitoring:Monitoring",
   ];
 
-  test("seriesb-prod has the stack, the DCGM exporter, ServiceMonitors, the rules with the idle-GPU alert, and dashboards", async () => {
+  test("seriesb-prod has the stack, the DCGM exporter, the serving ServiceMonitor (none for MLflow), the rules with the idle-GPU alert, and dashboards", async () => {
     const run = await plan("seriesb-prod");
     const stack = one(run, "kubernetes:helm.sh/v3:Release", "kube-prometheus-stack");
     expect(stack.inputs).toMatchObject({ chart: "kube-prometheus-stack", version: KUBE_PROMETHEUS_STACK_CHART.version, namespace: "monitoring" });
     expect(one(run, "kubernetes:helm.sh/v3:Release", "dcgm-exporter").inputs).toMatchObject({ chart: "dcgm-exporter", version: "4.8.2" });
     const monitors = ofType(run, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor");
-    expect(monitors.map((m) => (m.inputs.metadata as { name: string }).name).sort()).toEqual(["ml-platform-mlflow", "ml-platform-serving"]);
+    expect(monitors.map((m) => (m.inputs.metadata as { name: string }).name).sort()).toEqual(["ml-platform-serving"]);
+    // None for MLflow: it serves no scrapeable /metrics, and a target down for ever fires TargetDown for ever.
     const rule = one(run, "kubernetes:monitoring.coreos.com/v1:PrometheusRule");
     const planned = (rule.inputs.spec as { groups: RuleGroup[] }).groups.flatMap((g) => g.rules).filter(isAlertingRule);
     expect(planned.find((r) => r.alert === "GpuNodeIdle")!.expr).toContain("DCGM_FI_DEV_GPU_UTIL");
