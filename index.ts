@@ -309,7 +309,11 @@ function declareMonitoring(spec: PlatformSpec, cluster: GpuCluster, alerting: Al
     pools,
     gpuPrices,
     // Flat keys in the stack file, nested in the component's Args.
-    thresholds: settingsFor(AlertThresholdSettings, m),
+    thresholds: {
+      ...settingsFor(AlertThresholdSettings, m),
+      // The longest model load: ServingEndpointDown leaves a pod alone while it may still be loading.
+      servingStartupSeconds: Math.max(600, ...(spec.serving.enabled ? spec.serving.settings.models.map((x) => x.startupTimeoutSeconds) : [])),
+    },
     tags: spec.tags,
   });
 }

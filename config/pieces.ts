@@ -84,11 +84,12 @@ export const PIECE_SCHEMAS = {
   /**
    * The thresholds, nested in the component's Args, are flat keys here
    * (`monitoring.servingErrorRatio`), as the stack files have always written
-   * them; restartsPer30m keeps the component's default.
+   * them; restartsPer30m keeps the component's default, and
+   * servingStartupSeconds follows the served models (index.ts).
    */
   monitoring: {
     toggle: "in-cluster monitoring (Prometheus, Alertmanager, Grafana, GPU metrics)",
-    settings: MonitoringSettings.omit({ thresholds: true }).extend(AlertThresholdSettings.omit({ restartsPer30m: true }).shape),
+    settings: MonitoringSettings.omit({ thresholds: true }).extend(AlertThresholdSettings.omit({ restartsPer30m: true, servingStartupSeconds: true }).shape),
     stackOnly: z.strictObject({}),
   },
   alerts: { toggle: "alert topic and CloudWatch alarms", settings: AlertingSettings, stackOnly: z.strictObject({}) },

@@ -281,7 +281,14 @@ describe("every optional argument has a default and a description", () => {
       gpuPrices: [],
       tags: {},
     });
-    expect(m.thresholds).toEqual({ servingErrorRatio: 0.05, servingLatencySeconds: 1, idleGpuMinutes: 30, pendingGpuPodMinutes: 15, restartsPer30m: 3 });
+    expect(m.thresholds).toEqual({
+      servingErrorRatio: 0.05,
+      servingLatencySeconds: 1,
+      idleGpuMinutes: 30,
+      pendingGpuPodMinutes: 15,
+      restartsPer30m: 3,
+      servingStartupSeconds: 600,
+    });
     expect(AlertingArgsSchema.parse({})).toMatchObject({
       emails: [],
       httpsEndpoints: [],
@@ -322,7 +329,13 @@ describe("every optional argument has a default and a description", () => {
 describe("one source of truth: the operations overrides are the components' settings", () => {
   it.each<[string, z.ZodObject, z.ZodObject, Record<string, unknown>]>([
     ["monitoring", MonitoringSettings.omit({ thresholds: true }), MonitoringOverrides, { retentionDays: 0 }],
-    ["monitoring thresholds", AlertThresholdSettings.omit({ restartsPer30m: true }), MonitoringOverrides, { servingErrorRatio: 1.5 }],
+    // servingStartupSeconds is no stack key: the program takes it from the served models.
+    [
+      "monitoring thresholds",
+      AlertThresholdSettings.omit({ restartsPer30m: true, servingStartupSeconds: true }),
+      MonitoringOverrides,
+      { servingErrorRatio: 1.5 },
+    ],
     ["alerts", AlertingSettings, AlertOverrides, { emails: ["oncall"] }],
     ["backup", DatabaseBackupSettings, BackupOverrides, { monthlyRetentionDays: 20 }],
     ["healthChecks", HealthChecksSettings, HealthCheckOverrides, { requestIntervalSeconds: 15 }],
