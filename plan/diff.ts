@@ -13,6 +13,7 @@
  *
  * Pure functions over plain JSON: no Pulumi, no program, no policy pack.
  */
+import { replacingChanges } from "./replacements";
 import * as fs from "fs";
 import { CostLine, CostReport, emptyCostReport } from "../cost/model";
 import type { Verdict } from "../policies/evaluate";
@@ -57,7 +58,8 @@ export interface InputChange {
 }
 
 export interface ResourceDiff {
-  change: "added" | "removed" | "changed";
+  /** "replaced": a changed input is create-only (plan/replacements.ts), so `pulumi up` deletes and recreates it. */
+  change: "added" | "removed" | "changed" | "replaced";
   type: string;
   name: string;
   /** The head's URN (the base's for a removed resource). */
@@ -327,7 +329,11 @@ export function diffStack(base: JsonPlan, head: JsonPlan, label = head.stack): S
     if (!old) added.push(withCost({ change: "added", ...common }, k));
     else {
       const changes = resourceChanges(old, r);
-      if (changes.length) changed.push(withCost({ change: "changed", ...common, inputChanges: changes }, k));
+      const replacing = replacingChanges(
+        r.type,
+        changes.map((c) => c.path),
+      );
+      if (changes.length) changed.push(withCost({ change: replacing.length ? "replaced" : "changed", ...common, inputChanges: changes }, k));
     }
   }
   const removed: ResourceDiff[] = [...baseByKey]
@@ -496,6 +502,8 @@ const MAX_RESOURCE_LINES = 60;
 const MAX_PATHS_PER_RESOURCE = 8;
 const MAX_COMMENT_CHARS = 60_000;
 
+const replacedCount = (changed: ResourceDiff[]) => changed.filter((r) => r.change === "replaced").length;
+
 function resourceLine(r: ResourceDiff): string {
   const cost =
     r.cost && r.cost.expected.delta !== 0
@@ -503,7 +511,12 @@ function resourceLine(r: ResourceDiff): string {
       : r.cost && r.cost.worstCase.delta !== 0
         ? ` (${signedMoney(r.cost.worstCase.delta)}/month worst case)`
         : "";
-  const warn = r.change === "removed" && r.protect ? " ⚠️ protected: the engine refuses to delete it until it is unprotected" : "";
+  const warn =
+    r.change === "removed" && r.protect
+      ? " ⚠️ protected: the engine refuses to delete it until it is unprotected"
+      : r.change === "replaced"
+        ? ` ⚠️ create-only input changed: \`pulumi up\` deletes and recreates it${r.protect ? " (protected: the engine refuses until it is unprotected)" : ""}`
+        : "";
   const head = `- **${r.change}** ${code(shortType(r.type))} ${code(r.name)}${cost}${warn}`;
   if (!r.inputChanges?.length) return head;
   const shown = r.inputChanges.slice(0, MAX_PATHS_PER_RESOURCE).map((c) => `${code(c.path)}: ${code(shortValue(c.before))} → ${code(shortValue(c.after))}`);
@@ -564,7 +577,7 @@ function stackSection(s: StackDiff): string[] {
   if (all.length) {
     const protectedRemovals = removed.filter((r) => r.protect).length;
     lines.push(
-      `<details><summary>Resources: ${added.length} added, ${removed.length} removed, ${changed.length} changed${protectedRemovals ? ` (${protectedRemovals} protected removed ⚠️)` : ""}</summary>`,
+      `<details><summary>Resources: ${added.length} added, ${removed.length} removed, ${changed.length} changed${replacedCount(changed) ? ` (${replacedCount(changed)} of them replaced)` : ""}${protectedRemovals ? ` (${protectedRemovals} protected removed ⚠️)` : ""}</summary>`,
       "",
       ...all.slice(0, MAX_RESOURCE_LINES).map(resourceLine),
       ...(all.length > MAX_RESOURCE_LINES ? [`- … and ${all.length - MAX_RESOURCE_LINES} more (see the --json diff)`] : []),

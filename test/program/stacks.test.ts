@@ -9,6 +9,8 @@ import { ConfigError, ConfigProblem } from "../../config/resolve";
 import { resolveWithAccess as resolvePlatformSpec } from "../support/cluster-access";
 import { PlanRun, PlannedResource, STACKS_DIR, readStackConfig } from "../../plan/engine";
 import { costOf, policyOf, renderPolicy, renderText, toJsonPlan } from "../../plan/report";
+import { CREATE_ONLY_INPUTS, replacingChanges } from "../../plan/replacements";
+import { diffStack } from "../../plan/diff";
 import { SHIPPED_STACKS, ofType, plan } from "../support/plan";
 
 const EKS = "aws:eks/cluster:Cluster";
@@ -369,26 +371,17 @@ describe("Elastic IP quota", () => {
   });
 });
 
-/** Inputs whose change makes the provider replace the resource (ForceNew in the AWS provider). */
-const REPLACE_ON: Record<string, string[]> = {
-  "aws:s3/bucket:Bucket": ["bucket", "bucketPrefix", "objectLockEnabled"],
-  "aws:rds/instance:Instance": [
-    "identifier",
-    "identifierPrefix",
-    "engine",
-    "dbName",
-    "username",
-    "storageEncrypted",
-    "kmsKeyId",
-    "availabilityZone",
-    "characterSetName",
-  ],
-  "aws:kms/key:Key": ["keyUsage", "customerMasterKeySpec", "multiRegion"],
-  "aws:secretsmanager/secret:Secret": ["name", "namePrefix"],
-  "aws:ec2/vpc:Vpc": ["cidrBlock"],
-  "aws:ec2/subnet:Subnet": ["cidrBlock", "availabilityZone", "availabilityZoneId", "vpcId"],
-  "aws:eks/cluster:Cluster": ["name", "roleArn", "encryptionConfig"],
-};
+/** Inputs whose change makes the provider replace the resource (ForceNew in the AWS provider): plan/replacements.ts. */
+const STATEFUL = [
+  "aws:s3/bucket:Bucket",
+  "aws:rds/instance:Instance",
+  "aws:kms/key:Key",
+  "aws:secretsmanager/secret:Secret",
+  "aws:ec2/vpc:Vpc",
+  "aws:ec2/subnet:Subnet",
+  "aws:eks/cluster:Cluster",
+];
+const REPLACE_ON = Object.fromEntries(STATEFUL.map((t) => [t, CREATE_ONLY_INPUTS[t]!]));
 
 describe("stage growth: mvp grown to seriesb by its stage key alone", () => {
   let before: PlanRun;
@@ -443,6 +436,20 @@ describe("stage growth: mvp grown to seriesb by its stage key alone", () => {
       expect({ urn: r.urn, inputs: pick(grown!) }).toEqual({ urn: r.urn, inputs: pick(r) });
       expect({ urn: r.urn, protect: grown!.protect }).toEqual({ urn: r.urn, protect: r.protect });
     }
+  });
+
+  it("the diff says the system node group is replaced (its instance types and subnets are create-only), not changed", () => {
+    const d = diffStack(toJsonPlan(before), toJsonPlan(after));
+    const system = [...d.resources.changed].find((r) => r.name.endsWith("-cluster-system") && r.type === NODE_GROUP)!;
+    expect(system.change).toBe("replaced");
+    expect(
+      replacingChanges(
+        system.type,
+        system.inputChanges!.map((c) => c.path),
+      ),
+    ).toEqual(expect.arrayContaining([expect.stringMatching(/^instanceTypes/), expect.stringMatching(/^subnetIds/)]));
+    // Nothing stateful is among the replaced.
+    expect(d.resources.changed.filter((r) => r.change === "replaced" && STATEFUL.includes(r.type))).toEqual([]);
   });
 });
 
