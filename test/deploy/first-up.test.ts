@@ -413,3 +413,19 @@ describe("external health checks are refused where they could never pass", () =>
     ).toMatchObject({ key: "ml-platform:healthChecks.internalUrls[0].url", message: expect.stringMatching(/names a Kubernetes Service/) });
   });
 });
+
+describe("AWS Backup's names are within AWS's limits", () => {
+  it("the vault, plan and selection names count, with Pulumi's suffix, against AWS Backup's 50 characters", async () => {
+    const { databaseBackupPhysicalNames } = await import("../../components/operations/backup/database-backup.footprint");
+    const names = databaseBackupPhysicalNames("mlp-abcdefghijklmnopqrstuv-backup");
+    expect(names.map((n) => [n.kind, n.length, n.limit])).toEqual([
+      ["iamRole", 46, 64],
+      ["backupVault", 47, 50],
+      ["backupPlan", 46, 50],
+      ["backupSelection", 50, 50],
+    ]);
+    // The shipped stacks' backups are among the names config checks.
+    const run = await plan("seriesb-prod");
+    expect(ofType(run, "aws:backup/selection:Selection")[0]!.name).toBe("mlp-prod-backup-database");
+  });
+});

@@ -276,6 +276,9 @@ describe("the components' physical names (config/naming-input.ts) predict the na
       "aws:rds/instance:Instance",
       "aws:ec2/launchTemplate:LaunchTemplate",
       "aws:ecr/repository:Repository",
+      "aws:backup/vault:Vault",
+      "aws:backup/plan:Plan",
+      "aws:backup/selection:Selection",
     ];
     // (A node group and its launch template share their logical name.) Every component's names: a component
     // that adds an auto-named role, bucket or node group adds it to its <component>PhysicalNames too.
