@@ -16,6 +16,8 @@ import { servingProblems } from "../components/serving/checks";
 import { TrackingSettings, trackingSystemWorkloads } from "../components/tracking/settings";
 import { monitoringGpuNodeWorkloads, monitoringSystemWorkloads } from "../components/monitoring/monitoring.footprint";
 import { nodePoolCaps } from "../components/monitoring/rules";
+import { MONITORING_NAMESPACE } from "../components/monitoring/charts";
+import { PREDICTION_MONITORING_NAMESPACE } from "../components/operations/prediction-monitoring/manifests";
 import {
   AlertSettings,
   ArtifactSettings,
@@ -162,6 +164,21 @@ function servingChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">,
         key: keyOf(["artifacts", "buckets"]),
         value: spec.artifacts.settings.buckets,
         message: `the ${piece} needs a "models" bucket; add it to the list`,
+      });
+  }
+  // Each component creates and, on destroy, deletes its namespace: two must not share one.
+  if (serving.enabled) {
+    const taken: [string, string][] = [
+      ...(spec.tracking.enabled ? [[spec.tracking.settings.namespace, keyOf(["tracking", "namespace"])] as [string, string]] : []),
+      ...(spec.monitoring.enabled ? [[MONITORING_NAMESPACE, "monitoring"] as [string, string]] : []),
+      ...(spec.predictionMonitoring.enabled ? [[PREDICTION_MONITORING_NAMESPACE, "prediction monitoring"] as [string, string]] : []),
+    ];
+    const clash = taken.find(([ns]) => ns === serving.settings.namespace);
+    if (clash)
+      problems.push({
+        key: keyOf(["serving", "namespace"]),
+        value: serving.settings.namespace,
+        message: `is also the namespace of ${clash[1]}; each component creates its namespace and deletes it on destroy, so give serving its own`,
       });
   }
   if (serving.enabled) {

@@ -10,13 +10,13 @@ import { cpuMillis, memoryMiB } from "../serving/settings";
 import { MLFLOW_IMAGE } from "./settings";
 import { ArgProblem, awsTags, schemaMatches, withType, PULUMI_STRING } from "../../lib/validate";
 import type { ClusterHandle } from "../compute/cluster-handle";
-import { namespaceName, quantity } from "../serving/model-serving.schema";
+import { ownNamespaceName, quantity } from "../serving/model-serving.schema";
 import type { ExperimentTrackingArgs } from "./experiment-tracking.args";
 
 /** The settings of an ExperimentTracking: the single source of truth for its Args and for the `tracking` stack config. */
 export const ExperimentTrackingSettings = withType(
   z.strictObject({
-    namespace: namespaceName.describe("Namespace of the tracking server.").default("mlflow"),
+    namespace: ownNamespaceName.describe("Namespace of the tracking server.").default("mlflow"),
     image: z
       .string()
       .regex(

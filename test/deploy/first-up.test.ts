@@ -429,3 +429,25 @@ describe("AWS Backup's names are within AWS's limits", () => {
     expect(ofType(run, "aws:backup/selection:Selection")[0]!.name).toBe("mlp-prod-backup-database");
   });
 });
+
+describe("bad input refused by key", () => {
+  const access = { deployerRoleArn: DEPLOYER, publicAccessCidrs: ["198.18.0.10/32"] };
+
+  it("serving in a namespace of the cluster's or of MLflow", () => {
+    expect(problems({ "ml-platform:cluster": access, "ml-platform:serving": { namespace: "kube-system" } })[0]).toMatchObject({
+      key: "ml-platform:serving.namespace",
+      message: expect.stringMatching(/not one of the cluster's/),
+    });
+    expect(problems({ "ml-platform:cluster": access, "ml-platform:serving": { namespace: "mlflow" } })[0]).toMatchObject({
+      key: "ml-platform:serving.namespace",
+      message: expect.stringMatching(/also the namespace of ml-platform:tracking\.namespace/),
+    });
+  });
+
+  it("a malformed security group id (8 or 17 hex digits only)", () => {
+    expect(problems({ "ml-platform:cluster": { ...access, privateAccessSecurityGroupIds: ["sg-0123456789"] } })[0]).toMatchObject({
+      key: "ml-platform:cluster.privateAccessSecurityGroupIds[0]",
+    });
+    expect(problems({ "ml-platform:cluster": { ...access, privateAccessSecurityGroupIds: ["sg-01234567", "sg-0123456789abcdef0"] } })).toEqual([]);
+  });
+});
