@@ -192,6 +192,22 @@ export function servingProblems(settings: ServingSettings, ctx: ServingContext):
     if (m.startupTimeoutSeconds < 10) add(at("startupTimeoutSeconds"), m.startupTimeoutSeconds, "must be at least 10 (seconds a model may take to load)");
   });
 
+  // Each model names objects after itself: its Service `<name>`, at Series B `<name>-preview` and the
+  // Deployments `<name>-blue`/`-green`. Two models must not name one object twice.
+  const owners = new Map<string, number>();
+  settings.models.forEach((m, i) => {
+    const named = [m.name, ...(settings.blueGreen ? [`${m.name}-preview`, `${m.name}-blue`, `${m.name}-green`] : [])];
+    for (const object of named) {
+      const first = owners.get(object);
+      if (first !== undefined && first !== i)
+        add(
+          ["models", Math.max(first, i), "name"],
+          settings.models[Math.max(first, i)]!.name,
+          `names the object "${object}", which model ${settings.models[Math.min(first, i)]!.name} names too (its Services and Deployments are <name>, <name>-preview, <name>-blue, <name>-green); rename one`,
+        );
+      else owners.set(object, i);
+    }
+  });
   if (totalGpus > settings.maxGpus) {
     add(
       ["maxGpus"],

@@ -451,3 +451,30 @@ describe("bad input refused by key", () => {
     expect(problems({ "ml-platform:cluster": { ...access, privateAccessSecurityGroupIds: ["sg-01234567", "sg-0123456789abcdef0"] } })).toEqual([]);
   });
 });
+
+describe("two objects with one name", () => {
+  it("a model named like another's preview Service (or colour Deployment) at Series B is refused by key", () => {
+    const colours = {
+      activeColor: "blue",
+      blue: { image: "<registry>/models:1.4.0", modelUri: "s3://<models-bucket>/x/1.4.0/", replicas: 1 },
+      green: { replicas: 0 },
+    };
+    const [p] = problems(
+      {
+        "ml-platform:cluster": { deployerRoleArn: DEPLOYER, publicAccessCidrs: ["198.18.0.10/32"] },
+        "ml-platform:serving": {
+          models: [
+            { name: "fraud", ...colours, blue: { ...colours.blue, modelUri: "s3://<models-bucket>/fraud/1.4.0/" } },
+            { name: "fraud-preview", ...colours, blue: { ...colours.blue, modelUri: "s3://<models-bucket>/fraud-preview/1.4.0/" } },
+          ],
+        },
+      },
+      { ...base, "ml-platform:stage": "seriesb" },
+    );
+    expect(p).toMatchObject({
+      key: "ml-platform:serving.models[1].name",
+      value: "fraud-preview",
+      message: expect.stringMatching(/names the object "fraud-preview"/),
+    });
+  });
+});
