@@ -16,6 +16,7 @@
  * public list may go.
  */
 import type { ConfigProblem } from "./errors";
+import { partitionOf } from "../lib/regions";
 import type { ClusterSettings, NetworkSettings } from "./presets";
 
 type KeyOf = (path: readonly PropertyKey[]) => string;
@@ -57,5 +58,54 @@ export function clusterAccessProblems(
         message: `is the VPC's own block (${keyOf(["network", "cidrBlock"])}), which is always admitted: a second identical rule is refused by EC2 (InvalidPermission.Duplicate); remove it`,
       });
   });
+  return problems;
+}
+
+/**
+ * ARNs the stack hands AWS must live where the stack does: an IAM role of
+ * another partition (GovCloud, China) cannot be given an access entry on this
+ * cluster, and Alertmanager publishes only to SNS topics of the stack's
+ * region and partition (its IRSA policy and the topic's KMS key are
+ * regional).
+ */
+export function arnPlacementProblems(
+  spec: {
+    region: string;
+    cluster: { enabled: boolean; settings: Pick<ClusterSettings, "deployerRoleArn" | "adminRoleArns" | "readOnlyRoleArns"> };
+    serving: { enabled: boolean; settings: { viewerRoleArns: string[] } };
+    monitoring: { enabled: boolean; settings: { receivers: { topicArn?: string | undefined }[] } };
+  },
+  keyOf: KeyOf,
+): ConfigProblem[] {
+  const partition = partitionOf(spec.region);
+  const problems: ConfigProblem[] = [];
+  const roles: [PropertyKey[], string][] = [];
+  if (spec.cluster.enabled) {
+    const c = spec.cluster.settings;
+    if (c.deployerRoleArn) roles.push([["cluster", "deployerRoleArn"], c.deployerRoleArn]);
+    c.adminRoleArns.forEach((a, i) => roles.push([["cluster", "adminRoleArns", i], a]));
+    c.readOnlyRoleArns.forEach((a, i) => roles.push([["cluster", "readOnlyRoleArns", i], a]));
+  }
+  if (spec.serving.enabled) spec.serving.settings.viewerRoleArns.forEach((a, i) => roles.push([["serving", "viewerRoleArns", i], a]));
+  for (const [path, arn] of roles) {
+    const p = arn.split(":")[1];
+    if (p !== partition)
+      problems.push({
+        key: keyOf(path),
+        value: arn,
+        message: `is a role of partition ${p}, but the stack deploys to ${spec.region} (partition ${partition}); use arn:${partition}:iam::...`,
+      });
+  }
+  if (spec.monitoring.enabled)
+    spec.monitoring.settings.receivers.forEach((r, i) => {
+      if (!r.topicArn) return;
+      const [, p, , region] = r.topicArn.split(":");
+      if (p !== partition || region !== spec.region)
+        problems.push({
+          key: keyOf(["monitoring", "receivers", i, "topicArn"]),
+          value: r.topicArn,
+          message: `is a topic in ${region} (partition ${p}); Alertmanager publishes only to topics of the stack's region, ${spec.region} (partition ${partition})`,
+        });
+    });
   return problems;
 }

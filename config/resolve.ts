@@ -41,7 +41,7 @@ import { AWS_REGIONS, isAwsRegion } from "../lib/regions";
 import { didYouMean } from "../lib/suggest";
 import { COMPONENT_TAG_KEYS, reservedTagKeyProblem, tagKeyProblem } from "../lib/tags";
 import { ConfigError, ConfigProblem } from "./errors";
-import { clusterAccessProblems } from "./cluster-access";
+import { arnPlacementProblems, clusterAccessProblems } from "./cluster-access";
 import { duplicateProblems } from "./lists";
 import { namespaceProblems } from "./namespaces";
 import { COMPONENT_PIECES, componentName, stackPhysicalNames } from "./naming-input";
@@ -414,7 +414,7 @@ function crossChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">): 
       message: "EKS nodes live in private subnets and need a NAT gateway to pull images; use single or perAz",
     });
   }
-  problems.push(...clusterAccessProblems(spec.cluster, spec.network, keyOf));
+  problems.push(...clusterAccessProblems(spec.cluster, spec.network, keyOf), ...arnPlacementProblems(spec, keyOf));
   const c = spec.cluster.settings;
   if (spec.cluster.enabled) {
     // An instance type the region does not offer would fail at `pulumi up`, after the network and database exist.

@@ -478,3 +478,22 @@ describe("two objects with one name", () => {
     });
   });
 });
+
+describe("ARNs of another partition or region", () => {
+  it("role ARNs of another partition, and receiver topics of another region, are refused by key", () => {
+    const ps = problems(
+      {
+        "ml-platform:cluster": { deployerRoleArn: "arn:aws-us-gov:iam::111122223333:role/deployer", publicAccessCidrs: ["198.18.0.10/32"] },
+        "ml-platform:serving": { viewerRoleArns: ["arn:aws-cn:iam::111122223333:role/ml-engineers"] },
+        "ml-platform:monitoring": { receivers: [{ name: "oncall", severities: ["critical"], topicArn: "arn:aws:sns:eu-west-1:111122223333:oncall" }] },
+      },
+      { ...base, "ml-platform:stage": "seriesb" },
+    );
+    expect(ps.map((p) => p.key)).toEqual([
+      "ml-platform:cluster.deployerRoleArn",
+      "ml-platform:serving.viewerRoleArns[0]",
+      "ml-platform:monitoring.receivers[0].topicArn",
+    ]);
+    expect(ps[0]!.message).toMatch(/partition aws-us-gov, but the stack deploys to us-east-1 \(partition aws\)/);
+  });
+});
