@@ -4,6 +4,7 @@
  * descriptions, and the `tracking` stack-config overrides (config/schema.ts).
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { pinnedImageProblem } from "../../lib/image-ref";
 import { z } from "zod";
 import { isAwsRegion } from "../../lib/regions";
 import { cpuMillis, memoryMiB } from "../serving/settings";
@@ -19,11 +20,10 @@ export const ExperimentTrackingSettings = withType(
     namespace: ownNamespaceName.describe("Namespace of the tracking server.").default("mlflow"),
     image: z
       .string()
-      .regex(
-        /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/,
-        "must be an image reference with a tag or digest (the server must contain psycopg2 and boto3)",
-      )
-      .refine((i) => !i.endsWith(":latest"), "must be pinned: not the tag latest")
+      .superRefine((i, ctx) => {
+        const why = pinnedImageProblem(i);
+        if (why) ctx.addIssue({ code: "custom", message: `${why} (the server must contain psycopg2 and boto3)` });
+      })
       .describe("The MLflow server image, pinned (it must contain psycopg2 and boto3).")
       .default(MLFLOW_IMAGE),
     replicas: z

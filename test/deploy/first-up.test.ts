@@ -497,3 +497,33 @@ describe("ARNs of another partition or region", () => {
     expect(ps[0]!.message).toMatch(/partition aws-us-gov, but the stack deploys to us-east-1 \(partition aws\)/);
   });
 });
+
+describe("image references: one grammar (the OCI distribution reference) everywhere", () => {
+  const DIGEST = "sha256:" + "a".repeat(64);
+  const access = { deployerRoleArn: DEPLOYER, publicAccessCidrs: ["198.18.0.10/32"] };
+  const seriesb = { ...base, "ml-platform:stage": "seriesb" };
+  const model = (image: string) => ({
+    models: [{ name: "classifier", image, modelUri: "s3://<models-bucket>/classifier/1.4.0/", gpus: 1 }],
+  });
+  const keysOf = (ps: ConfigProblem[]) => ps.map((p) => p.key);
+
+  it("serving accepts name:tag@digest, and refuses an upper-case repository and a truncated digest", () => {
+    expect(problems({ "ml-platform:cluster": access, "ml-platform:serving": model(`<registry>/models:1.4.0@${DIGEST}`) })).toEqual([]);
+    expect(keysOf(problems({ "ml-platform:cluster": access, "ml-platform:serving": model("<registry>/Models:1.4.0") }))).toEqual([
+      "ml-platform:serving.models[0].image",
+    ]);
+    expect(keysOf(problems({ "ml-platform:cluster": access, "ml-platform:serving": model("<registry>/models@sha256:abc123") }))).toEqual([
+      "ml-platform:serving.models[0].image",
+    ]);
+  });
+
+  it("prediction monitoring and MLflow follow the same grammar", () => {
+    const pm = (image: string) => keysOf(problems({ "ml-platform:cluster": access, "ml-platform:predictionMonitoring": { image } }, seriesb));
+    expect(pm(`123456789012.dkr.ecr.us-east-1.amazonaws.com/drift-report:1.4.0@${DIGEST}`)).toEqual([]);
+    expect(pm("123456789012.dkr.ecr.us-east-1.amazonaws.com/Drift-Report:1.4.0")).toEqual(["ml-platform:predictionMonitoring.image"]);
+    expect(pm("123456789012.dkr.ecr.us-east-1.amazonaws.com/drift-report@sha256:abc")).toEqual(["ml-platform:predictionMonitoring.image"]);
+    const mlflow = (image: string) => keysOf(problems({ "ml-platform:cluster": access, "ml-platform:tracking": { image } }));
+    expect(mlflow(`ghcr.io/mlflow/mlflow:v3.16.1-full@${DIGEST}`)).toEqual([]);
+    expect(mlflow("ghcr.io/MLflow/mlflow:v3.16.1-full")).toEqual(["ml-platform:tracking.image"]);
+  });
+});
