@@ -9,7 +9,7 @@ import { isAcceleratedType } from "../lib/instance-types";
 import { CapacityReport, GpuPoolReport, checkGpuPool, checkSystemPool, gpuNodesNeeded, nodesNeeded } from "../components/compute/capacity";
 import { gpuClusterGpuNodeWorkloads, gpuClusterSystemWorkloads, gpuPoolsGrowOnDemand } from "../components/compute/gpu-cluster.footprint";
 import { gpusPerNode } from "../components/compute/labels";
-import { ServingSettings, modelGpuWorkloads, withStageDefaults } from "../components/serving/settings";
+import { ServingSettings, cpuMillis, memoryMiB, modelGpuWorkloads, withStageDefaults } from "../components/serving/settings";
 import { withModelDefaults } from "../components/serving/model-defaults";
 import { servingSystemWorkloads } from "../components/serving/model-serving.footprint";
 import { servingProblems } from "../components/serving/checks";
@@ -282,6 +282,38 @@ function systemPoolCheck(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle"
   const pool = c.systemNodeGroup;
   const report = checkSystemPool({ instanceTypes: pool.instanceTypes, nodes: pool.minSize }, workloads);
   if (report.fits || !report.node) return { problems: [], report }; // no figures for an uncatalogued type: nothing to check against
+  // A CPU model or MLflow whose one pod no system node can hold: refused at its own request's key.
+  const node = report.node;
+  const daemonSets = workloads.filter((w) => w.perNode);
+  const room = {
+    cpuMillis: node.cpuMillis - daemonSets.reduce((s, w) => s + w.cpuMillis, 0),
+    memoryMiB: node.memoryMiB - daemonSets.reduce((s, w) => s + w.memoryMiB, 0),
+  };
+  const oversized: ConfigProblem[] = [];
+  const tooBig = (cpu: number, mem: number) => (mem > room.memoryMiB ? "memory" : cpu > room.cpuMillis ? "cpu" : undefined);
+  const roomText = `a ${node.instanceType} of the system pool has ${room.cpuMillis.toLocaleString("en-US")}m CPU and ${room.memoryMiB.toLocaleString("en-US")} MiB left after its DaemonSets`;
+  if (spec.serving.enabled)
+    spec.serving.settings.models.forEach((m, i) => {
+      if (m.gpus > 0) return;
+      const field = tooBig(cpuMillis(m.cpu) ?? 0, memoryMiB(m.memory) ?? 0);
+      if (field)
+        oversized.push({
+          key: keyOf(["serving", "models", i, field]),
+          value: m[field],
+          message: `one pod of ${m.name} does not fit on any node: ${roomText}; lower it, or use a larger system instance type`,
+        });
+    });
+  if (spec.tracking.enabled) {
+    const t = spec.tracking.settings;
+    const field = tooBig(cpuMillis(t.cpu) ?? 0, memoryMiB(t.memory) ?? 0);
+    if (field)
+      oversized.push({
+        key: keyOf(["tracking", field]),
+        value: t[field],
+        message: `one MLflow pod does not fit on any node: ${roomText}; lower it, or use a larger system instance type`,
+      });
+  }
+  if (oversized.length) return { problems: oversized, report };
   const needed = nodesNeeded({ instanceTypes: pool.instanceTypes, nodes: pool.minSize }, workloads);
   const setByStack = cfg.cluster?.systemNodeGroup?.minSize !== undefined;
   if (needed === undefined || setByStack) {

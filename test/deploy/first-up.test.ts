@@ -527,3 +527,19 @@ describe("image references: one grammar (the OCI distribution reference) everywh
     expect(mlflow("ghcr.io/MLflow/mlflow:v3.16.1-full")).toEqual(["ml-platform:tracking.image"]);
   });
 });
+
+describe("requests larger than a node of their pool can allocate", () => {
+  it("a CPU model larger than a system node is refused at its own key", () => {
+    const [p] = problems({
+      "ml-platform:cluster": { deployerRoleArn: DEPLOYER, publicAccessCidrs: ["198.18.0.10/32"] },
+      "ml-platform:serving": {
+        models: [{ name: "ranker", image: "<registry>/models:1.4.0", modelUri: "s3://<models-bucket>/ranker/1.4.0/", cpu: "2", memory: "16Gi" }],
+      },
+    });
+    expect(p).toMatchObject({
+      key: "ml-platform:serving.models[0].memory",
+      value: "16Gi",
+      message: expect.stringMatching(/one pod of ranker does not fit on any node/),
+    });
+  });
+});
