@@ -369,7 +369,8 @@ function gpuPoolCheck(rawCluster: unknown, spec: Omit<PlatformSpec, "stageTitle"
       const room = report.node;
       const tooBig = workloads.find((w) => w.gpus > room.gpus || w.cpuMillis > room.cpuMillis || w.memoryMiB > room.memoryMiB);
       const needed = gpuNodesNeeded(shape, daemonSets, workloads);
-      const setByStack = rawPools !== undefined;
+      // A pool the stack file lists without a minSize grows like the preset's; a minSize it wrote is never changed behind its back.
+      const setByStack = rawPools?.[j]?.minSize !== undefined;
       if (tooBig) {
         const m = spec.serving.settings.models[tooBig.model]!;
         const field = tooBig.gpus > room.gpus ? "gpus" : tooBig.memoryMiB > room.memoryMiB ? "memory" : "cpu";

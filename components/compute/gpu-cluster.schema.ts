@@ -145,6 +145,12 @@ export const GpuNodePoolArgsSchema = z.strictObject({
     .array(withType(z.custom<pulumi.Resource>(), { type: "pulumi.Resource", imports: { pulumi: "@pulumi/pulumi" } }))
     .optional()
     .describe("What nodes need before they boot. Default none."),
+  sizedOutside: z
+    .boolean()
+    .describe(
+      "Something outside the program (an add-on that adds nodes, or a human) sizes the pool after creation, so `pulumi up` leaves each group's desiredSize alone; false: the program keeps it at the pool's stated size. Default true.",
+    )
+    .default(true),
   tags: awsTags.default({}),
 });
 

@@ -18,6 +18,7 @@ import { CLUSTER_LOG_TYPES, CLUSTER_ROLE_POLICY_ARN, NODE_ROLE_POLICY_ARNS, cont
 import { IrsaRole, IrsaRoleArgs } from "./irsa";
 import { kubeconfig } from "./kubeconfig";
 import { systemNodeLabels } from "./labels";
+import { gpuPoolsGrowOnDemand } from "./gpu-cluster.footprint";
 import { controlPlaneRoleName, eksClusterName, gpuPoolName, nodeRoleName, systemNodeGroupName } from "./names";
 import { managedNodeGroup } from "./node-group";
 import { gp3StorageClass } from "./storage-class";
@@ -283,7 +284,16 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
     // Nodes must find their role's permissions and the CNI in place when they boot.
     // ...and their subnets' way out (a NAT route): a node that cannot pull images never joins.
     const nodePrerequisites = [...nodeRolePolicies, ...networking, ...(s.nodeDependsOn ?? [])];
-    const nodeGroupBase = { clusterName: cluster.name, kubernetesVersion: cluster.version, nodeRoleArn: nodeRole.arn, tags, dependsOn: nodePrerequisites };
+    // Where no add-on adds nodes (MVP), the program owns every group's desired size (node-group.ts).
+    const sizedOutside = gpuPoolsGrowOnDemand(s);
+    const nodeGroupBase = {
+      clusterName: cluster.name,
+      kubernetesVersion: cluster.version,
+      nodeRoleArn: nodeRole.arn,
+      tags,
+      dependsOn: nodePrerequisites,
+      sizedOutside,
+    };
 
     const { nodeGroup: systemNodes } = managedNodeGroup(
       systemNodeGroupName(name),

@@ -65,6 +65,7 @@ export class GpuNodePool extends pulumi.ComponentResource {
           taints: [GPU_TAINT],
           tags,
           dependsOn: s.dependsOn,
+          sizedOutside: s.sizedOutside,
         },
         this,
       );

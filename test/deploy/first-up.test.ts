@@ -544,3 +544,23 @@ describe("requests larger than a node of their pool can allocate", () => {
     });
   });
 });
+
+describe("a GPU replica added at MVP gets its node in the same `pulumi up`", () => {
+  // (The program owns the desired size of every MVP node group, so a raised minimum goes out with a matching
+  // desired size: test/compute/gpu-cluster.test.ts.)
+  it("mvp: a second replica grows the GPU pool to 2 nodes, minimum and desired size alike, within the cap and quota it raises", async () => {
+    const run = await planEdited("mvp", (t) =>
+      t
+        .replace("        replicas: 1\n", "        replicas: 2\n")
+        .replace("  ml-platform:serving:\n", "  ml-platform:serving:\n    maxGpus: 2\n")
+        .replace("    deployerRoleArn:", "    gpuNodeGroups: [{ name: gpu, instanceTypes: [g5.xlarge], maxSize: 2 }]\n    deployerRoleArn:"),
+    );
+    // The pool's 2 nodes over its 2 AZs: one node group per AZ, each 1/1/1.
+    const groups = ofType(run, "aws:eks/nodeGroup:NodeGroup").filter((g) => g.inputs.amiType === "AL2023_x86_64_NVIDIA");
+    expect(groups.map((g) => g.inputs.scalingConfig)).toEqual([
+      { minSize: 1, desiredSize: 1, maxSize: 1 },
+      { minSize: 1, desiredSize: 1, maxSize: 1 },
+    ]);
+    expect(run.spec.gpuPools?.[0]).toMatchObject({ fits: true, nodes: 2 });
+  });
+});
