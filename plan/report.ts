@@ -235,12 +235,12 @@ export function renderText(run: PlanRun, extraSections: string[] = []): string {
   for (const d of decisionsOf(run)) {
     lines.push(`  ${d.enabled ? "[on] " : "[off]"} ${d.piece.padEnd(10)} ${d.decidedBy === "stack" ? "(set by the stack file) " : ""}${d.why}`);
   }
+  // Always shown: every stack's reader learns what its first `pulumi up` depends on, or that it depends on nothing more.
   const warnings = planWarnings(spec);
-  if (warnings.length) {
-    lines.push("");
-    lines.push(FIRST_UP_HEADING);
-    for (const w of warnings) lines.push(`  ! ${w}`);
-  }
+  lines.push("");
+  lines.push(FIRST_UP_HEADING);
+  for (const w of warnings) lines.push(`  ! ${w}`);
+  if (!warnings.length) lines.push("  nothing: no account quota, zone offering or example value this stack depends on");
   lines.push("");
   const groups = groupByComponent(run);
   lines.push(`Resources by component: ${describeCount(declaredResources(run))} (the stack itself not counted)`);

@@ -15,7 +15,7 @@ import { STAGE_PRESETS } from "../../config/presets";
 import { ConfigError, ConfigProblem, resolvePlatformSpec } from "../../config/resolve";
 import { runsUnderMocks } from "../../lib/engine";
 import { PlanRun, STACKS_DIR } from "../../plan/engine";
-import { costOf, policyOf, toJsonPlan } from "../../plan/report";
+import { costOf, policyOf, renderText, toJsonPlan } from "../../plan/report";
 import { recordProgram } from "../../offline/record";
 import { createMocks } from "../../offline/mocks";
 import { SHIPPED_STACKS, ofType, plan, planEdited } from "../support/plan";
@@ -562,5 +562,17 @@ describe("a GPU replica added at MVP gets its node in the same `pulumi up`", () 
       { minSize: 1, desiredSize: 1, maxSize: 1 },
     ]);
     expect(run.spec.gpuPools?.[0]).toMatchObject({ fits: true, nodes: 2 });
+  });
+});
+
+describe("every shipped stack's plan says, under one heading, what its first `pulumi up` needs that the plan cannot prove", () => {
+  it.each(SHIPPED_STACKS)("%s", async (stack) => {
+    const text = renderText(await plan(stack));
+    const [, section = ""] = text.split("\nWhat the first `pulumi up` needs that this plan cannot prove\n");
+    const lines = section.split("\n\n")[0]!.split("\n");
+    expect(lines.length).toBeGreaterThan(0);
+    if (stack === "poc") expect(lines).toEqual(["  nothing: no account quota, zone offering or example value this stack depends on"]);
+    else expect(lines.every((l) => l.startsWith("  ! "))).toBe(true);
+    if (stack !== "poc") expect(lines.some((l) => l.includes("GPU vCPU quota"))).toBe(true);
   });
 });
