@@ -6,7 +6,7 @@
  * `aws.eks.getClusterOutput`, find its IAM OIDC provider, and build a
  * kubernetes.Provider for it.
  */
-import * as aws from "@pulumi/aws";
+import * as awsConfig from "@pulumi/aws/config";
 import * as pulumi from "@pulumi/pulumi";
 import { ContainerRegistry, ModelServing, withModelDefaults } from "ml-platform";
 import { existingEksCluster } from "./existing-cluster";
@@ -17,7 +17,7 @@ export = () => {
   const prefix = `serving-${environment}`;
   // `stage` tells the policy pack which stage's limits apply to these resources (policies/stages.ts).
   const tags = { environment, stage: "mvp", owner: "ml-team", costCenter: "ml", "managed-by": "pulumi" };
-  const region = aws.config.region ?? "us-east-1";
+  const region = awsConfig.region ?? "us-east-1";
   const bucket = config.require("modelsBucket");
 
   const cluster = existingEksCluster(prefix, config.require("clusterName"), region);

@@ -6,7 +6,7 @@
  * exports (vpcId, privateSubnetIds, clusterSecurityGroupId, clusterName,
  * oidcProviderArn, oidcIssuerUrl, kubeconfig).
  */
-import * as aws from "@pulumi/aws";
+import * as awsConfig from "@pulumi/aws/config";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ArtifactStore, ClusterHandle, ExperimentTracking, MLFLOW_IMAGE, MetadataStore } from "ml-platform";
@@ -17,7 +17,7 @@ export = () => {
   const prefix = `tracking-${environment}`;
   // `stage` tells the policy pack which stage's limits apply to these resources (policies/stages.ts).
   const tags = { environment, stage: "mvp", owner: "ml-team", costCenter: "ml", "managed-by": "pulumi" };
-  const region = aws.config.region ?? "us-east-1";
+  const region = awsConfig.region ?? "us-east-1";
   const platform = new pulumi.StackReference(config.require("platformStack"));
   const out = (name: string) => platform.requireOutput(name) as pulumi.Output<string>;
 

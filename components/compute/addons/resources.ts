@@ -4,7 +4,7 @@
  * ModelServing, Monitoring) import this file; the add-ons' own files stay
  * free of providers.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../../../lib/aws";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { IrsaRole } from "../irsa";
