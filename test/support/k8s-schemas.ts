@@ -102,8 +102,15 @@ export class CrdSchemas {
   }
 }
 
-/** Problems of one object: against its built-in schema or its CRD; [] when valid. */
+const checked = new WeakMap<K8sObject, string[]>();
+
+/** Problems of one object: against its built-in schema or its CRD; [] when valid. Memoised per object (renders share parsed documents). */
 export function objectProblems(obj: K8sObject, crds: CrdSchemas): string[] {
+  if (!checked.has(obj)) checked.set(obj, validateObject(obj, crds));
+  return checked.get(obj)!;
+}
+
+function validateObject(obj: K8sObject, crds: CrdSchemas): string[] {
   const { apiVersion, kind } = obj as { apiVersion?: string; kind?: string };
   if (!apiVersion || !kind) return ["no apiVersion or kind"];
   if (crds.has(apiVersion, kind)) return crds.problems(obj);

@@ -66,18 +66,29 @@ function kubeVersionOf(run: PlanRun): string {
   return String(clusters[0]!.inputs.version);
 }
 
+const parsedDocuments = new Map<string, K8sObject[]>();
+
 /**
  * Parses `helm template` output into objects: empty documents dropped, and a
- * `v1 List` replaced by its items, as Helm sends them to the API server.
+ * `v1 List` replaced by its items, as Helm sends them to the API server. A
+ * document several renders share (a chart's CRDs, megabytes of them) is
+ * parsed once.
  */
 export function parseManifests(text: string): K8sObject[] {
-  return parseAllDocuments(text, { uniqueKeys: false })
-    .map((d) => {
-      if (d.errors.length) throw new Error(`helm template printed invalid YAML: ${d.errors[0]!.message}`);
-      return d.toJS({ maxAliasCount: -1 }) as K8sObject | null;
-    })
-    .filter((o): o is K8sObject => o !== null && typeof o === "object")
-    .flatMap((o) => (o.apiVersion === "v1" && o.kind === "List" ? ((o.items ?? []) as K8sObject[]) : [o]));
+  return text.split(/^---[ \t]*$/m).flatMap((doc) => {
+    let objects = parsedDocuments.get(doc);
+    if (!objects) {
+      objects = parseAllDocuments(doc, { uniqueKeys: false })
+        .map((d) => {
+          if (d.errors.length) throw new Error(`helm template printed invalid YAML: ${d.errors[0]!.message}`);
+          return d.toJS({ maxAliasCount: -1 }) as K8sObject | null;
+        })
+        .filter((o): o is K8sObject => o !== null && typeof o === "object")
+        .flatMap((o) => (o.apiVersion === "v1" && o.kind === "List" ? ((o.items ?? []) as K8sObject[]) : [o]));
+      parsedDocuments.set(doc, objects);
+    }
+    return objects;
+  });
 }
 
 const rendered = new Map<string, RenderedRelease>();
