@@ -276,8 +276,10 @@ describe("the Cluster Autoscaler finds our node groups", () => {
 describe("Prometheus, Alertmanager and Grafana keep what the stage says, and alert our topics", () => {
   const monitored = () => stacks.filter((s) => releasesOf(s, "kube-prometheus-stack").length > 0);
 
-  it("storage sizes, retention, and volumes that outlive their pods", () => {
+  it("storage sizes, retention, and whether the volumes outlive Prometheus and Alertmanager", () => {
     expect(monitored().length).toBeGreaterThanOrEqual(3);
+    // Both cases are rendered: staging deletes its volumes with it, prod keeps them.
+    expect(new Set(monitored().map((s) => s.run.spec.allowDestroyWithData))).toEqual(new Set([true, false]));
     for (const s of monitored()) {
       const m = s.run.spec.monitoring.settings!;
       const r = releasesOf(s, "kube-prometheus-stack")[0]!;
@@ -301,9 +303,17 @@ describe("Prometheus, Alertmanager and Grafana keep what the stage says, and ale
         alertmanager: { size: `${m.alertmanagerStorageGb}Gi`, storageClassName: "gp3" },
         grafana: { size: `${m.grafanaStorageGb}Gi`, storageClassName: "gp3" },
       });
-      // No claim retention policy: the StatefulSets keep the Kubernetes default, Retain, so deleting or
-      // scaling down Prometheus or Alertmanager never deletes their data.
-      expect([prometheus.persistentVolumeClaimRetentionPolicy, alertmanager.persistentVolumeClaimRetentionPolicy]).toEqual([undefined, undefined]);
+      // Deleting Prometheus or Alertmanager deletes their volumes only in a stack whose data may go with it (staging).
+      const policy = { whenDeleted: s.run.spec.allowDestroyWithData ? "Delete" : "Retain", whenScaled: "Retain" };
+      expect({
+        stack: stackLabel(s.ref),
+        prometheus: prometheus.persistentVolumeClaimRetentionPolicy,
+        alertmanager: alertmanager.persistentVolumeClaimRetentionPolicy,
+      }).toEqual({
+        stack: stackLabel(s.ref),
+        prometheus: policy,
+        alertmanager: policy,
+      });
     }
   });
 

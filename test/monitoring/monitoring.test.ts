@@ -55,7 +55,7 @@ const SETTINGS: RuleSettings = {
 const groups = platformRuleGroups(SETTINGS);
 const dashboards = platformDashboards({ pools: SETTINGS.pools });
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:mlp-prod-alerts";
-const STORAGE = { retentionDays: 15, prometheusStorageGb: 50, grafanaStorageGb: 10, alertmanagerStorageGb: 2 };
+const STORAGE = { retentionDays: 15, prometheusStorageGb: 50, grafanaStorageGb: 10, alertmanagerStorageGb: 2, deleteVolumesWithPods: false };
 const amConfig = alertmanagerConfig({
   region: "us-east-1",
   alertTopicArn: TOPIC,
