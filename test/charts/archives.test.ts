@@ -3,6 +3,7 @@
  * archive, the archive is that chart at that version, its sum is recorded,
  * and nothing else lies there unaccounted for.
  */
+import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -10,7 +11,7 @@ import { parse } from "yaml";
 import { chartOf } from "../../components/compute/addons/addon";
 import { ADDONS } from "../../components/compute/addons/registry";
 import type { ChartPin } from "../../lib/versions";
-import { CHARTS_DIR, ChartRef, archivePath, readTarGz, recordedSums, sha256 } from "../../scripts/charts/archives";
+import { CHARTS_DIR, ChartRef, archivePath, helm, readTarGz, recordedSums, refreshChart, sha256 } from "../../scripts/charts/archives";
 
 /** Charts vendored before any add-on pins them, with why. */
 const VENDORED_AHEAD: ChartRef[] = [{ chart: "argo-rollouts", version: "2.41.0" }]; // for blue/green and canary releases
@@ -96,5 +97,53 @@ describe("the vendored chart archives", () => {
         fs.rmSync(dir, { recursive: true, force: true });
       }
     });
+  });
+});
+
+describe("npm run charts:refresh", () => {
+  let repoDir: string;
+  let chartsDir: string;
+  let server: ChildProcess;
+  let url: string;
+  beforeAll(async () => {
+    // A chart repository on this machine: metrics-server 3.13.1 and its index, as helm repo index writes it. It is
+    // served by another process, since helm runs synchronously here and would block a server in this one.
+    repoDir = fs.mkdtempSync(path.join(os.tmpdir(), "mlp-chart-repo-"));
+    chartsDir = fs.mkdtempSync(path.join(os.tmpdir(), "mlp-charts-"));
+    fs.copyFileSync(archivePath({ chart: "metrics-server", version: "3.13.1" }), path.join(repoDir, "metrics-server-3.13.1.tgz"));
+    const serve = `
+      const fs = require("fs"), path = require("path"), dir = process.argv[1];
+      const server = require("http").createServer((req, res) => {
+        const file = path.join(dir, path.basename(req.url || ""));
+        if (!fs.existsSync(file)) return void res.writeHead(404).end();
+        res.writeHead(200).end(fs.readFileSync(file));
+      });
+      server.listen(0, "127.0.0.1", () => process.stdout.write(String(server.address().port) + "\\n"));`;
+    server = spawn(process.execPath, ["-e", serve, repoDir], { stdio: ["ignore", "pipe", "inherit"] });
+    const port = await new Promise<string>((resolve) => server.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim())));
+    url = `http://127.0.0.1:${port}`;
+    helm(["repo", "index", repoDir, "--url", url]);
+  });
+  afterAll(() => {
+    server.kill();
+    for (const d of [repoDir, chartsDir]) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  it("pulls the pinned version from the repository, replaces the chart's older archive, keeps the others and rewrites the sums", () => {
+    fs.writeFileSync(path.join(chartsDir, "metrics-server-3.12.0.tgz"), "an older archive");
+    fs.writeFileSync(path.join(chartsDir, "dcgm-exporter-4.8.2.tgz"), "another chart's archive");
+    const archive = refreshChart({ chart: "metrics-server", version: "3.13.1", repo: url }, chartsDir);
+    expect(fs.readdirSync(chartsDir).sort()).toEqual(["SHA256SUMS", "dcgm-exporter-4.8.2.tgz", "metrics-server-3.13.1.tgz"]);
+    expect(sha256(fs.readFileSync(archive))).toBe(sha256(fs.readFileSync(path.join(repoDir, "metrics-server-3.13.1.tgz"))));
+    expect(recordedSums(path.join(chartsDir, "SHA256SUMS"))).toEqual(
+      new Map(["dcgm-exporter-4.8.2.tgz", "metrics-server-3.13.1.tgz"].map((f) => [f, sha256(fs.readFileSync(path.join(chartsDir, f)))])),
+    );
+    expect(archiveProblems({ chart: "metrics-server", version: "3.13.1" }, archive)).toEqual([]);
+  });
+
+  it("fails, changing nothing, when the repository has no such version", () => {
+    const before = fs.readdirSync(chartsDir).sort();
+    expect(() => refreshChart({ chart: "metrics-server", version: "3.99.0", repo: url }, chartsDir)).toThrow(/3\.99\.0/);
+    expect(fs.readdirSync(chartsDir).sort()).toEqual(before);
   });
 });
