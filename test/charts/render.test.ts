@@ -26,6 +26,7 @@ import { ADDONS } from "../../components/compute/addons/registry";
 import type { SystemWorkload } from "../../components/compute/capacity";
 import { GPU_TAINT, POOL_LABEL, kubernetesTaintEffect } from "../../components/compute/labels";
 import { HEARTBEAT_RECEIVER, retentionSizeGb } from "../../components/monitoring/values";
+import { chartArchiveName } from "../../lib/versions";
 import type { PlanRun } from "../../plan/engine";
 import { ChartValues, chartValues, unknownValuePaths } from "../support/chart-values";
 import { CrdSchemas, objectProblems } from "../support/k8s-schemas";
@@ -54,6 +55,15 @@ describe("rendering", () => {
     const pinned = ADDONS.flatMap((a) => chartOf(a)?.chart ?? []);
     expect([...rendered].sort()).toEqual([...pinned].sort());
     for (const s of stacks) expect(s.releases.length).toBe(ofType(s.run, "kubernetes:helm.sh/v3:Release").length);
+  });
+
+  it("every release installs its chart from the vendored archive that is rendered here, not from a chart repository", () => {
+    for (const s of stacks) {
+      for (const r of s.releases) {
+        const inputs = r.resource.inputs as K8sObject;
+        expect({ chart: inputs.chart, repositoryOpts: inputs.repositoryOpts }).toEqual({ chart: `charts/${chartArchiveName(r)}`, repositoryOpts: undefined });
+      }
+    }
   });
 
   it("every rendered object validates: built-in kinds against the Kubernetes schemas, custom resources against the charts' CRDs", () => {

@@ -8,6 +8,7 @@
  */
 import * as fs from "fs";
 import { parseAllDocuments } from "yaml";
+import { helmChartName } from "../../lib/versions";
 import { helmTemplate } from "../../scripts/charts/archives";
 import type { PlanRun, PlannedResource } from "../../plan/engine";
 import { FIXTURE_STACKS, SHIPPED_STACKS, ofType, plan } from "./plan";
@@ -97,7 +98,7 @@ const rendered = new Map<string, RenderedRelease>();
 export function renderRelease(run: PlanRun, r: PlannedResource, stackLabel: string): RenderedRelease {
   const inputs = r.inputs as K8sObject;
   const args = {
-    chart: String(inputs.chart),
+    chart: helmChartName(inputs.chart),
     version: String(inputs.version),
     release: String(inputs.name ?? inputs.chart),
     namespace: String(inputs.namespace ?? "default"),
