@@ -293,6 +293,8 @@ function declareMonitoring(spec: PlatformSpec, cluster: GpuCluster, alerting: Al
     alertTopicArn: alerting.topicArn,
     alertTopicKeyArn: alerting.keyArn,
     heartbeatTopicArn: alerting.heartbeatTopicArn,
+    // A stack whose data may go with it (staging) lets Prometheus' and Alertmanager's volumes go too.
+    forceDestroy: spec.allowDestroyWithData,
     pools,
     gpuPrices,
     // Flat keys in the stack file, nested in the component's Args.

@@ -104,6 +104,12 @@ export interface MonitoringArgs {
   /** Install the NVIDIA DCGM exporter on GPU nodes. Default: true when `pools` has a GPU pool. */
   dcgmExporter?: boolean | undefined;
   /**
+   * Let `pulumi destroy` delete Prometheus' and Alertmanager's volumes with their data (their
+   * claims' retention policy on deletion: Delete); for non-production stacks only. Default: the
+   * volumes are kept.
+   */
+  forceDestroy?: boolean | undefined;
+  /**
    * Tags for every resource the component creates (cost allocation: owner, costCenter,
    * environment). Default none.
    */

@@ -177,6 +177,12 @@ export const MonitoringArgsSchema = MonitoringSettings.extend({
     .describe("Metric names the model servers export. Default: http_requests_total{code}, http_request_duration_seconds.")
     .default(DEFAULT_SERVING_METRICS),
   dcgmExporter: z.boolean().optional().describe("Install the NVIDIA DCGM exporter on GPU nodes. Default: true when `pools` has a GPU pool."),
+  forceDestroy: z
+    .boolean()
+    .describe(
+      "Let `pulumi destroy` delete Prometheus' and Alertmanager's volumes with their data (their claims' retention policy on deletion: Delete); for non-production stacks only. Default: the volumes are kept.",
+    )
+    .default(false),
   tags: awsTags.default({}),
 });
 

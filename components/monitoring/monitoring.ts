@@ -42,6 +42,7 @@ export class Monitoring extends pulumi.ComponentResource {
       prometheusStorageGb: s.prometheusStorageGb,
       grafanaStorageGb: s.grafanaStorageGb,
       alertmanagerStorageGb: s.alertmanagerStorageGb,
+      deleteVolumesWithPods: s.forceDestroy,
     };
     const receivers = s.receivers;
     const groups = platformRuleGroups({ ...s.thresholds, pools: s.pools, gpuPrices: s.gpuPrices, servingMetrics: s.servingMetrics });

@@ -166,10 +166,10 @@ const dropType = (type: string) => (rs: EvalResource[]) =>
     1,
   );
 
-/** A kube-prometheus-stack release as the Monitoring component declares it (Prometheus part). */
+/** A kube-prometheus-stack release as the Monitoring component declares it (Prometheus part), from its vendored archive. */
 const prometheusRelease = () =>
   res("kubernetes:helm.sh/v3:Release", "kube-prometheus-stack", {
-    chart: "kube-prometheus-stack",
+    chart: "charts/kube-prometheus-stack-88.5.3.tgz",
     values: {
       prometheus: {
         prometheusSpec: {
@@ -464,6 +464,13 @@ const CASES: Case[] = [
       ["no size-based retention", (rs) => delete first(rs).values.prometheus.prometheusSpec.retentionSize],
       ["a retention size larger than the volume", (rs) => (first(rs).values.prometheus.prometheusSpec.retentionSize = "80GB")],
       ["a year of retention", (rs) => (first(rs).values.prometheus.prometheusSpec.retention = "365d")],
+      [
+        "a year of retention, installed by chart name from a repository",
+        (rs) => {
+          first(rs).chart = "kube-prometheus-stack";
+          first(rs).values.prometheus.prometheusSpec.retention = "365d";
+        },
+      ],
       ["a 1 TiB volume", (rs) => (first(rs).values.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage = "1Ti")],
     ],
   },

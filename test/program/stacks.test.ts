@@ -1,4 +1,5 @@
 /** Every shipped stack file, run through the real program under the mock engine. */
+import { helmChartName } from "../../lib/versions";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -110,16 +111,16 @@ describe("the GPU cluster in the shipped stacks", () => {
         expect(g.inputs.taints).toEqual([{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }]);
         expect(g.inputs.scalingConfig).toMatchObject({ minSize: 0, desiredSize: 0 });
       }
-      const releases = ofType(run, "kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart);
+      const releases = ofType(run, "kubernetes:helm.sh/v3:Release").map((r) => helmChartName(r.inputs.chart));
       expect(releases).toContain("nvidia-device-plugin");
     },
   );
 
   it("only Series B runs the Cluster Autoscaler, with its own IRSA role", async () => {
     const mvp = await plan("mvp");
-    expect(ofType(mvp, "kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart)).not.toContain("cluster-autoscaler");
+    expect(ofType(mvp, "kubernetes:helm.sh/v3:Release").map((r) => helmChartName(r.inputs.chart))).not.toContain("cluster-autoscaler");
     const prod = await plan("seriesb-prod");
-    const autoscaler = ofType(prod, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "cluster-autoscaler");
+    const autoscaler = ofType(prod, "kubernetes:helm.sh/v3:Release").find((r) => helmChartName(r.inputs.chart) === "cluster-autoscaler");
     expect(autoscaler).toBeDefined();
     const role = prod.resources.find((r) => r.type === "aws:iam/role:Role" && r.name.includes("autoscaler"));
     const trust = JSON.parse(role!.inputs.assumeRolePolicy as string);
