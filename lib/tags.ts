@@ -9,9 +9,9 @@ export const STAGE_TAG = "stage";
 /**
  * Kubernetes label stating an object's stage (Kubernetes objects have no AWS
  * tags). The policy pack reads it to apply the stage's limits to GPU
- * workloads; the program's own objects do not carry it, and an object
- * without it takes the stage of the stack's other resources, else the
- * strictest limits.
+ * workloads; an object without it takes the stage of the stack's other
+ * resources, else the policy config's stage, else the loosest limits of every
+ * stage (and the pack's stage-stated finding says so).
  */
 export const STAGE_LABEL = "ml-platform/stage";
 

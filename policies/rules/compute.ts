@@ -9,7 +9,7 @@ import { estimateCost } from "../../cost/model";
 import { HOURS_PER_MONTH, PRICES, pricesFor } from "../../cost/prices";
 import { GPU_RESOURCE, GPU_TAINT, NODE_GROUP_LABEL, POOL_LABEL, kubernetesTaintEffect } from "../../components/compute/labels";
 import { gpusPerInstance, isAcceleratedType, isNvidiaGpuType } from "../../lib/instance-types";
-import { Limits, limitsFor, statedStage } from "../stages";
+import { Limits, StageConfig, limitsFor, statedStage } from "../stages";
 import { T, asArray, configSchema, explain, limitSchema, money, regionOf, resourceLimits, stackLimits, withDefaults } from "./common";
 
 type Props = Record<string, unknown>;
@@ -105,7 +105,7 @@ export const nodeGroupSizeCaps: StackValidationPolicy = {
   }),
   validateStack: (args, report) => {
     for (const pool of nodePools(args.resources)) {
-      const { limits, source } = stackLimits("node-group-size-caps", pool.groups, args.getConfig);
+      const { limits, source } = stackLimits("node-group-size-caps", pool.groups, args.getConfig, args.resources);
       const cap = pool.gpu ? limits.maxGpuNodesPerGroup : limits.maxNodesPerGroup;
       if (pool.maxSize <= cap) continue;
       const first = pool.groups[0]!;
@@ -136,7 +136,7 @@ export const nodeGroupWorstCaseSpend: StackValidationPolicy = {
     const configured = args.getConfig<{ region?: string }>().region;
     const templates = args.resources.filter((r) => r.type === T.launchTemplate);
     for (const pool of nodePools(args.resources)) {
-      const { limits, source } = stackLimits("node-group-worst-case-spend", pool.groups, args.getConfig);
+      const { limits, source } = stackLimits("node-group-worst-case-spend", pool.groups, args.getConfig, args.resources);
       const first = pool.groups[0]!;
       // The stack's launch templates come along: a node group's root volume is priced from the template it names.
       const cost = estimateCost(
@@ -295,7 +295,7 @@ export function gpuBill(): string {
 /**
  * A stack policy, so that an object without the ml-platform/stage label
  * takes the stage the stack's other resources state (Kubernetes objects
- * carry no AWS tags); with no stage anywhere, the strictest cap applies.
+ * carry no AWS tags); with no stage anywhere, the config's stage, else NO_STAGE_LIMITS (policies/stages.ts).
  */
 export const gpuWorkloadsWithinCaps: StackValidationPolicy = {
   name: "gpu-workloads-within-caps",
@@ -325,7 +325,7 @@ export const gpuWorkloadsWithinCaps: StackValidationPolicy = {
       const { limits, source } = limitsFor(
         "gpu-workloads-within-caps",
         own !== undefined ? [own] : stackStages,
-        args.getConfig<Partial<Limits["gpu-workloads-within-caps"]>>(),
+        args.getConfig<Partial<Limits["gpu-workloads-within-caps"]> & StageConfig>(),
       );
       const total = replicasOf(kind, r.props) * perPod;
       if (total > limits.maxGpusPerWorkload) {

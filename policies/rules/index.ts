@@ -6,7 +6,16 @@ import { monitoringPolicies } from "./monitoring";
 import { operationsPolicies } from "./operations";
 import { platformPolicies } from "./platform";
 import { servingPolicies } from "./serving";
+import { stagePolicies } from "./stage";
 
 export const POLICY_PACK_NAME = "ml-platform";
 
-export const policies: Policies = [...computePolicies, ...dataPolicies, ...platformPolicies, ...monitoringPolicies, ...servingPolicies, ...operationsPolicies];
+export const policies: Policies = [
+  ...computePolicies,
+  ...dataPolicies,
+  ...platformPolicies,
+  ...monitoringPolicies,
+  ...servingPolicies,
+  ...operationsPolicies,
+  ...stagePolicies,
+];

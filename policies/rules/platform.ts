@@ -4,6 +4,7 @@
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { HOURS_PER_MONTH, PRICES, pricesFor } from "../../cost/prices";
 import { stackCost, stackRegion } from "../../cost/stack";
+import { providerDefaultTags } from "../stages";
 import { T, asArray, configSchema, explain, limitSchema, money, policyStatements, regionOf, stackLimits, tagsOf, withDefaults } from "./common";
 
 const pricesIn = (region: string | undefined) => (region === undefined ? undefined : pricesFor(region));
@@ -290,6 +291,10 @@ function isTaggable(type: string, props: Props): boolean {
   return type.startsWith("aws:") && ("tags" in props || "tagsAll" in props);
 }
 
+/** The tags AWS will put on the resource: its provider's default tags, then its own (which win, as in the AWS provider). */
+const effectiveTags = (props: Props, provider: Parameters<typeof providerDefaultTags>[0]) =>
+  ({ ...providerDefaultTags(provider), ...tagsOf(props) }) as Record<string, string>;
+
 export const requiredCostTags: ResourceValidationPolicy = {
   name: "required-cost-tags",
   description:
@@ -302,14 +307,14 @@ export const requiredCostTags: ResourceValidationPolicy = {
   validateResource: (args, report) => {
     if (!isTaggable(args.type, args.props)) return;
     const { requiredTags } = withDefaults(TAG_DEFAULTS, args.getConfig);
-    const tags = tagsOf(args.props);
+    const tags = effectiveTags(args.props, args.provider);
     const missing = requiredTags.filter((k) => !tags[k]);
     if (missing.length) {
       report(
         explain(
           `${args.name} lacks the tag(s) ${missing.join(", ")}.`,
           "untagged spend cannot be traced to a team in Cost Explorer, so nobody owns it.",
-          "set ml-platform:tags in the stack file, or run this policy with enforcementLevel remediate and `defaults`.",
+          "set ml-platform:tags in the stack file (or the AWS provider's defaultTags, which count), or run this policy with enforcementLevel remediate and `defaults`.",
         ),
       );
     }
@@ -318,7 +323,8 @@ export const requiredCostTags: ResourceValidationPolicy = {
     if (!isTaggable(args.type, args.props)) return undefined;
     const { requiredTags, defaults } = withDefaults(TAG_DEFAULTS, args.getConfig);
     const tags = { ...tagsOf(args.props) };
-    const fill = requiredTags.filter((k) => !tags[k] && defaults[k]);
+    const fromProvider = providerDefaultTags(args.provider);
+    const fill = requiredTags.filter((k) => !tags[k] && !fromProvider[k] && defaults[k]);
     if (!fill.length) return undefined;
     for (const k of fill) tags[k] = defaults[k]!;
     return { ...args.props, tags };

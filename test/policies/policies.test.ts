@@ -245,13 +245,19 @@ const CASES: Case[] = [
   },
   {
     policy: "gpu-workloads-within-caps",
-    compliant: () => [gpuDeployment()],
+    // An MVP workload (its label): 2 GPUs at most; the Job takes the stage the stack states.
+    compliant: () => {
+      const d = gpuDeployment();
+      d.props.metadata = { name: "model", labels: { "ml-platform/stage": "mvp" } };
+      (d.props.spec as Props).replicas = 2;
+      return [d];
+    },
     mutations: [
-      ["2 replicas x 1 GPU", (rs) => (first(rs).spec.replicas = 2)],
-      ["1 replica x 4 GPUs", (rs) => (first(rs).spec.template.spec.containers[0].resources.limits["nvidia.com/gpu"] = 4)],
+      ["3 replicas x 1 GPU", (rs) => (first(rs).spec.replicas = 3)],
+      ["2 replicas x 2 GPUs", (rs) => (first(rs).spec.template.spec.containers[0].resources.limits["nvidia.com/gpu"] = 2)],
       [
         "a Job with parallelism 3",
-        (rs) => rs.push(res("kubernetes:batch/v1:Job", "train", { spec: { parallelism: 3, template: { spec: first(rs).spec.template.spec } } })),
+        (rs) => rs.push(res("kubernetes:batch/v1:Job", "train", { spec: { parallelism: 3, template: { spec: clone(first(rs).spec.template.spec) } } })),
       ],
       [
         "a DaemonSet requesting GPUs",
@@ -518,6 +524,16 @@ const CASES: Case[] = [
     compliant: () => [servingDeployment()],
     mutations: [["a liveness probe without a startup probe", (rs) => delete first(rs).spec.template.spec.containers[0].startupProbe]],
   },
+  {
+    policy: "stage-stated",
+    compliant: () => [cpuNodeGroup(), gpuDeployment()],
+    mutations: [
+      ["no resource states a stage", (rs) => delete first(rs).tags.stage],
+      ["a stage the pack does not know", (rs) => (first(rs).tags = { ...first(rs).tags, stage: "prod" })],
+      ["an AWS resource without the tag in an MVP stack", (rs) => rs.push(res("aws:s3/bucket:Bucket", "untagged", { tags: { owner: "ml-team" } }))],
+      ["Kubernetes objects only, without the label", (rs) => rs.shift()],
+    ],
+  },
   // Operations (more cases in test/operations/operations.test.ts).
   {
     policy: "database-in-backup-plan",
@@ -590,18 +606,66 @@ describe("stage limits without a config file", () => {
     expect(labels).toEqual(expect.arrayContaining(["a 2-replica GPU Deployment", "a GPU group of 0..2 nodes", "a CPU group of 4 nodes"]));
   });
 
-  it("a resource without a stage (or with one the pack does not know) is held to the strictest limits: whatever any stage blocks, it blocks", () => {
+  it("without a stage, the pack applies the loosest limits of every stage and says so once: what every stage blocks is blocked, no sound setup of any stage is", () => {
+    const stageFindings = (rs: EvalResource[], config: PolicyConfig = {}) => evaluatePolicies(rs, config).advisory.filter((v) => v.policy === "stage-stated");
+    for (const m of costlyMistakes(undefined)) {
+      const untagged = withoutStage(m.resources);
+      expect({ mistake: m.label, blockedBy: [...mandatoryPolicies(untagged)] }).toEqual({ mistake: m.label, blockedBy: expect.arrayContaining([m.policy]) });
+      const unknownStage = untagged.map((r) => (r.props.tags ? { ...r, props: { ...r.props, tags: { ...(r.props.tags as Props), stage: "prod" } } } : r));
+      expect([...mandatoryPolicies(unknownStage)]).toEqual(expect.arrayContaining([m.policy]));
+    }
     for (const stage of KNOWN_STAGES) {
-      for (const m of [...costlyMistakes(stage), ...costlyMistakes(undefined)]) {
-        const untagged = withoutStage(m.resources);
-        expect({ mistake: `${stage}: ${m.label}`, blockedBy: [...mandatoryPolicies(untagged)] }).toEqual({
-          mistake: `${stage}: ${m.label}`,
-          blockedBy: expect.arrayContaining([...mandatoryPolicies(m.resources)]),
+      for (const setup of soundSetups(stage)) {
+        const untagged = withoutStage(setup.resources);
+        expect({ setup: `${stage}: ${setup.label}`, mandatory: [...mandatoryPolicies(untagged)] }).toEqual({
+          setup: `${stage}: ${setup.label}`,
+          mandatory: [],
         });
-        const unknownStage = untagged.map((r) => (r.props.tags ? { ...r, props: { ...r.props, tags: { ...(r.props.tags as Props), stage: "prod" } } } : r));
-        expect([...mandatoryPolicies(unknownStage)]).toEqual(expect.arrayContaining([...mandatoryPolicies(untagged)]));
+        // One finding, however many resources, that says which limits applied and how to state the stage.
+        const found = stageFindings(untagged);
+        expect(found).toHaveLength(1);
+        expect(found[0]!.message).toContain("apply the loosest limits of every stage");
+        expect(found[0]!.message).toContain("aws:defaultTags.tags.stage");
+        expect(found[0]!.message).toContain("policies/config/<stage>.json");
+        // Tagged, or with the stage named in the config, nothing is said.
+        expect(stageFindings(setup.resources)).toEqual([]);
+        expect(stageFindings(untagged, stagePolicyConfig(stage))).toEqual([]);
       }
     }
+  });
+
+  it("the stage named in the policy config applies to resources that state none, never over a resource's own tag", () => {
+    const pocFile = stagePolicyConfig("poc");
+    for (const m of costlyMistakes("poc")) {
+      const untagged = withoutStage(m.resources);
+      expect({ mistake: m.label, blockedBy: [...mandatoryPolicies(untagged, pocFile)] }).toEqual({
+        mistake: m.label,
+        blockedBy: expect.arrayContaining([m.policy]),
+      });
+    }
+    // A 4-node group tagged MVP passes with the POC file (its tag wins); untagged, the file's POC cap of 2 blocks it.
+    const group = cpuNodeGroup();
+    (group.props.scalingConfig as Props).maxSize = 4;
+    expect(mandatoryPolicies([provider, group], pocFile).has("node-group-size-caps")).toBe(false);
+    expect(mandatoryPolicies(withoutStage([provider, group]), pocFile).has("node-group-size-caps")).toBe(true);
+    const message = evaluatePolicies(withoutStage([provider, group]), pocFile).mandatory.find((v) => v.policy === "node-group-size-caps")!.message;
+    expect(message).toContain("poc stage limits, the stage the policy config names");
+  });
+
+  it("an AWS provider's default tags state the stage of every resource it creates, for the limits and for the cost tags", () => {
+    const group = withoutStage([cpuNodeGroup()])[0]!;
+    (group.props.scalingConfig as Props).maxSize = 4;
+    delete (group.props.tags as Props).owner;
+    for (const defaultTags of [{ tags: { stage: "poc", owner: "ml-team" } }, JSON.stringify({ tags: { stage: "poc", owner: "ml-team" } })]) {
+      const p = { ...provider, props: { ...provider.props, defaultTags } };
+      const r = { ...group, provider: p };
+      const v = evaluatePolicies([{ ...p, urn: p.urn, props: p.props }, r]);
+      expect(v.mandatory.map((x) => x.policy)).toContain("node-group-size-caps");
+      expect(v.mandatory.find((x) => x.policy === "node-group-size-caps")!.message).toContain("poc stage limits");
+      expect(v.advisory.map((x) => x.policy)).not.toContain("required-cost-tags");
+      expect(v.advisory.map((x) => x.policy)).not.toContain("stage-stated");
+    }
+    expect(evaluatePolicies([group]).advisory.map((x) => x.policy)).toEqual(expect.arrayContaining(["required-cost-tags", "stage-stated"]));
   });
 
   it("spend and size limits only grow from stage to stage, safety floors only tighten", () => {
@@ -622,7 +686,7 @@ describe("stage limits without a config file", () => {
     }
   });
 
-  it("a GPU workload takes its stage from its ml-platform/stage label, else from the stack's other resources, else the strictest cap", () => {
+  it("a GPU workload takes its stage from its ml-platform/stage label, else from the stack's other resources, else the loosest stage's cap", () => {
     const twoReplicas = (labels: Record<string, string>) => {
       const d = gpuDeployment();
       Object.assign(d.props, { metadata: { name: "model", labels } });
@@ -632,7 +696,9 @@ describe("stage limits without a config file", () => {
     const capped = (rs: EvalResource[]) => violations("gpu-workloads-within-caps", rs).length > 0;
     expect(capped([twoReplicas({ "ml-platform/stage": "mvp" })])).toBe(false);
     expect(capped([twoReplicas({}), cpuNodeGroup()])).toBe(false); // the node group is tagged mvp
-    expect(capped([twoReplicas({})])).toBe(true); // nothing states a stage
+    expect(capped([twoReplicas({})])).toBe(false); // nothing states a stage: Series B's cap of 8 (stage-stated says so)
+    expect(capped([twoReplicas({}), withoutStage([cpuNodeGroup()])[0]!])).toBe(false);
+    expect(capped([twoReplicas({})].map((d) => ({ ...d, props: { ...d.props, spec: { ...(d.props.spec as Props), replicas: 9 } } })))).toBe(true);
     expect(capped([twoReplicas({ "ml-platform/stage": "poc" }), cpuNodeGroup()])).toBe(true); // its own label wins
   });
 
@@ -644,7 +710,7 @@ describe("stage limits without a config file", () => {
     const pocDb = database();
     pocDb.props.tags = { ...tags, stage: "poc" };
     expect(budget([group, pocDb])).toBe(true); // one resource states POC: its $100 budget applies
-    expect(budget(withoutStage([group]))).toBe(true); // nothing states a stage: the strictest budget
+    expect(budget(withoutStage([group, pocDb]))).toBe(false); // nothing states a stage: Series B's budget, the loosest (stage-stated says so)
   });
 });
 
@@ -681,9 +747,11 @@ describe("the config file overrides the built-in limits, key by key", () => {
     expect(level).toContain("allowed-instance-types");
   });
 
-  it("the shipped stage files override no built-in limit (they set levels: tag remediation, ...), so with or without them the stage's limits apply", () => {
+  it("the shipped stage files name their stage for every stage-limited policy and override no built-in limit, so tagged resources get the same verdicts with or without them", () => {
     for (const stage of KNOWN_STAGES) {
       const file = stagePolicyConfig(stage);
+      const named = [...Object.keys(DIRECTIONS), "stage-stated"].map((p) => [p, (file[p] as { stage?: string } | undefined)?.stage]);
+      expect(named).toEqual([...Object.keys(DIRECTIONS), "stage-stated"].map((p) => [p, stage]));
       // An entry may set a level ("disabled"); it sets none of the built-in limits' keys.
       const limited = Object.entries(file)
         .filter(([p, e]) => p in DIRECTIONS && typeof e === "object" && Object.keys(e).some((k) => k in DIRECTIONS[p as LimitedPolicy]))

@@ -9,7 +9,7 @@ import { estimateCost } from "../../cost/model";
 import { GPU_TAINT, GPU_TOLERATION, NODE_GROUP_LABEL, POOL_LABEL } from "../../components/compute/labels";
 import { STAGE_LABEL } from "../../lib/tags";
 import type { EvalResource } from "../../policies/evaluate";
-import { Limits, STAGE_LIMITS, STRICTEST } from "../../policies/stages";
+import { Limits, NO_STAGE_LIMITS, STAGE_LIMITS } from "../../policies/stages";
 
 type Props = Record<string, unknown>;
 export const REGION = "us-east-1";
@@ -114,7 +114,8 @@ export interface Mistake {
   resources: EvalResource[];
 }
 
-const limitsOf = (stage: Stage | undefined): Limits => (stage ? STAGE_LIMITS[stage] : STRICTEST);
+/** A stage's limits; with no stage, the ones the pack applies then. */
+const limitsOf = (stage: Stage | undefined): Limits => (stage ? STAGE_LIMITS[stage] : NO_STAGE_LIMITS);
 
 /** One step past each of the stage's limits, plus the mistakes no stage allows. */
 export function costlyMistakes(stage: Stage | undefined): Mistake[] {
@@ -182,12 +183,13 @@ export function costlyMistakes(stage: Stage | undefined): Mistake[] {
       resource("aws:eks/cluster:Cluster", "open", {
         vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] },
         upgradePolicy: { supportType: "STANDARD" },
+        tags: tagsFor(stage),
       }),
     ),
     m(
       "an EKS cluster drifting into extended support",
       "eks-standard-support-only",
-      resource("aws:eks/cluster:Cluster", "extended", { vpcConfig: { endpointPublicAccess: false } }),
+      resource("aws:eks/cluster:Cluster", "extended", { vpcConfig: { endpointPublicAccess: false }, tags: tagsFor(stage) }),
     ),
     m(
       "a public LoadBalancer without source ranges",
