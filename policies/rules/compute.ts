@@ -246,20 +246,20 @@ export const noStandaloneGpuInstances: ResourceValidationPolicy = {
 };
 
 const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "ReplicaSet", "Job", "Pod", "CronJob", "DaemonSet"]);
-type PodSpec = {
+export type PodSpec = {
   containers?: { name?: string; resources?: { limits?: Record<string, unknown>; requests?: Record<string, unknown> } }[];
   initContainers?: PodSpec["containers"];
   tolerations?: { key?: string; operator?: string; effect?: string }[];
 };
 
 /** The kind of a Kubernetes workload, from its type token ("kubernetes:apps/v1:Deployment"). */
-function workloadKind(type: string): string | undefined {
+export function workloadKind(type: string): string | undefined {
   if (!type.startsWith("kubernetes:")) return undefined;
   const kind = type.split(":")[2]!;
   return WORKLOAD_KINDS.has(kind) ? kind : undefined;
 }
 
-function podSpecOf(kind: string, props: Props): PodSpec | undefined {
+export function podSpecOf(kind: string, props: Props): PodSpec | undefined {
   const spec = props.spec as Record<string, unknown> | undefined;
   if (!spec) return undefined;
   if (kind === "Pod") return spec as PodSpec;
@@ -276,7 +276,7 @@ export function gpusPerPod(pod: PodSpec): number {
   return Math.max(main, init);
 }
 
-function replicasOf(kind: string, props: Props): number {
+export function replicasOf(kind: string, props: Props): number {
   const spec = (props.spec ?? {}) as { replicas?: number; parallelism?: number; jobTemplate?: { spec?: { parallelism?: number } } };
   if (kind === "Pod") return 1;
   if (kind === "Job") return spec.parallelism ?? 1;

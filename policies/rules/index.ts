@@ -7,6 +7,7 @@ import { operationsPolicies } from "./operations";
 import { platformPolicies } from "./platform";
 import { servingPolicies } from "./serving";
 import { stagePolicies } from "./stage";
+import { workloadPolicies } from "./workloads";
 
 export const POLICY_PACK_NAME = "ml-platform";
 
@@ -16,6 +17,7 @@ export const policies: Policies = [
   ...platformPolicies,
   ...monitoringPolicies,
   ...servingPolicies,
+  ...workloadPolicies,
   ...operationsPolicies,
   ...stagePolicies,
 ];

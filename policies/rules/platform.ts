@@ -387,6 +387,17 @@ export const costFullyPriced: StackValidationPolicy = {
     const cost = costOfStack(args.resources, args.getConfig<{ region?: string }>().region);
     if (!cost.unpriced.length) return;
     const why = "the budget and spend checks count only what they can price; the size caps and allowlists still hold.";
+    if (!cost.priceTableAsOf && cost.region.startsWith("unknown")) {
+      // A gap of its own: no region at all, not a region the table lacks.
+      report(
+        explain(
+          `No region is known for this stack: no AWS provider names one and the policy config sets none, so ${cost.unpriced.length} resource(s) are unpriced.`,
+          why,
+          "set `region` for cost-fully-priced and stack-monthly-budget in your --policy-pack-config file (the region the cluster runs in), or plan with an AWS provider that names it.",
+        ),
+      );
+      return;
+    }
     if (!cost.priceTableAsOf) {
       // One finding for a region the table does not cover, not one per resource.
       report(

@@ -130,6 +130,37 @@ const cluster = () =>
     tags,
   });
 
+/** A CPU model server as an expert deploys it: unprivileged, a version-tagged image, no host paths. */
+const modelServer = (over: Props = {}) =>
+  res("kubernetes:apps/v1:Deployment", "fraud-model", {
+    metadata: { name: "fraud-model", namespace: "serving", labels: { environment: "prod" } },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: "fraud-model" } },
+      template: {
+        metadata: { labels: { app: "fraud-model" } },
+        spec: {
+          containers: [
+            {
+              name: "server",
+              image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/models:1.4.0",
+              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+              volumeMounts: [{ name: "cache", mountPath: "/cache" }],
+            },
+          ],
+          volumes: [{ name: "cache", emptyDir: {} }],
+          ...over,
+        },
+      },
+    },
+  });
+const pdb = (spec: Props) =>
+  res("kubernetes:policy/v1:PodDisruptionBudget", "fraud-model-pdb", {
+    metadata: { name: "fraud-model", namespace: "serving" },
+    spec: { selector: { matchLabels: { app: "fraud-model" } }, ...spec },
+  });
+const container0 = (rs: EvalResource[]) => first(rs).spec.template.spec.containers[0];
+
 interface Case {
   policy: string;
   compliant: () => EvalResource[];
@@ -532,6 +563,95 @@ const CASES: Case[] = [
       ["a stage the pack does not know", (rs) => (first(rs).tags = { ...first(rs).tags, stage: "prod" })],
       ["an AWS resource without the tag in an MVP stack", (rs) => rs.push(res("aws:s3/bucket:Bucket", "untagged", { tags: { owner: "ml-team" } }))],
       ["Kubernetes objects only, without the label", (rs) => rs.shift()],
+    ],
+  },
+  // What runs in the cluster.
+  {
+    policy: "containers-not-privileged",
+    // A node agent in kube-system (the CNI, a device plugin) may run privileged.
+    compliant: () => {
+      const agent = modelServer({ containers: [{ name: "agent", image: "agent:1.0.0", securityContext: { privileged: true } }] });
+      agent.props.metadata = { name: "node-agent", namespace: "kube-system" };
+      return [modelServer(), { ...agent, urn: `${agent.urn}-agent` }];
+    },
+    mutations: [
+      ["a privileged model server", (rs) => (container0(rs).securityContext = { privileged: true })],
+      [
+        "a privileged init container",
+        (rs) => (first(rs).spec.template.spec.initContainers = [{ name: "setup", image: "busybox:1.36", securityContext: { privileged: true } }]),
+      ],
+    ],
+  },
+  {
+    policy: "no-host-runtime-mounts",
+    // A read-only host directory other than the runtime's (a log reader) is not this policy's concern.
+    compliant: () => [
+      modelServer({
+        volumes: [
+          { name: "cache", emptyDir: {} },
+          { name: "logs", hostPath: { path: "/var/log" } },
+        ],
+      }),
+    ],
+    mutations: [
+      ["the containerd socket", (rs) => first(rs).spec.template.spec.volumes.push({ name: "cri", hostPath: { path: "/run/containerd/containerd.sock" } })],
+      ["the docker socket", (rs) => first(rs).spec.template.spec.volumes.push({ name: "docker", hostPath: { path: "/var/run/docker.sock", type: "Socket" } })],
+      ["the node's root", (rs) => first(rs).spec.template.spec.volumes.push({ name: "host", hostPath: { path: "/" } })],
+      ["the runtime's directory", (rs) => first(rs).spec.template.spec.volumes.push({ name: "run", hostPath: { path: "/var/run/" } })],
+    ],
+  },
+  {
+    policy: "gpu-limits-match-requests",
+    compliant: () => {
+      const [limitsOnly, both] = [gpuDeployment(), gpuDeployment()];
+      both.props.spec = clone(both.props.spec);
+      (both.props.spec as Record<string, any>).template.spec.containers[0].resources = { requests: { "nvidia.com/gpu": "1" }, limits: { "nvidia.com/gpu": 1 } }; // eslint-disable-line @typescript-eslint/no-explicit-any -- nested props
+      return [limitsOnly, { ...both, urn: `${both.urn}-both` }];
+    },
+    mutations: [
+      ["GPUs in requests only", (rs) => (first(rs).spec.template.spec.containers[0].resources = { requests: { "nvidia.com/gpu": 1 } })],
+      [
+        "a limit lower than the request",
+        (rs) => (first(rs).spec.template.spec.containers[0].resources = { requests: { "nvidia.com/gpu": 2 }, limits: { "nvidia.com/gpu": 1 } }),
+      ],
+    ],
+  },
+  {
+    policy: "images-pinned-in-production",
+    compliant: () => [
+      modelServer(),
+      modelServer({ containers: [{ name: "server", image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/models@sha256:" + "a".repeat(64) }] }),
+      // Outside production a moving tag is the developer's business.
+      {
+        ...modelServer({ containers: [{ name: "server", image: "models:latest" }] }),
+        props: {
+          ...modelServer().props,
+          metadata: { name: "dev", labels: { environment: "dev" } },
+          spec: { template: { spec: { containers: [{ name: "server", image: "models:latest" }] } } },
+        },
+      },
+    ],
+    mutations: [
+      ["a :latest image", (rs) => (container0(rs).image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/models:latest")],
+      ["an image with no tag", (rs) => (container0(rs).image = "localhost:5000/models")],
+      [
+        "no environment stated anywhere (treated as production)",
+        (rs) => {
+          delete first(rs).metadata.labels;
+          container0(rs).image = "models";
+        },
+      ],
+    ],
+  },
+  {
+    policy: "pdbs-allow-eviction",
+    compliant: () => [modelServer(), pdb({ maxUnavailable: 1 }), { ...pdb({ minAvailable: 1 }), urn: "urn:pdb-min" }],
+    mutations: [
+      ["maxUnavailable 0", (rs) => ((rs[1]!.props.spec as Props).maxUnavailable = 0)],
+      ["maxUnavailable 0%", (rs) => ((rs[1]!.props.spec as Props).maxUnavailable = "0%")],
+      ["minAvailable 100%", (rs) => ((rs[2]!.props.spec as Props).minAvailable = "100%")],
+      ["minAvailable equal to the replicas", (rs) => ((rs[2]!.props.spec as Props).minAvailable = 2)],
+      ["minAvailable 1 on a single replica", (rs) => (first(rs).spec.replicas = 1)],
     ],
   },
   // Operations (more cases in test/operations/operations.test.ts).

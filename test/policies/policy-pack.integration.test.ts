@@ -12,7 +12,7 @@ import { EvalResource, evaluatePolicies, stagePolicyConfig } from "../../policie
 import { policies } from "../../policies/rules";
 import { money } from "../../policies/rules/common";
 import { DIRECTIONS, KNOWN_STAGES, statedStage } from "../../policies/stages";
-import { PROVIDER, costlyMistakes, soundSetups, tagsFor, withoutStage } from "../support/costly-mistakes";
+import { PROVIDER, costlyMistakes, kubernetesOnlyStack, soundSetups, tagsFor, withoutStage } from "../support/costly-mistakes";
 import { SHIPPED_STACKS, plan } from "../support/plan";
 import { Diagnostic, PolicyConfigFile, PolicyPackServer, UNKNOWN, startPolicyPack } from "../support/policy-server";
 
@@ -106,6 +106,25 @@ it("without a stage or a config file, what every stage blocks is still blocked, 
       const found = await pack.preview(withoutStage(setup.resources));
       expect({ setup: `${stage}: ${setup.label}`, mandatory: mandatory(found) }).toEqual({ setup: `${stage}: ${setup.label}`, mandatory: [] });
     }
+});
+
+it("a stack of Kubernetes objects only: the sound GPU model server passes, each mistake in what runs is blocked by its own policy alone", async () => {
+  await pack.configure({});
+  const { sound, mistakes } = kubernetesOnlyStack();
+  const found = await pack.preview(sound);
+  expect(mandatory(found)).toEqual([]);
+  // Nothing in it states a stage or a region: each said once, advisory, as the gap it is.
+  expect(found.map((d) => `${d.enforcementLevel} ${d.policyName}`).sort()).toEqual(["advisory cost-fully-priced", "advisory stage-stated"]);
+  expect(found.find((d) => d.policyName === "cost-fully-priced")!.message).toContain("No region is known for this stack");
+  await pack.configure({});
+  const verdicts = await Promise.all(mistakes.map((m) => pack.preview(m.resources)));
+  mistakes.forEach((m, i) => {
+    expect({ mistake: m.label, blockedBy: mandatory(verdicts[i]!) }).toEqual({ mistake: m.label, blockedBy: [m.policy] });
+    expect({ mistake: m.label, inProcess: [...new Set(evaluatePolicies(m.resources).mandatory.map((v) => v.policy))] }).toEqual({
+      mistake: m.label,
+      inProcess: [m.policy],
+    });
+  });
 });
 
 describe("a composed program that states no stage (the MVP stack's components, their stage tags removed)", () => {

@@ -256,3 +256,87 @@ export function withoutStage(resources: EvalResource[]): EvalResource[] {
     return { ...r, props };
   });
 }
+
+/**
+ * A stack of Kubernetes objects only (what a team deploys into a cluster it
+ * does not own): a GPU model server as an expert writes it, and the mistakes
+ * in what runs in the cluster, each one change away from it.
+ */
+export function kubernetesOnlyStack(): { sound: EvalResource[]; mistakes: Mistake[] } {
+  const labels = { app: "llm", environment: "prod" };
+  const server = (pod: Props = {}, replicas = 2) =>
+    resource("kubernetes:apps/v1:Deployment", "llm", {
+      metadata: { name: "llm", namespace: "serving", labels },
+      spec: {
+        replicas,
+        selector: { matchLabels: { app: "llm" } },
+        template: {
+          metadata: { labels: { app: "llm" } },
+          spec: {
+            containers: [
+              {
+                name: "server",
+                image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/models:2.0.1",
+                resources: { requests: { cpu: "2", memory: "8Gi", "nvidia.com/gpu": 1 }, limits: { memory: "8Gi", "nvidia.com/gpu": 1 } },
+                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+              },
+            ],
+            tolerations: [GPU_TOLERATION],
+            nodeSelector: { [NODE_GROUP_LABEL]: "inference" },
+            volumes: [{ name: "cache", emptyDir: {} }],
+            ...pod,
+          },
+        },
+      },
+    });
+  const budget = (spec: Props) =>
+    resource("kubernetes:policy/v1:PodDisruptionBudget", "llm-pdb", {
+      metadata: { name: "llm", namespace: "serving" },
+      spec: { selector: { matchLabels: { app: "llm" } }, ...spec },
+    });
+  const rest = [
+    resource("kubernetes:core/v1:Namespace", "serving", { metadata: { name: "serving" } }),
+    resource("kubernetes:core/v1:Service", "llm-svc", { metadata: { name: "llm", namespace: "serving" }, spec: { type: "ClusterIP", ports: [{ port: 80 }] } }),
+    gpuQuota(2),
+  ];
+  const container = (over: Props) => [{ ...((server().props.spec as Props).template as { spec: { containers: Props[] } }).spec.containers[0], ...over }];
+  const m = (label: string, policy: string, ...resources: EvalResource[]): Mistake => ({ label, policy, resources: [...rest, ...resources] });
+  return {
+    sound: [...rest, server(), budget({ maxUnavailable: 1 })],
+    mistakes: [
+      m(
+        "a privileged container",
+        "containers-not-privileged",
+        server({ containers: container({ securityContext: { privileged: true } }) }),
+        budget({ maxUnavailable: 1 }),
+      ),
+      m(
+        "the containerd socket mounted from the node",
+        "no-host-runtime-mounts",
+        server({ volumes: [{ name: "cri", hostPath: { path: "/run/containerd/containerd.sock", type: "Socket" } }] }),
+        budget({ maxUnavailable: 1 }),
+      ),
+      m("the node's root mounted", "no-host-runtime-mounts", server({ volumes: [{ name: "host", hostPath: { path: "/" } }] }), budget({ maxUnavailable: 1 })),
+      m(
+        "a :latest image in production",
+        "images-pinned-in-production",
+        server({ containers: container({ image: "models:latest" }) }),
+        budget({ maxUnavailable: 1 }),
+      ),
+      m(
+        "an untagged image in production",
+        "images-pinned-in-production",
+        server({ containers: container({ image: "ghcr.io/acme/llm" }) }),
+        budget({ maxUnavailable: 1 }),
+      ),
+      m(
+        "GPUs in requests but not in limits",
+        "gpu-limits-match-requests",
+        server({ containers: container({ resources: { requests: { cpu: "2", "nvidia.com/gpu": 1 }, limits: { memory: "8Gi" } } }) }),
+        budget({ maxUnavailable: 1 }),
+      ),
+      m("a budget with maxUnavailable 0", "pdbs-allow-eviction", server(), budget({ maxUnavailable: 0 })),
+      m("a budget of minAvailable 1 on one replica", "pdbs-allow-eviction", server({}, 1), budget({ minAvailable: 1 })),
+    ],
+  };
+}
