@@ -61,7 +61,8 @@ export const DIRECTIONS: { [P in LimitedPolicy]: { [K in keyof Limits[P]]: Direc
   "database-in-backup-plan": { productionEnvironments: "scope" },
 };
 
-const POC_TYPES = ["t3.medium", "t3.large"];
+// The small burstable types (an SSM bastion, a CI runner) cost under $20 a month each and are sound at every stage.
+const POC_TYPES = ["t3.nano", "t3.micro", "t3.small", "t4g.nano", "t4g.micro", "t4g.small", "t3.medium", "t3.large"];
 const MVP_TYPES = [
   ...POC_TYPES,
   "t3.xlarge",

@@ -2,6 +2,7 @@
 import type { Policies } from "@pulumi/policy";
 import { computePolicies } from "./compute";
 import { dataPolicies } from "./data";
+import { hardeningPolicies } from "./hardening";
 import { monitoringPolicies } from "./monitoring";
 import { operationsPolicies } from "./operations";
 import { platformPolicies } from "./platform";
@@ -18,6 +19,7 @@ export const policies: Policies = [
   ...monitoringPolicies,
   ...servingPolicies,
   ...workloadPolicies,
+  ...hardeningPolicies,
   ...operationsPolicies,
   ...stagePolicies,
 ];

@@ -161,6 +161,18 @@ const pdb = (spec: Props) =>
   });
 const container0 = (rs: EvalResource[]) => first(rs).spec.template.spec.containers[0];
 
+/** An alert topic (first) and the alarm that pages it, through the engine's property dependency. */
+const alertingStack = (kmsMasterKeyId: string) => {
+  const topic = res("aws:sns/topic:Topic", "alerts", { kmsMasterKeyId, tags });
+  const alarm = res(
+    "aws:cloudwatch/metricAlarm:MetricAlarm",
+    "db-cpu",
+    { alarmActions: ["[unknown]"] },
+    { propertyDependencies: { alarmActions: [topic.urn] } },
+  );
+  return [topic, alarm];
+};
+
 interface Case {
   policy: string;
   compliant: () => EvalResource[];
@@ -654,6 +666,166 @@ const CASES: Case[] = [
       ["minAvailable 1 on a single replica", (rs) => (first(rs).spec.replicas = 1)],
     ],
   },
+  // Exposure, alerting and keys, identity, versions and settings.
+  {
+    policy: "public-ingresses-guarded",
+    compliant: () => {
+      const ingress = (annotations: Record<string, string>, name: string) =>
+        res("kubernetes:networking.k8s.io/v1:Ingress", name, {
+          metadata: { name, namespace: "mlflow", annotations: { "alb.ingress.kubernetes.io/scheme": "internet-facing", ...annotations } },
+          spec: {
+            ingressClassName: "alb",
+            rules: [{ http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "mlflow", port: { number: 80 } } } }] } }],
+          },
+        });
+      return [
+        ingress({ "alb.ingress.kubernetes.io/auth-type": "oidc" }, "mlflow-oidc"),
+        ingress({ "alb.ingress.kubernetes.io/inbound-cidrs": "203.0.113.0/24" }, "mlflow-office"),
+        // Internal: the controller's default scheme.
+        res("kubernetes:networking.k8s.io/v1:Ingress", "internal", { metadata: { name: "internal", annotations: {} }, spec: {} }),
+      ];
+    },
+    mutations: [
+      ["MLflow internet-facing with neither", (rs) => delete first(rs).metadata.annotations["alb.ingress.kubernetes.io/auth-type"]],
+      [
+        "source ranges that include the whole internet",
+        (rs) => ((rs[1]!.props.metadata as Record<string, any>).annotations["alb.ingress.kubernetes.io/inbound-cidrs"] = "203.0.113.0/24, 0.0.0.0/0"),
+      ], // eslint-disable-line @typescript-eslint/no-explicit-any -- nested props
+    ],
+  },
+  {
+    policy: "alert-topics-deliverable",
+    compliant: () => alertingStack("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+    mutations: [
+      ["the AWS managed key by alias", (rs) => (first(rs).kmsMasterKeyId = "alias/aws/sns")],
+      ["the AWS managed key by alias ARN", (rs) => (first(rs).kmsMasterKeyId = "arn:aws:kms:us-east-1:123456789012:alias/aws/sns")],
+    ],
+  },
+  {
+    policy: "alert-topics-encrypted",
+    compliant: () => alertingStack("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+    mutations: [["no encryption", (rs) => delete first(rs).kmsMasterKeyId]],
+  },
+  {
+    policy: "backup-vaults-kept",
+    compliant: () => [
+      res("aws:backup/vault:Vault", "vault", { forceDestroy: false, tags }),
+      res("aws:backup/vault:Vault", "scratch", { forceDestroy: true, tags: { ...tags, environment: "staging" } }),
+    ],
+    mutations: [["a production vault with forceDestroy", (rs) => (first(rs).forceDestroy = true)]],
+  },
+  {
+    policy: "kms-deletion-window",
+    compliant: () => [res("aws:kms/key:Key", "data", { deletionWindowInDays: 30, enableKeyRotation: true, tags })],
+    mutations: [["the minimum 7 days", (rs) => (first(rs).deletionWindowInDays = 7)]],
+  },
+  {
+    policy: "no-service-wide-iam-wildcards",
+    compliant: () => [
+      res("aws:iam/rolePolicy:RolePolicy", "model-reads", {
+        policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            { Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket"], Resource: ["arn:aws:s3:::models", "arn:aws:s3:::models/*"] },
+            { Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::scratch/*" },
+            { Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+          ],
+        }),
+      }),
+    ],
+    mutations: [
+      ["s3:* on *", (rs) => (first(rs).policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] }))],
+      [
+        "ec2:* in a role's inline policy",
+        (rs) =>
+          rs.push(
+            res("aws:iam/role:Role", "pod", {
+              inlinePolicies: [{ name: "x", policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["ec2:*"], Resource: ["*"] }] }) }],
+            }),
+          ),
+      ],
+    ],
+  },
+  {
+    policy: "eks-version-in-standard-support",
+    compliant: () => [res("aws:eks/cluster:Cluster", "eks", { ...cluster().props, version: "1.35" })],
+    mutations: [
+      ["1.34, past 2026-12-02", (rs) => (first(rs).version = "1.34")],
+      ["1.27, older than the table", (rs) => (first(rs).version = "1.27")],
+    ],
+    config: { "eks-version-in-standard-support": { asOf: "2026-12-07" } },
+  },
+  {
+    policy: "ecr-exclusions-keep-tags-immutable",
+    compliant: () => [
+      res("aws:ecr/repository:Repository", "models", {
+        imageTagMutability: "IMMUTABLE_WITH_EXCLUSION",
+        imageTagMutabilityExclusionFilters: [{ filter: "latest", filterType: "WILDCARD" }],
+        imageScanningConfiguration: { scanOnPush: true },
+        tags,
+      }),
+    ],
+    mutations: [["an exclusion filter of *", (rs) => (first(rs).imageTagMutabilityExclusionFilters = [{ filter: "*", filterType: "WILDCARD" }])]],
+  },
+  {
+    policy: "volumes-use-gp3",
+    compliant: () => [
+      res("aws:ebs/volume:Volume", "data", { type: "gp3", size: 100, availabilityZone: "us-east-1a", tags }),
+      res("kubernetes:storage.k8s.io/v1:StorageClass", "gp3", { provisioner: "ebs.csi.aws.com", parameters: { type: "gp3" } }),
+    ],
+    mutations: [
+      ["a gp2 volume", (rs) => (first(rs).type = "gp2")],
+      ["a gp2 StorageClass", (rs) => ((rs[1]!.props.parameters as Props).type = "gp2")],
+      ["a gp2 database", (rs) => rs.push({ ...database(), props: { ...database().props, storageType: "gp2" } })],
+      [
+        "a gp2 root volume",
+        (rs) =>
+          rs.push(
+            res("aws:ec2/launchTemplate:LaunchTemplate", "lt", {
+              blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeType: "gp2", volumeSize: 50 } }],
+            }),
+          ),
+      ],
+    ],
+  },
+  {
+    policy: "nat-gateways-fit-stage",
+    compliant: () => [
+      res("aws:ec2/natGateway:NatGateway", "nat-a", { subnetId: "subnet-a", tags }),
+      res("aws:ec2/natGateway:NatGateway", "nat-private", { connectivityType: "private", subnetId: "subnet-b", tags }),
+    ],
+    mutations: [["a second public NAT gateway at MVP", (rs) => rs.push(res("aws:ec2/natGateway:NatGateway", "nat-b", { subnetId: "subnet-b", tags }))]],
+  },
+  {
+    policy: "object-lock-governance-on-data",
+    compliant: () => {
+      const bucket = res("aws:s3/bucket:Bucket", "datasets", { tags: { ...tags, purpose: "datasets" }, objectLockEnabled: true });
+      const audit = res("aws:s3/bucket:Bucket", "audit-logs", { tags: { ...tags, purpose: "audit" }, objectLockEnabled: true });
+      const lock = (b: EvalResource, mode: string, years: number) =>
+        res(
+          "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2",
+          `${b.name}-lock`,
+          { bucket: "x", rule: { defaultRetention: { mode, years } } },
+          { propertyDependencies: { bucket: [b.urn] } },
+        );
+      return [bucket, audit, lock(bucket, "GOVERNANCE", 1), lock(audit, "COMPLIANCE", 7)];
+    },
+    mutations: [
+      ["COMPLIANCE for 3 years on the data sets", (rs) => ((rs[2]!.props.rule as Record<string, any>).defaultRetention = { mode: "COMPLIANCE", years: 3 })],
+    ], // eslint-disable-line @typescript-eslint/no-explicit-any -- nested props
+  },
+  {
+    policy: "gpu-notebooks-stop",
+    compliant: () => [
+      res("aws:sagemaker/notebookInstance:NotebookInstance", "gpu-nb", {
+        instanceType: "ml.g5.xlarge",
+        lifecycleConfigName: "auto-stop-idle",
+        roleArn: "arn:aws:iam::123456789012:role/nb",
+      }),
+      res("aws:sagemaker/notebookInstance:NotebookInstance", "cpu-nb", { instanceType: "ml.t3.medium", roleArn: "arn:aws:iam::123456789012:role/nb" }),
+    ],
+    mutations: [["a GPU notebook with no auto-stop", (rs) => delete first(rs).lifecycleConfigName]],
+  },
   // Operations (more cases in test/operations/operations.test.ts).
   {
     policy: "database-in-backup-plan",
@@ -786,6 +958,21 @@ describe("stage limits without a config file", () => {
       expect(v.advisory.map((x) => x.policy)).not.toContain("stage-stated");
     }
     expect(evaluatePolicies([group]).advisory.map((x) => x.policy)).toEqual(expect.arrayContaining(["required-cost-tags", "stage-stated"]));
+  });
+
+  it.each(KNOWN_STAGES)("%s: a small private SSM bastion on a t3.micro passes every policy", (stage) => {
+    const bastion = res("aws:ec2/instance:Instance", "bastion", {
+      instanceType: "t3.micro",
+      associatePublicIpAddress: false,
+      iamInstanceProfile: "ssm-bastion",
+      metadataOptions: { httpTokens: "required" },
+      rootBlockDevice: { volumeType: "gp3", volumeSize: 8, encrypted: true },
+      tags: { ...tags, stage },
+    });
+    const v = evaluatePolicies([provider, bastion]);
+    expect({ mandatory: v.mandatory.map((x) => x.policy), advisory: v.advisory.map((x) => x.policy) }).toEqual({ mandatory: [], advisory: [] });
+    // Its price is the point: a few dollars a month.
+    expect(PRICES["us-east-1"]!.ec2["t3.micro"]! * HOURS_PER_MONTH).toBeLessThan(10);
   });
 
   it("spend and size limits only grow from stage to stage, safety floors only tighten", () => {
