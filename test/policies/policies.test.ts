@@ -617,7 +617,7 @@ const CASES: Case[] = [
     compliant: () => {
       const [limitsOnly, both] = [gpuDeployment(), gpuDeployment()];
       both.props.spec = clone(both.props.spec);
-      (both.props.spec as Record<string, any>).template.spec.containers[0].resources = { requests: { "nvidia.com/gpu": "1" }, limits: { "nvidia.com/gpu": 1 } }; // eslint-disable-line @typescript-eslint/no-explicit-any -- nested props
+      first([both]).spec.template.spec.containers[0].resources = { requests: { "nvidia.com/gpu": "1" }, limits: { "nvidia.com/gpu": 1 } };
       return [limitsOnly, { ...both, urn: `${both.urn}-both` }];
     },
     mutations: [
@@ -689,8 +689,8 @@ const CASES: Case[] = [
       ["MLflow internet-facing with neither", (rs) => delete first(rs).metadata.annotations["alb.ingress.kubernetes.io/auth-type"]],
       [
         "source ranges that include the whole internet",
-        (rs) => ((rs[1]!.props.metadata as Record<string, any>).annotations["alb.ingress.kubernetes.io/inbound-cidrs"] = "203.0.113.0/24, 0.0.0.0/0"),
-      ], // eslint-disable-line @typescript-eslint/no-explicit-any -- nested props
+        (rs) => (first(rs.slice(1)).metadata.annotations["alb.ingress.kubernetes.io/inbound-cidrs"] = "203.0.113.0/24, 0.0.0.0/0"),
+      ],
     ],
   },
   {
@@ -810,9 +810,7 @@ const CASES: Case[] = [
         );
       return [bucket, audit, lock(bucket, "GOVERNANCE", 1), lock(audit, "COMPLIANCE", 7)];
     },
-    mutations: [
-      ["COMPLIANCE for 3 years on the data sets", (rs) => ((rs[2]!.props.rule as Record<string, any>).defaultRetention = { mode: "COMPLIANCE", years: 3 })],
-    ], // eslint-disable-line @typescript-eslint/no-explicit-any -- nested props
+    mutations: [["COMPLIANCE for 3 years on the data sets", (rs) => (first(rs.slice(2)).rule.defaultRetention = { mode: "COMPLIANCE", years: 3 })]],
   },
   {
     policy: "gpu-notebooks-stop",
