@@ -20,9 +20,11 @@
  *   hard to track and to roll back; a digest (`@sha256:...`) pins the content.
  */
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { GPU_RESOURCE } from "../../components/compute/labels";
-import { asArray, configSchema, explain, tagsOf, withDefaults } from "./common";
-import { PodSpec, podSpecOf, replicasOf, workloadKind } from "./compute";
+import { GPU_RESOURCE, NODE_GROUP_LABEL, kubernetesTaintEffect } from "../../components/compute/labels";
+import { HOURS_PER_MONTH, pricesFor } from "../../cost/prices";
+import { gpusPerInstance, isAcceleratedType } from "../../lib/instance-types";
+import { T, asArray, configSchema, explain, money, regionOf, tagsOf, withDefaults } from "./common";
+import { PodSpec, gpusPerPod, podSpecOf, replicasOf, workloadKind } from "./compute";
 
 type Props = Record<string, unknown>;
 interface Container {
@@ -243,4 +245,93 @@ export const pdbsAllowEviction: StackValidationPolicy = {
   },
 };
 
-export const workloadPolicies = [containersNotPrivileged, noHostRuntimeMounts, gpuLimitsMatchRequests, imagesPinnedInProduction, pdbsAllowEviction];
+type Taint = { key?: string; value?: string; effect?: string };
+type Toleration = { key?: string; operator?: string; value?: string; effect?: string };
+
+/** Whether a pod's tolerations let it onto a node with this (EKS-spelled) taint. */
+function tolerates(tolerations: Toleration[], taint: Taint): boolean {
+  const effect =
+    taint.effect && taint.effect in { NO_SCHEDULE: 1, NO_EXECUTE: 1, PREFER_NO_SCHEDULE: 1 } ? kubernetesTaintEffect(taint.effect as never) : taint.effect;
+  if (effect === "PreferNoSchedule") return true;
+  return tolerations.some(
+    (t) =>
+      (t.key === undefined ? t.operator === "Exists" : t.key === taint.key) &&
+      (t.operator === "Exists" || (t.value ?? "") === (taint.value ?? "")) &&
+      (t.effect === undefined || t.effect === "" || t.effect === effect),
+  );
+}
+
+/** The GPU node groups a pod can land on: their labels satisfy its nodeSelector and it tolerates all their taints. */
+function poolFor(pod: FullPodSpec & { nodeSelector?: Record<string, string>; tolerations?: Toleration[] }, groups: PolicyResource[]): PolicyResource[] {
+  const selector = Object.entries(pod.nodeSelector ?? {});
+  return groups.filter((g) => {
+    const labels = (g.props.labels ?? {}) as Record<string, string>;
+    return selector.every(([k, v]) => labels[k] === v) && asArray(g.props.taints as Taint[] | undefined).every((t) => tolerates(asArray(pod.tolerations), t));
+  });
+}
+
+export const gpuWorkloadsFitPool: StackValidationPolicy = {
+  name: "gpu-workloads-fit-pool",
+  description:
+    "A GPU workload's replicas (its autoscaler's maxReplicas) x GPUs per pod fit what the GPU node groups it selects (nodeSelector, taints) can start at their maxSize.",
+  enforcementLevel: "mandatory",
+  validateStack: (args, report) => {
+    const gpuGroups = args.resources.filter(
+      (r) => r.type === T.nodeGroup && asArray(r.props.instanceTypes as string[] | undefined).some((t) => typeof t === "string" && isAcceleratedType(t)),
+    );
+    // The cluster's node groups live in another stack: nothing to compare with.
+    if (!gpuGroups.length) return;
+    const hpas = args.resources.filter((r) => r.type.startsWith("kubernetes:autoscaling/") && r.type.endsWith(":HorizontalPodAutoscaler"));
+    for (const r of args.resources) {
+      const found = podOf(r.type, r.props);
+      if (!found || found.kind === "DaemonSet") continue;
+      const perPod = gpusPerPod(found.pod);
+      if (perPod === 0) continue;
+      const hpa = hpas.find(
+        (h) =>
+          namespaceOf(h.props) === namespaceOf(r.props) &&
+          (h.props.spec as { scaleTargetRef?: { name?: string } } | undefined)?.scaleTargetRef?.name === metaOf(r.props).name,
+      );
+      const maxReplicas = (hpa?.props.spec as { maxReplicas?: number } | undefined)?.maxReplicas;
+      const replicas = maxReplicas ?? replicasOf(found.kind, r.props);
+      const pool = poolFor(found.pod as never, gpuGroups);
+      // Per node group: the pods that fit on one node, times its maxSize.
+      const slots = pool.map((g) => {
+        const type = asArray(g.props.instanceTypes as string[] | undefined)[0] ?? "";
+        const perNode = gpusPerInstance(type);
+        const max = ((g.props.scalingConfig ?? {}) as { maxSize?: number }).maxSize ?? 0;
+        const hourly = pricesFor(regionOf(g.props, g.provider) ?? "")?.ec2[type];
+        return { g, type, perNode, max, pods: perNode === undefined ? undefined : Math.floor(perNode / perPod) * max, hourly };
+      });
+      // A type whose GPU count the table does not know: cannot judge.
+      if (slots.some((s) => s.pods === undefined)) continue;
+      const startable = slots.reduce((sum, s) => sum + s.pods!, 0);
+      if (replicas <= startable) continue;
+      const what = `${found.kind} ${r.name} asks for ${replicas} pod(s)${maxReplicas !== undefined ? ` (its autoscaler's maxReplicas)` : ""} x ${perPod} GPU`;
+      const poolText = pool.length
+        ? `the GPU node groups it can land on (${slots.map((s) => `${s.g.name}: ${s.max} x ${s.type}, ${s.perNode} GPU each`).join("; ")}) can start ${startable} such pod(s)`
+        : `no GPU node group in the stack matches its nodeSelector and tolerations (${gpuGroups.map((g) => g.name).join(", ")})`;
+      const poolCost =
+        slots.every((s) => s.hourly !== undefined) && pool.length ? slots.reduce((sum, s) => sum + s.hourly! * s.max * HOURS_PER_MONTH, 0) : undefined;
+      report(
+        explain(
+          `${what}; ${poolText}.`,
+          `the other ${replicas - startable} pod(s) stay Pending forever, so \`pulumi up\` waits on a rollout that cannot finish and then fails; the GPUs that do start ${poolCost === undefined ? "are billed by the hour" : `cost up to ${money(poolCost)}/month (the pool at its maxSize)`}, the Pending ones nothing.`,
+          pool.length
+            ? `lower replicas (or maxReplicas) to ${startable}, or raise the pool's maxSize (within the stage's node-group caps), or select a larger pool.`
+            : `set nodeSelector to a GPU pool's labels (${NODE_GROUP_LABEL}: <pool>) and tolerate its taints.`,
+        ),
+        r.urn,
+      );
+    }
+  },
+};
+
+export const workloadPolicies = [
+  gpuWorkloadsFitPool,
+  containersNotPrivileged,
+  noHostRuntimeMounts,
+  gpuLimitsMatchRequests,
+  imagesPinnedInProduction,
+  pdbsAllowEviction,
+];

@@ -579,6 +579,34 @@ const CASES: Case[] = [
   },
   // What runs in the cluster.
   {
+    policy: "gpu-workloads-fit-pool",
+    // Pool "inference": 2 x g5.xlarge (1 GPU each) in two per-AZ groups; a 2-replica model selects it by label and tolerates its taint.
+    compliant: () => {
+      const group = (zone: string) => ({ ...zonalGpuGroup(0), urn: `urn:gpu-${zone}`, name: `gpu-inference-${zone}` });
+      const model = gpuDeployment();
+      model.props.metadata = { name: "model", namespace: "serving" };
+      first([model]).spec.replicas = 2;
+      first([model]).spec.template.spec.nodeSelector = { [NODE_GROUP_LABEL]: "inference" };
+      return [model, group("a"), group("b")];
+    },
+    mutations: [
+      ["3 replicas on a pool that starts 2 GPUs", (rs) => (first(rs).spec.replicas = 3)],
+      ["2 GPUs per pod on 1-GPU nodes", (rs) => (first(rs).spec.template.spec.containers[0].resources.limits["nvidia.com/gpu"] = 2)],
+      ["a nodeSelector no pool has", (rs) => (first(rs).spec.template.spec.nodeSelector = { [NODE_GROUP_LABEL]: "training" })],
+      ["no toleration of the pool's taint", (rs) => (first(rs).spec.template.spec.tolerations = [])],
+      [
+        "an autoscaler that may reach 4 replicas",
+        (rs) =>
+          rs.push(
+            res("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "model-hpa", {
+              metadata: { name: "model", namespace: "serving" },
+              spec: { minReplicas: 1, maxReplicas: 4, scaleTargetRef: { kind: "Deployment", name: "model" } },
+            }),
+          ),
+      ],
+    ],
+  },
+  {
     policy: "containers-not-privileged",
     // A node agent in kube-system (the CNI, a device plugin) may run privileged.
     compliant: () => {
