@@ -21,6 +21,7 @@ const names = (rs: PolicyResource[]) =>
     .join(", ")}${rs.length > 3 ? ` and ${rs.length - 3} more` : ""}`;
 
 const HOW_TO_SET = [
+  "with ml-platform's components, their `stage` argument (it writes the tag)",
   `on AWS resources, the \`${STAGE_TAG}\` tag: once for all of them through the AWS provider (\`pulumi config set --path aws:defaultTags.tags.${STAGE_TAG} mvp\`, or defaultTags on an explicit aws.Provider)`,
   `on Kubernetes objects, the \`${STAGE_LABEL}\` label (an object without it takes the stage the stack's AWS resources state)`,
   "or, for resources you cannot tag, run the pack with `--policy-pack-config policies/config/<stage>.json`, which names the stage (its `stage` key) for every stage-limited policy",
