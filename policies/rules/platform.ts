@@ -239,6 +239,16 @@ function isInternalService(annotations: Record<string, string>): boolean {
   );
 }
 
+/** The cheapest NLB hour the price table knows, a month of it: what a public LoadBalancer Service costs at least, wherever it runs. */
+function cheapestNlb(): { monthly: number; region: string } | undefined {
+  let best: { monthly: number; region: string } | undefined;
+  for (const table of Object.values(PRICES)) {
+    const hourly = table.loadBalancer.nlbPerHour;
+    if (hourly !== undefined && (!best || hourly * HOURS_PER_MONTH < best.monthly)) best = { monthly: hourly * HOURS_PER_MONTH, region: table.region };
+  }
+  return best;
+}
+
 export const publicLoadBalancersRestricted: ResourceValidationPolicy = {
   name: "public-load-balancers-restricted",
   description: "Internet-facing LoadBalancer Services list the source ranges allowed to reach them.",
@@ -251,10 +261,11 @@ export const publicLoadBalancersRestricted: ResourceValidationPolicy = {
     if (isInternalService(annotations)) return;
     const ranges = asArray(spec.loadBalancerSourceRanges);
     if (!ranges.length || ranges.some((r) => WORLD.includes(r))) {
+      const nlb = cheapestNlb();
       report(
         explain(
           `Service ${args.name} puts an internet-facing load balancer in front of the cluster with no source ranges.`,
-          "a model endpoint open to everyone invites scraping and GPU-burning traffic you pay for.",
+          `a model endpoint open to everyone invites scraping and GPU-burning traffic you pay for${nlb ? `, on top of the load balancer itself (an NLB is at least ${money(nlb.monthly)}/month before traffic, ${nlb.region})` : ""}.`,
           'set spec.loadBalancerSourceRanges to the callers\' CIDRs, or make it internal (annotation service.beta.kubernetes.io/aws-load-balancer-scheme: "internal").',
         ),
       );
@@ -337,6 +348,21 @@ export const requiredCostTags: ResourceValidationPolicy = {
 const costOfStack = (resources: PolicyResource[], configuredRegion: unknown) =>
   stackCost(resources, { region: stackRegion(resources) ?? (typeof configuredRegion === "string" && configuredRegion ? configuredRegion : undefined) });
 
+/** What to change first to get under the budget: advice for the costliest item the stack really has. */
+function budgetFix(top: { type: string; name: string; worstCaseMonthlyUsd: number } | undefined): string {
+  if (!top) return "remove or shrink what the stack declares";
+  const cost = `${top.name}, ${money(top.worstCaseMonthlyUsd)}/month at most`;
+  if (top.type === T.nodeGroup) return `start with the costliest item, ${cost}: lower its maxSize or pick a cheaper instance type`;
+  if (top.type === T.rds)
+    return `start with the costliest item, ${cost}: a smaller instance class, Single-AZ outside production, or less provisioned storage and IOPS`;
+  if (top.type === "aws:ec2/natGateway:NatGateway") return `start with the costliest item, ${cost}: share one NAT gateway across AZs`;
+  if (top.type === T.ec2Instance) return `start with the costliest item, ${cost}: a smaller type, or stop it outside working hours`;
+  if (top.type.startsWith("kubernetes:")) return `start with the costliest item, ${cost}: fewer replicas (or a lower maxReplicas) or fewer GPUs per pod`;
+  if (top.type === T.eksCluster)
+    return `start with the costliest item, ${cost}: keep the cluster in standard support (upgradePolicy.supportType STANDARD) and on a supported minor`;
+  return `start with the costliest item, ${cost}: shrink it or remove it`;
+}
+
 export const stackMonthlyBudget: StackValidationPolicy = {
   name: "stack-monthly-budget",
   description: "The whole stack, with every autoscaler at its maximum, fits the stage's monthly budget, and idle GPUs cost nothing.",
@@ -361,7 +387,7 @@ export const stackMonthlyBudget: StackValidationPolicy = {
         explain(
           `This stack can cost ${money(cost.worstCaseMonthlyUsd)}/month with every autoscaler at its maximum (expected ${money(cost.expectedMonthlyUsd)})${unpriced}; the budget is ${money(limits.maxWorstCaseMonthlyUsd)} (${source}).`,
           `the largest items: ${top.map((l) => `${l.name} ${money(l.worstCaseMonthlyUsd)}`).join(", ")}.`,
-          "lower maxSize on the costliest node groups, or raise maxWorstCaseMonthlyUsd in your --policy-pack-config file with the budget owner's sign-off.",
+          `${budgetFix(top[0])}, or raise maxWorstCaseMonthlyUsd in your --policy-pack-config file with the budget owner's sign-off.`,
         ),
       );
     }

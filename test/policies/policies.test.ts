@@ -1035,6 +1035,25 @@ describe("stage limits without a config file", () => {
     expect(capped([twoReplicas({ "ml-platform/stage": "poc" }), cpuNodeGroup()])).toBe(true); // its own label wins
   });
 
+  it("the budget's fix names the costliest item the stack really has, with its figure", () => {
+    const db = database();
+    Object.assign(db.props, { instanceClass: "db.m7g.large", multiAz: true, tags: { ...tags, stage: "poc" } });
+    const found = violations("stack-monthly-budget", [provider, db]);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.message).toMatch(/Fix: start with the costliest item, db, \$[\d,]+\/month at most: a smaller instance class/);
+    const group = cpuNodeGroup();
+    Object.assign(group.props, { scalingConfig: { minSize: 1, desiredSize: 1, maxSize: 3 }, tags: { ...tags, stage: "poc" } });
+    expect(violations("stack-monthly-budget", [provider, group])[0]!.message).toMatch(
+      /Fix: start with the costliest item, system, \$[\d,]+\/month at most: lower its maxSize/,
+    );
+  });
+
+  it("a public LoadBalancer Service's finding prices the load balancer itself", () => {
+    const svc = res("kubernetes:core/v1:Service", "open", { spec: { type: "LoadBalancer", ports: [{ port: 80 }] } }, { provider: undefined });
+    const cheapest = Math.min(...Object.values(PRICES).map((p) => p.loadBalancer.nlbPerHour ?? Infinity)) * HOURS_PER_MONTH;
+    expect(violations("public-load-balancers-restricted", [svc])[0]!.message).toContain(`an NLB is at least ${money(cheapest)}/month before traffic`);
+  });
+
   it("stack policies apply the strictest stage the stack's resources state", () => {
     const group = cpuNodeGroup();
     Object.assign(group.props, { scalingConfig: { minSize: 1, desiredSize: 1, maxSize: 10 }, tags: { ...tags, stage: "seriesb" } });
