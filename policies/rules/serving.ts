@@ -72,7 +72,7 @@ export const gpuNamespacesHaveQuota: StackValidationPolicy = {
         report(
           explain(
             `${w.name} requests GPUs in namespace ${ns}, which has no GPU ResourceQuota.`,
-            "without it a `kubectl scale` or a runaway autoscaler in this namespace takes every GPU the pools can start, starving training and serving elsewhere; the cluster, not only this policy pack, should refuse it.",
+            `without it a \`kubectl scale\` or a runaway autoscaler in this namespace takes every GPU the pools can start, starving training and serving elsewhere (${gpuBill()}); the cluster, not only this policy pack, should refuse it.`,
             `add a ResourceQuota in ${ns} with spec.hard["requests.nvidia.com/gpu"] (ModelServing sizes it from ml-platform:serving.maxGpus).`,
           ),
           w.urn,
