@@ -6,6 +6,8 @@
  */
 import { ContainerRegistry } from "ml-platform";
 import { planProgram } from "ml-platform/testing";
+import { STAGE_LABEL } from "../../lib/tags";
+import { plan as planStack } from "../support/plan";
 
 const registry = (stage?: "poc" | "mvp" | "seriesb") => () => {
   const r = new ContainerRegistry("team-registry", {
@@ -33,4 +35,19 @@ it("without it, one advisory finding says no stage was found and how to state it
   const found = unstaged.policy.advisory.filter((f) => f.policy === "stage-stated");
   expect(found).toHaveLength(1);
   expect(found[0]!.message).toContain("No resource in this stack states its stage");
+});
+
+it("the shipped program's Kubernetes objects carry the stage label the pack reads (pod templates and selectors untouched)", async () => {
+  for (const stack of ["mvp", "seriesb-prod"]) {
+    const run = await planStack(stack);
+    const objects = run.resources.filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/"));
+    expect(objects.length).toBeGreaterThan(0);
+    const unlabelled = objects.filter((r) => (r.inputs.metadata as { labels?: Record<string, string> } | undefined)?.labels?.[STAGE_LABEL] !== run.spec.stage);
+    expect({ stack, unlabelled: unlabelled.map((r) => `${r.type} ${r.name}`) }).toEqual({ stack, unlabelled: [] });
+    for (const d of objects.filter((r) => r.type === "kubernetes:apps/v1:Deployment")) {
+      const spec = d.inputs.spec as { selector?: { matchLabels?: Record<string, string> }; template?: { metadata?: { labels?: Record<string, string> } } };
+      expect(spec.selector?.matchLabels?.[STAGE_LABEL]).toBeUndefined();
+      expect(spec.template?.metadata?.labels?.[STAGE_LABEL]).toBeUndefined();
+    }
+  }
 });
