@@ -225,23 +225,55 @@ export const gpuNodeGroupsUseNvidiaAmi: ResourceValidationPolicy = {
 };
 
 const STRAY_DEFAULTS = { allowStandaloneGpuInstances: false };
-export const noStandaloneGpuInstances: ResourceValidationPolicy = {
+const METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const SCHEDULE = "aws:scheduler/schedule:Schedule";
+
+/**
+ * Whether something in the stack stops this instance on its own: a CloudWatch
+ * alarm whose action is the EC2 stop (or terminate) action on it (the classic
+ * idle-CPU auto-stop), or an EventBridge Scheduler schedule calling
+ * ec2:stopInstances with it. Matched through the engine's property
+ * dependencies, or the instance's name in the alarm's InstanceId dimension.
+ */
+function hasStopSchedule(instance: PolicyResource, resources: PolicyResource[]): boolean {
+  const dependsOn = (r: PolicyResource, key: string) => asArray(r.propertyDependencies?.[key]).some((d) => d.urn === instance.urn);
+  return resources.some((r) => {
+    if (r.type === METRIC_ALARM) {
+      const stops = asArray(r.props.alarmActions as string[] | undefined).some((a) => /^arn:aws[\w-]*:automate:[\w-]+:ec2:(stop|terminate)$/.test(String(a)));
+      const dims = (r.props.dimensions ?? {}) as Record<string, unknown>;
+      return stops && (dependsOn(r, "dimensions") || dims.InstanceId === instance.props.id || dims.InstanceId === instance.name);
+    }
+    if (r.type === SCHEDULE) {
+      const target = (r.props.target ?? {}) as { arn?: string; input?: string };
+      return /ec2:stopInstances$/.test(String(target.arn ?? "")) && (dependsOn(r, "target") || String(target.input ?? "").includes(instance.name));
+    }
+    return false;
+  });
+}
+
+export const noStandaloneGpuInstances: StackValidationPolicy = {
   name: "no-standalone-gpu-instances",
-  description: "GPUs run in the cluster's tainted, autoscaled node groups, not as loose EC2 instances.",
+  description:
+    "GPUs run in the cluster's tainted, autoscaled node groups; a loose GPU EC2 instance needs something that stops it (an idle alarm's EC2 stop action, or a stop schedule).",
   enforcementLevel: "mandatory",
-  configSchema: configSchema(STRAY_DEFAULTS, { allowStandaloneGpuInstances: "Allow GPU EC2 instances outside the cluster" }),
-  validateResource: (args, report) => {
-    if (args.type !== T.ec2Instance && args.type !== T.launchTemplate) return;
-    const t = String(args.props.instanceType ?? "");
-    if (!t || !isAcceleratedType(t) || withDefaults(STRAY_DEFAULTS, args.getConfig).allowStandaloneGpuInstances) return;
-    const monthly = monthlyNodePrice(t, regionOf(args.props, args.provider));
-    report(
-      explain(
-        `${args.name} is a standalone ${t} outside the cluster.`,
-        `nothing scales it down: it bills ${monthly === undefined ? "by the hour" : `${money(monthly)}/month`} until someone remembers it.`,
-        "run the workload on a GPU node group (it scales to zero), or set allowStandaloneGpuInstances for a deliberate, time-boxed exception.",
-      ),
-    );
+  configSchema: configSchema(STRAY_DEFAULTS, { allowStandaloneGpuInstances: "Allow GPU EC2 instances outside the cluster even with nothing to stop them" }),
+  validateStack: (args, report) => {
+    if (withDefaults(STRAY_DEFAULTS, args.getConfig).allowStandaloneGpuInstances) return;
+    for (const r of args.resources) {
+      if (r.type !== T.ec2Instance && r.type !== T.launchTemplate) continue;
+      const t = String(r.props.instanceType ?? "");
+      if (!t || !isAcceleratedType(t)) continue;
+      if (r.type === T.ec2Instance && hasStopSchedule(r, args.resources)) continue;
+      const monthly = monthlyNodePrice(t, regionOf(r.props, r.provider));
+      report(
+        explain(
+          `${r.name} is a standalone ${t} outside the cluster, and nothing stops it.`,
+          `it bills ${monthly === undefined ? "by the hour" : `${money(monthly)}/month`} until someone remembers it: a GPU box left on over a weekend costs ${monthly === undefined ? "hundreds" : money((monthly / 730) * 60)}.`,
+          "run the workload on a GPU node group (it scales to zero); or give the instance an auto-stop: a CloudWatch alarm on low CPUUtilization with the EC2 stop action (arn:aws:automate:<region>:ec2:stop), or an EventBridge Scheduler schedule calling ec2:stopInstances every evening; or set allowStandaloneGpuInstances for a deliberate, time-boxed exception.",
+        ),
+        r.urn,
+      );
+    }
   },
 };
 

@@ -280,9 +280,46 @@ const CASES: Case[] = [
   },
   {
     policy: "no-standalone-gpu-instances",
-    compliant: () => [res("aws:ec2/instance:Instance", "bastion", { instanceType: "t3.medium" })],
+    // A CPU bastion, and two GPU dev boxes that something stops: an idle alarm's EC2 stop action, an evening stop schedule.
+    compliant: () => {
+      const alarmed = res("aws:ec2/instance:Instance", "gpu-dev", { instanceType: "g5.xlarge" });
+      const scheduled = res("aws:ec2/instance:Instance", "gpu-dev-2", { instanceType: "g5.xlarge" });
+      return [
+        res("aws:ec2/instance:Instance", "bastion", { instanceType: "t3.medium" }),
+        alarmed,
+        res(
+          "aws:cloudwatch/metricAlarm:MetricAlarm",
+          "gpu-dev-idle",
+          {
+            metricName: "CPUUtilization",
+            namespace: "AWS/EC2",
+            threshold: 5,
+            comparisonOperator: "LessThanThreshold",
+            evaluationPeriods: 12,
+            period: 300,
+            statistic: "Average",
+            alarmActions: ["arn:aws:automate:us-east-1:ec2:stop"],
+            dimensions: { InstanceId: "[unknown]" },
+          },
+          { propertyDependencies: { dimensions: [alarmed.urn] } },
+        ),
+        scheduled,
+        res(
+          "aws:scheduler/schedule:Schedule",
+          "gpu-dev-2-evening",
+          {
+            scheduleExpression: "cron(0 20 * * ? *)",
+            flexibleTimeWindow: { mode: "OFF" },
+            target: { arn: "arn:aws:scheduler:::aws-sdk:ec2:stopInstances", roleArn: "arn:aws:iam::123456789012:role/s", input: "[unknown]" },
+          },
+          { propertyDependencies: { target: [scheduled.urn] } },
+        ),
+      ];
+    },
     mutations: [
       ["a g5.xlarge EC2 instance", (rs) => (first(rs).instanceType = "g5.xlarge")],
+      ["a GPU box whose idle alarm only notifies", (rs) => (first(rs.slice(2)).alarmActions = ["arn:aws:sns:us-east-1:123456789012:alerts"])],
+      ["a GPU box whose schedule starts it instead", (rs) => (first(rs.slice(4)).target.arn = "arn:aws:scheduler:::aws-sdk:ec2:startInstances")],
       ["a GPU launch template", (rs) => rs.push(res("aws:ec2/launchTemplate:LaunchTemplate", "lt", { instanceType: "p3.2xlarge" }))],
     ],
   },
