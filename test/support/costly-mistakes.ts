@@ -107,6 +107,18 @@ function groupsCostingMoreThan(stage: Stage | undefined, usd: number): EvalResou
   return cpuGroup(stage, Math.floor(usd / one) + 1, "t3.medium");
 }
 
+/** An alert topic with this key and the alarm that pages it (through the engine's property dependency). */
+function alarmOnTopic(stage: Stage | undefined, kmsMasterKeyId: string): EvalResource[] {
+  const topic = resource("aws:sns/topic:Topic", "alerts", { kmsMasterKeyId, tags: tagsFor(stage) });
+  const alarm = resource(
+    "aws:cloudwatch/metricAlarm:MetricAlarm",
+    "db-cpu",
+    { alarmActions: ["[unknown]"], tags: tagsFor(stage) },
+    { propertyDependencies: { alarmActions: [topic.urn] } },
+  );
+  return [topic, alarm];
+}
+
 export interface Mistake {
   label: string;
   /** The policy that must block it (mandatory). */
@@ -198,6 +210,62 @@ export function costlyMistakes(stage: Stage | undefined): Mistake[] {
     ),
     m("a GPU Deployment one GPU past the cap", "gpu-workloads-within-caps", gpuWorkload(stage, l["gpu-workloads-within-caps"].maxGpusPerWorkload + 1)),
     m("a GPU pod that does not tolerate the taint", "gpu-workloads-tolerate-taint", gpuWorkload(stage, 1, "Pod", [])),
+    // Exposure, alerting, keys, identity, versions: what no stage allows.
+    m(
+      "MLflow behind an internet-facing Ingress with neither authentication nor source ranges",
+      "public-ingresses-guarded",
+      resource("kubernetes:networking.k8s.io/v1:Ingress", "mlflow", {
+        metadata: { name: "mlflow", namespace: "mlflow", annotations: { "alb.ingress.kubernetes.io/scheme": "internet-facing" } },
+        spec: {
+          ingressClassName: "alb",
+          rules: [{ http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "mlflow", port: { number: 80 } } } }] } }],
+        },
+      }),
+    ),
+    m("an alert topic on alias/aws/sns", "alert-topics-deliverable", ...alarmOnTopic(stage, "alias/aws/sns")),
+    m(
+      "a production backup vault with forceDestroy",
+      "backup-vaults-kept",
+      resource("aws:backup/vault:Vault", "vault", { forceDestroy: true, tags: tagsFor(stage) }),
+    ),
+    m(
+      "a pod role allowing s3:* on *",
+      "no-service-wide-iam-wildcards",
+      resource("aws:iam/rolePolicy:RolePolicy", "pod-s3", {
+        role: "model-role",
+        policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] }),
+      }),
+    ),
+    m(
+      "an EKS cluster on 1.29, past its standard support",
+      "eks-version-in-standard-support",
+      resource("aws:eks/cluster:Cluster", "old", {
+        version: "1.29",
+        vpcConfig: { endpointPublicAccess: false },
+        upgradePolicy: { supportType: "STANDARD" },
+        encryptionConfig: { provider: { keyArn: "arn:aws:kms:us-east-1:123456789012:key/x" }, resources: ["secrets"] },
+        tags: tagsFor(stage),
+      }),
+    ),
+    m(
+      "an ECR exclusion filter of *",
+      "ecr-exclusions-keep-tags-immutable",
+      resource("aws:ecr/repository:Repository", "excluded", {
+        imageTagMutability: "IMMUTABLE_WITH_EXCLUSION",
+        imageTagMutabilityExclusionFilters: [{ filter: "*", filterType: "WILDCARD" }],
+        imageScanningConfiguration: { scanOnPush: true },
+        tags: tagsFor(stage),
+      }),
+    ),
+    m(
+      "a GPU SageMaker notebook that never stops",
+      "gpu-notebooks-stop",
+      resource("aws:sagemaker/notebookInstance:NotebookInstance", "nb", {
+        instanceType: "ml.g5.xlarge",
+        roleArn: "arn:aws:iam::123456789012:role/nb",
+        tags: tagsFor(stage),
+      }),
+    ),
   ];
   // Production data with no guard at all (at stages that have production data).
   if (l["stateful-deletion-safeguards"].productionEnvironments.length) {
@@ -219,6 +287,17 @@ export function soundSetups(stage: Stage): { label: string; resources: EvalResou
   const s = (label: string, ...resources: EvalResource[]) => ({ label, resources: [PROVIDER, ...resources] });
   const setups = [
     s(`a CPU group of ${caps.maxNodesPerGroup} nodes`, cpuGroup(stage, caps.maxNodesPerGroup, "t3.medium")),
+    s(
+      "a small private SSM bastion on a t3.micro",
+      resource("aws:ec2/instance:Instance", "bastion", {
+        instanceType: "t3.micro",
+        associatePublicIpAddress: false,
+        iamInstanceProfile: "ssm-bastion",
+        metadataOptions: { httpTokens: "required" },
+        rootBlockDevice: { volumeType: "gp3", volumeSize: 8, encrypted: true },
+        tags: tagsFor(stage),
+      }),
+    ),
     // A staging database: what production adds (an AWS Backup plan at Series B) is not this setup's subject.
     s(
       `a database keeping ${l["rds-backups"].minBackupRetentionDays} days of backups, storage up to ${l["rds-sizing"].maxAllocatedStorageGb} GB`,
