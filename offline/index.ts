@@ -79,7 +79,7 @@ export interface PlanProgramOptions {
   /**
    * The policy pack's config, as in a `--policy-pack-config` file (e.g.
    * `stagePolicyConfig("mvp")`). Default `{}`:
-   * every policy at its strictest default, as `pulumi preview --policy-pack` without a config file.
+   * each resource's stage limits, as `pulumi preview --policy-pack` without a config file.
    */
   policyConfig?: PolicyPackConfig;
   /** Storage and log volumes for the usage-priced lines of the cost report. Default none (those lines are unpriced). */

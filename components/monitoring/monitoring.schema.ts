@@ -11,7 +11,7 @@ import { DEFAULT_SERVING_METRICS } from "./contract";
 import { DEFAULT_THRESHOLDS } from "./rules";
 import { HEARTBEAT_RECEIVER, RETENTION_SIZE_SHARE, SEVERITIES, prometheusDiskNeedGb, retentionSizeGb } from "./values";
 import { isAwsRegion } from "../../lib/regions";
-import { ArgProblem, awsTags, schemaMatches, withType, PULUMI_STRING } from "../../lib/validate";
+import { ArgProblem, awsTags, stageArg, schemaMatches, withType, PULUMI_STRING } from "../../lib/validate";
 import type { ClusterHandle } from "../compute/cluster-handle";
 import type { MonitoringArgs } from "./monitoring.args";
 
@@ -184,6 +184,7 @@ export const MonitoringArgsSchema = MonitoringSettings.extend({
     )
     .default(false),
   tags: awsTags.default({}),
+  stage: stageArg,
 });
 
 // tsc proves the interface (monitoring.ts) and the schema accept the same arguments.
