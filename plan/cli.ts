@@ -24,6 +24,8 @@ export const EXIT = {
   programFailed: 3,
   /** Planned, but a mandatory policy is violated: `pulumi preview --policy-pack policies` would fail. */
   policy: 4,
+  /** `diff`: a protected resource is replaced or deleted. `pulumi up` would refuse; CI asks for an explicit approval. */
+  protectedReplaced: 5,
 } as const;
 
 /** With --all, the code of the worst stack, in this order. */
@@ -44,8 +46,9 @@ export function usage(stacksDir?: string): string {
   --json              print the plan as JSON on stdout (with --all, an array of plans);
                       redirect it with \`npm run -s plan -- ...\`: without -s npm prints its banner on stdout
   --stacks-dir <dir>  read the stack files from <dir> (relative to the directory you ran npm in) instead of stacks/
-  diff                compare two --json plans (or two --all --json arrays): resources added, removed and
-                      changed, policy findings new and fixed, monthly cost expected, worst case and idle GPU
+  diff                compare two --json plans (or two --all --json arrays): resources replaced and deleted
+                      first (protected and stateful ones by name), then changed and added, policy findings
+                      new and fixed, monthly cost expected, worst case and idle GPU
   --markdown          (diff, the default) print the comparison as a pull-request comment
   --json              (diff) print the comparison as JSON
   -h, --help          print this text
@@ -56,6 +59,7 @@ exit codes:
   2  usage: an unknown option or wrong arguments
   3  the program failed while planning, with an error the config checks did not catch (a bug: please report it)
   4  planned, but a mandatory policy is violated (as \`pulumi preview --policy-pack policies\` would fail)
+  5  diff: a protected resource is replaced or deleted (listed first in the diff); the diff is printed all the same
   With --all, the first of 3, 1, 4 that any stack returned, else 0.`;
 }
 
@@ -252,6 +256,15 @@ async function diffCommand(baseFile: string, headFile: string, format: "json" | 
     const head = readPlanFile(headFile);
     const diff = diffPlans(base, head);
     io.stdout(format === "json" ? `${JSON.stringify(diff, null, 2)}\n` : renderDiffMarkdown(diff));
+    if (diff.totals.protectedDestroyed) {
+      io.stderr(
+        `${diff.totals.protectedDestroyed} protected resource(s) replaced or deleted: ${diff.destructive
+          .filter((d) => d.protect)
+          .map((d) => `${d.stack}/${d.name}`)
+          .join(", ")}. \`pulumi up\` would refuse until they are unprotected.\n`,
+      );
+      return EXIT.protectedReplaced;
+    }
     return EXIT.ok;
   } catch (err) {
     if (err instanceof PlanFileError) {
