@@ -10,23 +10,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import type { PlanRun } from "./engine";
+import { EXIT } from "./exit";
+import { diffCommand } from "./diff-command";
 import type { JsonPlan } from "./report";
 
-/** Every code the CLI returns. */
-export const EXIT = {
-  /** Planned with no mandatory violation, or diffed (a reader closing stdout early is not an error). */
-  ok: 0,
-  /** Bad input: no such stack, an invalid stack file, an unreadable or invalid plan file for `diff`. */
-  invalid: 1,
-  /** Unknown option or wrong arguments. */
-  usage: 2,
-  /** The program failed while planning: an error the config checks did not catch (a bug to report). */
-  programFailed: 3,
-  /** Planned, but a mandatory policy is violated: `pulumi preview --policy-pack policies` would fail. */
-  policy: 4,
-  /** `diff`: a protected resource is replaced or deleted. `pulumi up` would refuse; CI asks for an explicit approval. */
-  protectedReplaced: 5,
-} as const;
+export { EXIT };
 
 /** With --all, the code of the worst stack, in this order. */
 const SEVERITY: number[] = [EXIT.programFailed, EXIT.invalid, EXIT.policy, EXIT.ok];
@@ -247,32 +235,6 @@ export function programFailure(stack: string, err: unknown, repoRoot: string, co
     ...(count > 1 ? [`  (and ${count - 1} more error(s))`] : []),
     "  The config checks did not catch this: it is a bug, please report it with the stack file.",
   ].join("\n");
-}
-
-async function diffCommand(baseFile: string, headFile: string, format: "json" | "markdown", io: CliIo): Promise<number> {
-  const { PlanFileError, diffPlans, readPlanFile, renderDiffMarkdown } = await import("./diff");
-  try {
-    const base = readPlanFile(baseFile);
-    const head = readPlanFile(headFile);
-    const diff = diffPlans(base, head);
-    io.stdout(format === "json" ? `${JSON.stringify(diff, null, 2)}\n` : renderDiffMarkdown(diff));
-    if (diff.totals.protectedDestroyed) {
-      io.stderr(
-        `${diff.totals.protectedDestroyed} protected resource(s) replaced or deleted: ${diff.destructive
-          .filter((d) => d.protect)
-          .map((d) => `${d.stack}/${d.name}`)
-          .join(", ")}. \`pulumi up\` would refuse until they are unprotected.\n`,
-      );
-      return EXIT.protectedReplaced;
-    }
-    return EXIT.ok;
-  } catch (err) {
-    if (err instanceof PlanFileError) {
-      io.stderr(`${err.message}\n`);
-      return EXIT.invalid;
-    }
-    throw err;
-  }
 }
 
 /**

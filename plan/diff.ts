@@ -18,9 +18,9 @@
  */
 import * as fs from "fs";
 import { CostLine, CostReport, emptyCostReport } from "../cost/model";
-import type { Verdict } from "../policies/evaluate";
+import type { PolicyFinding as Verdict } from "./schema";
 import { isStateful, lossText, replacingPaths } from "./replacements";
-import type { JsonPlan, JsonPlanResource } from "./report";
+import type { JsonPlan, JsonPlanResource } from "./schema";
 
 /**
  * Version of the `--json` diff's shape. Raise it when a field is removed, renamed or changes meaning.

@@ -249,7 +249,7 @@ describe("the package", () => {
   it("maps the root and each subpath to a file the build compiles, and ships only dist/", () => {
     const build = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.build.json"), "utf8").replace(/^\s*\/\/.*$/gm, ""));
     const compiled = new Set((build.files as string[]).map((f) => `./dist/${f.replace(/\.ts$/, ".js")}`));
-    expect(Object.keys(pkg.exports).sort()).toEqual([".", "./cost", "./package.json", "./policies", "./schemas", "./testing"]);
+    expect(Object.keys(pkg.exports).sort()).toEqual([".", "./cost", "./package.json", "./plan", "./policies", "./schemas", "./testing"]);
     for (const [subpath, target] of Object.entries(pkg.exports as Record<string, string | { types: string; default: string }>)) {
       if (subpath === "./package.json") continue;
       const { types, default: js } = target as { types: string; default: string };
