@@ -45,7 +45,7 @@ export = () => {
       ],
     },
     modelsBucket: { name: bucket, arn: `arn:aws:s3:::${bucket}` },
-    registryPrefix: repository.url.apply((url) => url.slice(0, url.lastIndexOf("/"))),
+    registryPrefix: registry.registryPrefix,
     region,
     environment,
     tags,

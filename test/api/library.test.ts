@@ -211,6 +211,18 @@ describe("one source of truth: the stack config is built from the component sche
   });
 });
 
+describe("ContainerRegistry.registryPrefix", () => {
+  it("is what `<registry>` stands for: the prefix plus `/<repository>` is each repository's URL", async () => {
+    const plan = await planProgram(() => {
+      const registry = new ContainerRegistry("team-images", { repositories: ["models", "tools"] });
+      return { prefix: registry.registryPrefix, models: registry.repositories["models"]!.url, tools: registry.repositories["tools"]!.url };
+    });
+    const { prefix, models, tools } = plan.outputs as Record<string, string>;
+    expect(prefix).toBe("123456789012.dkr.ecr.us-east-1.amazonaws.com/team-images");
+    expect([`${prefix}/models`, `${prefix}/tools`]).toEqual([models, tools]);
+  });
+});
+
 describe("planProgram (ml-platform/testing)", () => {
   it("rejects with the program's own error instead of crashing the process", async () => {
     await expect(
