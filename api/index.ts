@@ -13,6 +13,7 @@ export type { MetadataStoreArgs } from "../components/data/metadata-store";
 export { GpuCluster } from "../components/compute/gpu-cluster";
 export type { GpuClusterArgs } from "../components/compute/gpu-cluster";
 export type { ClusterHandle } from "../components/compute/cluster-handle";
+export { clusterFromStack, existingEksCluster } from "../components/compute/existing-cluster";
 export { IrsaRole } from "../components/compute/irsa";
 export type { IrsaRoleArgs } from "../components/compute/irsa";
 

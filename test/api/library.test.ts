@@ -253,6 +253,8 @@ describe("the package", () => {
       "ExternalHealthChecks",
       "PredictionMonitoring",
       "ComponentArgsError",
+      "existingEksCluster",
+      "clusterFromStack",
     ]) {
       expect([name, typeof (api as Record<string, unknown>)[name]]).toEqual([name, expect.stringMatching(/function|object/)]);
     }
