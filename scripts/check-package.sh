@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The package as a platform team gets it, in a fresh consumer:
 #   1. npm pack (prepack builds dist/) and check what the tarball ships;
-#   2. install the tarball in a fresh directory with its peer dependencies
-#      (the versions this repository pins; npm's cache makes it fast after npm ci);
+#   2. install the tarball in a fresh directory with its peer dependencies at
+#      the lowest versions package.json declares (the floor of each range), so a
+#      range never promises a version nobody tested;
 #   3. compile a consumer with plain tsc and Pulumi's template tsconfig (strict,
 #      no skipLibCheck), and type-check it again with exactOptionalPropertyTypes
 #      and an older target: our .d.ts files must hold under both;
@@ -55,6 +56,12 @@ done
 awk '/^## Use the components in your own program/{inside=1} inside && /^```ts$/{grab=1; next} grab && /^```$/{exit} grab{print}' README.md > "$consumer/readme.ts"
 check "the README's example was found" test -s "$consumer/readme.ts"
 pin() { node -p "require('./package.json').devDependencies['$1']"; }
+# The lowest version a peer range admits: "^7.48.0", "~7.48.0" and ">=7.48.0" all give 7.48.0.
+floor() { node -p "require('./package.json').peerDependencies['$1'].replace(/^(\\^|~|>=\\s*)/, '')"; }
+peers=(@pulumi/pulumi @pulumi/aws @pulumi/kubernetes @pulumi/random @pulumi/policy)
+for peer in "${peers[@]}"; do
+  check "the peer range of $peer has a plain version as its floor ($(floor "$peer"))" bash -c '[[ "$1" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]' _ "$(floor "$peer")"
+done
 cat > "$consumer/package.json" <<JSON
 {
   "name": "consumer",
@@ -62,16 +69,20 @@ cat > "$consumer/package.json" <<JSON
   "private": true,
   "dependencies": {
     "ml-platform": "file:$tarball",
-    "@pulumi/pulumi": "$(pin @pulumi/pulumi)",
-    "@pulumi/aws": "$(pin @pulumi/aws)",
-    "@pulumi/kubernetes": "$(pin @pulumi/kubernetes)",
-    "@pulumi/random": "$(pin @pulumi/random)",
-    "@pulumi/policy": "$(pin @pulumi/policy)"
+    "@pulumi/pulumi": "$(floor @pulumi/pulumi)",
+    "@pulumi/aws": "$(floor @pulumi/aws)",
+    "@pulumi/kubernetes": "$(floor @pulumi/kubernetes)",
+    "@pulumi/random": "$(floor @pulumi/random)",
+    "@pulumi/policy": "$(floor @pulumi/policy)"
   },
   "devDependencies": { "typescript": "$(pin typescript)", "@types/node": "$(pin @types/node)" }
 }
 JSON
 (cd "$consumer" && npm install --prefer-offline --no-audit --no-fund --ignore-scripts --loglevel=error)
+for peer in "${peers[@]}"; do
+  installed="$(cd "$consumer" && node -p "require('$peer/package.json').version.replace(/^v/, '')")"  # @pulumi/policy writes v1.21.0
+  check "$peer installed at its declared floor ($installed)" test "$installed" = "$(floor "$peer")"
+done
 check "one @pulumi/pulumi in the consumer (the package brings none of its own)" \
   bash -c "[ -d '$consumer/node_modules/@pulumi/pulumi' ] && [ ! -e '$consumer/node_modules/ml-platform/node_modules/@pulumi' ]"
 
