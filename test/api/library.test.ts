@@ -260,6 +260,17 @@ describe("the package", () => {
     }
   });
 
+  it("exports every argument shape a constructor takes: each Args, and each Input and resolved Settings type of the generated Args files", () => {
+    const index = fs.readFileSync(path.join(ROOT, "api", "index.ts"), "utf8");
+    const exported = new Set([...index.matchAll(/export type \{([^}]*)\}/g)].flatMap((m) => m[1]!.split(",").map((n) => n.trim())));
+    const argsFiles = fs.readdirSync(path.join(ROOT, "components"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".args.ts"));
+    const declared = argsFiles.flatMap((f) =>
+      [...fs.readFileSync(path.join(ROOT, "components", f), "utf8").matchAll(/^export interface (\w+)/gm)].map((m) => m[1]!),
+    );
+    expect(declared).toEqual(expect.arrayContaining(["ServingSettingsInput", "GpuNodeGroupInput", "TrackingSettingsInput"]));
+    expect([...new Set(declared)].filter((name) => !exported.has(name)).sort()).toEqual([]);
+  });
+
   it("maps the root and each subpath to a file the build compiles, and ships only dist/", () => {
     const build = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.build.json"), "utf8").replace(/^\s*\/\/.*$/gm, ""));
     const compiled = new Set((build.files as string[]).map((f) => `./dist/${f.replace(/\.ts$/, ".js")}`));
