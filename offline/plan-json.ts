@@ -4,8 +4,8 @@
  * repository's `npm run plan -- <stack> --json`.
  */
 import type { CostReport } from "../cost/model";
-import { JsonPlan, PLAN_SCHEMA_VERSION, PolicyFindings } from "../plan/schema";
-import type { Recording } from "./record";
+import { JsonPlan, JsonPlanResource, PLAN_SCHEMA_VERSION, PolicyFindings } from "../plan/schema";
+import type { PlannedResource, Recording } from "./record";
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
@@ -15,6 +15,13 @@ export interface PlanJsonSource extends Recording {
   region: string;
   cost: CostReport;
   policy: PolicyFindings;
+}
+
+/** The dependencies a diff follows to find replacements that cascade (a replaced VPC replaces its subnets). */
+export function dependencyFields(r: Pick<PlannedResource, "propertyDependencies" | "provider">): Pick<JsonPlanResource, "propertyDependencies" | "provider"> {
+  const deps = Object.entries(r.propertyDependencies ?? {}).filter(([, urns]) => urns.length);
+  const provider = r.provider?.split("::").slice(0, -1).join("::");
+  return { ...(deps.length ? { propertyDependencies: Object.fromEntries(deps) } : {}), ...(provider ? { provider } : {}) };
 }
 
 /**
@@ -44,6 +51,7 @@ export function toPlanJson(plan: PlanJsonSource, meta: { stage?: string; environ
         inputs: r.inputs,
         protect: r.protect,
         retainOnDelete: r.retainOnDelete,
+        ...dependencyFields(r),
       })),
     outputs: plan.outputs,
     cost: plan.cost,

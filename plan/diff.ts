@@ -19,7 +19,7 @@
 import * as fs from "fs";
 import { CostLine, CostReport, emptyCostReport } from "../cost/model";
 import type { PolicyFinding as Verdict } from "./schema";
-import { isStateful, lossText, replacingPaths } from "./replacements";
+import { REPLACEMENT_RULES, isStateful, lossText, replacingPaths } from "./replacements";
 import type { JsonPlan, JsonPlanResource } from "./schema";
 
 /**
@@ -84,6 +84,8 @@ export interface ResourceDiff {
   replacedBy?: string[];
   /** Replaced by a rename: the base's name and URN. */
   renamedFrom?: { name: string; urn: string };
+  /** Replaced because a resource it takes an input from (or its provider) is replaced: their names. */
+  cascadeFrom?: string[];
   /** Monthly cost of this resource, when the cost model prices it on either side. */
   cost?: { expected: Delta; worstCase: Delta; idleGpu: Delta };
 }
@@ -379,6 +381,50 @@ function pairRenames(
   return pairs;
 }
 
+/**
+ * A replacement gives the new resource a new id, which the offline plan's
+ * mocks cannot show (their ids follow the name): a resource whose input that
+ * forces a replacement is computed from a replaced resource (a subnet's
+ * `vpcId` from a replaced VPC), or whose provider is replaced, is replaced
+ * too. Followed to the end of the chain.
+ */
+function cascadeReplacements(
+  resources: JsonPlanResource[],
+  lists: { changed: ResourceDiff[]; replaced: ResourceDiff[] },
+  replacement: (r: JsonPlanResource, key: string) => ResourceDiff,
+): void {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const replacedUrns = new Set(lists.replaced.map((r) => r.urn));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const r of resources) {
+      if (replacedUrns.has(r.urn) || r.custom === false) continue;
+      const causes: { path: string; from: string }[] = [];
+      if (r.provider && replacedUrns.has(r.provider)) causes.push({ path: "(provider)", from: byUrn.get(r.provider)?.name ?? r.provider });
+      for (const [input, urns] of Object.entries(r.propertyDependencies ?? {})) {
+        const from = urns.filter((u) => replacedUrns.has(u));
+        if (from.length && forcesReplacement(r.type, input)) causes.push(...from.map((u) => ({ path: input, from: byUrn.get(u)?.name ?? u })));
+      }
+      if (!causes.length) continue;
+      const wasChanged = lists.changed.findIndex((c) => c.urn === r.urn);
+      const inputChanges = wasChanged >= 0 ? lists.changed.splice(wasChanged, 1)[0]!.inputChanges : undefined;
+      lists.replaced.push({
+        ...replacement(r, stackless(r.urn)),
+        ...(inputChanges ? { inputChanges } : {}),
+        replacedBy: [...new Set(causes.map((c) => c.path))],
+        cascadeFrom: [...new Set(causes.map((c) => c.from))],
+      });
+      replacedUrns.add(r.urn);
+      grew = true;
+    }
+  }
+}
+
+/** Whether a change anywhere in the input `input` may replace a resource of `type` (a rule path is it, or under it). */
+function forcesReplacement(type: string, input: string): boolean {
+  return replacingPaths(type, [input]).length > 0 || (REPLACEMENT_RULES[type]?.paths ?? []).some((p) => p.startsWith(`${input}.`));
+}
+
 /** The comparison of two plans of one stack. */
 export function diffStack(base: JsonPlan, head: JsonPlan, label = head.stack): StackDiff {
   const baseByKey = new Map(base.resources.map((r) => [stackless(r.urn), r]));
@@ -453,6 +499,21 @@ export function diffStack(base: JsonPlan, head: JsonPlan, label = head.stack): S
       ...(before.cost || after.cost ? { cost: costDelta(baseCost.get(stackless(before.urn)), headCost.get(stackless(after.urn))) } : {}),
     });
   }
+  cascadeReplacements(head.resources, { changed, replaced }, (r, k) =>
+    withCost(
+      {
+        change: "replaced",
+        type: r.type,
+        name: r.name,
+        urn: r.urn,
+        custom: r.custom !== false,
+        component: headTop.get(r.urn) ?? null,
+        protect: !!baseByKey.get(k)?.protect,
+        retainOnDelete: !!baseByKey.get(k)?.retainOnDelete,
+      },
+      k,
+    ),
+  );
 
   // Per component: expected and worst case from the report's table, idle GPU summed from its lines.
   const components = [...new Set([...head.cost.byComponent.map((c) => c.component), ...base.cost.byComponent.map((c) => c.component)])];
@@ -584,7 +645,14 @@ function destructiveChanges(stacks: StackDiff[]): DestructiveChange[] {
             protect: r.protect,
             retainOnDelete: !!r.retainOnDelete,
             stateful: isStateful(r.type),
-            why: r.change === "removed" ? "removed" : r.renamedFrom ? "renamed" : `${r.replacedBy!.join(", ")} changed`,
+            why:
+              r.change === "removed"
+                ? "removed"
+                : r.renamedFrom
+                  ? "renamed"
+                  : r.cascadeFrom
+                    ? `${r.replacedBy!.join(", ")} from replaced ${r.cascadeFrom.join(", ")}`
+                    : `${r.replacedBy!.join(", ")} changed`,
             ...(loses ? { loses } : {}),
           };
         }),
@@ -668,7 +736,10 @@ function resourceLine(r: ResourceDiff): string {
         : "";
   const warn = (r.change === "removed" || r.change === "replaced") && r.protect ? " ⛔ protected: the engine refuses to delete it until it is unprotected" : "";
   const was = r.renamedFrom ? ` (was ${code(r.renamedFrom.name)})` : "";
-  const forced = r.change === "replaced" && !r.renamedFrom ? `, forced by ${r.replacedBy!.map(code).join(", ")}` : "";
+  const forced =
+    r.change === "replaced" && !r.renamedFrom
+      ? `, forced by ${r.replacedBy!.map(code).join(", ")}${r.cascadeFrom ? ` (from replaced ${r.cascadeFrom.map(code).join(", ")})` : ""}`
+      : "";
   const head = `- **${r.change}** ${code(shortType(r.type))} ${code(r.name)}${was}${cost}${warn}${forced}`;
   if (!r.inputChanges?.length) return head;
   const shown = r.inputChanges.slice(0, MAX_PATHS_PER_RESOURCE).map((c) => `${code(c.path)}: ${code(shortValue(c.before))} → ${code(shortValue(c.after))}`);

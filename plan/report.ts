@@ -9,6 +9,7 @@ import { stackCost } from "../cost/stack";
 import { EvalResource, PolicyVerdicts, evaluatePolicies, stagePolicyConfig } from "../policies/evaluate";
 import type { PlanRun, PlannedResource } from "./engine";
 import { policyInputs } from "../offline/policy-inputs";
+import { dependencyFields } from "../offline/plan-json";
 import { JsonPlan, JsonPlanDecision, PLAN_SCHEMA_VERSION } from "./schema";
 
 export { PLAN_SCHEMA_VERSION } from "./schema";
@@ -51,6 +52,7 @@ export function toJsonPlan(run: PlanRun, policy: PolicyVerdicts = policyOf(run))
       inputs: r.inputs,
       protect: r.protect,
       retainOnDelete: r.retainOnDelete,
+      ...dependencyFields(r),
     })),
     outputs: run.outputs,
     cost: costOf(run),

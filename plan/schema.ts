@@ -33,6 +33,10 @@ export interface JsonPlanResource {
   inputs: Record<string, unknown>;
   protect: boolean;
   retainOnDelete: boolean;
+  /** Input name -> URNs of the resources it is computed from (only inputs that depend on another resource). */
+  propertyDependencies?: Record<string, string[]>;
+  /** URN of the explicit provider the resource uses, if any. */
+  provider?: string;
 }
 
 export interface JsonPlanDecision {

@@ -79,6 +79,39 @@ describe("which input changes replace a resource", () => {
     expect(change("kubernetes:core/v1:Service", service, { spec: { ...service.spec, ports: [{ port: 8080 }] } }).stacks[0]!.resources.replaced).toEqual([]);
   });
 
+  it("a replacement cascades: a subnet's vpcId from a replaced VPC, a cluster's subnets, the Kubernetes provider and what it deploys; an update does not", () => {
+    const urn = (type: string, name: string) => `urn:pulumi:s::ml-platform::${type}::${name}`;
+    const vpc = (cidrBlock: string) => resource("aws:ec2/vpc:Vpc", "vpc", { cidrBlock });
+    const subnet = { ...resource("aws:ec2/subnet:Subnet", "private", { vpcId: "vpc-1" }), propertyDependencies: { vpcId: [urn("aws:ec2/vpc:Vpc", "vpc")] } };
+    const cluster = {
+      ...resource("aws:eks/cluster:Cluster", "eks", { vpcConfig: { subnetIds: ["subnet-1"] } }),
+      propertyDependencies: { vpcConfig: [urn("aws:ec2/subnet:Subnet", "private")] },
+    };
+    const provider = {
+      ...resource("pulumi:providers:kubernetes", "k8s", { kubeconfig: "{}" }),
+      propertyDependencies: { kubeconfig: [urn("aws:eks/cluster:Cluster", "eks")] },
+    };
+    const namespace = { ...resource("kubernetes:core/v1:Namespace", "serving", { metadata: { name: "serving" } }), provider: provider.urn };
+    // Its security groups come from the VPC too, but vpcSecurityGroupIds is updated in place.
+    const db = {
+      ...resource("aws:rds/instance:Instance", "db", { vpcSecurityGroupIds: ["sg-1"] }, true),
+      propertyDependencies: { vpcSecurityGroupIds: [urn("aws:ec2/vpc:Vpc", "vpc")] },
+    };
+    const before = [vpc("10.0.0.0/16"), subnet, cluster, provider, namespace, db];
+    const d = diffPlans(planOf(before), planOf([vpc("10.1.0.0/16"), ...before.slice(1)]));
+    expect(d.stacks[0]!.resources.replaced.map((r) => [r.name, r.replacedBy, r.cascadeFrom])).toEqual([
+      ["vpc", ["cidrBlock"], undefined],
+      ["private", ["vpcId"], ["vpc"]],
+      ["eks", ["vpcConfig"], ["private"]],
+      ["k8s", ["kubeconfig"], ["eks"]],
+      ["serving", ["(provider)"], ["k8s"]],
+    ]);
+    expect(d.destructive.find((x) => x.name === "eks")).toMatchObject({ why: "vpcConfig from replaced private", stateful: true });
+    expect(d.destructive.map((x) => x.name)).not.toContain("db");
+    // Without the VPC's replacement nothing cascades.
+    expect(diffPlans(planOf(before), planOf(before)).stacks[0]!.resources.replaced).toEqual([]);
+  });
+
   it("the table covers every resource type the shipped stacks declare", async () => {
     const types = new Set<string>();
     for (const stack of SHIPPED_STACKS) for (const r of (await plan(stack)).resources) if (r.custom) types.add(r.type);
