@@ -168,7 +168,7 @@ function declareWorkloads(spec: PlatformSpec, { network, artifacts, registry }: 
           modelsBucket,
           modelsBucketKmsKeyArn: artifacts?.kmsKeyArn,
           // `<registry>/models:1.4.0` -> <account>.dkr.ecr.<region>.amazonaws.com/<prefix>-registry/models:1.4.0
-          registryPrefix: registry ? Object.values(registry.repositories)[0]?.url.apply((u) => u.slice(0, u.lastIndexOf("/"))) : undefined,
+          registryPrefix: registry?.registryPrefix,
           vpcId: network?.vpcId,
           region: spec.region,
           environment: spec.environment,

@@ -9,48 +9,11 @@ import { stackCost } from "../cost/stack";
 import { EvalResource, PolicyVerdicts, evaluatePolicies, stagePolicyConfig } from "../policies/evaluate";
 import type { PlanRun, PlannedResource } from "./engine";
 import { policyInputs } from "../offline/policy-inputs";
+import { dependencyFields } from "../offline/plan-json";
+import { JsonPlan, JsonPlanDecision, PLAN_SCHEMA_VERSION } from "./schema";
 
-export interface JsonPlanResource {
-  type: string;
-  name: string;
-  /** true for a resource a provider manages (cloud, Kubernetes, random, a provider); false for a component. */
-  custom: boolean;
-  /** Name of the parent component (null for top-level components). */
-  parent: string | null;
-  urn: string;
-  inputs: Record<string, unknown>;
-  protect: boolean;
-  retainOnDelete: boolean;
-}
-
-export interface JsonPlanDecision {
-  piece: string;
-  enabled: boolean;
-  decidedBy: "preset" | "stack";
-  why: string;
-}
-
-/**
- * Version of the `--json` plan's shape. Raise it when a field is removed, renamed
- * or changes meaning (adding a field does not); `plan diff` reads plans of this
- * version and of the unversioned shape before it.
- */
-export const PLAN_SCHEMA_VERSION = 1;
-
-export interface JsonPlan {
-  schemaVersion: number;
-  stack: string;
-  stage: string;
-  environment: string;
-  region: string;
-  decisions: JsonPlanDecision[];
-  /** Things a valid stack may still trip over at deploy time (quotas, identities): config/warnings.ts. */
-  warnings: string[];
-  resources: JsonPlanResource[];
-  outputs: Record<string, unknown>;
-  cost: CostReport;
-  policy: PolicyVerdicts;
-}
+export { PLAN_SCHEMA_VERSION } from "./schema";
+export type { JsonPlan, JsonPlanDecision, JsonPlanResource } from "./schema";
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
@@ -89,6 +52,7 @@ export function toJsonPlan(run: PlanRun, policy: PolicyVerdicts = policyOf(run))
       inputs: r.inputs,
       protect: r.protect,
       retainOnDelete: r.retainOnDelete,
+      ...dependencyFields(r),
     })),
     outputs: run.outputs,
     cost: costOf(run),

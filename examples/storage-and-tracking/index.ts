@@ -7,9 +7,8 @@
  * oidcProviderArn, oidcIssuerUrl, kubeconfig).
  */
 import * as awsConfig from "@pulumi/aws/config";
-import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArtifactStore, ClusterHandle, ExperimentTracking, MLFLOW_IMAGE, MetadataStore } from "ml-platform";
+import { ArtifactStore, ExperimentTracking, MLFLOW_IMAGE, MetadataStore, clusterFromStack } from "ml-platform";
 
 export = () => {
   const config = new pulumi.Config();
@@ -22,15 +21,7 @@ export = () => {
   const out = (name: string) => platform.requireOutput(name) as pulumi.Output<string>;
 
   // The platform's cluster, described from its outputs.
-  const cluster: ClusterHandle = {
-    provider: new kubernetes.Provider(`${prefix}-k8s`, { kubeconfig: out("kubeconfig") }),
-    clusterName: out("clusterName"),
-    oidcProviderArn: out("oidcProviderArn"),
-    oidcIssuerUrl: out("oidcIssuerUrl"),
-    ready: [],
-    vpcId: out("vpcId"),
-    region,
-  };
+  const cluster = clusterFromStack(prefix, platform, region);
 
   const artifacts = new ArtifactStore(`${prefix}-artifacts`, {
     buckets: ["datasets", "mlflow"],
