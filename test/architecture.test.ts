@@ -272,7 +272,21 @@ describe("what the checks load", () => {
 
 describe("what the type check reads", () => {
   it("no file the type check reads imports the root of @pulumi/aws, whose declarations cover every AWS service; components import lib/aws.ts, one module per service", () => {
-    const roots = ["index.ts", "components", "lib", "config", "api", "offline", "plan", "policies", "examples", "test", "docs", "scripts/generate", "scripts/charts"]
+    const roots = [
+      "index.ts",
+      "components",
+      "lib",
+      "config",
+      "api",
+      "offline",
+      "plan",
+      "policies",
+      "examples",
+      "test",
+      "docs",
+      "scripts/generate",
+      "scripts/charts",
+    ]
       .flatMap((p) => (fs.statSync(path.join(ROOT, p)).isDirectory() ? sourcesUnder(path.join(ROOT, p)) : [path.join(ROOT, p)]))
       .filter((f) => /from\s+"@pulumi\/aws"/.test(fs.readFileSync(f, "utf8")))
       .map((f) => path.relative(ROOT, f));
