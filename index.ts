@@ -181,7 +181,7 @@ function declareWorkloads(spec: PlatformSpec, { network, artifacts, registry }: 
           modelsBucket,
           modelsBucketKmsKeyArn: artifacts?.kmsKeyArn,
           // `<registry>/models:1.4.0` -> <account>.dkr.ecr.<region>.amazonaws.com/<prefix>-registry/models:1.4.0
-          registryPrefix: registry ? Object.values(registry.repositories)[0]?.url.apply((u) => u.slice(0, u.lastIndexOf("/"))) : undefined,
+          registryPrefix: registry?.registryPrefix,
           vpcId: network?.vpcId,
           region: spec.region,
           environment: spec.environment,
@@ -306,6 +306,8 @@ function declareMonitoring(spec: PlatformSpec, cluster: GpuCluster, alerting: Al
     alertTopicArn: alerting.topicArn,
     alertTopicKeyArn: alerting.keyArn,
     heartbeatTopicArn: alerting.heartbeatTopicArn,
+    // A stack whose data may go with it (staging) lets Prometheus' and Alertmanager's volumes go too.
+    forceDestroy: spec.allowDestroyWithData,
     pools,
     gpuPrices,
     // Flat keys in the stack file, nested in the component's Args.

@@ -11,7 +11,7 @@ module.exports = {
   // scripts/check-package.sh checks the packed package itself.
   moduleNameMapper: {
     "^ml-platform$": "<rootDir>/api/index.ts",
-    "^ml-platform/(schemas|cost|policies)$": "<rootDir>/api/$1.ts",
+    "^ml-platform/(schemas|cost|policies|plan)$": "<rootDir>/api/$1.ts",
     "^ml-platform/testing$": "<rootDir>/offline/index.ts",
   },
   // The shipped stacks are planned once per run, in the background, and every

@@ -13,6 +13,7 @@ export type { MetadataStoreArgs } from "../components/data/metadata-store";
 export { GpuCluster } from "../components/compute/gpu-cluster";
 export type { GpuClusterArgs } from "../components/compute/gpu-cluster";
 export type { ClusterHandle } from "../components/compute/cluster-handle";
+export { clusterFromStack, existingEksCluster } from "../components/compute/existing-cluster";
 export { IrsaRole } from "../components/compute/irsa";
 export type { IrsaRoleArgs } from "../components/compute/irsa";
 
@@ -26,11 +27,14 @@ export { ModelServing } from "../components/serving/model-serving";
 export type { ModelServingArgs } from "../components/serving/model-serving";
 export { withModelDefaults } from "../components/serving/model-defaults";
 export type { ColorRelease, ModelExposure, ModelInput, ModelSettings, ServingSettings } from "../components/serving/settings";
+// What the constructors take (before defaults), beside the resolved shapes above.
+export type { ModelExposureInput, ServingSettingsInput } from "../components/serving/model-serving.args";
 
 export { ExperimentTracking } from "../components/tracking/experiment-tracking";
 export type { ExperimentTrackingArgs } from "../components/tracking/experiment-tracking";
 export { MLFLOW_IMAGE } from "../components/tracking/settings";
 export type { TrackingSettings } from "../components/tracking/settings";
+export type { TrackingSettingsInput } from "../components/tracking/experiment-tracking.args";
 
 export { AlertTopic, Alerting } from "../components/operations/alerting/alerting";
 export type { AlertTopicArgs, AlertingArgs } from "../components/operations/alerting/alerting";

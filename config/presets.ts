@@ -76,7 +76,8 @@ export interface StagePreset {
   protectStatefulResources: boolean;
   /**
    * `pulumi destroy` may delete buckets and repositories that still hold data
-   * (S3 forceDestroy, ECR forceDelete). Off at every stage: a staging stack
+   * (S3 forceDestroy, ECR forceDelete), and Prometheus' and Alertmanager's
+   * volumes (kept otherwise, as orphaned EBS volumes). Off at every stage: a staging stack
    * turns it on in its stack file (it holds copies), production never does,
    * and a POC's buckets hold the only copy of its data sets.
    */

@@ -64,7 +64,7 @@ export const StackConfig = z.strictObject({
     .boolean()
     .optional()
     .describe(
-      "Let `pulumi destroy` delete buckets and repositories that still hold data (S3 forceDestroy, ECR forceDelete); only with protectStatefulResources: false (a staging copy).",
+      "Let `pulumi destroy` delete buckets and repositories that still hold data (S3 forceDestroy, ECR forceDelete), and Prometheus' and Alertmanager's volumes; only with protectStatefulResources: false (a staging copy).",
     ),
   network: NetworkOverrides.optional().describe("Overrides of the network preset."),
   artifacts: ArtifactOverrides.optional().describe("Overrides of the artifact-bucket preset."),

@@ -43,7 +43,7 @@ export interface PlatformSpec {
   namePrefix: string;
   tags: Record<string, string>;
   protectStatefulResources: boolean;
-  /** Buckets get forceDestroy and repositories forceDelete (non-production stacks only). */
+  /** Buckets get forceDestroy, repositories forceDelete, and monitoring volumes go with their pods (non-production stacks only). */
   allowDestroyWithData: boolean;
   network: PieceDecision<NetworkSettings>;
   artifacts: PieceDecision<ArtifactSettings>;

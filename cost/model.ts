@@ -5,6 +5,7 @@ import { kubePrometheusStackVolumes } from "../components/monitoring/values";
 import { HOURS_PER_MONTH, PRICES, RegionPrices, SPOT_PRICE_FACTOR, pricesFor } from "./prices";
 import { OPERATIONS_FREE_TYPES, priceOperations } from "./operations";
 import type { CostInput, Outcome, UsageAssumptions } from "./rule";
+import { helmChartName } from "../lib/versions";
 
 export interface CostLine {
   urn: string;
@@ -206,7 +207,7 @@ function priceService(r: CostInput, p: RegionPrices): Outcome {
  * whose values mention persistent volumes is reported unpriced, not $0.
  */
 function priceHelmRelease(r: CostInput, p: RegionPrices): Outcome {
-  const chart = String(r.inputs.chart ?? "");
+  const chart = helmChartName(r.inputs.chart);
   const values = (r.inputs.values ?? {}) as Record<string, unknown>;
   if (chart === "kube-prometheus-stack") {
     const volumes = kubePrometheusStackVolumes(values);

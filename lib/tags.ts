@@ -8,12 +8,29 @@ export const STAGE_TAG = "stage";
 
 /**
  * Kubernetes label stating an object's stage (Kubernetes objects have no AWS
- * tags). The policy pack reads it to apply the stage's limits to GPU
- * workloads; the program's own objects do not carry it, and an object
- * without it takes the stage of the stack's other resources, else the
- * strictest limits.
+ * tags). The components put it on every Kubernetes object they declare when
+ * their tags state a stage (withStageLabel); the policy pack reads it to apply
+ * the stage's limits to GPU workloads. An object without it takes the stage of
+ * the stack's other resources, else the policy config's stage, else the
+ * loosest limits of every stage (and the pack's stage-stated finding says so).
  */
 export const STAGE_LABEL = "ml-platform/stage";
+
+/**
+ * A Kubernetes object's properties with the stage label added to its
+ * metadata (the object's own labels only: pod templates and selectors are left
+ * alone, so adding it rolls out nothing). Helm releases and anything that is
+ * not a Kubernetes object come back unchanged, as do objects whose metadata is
+ * not a plain object.
+ */
+export function withStageLabel(type: string, props: Record<string, unknown>, stage: string | undefined): Record<string, unknown> {
+  if (!stage || !type.startsWith("kubernetes:") || type.startsWith("kubernetes:helm.sh/")) return props;
+  const metadata = props.metadata;
+  if (!metadata || typeof metadata !== "object" || Array.isArray(metadata) || Object.getPrototypeOf(metadata) !== Object.prototype) return props;
+  const labels = (metadata as { labels?: unknown }).labels;
+  if (labels !== undefined && (typeof labels !== "object" || labels === null || Object.getPrototypeOf(labels) !== Object.prototype)) return props;
+  return { ...props, metadata: { ...metadata, labels: { ...((labels as Record<string, string> | undefined) ?? {}), [STAGE_LABEL]: stage } } };
+}
 
 /**
  * Planning volumes, written on the resources they describe so that every

@@ -28,7 +28,8 @@
  */
 import { z } from "zod";
 import { ArgProblem, ComponentArgsError } from "./args-error";
-import { reservedTagKeyProblem, tagKeyProblem, tagValueProblem } from "./tags";
+import { STAGES } from "./stages";
+import { STAGE_TAG, reservedTagKeyProblem, tagKeyProblem, tagValueProblem } from "./tags";
 
 export { ComponentArgsError } from "./args-error";
 export type { ArgProblem } from "./args-error";
@@ -175,7 +176,14 @@ export function validateArgs<S extends z.ZodType>(
   if (!parsed.success) throw new ComponentArgsError(componentType, name, zodProblems(parsed.error, args ?? {}, schema));
   const problems = check?.(name, parsed.data) ?? [];
   if (problems.length) throw new ComponentArgsError(componentType, name, problems);
-  return parsed.data;
+  return withStageTag(parsed.data);
+}
+
+/** Arguments with a `stage` get it written into their `tags` (the argument wins over a `stage` tag). */
+function withStageTag<T>(data: T): T {
+  const d = data as { stage?: unknown; tags?: Record<string, string> };
+  if (typeof d?.stage !== "string" || typeof d.tags !== "object" || d.tags === null) return data;
+  return { ...d, tags: { ...d.tags, [STAGE_TAG]: d.stage } } as T;
 }
 
 type Shape = Record<string, z.ZodType>;
@@ -240,6 +248,19 @@ export const awsTags = z
     }),
   )
   .describe("Tags for every resource the component creates (cost allocation: owner, costCenter, environment).");
+
+/**
+ * The company's stage, for components composed in a program of one's own:
+ * validateArgs writes it as the `stage` tag on everything the component tags
+ * (STAGE_TAG, lib/tags.ts), which is what the policy pack reads to apply the
+ * stage's limits.
+ */
+export const stageArg = z
+  .enum(STAGES)
+  .optional()
+  .describe(
+    "The company's stage (poc, mvp or seriesb), written as the `stage` tag on every AWS resource the component tags, so the policy pack applies that stage's limits. Default: none (a `stage` in tags, or the AWS provider's defaultTags, still counts).",
+  );
 
 /**
  * What the argument-type generator (scripts/generate/args-types.ts) needs to

@@ -63,6 +63,22 @@ export interface ChartPin {
   version: string;
 }
 
+/** The file name of a chart version's archive, as `helm package` and `helm pull` name it (charts/ vendors them). */
+export function chartArchiveName(pin: Pick<ChartPin, "chart" | "version">): string {
+  return `${pin.chart}-${pin.version}.tgz`;
+}
+
+/**
+ * The chart a Helm release's `chart` input names: the chart itself, or the
+ * path of a chart archive (`charts/kube-prometheus-stack-88.5.3.tgz` names
+ * kube-prometheus-stack). What the policy pack, the cost model and the docs
+ * identify a release by.
+ */
+export function helmChartName(chart: unknown): string {
+  const s = typeof chart === "string" ? chart : "";
+  return /(?:^|[/\\])([^/\\]+?)-\d+\.\d+\.\d+[^/\\]*\.tgz$/.exec(s)?.[1] ?? s;
+}
+
 /** Where a pinned EKS managed add-on version comes from, and for which Kubernetes minor it was checked. */
 export interface EksAddonPin {
   /**

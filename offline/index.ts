@@ -14,14 +14,18 @@ import { CostReport, estimateCost } from "../cost/model";
 import type { UsageAssumptions } from "../cost/rule";
 import { schemaMatches } from "../lib/validate";
 import { PolicyConfig, PolicyVerdicts, evaluatePolicies, stagePolicyConfig as readStagePolicyConfig } from "../policies/evaluate";
-import { MockOptions, createMocks } from "./mocks";
+import { MockOptions, UnmockedInvokeError, createMocks, extendMocks } from "./mocks";
 import { PlannedResource, Recording, recordProgram } from "./record";
 import { policyInputs } from "./policy-inputs";
+import type { PolicyFindings } from "../plan/schema";
 
-export { MOCK_ACCOUNT_ID, createMocks } from "./mocks";
+export { MOCK_ACCOUNT_ID, UnmockedInvokeError, createMocks, extendMocks } from "./mocks";
 export type { MockOptions } from "./mocks";
 export { recordProgram } from "./record";
 export { SECRET_PLACEHOLDER } from "./secret";
+export { toPlanJson } from "./plan-json";
+export type { PlanJsonSource } from "./plan-json";
+export type { JsonPlan, JsonPlanResource } from "../plan/schema";
 export type { PlannedResource, RecordOptions, Recording } from "./record";
 
 // The policy types of this module are written out here, not imported from
@@ -33,21 +37,7 @@ export type { PlannedResource, RecordOptions, Recording } from "./record";
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 /** The policy pack's config, as in a `--policy-pack-config` file: per policy, a level or `{ enforcementLevel, ...properties }`. */
 export type PolicyPackConfig = Record<string, ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>) | EnforcementLevel>;
-/** One finding of the policy pack. */
-export interface PolicyFinding {
-  policy: string;
-  enforcementLevel: "mandatory" | "advisory";
-  message: string;
-  urn?: string;
-  resource?: string;
-}
-/** The policy pack's findings on a program. */
-export interface PolicyFindings {
-  pack: string;
-  config: string;
-  mandatory: PolicyFinding[];
-  advisory: PolicyFinding[];
-}
+export type { PolicyFinding, PolicyFindings } from "../plan/schema";
 // tsc proves these are the types the policy evaluator uses.
 schemaMatches<PolicyPackConfig, PolicyConfig>(true);
 schemaMatches<PolicyFindings, PolicyVerdicts>(true);
@@ -74,12 +64,17 @@ export interface PlanProgramOptions {
   secretKeys?: string[];
   /** Outputs of the stacks the program reads through `pulumi.StackReference`, by stack name. Default none. */
   stackOutputs?: MockOptions["stackOutputs"];
-  /** Your own mocks instead of ours (then ids and ARNs are whatever they return). Default `createMocks(region)`. */
-  mocks?: pulumi.runtime.Mocks;
+  /**
+   * Your own mocks, on top of ours (`createMocks(region)`): your `newResource`
+   * and `call` answer first, and returning `undefined` falls back to ours. A
+   * `pulumi.StackReference` still gets `stackOutputs`. An invoke nobody answers
+   * fails the plan with an `UnmockedInvokeError` naming it.
+   */
+  mocks?: Partial<pulumi.runtime.Mocks>;
   /**
    * The policy pack's config, as in a `--policy-pack-config` file (e.g.
    * `stagePolicyConfig("mvp")`). Default `{}`:
-   * every policy at its strictest default, as `pulumi preview --policy-pack` without a config file.
+   * each resource's stage limits, as `pulumi preview --policy-pack` without a config file.
    */
   policyConfig?: PolicyPackConfig;
   /** Storage and log volumes for the usage-priced lines of the cost report. Default none (those lines are unpriced). */
@@ -129,13 +124,27 @@ export async function planProgram(program: () => unknown, options: PlanProgramOp
   const project = options.project ?? "test";
   const region = options.region ?? "us-east-1";
   const { flat, secrets } = flatConfig(project, region, options.config ?? {}, options.secretKeys ?? []);
-  const recording = await recordProgram(program, {
-    project,
-    stack,
-    config: flat,
-    secretKeys: secrets,
-    mocks: options.mocks ?? createMocks(region, { stackOutputs: options.stackOutputs }),
-  });
+  // Invokes nobody answered: the program may swallow their errors (inside an Output), the plan does not.
+  const unanswered: string[] = [];
+  const mocks = extendMocks(createMocks(region, { stackOutputs: options.stackOutputs }), options.mocks ?? {});
+  const watched: pulumi.runtime.Mocks = {
+    newResource: (args) => mocks.newResource(args),
+    call: async (args) => {
+      try {
+        return await mocks.call(args);
+      } catch (err) {
+        if (err instanceof UnmockedInvokeError) unanswered.push(err.token);
+        throw err;
+      }
+    },
+  };
+  let recording: Recording;
+  try {
+    recording = await recordProgram(program, { project, stack, config: flat, secretKeys: secrets, mocks: watched });
+  } catch (err) {
+    throw unanswered.length ? new UnmockedInvokeError(unanswered[0]!) : err;
+  }
+  if (unanswered.length) throw new UnmockedInvokeError(unanswered[0]!);
   const top = topLevelOf(recording.resources);
   const declared = recording.resources.filter((r) => r.type !== STACK_TYPE);
   const cost = estimateCost(

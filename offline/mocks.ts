@@ -176,8 +176,41 @@ export function createMocks(region: string, options: MockOptions = {}): pulumi.r
         case "aws:eks/getAddonVersion:getAddonVersion":
           return { version: `v0.0.0-${String(args.inputs.addonName)}-mock`, id: String(args.inputs.addonName) };
         default:
-          return {};
+          // An empty answer would let the program run on with undefined fields and plan something else than AWS would.
+          throw new UnmockedInvokeError(args.token);
       }
+    },
+  };
+}
+
+/** An invoke (a data source such as `aws.ec2.getVpc`) that neither your mocks nor ours answer. */
+export class UnmockedInvokeError extends Error {
+  constructor(readonly token: string) {
+    super(
+      `The offline plan has no answer for the invoke ${token}. Mock it: planProgram(program, { mocks: { call: (args) => ` +
+        `args.token === "${token}" ? { /* its result */ } : undefined } }); your call() answers first, and undefined falls back to ours.`,
+    );
+    this.name = "UnmockedInvokeError";
+    // Pulumi's mock monitor rejects an invoke with `new Error(err.details)` (a gRPC error's field): keep the message.
+    (this as { details?: string }).details = this.message;
+  }
+}
+
+/**
+ * Your mocks, on top of ours: each of your `newResource` and `call` answers
+ * first, and returning `undefined` falls back to `base`. A
+ * `pulumi.StackReference` is always answered by `base`, so the
+ * `stackOutputs` given to `createMocks` reach the program whatever your mocks do.
+ */
+export function extendMocks(base: pulumi.runtime.Mocks, own: Partial<pulumi.runtime.Mocks>): pulumi.runtime.Mocks {
+  return {
+    async newResource(args) {
+      if (args.type === "pulumi:pulumi:StackReference" || !own.newResource) return base.newResource(args);
+      return (await own.newResource(args)) ?? base.newResource(args);
+    },
+    async call(args) {
+      const answer = own.call ? await own.call(args) : undefined;
+      return answer ?? base.call(args);
     },
   };
 }

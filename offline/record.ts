@@ -74,6 +74,22 @@ export function redact(value: unknown): unknown {
 }
 
 /**
+ * The program's outputs with every secret Output replaced by the placeholder
+ * (`pulumi.isSecret`, public API): the stack resolves outputs to plain values,
+ * which would show a secret's value in the plan.
+ */
+async function hideSecrets(value: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(value)) return (await pulumi.isSecret(value)) ? SECRET_PLACEHOLDER : value;
+  if (value instanceof Promise) return hideSecrets(await value);
+  if (Array.isArray(value)) return Promise.all(value.map(hideSecrets));
+  if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await hideSecrets(v)] as const));
+    return Object.fromEntries(entries);
+  }
+  return value;
+}
+
+/**
  * Runs `program` as the body of a stack under `opts.mocks` and returns what
  * it registered. Each call gets its own runtime state (Pulumi's local
  * storage), so programs planned one after another do not see each other. An
@@ -126,7 +142,7 @@ export async function recordProgram(program: () => unknown, opts: RecordOptions)
     try {
       outputs = await pulumi.runtime.runInPulumiStack(async () => {
         try {
-          return await program();
+          return await hideSecrets(await program());
         } catch (error) {
           failure = { error };
           return {};

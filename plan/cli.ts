@@ -10,21 +10,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import type { PlanRun } from "./engine";
+import { EXIT } from "./exit";
+import { diffCommand } from "./diff-command";
 import type { JsonPlan } from "./report";
 
-/** Every code the CLI returns. */
-export const EXIT = {
-  /** Planned with no mandatory violation, or diffed (a reader closing stdout early is not an error). */
-  ok: 0,
-  /** Bad input: no such stack, an invalid stack file, an unreadable or invalid plan file for `diff`. */
-  invalid: 1,
-  /** Unknown option or wrong arguments. */
-  usage: 2,
-  /** The program failed while planning: an error the config checks did not catch (a bug to report). */
-  programFailed: 3,
-  /** Planned, but a mandatory policy is violated: `pulumi preview --policy-pack policies` would fail. */
-  policy: 4,
-} as const;
+export { EXIT };
 
 /** With --all, the code of the worst stack, in this order. */
 const SEVERITY: number[] = [EXIT.programFailed, EXIT.invalid, EXIT.policy, EXIT.ok];
@@ -44,8 +34,9 @@ export function usage(stacksDir?: string): string {
   --json              print the plan as JSON on stdout (with --all, an array of plans);
                       redirect it with \`npm run -s plan -- ...\`: without -s npm prints its banner on stdout
   --stacks-dir <dir>  read the stack files from <dir> (relative to the directory you ran npm in) instead of stacks/
-  diff                compare two --json plans (or two --all --json arrays): resources added, removed and
-                      changed, policy findings new and fixed, monthly cost expected, worst case and idle GPU
+  diff                compare two --json plans (or two --all --json arrays): resources replaced and deleted
+                      first (protected and stateful ones by name), then changed and added, policy findings
+                      new and fixed, monthly cost expected, worst case and idle GPU
   --markdown          (diff, the default) print the comparison as a pull-request comment
   --json              (diff) print the comparison as JSON
   -h, --help          print this text
@@ -56,6 +47,7 @@ exit codes:
   2  usage: an unknown option or wrong arguments
   3  the program failed while planning, with an error the config checks did not catch (a bug: please report it)
   4  planned, but a mandatory policy is violated (as \`pulumi preview --policy-pack policies\` would fail)
+  5  diff: a protected resource is replaced or deleted (listed first in the diff); the diff is printed all the same
   With --all, the first of 3, 1, 4 that any stack returned, else 0.`;
 }
 
@@ -243,23 +235,6 @@ export function programFailure(stack: string, err: unknown, repoRoot: string, co
     ...(count > 1 ? [`  (and ${count - 1} more error(s))`] : []),
     "  The config checks did not catch this: it is a bug, please report it with the stack file.",
   ].join("\n");
-}
-
-async function diffCommand(baseFile: string, headFile: string, format: "json" | "markdown", io: CliIo): Promise<number> {
-  const { PlanFileError, diffPlans, readPlanFile, renderDiffMarkdown } = await import("./diff");
-  try {
-    const base = readPlanFile(baseFile);
-    const head = readPlanFile(headFile);
-    const diff = diffPlans(base, head);
-    io.stdout(format === "json" ? `${JSON.stringify(diff, null, 2)}\n` : renderDiffMarkdown(diff));
-    return EXIT.ok;
-  } catch (err) {
-    if (err instanceof PlanFileError) {
-      io.stderr(`${err.message}\n`);
-      return EXIT.invalid;
-    }
-    throw err;
-  }
 }
 
 /**

@@ -2,6 +2,9 @@
  * `npm run plan -- diff <base.json> <head.json>`: what a change does to the
  * platform, for a pull request. Compares two `--json` plans (or two
  * `--all --json` arrays, stack by stack):
+ * - first, what is replaced or deleted: the input changes that force a
+ *   replacement (plan/replacements.ts), resources renamed by a setting,
+ *   protected and stateful ones by name with what they lose;
  * - resources added, removed and changed, with the input paths that changed;
  * - policy findings that are new on the head, and those it fixed;
  * - the monthly cost before and after, expected, worst case and idle GPU,
@@ -13,14 +16,17 @@
  *
  * Pure functions over plain JSON: no Pulumi, no program, no policy pack.
  */
-import { replacingChanges } from "./replacements";
 import * as fs from "fs";
 import { CostLine, CostReport, emptyCostReport } from "../cost/model";
-import type { Verdict } from "../policies/evaluate";
-import type { JsonPlan, JsonPlanResource } from "./report";
+import type { PolicyFinding as Verdict } from "./schema";
+import { REPLACEMENT_RULES, isStateful, lossText, replacingPaths } from "./replacements";
+import type { JsonPlan, JsonPlanResource } from "./schema";
 
-/** Version of the `--json` diff's shape. Raise it when a field is removed, renamed or changes meaning. */
-export const DIFF_SCHEMA_VERSION = 1;
+/**
+ * Version of the `--json` diff's shape. Raise it when a field is removed, renamed or changes meaning.
+ * 2: replacements are `resources.replaced`, no longer in `changed`; `destructive` lists them with the deletions.
+ */
+export const DIFF_SCHEMA_VERSION = 2;
 /** Plan versions this diff reads; plans written before `schemaVersion` existed count as 1 (same shape). */
 const READABLE_PLAN_VERSIONS = [1];
 
@@ -58,18 +64,28 @@ export interface InputChange {
 }
 
 export interface ResourceDiff {
-  /** "replaced": a changed input is create-only (plan/replacements.ts), so `pulumi up` deletes and recreates it. */
+  /** "replaced": deleted and created anew, because an input that forces it changed or a setting renamed it. */
   change: "added" | "removed" | "changed" | "replaced";
   type: string;
   name: string;
   /** The head's URN (the base's for a removed resource). */
   urn: string;
+  /** false for a component (a grouping in Pulumi's state only). */
+  custom: boolean;
   /** Top-level component the resource belongs to (itself for a top-level component). */
   component: string | null;
-  /** `protect` on the base for a removed resource (the engine refuses to delete it), else on the head. */
+  /** `protect` on the base for a removed or replaced resource (the engine refuses to delete it), else on the head. */
   protect: boolean;
-  /** Changed resources only. */
+  /** `retainOnDelete` on the base for a removed or replaced resource: the old one stays in the cloud, outside the stack. */
+  retainOnDelete?: boolean;
+  /** Changed and replaced resources. */
   inputChanges?: InputChange[];
+  /** Replaced resources: the changed input paths that force the replacement (`(name)` for a rename). */
+  replacedBy?: string[];
+  /** Replaced by a rename: the base's name and URN. */
+  renamedFrom?: { name: string; urn: string };
+  /** Replaced because a resource it takes an input from (or its provider) is replaced: their names. */
+  cascadeFrom?: string[];
   /** Monthly cost of this resource, when the cost model prices it on either side. */
   cost?: { expected: Delta; worstCase: Delta; idleGpu: Delta };
 }
@@ -91,7 +107,7 @@ export interface StackDiff {
   settings: { key: "stage" | "environment" | "region"; before: string; after: string }[];
   /** The plan's deploy-time warnings (quotas, identities) that appear or go away with the change. */
   warnings: { new: string[]; gone: string[] };
-  resources: { added: ResourceDiff[]; removed: ResourceDiff[]; changed: ResourceDiff[] };
+  resources: { added: ResourceDiff[]; removed: ResourceDiff[]; changed: ResourceDiff[]; replaced: ResourceDiff[] };
   policy: {
     new: Verdict[];
     fixed: Verdict[];
@@ -111,16 +127,45 @@ export interface StackDiff {
   };
 }
 
+/** A resource the change deletes, or deletes and creates anew: what a reviewer must see first. */
+export interface DestructiveChange {
+  stack: string;
+  change: "replaced" | "removed";
+  type: string;
+  /** The head's name (the base's for a removed resource). */
+  name: string;
+  urn: string;
+  /** The base's name, when a setting renamed it. */
+  renamedFrom?: string;
+  /** The engine refuses to delete it: `pulumi up` fails until it is unprotected. */
+  protect: boolean;
+  /** The old one is left in the cloud, outside the stack (its data stays there; the new one starts empty). */
+  retainOnDelete: boolean;
+  /** Deleting it loses data, not only configuration. */
+  stateful: boolean;
+  /** Why: the input paths that force a replacement, "renamed", or "removed". */
+  why: string;
+  /** What goes with it: data, endpoint, DNS name (plan/replacements.ts), when more than configuration. */
+  loses?: string;
+}
+
 export interface PlanDiff {
   schemaVersion: number;
   kind: "ml-platform/plan-diff";
-  /** One line for a pull request: "+$213/month expected (worst case +$213), +$0 idle GPU, 1 new advisory". */
+  /** One line for a pull request: "2 replaced (1 protected), +$213/month expected (worst case +$213), +$0 idle GPU, 1 new advisory". */
   headline: string;
+  /**
+   * Every cloud or Kubernetes resource replaced or deleted, in every stack:
+   * protected first, then those holding data, then the rest. Never cut.
+   */
+  destructive: DestructiveChange[];
   totals: {
     expected: Delta;
     worstCase: Delta;
     idleGpu: Delta;
-    resources: { added: number; removed: number; changed: number };
+    resources: { added: number; removed: number; changed: number; replaced: number };
+    /** Protected resources replaced or deleted: `plan diff` exits 5 when there is one. */
+    protectedDestroyed: number;
     policy: { newMandatory: number; newAdvisory: number; fixed: number; mandatoryOnHead: number };
     /** Stacks that could not be planned on the head. */
     failedOnHead: string[];
@@ -309,6 +354,77 @@ function policyDiff(before: Verdict[], after: Verdict[]): { new: Verdict[]; fixe
 
 const allVerdicts = (p: JsonPlan) => [...(p.policy?.mandatory ?? []), ...(p.policy?.advisory ?? [])];
 
+/**
+ * Removed and added resources that are one resource renamed by a changed
+ * setting: same type, and the old name with the setting's old value replaced
+ * by the new one (`mlp-prod-metadata-postgres` -> `mlp-staging-metadata-postgres`)
+ * is the new name.
+ */
+function pairRenames(
+  removed: ResourceDiff[],
+  added: ResourceDiff[],
+  settings: StackDiff["settings"],
+  baseByKey: Map<string, JsonPlanResource>,
+  headByKey: Map<string, JsonPlanResource>,
+): { before: ResourceDiff; after: ResourceDiff }[] {
+  const renames = settings.filter((s) => s.before && s.after);
+  if (!renames.length || !removed.length || !added.length) return [];
+  const rename = (name: string) => renames.reduce((n, s) => n.split(s.before).join(s.after), name);
+  const addedByKey = new Map(added.map((a) => [`${a.type}::${a.name}`, a]));
+  const pairs: { before: ResourceDiff; after: ResourceDiff }[] = [];
+  for (const r of removed) {
+    const after = addedByKey.get(`${r.type}::${rename(r.name)}`);
+    if (!after || after.name === r.name || !baseByKey.has(stackless(r.urn)) || !headByKey.has(stackless(after.urn))) continue;
+    addedByKey.delete(`${r.type}::${after.name}`);
+    pairs.push({ before: r, after });
+  }
+  return pairs;
+}
+
+/**
+ * A replacement gives the new resource a new id, which the offline plan's
+ * mocks cannot show (their ids follow the name): a resource whose input that
+ * forces a replacement is computed from a replaced resource (a subnet's
+ * `vpcId` from a replaced VPC), or whose provider is replaced, is replaced
+ * too. Followed to the end of the chain.
+ */
+function cascadeReplacements(
+  resources: JsonPlanResource[],
+  lists: { changed: ResourceDiff[]; replaced: ResourceDiff[] },
+  replacement: (r: JsonPlanResource, key: string) => ResourceDiff,
+): void {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const replacedUrns = new Set(lists.replaced.map((r) => r.urn));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const r of resources) {
+      if (replacedUrns.has(r.urn) || r.custom === false) continue;
+      const causes: { path: string; from: string }[] = [];
+      if (r.provider && replacedUrns.has(r.provider)) causes.push({ path: "(provider)", from: byUrn.get(r.provider)?.name ?? r.provider });
+      for (const [input, urns] of Object.entries(r.propertyDependencies ?? {})) {
+        const from = urns.filter((u) => replacedUrns.has(u));
+        if (from.length && forcesReplacement(r.type, input)) causes.push(...from.map((u) => ({ path: input, from: byUrn.get(u)?.name ?? u })));
+      }
+      if (!causes.length) continue;
+      const wasChanged = lists.changed.findIndex((c) => c.urn === r.urn);
+      const inputChanges = wasChanged >= 0 ? lists.changed.splice(wasChanged, 1)[0]!.inputChanges : undefined;
+      lists.replaced.push({
+        ...replacement(r, stackless(r.urn)),
+        ...(inputChanges ? { inputChanges } : {}),
+        replacedBy: [...new Set(causes.map((c) => c.path))],
+        cascadeFrom: [...new Set(causes.map((c) => c.from))],
+      });
+      replacedUrns.add(r.urn);
+      grew = true;
+    }
+  }
+}
+
+/** Whether a change anywhere in the input `input` may replace a resource of `type` (a rule path is it, or under it). */
+function forcesReplacement(type: string, input: string): boolean {
+  return replacingPaths(type, [input]).length > 0 || (REPLACEMENT_RULES[type]?.paths ?? []).some((p) => p.startsWith(`${input}.`));
+}
+
 /** The comparison of two plans of one stack. */
 export function diffStack(base: JsonPlan, head: JsonPlan, label = head.stack): StackDiff {
   const baseByKey = new Map(base.resources.map((r) => [stackless(r.urn), r]));
@@ -323,22 +439,81 @@ export function diffStack(base: JsonPlan, head: JsonPlan, label = head.stack): S
 
   const added: ResourceDiff[] = [];
   const changed: ResourceDiff[] = [];
+  const replaced: ResourceDiff[] = [];
   for (const [k, r] of headByKey) {
     const old = baseByKey.get(k);
-    const common = { type: r.type, name: r.name, urn: r.urn, component: headTop.get(r.urn) ?? null, protect: !!r.protect };
+    const common = { type: r.type, name: r.name, urn: r.urn, custom: r.custom !== false, component: headTop.get(r.urn) ?? null, protect: !!r.protect };
     if (!old) added.push(withCost({ change: "added", ...common }, k));
     else {
       const changes = resourceChanges(old, r);
-      const replacing = replacingChanges(
+      const forcing = replacingPaths(
         r.type,
         changes.map((c) => c.path),
       );
-      if (changes.length) changed.push(withCost({ change: replacing.length ? "replaced" : "changed", ...common, inputChanges: changes }, k));
+      if (forcing.length) {
+        // The old one is deleted: its options decide what that does.
+        replaced.push(
+          withCost(
+            { change: "replaced", ...common, protect: !!old.protect, retainOnDelete: !!old.retainOnDelete, inputChanges: changes, replacedBy: forcing },
+            k,
+          ),
+        );
+      } else if (changes.length) changed.push(withCost({ change: "changed", ...common, inputChanges: changes }, k));
     }
   }
   const removed: ResourceDiff[] = [...baseByKey]
     .filter(([k]) => !headByKey.has(k))
-    .map(([k, r]) => withCost({ change: "removed", type: r.type, name: r.name, urn: r.urn, component: baseTop.get(r.urn) ?? null, protect: !!r.protect }, k));
+    .map(([k, r]) =>
+      withCost(
+        {
+          change: "removed",
+          type: r.type,
+          name: r.name,
+          urn: r.urn,
+          custom: r.custom !== false,
+          component: baseTop.get(r.urn) ?? null,
+          protect: !!r.protect,
+          retainOnDelete: !!r.retainOnDelete,
+        },
+        k,
+      ),
+    );
+  const settings = (["stage", "environment", "region"] as const)
+    .filter((key) => base.resources.length && head.resources.length && base[key] !== head[key])
+    .map((key) => ({ key, before: base[key], after: head[key] }));
+  // A setting that names resources (the environment: mlp-prod-... -> mlp-staging-...) renames them:
+  // the engine creates the new name and deletes the old one. Pair them up as replacements.
+  const renamed = pairRenames(removed, added, settings, baseByKey, headByKey);
+  for (const { before, after } of renamed) {
+    removed.splice(removed.indexOf(before), 1);
+    added.splice(added.indexOf(after), 1);
+    const [oldR, newR] = [baseByKey.get(stackless(before.urn))!, headByKey.get(stackless(after.urn))!];
+    replaced.push({
+      ...after,
+      change: "replaced",
+      protect: before.protect,
+      retainOnDelete: before.retainOnDelete,
+      inputChanges: resourceChanges(oldR, newR),
+      replacedBy: ["(name)"],
+      renamedFrom: { name: before.name, urn: before.urn },
+      ...(before.cost || after.cost ? { cost: costDelta(baseCost.get(stackless(before.urn)), headCost.get(stackless(after.urn))) } : {}),
+    });
+  }
+  cascadeReplacements(head.resources, { changed, replaced }, (r, k) =>
+    withCost(
+      {
+        change: "replaced",
+        type: r.type,
+        name: r.name,
+        urn: r.urn,
+        custom: r.custom !== false,
+        component: headTop.get(r.urn) ?? null,
+        protect: !!baseByKey.get(k)?.protect,
+        retainOnDelete: !!baseByKey.get(k)?.retainOnDelete,
+      },
+      k,
+    ),
+  );
 
   // Per component: expected and worst case from the report's table, idle GPU summed from its lines.
   const components = [...new Set([...head.cost.byComponent.map((c) => c.component), ...base.cost.byComponent.map((c) => c.component)])];
@@ -354,9 +529,6 @@ export function diffStack(base: JsonPlan, head: JsonPlan, label = head.stack): S
   });
   const unpricedBefore = new Set(base.cost.unpriced.map((u) => `${stackless(u.urn)}|${u.reason}`));
   const policy = policyDiff(allVerdicts(base), allVerdicts(head));
-  const settings = (["stage", "environment", "region"] as const)
-    .filter((key) => base.resources.length && head.resources.length && base[key] !== head[key])
-    .map((key) => ({ key, before: base[key], after: head[key] }));
 
   const [warningsBefore, warningsAfter] = [base.warnings ?? [], head.warnings ?? []];
   const warnings = { new: warningsAfter.filter((w) => !warningsBefore.includes(w)), gone: warningsBefore.filter((w) => !warningsAfter.includes(w)) };
@@ -374,6 +546,7 @@ export function diffStack(base: JsonPlan, head: JsonPlan, label = head.stack): S
     added.length +
       removed.length +
       changed.length +
+      replaced.length +
       policy.new.length +
       policy.fixed.length +
       settings.length +
@@ -386,7 +559,7 @@ export function diffStack(base: JsonPlan, head: JsonPlan, label = head.stack): S
     status: anything ? "changed" : "unchanged",
     settings,
     warnings,
-    resources: { added, removed, changed },
+    resources: { added, removed, changed, replaced },
     policy: { ...policy, mandatoryOnHead: head.policy?.mandatory?.length ?? 0, advisoryOnHead: head.policy?.advisory?.length ?? 0 },
     cost,
   };
@@ -402,7 +575,7 @@ function failedStack(stack: string, base: PlanDocument | undefined, head: PlanDo
     errors: { ...(isFailure(base) ? { base: base.error.message } : {}), ...(isFailure(head) ? { head: head.error.message } : {}) },
     settings: [],
     warnings: { new: [], gone: [] },
-    resources: { added: [], removed: [], changed: [] },
+    resources: { added: [], removed: [], changed: [], replaced: [] },
     policy: { new: [], fixed: [], mandatoryOnHead: 0, advisoryOnHead: 0 },
     cost: { expected: zero, worstCase: zero, idleGpu: zero, byComponent: [], newlyUnpriced: [], priceTableAsOf: {} },
   };
@@ -430,6 +603,7 @@ export function diffPlans(base: PlanDocument | PlanDocument[], head: PlanDocumen
     if (!h) return { ...diffStack(b, emptyPlan(b), stack), status: "removed" };
     return diffStack(b, h, stack);
   });
+  const destructive = destructiveChanges(stacks);
   const totals = {
     expected: sumDelta(stacks.map((s) => s.cost.expected)),
     worstCase: sumDelta(stacks.map((s) => s.cost.worstCase)),
@@ -438,7 +612,9 @@ export function diffPlans(base: PlanDocument | PlanDocument[], head: PlanDocumen
       added: stacks.reduce((n, s) => n + s.resources.added.length, 0),
       removed: stacks.reduce((n, s) => n + s.resources.removed.length, 0),
       changed: stacks.reduce((n, s) => n + s.resources.changed.length, 0),
+      replaced: stacks.reduce((n, s) => n + s.resources.replaced.length, 0),
     },
+    protectedDestroyed: destructive.filter((d) => d.protect).length,
     policy: {
       newMandatory: stacks.reduce((n, s) => n + s.policy.new.filter((v) => v.enforcementLevel === "mandatory").length, 0),
       newAdvisory: stacks.reduce((n, s) => n + s.policy.new.filter((v) => v.enforcementLevel !== "mandatory").length, 0),
@@ -447,7 +623,43 @@ export function diffPlans(base: PlanDocument | PlanDocument[], head: PlanDocumen
     },
     failedOnHead: stacks.filter((s) => s.errors?.head).map((s) => s.stack),
   };
-  return { schemaVersion: DIFF_SCHEMA_VERSION, kind: "ml-platform/plan-diff", headline: headline(totals), totals, stacks };
+  return { schemaVersion: DIFF_SCHEMA_VERSION, kind: "ml-platform/plan-diff", headline: headline(totals, destructive), destructive, totals, stacks };
+}
+
+/** The replaced and removed cloud and Kubernetes resources of every stack: protected first, then stateful, then the rest. */
+function destructiveChanges(stacks: StackDiff[]): DestructiveChange[] {
+  const rank = (d: DestructiveChange) => (d.protect ? 0 : d.stateful ? 1 : d.loses ? 2 : 3);
+  return stacks
+    .flatMap((s) =>
+      [...s.resources.replaced, ...s.resources.removed]
+        .filter((r) => r.custom)
+        .map((r): DestructiveChange => {
+          const loses = lossText(r.type);
+          return {
+            stack: s.stack,
+            change: r.change === "removed" ? "removed" : "replaced",
+            type: r.type,
+            name: r.name,
+            urn: r.urn,
+            ...(r.renamedFrom ? { renamedFrom: r.renamedFrom.name } : {}),
+            protect: r.protect,
+            retainOnDelete: !!r.retainOnDelete,
+            stateful: isStateful(r.type),
+            why:
+              r.change === "removed"
+                ? "removed"
+                : r.renamedFrom
+                  ? "renamed"
+                  : r.cascadeFrom
+                    ? `${r.replacedBy!.join(", ")} from replaced ${r.cascadeFrom.join(", ")}`
+                    : `${r.replacedBy!.join(", ")} changed`,
+            ...(loses ? { loses } : {}),
+          };
+        }),
+    )
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => rank(a.d) - rank(b.d) || a.i - b.i)
+    .map(({ d }) => d);
 }
 
 // ---------------------------------------------------------------- rendering
@@ -467,8 +679,21 @@ export function signedMoney(n: number): string {
 
 const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-function headline(t: PlanDiff["totals"]): string {
-  const parts = [`${signedMoney(t.expected.delta)}/month expected (worst case ${signedMoney(t.worstCase.delta)})`, `${signedMoney(t.idleGpu.delta)} idle GPU`];
+function headline(t: PlanDiff["totals"], destructive: DestructiveChange[]): string {
+  const replaced = destructive.filter((d) => d.change === "replaced").length;
+  const deleted = destructive.length - replaced;
+  const stateful = destructive.filter((d) => d.stateful).length;
+  const danger = destructive.length
+    ? [
+        `⛔ ${[...(replaced ? [`${replaced} replaced`] : []), ...(deleted ? [`${deleted} deleted`] : [])].join(", ")}` +
+          ` (${[...(t.protectedDestroyed ? [`${t.protectedDestroyed} protected`] : []), `${stateful} holding data`].join(", ")})`,
+      ]
+    : [];
+  const parts = [
+    ...danger,
+    `${signedMoney(t.expected.delta)}/month expected (worst case ${signedMoney(t.worstCase.delta)})`,
+    `${signedMoney(t.idleGpu.delta)} idle GPU`,
+  ];
   const findings = [
     ...(t.policy.newMandatory ? [count(t.policy.newMandatory, "new mandatory violation")] : []),
     ...(t.policy.newAdvisory ? [count(t.policy.newAdvisory, "new advisory", "new advisories")] : []),
@@ -502,8 +727,6 @@ const MAX_RESOURCE_LINES = 60;
 const MAX_PATHS_PER_RESOURCE = 8;
 const MAX_COMMENT_CHARS = 60_000;
 
-const replacedCount = (changed: ResourceDiff[]) => changed.filter((r) => r.change === "replaced").length;
-
 function resourceLine(r: ResourceDiff): string {
   const cost =
     r.cost && r.cost.expected.delta !== 0
@@ -511,13 +734,13 @@ function resourceLine(r: ResourceDiff): string {
       : r.cost && r.cost.worstCase.delta !== 0
         ? ` (${signedMoney(r.cost.worstCase.delta)}/month worst case)`
         : "";
-  const warn =
-    r.change === "removed" && r.protect
-      ? " ⚠️ protected: the engine refuses to delete it until it is unprotected"
-      : r.change === "replaced"
-        ? ` ⚠️ create-only input changed: \`pulumi up\` deletes and recreates it${r.protect ? " (protected: the engine refuses until it is unprotected)" : ""}`
-        : "";
-  const head = `- **${r.change}** ${code(shortType(r.type))} ${code(r.name)}${cost}${warn}`;
+  const warn = (r.change === "removed" || r.change === "replaced") && r.protect ? " ⛔ protected: the engine refuses to delete it until it is unprotected" : "";
+  const was = r.renamedFrom ? ` (was ${code(r.renamedFrom.name)})` : "";
+  const forced =
+    r.change === "replaced" && !r.renamedFrom
+      ? `, forced by ${r.replacedBy!.map(code).join(", ")}${r.cascadeFrom ? ` (from replaced ${r.cascadeFrom.map(code).join(", ")})` : ""}`
+      : "";
+  const head = `- **${r.change}** ${code(shortType(r.type))} ${code(r.name)}${was}${cost}${warn}${forced}`;
   if (!r.inputChanges?.length) return head;
   const shown = r.inputChanges.slice(0, MAX_PATHS_PER_RESOURCE).map((c) => `${code(c.path)}: ${code(shortValue(c.before))} → ${code(shortValue(c.after))}`);
   const more = r.inputChanges.length > shown.length ? [`and ${r.inputChanges.length - shown.length} more`] : [];
@@ -572,12 +795,12 @@ function stackSection(s: StackDiff): string[] {
     for (const u of s.cost.newlyUnpriced) lines.push(`- ${code(shortType(u.type))} ${code(u.name)}: ${cell(u.reason)}`);
     lines.push("");
   }
-  const { added, removed, changed } = s.resources;
-  const all = [...removed, ...changed, ...added];
+  const { added, removed, changed, replaced } = s.resources;
+  const all = [...replaced, ...removed, ...changed, ...added];
   if (all.length) {
-    const protectedRemovals = removed.filter((r) => r.protect).length;
+    const protectedGone = [...replaced, ...removed].filter((r) => r.protect).length;
     lines.push(
-      `<details><summary>Resources: ${added.length} added, ${removed.length} removed, ${changed.length} changed${replacedCount(changed) ? ` (${replacedCount(changed)} of them replaced)` : ""}${protectedRemovals ? ` (${protectedRemovals} protected removed ⚠️)` : ""}</summary>`,
+      `<details><summary>Resources: ${replaced.length} replaced, ${removed.length} removed, ${changed.length} changed, ${added.length} added${protectedGone ? ` (${protectedGone} protected replaced or removed ⛔)` : ""}</summary>`,
       "",
       ...all.slice(0, MAX_RESOURCE_LINES).map(resourceLine),
       ...(all.length > MAX_RESOURCE_LINES ? [`- … and ${all.length - MAX_RESOURCE_LINES} more (see the --json diff)`] : []),
@@ -602,7 +825,8 @@ function stackSection(s: StackDiff): string[] {
 
 /** The pull-request comment: a headline, a summary table per stack, then each changed stack's components and details. */
 export function renderDiffMarkdown(d: PlanDiff): string {
-  const lines = [`## Plan diff: ${d.headline}`, ""];
+  const head = [`## Plan diff: ${d.headline}`, "", ...destructiveSection(d)].join("\n");
+  const lines: string[] = [];
   const shown = d.stacks.filter((s) => s.status !== "unchanged");
   if (shown.length) {
     lines.push("| stack | expected $/month | worst case $/month | idle GPU $/month | resources | policy |", "|---|--:|--:|--:|---|---|");
@@ -611,9 +835,10 @@ export function renderDiffMarkdown(d: PlanDiff): string {
         s.status === "failed"
           ? "**does not plan**"
           : [
-              ["added", s.resources.added.length],
+              ["replaced", s.resources.replaced.length],
               ["removed", s.resources.removed.length],
               ["changed", s.resources.changed.length],
+              ["added", s.resources.added.length],
             ]
               .filter(([, n]) => n)
               .map(([w, n]) => `${n} ${w}`)
@@ -639,11 +864,58 @@ export function renderDiffMarkdown(d: PlanDiff): string {
     "<sub>Expected: as declared (desired sizes, Spot at the planning discount). Worst case: every node group at its maximum, on demand. Idle GPU: GPU nodes kept running with no work (node group minimums). From `npm run plan -- diff`.</sub>",
     "",
   );
+  // The replacements and deletions come first and are never cut; the rest is cut to fit a comment.
   let text = lines.join("\n");
-  if (text.length > MAX_COMMENT_CHARS) {
-    text = text.slice(0, MAX_COMMENT_CHARS);
+  const room = Math.max(0, MAX_COMMENT_CHARS - head.length);
+  if (text.length > room) {
+    text = text.slice(0, room);
     const open = (text.match(/<details>/g) ?? []).length - (text.match(/<\/details>/g) ?? []).length;
     text += `\n\n… cut to fit a comment: see the --json diff for the rest.\n${"\n</details>".repeat(Math.max(0, open))}\n`;
   }
-  return text;
+  return `${head}\n${text}`;
+}
+
+/**
+ * What the change deletes, first: every protected resource and every one
+ * that loses data or an endpoint by name, with what it loses; the others
+ * counted by type.
+ */
+function destructiveSection(d: PlanDiff): string[] {
+  if (!d.destructive.length) return [];
+  const named = d.destructive.filter((x) => x.protect || x.stateful || x.loses);
+  const rest = d.destructive.filter((x) => !named.includes(x));
+  const stateful = d.destructive.filter((x) => x.stateful).length;
+  const lines = [
+    `### ⛔ Replaced or deleted: ${count(d.destructive.length, "resource")}, ${d.totals.protectedDestroyed} protected, ${stateful} holding data`,
+    "",
+  ];
+  if (d.totals.protectedDestroyed) {
+    lines.push(
+      `**${count(d.totals.protectedDestroyed, "protected resource")} would be deleted**: \`pulumi up\` refuses until ${d.totals.protectedDestroyed === 1 ? "it is" : "they are"} unprotected, on purpose. Approve this explicitly, or keep the names and inputs that force it.`,
+      "",
+    );
+  }
+  if (named.length) {
+    lines.push("| stack | resource | change | why | protected | what is lost |", "|---|---|---|---|---|---|");
+    for (const x of named) {
+      const was = x.renamedFrom ? ` (was ${code(x.renamedFrom)})` : "";
+      const guard = [
+        ...(x.protect ? ["⛔ protected"] : []),
+        ...(x.retainOnDelete ? ["retained: the old one stays in the cloud, outside the stack; the new one starts empty"] : []),
+      ];
+      lines.push(
+        `| ${code(x.stack)} | ${code(shortType(x.type))} ${code(x.name)}${was} | **${x.change}** | ${cell(x.why)} | ${guard.join("; ") || "no"} | ${cell(x.loses ?? "configuration only")} |`,
+      );
+    }
+    lines.push("");
+  }
+  if (rest.length) {
+    const byType = new Map<string, number>();
+    for (const x of rest) byType.set(shortType(x.type), (byType.get(shortType(x.type)) ?? 0) + 1);
+    lines.push(
+      `${named.length ? "And " : ""}${count(rest.length, "resource")} replaced or deleted that hold only configuration: ${[...byType].map(([t, n]) => `${n} × ${code(t)}`).join(", ")}.`,
+      "",
+    );
+  }
+  return lines;
 }

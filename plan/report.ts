@@ -9,51 +9,14 @@ import { stackCost } from "../cost/stack";
 import { EvalResource, PolicyVerdicts, evaluatePolicies, stagePolicyConfig } from "../policies/evaluate";
 import type { PlanRun, PlannedResource } from "./engine";
 import { policyInputs } from "../offline/policy-inputs";
+import { dependencyFields } from "../offline/plan-json";
+import { JsonPlan, JsonPlanDecision, PLAN_SCHEMA_VERSION } from "./schema";
 
-export interface JsonPlanResource {
-  type: string;
-  name: string;
-  /** true for a resource a provider manages (cloud, Kubernetes, random, a provider); false for a component. */
-  custom: boolean;
-  /** Name of the parent component (null for top-level components). */
-  parent: string | null;
-  urn: string;
-  inputs: Record<string, unknown>;
-  protect: boolean;
-  retainOnDelete: boolean;
-}
-
-export interface JsonPlanDecision {
-  piece: string;
-  enabled: boolean;
-  decidedBy: "preset" | "stack";
-  why: string;
-}
-
-/**
- * Version of the `--json` plan's shape. Raise it when a field is removed, renamed
- * or changes meaning (adding a field does not); `plan diff` reads plans of this
- * version and of the unversioned shape before it.
- */
-export const PLAN_SCHEMA_VERSION = 1;
+export { PLAN_SCHEMA_VERSION } from "./schema";
+export type { JsonPlan, JsonPlanDecision, JsonPlanResource } from "./schema";
 
 /** The heading of what the first `pulumi up` needs that the plan cannot prove (config/warnings.ts): quotas, offerings, placeholders. */
 export const FIRST_UP_HEADING = "What the first `pulumi up` needs that this plan cannot prove";
-
-export interface JsonPlan {
-  schemaVersion: number;
-  stack: string;
-  stage: string;
-  environment: string;
-  region: string;
-  decisions: JsonPlanDecision[];
-  /** What the first `pulumi up` needs that the plan cannot prove (quotas, zone offerings, placeholders to replace): config/warnings.ts. */
-  warnings: string[];
-  resources: JsonPlanResource[];
-  outputs: Record<string, unknown>;
-  cost: CostReport;
-  policy: PolicyVerdicts;
-}
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
@@ -92,6 +55,7 @@ export function toJsonPlan(run: PlanRun, policy: PolicyVerdicts = policyOf(run))
       inputs: r.inputs,
       protect: r.protect,
       retainOnDelete: r.retainOnDelete,
+      ...dependencyFields(r),
     })),
     outputs: run.outputs,
     cost: costOf(run),

@@ -8,9 +8,13 @@
  *    program declares carries it; an AWS provider's `defaultTags` count too),
  *    or, on a Kubernetes object, its `ml-platform/stage` label (lib/tags.ts);
  *    stack policies take the strictest stage the stack's resources state;
- * 2. that stage's row below; a resource with no stage, or one this pack does
- *    not know, gets STRICTEST (field by field the strictest of all stages);
- * 3. a `--policy-pack-config` file then overrides, key by key: what the file
+ * 2. else the `stage` key of the policy's config (policies/config/<stage>.json
+ *    names it for every stage-limited policy), for programs that tag nothing;
+ * 3. that stage's row below. With no stage at all (or only one this pack does
+ *    not know) a policy applies NO_STAGE_LIMITS, the loosest of every stage,
+ *    and the `stage-stated` policy says so in one finding: the strictest
+ *    limits are never applied silently;
+ * 4. a `--policy-pack-config` file then overrides, key by key: what the file
  *    names replaces the built-in value for every resource, whatever its stage.
  *
  * The config schemas carry no defaults on purpose: the CLI fills schema
@@ -57,7 +61,8 @@ export const DIRECTIONS: { [P in LimitedPolicy]: { [K in keyof Limits[P]]: Direc
   "database-in-backup-plan": { productionEnvironments: "scope" },
 };
 
-const POC_TYPES = ["t3.medium", "t3.large"];
+// The small burstable types (an SSM bastion, a CI runner) cost under $20 a month each and are sound at every stage.
+const POC_TYPES = ["t3.nano", "t3.micro", "t3.small", "t4g.nano", "t4g.micro", "t4g.small", "t3.medium", "t3.large"];
 const MVP_TYPES = [
   ...POC_TYPES,
   "t3.xlarge",
@@ -162,20 +167,67 @@ export function strictestOf<P extends LimitedPolicy>(policy: P, rows: Limits[P][
   return out as Limits[P];
 }
 
-/** What a resource with no stage (or one this pack does not know) must meet: the strictest of every stage. */
-export const STRICTEST: Limits = Object.fromEntries(
+function loosest(direction: Direction, values: unknown[], latest: unknown): unknown {
+  switch (direction) {
+    case "atMost":
+      return Math.max(...(values as number[]));
+    case "atLeast":
+      return Math.min(...(values as number[]));
+    case "allowlist":
+      return [...new Set((values as string[][]).flat())];
+    case "scope":
+      // Production data stays production data: the latest stage's environments count.
+      return latest;
+  }
+}
+
+/** The latest stage, whose production-only rules cover what a `prod` environment tag says. */
+export const LATEST_STAGE: Stage = KNOWN_STAGES[KNOWN_STAGES.length - 1]!;
+
+/**
+ * What the pack applies when nothing states a stage (nor the config): field by
+ * field the loosest of every stage (highest caps, every allowlisted type,
+ * lowest floors), with the latest stage's production scope. A setup that is
+ * sound at some stage passes; what every stage blocks (a p5.48xlarge, 11 GPU
+ * nodes, a public database) is still blocked; what only one stage forbids is
+ * left to the stage-stated finding, which says that no stage was found.
+ */
+export const NO_STAGE_LIMITS: Limits = Object.fromEntries(
   (Object.keys(DIRECTIONS) as LimitedPolicy[]).map((p) => [
     p,
-    strictestOf(
-      p,
-      KNOWN_STAGES.map((s) => STAGE_LIMITS[s][p]),
+    Object.fromEntries(
+      (Object.entries(DIRECTIONS[p]) as [string, Direction][]).map(([key, direction]) => [
+        key,
+        loosest(
+          direction,
+          KNOWN_STAGES.map((s) => (STAGE_LIMITS[s][p] as Record<string, unknown>)[key]),
+          (STAGE_LIMITS[LATEST_STAGE][p] as Record<string, unknown>)[key],
+        ),
+      ]),
     ),
   ]),
 ) as unknown as Limits;
 
-const isStage = (v: unknown): v is Stage => typeof v === "string" && (KNOWN_STAGES as string[]).includes(v);
+export const isStage = (v: unknown): v is Stage => typeof v === "string" && (KNOWN_STAGES as string[]).includes(v);
 const record = (v: unknown): Record<string, unknown> | undefined =>
   v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+
+/**
+ * The tags an AWS provider adds to every resource it creates (`defaultTags.tags`).
+ * The engine may send a provider's object-valued inputs as JSON text, so both
+ * forms are read.
+ */
+export function providerDefaultTags(provider?: { props?: Record<string, unknown> }): Record<string, unknown> {
+  let value = provider?.props?.defaultTags;
+  if (typeof value === "string") {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return {};
+    }
+  }
+  return record(record(value)?.tags) ?? {};
+}
 
 /**
  * The stage a resource states, from its `stage` tag, its AWS provider's
@@ -186,35 +238,53 @@ const record = (v: unknown): Record<string, unknown> | undefined =>
 export function statedStage(type: string, props: Record<string, unknown>, provider?: { props?: Record<string, unknown> }): Stage | "unknown" | undefined {
   let value: unknown;
   if (type.startsWith("kubernetes:")) value = record(record(props.metadata)?.labels)?.[STAGE_LABEL];
-  else value = record(props.tags)?.[STAGE_TAG] ?? record(record(provider?.props?.defaultTags)?.tags)?.[STAGE_TAG];
+  else value = record(props.tags)?.[STAGE_TAG] ?? providerDefaultTags(provider)[STAGE_TAG];
   if (value === undefined || value === null || value === "") return undefined;
   return isStage(value) ? value : "unknown";
 }
 
 export interface AppliedLimits<P extends LimitedPolicy> {
   limits: Limits[P];
-  /** Where the limits came from, for messages: "mvp stage", "strictest (no stage tag)", plus the config file when it overrides. */
+  /** Where the limits came from, for messages: "mvp stage limits", "seriesb stage limits (no stage stated ...)", plus the config file when it overrides. */
   source: string;
+}
+
+/** The config key every stage-limited policy (and stage-stated) takes: the stage of resources that state none. */
+export interface StageConfig {
+  stage?: string;
 }
 
 /**
  * The limits one policy applies to resources of these stated stages (the
- * strictest of them; the strictest of all when none is known), then the
+ * strictest of them), else to the config's `stage`, else NO_STAGE_LIMITS; then the
  * config file's keys on top.
  */
-export function limitsFor<P extends LimitedPolicy>(policy: P, stages: (Stage | "unknown" | undefined)[], overrides: Partial<Limits[P]> = {}): AppliedLimits<P> {
+export function limitsFor<P extends LimitedPolicy>(
+  policy: P,
+  stages: (Stage | "unknown" | undefined)[],
+  overrides: Partial<Limits[P]> & StageConfig = {},
+): AppliedLimits<P> {
   const known = [...new Set(stages.filter(isStage))];
-  const unknown = stages.length === 0 || stages.some((s) => !isStage(s));
-  const base = unknown
-    ? STRICTEST[policy]
-    : known.length === 1
-      ? STAGE_LIMITS[known[0]!][policy]
-      : strictestOf(
-          policy,
-          known.map((s) => STAGE_LIMITS[s][policy]),
-        );
+  const configured = isStage(overrides.stage) ? overrides.stage : undefined;
+  let base: Limits[P];
+  let stageText: string;
+  if (known.length) {
+    base =
+      known.length === 1
+        ? STAGE_LIMITS[known[0]!][policy]
+        : strictestOf(
+            policy,
+            known.map((s) => STAGE_LIMITS[s][policy]),
+          );
+    stageText = `${known.join("/")} stage limits`;
+  } else if (configured) {
+    base = STAGE_LIMITS[configured][policy];
+    stageText = `${configured} stage limits, the stage the policy config names`;
+  } else {
+    base = NO_STAGE_LIMITS[policy];
+    stageText = `no ${stages.some((s) => s === "unknown") ? "known " : ""}stage stated, so the loosest limits of every stage; see stage-stated`;
+  }
   const overridden = Object.keys(overrides).filter((k) => k in DIRECTIONS[policy] && (overrides as Record<string, unknown>)[k] !== undefined);
-  const stageText = unknown ? `strictest limits (no ${stages.length ? "known " : ""}stage)` : `${known.join("/")} stage limits`;
   return {
     limits: { ...base, ...Object.fromEntries(overridden.map((k) => [k, (overrides as Record<string, unknown>)[k]])) } as Limits[P],
     source: overridden.length ? `${stageText}, ${overridden.join(", ")} from the policy config` : stageText,

@@ -22,7 +22,7 @@ for (const dir of DATA_DIRS) {
   if (!fs.existsSync(from)) continue;
   fs.cpSync(from, path.join(dist, dir), { recursive: true, filter: (src) => !src.endsWith(".ts") });
 }
-for (const entry of ["api/index.js", "api/schemas.js", "api/cost.js", "api/policies.js", "offline/index.js"]) {
+for (const entry of ["api/index.js", "api/schemas.js", "api/cost.js", "api/policies.js", "offline/index.js", "api/plan.js", "plan/bin.js"]) {
   if (!fs.existsSync(path.join(dist, entry))) throw new Error(`build: dist/${entry} is missing`);
 }
 console.log("built dist/");

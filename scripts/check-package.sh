@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # The package as a platform team gets it, in a fresh consumer:
 #   1. npm pack (prepack builds dist/) and check what the tarball ships;
-#   2. install the tarball in a fresh directory with its peer dependencies
-#      (the versions this repository pins; npm's cache makes it fast after npm ci);
+#   2. install the tarball in a fresh directory with its peer dependencies at
+#      the lowest versions package.json declares (the floor of each range), so a
+#      range never promises a version nobody tested;
 #   3. compile a consumer with plain tsc and Pulumi's template tsconfig (strict,
 #      no skipLibCheck), and type-check it again with exactOptionalPropertyTypes
 #      and an older target: our .d.ts files must hold under both;
 #   4. run it under hand-written mocks: ArtifactStore and ContainerRegistry
 #      from the package root declare the expected resources, and a bad
 #      repository name is refused by name; then run the repository's examples
-#      through the packed `ml-platform/testing`.
+#      through the packed `ml-platform/testing`;
+#   5. the consumer's own stack, planned by the package's `ml-platform-plan`
+#      command, then again with its environment renamed, and diffed: the
+#      markdown comment names the protected bucket first, and the diff exits 5;
+#      its own mocks (ml-platform/testing) still see stackOutputs, and an
+#      unmocked invoke fails naming the function.
 # Slow (pack + install + tsc, a few minutes on a busy machine): `npm run test:package`,
 # run by .ci/run after `npm test`, outside jest's time budget.
 set -euo pipefail
@@ -31,11 +37,11 @@ tar -tzf "$tarball" | sort > "$work/contents.txt"
 unexpected="$(grep -Ev '^package/(package\.json|README\.md|LICENSE|dist/.+\.(js|d\.ts|json))$' "$work/contents.txt" || true)"
 check "the tarball ships package.json, README and dist/ (JS, .d.ts, data) only" test -z "$unexpected"
 [ -z "$unexpected" ] || echo "$unexpected"
-for entry in api/index api/schemas api/cost api/policies offline/index; do
+for entry in api/index api/schemas api/cost api/policies api/plan offline/index plan/bin; do
   check "dist/$entry.js and .d.ts are in the tarball" grep -qx "package/dist/$entry.d.ts" "$work/contents.txt"
 done
 check "the policy pack's stage configs are in the tarball" grep -qx "package/dist/policies/config/mvp.json" "$work/contents.txt"
-check "no test, stack program or plan CLI in the tarball" bash -c "! grep -Eq '(\\.test\\.|/test/|^package/dist/index\\.|/plan/)' '$work/contents.txt'"
+check "no test, stack program or the repository's own plan CLI in the tarball" bash -c "! grep -Eq '(\\.test\\.|/test/|^package/dist/index\\.|/plan/(cli|engine)\\.)' '$work/contents.txt'"
 
 echo "== fresh consumer in $work/consumer"
 consumer="$work/consumer"
@@ -50,6 +56,12 @@ done
 awk '/^## Use the components in your own program/{inside=1} inside && /^```ts$/{grab=1; next} grab && /^```$/{exit} grab{print}' README.md > "$consumer/readme.ts"
 check "the README's example was found" test -s "$consumer/readme.ts"
 pin() { node -p "require('./package.json').devDependencies['$1']"; }
+# The lowest version a peer range admits: "^7.48.0", "~7.48.0" and ">=7.48.0" all give 7.48.0.
+floor() { node -p "require('./package.json').peerDependencies['$1'].replace(/^(\\^|~|>=\\s*)/, '')"; }
+peers=(@pulumi/pulumi @pulumi/aws @pulumi/kubernetes @pulumi/random @pulumi/policy)
+for peer in "${peers[@]}"; do
+  check "the peer range of $peer has a plain version as its floor ($(floor "$peer"))" bash -c '[[ "$1" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]' _ "$(floor "$peer")"
+done
 cat > "$consumer/package.json" <<JSON
 {
   "name": "consumer",
@@ -57,16 +69,20 @@ cat > "$consumer/package.json" <<JSON
   "private": true,
   "dependencies": {
     "ml-platform": "file:$tarball",
-    "@pulumi/pulumi": "$(pin @pulumi/pulumi)",
-    "@pulumi/aws": "$(pin @pulumi/aws)",
-    "@pulumi/kubernetes": "$(pin @pulumi/kubernetes)",
-    "@pulumi/random": "$(pin @pulumi/random)",
-    "@pulumi/policy": "$(pin @pulumi/policy)"
+    "@pulumi/pulumi": "$(floor @pulumi/pulumi)",
+    "@pulumi/aws": "$(floor @pulumi/aws)",
+    "@pulumi/kubernetes": "$(floor @pulumi/kubernetes)",
+    "@pulumi/random": "$(floor @pulumi/random)",
+    "@pulumi/policy": "$(floor @pulumi/policy)"
   },
   "devDependencies": { "typescript": "$(pin typescript)", "@types/node": "$(pin @types/node)" }
 }
 JSON
 (cd "$consumer" && npm install --prefer-offline --no-audit --no-fund --ignore-scripts --loglevel=error)
+for peer in "${peers[@]}"; do
+  installed="$(cd "$consumer" && node -p "require('$peer/package.json').version.replace(/^v/, '')")"  # @pulumi/policy writes v1.21.0
+  check "$peer installed at its declared floor ($installed)" test "$installed" = "$(floor "$peer")"
+done
 check "one @pulumi/pulumi in the consumer (the package brings none of its own)" \
   bash -c "[ -d '$consumer/node_modules/@pulumi/pulumi' ] && [ ! -e '$consumer/node_modules/ml-platform/node_modules/@pulumi' ]"
 
@@ -95,6 +111,29 @@ if [ -f bin/index.js ]; then
   passed=$((passed + $(grep -c '^ok ' <<<"$out" || true)))
   failed=$((failed + $(grep -c '^FAIL ' <<<"$out" || true)))
   check "the subpaths program exits 0" test "$status" -eq 0
+  echo "== ml-platform/testing and ml-platform/plan in the consumer's own tests"
+  out="$(node bin/planning.js 2>&1)" && status=0 || status=$?
+  echo "$out"
+  passed=$((passed + $(grep -c '^ok ' <<<"$out" || true)))
+  failed=$((failed + $(grep -c '^FAIL ' <<<"$out" || true)))
+  check "the planning program exits 0" test "$status" -eq 0
+  echo "== ml-platform-plan on the consumer's own stack"
+  printf 'name: consumer\nruntime: nodejs\nmain: bin/stack.js\n' > Pulumi.yaml
+  printf 'config:\n  aws:region: eu-west-1\n  consumer:env: dev\n' > Pulumi.dev.yaml
+  plan_status=0
+  node_modules/.bin/ml-platform-plan bin/stack.js --stack-file Pulumi.dev.yaml --environment dev > base.json || plan_status=$?
+  check "ml-platform-plan plans the consumer's stack (exit 0)" test "$plan_status" -eq 0
+  check "the plan is JSON with schemaVersion 1 and the protected bucket" \
+    node -e 'const p = require("./base.json"); process.exit(p.schemaVersion === 1 && p.resources.some((r) => r.name === "dev-data-datasets" && r.protect) ? 0 : 1)'
+  sed -i 's/env: dev/env: prod/' Pulumi.dev.yaml
+  node_modules/.bin/ml-platform-plan bin/stack.js --stack-file Pulumi.dev.yaml --environment prod > head.json || true
+  diff_status=0
+  node_modules/.bin/ml-platform-plan diff base.json head.json --markdown > diff.md 2> diff.err || diff_status=$?
+  head -n 12 diff.md
+  check "the diff exits 5: a protected resource is replaced" test "$diff_status" -eq 5
+  expected_row='| `aws:s3:Bucket` `prod-data-datasets` (was `dev-data-datasets`) | **replaced** | renamed | ⛔ protected'
+  check "the markdown's first lines name the protected bucket's replacement" \
+    bash -c 'head -n 12 diff.md | grep -qF -- "$1"' _ "$expected_row"
 fi
 echo "package: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

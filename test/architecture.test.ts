@@ -269,3 +269,30 @@ describe("what the checks load", () => {
     expect(packagesReached(path.join(ROOT, "config", "presets.ts"), true).packages.has("@pulumi/aws")).toBe(true);
   });
 });
+
+describe("what the type check reads", () => {
+  it("no file the type check reads imports the root of @pulumi/aws, whose declarations cover every AWS service; components import lib/aws.ts, one module per service", () => {
+    const roots = [
+      "index.ts",
+      "components",
+      "lib",
+      "config",
+      "api",
+      "offline",
+      "plan",
+      "policies",
+      "examples",
+      "test",
+      "docs",
+      "scripts/generate",
+      "scripts/charts",
+    ]
+      .flatMap((p) => (fs.statSync(path.join(ROOT, p)).isDirectory() ? sourcesUnder(path.join(ROOT, p)) : [path.join(ROOT, p)]))
+      .filter((f) => /from\s+"@pulumi\/aws"/.test(fs.readFileSync(f, "utf8")))
+      .map((f) => path.relative(ROOT, f));
+    expect(roots).toEqual([]);
+    // Not vacuous: the components do use AWS through the per-service barrel.
+    expect(fs.readFileSync(path.join(ROOT, "components", "compute", "gpu-cluster.ts"), "utf8")).toMatch(/import \* as aws from "\.\.\/\.\.\/lib\/aws";/);
+    expect(fs.readFileSync(path.join(ROOT, "lib", "aws.ts"), "utf8")).toMatch(/export \* as eks from "@pulumi\/aws\/eks";/);
+  });
+});

@@ -12,7 +12,7 @@ import { AUTONAME_SUFFIX_LENGTH, NAME_LIMITS, NamedKind } from "../../lib/naming
 import { controlPlaneRoleName, eksClusterName, gpuNodeGroupName, nodeRoleName, systemNodeGroupName } from "./names";
 import { isAwsRegion } from "../../lib/regions";
 import { KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from "../../lib/versions";
-import { ArgProblem, awsTags, schemaMatches, withType, PULUMI_STRING } from "../../lib/validate";
+import { ArgProblem, awsTags, stageArg, schemaMatches, withType, PULUMI_STRING } from "../../lib/validate";
 import type { GpuClusterArgs } from "./gpu-cluster.args";
 import type { GpuNodePoolArgs } from "./gpu-node-pool.args";
 import { GpuPoolSettings, SystemPoolSettings, poolSizeProblems } from "./node-pool.schema";
@@ -125,6 +125,7 @@ export const GpuClusterArgsSchema = GpuClusterSettings.extend({
       "GB of control-plane logs expected a month, for cost planning: the log group carries it as the `ml-platform/planned-ingest-gb-month` tag. Unset: ingestion is listed as usage-based, not priced.",
     ),
   tags: awsTags.default({}),
+  stage: stageArg,
 });
 
 // tsc proves the interface (gpu-cluster.ts) and the schema accept the same arguments.
@@ -152,6 +153,7 @@ export const GpuNodePoolArgsSchema = z.strictObject({
     )
     .default(true),
   tags: awsTags.default({}),
+  stage: stageArg,
 });
 
 schemaMatches<GpuNodePoolArgs, z.input<typeof GpuNodePoolArgsSchema>>(true);

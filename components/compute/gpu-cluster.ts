@@ -1,6 +1,7 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../../lib/aws";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { withStageLabel } from "../../lib/tags";
 import { serviceTrustPolicy } from "../../lib/iam";
 import { PLANNED_INGEST_GB_TAG, withPlannedGb } from "../../lib/tags";
 import { validateArgs } from "../../lib/validate";
@@ -73,7 +74,13 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
     // Checked before anything is declared: a bad argument (an API open to 0.0.0.0/0, a CPU type
     // in a GPU pool, a role listed twice, a name over AWS's limits) throws ComponentArgsError naming it.
     const s = validateArgs(GPU_CLUSTER_TYPE, name, GpuClusterArgsSchema, args, gpuClusterProblems);
-    super(GPU_CLUSTER_TYPE, name, {}, opts);
+    // Every Kubernetes object it declares carries the stage label when its tags state a stage (lib/tags.ts).
+    super(
+      GPU_CLUSTER_TYPE,
+      name,
+      {},
+      { ...opts, transformations: [...(opts?.transformations ?? []), (t) => ({ props: withStageLabel(t.type, t.props, s.tags.stage), opts: t.opts })] },
+    );
     // The AWS name is fixed (not auto-suffixed) so the log group name is known before the cluster exists.
     const clusterName = eksClusterName(name);
     const version = s.kubernetesVersion;

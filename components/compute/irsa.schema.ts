@@ -3,7 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { AUTONAME_SUFFIX_LENGTH, NAME_LIMITS } from "../../lib/naming";
 import { irsaRoleName } from "./names";
-import { ArgProblem, awsTags, schemaMatches, withType, PULUMI_STRING } from "../../lib/validate";
+import { ArgProblem, awsTags, stageArg, schemaMatches, withType, PULUMI_STRING } from "../../lib/validate";
 import { namespaceName } from "../serving/model-serving.schema";
 import type { IrsaRoleArgs } from "./irsa.args";
 
@@ -32,6 +32,7 @@ export const IrsaRoleArgsSchema = z.strictObject({
   managedPolicyArns: z.array(policyArn).describe("Managed IAM policies to attach.").default([]),
   inlinePolicy: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING).optional().describe("An inline policy document (JSON text). Default none."),
   tags: awsTags.default({}),
+  stage: stageArg,
 });
 
 // tsc proves the interface (irsa.ts) and the schema accept the same arguments.

@@ -4,7 +4,7 @@
  * (components/compute/launch-template.ts nodeLaunchTemplate) requires IMDSv2 with hop limit 1, sizes the
  * encrypted gp3 root volume and tags instances and volumes with the cost tags.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../../lib/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { GpuNodeGroupSettings } from "./node-pool.args";
 

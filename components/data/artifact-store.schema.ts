@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { AUTONAME_SUFFIX_LENGTH, NAME_LIMITS, childName } from "../../lib/naming";
-import { ArgProblem, awsTags, schemaMatches } from "../../lib/validate";
+import { ArgProblem, awsTags, stageArg, schemaMatches } from "../../lib/validate";
 import type { ArtifactStoreArgs } from "./artifact-store.args";
 
 export const BUCKET_ENCRYPTIONS = ["sse-s3", "sse-kms"] as const;
@@ -98,6 +98,7 @@ export const ArtifactStoreArgsSchema = ArtifactStoreSettings.extend({
       "GB the buckets are expected to hold in all, for cost planning: each bucket carries its share as the `ml-platform/planned-storage-gb` tag, which the plan and the budget policy price. Unset: storage is listed as usage-based, not priced.",
     ),
   tags: awsTags.default({}),
+  stage: stageArg,
 });
 
 // tsc proves the interface (artifact-store.ts) and the schema accept the same arguments.

@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../../lib/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PLANNED_STORAGE_GB_TAG, withPlannedGb } from "../../lib/tags";
 import { validateArgs } from "../../lib/validate";

@@ -6,7 +6,7 @@
  * carry no zod types (see lib/args-error.ts).
  */
 import { z } from "zod";
-import { ArgProblem, awsTags, schemaMatches } from "../../lib/validate";
+import { ArgProblem, awsTags, stageArg, schemaMatches } from "../../lib/validate";
 import type { ContainerRegistryArgs } from "./container-registry.args";
 
 /**
@@ -67,6 +67,7 @@ export const ContainerRegistryArgsSchema = ContainerRegistrySettings.extend({
       "GB of images expected in all, for cost planning: each repository carries its share as the `ml-platform/planned-storage-gb` tag. Unset: storage is listed as usage-based, not priced.",
     ),
   tags: awsTags.default({}),
+  stage: stageArg,
 });
 
 // tsc proves the interface (container-registry.ts) and the schema accept the same arguments.

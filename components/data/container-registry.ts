@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../../lib/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { childName } from "../../lib/naming";
 import { PLANNED_STORAGE_GB_TAG, withPlannedGb } from "../../lib/tags";
@@ -25,6 +25,12 @@ export interface RepositoryInfo {
 export class ContainerRegistry extends pulumi.ComponentResource {
   /** Repositories by name. */
   public readonly repositories: Record<string, RepositoryInfo>;
+  /**
+   * What `<registry>` in a model's image stands for (ModelServing's
+   * `registryPrefix`): `<account>.dkr.ecr.<region>.amazonaws.com/<name>`, so
+   * `<registry>/models:1.4.0` is this registry's `models` repository, tag 1.4.0.
+   */
+  public readonly registryPrefix: pulumi.Output<string>;
 
   constructor(name: string, args: ContainerRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     // Checked before anything is declared: a bad argument throws ComponentArgsError naming it.
@@ -50,6 +56,13 @@ export class ContainerRegistry extends pulumi.ComponentResource {
       new aws.ecr.LifecyclePolicy(`${name}-${repoName}`, { repository: repo.name, policy }, { parent: this });
       this.repositories[repoName] = { url: repo.repositoryUrl, arn: repo.arn };
     }
+    // Every repository is `<host>/<name>/<repository>`: the first one's URL without its own suffix.
+    const [first] = s.repositories;
+    // (Mocks that answer no URL get none.)
+    const suffix = ecrRepositoryName(name, first!).length;
+    this.registryPrefix = this.repositories[first!]!.url.apply((url: string | undefined) =>
+      url === undefined ? undefined : url.slice(0, url.length - suffix) + name,
+    ) as pulumi.Output<string>;
     this.registerOutputs({ repositories: Object.fromEntries(Object.entries(this.repositories).map(([k, r]) => [k, r.url])) });
   }
 }

@@ -6,7 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { POSTGRES_MAJOR_VERSION, POSTGRES_STANDARD_SUPPORT_ENDS } from "../../lib/versions";
-import { ArgProblem, awsTags, schemaMatches, withType, PULUMI_STRING } from "../../lib/validate";
+import { ArgProblem, awsTags, stageArg, schemaMatches, withType, PULUMI_STRING } from "../../lib/validate";
 import type { MetadataStoreArgs } from "./metadata-store.args";
 
 export const DATABASE_STORAGE_TYPES = ["gp3", "io1", "io2"] as const;
@@ -98,6 +98,7 @@ export const MetadataStoreArgsSchema = MetadataStoreSettings.extend({
   username: pgIdentifier.describe("Master user name.").default("mlplatform"),
   protect: z.boolean().describe("`protect` + `retainOnDelete` on the instance and its secret, and a final snapshot.").default(true),
   tags: awsTags.default({}),
+  stage: stageArg,
 });
 
 // tsc proves the interface (metadata-store.ts) and the schema accept the same arguments.

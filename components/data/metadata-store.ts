@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../../lib/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { validateArgs } from "../../lib/validate";

@@ -110,8 +110,20 @@ export interface MonitoringArgs {
   /** Install the NVIDIA DCGM exporter on GPU nodes. Default: true when `pools` has a GPU pool. */
   dcgmExporter?: boolean | undefined;
   /**
+   * Let `pulumi destroy` delete Prometheus' and Alertmanager's volumes with their data (their
+   * claims' retention policy on deletion: Delete); for non-production stacks only. Default: the
+   * volumes are kept.
+   */
+  forceDestroy?: boolean | undefined;
+  /**
    * Tags for every resource the component creates (cost allocation: owner, costCenter,
    * environment). Default none.
    */
   tags?: Record<string, string> | undefined;
+  /**
+   * The company's stage (poc, mvp or seriesb), written as the `stage` tag on every AWS resource the
+   * component tags, so the policy pack applies that stage's limits. Default: none (a `stage` in
+   * tags, or the AWS provider's defaultTags, still counts).
+   */
+  stage?: "poc" | "mvp" | "seriesb" | undefined;
 }

@@ -11,7 +11,7 @@ import { DEFAULT_SERVING_METRICS } from "./contract";
 import { DEFAULT_THRESHOLDS } from "./rules";
 import { HEARTBEAT_RECEIVER, RETENTION_SIZE_SHARE, SEVERITIES, prometheusDiskNeedGb, retentionSizeGb } from "./values";
 import { isAwsRegion } from "../../lib/regions";
-import { ArgProblem, awsTags, schemaMatches, withType, PULUMI_STRING } from "../../lib/validate";
+import { ArgProblem, awsTags, stageArg, schemaMatches, withType, PULUMI_STRING } from "../../lib/validate";
 import type { ClusterHandle } from "../compute/cluster-handle";
 import type { MonitoringArgs } from "./monitoring.args";
 
@@ -186,7 +186,14 @@ export const MonitoringArgsSchema = MonitoringSettings.extend({
     .describe("Metric names the model servers export. Default: http_requests_total{code}, http_request_duration_seconds.")
     .default(DEFAULT_SERVING_METRICS),
   dcgmExporter: z.boolean().optional().describe("Install the NVIDIA DCGM exporter on GPU nodes. Default: true when `pools` has a GPU pool."),
+  forceDestroy: z
+    .boolean()
+    .describe(
+      "Let `pulumi destroy` delete Prometheus' and Alertmanager's volumes with their data (their claims' retention policy on deletion: Delete); for non-production stacks only. Default: the volumes are kept.",
+    )
+    .default(false),
   tags: awsTags.default({}),
+  stage: stageArg,
 });
 
 // tsc proves the interface (monitoring.ts) and the schema accept the same arguments.

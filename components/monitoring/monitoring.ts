@@ -1,5 +1,6 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { withStageLabel } from "../../lib/tags";
 import { validateArgs } from "../../lib/validate";
 import { AddonTarget, MonitoringAddonInputs, MonitoringAddonSettings, installAddon } from "../compute/addons/addon";
 import { dcgmExporter } from "../compute/addons/dcgm-exporter";
@@ -36,12 +37,19 @@ export class Monitoring extends pulumi.ComponentResource {
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     // Checked before anything is declared: a bad argument throws ComponentArgsError naming it.
     const s = validateArgs(MONITORING_TYPE, name, MonitoringArgsSchema, args, monitoringProblems);
-    super(MONITORING_TYPE, name, {}, opts);
+    // Every Kubernetes object it declares carries the stage label when its tags state a stage (lib/tags.ts).
+    super(
+      MONITORING_TYPE,
+      name,
+      {},
+      { ...opts, transformations: [...(opts?.transformations ?? []), (t) => ({ props: withStageLabel(t.type, t.props, s.tags.stage), opts: t.opts })] },
+    );
     const storage: MonitoringStorage = {
       retentionDays: s.retentionDays,
       prometheusStorageGb: s.prometheusStorageGb,
       grafanaStorageGb: s.grafanaStorageGb,
       alertmanagerStorageGb: s.alertmanagerStorageGb,
+      deleteVolumesWithPods: s.forceDestroy,
     };
     const receivers = s.receivers;
     const groups = platformRuleGroups({ ...s.thresholds, pools: s.pools, gpuPrices: s.gpuPrices, servingMetrics: s.servingMetrics });

@@ -37,6 +37,11 @@ export interface MonitoringStorage {
   grafanaStorageGb: number;
   /** Size of the Alertmanager gp3 volume, GB (silences and notification log survive restarts). */
   alertmanagerStorageGb: number;
+  /**
+   * Whether deleting Prometheus or Alertmanager (uninstalling the chart, `pulumi destroy`) deletes their
+   * volumes too. False keeps them: a StatefulSet's claims outlive it unless its retention policy says Delete.
+   */
+  deleteVolumesWithPods: boolean;
 }
 
 /**
@@ -268,6 +273,16 @@ export interface KubePrometheusStackArgs<T> extends MonitoringStorage {
   alertmanagerRoleArn: T;
 }
 
+/**
+ * What happens to a StatefulSet's volume claims when it is deleted or scaled
+ * down (the operator's `persistentVolumeClaimRetentionPolicy`, the
+ * StatefulSet field of the same name; Kubernetes' default is Retain for
+ * both). Scaling down always keeps them.
+ */
+export function claimRetentionPolicy(deleteVolumesWithPods: boolean) {
+  return { whenDeleted: deleteVolumesWithPods ? "Delete" : "Retain", whenScaled: "Retain" } as const;
+}
+
 const volumeClaim = (gb: number) => ({
   volumeClaimTemplate: {
     spec: {
@@ -325,6 +340,7 @@ export function kubePrometheusStackValues<T>(args: KubePrometheusStackArgs<T>) {
         retention: `${args.retentionDays}d`,
         retentionSize: `${retentionSizeGb(args.prometheusStorageGb)}GB`,
         storageSpec: volumeClaim(args.prometheusStorageGb),
+        persistentVolumeClaimRetentionPolicy: claimRetentionPolicy(args.deleteVolumesWithPods),
         resources: k8sResources(R.prometheus),
         // Select every ServiceMonitor, PodMonitor, Probe and rule in the cluster, not only the chart's.
         serviceMonitorSelectorNilUsesHelmValues: false,
@@ -345,6 +361,7 @@ export function kubePrometheusStackValues<T>(args: KubePrometheusStackArgs<T>) {
         ...onSystemPool,
         replicas: 1,
         storage: volumeClaim(args.alertmanagerStorageGb),
+        persistentVolumeClaimRetentionPolicy: claimRetentionPolicy(args.deleteVolumesWithPods),
         resources: k8sResources(R.alertmanager),
       },
     },

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { EKS_UNSUPPORTED_ZONE_IDS, ZONE_ID_PATTERN } from "../compute/zones";
 import { ipv4Cidr, logRetentionDays } from "../../lib/fields";
-import { ArgProblem, awsTags, schemaMatches } from "../../lib/validate";
+import { ArgProblem, awsTags, stageArg, schemaMatches } from "../../lib/validate";
 import type { NetworkArgs } from "./network.args";
 
 export const NAT_MODES = ["none", "single", "perAz"] as const;
@@ -64,6 +64,7 @@ export const NetworkArgsSchema = NetworkSettings.extend({
       "GB of flow logs expected a month, for cost planning: the log group carries it as the `ml-platform/planned-ingest-gb-month` tag. Unset: ingestion is listed as usage-based, not priced.",
     ),
   tags: awsTags.default({}),
+  stage: stageArg,
 });
 
 // tsc proves the interface (network.ts) and the schema accept the same arguments.

@@ -13,7 +13,7 @@ import { COLORS, EXPOSURE_TYPES } from "./settings";
 
 const HOME = "components/serving/model-serving.args.ts";
 import { ServingContext, servingProblems } from "./checks";
-import { ArgProblem, awsTags, schemaMatches, withType, PULUMI_STRING } from "../../lib/validate";
+import { ArgProblem, awsTags, stageArg, schemaMatches, withType, PULUMI_STRING } from "../../lib/validate";
 import type { ClusterHandle } from "../compute/cluster-handle";
 import type { ModelServingArgs } from "./model-serving.args";
 
@@ -165,6 +165,7 @@ export const ModelServingArgsSchema = z.strictObject({
   environment: z.string().min(1).describe("Environment name, reported to Sentry."),
   sentryDsn: input<string>("sentryDsn").optional().describe("Sentry DSN, a secret. Default none."),
   tags: awsTags.default({}),
+  stage: stageArg,
 });
 
 // tsc proves the generated interface (model-serving.args.ts) and the schema accept the same arguments.

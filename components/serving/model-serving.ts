@@ -1,6 +1,7 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../../lib/aws";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { withStageLabel } from "../../lib/tags";
 import { validateArgs } from "../../lib/validate";
 import { ACCESS_POLICY_ARNS } from "../compute/access";
 import { installAddon } from "../compute/addons/addon";
@@ -60,7 +61,13 @@ export class ModelServing extends pulumi.ComponentResource {
   constructor(name: string, args: ModelServingArgs, opts?: pulumi.ComponentResourceOptions) {
     // Checked before anything is declared: a bad argument throws ComponentArgsError naming it.
     const a = validateArgs(MODEL_SERVING_TYPE, name, ModelServingArgsSchema, args, modelServingProblems);
-    super(MODEL_SERVING_TYPE, name, {}, opts);
+    // Every Kubernetes object it declares carries the stage label when its tags state a stage (lib/tags.ts).
+    super(
+      MODEL_SERVING_TYPE,
+      name,
+      {},
+      { ...opts, transformations: [...(opts?.transformations ?? []), (t) => ({ props: withStageLabel(t.type, t.props, a.tags.stage), opts: t.opts })] },
+    );
     const s = a.settings;
     const cluster = a.cluster;
     const tags = a.tags;

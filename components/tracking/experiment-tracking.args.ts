@@ -44,6 +44,12 @@ export interface ExperimentTrackingArgs {
    * environment). Default none.
    */
   tags?: Record<string, string> | undefined;
+  /**
+   * The company's stage (poc, mvp or seriesb), written as the `stage` tag on every AWS resource the
+   * component tags, so the policy pack applies that stage's limits. Default: none (a `stage` in
+   * tags, or the AWS provider's defaultTags, still counts).
+   */
+  stage?: "poc" | "mvp" | "seriesb" | undefined;
 }
 
 export interface TrackingSettings {

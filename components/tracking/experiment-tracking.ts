@@ -1,5 +1,6 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { withStageLabel } from "../../lib/tags";
 import { validateArgs } from "../../lib/validate";
 import { IrsaRole } from "../compute/irsa";
 import { namespaceManifest } from "../serving/manifests";
@@ -33,7 +34,13 @@ export class ExperimentTracking extends pulumi.ComponentResource {
   constructor(name: string, args: ExperimentTrackingArgs, opts?: pulumi.ComponentResourceOptions) {
     // Checked before anything is declared: a bad argument throws ComponentArgsError naming it.
     const a = validateArgs(EXPERIMENT_TRACKING_TYPE, name, ExperimentTrackingArgsSchema, args, experimentTrackingProblems);
-    super(EXPERIMENT_TRACKING_TYPE, name, {}, opts);
+    // Every Kubernetes object it declares carries the stage label when its tags state a stage (lib/tags.ts).
+    super(
+      EXPERIMENT_TRACKING_TYPE,
+      name,
+      {},
+      { ...opts, transformations: [...(opts?.transformations ?? []), (t) => ({ props: withStageLabel(t.type, t.props, a.tags.stage), opts: t.opts })] },
+    );
     const s = a.settings;
     const cluster = a.cluster;
     const k8s = (dependsOn: pulumi.Resource[]): pulumi.CustomResourceOptions => ({ parent: this, provider: cluster.provider, dependsOn });

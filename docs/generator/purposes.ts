@@ -10,6 +10,7 @@
  */
 import { chartOf } from "../../components/compute/addons/addon";
 import { ADDONS } from "../../components/compute/addons/registry";
+import { helmChartName } from "../../lib/versions";
 
 /** What the dictionary sees of a planned resource. */
 export interface ResourceView {
@@ -237,9 +238,9 @@ export const KINDS: Record<string, KindInfo> = {
 
   // --- inside the cluster -------------------------------------------------------------
   "kubernetes:helm.sh/v3:Release": {
-    diagram: (r) => `Helm ${str(r.inputs.chart) ?? r.role}`,
+    diagram: (r) => `Helm ${helmChartName(r.inputs.chart) || r.role}`,
     purpose: (r) => {
-      const chart = str(r.inputs.chart) ?? "";
+      const chart = helmChartName(r.inputs.chart);
       return withDetail(chartPurpose(chart) ?? `Helm chart ${chart}`, [chart, str(r.inputs.version)].filter(Boolean).join(" "));
     },
   },
@@ -351,7 +352,7 @@ const text = (t: Text, r: ResourceView) => (typeof t === "string" ? t : t(r));
 export function purposeOf(r: ResourceView): { text: string; known: boolean } {
   const kind = KINDS[r.type];
   if (!kind) return { text: "(not described yet: add its type to docs/generator/purposes.ts)", known: false };
-  if (r.type === "kubernetes:helm.sh/v3:Release" && !chartPurpose(str(r.inputs.chart) ?? "")) {
+  if (r.type === "kubernetes:helm.sh/v3:Release" && !chartPurpose(helmChartName(r.inputs.chart))) {
     return { text: text(kind.purpose, r), known: false };
   }
   return { text: text(kind.purpose, r), known: true };

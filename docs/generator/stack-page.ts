@@ -15,6 +15,7 @@ import { policies as packPolicies } from "../../policies/rules";
 import { buildDiagram, renderMermaid, viewOf } from "./diagram";
 import { cell, code, dollars, generatedBanner, money, plural, table } from "./markdown";
 import { KINDS, kindName, purposeOf } from "./purposes";
+import { helmChartName } from "../../lib/versions";
 
 /** What a page is made from: the plan and the reports computed from it. */
 export interface StackFacts {
@@ -30,7 +31,7 @@ export function undescribedTypes(run: PlanRun): string[] {
   for (const r of run.resources) {
     if (r.type === "pulumi:pulumi:Stack") continue;
     const view = viewOf(r, byUrn);
-    if (!purposeOf(view).known) missing.add(r.type === "kubernetes:helm.sh/v3:Release" ? `${r.type} (chart ${String(r.inputs.chart)})` : r.type);
+    if (!purposeOf(view).known) missing.add(r.type === "kubernetes:helm.sh/v3:Release" ? `${r.type} (chart ${helmChartName(r.inputs.chart)})` : r.type);
   }
   return [...missing].sort();
 }

@@ -66,7 +66,7 @@ describe("example: serving on an existing EKS cluster", () => {
     );
   });
 
-  it("passes the policy pack at its strictest defaults and costs only the image storage", () => {
+  it("passes the policy pack without a config file (its tags state the MVP stage) and costs only the image storage", () => {
     expect(plan.policy.mandatory).toEqual([]);
     expect(plan.cost.unpriced).toEqual([]);
     expect(plan.cost.byResource.map((l) => l.type)).toEqual(["aws:ecr/repository:Repository"]);

@@ -2,14 +2,13 @@
  * A registry and model serving on an EKS cluster this program does not own.
  *
  * The in-cluster components take a ClusterHandle, not our GpuCluster, so an
- * existing cluster works as well (existing-cluster.ts): read it with
- * `aws.eks.getClusterOutput`, find its IAM OIDC provider, and build a
+ * existing cluster works as well: `existingEksCluster` reads it with
+ * `aws.eks.getClusterOutput`, finds its IAM OIDC provider, and builds a
  * kubernetes.Provider for it.
  */
-import * as aws from "@pulumi/aws";
+import * as awsConfig from "@pulumi/aws/config";
 import * as pulumi from "@pulumi/pulumi";
-import { ContainerRegistry, ModelServing, withModelDefaults } from "ml-platform";
-import { existingEksCluster } from "./existing-cluster";
+import { ContainerRegistry, ModelServing, existingEksCluster, withModelDefaults } from "ml-platform";
 
 export = () => {
   const config = new pulumi.Config();
@@ -17,7 +16,7 @@ export = () => {
   const prefix = `serving-${environment}`;
   // `stage` tells the policy pack which stage's limits apply to these resources (policies/stages.ts).
   const tags = { environment, stage: "mvp", owner: "ml-team", costCenter: "ml", "managed-by": "pulumi" };
-  const region = aws.config.region ?? "us-east-1";
+  const region = awsConfig.region ?? "us-east-1";
   const bucket = config.require("modelsBucket");
 
   const cluster = existingEksCluster(prefix, config.require("clusterName"), region);
@@ -45,7 +44,7 @@ export = () => {
       ],
     },
     modelsBucket: { name: bucket, arn: `arn:aws:s3:::${bucket}` },
-    registryPrefix: repository.url.apply((url) => url.slice(0, url.lastIndexOf("/"))),
+    registryPrefix: registry.registryPrefix,
     region,
     environment,
     tags,

@@ -6,10 +6,9 @@
  * exports (vpcId, privateSubnetIds, clusterSecurityGroupId, clusterName,
  * oidcProviderArn, oidcIssuerUrl, kubeconfig).
  */
-import * as aws from "@pulumi/aws";
-import * as kubernetes from "@pulumi/kubernetes";
+import * as awsConfig from "@pulumi/aws/config";
 import * as pulumi from "@pulumi/pulumi";
-import { ArtifactStore, ClusterHandle, ExperimentTracking, MLFLOW_IMAGE, MetadataStore } from "ml-platform";
+import { ArtifactStore, ExperimentTracking, MLFLOW_IMAGE, MetadataStore, clusterFromStack } from "ml-platform";
 
 export = () => {
   const config = new pulumi.Config();
@@ -17,20 +16,12 @@ export = () => {
   const prefix = `tracking-${environment}`;
   // `stage` tells the policy pack which stage's limits apply to these resources (policies/stages.ts).
   const tags = { environment, stage: "mvp", owner: "ml-team", costCenter: "ml", "managed-by": "pulumi" };
-  const region = aws.config.region ?? "us-east-1";
+  const region = awsConfig.region ?? "us-east-1";
   const platform = new pulumi.StackReference(config.require("platformStack"));
   const out = (name: string) => platform.requireOutput(name) as pulumi.Output<string>;
 
   // The platform's cluster, described from its outputs.
-  const cluster: ClusterHandle = {
-    provider: new kubernetes.Provider(`${prefix}-k8s`, { kubeconfig: out("kubeconfig") }),
-    clusterName: out("clusterName"),
-    oidcProviderArn: out("oidcProviderArn"),
-    oidcIssuerUrl: out("oidcIssuerUrl"),
-    ready: [],
-    vpcId: out("vpcId"),
-    region,
-  };
+  const cluster = clusterFromStack(prefix, platform, region);
 
   const artifacts = new ArtifactStore(`${prefix}-artifacts`, {
     buckets: ["datasets", "mlflow"],

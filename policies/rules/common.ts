@@ -3,7 +3,7 @@
  * and the message format every violation uses (what / why / fix).
  */
 import type { PolicyConfigSchema, PolicyProviderResource, PolicyResource } from "@pulumi/policy";
-import { Limits, LimitedPolicy, STAGE_LIMITS, limitsFor, statedStage } from "../stages";
+import { KNOWN_STAGES, Limits, LimitedPolicy, STAGE_LIMITS, StageConfig, limitsFor, statedStage } from "../stages";
 
 type PolicyConfigJSONSchema = PolicyConfigSchema["properties"][string];
 
@@ -69,6 +69,14 @@ export function withDefaults<C extends object>(defaults: C, getConfig: () => Par
   return { ...defaults, ...getConfig() };
 }
 
+/** The `stage` config key: the stage of resources that state none (policies/stages.ts). */
+export const STAGE_SCHEMA: PolicyConfigJSONSchema = {
+  type: "string",
+  enum: KNOWN_STAGES,
+  description:
+    "Stage whose limits apply to resources that state none (no `stage` tag, no provider defaultTags, no ml-platform/stage label). Default: none; the stage-stated policy reports it",
+};
+
 /**
  * The config schema of a stage-limited policy: the types of its limits and
  * no defaults, so that what the CLI sends is only what the config file names
@@ -84,6 +92,7 @@ export function limitSchema<P extends LimitedPolicy>(
   const example = STAGE_LIMITS.mvp[policy] as Record<string, Json>;
   for (const [key, value] of Object.entries(example))
     properties[key] = schemaOf(value, `${(descriptions as Record<string, string>)[key]}. Default: the stage's built-in limit (policies/stages.ts)`);
+  properties.stage = STAGE_SCHEMA;
   if (opts.region)
     properties.region = {
       type: "string",
@@ -97,13 +106,24 @@ export function resourceLimits<P extends LimitedPolicy>(
   policy: P,
   args: { type: string; props: Record<string, unknown>; provider?: PolicyProviderResource; getConfig: <T extends object>() => T },
 ) {
-  return limitsFor(policy, [statedStage(args.type, args.props, args.provider)], args.getConfig<Partial<Limits[P]>>());
+  return limitsFor(policy, [statedStage(args.type, args.props, args.provider)], args.getConfig<Partial<Limits[P]> & StageConfig>());
 }
 
-/** The limits a stack policy applies to these resources: the strictest stage they state, with the config file on top. */
-export function stackLimits<P extends LimitedPolicy>(policy: P, resources: PolicyResource[], getConfig: <T extends object>() => T) {
-  const stated = resources.map((r) => statedStage(r.type, r.props, r.provider)).filter((s) => s !== undefined);
-  return limitsFor(policy, stated, getConfig<Partial<Limits[P]>>());
+/**
+ * The limits a stack policy applies to these resources: the strictest stage
+ * they state, else the strictest the rest of the stack states (`stack`), else
+ * the config's stage; with the config file on top.
+ */
+export function stackLimits<P extends LimitedPolicy>(
+  policy: P,
+  resources: PolicyResource[],
+  getConfig: <T extends object>() => T,
+  stack: PolicyResource[] = [],
+) {
+  const statedBy = (rs: PolicyResource[]) => rs.map((r) => statedStage(r.type, r.props, r.provider)).filter((s) => s !== undefined);
+  const own = statedBy(resources);
+  const stated = own.some((s) => s !== "unknown") ? own : [...own, ...statedBy(stack)];
+  return limitsFor(policy, stated, getConfig<Partial<Limits[P]> & StageConfig>());
 }
 
 /**

@@ -9,7 +9,7 @@ import { estimateCost, gpusHeldAtMinimum } from "../../cost/model";
 import { HOURS_PER_MONTH, PRICES, pricesFor } from "../../cost/prices";
 import { GPU_RESOURCE, GPU_TAINT, NODE_GROUP_LABEL, POOL_LABEL, kubernetesTaintEffect } from "../../components/compute/labels";
 import { gpusPerInstance, isAcceleratedType, isNvidiaGpuType } from "../../lib/instance-types";
-import { Limits, limitsFor, statedStage } from "../stages";
+import { Limits, StageConfig, limitsFor, statedStage } from "../stages";
 import { T, asArray, configSchema, explain, limitSchema, money, regionOf, resourceLimits, stackLimits, withDefaults } from "./common";
 
 type Props = Record<string, unknown>;
@@ -105,7 +105,7 @@ export const nodeGroupSizeCaps: StackValidationPolicy = {
   }),
   validateStack: (args, report) => {
     for (const pool of nodePools(args.resources)) {
-      const { limits, source } = stackLimits("node-group-size-caps", pool.groups, args.getConfig);
+      const { limits, source } = stackLimits("node-group-size-caps", pool.groups, args.getConfig, args.resources);
       const cap = pool.gpu ? limits.maxGpuNodesPerGroup : limits.maxNodesPerGroup;
       if (pool.maxSize <= cap) continue;
       const first = pool.groups[0]!;
@@ -136,7 +136,7 @@ export const nodeGroupWorstCaseSpend: StackValidationPolicy = {
     const configured = args.getConfig<{ region?: string }>().region;
     const templates = args.resources.filter((r) => r.type === T.launchTemplate);
     for (const pool of nodePools(args.resources)) {
-      const { limits, source } = stackLimits("node-group-worst-case-spend", pool.groups, args.getConfig);
+      const { limits, source } = stackLimits("node-group-worst-case-spend", pool.groups, args.getConfig, args.resources);
       const first = pool.groups[0]!;
       // The stack's launch templates come along: a node group's root volume is priced from the template it names.
       const cost = estimateCost(
@@ -238,41 +238,73 @@ export const gpuNodeGroupsUseNvidiaAmi: ResourceValidationPolicy = {
 };
 
 const STRAY_DEFAULTS = { allowStandaloneGpuInstances: false };
-export const noStandaloneGpuInstances: ResourceValidationPolicy = {
+const METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const SCHEDULE = "aws:scheduler/schedule:Schedule";
+
+/**
+ * Whether something in the stack stops this instance on its own: a CloudWatch
+ * alarm whose action is the EC2 stop (or terminate) action on it (the classic
+ * idle-CPU auto-stop), or an EventBridge Scheduler schedule calling
+ * ec2:stopInstances with it. Matched through the engine's property
+ * dependencies, or the instance's name in the alarm's InstanceId dimension.
+ */
+function hasStopSchedule(instance: PolicyResource, resources: PolicyResource[]): boolean {
+  const dependsOn = (r: PolicyResource, key: string) => asArray(r.propertyDependencies?.[key]).some((d) => d.urn === instance.urn);
+  return resources.some((r) => {
+    if (r.type === METRIC_ALARM) {
+      const stops = asArray(r.props.alarmActions as string[] | undefined).some((a) => /^arn:aws[\w-]*:automate:[\w-]+:ec2:(stop|terminate)$/.test(String(a)));
+      const dims = (r.props.dimensions ?? {}) as Record<string, unknown>;
+      return stops && (dependsOn(r, "dimensions") || dims.InstanceId === instance.props.id || dims.InstanceId === instance.name);
+    }
+    if (r.type === SCHEDULE) {
+      const target = (r.props.target ?? {}) as { arn?: string; input?: string };
+      return /ec2:stopInstances$/.test(String(target.arn ?? "")) && (dependsOn(r, "target") || String(target.input ?? "").includes(instance.name));
+    }
+    return false;
+  });
+}
+
+export const noStandaloneGpuInstances: StackValidationPolicy = {
   name: "no-standalone-gpu-instances",
-  description: "GPUs run in the cluster's tainted, autoscaled node groups, not as loose EC2 instances.",
+  description:
+    "GPUs run in the cluster's tainted, autoscaled node groups; a loose GPU EC2 instance needs something that stops it (an idle alarm's EC2 stop action, or a stop schedule).",
   enforcementLevel: "mandatory",
-  configSchema: configSchema(STRAY_DEFAULTS, { allowStandaloneGpuInstances: "Allow GPU EC2 instances outside the cluster" }),
-  validateResource: (args, report) => {
-    if (args.type !== T.ec2Instance && args.type !== T.launchTemplate) return;
-    const t = String(args.props.instanceType ?? "");
-    if (!t || !isAcceleratedType(t) || withDefaults(STRAY_DEFAULTS, args.getConfig).allowStandaloneGpuInstances) return;
-    const monthly = monthlyNodePrice(t, regionOf(args.props, args.provider));
-    report(
-      explain(
-        `${args.name} is a standalone ${t} outside the cluster.`,
-        `nothing scales it down: it bills ${monthly === undefined ? "by the hour" : `${money(monthly)}/month`} until someone remembers it.`,
-        "run the workload on a GPU node group (it scales to zero), or set allowStandaloneGpuInstances for a deliberate, time-boxed exception.",
-      ),
-    );
+  configSchema: configSchema(STRAY_DEFAULTS, { allowStandaloneGpuInstances: "Allow GPU EC2 instances outside the cluster even with nothing to stop them" }),
+  validateStack: (args, report) => {
+    if (withDefaults(STRAY_DEFAULTS, args.getConfig).allowStandaloneGpuInstances) return;
+    for (const r of args.resources) {
+      if (r.type !== T.ec2Instance && r.type !== T.launchTemplate) continue;
+      const t = String(r.props.instanceType ?? "");
+      if (!t || !isAcceleratedType(t)) continue;
+      if (r.type === T.ec2Instance && hasStopSchedule(r, args.resources)) continue;
+      const monthly = monthlyNodePrice(t, regionOf(r.props, r.provider));
+      report(
+        explain(
+          `${r.name} is a standalone ${t} outside the cluster, and nothing stops it.`,
+          `it bills ${monthly === undefined ? "by the hour" : `${money(monthly)}/month`} until someone remembers it: a GPU box left on over a weekend costs ${monthly === undefined ? "hundreds" : money((monthly / 730) * 60)}.`,
+          "run the workload on a GPU node group (it scales to zero); or give the instance an auto-stop: a CloudWatch alarm on low CPUUtilization with the EC2 stop action (arn:aws:automate:<region>:ec2:stop), or an EventBridge Scheduler schedule calling ec2:stopInstances every evening; or set allowStandaloneGpuInstances for a deliberate, time-boxed exception.",
+        ),
+        r.urn,
+      );
+    }
   },
 };
 
 const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "ReplicaSet", "Job", "Pod", "CronJob", "DaemonSet"]);
-type PodSpec = {
+export type PodSpec = {
   containers?: { name?: string; resources?: { limits?: Record<string, unknown>; requests?: Record<string, unknown> } }[];
   initContainers?: PodSpec["containers"];
   tolerations?: { key?: string; operator?: string; effect?: string }[];
 };
 
 /** The kind of a Kubernetes workload, from its type token ("kubernetes:apps/v1:Deployment"). */
-function workloadKind(type: string): string | undefined {
+export function workloadKind(type: string): string | undefined {
   if (!type.startsWith("kubernetes:")) return undefined;
   const kind = type.split(":")[2]!;
   return WORKLOAD_KINDS.has(kind) ? kind : undefined;
 }
 
-function podSpecOf(kind: string, props: Props): PodSpec | undefined {
+export function podSpecOf(kind: string, props: Props): PodSpec | undefined {
   const spec = props.spec as Record<string, unknown> | undefined;
   if (!spec) return undefined;
   if (kind === "Pod") return spec as PodSpec;
@@ -289,7 +321,7 @@ export function gpusPerPod(pod: PodSpec): number {
   return Math.max(main, init);
 }
 
-function replicasOf(kind: string, props: Props): number {
+export function replicasOf(kind: string, props: Props): number {
   const spec = (props.spec ?? {}) as { replicas?: number; parallelism?: number; jobTemplate?: { spec?: { parallelism?: number } } };
   if (kind === "Pod") return 1;
   if (kind === "Job") return spec.parallelism ?? 1;
@@ -308,7 +340,7 @@ export function gpuBill(): string {
 /**
  * A stack policy, so that an object without the ml-platform/stage label
  * takes the stage the stack's other resources state (Kubernetes objects
- * carry no AWS tags); with no stage anywhere, the strictest cap applies.
+ * carry no AWS tags); with no stage anywhere, the config's stage, else NO_STAGE_LIMITS (policies/stages.ts).
  */
 export const gpuWorkloadsWithinCaps: StackValidationPolicy = {
   name: "gpu-workloads-within-caps",
@@ -338,7 +370,7 @@ export const gpuWorkloadsWithinCaps: StackValidationPolicy = {
       const { limits, source } = limitsFor(
         "gpu-workloads-within-caps",
         own !== undefined ? [own] : stackStages,
-        args.getConfig<Partial<Limits["gpu-workloads-within-caps"]>>(),
+        args.getConfig<Partial<Limits["gpu-workloads-within-caps"]> & StageConfig>(),
       );
       const total = replicasOf(kind, r.props) * perPod;
       if (total > limits.maxGpusPerWorkload) {

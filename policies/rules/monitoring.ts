@@ -9,6 +9,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { pricesFor } from "../../cost/prices";
 import { configSchema, explain, money, regionOf, withDefaults } from "./common";
+import { helmChartName } from "../../lib/versions";
 
 type Props = Record<string, unknown>;
 
@@ -24,7 +25,7 @@ interface PrometheusStorageSpec {
 /** The Prometheus spec a resource declares, in the operator's field names; undefined when it declares none. */
 function prometheusSpecOf(type: string, props: Props): PrometheusStorageSpec | undefined {
   if (type === PROMETHEUS) return (props.spec ?? {}) as PrometheusStorageSpec;
-  if (type !== HELM_RELEASE || props.chart !== "kube-prometheus-stack") return undefined;
+  if (type !== HELM_RELEASE || helmChartName(props.chart) !== "kube-prometheus-stack") return undefined;
   const values = (props.values ?? {}) as { prometheus?: { enabled?: boolean; prometheusSpec?: Props } };
   if (values.prometheus?.enabled === false) return undefined;
   const spec = values.prometheus?.prometheusSpec ?? {};

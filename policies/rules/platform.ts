@@ -4,6 +4,7 @@
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { HOURS_PER_MONTH, PRICES, pricesFor } from "../../cost/prices";
 import { stackCost, stackRegion } from "../../cost/stack";
+import { providerDefaultTags } from "../stages";
 import { T, asArray, configSchema, explain, limitSchema, money, policyStatements, regionOf, stackLimits, tagsOf, withDefaults } from "./common";
 
 const pricesIn = (region: string | undefined) => (region === undefined ? undefined : pricesFor(region));
@@ -238,6 +239,16 @@ function isInternalService(annotations: Record<string, string>): boolean {
   );
 }
 
+/** The cheapest NLB hour the price table knows, a month of it: what a public LoadBalancer Service costs at least, wherever it runs. */
+function cheapestNlb(): { monthly: number; region: string } | undefined {
+  let best: { monthly: number; region: string } | undefined;
+  for (const table of Object.values(PRICES)) {
+    const hourly = table.loadBalancer.nlbPerHour;
+    if (hourly !== undefined && (!best || hourly * HOURS_PER_MONTH < best.monthly)) best = { monthly: hourly * HOURS_PER_MONTH, region: table.region };
+  }
+  return best;
+}
+
 export const publicLoadBalancersRestricted: ResourceValidationPolicy = {
   name: "public-load-balancers-restricted",
   description: "Internet-facing LoadBalancer Services list the source ranges allowed to reach them.",
@@ -250,10 +261,11 @@ export const publicLoadBalancersRestricted: ResourceValidationPolicy = {
     if (isInternalService(annotations)) return;
     const ranges = asArray(spec.loadBalancerSourceRanges);
     if (!ranges.length || ranges.some((r) => WORLD.includes(r))) {
+      const nlb = cheapestNlb();
       report(
         explain(
           `Service ${args.name} puts an internet-facing load balancer in front of the cluster with no source ranges.`,
-          "a model endpoint open to everyone invites scraping and GPU-burning traffic you pay for.",
+          `a model endpoint open to everyone invites scraping and GPU-burning traffic you pay for${nlb ? `, on top of the load balancer itself (an NLB is at least ${money(nlb.monthly)}/month before traffic, ${nlb.region})` : ""}.`,
           'set spec.loadBalancerSourceRanges to the callers\' CIDRs, or make it internal (annotation service.beta.kubernetes.io/aws-load-balancer-scheme: "internal").',
         ),
       );
@@ -290,6 +302,10 @@ function isTaggable(type: string, props: Props): boolean {
   return type.startsWith("aws:") && ("tags" in props || "tagsAll" in props);
 }
 
+/** The tags AWS will put on the resource: its provider's default tags, then its own (which win, as in the AWS provider). */
+const effectiveTags = (props: Props, provider: Parameters<typeof providerDefaultTags>[0]) =>
+  ({ ...providerDefaultTags(provider), ...tagsOf(props) }) as Record<string, string>;
+
 export const requiredCostTags: ResourceValidationPolicy = {
   name: "required-cost-tags",
   description:
@@ -302,14 +318,14 @@ export const requiredCostTags: ResourceValidationPolicy = {
   validateResource: (args, report) => {
     if (!isTaggable(args.type, args.props)) return;
     const { requiredTags } = withDefaults(TAG_DEFAULTS, args.getConfig);
-    const tags = tagsOf(args.props);
+    const tags = effectiveTags(args.props, args.provider);
     const missing = requiredTags.filter((k) => !tags[k]);
     if (missing.length) {
       report(
         explain(
           `${args.name} lacks the tag(s) ${missing.join(", ")}.`,
           "untagged spend cannot be traced to a team in Cost Explorer, so nobody owns it.",
-          "set ml-platform:tags in the stack file, or run this policy with enforcementLevel remediate and `defaults`.",
+          "set ml-platform:tags in the stack file (or the AWS provider's defaultTags, which count), or run this policy with enforcementLevel remediate and `defaults`.",
         ),
       );
     }
@@ -318,7 +334,8 @@ export const requiredCostTags: ResourceValidationPolicy = {
     if (!isTaggable(args.type, args.props)) return undefined;
     const { requiredTags, defaults } = withDefaults(TAG_DEFAULTS, args.getConfig);
     const tags = { ...tagsOf(args.props) };
-    const fill = requiredTags.filter((k) => !tags[k] && defaults[k]);
+    const fromProvider = providerDefaultTags(args.provider);
+    const fill = requiredTags.filter((k) => !tags[k] && !fromProvider[k] && defaults[k]);
     if (!fill.length) return undefined;
     for (const k of fill) tags[k] = defaults[k]!;
     return { ...args.props, tags };
@@ -330,6 +347,21 @@ export const requiredCostTags: ResourceValidationPolicy = {
 /** The stack's cost as the plan computes it: one function (cost/stack.ts), the same resources. */
 const costOfStack = (resources: PolicyResource[], configuredRegion: unknown) =>
   stackCost(resources, { region: stackRegion(resources) ?? (typeof configuredRegion === "string" && configuredRegion ? configuredRegion : undefined) });
+
+/** What to change first to get under the budget: advice for the costliest item the stack really has. */
+function budgetFix(top: { type: string; name: string; worstCaseMonthlyUsd: number } | undefined): string {
+  if (!top) return "remove or shrink what the stack declares";
+  const cost = `${top.name}, ${money(top.worstCaseMonthlyUsd)}/month at most`;
+  if (top.type === T.nodeGroup) return `start with the costliest item, ${cost}: lower its maxSize or pick a cheaper instance type`;
+  if (top.type === T.rds)
+    return `start with the costliest item, ${cost}: a smaller instance class, Single-AZ outside production, or less provisioned storage and IOPS`;
+  if (top.type === "aws:ec2/natGateway:NatGateway") return `start with the costliest item, ${cost}: share one NAT gateway across AZs`;
+  if (top.type === T.ec2Instance) return `start with the costliest item, ${cost}: a smaller type, or stop it outside working hours`;
+  if (top.type.startsWith("kubernetes:")) return `start with the costliest item, ${cost}: fewer replicas (or a lower maxReplicas) or fewer GPUs per pod`;
+  if (top.type === T.eksCluster)
+    return `start with the costliest item, ${cost}: keep the cluster in standard support (upgradePolicy.supportType STANDARD) and on a supported minor`;
+  return `start with the costliest item, ${cost}: shrink it or remove it`;
+}
 
 export const stackMonthlyBudget: StackValidationPolicy = {
   name: "stack-monthly-budget",
@@ -355,7 +387,7 @@ export const stackMonthlyBudget: StackValidationPolicy = {
         explain(
           `This stack can cost ${money(cost.worstCaseMonthlyUsd)}/month with every autoscaler at its maximum (expected ${money(cost.expectedMonthlyUsd)})${unpriced}; the budget is ${money(limits.maxWorstCaseMonthlyUsd)} (${source}).`,
           `the largest items: ${top.map((l) => `${l.name} ${money(l.worstCaseMonthlyUsd)}`).join(", ")}.`,
-          "lower maxSize on the costliest node groups, or raise maxWorstCaseMonthlyUsd in your --policy-pack-config file with the budget owner's sign-off.",
+          `${budgetFix(top[0])}, or raise maxWorstCaseMonthlyUsd in your --policy-pack-config file with the budget owner's sign-off.`,
         ),
       );
     }
@@ -381,6 +413,17 @@ export const costFullyPriced: StackValidationPolicy = {
     const cost = costOfStack(args.resources, args.getConfig<{ region?: string }>().region);
     if (!cost.unpriced.length) return;
     const why = "the budget and spend checks count only what they can price; the size caps and allowlists still hold.";
+    if (!cost.priceTableAsOf && cost.region.startsWith("unknown")) {
+      // A gap of its own: no region at all, not a region the table lacks.
+      report(
+        explain(
+          `No region is known for this stack: no AWS provider names one and the policy config sets none, so ${cost.unpriced.length} resource(s) are unpriced.`,
+          why,
+          "set `region` for cost-fully-priced and stack-monthly-budget in your --policy-pack-config file (the region the cluster runs in), or plan with an AWS provider that names it.",
+        ),
+      );
+      return;
+    }
     if (!cost.priceTableAsOf) {
       // One finding for a region the table does not cover, not one per resource.
       report(

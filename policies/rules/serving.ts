@@ -5,7 +5,6 @@
  * Service by `public-load-balancers-restricted`.)
  */
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { statedStage } from "../stages";
 import { asArray, explain, limitSchema, stackLimits } from "./common";
 import { gpuBill, gpusPerPod } from "./compute";
 
@@ -40,8 +39,7 @@ export const hpaGpuWithinCaps: StackValidationPolicy = {
       const perPod = gpusPerPod(podOf(target.props));
       const total = spec.maxReplicas * perPod;
       // The stage: the target's or the autoscaler's ml-platform/stage label, else the stack's (policies/stages.ts).
-      const labelled = [target, hpa].filter((r) => statedStage(r.type, r.props) !== undefined);
-      const { limits, source } = stackLimits("hpa-gpu-within-caps", labelled.length ? labelled : args.resources, args.getConfig);
+      const { limits, source } = stackLimits("hpa-gpu-within-caps", [target, hpa], args.getConfig, args.resources);
       const cap = limits.maxGpusPerWorkload;
       if (total > cap) {
         report(
@@ -74,7 +72,7 @@ export const gpuNamespacesHaveQuota: StackValidationPolicy = {
         report(
           explain(
             `${w.name} requests GPUs in namespace ${ns}, which has no GPU ResourceQuota.`,
-            "without it a `kubectl scale` or a runaway autoscaler in this namespace takes every GPU the pools can start, starving training and serving elsewhere; the cluster, not only this policy pack, should refuse it.",
+            `without it a \`kubectl scale\` or a runaway autoscaler in this namespace takes every GPU the pools can start, starving training and serving elsewhere (${gpuBill()}); the cluster, not only this policy pack, should refuse it.`,
             `add a ResourceQuota in ${ns} with spec.hard["requests.nvidia.com/gpu"] (ModelServing sizes it from ml-platform:serving.maxGpus).`,
           ),
           w.urn,

@@ -212,6 +212,18 @@ describe("one source of truth: the stack config is built from the component sche
   });
 });
 
+describe("ContainerRegistry.registryPrefix", () => {
+  it("is what `<registry>` stands for: the prefix plus `/<repository>` is each repository's URL", async () => {
+    const plan = await planProgram(() => {
+      const registry = new ContainerRegistry("team-images", { repositories: ["models", "tools"] });
+      return { prefix: registry.registryPrefix, models: registry.repositories["models"]!.url, tools: registry.repositories["tools"]!.url };
+    });
+    const { prefix, models, tools } = plan.outputs as Record<string, string>;
+    expect(prefix).toBe("123456789012.dkr.ecr.us-east-1.amazonaws.com/team-images");
+    expect([`${prefix}/models`, `${prefix}/tools`]).toEqual([models, tools]);
+  });
+});
+
 describe("planProgram (ml-platform/testing)", () => {
   it("rejects with the program's own error instead of crashing the process", async () => {
     await expect(
@@ -242,15 +254,28 @@ describe("the package", () => {
       "ExternalHealthChecks",
       "PredictionMonitoring",
       "ComponentArgsError",
+      "existingEksCluster",
+      "clusterFromStack",
     ]) {
       expect([name, typeof (api as Record<string, unknown>)[name]]).toEqual([name, expect.stringMatching(/function|object/)]);
     }
   });
 
+  it("exports every argument shape a constructor takes: each Args, and each Input and resolved Settings type of the generated Args files", () => {
+    const index = fs.readFileSync(path.join(ROOT, "api", "index.ts"), "utf8");
+    const exported = new Set([...index.matchAll(/export type \{([^}]*)\}/g)].flatMap((m) => m[1]!.split(",").map((n) => n.trim())));
+    const argsFiles = fs.readdirSync(path.join(ROOT, "components"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".args.ts"));
+    const declared = argsFiles.flatMap((f) =>
+      [...fs.readFileSync(path.join(ROOT, "components", f), "utf8").matchAll(/^export interface (\w+)/gm)].map((m) => m[1]!),
+    );
+    expect(declared).toEqual(expect.arrayContaining(["ServingSettingsInput", "GpuNodeGroupInput", "TrackingSettingsInput"]));
+    expect([...new Set(declared)].filter((name) => !exported.has(name)).sort()).toEqual([]);
+  });
+
   it("maps the root and each subpath to a file the build compiles, and ships only dist/", () => {
     const build = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.build.json"), "utf8").replace(/^\s*\/\/.*$/gm, ""));
     const compiled = new Set((build.files as string[]).map((f) => `./dist/${f.replace(/\.ts$/, ".js")}`));
-    expect(Object.keys(pkg.exports).sort()).toEqual([".", "./cost", "./package.json", "./policies", "./schemas", "./testing"]);
+    expect(Object.keys(pkg.exports).sort()).toEqual([".", "./cost", "./package.json", "./plan", "./policies", "./schemas", "./testing"]);
     for (const [subpath, target] of Object.entries(pkg.exports as Record<string, string | { types: string; default: string }>)) {
       if (subpath === "./package.json") continue;
       const { types, default: js } = target as { types: string; default: string };
@@ -260,11 +285,15 @@ describe("the package", () => {
     expect(pkg.main).toBe(pkg.exports["."].default.replace(/^\.\//, ""));
   });
 
-  it("takes @pulumi/* as peer dependencies (one runtime in the consumer's program) and pins them for CI", () => {
+  it("takes @pulumi/* as peer dependencies (one runtime in the consumer's program): npm test runs the pins, the package check the floors", () => {
+    const version = (v: string) => v.split(".").map(Number);
+    const atMost = (a: number[], b: number[]) => (a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]!) <= 0;
     for (const dep of ["@pulumi/pulumi", "@pulumi/aws", "@pulumi/kubernetes", "@pulumi/random"]) {
       expect(pkg.dependencies[dep]).toBeUndefined();
       expect(pkg.peerDependencies[dep]).toMatch(/^\^\d+\.\d+\.\d+$/);
-      expect(pkg.peerDependencies[dep].slice(1)).toBe(pkg.devDependencies[dep]);
+      // The floor is installed by scripts/check-package.sh; the pin (within the range) by npm ci.
+      const [floor, pin] = [version(pkg.peerDependencies[dep].slice(1)), version(pkg.devDependencies[dep])];
+      expect([dep, floor[0] === pin[0] && atMost(floor, pin)]).toEqual([dep, true]);
     }
   });
 

@@ -84,6 +84,20 @@ describe(".github/workflows/pull-request.yml", () => {
     expect(fail.run).toMatch(/exit 1\s*$/);
   });
 
+  it("a protected resource replaced or deleted (diff exit 5) still gets its comment, then fails unless a maintainer labelled the pull request", () => {
+    const diff = steps.find((s) => s.id === "diff")!;
+    expect(diff.run).toMatch(/--markdown > "\$RUNNER_TEMP\/plan-diff\.md" \|\| status=\$\?/);
+    expect(diff.run).toMatch(/if \[ "\$status" != 0 \] && \[ "\$status" != 5 \]; then exit "\$status"; fi/);
+    const order = steps.map((s) => s.id ?? s.name ?? s.uses ?? "");
+    const gate = steps.find((s) => s.if?.includes("steps.diff.outputs.status == '5'"))!;
+    expect(gate.if).toContain("!contains(github.event.pull_request.labels.*.name, 'approve-protected-replacement')");
+    expect(order.indexOf(gate.name!)).toBeGreaterThan(
+      order.findIndex((o) => o.startsWith("actions/github-script@") || o === "Post or update the plan-diff comment"),
+    );
+    // A label added or removed runs the check again.
+    expect((workflow.on.pull_request as { types: string[] }).types).toEqual(expect.arrayContaining(["labeled", "unlabeled", "synchronize"]));
+  });
+
   it("every `npm run plan` line in it is a command the CLI accepts", () => {
     const lines = [...runs.matchAll(/npm run -s plan -- ([^>|\n]+)/g)].map((m) => m[1]!.trim());
     expect(lines.length).toBeGreaterThanOrEqual(4);

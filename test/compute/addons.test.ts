@@ -12,6 +12,7 @@ import { servingSystemWorkloads } from "../../components/serving/model-serving.f
 import type { ServingSettings } from "../../components/serving/settings";
 import { withModelDefaults } from "../../components/serving/model-defaults";
 import { STAGE_PRESETS } from "../../config/presets";
+import { chartArchiveName, helmChartName } from "../../lib/versions";
 import type { PlanRun } from "../../plan/engine";
 import { FIXTURE_STACKS, ofType, plan } from "../support/plan";
 
@@ -27,13 +28,14 @@ describe("the registry", () => {
   it("lists every add-on the plans install, each at its pin, and nothing they do not install", () => {
     const installed = new Set(
       runs.flatMap((run) => [
-        ...ofType(run, HELM).map((r) => `${String(r.inputs.chart)} ${String(r.inputs.version)} ${JSON.stringify(r.inputs.repositoryOpts)}`),
+        ...ofType(run, HELM).map((r) => `${String(r.inputs.chart)} ${String(r.inputs.version)} ${JSON.stringify(r.inputs.repositoryOpts ?? null)}`),
         ...ofType(run, "aws:eks/addon:Addon").map((r) => `${String(r.inputs.addonName)} ${String(r.inputs.addonVersion)}`),
       ]),
     );
     const pinned = ADDONS.map((a) => {
       const chart = chartOf(a);
-      if (chart) return `${chart.chart} ${chart.version} ${JSON.stringify({ repo: chart.repo })}`;
+      // Installed from the vendored archive (charts/), not from the chart repository.
+      if (chart) return `charts/${chartArchiveName(chart)} ${chart.version} null`;
       return `${a.id} ${"eks" in a.pin ? a.pin.eks.version : ""}`;
     });
     expect([...installed].sort()).toEqual([...pinned].sort());
@@ -63,7 +65,8 @@ describe("the registry", () => {
   });
 
   it("the Helm add-ons that set their own requests count exactly those in their footprint", () => {
-    const values = (chart: string) => runs.flatMap((run) => ofType(run, HELM)).find((r) => r.inputs.chart === chart)!.inputs.values as Record<string, unknown>;
+    const values = (chart: string) =>
+      runs.flatMap((run) => ofType(run, HELM)).find((r) => helmChartName(r.inputs.chart) === chart)!.inputs.values as Record<string, unknown>;
     const lbc = values("aws-load-balancer-controller") as { replicaCount: number; resources: { requests: { cpu: string; memory: string } } };
     const ms = values("metrics-server") as { replicas: number; resources: { requests: { cpu: string; memory: string } } };
     const footprint = (id: string) => ADDONS.find((a) => a.id === id)!.footprint[0]!;

@@ -35,7 +35,7 @@ import { kubeconfig } from "../../components/compute/kubeconfig";
 import { nodeLaunchTemplate } from "../../components/compute/launch-template";
 import { PolicyDocument } from "../../components/data/bucket-policy";
 import { INSTANCE_SHAPES, isAcceleratedType } from "../../lib/instance-types";
-import { KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from "../../lib/versions";
+import { KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS, helmChartName } from "../../lib/versions";
 import { CLUSTER_ADDONS } from "../../components/compute/addons/registry";
 import { PlanRun, PlannedResource, SECRET_PLACEHOLDER, planStack } from "../../plan/engine";
 import { evaluatePolicies, stagePolicyConfig } from "../../policies/evaluate";
@@ -719,13 +719,17 @@ describe("GpuCluster: in-cluster software", () => {
 
   it("installs the Cluster Autoscaler and its role only when autoscaler is true", () => {
     expect(mvp.run.spec.cluster.settings.autoscaler).toBe(false);
-    expect(releases(mvp.run).map((r) => input(r, "chart"))).not.toContain("cluster-autoscaler");
+    expect(releases(mvp.run).map((r) => helmChartName(input(r, "chart")))).not.toContain("cluster-autoscaler");
     expect(mvp.run.resources.filter((r) => r.name.includes("autoscaler"))).toEqual([]);
 
     expect(seriesb.run.spec.cluster.settings.autoscaler).toBe(true);
     const ca = named(seriesb.run, "kubernetes:helm.sh/v3:Release", "mlp-gpub-cluster-cluster-autoscaler");
     expect(input(ca, "version")).toBe("9.59.0");
-    expect(input(ca, "repositoryOpts")).toEqual({ repo: "https://kubernetes.github.io/autoscaler" });
+    // From the vendored archive, the one the tests render (test/charts/), not from the chart repository.
+    expect({ chart: input(ca, "chart"), repositoryOpts: input(ca, "repositoryOpts") }).toEqual({
+      chart: "charts/cluster-autoscaler-9.59.0.tgz",
+      repositoryOpts: undefined,
+    });
     const values = input<ReturnType<typeof clusterAutoscalerValues>>(ca, "values");
     expect(values.image.tag).toBe("v1.35.2");
     expect(values.autoDiscovery.clusterName).toBe("mlp-gpub-cluster");
@@ -736,10 +740,13 @@ describe("GpuCluster: in-cluster software", () => {
 
   it("the NVIDIA device plugin is pinned, in kube-system, tolerates the GPU taint and stays on the GPU pool", () => {
     for (const { run } of [mvp, seriesb]) {
-      const dp = releases(run).find((r) => input(r, "chart") === "nvidia-device-plugin")!;
+      const dp = releases(run).find((r) => helmChartName(input(r, "chart")) === "nvidia-device-plugin")!;
       expect(dp).toBeDefined();
       expect(input(dp, "version")).toBe("0.20.0");
-      expect(input(dp, "repositoryOpts")).toEqual({ repo: "https://nvidia.github.io/k8s-device-plugin" });
+      expect({ chart: input(dp, "chart"), repositoryOpts: input(dp, "repositoryOpts") }).toEqual({
+        chart: "charts/nvidia-device-plugin-0.20.0.tgz",
+        repositoryOpts: undefined,
+      });
       expect(input(dp, "namespace")).toBe("kube-system");
       const values = input<ReturnType<typeof devicePluginValues>>(dp, "values");
       expect(values.tolerations).toContainEqual({ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" });

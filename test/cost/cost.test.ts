@@ -30,7 +30,7 @@ const nodeGroup = (inputs: Record<string, unknown>) => r("aws:eks/nodeGroup:Node
 const ISSUE_REGIONS = ["us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1", "eu-west-2", "ap-northeast-1", "ap-southeast-1", "ap-south-1"];
 const sizeRank = (t: string) => {
   const size = t.slice(t.lastIndexOf(".") + 1);
-  const named: Record<string, number> = { micro: 0.25, small: 0.5, medium: 1, large: 2, xlarge: 4 };
+  const named: Record<string, number> = { nano: 0.125, micro: 0.25, small: 0.5, medium: 1, large: 2, xlarge: 4 };
   return named[size] ?? Number(size.replace("xlarge", "")) * 4;
 };
 

@@ -14,6 +14,7 @@ import { placeholderProblems } from "../../config/placeholders";
 import { STAGE_PRESETS } from "../../config/presets";
 import { ConfigError, ConfigProblem, resolvePlatformSpec } from "../../config/resolve";
 import { runsUnderMocks } from "../../lib/engine";
+import { helmChartName } from "../../lib/versions";
 import { PlanRun, STACKS_DIR } from "../../plan/engine";
 import { costOf, policyOf, renderText, toJsonPlan } from "../../plan/report";
 import { recordProgram } from "../../offline/record";
@@ -322,7 +323,7 @@ describe.each(CLUSTER_STACKS)("%s: the first `pulumi up` creates things in an or
     const run = await plan(stack);
     const closure = waitsFor(run);
     const crs = run.resources.filter((r) => r.type.startsWith("kubernetes:monitoring.coreos.com/"));
-    const operator = ofType(run, "kubernetes:helm.sh/v3:Release").filter((r) => (r.inputs.chart as string) === "kube-prometheus-stack");
+    const operator = ofType(run, "kubernetes:helm.sh/v3:Release").filter((r) => helmChartName(r.inputs.chart) === "kube-prometheus-stack");
     if (!run.spec.monitoring.enabled) {
       expect(crs).toEqual([]);
       return;
@@ -336,7 +337,7 @@ describe.each(CLUSTER_STACKS)("%s: the first `pulumi up` creates things in an or
     const closure = waitsFor(run);
     const groups = ofType(run, "aws:eks/nodeGroup:NodeGroup");
     const system = groups.filter((g) => g.inputs.amiType === "AL2023_x86_64_STANDARD");
-    const devicePlugin = ofType(run, "kubernetes:helm.sh/v3:Release").filter((r) => r.inputs.chart === "nvidia-device-plugin");
+    const devicePlugin = ofType(run, "kubernetes:helm.sh/v3:Release").filter((r) => helmChartName(r.inputs.chart) === "nvidia-device-plugin");
     // Awaited: Deployments and StatefulSets, and Helm releases (they wait for their pods).
     const awaited = run.resources.filter((r) =>
       ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:helm.sh/v3:Release"].includes(r.type),

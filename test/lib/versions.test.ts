@@ -7,7 +7,7 @@ import { CLUSTER_AUTOSCALER_IMAGE_TAGS, clusterAutoscalerImageTag } from "../../
 import { eksAddonVersion } from "../../components/compute/addons/eks-addon";
 import { chartOf } from "../../components/compute/addons/addon";
 import { ADDONS, CLUSTER_ADDONS } from "../../components/compute/addons/registry";
-import { EksAddonPin, KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from "../../lib/versions";
+import { EksAddonPin, KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS, chartArchiveName, helmChartName } from "../../lib/versions";
 
 /** The EKS managed add-ons' pins, by add-on name. */
 const EKS_ADDON_PINS: Record<string, EksAddonPin> = Object.fromEntries(ADDONS.flatMap((a) => ("eks" in a.pin ? [[a.id, a.pin.eks]] : [])));
@@ -137,5 +137,15 @@ describe("Helm chart pins", () => {
       expect(pin.chart).toBe(name);
       expect(pin.repo).toMatch(/^https:\/\//);
     }
+  });
+});
+
+describe("a Helm release's chart", () => {
+  it("is named by the chart itself or by its archive's path, which every pin's archive name round-trips", () => {
+    expect(helmChartName("charts/kube-prometheus-stack-88.5.3.tgz")).toBe("kube-prometheus-stack");
+    expect(helmChartName("/srv/checkout/charts/metrics-server-3.13.1.tgz")).toBe("metrics-server");
+    expect(helmChartName("dcgm-exporter")).toBe("dcgm-exporter");
+    expect(helmChartName(undefined)).toBe("");
+    for (const pin of ADDONS.flatMap((a) => chartOf(a) ?? [])) expect(helmChartName(`charts/${chartArchiveName(pin)}`)).toBe(pin.chart);
   });
 });

@@ -7,6 +7,7 @@
  * config mistakes are refused. Pure builders, plus the memoised plans of
  * seriesb-prod and mvp (each planned once).
  */
+import { helmChartName } from "../../lib/versions";
 import * as fs from "fs";
 import * as path from "path";
 import { parser as promqlParser } from "@prometheus-io/lezer-promql";
@@ -55,7 +56,7 @@ const SETTINGS: RuleSettings = {
 const groups = platformRuleGroups(SETTINGS);
 const dashboards = platformDashboards({ pools: SETTINGS.pools });
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:mlp-prod-alerts";
-const STORAGE = { retentionDays: 15, prometheusStorageGb: 50, grafanaStorageGb: 10, alertmanagerStorageGb: 2 };
+const STORAGE = { retentionDays: 15, prometheusStorageGb: 50, grafanaStorageGb: 10, alertmanagerStorageGb: 2, deleteVolumesWithPods: false };
 const amConfig = alertmanagerConfig({
   region: "us-east-1",
   alertTopicArn: TOPIC,
@@ -458,8 +459,12 @@ describe("the plans", () => {
   test("seriesb-prod has the stack, the DCGM exporter, the serving ServiceMonitor (none for MLflow), the rules with the idle-GPU alert, and dashboards", async () => {
     const run = await plan("seriesb-prod");
     const stack = one(run, "kubernetes:helm.sh/v3:Release", "kube-prometheus-stack");
-    expect(stack.inputs).toMatchObject({ chart: "kube-prometheus-stack", version: KUBE_PROMETHEUS_STACK_CHART.version, namespace: "monitoring" });
-    expect(one(run, "kubernetes:helm.sh/v3:Release", "dcgm-exporter").inputs).toMatchObject({ chart: "dcgm-exporter", version: "4.8.2" });
+    expect(stack.inputs).toMatchObject({
+      chart: "charts/kube-prometheus-stack-88.5.3.tgz",
+      version: KUBE_PROMETHEUS_STACK_CHART.version,
+      namespace: "monitoring",
+    });
+    expect(one(run, "kubernetes:helm.sh/v3:Release", "dcgm-exporter").inputs).toMatchObject({ chart: "charts/dcgm-exporter-4.8.2.tgz", version: "4.8.2" });
     const monitors = ofType(run, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor");
     expect(monitors.map((m) => (m.inputs.metadata as { name: string }).name).sort()).toEqual(["ml-platform-serving"]);
     // None for MLflow: it serves no scrapeable /metrics, and a target down for ever fires TargetDown for ever.
@@ -511,7 +516,7 @@ describe("the plans", () => {
   test("mvp has none of the heavy monitoring", async () => {
     const run = await plan("mvp");
     for (const t of MONITORING_TYPES) expect(ofType(run, t)).toEqual([]);
-    const releases = ofType(run, "kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart);
+    const releases = ofType(run, "kubernetes:helm.sh/v3:Release").map((r) => helmChartName(r.inputs.chart));
     expect(releases).not.toContain("kube-prometheus-stack");
     expect(releases).not.toContain("dcgm-exporter");
     expect(run.spec.monitoring.enabled).toBe(false);

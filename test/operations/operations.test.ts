@@ -485,7 +485,7 @@ describe("operations policies", () => {
   });
 
   it("the stage configs: the backup-plan advice is off at MVP (RDS automated backups are the MVP's backups)", () => {
-    expect(stagePolicyConfig("mvp")["database-in-backup-plan"]).toBe("disabled");
+    expect(stagePolicyConfig("mvp")["database-in-backup-plan"]).toEqual({ enforcementLevel: "disabled", stage: "mvp" });
     expect(stagePolicyConfig("seriesb")["backup-retention-minimum"]).toEqual({ minRetentionDays: 7 });
   });
 });

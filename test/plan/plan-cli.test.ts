@@ -262,10 +262,11 @@ describe("plan diff, end to end: the mvp plan against the same stack with a larg
     const { code, stdout } = await cli(["diff", base, head, "--json"]);
     expect(code).toBe(EXIT.ok);
     const d = JSON.parse(stdout) as PlanDiff;
-    expect(d).toMatchObject({ schemaVersion: 1, kind: "ml-platform/plan-diff" });
+    expect(d).toMatchObject({ schemaVersion: 2, kind: "ml-platform/plan-diff", destructive: [] });
     expect(d.stacks[0]!.resources).toMatchObject({
       added: [],
       removed: [],
+      replaced: [],
       changed: [
         {
           type: "aws:rds/instance:Instance",
@@ -290,7 +291,7 @@ describe("plan diff, end to end: the mvp plan against the same stack with a larg
     expect(r.stdout).toMatch(/^## Plan diff: \+\$\d+\/month expected \(worst case \+\$\d+\), \+\$0 idle GPU, no new policy findings\n/);
     expect(r.stdout).toMatch(/^\| `mlp-prod-metadata` \| \$[\d,.]+ → \$[\d,.]+ \| \*\*\+\$\d+\*\* \|/m);
     expect(r.stdout).toMatch(
-      /<details><summary>Resources: 0 added, 0 removed, 1 changed<\/summary>\n\n- \*\*changed\*\* `aws:rds:Instance` `mlp-prod-metadata-postgres` \(\+\$\d+\/month expected\): `instanceClass`: `"db\.t4g\.small"` → `"db\.t4g\.large"`/,
+      /<details><summary>Resources: 0 replaced, 0 removed, 1 changed, 0 added<\/summary>\n\n- \*\*changed\*\* `aws:rds:Instance` `mlp-prod-metadata-postgres` \(\+\$\d+\/month expected\): `instanceClass`: `"db\.t4g\.small"` → `"db\.t4g\.large"`/,
     );
   });
 

@@ -128,7 +128,7 @@ describe("plan diff: resources", () => {
     expect(d!.resources.changed).toEqual([
       expect.objectContaining({ name: "app-db", component: "app", inputChanges: [{ path: "instanceClass", before: "db.t4g.small", after: "db.t4g.large" }] }),
     ]);
-    expect(diffPlans(base, base).stacks[0]).toMatchObject({ status: "unchanged", resources: { added: [], removed: [], changed: [] } });
+    expect(diffPlans(base, base).stacks[0]).toMatchObject({ status: "unchanged", resources: { added: [], removed: [], changed: [], replaced: [] } });
   });
 
   it("reports a change of protect as a change, and flags the removal of a protected resource", () => {
@@ -303,7 +303,7 @@ describe("plan diff: the pull-request comment", () => {
     expect(md).toMatch(/^No change: `poc`\.$/m);
     expect(md).toMatch(/^\| `app` \| \$26\.00 → \$96\.87 \| \*\*\+\$71\*\* \|/m);
     expect(md).toMatch(
-      /<details><summary>Resources: 0 added, 0 removed, 1 changed<\/summary>[\s\S]*`instanceClass`: `"db\.t4g\.small"` → `"db\.t4g\.large\|x"`[\s\S]*<\/details>/,
+      /<details><summary>Resources: 0 replaced, 0 removed, 1 changed, 0 added<\/summary>[\s\S]*`instanceClass`: `"db\.t4g\.small"` → `"db\.t4g\.large\|x"`[\s\S]*<\/details>/,
     );
     // Every table row has the header's number of cells (a stray "|" would break the table).
     for (const row of lines.filter((l) => l.startsWith("| `app`"))) expect(row.split(/(?<!\\)\|/).length).toBe(8);

@@ -130,6 +130,49 @@ const cluster = () =>
     tags,
   });
 
+/** A CPU model server as an expert deploys it: unprivileged, a version-tagged image, no host paths. */
+const modelServer = (over: Props = {}) =>
+  res("kubernetes:apps/v1:Deployment", "fraud-model", {
+    metadata: { name: "fraud-model", namespace: "serving", labels: { environment: "prod" } },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: "fraud-model" } },
+      template: {
+        metadata: { labels: { app: "fraud-model" } },
+        spec: {
+          containers: [
+            {
+              name: "server",
+              image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/models:1.4.0",
+              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+              volumeMounts: [{ name: "cache", mountPath: "/cache" }],
+            },
+          ],
+          volumes: [{ name: "cache", emptyDir: {} }],
+          ...over,
+        },
+      },
+    },
+  });
+const pdb = (spec: Props) =>
+  res("kubernetes:policy/v1:PodDisruptionBudget", "fraud-model-pdb", {
+    metadata: { name: "fraud-model", namespace: "serving" },
+    spec: { selector: { matchLabels: { app: "fraud-model" } }, ...spec },
+  });
+const container0 = (rs: EvalResource[]) => first(rs).spec.template.spec.containers[0];
+
+/** An alert topic (first) and the alarm that pages it, through the engine's property dependency. */
+const alertingStack = (kmsMasterKeyId: string) => {
+  const topic = res("aws:sns/topic:Topic", "alerts", { kmsMasterKeyId, tags });
+  const alarm = res(
+    "aws:cloudwatch/metricAlarm:MetricAlarm",
+    "db-cpu",
+    { alarmActions: ["[unknown]"] },
+    { propertyDependencies: { alarmActions: [topic.urn] } },
+  );
+  return [topic, alarm];
+};
+
 interface Case {
   policy: string;
   compliant: () => EvalResource[];
@@ -166,10 +209,10 @@ const dropType = (type: string) => (rs: EvalResource[]) =>
     1,
   );
 
-/** A kube-prometheus-stack release as the Monitoring component declares it (Prometheus part). */
+/** A kube-prometheus-stack release as the Monitoring component declares it (Prometheus part), from its vendored archive. */
 const prometheusRelease = () =>
   res("kubernetes:helm.sh/v3:Release", "kube-prometheus-stack", {
-    chart: "kube-prometheus-stack",
+    chart: "charts/kube-prometheus-stack-88.5.3.tgz",
     values: {
       prometheus: {
         prometheusSpec: {
@@ -237,21 +280,64 @@ const CASES: Case[] = [
   },
   {
     policy: "no-standalone-gpu-instances",
-    compliant: () => [res("aws:ec2/instance:Instance", "bastion", { instanceType: "t3.medium" })],
+    // A CPU bastion, and two GPU dev boxes that something stops: an idle alarm's EC2 stop action, an evening stop schedule.
+    compliant: () => {
+      const alarmed = res("aws:ec2/instance:Instance", "gpu-dev", { instanceType: "g5.xlarge" });
+      const scheduled = res("aws:ec2/instance:Instance", "gpu-dev-2", { instanceType: "g5.xlarge" });
+      return [
+        res("aws:ec2/instance:Instance", "bastion", { instanceType: "t3.medium" }),
+        alarmed,
+        res(
+          "aws:cloudwatch/metricAlarm:MetricAlarm",
+          "gpu-dev-idle",
+          {
+            metricName: "CPUUtilization",
+            namespace: "AWS/EC2",
+            threshold: 5,
+            comparisonOperator: "LessThanThreshold",
+            evaluationPeriods: 12,
+            period: 300,
+            statistic: "Average",
+            alarmActions: ["arn:aws:automate:us-east-1:ec2:stop"],
+            dimensions: { InstanceId: "[unknown]" },
+          },
+          { propertyDependencies: { dimensions: [alarmed.urn] } },
+        ),
+        scheduled,
+        res(
+          "aws:scheduler/schedule:Schedule",
+          "gpu-dev-2-evening",
+          {
+            scheduleExpression: "cron(0 20 * * ? *)",
+            flexibleTimeWindow: { mode: "OFF" },
+            target: { arn: "arn:aws:scheduler:::aws-sdk:ec2:stopInstances", roleArn: "arn:aws:iam::123456789012:role/s", input: "[unknown]" },
+          },
+          { propertyDependencies: { target: [scheduled.urn] } },
+        ),
+      ];
+    },
     mutations: [
       ["a g5.xlarge EC2 instance", (rs) => (first(rs).instanceType = "g5.xlarge")],
+      ["a GPU box whose idle alarm only notifies", (rs) => (first(rs.slice(2)).alarmActions = ["arn:aws:sns:us-east-1:123456789012:alerts"])],
+      ["a GPU box whose schedule starts it instead", (rs) => (first(rs.slice(4)).target.arn = "arn:aws:scheduler:::aws-sdk:ec2:startInstances")],
       ["a GPU launch template", (rs) => rs.push(res("aws:ec2/launchTemplate:LaunchTemplate", "lt", { instanceType: "p3.2xlarge" }))],
     ],
   },
   {
     policy: "gpu-workloads-within-caps",
-    compliant: () => [gpuDeployment()],
+    // An MVP workload (its label): 2 GPUs at most; the Job takes the stage the stack states.
+    compliant: () => {
+      const d = gpuDeployment();
+      d.props.metadata = { name: "model", labels: { "ml-platform/stage": "mvp" } };
+      (d.props.spec as Props).replicas = 2;
+      return [d];
+    },
     mutations: [
-      ["2 replicas x 1 GPU", (rs) => (first(rs).spec.replicas = 2)],
-      ["1 replica x 4 GPUs", (rs) => (first(rs).spec.template.spec.containers[0].resources.limits["nvidia.com/gpu"] = 4)],
+      ["3 replicas x 1 GPU", (rs) => (first(rs).spec.replicas = 3)],
+      ["2 replicas x 2 GPUs", (rs) => (first(rs).spec.template.spec.containers[0].resources.limits["nvidia.com/gpu"] = 2)],
       [
         "a Job with parallelism 3",
-        (rs) => rs.push(res("kubernetes:batch/v1:Job", "train", { spec: { parallelism: 3, template: { spec: first(rs).spec.template.spec } } })),
+        (rs) => rs.push(res("kubernetes:batch/v1:Job", "train", { spec: { parallelism: 3, template: { spec: clone(first(rs).spec.template.spec) } } })),
       ],
       [
         "a DaemonSet requesting GPUs",
@@ -464,6 +550,13 @@ const CASES: Case[] = [
       ["no size-based retention", (rs) => delete first(rs).values.prometheus.prometheusSpec.retentionSize],
       ["a retention size larger than the volume", (rs) => (first(rs).values.prometheus.prometheusSpec.retentionSize = "80GB")],
       ["a year of retention", (rs) => (first(rs).values.prometheus.prometheusSpec.retention = "365d")],
+      [
+        "a year of retention, installed by chart name from a repository",
+        (rs) => {
+          first(rs).chart = "kube-prometheus-stack";
+          first(rs).values.prometheus.prometheusSpec.retention = "365d";
+        },
+      ],
       ["a 1 TiB volume", (rs) => (first(rs).values.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage = "1Ti")],
     ],
   },
@@ -517,6 +610,291 @@ const CASES: Case[] = [
     policy: "model-servers-have-startup-probes",
     compliant: () => [servingDeployment()],
     mutations: [["a liveness probe without a startup probe", (rs) => delete first(rs).spec.template.spec.containers[0].startupProbe]],
+  },
+  {
+    policy: "stage-stated",
+    compliant: () => [cpuNodeGroup(), gpuDeployment()],
+    mutations: [
+      ["no resource states a stage", (rs) => delete first(rs).tags.stage],
+      ["a stage the pack does not know", (rs) => (first(rs).tags = { ...first(rs).tags, stage: "prod" })],
+      ["an AWS resource without the tag in an MVP stack", (rs) => rs.push(res("aws:s3/bucket:Bucket", "untagged", { tags: { owner: "ml-team" } }))],
+      ["Kubernetes objects only, without the label", (rs) => rs.shift()],
+    ],
+  },
+  // What runs in the cluster.
+  {
+    policy: "gpu-workloads-fit-pool",
+    // Pool "inference": 2 x g5.xlarge (1 GPU each) in two per-AZ groups; a 2-replica model selects it by label and tolerates its taint.
+    compliant: () => {
+      const group = (zone: string) => ({ ...zonalGpuGroup(0), urn: `urn:gpu-${zone}`, name: `gpu-inference-${zone}` });
+      const model = gpuDeployment();
+      model.props.metadata = { name: "model", namespace: "serving" };
+      first([model]).spec.replicas = 2;
+      first([model]).spec.template.spec.nodeSelector = { [NODE_GROUP_LABEL]: "inference" };
+      return [model, group("a"), group("b")];
+    },
+    mutations: [
+      ["3 replicas on a pool that starts 2 GPUs", (rs) => (first(rs).spec.replicas = 3)],
+      ["2 GPUs per pod on 1-GPU nodes", (rs) => (first(rs).spec.template.spec.containers[0].resources.limits["nvidia.com/gpu"] = 2)],
+      ["a nodeSelector no pool has", (rs) => (first(rs).spec.template.spec.nodeSelector = { [NODE_GROUP_LABEL]: "training" })],
+      ["no toleration of the pool's taint", (rs) => (first(rs).spec.template.spec.tolerations = [])],
+      [
+        "an autoscaler that may reach 4 replicas",
+        (rs) =>
+          rs.push(
+            res("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "model-hpa", {
+              metadata: { name: "model", namespace: "serving" },
+              spec: { minReplicas: 1, maxReplicas: 4, scaleTargetRef: { kind: "Deployment", name: "model" } },
+            }),
+          ),
+      ],
+    ],
+  },
+  {
+    policy: "containers-not-privileged",
+    // A node agent in kube-system (the CNI, a device plugin) may run privileged.
+    compliant: () => {
+      const agent = modelServer({ containers: [{ name: "agent", image: "agent:1.0.0", securityContext: { privileged: true } }] });
+      agent.props.metadata = { name: "node-agent", namespace: "kube-system" };
+      return [modelServer(), { ...agent, urn: `${agent.urn}-agent` }];
+    },
+    mutations: [
+      ["a privileged model server", (rs) => (container0(rs).securityContext = { privileged: true })],
+      [
+        "a privileged init container",
+        (rs) => (first(rs).spec.template.spec.initContainers = [{ name: "setup", image: "busybox:1.36", securityContext: { privileged: true } }]),
+      ],
+    ],
+  },
+  {
+    policy: "no-host-runtime-mounts",
+    // A read-only host directory other than the runtime's (a log reader) is not this policy's concern.
+    compliant: () => [
+      modelServer({
+        volumes: [
+          { name: "cache", emptyDir: {} },
+          { name: "logs", hostPath: { path: "/var/log" } },
+        ],
+      }),
+    ],
+    mutations: [
+      ["the containerd socket", (rs) => first(rs).spec.template.spec.volumes.push({ name: "cri", hostPath: { path: "/run/containerd/containerd.sock" } })],
+      ["the docker socket", (rs) => first(rs).spec.template.spec.volumes.push({ name: "docker", hostPath: { path: "/var/run/docker.sock", type: "Socket" } })],
+      ["the node's root", (rs) => first(rs).spec.template.spec.volumes.push({ name: "host", hostPath: { path: "/" } })],
+      ["the runtime's directory", (rs) => first(rs).spec.template.spec.volumes.push({ name: "run", hostPath: { path: "/var/run/" } })],
+    ],
+  },
+  {
+    policy: "gpu-limits-match-requests",
+    compliant: () => {
+      const [limitsOnly, both] = [gpuDeployment(), gpuDeployment()];
+      both.props.spec = clone(both.props.spec);
+      first([both]).spec.template.spec.containers[0].resources = { requests: { "nvidia.com/gpu": "1" }, limits: { "nvidia.com/gpu": 1 } };
+      return [limitsOnly, { ...both, urn: `${both.urn}-both` }];
+    },
+    mutations: [
+      ["GPUs in requests only", (rs) => (first(rs).spec.template.spec.containers[0].resources = { requests: { "nvidia.com/gpu": 1 } })],
+      [
+        "a limit lower than the request",
+        (rs) => (first(rs).spec.template.spec.containers[0].resources = { requests: { "nvidia.com/gpu": 2 }, limits: { "nvidia.com/gpu": 1 } }),
+      ],
+    ],
+  },
+  {
+    policy: "images-pinned-in-production",
+    compliant: () => [
+      modelServer(),
+      modelServer({ containers: [{ name: "server", image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/models@sha256:" + "a".repeat(64) }] }),
+      // Outside production a moving tag is the developer's business.
+      {
+        ...modelServer({ containers: [{ name: "server", image: "models:latest" }] }),
+        props: {
+          ...modelServer().props,
+          metadata: { name: "dev", labels: { environment: "dev" } },
+          spec: { template: { spec: { containers: [{ name: "server", image: "models:latest" }] } } },
+        },
+      },
+    ],
+    mutations: [
+      ["a :latest image", (rs) => (container0(rs).image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/models:latest")],
+      ["an image with no tag", (rs) => (container0(rs).image = "localhost:5000/models")],
+      [
+        "no environment stated anywhere (treated as production)",
+        (rs) => {
+          delete first(rs).metadata.labels;
+          container0(rs).image = "models";
+        },
+      ],
+    ],
+  },
+  {
+    policy: "pdbs-allow-eviction",
+    compliant: () => [modelServer(), pdb({ maxUnavailable: 1 }), { ...pdb({ minAvailable: 1 }), urn: "urn:pdb-min" }],
+    mutations: [
+      ["maxUnavailable 0", (rs) => ((rs[1]!.props.spec as Props).maxUnavailable = 0)],
+      ["maxUnavailable 0%", (rs) => ((rs[1]!.props.spec as Props).maxUnavailable = "0%")],
+      ["minAvailable 100%", (rs) => ((rs[2]!.props.spec as Props).minAvailable = "100%")],
+      ["minAvailable equal to the replicas", (rs) => ((rs[2]!.props.spec as Props).minAvailable = 2)],
+      ["minAvailable 1 on a single replica", (rs) => (first(rs).spec.replicas = 1)],
+    ],
+  },
+  // Exposure, alerting and keys, identity, versions and settings.
+  {
+    policy: "public-ingresses-guarded",
+    compliant: () => {
+      const ingress = (annotations: Record<string, string>, name: string) =>
+        res("kubernetes:networking.k8s.io/v1:Ingress", name, {
+          metadata: { name, namespace: "mlflow", annotations: { "alb.ingress.kubernetes.io/scheme": "internet-facing", ...annotations } },
+          spec: {
+            ingressClassName: "alb",
+            rules: [{ http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "mlflow", port: { number: 80 } } } }] } }],
+          },
+        });
+      return [
+        ingress({ "alb.ingress.kubernetes.io/auth-type": "oidc" }, "mlflow-oidc"),
+        ingress({ "alb.ingress.kubernetes.io/inbound-cidrs": "203.0.113.0/24" }, "mlflow-office"),
+        // Internal: the controller's default scheme.
+        res("kubernetes:networking.k8s.io/v1:Ingress", "internal", { metadata: { name: "internal", annotations: {} }, spec: {} }),
+      ];
+    },
+    mutations: [
+      ["MLflow internet-facing with neither", (rs) => delete first(rs).metadata.annotations["alb.ingress.kubernetes.io/auth-type"]],
+      [
+        "source ranges that include the whole internet",
+        (rs) => (first(rs.slice(1)).metadata.annotations["alb.ingress.kubernetes.io/inbound-cidrs"] = "203.0.113.0/24, 0.0.0.0/0"),
+      ],
+    ],
+  },
+  {
+    policy: "alert-topics-deliverable",
+    compliant: () => alertingStack("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+    mutations: [
+      ["the AWS managed key by alias", (rs) => (first(rs).kmsMasterKeyId = "alias/aws/sns")],
+      ["the AWS managed key by alias ARN", (rs) => (first(rs).kmsMasterKeyId = "arn:aws:kms:us-east-1:123456789012:alias/aws/sns")],
+    ],
+  },
+  {
+    policy: "alert-topics-encrypted",
+    compliant: () => alertingStack("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+    mutations: [["no encryption", (rs) => delete first(rs).kmsMasterKeyId]],
+  },
+  {
+    policy: "backup-vaults-kept",
+    compliant: () => [
+      res("aws:backup/vault:Vault", "vault", { forceDestroy: false, tags }),
+      res("aws:backup/vault:Vault", "scratch", { forceDestroy: true, tags: { ...tags, environment: "staging" } }),
+    ],
+    mutations: [["a production vault with forceDestroy", (rs) => (first(rs).forceDestroy = true)]],
+  },
+  {
+    policy: "kms-deletion-window",
+    compliant: () => [res("aws:kms/key:Key", "data", { deletionWindowInDays: 30, enableKeyRotation: true, tags })],
+    mutations: [["the minimum 7 days", (rs) => (first(rs).deletionWindowInDays = 7)]],
+  },
+  {
+    policy: "no-service-wide-iam-wildcards",
+    compliant: () => [
+      res("aws:iam/rolePolicy:RolePolicy", "model-reads", {
+        policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            { Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket"], Resource: ["arn:aws:s3:::models", "arn:aws:s3:::models/*"] },
+            { Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::scratch/*" },
+            { Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+          ],
+        }),
+      }),
+    ],
+    mutations: [
+      ["s3:* on *", (rs) => (first(rs).policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] }))],
+      [
+        "ec2:* in a role's inline policy",
+        (rs) =>
+          rs.push(
+            res("aws:iam/role:Role", "pod", {
+              inlinePolicies: [{ name: "x", policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["ec2:*"], Resource: ["*"] }] }) }],
+            }),
+          ),
+      ],
+    ],
+  },
+  {
+    policy: "eks-version-in-standard-support",
+    compliant: () => [res("aws:eks/cluster:Cluster", "eks", { ...cluster().props, version: "1.35" })],
+    mutations: [
+      ["1.34, past 2026-12-02", (rs) => (first(rs).version = "1.34")],
+      ["1.27, older than the table", (rs) => (first(rs).version = "1.27")],
+    ],
+    config: { "eks-version-in-standard-support": { asOf: "2026-12-07" } },
+  },
+  {
+    policy: "ecr-exclusions-keep-tags-immutable",
+    compliant: () => [
+      res("aws:ecr/repository:Repository", "models", {
+        imageTagMutability: "IMMUTABLE_WITH_EXCLUSION",
+        imageTagMutabilityExclusionFilters: [{ filter: "latest", filterType: "WILDCARD" }],
+        imageScanningConfiguration: { scanOnPush: true },
+        tags,
+      }),
+    ],
+    mutations: [["an exclusion filter of *", (rs) => (first(rs).imageTagMutabilityExclusionFilters = [{ filter: "*", filterType: "WILDCARD" }])]],
+  },
+  {
+    policy: "volumes-use-gp3",
+    compliant: () => [
+      res("aws:ebs/volume:Volume", "data", { type: "gp3", size: 100, availabilityZone: "us-east-1a", tags }),
+      res("kubernetes:storage.k8s.io/v1:StorageClass", "gp3", { provisioner: "ebs.csi.aws.com", parameters: { type: "gp3" } }),
+    ],
+    mutations: [
+      ["a gp2 volume", (rs) => (first(rs).type = "gp2")],
+      ["a gp2 StorageClass", (rs) => ((rs[1]!.props.parameters as Props).type = "gp2")],
+      ["a gp2 database", (rs) => rs.push({ ...database(), props: { ...database().props, storageType: "gp2" } })],
+      [
+        "a gp2 root volume",
+        (rs) =>
+          rs.push(
+            res("aws:ec2/launchTemplate:LaunchTemplate", "lt", {
+              blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeType: "gp2", volumeSize: 50 } }],
+            }),
+          ),
+      ],
+    ],
+  },
+  {
+    policy: "nat-gateways-fit-stage",
+    compliant: () => [
+      res("aws:ec2/natGateway:NatGateway", "nat-a", { subnetId: "subnet-a", tags }),
+      res("aws:ec2/natGateway:NatGateway", "nat-private", { connectivityType: "private", subnetId: "subnet-b", tags }),
+    ],
+    mutations: [["a second public NAT gateway at MVP", (rs) => rs.push(res("aws:ec2/natGateway:NatGateway", "nat-b", { subnetId: "subnet-b", tags }))]],
+  },
+  {
+    policy: "object-lock-governance-on-data",
+    compliant: () => {
+      const bucket = res("aws:s3/bucket:Bucket", "datasets", { tags: { ...tags, purpose: "datasets" }, objectLockEnabled: true });
+      const audit = res("aws:s3/bucket:Bucket", "audit-logs", { tags: { ...tags, purpose: "audit" }, objectLockEnabled: true });
+      const lock = (b: EvalResource, mode: string, years: number) =>
+        res(
+          "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2",
+          `${b.name}-lock`,
+          { bucket: "x", rule: { defaultRetention: { mode, years } } },
+          { propertyDependencies: { bucket: [b.urn] } },
+        );
+      return [bucket, audit, lock(bucket, "GOVERNANCE", 1), lock(audit, "COMPLIANCE", 7)];
+    },
+    mutations: [["COMPLIANCE for 3 years on the data sets", (rs) => (first(rs.slice(2)).rule.defaultRetention = { mode: "COMPLIANCE", years: 3 })]],
+  },
+  {
+    policy: "gpu-notebooks-stop",
+    compliant: () => [
+      res("aws:sagemaker/notebookInstance:NotebookInstance", "gpu-nb", {
+        instanceType: "ml.g5.xlarge",
+        lifecycleConfigName: "auto-stop-idle",
+        roleArn: "arn:aws:iam::123456789012:role/nb",
+      }),
+      res("aws:sagemaker/notebookInstance:NotebookInstance", "cpu-nb", { instanceType: "ml.t3.medium", roleArn: "arn:aws:iam::123456789012:role/nb" }),
+    ],
+    mutations: [["a GPU notebook with no auto-stop", (rs) => delete first(rs).lifecycleConfigName]],
   },
   // Operations (more cases in test/operations/operations.test.ts).
   {
@@ -590,18 +968,81 @@ describe("stage limits without a config file", () => {
     expect(labels).toEqual(expect.arrayContaining(["a 2-replica GPU Deployment", "a GPU group of 0..2 nodes", "a CPU group of 4 nodes"]));
   });
 
-  it("a resource without a stage (or with one the pack does not know) is held to the strictest limits: whatever any stage blocks, it blocks", () => {
+  it("without a stage, the pack applies the loosest limits of every stage and says so once: what every stage blocks is blocked, no sound setup of any stage is", () => {
+    const stageFindings = (rs: EvalResource[], config: PolicyConfig = {}) => evaluatePolicies(rs, config).advisory.filter((v) => v.policy === "stage-stated");
+    for (const m of costlyMistakes(undefined)) {
+      const untagged = withoutStage(m.resources);
+      expect({ mistake: m.label, blockedBy: [...mandatoryPolicies(untagged)] }).toEqual({ mistake: m.label, blockedBy: expect.arrayContaining([m.policy]) });
+      const unknownStage = untagged.map((r) => (r.props.tags ? { ...r, props: { ...r.props, tags: { ...(r.props.tags as Props), stage: "prod" } } } : r));
+      expect([...mandatoryPolicies(unknownStage)]).toEqual(expect.arrayContaining([m.policy]));
+    }
     for (const stage of KNOWN_STAGES) {
-      for (const m of [...costlyMistakes(stage), ...costlyMistakes(undefined)]) {
-        const untagged = withoutStage(m.resources);
-        expect({ mistake: `${stage}: ${m.label}`, blockedBy: [...mandatoryPolicies(untagged)] }).toEqual({
-          mistake: `${stage}: ${m.label}`,
-          blockedBy: expect.arrayContaining([...mandatoryPolicies(m.resources)]),
+      for (const setup of soundSetups(stage)) {
+        const untagged = withoutStage(setup.resources);
+        expect({ setup: `${stage}: ${setup.label}`, mandatory: [...mandatoryPolicies(untagged)] }).toEqual({
+          setup: `${stage}: ${setup.label}`,
+          mandatory: [],
         });
-        const unknownStage = untagged.map((r) => (r.props.tags ? { ...r, props: { ...r.props, tags: { ...(r.props.tags as Props), stage: "prod" } } } : r));
-        expect([...mandatoryPolicies(unknownStage)]).toEqual(expect.arrayContaining([...mandatoryPolicies(untagged)]));
+        // One finding, however many resources, that says which limits applied and how to state the stage.
+        const found = stageFindings(untagged);
+        expect(found).toHaveLength(1);
+        expect(found[0]!.message).toContain("apply the loosest limits of every stage");
+        expect(found[0]!.message).toContain("aws:defaultTags.tags.stage");
+        expect(found[0]!.message).toContain("policies/config/<stage>.json");
+        // Tagged, or with the stage named in the config, nothing is said.
+        expect(stageFindings(setup.resources)).toEqual([]);
+        expect(stageFindings(untagged, stagePolicyConfig(stage))).toEqual([]);
       }
     }
+  });
+
+  it("the stage named in the policy config applies to resources that state none, never over a resource's own tag", () => {
+    const pocFile = stagePolicyConfig("poc");
+    for (const m of costlyMistakes("poc")) {
+      const untagged = withoutStage(m.resources);
+      expect({ mistake: m.label, blockedBy: [...mandatoryPolicies(untagged, pocFile)] }).toEqual({
+        mistake: m.label,
+        blockedBy: expect.arrayContaining([m.policy]),
+      });
+    }
+    // A 4-node group tagged MVP passes with the POC file (its tag wins); untagged, the file's POC cap of 2 blocks it.
+    const group = cpuNodeGroup();
+    (group.props.scalingConfig as Props).maxSize = 4;
+    expect(mandatoryPolicies([provider, group], pocFile).has("node-group-size-caps")).toBe(false);
+    expect(mandatoryPolicies(withoutStage([provider, group]), pocFile).has("node-group-size-caps")).toBe(true);
+    const message = evaluatePolicies(withoutStage([provider, group]), pocFile).mandatory.find((v) => v.policy === "node-group-size-caps")!.message;
+    expect(message).toContain("poc stage limits, the stage the policy config names");
+  });
+
+  it("an AWS provider's default tags state the stage of every resource it creates, for the limits and for the cost tags", () => {
+    const group = withoutStage([cpuNodeGroup()])[0]!;
+    (group.props.scalingConfig as Props).maxSize = 4;
+    delete (group.props.tags as Props).owner;
+    for (const defaultTags of [{ tags: { stage: "poc", owner: "ml-team" } }, JSON.stringify({ tags: { stage: "poc", owner: "ml-team" } })]) {
+      const p = { ...provider, props: { ...provider.props, defaultTags } };
+      const r = { ...group, provider: p };
+      const v = evaluatePolicies([{ ...p, urn: p.urn, props: p.props }, r]);
+      expect(v.mandatory.map((x) => x.policy)).toContain("node-group-size-caps");
+      expect(v.mandatory.find((x) => x.policy === "node-group-size-caps")!.message).toContain("poc stage limits");
+      expect(v.advisory.map((x) => x.policy)).not.toContain("required-cost-tags");
+      expect(v.advisory.map((x) => x.policy)).not.toContain("stage-stated");
+    }
+    expect(evaluatePolicies([group]).advisory.map((x) => x.policy)).toEqual(expect.arrayContaining(["required-cost-tags", "stage-stated"]));
+  });
+
+  it.each(KNOWN_STAGES)("%s: a small private SSM bastion on a t3.micro passes every policy", (stage) => {
+    const bastion = res("aws:ec2/instance:Instance", "bastion", {
+      instanceType: "t3.micro",
+      associatePublicIpAddress: false,
+      iamInstanceProfile: "ssm-bastion",
+      metadataOptions: { httpTokens: "required" },
+      rootBlockDevice: { volumeType: "gp3", volumeSize: 8, encrypted: true },
+      tags: { ...tags, stage },
+    });
+    const v = evaluatePolicies([provider, bastion]);
+    expect({ mandatory: v.mandatory.map((x) => x.policy), advisory: v.advisory.map((x) => x.policy) }).toEqual({ mandatory: [], advisory: [] });
+    // Its price is the point: a few dollars a month.
+    expect(PRICES["us-east-1"]!.ec2["t3.micro"]! * HOURS_PER_MONTH).toBeLessThan(10);
   });
 
   it("spend and size limits only grow from stage to stage, safety floors only tighten", () => {
@@ -622,7 +1063,7 @@ describe("stage limits without a config file", () => {
     }
   });
 
-  it("a GPU workload takes its stage from its ml-platform/stage label, else from the stack's other resources, else the strictest cap", () => {
+  it("a GPU workload takes its stage from its ml-platform/stage label, else from the stack's other resources, else the loosest stage's cap", () => {
     const twoReplicas = (labels: Record<string, string>) => {
       const d = gpuDeployment();
       Object.assign(d.props, { metadata: { name: "model", labels } });
@@ -632,8 +1073,29 @@ describe("stage limits without a config file", () => {
     const capped = (rs: EvalResource[]) => violations("gpu-workloads-within-caps", rs).length > 0;
     expect(capped([twoReplicas({ "ml-platform/stage": "mvp" })])).toBe(false);
     expect(capped([twoReplicas({}), cpuNodeGroup()])).toBe(false); // the node group is tagged mvp
-    expect(capped([twoReplicas({})])).toBe(true); // nothing states a stage
+    expect(capped([twoReplicas({})])).toBe(false); // nothing states a stage: Series B's cap of 8 (stage-stated says so)
+    expect(capped([twoReplicas({}), withoutStage([cpuNodeGroup()])[0]!])).toBe(false);
+    expect(capped([twoReplicas({})].map((d) => ({ ...d, props: { ...d.props, spec: { ...(d.props.spec as Props), replicas: 9 } } })))).toBe(true);
     expect(capped([twoReplicas({ "ml-platform/stage": "poc" }), cpuNodeGroup()])).toBe(true); // its own label wins
+  });
+
+  it("the budget's fix names the costliest item the stack really has, with its figure", () => {
+    const db = database();
+    Object.assign(db.props, { instanceClass: "db.m7g.large", multiAz: true, tags: { ...tags, stage: "poc" } });
+    const found = violations("stack-monthly-budget", [provider, db]);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.message).toMatch(/Fix: start with the costliest item, db, \$[\d,]+\/month at most: a smaller instance class/);
+    const group = cpuNodeGroup();
+    Object.assign(group.props, { scalingConfig: { minSize: 1, desiredSize: 1, maxSize: 3 }, tags: { ...tags, stage: "poc" } });
+    expect(violations("stack-monthly-budget", [provider, group])[0]!.message).toMatch(
+      /Fix: start with the costliest item, system, \$[\d,]+\/month at most: lower its maxSize/,
+    );
+  });
+
+  it("a public LoadBalancer Service's finding prices the load balancer itself", () => {
+    const svc = res("kubernetes:core/v1:Service", "open", { spec: { type: "LoadBalancer", ports: [{ port: 80 }] } }, { provider: undefined });
+    const cheapest = Math.min(...Object.values(PRICES).map((p) => p.loadBalancer.nlbPerHour ?? Infinity)) * HOURS_PER_MONTH;
+    expect(violations("public-load-balancers-restricted", [svc])[0]!.message).toContain(`an NLB is at least ${money(cheapest)}/month before traffic`);
   });
 
   it("stack policies apply the strictest stage the stack's resources state", () => {
@@ -644,7 +1106,7 @@ describe("stage limits without a config file", () => {
     const pocDb = database();
     pocDb.props.tags = { ...tags, stage: "poc" };
     expect(budget([group, pocDb])).toBe(true); // one resource states POC: its $100 budget applies
-    expect(budget(withoutStage([group]))).toBe(true); // nothing states a stage: the strictest budget
+    expect(budget(withoutStage([group, pocDb]))).toBe(false); // nothing states a stage: Series B's budget, the loosest (stage-stated says so)
   });
 });
 
@@ -681,9 +1143,11 @@ describe("the config file overrides the built-in limits, key by key", () => {
     expect(level).toContain("allowed-instance-types");
   });
 
-  it("the shipped stage files override no built-in limit (they set levels: tag remediation, ...), so with or without them the stage's limits apply", () => {
+  it("the shipped stage files name their stage for every stage-limited policy and override no built-in limit, so tagged resources get the same verdicts with or without them", () => {
     for (const stage of KNOWN_STAGES) {
       const file = stagePolicyConfig(stage);
+      const named = [...Object.keys(DIRECTIONS), "stage-stated"].map((p) => [p, (file[p] as { stage?: string } | undefined)?.stage]);
+      expect(named).toEqual([...Object.keys(DIRECTIONS), "stage-stated"].map((p) => [p, stage]));
       // An entry may set a level ("disabled"); it sets none of the built-in limits' keys.
       const limited = Object.entries(file)
         .filter(([p, e]) => p in DIRECTIONS && typeof e === "object" && Object.keys(e).some((k) => k in DIRECTIONS[p as LimitedPolicy]))

@@ -11,8 +11,8 @@ import { costOf, policyResources } from "../../plan/report";
 import { EvalResource, evaluatePolicies, stagePolicyConfig } from "../../policies/evaluate";
 import { policies } from "../../policies/rules";
 import { money } from "../../policies/rules/common";
-import { DIRECTIONS, KNOWN_STAGES } from "../../policies/stages";
-import { PROVIDER, costlyMistakes, soundSetups, tagsFor, withoutStage } from "../support/costly-mistakes";
+import { DIRECTIONS, KNOWN_STAGES, statedStage } from "../../policies/stages";
+import { PROVIDER, costlyMistakes, kubernetesOnlyStack, soundSetups, tagsFor, withoutStage } from "../support/costly-mistakes";
 import { SHIPPED_STACKS, plan } from "../support/plan";
 import { Diagnostic, PolicyConfigFile, PolicyPackServer, UNKNOWN, startPolicyPack } from "../support/policy-server";
 
@@ -94,23 +94,77 @@ describe.each(KNOWN_STAGES)("with policies/config/%s.json", (stage: Stage) => {
   });
 });
 
-it("without a config file, resources that state no stage are held to the strictest limits", async () => {
+it("without a stage or a config file, what every stage blocks is still blocked, and no stage's sound setup is", async () => {
   await pack.configure({});
-  // The POC's mistakes (one step past the tightest stage) with their stage tag and label removed are all blocked...
-  const mistakes = costlyMistakes("poc");
+  const mistakes = costlyMistakes(undefined);
   const verdicts = await Promise.all(mistakes.map((m) => pack.preview(withoutStage(m.resources))));
   mistakes.forEach(({ label, policy }, i) =>
     expect({ mistake: label, blockedBy: mandatory(verdicts[i]!) }).toEqual({ mistake: label, blockedBy: expect.arrayContaining([policy]) }),
   );
-  // ...and so are the MVP's sound setups beyond the POC's limits, which pass with their tag.
-  const mvpOnly = soundSetups("mvp").filter((x) => /GPU|4 nodes/.test(x.label));
-  for (const setup of mvpOnly) {
-    expect({ setup: setup.label, tagged: mandatory(await pack.preview(setup.resources)) }).toEqual({ setup: setup.label, tagged: [] });
-    expect({ setup: setup.label, untagged: mandatory(await pack.preview(withoutStage(setup.resources))).length > 0 }).toEqual({
-      setup: setup.label,
-      untagged: true,
+  for (const stage of KNOWN_STAGES)
+    for (const setup of soundSetups(stage)) {
+      const found = await pack.preview(withoutStage(setup.resources));
+      expect({ setup: `${stage}: ${setup.label}`, mandatory: mandatory(found) }).toEqual({ setup: `${stage}: ${setup.label}`, mandatory: [] });
+    }
+});
+
+it("a stack of Kubernetes objects only: the sound GPU model server passes, each mistake in what runs is blocked by its own policy alone", async () => {
+  await pack.configure({});
+  const { sound, mistakes } = kubernetesOnlyStack();
+  const found = await pack.preview(sound);
+  expect(mandatory(found)).toEqual([]);
+  // Nothing in it states a stage or a region: each said once, advisory, as the gap it is.
+  expect(found.map((d) => `${d.enforcementLevel} ${d.policyName}`).sort()).toEqual(["advisory cost-fully-priced", "advisory stage-stated"]);
+  expect(found.find((d) => d.policyName === "cost-fully-priced")!.message).toContain("No region is known for this stack");
+  await pack.configure({});
+  const verdicts = await Promise.all(mistakes.map((m) => pack.preview(m.resources)));
+  mistakes.forEach((m, i) => {
+    expect({ mistake: m.label, blockedBy: mandatory(verdicts[i]!) }).toEqual({ mistake: m.label, blockedBy: [m.policy] });
+    expect({ mistake: m.label, inProcess: [...new Set(evaluatePolicies(m.resources).mandatory.map((v) => v.policy))] }).toEqual({
+      mistake: m.label,
+      inProcess: [m.policy],
     });
-  }
+  });
+});
+
+describe("a composed program that states no stage (the MVP stack's components, their stage tags removed)", () => {
+  const untagged = async () => withoutStage(policyResources(await plan("mvp")));
+  const withProviderTags = (resources: EvalResource[], tags: Record<string, string>) =>
+    resources.map((r) => {
+      const defaultTags = { tags };
+      if (r.type === PROVIDER.type) return { ...r, props: { ...r.props, defaultTags } };
+      return r.provider?.type === PROVIDER.type ? { ...r, provider: { ...r.provider, props: { ...r.provider.props, defaultTags } } } : r;
+    });
+
+  it("gets one finding that says how to state the stage, and no block from limits it cannot know", async () => {
+    const resources = await untagged();
+    // Nothing in it states a stage: no tag, no label, no provider default tag.
+    expect(resources.filter((r) => statedStage(r.type, r.props, r.provider) !== undefined).map((r) => r.name)).toEqual([]);
+    const found = await preview(resources);
+    expect(mandatory(found)).toEqual([]);
+    const stage = found.filter((d) => d.policyName === "stage-stated");
+    expect(stage.map((d) => d.enforcementLevel)).toEqual(["advisory"]);
+    expect(stage[0]!.message).toMatch(/No resource in this stack states its stage[\s\S]*aws:defaultTags\.tags\.stage[\s\S]*policies\/config\/<stage>\.json/);
+    // Tagged as the program tags it, the same stack has no stage finding.
+    expect((await preview(policyResources(await plan("mvp")))).filter((d) => d.policyName === "stage-stated")).toEqual([]);
+  });
+
+  it("with its stage set (provider default tags, or the config file's stage key), it gets that stage's limits", async () => {
+    const resources = await untagged();
+    const tagged = (await preview(policyResources(await plan("mvp")))).map((d) => `${d.enforcementLevel} ${d.policyName}`).sort();
+    // Its own stage through the AWS provider's default tags: exactly the verdicts of the tagged stack.
+    const mvpTags = await preview(withProviderTags(resources, { stage: "mvp" }));
+    expect(mvpTags.map((d) => `${d.enforcementLevel} ${d.policyName}`).sort()).toEqual(tagged);
+    // A smaller stage's limits really apply: the POC allows no g5.xlarge and spends $100 a month at most.
+    for (const found of [
+      await preview(withProviderTags(resources, { stage: "poc" })),
+      await preview(resources, stagePolicyConfig("poc") as PolicyConfigFile),
+    ]) {
+      expect(mandatory(found)).toEqual(expect.arrayContaining(["allowed-instance-types", "stack-monthly-budget"]));
+      expect(found.find((d) => d.policyName === "allowed-instance-types")!.message).toContain("poc stage limits");
+      expect(found.filter((d) => d.policyName === "stage-stated")).toEqual([]);
+    }
+  });
 });
 
 it.each(["seriesb-prod"])("%s moved to a region without a price table: no mandatory finding, one advisory 'unpriced' one", async (stack) => {

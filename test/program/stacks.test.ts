@@ -1,4 +1,5 @@
 /** Every shipped stack file, run through the real program under the mock engine. */
+import { helmChartName } from "../../lib/versions";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -9,7 +10,7 @@ import { ConfigError, ConfigProblem } from "../../config/resolve";
 import { resolveWithAccess as resolvePlatformSpec } from "../support/cluster-access";
 import { PlanRun, PlannedResource, STACKS_DIR, readStackConfig } from "../../plan/engine";
 import { costOf, policyOf, renderPolicy, renderText, toJsonPlan } from "../../plan/report";
-import { CREATE_ONLY_INPUTS, replacingChanges } from "../../plan/replacements";
+import { REPLACEMENT_RULES, replacingPaths } from "../../plan/replacements";
 import { diffStack } from "../../plan/diff";
 import { SHIPPED_STACKS, ofType, plan } from "../support/plan";
 
@@ -112,15 +113,15 @@ describe("the GPU cluster in the shipped stacks", () => {
     }
     // Series B's pools start at 0 (the autoscaler adds nodes); MVP's pool runs what its model needs (nothing adds nodes there).
     expect(gpu.map((g) => (g.inputs.scalingConfig as { minSize: number }).minSize)).toEqual(gpu.map(() => (stack === "mvp" ? 1 : 0)));
-    const releases = ofType(run, "kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart);
+    const releases = ofType(run, "kubernetes:helm.sh/v3:Release").map((r) => helmChartName(r.inputs.chart));
     expect(releases).toContain("nvidia-device-plugin");
   });
 
   it("only Series B runs the Cluster Autoscaler, with its own IRSA role", async () => {
     const mvp = await plan("mvp");
-    expect(ofType(mvp, "kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart)).not.toContain("cluster-autoscaler");
+    expect(ofType(mvp, "kubernetes:helm.sh/v3:Release").map((r) => helmChartName(r.inputs.chart))).not.toContain("cluster-autoscaler");
     const prod = await plan("seriesb-prod");
-    const autoscaler = ofType(prod, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "cluster-autoscaler");
+    const autoscaler = ofType(prod, "kubernetes:helm.sh/v3:Release").find((r) => helmChartName(r.inputs.chart) === "cluster-autoscaler");
     expect(autoscaler).toBeDefined();
     const role = prod.resources.find((r) => r.type === "aws:iam/role:Role" && r.name.includes("autoscaler"));
     const trust = JSON.parse(role!.inputs.assumeRolePolicy as string);
@@ -384,7 +385,7 @@ const STATEFUL = [
   "aws:ec2/subnet:Subnet",
   "aws:eks/cluster:Cluster",
 ];
-const REPLACE_ON = Object.fromEntries(STATEFUL.map((t) => [t, CREATE_ONLY_INPUTS[t]!]));
+const REPLACE_ON = Object.fromEntries(STATEFUL.map((t) => [t, REPLACEMENT_RULES[t]!.paths.filter((p) => !p.includes("."))]));
 
 describe("stage growth: mvp grown to seriesb by its stage key alone", () => {
   let before: PlanRun;
@@ -443,16 +444,17 @@ describe("stage growth: mvp grown to seriesb by its stage key alone", () => {
 
   it("the diff says the system node group is replaced (its instance types and subnets are create-only), not changed", () => {
     const d = diffStack(toJsonPlan(before), toJsonPlan(after));
-    const system = [...d.resources.changed].find((r) => r.name.endsWith("-cluster-system") && r.type === NODE_GROUP)!;
+    const system = d.resources.replaced.find((r) => r.name.endsWith("-cluster-system") && r.type === NODE_GROUP)!;
     expect(system.change).toBe("replaced");
     expect(
-      replacingChanges(
+      replacingPaths(
         system.type,
         system.inputChanges!.map((c) => c.path),
       ),
     ).toEqual(expect.arrayContaining([expect.stringMatching(/^instanceTypes/), expect.stringMatching(/^subnetIds/)]));
+    expect(d.resources.changed.find((r) => r.name.endsWith("-cluster-system") && r.type === NODE_GROUP)).toBeUndefined();
     // Nothing stateful is among the replaced.
-    expect(d.resources.changed.filter((r) => r.change === "replaced" && STATEFUL.includes(r.type))).toEqual([]);
+    expect(d.resources.replaced.filter((r) => STATEFUL.includes(r.type))).toEqual([]);
   });
 });
 

@@ -23,6 +23,7 @@ import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitorin
 import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
 import { PlanRun, PlannedResource, SECRET_PLACEHOLDER, STACKS_DIR } from "../../plan/engine";
 import { costOf, policyOf } from "../../plan/report";
+import { helmChartName } from "../../lib/versions";
 import { FIXTURE_STACKS, ofType, one, plan } from "../support/plan";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
@@ -139,7 +140,7 @@ describe("seriesb-prod: blue/green", () => {
     expect(hpas.map((h) => [inputs(h).spec.scaleTargetRef.name, inputs(h).spec.minReplicas, inputs(h).spec.maxReplicas])).toEqual([["classifier-blue", 1, 2]]);
     expect(inputs(one(run, "kubernetes:core/v1:ResourceQuota")).spec.hard).toEqual({ "requests.nvidia.com/gpu": "4" });
     // metrics-server feeds the autoscalers; no load balancer controller, as nothing is exposed.
-    const releases = ofType(run, "kubernetes:helm.sh/v3:Release").map((r) => inputs(r).chart);
+    const releases = ofType(run, "kubernetes:helm.sh/v3:Release").map((r) => helmChartName(inputs(r).chart));
     expect(releases).toContain("metrics-server");
     expect(releases).not.toContain("aws-load-balancer-controller");
   });
@@ -385,8 +386,8 @@ describe.each<[string, string | undefined]>([
 describe("serving-exposed fixture: a public endpoint, Sentry and read-only engineers", () => {
   it("installs the AWS Load Balancer Controller (pinned, IRSA) and a source-limited public NLB after it", async () => {
     const run = await plan("serving-exposed", FIXTURE_STACKS);
-    const lbc = ofType(run, "kubernetes:helm.sh/v3:Release").find((r) => inputs(r).chart === "aws-load-balancer-controller")!;
-    expect(inputs(lbc)).toMatchObject({ version: "3.5.0", namespace: "kube-system", repositoryOpts: { repo: "https://aws.github.io/eks-charts" } });
+    const lbc = ofType(run, "kubernetes:helm.sh/v3:Release").find((r) => helmChartName(inputs(r).chart) === "aws-load-balancer-controller")!;
+    expect(inputs(lbc)).toMatchObject({ chart: "charts/aws-load-balancer-controller-3.5.0.tgz", version: "3.5.0", namespace: "kube-system" });
     expect(inputs(lbc).values.serviceAccount.annotations["eks.amazonaws.com/role-arn"]).toMatch(/role\/mlp-demo-serving-lbc-role$/);
     expect(inputs(lbc).values.vpcId).toBe(run.outputs.vpcId);
     const live = one(run, SERVICE, "classifier-live");

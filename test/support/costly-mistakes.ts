@@ -9,7 +9,7 @@ import { estimateCost } from "../../cost/model";
 import { GPU_TAINT, GPU_TOLERATION, NODE_GROUP_LABEL, POOL_LABEL } from "../../components/compute/labels";
 import { STAGE_LABEL } from "../../lib/tags";
 import type { EvalResource } from "../../policies/evaluate";
-import { Limits, STAGE_LIMITS, STRICTEST } from "../../policies/stages";
+import { Limits, NO_STAGE_LIMITS, STAGE_LIMITS } from "../../policies/stages";
 
 type Props = Record<string, unknown>;
 export const REGION = "us-east-1";
@@ -107,6 +107,18 @@ function groupsCostingMoreThan(stage: Stage | undefined, usd: number): EvalResou
   return cpuGroup(stage, Math.floor(usd / one) + 1, "t3.medium");
 }
 
+/** An alert topic with this key and the alarm that pages it (through the engine's property dependency). */
+function alarmOnTopic(stage: Stage | undefined, kmsMasterKeyId: string): EvalResource[] {
+  const topic = resource("aws:sns/topic:Topic", "alerts", { kmsMasterKeyId, tags: tagsFor(stage) });
+  const alarm = resource(
+    "aws:cloudwatch/metricAlarm:MetricAlarm",
+    "db-cpu",
+    { alarmActions: ["[unknown]"], tags: tagsFor(stage) },
+    { propertyDependencies: { alarmActions: [topic.urn] } },
+  );
+  return [topic, alarm];
+}
+
 export interface Mistake {
   label: string;
   /** The policy that must block it (mandatory). */
@@ -114,7 +126,8 @@ export interface Mistake {
   resources: EvalResource[];
 }
 
-const limitsOf = (stage: Stage | undefined): Limits => (stage ? STAGE_LIMITS[stage] : STRICTEST);
+/** A stage's limits; with no stage, the ones the pack applies then. */
+const limitsOf = (stage: Stage | undefined): Limits => (stage ? STAGE_LIMITS[stage] : NO_STAGE_LIMITS);
 
 /** One step past each of the stage's limits, plus the mistakes no stage allows. */
 export function costlyMistakes(stage: Stage | undefined): Mistake[] {
@@ -182,12 +195,13 @@ export function costlyMistakes(stage: Stage | undefined): Mistake[] {
       resource("aws:eks/cluster:Cluster", "open", {
         vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] },
         upgradePolicy: { supportType: "STANDARD" },
+        tags: tagsFor(stage),
       }),
     ),
     m(
       "an EKS cluster drifting into extended support",
       "eks-standard-support-only",
-      resource("aws:eks/cluster:Cluster", "extended", { vpcConfig: { endpointPublicAccess: false } }),
+      resource("aws:eks/cluster:Cluster", "extended", { vpcConfig: { endpointPublicAccess: false }, tags: tagsFor(stage) }),
     ),
     m(
       "a public LoadBalancer without source ranges",
@@ -196,6 +210,62 @@ export function costlyMistakes(stage: Stage | undefined): Mistake[] {
     ),
     m("a GPU Deployment one GPU past the cap", "gpu-workloads-within-caps", gpuWorkload(stage, l["gpu-workloads-within-caps"].maxGpusPerWorkload + 1)),
     m("a GPU pod that does not tolerate the taint", "gpu-workloads-tolerate-taint", gpuWorkload(stage, 1, "Pod", [])),
+    // Exposure, alerting, keys, identity, versions: what no stage allows.
+    m(
+      "MLflow behind an internet-facing Ingress with neither authentication nor source ranges",
+      "public-ingresses-guarded",
+      resource("kubernetes:networking.k8s.io/v1:Ingress", "mlflow", {
+        metadata: { name: "mlflow", namespace: "mlflow", annotations: { "alb.ingress.kubernetes.io/scheme": "internet-facing" } },
+        spec: {
+          ingressClassName: "alb",
+          rules: [{ http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "mlflow", port: { number: 80 } } } }] } }],
+        },
+      }),
+    ),
+    m("an alert topic on alias/aws/sns", "alert-topics-deliverable", ...alarmOnTopic(stage, "alias/aws/sns")),
+    m(
+      "a production backup vault with forceDestroy",
+      "backup-vaults-kept",
+      resource("aws:backup/vault:Vault", "vault", { forceDestroy: true, tags: tagsFor(stage) }),
+    ),
+    m(
+      "a pod role allowing s3:* on *",
+      "no-service-wide-iam-wildcards",
+      resource("aws:iam/rolePolicy:RolePolicy", "pod-s3", {
+        role: "model-role",
+        policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] }),
+      }),
+    ),
+    m(
+      "an EKS cluster on 1.29, past its standard support",
+      "eks-version-in-standard-support",
+      resource("aws:eks/cluster:Cluster", "old", {
+        version: "1.29",
+        vpcConfig: { endpointPublicAccess: false },
+        upgradePolicy: { supportType: "STANDARD" },
+        encryptionConfig: { provider: { keyArn: "arn:aws:kms:us-east-1:123456789012:key/x" }, resources: ["secrets"] },
+        tags: tagsFor(stage),
+      }),
+    ),
+    m(
+      "an ECR exclusion filter of *",
+      "ecr-exclusions-keep-tags-immutable",
+      resource("aws:ecr/repository:Repository", "excluded", {
+        imageTagMutability: "IMMUTABLE_WITH_EXCLUSION",
+        imageTagMutabilityExclusionFilters: [{ filter: "*", filterType: "WILDCARD" }],
+        imageScanningConfiguration: { scanOnPush: true },
+        tags: tagsFor(stage),
+      }),
+    ),
+    m(
+      "a GPU SageMaker notebook that never stops",
+      "gpu-notebooks-stop",
+      resource("aws:sagemaker/notebookInstance:NotebookInstance", "nb", {
+        instanceType: "ml.g5.xlarge",
+        roleArn: "arn:aws:iam::123456789012:role/nb",
+        tags: tagsFor(stage),
+      }),
+    ),
   ];
   // Production data with no guard at all (at stages that have production data).
   if (l["stateful-deletion-safeguards"].productionEnvironments.length) {
@@ -217,6 +287,17 @@ export function soundSetups(stage: Stage): { label: string; resources: EvalResou
   const s = (label: string, ...resources: EvalResource[]) => ({ label, resources: [PROVIDER, ...resources] });
   const setups = [
     s(`a CPU group of ${caps.maxNodesPerGroup} nodes`, cpuGroup(stage, caps.maxNodesPerGroup, "t3.medium")),
+    s(
+      "a small private SSM bastion on a t3.micro",
+      resource("aws:ec2/instance:Instance", "bastion", {
+        instanceType: "t3.micro",
+        associatePublicIpAddress: false,
+        iamInstanceProfile: "ssm-bastion",
+        metadataOptions: { httpTokens: "required" },
+        rootBlockDevice: { volumeType: "gp3", volumeSize: 8, encrypted: true },
+        tags: tagsFor(stage),
+      }),
+    ),
     // A staging database: what production adds (an AWS Backup plan at Series B) is not this setup's subject.
     s(
       `a database keeping ${l["rds-backups"].minBackupRetentionDays} days of backups, storage up to ${l["rds-sizing"].maxAllocatedStorageGb} GB`,
@@ -253,4 +334,88 @@ export function withoutStage(resources: EvalResource[]): EvalResource[] {
     if (labels) delete labels[STAGE_LABEL];
     return { ...r, props };
   });
+}
+
+/**
+ * A stack of Kubernetes objects only (what a team deploys into a cluster it
+ * does not own): a GPU model server as an expert writes it, and the mistakes
+ * in what runs in the cluster, each one change away from it.
+ */
+export function kubernetesOnlyStack(): { sound: EvalResource[]; mistakes: Mistake[] } {
+  const labels = { app: "llm", environment: "prod" };
+  const server = (pod: Props = {}, replicas = 2) =>
+    resource("kubernetes:apps/v1:Deployment", "llm", {
+      metadata: { name: "llm", namespace: "serving", labels },
+      spec: {
+        replicas,
+        selector: { matchLabels: { app: "llm" } },
+        template: {
+          metadata: { labels: { app: "llm" } },
+          spec: {
+            containers: [
+              {
+                name: "server",
+                image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/models:2.0.1",
+                resources: { requests: { cpu: "2", memory: "8Gi", "nvidia.com/gpu": 1 }, limits: { memory: "8Gi", "nvidia.com/gpu": 1 } },
+                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+              },
+            ],
+            tolerations: [GPU_TOLERATION],
+            nodeSelector: { [NODE_GROUP_LABEL]: "inference" },
+            volumes: [{ name: "cache", emptyDir: {} }],
+            ...pod,
+          },
+        },
+      },
+    });
+  const budget = (spec: Props) =>
+    resource("kubernetes:policy/v1:PodDisruptionBudget", "llm-pdb", {
+      metadata: { name: "llm", namespace: "serving" },
+      spec: { selector: { matchLabels: { app: "llm" } }, ...spec },
+    });
+  const rest = [
+    resource("kubernetes:core/v1:Namespace", "serving", { metadata: { name: "serving" } }),
+    resource("kubernetes:core/v1:Service", "llm-svc", { metadata: { name: "llm", namespace: "serving" }, spec: { type: "ClusterIP", ports: [{ port: 80 }] } }),
+    gpuQuota(2),
+  ];
+  const container = (over: Props) => [{ ...((server().props.spec as Props).template as { spec: { containers: Props[] } }).spec.containers[0], ...over }];
+  const m = (label: string, policy: string, ...resources: EvalResource[]): Mistake => ({ label, policy, resources: [...rest, ...resources] });
+  return {
+    sound: [...rest, server(), budget({ maxUnavailable: 1 })],
+    mistakes: [
+      m(
+        "a privileged container",
+        "containers-not-privileged",
+        server({ containers: container({ securityContext: { privileged: true } }) }),
+        budget({ maxUnavailable: 1 }),
+      ),
+      m(
+        "the containerd socket mounted from the node",
+        "no-host-runtime-mounts",
+        server({ volumes: [{ name: "cri", hostPath: { path: "/run/containerd/containerd.sock", type: "Socket" } }] }),
+        budget({ maxUnavailable: 1 }),
+      ),
+      m("the node's root mounted", "no-host-runtime-mounts", server({ volumes: [{ name: "host", hostPath: { path: "/" } }] }), budget({ maxUnavailable: 1 })),
+      m(
+        "a :latest image in production",
+        "images-pinned-in-production",
+        server({ containers: container({ image: "models:latest" }) }),
+        budget({ maxUnavailable: 1 }),
+      ),
+      m(
+        "an untagged image in production",
+        "images-pinned-in-production",
+        server({ containers: container({ image: "ghcr.io/acme/llm" }) }),
+        budget({ maxUnavailable: 1 }),
+      ),
+      m(
+        "GPUs in requests but not in limits",
+        "gpu-limits-match-requests",
+        server({ containers: container({ resources: { requests: { cpu: "2", "nvidia.com/gpu": 1 }, limits: { memory: "8Gi" } } }) }),
+        budget({ maxUnavailable: 1 }),
+      ),
+      m("a budget with maxUnavailable 0", "pdbs-allow-eviction", server(), budget({ maxUnavailable: 0 })),
+      m("a budget of minAvailable 1 on one replica", "pdbs-allow-eviction", server({}, 1), budget({ minAvailable: 1 })),
+    ],
+  };
 }

@@ -20,7 +20,12 @@ export const SHIPPED_STACKS = fs
   .sort();
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- plain JS shared with jest's globalSetup, whose constants it holds
-const shared = require("./shared-plans.js") as { ENV: string; FILES: { stdout: string; stderr: string; exit: string } };
+const shared = require("./shared-plans.js") as {
+  ENV: string;
+  FILES: { stdout: string; stderr: string; exit: string };
+  FIXTURES: string;
+  FIXTURES_DONE: string;
+};
 const SHARED_DIR = process.env[shared.ENV];
 
 const runs = new Map<string, Promise<PlanRun>>();
@@ -28,7 +33,18 @@ const runs = new Map<string, Promise<PlanRun>>();
 /** The plan of a shipped stack (or of a fixture stack with `stacksDir`), memoised. */
 export function plan(stack: string, stacksDir?: string): Promise<PlanRun> {
   const key = `${stacksDir ?? ""}:${stack}`;
-  if (!runs.has(key)) runs.set(key, !stacksDir && SHARED_DIR ? sharedPlan(stack, SHARED_DIR) : planHere(stack, stacksDir));
+  if (!runs.has(key)) {
+    const shipped = !stacksDir && SHARED_DIR;
+    const fixture = stacksDir && path.resolve(stacksDir) === FIXTURE_STACKS && SHARED_DIR;
+    runs.set(
+      key,
+      shipped
+        ? sharedPlan(stack, SHARED_DIR, shared.FILES.exit)
+        : fixture
+          ? sharedPlan(stack, path.join(SHARED_DIR, shared.FIXTURES), shared.FIXTURES_DONE, stacksDir)
+          : planHere(stack, stacksDir),
+    );
+  }
   return runs.get(key)!;
 }
 
@@ -41,16 +57,17 @@ function planHere(stack: string, stacksDir?: string): Promise<PlanRun> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * The shared plan of a shipped stack, once the planner has written it. A stack
- * the planner did not write (it failed, or is not a shipped stack) is planned
- * here, so its error is the one planStack throws.
+ * The shared plan of a shipped or fixture stack, once its planner has written
+ * it (`done` names the file the planner writes when it has finished). A stack
+ * the planner did not write (it failed, or is no stack of its directory) is
+ * planned here, so its error is the one planStack throws.
  */
-async function sharedPlan(stack: string, dir: string): Promise<PlanRun> {
+async function sharedPlan(stack: string, dir: string, done: string, stacksDir?: string): Promise<PlanRun> {
   const file = path.join(dir, `${stack}.json`);
   for (;;) {
-    const done = fs.existsSync(path.join(dir, shared.FILES.exit));
+    const finished = fs.existsSync(path.join(dir, done));
     if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8")) as PlanRun;
-    if (done) return planHere(stack);
+    if (finished) return planHere(stack, stacksDir);
     await sleep(50);
   }
 }

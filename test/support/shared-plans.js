@@ -7,9 +7,12 @@
 // test/plan/plan-cli.test.ts checks that output as the real process's. The same
 // process writes each stack's recorded plan (the engine's PlanRun, as JSON)
 // to a temporary directory as soon as it is planned; test/support/plan.ts
-// reads them from there, waiting for the ones not written yet. Plans of
-// other stack directories (fixtures, edited copies) are still made in the
-// test file that asks for them.
+// reads them from there, waiting for the ones not written yet. A second
+// process plans the fixture stacks (test/fixtures/stacks) the same way, into
+// the subdirectory FIXTURES, and writes FIXTURES_DONE when it has tried them
+// all (a fixture the config checks refuse is not written: the test file that
+// asks for it plans it and gets the error). Plans of other stack
+// directories (edited copies) are still made in the test file that asks.
 "use strict";
 const { spawn } = require("child_process");
 const fs = require("fs");
@@ -19,8 +22,12 @@ const path = require("path");
 /** The environment variable naming the directory; unset, test/support/plan.ts plans in the test file. */
 const ENV = "ML_PLATFORM_SHARED_PLANS";
 const FILES = { stdout: "cli.stdout", stderr: "cli.stderr", exit: "cli.exit.json" };
+/** The fixture plans' subdirectory, and the file that says the fixture planner is done. */
+const FIXTURES = "fixtures";
+const FIXTURES_DONE = "done";
 
 let child;
+let fixtureChild;
 let dir;
 
 /** jest globalSetup: starts the planner and returns at once (test files wait for what they need). */
@@ -39,11 +46,18 @@ async function setup() {
   };
   child.on("exit", (code, signal) => record({ code, signal }));
   child.on("error", (e) => record({ code: null, signal: null, error: e.message }));
+
+  const fixtureDir = path.join(dir, FIXTURES);
+  fs.mkdirSync(fixtureDir);
+  fixtureChild = spawn(process.execPath, [__filename, "--fixture-planner"], { cwd: path.join(__dirname, "..", ".."), env: process.env, stdio: "ignore" });
+  const fixturesDone = () => fs.existsSync(fixtureDir) && fs.writeFileSync(path.join(fixtureDir, FIXTURES_DONE), "");
+  fixtureChild.on("exit", fixturesDone);
+  fixtureChild.on("error", fixturesDone);
 }
 
 /** jest globalTeardown: stops the planner if the run ended first (a run of a few files), removes the plans. */
 async function teardown() {
-  if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  for (const c of [child, fixtureChild]) if (c && c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 }
 
@@ -66,6 +80,28 @@ function planner() {
   });
 }
 
-if (require.main === module && process.argv[2] === "--planner") planner();
+/** The fixture planner process: every fixture stack's plan, one after the other, each written whole. */
+async function fixturePlanner() {
+  const root = path.join(__dirname, "..", "..");
+  require("ts-node").register({ transpileOnly: true, swc: true, project: path.join(root, "tsconfig.json") });
+  const { listStacks, planStack } = require("../../plan/engine");
+  const stacksDir = path.join(__dirname, "..", "fixtures", "stacks");
+  const target = path.join(process.env[ENV], FIXTURES);
+  for (const stack of listStacks(stacksDir)) {
+    let result;
+    try {
+      result = await planStack(stack, { stacksDir });
+    } catch {
+      continue; // refused by the config checks: its tests plan it themselves, and see why
+    }
+    const file = path.join(target, `${stack}.json`);
+    if (!fs.existsSync(target)) return; // the run is over
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify(result));
+    fs.renameSync(`${file}.tmp`, file);
+  }
+}
 
-module.exports = { ENV, FILES, setup, teardown };
+if (require.main === module && process.argv[2] === "--planner") planner();
+if (require.main === module && process.argv[2] === "--fixture-planner") fixturePlanner().finally(() => process.exit(0));
+
+module.exports = { ENV, FILES, FIXTURES, FIXTURES_DONE, setup, teardown };

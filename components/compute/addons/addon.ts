@@ -11,7 +11,7 @@
  * Free of zod types: the cluster's Args extend the settings its add-ons
  * declare, and the package's declarations must not need zod's.
  */
-import type * as aws from "@pulumi/aws";
+import type * as aws from "../../../lib/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { GpuNodeGroupSettings } from "../node-pool.args";
 import type { ChartPin, EksAddonPin } from "../../../lib/versions";

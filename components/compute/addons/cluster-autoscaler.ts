@@ -65,6 +65,17 @@ export function clusterAutoscalerImageTag(kubernetesVersion: string): string {
   return tag;
 }
 
+/**
+ * Requests we set on the autoscaler, and its replica count (the chart's
+ * default, 1: it elects a leader, so a second replica only waits). The chart
+ * requests nothing (`resources: {}`), which would make it a BestEffort pod,
+ * the first evicted when its node runs short of memory, and invisible to the
+ * system pool's capacity check; 100m / 300Mi is the suggestion commented in
+ * its values.yaml (chart 9.59.0, checked 2026-12-07). The values and the
+ * add-on's footprint both read them.
+ */
+export const CLUSTER_AUTOSCALER_RESOURCES = { replicas: 1, cpuMillis: 100, memoryMiB: 300 } as const;
+
 /** The service account the autoscaler runs as (its IRSA role trusts exactly this one). */
 export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = { namespace: "kube-system", name: "cluster-autoscaler" } as const;
 
@@ -75,6 +86,8 @@ export interface ClusterAutoscalerValues<T> {
   image: { tag: string };
   rbac: { serviceAccount: { create: true; name: string; annotations: Record<string, T> } };
   extraArgs: Record<string, string | boolean>;
+  replicaCount: number;
+  resources: { requests: { cpu: string; memory: string }; limits: { memory: string } };
   nodeSelector: Record<string, string>;
   priorityClassName: string;
 }
@@ -84,6 +97,7 @@ export interface ClusterAutoscalerValues<T> {
  * apply is needed to build them.
  */
 export function clusterAutoscalerValues<T = string>(args: { clusterName: T; region: string; roleArn: T; imageTag: string }): ClusterAutoscalerValues<T> {
+  const r = CLUSTER_AUTOSCALER_RESOURCES;
   return {
     cloudProvider: "aws",
     awsRegion: args.region,
@@ -107,6 +121,8 @@ export function clusterAutoscalerValues<T = string>(args: { clusterName: T; regi
       // Pick the node group that leaves the fewest idle CPUs/GPUs: the cheapest fit.
       expander: "least-waste",
     },
+    replicaCount: r.replicas,
+    resources: { requests: { cpu: `${r.cpuMillis}m`, memory: `${r.memoryMiB}Mi` }, limits: { memory: `${r.memoryMiB * 2}Mi` } },
     // The autoscaler must not run on (and keep alive) a node it may remove.
     nodeSelector: systemNodeLabels(),
     priorityClassName: "system-cluster-critical",
@@ -237,13 +253,8 @@ export const clusterAutoscaler: ClusterAddon<ClusterAutoscalerArgs> = {
   purpose: "Adds nodes when pods wait for room and removes idle ones: GPU pools scale from zero and back",
   phase: "in-cluster",
   settings: SETTINGS,
-  /**
-   * The chart requests nothing (`resources: {}`); its commented suggestion,
-   * 100m / 300Mi, is counted as a planning figure so the capacity check does
-   * not count the autoscaler as free (kubernetes/autoscaler chart values).
-   */
   addsGpuNodes: true,
-  footprint: [{ name: "cluster-autoscaler", replicas: 1, cpuMillis: 100, memoryMiB: 300, source: "planning figure (chart requests nothing)" }],
+  footprint: [{ name: "cluster-autoscaler", ...CLUSTER_AUTOSCALER_RESOURCES, source: "our values (the chart requests nothing)" }],
   enabled: (settings) => settings.autoscaler,
   iamRoleNames: (owner) => [irsaRoleName(childName(owner, ROLE))],
   requireKubernetesVersion: (kubernetesVersion) => {

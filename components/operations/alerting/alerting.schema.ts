@@ -9,7 +9,7 @@ import { z } from "zod";
 import { emailAddress, httpsUrl } from "../../../lib/fields";
 import { postgresMaxConnections } from "./alarms";
 import { isAwsRegion } from "../../../lib/regions";
-import { ArgProblem, awsTags, schemaMatches, withType, PULUMI_STRING } from "../../../lib/validate";
+import { ArgProblem, awsTags, stageArg, schemaMatches, withType, PULUMI_STRING } from "../../../lib/validate";
 import type { AlertTopicArgs, AlertingArgs } from "./alerting.args";
 
 const percent = (what: string) => z.number().min(1, `${what} must be 1-99 (%)`).max(99, `${what} must be 1-99 (%)`);
@@ -75,6 +75,7 @@ export const AlertingArgsSchema = AlertingSettings.extend({
     )
     .default(false),
   tags: awsTags.default({}),
+  stage: stageArg,
 });
 
 // tsc proves the interface (alerting.ts) and the schema accept the same arguments.
@@ -93,6 +94,7 @@ export const AlertTopicArgsSchema = z.strictObject({
     .optional()
     .describe("Region for the topic and its key when not the stack's (us-east-1 for Route 53 alarms). Default the provider's."),
   tags: awsTags.default({}),
+  stage: stageArg,
 });
 
 schemaMatches<AlertTopicArgs, z.input<typeof AlertTopicArgsSchema>>(true);

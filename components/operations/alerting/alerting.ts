@@ -1,5 +1,5 @@
 import { createHash } from "crypto";
-import * as aws from "@pulumi/aws";
+import * as aws from "../../../lib/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { databaseAlarms, natGatewayAlarms, watchdogHeartbeatAlarm } from "./alarms";
 import { alertKeyPolicy, alertTopicPolicy, heartbeatTopicPolicy } from "./iam";

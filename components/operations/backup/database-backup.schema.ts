@@ -7,7 +7,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { BACKUP_START_WINDOW_MINUTES, RDS_BACKUP_WINDOW } from "./plan";
-import { ArgProblem, awsTags, schemaMatches, withType, PULUMI_STRING } from "../../../lib/validate";
+import { ArgProblem, awsTags, stageArg, schemaMatches, withType, PULUMI_STRING } from "../../../lib/validate";
 import type { DatabaseBackupArgs } from "./database-backup.args";
 
 /**
@@ -62,6 +62,7 @@ export const DatabaseBackupArgsSchema = DatabaseBackupSettings.extend({
       "GB of snapshots the vault is expected to hold, for cost planning (the `ml-platform/planned-storage-gb` tag). Unset: storage is listed as usage-based, not priced.",
     ),
   tags: awsTags.default({}),
+  stage: stageArg,
 });
 
 // tsc proves the interface (database-backup.ts) and the schema accept the same arguments.

@@ -8,7 +8,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { isAwsRegion } from "../../../lib/regions";
-import { ArgProblem, awsTags, schemaMatches, withType, PULUMI_STRING } from "../../../lib/validate";
+import { ArgProblem, awsTags, stageArg, schemaMatches, withType, PULUMI_STRING } from "../../../lib/validate";
 import { receivers } from "../alerting/alerting.schema";
 import type { ExternalHealthChecksArgs } from "./health-checks.args";
 
@@ -134,6 +134,7 @@ export const ExternalHealthChecksArgsSchema = HealthChecksSettings.extend({
   protect: z.boolean().describe("`protect` + `retainOnDelete` on the canary's artifact bucket.").default(true),
   forceDestroy: z.boolean().describe("Let `pulumi destroy` delete the artifact bucket with its objects (non-production stacks).").default(false),
   tags: awsTags.default({}),
+  stage: stageArg,
 });
 
 // tsc proves the interface (health-checks.ts) and the schema accept the same arguments.

@@ -9,7 +9,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { pinnedImageProblem } from "../../../lib/image-ref";
 import { z } from "zod";
 import { isAwsRegion } from "../../../lib/regions";
-import { ArgProblem, awsTags, schemaMatches, withType, PULUMI_STRING } from "../../../lib/validate";
+import { ArgProblem, awsTags, stageArg, schemaMatches, withType, PULUMI_STRING } from "../../../lib/validate";
 import type { ClusterHandle } from "../../compute/cluster-handle";
 import type { PredictionMonitoringArgs } from "./prediction-monitoring.args";
 
@@ -135,6 +135,7 @@ export const PredictionMonitoringArgsSchema = PredictionMonitoringSettings.exten
   region: z.string().refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)").describe("The stack's region."),
   environment: z.string().min(1, "environment is required").describe("Environment name, passed to the image."),
   tags: awsTags.default({}),
+  stage: stageArg,
 });
 
 // tsc proves the interface (prediction-monitoring.ts) and the schema accept the same arguments.

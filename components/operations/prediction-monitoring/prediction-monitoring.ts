@@ -1,5 +1,6 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { withStageLabel } from "../../../lib/tags";
 import { validateArgs } from "../../../lib/validate";
 import { IrsaRole } from "../../compute/irsa";
 import { predictionMonitorPolicy } from "./iam";
@@ -30,7 +31,13 @@ export class PredictionMonitoring extends pulumi.ComponentResource {
   constructor(name: string, args: PredictionMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     // Checked before anything is declared: a bad argument throws ComponentArgsError naming it.
     const s = validateArgs(PREDICTION_MONITORING_TYPE, name, PredictionMonitoringArgsSchema, args, predictionMonitoringProblems);
-    super(PREDICTION_MONITORING_TYPE, name, {}, opts);
+    // Every Kubernetes object it declares carries the stage label when its tags state a stage (lib/tags.ts).
+    super(
+      PREDICTION_MONITORING_TYPE,
+      name,
+      {},
+      { ...opts, transformations: [...(opts?.transformations ?? []), (t) => ({ props: withStageLabel(t.type, t.props, s.tags.stage), opts: t.opts })] },
+    );
     const predictionsPrefix = s.predictionsPrefix;
     const reportsPrefix = s.reportsPrefix;
 
