@@ -9,6 +9,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, resolvePlatformSpec } from "./config/resolve";
 import type { PlatformSpec } from "./config/spec";
 import { componentRefusalAsConfigError, isComponentRefusal } from "./config/component-errors";
+import { placeholderProblems } from "./config/placeholders";
+import { runsUnderMocks } from "./lib/engine";
 import { ArtifactStore } from "./components/data/artifact-store";
 import { ContainerRegistry } from "./components/data/container-registry";
 import { MetadataStore } from "./components/data/metadata-store";
@@ -42,13 +44,21 @@ import { ExternalHealthChecks } from "./components/operations/health-checks/heal
 import { PredictionMonitoring } from "./components/operations/prediction-monitoring/prediction-monitoring";
 
 function loadSpec(): PlatformSpec {
+  const source = `configuration of stack "${pulumi.getStack()}" (stacks/Pulumi.${pulumi.getStack()}.yaml)`;
   try {
     // The platform's keys live in the project's namespace (Pulumi.yaml `name`), whatever it is called.
-    return resolvePlatformSpec(pulumi.runtime.allConfig(), pulumi.getStack(), {
+    const spec = resolvePlatformSpec(pulumi.runtime.allConfig(), pulumi.getStack(), {
       project: pulumi.getProject(),
-      source: `configuration of stack "${pulumi.getStack()}" (stacks/Pulumi.${pulumi.getStack()}.yaml)`,
+      source,
       secretKeys: secretConfigKeys(),
     });
+    // The offline plan only warns about example values (an example account, a documentation address,
+    // example.com); a real `pulumi preview` or `pulumi up` stops before declaring anything.
+    if (!runsUnderMocks()) {
+      const placeholders = placeholderProblems(spec);
+      if (placeholders.length) throw new ConfigError(placeholders, source);
+    }
+    return spec;
   } catch (err) {
     // RunError: Pulumi prints the message without a stack trace.
     if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
@@ -131,10 +141,13 @@ function declareCluster(spec: PlatformSpec, { network }: Foundation): GpuCluster
   if (!spec.cluster.enabled || !network) return undefined;
   return new GpuCluster(`${spec.namePrefix}-cluster`, {
     ...settingsFor(GpuClusterArgsSchema, spec.cluster.settings),
+    // Required of every cluster stack (config/cluster-access.ts): resolvePlatformSpec refused a stack without it.
+    deployerRoleArn: spec.cluster.settings.deployerRoleArn!,
     vpcId: network.vpcId,
     vpcCidrBlock: network.vpcCidrBlock,
     privateSubnetIds: network.privateSubnetIds,
     controlPlaneSubnetIds: network.controlPlaneSubnetIds,
+    nodeDependsOn: network.egressReady,
     region: spec.region,
     tags: spec.tags,
   });
@@ -298,7 +311,11 @@ function declareMonitoring(spec: PlatformSpec, cluster: GpuCluster, alerting: Al
     pools,
     gpuPrices,
     // Flat keys in the stack file, nested in the component's Args.
-    thresholds: settingsFor(AlertThresholdSettings, m),
+    thresholds: {
+      ...settingsFor(AlertThresholdSettings, m),
+      // The longest model load: ServingEndpointDown leaves a pod alone while it may still be loading.
+      servingStartupSeconds: Math.max(600, ...(spec.serving.enabled ? spec.serving.settings.models.map((x) => x.startupTimeoutSeconds) : [])),
+    },
     tags: spec.tags,
   });
 }

@@ -67,18 +67,29 @@ export const PIECE_SCHEMAS = {
   cluster: {
     toggle: "GPU cluster (EKS)",
     settings: GpuClusterSettings,
-    stackOnly: z.strictObject({ expectedLogGbPerMonth: planned("expectedLogGbPerMonth", "GB of control-plane logs ingested a month.") }),
+    stackOnly: z.strictObject({
+      expectedLogGbPerMonth: planned("expectedLogGbPerMonth", "GB of control-plane logs ingested a month."),
+      // Stack-only: the stack creates the VPC the cluster lives in, so whether a path into it exists
+      // during a `pulumi up` is the stack's to say (config/resolve.ts apiAccessProblems).
+      deployFromVpc: z
+        .boolean()
+        .describe(
+          "`pulumi up` runs from inside the VPC (a runner, bastion or VPN that the VPC rule, privateAccessCidrs or privateAccessSecurityGroupIds admit), so the API endpoint may be private only. Such a path exists only once the VPC does: the first `pulumi up` of a stack creates its VPC and needs publicAccessCidrs instead.",
+        )
+        .default(false),
+    }),
   },
   serving: { toggle: "model serving", settings: ModelServingSettings, stackOnly: z.strictObject({}) },
   tracking: { toggle: "MLflow tracking server", settings: ExperimentTrackingSettings, stackOnly: z.strictObject({}) },
   /**
    * The thresholds, nested in the component's Args, are flat keys here
    * (`monitoring.servingErrorRatio`), as the stack files have always written
-   * them; restartsPer30m keeps the component's default.
+   * them; restartsPer30m keeps the component's default, and
+   * servingStartupSeconds follows the served models (index.ts).
    */
   monitoring: {
     toggle: "in-cluster monitoring (Prometheus, Alertmanager, Grafana, GPU metrics)",
-    settings: MonitoringSettings.omit({ thresholds: true }).extend(AlertThresholdSettings.omit({ restartsPer30m: true }).shape),
+    settings: MonitoringSettings.omit({ thresholds: true }).extend(AlertThresholdSettings.omit({ restartsPer30m: true, servingStartupSeconds: true }).shape),
     stackOnly: z.strictObject({}),
   },
   alerts: { toggle: "alert topic and CloudWatch alarms", settings: AlertingSettings, stackOnly: z.strictObject({}) },

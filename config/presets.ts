@@ -259,6 +259,8 @@ export const STAGE_PRESETS: Record<Stage, StagePreset> = {
         privateAccessSecurityGroupIds: [],
         logRetentionDays: 7,
         expectedLogGbPerMonth: 0,
+        // Every cluster stack names the path `pulumi up` reaches its API by (config/resolve.ts apiAccessProblems).
+        deployFromVpc: false,
         adminRoleArns: [],
         readOnlyRoleArns: [],
         systemNodeGroup: systemPool("t3.medium", 1, 1, 2),
@@ -330,7 +332,7 @@ export const STAGE_PRESETS: Record<Stage, StagePreset> = {
     },
     cluster: {
       enabled: true,
-      why: "The roadmap's 'production environment running on Kubernetes': one small system pool, one GPU pool that sits at 0 nodes until a GPU pod asks. Scale by hand; no autoscaler yet.",
+      why: "The roadmap's 'production environment running on Kubernetes': one small system pool and one GPU pool. No autoscaler yet, so nothing starts a GPU node when a pod waits: the pool runs exactly the nodes its served models request (0 without a GPU model), and its cost is what they keep running.",
       settings: {
         kubernetesVersion: KUBERNETES_VERSION,
         publicAccessCidrs: [],
@@ -338,6 +340,8 @@ export const STAGE_PRESETS: Record<Stage, StagePreset> = {
         privateAccessSecurityGroupIds: [],
         logRetentionDays: 30,
         expectedLogGbPerMonth: 20,
+        // Every cluster stack names the path `pulumi up` reaches its API by (config/resolve.ts apiAccessProblems).
+        deployFromVpc: false,
         adminRoleArns: [],
         readOnlyRoleArns: [],
         systemNodeGroup: systemPool("t3.large", 2, 2, 3),
@@ -417,6 +421,8 @@ export const STAGE_PRESETS: Record<Stage, StagePreset> = {
         privateAccessSecurityGroupIds: [],
         logRetentionDays: 90,
         expectedLogGbPerMonth: 60,
+        // Every cluster stack names the path `pulumi up` reaches its API by (config/resolve.ts apiAccessProblems).
+        deployFromVpc: false,
         adminRoleArns: [],
         readOnlyRoleArns: [],
         systemNodeGroup: systemPool("m6i.large", 3, 3, 6),

@@ -6,16 +6,18 @@
  */
 import { instanceTypeNotOfferedReason } from "../cost/prices";
 import { isAcceleratedType } from "../lib/instance-types";
-import { CapacityReport, checkSystemPool, nodesNeeded } from "../components/compute/capacity";
-import { gpuClusterSystemWorkloads } from "../components/compute/gpu-cluster.footprint";
+import { CapacityReport, GpuPoolReport, checkGpuPool, checkSystemPool, gpuNodesNeeded, nodesNeeded } from "../components/compute/capacity";
+import { gpuClusterGpuNodeWorkloads, gpuClusterSystemWorkloads, gpuPoolsGrowOnDemand } from "../components/compute/gpu-cluster.footprint";
 import { gpusPerNode } from "../components/compute/labels";
-import { ServingSettings, withStageDefaults } from "../components/serving/settings";
+import { ServingSettings, cpuMillis, memoryMiB, modelGpuWorkloads, withStageDefaults } from "../components/serving/settings";
 import { withModelDefaults } from "../components/serving/model-defaults";
 import { servingSystemWorkloads } from "../components/serving/model-serving.footprint";
 import { servingProblems } from "../components/serving/checks";
 import { TrackingSettings, trackingSystemWorkloads } from "../components/tracking/settings";
-import { monitoringSystemWorkloads } from "../components/monitoring/monitoring.footprint";
+import { monitoringGpuNodeWorkloads, monitoringSystemWorkloads } from "../components/monitoring/monitoring.footprint";
 import { nodePoolCaps } from "../components/monitoring/rules";
+import { MONITORING_NAMESPACE } from "../components/monitoring/charts";
+import { PREDICTION_MONITORING_NAMESPACE } from "../components/operations/prediction-monitoring/manifests";
 import {
   AlertSettings,
   ArtifactSettings,
@@ -39,6 +41,7 @@ import { AWS_REGIONS, isAwsRegion } from "../lib/regions";
 import { didYouMean } from "../lib/suggest";
 import { COMPONENT_TAG_KEYS, reservedTagKeyProblem, tagKeyProblem } from "../lib/tags";
 import { ConfigError, ConfigProblem } from "./errors";
+import { arnPlacementProblems, clusterAccessProblems } from "./cluster-access";
 import { duplicateProblems } from "./lists";
 import { namespaceProblems } from "./namespaces";
 import { COMPONENT_PIECES, componentName, stackPhysicalNames } from "./naming-input";
@@ -130,7 +133,8 @@ function mergeCluster(base: ClusterSettings, override: object | undefined): Clus
   const merged = overlay(base, { ...o, systemNodeGroup: undefined, gpuNodeGroups: undefined });
   merged.systemNodeGroup = overlay(base.systemNodeGroup, o.systemNodeGroup);
   // A pool in the stack file is complete: its schema (node-pool.schema.ts) applied every default.
-  if (o.gpuNodeGroups) merged.gpuNodeGroups = o.gpuNodeGroups;
+  // Copies: the capacity check may grow a pool for this stack (gpuPoolCheck), never the preset.
+  merged.gpuNodeGroups = (o.gpuNodeGroups ?? base.gpuNodeGroups).map((pool) => ({ ...pool }));
   return merged;
 }
 
@@ -160,6 +164,21 @@ function servingChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">,
         key: keyOf(["artifacts", "buckets"]),
         value: spec.artifacts.settings.buckets,
         message: `the ${piece} needs a "models" bucket; add it to the list`,
+      });
+  }
+  // Each component creates and, on destroy, deletes its namespace: two must not share one.
+  if (serving.enabled) {
+    const taken: [string, string][] = [
+      ...(spec.tracking.enabled ? [[spec.tracking.settings.namespace, keyOf(["tracking", "namespace"])] as [string, string]] : []),
+      ...(spec.monitoring.enabled ? [[MONITORING_NAMESPACE, "monitoring"] as [string, string]] : []),
+      ...(spec.predictionMonitoring.enabled ? [[PREDICTION_MONITORING_NAMESPACE, "prediction monitoring"] as [string, string]] : []),
+    ];
+    const clash = taken.find(([ns]) => ns === serving.settings.namespace);
+    if (clash)
+      problems.push({
+        key: keyOf(["serving", "namespace"]),
+        value: serving.settings.namespace,
+        message: `is also the namespace of ${clash[1]}; each component creates its namespace and deletes it on destroy, so give serving its own`,
       });
   }
   if (serving.enabled) {
@@ -215,6 +234,16 @@ function operationsChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle
         message: "the canary runs in the VPC's private subnets; this stage has no network (check public endpoints with publicEndpoints instead)",
       });
     // Names once each: healthChecksSettingsProblems, in componentProblems.
+    // Route 53 checks a public host: one of this stack's models must be served there, or the check fails forever.
+    const publicModels = spec.serving.enabled ? spec.serving.settings.models.filter((m) => m.exposure.type === "public") : [];
+    if (h.publicEndpoints.length && publicModels.length === 0)
+      problems.push({
+        key: keyOf(["healthChecks", "publicEndpoints"]),
+        value: h.publicEndpoints.map((e) => e.host),
+        message:
+          `no model of this stack is exposed to the internet (${keyOf(["serving", "models"])}[].exposure.type: public), so Route 53 would check a host nothing here serves, and the alarm would page for ever; ` +
+          "expose the model first (docs/guides/serving-and-tracking.md), or remove the check",
+      });
   }
   const p = spec.predictionMonitoring.settings;
   const pOverride = cfg.predictionMonitoring;
@@ -253,6 +282,38 @@ function systemPoolCheck(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle"
   const pool = c.systemNodeGroup;
   const report = checkSystemPool({ instanceTypes: pool.instanceTypes, nodes: pool.minSize }, workloads);
   if (report.fits || !report.node) return { problems: [], report }; // no figures for an uncatalogued type: nothing to check against
+  // A CPU model or MLflow whose one pod no system node can hold: refused at its own request's key.
+  const node = report.node;
+  const daemonSets = workloads.filter((w) => w.perNode);
+  const room = {
+    cpuMillis: node.cpuMillis - daemonSets.reduce((s, w) => s + w.cpuMillis, 0),
+    memoryMiB: node.memoryMiB - daemonSets.reduce((s, w) => s + w.memoryMiB, 0),
+  };
+  const oversized: ConfigProblem[] = [];
+  const tooBig = (cpu: number, mem: number) => (mem > room.memoryMiB ? "memory" : cpu > room.cpuMillis ? "cpu" : undefined);
+  const roomText = `a ${node.instanceType} of the system pool has ${room.cpuMillis.toLocaleString("en-US")}m CPU and ${room.memoryMiB.toLocaleString("en-US")} MiB left after its DaemonSets`;
+  if (spec.serving.enabled)
+    spec.serving.settings.models.forEach((m, i) => {
+      if (m.gpus > 0) return;
+      const field = tooBig(cpuMillis(m.cpu) ?? 0, memoryMiB(m.memory) ?? 0);
+      if (field)
+        oversized.push({
+          key: keyOf(["serving", "models", i, field]),
+          value: m[field],
+          message: `one pod of ${m.name} does not fit on any node: ${roomText}; lower it, or use a larger system instance type`,
+        });
+    });
+  if (spec.tracking.enabled) {
+    const t = spec.tracking.settings;
+    const field = tooBig(cpuMillis(t.cpu) ?? 0, memoryMiB(t.memory) ?? 0);
+    if (field)
+      oversized.push({
+        key: keyOf(["tracking", field]),
+        value: t[field],
+        message: `one MLflow pod does not fit on any node: ${roomText}; lower it, or use a larger system instance type`,
+      });
+  }
+  if (oversized.length) return { problems: oversized, report };
   const needed = nodesNeeded({ instanceTypes: pool.instanceTypes, nodes: pool.minSize }, workloads);
   const setByStack = cfg.cluster?.systemNodeGroup?.minSize !== undefined;
   if (needed === undefined || setByStack) {
@@ -275,6 +336,71 @@ function systemPoolCheck(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle"
   pool.maxSize = Math.max(pool.maxSize, needed);
   spec.cluster.why += ` The system pool starts at ${needed} nodes instead of ${before}: ${report.problems[0]} (components/compute/capacity.ts).`;
   return { problems: [], report: checkSystemPool({ instanceTypes: pool.instanceTypes, nodes: needed }, workloads) };
+}
+
+/**
+ * Every GPU workload `pulumi up` waits for (a model's Deployment, each
+ * released colour at its replicas) must find a node during that run: on the
+ * pool's minimum size where nothing autoscales (MVP: the Deployment's await
+ * would time out after 20 minutes and the live Service would never be
+ * created), on its maximum where the Cluster Autoscaler adds nodes. Each node
+ * offers its GPUs, CPU and memory less the DaemonSets every GPU node runs.
+ * Where nothing autoscales, the preset's pool grows to the fewest nodes that
+ * hold the models (so its cost is what the models really keep running, and
+ * the plan says so); a minSize the stack file set itself is refused instead,
+ * as is a pod no node of the pool can hold, naming the model's key.
+ */
+function gpuPoolCheck(rawCluster: unknown, spec: Omit<PlatformSpec, "stageTitle">): { problems: ConfigProblem[]; reports: GpuPoolReport[] } {
+  if (!spec.cluster.enabled || !spec.serving.enabled) return { problems: [], reports: [] };
+  const c = spec.cluster.settings;
+  const daemonSets = [...gpuClusterGpuNodeWorkloads(c), ...(spec.monitoring.enabled ? monitoringGpuNodeWorkloads({ pools: nodePoolCaps(c) }) : [])];
+  const rawPools = (rawCluster as { gpuNodeGroups?: { minSize?: unknown }[] } | undefined)?.gpuNodeGroups;
+  const problems: ConfigProblem[] = [];
+  const reports: GpuPoolReport[] = [];
+  const byPool = modelGpuWorkloads(spec.serving.settings);
+  const grows = gpuPoolsGrowOnDemand(c);
+  c.gpuNodeGroups.forEach((pool, j) => {
+    const workloads = byPool.get(pool.name);
+    if (!workloads?.length) return;
+    const nodes = grows ? pool.maxSize : pool.minSize;
+    const shape = { name: pool.name, instanceTypes: pool.instanceTypes, nodes };
+    let report = checkGpuPool(shape, daemonSets, workloads);
+    if (!report.fits && report.node) {
+      const room = report.node;
+      const tooBig = workloads.find((w) => w.gpus > room.gpus || w.cpuMillis > room.cpuMillis || w.memoryMiB > room.memoryMiB);
+      const needed = gpuNodesNeeded(shape, daemonSets, workloads);
+      // A pool the stack file lists without a minSize grows like the preset's; a minSize it wrote is never changed behind its back.
+      const setByStack = rawPools?.[j]?.minSize !== undefined;
+      if (tooBig) {
+        const m = spec.serving.settings.models[tooBig.model]!;
+        const field = tooBig.gpus > room.gpus ? "gpus" : tooBig.memoryMiB > room.memoryMiB ? "memory" : "cpu";
+        problems.push({
+          key: keyOf(["serving", "models", tooBig.model, field]),
+          value: m[field],
+          message: `${report.problems[0]}; lower the model's requests, or give the ${pool.name} pool a larger instance type (${keyOf(["cluster", "gpuNodeGroups", j, "instanceTypes"])})`,
+        });
+      } else if (grows || setByStack || needed === undefined) {
+        const key = grows ? "maxSize" : "minSize";
+        problems.push({
+          key: keyOf(["cluster", "gpuNodeGroups", j, key]),
+          value: pool[key],
+          message:
+            `the GPU pods \`pulumi up\` waits for do not fit on the ${pool.name} pool's ${nodes} node(s) ` +
+            `(${grows ? "its maximum: nodes are added up to it while pods wait" : "its minimum: nothing adds nodes at this stage, so that is what runs"}): ` +
+            `${report.problems.join("; ")}; ${needed === undefined ? "lower the models' replicas" : `set ${key} to ${needed}${grows ? "" : " (and maxSize at least that)"}, or lower the models' replicas`}`,
+        });
+      } else {
+        const before = pool.minSize;
+        pool.minSize = needed;
+        pool.desiredSize = Math.max(pool.desiredSize, needed);
+        pool.maxSize = Math.max(pool.maxSize, needed);
+        spec.cluster.why += ` The ${pool.name} GPU pool runs ${needed} node(s) instead of ${before}: nothing autoscales at this stage, and the models on it (${workloads.map((w) => `${w.name} ${w.replicas} x ${w.gpus} GPU`).join(", ")}) wait for a node during \`pulumi up\` (components/compute/capacity.ts checkGpuPool).`;
+        report = checkGpuPool({ ...shape, nodes: needed }, daemonSets, workloads);
+      }
+    }
+    reports.push(report);
+  });
+  return { problems, reports };
 }
 
 /**
@@ -321,6 +447,7 @@ function crossChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">): 
       message: "EKS nodes live in private subnets and need a NAT gateway to pull images; use single or perAz",
     });
   }
+  problems.push(...clusterAccessProblems(spec.cluster, spec.network, keyOf), ...arnPlacementProblems(spec, keyOf));
   const c = spec.cluster.settings;
   if (spec.cluster.enabled) {
     // An instance type the region does not offer would fail at `pulumi up`, after the network and database exist.
@@ -528,7 +655,8 @@ function resolve(raw: Record<string, string>, stack: string, project: string, so
     ...withoutKeysOf(nameLengthProblems(spec), componentProblems(spec)),
   ];
   if (crossProblems.length) throw new ConfigError(crossProblems, source);
+  const gpu = gpuPoolCheck(own.cluster, spec);
   const capacity = systemPoolCheck(cfg, spec);
-  if (capacity.problems.length) throw new ConfigError(capacity.problems, source);
-  return { ...spec, systemPool: capacity.report, stageTitle: preset.title };
+  if (gpu.problems.length || capacity.problems.length) throw new ConfigError([...gpu.problems, ...capacity.problems], source);
+  return { ...spec, systemPool: capacity.report, gpuPools: gpu.reports, stageTitle: preset.title };
 }

@@ -5,7 +5,7 @@
  * those that read a resolved stack (warnings.ts, the program, the plan) can
  * name it without importing the resolver.
  */
-import type { CapacityReport } from "../components/compute/capacity";
+import type { CapacityReport, GpuPoolReport } from "../components/compute/capacity";
 import type { ServingSettings } from "../components/serving/settings";
 import type { TrackingSettings } from "../components/tracking/settings";
 import type {
@@ -54,6 +54,8 @@ export interface PlatformSpec {
   tracking: PieceDecision<TrackingSettings>;
   /** The system pool's capacity check at its minimum size (components/compute/capacity.ts), when the stack deploys a cluster. */
   systemPool?: CapacityReport;
+  /** The GPU pools' capacity check for the GPU workloads `pulumi up` waits for (components/compute/capacity.ts checkGpuPool), one report per pool that runs any. */
+  gpuPools?: GpuPoolReport[];
   monitoring: PieceDecision<MonitoringSettings>;
   alerts: PieceDecision<AlertSettings>;
   backup: PieceDecision<BackupSettings>;

@@ -87,6 +87,7 @@ const FREE_TYPES = new Set([
   "aws:autoscaling/tag:Tag",
   "aws:ec2/launchTemplate:LaunchTemplate",
   "random:index/randomPassword:RandomPassword",
+  "random:index/randomId:RandomId",
   "random:index/randomString:RandomString",
   "random:index/randomId:RandomId",
   ...OPERATIONS_FREE_TYPES,
@@ -239,7 +240,7 @@ type PodTemplateSpec = {
 };
 
 /** GPUs one pod of a Deployment/StatefulSet requests, and the GPU pool its nodeSelector names. */
-function gpuDemandOf(r: CostInput): { gpus: number; replicas: number; pool?: string; namespace: string; name: string } | undefined {
+function gpuDemandOf(r: CostInput): { gpus: number; replicas?: number; pool?: string; namespace: string; name: string } | undefined {
   if (r.type !== "kubernetes:apps/v1:Deployment" && r.type !== "kubernetes:apps/v1:StatefulSet") return undefined;
   const spec = (r.inputs.spec ?? {}) as { replicas?: number; template?: { spec?: PodTemplateSpec } };
   const pod = spec.template?.spec ?? {};
@@ -251,11 +252,37 @@ function gpuDemandOf(r: CostInput): { gpus: number; replicas: number; pool?: str
   const meta = (r.inputs.metadata ?? {}) as K8sMeta;
   return {
     gpus,
-    replicas: num(spec.replicas, 1),
+    // Absent while an autoscaler owns the count (components/serving/manifests.ts replicaOwnership).
+    replicas: typeof spec.replicas === "number" ? spec.replicas : undefined,
     pool: pod.nodeSelector?.[NODE_GROUP_LABEL],
     namespace: meta.namespace ?? "default",
     name: meta.name ?? r.name,
   };
+}
+
+/**
+ * GPUs the stack's GPU workloads hold at their minimum, by the GPU pool
+ * (`ml-platform/node-group`) their nodeSelector names: each Deployment or
+ * StatefulSet at its replicas, or its autoscaler's minimum when it states
+ * none. Nodes a pool keeps for these are working, not idle: the idle-GPU
+ * figure (and the policies gpu-node-groups-scale-to-zero and
+ * stack-monthly-budget) count only the minimum beyond them.
+ */
+export function gpusHeldAtMinimum(resources: Pick<CostInput, "type" | "name" | "inputs">[]): Map<string, number> {
+  const hpaMin = new Map<string, number>();
+  for (const r of resources.filter((x) => x.type === "kubernetes:autoscaling/v2:HorizontalPodAutoscaler")) {
+    const meta = (r.inputs.metadata ?? {}) as K8sMeta;
+    const spec = (r.inputs.spec ?? {}) as { scaleTargetRef?: { name?: string }; minReplicas?: number };
+    if (spec.scaleTargetRef?.name) hpaMin.set(`${meta.namespace ?? "default"}/${spec.scaleTargetRef.name}`, num(spec.minReplicas, 1));
+  }
+  const held = new Map<string, number>();
+  for (const r of resources) {
+    const d = gpuDemandOf({ urn: "", ...r });
+    if (!d?.pool) continue;
+    const replicas = d.replicas ?? hpaMin.get(`${d.namespace}/${d.name}`) ?? 1;
+    held.set(d.pool, (held.get(d.pool) ?? 0) + replicas * d.gpus);
+  }
+  return held;
 }
 
 interface GpuPool {
@@ -309,10 +336,13 @@ function priceGpuWorkloads(resources: CostInput[], p: RegionPrices): Map<string,
   const unpricedPools = new Set<string>();
   const pools = gpuPools(resources, p, unpricedPools);
   const hpaMax = new Map<string, number>();
+  const hpaMin = new Map<string, number>();
   for (const r of resources.filter((x) => x.type === "kubernetes:autoscaling/v2:HorizontalPodAutoscaler")) {
     const meta = (r.inputs.metadata ?? {}) as K8sMeta;
-    const spec = (r.inputs.spec ?? {}) as { scaleTargetRef?: { name?: string }; maxReplicas?: number };
-    if (spec.scaleTargetRef?.name && spec.maxReplicas !== undefined) hpaMax.set(`${meta.namespace ?? "default"}/${spec.scaleTargetRef.name}`, spec.maxReplicas);
+    const spec = (r.inputs.spec ?? {}) as { scaleTargetRef?: { name?: string }; minReplicas?: number; maxReplicas?: number };
+    const target = `${meta.namespace ?? "default"}/${spec.scaleTargetRef?.name ?? ""}`;
+    if (spec.scaleTargetRef?.name && spec.maxReplicas !== undefined) hpaMax.set(target, spec.maxReplicas);
+    if (spec.scaleTargetRef?.name) hpaMin.set(target, num(spec.minReplicas, 1));
   }
   const left = new Map([...pools].map(([k, v]) => [k, { desired: v.desiredGpus, max: v.maxGpus }]));
   for (const r of resources) {
@@ -329,8 +359,10 @@ function priceGpuWorkloads(resources: CostInput[], p: RegionPrices): Map<string,
       continue;
     }
     const max = hpaMax.get(`${d.namespace}/${d.name}`);
-    const expectedGpus = d.replicas * d.gpus;
-    const worstGpus = Math.max(d.replicas, max ?? 0) * d.gpus;
+    // A Deployment an autoscaler owns states no replicas: it runs the autoscaler's minimum (the API's default 1 without one).
+    const replicas = d.replicas ?? hpaMin.get(`${d.namespace}/${d.name}`) ?? 1;
+    const expectedGpus = replicas * d.gpus;
+    const worstGpus = Math.max(replicas, max ?? 0) * d.gpus;
     const room = left.get(d.pool!)!;
     const extraExpected = Math.max(0, expectedGpus - room.desired);
     const extraWorst = Math.max(0, worstGpus - room.max);
@@ -343,8 +375,8 @@ function priceGpuWorkloads(resources: CostInput[], p: RegionPrices): Map<string,
       worst: monthly(extraWorst * pool.worstPerGpuHour),
       idleGpu: 0,
       basis:
-        `${d.replicas} replica(s) x ${d.gpus} GPU on ${d.pool} (${pool.instanceType}, ${usd(pool.expectedPerGpuHour)}/h per GPU) expected; ` +
-        `${max !== undefined ? `autoscaler max ${max}` : `${d.replicas}`} x ${d.gpus} GPU = ${worstGpus} GPU at worst` +
+        `${replicas} replica(s) x ${d.gpus} GPU on ${d.pool} (${pool.instanceType}, ${usd(pool.expectedPerGpuHour)}/h per GPU) expected; ` +
+        `${max !== undefined ? `autoscaler max ${max}` : `${replicas}`} x ${d.gpus} GPU = ${worstGpus} GPU at worst` +
         (extraWorst === 0
           ? `, within the pool's ${cap}-GPU maximum already priced on its node groups`
           : `, ${extraWorst} GPU beyond the pool's ${cap}-GPU maximum`),
@@ -509,6 +541,23 @@ export function emptyCostReport(region = ""): CostReport {
   };
 }
 
+/**
+ * A GPU node group's idle cost once the workloads of its pool have taken
+ * their GPUs out of its minimum (`held`, consumed as the pool's per-AZ
+ * groups are priced in turn).
+ */
+function idleBeyondWorkloads(r: CostInput, idle: number, held: Map<string, number>): number {
+  const pool = (r.inputs.labels as Record<string, string> | undefined)?.[NODE_GROUP_LABEL];
+  const types = (r.inputs.instanceTypes as string[] | undefined) ?? [];
+  const perNode = types.length ? gpusPerInstance(types[0]!) : undefined;
+  const min = num(((r.inputs.scalingConfig ?? {}) as { minSize?: number }).minSize, 0);
+  if (!pool || !perNode || min === 0) return idle;
+  const left = held.get(pool) ?? 0;
+  const working = Math.min(min, Math.ceil(left / perNode));
+  held.set(pool, Math.max(0, left - working * perNode));
+  return (idle * (min - working)) / min;
+}
+
 /** Prices every resource; custom resources only (components cost nothing themselves). */
 export function estimateCost(resources: CostInput[], region: string, usage: UsageAssumptions = {}): CostReport {
   const prices = pricesFor(region);
@@ -520,6 +569,8 @@ export function estimateCost(resources: CostInput[], region: string, usage: Usag
     if (r.type === "aws:ec2/launchTemplate:LaunchTemplate" && typeof r.inputs.name === "string") launchTemplates.set(r.inputs.name, r.inputs);
   }
   const gpuWorkloads = prices ? priceGpuWorkloads(resources, prices) : new Map<string, Outcome>();
+  // GPU nodes a pool's minimum keeps for its workloads are not idle (gpusHeldAtMinimum).
+  const heldGpus = gpusHeldAtMinimum(resources);
   for (const r of resources) {
     const outcome: Outcome = prices
       ? (gpuWorkloads.get(r.urn) ?? priceOne(r, prices, usage, launchTemplates))
@@ -537,6 +588,7 @@ export function estimateCost(resources: CostInput[], region: string, usage: Usag
     }
     if (outcome.usage) report.usageBased.push({ ...ref, rate: outcome.usage });
     if (outcome.kind === "usage") continue;
+    if (outcome.idleGpu && r.type === "aws:eks/nodeGroup:NodeGroup") outcome.idleGpu = idleBeyondWorkloads(r, outcome.idleGpu, heldGpus);
     const line: CostLine = {
       ...ref,
       component: r.component,

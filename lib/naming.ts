@@ -33,6 +33,11 @@ export const NAME_LIMITS = {
   eksCluster: 100,
   launchTemplate: 128,
   ecrRepository: 256,
+  // AWS Backup: vault, plan and selection names are 1-50 characters (AWS Backup API reference:
+  // CreateBackupVault BackupVaultName, BackupPlanName, BackupSelection SelectionName; checked 2026-12-08).
+  backupVault: 50,
+  backupPlan: 50,
+  backupSelection: 50,
 } as const;
 export type NamedKind = keyof typeof NAME_LIMITS;
 
@@ -95,6 +100,9 @@ export function describeNameOverLimit(n: PhysicalName): string {
     eksCluster: "EKS cluster names",
     launchTemplate: "launch template names",
     ecrRepository: "ECR repository names",
+    backupVault: "AWS Backup vault names",
+    backupPlan: "AWS Backup plan names",
+    backupSelection: "AWS Backup selection names",
   };
   return (
     `makes the name "${n.physicalName}" ${n.length} characters long; ${what[n.kind]} are at most ${n.limit}` +

@@ -73,3 +73,19 @@ export const AWS_REGIONS_AS_OF = "2026-11-23";
 export function isAwsRegion(name: string): boolean {
   return AWS_REGIONS.includes(name);
 }
+
+/**
+ * The ARN partition of a region (AWS General Reference, "Amazon Resource
+ * Names": aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f,
+ * aws-eusc; checked 2026-12-08).
+ */
+export function partitionOf(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  if (region.startsWith("us-isob-")) return "aws-iso-b";
+  if (region.startsWith("us-isof-")) return "aws-iso-f";
+  if (region.startsWith("eu-isoe-")) return "aws-iso-e";
+  if (region.startsWith("us-iso-")) return "aws-iso";
+  if (region.startsWith("eusc-")) return "aws-eusc";
+  return "aws";
+}

@@ -30,6 +30,21 @@ export const SUPPORTED_KUBERNETES_VERSIONS = [KUBERNETES_VERSION] as const;
 export const POSTGRES_MAJOR_VERSION = "17";
 
 /**
+ * The last day of RDS standard support of each PostgreSQL major: after it,
+ * RDS moves the instance to Extended Support, billed per vCPU-hour on top of
+ * the instance, or upgrades it. Source: "Release calendars for Amazon RDS for
+ * PostgreSQL" (RDS for PostgreSQL release notes), checked 2026-12-08.
+ */
+export const POSTGRES_STANDARD_SUPPORT_ENDS: Record<string, string> = {
+  "13": "2026-02-28",
+  "14": "2027-02-28",
+  "15": "2028-02-29",
+  "16": "2029-02-28",
+  "17": "2030-02-28",
+  "18": "2031-02-28",
+};
+
+/**
  * EKS-optimized AMI families for managed node groups. Amazon Linux 2 EKS AMIs
  * stopped being published on 2025-11-26, so only AL2023 is used (source: EKS
  * AMI deprecation FAQ in the EKS user guide, checked 2026-11-23). The NVIDIA

@@ -114,6 +114,15 @@ export function createMocks(region: string, options: MockOptions = {}): pulumi.r
     "aws:backup/vault:Vault": (name) => ({ name: `${name}-${shortHash(name)}`, arn: arn("backup", `backup-vault:${name}`) }),
     "aws:sns/topic:Topic": (name) => ({ name: `${name}-${shortHash(name)}`, arn: arn("sns", `${name}-${shortHash(name)}`) }),
     "random:index/randomPassword:RandomPassword": () => ({ result: "mock-password-not-a-secret", bcryptHash: "mock" }),
+    "random:index/randomId:RandomId": (name, inputs) => {
+      const hex = shortHash(name, 2 * Number(inputs.byteLength ?? 4));
+      return {
+        hex,
+        dec: BigInt(`0x${hex}`).toString(),
+        b64Std: Buffer.from(hex, "hex").toString("base64"),
+        b64Url: Buffer.from(hex, "hex").toString("base64url"),
+      };
+    },
     "aws:ec2/launchTemplate:LaunchTemplate": (name, inputs) => ({ name: inputs.name ?? name, latestVersion: 1, defaultVersion: 1 }),
   };
 

@@ -183,6 +183,7 @@ export const REPLACEMENT_RULES: Readonly<Record<string, ReplacementRule>> = {
   // The provider pointed at another cluster (a new endpoint or CA): everything it manages is created anew there.
   "pulumi:providers:kubernetes": { paths: ["kubeconfig"], source: "pulumi-kubernetes provider/pkg/provider/provider.go (DiffConfig: a different cluster)" },
   "random:index/randomPassword:RandomPassword": { paths: ["(inputs)"], source: "pulumi-random: a random value has no update; any input change replaces it" },
+  "random:index/randomId:RandomId": { paths: ["(inputs)"], source: "pulumi-random: a random value has no update; any input change replaces it" },
 };
 
 /** The changed paths (of `inputChanges`) that replace a resource of `type`; empty when it is updated in place. */

@@ -15,6 +15,9 @@ import { JsonPlan, JsonPlanDecision, PLAN_SCHEMA_VERSION } from "./schema";
 export { PLAN_SCHEMA_VERSION } from "./schema";
 export type { JsonPlan, JsonPlanDecision, JsonPlanResource } from "./schema";
 
+/** The heading of what the first `pulumi up` needs that the plan cannot prove (config/warnings.ts): quotas, offerings, placeholders. */
+export const FIRST_UP_HEADING = "What the first `pulumi up` needs that this plan cannot prove";
+
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
 function nameOfUrn(urn: string | undefined): string | undefined {
@@ -196,12 +199,12 @@ export function renderText(run: PlanRun, extraSections: string[] = []): string {
   for (const d of decisionsOf(run)) {
     lines.push(`  ${d.enabled ? "[on] " : "[off]"} ${d.piece.padEnd(10)} ${d.decidedBy === "stack" ? "(set by the stack file) " : ""}${d.why}`);
   }
+  // Always shown: every stack's reader learns what its first `pulumi up` depends on, or that it depends on nothing more.
   const warnings = planWarnings(spec);
-  if (warnings.length) {
-    lines.push("");
-    lines.push("Warnings");
-    for (const w of warnings) lines.push(`  ! ${w}`);
-  }
+  lines.push("");
+  lines.push(FIRST_UP_HEADING);
+  for (const w of warnings) lines.push(`  ! ${w}`);
+  if (!warnings.length) lines.push("  nothing: no account quota, zone offering or example value this stack depends on");
   lines.push("");
   const groups = groupByComponent(run);
   lines.push(`Resources by component: ${describeCount(declaredResources(run))} (the stack itself not counted)`);

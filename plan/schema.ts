@@ -60,7 +60,7 @@ export interface JsonPlan {
   environment: string;
   region: string;
   decisions: JsonPlanDecision[];
-  /** Things a valid stack may still trip over at deploy time (quotas, identities): config/warnings.ts. */
+  /** What the first `pulumi up` needs that the plan cannot prove (quotas, zone offerings, placeholders to replace): config/warnings.ts. */
   warnings: string[];
   resources: JsonPlanResource[];
   outputs: Record<string, unknown>;

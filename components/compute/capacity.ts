@@ -44,6 +44,22 @@ export const ENI_LIMITS: Record<string, { enis: number; ipv4PerEni: number }> = 
   "m7i.large": { enis: 3, ipv4PerEni: 10 },
   "m7i.xlarge": { enis: 4, ipv4PerEni: 15 },
   "c6i.xlarge": { enis: 4, ipv4PerEni: 15 },
+  // GPU types (same source and commit), for the GPU pools' capacity check (checkGpuPool).
+  "g4dn.xlarge": { enis: 3, ipv4PerEni: 10 },
+  "g4dn.2xlarge": { enis: 3, ipv4PerEni: 10 },
+  "g4dn.12xlarge": { enis: 8, ipv4PerEni: 30 },
+  "g5.xlarge": { enis: 4, ipv4PerEni: 15 },
+  "g5.2xlarge": { enis: 4, ipv4PerEni: 15 },
+  "g5.4xlarge": { enis: 8, ipv4PerEni: 30 },
+  "g5.12xlarge": { enis: 15, ipv4PerEni: 50 },
+  "g5.48xlarge": { enis: 7, ipv4PerEni: 50 },
+  "g6.xlarge": { enis: 4, ipv4PerEni: 15 },
+  "g6.2xlarge": { enis: 4, ipv4PerEni: 15 },
+  "g6.12xlarge": { enis: 8, ipv4PerEni: 30 },
+  "g6e.xlarge": { enis: 4, ipv4PerEni: 15 },
+  "g6e.12xlarge": { enis: 10, ipv4PerEni: 30 },
+  "p4d.24xlarge": { enis: 15, ipv4PerEni: 50 },
+  "p5.48xlarge": { enis: 2, ipv4PerEni: 50 },
 };
 
 /**
@@ -200,5 +216,127 @@ export function checkSystemPool(pool: PoolShape, workloads: SystemWorkload[]): C
 /** The fewest nodes (from `pool.nodes` up to `limit`) at which the workloads fit, or undefined. */
 export function nodesNeeded(pool: PoolShape, workloads: SystemWorkload[], limit = 20): number | undefined {
   for (let n = Math.max(1, pool.nodes); n <= limit; n++) if (checkSystemPool({ ...pool, nodes: n }, workloads).fits) return n;
+  return undefined;
+}
+
+// ------------------------------------------------------------------ GPU pools
+
+/**
+ * A workload that runs on a GPU pool: `replicas` pods, each with the GPUs,
+ * CPU and memory it requests. `replicas` is what `pulumi up` waits for (a
+ * Deployment's replicas, or its autoscaler's minimum).
+ */
+export interface GpuWorkload {
+  name: string;
+  replicas: number;
+  gpus: number;
+  cpuMillis: number;
+  memoryMiB: number;
+  /** Where the figures come from. */
+  source?: string;
+}
+
+export interface GpuPoolShape {
+  /** The pool's name (cluster.gpuNodeGroups[].name). */
+  name: string;
+  /** Its instance types; the least capable is what a node is assumed to be. */
+  instanceTypes: string[];
+  /** Nodes the pool has during the run: its minimum where nothing autoscales, its maximum where the Cluster Autoscaler runs. */
+  nodes: number;
+}
+
+/** What one GPU node offers the GPU workloads once the DaemonSets on it are placed. */
+export interface GpuNodeRoom {
+  instanceType: string;
+  gpus: number;
+  cpuMillis: number;
+  memoryMiB: number;
+  pods: number;
+}
+
+export interface GpuPoolReport {
+  pool: string;
+  fits: boolean;
+  nodes: number;
+  node?: GpuNodeRoom;
+  /** Pods placed on each node, in placement order. */
+  placement: string[][];
+  problems: string[];
+  workloads: GpuWorkload[];
+}
+
+/** The GPU node the check assumes: the least capable type of the pool (fewest GPUs, then CPU, then memory), after its DaemonSets. */
+export function gpuNodeRoom(instanceTypes: string[], daemonSets: SystemWorkload[]): GpuNodeRoom | undefined {
+  const nodes = instanceTypes.map((t) => ({ t, a: allocatablePerNode(t), gpus: INSTANCE_SHAPES[t]?.gpus ?? 0 }));
+  if (!nodes.length || nodes.some((n) => !n.a)) return undefined;
+  const weakest = nodes.sort((x, y) => x.gpus - y.gpus || x.a!.cpuMillis - y.a!.cpuMillis || x.a!.memoryMiB - y.a!.memoryMiB)[0]!;
+  const ds = daemonSets.filter((w) => w.perNode);
+  return {
+    instanceType: weakest.t,
+    gpus: weakest.gpus,
+    cpuMillis: weakest.a!.cpuMillis - ds.reduce((sum, w) => sum + w.cpuMillis, 0),
+    memoryMiB: weakest.a!.memoryMiB - ds.reduce((sum, w) => sum + w.memoryMiB, 0),
+    pods: weakest.a!.pods - ds.length,
+  };
+}
+
+const describePod = (w: GpuWorkload) => `${w.gpus} GPU, ${fmtCpu(w.cpuMillis)}, ${fmtMem(w.memoryMiB)}`;
+
+/**
+ * Can every pod of the GPU workloads be scheduled on `pool.nodes` nodes of
+ * the pool, each offering what its least capable instance type has left
+ * after the DaemonSets that run on every GPU node? Places pods first-fit,
+ * largest first (GPUs, then CPU, then memory), as a scheduler with that many
+ * empty nodes could. Pure.
+ */
+export function checkGpuPool(pool: GpuPoolShape, daemonSets: SystemWorkload[], workloads: GpuWorkload[]): GpuPoolReport {
+  const node = gpuNodeRoom(pool.instanceTypes, daemonSets);
+  const base = { pool: pool.name, nodes: pool.nodes, workloads };
+  if (!node)
+    return {
+      ...base,
+      fits: false,
+      placement: [],
+      problems: [`no allocatable figures for ${pool.instanceTypes.join(", ")} in lib/instance-types.ts and components/compute/capacity.ts (ENI_LIMITS)`],
+    };
+  const problems: string[] = [];
+  for (const w of workloads.filter((x) => x.replicas > 0)) {
+    if (w.gpus > node.gpus || w.cpuMillis > node.cpuMillis || w.memoryMiB > node.memoryMiB)
+      problems.push(
+        `one ${w.name} pod (${describePod(w)}) does not fit on a ${node.instanceType}, which has ${node.gpus} GPU, ${fmtCpu(node.cpuMillis)} and ${fmtMem(node.memoryMiB)} left after its DaemonSets`,
+      );
+  }
+  const free = Array.from({ length: pool.nodes }, () => ({ ...node }));
+  const placement: string[][] = free.map(() => []);
+  const pods = workloads
+    .flatMap((w) => Array.from({ length: Math.max(0, w.replicas) }, () => w))
+    .sort((a, b) => b.gpus - a.gpus || b.cpuMillis - a.cpuMillis || b.memoryMiB - a.memoryMiB);
+  const unplaced = new Map<string, number>();
+  for (const w of pods) {
+    const i = free.findIndex((n) => n.gpus >= w.gpus && n.cpuMillis >= w.cpuMillis && n.memoryMiB >= w.memoryMiB && n.pods >= 1);
+    if (i < 0) {
+      unplaced.set(w.name, (unplaced.get(w.name) ?? 0) + 1);
+      continue;
+    }
+    const n = free[i]!;
+    n.gpus -= w.gpus;
+    n.cpuMillis -= w.cpuMillis;
+    n.memoryMiB -= w.memoryMiB;
+    n.pods -= 1;
+    placement[i]!.push(w.name);
+  }
+  if (problems.length === 0)
+    for (const [name, count] of unplaced) {
+      const w = workloads.find((x) => x.name === name)!;
+      problems.push(
+        `${count} of the ${w.replicas} ${name} pod(s) (${describePod(w)} each) find no room on ${pool.nodes} x ${node.instanceType}${pool.nodes === 0 ? " (the pool has no node)" : ""}`,
+      );
+    }
+  return { ...base, fits: problems.length === 0, node, placement, problems };
+}
+
+/** The fewest nodes (from `pool.nodes` up to `limit`) on which the GPU workloads fit, or undefined when no number does. */
+export function gpuNodesNeeded(pool: GpuPoolShape, daemonSets: SystemWorkload[], workloads: GpuWorkload[], limit = 64): number | undefined {
+  for (let n = Math.max(0, pool.nodes); n <= limit; n++) if (checkGpuPool({ ...pool, nodes: n }, daemonSets, workloads).fits) return n;
   return undefined;
 }

@@ -22,6 +22,12 @@ export interface ClusterHandle {
    */
   readonly ready: pulumi.Resource[];
   /**
+   * Per GPU pool (by its name), what a GPU pod there waits for before
+   * `pulumi up` awaits it: the pool's node groups and the NVIDIA device
+   * plugin that advertises their GPUs. Absent or missing a pool: nothing to wait for.
+   */
+  readonly gpuPoolReady?: Record<string, pulumi.Resource[]>;
+  /**
    * The cluster's VPC and AWS region, for in-cluster controllers that would
    * otherwise read them from the instance metadata service, which pods cannot
    * reach on nodes with IMDS hop limit 1 (the AWS Load Balancer Controller's

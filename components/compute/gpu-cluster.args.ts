@@ -21,10 +21,12 @@ export interface GpuClusterArgs {
   /** Days CloudWatch keeps the control-plane logs (a CloudWatch retention period). Default 30. */
   logRetentionDays?: number | undefined;
   /**
-   * The IAM role `pulumi up` runs as: cluster-admin through its own access entry. Default none: the
-   * creating identity gets EKS's implicit entry.
+   * The IAM role `pulumi up` runs as (from a laptop and from CI alike): cluster-admin through its
+   * own access entry, the only way in for `pulumi up`. The cluster is created without EKS's
+   * implicit admin entry for its creator, so nobody is admin just for creating it and no entry
+   * collides with this one.
    */
-  deployerRoleArn?: string | undefined;
+  deployerRoleArn: string;
   /** IAM roles given cluster-admin through EKS access entries. Default none. */
   adminRoleArns?: string[] | undefined;
   /** IAM roles given read-only (view) access through EKS access entries. Default none. */
@@ -46,6 +48,11 @@ export interface GpuClusterArgs {
   privateSubnetIds: pulumi.Input<string>[];
   /** Subnets of the control plane. Default: the first two private subnets. */
   controlPlaneSubnetIds?: pulumi.Input<string>[] | undefined;
+  /**
+   * What nodes wait for besides the cluster's own prerequisites: the private subnets' routes to a
+   * NAT gateway (Network.egressReady). Default none.
+   */
+  nodeDependsOn?: pulumi.Resource[] | undefined;
   /** AWS region of the cluster. */
   region: string;
   /**

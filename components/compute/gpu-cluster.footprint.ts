@@ -5,7 +5,7 @@
  * that run pods there) what it puts on the system pool.
  */
 import { PhysicalName, autoNamedRole, physicalName } from "../../lib/naming";
-import { addonWorkloads } from "./addons/addon";
+import { addonGpuNodeWorkloads, addonWorkloads } from "./addons/addon";
 import { CLUSTER_ADDONS, ClusterAddonArgs } from "./addons/registry";
 import type { SystemWorkload } from "./capacity";
 import { clusterAddonRoleNames } from "./gpu-cluster.schema";
@@ -21,6 +21,20 @@ import { splitPoolAcrossZones } from "./zones";
 export function gpuClusterSystemWorkloads(settings: Required<ClusterAddonArgs>): SystemWorkload[] {
   const workloads = addonWorkloads<Required<ClusterAddonArgs>>(CLUSTER_ADDONS, settings);
   return [...workloads.filter((w) => w.perNode), ...workloads.filter((w) => !w.perNode)];
+}
+
+/** The DaemonSets the cluster's add-ons run on every GPU node (the CNI, kube-proxy, the EBS CSI node, the NVIDIA device plugin). */
+export function gpuClusterGpuNodeWorkloads(settings: Required<ClusterAddonArgs>): SystemWorkload[] {
+  return addonGpuNodeWorkloads<Required<ClusterAddonArgs>>(CLUSTER_ADDONS, settings);
+}
+
+/**
+ * Whether an add-on the settings enable adds GPU nodes when pods wait: then a
+ * GPU pool has up to its maxSize nodes during a `pulumi up`, otherwise its
+ * minSize (what runs when nothing adds nodes).
+ */
+export function gpuPoolsGrowOnDemand(settings: Required<ClusterAddonArgs>): boolean {
+  return CLUSTER_ADDONS.some((addon) => addon.addsGpuNodes === true && addon.enabled(settings));
 }
 
 /**

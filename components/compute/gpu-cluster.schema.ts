@@ -43,7 +43,13 @@ function addonSettings(): { [K in keyof ClusterAddonArgs]-?: SettingSchema<Exclu
   return fields as ReturnType<typeof addonSettings>;
 }
 
-const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, "must be a security group ID such as sg-0123456789abcdef0");
+const DEPLOYER_ROLE_DESCRIPTION =
+  "The IAM role `pulumi up` runs as (from a laptop and from CI alike): cluster-admin through its own access entry, the only way in for `pulumi up`. The cluster is created without EKS's implicit admin entry for its creator, so nobody is admin just for creating it and no entry collides with this one.";
+
+// EC2 ids are 8 hex digits (older resources) or 17 (EC2 user guide, "Resource IDs"; checked 2026-12-08).
+const securityGroupId = z
+  .string()
+  .regex(/^sg-([0-9a-f]{8}|[0-9a-f]{17})$/, "must be a security group ID: sg- and 8 or 17 hex digits, such as sg-0123456789abcdef0");
 
 /** The settings of a GpuCluster: the single source of truth for its Args and for the `cluster` stack config. */
 export const GpuClusterSettings = z.strictObject({
@@ -65,14 +71,18 @@ export const GpuClusterSettings = z.strictObject({
     .describe("CIDRs allowed to reach the public API endpoint; empty: the endpoint is private only.")
     .default([]),
   privateAccessCidrs: z
-    .array(ipv4Cidr())
+    .array(
+      ipv4Cidr().refine(
+        (c) => c !== "0.0.0.0/0",
+        "admits every address to the API on 443; list the VPN or peered ranges that deploy (the VPC's own block is always admitted)",
+      ),
+    )
     .describe("Extra CIDRs (VPN, peered networks) admitted on 443 to the private endpoint; the VPC's own block always is.")
     .default([]),
   privateAccessSecurityGroupIds: z.array(securityGroupId).describe("Security groups (CI runner, bastion) admitted on 443 to the private endpoint.").default([]),
   logRetentionDays: logRetentionDays.describe("Days CloudWatch keeps the control-plane logs (a CloudWatch retention period).").default(30),
-  deployerRoleArn: roleArn
-    .optional()
-    .describe("The IAM role `pulumi up` runs as: cluster-admin through its own access entry. Default none: the creating identity gets EKS's implicit entry."),
+  // Optional in the settings (a stage preset names no role); required by the component's Args and by a cluster stack.
+  deployerRoleArn: roleArn.optional().describe(DEPLOYER_ROLE_DESCRIPTION),
   adminRoleArns: z.array(roleArn).describe("IAM roles given cluster-admin through EKS access entries.").default([]),
   readOnlyRoleArns: z.array(roleArn).describe("IAM roles given read-only (view) access through EKS access entries.").default([]),
   systemNodeGroup: SystemPoolSettings.prefault({}).describe("The CPU system pool (over all AZs)."),
@@ -90,6 +100,7 @@ const input = <T>(what: string) =>
 
 /** Everything GpuCluster accepts: the settings plus where it runs and tags. */
 export const GpuClusterArgsSchema = GpuClusterSettings.extend({
+  deployerRoleArn: roleArn.describe(DEPLOYER_ROLE_DESCRIPTION),
   vpcId: input<string>("vpcId").describe("VPC the private subnets belong to."),
   vpcCidrBlock: input<string>("vpcCidrBlock").describe("The VPC's IPv4 block, admitted to the private endpoint on 443."),
   privateSubnetIds: z
@@ -101,6 +112,10 @@ export const GpuClusterArgsSchema = GpuClusterSettings.extend({
     .min(CONTROL_PLANE_ZONE_COUNT, `give at least ${CONTROL_PLANE_ZONE_COUNT} subnets`)
     .optional()
     .describe("Subnets of the control plane. Default: the first two private subnets."),
+  nodeDependsOn: z
+    .array(withType(z.custom<pulumi.Resource>(), { type: "pulumi.Resource", imports: { pulumi: "@pulumi/pulumi" } }))
+    .optional()
+    .describe("What nodes wait for besides the cluster's own prerequisites: the private subnets' routes to a NAT gateway (Network.egressReady). Default none."),
   region: z.string().refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)").describe("AWS region of the cluster."),
   expectedLogGbPerMonth: z
     .number()
@@ -131,6 +146,12 @@ export const GpuNodePoolArgsSchema = z.strictObject({
     .array(withType(z.custom<pulumi.Resource>(), { type: "pulumi.Resource", imports: { pulumi: "@pulumi/pulumi" } }))
     .optional()
     .describe("What nodes need before they boot. Default none."),
+  sizedOutside: z
+    .boolean()
+    .describe(
+      "Something outside the program (an add-on that adds nodes, or a human) sizes the pool after creation, so `pulumi up` leaves each group's desiredSize alone; false: the program keeps it at the pool's stated size. Default true.",
+    )
+    .default(true),
   tags: awsTags.default({}),
   stage: stageArg,
 });

@@ -8,6 +8,7 @@ import { validateArgs } from "../../lib/validate";
 import { NODE_AMI_TYPES } from "../../lib/versions";
 import { KUBERNETES_API_PORT, accessGrantResourceSuffix, accessGrants, apiAccessRules } from "./access";
 import { ClusterAddonPhase } from "./addons/addon";
+import { NVIDIA_DEVICE_PLUGIN_CHART } from "./addons/nvidia-device-plugin";
 import { CLUSTER_ADDONS } from "./addons/registry";
 import { ADDON_RESOURCES } from "./addons/resources";
 import type { ClusterHandle } from "./cluster-handle";
@@ -18,6 +19,7 @@ import { CLUSTER_LOG_TYPES, CLUSTER_ROLE_POLICY_ARN, NODE_ROLE_POLICY_ARNS, cont
 import { IrsaRole, IrsaRoleArgs } from "./irsa";
 import { kubeconfig } from "./kubeconfig";
 import { systemNodeLabels } from "./labels";
+import { gpuPoolsGrowOnDemand } from "./gpu-cluster.footprint";
 import { controlPlaneRoleName, eksClusterName, gpuPoolName, nodeRoleName, systemNodeGroupName } from "./names";
 import { managedNodeGroup } from "./node-group";
 import { gp3StorageClass } from "./storage-class";
@@ -33,7 +35,7 @@ export const GPU_CLUSTER_TYPE = "mlplatform:compute:GpuCluster";
  * sit at zero nodes, tainted so only GPU pods land there, tagged so the
  * Cluster Autoscaler can start them from zero. Includes secrets encryption,
  * control-plane logs with a retention, access entries (the deployer role
- * explicitly), a 443 rule for the private endpoint, IRSA, the managed add-ons
+ * explicitly; EKS's implicit creator entry is never made), a 443 rule for the private endpoint, IRSA, the managed add-ons
  * (vpc-cni with its own role), the NVIDIA device plugin, a default gp3
  * StorageClass, and a Kubernetes provider for later components.
  *
@@ -62,6 +64,8 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
   public readonly region: string;
   /** What in-cluster components wait for: API reachability and access, system nodes, CNI, kube-proxy, DNS, EBS CSI. */
   public readonly ready: pulumi.Resource[];
+  /** Per GPU pool, what its GPU pods wait for: the pool's node groups and the NVIDIA device plugin. */
+  public readonly gpuPoolReady: Record<string, pulumi.Resource[]>;
   /** EKS node group names of each GPU pool, one per AZ the pool uses ("inference" -> [".._0-1a2b3c4", ...]). */
   public readonly gpuNodeGroupNames: Record<string, pulumi.Output<string>[]>;
   private readonly tags: Record<string, string>;
@@ -92,11 +96,18 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
     // for this Kubernetes minor throws here, before anything is declared.
     const addons = CLUSTER_ADDONS.filter((addon) => addon.enabled(s));
     for (const addon of addons) addon.requireKubernetesVersion?.(version);
-    // Installs those of one phase, in registry order; returns what others wait for.
+    // Installs those of one phase, in registry order; returns what others wait for (all of them, and by add-on).
+    const installed = new Map<string, pulumi.Resource[]>();
     const installAddons = (phase: ClusterAddonPhase, dependsOn: pulumi.Resource[]): pulumi.Resource[] => {
       const inputs = { region: s.region, kubernetesVersion: version };
       const target = { declare: ADDON_RESOURCES, owner: name, parent: this, cluster: this, settings: s, inputs, tags, dependsOn };
-      return addons.filter((addon) => addon.phase === phase).flatMap((addon) => addon.install(target).resources);
+      return addons
+        .filter((addon) => addon.phase === phase)
+        .flatMap((addon) => {
+          const { resources } = addon.install(target);
+          installed.set(addon.id, resources);
+          return resources;
+        });
     };
 
     // ---------------------------------------------------------- control plane
@@ -169,9 +180,13 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
         accessConfig: {
           // Access entries only (no aws-auth ConfigMap to hand-edit).
           authenticationMode: "API",
-          // With a deployer role, its explicit access entry below is the only way in for `pulumi up`;
-          // without one, the creating identity keeps EKS's implicit admin entry.
-          bootstrapClusterCreatorAdminPermissions: !s.deployerRoleArn,
+          // Never an implicit admin entry for whoever creates the cluster: the deployer role's explicit
+          // entry below is the only way in for `pulumi up`. With the flag on, EKS creates an entry for the
+          // creator, and one principal holds one entry, so an explicit entry for the same role (the
+          // deployer set later, or the creator listed under adminRoleArns, readOnlyRoleArns or
+          // serving.viewerRoleArns) fails with ResourceInUseException (terraform-aws-eks #2969, #3293;
+          // pulumi-eks #2373). Off, no entry can collide and nobody is admin just for creating the cluster.
+          bootstrapClusterCreatorAdminPermissions: false,
         },
         // STANDARD, never EXTENDED: extended support costs $0.60/hour per cluster
         // instead of $0.10. At the end of standard support AWS upgrades the control
@@ -185,8 +200,9 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
       {
         parent: this,
         dependsOn: [controlPlaneLogs, clusterRolePolicy, secretsKeyAccess],
-        // EKS reads the bootstrap flag at creation only, and the provider would replace
-        // the cluster to change it: adding a deployer role later must not do that.
+        // EKS reads the bootstrap flag at creation only, and the provider replaces the cluster to change
+        // it (hashicorp/terraform-provider-aws #35824, pulumi-aws #3997): a cluster created with it on by
+        // an earlier version keeps it (docs/guides/operations.md, "Adding a deployer role ...").
         ignoreChanges: ["accessConfig.bootstrapClusterCreatorAdminPermissions"],
       },
     );
@@ -273,8 +289,18 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
     const networking = installAddons("before-nodes", []);
 
     // Nodes must find their role's permissions and the CNI in place when they boot.
-    const nodePrerequisites = [...nodeRolePolicies, ...networking];
-    const nodeGroupBase = { clusterName: cluster.name, kubernetesVersion: cluster.version, nodeRoleArn: nodeRole.arn, tags, dependsOn: nodePrerequisites };
+    // ...and their subnets' way out (a NAT route): a node that cannot pull images never joins.
+    const nodePrerequisites = [...nodeRolePolicies, ...networking, ...(s.nodeDependsOn ?? [])];
+    // Where no add-on adds nodes (MVP), the program owns every group's desired size (node-group.ts).
+    const sizedOutside = gpuPoolsGrowOnDemand(s);
+    const nodeGroupBase = {
+      clusterName: cluster.name,
+      kubernetesVersion: cluster.version,
+      nodeRoleArn: nodeRole.arn,
+      tags,
+      dependsOn: nodePrerequisites,
+      sizedOutside,
+    };
 
     const { nodeGroup: systemNodes } = managedNodeGroup(
       systemNodeGroupName(name),
@@ -293,6 +319,7 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
     );
 
     this.gpuNodeGroupNames = {};
+    const poolNodeGroups: Record<string, pulumi.Resource[]> = {};
     for (const pool of gpuPools) {
       const gpuPool = new GpuNodePool(
         gpuPoolName(name, pool.name),
@@ -305,6 +332,7 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
         parent,
       );
       this.gpuNodeGroupNames[pool.name] = gpuPool.nodeGroupNames;
+      poolNodeGroups[pool.name] = gpuPool.nodeGroups;
     }
 
     // Add-ons that run Deployments need a node to be healthy.
@@ -324,6 +352,9 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
     // The default StorageClass: encrypted gp3 volumes through the EBS CSI driver.
     new kubernetes.storage.v1.StorageClass(`${name}-gp3`, gp3StorageClass(), { parent: this, provider: this.provider, dependsOn: this.ready });
     installAddons("in-cluster", this.ready);
+    // A GPU pod can schedule once its pool has nodes and the device plugin advertises their GPUs.
+    const devicePlugin = installed.get(NVIDIA_DEVICE_PLUGIN_CHART.chart) ?? [];
+    this.gpuPoolReady = Object.fromEntries(Object.entries(poolNodeGroups).map(([pool, groups]) => [pool, [...groups, ...devicePlugin]]));
 
     this.endpoint = cluster.endpoint;
     this.nodeRoleArn = nodeRole.arn;

@@ -22,6 +22,12 @@ export interface GpuNodePoolArgs {
   /** What nodes need before they boot. Default none. */
   dependsOn?: pulumi.Resource[] | undefined;
   /**
+   * Something outside the program (an add-on that adds nodes, or a human) sizes the pool after
+   * creation, so `pulumi up` leaves each group's desiredSize alone; false: the program keeps it at
+   * the pool's stated size. Default true.
+   */
+  sizedOutside?: boolean | undefined;
+  /**
    * Tags for every resource the component creates (cost allocation: owner, costCenter,
    * environment). Default none.
    */

@@ -58,13 +58,14 @@ export class GpuNodePool extends pulumi.ComponentResource {
           // NVIDIA driver, container toolkit and runtime preinstalled.
           amiType: NODE_AMI_TYPES.nvidiaGpu,
           diskSizeGb: pool.diskSizeGb,
-          // The presets use min 0 / desired 0: no GPU instance runs (or bills) until a GPU pod asks for one.
+          // Series B pools start at 0 (no GPU instance bills until a GPU pod asks); at MVP the pool runs what its models request.
           scaling: { minSize: z.minSize, desiredSize: z.desiredSize, maxSize: z.maxSize },
           labels,
           // The taint keeps CPU pods off expensive GPU nodes (they would also block scale-down to zero).
           taints: [GPU_TAINT],
           tags,
           dependsOn: s.dependsOn,
+          sizedOutside: s.sizedOutside,
         },
         this,
       );

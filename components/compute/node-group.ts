@@ -41,6 +41,12 @@ export interface ManagedNodeGroupArgs {
   tags?: Record<string, string>;
   /** What the nodes need before they boot (node role policies, the CNI). Default none. */
   dependsOn?: pulumi.Resource[];
+  /**
+   * Something else sizes the group after creation (the Cluster Autoscaler, or a
+   * human): `pulumi up` then leaves desiredSize alone. When false, the program
+   * owns it: every `pulumi up` sets it to the stated size. Default true.
+   */
+  sizedOutside?: boolean;
 }
 
 /**
@@ -49,11 +55,13 @@ export interface ManagedNodeGroupArgs {
  * model and the policies can find it before deployment), both children of
  * `parent`.
  *
- * The desired size is ignored after creation: the Cluster Autoscaler (or a
- * human with `aws eks update-nodegroup-config`) owns it, and the next
- * `pulumi up` must not reset a pool that scaled up for a running job. min
- * and max stay managed here. (To raise minSize above the current size,
- * scale up by hand first: EKS rejects desired < min.)
+ * Where the Cluster Autoscaler sizes the group (`sizedOutside`), the desired
+ * size is ignored after creation: the next `pulumi up` must not reset a pool
+ * that scaled up for a running job; min and max stay managed here. Where
+ * nothing does (MVP), the program owns desiredSize too: with it ignored, a
+ * `pulumi up` that raises minSize (a GPU model added) would send the old
+ * desired size with the new minimum, and EKS refuses desired < min
+ * (UpdateNodegroupConfig: InvalidParameterException).
  */
 export function managedNodeGroup(
   name: string,
@@ -94,7 +102,7 @@ export function managedNodeGroup(
       taints: args.taints,
       tags,
     },
-    { parent, dependsOn: args.dependsOn ?? [], ignoreChanges: ["scalingConfig.desiredSize"] },
+    { parent, dependsOn: args.dependsOn ?? [], ignoreChanges: (args.sizedOutside ?? true) ? ["scalingConfig.desiredSize"] : [] },
   );
   return { nodeGroup, launchTemplate };
 }

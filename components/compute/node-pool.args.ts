@@ -42,7 +42,10 @@ export interface GpuNodeGroupInput {
   capacityType?: "ON_DEMAND" | "SPOT" | undefined;
   /** Nodes that always run, summed over the pool's AZs; 0 costs nothing while idle. Default 0. */
   minSize?: number | undefined;
-  /** Nodes at creation (pulumi up never changes it later). Default: minSize. */
+  /**
+   * Nodes at creation; later `pulumi up`s leave it to the add-on that adds nodes where one runs
+   * (Series B), and keep it where none does (MVP). Default: minSize.
+   */
   desiredSize?: number | undefined;
   /** The pool's cap, summed over its per-AZ node groups. Default: minSize, at least 1. */
   maxSize?: number | undefined;
@@ -62,7 +65,10 @@ export interface GpuNodeGroupSettings {
   capacityType: "ON_DEMAND" | "SPOT";
   /** Nodes that always run, summed over the pool's AZs; 0 costs nothing while idle. */
   minSize: number;
-  /** Nodes at creation (pulumi up never changes it later). Default: minSize. */
+  /**
+   * Nodes at creation; later `pulumi up`s leave it to the add-on that adds nodes where one runs
+   * (Series B), and keep it where none does (MVP). Default: minSize.
+   */
   desiredSize: number;
   /** The pool's cap, summed over its per-AZ node groups. Default: minSize, at least 1. */
   maxSize: number;

@@ -56,7 +56,11 @@ export const GpuPoolInput = withType(
       .describe("NVIDIA x86_64 instance types; the first is what the cost model's expected figure uses."),
     capacityType: z.enum(CAPACITY_TYPES).describe("ON_DEMAND or SPOT (about 55 % cheaper, may be reclaimed).").default("ON_DEMAND"),
     minSize: nodes("minSize").describe("Nodes that always run, summed over the pool's AZs; 0 costs nothing while idle.").default(0),
-    desiredSize: nodes("desiredSize").optional().describe("Nodes at creation (pulumi up never changes it later). Default: minSize."),
+    desiredSize: nodes("desiredSize")
+      .optional()
+      .describe(
+        "Nodes at creation; later `pulumi up`s leave it to the add-on that adds nodes where one runs (Series B), and keep it where none does (MVP). Default: minSize.",
+      ),
     maxSize: nodes("maxSize")
       .min(1, "maxSize must be at least 1")
       .optional()

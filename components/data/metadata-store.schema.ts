@@ -5,7 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { POSTGRES_MAJOR_VERSION } from "../../lib/versions";
+import { POSTGRES_MAJOR_VERSION, POSTGRES_STANDARD_SUPPORT_ENDS } from "../../lib/versions";
 import { ArgProblem, awsTags, stageArg, schemaMatches, withType, PULUMI_STRING } from "../../lib/validate";
 import type { MetadataStoreArgs } from "./metadata-store.args";
 
@@ -104,9 +104,30 @@ export const MetadataStoreArgsSchema = MetadataStoreSettings.extend({
 // tsc proves the interface (metadata-store.ts) and the schema accept the same arguments.
 schemaMatches<MetadataStoreArgs, z.input<typeof MetadataStoreArgsSchema>>(true);
 
-/** Rules that involve several settings (pure; config/resolve.ts runs them too). */
-export function metadataStoreProblems(_name: string, d: MetadataStoreSettings): ArgProblem[] {
+/**
+ * Provisioned-IOPS storage starts at 100 GiB on RDS PostgreSQL (RDS user
+ * guide, "Amazon RDS DB instance storage": io1 and io2 Block Express, 100 GiB
+ * to 64 TiB; checked 2026-12-08).
+ */
+export const PROVISIONED_IOPS_MIN_GB = 100;
+
+/** Rules that involve several settings (pure; config/resolve.ts runs them too). `today`: for the support calendar (tests pass a date). */
+export function metadataStoreProblems(_name: string, d: MetadataStoreSettings, today = new Date().toISOString().slice(0, 10)): ArgProblem[] {
   const problems: ArgProblem[] = [];
+  const major = d.engineVersion.split(".")[0]!;
+  const supportEnds = POSTGRES_STANDARD_SUPPORT_ENDS[major];
+  if (supportEnds !== undefined && supportEnds < today)
+    problems.push({
+      path: "engineVersion",
+      value: d.engineVersion,
+      message: `PostgreSQL ${major} left RDS standard support on ${supportEnds}: RDS bills Extended Support per vCPU-hour on top of the instance, or upgrades it; use ${POSTGRES_MAJOR_VERSION}`,
+    });
+  if (d.storageType !== "gp3" && d.allocatedStorageGb < PROVISIONED_IOPS_MIN_GB)
+    problems.push({
+      path: "allocatedStorageGb",
+      value: d.allocatedStorageGb,
+      message: `must be at least ${PROVISIONED_IOPS_MIN_GB} (GiB) with ${d.storageType} storage: RDS refuses smaller provisioned-IOPS volumes`,
+    });
   if (d.maxAllocatedStorageGb < d.allocatedStorageGb)
     problems.push({ path: "maxAllocatedStorageGb", value: d.maxAllocatedStorageGb, message: `must be at least allocatedStorageGb (${d.allocatedStorageGb})` });
   if (d.iops !== undefined && d.storageType === "gp3")

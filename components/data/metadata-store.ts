@@ -104,6 +104,7 @@ export class MetadataStore extends pulumi.ComponentResource {
       parent,
     );
 
+    const finalSnapshotSuffix = protect ? new random.RandomId(`${name}-final-snapshot`, { byteLength: 4 }, parent) : undefined;
     const password = new random.RandomPassword(
       `${name}-password`,
       {
@@ -120,6 +121,9 @@ export class MetadataStore extends pulumi.ComponentResource {
         engine: "postgres",
         engineVersion,
         autoMinorVersionUpgrade: true,
+        // engineVersion changes only in code (lib/versions.ts): a new major must be allowed to apply,
+        // or RDS refuses the change ("AllowMajorVersionUpgrade flag must be present").
+        allowMajorVersionUpgrade: true,
         instanceClass: s.instanceClass,
         allocatedStorage: s.allocatedStorageGb,
         maxAllocatedStorage: s.maxAllocatedStorageGb,
@@ -143,7 +147,9 @@ export class MetadataStore extends pulumi.ComponentResource {
         deleteAutomatedBackups: !protect,
         deletionProtection: s.deletionProtection,
         skipFinalSnapshot: !protect,
-        finalSnapshotIdentifier: protect ? `${name}-final-snapshot` : undefined,
+        // Unique per instance: a stack destroyed twice (or a database replaced) would otherwise find its
+        // first final snapshot's name taken, and RDS refuses the deletion (DBSnapshotAlreadyExists).
+        finalSnapshotIdentifier: protect ? pulumi.interpolate`${name}-final-${finalSnapshotSuffix!.hex}` : undefined,
         performanceInsightsEnabled: s.performanceInsights,
         performanceInsightsRetentionPeriod: s.performanceInsights ? 7 : undefined,
         iamDatabaseAuthenticationEnabled: true,

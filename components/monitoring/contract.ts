@@ -17,11 +17,11 @@
  *   The live Service selects the active colour and the preview Service the
  *   other one, so together they reach every serving pod exactly once: both
  *   colours are scraped, none twice.
- * MLflow: its Service carries `app.kubernetes.io/component: tracking-server`
- * and a port named `http`; the server answers on `/metrics` when started with
- * `--expose-prometheus <dir>` and the image has `prometheus_flask_exporter`.
- * MlflowDown does not depend on that: it reads the Deployment's available
- * replicas from kube-state-metrics.
+ * MLflow is not scraped: its server answers `/metrics` only when started with
+ * `--expose-prometheus <dir>`, and its `--allowed-hosts` refuses a scrape by
+ * pod IP (only /health and /version skip the host check), so a target for it
+ * would be down for ever. MlflowDown reads the Deployment's available
+ * replicas from kube-state-metrics instead.
  */
 
 /** Pod label naming the model a serving pod serves. */
@@ -36,12 +36,6 @@ export const COMPONENT_LABEL = "app.kubernetes.io/component";
 export const SERVING_METRICS_SERVICE_LABELS = {
   [PART_OF_LABEL]: "ml-platform",
   [COMPONENT_LABEL]: "model-server",
-} as const;
-
-/** Labels on the MLflow tracking server's Service. */
-export const TRACKING_METRICS_SERVICE_LABELS = {
-  [PART_OF_LABEL]: "ml-platform",
-  [COMPONENT_LABEL]: "tracking-server",
 } as const;
 
 /** Name of the MLflow Deployment (components/tracking/settings.ts TRACKING_NAMES.deployment). */

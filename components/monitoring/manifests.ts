@@ -1,20 +1,11 @@
 /**
  * prometheus-operator objects as plain manifests: the PrometheusRule holding
- * the platform's rule groups, and the ServiceMonitors for serving and MLflow.
+ * the platform's rule groups, and the ServiceMonitor for serving.
  * The tests validate them against the operator's schema
  * (@kubernetes-models/prometheus-operator).
  */
 import { MONITORING_NAMESPACE } from "./charts";
-import {
-  COLOUR_LABEL,
-  METRICS_PATH,
-  METRICS_PORT_NAME,
-  MODEL_LABEL,
-  SERIES_LABELS,
-  SERVING_METRICS_SERVICE_LABELS,
-  TRACKING_METRICS_SERVICE_LABELS,
-  podLabelMeta,
-} from "./contract";
+import { COLOUR_LABEL, METRICS_PATH, METRICS_PORT_NAME, MODEL_LABEL, SERIES_LABELS, SERVING_METRICS_SERVICE_LABELS, podLabelMeta } from "./contract";
 import { PLATFORM_RULE_LABELS, RuleGroup } from "./rules";
 import { SCRAPE_INTERVAL_SECONDS } from "./values";
 
@@ -84,9 +75,4 @@ export function servingServiceMonitor(namespace = MONITORING_NAMESPACE): Service
     ],
     namespace,
   );
-}
-
-/** Scrapes the MLflow tracking server through its Service (TRACKING_METRICS_SERVICE_LABELS). */
-export function trackingServiceMonitor(namespace = MONITORING_NAMESPACE): ServiceMonitorManifest {
-  return serviceMonitor("ml-platform-mlflow", TRACKING_METRICS_SERVICE_LABELS, [component("mlflow")], namespace);
 }

@@ -44,6 +44,12 @@ export interface MonitoringArgs {
     pendingGpuPodMinutes?: number | undefined;
     /** Container restarts within 30 minutes that make PodRestarting fire. Default 3. */
     restartsPer30m?: number | undefined;
+    /**
+     * Seconds a serving pod may take to load its model (the models' largest startupTimeoutSeconds):
+     * ServingEndpointDown ignores pods younger than that, which cannot answer scrapes yet. Default
+     * 600.
+     */
+    servingStartupSeconds?: number | undefined;
   } | undefined;
   /** The cluster to monitor: provider, OIDC provider for IRSA, and what to wait for. */
   cluster: ClusterHandle;

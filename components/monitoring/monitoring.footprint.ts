@@ -5,7 +5,7 @@
  * that run pods there) what it puts on the system pool.
  */
 import { PhysicalName, autoNamedRole } from "../../lib/naming";
-import { MonitoringAddonSettings, addonRoleNames, addonWorkloads } from "../compute/addons/addon";
+import { MonitoringAddonSettings, addonGpuNodeWorkloads, addonRoleNames, addonWorkloads } from "../compute/addons/addon";
 import { MONITORING_ADDONS } from "../compute/addons/registry";
 import type { SystemWorkload } from "../compute/capacity";
 
@@ -20,4 +20,9 @@ export function monitoringPhysicalNames(name: string, settings: MonitoringAddonS
  */
 export function monitoringSystemWorkloads(settings: MonitoringAddonSettings): SystemWorkload[] {
   return addonWorkloads<MonitoringAddonSettings>(MONITORING_ADDONS, settings);
+}
+
+/** The DaemonSets monitoring runs on every GPU node: node-exporter, and the DCGM exporter where there are GPU pools. */
+export function monitoringGpuNodeWorkloads(settings: MonitoringAddonSettings): SystemWorkload[] {
+  return addonGpuNodeWorkloads<MonitoringAddonSettings>(MONITORING_ADDONS, settings);
 }

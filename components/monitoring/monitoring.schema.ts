@@ -70,6 +70,15 @@ export const AlertThresholdSettings = z.strictObject({
     .max(100)
     .describe("Container restarts within 30 minutes that make PodRestarting fire.")
     .default(DEFAULT_THRESHOLDS.restartsPer30m),
+  servingStartupSeconds: z
+    .number()
+    .int()
+    .min(10)
+    .max(86400)
+    .describe(
+      "Seconds a serving pod may take to load its model (the models' largest startupTimeoutSeconds): ServingEndpointDown ignores pods younger than that, which cannot answer scrapes yet.",
+    )
+    .default(DEFAULT_THRESHOLDS.servingStartupSeconds),
 });
 
 /**

@@ -8,7 +8,7 @@ import { kubePrometheusStack } from "../compute/addons/kube-prometheus-stack";
 import { ADDON_RESOURCES } from "../compute/addons/resources";
 import { MONITORING_NAMESPACE } from "./charts";
 import { dashboardConfigMap, platformDashboards } from "./dashboards";
-import { prometheusRule, servingServiceMonitor, trackingServiceMonitor } from "./manifests";
+import { prometheusRule, servingServiceMonitor } from "./manifests";
 import type { MonitoringArgs } from "./monitoring.args";
 import { MonitoringArgsSchema, monitoringProblems } from "./monitoring.schema";
 import { platformRuleGroups } from "./rules";
@@ -22,7 +22,7 @@ export const MONITORING_TYPE = "mlplatform:monitoring:Monitoring";
  * Series B monitoring inside the cluster: kube-prometheus-stack (Prometheus,
  * Alertmanager, Grafana, kube-state-metrics, node-exporter) on the system
  * pool with gp3 volumes and bounded retention; the NVIDIA DCGM exporter on
- * GPU nodes; ServiceMonitors for the model servers and MLflow; the platform's
+ * GPU nodes; a ServiceMonitor for the model servers (MLflow serves no scrapeable /metrics); the platform's
  * alert rules; Grafana dashboards; Alertmanager publishing to SNS through an
  * IRSA role.
  */
@@ -91,7 +91,9 @@ export class Monitoring extends pulumi.ComponentResource {
 
     new kubernetes.apiextensions.CustomResource(`${name}-rules`, prometheusRule(groups), k8s(stack));
     new kubernetes.apiextensions.CustomResource(`${name}-serving-monitor`, servingServiceMonitor(), k8s(stack));
-    new kubernetes.apiextensions.CustomResource(`${name}-mlflow-monitor`, trackingServiceMonitor(), k8s(stack));
+    // No ServiceMonitor for MLflow: its server serves no /metrics without --expose-prometheus, and its
+    // --allowed-hosts refuses a scrape by pod IP (403), so the target would be down for ever and
+    // TargetDown would fire with it. MlflowDown watches its Deployment through kube-state-metrics.
 
     for (const d of dashboards) {
       new kubernetes.core.v1.ConfigMap(`${name}-dashboard-${d.uid}`, dashboardConfigMap(d), k8s([namespace]));

@@ -7,7 +7,8 @@ export interface AlertingRule {
   /** How long the condition must hold before the alert fires (Prometheus duration). */
   for?: string;
   labels: Record<string, string>;
-  annotations: { summary: string; description: string; runbook: string };
+  /** `runbook_url`: the annotation kube-prometheus-stack's rules, Alertmanager templates and Grafana link from (prometheus-operator runbooks convention). */
+  annotations: { summary: string; description: string; runbook_url: string };
 }
 
 export interface RecordingRule {
@@ -58,6 +59,8 @@ export interface AlertThresholds {
   pendingGpuPodMinutes: number;
   /** Container restarts within 30 minutes that warn. */
   restartsPer30m: number;
+  /** Seconds a serving pod may take to load its model: ServingEndpointDown ignores younger pods. */
+  servingStartupSeconds: number;
 }
 
 export interface RuleSettings extends AlertThresholds {
@@ -77,6 +80,7 @@ export const DEFAULT_THRESHOLDS: AlertThresholds = {
   idleGpuMinutes: 30,
   pendingGpuPodMinutes: 15,
   restartsPer30m: 3,
+  servingStartupSeconds: 600,
 };
 
 /** Labels every rule of ours carries, so Alertmanager can route platform alerts apart from the chart's defaults. */
@@ -125,7 +129,7 @@ function alert(
     expr,
     ...(forDuration ? { for: forDuration } : {}),
     labels: { severity, ...PLATFORM_RULE_LABELS, ...extraLabels },
-    annotations: { summary, description, runbook: `${runbookPrefix}${name.toLowerCase()}` },
+    annotations: { summary, description, runbook_url: `${runbookPrefix}${name.toLowerCase()}` },
   };
 }
 
@@ -160,10 +164,11 @@ function servingRules(s: RuleSettings, runbook: string): Rule[] {
     alert(
       "ServingEndpointDown",
       "critical",
-      `up${sel} == 0`,
+      // A pod still inside its model-load window (startupTimeoutSeconds) cannot answer yet: it is not down.
+      `up${sel} == 0 and on (namespace, pod) (time() - kube_pod_start_time > ${num(s.servingStartupSeconds)})`,
       "5m",
       "A serving pod of {{ $labels.model }} ({{ $labels.color }}) does not answer",
-      "Prometheus has not been able to scrape {{ $labels.pod }} ({{ $labels.model }}, {{ $labels.color }}) for 5 minutes: the server is hung, crashing, or not listening on its `http` port.",
+      `Prometheus has not been able to scrape {{ $labels.pod }} ({{ $labels.model }}, {{ $labels.color }}) for 5 minutes, past its ${num(s.servingStartupSeconds)} s to load the model: the server is hung, crashing, or not listening on its \`http\` port.`,
       runbook,
     ),
     alert(

@@ -406,7 +406,9 @@ export function dcgmExporterValues() {
   return {
     nodeSelector: { [POOL_LABEL]: "gpu" },
     tolerations,
-    resources: k8sResources(MONITORING_RESOURCES.dcgmExporter),
+    // Helm merges these over the chart's defaults, which set a 200m CPU limit (dcgm-exporter chart 4.8.2
+    // values.yaml): null removes it, so the exporter is never throttled (our pods set no CPU limits).
+    resources: { ...k8sResources(MONITORING_RESOURCES.dcgmExporter), limits: { cpu: null, memory: `${MONITORING_RESOURCES.dcgmExporter.memoryLimitMiB}Mi` } },
     serviceMonitor: {
       enabled: true,
       interval: `${SCRAPE_INTERVAL_SECONDS}s`,

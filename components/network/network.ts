@@ -38,6 +38,12 @@ export class Network extends pulumi.ComponentResource {
   public readonly natGatewayCount: number;
   /** NAT gateway ids, one per AZ or one shared (CloudWatch alarms watch them). */
   public readonly natGatewayIds: pulumi.Output<string>[];
+  /**
+   * The private subnets' route table associations, each after its route
+   * table and NAT gateway: what nodes wait for, since a node that boots
+   * before its subnet routes to a NAT cannot pull images or join the cluster.
+   */
+  public readonly egressReady: pulumi.Resource[];
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     // Checked before anything is declared: a bad argument throws ComponentArgsError naming it.
@@ -135,6 +141,8 @@ export class Network extends pulumi.ComponentResource {
 
     this.natGatewayIds = nats.map((n) => n.id);
     const privateRouteTables: aws.ec2.RouteTable[] = [];
+    const egressReady: pulumi.Resource[] = [];
+    this.egressReady = egressReady;
     const privateSubnets = layout.private.map((cidr, i) => {
       const subnet = new aws.ec2.Subnet(
         `${name}-private-${i}`,
@@ -160,7 +168,7 @@ export class Network extends pulumi.ComponentResource {
         },
         parent,
       );
-      new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: subnet.id, routeTableId: routeTable.id }, parent);
+      egressReady.push(new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: subnet.id, routeTableId: routeTable.id }, parent));
       privateRouteTables.push(routeTable);
       return subnet;
     });

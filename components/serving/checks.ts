@@ -1,4 +1,5 @@
 /** The checks that refuse a bad serving setup or release before anything changes, as pure functions. */
+import { parseImageReference } from "../../lib/image-ref";
 import {
   COLORS,
   MODELS_BUCKET_PLACEHOLDER,
@@ -36,7 +37,6 @@ export interface ServingContext {
 }
 
 const MODEL_NAME = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;
-const IMAGE_WITH_TAG = /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/;
 const WORLD = ["0.0.0.0/0", "::/0"];
 
 /** `<registry>/models:1.4.0` -> `models`; undefined when the image does not use the placeholder. */
@@ -48,9 +48,10 @@ export function placeholderRepository(image: string): string | undefined {
 
 function imageProblem(image: string, ctx: ServingContext): string | undefined {
   const concrete = image.startsWith(`${REGISTRY_PLACEHOLDER}/`) ? `registry.invalid${image.slice(REGISTRY_PLACEHOLDER.length)}` : image;
-  if (!IMAGE_WITH_TAG.test(concrete))
-    return `must be an image reference with a tag or digest, such as ${REGISTRY_PLACEHOLDER}/models:1.4.0 or 123456789012.dkr.ecr.us-east-1.amazonaws.com/mlp-prod-registry/models:1.4.0`;
-  if (/:latest$/.test(image)) return "must not use the tag latest: a release must name exactly what it runs, and ECR tags here are immutable";
+  const parsed = parseImageReference(concrete);
+  if ("error" in parsed || (!parsed.tag && !parsed.digest))
+    return `must be an image reference with a tag or digest, such as ${REGISTRY_PLACEHOLDER}/models:1.4.0 or 123456789012.dkr.ecr.us-east-1.amazonaws.com/mlp-prod-registry/models:1.4.0${"error" in parsed ? ` (${parsed.error})` : ""}`;
+  if (parsed.tag === "latest") return "must not use the tag latest: a release must name exactly what it runs, and ECR tags here are immutable";
   const repo = placeholderRepository(image);
   if (repo !== undefined) {
     if (!ctx.repositories) return `uses ${REGISTRY_PLACEHOLDER}, but this stack deploys no registry; give a full image reference`;
@@ -192,6 +193,22 @@ export function servingProblems(settings: ServingSettings, ctx: ServingContext):
     if (m.startupTimeoutSeconds < 10) add(at("startupTimeoutSeconds"), m.startupTimeoutSeconds, "must be at least 10 (seconds a model may take to load)");
   });
 
+  // Each model names objects after itself: its Service `<name>`, at Series B `<name>-preview` and the
+  // Deployments `<name>-blue`/`-green`. Two models must not name one object twice.
+  const owners = new Map<string, number>();
+  settings.models.forEach((m, i) => {
+    const named = [m.name, ...(settings.blueGreen ? [`${m.name}-preview`, `${m.name}-blue`, `${m.name}-green`] : [])];
+    for (const object of named) {
+      const first = owners.get(object);
+      if (first !== undefined && first !== i)
+        add(
+          ["models", Math.max(first, i), "name"],
+          settings.models[Math.max(first, i)]!.name,
+          `names the object "${object}", which model ${settings.models[Math.min(first, i)]!.name} names too (its Services and Deployments are <name>, <name>-preview, <name>-blue, <name>-green); rename one`,
+        );
+      else owners.set(object, i);
+    }
+  });
   if (totalGpus > settings.maxGpus) {
     add(
       ["maxGpus"],

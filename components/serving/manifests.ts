@@ -93,8 +93,18 @@ export interface DeploymentInputs<S> {
   model: ModelSettings;
   color: Color | undefined;
   namespace: string;
-  /** Replicas to run: the colour's (or the model's) replicas, which is also the HPA minimum. */
-  replicas: number;
+  /**
+   * Replicas to run: the colour's (or the model's) replicas. Undefined while an
+   * autoscaler owns the colour (autoscaledReplicas below): the Deployment then
+   * states no `spec.replicas` at all.
+   */
+  replicas: number | undefined;
+  /**
+   * How `spec.replicas` relates to a HorizontalPodAutoscaler (hpaReplicaOwnership):
+   * "hpa" while one scales the colour, "taken-back" when the colour is set to a
+   * fixed count where one may have scaled it before, "none" where nothing autoscales.
+   */
+  replicaOwnership?: ReplicaOwnership;
   /** The image with `<registry>` resolved. */
   image: S;
   /** The model URI with `<models-bucket>` resolved. */
@@ -108,6 +118,53 @@ export interface DeploymentInputs<S> {
 }
 
 const PROBE_PERIOD = 10;
+
+/**
+ * Shared memory for the model server: a container's /dev/shm is 64 MiB by
+ * default, too little for PyTorch's DataLoader workers or NCCL, which then
+ * fail with "bus error". A memory-backed emptyDir; what it holds counts
+ * against the container's memory limit.
+ */
+export const SHM_SIZE = "1Gi";
+
+/**
+ * Node-local disk each model pod reserves for its image layers' writes, the
+ * model files it downloads and its logs: the scheduler then does not put more
+ * pods on a node than its disk holds (the GPU pools' root volumes are 100 GB).
+ */
+export const MODEL_EPHEMERAL_STORAGE = "20Gi";
+
+/** Who owns a Deployment's `spec.replicas` (see DeploymentInputs.replicaOwnership). */
+export type ReplicaOwnership = "none" | "hpa" | "taken-back";
+
+/** Pulumi's Kubernetes provider forces a server-side apply over other field managers when an object carries it. */
+export const PATCH_FORCE_ANNOTATION = "pulumi.com/patchForce";
+
+/**
+ * Who owns `.spec.replicas` of a model's Deployment. Once a
+ * HorizontalPodAutoscaler scales a Deployment, the field belongs to the
+ * field manager "kube-controller-manager" (subresource scale), and a
+ * server-side apply that states the field conflicts with it: Pulumi's next
+ * update of that Deployment fails ("Apply failed with 1 conflict: conflict
+ * with kube-controller-manager with subresource scale: .spec.replicas",
+ * pulumi-kubernetes #2491, #2569, #3312). So:
+ * - "hpa": while an autoscaler runs for the colour, the Deployment states no
+ *   replicas at all (Kubernetes docs, "Server-Side Apply", "Transferring
+ *   ownership": leave `replicas` to the HPA). A new Deployment starts at the
+ *   API's default of 1 and the HPA raises it to its minimum within a sync
+ *   period; an update (a new image, a changed probe) never touches the
+ *   replica count the HPA chose.
+ * - "taken-back": at Series B a colour set to a fixed count (0, the idle
+ *   colour at rest) has no autoscaler any more, but the HPA's manager may still
+ *   own the field from before: the Deployment states the count and carries
+ *   `pulumi.com/patchForce: "true"`, so Pulumi's apply takes the field back
+ *   instead of failing. (An HPA does nothing while its target has 0 replicas.)
+ * - "none": nothing autoscales (MVP): the count is Pulumi's alone.
+ */
+export function replicaOwnership(autoscaling: boolean, replicas: number): ReplicaOwnership {
+  if (!autoscaling) return "none";
+  return replicas > 0 ? "hpa" : "taken-back";
+}
 
 /**
  * A model server Deployment. Loading a model can take minutes, so a startup
@@ -130,7 +187,7 @@ export function deploymentManifest<S>(i: DeploymentInputs<S>) {
     cpu: m.cpuLimit ? `${cpuMillis(m.cpuLimit)}m` : cpu,
     memory: m.memoryLimit ? `${Math.round(memoryMiB(m.memoryLimit)!)}Mi` : memory,
   };
-  const requests: Record<string, string> = { cpu, memory };
+  const requests: Record<string, string> = { cpu, memory, "ephemeral-storage": MODEL_EPHEMERAL_STORAGE };
   if (m.gpus > 0) {
     limits[GPU_RESOURCE] = String(m.gpus);
     requests[GPU_RESOURCE] = String(m.gpus);
@@ -154,9 +211,15 @@ export function deploymentManifest<S>(i: DeploymentInputs<S>) {
   return {
     apiVersion: "apps/v1" as const,
     kind: "Deployment" as const,
-    metadata: { name: deploymentName(m.name, i.color), namespace: i.namespace, labels },
+    metadata: {
+      name: deploymentName(m.name, i.color),
+      namespace: i.namespace,
+      labels,
+      ...(i.replicaOwnership === "taken-back" ? { annotations: { [PATCH_FORCE_ANNOTATION]: "true" } } : {}),
+    },
     spec: {
-      replicas: i.replicas,
+      // No replicas while an autoscaler owns them (replicaOwnership).
+      ...(i.replicaOwnership === "hpa" || i.replicas === undefined ? {} : { replicas: i.replicas }),
       revisionHistoryLimit: 5,
       // The rollout may take the model's load time before it progresses at all.
       progressDeadlineSeconds: m.startupTimeoutSeconds + 300,
@@ -166,11 +229,16 @@ export function deploymentManifest<S>(i: DeploymentInputs<S>) {
         metadata: { labels },
         spec: {
           serviceAccountName: serviceAccountName(m.name),
+          // No Kubernetes API token in the model server: it never calls the API. IRSA's AWS token is
+          // another projected volume, which EKS's pod identity webhook adds either way.
+          automountServiceAccountToken: false,
           terminationGracePeriodSeconds: m.drainSeconds + m.shutdownSeconds,
           nodeSelector,
           tolerations,
           topologySpreadConstraints: [spread("topology.kubernetes.io/zone"), spread("kubernetes.io/hostname")],
-          securityContext: { seccompProfile: { type: "RuntimeDefault" as const } },
+          // The image must run as a non-root user (a numeric USER in its Dockerfile), or the kubelet refuses to start it.
+          securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" as const } },
+          volumes: [{ name: "shm", emptyDir: { medium: "Memory", sizeLimit: SHM_SIZE } }],
           containers: [
             {
               name: "model-server",
@@ -187,6 +255,7 @@ export function deploymentManifest<S>(i: DeploymentInputs<S>) {
               readinessProbe: { ...http(m.readinessPath ?? m.healthPath), periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
               livenessProbe: { ...http(m.healthPath), periodSeconds: PROBE_PERIOD, timeoutSeconds: 5, failureThreshold: 3 },
               lifecycle: { preStop: { sleep: { seconds: m.drainSeconds } } },
+              volumeMounts: [{ name: "shm", mountPath: "/dev/shm" }],
               securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
             },
           ],
@@ -198,6 +267,15 @@ export function deploymentManifest<S>(i: DeploymentInputs<S>) {
 
 /** Annotations and fields of a LoadBalancer Service served by the AWS Load Balancer Controller. */
 export const NLB_CLASS = "service.k8s.aws/nlb";
+
+/**
+ * The namespace label that makes the AWS Load Balancer Controller add a
+ * readiness gate to every pod behind one of its load balancers: a pod counts
+ * as Ready (and a rolling update moves on) only once the NLB reports it
+ * healthy, so an update never removes the last healthy target (controller
+ * docs, "Pod readiness gate", v3.5.0; checked 2026-12-08).
+ */
+export const READINESS_GATE_LABEL = { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } as const;
 
 /**
  * A model's Service. ClusterIP by default; "internal"/"public" exposure makes
@@ -217,6 +295,9 @@ export function serviceManifest(args: { model: ModelSettings; name: string; name
         "service.beta.kubernetes.io/aws-load-balancer-scheme": m.exposure.type === "public" ? "internet-facing" : "internal",
         "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "http",
         "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": m.readinessPath ?? m.healthPath,
+        // The NLB keeps a deregistering target's connections this long: within the pod's grace period
+        // (drain + shutdown), not the target group's default of 300 s, after the pod is gone.
+        "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes": `deregistration_delay.timeout_seconds=${m.drainSeconds + m.shutdownSeconds}`,
       }
     : {};
   return {
@@ -249,7 +330,8 @@ export function pdbManifest(model: string, color: Color | undefined, namespace: 
 
 /**
  * A colour's autoscaler, with explicit bounds: minReplicas is the colour's
- * replicas (the Deployment states the same number, so the two agree), and
+ * replicas (the Deployment states none: the autoscaler owns the count, see
+ * replicaOwnership), and
  * maxReplicas the model's cap, which the cost model's worst case counts.
  * CPU utilisation through metrics-server is the signal Kubernetes has
  * without a metrics adapter. Scale-down waits 10 minutes: a GPU node freed

@@ -33,6 +33,20 @@ export const namespaceName = z
   .string()
   .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a Kubernetes namespace name (lower-case letters, digits, '-', at most 63)");
 
+/**
+ * Namespaces Kubernetes and EKS own (Kubernetes docs, "Namespaces": default,
+ * kube-node-lease, kube-public, kube-system): a platform component that
+ * creates its namespace there would adopt, and on destroy delete, the
+ * cluster's own.
+ */
+export const SYSTEM_NAMESPACES = ["default", "kube-node-lease", "kube-public", "kube-system"] as const;
+
+/** A namespace a component creates and owns: any namespace name but the cluster's own. */
+export const ownNamespaceName = namespaceName.refine(
+  (n) => !(SYSTEM_NAMESPACES as readonly string[]).includes(n),
+  `must be a namespace of its own, not one of the cluster's (${SYSTEM_NAMESPACES.join(", ")})`,
+);
+
 const ColorRelease = withType(
   z.strictObject({
     image: z.string().min(1).optional().describe("Image: `<registry>/<repository>:<tag>` or a full reference with a tag or digest."),
@@ -99,7 +113,7 @@ export const ModelSchema = withType(
 
 /** The settings of a ModelServing: the single source of truth for its Args and for the `serving` stack config. */
 export const ModelServingSettings = z.strictObject({
-  namespace: namespaceName.describe("Namespace of every serving object.").default("serving"),
+  namespace: ownNamespaceName.describe("Namespace of every serving object.").default("serving"),
   blueGreen: z.boolean().describe("Two Deployments per model (blue/green) and a preview Service.").default(false),
   autoscaling: z.boolean().describe("A PodDisruptionBudget and a HorizontalPodAutoscaler per running colour.").default(false),
   maxGpus: count("maxGpus").describe("GPUs the namespace may request at once (its ResourceQuota).").default(0),

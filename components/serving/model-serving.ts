@@ -18,6 +18,8 @@ import {
   namespaceManifest,
   pdbManifest,
   previewServiceName,
+  READINESS_GATE_LABEL,
+  replicaOwnership,
   sentrySecretManifest,
   serviceAccountManifest,
   serviceAccountName,
@@ -72,7 +74,13 @@ export class ModelServing extends pulumi.ComponentResource {
     const ns = s.namespace;
     const k8s = (dependsOn: pulumi.Input<pulumi.Resource>[] = []): pulumi.CustomResourceOptions => ({ parent: this, provider: cluster.provider, dependsOn });
 
-    const namespace = new kubernetes.core.v1.Namespace(`${name}-namespace`, namespaceManifest(ns), k8s(cluster.ready));
+    // Pods behind an NLB get the controller's readiness gate (READINESS_GATE_LABEL).
+    const behindLoadBalancer = s.models.some((m) => m.exposure.type !== "cluster");
+    const namespace = new kubernetes.core.v1.Namespace(
+      `${name}-namespace`,
+      namespaceManifest(ns, behindLoadBalancer ? { ...READINESS_GATE_LABEL } : {}),
+      k8s(cluster.ready),
+    );
     const inNamespace = (more: pulumi.Resource[] = []) => k8s([namespace, ...more]);
     const quota = new kubernetes.core.v1.ResourceQuota(`${name}-gpu-quota`, gpuQuotaManifest(ns, s.maxGpus), inNamespace());
 
@@ -146,13 +154,18 @@ export class ModelServing extends pulumi.ComponentResource {
             color,
             namespace: ns,
             replicas: release.replicas,
+            replicaOwnership: replicaOwnership(s.autoscaling, release.replicas),
             image: resolve(release.image, REGISTRY_PLACEHOLDER, a.registryPrefix),
             modelUri: resolve(release.modelUri, MODELS_BUCKET_PLACEHOLDER, bucketName),
             imageAsWritten: release.image,
             environment: a.environment,
             sentry: sentry !== undefined,
           }),
-          { ...inNamespace([sa, quota, ...(sentry ? [sentry] : [])]), customTimeouts: { create: minutes, update: minutes } },
+          {
+            // A GPU model's pods wait for its pool's nodes and the device plugin: `pulumi up` awaits them.
+            ...inNamespace([sa, quota, ...(sentry ? [sentry] : []), ...(model.gpus > 0 ? (cluster.gpuPoolReady?.[model.gpuPool!] ?? []) : [])]),
+            customTimeouts: { create: minutes, update: minutes },
+          },
         );
         deployments.push(deployment);
         if (s.autoscaling) {

@@ -10,7 +10,7 @@
  * A release changes the idle colour only; a flip changes the two selectors
  * only; a rollback is a flip back, instant because the old colour still runs.
  */
-import type { SystemWorkload } from "../compute/capacity";
+import type { GpuWorkload, SystemWorkload } from "../compute/capacity";
 
 // ------------------------------------------------------------------ settings
 
@@ -132,4 +132,33 @@ export function modelSystemWorkloads(settings: ServingSettings): SystemWorkload[
       });
   }
   return workloads;
+}
+
+/**
+ * The GPU models' pods that `pulumi up` waits for, by GPU pool: each
+ * released colour (or the MVP Deployment) at its replicas, which is also its
+ * autoscaler's minimum. The capacity check (config/resolve.ts gpuPoolCheck)
+ * places them on the nodes the pool has during the run.
+ */
+export function modelGpuWorkloads(settings: ServingSettings): Map<string, (GpuWorkload & { model: number })[]> {
+  const byPool = new Map<string, (GpuWorkload & { model: number })[]>();
+  settings.models.forEach((m, i) => {
+    if (m.gpus === 0 || m.gpuPool === undefined) return;
+    for (const c of colorsOf(settings)) {
+      const r = releaseOf(m, c);
+      if (!r.image || !r.modelUri || r.replicas === 0) continue;
+      const list = byPool.get(m.gpuPool) ?? [];
+      list.push({
+        name: c ? `${m.name}-${c}` : m.name,
+        model: i,
+        replicas: r.replicas,
+        gpus: m.gpus,
+        cpuMillis: cpuMillis(m.cpu) ?? 0,
+        memoryMiB: Math.round(memoryMiB(m.memory) ?? 0),
+        source: "serving.models",
+      });
+      byPool.set(m.gpuPool, list);
+    }
+  });
+  return byPool;
 }

@@ -4,26 +4,26 @@
  * descriptions, and the `tracking` stack-config overrides (config/schema.ts).
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { pinnedImageProblem } from "../../lib/image-ref";
 import { z } from "zod";
 import { isAwsRegion } from "../../lib/regions";
 import { cpuMillis, memoryMiB } from "../serving/settings";
 import { MLFLOW_IMAGE } from "./settings";
 import { ArgProblem, awsTags, stageArg, schemaMatches, withType, PULUMI_STRING } from "../../lib/validate";
 import type { ClusterHandle } from "../compute/cluster-handle";
-import { namespaceName, quantity } from "../serving/model-serving.schema";
+import { ownNamespaceName, quantity } from "../serving/model-serving.schema";
 import type { ExperimentTrackingArgs } from "./experiment-tracking.args";
 
 /** The settings of an ExperimentTracking: the single source of truth for its Args and for the `tracking` stack config. */
 export const ExperimentTrackingSettings = withType(
   z.strictObject({
-    namespace: namespaceName.describe("Namespace of the tracking server.").default("mlflow"),
+    namespace: ownNamespaceName.describe("Namespace of the tracking server.").default("mlflow"),
     image: z
       .string()
-      .regex(
-        /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/,
-        "must be an image reference with a tag or digest (the server must contain psycopg2 and boto3)",
-      )
-      .refine((i) => !i.endsWith(":latest"), "must be pinned: not the tag latest")
+      .superRefine((i, ctx) => {
+        const why = pinnedImageProblem(i);
+        if (why) ctx.addIssue({ code: "custom", message: `${why} (the server must contain psycopg2 and boto3)` });
+      })
       .describe("The MLflow server image, pinned (it must contain psycopg2 and boto3).")
       .default(MLFLOW_IMAGE),
     replicas: z

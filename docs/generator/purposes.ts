@@ -160,6 +160,7 @@ export const KINDS: Record<string, KindInfo> = {
   },
   "aws:secretsmanager/secretVersion:SecretVersion": { purpose: "The secret's current value (written by the program, never printed)" },
   "random:index/randomPassword:RandomPassword": { purpose: "Generates a password once; Pulumi keeps it encrypted in the state" },
+  "random:index/randomId:RandomId": { purpose: "A random suffix made once, so the database's final snapshot name is unique to this instance" },
 
   // --- identity -----------------------------------------------------------------------
   "aws:iam/role:Role": {

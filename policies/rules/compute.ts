@@ -5,7 +5,7 @@
  * components/compute/labels.ts and prices from cost/prices.ts: no policy restates them.
  */
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { estimateCost } from "../../cost/model";
+import { estimateCost, gpusHeldAtMinimum } from "../../cost/model";
 import { HOURS_PER_MONTH, PRICES, pricesFor } from "../../cost/prices";
 import { GPU_RESOURCE, GPU_TAINT, NODE_GROUP_LABEL, POOL_LABEL, kubernetesTaintEffect } from "../../components/compute/labels";
 import { gpusPerInstance, isAcceleratedType, isNvidiaGpuType } from "../../lib/instance-types";
@@ -178,28 +178,41 @@ export const gpuNodeGroupsTainted: ResourceValidationPolicy = {
   },
 };
 
-export const gpuNodeGroupsScaleToZero: ResourceValidationPolicy = {
+/**
+ * A stack policy: a GPU pool's minimum may keep nodes for the GPU workloads
+ * that select it (at MVP, where nothing autoscales, the pool is sized to the
+ * models it serves: components/compute/capacity.ts checkGpuPool), never
+ * beyond them. Workloads count at their minimum (replicas, or the
+ * autoscaler's minReplicas), as the cost model's idle-GPU figure does.
+ */
+export const gpuNodeGroupsScaleToZero: StackValidationPolicy = {
   name: "gpu-node-groups-scale-to-zero",
-  description: "GPU node groups scale to zero when no GPU work runs (minSize 0 unless the stage allows warm GPUs).",
+  description: "GPU node groups scale to zero when no GPU work runs: minSize keeps no GPU node beyond what the GPU workloads on the pool request.",
   enforcementLevel: "mandatory",
   configSchema: limitSchema(
     "gpu-node-groups-scale-to-zero",
-    { maxIdleGpuNodesPerGroup: "GPU nodes a group may keep running with nothing to do (its minSize)" },
+    { maxIdleGpuNodesPerGroup: "GPU nodes a pool may keep running with nothing to do (its minSize beyond the GPU workloads on it)" },
     { region: true },
   ),
-  validateResource: (args, report) => {
-    if (args.type !== T.nodeGroup || !isGpuNodeGroup(args.props)) return;
-    const { limits, source } = resourceLimits("gpu-node-groups-scale-to-zero", args);
-    const min = scalingOf(args.props).minSize ?? 0;
-    if (min > limits.maxIdleGpuNodesPerGroup) {
-      const t = instanceTypesOf(args.props)[0]!;
-      const monthly = monthlyNodePrice(t, regionOf(args.props, args.provider, args.getConfig<{ region?: string }>().region));
+  validateStack: (args, report) => {
+    const held = gpusHeldAtMinimum(args.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.props })));
+    for (const pool of nodePools(args.resources).filter((p) => p.gpu)) {
+      const first = pool.groups[0]!;
+      const t = instanceTypesOf(first.props)[0]!;
+      const perNode = gpusPerInstance(t) || 1;
+      const label = ((first.props.labels ?? {}) as Record<string, unknown>)[NODE_GROUP_LABEL];
+      const working = Math.min(pool.minSize, Math.ceil((typeof label === "string" ? (held.get(label) ?? 0) : 0) / perNode));
+      const idle = pool.minSize - working;
+      const { limits, source } = stackLimits("gpu-node-groups-scale-to-zero", pool.groups, args.getConfig);
+      if (idle <= limits.maxIdleGpuNodesPerGroup) continue;
+      const monthly = monthlyNodePrice(t, regionOf(first.props, first.provider, args.getConfig<{ region?: string }>().region));
       report(
         explain(
-          `GPU node group ${args.name} keeps ${min} node(s) running even when idle (minSize ${min}; allowed ${limits.maxIdleGpuNodesPerGroup}, ${source}).`,
-          `${monthly === undefined ? `Idle ${t} nodes are billed by the hour` : `That is ${money(min * monthly)}/month for GPUs that may do nothing`}.`,
-          `set scalingConfig.minSize to ${limits.maxIdleGpuNodesPerGroup} (and desiredSize with it); the autoscaler or a scheduled job starts nodes when work arrives.`,
+          `GPU ${poolWhat(pool)} keeps ${idle} node(s) running even when idle (minSize ${pool.minSize}, ${working} of them for the GPU workloads on it; allowed ${limits.maxIdleGpuNodesPerGroup}, ${source}).`,
+          `${monthly === undefined ? `Idle ${t} nodes are billed by the hour` : `That is ${money(idle * monthly)}/month for GPUs that may do nothing`}.`,
+          `set scalingConfig.minSize to ${working + limits.maxIdleGpuNodesPerGroup} (and desiredSize with it); the autoscaler or a scheduled job starts nodes when work arrives.`,
         ),
+        first.urn,
       );
     }
   },

@@ -14,7 +14,8 @@ import { ArtifactStore, ComponentArgsError, ContainerRegistry } from "../../api"
 import { ArtifactStoreSettings, ContainerRegistrySettings } from "../../api/schemas";
 import { STAGE_PRESETS } from "../../config/presets";
 import { STAGES } from "../../lib/stages";
-import { ConfigError, resolvePlatformSpec } from "../../config/resolve";
+import { ConfigError } from "../../config/resolve";
+import { resolveWithAccess as resolvePlatformSpec } from "../support/cluster-access";
 import { ArtifactOverrides, RegistryOverrides } from "../../config/schema";
 import { ecrLifecyclePolicy } from "../../components/data/ecr-lifecycle";
 import { planProgram, resourcesOfType } from "../../offline";

@@ -28,7 +28,13 @@ import { ClusterOverrides, DatabaseOverrides, NetworkOverrides, ServingOverrides
 
 const handle = { provider: {}, clusterName: "c", oidcProviderArn: "arn", oidcIssuerUrl: "https://oidc", ready: [] };
 const subnets = ["subnet-a", "subnet-b", "subnet-c"];
-const cluster = { vpcId: "vpc-1", vpcCidrBlock: "10.0.0.0/16", privateSubnetIds: subnets, region: "us-east-1" };
+const cluster = {
+  vpcId: "vpc-1",
+  vpcCidrBlock: "10.0.0.0/16",
+  privateSubnetIds: subnets,
+  region: "us-east-1",
+  deployerRoleArn: "arn:aws:iam::111122223333:role/deployer",
+};
 const database = { vpcId: "vpc-1", subnetIds: subnets };
 const pool = {
   clusterName: "c",
@@ -229,7 +235,6 @@ describe("every optional field has a default", () => {
     // Optional fields whose default is computed by the component (zones, deployer, snapshot, KMS key...) are documented as such.
     const computed = [
       "availabilityZoneIds",
-      "deployerRoleArn",
       "controlPlaneSubnetIds",
       "iops",
       "snapshotIdentifier",

@@ -8,7 +8,8 @@ import {
   nodesNeeded,
   SystemWorkload,
 } from "../../components/compute/capacity";
-import { ConfigError, resolvePlatformSpec } from "../../config/resolve";
+import { ConfigError } from "../../config/resolve";
+import { resolveWithAccess as resolvePlatformSpec } from "../support/cluster-access";
 import { STAGE_PRESETS } from "../../config/presets";
 import { gpuClusterSystemWorkloads } from "../../components/compute/gpu-cluster.footprint";
 import { servingSystemWorkloads } from "../../components/serving/model-serving.footprint";
@@ -129,8 +130,9 @@ describe("config: the preset grows the pool, or the stack is refused", () => {
     expect(p!.message).toMatch(/do not fit on 2 x t3.medium: memory requests .* set minSize to 3/);
   });
 
-  it("refuses a pod no node of the pool can hold, whatever the size", () => {
-    expect(() =>
+  it("refuses a pod no node of the pool can hold, whatever the size, at the key of its request", () => {
+    let error: unknown;
+    try {
       resolvePlatformSpec(
         {
           ...base,
@@ -138,8 +140,18 @@ describe("config: the preset grows the pool, or the stack is refused", () => {
           "ml-platform:cluster": JSON.stringify({ systemNodeGroup: { instanceTypes: ["t3.medium"] } }),
         },
         "mvp",
-      ),
-    ).toThrow(/one mlflow pod .* does not fit on a t3.medium .* use a larger instance type/);
+      );
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      expect.objectContaining({
+        key: "ml-platform:tracking.memory",
+        value: "6Gi",
+        message: expect.stringMatching(/one MLflow pod does not fit on any node: a t3\.medium of the system pool has .* use a larger system instance type/),
+      }),
+    ]);
   });
 
   it("counts monitoring at Series B", () => {

@@ -24,7 +24,7 @@ import {
 import { NVIDIA_DEVICE_PLUGIN_CHART, devicePluginValues } from "../../components/compute/addons/nvidia-device-plugin";
 import { GpuCluster } from "../../components/compute/gpu-cluster";
 import { Network } from "../../components/network/network";
-import { resolvePlatformSpec } from "../../config/resolve";
+import { resolveWithAccess as resolvePlatformSpec } from "../support/cluster-access";
 import type { GpuNodeGroupSettings } from "../../components/compute/node-pool.args";
 import { ACCELERATOR_LABEL, GPU_TAINT, acceleratorLabelValue, gpuNodeLabels, gpusPerNode } from "../../components/compute/labels";
 import { ACCESS_POLICY_ARNS, accessGrants, apiAccessRules } from "../../components/compute/access";
@@ -425,7 +425,7 @@ async function plan(stack: string): Promise<Planned> {
       privateAccessCidrs: c.privateAccessCidrs,
       privateAccessSecurityGroupIds: c.privateAccessSecurityGroupIds,
       logRetentionDays: c.logRetentionDays,
-      deployerRoleArn: c.deployerRoleArn,
+      deployerRoleArn: c.deployerRoleArn!,
       adminRoleArns: c.adminRoleArns,
       readOnlyRoleArns: c.readOnlyRoleArns,
       systemNodeGroup: c.systemNodeGroup,
@@ -544,10 +544,10 @@ describe("GpuNodePool: per-AZ GPU node groups that cost nothing while idle", () 
     }
   });
 
-  it("the desired size is left to the autoscaler (or a human) after creation", () => {
-    for (const { run, ignoreChanges } of [mvp, seriesb]) {
-      for (const ng of ofType(run, NODE_GROUP)) expect(ignoreChanges.get(ng.name)).toEqual(["scalingConfig.desiredSize"]);
-    }
+  it("the desired size is left to the autoscaler after creation; where none runs (MVP) the program owns it", () => {
+    for (const ng of ofType(seriesb.run, NODE_GROUP)) expect(seriesb.ignoreChanges.get(ng.name)).toEqual(["scalingConfig.desiredSize"]);
+    // At MVP a raised minSize goes out with a desired size to match: EKS refuses desired < min.
+    for (const ng of ofType(mvp.run, NODE_GROUP)) expect(mvp.ignoreChanges.get(ng.name)).toEqual([]);
   });
 
   it("each GPU node group's ASG carries the scale-from-zero tags, not propagated, and no tag EKS sets itself", () => {
@@ -843,13 +843,13 @@ describe("GpuCluster: control plane", () => {
     expect(input(cluster, "bootstrapSelfManagedAddons")).toBe(false);
   });
 
-  it("with a deployer role, access is its explicit admin entry, not the creator's implicit one; the flag never replaces the cluster", () => {
+  it("access is the deployer role's explicit admin entry, never the creator's implicit one; the flag never replaces the cluster", () => {
     expect(input(eks(seriesb.run), "accessConfig")).toEqual({ authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false });
     const deployer = named(seriesb.run, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "mlp-gpub-cluster-deployer");
     expect(input(deployer, "principalArn")).toBe("arn:aws:iam::123456789012:role/ml-platform-deployer");
     expect(input(deployer, "policyArn")).toBe(ACCESS_POLICY_ARNS.admin);
-    // Without one (gpu-mvp), EKS's implicit creator entry remains the way in.
-    expect(input(eks(mvp.run), "accessConfig")).toEqual({ authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true });
+    // Whatever the settings: no stack gets EKS's implicit creator entry, which collides with an explicit one for the same role.
+    expect(input(eks(mvp.run), "accessConfig")).toEqual({ authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false });
     for (const p of [mvp, seriesb]) expect(p.ignoreChanges.get(eks(p.run).name)).toEqual(["accessConfig.bootstrapClusterCreatorAdminPermissions"]);
   });
 
@@ -867,7 +867,7 @@ describe("GpuCluster: control plane", () => {
     });
   });
 
-  it("exposes a public endpoint only when CIDRs are given, and only to them", () => {
+  it("exposes a public endpoint only when CIDRs are given, and only to them (gpu-mvp deploys from inside the VPC)", () => {
     const privateOnly = input<Record<string, unknown>>(eks(mvp.run), "vpcConfig");
     expect(privateOnly).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false });
     expect(privateOnly.publicAccessCidrs).toBeUndefined();
@@ -876,7 +876,9 @@ describe("GpuCluster: control plane", () => {
   });
 
   it("grants admin and read-only roles through access entries with cluster scope", () => {
-    expect(ofType(mvp.run, "aws:eks/accessEntry:AccessEntry")).toEqual([]);
+    expect(ofType(mvp.run, "aws:eks/accessEntry:AccessEntry").map((e) => [e.name, input(e, "principalArn")])).toEqual([
+      ["mlp-gputest-cluster-deployer", "arn:aws:iam::111122223333:role/ml-platform-deployer"],
+    ]);
     const associations = ofType(seriesb.run, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
     const byPrincipal = Object.fromEntries(associations.map((a) => [input<string>(a, "principalArn"), a]));
     expect(input(byPrincipal["arn:aws:iam::123456789012:role/platform-admins"]!, "policyArn")).toBe(ACCESS_POLICY_ARNS.admin);

@@ -1,4 +1,5 @@
-import { ConfigError, resolvePlatformSpec } from "../../config/resolve";
+import { ConfigError } from "../../config/resolve";
+import { resolveWithAccess as resolvePlatformSpec } from "../support/cluster-access";
 import { STAGE_PRESETS } from "../../config/presets";
 
 const base = {

@@ -17,7 +17,8 @@ import {
   priceSource,
   pricesFor,
 } from "../../cost/prices";
-import { ConfigError, resolvePlatformSpec } from "../../config/resolve";
+import { ConfigError } from "../../config/resolve";
+import { resolveWithAccess as resolvePlatformSpec } from "../support/cluster-access";
 import { INSTANCE_SHAPES } from "../../lib/instance-types";
 import { AWS_REGIONS, AWS_REGIONS_AS_OF, isAwsRegion } from "../../lib/regions";
 import { costOf, policyOf, renderCost } from "../../plan/report";

@@ -81,7 +81,7 @@ describe("MetadataStore", () => {
       backupRetentionPeriod: 7,
       deletionProtection: true,
       skipFinalSnapshot: false,
-      finalSnapshotIdentifier: "mlp-prod-metadata-final-snapshot",
+      finalSnapshotIdentifier: expect.stringMatching(/^mlp-prod-metadata-final-[0-9a-f]{8}$/),
       multiAz: false,
       instanceClass: "db.t4g.small",
     });

@@ -12,7 +12,7 @@ import * as path from "path";
 import Ajv from "ajv";
 import { parse as parseYaml } from "yaml";
 import { Linter } from "eslint";
-import { resolvePlatformSpec } from "../../config/resolve";
+import { resolveWithAccess as resolvePlatformSpec } from "../support/cluster-access";
 // Types only: plan/engine loads the Pulumi SDK, which this file does not need.
 import type { PlanRun, PlannedResource } from "../../plan/engine";
 import {

@@ -8,7 +8,7 @@ import { gpuClusterPhysicalNames } from "../../components/compute/gpu-cluster.fo
 import { gpuNodeGroupName } from "../../components/compute/names";
 import { networkPhysicalNames } from "../../components/network/network.footprint";
 import { stackPhysicalNames } from "../../config/naming-input";
-import { resolvePlatformSpec } from "../../config/resolve";
+import { resolveWithAccess as resolvePlatformSpec } from "../support/cluster-access";
 import type { GpuNodeGroupSettings } from "../../components/compute/node-pool.args";
 
 const pool = (name: string): GpuNodeGroupSettings => ({

@@ -4,7 +4,8 @@
  * check, validateArgs) is refused with the same message, in our words, not
  * zod's ("Too big: expected number to be <=65535").
  */
-import { ConfigError, resolvePlatformSpec } from "../../config/resolve";
+import { ConfigError } from "../../config/resolve";
+import { resolveWithAccess as resolvePlatformSpec } from "../support/cluster-access";
 import { ComponentArgsError } from "../../lib/validate";
 import { ModelServing, type ModelServingArgs } from "../../components/serving/model-serving";
 import { Network, type NetworkArgs } from "../../components/network/network";
@@ -63,6 +64,7 @@ const cluster = (args: Record<string, unknown>) => () =>
     vpcCidrBlock: "10.0.0.0/16",
     privateSubnetIds: ["subnet-a", "subnet-b", "subnet-c"],
     region: "us-east-1",
+    deployerRoleArn: "arn:aws:iam::111122223333:role/deployer",
     ...args,
   } as GpuClusterArgs);
 

@@ -16,7 +16,7 @@ import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitorin
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Pod } from "kubernetes-models/v1/Pod";
-import { resolvePlatformSpec } from "../../config/resolve";
+import { resolveWithAccess as resolvePlatformSpec } from "../support/cluster-access";
 import { STAGE_PRESETS } from "../../config/presets";
 import { estimateCost } from "../../cost/model";
 import { GPU_TOLERATION, systemNodeLabels } from "../../components/compute/labels";
@@ -38,7 +38,7 @@ import {
 } from "../../components/monitoring/values";
 import { dashboardConfigMap, platformDashboards } from "../../components/monitoring/dashboards";
 import { ksmLabel } from "../../components/monitoring/contract";
-import { prometheusRule, servingServiceMonitor, trackingServiceMonitor } from "../../components/monitoring/manifests";
+import { prometheusRule, servingServiceMonitor } from "../../components/monitoring/manifests";
 import { costOf, policyResources } from "../../plan/report";
 import { EvalResource, evaluatePolicies } from "../../policies/evaluate";
 import { monitoringStoragePersistent, prometheusRetentionBounded } from "../../policies/rules/monitoring";
@@ -145,7 +145,7 @@ describe("alert rules", () => {
       expect(["critical", "warning"]).toContain(a.labels.severity);
       expect(a.labels.team).toBe("ml-platform");
       expect(a.annotations.summary.length).toBeGreaterThan(10);
-      expect(a.annotations.runbook).toBe(`docs/guides/operations.md#alert-${a.alert.toLowerCase()}`);
+      expect(a.annotations.runbook_url).toBe(`docs/guides/operations.md#alert-${a.alert.toLowerCase()}`);
     }
   });
 
@@ -176,14 +176,13 @@ describe("prometheus-operator and Kubernetes objects validate against their sche
     expect(() => new PrometheusRule(prometheusRule(groups) as never).validate()).not.toThrow();
   });
 
-  test("the ServiceMonitors for serving and MLflow", () => {
+  test("the ServiceMonitor for serving", () => {
     expect(() => new ServiceMonitor(servingServiceMonitor() as never).validate()).not.toThrow();
-    expect(() => new ServiceMonitor(trackingServiceMonitor() as never).validate()).not.toThrow();
   });
 
   test("the schema check is real: a bad duration or a missing expr is refused", () => {
     const bad = prometheusRule([
-      { name: "g", rules: [{ alert: "A", expr: "up == 0", for: "5 minutes", labels: {}, annotations: { summary: "", description: "", runbook: "" } }] },
+      { name: "g", rules: [{ alert: "A", expr: "up == 0", for: "5 minutes", labels: {}, annotations: { summary: "", description: "", runbook_url: "" } }] },
     ]);
     expect(() => new PrometheusRule(bad as never).validate()).toThrow(/for/);
     const noExpr = { ...prometheusRule(groups), spec: { groups: [{ name: "g", rules: [{ alert: "A" }] }] } };
@@ -201,10 +200,6 @@ describe("ServiceMonitors follow the label contract", () => {
     expect(sm.spec.namespaceSelector).toEqual({ any: true });
     // The labels serving puts on its live and preview Services (components/serving/manifests.ts podLabels).
     expect(sm.spec.selector.matchLabels).toEqual({ "app.kubernetes.io/part-of": "ml-platform", "app.kubernetes.io/component": "model-server" });
-    expect(trackingServiceMonitor().spec.selector.matchLabels).toEqual({
-      "app.kubernetes.io/part-of": "ml-platform",
-      "app.kubernetes.io/component": "tracking-server",
-    });
     const [ep] = sm.spec.endpoints;
     expect(ep).toMatchObject({ port: "http", path: "/metrics" });
     expect(ep!.relabelings).toEqual(
@@ -310,19 +305,40 @@ describe("kube-prometheus-stack values", () => {
   });
 });
 
+/** Helm's merge of user values over a chart's defaults: maps merge key by key, a null removes the key (Helm docs, "Values Files": deleting a default key). */
+function helmMerge(defaults: unknown, values: unknown): unknown {
+  if (values === null) return undefined;
+  if (!defaults || typeof defaults !== "object" || Array.isArray(defaults) || !values || typeof values !== "object" || Array.isArray(values)) return values;
+  const out: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(values)) {
+    const merged = helmMerge(out[k], v);
+    if (merged === undefined) delete out[k];
+    else out[k] = merged;
+  }
+  return out;
+}
+
 describe("DCGM exporter", () => {
   const v = dcgmExporterValues();
+  // The chart's default resources (dcgm-exporter chart 4.8.2, values.yaml).
+  const chartDefaults = { resources: { limits: { cpu: "200m", memory: "512Mi" }, requests: { cpu: "100m", memory: "128Mi" } } };
+  const resources = (helmMerge(chartDefaults, { resources: v.resources }) as { resources: Record<string, Record<string, string>> }).resources;
+
   test("runs on GPU nodes only, tolerating their taint, and holds no GPU", () => {
     expect(v.nodeSelector).toEqual({ "ml-platform/pool": "gpu" });
     expect(v.tolerations).toContainEqual(GPU_TOLERATION);
     expect(JSON.stringify(v.resources)).not.toContain("nvidia.com/gpu");
-    // A pod with these settings is a valid pod spec.
+    // A pod with these settings, merged over the chart's, is a valid pod spec.
     expect(() =>
       new Pod({
         metadata: { name: "dcgm" },
-        spec: { nodeSelector: v.nodeSelector, tolerations: v.tolerations, containers: [{ name: "dcgm", image: "dcgm", resources: v.resources }] },
+        spec: { nodeSelector: v.nodeSelector, tolerations: v.tolerations, containers: [{ name: "dcgm", image: "dcgm", resources }] },
       }).validate(),
     ).not.toThrow();
+  });
+
+  test("drops the chart's 200m CPU limit (a throttled exporter misses scrapes) and keeps our requests and memory limit", () => {
+    expect(resources).toEqual({ requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } });
   });
 
   test("its ServiceMonitor adds the node name, so GPU series join the node's labels", () => {
@@ -440,7 +456,7 @@ describe("the plans", () => {
     "mlplatform:monitoring:Monitoring",
   ];
 
-  test("seriesb-prod has the stack, the DCGM exporter, ServiceMonitors, the rules with the idle-GPU alert, and dashboards", async () => {
+  test("seriesb-prod has the stack, the DCGM exporter, the serving ServiceMonitor (none for MLflow), the rules with the idle-GPU alert, and dashboards", async () => {
     const run = await plan("seriesb-prod");
     const stack = one(run, "kubernetes:helm.sh/v3:Release", "kube-prometheus-stack");
     expect(stack.inputs).toMatchObject({
@@ -450,7 +466,8 @@ describe("the plans", () => {
     });
     expect(one(run, "kubernetes:helm.sh/v3:Release", "dcgm-exporter").inputs).toMatchObject({ chart: "charts/dcgm-exporter-4.8.2.tgz", version: "4.8.2" });
     const monitors = ofType(run, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor");
-    expect(monitors.map((m) => (m.inputs.metadata as { name: string }).name).sort()).toEqual(["ml-platform-mlflow", "ml-platform-serving"]);
+    expect(monitors.map((m) => (m.inputs.metadata as { name: string }).name).sort()).toEqual(["ml-platform-serving"]);
+    // None for MLflow: it serves no scrapeable /metrics, and a target down for ever fires TargetDown for ever.
     const rule = one(run, "kubernetes:monitoring.coreos.com/v1:PrometheusRule");
     const planned = (rule.inputs.spec as { groups: RuleGroup[] }).groups.flatMap((g) => g.rules).filter(isAlertingRule);
     expect(planned.find((r) => r.alert === "GpuNodeIdle")!.expr).toContain("DCGM_FI_DEV_GPU_UTIL");

@@ -36,7 +36,8 @@ import {
   predictionMonitoringProblems,
 } from "../../components/operations/prediction-monitoring/prediction-monitoring.schema";
 import { AlertOverrides, BackupOverrides, HealthCheckOverrides, MonitoringOverrides, PredictionMonitoringOverrides } from "../../config/schema";
-import { ConfigError, resolvePlatformSpec } from "../../config/resolve";
+import { ConfigError } from "../../config/resolve";
+import { resolveWithAccess as resolvePlatformSpec } from "../support/cluster-access";
 
 const handle = { provider: {}, clusterName: "c", oidcProviderArn: "arn", oidcIssuerUrl: "https://oidc", ready: [] };
 const TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:mlp-prod-alerts";
@@ -280,7 +281,14 @@ describe("every optional argument has a default and a description", () => {
       gpuPrices: [],
       tags: {},
     });
-    expect(m.thresholds).toEqual({ servingErrorRatio: 0.05, servingLatencySeconds: 1, idleGpuMinutes: 30, pendingGpuPodMinutes: 15, restartsPer30m: 3 });
+    expect(m.thresholds).toEqual({
+      servingErrorRatio: 0.05,
+      servingLatencySeconds: 1,
+      idleGpuMinutes: 30,
+      pendingGpuPodMinutes: 15,
+      restartsPer30m: 3,
+      servingStartupSeconds: 600,
+    });
     expect(AlertingArgsSchema.parse({})).toMatchObject({
       emails: [],
       httpsEndpoints: [],
@@ -321,7 +329,13 @@ describe("every optional argument has a default and a description", () => {
 describe("one source of truth: the operations overrides are the components' settings", () => {
   it.each<[string, z.ZodObject, z.ZodObject, Record<string, unknown>]>([
     ["monitoring", MonitoringSettings.omit({ thresholds: true }), MonitoringOverrides, { retentionDays: 0 }],
-    ["monitoring thresholds", AlertThresholdSettings.omit({ restartsPer30m: true }), MonitoringOverrides, { servingErrorRatio: 1.5 }],
+    // servingStartupSeconds is no stack key: the program takes it from the served models.
+    [
+      "monitoring thresholds",
+      AlertThresholdSettings.omit({ restartsPer30m: true, servingStartupSeconds: true }),
+      MonitoringOverrides,
+      { servingErrorRatio: 1.5 },
+    ],
     ["alerts", AlertingSettings, AlertOverrides, { emails: ["oncall"] }],
     ["backup", DatabaseBackupSettings, BackupOverrides, { monthlyRetentionDays: 20 }],
     ["healthChecks", HealthChecksSettings, HealthCheckOverrides, { requestIntervalSeconds: 15 }],
@@ -340,6 +354,18 @@ describe("the stack config runs the components' own rules and names the stack ke
     "ml-platform:stage": "seriesb",
     "ml-platform:environment": "prod",
     "ml-platform:tags": JSON.stringify({ owner: "o", costCenter: "c" }),
+    // A model on the internet, for the Route 53 checks to check (config refuses them otherwise).
+    "ml-platform:serving": JSON.stringify({
+      models: [
+        {
+          name: "classifier",
+          activeColor: "blue",
+          blue: { image: "<registry>/models:1.4.0", modelUri: "s3://<models-bucket>/classifier/1.4.0/", replicas: 1 },
+          green: { replicas: 0 },
+          exposure: { type: "public", sourceRanges: ["198.18.0.0/24"] },
+        },
+      ],
+    }),
   };
   const problems = (extra: Record<string, unknown>) => {
     try {

@@ -9,7 +9,8 @@ import * as vm from "vm";
 import { CronJob } from "kubernetes-models/batch/v1/CronJob";
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
-import { ConfigError, resolvePlatformSpec } from "../../config/resolve";
+import { ConfigError } from "../../config/resolve";
+import { resolveWithAccess as resolvePlatformSpec } from "../support/cluster-access";
 import { estimateCost } from "../../cost/model";
 import {
   canaryAlarm,
@@ -35,7 +36,7 @@ import { EvalResource, evaluatePolicies, stagePolicyConfig } from "../../policie
 import { alarmsNotifySomeone, backupRetentionMinimum, databaseInBackupPlan } from "../../policies/rules/operations";
 import { costOf } from "../../plan/report";
 import type { PlannedResource } from "../../plan/engine";
-import { FIXTURE_STACKS, attachedTo, ofType, one, plan } from "../support/plan";
+import { FIXTURE_STACKS, attachedTo, ofType, one, plan, planEdited } from "../support/plan";
 
 const GIB = 1024 ** 3;
 const TOPIC = "aws:sns/topic:Topic";
@@ -527,8 +528,21 @@ describe("what the shipped stacks deploy", () => {
     noStringifiedOutputs(run);
   });
 
-  it("seriesb-prod: a Route 53 HTTPS health check on the model's public host with an alarm (us-east-1 stack: the alert topic itself)", async () => {
+  it("seriesb-prod: no Route 53 check while no model is on the internet (it would page for ever); the plan says nothing is checked", async () => {
     const run = await plan("seriesb-prod");
+    expect(ofType(run, HEALTH_CHECK)).toHaveLength(0);
+    expect(run.spec.healthChecks.why).toMatch(/^Nothing is checked until endpoints are listed/);
+  });
+
+  it("a Route 53 HTTPS health check on a public model's host with an alarm (us-east-1 stack: the alert topic itself)", async () => {
+    const run = await planEdited("seriesb-prod", (t) =>
+      t
+        .replace(/(blue: +\{ image: [^}]*\})\n/, '$1\n        exposure: { type: public, sourceRanges: ["198.18.0.0/24"] }\n')
+        .replace(
+          "  # ml-platform:healthChecks:\n  #   publicEndpoints:\n  #     - name: models\n  #       host: models.your-company.com\n  #       path: /healthz\n",
+          "  ml-platform:healthChecks:\n    publicEndpoints:\n      - name: models\n        host: models.example.com\n        path: /healthz\n",
+        ),
+    );
     const check = one(run, HEALTH_CHECK);
     expect(check.inputs).toMatchObject({
       type: "HTTPS",

@@ -6,9 +6,12 @@ import * as path from "path";
 import { elasticIpCount } from "../../config/warnings";
 import { COMPONENT_PIECES, componentName, stackPhysicalNames } from "../../config/naming-input";
 import { HOURS_PER_MONTH, pricesFor } from "../../cost/prices";
-import { ConfigError, ConfigProblem, resolvePlatformSpec } from "../../config/resolve";
+import { ConfigError, ConfigProblem } from "../../config/resolve";
+import { resolveWithAccess as resolvePlatformSpec } from "../support/cluster-access";
 import { PlanRun, PlannedResource, STACKS_DIR, readStackConfig } from "../../plan/engine";
 import { costOf, policyOf, renderPolicy, renderText, toJsonPlan } from "../../plan/report";
+import { REPLACEMENT_RULES, replacingPaths } from "../../plan/replacements";
+import { diffStack } from "../../plan/diff";
 import { SHIPPED_STACKS, ofType, plan } from "../support/plan";
 
 const EKS = "aws:eks/cluster:Cluster";
@@ -97,24 +100,22 @@ describe("shipped stacks", () => {
 });
 
 describe("the GPU cluster in the shipped stacks", () => {
-  it.each(["mvp", "seriesb-staging", "seriesb-prod"])(
-    "%s: EKS, a CPU system pool, GPU pools tainted on the NVIDIA AMI at 0 nodes, the device plugin",
-    async (stack) => {
-      const run = await plan(stack);
-      expect(ofType(run, EKS)).toHaveLength(1);
-      const groups = ofType(run, "aws:eks/nodeGroup:NodeGroup");
-      const gpu = groups.filter((g) => g.inputs.amiType === "AL2023_x86_64_NVIDIA");
-      const cpu = groups.filter((g) => g.inputs.amiType === "AL2023_x86_64_STANDARD");
-      expect(cpu).toHaveLength(1);
-      expect(gpu.length).toBeGreaterThanOrEqual(1);
-      for (const g of gpu) {
-        expect(g.inputs.taints).toEqual([{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }]);
-        expect(g.inputs.scalingConfig).toMatchObject({ minSize: 0, desiredSize: 0 });
-      }
-      const releases = ofType(run, "kubernetes:helm.sh/v3:Release").map((r) => helmChartName(r.inputs.chart));
-      expect(releases).toContain("nvidia-device-plugin");
-    },
-  );
+  it.each(["mvp", "seriesb-staging", "seriesb-prod"])("%s: EKS, a CPU system pool, GPU pools tainted on the NVIDIA AMI, the device plugin", async (stack) => {
+    const run = await plan(stack);
+    expect(ofType(run, EKS)).toHaveLength(1);
+    const groups = ofType(run, "aws:eks/nodeGroup:NodeGroup");
+    const gpu = groups.filter((g) => g.inputs.amiType === "AL2023_x86_64_NVIDIA");
+    const cpu = groups.filter((g) => g.inputs.amiType === "AL2023_x86_64_STANDARD");
+    expect(cpu).toHaveLength(1);
+    expect(gpu.length).toBeGreaterThanOrEqual(1);
+    for (const g of gpu) {
+      expect(g.inputs.taints).toEqual([{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }]);
+    }
+    // Series B's pools start at 0 (the autoscaler adds nodes); MVP's pool runs what its model needs (nothing adds nodes there).
+    expect(gpu.map((g) => (g.inputs.scalingConfig as { minSize: number }).minSize)).toEqual(gpu.map(() => (stack === "mvp" ? 1 : 0)));
+    const releases = ofType(run, "kubernetes:helm.sh/v3:Release").map((r) => helmChartName(r.inputs.chart));
+    expect(releases).toContain("nvidia-device-plugin");
+  });
 
   it("only Series B runs the Cluster Autoscaler, with its own IRSA role", async () => {
     const mvp = await plan("mvp");
@@ -276,6 +277,9 @@ describe("the components' physical names (config/naming-input.ts) predict the na
       "aws:rds/instance:Instance",
       "aws:ec2/launchTemplate:LaunchTemplate",
       "aws:ecr/repository:Repository",
+      "aws:backup/vault:Vault",
+      "aws:backup/plan:Plan",
+      "aws:backup/selection:Selection",
     ];
     // (A node group and its launch template share their logical name.) Every component's names: a component
     // that adds an auto-named role, bucket or node group adds it to its <component>PhysicalNames too.
@@ -331,7 +335,9 @@ describe("details a real deployment needs, in the shipped stacks", () => {
         accessScope: { type: "cluster" },
       });
       // The shipped files carry the documentation's example account: the plan says to replace it.
-      expect(toJsonPlan(run).warnings.some((w) => w.startsWith("Cluster access:") && w.includes("example account 123456789012"))).toBe(true);
+      expect(
+        toJsonPlan(run).warnings.some((w) => w.startsWith("Placeholder: ml-platform:cluster.deployerRoleArn") && w.includes("example account 123456789012")),
+      ).toBe(true);
     },
   );
 });
@@ -364,31 +370,22 @@ describe("Elastic IP quota", () => {
     expect(eip).toHaveLength(1);
     expect(eip[0]).toContain("aws service-quotas request-service-quota-increase --service-code ec2 --quota-code L-0263D0A3");
     expect(eip[0]).toContain("--region us-east-1");
-    expect(renderText(await plan("seriesb-prod"))).toMatch(/\nWarnings\n {2}! Elastic IPs/);
+    expect(renderText(await plan("seriesb-prod"))).toMatch(/\nWhat the first `pulumi up` needs that this plan cannot prove\n {2}! Elastic IPs/);
     expect(toJsonPlan(await plan("mvp")).warnings.filter((w) => w.startsWith("Elastic IPs"))).toEqual([]);
   });
 });
 
-/** Inputs whose change makes the provider replace the resource (ForceNew in the AWS provider). */
-const REPLACE_ON: Record<string, string[]> = {
-  "aws:s3/bucket:Bucket": ["bucket", "bucketPrefix", "objectLockEnabled"],
-  "aws:rds/instance:Instance": [
-    "identifier",
-    "identifierPrefix",
-    "engine",
-    "dbName",
-    "username",
-    "storageEncrypted",
-    "kmsKeyId",
-    "availabilityZone",
-    "characterSetName",
-  ],
-  "aws:kms/key:Key": ["keyUsage", "customerMasterKeySpec", "multiRegion"],
-  "aws:secretsmanager/secret:Secret": ["name", "namePrefix"],
-  "aws:ec2/vpc:Vpc": ["cidrBlock"],
-  "aws:ec2/subnet:Subnet": ["cidrBlock", "availabilityZone", "availabilityZoneId", "vpcId"],
-  "aws:eks/cluster:Cluster": ["name", "roleArn", "encryptionConfig"],
-};
+/** Inputs whose change makes the provider replace the resource (ForceNew in the AWS provider): plan/replacements.ts. */
+const STATEFUL = [
+  "aws:s3/bucket:Bucket",
+  "aws:rds/instance:Instance",
+  "aws:kms/key:Key",
+  "aws:secretsmanager/secret:Secret",
+  "aws:ec2/vpc:Vpc",
+  "aws:ec2/subnet:Subnet",
+  "aws:eks/cluster:Cluster",
+];
+const REPLACE_ON = Object.fromEntries(STATEFUL.map((t) => [t, REPLACEMENT_RULES[t]!.paths.filter((p) => !p.includes("."))]));
 
 describe("stage growth: mvp grown to seriesb by its stage key alone", () => {
   let before: PlanRun;
@@ -443,6 +440,21 @@ describe("stage growth: mvp grown to seriesb by its stage key alone", () => {
       expect({ urn: r.urn, inputs: pick(grown!) }).toEqual({ urn: r.urn, inputs: pick(r) });
       expect({ urn: r.urn, protect: grown!.protect }).toEqual({ urn: r.urn, protect: r.protect });
     }
+  });
+
+  it("the diff says the system node group is replaced (its instance types and subnets are create-only), not changed", () => {
+    const d = diffStack(toJsonPlan(before), toJsonPlan(after));
+    const system = d.resources.replaced.find((r) => r.name.endsWith("-cluster-system") && r.type === NODE_GROUP)!;
+    expect(system.change).toBe("replaced");
+    expect(
+      replacingPaths(
+        system.type,
+        system.inputChanges!.map((c) => c.path),
+      ),
+    ).toEqual(expect.arrayContaining([expect.stringMatching(/^instanceTypes/), expect.stringMatching(/^subnetIds/)]));
+    expect(d.resources.changed.find((r) => r.name.endsWith("-cluster-system") && r.type === NODE_GROUP)).toBeUndefined();
+    // Nothing stateful is among the replaced.
+    expect(d.resources.replaced.filter((r) => STATEFUL.includes(r.type))).toEqual([]);
   });
 });
 

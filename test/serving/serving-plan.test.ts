@@ -35,13 +35,19 @@ const inputs = (r: PlannedResource) => r.inputs as Obj;
 const servingDeployments = (run: PlanRun) => ofType(run, DEPLOYMENT).filter((d) => inputs(d).metadata.namespace === "serving");
 const byName = (run: PlanRun, name: string) => run.resources.find((r) => r.name === name)!;
 
-/** A copy of a shipped stack file with one textual edit, planned from a temporary stacks directory. */
+const editedDirs = new Map<string, string>();
+
+/** A copy of a shipped stack file with one textual edit, planned from a temporary stacks directory (once per distinct text). */
 function planEdited(stack: string, edit: (text: string) => string): Promise<PlanRun> {
   const original = fs.readFileSync(path.join(STACKS_DIR, `Pulumi.${stack}.yaml`), "utf8");
   const edited = edit(original);
   expect(edited).not.toBe(original);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlp-stacks-"));
-  fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), edited);
+  let dir = editedDirs.get(edited);
+  if (!dir) {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlp-stacks-"));
+    fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), edited);
+    editedDirs.set(edited, dir);
+  }
   return plan(stack, dir);
 }
 
@@ -88,6 +94,7 @@ describe("seriesb-prod: blue/green", () => {
     expect(deployments.map((d) => inputs(d).metadata.name).sort()).toEqual(["classifier-blue", "classifier-green"]);
     const [blue, green] = ["classifier-blue", "classifier-green"].map((n) => deployments.find((d) => inputs(d).metadata.name === n)!);
     expect(changedPaths(blue!.inputs, green!.inputs).sort()).toEqual([
+      "metadata.annotations",
       "metadata.labels.ml-platform/color",
       "metadata.name",
       "spec.replicas",
@@ -96,8 +103,10 @@ describe("seriesb-prod: blue/green", () => {
       "spec.template.spec.topologySpreadConstraints.0.labelSelector.matchLabels.ml-platform/color",
       "spec.template.spec.topologySpreadConstraints.1.labelSelector.matchLabels.ml-platform/color",
     ]);
-    // The shipped file is at rest between releases: live blue serves, idle green holds no GPU.
-    expect([inputs(blue!).spec.replicas, inputs(green!).spec.replicas]).toEqual([1, 0]);
+    // The shipped file is at rest between releases: live blue serves (its autoscaler owns the count, so
+    // the Deployment states none), idle green holds no GPU (0, taken back from any autoscaler by force).
+    expect([inputs(blue!).spec.replicas, inputs(green!).spec.replicas]).toEqual([undefined, 0]);
+    expect([inputs(blue!).metadata.annotations, inputs(green!).metadata.annotations]).toEqual([undefined, { "pulumi.com/patchForce": "true" }]);
     const pod = inputs(blue!).spec.template.spec;
     expect(pod.containers[0].image).toBe(`${(run.outputs.repositoryUrls as Obj).models}:1.4.0`);
     expect(pod.containers[0].resources.limits["nvidia.com/gpu"]).toBe("1");
@@ -150,7 +159,12 @@ describe("seriesb-prod: blue/green", () => {
     const base = await plan("seriesb-prod");
     const released = await planReleased();
     expect(planDiff(base, released)).toEqual({
-      "mlp-prod-serving-classifier-green": ["spec.replicas", "spec.template.spec.containers.0.env.1.value", "spec.template.spec.containers.0.image"],
+      "mlp-prod-serving-classifier-green": [
+        "metadata.annotations",
+        "spec.replicas",
+        "spec.template.spec.containers.0.env.1.value",
+        "spec.template.spec.containers.0.image",
+      ],
       "mlp-prod-serving-classifier-green-hpa": ["added"],
     });
     expect(inputs(byName(released, "mlp-prod-serving-classifier-green")).spec.template.spec.containers[0].image).toMatch(/models:1\.5\.0$/);
@@ -168,6 +182,113 @@ describe("seriesb-prod: blue/green", () => {
 
   it("refuses to flip live traffic to a colour at 0 pods", async () => {
     await expect(planEdited("seriesb-prod", flip)).rejects.toThrow(/activeColor: cannot send live traffic to green: it has 0 replicas/);
+  });
+});
+
+/**
+ * Server-side apply's field ownership, as the API server keeps it
+ * (Kubernetes docs, "Server-Side Apply": conflicts, managers, "Transferring
+ * ownership"; checked 2026-12-08), reduced to what decides whether Pulumi's
+ * apply of a Deployment succeeds: every leaf field has a value and a set of
+ * managers. An apply that sets a field to a value other than the live one
+ * while another manager owns it conflicts, unless forced (Pulumi's
+ * `pulumi.com/patchForce` annotation); a field the applier stops stating and
+ * no one else owns is removed (a Deployment's replicas then default to 1). An
+ * update through the scale subresource (the HPA) takes the field from every
+ * other manager.
+ */
+class LiveObject {
+  readonly fields = new Map<string, { value: unknown; managers: Set<string> }>();
+
+  apply(manager: string, manifest: Obj, force: boolean): string[] {
+    const applied = leaves(manifest);
+    const conflicts = [...applied].filter(([path, value]) => {
+      const live = this.fields.get(path);
+      return live && JSON.stringify(live.value) !== JSON.stringify(value) && [...live.managers].some((m) => m !== manager);
+    });
+    if (conflicts.length && !force) return conflicts.map(([path]) => `conflict with ${[...this.fields.get(path)!.managers].join(", ")}: .${path}`);
+    for (const [path, value] of applied) {
+      const live = this.fields.get(path);
+      const managers = force || !live || JSON.stringify(live.value) !== JSON.stringify(value) ? new Set<string>() : live.managers;
+      this.fields.set(path, { value, managers: new Set([...managers, manager]) });
+    }
+    for (const [path, live] of this.fields) {
+      if (applied.has(path) || !live.managers.has(manager)) continue;
+      live.managers.delete(manager);
+      if (live.managers.size === 0) this.fields.delete(path);
+    }
+    return [];
+  }
+
+  /** The HPA controller scaling the Deployment (an update of the scale subresource). */
+  scale(replicas: number): void {
+    this.fields.set("spec.replicas", { value: replicas, managers: new Set(["kube-controller-manager"]) });
+  }
+
+  /** What the Deployment runs: its replicas, or the API's default of 1. */
+  get replicas(): number {
+    return (this.fields.get("spec.replicas")?.value as number | undefined) ?? 1;
+  }
+}
+
+function leaves(value: unknown, at = "", out = new Map<string, unknown>()): Map<string, unknown> {
+  if (value && typeof value === "object" && !Array.isArray(value)) for (const [k, v] of Object.entries(value)) leaves(v, at ? `${at}.${k}` : k, out);
+  else out.set(at, value);
+  return out;
+}
+
+/** The `pulumi up` of one plan's Deployment onto the live object, as Pulumi's provider applies it (field manager `pulumi`). */
+function up(live: LiveObject, run: PlanRun, name: string): string[] {
+  const d = inputs(ofType(run, DEPLOYMENT).find((x) => inputs(x).metadata.name === name)!);
+  const force = d.metadata.annotations?.["pulumi.com/patchForce"] === "true";
+  return live.apply("pulumi", { metadata: d.metadata, spec: d.spec }, force);
+}
+
+describe("seriesb-prod: every step of the release runbook applies over the autoscaler's replica count", () => {
+  const release = (t: string) =>
+    t.replace(
+      /(green: \{ image: <registry>\/models:)1\.4\.0(, modelUri: s3:\/\/<models-bucket>\/classifier\/)1\.4\.0\/, replicas: 0/,
+      "$11.5.0$21.5.0/, replicas: 1",
+    );
+  const flip = (t: string) => t.replace(/activeColor: blue\n/, "activeColor: green\n");
+  const retire = (t: string) => t.replace(/blue: +\{ (image: [^}]*), replicas: 1 \}/, "blue: { $1, replicas: 0 }");
+  const resize = (t: string) => t.replace(/cpu: "2"\n(\s+memory: 8Gi\n\s+maxReplicas: 2)/, 'cpu: "3"\n$1');
+
+  it("first up, the HPA scaling live blue, an update of blue, a release to green, the HPA scaling it, a flip, and blue scaled to 0", async () => {
+    const base = await plan("seriesb-prod");
+    const blue = new LiveObject();
+    const green = new LiveObject();
+    expect([up(blue, base, "classifier-blue"), up(green, base, "classifier-green")]).toEqual([[], []]);
+    expect([blue.replicas, green.replicas]).toEqual([1, 0]);
+    blue.scale(2); // load: the autoscaler holds live blue above its minimum
+
+    // Any change to the live colour while the HPA holds it above its minimum (here its CPU request).
+    const resized = await planEdited("seriesb-prod", resize);
+    expect(up(blue, resized, "classifier-blue")).toEqual([]);
+    expect(blue.replicas).toBe(2); // the HPA's count survives the update
+
+    // 1. Release to green (replicas 0 -> 1, an autoscaler appears), and the HPA scales it.
+    const released = await planEdited("seriesb-prod", release);
+    expect(up(green, released, "classifier-green")).toEqual([]);
+    expect(green.replicas).toBe(1);
+    green.scale(2);
+    // 3. Flip: the Deployments do not change.
+    const flipped = await planEdited("seriesb-prod", (t) => flip(release(t)));
+    expect([up(blue, flipped, "classifier-blue"), up(green, flipped, "classifier-green")]).toEqual([[], []]);
+    expect(green.replicas).toBe(2);
+    // 4. Scale the old colour (blue, which its HPA scaled to 2) to 0.
+    const retired = await planEdited("seriesb-prod", (t) => retire(flip(release(t))));
+    expect(up(blue, retired, "classifier-blue")).toEqual([]);
+    expect(blue.replicas).toBe(0);
+  });
+
+  it("the simulation finds the conflict a Deployment stating replicas meets once an HPA scaled it (pulumi-kubernetes #2491)", () => {
+    const live = new LiveObject();
+    expect(live.apply("pulumi", { spec: { replicas: 1 } }, false)).toEqual([]);
+    live.scale(2);
+    expect(live.apply("pulumi", { spec: { replicas: 1 } }, false)).toEqual(["conflict with kube-controller-manager: .spec.replicas"]);
+    expect(live.apply("pulumi", { spec: { replicas: 0 } }, true)).toEqual([]);
+    expect(live.replicas).toBe(0);
   });
 });
 
@@ -273,6 +394,12 @@ describe("serving-exposed fixture: a public endpoint, Sentry and read-only engin
     expect(inputs(live).spec).toMatchObject({ type: "LoadBalancer", loadBalancerClass: "service.k8s.aws/nlb", loadBalancerSourceRanges: ["203.0.113.0/24"] });
     expect(inputs(live).metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"]).toBe("internet-facing");
     expect(live.dependencies).toContain(lbc.urn);
+    // The NLB lets go of a draining pod within its grace period, and pods count as Ready only once the NLB says so.
+    const pod = inputs(servingDeployments(run)[0]!).spec.template.spec;
+    expect(inputs(live).metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-target-group-attributes"]).toBe(
+      `deregistration_delay.timeout_seconds=${pod.terminationGracePeriodSeconds}`,
+    );
+    expect(inputs(one(run, "kubernetes:core/v1:Namespace", "serving")).metadata.labels["elbv2.k8s.aws/pod-readiness-gate-inject"]).toBe("enabled");
     // Priced as an NLB, and within policy (the public LB has source ranges).
     expect(costOf(run).byResource.find((l) => l.name === live.name)!.basis).toMatch(/^NLB/);
     expect(policyOf(run).mandatory).toEqual([]);

@@ -17,7 +17,8 @@ import {
   loadBalancerControllerValues,
 } from "../../components/compute/addons/aws-load-balancer-controller";
 import { METRICS_SERVER_CHART, metricsServerValues } from "../../components/compute/addons/metrics-server";
-import { ConfigError, resolvePlatformSpec } from "../../config/resolve";
+import { ConfigError } from "../../config/resolve";
+import { resolveWithAccess as resolvePlatformSpec } from "../support/cluster-access";
 import { estimateCost } from "../../cost/model";
 import { EvalResource, evaluatePolicies } from "../../policies/evaluate";
 import { policies } from "../../policies/rules";
@@ -309,8 +310,13 @@ describe("Kubernetes objects", () => {
     const pod = deployment("blue").spec.template.spec;
     const c = pod.containers[0]!;
     expect(c.resources.limits).toEqual({ cpu: "2000m", memory: "8192Mi", "nvidia.com/gpu": "1" });
-    expect(c.resources.requests).toEqual({ cpu: "2000m", memory: "8192Mi", "nvidia.com/gpu": "1" });
+    expect(c.resources.requests).toEqual({ cpu: "2000m", memory: "8192Mi", "nvidia.com/gpu": "1", "ephemeral-storage": "20Gi" });
     expect(pod.tolerations).toEqual([GPU_TOLERATION]);
+    // Hardened: no Kubernetes API token, non-root, a real /dev/shm.
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+    expect(pod.volumes).toEqual([{ name: "shm", emptyDir: { medium: "Memory", sizeLimit: "1Gi" } }]);
+    expect(c.volumeMounts).toEqual([{ name: "shm", mountPath: "/dev/shm" }]);
     expect(pod.nodeSelector).toEqual({ [NODE_GROUP_LABEL]: "inference" });
   });
 

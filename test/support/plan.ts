@@ -6,6 +6,7 @@
  * plans does not load the Pulumi SDK for them.
  */
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import type { PlanRun, PlannedResource } from "../../plan/engine";
 
@@ -95,4 +96,20 @@ export function one(run: PlanRun, type: string, nameContains = ""): PlannedResou
 /** Resources attached to `target` through a property dependency named `property` (e.g. an S3 setting's `bucket`). */
 export function attachedTo(run: PlanRun, target: PlannedResource, type: string, property: string): PlannedResource[] {
   return ofType(run, type).filter((r) => (r.propertyDependencies[property] ?? []).includes(target.urn));
+}
+
+const editedDirs = new Map<string, string>();
+
+/** A shipped stack file with textual edits, planned from a temporary stacks directory (once per distinct text). Throws when the edit changes nothing. */
+export function planEdited(stack: string, edit: (text: string) => string): Promise<PlanRun> {
+  const original = fs.readFileSync(path.join(REPO_ROOT, "stacks", `Pulumi.${stack}.yaml`), "utf8");
+  const edited = edit(original);
+  if (edited === original) throw new Error(`the edit of stacks/Pulumi.${stack}.yaml changed nothing`);
+  let dir = editedDirs.get(edited);
+  if (!dir) {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlp-stacks-"));
+    fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), edited);
+    editedDirs.set(edited, dir);
+  }
+  return plan(stack, dir);
 }

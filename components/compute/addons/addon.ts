@@ -99,6 +99,13 @@ export interface Addon<S, I> {
    * Empty when it runs elsewhere (on GPU nodes) or nowhere in particular.
    */
   readonly footprint: readonly SystemWorkload[];
+  /**
+   * Its DaemonSet pods on every GPU node (`perNode`), as its values request
+   * them: what the GPU pools' capacity check subtracts from each node before
+   * it places the GPU workloads (components/compute/capacity.ts checkGpuPool).
+   * Absent when none of its pods runs on GPU nodes.
+   */
+  readonly gpuNodeFootprint?: readonly SystemWorkload[];
   /** Logical names of the IAM roles it creates (auto-named by Pulumi), for the name-length check. */
   iamRoleNames(owner: string): string[];
   /**
@@ -119,6 +126,11 @@ export function installAddon<S, I>(addon: Addon<S, I>, target: AddonTarget<S, I>
 /** The footprints of the add-ons the settings enable, in the order given. */
 export function addonWorkloads<S>(addons: readonly Addon<S, never>[], settings: S): SystemWorkload[] {
   return addons.filter((a) => a.enabled(settings)).flatMap((a) => a.footprint);
+}
+
+/** The DaemonSets the add-ons the settings enable run on every GPU node, in the order given. */
+export function addonGpuNodeWorkloads<S>(addons: readonly Addon<S, never>[], settings: S): SystemWorkload[] {
+  return addons.filter((a) => a.enabled(settings)).flatMap((a) => a.gpuNodeFootprint ?? []);
 }
 
 /** The IAM role names of the add-ons the settings enable, in the order given. */
@@ -172,6 +184,12 @@ export type Resolved<A> = { [K in keyof A]-?: Exclude<A[K], undefined> };
  */
 export interface ClusterAddon<A extends object = NoSettings> extends Addon<Resolved<A>, ClusterAddonInputs> {
   readonly phase: ClusterAddonPhase;
+  /**
+   * It adds nodes to the GPU pools when pods wait (up to each pool's
+   * maxSize): the capacity check then counts a pool at its maximum instead
+   * of its minimum. Absent: it adds none.
+   */
+  readonly addsGpuNodes?: boolean;
   readonly settings: { readonly [K in keyof A]-?: AddonSetting<Exclude<A[K], undefined>> };
   /**
    * Tags it reads on the Auto Scaling group of every GPU node group, written

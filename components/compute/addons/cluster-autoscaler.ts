@@ -253,6 +253,7 @@ export const clusterAutoscaler: ClusterAddon<ClusterAutoscalerArgs> = {
   purpose: "Adds nodes when pods wait for room and removes idle ones: GPU pools scale from zero and back",
   phase: "in-cluster",
   settings: SETTINGS,
+  addsGpuNodes: true,
   footprint: [{ name: "cluster-autoscaler", ...CLUSTER_AUTOSCALER_RESOURCES, source: "our values (the chart requests nothing)" }],
   enabled: (settings) => settings.autoscaler,
   iamRoleNames: (owner) => [irsaRoleName(childName(owner, ROLE))],

@@ -4,7 +4,7 @@
  * it where there are GPU pools; its values are in components/monitoring/values.ts.
  */
 import type { ChartPin } from "../../../lib/versions";
-import { dcgmExporterValues } from "../../monitoring/values";
+import { MONITORING_RESOURCES, dcgmExporterValues } from "../../monitoring/values";
 import type { MonitoringAddon } from "./addon";
 
 /**
@@ -31,6 +31,16 @@ export const dcgmExporter: MonitoringAddon = {
   purpose: "GPU utilisation, memory and health metrics from NVIDIA DCGM, for Prometheus",
   enabled: (settings) => settings.dcgmExporter ?? settings.pools.some((p) => p.kind === "gpu"),
   footprint: [],
+  gpuNodeFootprint: [
+    {
+      name: "dcgm-exporter",
+      replicas: 1,
+      cpuMillis: MONITORING_RESOURCES.dcgmExporter.cpuMillis,
+      memoryMiB: MONITORING_RESOURCES.dcgmExporter.memoryMiB,
+      perNode: true,
+      source: "our chart values",
+    },
+  ],
   iamRoleNames: () => [],
   install: ({ declare, owner, parent, cluster, inputs, dependsOn }) => {
     const release = declare.helmRelease(
@@ -39,6 +49,8 @@ export const dcgmExporter: MonitoringAddon = {
       {
         namespace: inputs.namespace,
         values: dcgmExporterValues(),
+        // Its values remove the chart's CPU limit with a null.
+        allowNullValues: true,
       },
       { parent, provider: cluster.provider, dependsOn },
     );

@@ -71,6 +71,8 @@ export function eksManagedAddon(spec: EksAddonSpec): ClusterAddon {
     phase: spec.phase,
     settings: {},
     footprint: spec.footprint,
+    // EKS's managed DaemonSets (aws-node, kube-proxy, ebs-csi-node) tolerate every taint: they run on GPU nodes too.
+    gpuNodeFootprint: spec.footprint.filter((w) => w.perNode),
     enabled: () => true,
     iamRoleNames: (owner) => (role ? [irsaRoleName(childName(owner, role.name))] : []),
     requireKubernetesVersion: (kubernetesVersion) => {

@@ -9,4 +9,6 @@ export interface HelmReleaseArgs {
   /** Seconds Helm waits for the install or upgrade. Default Helm's (300). */
   timeout?: number;
   values: pulumi.Inputs;
+  /** Pass null values to Helm, where a null removes a chart default (the Release drops them otherwise). Default false. */
+  allowNullValues?: boolean;
 }

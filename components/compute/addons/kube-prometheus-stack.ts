@@ -69,6 +69,8 @@ export const kubePrometheusStack: MonitoringAddon = {
   purpose: "Prometheus, Alertmanager and Grafana: the cluster's metrics, alerts and dashboards",
   enabled: () => true,
   footprint: footprint(),
+  // node-exporter tolerates every NoSchedule taint (chart prometheus-node-exporter's default tolerations), so GPU nodes too.
+  gpuNodeFootprint: footprint().filter((w) => w.perNode),
   iamRoleNames: (owner) => [irsaRoleName(childName(owner, ROLE))],
   install: ({ declare, owner, parent, cluster, inputs, tags, dependsOn }) => {
     const alertmanager = inputs.alertmanager;

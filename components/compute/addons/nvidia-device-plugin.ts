@@ -49,6 +49,10 @@ export const nvidiaDevicePlugin: ClusterAddon = {
   phase: "in-cluster",
   settings: {},
   footprint: [],
+  // The chart requests nothing for the plugin; it still takes a pod slot on each GPU node.
+  gpuNodeFootprint: [
+    { name: "nvidia-device-plugin", replicas: 1, cpuMillis: 0, memoryMiB: 0, perNode: true, source: "nvidia-device-plugin chart 0.20.0 (no requests)" },
+  ],
   enabled: () => true,
   iamRoleNames: () => [],
   install: ({ declare, owner, parent, cluster, dependsOn }) => {

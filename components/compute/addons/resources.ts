@@ -41,6 +41,7 @@ export const ADDON_RESOURCES: AddonResources = {
         namespace: args.namespace,
         ...(args.timeout === undefined ? {} : { timeout: args.timeout }),
         values: args.values,
+        ...(args.allowNullValues ? { allowNullValues: true } : {}),
       },
       opts,
     ),

@@ -5,7 +5,7 @@ import { PLANNED_STORAGE_GB_TAG, withPlannedGb } from "../../../lib/tags";
 import { validateArgs } from "../../../lib/validate";
 import { statefulOptions } from "../../stateful";
 import type { DatabaseBackupArgs } from "./database-backup.args";
-import { serviceRoleName } from "./database-backup.footprint";
+import { backupPlanName, backupSelectionName, backupVaultName, serviceRoleName } from "./database-backup.footprint";
 import { DatabaseBackupArgsSchema, databaseBackupProblems } from "./database-backup.schema";
 import { BACKUP_SERVICE_ROLE_POLICIES, backupRules, failedBackupJobPattern } from "./plan";
 
@@ -43,7 +43,7 @@ export class DatabaseBackup extends pulumi.ComponentResource {
       stateful,
     );
     const vault = new aws.backup.Vault(
-      `${name}-vault`,
+      backupVaultName(name),
       { kmsKeyArn: key.arn, forceDestroy: s.forceDestroy, tags: withPlannedGb(tags, PLANNED_STORAGE_GB_TAG, s.expectedStorageGb) },
       stateful,
     );
@@ -67,7 +67,7 @@ export class DatabaseBackup extends pulumi.ComponentResource {
       startHourUtc: s.startHourUtc,
     });
     const plan = new aws.backup.Plan(
-      `${name}-plan`,
+      backupPlanName(name),
       {
         rules: rules.map((r) => ({
           ruleName: r.ruleName,
@@ -83,7 +83,7 @@ export class DatabaseBackup extends pulumi.ComponentResource {
       parent,
     );
     new aws.backup.Selection(
-      `${name}-database`,
+      backupSelectionName(name),
       {
         planId: plan.id,
         iamRoleArn: role.arn,

@@ -25,8 +25,8 @@ export interface ExternalHealthChecksArgs {
     /** Short name, used in resource and alarm names. */
     name: string;
     /**
-     * Full URL reachable from the private subnets, e.g.
-     * http://models.serving.svc.example.internal/healthz.
+     * Full URL reachable from the private subnets, e.g. the internal load balancer of a model:
+     * http://models.staging.internal.example.com/healthz.
      */
     url: string;
   }[] | undefined;

@@ -15,9 +15,26 @@ import type { ExternalHealthChecksArgs } from "./health-checks.args";
 /** Short names, used in resource and alarm names. */
 const checkName = z.string().regex(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/, "must be 2-22 characters of lower-case letters, digits and '-', starting with a letter");
 
+/**
+ * Names only a cluster's or a VPC's own resolver answers: Kubernetes Service
+ * names (`*.svc`, `*.cluster.local`) and the private zones people call
+ * `*.internal` / `*.local`. Route 53's checkers on the internet resolve none of
+ * them, and a canary in the VPC resolves no Kubernetes name (and reaches no
+ * ClusterIP: it is not routable from the VPC).
+ */
+export function clusterLocalHost(host: string): "kubernetes" | "private" | undefined {
+  if (/(^|\.)(svc|svc\.cluster\.local|cluster\.local)$/.test(host)) return "kubernetes";
+  if (/(^|\.)(internal|local|localhost)$/.test(host)) return "private";
+  return undefined;
+}
+
 const hostName = z
   .string()
-  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a public DNS host name in lower case, such as models.example.com");
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a public DNS host name in lower case, such as models.example.com")
+  .refine(
+    (h) => clusterLocalHost(h) === undefined,
+    "is a cluster-local or private name, which Route 53's checkers on the internet cannot resolve; give the model's public host name",
+  );
 
 /**
  * A public HTTPS endpoint Route 53 checks. ResourcePath is at most 255
@@ -39,7 +56,11 @@ const InternalUrlSchema = z.strictObject({
   url: z
     .string()
     .regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, "must be an http:// or https:// URL reachable from the private subnets")
-    .describe("Full URL reachable from the private subnets, e.g. http://models.serving.svc.example.internal/healthz."),
+    .refine(
+      (u) => clusterLocalHost((/^https?:\/\/([^/:?#]+)/.exec(u)?.[1] ?? "").toLowerCase()) !== "kubernetes",
+      "names a Kubernetes Service, which the canary (a Lambda function in the VPC) can neither resolve nor reach (a ClusterIP is not routable from the VPC); give the internal load balancer's name (serving.models[].exposure.type: internal) or a private DNS name for it",
+    )
+    .describe("Full URL reachable from the private subnets, e.g. the internal load balancer of a model: http://models.staging.internal.example.com/healthz."),
 });
 
 /** The settings of an ExternalHealthChecks: the single source of truth for its Args and for the `healthChecks` stack config. */

@@ -6,6 +6,7 @@
  * declarations carry no zod types.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { pinnedImageProblem } from "../../../lib/image-ref";
 import { z } from "zod";
 import { isAwsRegion } from "../../../lib/regions";
 import { ArgProblem, awsTags, stageArg, schemaMatches, withType, PULUMI_STRING } from "../../../lib/validate";
@@ -64,11 +65,10 @@ const keyPrefix = (example: string) =>
   z.string().regex(/^[A-Za-z0-9!_.*'()-][A-Za-z0-9!_.*'()\-/]*\/$/, `must be an S3 key prefix ending in "/", such as ${example}`);
 
 /** A container image reference pinned by tag or digest. */
-export const pinnedImage = z
-  .string()
-  .regex(/^[a-z0-9][A-Za-z0-9._\-/:@]*$/, "must be a container image reference such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/drift-report:1.4.0")
-  .refine((s) => /[:@]/.test(s.split("/").pop() ?? ""), "must pin a tag or digest (…:1.4.0 or …@sha256:…); an unpinned image changes under you")
-  .refine((s) => !s.endsWith(":latest"), "must be pinned: not the tag latest");
+export const pinnedImage = z.string().superRefine((s, ctx) => {
+  const why = pinnedImageProblem(s);
+  if (why) ctx.addIssue({ code: "custom", message: `${why} (such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/drift-report:1.4.0)` });
+});
 
 /** The settings of a PredictionMonitoring: the single source of truth for its Args and for the `predictionMonitoring` stack config. */
 export const PredictionMonitoringSettings = z.strictObject({
