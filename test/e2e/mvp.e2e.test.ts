@@ -230,7 +230,7 @@ suite("mvp end to end on AWS (ML_PLATFORM_E2E=1)", () => {
     async () => {
       const serving = config["ml-platform:serving"] as { models: ModelConfig[] };
       const { image, modelUri, replicas, ...model } = serving.models[0]!;
-      const next = env.ML_PLATFORM_E2E_MODEL_IMAGE_NEXT ?? (image as string);
+      const next = env.ML_PLATFORM_E2E_MODEL_IMAGE_NEXT || (image as string);
       const release = (activeColor: "blue" | "green") => {
         config = {
           ...config,
