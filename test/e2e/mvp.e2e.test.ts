@@ -28,6 +28,7 @@ import * as os from "os";
 import * as path from "path";
 import { LocalWorkspace, Stack, OutputMap } from "@pulumi/pulumi/automation";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { KUBE_PROMETHEUS_STACK_RELEASE } from "../../components/monitoring/charts";
 
 const ROOT = path.join(__dirname, "..", "..");
 const env = process.env;
@@ -115,7 +116,9 @@ suite("mvp end to end on AWS (ML_PLATFORM_E2E=1)", () => {
     const result = await stack.up({ onOutput: log });
     expect(result.summary.result).toBe("succeeded");
     outputs = result.outputs;
-    fs.writeFileSync(kubeconfig, JSON.stringify(outputs.kubeconfig!.value));
+    // A secret string output: the Automation API hands back its plain value.
+    const value = outputs.kubeconfig!.value as unknown;
+    fs.writeFileSync(kubeconfig, typeof value === "string" ? value : JSON.stringify(value));
   }
   const output = (key: string) => outputs[key]?.value as unknown;
 
@@ -215,7 +218,7 @@ suite("mvp end to end on AWS (ML_PLATFORM_E2E=1)", () => {
       const query = encodeURIComponent(`up{namespace="${output("servingNamespace") as string}"} == 1`);
       await eventually(10 * MINUTE, () => {
         const body = JSON.parse(
-          viaProxy(kubeconfig, output("monitoringNamespace") as string, "kube-prometheus-stack-prometheus:9090", `/api/v1/query?query=${query}`),
+          viaProxy(kubeconfig, output("monitoringNamespace") as string, `${KUBE_PROMETHEUS_STACK_RELEASE}-prometheus:9090`, `/api/v1/query?query=${query}`),
         ) as {
           data: { result: unknown[] };
         };
