@@ -29,6 +29,7 @@ import * as path from "path";
 import { LocalWorkspace, Stack, OutputMap } from "@pulumi/pulumi/automation";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { KUBE_PROMETHEUS_STACK_RELEASE } from "../../components/monitoring/charts";
+import { COLOR_LABEL } from "../../components/serving/manifests";
 
 const ROOT = path.join(__dirname, "..", "..");
 const env = process.env;
@@ -257,7 +258,7 @@ suite("mvp end to end on AWS (ML_PLATFORM_E2E=1)", () => {
       const selector = (
         JSON.parse(kubectl(kubeconfig, ["-n", namespace, "get", "service", live, "-o", "json"])) as { spec: { selector: Record<string, string> } }
       ).spec.selector;
-      expect(Object.values(selector)).toContain("green");
+      expect(selector[COLOR_LABEL]).toBe("green");
       await eventually(5 * MINUTE, () => viaProxy(kubeconfig, namespace, `${live}:http`, "/health"));
     },
     120 * MINUTE,
