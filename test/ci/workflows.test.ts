@@ -2,6 +2,7 @@
  * The pull-request workflow: actionlint-clean, and it does what the README says
  * (tests, plans of base and head, one comment with the diff, fails on mandatory
  * violations). Its `plan` command lines are parsed by the CLI's own parser.
+ * The end-to-end workflow: actionlint-clean, weekly and by hand, OIDC, only test/e2e.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -113,5 +114,32 @@ describe(".github/workflows/pull-request.yml", () => {
     expect(script).toMatch(/github\.rest\.issues\.updateComment/);
     expect(script).toMatch(/github\.rest\.issues\.createComment/);
     expect(script).toMatch(/body\?\.startsWith\(marker\)/);
+  });
+});
+
+describe(".github/workflows/e2e.yml", () => {
+  const e2eText = fs.readFileSync(path.join(ROOT, ".github", "workflows", "e2e.yml"), "utf8");
+  const e2e = parseYaml(e2eText) as typeof workflow;
+  const e2eSteps = Object.values(e2e.jobs).flatMap((j) => j.steps);
+
+  it("is actionlint-clean", async () => {
+    expect(await runLint(e2eText, "e2e.yml")).toEqual([]);
+  });
+
+  it("runs weekly and by hand, assumes the AWS role through OIDC, and runs only the end-to-end test", () => {
+    expect(Object.keys(e2e.on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+    expect(e2e.permissions).toEqual({ contents: "read" });
+    expect(Object.values(e2e.jobs).map((j) => j.permissions)).toEqual([{ contents: "read", "id-token": "write" }]);
+    const aws = e2eSteps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))!;
+    expect(aws.with!["role-to-assume"]).toBe("${{ vars.E2E_AWS_ROLE_ARN }}");
+    expect(e2eSteps.some((s) => s.uses?.startsWith("pulumi/actions@"))).toBe(true);
+    const run = e2eSteps.at(-1)!;
+    expect((run as Step & { env: Record<string, string> }).env.ML_PLATFORM_E2E).toBe("1");
+    expect(run.run).toMatch(/^npx jest test\/e2e --runInBand$/m);
+  });
+
+  it("pins every action to a release commit, named in a comment", () => {
+    for (const [, ref, version] of e2eText.matchAll(/uses: ([^\s#]+)(?: # (\S+))?/g))
+      expect({ ref, version }).toEqual({ ref: expect.stringMatching(/^[\w-]+\/[\w-]+@[0-9a-f]{40}$/), version: expect.stringMatching(/^v\d+\.\d+\.\d+$/) });
   });
 });
