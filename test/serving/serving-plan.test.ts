@@ -6,9 +6,6 @@
  * (test/support/plan.ts); the flip and the release plan edited copies of
  * stacks/Pulumi.seriesb-prod.yaml from a temporary stacks directory.
  */
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
@@ -21,10 +18,10 @@ import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
-import { PlanRun, PlannedResource, SECRET_PLACEHOLDER, STACKS_DIR } from "../../plan/engine";
+import { PlanRun, PlannedResource, SECRET_PLACEHOLDER } from "../../plan/engine";
 import { costOf, policyOf } from "../../plan/report";
 import { helmChartName } from "../../lib/versions";
-import { FIXTURE_STACKS, ofType, one, plan } from "../support/plan";
+import { FIXTURE_STACKS, ofType, one, plan, planEdited } from "../support/plan";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const SERVICE = "kubernetes:core/v1:Service";
@@ -34,22 +31,6 @@ type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 const inputs = (r: PlannedResource) => r.inputs as Obj;
 const servingDeployments = (run: PlanRun) => ofType(run, DEPLOYMENT).filter((d) => inputs(d).metadata.namespace === "serving");
 const byName = (run: PlanRun, name: string) => run.resources.find((r) => r.name === name)!;
-
-const editedDirs = new Map<string, string>();
-
-/** A copy of a shipped stack file with one textual edit, planned from a temporary stacks directory (once per distinct text). */
-function planEdited(stack: string, edit: (text: string) => string): Promise<PlanRun> {
-  const original = fs.readFileSync(path.join(STACKS_DIR, `Pulumi.${stack}.yaml`), "utf8");
-  const edited = edit(original);
-  expect(edited).not.toBe(original);
-  let dir = editedDirs.get(edited);
-  if (!dir) {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlp-stacks-"));
-    fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), edited);
-    editedDirs.set(edited, dir);
-  }
-  return plan(stack, dir);
-}
 
 /** Leaf paths whose values differ between two objects. */
 function changedPaths(a: unknown, b: unknown, at = ""): string[] {
