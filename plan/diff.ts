@@ -436,13 +436,21 @@ export function diffStack(base: JsonPlan, head: JsonPlan, label = head.stack): S
   ];
   const withCost = (d: ResourceDiff, k: string): ResourceDiff =>
     baseCost.has(k) || headCost.has(k) ? { ...d, cost: costDelta(baseCost.get(k), headCost.get(k)) } : d;
+  /** What names a resource in the diff, its component from the plan it is read from. */
+  const identity = (r: JsonPlanResource, top: Map<string, string | null>) => ({
+    type: r.type,
+    name: r.name,
+    urn: r.urn,
+    custom: r.custom !== false,
+    component: top.get(r.urn) ?? null,
+  });
 
   const added: ResourceDiff[] = [];
   const changed: ResourceDiff[] = [];
   const replaced: ResourceDiff[] = [];
   for (const [k, r] of headByKey) {
     const old = baseByKey.get(k);
-    const common = { type: r.type, name: r.name, urn: r.urn, custom: r.custom !== false, component: headTop.get(r.urn) ?? null, protect: !!r.protect };
+    const common = { ...identity(r, headTop), protect: !!r.protect };
     if (!old) added.push(withCost({ change: "added", ...common }, k));
     else {
       const changes = resourceChanges(old, r);
@@ -467,11 +475,7 @@ export function diffStack(base: JsonPlan, head: JsonPlan, label = head.stack): S
       withCost(
         {
           change: "removed",
-          type: r.type,
-          name: r.name,
-          urn: r.urn,
-          custom: r.custom !== false,
-          component: baseTop.get(r.urn) ?? null,
+          ...identity(r, baseTop),
           protect: !!r.protect,
           retainOnDelete: !!r.retainOnDelete,
         },
@@ -503,11 +507,7 @@ export function diffStack(base: JsonPlan, head: JsonPlan, label = head.stack): S
     withCost(
       {
         change: "replaced",
-        type: r.type,
-        name: r.name,
-        urn: r.urn,
-        custom: r.custom !== false,
-        component: headTop.get(r.urn) ?? null,
+        ...identity(r, headTop),
         protect: !!baseByKey.get(k)?.protect,
         retainOnDelete: !!baseByKey.get(k)?.retainOnDelete,
       },

@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { emptyCostReport } from "../../cost/model";
 import { EXIT, main } from "../../plan/cli";
 import { PlanDiff, diffPlans, renderDiffMarkdown } from "../../plan/diff";
 import { REPLACEMENT_RULES, replacingPaths } from "../../plan/replacements";
@@ -30,18 +31,7 @@ function planOf(resources: JsonPlanResource[]): JsonPlan {
     warnings: [],
     resources,
     outputs: {},
-    cost: {
-      region: "us-east-1",
-      priceTableAsOf: "2026-11-01",
-      expectedMonthlyUsd: 0,
-      worstCaseMonthlyUsd: 0,
-      idleGpuMonthlyUsd: 0,
-      byResource: [],
-      byComponent: [],
-      unpriced: [],
-      usageBased: [],
-      freeResources: 0,
-    },
+    cost: { ...emptyCostReport("us-east-1"), priceTableAsOf: "2026-11-01" },
     policy: { pack: "ml-platform", config: "test", mandatory: [], advisory: [] },
   };
 }
