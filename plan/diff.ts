@@ -420,9 +420,11 @@ function cascadeReplacements(
   }
 }
 
-/** Whether a change anywhere in the input `input` may replace a resource of `type` (a rule path is it, or under it). */
+/** Whether a value of `input` computed from a replaced resource replaces a resource of `type` (a rule or cascade path is it, or under it). */
 function forcesReplacement(type: string, input: string): boolean {
-  return replacingPaths(type, [input]).length > 0 || (REPLACEMENT_RULES[type]?.paths ?? []).some((p) => p.startsWith(`${input}.`));
+  const rule = REPLACEMENT_RULES[type];
+  const paths = [...(rule?.paths ?? []), ...(rule?.cascadePaths ?? [])];
+  return paths.some((p) => p === input || input.startsWith(`${p}.`) || p.startsWith(`${input}.`)) || replacingPaths(type, [input]).length > 0;
 }
 
 /** The comparison of two plans of one stack. */

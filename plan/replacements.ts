@@ -28,6 +28,11 @@
 export interface ReplacementRule {
   /** A path covers everything under it: `spec.selector` covers `spec.selector.matchLabels.app`. */
   paths: string[];
+  /**
+   * Inputs updated in place when edited, that still force a replacement when their value comes from a
+   * replaced resource (an EKS cluster's subnets from a replaced VPC: it cannot move to another VPC).
+   */
+  cascadePaths?: string[];
   /** Where the rule comes from. */
   source: string;
 }
@@ -87,17 +92,25 @@ export const REPLACEMENT_RULES: Readonly<Record<string, ReplacementRule>> = {
   },
   "aws:eks/addon:Addon": { paths: ["addonName", "clusterName"], source: TF("eks/addon.go") },
   "aws:eks/cluster:Cluster": {
+    // Subnets and security groups are updated in place (UpdateClusterConfig) since terraform-provider-aws 5.25.0
+    // (CHANGELOG, "Allow vpc_config.security_group_ids and vpc_config.subnet_ids to be updated in-place"), but
+    // only within the cluster's VPC (EKS user guide, "View Amazon EKS networking requirements for VPC and subnets":
+    // a cluster cannot change VPC): when they come from replaced subnets, the cluster is treated as replaced
+    // (cascadePaths). Encryption can be added in place; removing it replaces the cluster (CustomizeDiff
+    // ForceNewIfChange), shown here as any change. In kubernetesNetworkConfig only the IP family and the
+    // service CIDR force a new cluster.
     paths: [
       "name",
       "roleArn",
-      "vpcConfig.subnetIds",
-      "vpcConfig.securityGroupIds",
       "encryptionConfig",
-      "kubernetesNetworkConfig",
+      "kubernetesNetworkConfig.ipFamily",
+      "kubernetesNetworkConfig.serviceIpv4Cidr",
       "outpostConfig",
+      "remoteNetworkConfig",
       "bootstrapSelfManagedAddons",
       "accessConfig.bootstrapClusterCreatorAdminPermissions",
     ],
+    cascadePaths: ["vpcConfig.subnetIds", "vpcConfig.securityGroupIds"],
     source: TF("eks/cluster.go"),
   },
   "aws:eks/nodeGroup:NodeGroup": {
@@ -124,9 +137,10 @@ export const REPLACEMENT_RULES: Readonly<Record<string, ReplacementRule>> = {
   "aws:kms/alias:Alias": { paths: ["name", "namePrefix"], source: TF("kms/alias.go") },
   "aws:kms/key:Key": { paths: ["customerMasterKeySpec", "keyUsage", "multiRegion", "customKeyStoreId", "xksKeyId"], source: TF("kms/key.go") },
   "aws:rds/instance:Instance": {
+    // Not `identifier`: it is renamed in place (ModifyDBInstance NewDBInstanceIdentifier) since
+    // terraform-provider-aws 5.0 (hashicorp/terraform-provider-aws#31232); the rename reboots the instance and
+    // changes its endpoint, which the diff shows as a changed input.
     paths: [
-      "identifier",
-      "identifierPrefix",
       "dbName",
       "engine",
       "username",

@@ -55,6 +55,17 @@ describe("which input changes replace a resource", () => {
     expect(resized.destructive).toEqual([]);
   });
 
+  it("in place, as the provider does it: an EKS cluster's subnets edited within its VPC, a database renamed; not its service CIDR or its engine", () => {
+    const eks = { name: "c", vpcConfig: { subnetIds: ["subnet-1", "subnet-2"] }, kubernetesNetworkConfig: { serviceIpv4Cidr: "172.20.0.0/16" } };
+    const resubnetted = change("aws:eks/cluster:Cluster", eks, { ...eks, vpcConfig: { subnetIds: ["subnet-1", "subnet-3"] } }, true);
+    expect(resubnetted.stacks[0]!.resources).toMatchObject({ replaced: [], changed: [{ name: "r" }] });
+    const recidred = change("aws:eks/cluster:Cluster", eks, { ...eks, kubernetesNetworkConfig: { serviceIpv4Cidr: "10.100.0.0/16" } }, true);
+    expect(recidred.stacks[0]!.resources.replaced).toEqual([expect.objectContaining({ replacedBy: ["kubernetesNetworkConfig.serviceIpv4Cidr"] })]);
+    const db = { identifier: "mlflow-prod", engine: "postgres" };
+    expect(change("aws:rds/instance:Instance", db, { ...db, identifier: "tracking-prod" }, true).destructive).toEqual([]);
+    expect(change("aws:rds/instance:Instance", db, { ...db, engine: "mysql" }, true).destructive).toEqual([expect.objectContaining({ why: "engine changed" })]);
+  });
+
   it("Kubernetes: a Deployment's selector and a Service's clusterIP replace them; replicas and ports do not", () => {
     const deployment = { metadata: { name: "m" }, spec: { replicas: 1, selector: { matchLabels: { app: "m" } } } };
     expect(replacingPaths("kubernetes:apps/v1:Deployment", ["spec.selector.matchLabels.app", "spec.replicas"])).toEqual(["spec.selector.matchLabels.app"]);
