@@ -21,7 +21,7 @@ import type { PolicyFindings } from "../plan/schema";
 
 export { MOCK_ACCOUNT_ID, UnmockedInvokeError, createMocks, extendMocks } from "./mocks";
 export type { MockOptions } from "./mocks";
-export { recordProgram } from "./record";
+export { SdkShapeError, recordProgram } from "./record";
 export { SECRET_PLACEHOLDER } from "./secret";
 export { toPlanJson } from "./plan-json";
 export type { PlanJsonSource } from "./plan-json";

@@ -90,23 +90,89 @@ async function hideSecrets(value: unknown): Promise<unknown> {
 }
 
 /**
+ * Runs `run` in a runtime state of its own (config, stack resource, monitor),
+ * so that programs planned one after another, or at once, do not see each
+ * other.
+ *
+ * The one use of @pulumi/pulumi internals in this package: the SDK has no
+ * public way to start a fresh runtime state (its Automation API and provider
+ * server do it with the same internal module, runtime/state). Everything else
+ * goes through public API (`runtime.setMocks`, `runtime.getMonitor`,
+ * `runtime.runInPulumiStack`, `runtime.setAllConfig`). The module changed
+ * shape between 3.200 and 3.210: `withLocalStorage(cb)` (3.210 and later) or
+ * an exported `asyncLocalStorage` with the `LocalStore` class (3.142 to
+ * 3.200). Both are handled, and `npm test` (the dev pin) and
+ * `npm run test:package` (the peer range's floor) run this on each; any
+ * other shape fails here with a message that says so.
+ */
+export function inFreshRuntimeState<T>(run: () => Promise<T>, state: RuntimeStateModule = loadRuntimeState()): Promise<T> {
+  if (typeof state.withLocalStorage === "function") return state.withLocalStorage(run) as Promise<T>;
+  if (state.asyncLocalStorage && typeof state.LocalStore === "function") return state.asyncLocalStorage.run(new state.LocalStore(), run);
+  throw new SdkShapeError("@pulumi/pulumi/runtime/state has neither withLocalStorage() (3.210 and later) nor asyncLocalStorage and LocalStore (earlier)");
+}
+
+/** @pulumi/pulumi/runtime/state in either of its shapes (untyped: the SDK marks it internal). */
+export interface RuntimeStateModule {
+  withLocalStorage?: (cb: () => Promise<unknown>) => Promise<unknown>;
+  asyncLocalStorage?: { run<R>(store: unknown, cb: () => R): R };
+  LocalStore?: new () => unknown;
+}
+
+function loadRuntimeState(): RuntimeStateModule {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- untyped SDK internals: no public hook exists (see above)
+    return require("@pulumi/pulumi/runtime/state") as RuntimeStateModule;
+  } catch (error) {
+    throw new SdkShapeError(`@pulumi/pulumi/runtime/state cannot be loaded (${String(error)})`);
+  }
+}
+
+/** The installed @pulumi/pulumi is not shaped as the offline plan expects. */
+export class SdkShapeError extends Error {
+  constructor(detail: string) {
+    let version = "unknown";
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the installed SDK's version, for the message only
+      version = (require("@pulumi/pulumi/package.json") as { version: string }).version;
+    } catch {
+      // an SDK whose package.json is not exported: the version stays unknown
+    }
+    super(
+      `The offline plan (ml-platform/testing) cannot run a program under its mocks with @pulumi/pulumi ${version}: ${detail}. ` +
+        `It is tested with the range package.json declares for @pulumi/pulumi; install a version in that range, or report this SDK version.`,
+    );
+    this.name = "SdkShapeError";
+  }
+}
+
+/**
+ * The resource monitor `runtime.setMocks()` installed (public
+ * `runtime.getMonitor()`). The recording wraps its `registerResource`: the
+ * request (Pulumi's RegisterResourceRequest message) carries the parent,
+ * `protect`, `retainOnDelete` and the dependencies, which neither the mocks'
+ * `newResource` (type, name, inputs, provider, id) nor a stack transform
+ * (`runtime.registerResourceTransform`; `setMocks()` turns transforms off)
+ * hands over.
+ */
+function mockMonitor(): Monitor {
+  const monitor = pulumi.runtime.getMonitor() as unknown as Partial<Monitor> | undefined;
+  if (typeof monitor?.registerResource !== "function" || typeof monitor.newUrn !== "function") {
+    throw new SdkShapeError("runtime.getMonitor() after runtime.setMocks() is not the mock monitor (registerResource, newUrn)");
+  }
+  return monitor as Monitor;
+}
+
+/**
  * Runs `program` as the body of a stack under `opts.mocks` and returns what
- * it registered. Each call gets its own runtime state (Pulumi's local
- * storage), so programs planned one after another do not see each other. An
- * error thrown by the program rejects the returned promise.
+ * it registered. Each call gets its own runtime state (`inFreshRuntimeState`),
+ * so programs planned one after another do not see each other. An error
+ * thrown by the program rejects the returned promise.
  */
 export async function recordProgram(program: () => unknown, opts: RecordOptions): Promise<Recording> {
-  // The runtime's state module is not part of Pulumi's typed API; its two functions are stable across 3.x.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- untyped SDK internals, loaded only when a program is recorded
-  const state = require("@pulumi/pulumi/runtime/state") as {
-    withLocalStorage<T>(cb: () => Promise<T>): Promise<T>;
-    getStore(): { settings: { monitor: Monitor } };
-  };
-
-  return state.withLocalStorage(async () => {
+  return inFreshRuntimeState(async () => {
     const resources: PlannedResource[] = [];
     await pulumi.runtime.setMocks(opts.mocks, opts.project, opts.stack, false);
-    const monitor = state.getStore().settings.monitor;
+    const monitor = mockMonitor();
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = async (req, cb) => {
       const propertyDependencies: Record<string, string[]> = {};

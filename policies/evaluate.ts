@@ -108,19 +108,22 @@ export function evaluatePolicies(
   const resourcePolicies = policies.filter((p): p is ResourceValidationPolicy => "validateResource" in p || "remediateResource" in p);
   const stackPolicies = policies.filter((p): p is StackValidationPolicy => "validateStack" in p);
 
-  const argsFor = (r: EvalResource, props: Record<string, unknown>, policy: string): ResourceValidationArgs => ({
-    type: r.type,
-    props,
-    urn: r.urn,
-    name: r.name,
-    opts: optionsOf(r),
-    provider: r.provider,
-    stackTags,
-    isType: (cls: unknown) => isTypeOf(r.type, cls),
-    asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined)) as ResourceValidationArgs["asType"],
-    getConfig: <T extends object>() => resolved.get(policy)!.props as T,
-    notApplicable,
-  });
+  // stackTags and notApplicable are in ResourceValidationArgs from @pulumi/policy 1.20 on; the assertion
+  // keeps this file compiling against the older releases the peer range admits (their policies never read them).
+  const argsFor = (r: EvalResource, props: Record<string, unknown>, policy: string) =>
+    ({
+      type: r.type,
+      props,
+      urn: r.urn,
+      name: r.name,
+      opts: optionsOf(r),
+      provider: r.provider,
+      stackTags,
+      isType: (cls: unknown) => isTypeOf(r.type, cls),
+      asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined)) as ResourceValidationArgs["asType"],
+      getConfig: <T extends object>() => resolved.get(policy)!.props as T,
+      notApplicable,
+    }) as ResourceValidationArgs;
 
   // 1. Remediations first, as the engine does; later policies see the remediated props.
   const remediated = resources.map((r) => {

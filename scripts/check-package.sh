@@ -56,7 +56,15 @@ done
 awk '/^## Use the components in your own program/{inside=1} inside && /^```ts$/{grab=1; next} grab && /^```$/{exit} grab{print}' README.md > "$consumer/readme.ts"
 check "the README's example was found" test -s "$consumer/readme.ts"
 pin() { node -p "require('./package.json').devDependencies['$1']"; }
-# The lowest version a peer range admits: "^7.48.0", "~7.48.0" and ">=7.48.0" all give 7.48.0.
+# The lowest version a peer range admits: "^7.2.0", "~7.2.0" and ">=7.2.0" all give 7.2.0.
+# Why each floor is where it is (docs/guides/library.md, "Versions of the Pulumi packages", has the sources):
+#   @pulumi/pulumi     3.142.0  what every @pulumi/aws 7.x depends on (^3.142.0); InputPropertiesError, runtime.getMonitor
+#   @pulumi/aws        7.2.0    v7's S3 resources (BucketVersioning, ...; 6.x names them ...V2); 7.0 and 7.1 not installable
+#   @pulumi/kubernetes 4.9.1    core.v1.LifecycleHandler.sleep (ModelServing's preStop, from 4.8.1), without
+#                               4.8.1's @types/glob 5 that fails tsc with no skipLibCheck
+#   @pulumi/random     4.0.0    the first 4.x: RandomPassword, RandomId as the components use them
+#   @pulumi/policy     1.11.0   remediateResource and the "remediate" level; 1.5.0 lacks them
+# The offline plan's one use of SDK internals (offline/record.ts inFreshRuntimeState) has another shape below 3.210: run here.
 floor() { node -p "require('./package.json').peerDependencies['$1'].replace(/^(\\^|~|>=\\s*)/, '')"; }
 peers=(@pulumi/pulumi @pulumi/aws @pulumi/kubernetes @pulumi/random @pulumi/policy)
 for peer in "${peers[@]}"; do
@@ -85,6 +93,9 @@ for peer in "${peers[@]}"; do
 done
 check "one @pulumi/pulumi in the consumer (the package brings none of its own)" \
   bash -c "[ -d '$consumer/node_modules/@pulumi/pulumi' ] && [ ! -e '$consumer/node_modules/ml-platform/node_modules/@pulumi' ]"
+# A provider or @pulumi/policy whose own dependency range excludes the @pulumi/pulumi floor gets a second copy nested under it.
+check "no peer at its floor brings a second @pulumi/pulumi (the floors agree with each other)" \
+  test "$(find "$consumer/node_modules" -path '*/@pulumi/pulumi/package.json' | wc -l)" -eq 1
 
 cd "$consumer"
 echo "== tsc (Pulumi's template tsconfig: strict, no skipLibCheck)"

@@ -288,13 +288,30 @@ describe("the package", () => {
   it("takes @pulumi/* as peer dependencies (one runtime in the consumer's program): npm test runs the pins, the package check the floors", () => {
     const version = (v: string) => v.split(".").map(Number);
     const atMost = (a: number[], b: number[]) => (a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]!) <= 0;
-    for (const dep of ["@pulumi/pulumi", "@pulumi/aws", "@pulumi/kubernetes", "@pulumi/random"]) {
+    expect(Object.keys(pkg.peerDependencies).sort()).toEqual(["@pulumi/aws", "@pulumi/kubernetes", "@pulumi/policy", "@pulumi/pulumi", "@pulumi/random"]);
+    for (const [dep, range] of Object.entries(pkg.peerDependencies as Record<string, string>)) {
       expect(pkg.dependencies[dep]).toBeUndefined();
-      expect(pkg.peerDependencies[dep]).toMatch(/^\^\d+\.\d+\.\d+$/);
-      // The floor is installed by scripts/check-package.sh; the pin (within the range) by npm ci.
-      const [floor, pin] = [version(pkg.peerDependencies[dep].slice(1)), version(pkg.devDependencies[dep])];
+      // scripts/check-package.sh installs the floor (what follows the caret); npm ci the pin, which the range must admit.
+      expect([dep, range]).toEqual([dep, expect.stringMatching(/^\^\d+\.\d+\.\d+$/)]);
+      const [floor, pin] = [version(range.slice(1)), version(pkg.devDependencies[dep])];
       expect([dep, floor[0] === pin[0] && atMost(floor, pin)]).toEqual([dep, true]);
     }
+  });
+
+  it("the library guide's table of peer floors is package.json's, each with its reason", () => {
+    const guide = fs.readFileSync(path.join(ROOT, "docs", "guides", "library.md"), "utf8");
+    const rows = [...guide.matchAll(/^\| `(@pulumi\/[a-z]+)` \| `([^`]+)` \| (.*) \|$/gm)];
+    expect(Object.fromEntries(rows.map((m) => [m[1], m[2]]))).toEqual(pkg.peerDependencies);
+    for (const [, dep, range, reason] of rows) expect([dep, reason!.includes(range!.slice(1))]).toEqual([dep, true]);
+  });
+
+  it("the library guide's jest config for consumers transpiles as this repository's jest.config.js does", () => {
+    const guide = fs.readFileSync(path.join(ROOT, "docs", "guides", "library.md"), "utf8");
+    const block = /```js\n(\/\/ jest\.config\.js\n[\s\S]*?)```/.exec(guide)?.[1] ?? "";
+    const shown: { exports?: { transform?: unknown } } = {};
+    new Function("module", block)(shown);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- jest.config.js is CommonJS, read as jest reads it
+    expect(shown.exports?.transform).toEqual(require(path.join(ROOT, "jest.config.js")).transform);
   });
 
   it("Pulumi.yaml names the stack program, so `pulumi up` never runs the package entry", () => {

@@ -2,7 +2,8 @@
  * What a platform team runs in its own repository: `ml-platform-plan` (the
  * package's bin) plans its program with its stack file and diffs two plans,
  * and `planProgram` (ml-platform/testing) fails loudly on an invoke nobody
- * mocked, lets the team's mocks extend ours, and hides secret outputs.
+ * mocked, lets the team's mocks extend ours, hides secret outputs, and runs
+ * each program in a runtime state of its own with either shape of the SDK's.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -12,7 +13,8 @@ import { getCallerIdentity } from "@pulumi/aws/getCallerIdentity";
 import * as pulumi from "@pulumi/pulumi";
 import { ContainerRegistry } from "../../api";
 import { EXIT, PLAN_SCHEMA_VERSION, type JsonPlan } from "../../api/plan";
-import { MOCK_ACCOUNT_ID, SECRET_PLACEHOLDER, UnmockedInvokeError, planProgram, resourcesOfType } from "../../offline";
+import { MOCK_ACCOUNT_ID, SECRET_PLACEHOLDER, SdkShapeError, UnmockedInvokeError, planProgram, resourcesOfType } from "../../offline";
+import { RuntimeStateModule, inFreshRuntimeState } from "../../offline/record";
 import { binMain } from "../../plan/bin";
 
 const FIXTURE = path.join(__dirname, "..", "fixtures", "consumer");
@@ -69,6 +71,32 @@ describe("planProgram: invokes, mocks and secrets", () => {
     );
     expect(plan.outputs).toEqual({ password: SECRET_PLACEHOLDER, token: SECRET_PLACEHOLDER, open: "visible" });
     expect(JSON.stringify(plan)).not.toMatch(/hunter2|s3cr3t/);
+  });
+});
+
+describe("the offline plan's one use of SDK internals: a runtime state of its own per program", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK's internal module, as offline/record.ts loads it
+  const sdkState = require("@pulumi/pulumi/runtime/state") as RuntimeStateModule;
+  const stackInside = (state: RuntimeStateModule) =>
+    inFreshRuntimeState(async () => {
+      await pulumi.runtime.setMocks({ newResource: () => ({ id: undefined, state: {} }), call: () => ({}) }, "inside", "inside-stack");
+      return pulumi.getStack();
+    }, state);
+
+  it("runs with the SDK's state module of 3.210 and later and of 3.142 to 3.200, leaving the caller's state alone", async () => {
+    const outside = pulumi.getStack();
+    expect(await stackInside(sdkState)).toBe("inside-stack");
+    // The earlier shape: no withLocalStorage(), the AsyncLocalStorage and the LocalStore class exported.
+    const storage = (globalThis as { asyncLocalStorage?: RuntimeStateModule["asyncLocalStorage"] }).asyncLocalStorage;
+    expect(await stackInside({ asyncLocalStorage: storage, LocalStore: sdkState.LocalStore })).toBe("inside-stack");
+    expect(pulumi.getStack()).toBe(outside);
+  });
+
+  it("an SDK of another shape fails naming the SDK's version and what is missing", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the installed SDK's version, as the error reads it
+    const version = (require("@pulumi/pulumi/package.json") as { version: string }).version;
+    expect(() => stackInside({})).toThrow(SdkShapeError);
+    expect(() => stackInside({})).toThrow(`@pulumi/pulumi ${version}: @pulumi/pulumi/runtime/state has neither withLocalStorage()`);
   });
 });
 
