@@ -103,7 +103,11 @@ export const POSTGRES_STANDARD_SUPPORT_ENDS: Record<string, string> = {
 /**
  * EKS-optimized AMI families for managed node groups. Amazon Linux 2 EKS AMIs
  * stopped being published on 2025-11-26, so only AL2023 is used (source: EKS
- * AMI deprecation FAQ in the EKS user guide, checked 2026-11-23). The NVIDIA
+ * AMI deprecation FAQ in the EKS user guide, checked 2026-11-23). Both types
+ * exist for every supported minor: awslabs/amazon-eks-ami release v20260903
+ * lists amazon-eks-node-al2023-x86_64-standard-1.36 and -nvidia-1.36
+ * (v20261023 the 1.37 ones), checked 2026-12-07. The launch template sets no
+ * AMI, so EKS picks the node group's minor's image of the type. The NVIDIA
  * variant ships the driver, the container toolkit and containerd's NVIDIA
  * runtime, so no GPU operator is needed for the device plugin to work.
  */
