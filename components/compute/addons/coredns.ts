@@ -4,7 +4,7 @@
  */
 import type { EksAddonPin } from "../../../lib/versions";
 import type { ClusterAddon } from "./addon";
-import { eksManagedAddon } from "./eks-addon";
+import { DESCRIBED_FOR_1_36, eksManagedAddon } from "./eks-addon";
 
 /** The add-on version per Kubernetes minor (how to refresh them: eks-addon.ts). */
 export const COREDNS_PINS: readonly EksAddonPin[] = [
@@ -19,10 +19,7 @@ export const COREDNS_PINS: readonly EksAddonPin[] = [
   {
     version: "v1.14.3-eksbuild.14",
     kubernetesVersion: "1.36",
-    source:
-      "`aws eks describe-addon-versions --kubernetes-version 1.36` as recorded in public Terraform and CDK configurations pinned to its " +
-      "output between 2026-08-27 and 2026-09-03 (several independent repositories agree): coredns v1.14.3-eksbuild.14, the default for 1.36 " +
-      "(EKS Distro 1-36 ships CoreDNS v1.14.3 from v1-36-eks-6, 2026-07-27).",
+    source: DESCRIBED_FOR_1_36 + ": coredns v1.14.3-eksbuild.14, the default for 1.36 (EKS Distro 1-36 ships CoreDNS v1.14.3 from v1-36-eks-6, 2026-07-27).",
     checked: "2026-12-07",
   },
 ];

@@ -7,7 +7,7 @@
 import type { EksAddonPin } from "../../../lib/versions";
 import { EBS_CSI_POLICY_ARN } from "../iam";
 import type { ClusterAddon } from "./addon";
-import { eksManagedAddon } from "./eks-addon";
+import { DESCRIBED_FOR_1_36, eksManagedAddon } from "./eks-addon";
 
 /** The service account of the EBS CSI controller (the add-on's default). */
 export const EBS_CSI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "ebs-csi-controller-sa" } as const;
@@ -28,9 +28,8 @@ export const EBS_CSI_DRIVER_PINS: readonly EksAddonPin[] = [
     kubernetesVersion: "1.36",
     source:
       "The EKS user guide has no per-minor table for this add-on. " +
-      "`aws eks describe-addon-versions --kubernetes-version 1.36 --addon-name aws-ebs-csi-driver` as recorded in public Terraform " +
-      "configurations pinned to its output around 2026-09-03 (several independent repositories agree): v1.65.0-eksbuild.1 " +
-      "(one of 2026-08-27 lists v1.64.0-eksbuild.1, the build before it).",
+      DESCRIBED_FOR_1_36 +
+      ": v1.65.0-eksbuild.1 (one of 2026-08-27 lists v1.64.0-eksbuild.1, the build before it).",
     checked: "2026-12-07",
   },
 ];

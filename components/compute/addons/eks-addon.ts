@@ -22,6 +22,17 @@ import { irsaRoleName } from "../names";
 import type { ClusterAddon, ClusterAddonPhase } from "./addon";
 
 /**
+ * Where the 1.36 pins were read: no stored copy of the EKS user guide's
+ * tables had a 1.36 row, so the output of
+ * `aws eks describe-addon-versions --kubernetes-version 1.36`, as public
+ * Terraform and CDK configurations recorded it when they pinned to it
+ * (2026-08-27 to 2026-09-03; several independent repositories agree).
+ */
+export const DESCRIBED_FOR_1_36 =
+  "`aws eks describe-addon-versions --kubernetes-version 1.36` as recorded in public Terraform and CDK configurations pinned to its " +
+  "output between 2026-08-27 and 2026-09-03 (several independent repositories agree)";
+
+/**
  * The pinned version of an EKS add-on for a cluster on `kubernetesVersion`, or
  * `undefined` when the add-on is unpinned for that minor (EKS's default
  * applies). Throws when no pin was checked for that minor: a version listed

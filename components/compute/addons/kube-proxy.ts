@@ -4,7 +4,7 @@
  */
 import type { EksAddonPin } from "../../../lib/versions";
 import type { ClusterAddon } from "./addon";
-import { eksManagedAddon } from "./eks-addon";
+import { DESCRIBED_FOR_1_36, eksManagedAddon } from "./eks-addon";
 
 /**
  * The add-on version per Kubernetes minor (how to refresh them:
@@ -24,9 +24,7 @@ export const KUBE_PROXY_PINS: readonly EksAddonPin[] = [
   {
     version: "v1.36.0-eksbuild.17",
     kubernetesVersion: "1.36",
-    source:
-      "`aws eks describe-addon-versions --kubernetes-version 1.36` as recorded in public Terraform and CDK configurations pinned to its " +
-      "output between 2026-08-27 and 2026-09-03 (several independent repositories agree): kube-proxy v1.36.0-eksbuild.17, the default for 1.36.",
+    source: DESCRIBED_FOR_1_36 + ": kube-proxy v1.36.0-eksbuild.17, the default for 1.36.",
     checked: "2026-12-07",
   },
 ];

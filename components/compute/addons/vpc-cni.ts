@@ -10,7 +10,7 @@
 import type { EksAddonPin } from "../../../lib/versions";
 import { VPC_CNI_POLICY_ARN } from "../iam";
 import type { ClusterAddon } from "./addon";
-import { eksManagedAddon } from "./eks-addon";
+import { DESCRIBED_FOR_1_36, eksManagedAddon } from "./eks-addon";
 
 /** The service account the VPC CNI's DaemonSet (aws-node) runs as. */
 export const VPC_CNI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-node" } as const;
@@ -30,10 +30,7 @@ export const VPC_CNI_PINS: readonly EksAddonPin[] = [
   {
     version: "v1.22.4-eksbuild.3",
     kubernetesVersion: "1.36",
-    source:
-      "No copy of the EKS user guide's table read had a 1.36 row. " +
-      "`aws eks describe-addon-versions --kubernetes-version 1.36` as recorded in public Terraform and CDK configurations pinned to its " +
-      "output between 2026-08-27 and 2026-09-03 (several independent repositories agree): vpc-cni v1.22.4-eksbuild.3, the default for 1.36.",
+    source: "No copy of the EKS user guide's table read had a 1.36 row. " + DESCRIBED_FOR_1_36 + ": vpc-cni v1.22.4-eksbuild.3, the default for 1.36.",
     checked: "2026-12-07",
   },
 ];
