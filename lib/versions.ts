@@ -42,7 +42,8 @@ export type KubernetesMinor = (typeof SUPPORTED_KUBERNETES_VERSIONS)[number];
  * untagged), and its image must match the cluster's minor. Checked 2026-12-07.
  */
 export const REFUSED_KUBERNETES_VERSIONS: Record<string, string> = {
-  "1.37": "EKS offers it since 2026-10-02, but no Cluster Autoscaler 1.37 release exists to pin (its minor must match the cluster's)",
+  // The node autoscaler's image (components/compute/addons/) is the build without a 1.37 release.
+  "1.37": "EKS offers it since 2026-10-02, but the node-autoscaling image, built per Kubernetes minor, has no 1.37 release to pin yet",
 };
 
 /** An EKS Kubernetes minor's dates (YYYY-MM-DD, UTC) on the EKS release calendar. */

@@ -413,7 +413,7 @@ describe("cluster.kubernetesVersion", () => {
   });
 
   it.each([
-    ["1.37", /1\.37: EKS offers it since 2026-10-02, but no Cluster Autoscaler 1\.37 release exists/],
+    ["1.37", /1\.37: EKS offers it since 2026-10-02, but the node-autoscaling image, built per Kubernetes minor, has no 1\.37 release/],
     ["1.34", /^(?!.*1\.34:)/],
     ["1.36.2", /^(?!.*1\.36\.2:)/],
   ])("refuses %s by key, naming the value and the minors it allows", (minor, why) => {

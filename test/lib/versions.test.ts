@@ -124,7 +124,8 @@ describe("supported Kubernetes minors", () => {
 
   it("a minor EKS offers but the platform cannot pin yet is refused with its reason, and is not supported", () => {
     for (const minor of Object.keys(REFUSED_KUBERNETES_VERSIONS)) expect(SUPPORTED).not.toContain(minor);
-    expect(REFUSED_KUBERNETES_VERSIONS["1.37"]).toMatch(/Cluster Autoscaler/);
+    expect(REFUSED_KUBERNETES_VERSIONS["1.37"]).toMatch(/node-autoscaling image.*no 1\.37 release/);
+    expect(() => clusterAutoscalerImageTag("1.37")).toThrow(/No Cluster Autoscaler image is pinned for Kubernetes 1\.37/);
   });
 });
 
