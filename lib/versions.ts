@@ -71,7 +71,8 @@ export const EKS_KUBERNETES_RELEASES: Record<KubernetesMinor, EksKubernetesRelea
     eksRelease: "2026-01-27",
     endOfStandardSupport: "2027-03-27",
     source:
-      "EKS release calendar row 1.35 (EKS release January 27, 2026; end of standard support March 27, 2027; also endoflife.date/amazon-eks), checked 2026-12-07",
+      "EKS release calendar row 1.35 (EKS release January 27, 2026, end of standard support March 27, 2027, as a public copy of the calendar " +
+      "recorded it on 2026-06-04; endoflife.date/amazon-eks gives the same end date and January 28 for the release), checked 2026-12-07",
   },
   "1.36": {
     eksRelease: "2026-06-02",
