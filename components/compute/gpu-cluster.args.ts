@@ -4,7 +4,10 @@ import type * as pulumi from "@pulumi/pulumi";
 
 /** The arguments of a GpuCluster. */
 export interface GpuClusterArgs {
-  /** Kubernetes minor of the control plane and nodes. Default "1.35". */
+  /**
+   * Kubernetes minor of the control plane and nodes: 1.35 or 1.36. Changing it on a running cluster
+   * is an in-place EKS upgrade, one minor at a time. Default "1.35".
+   */
   kubernetesVersion?: string | undefined;
   /**
    * CIDRs allowed to reach the public API endpoint; empty: the endpoint is private only. Default

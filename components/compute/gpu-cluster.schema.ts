@@ -11,7 +11,7 @@ import { ipv4Cidr, logRetentionDays, roleArn } from "../../lib/fields";
 import { AUTONAME_SUFFIX_LENGTH, NAME_LIMITS, NamedKind } from "../../lib/naming";
 import { controlPlaneRoleName, eksClusterName, gpuNodeGroupName, nodeRoleName, systemNodeGroupName } from "./names";
 import { isAwsRegion } from "../../lib/regions";
-import { KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from "../../lib/versions";
+import { KUBERNETES_VERSION, REFUSED_KUBERNETES_VERSIONS, SUPPORTED_KUBERNETES_VERSIONS } from "../../lib/versions";
 import { ArgProblem, awsTags, stageArg, schemaMatches, withType, PULUMI_STRING } from "../../lib/validate";
 import type { GpuClusterArgs } from "./gpu-cluster.args";
 import type { GpuNodePoolArgs } from "./gpu-node-pool.args";
@@ -55,11 +55,17 @@ const securityGroupId = z
 export const GpuClusterSettings = z.strictObject({
   kubernetesVersion: z
     .string()
-    .refine(
-      (v) => (SUPPORTED_KUBERNETES_VERSIONS as readonly string[]).includes(v),
-      `must be a Kubernetes minor whose charts and images lib/versions.ts pins: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`,
+    .superRefine((v, ctx) => {
+      if ((SUPPORTED_KUBERNETES_VERSIONS as readonly string[]).includes(v)) return;
+      const why = REFUSED_KUBERNETES_VERSIONS[v];
+      ctx.addIssue({
+        code: "custom",
+        message: `must be a Kubernetes minor this version of the platform pins its add-ons for: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}${why ? ` (${v}: ${why})` : ""}`,
+      });
+    })
+    .describe(
+      `Kubernetes minor of the control plane and nodes: ${SUPPORTED_KUBERNETES_VERSIONS.join(" or ")}. Changing it on a running cluster is an in-place EKS upgrade, one minor at a time.`,
     )
-    .describe("Kubernetes minor of the control plane and nodes.")
     .default(KUBERNETES_VERSION),
   publicAccessCidrs: z
     .array(

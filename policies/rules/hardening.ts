@@ -205,7 +205,15 @@ export const noServiceWideIamWildcards: ResourceValidationPolicy = {
 
 /**
  * End of EKS standard support by Kubernetes minor (EKS release calendar,
- * checked 2026-12-07). Add each new minor when EKS releases it.
+ * "Understand the Kubernetes version lifecycle on EKS",
+ * docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html#kubernetes-release-calendar,
+ * checked 2026-12-07; 1.36: EKS release 2026-06-02, the calendar row as
+ * quoted in public notes verified 2026-09-29, and 14 months of standard
+ * support from the release agree). Add each new minor when EKS publishes its
+ * date: 1.37 (on EKS since 2026-10-02, AWS What's New) is not here, as no
+ * stored copy of the calendar had its row; a minor newer than the table is
+ * treated as not yet ended. The minors a stack may run (lib/versions.ts
+ * EKS_KUBERNETES_RELEASES) must agree with this table: a test checks it.
  */
 export const EKS_STANDARD_SUPPORT_ENDS: Record<string, string> = {
   "1.28": "2024-11-26",
@@ -216,6 +224,7 @@ export const EKS_STANDARD_SUPPORT_ENDS: Record<string, string> = {
   "1.33": "2026-07-29",
   "1.34": "2026-12-02",
   "1.35": "2027-03-27",
+  "1.36": "2027-08-02",
 };
 
 /** Whether a minor's standard support has ended on `today` (YYYY-MM-DD); undefined when the table does not know the minor. */
@@ -229,7 +238,8 @@ export function pastStandardSupport(version: string, today: string): { ended: st
       ? { ended: `before ${EKS_STANDARD_SUPPORT_ENDS[oldest]}` }
       : undefined;
   }
-  return today > ends ? { ended: ends } : false;
+  // EKS bills extended support from the beginning (UTC) of the end date itself (release calendar note).
+  return today >= ends ? { ended: ends } : false;
 }
 
 export const eksVersionInStandardSupport: ResourceValidationPolicy = {

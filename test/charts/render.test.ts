@@ -21,12 +21,12 @@
  */
 import { parse } from "yaml";
 import { chartOf } from "../../components/compute/addons/addon";
-import { eksManagedAsgTags } from "../../components/compute/addons/cluster-autoscaler";
+import { clusterAutoscalerImageTag, eksManagedAsgTags } from "../../components/compute/addons/cluster-autoscaler";
 import { ADDONS } from "../../components/compute/addons/registry";
 import type { SystemWorkload } from "../../components/compute/capacity";
 import { GPU_TAINT, POOL_LABEL, kubernetesTaintEffect } from "../../components/compute/labels";
 import { HEARTBEAT_RECEIVER, retentionSizeGb } from "../../components/monitoring/values";
-import { chartArchiveName } from "../../lib/versions";
+import { SUPPORTED_KUBERNETES_VERSIONS, chartArchiveName } from "../../lib/versions";
 import type { PlanRun } from "../../plan/engine";
 import { ChartValues, chartValues, unknownValuePaths } from "../support/chart-values";
 import { CrdSchemas, objectProblems } from "../support/k8s-schemas";
@@ -55,6 +55,12 @@ describe("rendering", () => {
     const pinned = ADDONS.flatMap((a) => chartOf(a)?.chart ?? []);
     expect([...rendered].sort()).toEqual([...pinned].sort());
     for (const s of stacks) expect(s.releases.length).toBe(ofType(s.run, "kubernetes:helm.sh/v3:Release").length);
+  });
+
+  it("renders every add-on chart at every supported Kubernetes minor (helm --kube-version), so each chart's kubeVersion accepts both", () => {
+    const pinned = ADDONS.flatMap((a) => chartOf(a)?.chart ?? []).sort();
+    for (const minor of SUPPORTED_KUBERNETES_VERSIONS)
+      expect({ minor, charts: [...new Set(releases.filter((r) => r.kubeVersion === minor).map((r) => r.chart))].sort() }).toEqual({ minor, charts: pinned });
   });
 
   it("every release installs its chart from the vendored archive that is rendered here, not from a chart repository", () => {
@@ -278,6 +284,16 @@ describe("the Cluster Autoscaler finds our node groups", () => {
         for (const t of g.node.taints) expect(own).toMatchObject({ [`${template}/taint/${t.key}`]: `${t.value}:${t.effect}` });
       }
     }
+  });
+
+  it("runs the autoscaler build of the cluster's Kubernetes minor, at every supported minor", () => {
+    const images = withChart("cluster-autoscaler").map(({ r }) => ({
+      minor: r.kubeVersion,
+      image: named(r, "Deployment")[0]!.spec.template.spec.containers[0].image as string,
+    }));
+    expect([...new Set(images.map((i) => i.minor))].sort()).toEqual([...SUPPORTED_KUBERNETES_VERSIONS]);
+    for (const { minor, image } of images)
+      expect({ minor, image }).toEqual({ minor, image: `registry.k8s.io/autoscaling/cluster-autoscaler:${clusterAutoscalerImageTag(minor)}` });
   });
 });
 

@@ -36,6 +36,7 @@ import { nodeLaunchTemplate } from "../../components/compute/launch-template";
 import { PolicyDocument } from "../../components/data/bucket-policy";
 import { INSTANCE_SHAPES, isAcceleratedType } from "../../lib/instance-types";
 import { KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS, helmChartName } from "../../lib/versions";
+import { eksAddonVersion } from "../../components/compute/addons/eks-addon";
 import { CLUSTER_ADDONS } from "../../components/compute/addons/registry";
 import { PlanRun, PlannedResource, SECRET_PLACEHOLDER, planStack } from "../../plan/engine";
 import { evaluatePolicies, stagePolicyConfig } from "../../policies/evaluate";
@@ -793,7 +794,7 @@ describe("GpuCluster: in-cluster software", () => {
     for (const a of addons) {
       expect(input<string>(a, "addonVersion")).toBeTruthy();
       // Pinned add-ons get their pin from their add-on file, not EKS's moving default.
-      const pinned = pins[input<string>(a, "addonName")]!.version;
+      const pinned = eksAddonVersion(input<string>(a, "addonName"), pins[input<string>(a, "addonName")]!, KUBERNETES_VERSION);
       if (pinned !== undefined) expect(input(a, "addonVersion")).toBe(pinned);
       expect(input(a, "resolveConflictsOnCreate")).toBe("OVERWRITE");
       expect(input(a, "resolveConflictsOnUpdate")).toBe("PRESERVE");

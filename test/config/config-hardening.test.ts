@@ -13,6 +13,7 @@ import { REPEATS_ALLOWED } from "../../config/lists";
 import { ENGINE_NAMESPACE, PROVIDER_NAMESPACES } from "../../config/namespaces";
 import { StackConfig } from "../../config/schema";
 import { AWS_REGIONS } from "../../lib/regions";
+import { KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from "../../lib/versions";
 import { editDistance } from "../../lib/suggest";
 import { COMPONENT_TAG_KEYS } from "../../lib/tags";
 import { PlanError, planStack, readProjectName, readStackConfig } from "../../plan/engine";
@@ -399,5 +400,25 @@ describe("edit distance", () => {
     expect(editDistance("ml-platfrom", "ml-platform")).toBe(1);
     expect(editDistance("", "aws")).toBe(3);
     expect(editDistance("kitten", "sitting")).toBe(3);
+  });
+});
+
+describe("cluster.kubernetesVersion", () => {
+  it("takes every supported minor, and the default minor when unset", () => {
+    const cluster = (v?: string) =>
+      resolvePlatformSpec({ ...base, ...(v ? { "ml-platform:cluster": JSON.stringify({ kubernetesVersion: v }) } : {}) }, "test").cluster.settings
+        .kubernetesVersion;
+    for (const minor of SUPPORTED_KUBERNETES_VERSIONS) expect(cluster(minor)).toBe(minor);
+    expect(cluster()).toBe(KUBERNETES_VERSION);
+  });
+
+  it.each([
+    ["1.37", /1\.37: EKS offers it since 2026-10-02, but the node-autoscaling image, built per Kubernetes minor, has no 1\.37 release/],
+    ["1.34", /^(?!.*1\.34:)/],
+    ["1.36.2", /^(?!.*1\.36\.2:)/],
+  ])("refuses %s by key, naming the value and the minors it allows", (minor, why) => {
+    const problems = problemsOf({ "ml-platform:cluster": { kubernetesVersion: minor } });
+    expect(problems).toEqual([{ key: "ml-platform:cluster.kubernetesVersion", value: minor, message: expect.stringContaining("1.35, 1.36") }]);
+    expect(problems[0]!.message).toMatch(why);
   });
 });

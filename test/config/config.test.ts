@@ -147,7 +147,7 @@ describe("cluster configuration", () => {
   it("accepts only Kubernetes minors whose charts and images are pinned", () => {
     const [p] = problemsOf({ "ml-platform:cluster": { kubernetesVersion: "1.31" } });
     expect(p).toMatchObject({ key: "ml-platform:cluster.kubernetesVersion", value: "1.31" });
-    expect(p!.message).toMatch(/lib\/versions\.ts pins: 1\.35/);
+    expect(p!.message).toMatch(/pins its add-ons for: 1\.35, 1\.36$/);
   });
 
   it("refuses a role that is both admin and read-only", () => {

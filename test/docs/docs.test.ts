@@ -25,7 +25,12 @@ import {
   stackConfigKeysSchema,
 } from "../../docs/generator/config-schema";
 import { buildDiagram, quote, renderMermaid, transitiveReduction } from "../../docs/generator/diagram";
-import { README_END, README_START, replaceMarkedBlock } from "../../docs/generator/main";
+import { OPERATIONS_GUIDE, README_END, README_START, operationsGuide, replaceMarkedBlock } from "../../docs/generator/main";
+import { MINORS_END, MINORS_START, renderKubernetesMinors } from "../../docs/generator/kubernetes-minors";
+import { clusterAutoscalerImageTag } from "../../components/compute/addons/cluster-autoscaler";
+import { eksAddonVersion } from "../../components/compute/addons/eks-addon";
+import { ADDONS } from "../../components/compute/addons/registry";
+import { EKS_KUBERNETES_RELEASES, KUBERNETES_VERSION, REFUSED_KUBERNETES_VERSIONS, SUPPORTED_KUBERNETES_VERSIONS } from "../../lib/versions";
 import { purposeOf } from "../../docs/generator/purposes";
 import { settingChanges } from "../../docs/generator/stages";
 
@@ -241,6 +246,31 @@ describe("graduation guide and README block", () => {
     const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
     expect(readme).toContain(README_START);
     expect(readme).toContain(README_END);
+  });
+});
+
+describe("the operations guide's table of Kubernetes minors", () => {
+  it("is the one the code gives (npm run docs rewrites it)", () => {
+    expect(fs.readFileSync(path.join(ROOT, OPERATIONS_GUIDE), "utf8")).toBe(operationsGuide(ROOT));
+  });
+
+  it("has one row per supported minor with its end of standard support and every pin bound to it, and names the refused minors", () => {
+    const lines = renderKubernetesMinors("9.9.9").split("\n");
+    const rows = lines.filter((l) => l.startsWith("| 9.9.9 |"));
+    expect(rows).toHaveLength(SUPPORTED_KUBERNETES_VERSIONS.length);
+    SUPPORTED_KUBERNETES_VERSIONS.forEach((minor, i) => {
+      const pins = ADDONS.flatMap((a) => ("eks" in a.pin ? [eksAddonVersion(a.id, a.pin.eks, minor)!] : []));
+      for (const fact of [minor, EKS_KUBERNETES_RELEASES[minor].endOfStandardSupport, clusterAutoscalerImageTag(minor), ...pins])
+        expect(rows[i]).toContain(fact);
+    });
+    expect(rows.filter((r) => r.includes("(default)"))).toEqual([expect.stringContaining(KUBERNETES_VERSION)]);
+    for (const minor of Object.keys(REFUSED_KUBERNETES_VERSIONS)) expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^- ${minor} is refused: `)));
+  });
+
+  it("refuses a guide without its markers, naming the file", () => {
+    expect(() => replaceMarkedBlock("no markers", "new", { file: OPERATIONS_GUIDE, start: MINORS_START, end: MINORS_END })).toThrow(
+      /docs\/guides\/operations\.md lacks the markers/,
+    );
   });
 });
 

@@ -7,10 +7,20 @@ import { CLUSTER_AUTOSCALER_IMAGE_TAGS, clusterAutoscalerImageTag } from "../../
 import { eksAddonVersion } from "../../components/compute/addons/eks-addon";
 import { chartOf } from "../../components/compute/addons/addon";
 import { ADDONS, CLUSTER_ADDONS } from "../../components/compute/addons/registry";
-import { EksAddonPin, KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS, chartArchiveName, helmChartName } from "../../lib/versions";
+import {
+  EKS_KUBERNETES_RELEASES,
+  EksAddonPin,
+  KUBERNETES_VERSION,
+  REFUSED_KUBERNETES_VERSIONS,
+  SUPPORTED_KUBERNETES_VERSIONS,
+  chartArchiveName,
+  helmChartName,
+} from "../../lib/versions";
+import { EKS_STANDARD_SUPPORT_ENDS, pastStandardSupport } from "../../policies/rules/hardening";
 
-/** The EKS managed add-ons' pins, by add-on name. */
-const EKS_ADDON_PINS: Record<string, EksAddonPin> = Object.fromEntries(ADDONS.flatMap((a) => ("eks" in a.pin ? [[a.id, a.pin.eks]] : [])));
+/** The EKS managed add-ons' pins, by add-on name: one per supported minor. */
+const EKS_ADDON_PINS: Record<string, readonly EksAddonPin[]> = Object.fromEntries(ADDONS.flatMap((a) => ("eks" in a.pin ? [[a.id, a.pin.eks]] : [])));
+const SUPPORTED: readonly string[] = SUPPORTED_KUBERNETES_VERSIONS;
 
 /** "vX.Y.Z-eksbuild.N", the only form EKS accepts for a managed add-on version. */
 const EKSBUILD = /^v(\d+)\.(\d+)\.(\d+)-eksbuild\.(\d+)$/;
@@ -20,8 +30,7 @@ const EXACT_SEMVER = /^\d+\.\d+\.\d+$/;
 /** What is wrong with one add-on pin, or [] (the rules the tests below apply to every pin). */
 function pinProblems(name: string, pin: EksAddonPin): string[] {
   const problems: string[] = [];
-  if (!(SUPPORTED_KUBERNETES_VERSIONS as readonly string[]).includes(pin.kubernetesVersion))
-    problems.push(`${name}: pinned for ${pin.kubernetesVersion}, not a supported minor`);
+  if (!SUPPORTED.includes(pin.kubernetesVersion)) problems.push(`${name}: pinned for ${pin.kubernetesVersion}, not a supported minor`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(pin.checked)) problems.push(`${name}: checked "${pin.checked}" is not a date`);
   if (pin.version === undefined) {
     // Unpinned is allowed, but only with the search that was made written down.
@@ -40,10 +49,10 @@ describe("EKS managed add-on pins", () => {
     for (const name of Object.keys(EKS_ADDON_PINS)) expect(CLUSTER_ADDONS.map((a) => a.id)).toContain(name);
   });
 
-  it("are exact eksbuild versions for the platform's Kubernetes minor, each naming its source and the date it was read", () => {
-    const problems = Object.entries(EKS_ADDON_PINS).flatMap(([name, pin]) => pinProblems(name, pin));
+  it("are exactly one exact eksbuild version per supported Kubernetes minor, each naming its source and the date it was read", () => {
+    const problems = Object.entries(EKS_ADDON_PINS).flatMap(([name, pins]) => pins.flatMap((pin) => pinProblems(name, pin)));
     expect(problems).toEqual([]);
-    for (const pin of Object.values(EKS_ADDON_PINS)) expect(pin.kubernetesVersion).toBe(KUBERNETES_VERSION);
+    for (const pins of Object.values(EKS_ADDON_PINS)) expect(pins.map((p) => p.kubernetesVersion)).toEqual(SUPPORTED);
   });
 
   it("the rules reject a malformed, undocumented or foreign-minor pin", () => {
@@ -67,18 +76,56 @@ describe("EKS managed add-on pins", () => {
     expect(pinProblems("x", { ...good, version: undefined, source: "unpinned: no source lists 1.35" })).toEqual([]);
   });
 
-  it("kube-proxy carries the cluster's Kubernetes minor (it is built per minor)", () => {
-    const version = EKS_ADDON_PINS["kube-proxy"].version;
-    if (version === undefined) return; // unpinned: EKS picks the build for the cluster's minor
-    const [, major, minor] = EKSBUILD.exec(version)!;
-    expect(`${major}.${minor}`).toBe(KUBERNETES_VERSION);
+  it("kube-proxy carries the cluster's Kubernetes minor in every pin (it is built per minor)", () => {
+    for (const pin of EKS_ADDON_PINS["kube-proxy"]!) {
+      if (pin.version === undefined) continue; // unpinned: EKS picks the build for the cluster's minor
+      const [, major, minor] = EKSBUILD.exec(pin.version)!;
+      expect(`${major}.${minor}`).toBe(pin.kubernetesVersion);
+    }
   });
 
-  it("a pin is used for its own minor only: another minor fails loudly, naming where to update it", () => {
-    for (const [name, pin] of Object.entries(EKS_ADDON_PINS)) expect(eksAddonVersion(name, pin, KUBERNETES_VERSION)).toBe(pin.version);
-    expect(() => eksAddonVersion("kube-proxy", EKS_ADDON_PINS["kube-proxy"]!, "1.36")).toThrow(
-      /pinned to v1\.35\.\d+-eksbuild\.\d+ for Kubernetes 1\.35, not 1\.36.*components\/compute\/addons\//,
+  it("a cluster gets the pin of its own minor; a minor with no pin fails loudly, naming the pinned minors and where to add one", () => {
+    for (const [name, pins] of Object.entries(EKS_ADDON_PINS))
+      for (const minor of SUPPORTED_KUBERNETES_VERSIONS)
+        expect(eksAddonVersion(name, pins, minor)).toBe(pins.find((p) => p.kubernetesVersion === minor)!.version);
+    expect(eksAddonVersion("kube-proxy", EKS_ADDON_PINS["kube-proxy"]!, "1.36")).toMatch(/^v1\.36\./);
+    expect(() => eksAddonVersion("kube-proxy", EKS_ADDON_PINS["kube-proxy"]!, "1.37")).toThrow(
+      /kube-proxy add-on is pinned for Kubernetes 1\.35, 1\.36, not 1\.37.*components\/compute\/addons\//,
     );
+  });
+});
+
+describe("supported Kubernetes minors", () => {
+  it("are the default and the next minor, oldest first; the default is one of them", () => {
+    expect(SUPPORTED).toEqual(["1.35", "1.36"]);
+    expect(SUPPORTED).toContain(KUBERNETES_VERSION);
+  });
+
+  it("are each in EKS standard support on the day they were checked, with their calendar dates and source", () => {
+    for (const minor of SUPPORTED_KUBERNETES_VERSIONS) {
+      const r = EKS_KUBERNETES_RELEASES[minor];
+      expect(r.eksRelease < "2026-12-07" && r.endOfStandardSupport > "2026-12-07").toBe(true);
+      expect(r.source).toContain(minor);
+    }
+  });
+
+  it("the policy pack's support-date table knows every supported minor, with the same end date, and judges by it", () => {
+    for (const minor of SUPPORTED_KUBERNETES_VERSIONS) {
+      const ends = EKS_KUBERNETES_RELEASES[minor].endOfStandardSupport;
+      expect({ minor, ends: EKS_STANDARD_SUPPORT_ENDS[minor] }).toEqual({ minor, ends });
+      expect(pastStandardSupport(minor, "2026-12-07")).toBe(false);
+      // EKS bills extended support from the start (UTC) of the end date itself.
+      const dayBefore = new Date(Date.parse(ends) - 86_400_000).toISOString().slice(0, 10);
+      expect(pastStandardSupport(minor, dayBefore)).toBe(false);
+      expect(pastStandardSupport(minor, ends)).toEqual({ ended: ends });
+    }
+    expect(pastStandardSupport("1.36", "2027-08-02")).toEqual({ ended: "2027-08-02" });
+  });
+
+  it("a minor EKS offers but the platform cannot pin yet is refused with its reason, and is not supported", () => {
+    for (const minor of Object.keys(REFUSED_KUBERNETES_VERSIONS)) expect(SUPPORTED).not.toContain(minor);
+    expect(REFUSED_KUBERNETES_VERSIONS["1.37"]).toMatch(/node-autoscaling image.*no 1\.37 release/);
+    expect(() => clusterAutoscalerImageTag("1.37")).toThrow(/No Cluster Autoscaler image is pinned for Kubernetes 1\.37/);
   });
 });
 
@@ -113,7 +160,8 @@ describe("Cluster Autoscaler image", () => {
       expect(m).not.toBeNull();
       expect(`${m![1]}.${m![2]}`).toBe(minor);
     }
-    expect(Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS)).toContain(KUBERNETES_VERSION);
+    expect(Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS)).toEqual(SUPPORTED);
+    expect(clusterAutoscalerImageTag("1.36")).toBe("v1.36.1");
   });
 });
 

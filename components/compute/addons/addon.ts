@@ -24,8 +24,8 @@ import type { IrsaRole } from "../irsa";
 import type { IrsaRoleArgs } from "../irsa.args";
 import type { HelmReleaseArgs } from "./helm";
 
-/** What an add-on is pinned to: a Helm chart version, or an EKS managed add-on version. */
-export type AddonPin = { readonly helm: ChartPin } | { readonly eks: EksAddonPin };
+/** What an add-on is pinned to: a Helm chart version, or an EKS managed add-on version per Kubernetes minor. */
+export type AddonPin = { readonly helm: ChartPin } | { readonly eks: readonly EksAddonPin[] };
 
 /**
  * The resources an add-on declares, handed to it by its owner

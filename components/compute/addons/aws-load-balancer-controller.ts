@@ -17,7 +17,8 @@ import type { ServingAddon } from "./addon";
  * tag v3.5.0, helm/aws-load-balancer-controller/Chart.yaml), published to the
  * eks-charts repository (aws/eks-charts stable/aws-load-balancer-controller,
  * commit "aws-load-balancer-controller: v3.5.0"). The controller requires
- * Kubernetes 1.22+ (docs/deploy/installation.md), so 1.35; checked 2026-11-23.
+ * Kubernetes 1.22+ (docs/deploy/installation.md), so 1.35 and 1.36 (the tests
+ * render the chart at both); checked 2026-11-23, the 1.36 render 2026-12-07.
  */
 export const AWS_LOAD_BALANCER_CONTROLLER_CHART: ChartPin = {
   repo: "https://aws.github.io/eks-charts",

@@ -43,13 +43,25 @@ export const CLUSTER_AUTOSCALER_CHART: ChartPin = {
  * version), so the tag is set explicitly rather than left to the chart
  * default, and upgrading Kubernetes means adding a row here (and the minor to
  * SUPPORTED_KUBERNETES_VERSIONS in lib/versions.ts). Use the newest patch of
- * the minor: 1.35 -> v1.35.2, the annotated tag cluster-autoscaler-1.35.2
- * ("Cluster Autoscaler release 1.35.2", 2026-07-22; version.go says 1.35.2;
- * after 1.35.0 of 2026-02-06 and 1.35.1 of 2026-06-24; 1.35.2 moves its
- * Kubernetes libraries to 1.35.6) in kubernetes/autoscaler, checked 2026-11-23.
+ * the minor, from the annotated release tags of kubernetes/autoscaler:
+ * - 1.35 -> v1.35.2, tag cluster-autoscaler-1.35.2 ("Cluster Autoscaler
+ *   release 1.35.2", 2026-07-22; version.go says 1.35.2; after 1.35.0 of
+ *   2026-02-06 and 1.35.1 of 2026-06-24; 1.35.2 moves its Kubernetes
+ *   libraries to 1.35.6), checked 2026-11-23;
+ * - 1.36 -> v1.36.1, tag cluster-autoscaler-1.36.1 ("Cluster Autoscaler
+ *   release 1.36.1", 2026-07-22; version.go says 1.36.1; go.mod
+ *   k8s.io/kubernetes v1.36.2; after 1.36.0 of 2026-07-01; its release notes
+ *   list registry.k8s.io/autoscaling/cluster-autoscaler:v1.36.1), checked
+ *   2026-12-07.
+ * No 1.37 release exists to pin: the repository has a
+ * cluster-autoscaler-release-1.37 branch but no 1.37 tag (checked 2026-12-07),
+ * so 1.37 stays refused (REFUSED_KUBERNETES_VERSIONS in lib/versions.ts).
+ * The chart (9.59.0) sets the image as `<image.repository>:<image.tag>`
+ * (templates/deployment.yaml), so the tag alone picks the build.
  */
 export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Record<string, string> = {
   "1.35": "v1.35.2",
+  "1.36": "v1.36.1",
 };
 
 /** The image tag for a Kubernetes minor; throws when none is pinned. */

@@ -8,11 +8,12 @@
  * Kubernetes minor it names. The EKS user guide tables list the *latest*
  * version of the EKS add-on type per minor (not EKS's default), so a pin can
  * be newer than what a fresh cluster gets by default; that is intended (a
- * fixed, known version). To refresh one (or to pin for a new minor), with
- * AWS access:
+ * fixed, known version). Each add-on has one pin per supported minor
+ * (SUPPORTED_KUBERNETES_VERSIONS). To refresh one (or to pin for a new
+ * minor), with AWS access:
  *   aws eks describe-addon-versions --kubernetes-version <minor> --addon-name <name> \
  *     --query 'addons[].addonVersions[].addonVersion'
- * and update version, kubernetesVersion, source and checked together.
+ * and update (or add) version, kubernetesVersion, source and checked together.
  */
 import type { EksAddonPin } from "../../../lib/versions";
 import type { SystemWorkload } from "../capacity";
@@ -21,17 +22,29 @@ import { irsaRoleName } from "../names";
 import type { ClusterAddon, ClusterAddonPhase } from "./addon";
 
 /**
- * The pinned version of an EKS add-on for a cluster on `kubernetesVersion`, or
- * `undefined` when the add-on is unpinned (EKS's default applies). Throws when
- * the pin was checked for another Kubernetes minor: a version listed for one
- * minor is not known to exist (kube-proxy) or to be supported on another.
+ * Where the 1.36 pins were read: no stored copy of the EKS user guide's
+ * tables had a 1.36 row, so the output of
+ * `aws eks describe-addon-versions --kubernetes-version 1.36`, as public
+ * Terraform and CDK configurations recorded it when they pinned to it
+ * (2026-08-27 to 2026-09-03; several independent repositories agree).
  */
-export function eksAddonVersion(addon: string, pin: EksAddonPin, kubernetesVersion: string): string | undefined {
-  if (pin.version === undefined) return undefined;
-  if (pin.kubernetesVersion !== kubernetesVersion) {
+export const DESCRIBED_FOR_1_36 =
+  "`aws eks describe-addon-versions --kubernetes-version 1.36` as recorded in public Terraform and CDK configurations pinned to its " +
+  "output between 2026-08-27 and 2026-09-03 (several independent repositories agree)";
+
+/**
+ * The pinned version of an EKS add-on for a cluster on `kubernetesVersion`, or
+ * `undefined` when the add-on is unpinned for that minor (EKS's default
+ * applies). Throws when no pin was checked for that minor: a version listed
+ * for one minor is not known to exist (kube-proxy) or to be supported on
+ * another.
+ */
+export function eksAddonVersion(addon: string, pins: readonly EksAddonPin[], kubernetesVersion: string): string | undefined {
+  const pin = pins.find((p) => p.kubernetesVersion === kubernetesVersion);
+  if (!pin) {
     throw new Error(
-      `The ${addon} add-on is pinned to ${pin.version} for Kubernetes ${pin.kubernetesVersion}, not ${kubernetesVersion}. ` +
-        `Look the version up for ${kubernetesVersion} and update its pin in components/compute/addons/.`,
+      `The ${addon} add-on is pinned for Kubernetes ${pins.map((p) => p.kubernetesVersion).join(", ")}, not ${kubernetesVersion}. ` +
+        `Look the version up for ${kubernetesVersion} and add its pin in components/compute/addons/.`,
     );
   }
   return pin.version;
@@ -49,7 +62,8 @@ export interface EksAddonRole {
 export interface EksAddonSpec {
   /** EKS's name for the add-on. */
   name: string;
-  pin: EksAddonPin;
+  /** One pin per supported Kubernetes minor. */
+  pins: readonly EksAddonPin[];
   purpose: string;
   phase: Exclude<ClusterAddonPhase, "in-cluster">;
   footprint: SystemWorkload[];
@@ -66,7 +80,7 @@ export function eksManagedAddon(spec: EksAddonSpec): ClusterAddon {
   const role = spec.role;
   return {
     id: spec.name,
-    pin: { eks: spec.pin },
+    pin: { eks: spec.pins },
     purpose: spec.purpose,
     phase: spec.phase,
     settings: {},
@@ -76,7 +90,7 @@ export function eksManagedAddon(spec: EksAddonSpec): ClusterAddon {
     enabled: () => true,
     iamRoleNames: (owner) => (role ? [irsaRoleName(childName(owner, role.name))] : []),
     requireKubernetesVersion: (kubernetesVersion) => {
-      eksAddonVersion(spec.name, spec.pin, kubernetesVersion);
+      eksAddonVersion(spec.name, spec.pins, kubernetesVersion);
     },
     install: ({ declare, owner, parent, cluster, inputs, tags, dependsOn }) => {
       const roles = role
@@ -102,7 +116,7 @@ export function eksManagedAddon(spec: EksAddonSpec): ClusterAddon {
           addonName: spec.name,
           // Unpinned means EKS's default for this Kubernetes minor, which AWS may move.
           addonVersion:
-            eksAddonVersion(spec.name, spec.pin, inputs.kubernetesVersion) ?? declare.defaultEksAddonVersion(spec.name, inputs.kubernetesVersion, { parent }),
+            eksAddonVersion(spec.name, spec.pins, inputs.kubernetesVersion) ?? declare.defaultEksAddonVersion(spec.name, inputs.kubernetesVersion, { parent }),
           serviceAccountRoleArn: roles[0]?.roleArn,
           resolveConflictsOnCreate: "OVERWRITE",
           // Keep settings someone changed in the cluster rather than silently reverting them.

@@ -12,7 +12,8 @@ import type { ServingAddon } from "./addon";
  * in kubernetes-sigs/metrics-server, repository
  * https://kubernetes-sigs.github.io/metrics-server/; the newest chart (the
  * app's v0.9.0 tag has no chart yet). metrics-server 0.8.x supports
- * Kubernetes 1.31+ (README compatibility matrix), so 1.35; checked 2026-11-23.
+ * Kubernetes 1.31+ (README compatibility matrix), so 1.35 and 1.36 (the tests
+ * render the chart at both); checked 2026-11-23, the 1.36 render 2026-12-07.
  */
 export const METRICS_SERVER_CHART: ChartPin = {
   repo: "https://kubernetes-sigs.github.io/metrics-server/",

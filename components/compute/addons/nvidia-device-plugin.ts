@@ -11,8 +11,9 @@ import type { ClusterAddon } from "./addon";
 /**
  * Chart 0.20.0 was published 2026-08-20 (source: the chart repository index,
  * https://nvidia.github.io/k8s-device-plugin/index.yaml, and the tag v0.20.0
- * of NVIDIA/k8s-device-plugin). Its kubeVersion is ">= 1.10.0-0", so 1.35;
- * checked 2026-11-23.
+ * of NVIDIA/k8s-device-plugin). Its kubeVersion is ">= 1.10.0-0", so 1.35
+ * and 1.36 (the tests render the chart at both); checked 2026-11-23, the 1.36
+ * render 2026-12-07.
  */
 export const NVIDIA_DEVICE_PLUGIN_CHART: ChartPin = {
   repo: "https://nvidia.github.io/k8s-device-plugin",
