@@ -175,7 +175,11 @@ schemaMatches<ModelServingArgs, z.input<typeof ModelServingArgsSchema>>(true);
 
 /** Cross-field rules (components/serving/checks.ts servingProblems), without what only the stack knows (its GPU pools and repositories). */
 export function modelServingProblems(_name: string, s: z.output<typeof ModelServingArgsSchema>): ArgProblem[] {
-  const ctx: ServingContext = { repositories: s.registryPrefix === undefined ? undefined : "any" };
+  const bucketName = s.modelsBucket.name;
+  const ctx: ServingContext = {
+    repositories: s.registryPrefix === undefined ? undefined : "any",
+    modelsBucket: { name: typeof bucketName === "string" ? bucketName : undefined },
+  };
   const problems: ArgProblem[] = servingProblems(s.settings, ctx).map((p) => ({
     path: `settings.${p.path
       .map((x) => (typeof x === "number" ? `[${x}]` : x))
