@@ -20,8 +20,10 @@ export interface ArgProblem {
 
 /**
  * A pulumi Output (another resource's attribute, a stack reference's value),
- * recognised as the SDK's own `Output.isInstance` does (the `__pulumiOutput`
- * mark, @pulumi/pulumi output.js), without loading the rest of the SDK.
+ * recognised as the SDK's own `Output.isInstance` does: a `__pulumiOutput`
+ * member that is `true` (@pulumi/pulumi 3.248 output.js, `Output.isInstance`
+ * and utils.js `isInstance`; checked 2026-12-07), without loading the rest of
+ * the SDK.
  */
 export function isPulumiOutput(value: unknown): boolean {
   return typeof value === "object" && value !== null && (value as { __pulumiOutput?: unknown }).__pulumiOutput === true;
