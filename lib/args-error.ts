@@ -18,6 +18,22 @@ export interface ArgProblem {
   message: string;
 }
 
+/**
+ * A pulumi Output (another resource's attribute, a stack reference's value),
+ * recognised as the SDK's own `Output.isInstance` does: a `__pulumiOutput`
+ * member that is `true` (@pulumi/pulumi 3.248 output.js, `Output.isInstance`
+ * and utils.js `isInstance`; checked 2026-12-07), without loading the rest of
+ * the SDK.
+ */
+export function isPulumiOutput(value: unknown): boolean {
+  return typeof value === "object" && value !== null && (value as { __pulumiOutput?: unknown }).__pulumiOutput === true;
+}
+
+/** What a problem line says the argument held: nothing more for an Output, whose message says so and whose value is unknown. */
+function got(value: unknown): string {
+  return isPulumiOutput(value) ? "" : ` (got ${showValue(value)})`;
+}
+
 /** Shows a value in an error message, short. */
 export function showValue(value: unknown): string {
   if (value === undefined) return "nothing";
@@ -45,10 +61,10 @@ export class ComponentArgsError extends InputPropertiesError {
     readonly problems: ArgProblem[],
   ) {
     const kind = componentType.split(":").pop() ?? componentType;
-    const lines = problems.map((p) => `  - ${p.path}: ${p.message} (got ${showValue(p.value)})`);
+    const lines = problems.map((p) => `  - ${p.path}: ${p.message}${got(p.value)}`);
     super({
       message: [`Invalid arguments for ${kind} "${resourceName}": ${problems.length} problem${problems.length === 1 ? "" : "s"}`, ...lines].join("\n"),
-      errors: problems.map((p) => ({ propertyPath: p.path, reason: `${p.message} (got ${showValue(p.value)})` })),
+      errors: problems.map((p) => ({ propertyPath: p.path, reason: `${p.message}${got(p.value)}` })),
     });
     this.name = "ComponentArgsError";
   }

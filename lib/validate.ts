@@ -22,16 +22,24 @@
  *     The schema lives apart so x.ts's declarations stay free of zod types.
  *  3. First statement of the constructor, before `super`:
  *     `const s = validateArgs(TYPE, name, XArgsSchema, args, xProblems)`, then
- *     build from `s` (defaults applied). pulumi.Input values (ids, ARNs of
- *     other resources) are passed through, not validated.
+ *     build from `s` (defaults applied). An argument a caller may hold as
+ *     another resource's output (an id, an ARN, a region passed through) is
+ *     `pulumiInput(<plain schema>)`: a plain value is checked as before, an
+ *     Output passes through. Every other argument must be plain: an Output
+ *     there is refused by key before zod runs (`planTime(field, what)` says
+ *     what it decides; docs/guides/library.md lists the decisions).
  *  4. config/schema.ts: `XOverrides = overridesOf(XSettings).extend({ enabled, ...planning figures })`.
  */
+import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ArgProblem, ComponentArgsError } from "./args-error";
+import { ArgProblem, ComponentArgsError, isPulumiOutput } from "./args-error";
 import { STAGES } from "./stages";
 import { STAGE_TAG, reservedTagKeyProblem, tagKeyProblem, tagValueProblem } from "./tags";
 
-export { ComponentArgsError } from "./args-error";
+/** What withType declares of a schema (TypeMeta), keyed by the schema's definition, which `.describe()` and other clones share. */
+const typeMeta = new WeakMap<object, TypeMeta>();
+
+export { ComponentArgsError, isPulumiOutput } from "./args-error";
 export type { ArgProblem } from "./args-error";
 
 /** `["repositories", 0]` -> `repositories[0]`; an optional prefix for config keys. */
@@ -172,6 +180,8 @@ export function validateArgs<S extends z.ZodType>(
   args: unknown,
   check?: (name: string, settings: z.output<S>) => ArgProblem[],
 ): z.output<S> {
+  const unknowable = outputProblems(schema, args ?? {});
+  if (unknowable.length) throw new ComponentArgsError(componentType, name, unknowable);
   const parsed = schema.safeParse(args ?? {});
   if (!parsed.success) throw new ComponentArgsError(componentType, name, zodProblems(parsed.error, args ?? {}, schema));
   const problems = check?.(name, parsed.data) ?? [];
@@ -236,8 +246,8 @@ export function schemaMatches<A, B>(_proof: SameType<A, B>): void {
  * the `kubernetes.io/`, `k8s.io/` and `ml-platform/` prefixes), which would
  * be overwritten.
  */
-export const awsTags = z
-  .record(
+export const awsTags = planTime(
+  z.record(
     z.string().superRefine((k, ctx) => {
       const why = tagKeyProblem(k) ?? reservedTagKeyProblem(k);
       if (why) ctx.addIssue({ code: "custom", message: why });
@@ -246,8 +256,9 @@ export const awsTags = z
       const why = tagValueProblem(v);
       if (why) ctx.addIssue({ code: "custom", message: why });
     }),
-  )
-  .describe("Tags for every resource the component creates (cost allocation: owner, costCenter, environment).");
+  ),
+  "what the policy pack reads at preview (the `stage` and `environment` tags) and the stage label of Kubernetes objects",
+).describe("Tags for every resource the component creates (cost allocation: owner, costCenter, environment).");
 
 /**
  * The company's stage, for components composed in a program of one's own:
@@ -255,8 +266,7 @@ export const awsTags = z
  * (STAGE_TAG, lib/tags.ts), which is what the policy pack reads to apply the
  * stage's limits.
  */
-export const stageArg = z
-  .enum(STAGES)
+export const stageArg = planTime(z.enum(STAGES), "the `stage` tag, which sets the limits the policy pack applies at preview")
   .optional()
   .describe(
     "The company's stage (poc, mvp or seriesb), written as the `stage` tag on every AWS resource the component tags, so the policy pack applies that stage's limits. Default: none (a `stage` in tags, or the AWS provider's defaultTags, still counts).",
@@ -281,10 +291,12 @@ export interface TypeMeta {
   /** A transform's output: the input's fields, with these filled in. */
   outputRequired?: string[];
   doc?: string;
+  /** It takes a pulumi Output (pulumiInput). */
+  acceptsOutput?: boolean;
+  /** What the argument decides at plan time, for the error an Output there gets (planTime). */
+  planTime?: string;
 }
 
-/** Keyed by the schema's definition, which `.describe()` and other clones share. */
-const typeMeta = new WeakMap<object, TypeMeta>();
 export const TYPE_META = { get: (schema: z.ZodType): TypeMeta | undefined => typeMeta.get(schema._zod.def) };
 
 /** Declares what a schema is in TypeScript (see TypeMeta); returns the schema. */
@@ -293,5 +305,82 @@ export function withType<S extends z.ZodType>(schema: S, meta: TypeMeta): S {
   return schema;
 }
 
+/** What deletion protection decides, for the error an Output there gets. */
+export const PROTECTION = "resource options (protect, retainOnDelete), which Pulumi takes as plain values";
+
+/** What a planning figure decides, for the error an Output there gets. */
+export const PLANNED_FIGURE = "a planned-usage tag the cost model prices";
+
 /** A Pulumi input of a string: an id or ARN that may be another resource's output. */
 export const PULUMI_STRING: TypeMeta = { type: "pulumi.Input<string>", imports: { pulumi: "@pulumi/pulumi" } };
+
+/**
+ * An argument a caller may hold as a pulumi Output: a plain value is checked
+ * by `plain` (same rules, same messages), an Output (or a Promise) is passed
+ * through unchecked (its value is unknown until deployment). `plain` must not
+ * transform: what passes is what the resources get. `meta` is its TypeScript
+ * type in the generated Args (default `pulumi.Input<string>`).
+ */
+export function pulumiInput<S extends z.ZodType>(plain: S, meta: TypeMeta = PULUMI_STRING) {
+  const schema = z.custom<pulumi.Input<z.input<S>>>().superRefine((value, ctx) => {
+    if (isPulumiOutput(value) || value instanceof Promise) return;
+    const parsed = plain.safeParse(value);
+    if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, input: value } as Parameters<typeof ctx.addIssue>[0]);
+  });
+  return withType(schema, { ...meta, acceptsOutput: true });
+}
+
+/** What an argument that must be plain decides, for the error an Output there gets; see outputProblems. */
+export function planTime<S extends z.ZodType>(schema: S, decides: string): S {
+  return withType(schema, { planTime: decides });
+}
+
+/** A field's metadata, looking through optional/default/nullable wrappers to the schema that declares it. */
+function metaThrough(schema: unknown): TypeMeta {
+  let s = schema;
+  let meta: TypeMeta = {};
+  for (;;) {
+    if (!(s instanceof z.ZodType)) return meta;
+    meta = { ...TYPE_META.get(s), ...meta };
+    if (s instanceof z.ZodOptional || s instanceof z.ZodNullable || s instanceof z.ZodDefault || s instanceof z.ZodPrefault) s = s.unwrap();
+    else if (s instanceof z.ZodPipe) s = s.in;
+    else return meta;
+  }
+}
+
+/**
+ * Every pulumi Output given where the component needs a plain value, before
+ * anything else is checked: such an argument decides what is declared (how
+ * many resources, their names, what the cost model and the policy pack read
+ * at plan time), which an Output's value, unknown until deployment, cannot.
+ * Walks objects, arrays and records of the schema; an argument declared with
+ * `pulumiInput` (or a Pulumi input type) takes Outputs.
+ */
+export function outputProblems(schema: z.ZodType, args: unknown): ArgProblem[] {
+  const problems: ArgProblem[] = [];
+  const walk = (field: unknown, value: unknown, path: PropertyKey[], decides: string | undefined) => {
+    const meta = metaThrough(field);
+    if (meta.acceptsOutput || meta.type?.startsWith("pulumi.")) return;
+    const what = meta.planTime ?? decides;
+    if (isPulumiOutput(value)) {
+      problems.push({
+        path: pathOf(path),
+        value,
+        message: `must be a plain value known at plan time: it decides ${what ?? "what the component declares, and is checked before anything is"}; got a pulumi Output`,
+      });
+      return;
+    }
+    if (value === null || typeof value !== "object") return;
+    const s = unwrap(field);
+    if (s instanceof z.ZodObject) {
+      const shape = s.shape as Record<string, z.ZodType>;
+      for (const [key, v] of Object.entries(value)) if (key in shape) walk(shape[key], v, [...path, key], what);
+    } else if (s instanceof z.ZodArray && Array.isArray(value)) {
+      value.forEach((v, i) => walk(s.element, v, [...path, i], what));
+    } else if (s instanceof z.ZodRecord) {
+      for (const [key, v] of Object.entries(value)) walk(s.valueType, v, [...path, key], what);
+    }
+  };
+  walk(schema, args, [], undefined);
+  return problems;
+}

@@ -1,3 +1,5 @@
+import type * as pulumi from "@pulumi/pulumi";
+
 /**
  * Who may reach and use the Kubernetes API: EKS access entries (roles and the
  * access policy each gets) and the security-group rules of the private
@@ -14,7 +16,8 @@ export interface AccessGrant {
   kind: keyof typeof ACCESS_POLICY_ARNS;
   /** "deployer" for the role that runs `pulumi up`, else admin / readonly: the resource name's middle part. */
   role: "deployer" | "admin" | "readonly";
-  principalArn: string;
+  /** The role's ARN; the deployer's may be an Output (its entry's name does not depend on it). */
+  principalArn: pulumi.Input<string>;
   policyArn: string;
   /** Stable, readable suffix for resource names: the role's name ("" for the deployer). */
   slug: string;
@@ -33,7 +36,7 @@ function roleSlug(arn: string): string {
  * `pulumi up` runs as, from a laptop or from CI) gets cluster-admin through
  * its own explicit entry, so access never depends on who created the cluster.
  */
-export function accessGrants(adminRoleArns: string[], readOnlyRoleArns: string[], deployerRoleArn?: string): AccessGrant[] {
+export function accessGrants(adminRoleArns: string[], readOnlyRoleArns: string[], deployerRoleArn?: pulumi.Input<string>): AccessGrant[] {
   const listed = [
     ...(deployerRoleArn ? [{ kind: "admin" as const, role: "deployer" as const, principalArn: deployerRoleArn }] : []),
     ...adminRoleArns.map((principalArn) => ({ kind: "admin" as const, role: "admin" as const, principalArn })),
@@ -42,10 +45,11 @@ export function accessGrants(adminRoleArns: string[], readOnlyRoleArns: string[]
   const grants: AccessGrant[] = listed.map((g) => ({
     ...g,
     policyArn: ACCESS_POLICY_ARNS[g.kind],
-    slug: g.role === "deployer" ? "" : roleSlug(g.principalArn),
+    slug: typeof g.principalArn === "string" && g.role !== "deployer" ? roleSlug(g.principalArn) : "",
   }));
   const seen = new Map<string, string>();
   for (const g of grants) {
+    if (typeof g.principalArn !== "string") continue; // an Output deployer role: EKS refuses a repeat at deployment
     const before = seen.get(g.principalArn);
     const as = g.role === "deployer" ? "deployer" : g.kind;
     if (before) throw new Error(`${g.principalArn} is listed twice (as ${before} and ${as}); EKS allows one access entry per role, keep it in one place`);

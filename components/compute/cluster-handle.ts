@@ -34,5 +34,5 @@ export interface ClusterHandle {
    * `vpcId` and `region` values). Optional: a hand-described cluster may omit them.
    */
   readonly vpcId?: pulumi.Input<string>;
-  readonly region?: string;
+  readonly region?: pulumi.Input<string>;
 }

@@ -29,7 +29,7 @@ export interface GpuClusterArgs {
    * implicit admin entry for its creator, so nobody is admin just for creating it and no entry
    * collides with this one.
    */
-  deployerRoleArn: string;
+  deployerRoleArn: pulumi.Input<string>;
   /** IAM roles given cluster-admin through EKS access entries. Default none. */
   adminRoleArns?: string[] | undefined;
   /** IAM roles given read-only (view) access through EKS access entries. Default none. */
@@ -57,7 +57,7 @@ export interface GpuClusterArgs {
    */
   nodeDependsOn?: pulumi.Resource[] | undefined;
   /** AWS region of the cluster. */
-  region: string;
+  region: pulumi.Input<string>;
   /**
    * GB of control-plane logs expected a month, for cost planning: the log group carries it as the
    * `ml-platform/planned-ingest-gb-month` tag. Unset: ingestion is listed as usage-based, not

@@ -12,7 +12,7 @@ import { AUTONAME_SUFFIX_LENGTH, NAME_LIMITS, NamedKind } from "../../lib/naming
 import { controlPlaneRoleName, eksClusterName, gpuNodeGroupName, nodeRoleName, systemNodeGroupName } from "./names";
 import { isAwsRegion } from "../../lib/regions";
 import { KUBERNETES_VERSION, REFUSED_KUBERNETES_VERSIONS, SUPPORTED_KUBERNETES_VERSIONS } from "../../lib/versions";
-import { ArgProblem, awsTags, stageArg, schemaMatches, withType, PULUMI_STRING } from "../../lib/validate";
+import { ArgProblem, awsTags, stageArg, schemaMatches, withType, planTime, pulumiInput, PLANNED_FIGURE, PULUMI_STRING } from "../../lib/validate";
 import type { GpuClusterArgs } from "./gpu-cluster.args";
 import type { GpuNodePoolArgs } from "./gpu-node-pool.args";
 import { GpuPoolSettings, SystemPoolSettings, poolSizeProblems } from "./node-pool.schema";
@@ -51,6 +51,11 @@ const securityGroupId = z
   .string()
   .regex(/^sg-([0-9a-f]{8}|[0-9a-f]{17})$/, "must be a security group ID: sg- and 8 or 17 hex digits, such as sg-0123456789abcdef0");
 
+// What arguments that must be plain decide (an Output there is refused by key; docs/guides/library.md).
+const ACCESS_ENTRIES = "the EKS access entries declared, each named after its role";
+const API_RULES = "the API endpoint's security-group rules declared, each named after its source";
+const ZONES = "how many zones the node groups spread over (one node group per subnet and pool)";
+
 /** The settings of a GpuCluster: the single source of truth for its Args and for the `cluster` stack config. */
 export const GpuClusterSettings = z.strictObject({
   kubernetesVersion: z
@@ -67,36 +72,47 @@ export const GpuClusterSettings = z.strictObject({
       `Kubernetes minor of the control plane and nodes: ${SUPPORTED_KUBERNETES_VERSIONS.join(" or ")}. Changing it on a running cluster is an in-place EKS upgrade, one minor at a time.`,
     )
     .default(KUBERNETES_VERSION),
-  publicAccessCidrs: z
-    .array(
+  publicAccessCidrs: planTime(
+    z.array(
       ipv4Cidr().refine(
         (c) => c !== "0.0.0.0/0",
         "opens the Kubernetes API to the whole internet; list your office, VPN or CI egress ranges, or leave the list empty (private endpoint)",
       ),
-    )
+    ),
+    "whether the API endpoint is public at all",
+  )
     .describe("CIDRs allowed to reach the public API endpoint; empty: the endpoint is private only.")
     .default([]),
-  privateAccessCidrs: z
-    .array(
+  privateAccessCidrs: planTime(
+    z.array(
       ipv4Cidr().refine(
         (c) => c !== "0.0.0.0/0",
         "admits every address to the API on 443; list the VPN or peered ranges that deploy (the VPC's own block is always admitted)",
       ),
-    )
+    ),
+    API_RULES,
+  )
     .describe("Extra CIDRs (VPN, peered networks) admitted on 443 to the private endpoint; the VPC's own block always is.")
     .default([]),
-  privateAccessSecurityGroupIds: z.array(securityGroupId).describe("Security groups (CI runner, bastion) admitted on 443 to the private endpoint.").default([]),
+  privateAccessSecurityGroupIds: planTime(z.array(securityGroupId), API_RULES)
+    .describe("Security groups (CI runner, bastion) admitted on 443 to the private endpoint.")
+    .default([]),
   logRetentionDays: logRetentionDays.describe("Days CloudWatch keeps the control-plane logs (a CloudWatch retention period).").default(30),
   // Optional in the settings (a stage preset names no role); required by the component's Args and by a cluster stack.
   deployerRoleArn: roleArn.optional().describe(DEPLOYER_ROLE_DESCRIPTION),
-  adminRoleArns: z.array(roleArn).describe("IAM roles given cluster-admin through EKS access entries.").default([]),
-  readOnlyRoleArns: z.array(roleArn).describe("IAM roles given read-only (view) access through EKS access entries.").default([]),
-  systemNodeGroup: SystemPoolSettings.prefault({}).describe("The CPU system pool (over all AZs)."),
-  gpuNodeGroups: z.array(GpuPoolSettings).describe("GPU pools: tainted, labelled, one node group per AZ whose sizes sum to the pool's.").default([]),
+  adminRoleArns: planTime(z.array(roleArn), ACCESS_ENTRIES).describe("IAM roles given cluster-admin through EKS access entries.").default([]),
+  readOnlyRoleArns: planTime(z.array(roleArn), ACCESS_ENTRIES).describe("IAM roles given read-only (view) access through EKS access entries.").default([]),
+  systemNodeGroup: planTime(SystemPoolSettings, "the system node group's instance types and sizes, which the cost model prices")
+    .prefault({})
+    .describe("The CPU system pool (over all AZs)."),
+  gpuNodeGroups: planTime(z.array(GpuPoolSettings), "the GPU node groups declared, their names, and the instance types the cost model prices")
+    .describe("GPU pools: tainted, labelled, one node group per AZ whose sizes sum to the pool's.")
+    .default([]),
   // The settings the cluster's add-ons declare (components/compute/addons/), last.
   ...addonSettings(),
 });
 export type GpuClusterSettings = z.output<typeof GpuClusterSettings>;
+planTime(GpuClusterSettings.shape.kubernetesVersion, "the chart and image pins of the cluster's add-ons (lib/versions.ts)");
 
 const input = <T>(what: string) =>
   withType(
@@ -106,26 +122,27 @@ const input = <T>(what: string) =>
 
 /** Everything GpuCluster accepts: the settings plus where it runs and tags. */
 export const GpuClusterArgsSchema = GpuClusterSettings.extend({
-  deployerRoleArn: roleArn.describe(DEPLOYER_ROLE_DESCRIPTION),
+  deployerRoleArn: pulumiInput(roleArn).describe(DEPLOYER_ROLE_DESCRIPTION),
   vpcId: input<string>("vpcId").describe("VPC the private subnets belong to."),
   vpcCidrBlock: input<string>("vpcCidrBlock").describe("The VPC's IPv4 block, admitted to the private endpoint on 443."),
-  privateSubnetIds: z
-    .array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING))
-    .min(CONTROL_PLANE_ZONE_COUNT, `give private subnets in at least ${CONTROL_PLANE_ZONE_COUNT} AZs: EKS places the control plane in two`)
-    .describe("Private subnets, one per AZ, in the network's stable zone order."),
-  controlPlaneSubnetIds: z
-    .array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING))
-    .min(CONTROL_PLANE_ZONE_COUNT, `give at least ${CONTROL_PLANE_ZONE_COUNT} subnets`)
+  privateSubnetIds: planTime(
+    z
+      .array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING))
+      .min(CONTROL_PLANE_ZONE_COUNT, `give private subnets in at least ${CONTROL_PLANE_ZONE_COUNT} AZs: EKS places the control plane in two`),
+    ZONES,
+  ).describe("Private subnets, one per AZ, in the network's stable zone order."),
+  controlPlaneSubnetIds: planTime(
+    z.array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)).min(CONTROL_PLANE_ZONE_COUNT, `give at least ${CONTROL_PLANE_ZONE_COUNT} subnets`),
+    `that the control plane spans ${CONTROL_PLANE_ZONE_COUNT} zones at least, checked before it is declared`,
+  )
     .optional()
     .describe("Subnets of the control plane. Default: the first two private subnets."),
   nodeDependsOn: z
     .array(withType(z.custom<pulumi.Resource>(), { type: "pulumi.Resource", imports: { pulumi: "@pulumi/pulumi" } }))
     .optional()
     .describe("What nodes wait for besides the cluster's own prerequisites: the private subnets' routes to a NAT gateway (Network.egressReady). Default none."),
-  region: z.string().refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)").describe("AWS region of the cluster."),
-  expectedLogGbPerMonth: z
-    .number()
-    .min(0, "must be 0 or more GB")
+  region: pulumiInput(z.string().refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)")).describe("AWS region of the cluster."),
+  expectedLogGbPerMonth: planTime(z.number().min(0, "must be 0 or more GB"), PLANNED_FIGURE)
     .optional()
     .describe(
       "GB of control-plane logs expected a month, for cost planning: the log group carries it as the `ml-platform/planned-ingest-gb-month` tag. Unset: ingestion is listed as usage-based, not priced.",
@@ -143,11 +160,12 @@ export const GpuNodePoolArgsSchema = z.strictObject({
   clusterComponent: z.string().min(1).describe("The cluster component's name: node groups are named `<clusterComponent>-gpu-<pool>-<zone index>`."),
   kubernetesVersion: input<string>("kubernetesVersion").describe("Kubernetes version the nodes run (the control plane's)."),
   nodeRoleArn: input<string>("nodeRoleArn").describe("IAM role of the nodes."),
-  subnetIds: z
-    .array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING))
-    .min(1, "give at least one private subnet")
-    .describe("Private subnets, one per AZ, in zone order."),
-  pool: GpuPoolSettings.describe("The pool: name, instance types, capacity type, disk, and sizes for the whole pool."),
+  subnetIds: planTime(z.array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)).min(1, "give at least one private subnet"), ZONES).describe(
+    "Private subnets, one per AZ, in zone order.",
+  ),
+  pool: planTime(GpuPoolSettings, "the node groups declared, their names, and the instance types the cost model prices").describe(
+    "The pool: name, instance types, capacity type, disk, and sizes for the whole pool.",
+  ),
   dependsOn: z
     .array(withType(z.custom<pulumi.Resource>(), { type: "pulumi.Resource", imports: { pulumi: "@pulumi/pulumi" } }))
     .optional()
@@ -193,13 +211,17 @@ export function gpuNodePoolProblems(_name: string, s: z.output<typeof GpuNodePoo
 /** Rules that involve several settings or the component's name (pure; config/resolve.ts runs them too). */
 export function gpuClusterProblems(
   name: string,
-  s: Omit<GpuClusterSettings, "systemNodeGroup"> & { systemNodeGroup: GpuClusterSettings["systemNodeGroup"] },
+  s: Omit<GpuClusterSettings, "systemNodeGroup" | "deployerRoleArn"> & {
+    systemNodeGroup: GpuClusterSettings["systemNodeGroup"];
+    deployerRoleArn?: pulumi.Input<string> | undefined;
+  },
 ): ArgProblem[] {
   const problems: ArgProblem[] = [];
   // One access entry per IAM role (EKS CreateAccessEntry refuses a second): a role gets one kind of access.
+  // A deployer role given as an Output cannot be compared before deployment (EKS would refuse the repeat then).
   const seen = new Map<string, string>();
   const roles: [string, string][] = [
-    ...(s.deployerRoleArn ? [["deployerRoleArn", s.deployerRoleArn] as [string, string]] : []),
+    ...(typeof s.deployerRoleArn === "string" && s.deployerRoleArn ? [["deployerRoleArn", s.deployerRoleArn] as [string, string]] : []),
     ...s.adminRoleArns.map((a, i): [string, string] => [`adminRoleArns[${i}]`, a]),
     ...s.readOnlyRoleArns.map((a, i): [string, string] => [`readOnlyRoleArns[${i}]`, a]),
   ];

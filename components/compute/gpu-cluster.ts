@@ -61,7 +61,7 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
   /** The VPC the cluster runs in (the AWS Load Balancer Controller needs it when pods cannot reach IMDS). */
   public readonly vpcId: pulumi.Output<string>;
   /** AWS region of the cluster. */
-  public readonly region: string;
+  public readonly region: pulumi.Output<string>;
   /** What in-cluster components wait for: API reachability and access, system nodes, CNI, kube-proxy, DNS, EBS CSI. */
   public readonly ready: pulumi.Resource[];
   /** Per GPU pool, what its GPU pods wait for: the pool's node groups and the NVIDIA device plugin. */
@@ -89,7 +89,7 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
     const gpuPools = s.gpuNodeGroups;
     const tags = s.tags;
     this.tags = tags;
-    this.region = s.region;
+    this.region = pulumi.output(s.region);
     const parent = { parent: this };
     const grants = accessGrants(s.adminRoleArns, s.readOnlyRoleArns, s.deployerRoleArn);
     // The add-ons the settings enable (components/compute/addons/registry.ts); one with no pin
@@ -341,8 +341,8 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterHandl
     // ---------------------------------------------------- inside the cluster
     this.kubeconfig = pulumi.secret(
       pulumi
-        .all([cluster.endpoint, cluster.certificateAuthority])
-        .apply(([endpoint, ca]) => JSON.stringify(kubeconfig(clusterName, endpoint, ca.data, s.region))),
+        .all([cluster.endpoint, cluster.certificateAuthority, s.region])
+        .apply(([endpoint, ca, region]) => JSON.stringify(kubeconfig(clusterName, endpoint, ca.data, region))),
     );
     this.provider = new kubernetes.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, parent);
     // Kubernetes objects wait for the API to be reachable (443 rules) and for the

@@ -3,7 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { AUTONAME_SUFFIX_LENGTH, NAME_LIMITS } from "../../lib/naming";
 import { irsaRoleName } from "./names";
-import { ArgProblem, awsTags, stageArg, schemaMatches, withType, PULUMI_STRING } from "../../lib/validate";
+import { ArgProblem, awsTags, stageArg, schemaMatches, withType, planTime, PULUMI_STRING } from "../../lib/validate";
 import { namespaceName } from "../serving/model-serving.schema";
 import type { IrsaRoleArgs } from "./irsa.args";
 
@@ -29,7 +29,9 @@ export const IrsaRoleArgsSchema = z.strictObject({
   oidcIssuerUrl: input("oidcIssuerUrl").describe("The cluster's OIDC issuer URL."),
   namespace: namespaceName.describe("Namespace of the service account allowed to assume the role."),
   serviceAccount: serviceAccountName.describe("Name of that service account."),
-  managedPolicyArns: z.array(policyArn).describe("Managed IAM policies to attach.").default([]),
+  managedPolicyArns: planTime(z.array(policyArn), "the policy attachments declared, each named after its policy")
+    .describe("Managed IAM policies to attach.")
+    .default([]),
   inlinePolicy: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING).optional().describe("An inline policy document (JSON text). Default none."),
   tags: awsTags.default({}),
   stage: stageArg,

@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { AUTONAME_SUFFIX_LENGTH, NAME_LIMITS, childName } from "../../lib/naming";
-import { ArgProblem, awsTags, stageArg, schemaMatches } from "../../lib/validate";
+import { ArgProblem, awsTags, stageArg, schemaMatches, planTime, PLANNED_FIGURE, PROTECTION } from "../../lib/validate";
 import type { ArtifactStoreArgs } from "./artifact-store.args";
 
 export const BUCKET_ENCRYPTIONS = ["sse-s3", "sse-kms"] as const;
@@ -30,20 +30,22 @@ const MAX_BUCKET_NAME = NAME_LIMITS.s3Bucket;
 
 /** The settings of an ArtifactStore: the single source of truth for its Args and for the `artifacts` stack config. */
 export const ArtifactStoreSettings = z.strictObject({
-  buckets: z
-    .array(
-      z
-        .string()
-        .regex(
-          /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/,
-          "must be 2-40 characters of lower-case letters, digits and '-', starting with a letter and ending with a letter or digit (part of an S3 bucket name)",
-        ),
-    )
-    .min(1, "give at least one bucket")
+  buckets: planTime(
+    z
+      .array(
+        z
+          .string()
+          .regex(
+            /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/,
+            "must be 2-40 characters of lower-case letters, digits and '-', starting with a letter and ending with a letter or digit (part of an S3 bucket name)",
+          ),
+      )
+      .min(1, "give at least one bucket"),
+    "the buckets declared and their names",
+  )
     .describe("Logical bucket names, one private bucket each; the physical name is `<component name>-<bucket>-<random>`.")
     .default(["datasets", "models"]),
-  encryption: z
-    .enum(BUCKET_ENCRYPTIONS)
+  encryption: planTime(z.enum(BUCKET_ENCRYPTIONS), "whether a KMS key is declared")
     .describe(
       '"sse-s3" (AES-256 with S3-owned keys, free) or "sse-kms" (a customer managed KMS key with rotation, and S3 bucket keys to keep request costs down).',
     )
@@ -80,8 +82,7 @@ export type ArtifactStoreSettings = z.output<typeof ArtifactStoreSettings>;
 
 /** Everything ArtifactStore accepts: the settings plus deletion protection and tags. */
 export const ArtifactStoreArgsSchema = ArtifactStoreSettings.extend({
-  protect: z
-    .boolean()
+  protect: planTime(z.boolean(), PROTECTION)
     .describe(
       "Guard the buckets (and their key) against deletion: `protect` blocks `pulumi destroy`, `retainOnDelete` keeps them if the code stops declaring them.",
     )
@@ -90,9 +91,7 @@ export const ArtifactStoreArgsSchema = ArtifactStoreSettings.extend({
     .boolean()
     .describe("Let `pulumi destroy` delete the buckets with every object and version in them (S3 forceDestroy); for non-production stacks only.")
     .default(false),
-  expectedStorageGb: z
-    .number()
-    .min(0, "must be 0 or more GB")
+  expectedStorageGb: planTime(z.number().min(0, "must be 0 or more GB"), PLANNED_FIGURE)
     .optional()
     .describe(
       "GB the buckets are expected to hold in all, for cost planning: each bucket carries its share as the `ml-platform/planned-storage-gb` tag, which the plan and the budget policy price. Unset: storage is listed as usage-based, not priced.",

@@ -6,7 +6,7 @@
  * carry no zod types (see lib/args-error.ts).
  */
 import { z } from "zod";
-import { ArgProblem, awsTags, stageArg, schemaMatches } from "../../lib/validate";
+import { ArgProblem, awsTags, stageArg, schemaMatches, planTime, PLANNED_FIGURE } from "../../lib/validate";
 import type { ContainerRegistryArgs } from "./container-registry.args";
 
 /**
@@ -21,18 +21,21 @@ export const ECR_REPOSITORY_NAME_MAX = 256;
 
 /** The settings of a ContainerRegistry: the single source of truth for its Args and for the `registry` stack config. */
 export const ContainerRegistrySettings = z.strictObject({
-  repositories: z
-    .array(
-      z
-        .string()
-        .regex(
-          /^[a-z](?:[a-z0-9]*(?:[._-][a-z0-9]+)*)$/,
-          "must be an ECR repository name: start with a lower-case letter, then lower-case letters and digits, separated by single '-', '_' or '.'",
-        )
-        .min(2, "must be at least 2 characters (ECR repository names)")
-        .max(64, "must be at most 64 characters"),
-    )
-    .min(1, "give at least one repository")
+  repositories: planTime(
+    z
+      .array(
+        z
+          .string()
+          .regex(
+            /^[a-z](?:[a-z0-9]*(?:[._-][a-z0-9]+)*)$/,
+            "must be an ECR repository name: start with a lower-case letter, then lower-case letters and digits, separated by single '-', '_' or '.'",
+          )
+          .min(2, "must be at least 2 characters (ECR repository names)")
+          .max(64, "must be at most 64 characters"),
+      )
+      .min(1, "give at least one repository"),
+    "the repositories declared and their names",
+  )
     .describe("Repository names, one ECR repository each, named `<component name>/<repository>`.")
     .default(["models"]),
   untaggedExpiryDays: z
@@ -59,9 +62,7 @@ export const ContainerRegistryArgsSchema = ContainerRegistrySettings.extend({
     .boolean()
     .describe("Let `pulumi destroy` delete repositories that still hold images (ECR forceDelete); for non-production stacks only.")
     .default(false),
-  expectedStorageGb: z
-    .number()
-    .min(0, "must be 0 or more GB")
+  expectedStorageGb: planTime(z.number().min(0, "must be 0 or more GB"), PLANNED_FIGURE)
     .optional()
     .describe(
       "GB of images expected in all, for cost planning: each repository carries its share as the `ml-platform/planned-storage-gb` tag. Unset: storage is listed as usage-based, not priced.",

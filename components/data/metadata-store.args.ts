@@ -39,7 +39,7 @@ export interface MetadataStoreArgs {
   /** Apply changes during `pulumi up` instead of the next maintenance window. Default true. */
   applyImmediately?: boolean | undefined;
   /** Create the instance from this DB snapshot. Default none (an empty database). */
-  snapshotIdentifier?: string | undefined;
+  snapshotIdentifier?: pulumi.Input<string> | undefined;
   /** Master user name. Default "mlplatform". */
   username?: string | undefined;
   /**

@@ -6,7 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { POSTGRES_MAJOR_VERSION, POSTGRES_STANDARD_SUPPORT_ENDS } from "../../lib/versions";
-import { ArgProblem, awsTags, stageArg, schemaMatches, withType, PULUMI_STRING } from "../../lib/validate";
+import { ArgProblem, awsTags, stageArg, schemaMatches, withType, planTime, pulumiInput, PROTECTION, PULUMI_STRING } from "../../lib/validate";
 import type { MetadataStoreArgs } from "./metadata-store.args";
 
 export const DATABASE_STORAGE_TYPES = ["gp3", "io1", "io2"] as const;
@@ -29,9 +29,10 @@ export const MetadataStoreSettings = z.strictObject({
     .regex(/^1[3-8](\.\d+)?$/, 'must be a PostgreSQL version RDS offers, 13 to 18 (e.g. "17" or "17.6")')
     .describe('PostgreSQL version: a major ("17") lets RDS apply minor upgrades.')
     .default(POSTGRES_MAJOR_VERSION),
-  instanceClass: z
-    .string()
-    .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class such as db.t4g.small or db.m6g.large")
+  instanceClass: planTime(
+    z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class such as db.t4g.small or db.m6g.large"),
+    "the instance class the cost model prices and Performance Insights is checked against",
+  )
     .describe("RDS instance class.")
     .default("db.t4g.small"),
   // RDS PostgreSQL storage: 20-65,536 GiB (RDS user guide, "Amazon RDS DB instance storage"; checked 2026-11-23).
@@ -57,7 +58,7 @@ export const MetadataStoreSettings = z.strictObject({
     .max(256000, "must be at most 256000")
     .optional()
     .describe("Provisioned IOPS, for io1/io2 only (and required there). Default none (gp3)."),
-  multiAz: z.boolean().describe("A synchronous standby in a second AZ.").default(false),
+  multiAz: planTime(z.boolean(), "the standby the cost model prices").describe("A synchronous standby in a second AZ.").default(false),
   backupRetentionDays: z
     .number()
     .int("must be a whole number of days")
@@ -77,6 +78,8 @@ const input = <T>() =>
     PULUMI_STRING,
   );
 
+const INGRESS = "whether the database's security group declares that ingress rule at all (the list's items may be Outputs)";
+
 /** Everything MetadataStore accepts: the settings, where it lives and who reaches it, and protection. */
 export const MetadataStoreArgsSchema = MetadataStoreSettings.extend({
   vpcId: input<string>().describe("VPC the database lives in."),
@@ -84,19 +87,18 @@ export const MetadataStoreArgsSchema = MetadataStoreSettings.extend({
     z.custom<pulumi.Input<pulumi.Input<string>[]>>((v) => v !== undefined && v !== null, "is required"),
     { type: "pulumi.Input<pulumi.Input<string>[]>", imports: { pulumi: "@pulumi/pulumi" } },
   ).describe("Private subnets for the DB subnet group (two AZs at least)."),
-  allowedSecurityGroupIds: z
-    .array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING))
+  allowedSecurityGroupIds: planTime(z.array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)), INGRESS)
     .describe("Security groups allowed to connect on 5432.")
     .default([]),
-  allowedCidrBlocks: z.array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)).describe("CIDR blocks allowed to connect on 5432.").default([]),
+  allowedCidrBlocks: planTime(z.array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)), INGRESS)
+    .describe("CIDR blocks allowed to connect on 5432.")
+    .default([]),
   applyImmediately: z.boolean().describe("Apply changes during `pulumi up` instead of the next maintenance window.").default(true),
-  snapshotIdentifier: z
-    .string()
-    .min(1, "give a DB snapshot identifier or ARN")
+  snapshotIdentifier: pulumiInput(z.string().min(1, "give a DB snapshot identifier or ARN"))
     .optional()
     .describe("Create the instance from this DB snapshot. Default none (an empty database)."),
   username: pgIdentifier.describe("Master user name.").default("mlplatform"),
-  protect: z.boolean().describe("`protect` + `retainOnDelete` on the instance and its secret, and a final snapshot.").default(true),
+  protect: planTime(z.boolean(), PROTECTION).describe("`protect` + `retainOnDelete` on the instance and its secret, and a final snapshot.").default(true),
   tags: awsTags.default({}),
   stage: stageArg,
 });

@@ -54,7 +54,7 @@ export interface MonitoringArgs {
   /** The cluster to monitor: provider, OIDC provider for IRSA, and what to wait for. */
   cluster: ClusterHandle;
   /** AWS region of the alert topic(s): Alertmanager signs its SNS calls for it. */
-  region: string;
+  region: pulumi.Input<string>;
   /**
    * SNS topic alerts go to (the operations topic); Alertmanager's IRSA role may publish to it and
    * nothing else (plus topics a receiver names).

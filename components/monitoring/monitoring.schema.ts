@@ -11,7 +11,7 @@ import { DEFAULT_SERVING_METRICS } from "./contract";
 import { DEFAULT_THRESHOLDS } from "./rules";
 import { HEARTBEAT_RECEIVER, RETENTION_SIZE_SHARE, SEVERITIES, prometheusDiskNeedGb, retentionSizeGb } from "./values";
 import { isAwsRegion } from "../../lib/regions";
-import { ArgProblem, awsTags, stageArg, schemaMatches, withType, PULUMI_STRING } from "../../lib/validate";
+import { ArgProblem, awsTags, stageArg, schemaMatches, withType, planTime, pulumiInput, PULUMI_STRING } from "../../lib/validate";
 import type { ClusterHandle } from "../compute/cluster-handle";
 import type { MonitoringArgs } from "./monitoring.args";
 
@@ -143,10 +143,9 @@ const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "must be a Promet
 /** Everything Monitoring accepts: the settings plus the cluster, the alert topics, the pools and tags. */
 export const MonitoringArgsSchema = MonitoringSettings.extend({
   cluster: clusterHandle.describe("The cluster to monitor: provider, OIDC provider for IRSA, and what to wait for."),
-  region: z
-    .string()
-    .refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)")
-    .describe("AWS region of the alert topic(s): Alertmanager signs its SNS calls for it."),
+  region: pulumiInput(z.string().refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)")).describe(
+    "AWS region of the alert topic(s): Alertmanager signs its SNS calls for it.",
+  ),
   alertTopicArn: input("alertTopicArn").describe(
     "SNS topic alerts go to (the operations topic); Alertmanager's IRSA role may publish to it and nothing else (plus topics a receiver names).",
   ),
@@ -158,23 +157,26 @@ export const MonitoringArgsSchema = MonitoringSettings.extend({
     .describe(
       "SNS topic the always-firing Watchdog alert is published to every 5 minutes (Alerting's heartbeat topic, watched by a CloudWatch alarm: a dead man's switch). Default none: Watchdog goes nowhere.",
     ),
-  pools: z
-    .array(
+  pools: planTime(
+    z.array(
       z.strictObject({
         name: z.string().min(1).describe('Pool name: "system", or the GPU node group\'s name.'),
         kind: z.enum(["system", "gpu"]).describe('"system" or "gpu".'),
         maxNodes: z.number().int().min(0, "maxNodes cannot be negative").describe("The pool's cap (maxSize, summed over its per-AZ node groups)."),
       }),
-    )
-    .describe("Every node pool with its cap: the NodePoolAtCap alert and the capacity dashboard use them (may be empty)."),
-  gpuPrices: z
-    .array(
+    ),
+    "the alert rules and dashboard panels written per pool, and whether the DCGM exporter is installed",
+  ).describe("Every node pool with its cap: the NodePoolAtCap alert and the capacity dashboard use them (may be empty)."),
+  gpuPrices: planTime(
+    z.array(
       z.strictObject({
         nodeGroup: z.string().min(1).describe("GPU pool (node group) name."),
         instanceType: z.string().min(1).describe("EC2 instance type."),
         usdPerHour: z.number().min(0, "usdPerHour cannot be negative").describe("What one node costs an hour (on-demand, or the Spot planning price)."),
       }),
-    )
+    ),
+    "the GPU cost recording rules written into the Prometheus rules",
+  )
     .describe("Hourly prices of the GPU node groups' instance types, for the GPU cost recording rules and dashboard. Default none (no cost panel data).")
     .default([]),
   servingMetrics: z

@@ -122,7 +122,7 @@ const SNS_SUBJECT = "[{{ .Status | toUpper }}] {{ .CommonLabels.severity }}: {{ 
 
 export interface AlertmanagerConfigArgs<T> {
   /** AWS region of the SNS topics (sigv4 signing region). */
-  region: string;
+  region: T;
   /** The platform's alert topic: receivers without their own topicArn publish here. */
   alertTopicArn: T;
   receivers: AlertReceiver[];

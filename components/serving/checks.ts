@@ -34,6 +34,13 @@ export interface ServingContext {
   gpuPools?: Record<string, GpuPoolCapacity>;
   /** Repositories of this stack's registry (for `<registry>/<repo>:tag`), "any" when a registry is given but its repositories are not known, or undefined when there is none. */
   repositories?: string[] | "any";
+  /**
+   * The models bucket as a component's caller gave it: `name` when a plain
+   * value (a model URI may then name the bucket itself), undefined when a
+   * pulumi Output. Absent: the stack's own bucket, auto-named, so model URIs
+   * name it by its placeholder only.
+   */
+  modelsBucket?: { name: string | undefined };
 }
 
 const MODEL_NAME = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;
@@ -61,9 +68,26 @@ function imageProblem(image: string, ctx: ServingContext): string | undefined {
   return undefined;
 }
 
-function modelUriProblem(uri: string, model: ModelSettings): string | undefined {
-  const head = `s3://${MODELS_BUCKET_PLACEHOLDER}/`;
-  if (!uri.startsWith(head)) return `must point into this stack's models bucket: ${head}${model.prefix}<version>/`;
+/**
+ * A model URI names the models bucket, by its placeholder or (for a caller
+ * who gave the bucket's name as a plain value) by that name, and lies under
+ * the model's prefix: the model's IAM role reads that prefix of that bucket
+ * and nothing else (components/serving/iam.ts). A bucket name given as an
+ * Output cannot be compared with the URI's before deployment, so the URI
+ * must use the placeholder, which resolves to it.
+ */
+function modelUriProblem(uri: string, model: ModelSettings, ctx: ServingContext): string | undefined {
+  const placeholder = `s3://${MODELS_BUCKET_PLACEHOLDER}/`;
+  const known = ctx.modelsBucket?.name;
+  const bucket = /^s3:\/\/([^/]+)\//.exec(uri)?.[1];
+  const head = uri.startsWith(placeholder) ? placeholder : known !== undefined && bucket === known ? `s3://${known}/` : undefined;
+  if (head === undefined) {
+    if (!ctx.modelsBucket) return `must point into this stack's models bucket: ${placeholder}${model.prefix}<version>/`;
+    if (bucket === undefined) return `must point into the models bucket: ${known === undefined ? placeholder : `s3://${known}/`}${model.prefix}<version>/`;
+    if (known === undefined)
+      return `names bucket "${bucket}", but the models bucket's name is a pulumi Output, unknown until deployment, so the two cannot be compared at plan time; write ${placeholder}${model.prefix}<version>/, which resolves to the models bucket`;
+    return `names bucket "${bucket}", but the models bucket is "${known}" and the model's IAM role can read only that bucket; write s3://${known}/${model.prefix}<version>/`;
+  }
   if (!uri.slice(head.length).startsWith(model.prefix))
     return `must lie under the model's prefix ${head}${model.prefix}: the model's IAM role can read nothing else`;
   return undefined;
@@ -126,7 +150,7 @@ export function servingProblems(settings: ServingSettings, ctx: ServingContext):
         if (p) add(key("image"), r.image, p);
       }
       if (r.modelUri !== undefined) {
-        const p = modelUriProblem(r.modelUri, m);
+        const p = modelUriProblem(r.modelUri, m, ctx);
         if (p) add(key("modelUri"), r.modelUri, p);
       }
       if (c && r.replicas > 0 && (!r.image || !r.modelUri))

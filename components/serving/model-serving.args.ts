@@ -108,7 +108,7 @@ export interface ModelServingArgs {
    */
   vpcId?: pulumi.Input<string> | undefined;
   /** AWS region. */
-  region: string;
+  region: pulumi.Input<string>;
   /** Environment name, reported to Sentry. */
   environment: string;
   /** Sentry DSN, a secret. Default none. */

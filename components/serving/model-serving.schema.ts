@@ -13,7 +13,7 @@ import { COLORS, EXPOSURE_TYPES } from "./settings";
 
 const HOME = "components/serving/model-serving.args.ts";
 import { ServingContext, servingProblems } from "./checks";
-import { ArgProblem, awsTags, stageArg, schemaMatches, withType, PULUMI_STRING } from "../../lib/validate";
+import { ArgProblem, awsTags, stageArg, schemaMatches, withType, planTime, pulumiInput, PULUMI_STRING } from "../../lib/validate";
 import type { ClusterHandle } from "../compute/cluster-handle";
 import type { ModelServingArgs } from "./model-serving.args";
 
@@ -117,8 +117,10 @@ export const ModelServingSettings = z.strictObject({
   blueGreen: z.boolean().describe("Two Deployments per model (blue/green) and a preview Service.").default(false),
   autoscaling: z.boolean().describe("A PodDisruptionBudget and a HorizontalPodAutoscaler per running colour.").default(false),
   maxGpus: count("maxGpus").describe("GPUs the namespace may request at once (its ResourceQuota).").default(0),
-  viewerRoleArns: z.array(roleArn).describe("IAM roles given read-only access to the serving namespace.").default([]),
-  models: z.array(ModelSchema).describe("The models to serve.").default([]),
+  viewerRoleArns: planTime(z.array(roleArn), "the EKS access entries declared, each named after its role")
+    .describe("IAM roles given read-only access to the serving namespace.")
+    .default([]),
+  models: planTime(z.array(ModelSchema), "the Deployments, Services and IAM roles declared, and their names").describe("The models to serve.").default([]),
 });
 
 /** The settings ModelServing takes: the stack's, plus the Sentry DSN (a secret, from its own stack key). */
@@ -161,7 +163,7 @@ export const ModelServingArgsSchema = z.strictObject({
     .describe(
       "VPC of the cluster, for the AWS Load Balancer Controller. Default: the cluster handle's vpcId; one of them is required when a model is exposed.",
     ),
-  region: z.string().refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)").describe("AWS region."),
+  region: pulumiInput(z.string().refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)")).describe("AWS region."),
   environment: z.string().min(1).describe("Environment name, reported to Sentry."),
   sentryDsn: input<string>("sentryDsn").optional().describe("Sentry DSN, a secret. Default none."),
   tags: awsTags.default({}),
@@ -173,7 +175,11 @@ schemaMatches<ModelServingArgs, z.input<typeof ModelServingArgsSchema>>(true);
 
 /** Cross-field rules (components/serving/checks.ts servingProblems), without what only the stack knows (its GPU pools and repositories). */
 export function modelServingProblems(_name: string, s: z.output<typeof ModelServingArgsSchema>): ArgProblem[] {
-  const ctx: ServingContext = { repositories: s.registryPrefix === undefined ? undefined : "any" };
+  const bucketName = s.modelsBucket.name;
+  const ctx: ServingContext = {
+    repositories: s.registryPrefix === undefined ? undefined : "any",
+    modelsBucket: { name: typeof bucketName === "string" ? bucketName : undefined },
+  };
   const problems: ArgProblem[] = servingProblems(s.settings, ctx).map((p) => ({
     path: `settings.${p.path
       .map((x) => (typeof x === "number" ? `[${x}]` : x))

@@ -133,8 +133,8 @@ export class ModelServing extends pulumi.ComponentResource {
           namespace: ns,
           serviceAccount: serviceAccountName(model.name),
           inlinePolicy: pulumi
-            .all([a.modelsBucket.arn, a.modelsBucketKmsKeyArn])
-            .apply(([arn, kmsKeyArn]) => JSON.stringify(modelReadPolicy(arn, model.prefix, { kmsKeyArn, region: a.region }))),
+            .all([a.modelsBucket.arn, a.modelsBucketKmsKeyArn, a.region])
+            .apply(([arn, kmsKeyArn, region]) => JSON.stringify(modelReadPolicy(arn, model.prefix, { kmsKeyArn, region }))),
           tags,
         },
         { parent: this },

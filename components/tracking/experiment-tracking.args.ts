@@ -38,7 +38,7 @@ export interface ExperimentTrackingArgs {
   /** KMS key of that bucket when SSE-KMS. Default none. */
   artifactsBucketKmsKeyArn?: pulumi.Input<string> | undefined;
   /** AWS region. */
-  region: string;
+  region: pulumi.Input<string>;
   /**
    * Tags for every resource the component creates (cost allocation: owner, costCenter,
    * environment). Default none.

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { isAwsRegion } from "../../lib/regions";
 import { cpuMillis, memoryMiB } from "../serving/settings";
 import { MLFLOW_IMAGE } from "./settings";
-import { ArgProblem, awsTags, stageArg, schemaMatches, withType, PULUMI_STRING } from "../../lib/validate";
+import { ArgProblem, awsTags, stageArg, schemaMatches, withType, pulumiInput, PULUMI_STRING } from "../../lib/validate";
 import type { ClusterHandle } from "../compute/cluster-handle";
 import { ownNamespaceName, quantity } from "../serving/model-serving.schema";
 import type { ExperimentTrackingArgs } from "./experiment-tracking.args";
@@ -86,7 +86,7 @@ export const ExperimentTrackingArgsSchema = z.strictObject({
     { type: "{ name: pulumi.Input<string>; arn: pulumi.Input<string> }", imports: { pulumi: "@pulumi/pulumi" } },
   ).describe("Bucket the artifacts go to."),
   artifactsBucketKmsKeyArn: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING).optional().describe("KMS key of that bucket when SSE-KMS. Default none."),
-  region: z.string().refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)").describe("AWS region."),
+  region: pulumiInput(z.string().refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)")).describe("AWS region."),
   tags: awsTags.default({}),
   stage: stageArg,
 });

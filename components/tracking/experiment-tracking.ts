@@ -55,8 +55,8 @@ export class ExperimentTracking extends pulumi.ComponentResource {
         namespace: s.namespace,
         serviceAccount: TRACKING_NAMES.serviceAccount,
         inlinePolicy: pulumi
-          .all([a.artifactsBucket.arn, a.artifactsBucketKmsKeyArn])
-          .apply(([arn, kmsKeyArn]) => JSON.stringify(trackingArtifactsPolicy(arn, s.artifactPrefix, { kmsKeyArn, region: a.region }))),
+          .all([a.artifactsBucket.arn, a.artifactsBucketKmsKeyArn, a.region])
+          .apply(([arn, kmsKeyArn, region]) => JSON.stringify(trackingArtifactsPolicy(arn, s.artifactPrefix, { kmsKeyArn, region }))),
         tags: a.tags,
       },
       { parent: this },

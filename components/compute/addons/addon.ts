@@ -156,7 +156,7 @@ export type ClusterAddonPhase = "before-nodes" | "with-nodes" | "in-cluster";
 /** What GpuCluster hands its add-ons at install time. */
 export interface ClusterAddonInputs {
   /** AWS region of the cluster. */
-  region: string;
+  region: pulumi.Input<string>;
   /** Kubernetes minor of the cluster ("1.35"). */
   kubernetesVersion: string;
 }
@@ -211,7 +211,7 @@ export interface AsgTag {
 /** What ModelServing hands its add-ons at install time. */
 export interface ServingAddonInputs {
   /** AWS region of the cluster. */
-  region: string;
+  region: pulumi.Input<string>;
   /** VPC of the cluster. */
   vpcId: pulumi.Input<string>;
 }

@@ -38,7 +38,7 @@ export const LOAD_BALANCER_CONTROLLER_RESOURCES = { replicas: 2, cpuMillis: 100,
 
 export interface LoadBalancerControllerValues<T> {
   clusterName: T;
-  region: string;
+  region: T;
   vpcId: T;
   replicaCount: number;
   serviceAccount: { create: true; name: string; annotations: Record<string, T> };
@@ -57,7 +57,7 @@ export interface LoadBalancerControllerValues<T> {
  * class themselves, so it is off. The chart requests no resources; these
  * are ours (LOAD_BALANCER_CONTROLLER_RESOURCES, also the add-on's footprint).
  */
-export function loadBalancerControllerValues<T>(args: { clusterName: T; region: string; vpcId: T; roleArn: T }): LoadBalancerControllerValues<T> {
+export function loadBalancerControllerValues<T>(args: { clusterName: T; region: T; vpcId: T; roleArn: T }): LoadBalancerControllerValues<T> {
   const r = LOAD_BALANCER_CONTROLLER_RESOURCES;
   return {
     clusterName: args.clusterName,

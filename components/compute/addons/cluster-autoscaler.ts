@@ -93,7 +93,7 @@ export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = { namespace: "kube-system", na
 
 export interface ClusterAutoscalerValues<T> {
   cloudProvider: "aws";
-  awsRegion: string;
+  awsRegion: T;
   autoDiscovery: { clusterName: T };
   image: { tag: string };
   rbac: { serviceAccount: { create: true; name: string; annotations: Record<string, T> } };
@@ -108,7 +108,7 @@ export interface ClusterAutoscalerValues<T> {
  * Helm values. `clusterName` and `roleArn` may be Pulumi outputs (T), so no
  * apply is needed to build them.
  */
-export function clusterAutoscalerValues<T = string>(args: { clusterName: T; region: string; roleArn: T; imageTag: string }): ClusterAutoscalerValues<T> {
+export function clusterAutoscalerValues<T = string>(args: { clusterName: T; region: T; roleArn: T; imageTag: string }): ClusterAutoscalerValues<T> {
   const r = CLUSTER_AUTOSCALER_RESOURCES;
   return {
     cloudProvider: "aws",

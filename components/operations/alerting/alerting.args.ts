@@ -22,7 +22,7 @@ export interface AlertTopicArgs {
    * Region for the topic and its key when not the stack's (us-east-1 for Route 53 alarms). Default
    * the provider's.
    */
-  region?: string | undefined;
+  region?: pulumi.Input<string> | undefined;
   /**
    * Tags for every resource the component creates (cost allocation: owner, costCenter,
    * environment). Default none.

@@ -9,16 +9,17 @@ import { z } from "zod";
 import { emailAddress, httpsUrl } from "../../../lib/fields";
 import { postgresMaxConnections } from "./alarms";
 import { isAwsRegion } from "../../../lib/regions";
-import { ArgProblem, awsTags, stageArg, schemaMatches, withType, PULUMI_STRING } from "../../../lib/validate";
+import { ArgProblem, awsTags, stageArg, schemaMatches, withType, planTime, pulumiInput, PULUMI_STRING } from "../../../lib/validate";
 import type { AlertTopicArgs, AlertingArgs } from "./alerting.args";
 
 const percent = (what: string) => z.number().min(1, `${what} must be 1-99 (%)`).max(99, `${what} must be 1-99 (%)`);
 
 /** The receivers of an alert topic: SNS `email` and `https` subscriptions. */
 export const receivers = {
-  emails: z.array(emailAddress).describe("E-mail addresses subscribed to the alert topic (each confirms once, from the e-mail AWS sends).").default([]),
-  httpsEndpoints: z
-    .array(httpsUrl)
+  emails: planTime(z.array(emailAddress), "the subscriptions declared, each named after its address")
+    .describe("E-mail addresses subscribed to the alert topic (each confirms once, from the e-mail AWS sends).")
+    .default([]),
+  httpsEndpoints: planTime(z.array(httpsUrl), "the subscriptions declared, each named after its URL")
     .describe("HTTPS endpoints subscribed to the alert topic (a pager's SNS integration URL, a chat relay); they must confirm the subscription themselves.")
     .default([]),
 };
@@ -55,17 +56,19 @@ export const AlertingArgsSchema = AlertingSettings.extend({
   database: z
     .strictObject({
       instanceIdentifier: input("instanceIdentifier").describe("RDS instance identifier (MetadataStore.instanceIdentifier)."),
-      instanceClass: z
-        .string()
-        .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class such as db.m6g.large")
-        .describe("The instance class (sets max_connections)."),
+      instanceClass: planTime(
+        z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class such as db.m6g.large"),
+        "the connections alarm's threshold (max_connections of the class)",
+      ).describe("The instance class (sets max_connections)."),
       allocatedStorageGb: z.number().int().min(1).describe("Allocated storage, GB."),
       maxAllocatedStorageGb: z.number().int().min(0).describe("Storage autoscaling ceiling, GB."),
     })
     .optional()
     .describe("The metadata database to watch; no database alarms without it. Default none."),
-  natGatewayIds: z
-    .array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING))
+  natGatewayIds: planTime(
+    z.array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)),
+    "how many NAT gateway alarms are declared (the ids may be Outputs)",
+  )
     .describe("NAT gateway ids to watch (Network.natGatewayIds). Default none.")
     .default([]),
   watchdogHeartbeat: z
@@ -84,13 +87,10 @@ schemaMatches<AlertingArgs, z.input<typeof AlertingArgsSchema>>(true);
 /** Everything AlertTopic accepts. */
 export const AlertTopicArgsSchema = z.strictObject({
   ...receivers,
-  publisherRoleArns: z
-    .array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING))
+  publisherRoleArns: planTime(z.array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)), "the topic policy's statement (the ARNs may be Outputs)")
     .describe("Roles outside this account allowed to publish (same-account roles only need an IAM policy). Default none.")
     .default([]),
-  region: z
-    .string()
-    .refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)")
+  region: pulumiInput(z.string().refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)"))
     .optional()
     .describe("Region for the topic and its key when not the stack's (us-east-1 for Route 53 alarms). Default the provider's."),
   tags: awsTags.default({}),

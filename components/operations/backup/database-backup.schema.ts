@@ -7,7 +7,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { BACKUP_START_WINDOW_MINUTES, RDS_BACKUP_WINDOW } from "./plan";
-import { ArgProblem, awsTags, stageArg, schemaMatches, withType, PULUMI_STRING } from "../../../lib/validate";
+import { ArgProblem, awsTags, stageArg, schemaMatches, withType, planTime, PROTECTION, PULUMI_STRING } from "../../../lib/validate";
 import type { DatabaseBackupArgs } from "./database-backup.args";
 
 /**
@@ -52,7 +52,7 @@ export const DatabaseBackupArgsSchema = DatabaseBackupSettings.extend({
   alertTopicArn: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)
     .optional()
     .describe("Alert topic for failed backup jobs (Alerting.topicArn). Default none: failures are only in the AWS Backup console."),
-  protect: z.boolean().describe("`protect` + `retainOnDelete` on the vault and its key.").default(true),
+  protect: planTime(z.boolean(), PROTECTION).describe("`protect` + `retainOnDelete` on the vault and its key.").default(true),
   forceDestroy: z.boolean().describe("Let `pulumi destroy` delete the vault with its recovery points (non-production stacks only).").default(false),
   expectedStorageGb: z
     .number()

@@ -8,7 +8,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { isAwsRegion } from "../../../lib/regions";
-import { ArgProblem, awsTags, stageArg, schemaMatches, withType, PULUMI_STRING } from "../../../lib/validate";
+import { ArgProblem, awsTags, stageArg, schemaMatches, withType, planTime, PROTECTION, PULUMI_STRING } from "../../../lib/validate";
 import { receivers } from "../alerting/alerting.schema";
 import type { ExternalHealthChecksArgs } from "./health-checks.args";
 
@@ -117,21 +117,23 @@ const input = (what: string) =>
 /** Everything ExternalHealthChecks accepts. */
 export const ExternalHealthChecksArgsSchema = HealthChecksSettings.extend({
   ...receivers,
-  region: z
-    .string()
-    .refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)")
-    .describe("The stack's region (where the alert topic lives)."),
-  environment: z.string().min(1, "environment is required").describe("Environment name, part of the canary's name."),
+  region: planTime(
+    z.string().refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)"),
+    "whether the Route 53 alarms need an alert topic of their own in us-east-1, the one region Route 53 publishes its metrics to",
+  ).describe("The stack's region (where the alert topic lives)."),
+  environment: planTime(z.string().min(1, "environment is required"), "the canary's name").describe("Environment name, part of the canary's name."),
   alertTopicArn: input("alertTopicArn").describe("The stack's alert topic (Alerting.topicArn)."),
   vpcId: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING).optional().describe("VPC for the canary; required with internalUrls."),
   vpcCidrBlock: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)
     .optional()
     .describe("The VPC's CIDR block: the canary may reach internal URLs there. Required with internalUrls."),
-  privateSubnetIds: z
-    .array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING))
+  privateSubnetIds: planTime(
+    z.array(withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)),
+    "that the canary has subnets, checked with internalUrls before it is declared (the ids may be Outputs)",
+  )
     .optional()
     .describe("Private subnets the canary runs in (they need a NAT or endpoints to reach S3 and CloudWatch). Required with internalUrls."),
-  protect: z.boolean().describe("`protect` + `retainOnDelete` on the canary's artifact bucket.").default(true),
+  protect: planTime(z.boolean(), PROTECTION).describe("`protect` + `retainOnDelete` on the canary's artifact bucket.").default(true),
   forceDestroy: z.boolean().describe("Let `pulumi destroy` delete the artifact bucket with its objects (non-production stacks).").default(false),
   tags: awsTags.default({}),
   stage: stageArg,

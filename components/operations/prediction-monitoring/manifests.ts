@@ -15,7 +15,7 @@ export interface PredictionMonitorJobInput<T = string> {
   predictionsUri: T;
   /** s3://bucket/prediction-reports/ (s3Uri). */
   reportsUri: T;
-  region: string;
+  region: T;
   environment: string;
   cpuMillis: number;
   memoryMiB: number;

@@ -35,7 +35,7 @@ export interface PredictionMonitoringArgs {
   /** The bucket's KMS key when it is SSE-KMS encrypted. Default none (SSE-S3). */
   kmsKeyArn?: pulumi.Input<string> | undefined;
   /** The stack's region. */
-  region: string;
+  region: pulumi.Input<string>;
   /** Environment name, passed to the image. */
   environment: string;
   /**

@@ -9,7 +9,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { pinnedImageProblem } from "../../../lib/image-ref";
 import { z } from "zod";
 import { isAwsRegion } from "../../../lib/regions";
-import { ArgProblem, awsTags, stageArg, schemaMatches, withType, PULUMI_STRING } from "../../../lib/validate";
+import { ArgProblem, awsTags, stageArg, schemaMatches, withType, pulumiInput, PULUMI_STRING } from "../../../lib/validate";
 import type { ClusterHandle } from "../../compute/cluster-handle";
 import type { PredictionMonitoringArgs } from "./prediction-monitoring.args";
 
@@ -132,7 +132,7 @@ export const PredictionMonitoringArgsSchema = PredictionMonitoringSettings.exten
   kmsKeyArn: withType(z.custom<pulumi.Input<string>>(), PULUMI_STRING)
     .optional()
     .describe("The bucket's KMS key when it is SSE-KMS encrypted. Default none (SSE-S3)."),
-  region: z.string().refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)").describe("The stack's region."),
+  region: pulumiInput(z.string().refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)")).describe("The stack's region."),
   environment: z.string().min(1, "environment is required").describe("Environment name, passed to the image."),
   tags: awsTags.default({}),
   stage: stageArg,

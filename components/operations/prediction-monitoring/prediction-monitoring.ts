@@ -49,9 +49,9 @@ export class PredictionMonitoring extends pulumi.ComponentResource {
         namespace: PREDICTION_MONITORING_NAMESPACE,
         serviceAccount: PREDICTION_MONITOR_SERVICE_ACCOUNT,
         inlinePolicy: pulumi
-          .all([s.bucketArn, s.kmsKeyArn])
-          .apply(([bucketArn, kmsKeyArn]) =>
-            JSON.stringify(predictionMonitorPolicy({ bucketArn, predictionsPrefix, reportsPrefix, kmsKeyArn, region: s.region })),
+          .all([s.bucketArn, s.kmsKeyArn, s.region])
+          .apply(([bucketArn, kmsKeyArn, region]) =>
+            JSON.stringify(predictionMonitorPolicy({ bucketArn, predictionsPrefix, reportsPrefix, kmsKeyArn, region })),
           ),
         tags: s.tags,
       },
