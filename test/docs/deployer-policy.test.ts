@@ -40,13 +40,8 @@ describe("the deployer's IAM policy", () => {
     expect(iam.filter((a) => iamResourceOf(a) === undefined)).toEqual([]);
     const passRole = deployerPolicy().Statement.filter((s) => s.Action.includes("iam:PassRole"));
     expect(passRole.map((s) => s.Resource)).toEqual([`arn:aws:iam::*:role/${ROLE_NAME_PREFIX}*`]);
-    expect(
-      () =>
-        iamResourceOf("iam:CreateUser") ??
-        (() => {
-          throw new Error("unscoped");
-        })(),
-    ).toThrow("unscoped");
+    // An IAM action the table does not know has no scope: deployerPolicy() refuses to write it.
+    expect(iamResourceOf("iam:CreateUser")).toBeUndefined();
   });
 
   it("fits a role's inline policies, and is the committed docs/deployer-policy.json (npm run docs)", () => {
