@@ -4,6 +4,8 @@
  * (expected and worst case a month; unpriced and usage-based lines listed,
  * never counted as $0). `planProgram()` from `ml-platform/testing` calls it
  * on a whole program.
+ *
+ * @module ml-platform/cost
  */
 export { estimateCost } from "../cost/model";
 export type { CostLine, CostReport, UnpricedItem, UsageItem } from "../cost/model";

@@ -1,3 +1,12 @@
+/**
+ * `ml-platform`: the platform's Pulumi components (network, artifact buckets,
+ * container registry, metadata database, GPU cluster and node pools, model
+ * serving, experiment tracking, monitoring, alerting, backups, health checks,
+ * prediction monitoring), each validating its arguments before it declares a
+ * resource, and the helpers to compose them with an existing cluster.
+ *
+ * @module ml-platform
+ */
 export { Network } from "../components/network/network";
 export type { NetworkArgs } from "../components/network/network";
 
@@ -55,3 +64,4 @@ export { ComponentArgsError } from "../lib/args-error";
 export type { ArgProblem } from "../lib/args-error";
 
 export { kubeconfig as eksKubeconfig } from "../components/compute/kubeconfig";
+export type { Kubeconfig } from "../components/compute/kubeconfig";

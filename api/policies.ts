@@ -8,6 +8,8 @@
  *
  * `stagePolicyConfig("mvp")` reads the stage's config (the file this
  * repository passes to `--policy-pack-config`). Needs `@pulumi/policy`.
+ *
+ * @module ml-platform/policies
  */
 export { POLICY_PACK_NAME, policies } from "../policies/rules";
 export { evaluatePolicies, stagePolicyConfig } from "../policies/evaluate";

@@ -602,7 +602,10 @@ export function resolvePlatformSpec(raw: Record<string, string>, stack: string, 
 function resolve(raw: Record<string, string>, stack: string, project: string, source: string | undefined, secretKeys: string[] | undefined): PlatformSpec {
   const own: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) {
-    if (k.startsWith(NAMESPACE)) own[k.slice(NAMESPACE.length)] = parseRawValue(v);
+    // An empty value is an unset key: Pulumi.yaml declares each optional scalar key with the default "",
+    // which the Pulumi CLI copies into every stack that lacks the key (pulumi/pulumi
+    // pkg/workspace/config.go mergeConfig, checked 2026-12-07; docs/generator/project-file.ts).
+    if (k.startsWith(NAMESPACE) && v !== "") own[k.slice(NAMESPACE.length)] = parseRawValue(v);
   }
   const region = raw["aws:region"];
   // Every problem that needs no resolved spec, reported together.

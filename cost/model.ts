@@ -7,6 +7,7 @@ import { OPERATIONS_FREE_TYPES, priceOperations } from "./operations";
 import type { CostInput, Outcome, UsageAssumptions } from "./rule";
 import { helmChartName } from "../lib/versions";
 
+/** The monthly cost of one priced resource, and how it was computed. */
 export interface CostLine {
   urn: string;
   type: string;
@@ -20,6 +21,7 @@ export interface CostLine {
   basis: string;
 }
 
+/** A resource the cost model has no price for, and why; never counted as $0. */
 export interface UnpricedItem {
   urn: string;
   type: string;
@@ -27,6 +29,7 @@ export interface UnpricedItem {
   reason: string;
 }
 
+/** A resource billed by traffic or volume: its rate, listed apart from the monthly totals. */
 export interface UsageItem {
   urn: string;
   type: string;
@@ -35,6 +38,7 @@ export interface UsageItem {
   rate: string;
 }
 
+/** A month of the declared resources: expected and worst case totals, by resource and by component, and what could not be priced. */
 export interface CostReport {
   region: string;
   priceTableAsOf?: string;

@@ -196,9 +196,11 @@ function withStageTag<T>(data: T): T {
   return { ...d, tags: { ...d.tags, [STAGE_TAG]: d.stage } } as T;
 }
 
-type Shape = Record<string, z.ZodType>;
+/** A zod object's shape: field name -> schema. */
+export type Shape = Record<string, z.ZodType>;
 /** A field without its default: what an override of it accepts. */
-type WithoutDefault<T> = T extends z.ZodDefault<infer Inner> ? Inner : T;
+export type WithoutDefault<T> = T extends z.ZodDefault<infer Inner> ? Inner : T;
+/** The shape of `overridesOf(settings)`: every field optional and without its default. */
 export type OverridesShape<S extends Shape> = { [K in keyof S]: z.ZodOptional<WithoutDefault<S[K]>> };
 
 /**

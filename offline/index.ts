@@ -8,6 +8,8 @@
  *   import { planProgram } from "ml-platform/testing";
  *   const plan = await planProgram(() => { new ContainerRegistry("registry", {}); });
  *   expect(plan.policy.mandatory).toEqual([]);
+ *
+ * @module ml-platform/testing
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { CostReport, estimateCost } from "../cost/model";
@@ -47,6 +49,7 @@ export function stagePolicyConfig(stage: "poc" | "mvp" | "seriesb"): PolicyPackC
   return readStagePolicyConfig(stage);
 }
 
+/** How `planProgram` runs a program: its stack, project, region, config, mocks and policy config. */
 export interface PlanProgramOptions {
   /** Stack name the program sees (`pulumi.getStack()`). Default "test". */
   stack?: string;
@@ -81,9 +84,13 @@ export interface PlanProgramOptions {
   usage?: UsageAssumptions;
 }
 
+/** What `planProgram` returns: the resources the program declared, its outputs, their cost and the policy pack's findings. */
 export interface ProgramPlan extends Recording {
+  /** The stack name the program saw. */
   stack: string;
+  /** The project name the program saw. */
   project: string;
+  /** The AWS region the program, the mocks and the prices used. */
   region: string;
   /** Monthly cost of the declared resources: expected, worst case, unpriced and usage-based lines. */
   cost: CostReport;

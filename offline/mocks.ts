@@ -7,6 +7,7 @@
 import { createHash } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
 
+/** The AWS account the mocks answer with (the AWS documentation's example account). */
 export const MOCK_ACCOUNT_ID = "123456789012";
 
 function shortHash(text: string, length = 8): string {
@@ -35,6 +36,7 @@ const EC2_ID_PREFIXES: Record<string, string> = {
   FlowLog: "fl",
 };
 
+/** What the mocks answer beyond AWS's own shapes. */
 export interface MockOptions {
   /**
    * Outputs of the stacks a program reads through `new pulumi.StackReference(name)`,

@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 // that the plan's report can use them without loading the SDK.
 import { SECRET_PLACEHOLDER } from "./secret";
 
+/** One resource the program registered, as the mock engine recorded it. */
 export interface PlannedResource {
   urn: string;
   type: string;
@@ -26,6 +27,7 @@ export interface PlannedResource {
   provider?: string;
 }
 
+/** What a program registered and returned under the mock engine. */
 export interface Recording {
   /** Every resource registered, the root stack first. */
   resources: PlannedResource[];
@@ -33,6 +35,7 @@ export interface Recording {
   outputs: Record<string, unknown>;
 }
 
+/** How to record a program: its project, stack, config and mocks. */
 export interface RecordOptions {
   project: string;
   stack: string;

@@ -37,8 +37,10 @@ export interface JsonPlanFailure {
   error: { exitCode?: number; message: string };
 }
 
+/** One side of a diff: a `--json` plan, or the failure that stopped it. */
 export type PlanDocument = JsonPlan | JsonPlanFailure;
 
+/** A plan file that cannot be read, is not JSON, or is not a plan: the message names the file and what is wrong. */
 export class PlanFileError extends Error {
   constructor(message: string) {
     super(message);
@@ -46,12 +48,14 @@ export class PlanFileError extends Error {
   }
 }
 
+/** A figure in the base plan, in the head plan, and the difference (head - base). */
 export interface Delta {
   before: number;
   after: number;
   delta: number;
 }
 
+/** One input (or resource option) of a resource that differs between two plans. */
 export interface InputChange {
   /** Where in the inputs, e.g. `instanceClass`, `scalingConfig.maxSize`, `policy.Statement[0].Action`
    * (JSON-encoded strings such as IAM policies are compared as the documents they hold).
@@ -63,6 +67,7 @@ export interface InputChange {
   after?: unknown;
 }
 
+/** One resource added, removed, changed or replaced between two plans. */
 export interface ResourceDiff {
   /** "replaced": deleted and created anew, because an input that forces it changed or a setting renamed it. */
   change: "added" | "removed" | "changed" | "replaced";
@@ -90,6 +95,7 @@ export interface ResourceDiff {
   cost?: { expected: Delta; worstCase: Delta; idleGpu: Delta };
 }
 
+/** How one component's monthly cost moves between two plans. */
 export interface ComponentCostDiff {
   component: string;
   expected: Delta;
@@ -97,6 +103,7 @@ export interface ComponentCostDiff {
   idleGpu: Delta;
 }
 
+/** The changes of one stack between two plans: its resources, cost and policy findings. */
 export interface StackDiff {
   /** The stack's name (`base → head` when two single plans of different stacks are compared). */
   stack: string;
@@ -149,6 +156,7 @@ export interface DestructiveChange {
   loses?: string;
 }
 
+/** What `diffPlans` returns: every stack's changes, what is destroyed first, and a one-line headline. */
 export interface PlanDiff {
   schemaVersion: number;
   kind: "ml-platform/plan-diff";
@@ -210,6 +218,7 @@ export function parsePlans(text: string, where: string): PlanDocument | PlanDocu
   return Array.isArray(doc) ? doc.map((d, i) => asPlanDocument(d, `${where}[${i}]`)) : asPlanDocument(doc, where);
 }
 
+/** `parsePlans` on a file; throws PlanFileError when it cannot be read. */
 export function readPlanFile(file: string): PlanDocument | PlanDocument[] {
   let text: string;
   try {

@@ -21,6 +21,7 @@ export class StackFileError extends Error {
   }
 }
 
+/** A stack file read the way the Pulumi CLI hands it to a program. */
 export interface StackFile {
   stack: string;
   project: string;
@@ -80,6 +81,7 @@ export function programFromModule(file: string): () => unknown {
   };
 }
 
+/** How `planStackFile` runs a program on a stack file. */
 export interface PlanStackFileOptions extends Pick<PlanProgramOptions, "policyConfig" | "stackOutputs" | "mocks" | "usage"> {
   /** The project's name, when there is no Pulumi.yaml beside the stack file. */
   project?: string;

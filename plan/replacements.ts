@@ -218,6 +218,7 @@ export interface Loss {
   dns?: string;
 }
 
+/** What replacing or deleting a resource of a stateful type loses, by resource type (shown in the plan diff). */
 export const LOSSES: Readonly<Record<string, Loss>> = {
   "aws:rds/instance:Instance": {
     data: "every table of the database (a final snapshot only if one is configured)",

@@ -22,6 +22,7 @@ export interface PolicyFindings {
   advisory: PolicyFinding[];
 }
 
+/** One resource of a `--json` plan: type, name, parent, inputs, dependencies and options. */
 export interface JsonPlanResource {
   type: string;
   name: string;
@@ -39,6 +40,7 @@ export interface JsonPlanResource {
   provider?: string;
 }
 
+/** Whether the stack deploys a piece, who decided (the stage preset or the stack file) and why. */
 export interface JsonPlanDecision {
   piece: string;
   enabled: boolean;
@@ -53,6 +55,7 @@ export interface JsonPlanDecision {
  */
 export const PLAN_SCHEMA_VERSION = 1;
 
+/** The `--json` plan of one stack (`schemaVersion` PLAN_SCHEMA_VERSION). */
 export interface JsonPlan {
   schemaVersion: number;
   stack: string;

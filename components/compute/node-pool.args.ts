@@ -1,5 +1,6 @@
 // Generated from components/compute/node-pool.schema.ts by `npm run generate`: edit the schema, not this file.
 
+/** The CPU system pool (over all AZs). */
 export interface NodeGroupInput {
   /** CPU instance types of the system pool. Default ["t3.large"]. */
   instanceTypes?: string[] | undefined;
@@ -15,6 +16,7 @@ export interface NodeGroupInput {
   diskSizeGb?: number | undefined;
 }
 
+/** The CPU system pool (over all AZs). Parsed: every default applied. */
 export interface NodeGroupSettings {
   /** CPU instance types of the system pool. */
   instanceTypes: string[];
@@ -30,6 +32,7 @@ export interface NodeGroupSettings {
   diskSizeGb: number;
 }
 
+/** A GPU pool as a caller gives it: `{ name, instanceTypes }` is enough. */
 export interface GpuNodeGroupInput {
   /**
    * Short name: node groups are named `<cluster>-gpu-<name>-<zone index>`, and nodes carry the
@@ -53,6 +56,10 @@ export interface GpuNodeGroupInput {
   diskSizeGb?: number | undefined;
 }
 
+/**
+ * A GPU pool with every default applied: one EKS node group per AZ, all carrying the pool's name as
+ * a label.
+ */
 export interface GpuNodeGroupSettings {
   /**
    * Short name: node groups are named `<cluster>-gpu-<name>-<zone index>`, and nodes carry the

@@ -10,6 +10,7 @@ import { AUTONAME_SUFFIX_LENGTH, NAME_LIMITS, childName } from "../../lib/naming
 import { ArgProblem, awsTags, stageArg, schemaMatches, planTime, PLANNED_FIGURE, PROTECTION } from "../../lib/validate";
 import type { ArtifactStoreArgs } from "./artifact-store.args";
 
+/** The encryptions the artifact buckets offer: "sse-s3" (S3-owned keys) or "sse-kms" (a customer managed KMS key). */
 export const BUCKET_ENCRYPTIONS = ["sse-s3", "sse-kms"] as const;
 
 /** A bucket's logical name (auto-named by Pulumi): "<artifacts component>-<bucket>". */

@@ -13,6 +13,7 @@ export type { ArtifactStoreArgs };
 export type BucketEncryption = NonNullable<ArtifactStoreArgs["encryption"]>;
 export const ARTIFACT_STORE_TYPE = "mlplatform:data:ArtifactStore";
 
+/** One artifact bucket: its name and ARN, for IAM policies and application config. */
 export interface BucketInfo {
   name: pulumi.Output<string>;
   arn: pulumi.Output<string>;

@@ -12,6 +12,7 @@ export type { ContainerRegistryArgs };
 
 export const CONTAINER_REGISTRY_TYPE = "mlplatform:data:ContainerRegistry";
 
+/** One ECR repository: the URL images are pushed to and pulled from, and its ARN. */
 export interface RepositoryInfo {
   url: pulumi.Output<string>;
   arn: pulumi.Output<string>;

@@ -48,6 +48,7 @@ export interface GpuNodePrice {
   usdPerHour: number;
 }
 
+/** The thresholds of the in-cluster alert rules (Prometheus). */
 export interface AlertThresholds {
   /** Share of a model colour's requests answered 5xx that pages (0.05 = 5 %). */
   servingErrorRatio: number;

@@ -12,6 +12,7 @@ export interface ColorRelease {
   replicas: number;
 }
 
+/** How a model's Service is reached: inside the cluster, or through an NLB. */
 export interface ModelExposureInput {
   /**
    * "cluster" (a ClusterIP Service only), "internal" NLB or "public" NLB (needs sourceRanges).
@@ -126,6 +127,10 @@ export interface ModelServingArgs {
   stage?: "poc" | "mvp" | "seriesb" | undefined;
 }
 
+/**
+ * How a model's Service is reached: inside the cluster, or through an NLB. Parsed: every default
+ * applied.
+ */
 export interface ModelExposure {
   /** "cluster" (a ClusterIP Service only), "internal" NLB or "public" NLB (needs sourceRanges). */
   type: "cluster" | "internal" | "public";
@@ -133,6 +138,7 @@ export interface ModelExposure {
   sourceRanges: string[];
 }
 
+/** A model to serve. Parsed: every default applied. */
 export interface ModelSettings {
   /** DNS label: names the Deployments, Services and the IRSA role. */
   name: string;
@@ -182,6 +188,10 @@ export interface ModelSettings {
   prefix: string;
 }
 
+/**
+ * Model serving's settings: the namespace, stage features, its GPU quota and the models. Parsed:
+ * every default applied.
+ */
 export interface ServingSettings {
   /** Namespace of every serving object. */
   namespace: string;
@@ -197,53 +207,4 @@ export interface ServingSettings {
   models: ModelSettings[];
   /** Sentry DSN (a secret). */
   sentryDsn?: string | undefined;
-}
-
-export interface ModelSettings {
-  /** DNS label: names the Deployments, Services and the IRSA role. */
-  name: string;
-  /** Before blue/green: the image. */
-  image?: string | undefined;
-  /** Before blue/green: the model artifacts. */
-  modelUri?: string | undefined;
-  /** Before blue/green: replicas. Default 1. */
-  replicas?: number | undefined;
-  /** Blue/green: the colour the live Service selects (required there). */
-  activeColor?: "blue" | "green" | undefined;
-  /** Blue/green: the blue release. */
-  blue?: ColorRelease | undefined;
-  /** Blue/green: the green release. */
-  green?: ColorRelease | undefined;
-  /** Container port of the model server. */
-  port: number;
-  /** CPU request per pod ("2", "500m"). */
-  cpu: string;
-  /** Memory request per pod ("8Gi"). */
-  memory: string;
-  /** CPU limit. Default: the request. */
-  cpuLimit?: string | undefined;
-  /** Memory limit. Default: the request. */
-  memoryLimit?: string | undefined;
-  /** NVIDIA GPUs per pod; 0 runs on the CPU system pool. */
-  gpus: number;
-  /** GPU pool the pods run on (required when gpus > 0; the stack picks the cluster's first pool). */
-  gpuPool?: string | undefined;
-  /** Liveness and startup probe path. */
-  healthPath: string;
-  /** Readiness probe path. Default: healthPath. */
-  readinessPath?: string | undefined;
-  /** Longest a pod may take to load its model. */
-  startupTimeoutSeconds: number;
-  /** preStop pause before shutdown. */
-  drainSeconds: number;
-  /** Time after SIGTERM to finish in-flight requests. */
-  shutdownSeconds: number;
-  /** HPA maximum per colour (required with autoscaling). */
-  maxReplicas?: number | undefined;
-  /** HPA target, percent of the CPU request. */
-  targetCpuUtilization: number;
-  /** How the model is reached. Default: inside the cluster only. */
-  exposure: ModelExposure;
-  /** Prefix in the models bucket the model may read. Default "<name>/". */
-  prefix: string;
 }

@@ -95,7 +95,12 @@ export const ModelSchema = withType(
             .default("cluster"),
           sourceRanges: z.array(ipv4Cidr()).describe("CIDRs allowed to reach the load balancer (required for public).").default([]),
         }),
-        { typeName: "ModelExposureInput", outputTypeName: "ModelExposure", home: HOME },
+        {
+          typeName: "ModelExposureInput",
+          outputTypeName: "ModelExposure",
+          home: HOME,
+          doc: "How a model's Service is reached: inside the cluster, or through an NLB.",
+        },
       )
         .prefault({})
         .describe("How the model is reached. Default: inside the cluster only."),

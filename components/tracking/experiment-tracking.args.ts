@@ -52,6 +52,7 @@ export interface ExperimentTrackingArgs {
   stage?: "poc" | "mvp" | "seriesb" | undefined;
 }
 
+/** The MLflow tracking server's settings. Parsed: every default applied. */
 export interface TrackingSettings {
   /** Namespace of the tracking server. */
   namespace: string;

@@ -229,13 +229,20 @@ function interfaceBody(schema: z.ZodType, form: Form, e: Emitter, name: string, 
     } else break;
   }
   if (s._zod.def.type !== "object") throw new Error(`${name}: only object schemas become interfaces`);
-  return `${jsdoc([doc ?? descriptionOf(schema) ?? ""], "")}export interface ${name} {\n${members(s as z.ZodObject, form, e, "  ", required)}}\n`;
+  // Every generated interface is documented (the API reference fails on one that is not): the
+  // schema's own doc or description, and for the parsed form, what parsing added.
+  const text = doc ?? metaOf(schema)?.doc ?? descriptionOf(schema) ?? "";
+  const docText = form === "output" && !/default/.test(text) ? `${text} Parsed: every default applied.` : text;
+  return `${jsdoc([docText], "")}export interface ${name} {\n${members(s as z.ZodObject, form, e, "  ", required)}}\n`;
 }
 
 /** The text of one generated file. */
 export function argsTypesSource(spec: ArgsTypeSpec): string {
   const e: Emitter = { outFile: spec.outFile, imports: new Map(), named: new Map(), order: [] };
   for (const t of spec.types) {
+    // Already written where an earlier type refers to it: once is enough (a second, identical
+    // declaration would merge in TypeScript, but documentation tools report each member twice).
+    if (e.order.includes(t.name)) continue;
     e.named.set(t.name, "");
     try {
       e.named.set(t.name, interfaceBody(t.schema, t.form, e, t.name, t.doc));

@@ -24,6 +24,7 @@ export type { ExternalHealthChecksArgs };
 /** Route 53 publishes health-check metrics in us-east-1 only (see components/operations/alerting/alarms.ts healthCheckAlarm). */
 export const ROUTE53_METRICS_REGION = "us-east-1";
 
+/** A public endpoint that a Route 53 health check requests from outside AWS. */
 export interface PublicEndpoint {
   /** Short name, used in resource and alarm names. */
   name: string;
@@ -35,6 +36,7 @@ export interface PublicEndpoint {
   port?: number;
 }
 
+/** A URL inside the VPC that the Synthetics canary requests. */
 export interface InternalUrl {
   /** Short name (2-22 lower-case letters, digits, '-'). */
   name: string;
