@@ -17,6 +17,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
+import { measurementVerdict } from "../../components/serving/analysis-conditions";
 import { CANARY_HASH_ARG, analysisTemplateManifest } from "../../components/serving/canary";
 import { withModelDefaults } from "../../components/serving/model-defaults";
 
@@ -44,21 +45,8 @@ const IDLE = "59a8b7c6d";
 /** An AnalysisRun's query for one version: the template's, with the argument substituted. */
 const queryFor = (metric: (typeof metrics)[number], hash: string) => metric.provider.prometheus.query.replaceAll(`{{args.${CANARY_HASH_ARG}}}`, hash);
 
-/**
- * A metric's verdict on a result vector, as argo-rollouts evaluates it
- * (v1.9.0 utils/evaluate/evaluate.go EvaluateResult): failed when the
- * failure condition holds, successful when the success condition does,
- * inconclusive when neither. The conditions use only `len`, indexing,
- * comparisons and `&&`, which mean the same in expr and JavaScript.
- */
-function verdict(metric: (typeof metrics)[number], result: number[]): "Successful" | "Failed" | "Inconclusive" {
-  const evaluate = (condition: string) => {
-    if (!/^[\w\s[\]().<>=&|]+$/.test(condition)) throw new Error(`unexpected condition: ${condition}`);
-    return Boolean(new Function("result", "len", `return ${condition};`)(result, (x: unknown[]) => x.length));
-  };
-  if (evaluate(metric.failureCondition)) return "Failed";
-  return evaluate(metric.successCondition) ? "Successful" : "Inconclusive";
-}
+/** A metric's verdict on a result vector, as argo-rollouts evaluates it. */
+const verdict = (metric: (typeof metrics)[number], result: number[]) => measurementVerdict(metric, result);
 
 const serving = (metric: string, hash: string, extra: string) =>
   `${metric}{ml_platform_component="serving", namespace="serving", model="ranker", rollouts_pod_template_hash="${hash}", ${extra}}`;
