@@ -16,7 +16,7 @@ import type { GpuWorkload, SystemWorkload } from "../compute/capacity";
 
 import type { ColorRelease, ModelSettings, ServingSettings } from "./model-serving.args";
 
-export type { ColorRelease, ModelExposure, ModelInput, ModelSettings, ServingSettings } from "./model-serving.args";
+export type { CanaryInput, CanarySettings, CanaryStep, ColorRelease, ModelExposure, ModelInput, ModelSettings, ServingSettings } from "./model-serving.args";
 
 export const COLORS = ["blue", "green"] as const;
 export type Color = (typeof COLORS)[number];

@@ -5,7 +5,7 @@
  * Service by `public-load-balancers-restricted`.)
  */
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { measurementVerdict } from "../../components/serving/analysis-conditions";
+import { measurementVerdict } from "../../lib/rollout-analysis";
 import { statedStage } from "../stages";
 import { asArray, explain, limitSchema, stackLimits } from "./common";
 import { gpuBill, gpusPerPod } from "./compute";

@@ -17,7 +17,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { measurementVerdict } from "../../components/serving/analysis-conditions";
+import { measurementVerdict } from "../../lib/rollout-analysis";
 import { CANARY_HASH_ARG, analysisTemplateManifest } from "../../components/serving/canary";
 import { withModelDefaults } from "../../components/serving/model-defaults";
 
