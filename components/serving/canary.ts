@@ -58,14 +58,16 @@ export const ANALYSIS_INTERVAL_SECONDS = 60;
 /**
  * Seconds the old version keeps running after all traffic has moved to the
  * new one. Argo Rollouts waits this long before it scales the old
- * ReplicaSet down, so the ALB has time to apply the new weights and let the
- * old targets drain (its deregistration delay, the pod's drain + shutdown
- * seconds) before they go; 30 s is the controller's default for the weights
- * to propagate (argo-rollouts pull request 1056, "scaleDownDelaySeconds in
- * canary w/ traffic routing", checked 2026-12-07).
+ * ReplicaSet down, so the ALB has applied the new weights and let the old
+ * targets drain (its deregistration delay, the pod's drain + shutdown
+ * seconds) before they go. At least 120 s: the controller's default of 30 s
+ * for the weights to propagate (argo-rollouts pull request 1056) is too short
+ * for an ALB's listener rules, and 120 s is the delay with which 503s on the
+ * old target group were no longer seen (argo-rollouts issue 4595, with the
+ * stable version kept at full size as here); checked 2026-12-07.
  */
 export function scaleDownDelaySeconds(model: Pick<ModelSettings, "drainSeconds" | "shutdownSeconds">): number {
-  return model.drainSeconds + model.shutdownSeconds + 30;
+  return Math.max(120, model.drainSeconds + model.shutdownSeconds + 30);
 }
 
 /** The steps: each share of traffic, then a pause of its minutes; after the last, the controller moves all traffic. */

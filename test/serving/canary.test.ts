@@ -172,9 +172,9 @@ describe("a canary's surge counts in the quota, the pool check and the cost", ()
     expect(rolloutLine(withoutCanary).worstCaseMonthlyUsd).toBeGreaterThan(0);
     const serving = run.spec.serving;
     const cost = releaseGpuHours(serving.settings.models[0]!);
-    // 10 % and 50 % of 1 replica are 1 pod each, 10 minutes each; then 1 pod for the load (600 s) and the scale-down delay (75 s).
-    expect(cost).toMatchObject({ stepGpuHours: 0.33, surgeGpuHours: 0.19, gpuHours: 0.52 });
-    expect(serving.why).toContain("A canary release of ranker holds about 0.52 GPU hours beyond the stable version");
+    // 10 % and 50 % of 1 replica are 1 pod each, 10 minutes each; then 1 pod for the load (600 s) and the scale-down delay (120 s).
+    expect(cost).toMatchObject({ stepGpuHours: 0.33, surgeGpuHours: 0.2, gpuHours: 0.53 });
+    expect(serving.why).toContain("A canary release of ranker holds about 0.53 GPU hours beyond the stable version");
   });
 
   const config = (serving: object, cluster?: object): Record<string, string> => ({
