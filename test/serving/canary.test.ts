@@ -8,10 +8,11 @@
  * nothing but the Rollout's pod template, and the release's surge is shown
  * in the GPU quota, the pool check and the worst-case cost.
  */
-import { ROLLOUTS_API_VERSION, canaryQueries, releaseGpuHours } from "../../components/serving/canary";
+import { ROLLOUTS_API_VERSION, canaryQueries, ingressManifest, releaseGpuHours } from "../../components/serving/canary";
 import { ConfigError } from "../../config/resolve";
 import { estimateCost } from "../../cost/model";
 import { PlanRun, PlannedResource } from "../../plan/engine";
+import { policyOf } from "../../plan/report";
 import { resolveWithAccess } from "../support/cluster-access";
 import { CrdSchemas, objectProblems } from "../support/k8s-schemas";
 import { FIXTURE_STACKS, ofType, one, plan, planDiff, planEdited } from "../support/plan";
@@ -105,6 +106,25 @@ describe("a canary model's objects", () => {
       expect(JSON.stringify(o)).not.toContain("managed-alb-actions");
     }
     expect(rollout.status).toBeUndefined();
+  });
+
+  it("the policy pack finds nothing to block in the stack, and nothing to advise about the canary", () => {
+    const found = policyOf(run);
+    expect(found.mandatory).toEqual([]);
+    expect(found.advisory.filter((v) => v.policy.startsWith("canary-"))).toEqual([]);
+  });
+
+  it("a public canary model's ALB is internet-facing and admits only its source ranges; any other is internal", () => {
+    const model = run.spec.serving.settings.models[0]!;
+    const annotations = (m: typeof model) => ingressManifest(m, "serving").metadata.annotations;
+    expect(annotations({ ...model, exposure: { type: "public", sourceRanges: ["203.0.113.0/24", "198.51.100.0/24"] } })).toMatchObject({
+      "alb.ingress.kubernetes.io/scheme": "internet-facing",
+      "alb.ingress.kubernetes.io/inbound-cidrs": "203.0.113.0/24,198.51.100.0/24",
+    });
+    for (const type of ["cluster", "internal"] as const) {
+      expect(annotations({ ...model, exposure: { type, sourceRanges: [] } })["alb.ingress.kubernetes.io/scheme"]).toBe("internal");
+      expect(annotations({ ...model, exposure: { type, sourceRanges: [] } })["alb.ingress.kubernetes.io/inbound-cidrs"]).toBeUndefined();
+    }
   });
 
   it("the analysis queries are the serving alerts' expressions, on the new version's series, with the stack's thresholds", () => {
