@@ -132,8 +132,16 @@ function trafficLabels(model: string): Labels {
  */
 export function canaryTrafficServiceManifest(model: ModelSettings, namespace: string, role: "stable" | "canary") {
   const s = serviceManifest({ model, name: role === "stable" ? model.name : canaryServiceName(model.name), namespace, color: undefined, exposed: false });
-  return { ...s, metadata: { ...s.metadata, labels: trafficLabels(model.name) } };
+  return { ...s, metadata: { ...s.metadata, labels: trafficLabels(model.name), annotations: NO_AWAIT } };
 }
+
+/**
+ * Pulumi waits for a Service's endpoints to target live pods (pulumi-kubernetes
+ * Service await logic; its API docs, "Service"). A canary model's Services
+ * are created before the Rollout that starts their pods (the controller
+ * needs them), so they are not awaited: `pulumi.com/skipAwait`.
+ */
+const NO_AWAIT = { "pulumi.com/skipAwait": "true" } as const;
 
 /**
  * The Service Prometheus scrapes a canary model through: every pod of the
@@ -142,7 +150,7 @@ export function canaryTrafficServiceManifest(model: ModelSettings, namespace: st
  */
 export function metricsServiceManifest(model: ModelSettings, namespace: string) {
   const s = serviceManifest({ model, name: metricsServiceName(model.name), namespace, color: undefined, exposed: false });
-  return { ...s, spec: { ...s.spec, clusterIP: "None" } };
+  return { ...s, metadata: { ...s.metadata, annotations: NO_AWAIT }, spec: { ...s.spec, clusterIP: "None" } };
 }
 
 /**

@@ -178,11 +178,6 @@ export class ModelServing extends pulumi.ComponentResource {
         const stable = svc("live", canaryTrafficServiceManifest(model, ns, "stable"));
         const canary = svc("canary", canaryTrafficServiceManifest(model, ns, "canary"));
         svc("metrics", metricsServiceManifest(model, ns));
-        const ingress = new kubernetes.networking.v1.Ingress(
-          `${name}-${model.name}-ingress`,
-          ingressManifest(model, ns),
-          inNamespace([stable, canary, ...lbController]),
-        );
         const analysis = model.canary.analysis
           ? [
               new kubernetes.apiextensions.CustomResource(
@@ -193,10 +188,18 @@ export class ModelServing extends pulumi.ComponentResource {
             ]
           : [];
         // Pulumi does not await a custom resource: `pulumi up` returns once the Rollout is accepted (docs/guides/serving-and-tracking.md).
+        // The Services it names exist first (the controller refuses a Rollout whose Services are missing).
         const rollout = new kubernetes.apiextensions.CustomResource(
           `${name}-${model.name}-rollout`,
           rolloutManifest<pulumi.Input<string>>(workload(undefined)),
-          inNamespace([...podNeeds, ...rolloutsController, stable, canary, ingress, ...analysis]),
+          inNamespace([...podNeeds, ...rolloutsController, stable, canary, ...analysis]),
+        );
+        // After the Rollout: the ALB exists only once the controller has written the weights the rule's
+        // `use-annotation` backend points to, and Pulumi waits for the ALB's address (canary.ts ingressManifest).
+        new kubernetes.networking.v1.Ingress(
+          `${name}-${model.name}-ingress`,
+          ingressManifest(model, ns),
+          inNamespace([stable, canary, rollout, ...lbController]),
         );
         if (s.autoscaling) {
           new kubernetes.policy.v1.PodDisruptionBudget(`${name}-${model.name}-pdb`, pdbManifest(model.name, undefined, ns), inNamespace());
