@@ -17,6 +17,7 @@ import { MetadataStore } from "./components/data/metadata-store";
 import { GpuCluster } from "./components/compute/gpu-cluster";
 import { Network } from "./components/network/network";
 import { Monitoring } from "./components/monitoring/monitoring";
+import { PROMETHEUS_URL } from "./components/monitoring/charts";
 import { SPOT_PRICE_FACTOR, pricesFor } from "./cost/prices";
 import { type GpuNodePrice, nodePoolCaps } from "./components/monitoring/rules";
 import { settingsFor } from "./lib/validate";
@@ -183,6 +184,8 @@ function declareWorkloads(spec: PlatformSpec, { network, artifacts, registry }: 
           // `<registry>/models:1.4.0` -> <account>.dkr.ecr.<region>.amazonaws.com/<prefix>-registry/models:1.4.0
           registryPrefix: registry?.registryPrefix,
           vpcId: network?.vpcId,
+          // What a canary's analysis queries: Monitoring's Prometheus, where this stack deploys it.
+          prometheusUrl: spec.monitoring.enabled ? PROMETHEUS_URL : undefined,
           region: spec.region,
           environment: spec.environment,
           // Pulumi hands the program decrypted config: mark it secret again before it goes anywhere.

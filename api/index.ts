@@ -35,7 +35,16 @@ export type { NatMode } from "../components/network/network";
 export { ModelServing } from "../components/serving/model-serving";
 export type { ModelServingArgs } from "../components/serving/model-serving";
 export { withModelDefaults } from "../components/serving/model-defaults";
-export type { ColorRelease, ModelExposure, ModelInput, ModelSettings, ServingSettings } from "../components/serving/settings";
+export type {
+  CanaryInput,
+  CanarySettings,
+  CanaryStep,
+  ColorRelease,
+  ModelExposure,
+  ModelInput,
+  ModelSettings,
+  ServingSettings,
+} from "../components/serving/settings";
 // What the constructors take (before defaults), beside the resolved shapes above.
 export type { ModelExposureInput, ServingSettingsInput } from "../components/serving/model-serving.args";
 

@@ -22,6 +22,8 @@ export function listPattern(path: readonly PropertyKey[]): string {
  */
 export const REPEATS_ALLOWED: Record<string, string> = {
   "predictionMonitoring.args": "a command line may repeat an argument (--metric a --metric b)",
+  "serving.models[].canary.steps":
+    "a repeated step is refused by the serving check that each step's weight is above the one before (components/serving/checks.ts)",
 };
 
 /** Why a repeated entry is refused, for the lists where the reason is more than "it is listed twice". */

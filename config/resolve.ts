@@ -9,7 +9,8 @@ import { isAcceleratedType } from "../lib/instance-types";
 import { CapacityReport, GpuPoolReport, checkGpuPool, checkSystemPool, gpuNodesNeeded, nodesNeeded } from "../components/compute/capacity";
 import { gpuClusterGpuNodeWorkloads, gpuClusterSystemWorkloads, gpuPoolsGrowOnDemand } from "../components/compute/gpu-cluster.footprint";
 import { gpusPerNode } from "../components/compute/labels";
-import { ServingSettings, cpuMillis, memoryMiB, modelGpuWorkloads, withStageDefaults } from "../components/serving/settings";
+import { ServingSettings, cpuMillis, isCanary, memoryMiB, modelGpuWorkloads, withStageDefaults } from "../components/serving/settings";
+import { releaseGpuHours } from "../components/serving/canary";
 import { withModelDefaults } from "../components/serving/model-defaults";
 import { servingSystemWorkloads } from "../components/serving/model-serving.footprint";
 import { servingProblems } from "../components/serving/checks";
@@ -192,8 +193,32 @@ function servingChecks(cfg: StackConfig, spec: Omit<PlatformSpec, "stageTitle">,
     );
     const repositories = spec.registry.enabled ? spec.registry.settings.repositories : undefined;
     for (const p of servingProblems(s, { gpuPools, repositories })) problems.push({ key: keyOf(["serving", ...p.path]), value: p.value, message: p.message });
+    s.models.forEach((m, i) => {
+      if (isCanary(s, m) && m.canary.analysis && !spec.monitoring.enabled)
+        problems.push({
+          key: keyOf(["serving", "models", i, "canary", "analysis"]),
+          value: true,
+          message:
+            "queries Prometheus, which this stack does not deploy (monitoring is off): turn monitoring on, or set analysis: false (a canary nothing watches)",
+        });
+    });
   }
   return problems;
+}
+
+/**
+ * What each canary release of a GPU model costs in GPU hours beyond the
+ * stable version (components/serving/canary.ts releaseGpuHours), for the
+ * plan to say next to serving.
+ */
+function canaryReleaseCosts(s: ServingSettings): string {
+  return s.models
+    .filter((m) => isCanary(s, m) && m.gpus > 0)
+    .map((m) => {
+      const c = releaseGpuHours(m);
+      return ` A canary release of ${m.name} holds about ${c.gpuHours} GPU hours beyond the stable version (${c.basis}); more while the HorizontalPodAutoscaler runs more replicas or a step is paused.`;
+    })
+    .join("");
 }
 
 function mergeHealthChecks(base: HealthCheckSettings, override: object | undefined): HealthCheckSettings {
@@ -652,6 +677,7 @@ function resolve(raw: Record<string, string>, stack: string, project: string, so
   // names no pool runs on the cluster's first GPU pool ("gpu" at MVP, "inference" at
   // Series B), so a stack grown by its stage key keeps planning.
   spec.serving.settings = withStageDefaults(spec.serving.settings, spec.cluster.settings.gpuNodeGroups[0]?.name);
+  if (spec.serving.enabled) spec.serving.why += canaryReleaseCosts(spec.serving.settings);
   const crossProblems = [
     ...crossChecks(cfg, spec),
     ...servingChecks(cfg, spec, secretKeys),

@@ -243,10 +243,18 @@ type PodTemplateSpec = {
   containers?: { resources?: { limits?: Record<string, unknown>; requests?: Record<string, unknown> } }[];
 };
 
-/** GPUs one pod of a Deployment/StatefulSet requests, and the GPU pool its nodeSelector names. */
-function gpuDemandOf(r: CostInput): { gpus: number; replicas?: number; pool?: string; namespace: string; name: string } | undefined {
-  if (r.type !== "kubernetes:apps/v1:Deployment" && r.type !== "kubernetes:apps/v1:StatefulSet") return undefined;
-  const spec = (r.inputs.spec ?? {}) as { replicas?: number; template?: { spec?: PodTemplateSpec } };
+/** An Argo Rollouts Rollout: a canary model's workload (components/serving/canary.ts). */
+const ROLLOUT_TYPE = "kubernetes:argoproj.io/v1alpha1:Rollout";
+
+/**
+ * GPUs one pod of a Deployment, StatefulSet or Rollout requests, the GPU
+ * pool its nodeSelector names, and how many versions of it may run at once
+ * at full size: 2 for a canary Rollout (the new version at full size beside
+ * the stable one until the old is scaled down), 1 otherwise.
+ */
+function gpuDemandOf(r: CostInput): { gpus: number; replicas?: number; pool?: string; namespace: string; name: string; versions: number } | undefined {
+  if (r.type !== "kubernetes:apps/v1:Deployment" && r.type !== "kubernetes:apps/v1:StatefulSet" && r.type !== ROLLOUT_TYPE) return undefined;
+  const spec = (r.inputs.spec ?? {}) as { replicas?: number; template?: { spec?: PodTemplateSpec }; strategy?: { canary?: unknown } };
   const pod = spec.template?.spec ?? {};
   const gpus = (pod.containers ?? []).reduce(
     (sum, c) => sum + (Number(c.resources?.limits?.[GPU_RESOURCE] ?? c.resources?.requests?.[GPU_RESOURCE] ?? 0) || 0),
@@ -261,6 +269,7 @@ function gpuDemandOf(r: CostInput): { gpus: number; replicas?: number; pool?: st
     pool: pod.nodeSelector?.[NODE_GROUP_LABEL],
     namespace: meta.namespace ?? "default",
     name: meta.name ?? r.name,
+    versions: r.type === ROLLOUT_TYPE && spec.strategy?.canary !== undefined ? 2 : 1,
   };
 }
 
@@ -366,7 +375,7 @@ function priceGpuWorkloads(resources: CostInput[], p: RegionPrices): Map<string,
     // A Deployment an autoscaler owns states no replicas: it runs the autoscaler's minimum (the API's default 1 without one).
     const replicas = d.replicas ?? hpaMin.get(`${d.namespace}/${d.name}`) ?? 1;
     const expectedGpus = replicas * d.gpus;
-    const worstGpus = Math.max(replicas, max ?? 0) * d.gpus;
+    const worstGpus = d.versions * Math.max(replicas, max ?? 0) * d.gpus;
     const room = left.get(d.pool!)!;
     const extraExpected = Math.max(0, expectedGpus - room.desired);
     const extraWorst = Math.max(0, worstGpus - room.max);
@@ -380,7 +389,7 @@ function priceGpuWorkloads(resources: CostInput[], p: RegionPrices): Map<string,
       idleGpu: 0,
       basis:
         `${replicas} replica(s) x ${d.gpus} GPU on ${d.pool} (${pool.instanceType}, ${usd(pool.expectedPerGpuHour)}/h per GPU) expected; ` +
-        `${max !== undefined ? `autoscaler max ${max}` : `${replicas}`} x ${d.gpus} GPU = ${worstGpus} GPU at worst` +
+        `${d.versions > 1 ? `${d.versions} versions during a canary release x ` : ""}${max !== undefined ? `autoscaler max ${max}` : `${replicas}`} x ${d.gpus} GPU = ${worstGpus} GPU at worst` +
         (extraWorst === 0
           ? `, within the pool's ${cap}-GPU maximum already priced on its node groups`
           : `, ${extraWorst} GPU beyond the pool's ${cap}-GPU maximum`),

@@ -35,3 +35,11 @@ export const GRAFANA_DASHBOARD_LABEL = { key: "grafana_dashboard", value: "1" } 
 
 /** UID of the Prometheus datasource the chart provisions in Grafana (grafana.sidecar.datasources.uid). */
 export const GRAFANA_PROMETHEUS_DATASOURCE_UID = "prometheus";
+
+/**
+ * Prometheus inside the cluster, for what queries it there (a canary's
+ * analysis): the chart's Service `<fullname>-prometheus` on
+ * `prometheus.service.port`, 9090 (kube-prometheus-stack 88.5.3
+ * templates/prometheus/service.yaml and values.yaml, checked 2026-12-07).
+ */
+export const PROMETHEUS_URL = `http://${KUBE_PROMETHEUS_STACK_RELEASE}-prometheus.${MONITORING_NAMESPACE}.svc:9090`;

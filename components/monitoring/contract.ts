@@ -7,7 +7,8 @@
  *
  * Model servers (one per model, blue/green colours at Series B):
  * - every serving pod carries `ml-platform/model: <model>` and, at Series B,
- *   `ml-platform/color: blue|green`;
+ *   `ml-platform/color: blue|green`, or for a canary model Argo Rollouts'
+ *   `rollouts-pod-template-hash`;
  * - the pods expose Prometheus metrics on a container port named `http`, at
  *   `/metrics`: a counter `http_requests_total` with the HTTP status in a
  *   label `code` ("200", "503", or classes like "5xx"), and a histogram
@@ -16,7 +17,10 @@
  *   `app.kubernetes.io/component: model-server` with a port named `http`.
  *   The live Service selects the active colour and the preview Service the
  *   other one, so together they reach every serving pod exactly once: both
- *   colours are scraped, none twice.
+ *   colours are scraped, none twice. A canary model's stable and canary
+ *   Services select the same pods at rest, so neither carries the
+ *   component label: its `<model>-metrics` Service, on every pod of the
+ *   model, does.
  * MLflow is not scraped: its server answers `/metrics` only when started with
  * `--expose-prometheus <dir>`, and its `--allowed-hosts` refuses a scrape by
  * pod IP (only /health and /version skip the host check), so a target for it
@@ -71,7 +75,18 @@ export const SERIES_LABELS = {
   component: "ml_platform_component",
   model: "model",
   colour: "color",
+  revision: "rollouts_pod_template_hash",
 } as const;
+
+/**
+ * Pod label Argo Rollouts puts on every pod of a Rollout's ReplicaSets, one
+ * value per version of the pod template (argo-rollouts v1.9.0
+ * pkg/apis/rollouts/v1alpha1/types.go DefaultRolloutUniqueLabelKey, checked
+ * 2026-12-07). Copied onto serving series as `rollouts_pod_template_hash`,
+ * so a canary's analysis can tell the new version's requests from the
+ * stable one's.
+ */
+export const ROLLOUT_REVISION_LABEL = "rollouts-pod-template-hash";
 
 /**
  * How kube-state-metrics spells a Kubernetes label as a Prometheus label:

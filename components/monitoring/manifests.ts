@@ -5,7 +5,16 @@
  * (@kubernetes-models/prometheus-operator).
  */
 import { MONITORING_NAMESPACE } from "./charts";
-import { COLOUR_LABEL, METRICS_PATH, METRICS_PORT_NAME, MODEL_LABEL, SERIES_LABELS, SERVING_METRICS_SERVICE_LABELS, podLabelMeta } from "./contract";
+import {
+  COLOUR_LABEL,
+  METRICS_PATH,
+  METRICS_PORT_NAME,
+  MODEL_LABEL,
+  ROLLOUT_REVISION_LABEL,
+  SERIES_LABELS,
+  SERVING_METRICS_SERVICE_LABELS,
+  podLabelMeta,
+} from "./contract";
 import { PLATFORM_RULE_LABELS, RuleGroup } from "./rules";
 import { SCRAPE_INTERVAL_SECONDS } from "./values";
 
@@ -62,7 +71,9 @@ const component = (value: string): RelabelConfig => ({ targetLabel: SERIES_LABEL
  * Scrapes every serving pod through the Services labelled
  * SERVING_METRICS_SERVICE_LABELS, in any namespace, and copies the pod's model
  * and colour labels onto each series as `model` and `color`, so the alerts
- * and dashboards can tell a bad green from a healthy blue.
+ * and dashboards can tell a bad green from a healthy blue, and a canary
+ * model's pod template hash as `rollouts_pod_template_hash`, so its analysis
+ * can tell the new version from the stable one.
  */
 export function servingServiceMonitor(namespace = MONITORING_NAMESPACE): ServiceMonitorManifest {
   return serviceMonitor(
@@ -71,6 +82,7 @@ export function servingServiceMonitor(namespace = MONITORING_NAMESPACE): Service
     [
       { sourceLabels: [podLabelMeta(MODEL_LABEL)], targetLabel: SERIES_LABELS.model, action: "replace" },
       { sourceLabels: [podLabelMeta(COLOUR_LABEL)], targetLabel: SERIES_LABELS.colour, action: "replace" },
+      { sourceLabels: [podLabelMeta(ROLLOUT_REVISION_LABEL)], targetLabel: SERIES_LABELS.revision, action: "replace" },
       component("serving"),
     ],
     namespace,

@@ -134,20 +134,43 @@ function alert(
   };
 }
 
+/** The series of the model servers, as PromQL label matchers: every serving series, or one model's version. */
+export const SERVING_SERIES_MATCHER = `${SERIES_LABELS.component}="serving"`;
+
+/**
+ * The serving health expressions, over a 5-minute rate: the share of
+ * requests answered 5xx, and the p95 request latency in seconds, for the
+ * series `matchers` select, one value per `by` group. The alert rules below
+ * (every serving series, by model and colour) and a canary's analysis
+ * (components/serving/canary.ts: one model's new version, by its pod
+ * template hash) are both built here, so a canary is judged by exactly what
+ * pages once it is live.
+ */
+export function servingHealthQueries(m: ServingMetrics, matchers: readonly string[], by: readonly string[]): { errorRatio: string; latencyP95: string } {
+  const selector = (extra: string[] = []) => `{${[...matchers, ...extra].join(", ")}}`;
+  const groups = by.join(", ");
+  const errors = `sum by (${groups}) (rate(${m.requestsTotal}${selector([`${m.statusLabel}=~"5.."`])}[5m]))`;
+  const total = `sum by (${groups}) (rate(${m.requestsTotal}${selector()}[5m]))`;
+  return {
+    errorRatio: `${errors} / ${total}`,
+    latencyP95: `histogram_quantile(0.95, sum by (${groups}, le) (rate(${m.durationHistogram}_bucket${selector()}[5m])))`,
+  };
+}
+
+/** A threshold as PromQL writes it (no exponent, no trailing noise), for the analysis conditions too. */
+export const promNumber = (n: number) => num(n);
+
 /** Serving health per model and colour: error ratio, latency, and scrape targets that stopped answering. */
 function servingRules(s: RuleSettings, runbook: string): Rule[] {
   const m = s.servingMetrics ?? DEFAULT_SERVING_METRICS;
-  const { component, model, colour } = SERIES_LABELS;
-  const sel = `{${component}="serving"}`;
-  const by = `${model}, ${colour}`;
-  const errors = `sum by (${by}) (rate(${m.requestsTotal}{${component}="serving", ${m.statusLabel}=~"5.."}[5m]))`;
-  const total = `sum by (${by}) (rate(${m.requestsTotal}${sel}[5m]))`;
-  const p95 = `histogram_quantile(0.95, sum by (${by}, le) (rate(${m.durationHistogram}_bucket${sel}[5m])))`;
+  const { model, colour } = SERIES_LABELS;
+  const sel = `{${SERVING_SERIES_MATCHER}}`;
+  const q = servingHealthQueries(m, [SERVING_SERIES_MATCHER], [model, colour]);
   return [
     alert(
       "ServingHighErrorRate",
       "critical",
-      `${errors} / ${total} > ${num(s.servingErrorRatio)}`,
+      `${q.errorRatio} > ${num(s.servingErrorRatio)}`,
       "5m",
       "Model {{ $labels.model }} ({{ $labels.color }}) answers too many requests with 5xx",
       `{{ $value | humanizePercentage }} of the requests to {{ $labels.model }} ({{ $labels.color }}) failed over the last 5 minutes; the threshold is ${num(s.servingErrorRatio * 100)} %.`,
@@ -156,7 +179,7 @@ function servingRules(s: RuleSettings, runbook: string): Rule[] {
     alert(
       "ServingHighLatency",
       "warning",
-      `${p95} > ${num(s.servingLatencySeconds)}`,
+      `${q.latencyP95} > ${num(s.servingLatencySeconds)}`,
       "10m",
       "Model {{ $labels.model }} ({{ $labels.color }}) is slow",
       `95 % of the requests to {{ $labels.model }} ({{ $labels.color }}) take up to {{ $value | humanizeDuration }}; the threshold is ${num(s.servingLatencySeconds)} s.`,

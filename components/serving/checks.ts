@@ -6,9 +6,10 @@ import {
   type ModelSettings,
   REGISTRY_PLACEHOLDER,
   type ServingSettings,
-  colorsOf,
   cpuMillis,
+  isCanary,
   memoryMiB,
+  modelColors,
   releaseOf,
   worstCaseGpus,
 } from "./settings";
@@ -103,7 +104,7 @@ export function servingProblems(settings: ServingSettings, ctx: ServingContext):
   const problems: ServingProblem[] = [];
   const add = (path: (string | number)[], value: unknown, message: string) => problems.push({ path, value, message });
   const names = new Set<string>();
-  const poolDemand = new Map<string, { gpus: number; first: number }>();
+  const poolDemand = new Map<string, { gpus: number; first: number; canary: boolean }>();
   let totalGpus = 0;
 
   settings.models.forEach((m, i) => {
@@ -114,7 +115,30 @@ export function servingProblems(settings: ServingSettings, ctx: ServingContext):
     names.add(m.name);
     if (!m.prefix.endsWith("/") || m.prefix.startsWith("/")) add(at("prefix"), m.prefix, 'must be a key prefix ending in "/", such as "classifier/"');
 
-    if (settings.blueGreen) {
+    const canary = isCanary(settings, m);
+    if (m.release === "canary" && !settings.blueGreen)
+      add(
+        at("release"),
+        m.release,
+        'canary releases start at Series B (serving.blueGreen); at this stage a release is a rolling update: remove release: "canary"',
+      );
+    if (canary) {
+      for (const k of ["activeColor", "blue", "green"] as const)
+        if (m[k] !== undefined)
+          add(at(k), m[k], "a canary model has no colours: give image, modelUri and replicas directly (a release changes image or modelUri)");
+      if (!m.image) add(at("image"), m.image, "is required: the model server image (a canary release changes it)");
+      if (!m.modelUri) add(at("modelUri"), m.modelUri, `is required: s3://${MODELS_BUCKET_PLACEHOLDER}/${m.prefix}<version>/`);
+      if ((m.replicas ?? 1) < 1) add(at("replicas"), m.replicas, "must be at least 1 (remove the model to stop serving it)");
+      m.canary.steps.forEach((step, j) => {
+        const before = m.canary.steps[j - 1];
+        if (before && step.weight <= before.weight)
+          add(
+            at("canary", "steps", j, "weight"),
+            step.weight,
+            `must be above the step before it (${before.weight}): each step gives the new version more traffic`,
+          );
+      });
+    } else if (settings.blueGreen) {
       for (const k of ["image", "modelUri", "replicas"] as const)
         if (m[k] !== undefined)
           add(at(k), m[k], "at this stage every release goes through blue/green: put image, modelUri and replicas under blue: and green:");
@@ -142,7 +166,7 @@ export function servingProblems(settings: ServingSettings, ctx: ServingContext):
       if (!m.modelUri) add(at("modelUri"), m.modelUri, `is required: s3://${MODELS_BUCKET_PLACEHOLDER}/${m.prefix}<version>/`);
       if ((m.replicas ?? 1) < 1) add(at("replicas"), m.replicas, "must be at least 1 (remove the model to stop serving it)");
     }
-    for (const c of colorsOf(settings)) {
+    for (const c of modelColors(settings, m)) {
       const r = releaseOf(m, c);
       const key = (k: string) => (c ? at(c, k) : at(k));
       if (r.image !== undefined) {
@@ -176,8 +200,9 @@ export function servingProblems(settings: ServingSettings, ctx: ServingContext):
       else if (pool && pool.gpusPerNode !== undefined && m.gpus > pool.gpusPerNode)
         add(at("gpus"), m.gpus, `a ${m.gpuPool} node has ${pool.gpusPerNode} GPU(s); a pod cannot use more than one node has`);
       if (pool) {
-        const d = poolDemand.get(m.gpuPool!) ?? { gpus: 0, first: i };
+        const d = poolDemand.get(m.gpuPool!) ?? { gpus: 0, first: i, canary: false };
         d.gpus += worstCaseGpus(m, settings);
+        d.canary ||= isCanary(settings, m);
         poolDemand.set(m.gpuPool!, d);
       }
     } else if (m.gpuPool !== undefined) {
@@ -189,7 +214,7 @@ export function servingProblems(settings: ServingSettings, ctx: ServingContext):
       if (m.maxReplicas === undefined)
         add(at("maxReplicas"), undefined, "is required at this stage: the HorizontalPodAutoscaler's explicit maximum per colour");
       else {
-        for (const c of colorsOf(settings)) {
+        for (const c of modelColors(settings, m)) {
           const r = releaseOf(m, c).replicas;
           if (r > m.maxReplicas)
             add(c ? at(c, "replicas") : at("replicas"), r, `cannot exceed maxReplicas (${m.maxReplicas}): replicas is the autoscaler's minimum`);
@@ -218,17 +243,25 @@ export function servingProblems(settings: ServingSettings, ctx: ServingContext):
   });
 
   // Each model names objects after itself: its Service `<name>`, at Series B `<name>-preview` and the
-  // Deployments `<name>-blue`/`-green`. Two models must not name one object twice.
+  // Deployments `<name>-blue`/`-green`, or a canary's `<name>-canary` and `<name>-metrics` Services.
+  // Two models must not name one object twice.
   const owners = new Map<string, number>();
   settings.models.forEach((m, i) => {
-    const named = [m.name, ...(settings.blueGreen ? [`${m.name}-preview`, `${m.name}-blue`, `${m.name}-green`] : [])];
+    const named = [
+      m.name,
+      ...(isCanary(settings, m)
+        ? [`${m.name}-canary`, `${m.name}-metrics`]
+        : settings.blueGreen
+          ? [`${m.name}-preview`, `${m.name}-blue`, `${m.name}-green`]
+          : []),
+    ];
     for (const object of named) {
       const first = owners.get(object);
       if (first !== undefined && first !== i)
         add(
           ["models", Math.max(first, i), "name"],
           settings.models[Math.max(first, i)]!.name,
-          `names the object "${object}", which model ${settings.models[Math.min(first, i)]!.name} names too (its Services and Deployments are <name>, <name>-preview, <name>-blue, <name>-green); rename one`,
+          `names the object "${object}", which model ${settings.models[Math.min(first, i)]!.name} names too (its Services and Deployments are <name>, <name>-preview, <name>-blue, <name>-green, or <name>-canary and <name>-metrics for a canary); rename one`,
         );
       else owners.set(object, i);
     }
@@ -237,7 +270,7 @@ export function servingProblems(settings: ServingSettings, ctx: ServingContext):
     add(
       ["maxGpus"],
       settings.maxGpus,
-      `the models can hold ${totalGpus} GPUs at once (every colour at its maximum during a release), more than the namespace quota allows; raise maxGpus or lower replicas/maxReplicas`,
+      `the models can hold ${totalGpus} GPUs at once (every colour, or a canary's stable and new version, at its maximum during a release), more than the namespace quota allows; raise maxGpus or lower replicas/maxReplicas`,
     );
   }
   for (const [pool, d] of poolDemand) {
@@ -246,7 +279,7 @@ export function servingProblems(settings: ServingSettings, ctx: ServingContext):
       add(
         ["models", d.first, "gpuPool"],
         pool,
-        `the models on ${pool} can hold ${d.gpus} GPUs at once, but the pool has ${cap} at its maximum size: pods would wait forever; raise the pool's maxSize or lower replicas/maxReplicas`,
+        `the models on ${pool} can hold ${d.gpus} GPUs at once${d.canary ? " (a canary's release runs its new version at full size beside the stable one)" : ""}, but the pool has ${cap} at its maximum size: pods would wait forever; raise the pool's maxSize or lower replicas/maxReplicas`,
       );
   }
   return problems;

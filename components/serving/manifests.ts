@@ -337,13 +337,20 @@ export function pdbManifest(model: string, color: Color | undefined, namespace: 
  * without a metrics adapter. Scale-down waits 10 minutes: a GPU node freed
  * too eagerly is a GPU node started again minutes later.
  */
-export function hpaManifest(model: ModelSettings, color: Color | undefined, namespace: string, minReplicas: number) {
+export function hpaManifest(
+  model: ModelSettings,
+  color: Color | undefined,
+  namespace: string,
+  minReplicas: number,
+  // A canary model's Rollout has the scale subresource an HPA needs (argo-rollouts docs, "HPA").
+  target: { apiVersion: string; kind: string } = { apiVersion: "apps/v1", kind: "Deployment" },
+) {
   return {
     apiVersion: "autoscaling/v2" as const,
     kind: "HorizontalPodAutoscaler" as const,
     metadata: { name: deploymentName(model.name, color), namespace, labels: podLabels(model.name, color) },
     spec: {
-      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deploymentName(model.name, color) },
+      scaleTargetRef: { ...target, name: deploymentName(model.name, color) },
       minReplicas,
       maxReplicas: model.maxReplicas!,
       metrics: [

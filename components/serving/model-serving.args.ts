@@ -2,6 +2,40 @@
 import type { ClusterHandle } from "../compute/cluster-handle";
 import type * as pulumi from "@pulumi/pulumi";
 
+/** One step of a canary: a share of traffic, held for a while. */
+export interface CanaryStep {
+  /** Share of traffic the new version takes, percent. */
+  weight: number;
+  /** Minutes it holds that share while the analysis watches it. */
+  pauseMinutes: number;
+}
+
+/** How a canary release moves traffic and what aborts it. */
+export interface CanaryInput {
+  /**
+   * The shares of traffic the new version takes in turn, each held `pauseMinutes`; after the last
+   * it takes all of it. Default [{"weight":10,"pauseMinutes":10},{"weight":50,"pauseMinutes":10}].
+   */
+  steps?: CanaryStep[] | undefined;
+  /**
+   * Query Prometheus during the steps and abort the release (all traffic back to the stable
+   * version) when it fails. Default true.
+   */
+  analysis?: boolean | undefined;
+  /**
+   * Share of the new version's requests answered 5xx above which a measurement fails (the
+   * ServingHighErrorRate expression). Default 0.05.
+   */
+  maxErrorRatio?: number | undefined;
+  /**
+   * p95 latency of the new version above which a measurement fails (the ServingHighLatency
+   * expression). Default 1.
+   */
+  maxLatencySeconds?: number | undefined;
+  /** Failed measurements (one a minute) tolerated before the release is aborted. Default 1. */
+  failureLimit?: number | undefined;
+}
+
 /** One colour of a blue/green model: what it runs and how many replicas. */
 export interface ColorRelease {
   /** Image: `<registry>/<repository>:<tag>` or a full reference with a tag or digest. */
@@ -27,12 +61,19 @@ export interface ModelExposureInput {
 export interface ModelInput {
   /** DNS label: names the Deployments, Services and the IRSA role. */
   name: string;
-  /** Before blue/green: the image. */
+  /** Before blue/green, and with a canary: the image. */
   image?: string | undefined;
-  /** Before blue/green: the model artifacts. */
+  /** Before blue/green, and with a canary: the model artifacts. */
   modelUri?: string | undefined;
-  /** Before blue/green: replicas. Default 1. */
+  /** Before blue/green, and with a canary: replicas. Default 1. */
   replicas?: number | undefined;
+  /**
+   * Series B: how a new version reaches traffic: "blueGreen" (two colours, a flip) or "canary"
+   * (Argo Rollouts: a share of traffic, analysed, then all). Default "blueGreen".
+   */
+  release?: "blueGreen" | "canary" | undefined;
+  /** Canary steps and analysis (with release: "canary"). Default: every field's default. */
+  canary?: CanaryInput | undefined;
   /** Blue/green: the colour the live Service selects (required there). */
   activeColor?: "blue" | "green" | undefined;
   /** Blue/green: the blue release. */
@@ -108,6 +149,11 @@ export interface ModelServingArgs {
    * one of them is required when a model is exposed.
    */
   vpcId?: pulumi.Input<string> | undefined;
+  /**
+   * Prometheus the canary analysis queries (Monitoring's, in the cluster). Required when a model
+   * releases by canary with analysis. Default none.
+   */
+  prometheusUrl?: string | undefined;
   /** AWS region. */
   region: pulumi.Input<string>;
   /** Environment name, reported to Sentry. */
@@ -127,6 +173,32 @@ export interface ModelServingArgs {
   stage?: "poc" | "mvp" | "seriesb" | undefined;
 }
 
+/** How a canary release moves traffic and what aborts it. Parsed: every default applied. */
+export interface CanarySettings {
+  /**
+   * The shares of traffic the new version takes in turn, each held `pauseMinutes`; after the last
+   * it takes all of it.
+   */
+  steps: CanaryStep[];
+  /**
+   * Query Prometheus during the steps and abort the release (all traffic back to the stable
+   * version) when it fails.
+   */
+  analysis: boolean;
+  /**
+   * Share of the new version's requests answered 5xx above which a measurement fails (the
+   * ServingHighErrorRate expression).
+   */
+  maxErrorRatio: number;
+  /**
+   * p95 latency of the new version above which a measurement fails (the ServingHighLatency
+   * expression).
+   */
+  maxLatencySeconds: number;
+  /** Failed measurements (one a minute) tolerated before the release is aborted. */
+  failureLimit: number;
+}
+
 /**
  * How a model's Service is reached: inside the cluster, or through an NLB. Parsed: every default
  * applied.
@@ -142,12 +214,19 @@ export interface ModelExposure {
 export interface ModelSettings {
   /** DNS label: names the Deployments, Services and the IRSA role. */
   name: string;
-  /** Before blue/green: the image. */
+  /** Before blue/green, and with a canary: the image. */
   image?: string | undefined;
-  /** Before blue/green: the model artifacts. */
+  /** Before blue/green, and with a canary: the model artifacts. */
   modelUri?: string | undefined;
-  /** Before blue/green: replicas. Default 1. */
+  /** Before blue/green, and with a canary: replicas. Default 1. */
   replicas?: number | undefined;
+  /**
+   * Series B: how a new version reaches traffic: "blueGreen" (two colours, a flip) or "canary"
+   * (Argo Rollouts: a share of traffic, analysed, then all).
+   */
+  release: "blueGreen" | "canary";
+  /** Canary steps and analysis (with release: "canary"). */
+  canary: CanarySettings;
   /** Blue/green: the colour the live Service selects (required there). */
   activeColor?: "blue" | "green" | undefined;
   /** Blue/green: the blue release. */

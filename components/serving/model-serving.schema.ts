@@ -9,7 +9,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { count, ipv4Cidr, roleArn } from "../../lib/fields";
 import { isAwsRegion } from "../../lib/regions";
-import { COLORS, EXPOSURE_TYPES } from "./settings";
+import { COLORS, EXPOSURE_TYPES, RELEASE_STRATEGIES } from "./settings";
 
 const HOME = "components/serving/model-serving.args.ts";
 import { ServingContext, servingProblems } from "./checks";
@@ -56,14 +56,65 @@ const ColorRelease = withType(
   { typeName: "ColorRelease", outputTypeName: "ColorRelease", home: HOME, doc: "One colour of a blue/green model: what it runs and how many replicas." },
 );
 
+const CanaryStep = withType(
+  z.strictObject({
+    weight: z
+      .number()
+      .int()
+      .min(1, "weight is a percentage of traffic, 1-99")
+      .max(99, "weight is a percentage of traffic, 1-99")
+      .describe("Share of traffic the new version takes, percent."),
+    pauseMinutes: z.number().int().min(1, "pauseMinutes must be at least 1").describe("Minutes it holds that share while the analysis watches it."),
+  }),
+  { typeName: "CanaryStep", outputTypeName: "CanaryStep", home: HOME, doc: "One step of a canary: a share of traffic, held for a while." },
+);
+
+/** A canary release's steps and analysis (Argo Rollouts; components/serving/canary.ts). */
+export const CanarySchema = withType(
+  z.strictObject({
+    steps: z
+      .array(CanaryStep)
+      .min(1, "a canary needs at least one step")
+      .describe("The shares of traffic the new version takes in turn, each held `pauseMinutes`; after the last it takes all of it.")
+      .default([
+        { weight: 10, pauseMinutes: 10 },
+        { weight: 50, pauseMinutes: 10 },
+      ]),
+    analysis: z
+      .boolean()
+      .describe("Query Prometheus during the steps and abort the release (all traffic back to the stable version) when it fails.")
+      .default(true),
+    maxErrorRatio: z
+      .number()
+      .gt(0, "maxErrorRatio must be above 0")
+      .lt(1, "maxErrorRatio is a share of requests, below 1: at 1 or above the analysis can never fail")
+      .describe("Share of the new version's requests answered 5xx above which a measurement fails (the ServingHighErrorRate expression).")
+      .default(0.05),
+    maxLatencySeconds: z
+      .number()
+      .gt(0, "maxLatencySeconds must be above 0")
+      .describe("p95 latency of the new version above which a measurement fails (the ServingHighLatency expression).")
+      .default(1),
+    failureLimit: z.number().int().min(0).describe("Failed measurements (one a minute) tolerated before the release is aborted.").default(1),
+  }),
+  { typeName: "CanaryInput", outputTypeName: "CanarySettings", home: HOME, doc: "How a canary release moves traffic and what aborts it." },
+);
+
 /** A model as given; every optional field has a default. */
 export const ModelSchema = withType(
   z
     .strictObject({
       name: z.string().describe("DNS label: names the Deployments, Services and the IRSA role."),
-      image: z.string().min(1).optional().describe("Before blue/green: the image."),
-      modelUri: z.string().min(1).optional().describe("Before blue/green: the model artifacts."),
-      replicas: count("replicas").optional().describe("Before blue/green: replicas. Default 1."),
+      image: z.string().min(1).optional().describe("Before blue/green, and with a canary: the image."),
+      modelUri: z.string().min(1).optional().describe("Before blue/green, and with a canary: the model artifacts."),
+      replicas: count("replicas").optional().describe("Before blue/green, and with a canary: replicas. Default 1."),
+      release: z
+        .enum(RELEASE_STRATEGIES)
+        .describe(
+          'Series B: how a new version reaches traffic: "blueGreen" (two colours, a flip) or "canary" (Argo Rollouts: a share of traffic, analysed, then all).',
+        )
+        .default("blueGreen"),
+      canary: CanarySchema.prefault({}).describe('Canary steps and analysis (with release: "canary").'),
       activeColor: z.enum(COLORS).optional().describe("Blue/green: the colour the live Service selects (required there)."),
       blue: ColorRelease.optional().describe("Blue/green: the blue release."),
       green: ColorRelease.optional().describe("Blue/green: the green release."),
@@ -168,6 +219,11 @@ export const ModelServingArgsSchema = z.strictObject({
     .describe(
       "VPC of the cluster, for the AWS Load Balancer Controller. Default: the cluster handle's vpcId; one of them is required when a model is exposed.",
     ),
+  prometheusUrl: z
+    .string()
+    .regex(/^https?:\/\/[^\s/]+(:\d+)?\/?$/, "must be a Prometheus base URL such as http://prometheus.monitoring.svc:9090")
+    .optional()
+    .describe("Prometheus the canary analysis queries (Monitoring's, in the cluster). Required when a model releases by canary with analysis. Default none."),
   region: pulumiInput(z.string().refine(isAwsRegion, "must be an AWS region such as us-east-1 (lib/regions.ts)")).describe("AWS region."),
   environment: z.string().min(1).describe("Environment name, reported to Sentry."),
   sentryDsn: input<string>("sentryDsn").optional().describe("Sentry DSN, a secret. Default none."),
@@ -201,5 +257,13 @@ export function modelServingProblems(_name: string, s: z.output<typeof ModelServ
       message:
         "is required (here or as the cluster handle's vpcId): a model is exposed through a load balancer, and the AWS Load Balancer Controller needs the VPC",
     });
+  s.settings.models.forEach((m, i) => {
+    if (s.settings.blueGreen && m.release === "canary" && m.canary.analysis && s.prometheusUrl === undefined)
+      problems.push({
+        path: "prometheusUrl",
+        value: undefined,
+        message: `is required: model ${m.name} (settings.models[${i}]) releases by canary with analysis, which queries Prometheus (deploy Monitoring, or set canary.analysis: false)`,
+      });
+  });
   return problems;
 }

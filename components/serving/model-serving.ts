@@ -5,12 +5,22 @@ import { withStageLabel } from "../../lib/tags";
 import { validateArgs } from "../../lib/validate";
 import { ACCESS_POLICY_ARNS } from "../compute/access";
 import { installAddon } from "../compute/addons/addon";
+import { argoRollouts } from "../compute/addons/argo-rollouts";
 import { awsLoadBalancerController } from "../compute/addons/aws-load-balancer-controller";
 import { SERVING_ADDONS } from "../compute/addons/registry";
 import { ADDON_RESOURCES } from "../compute/addons/resources";
 import { IrsaRole } from "../compute/irsa";
+import {
+  ROLLOUTS_API_VERSION,
+  analysisTemplateManifest,
+  canaryTrafficServiceManifest,
+  ingressManifest,
+  metricsServiceManifest,
+  rolloutManifest,
+} from "./canary";
 import { modelReadPolicy } from "./iam";
 import {
+  type DeploymentInputs,
   deploymentManifest,
   deploymentName,
   gpuQuotaManifest,
@@ -28,7 +38,7 @@ import {
 import type { ModelServingArgs } from "./model-serving.args";
 import { modelRole } from "./model-serving.footprint";
 import { ModelServingArgsSchema, modelServingProblems } from "./model-serving.schema";
-import { MODELS_BUCKET_PLACEHOLDER, REGISTRY_PLACEHOLDER, colorsOf, otherColor, releaseOf } from "./settings";
+import { type Color, MODELS_BUCKET_PLACEHOLDER, REGISTRY_PLACEHOLDER, isCanary, modelColors, otherColor, releaseOf } from "./settings";
 
 export type { ModelServingArgs };
 
@@ -74,8 +84,8 @@ export class ModelServing extends pulumi.ComponentResource {
     const ns = s.namespace;
     const k8s = (dependsOn: pulumi.Input<pulumi.Resource>[] = []): pulumi.CustomResourceOptions => ({ parent: this, provider: cluster.provider, dependsOn });
 
-    // Pods behind an NLB get the controller's readiness gate (READINESS_GATE_LABEL).
-    const behindLoadBalancer = s.models.some((m) => m.exposure.type !== "cluster");
+    // Pods behind an NLB or a canary's ALB get the controller's readiness gate (READINESS_GATE_LABEL).
+    const behindLoadBalancer = s.models.some((m) => m.exposure.type !== "cluster" || isCanary(s, m));
     const namespace = new kubernetes.core.v1.Namespace(
       `${name}-namespace`,
       namespaceManifest(ns, behindLoadBalancer ? { ...READINESS_GATE_LABEL } : {}),
@@ -95,6 +105,8 @@ export class ModelServing extends pulumi.ComponentResource {
     const installed = new Map(SERVING_ADDONS.map((addon) => [addon, installAddon(addon, target)]));
     // Exposed Services wait for the controller, so on destroy they go (with their NLBs) before it.
     const lbController = installed.get(awsLoadBalancerController)?.resources ?? [];
+    // Rollouts and AnalysisTemplates wait for the release that carries their CRDs.
+    const rolloutsController = installed.get(argoRollouts)?.resources ?? [];
 
     // Read-only roles see the serving namespace, nothing else, never cluster-admin.
     const slugs = new Map<string, number>();
@@ -141,29 +153,79 @@ export class ModelServing extends pulumi.ComponentResource {
       );
       const sa = new kubernetes.core.v1.ServiceAccount(`${name}-${model.name}-sa`, serviceAccountManifest(model.name, ns, role.roleArn), inNamespace());
 
+      const podNeeds = [sa, quota, ...(sentry ? [sentry] : []), ...(model.gpus > 0 ? (cluster.gpuPoolReady?.[model.gpuPool!] ?? []) : [])];
+      const current = releaseOf(model, undefined);
+      const workload = (color: Color | undefined): DeploymentInputs<pulumi.Input<string>> => {
+        const r = releaseOf(model, color);
+        return {
+          model,
+          color,
+          namespace: ns,
+          replicas: r.replicas,
+          replicaOwnership: replicaOwnership(s.autoscaling, r.replicas),
+          image: resolve(r.image!, REGISTRY_PLACEHOLDER, a.registryPrefix),
+          modelUri: resolve(r.modelUri!, MODELS_BUCKET_PLACEHOLDER, bucketName),
+          imageAsWritten: r.image!,
+          environment: a.environment,
+          sentry: sentry !== undefined,
+        };
+      };
+
+      if (isCanary(s, model) && current.image && current.modelUri) {
+        // A canary model (components/serving/canary.ts): Services, the ALB's Ingress, the analysis, then the Rollout.
+        const svc = (role: string, manifest: kubernetes.core.v1.ServiceArgs) =>
+          new kubernetes.core.v1.Service(`${name}-${model.name}-${role}`, manifest, inNamespace());
+        const stable = svc("live", canaryTrafficServiceManifest(model, ns, "stable"));
+        const canary = svc("canary", canaryTrafficServiceManifest(model, ns, "canary"));
+        svc("metrics", metricsServiceManifest(model, ns));
+        const analysis = model.canary.analysis
+          ? [
+              new kubernetes.apiextensions.CustomResource(
+                `${name}-${model.name}-analysis`,
+                analysisTemplateManifest(model, ns, a.prometheusUrl!),
+                inNamespace(rolloutsController),
+              ),
+            ]
+          : [];
+        // Pulumi does not await a custom resource: `pulumi up` returns once the Rollout is accepted (docs/guides/serving-and-tracking.md).
+        // The Services it names exist first (the controller refuses a Rollout whose Services are missing).
+        const rollout = new kubernetes.apiextensions.CustomResource(
+          `${name}-${model.name}-rollout`,
+          rolloutManifest<pulumi.Input<string>>(workload(undefined)),
+          inNamespace([...podNeeds, ...rolloutsController, stable, canary, ...analysis]),
+        );
+        // After the Rollout: the ALB exists only once the controller has written the weights the rule's
+        // `use-annotation` backend points to, and Pulumi waits for the ALB's address (canary.ts ingressManifest).
+        new kubernetes.networking.v1.Ingress(
+          `${name}-${model.name}-ingress`,
+          ingressManifest(model, ns),
+          inNamespace([stable, canary, rollout, ...lbController]),
+        );
+        if (s.autoscaling) {
+          new kubernetes.policy.v1.PodDisruptionBudget(`${name}-${model.name}-pdb`, pdbManifest(model.name, undefined, ns), inNamespace());
+          new kubernetes.autoscaling.v2.HorizontalPodAutoscaler(
+            `${name}-${model.name}-hpa`,
+            hpaManifest(model, undefined, ns, current.replicas, { apiVersion: ROLLOUTS_API_VERSION, kind: "Rollout" }),
+            inNamespace([rollout]),
+          );
+        }
+        this.liveServices[model.name] = stable.metadata.name;
+        this.previewServices[model.name] = canary.metadata.name;
+        continue;
+      }
+
       // Loading a model may take startupTimeoutSeconds before the rollout progresses at all.
       const minutes = `${Math.ceil((model.startupTimeoutSeconds + 600) / 60)}m`;
       const deployments: kubernetes.apps.v1.Deployment[] = [];
-      for (const color of colorsOf(s)) {
+      for (const color of modelColors(s, model)) {
         const release = releaseOf(model, color);
         if (!release.image || !release.modelUri) continue; // a colour never released runs nothing
         const deployment = new kubernetes.apps.v1.Deployment(
           `${name}-${deploymentName(model.name, color)}`,
-          deploymentManifest<pulumi.Input<string>>({
-            model,
-            color,
-            namespace: ns,
-            replicas: release.replicas,
-            replicaOwnership: replicaOwnership(s.autoscaling, release.replicas),
-            image: resolve(release.image, REGISTRY_PLACEHOLDER, a.registryPrefix),
-            modelUri: resolve(release.modelUri, MODELS_BUCKET_PLACEHOLDER, bucketName),
-            imageAsWritten: release.image,
-            environment: a.environment,
-            sentry: sentry !== undefined,
-          }),
+          deploymentManifest<pulumi.Input<string>>(workload(color)),
           {
             // A GPU model's pods wait for its pool's nodes and the device plugin: `pulumi up` awaits them.
-            ...inNamespace([sa, quota, ...(sentry ? [sentry] : []), ...(model.gpus > 0 ? (cluster.gpuPoolReady?.[model.gpuPool!] ?? []) : [])]),
+            ...inNamespace(podNeeds),
             customTimeouts: { create: minutes, update: minutes },
           },
         );

@@ -16,7 +16,7 @@ import type { GpuWorkload, SystemWorkload } from "../compute/capacity";
 
 import type { ColorRelease, ModelSettings, ServingSettings } from "./model-serving.args";
 
-export type { ColorRelease, ModelExposure, ModelInput, ModelSettings, ServingSettings } from "./model-serving.args";
+export type { CanaryInput, CanarySettings, CanaryStep, ColorRelease, ModelExposure, ModelInput, ModelSettings, ServingSettings } from "./model-serving.args";
 
 export const COLORS = ["blue", "green"] as const;
 export type Color = (typeof COLORS)[number];
@@ -26,6 +26,20 @@ export const otherColor = (c: Color): Color => (c === "blue" ? "green" : "blue")
 export const REGISTRY_PLACEHOLDER = "<registry>";
 /** Placeholder for this stack's models bucket in model URIs: `s3://<models-bucket>/classifier/1.4.0/`. */
 export const MODELS_BUCKET_PLACEHOLDER = "<models-bucket>";
+
+/**
+ * How a new version of a model reaches traffic at Series B: "blueGreen", two
+ * colours and a flip of the live Service (the default), or "canary", one
+ * Argo Rollouts Rollout that gives the new version a small share of traffic,
+ * analyses it, and either moves all traffic to it or aborts by itself
+ * (components/serving/canary.ts).
+ */
+export const RELEASE_STRATEGIES = ["blueGreen", "canary"] as const;
+
+/** Whether a model releases by canary: only at Series B (blue/green stage), where it asked to. */
+export function isCanary(settings: Pick<ServingSettings, "blueGreen">, model: Pick<ModelSettings, "release">): boolean {
+  return settings.blueGreen && model.release === "canary";
+}
 
 /** How a model can be reached: inside the cluster only, an internal NLB, or an internet-facing NLB. */
 export const EXPOSURE_TYPES = ["cluster", "internal", "public"] as const;
@@ -49,12 +63,12 @@ export function withStageDefaults(settings: ServingSettings, firstGpuPool: strin
     let m: ModelSettings = { ...input };
     if (m.gpus > 0 && m.gpuPool === undefined && firstGpuPool !== undefined) m.gpuPool = firstGpuPool;
     const mvpShape = m.image !== undefined || m.modelUri !== undefined;
-    if (settings.blueGreen && mvpShape && m.activeColor === undefined && !m.blue && !m.green) {
+    if (settings.blueGreen && !isCanary(settings, m) && mvpShape && m.activeColor === undefined && !m.blue && !m.green) {
       const { image, modelUri, replicas, ...rest } = m;
       m = { ...rest, activeColor: "blue", blue: { image, modelUri, replicas: replicas ?? 1 }, green: { replicas: 0 } };
     }
     if (settings.autoscaling && m.maxReplicas === undefined) {
-      const most = Math.max(1, ...colorsOf(settings).map((c) => releaseOf(m, c).replicas));
+      const most = Math.max(1, ...modelColors(settings, m).map((c) => releaseOf(m, c).replicas));
       m.maxReplicas = 2 * most;
     }
     return m;
@@ -87,7 +101,12 @@ export function colorsOf(settings: Pick<ServingSettings, "blueGreen">): (Color |
   return settings.blueGreen ? [...COLORS] : [undefined];
 }
 
-/** The release a colour (or the uncoloured MVP Deployment) runs. */
+/** The colours one model runs with: a canary model has none (one Rollout), whatever the stage. */
+export function modelColors(settings: Pick<ServingSettings, "blueGreen">, model: Pick<ModelSettings, "release">): (Color | undefined)[] {
+  return isCanary(settings, model) ? [undefined] : colorsOf(settings);
+}
+
+/** The release a colour (or the uncoloured MVP Deployment or canary Rollout) runs. */
 export function releaseOf(model: ModelSettings, color: Color | undefined): ColorRelease {
   if (color) return model[color] ?? { replicas: 0 };
   return { image: model.image, modelUri: model.modelUri, replicas: model.replicas ?? 1 };
@@ -96,14 +115,20 @@ export function releaseOf(model: ModelSettings, color: Color | undefined): Color
 /**
  * Pods a model can run at once in the worst case: every colour at the HPA
  * maximum (a release window runs both colours), or its replicas where
- * nothing autoscales. Rollouts of GPU models never surge (see
+ * nothing autoscales. A canary model's release runs the new version beside
+ * the stable one: the new version's share grows step by step, and after the
+ * last step it runs at full size until the old version is scaled down
+ * (Argo Rollouts keeps the stable ReplicaSet at full size while traffic
+ * routing moves the weight), so it counts twice its maximum, like two
+ * colours. Rolling updates of GPU Deployments never surge (see
  * rolloutStrategy), so no extra pod is counted for them.
  */
 export function worstCasePods(model: ModelSettings, settings: Pick<ServingSettings, "blueGreen" | "autoscaling">): number {
-  const colors = colorsOf(settings);
+  const colors = modelColors(settings, model);
+  const versions = isCanary(settings, model) ? 2 : colors.length;
   if (settings.autoscaling && model.maxReplicas !== undefined)
-    return colors.length * Math.max(model.maxReplicas, ...colors.map((c) => releaseOf(model, c).replicas));
-  return colors.reduce((s, c) => s + releaseOf(model, c).replicas, 0);
+    return versions * Math.max(model.maxReplicas, ...colors.map((c) => releaseOf(model, c).replicas));
+  return (versions / colors.length) * colors.reduce((s, c) => s + releaseOf(model, c).replicas, 0);
 }
 
 /** GPUs a model can hold at once in the worst case (worstCasePods x GPUs per pod). */
@@ -135,28 +160,33 @@ export function modelSystemWorkloads(settings: ServingSettings): SystemWorkload[
 }
 
 /**
- * The GPU models' pods that `pulumi up` waits for, by GPU pool: each
- * released colour (or the MVP Deployment) at its replicas, which is also its
- * autoscaler's minimum. The capacity check (config/resolve.ts gpuPoolCheck)
- * places them on the nodes the pool has during the run.
+ * The GPU models' pods that must find a node, by GPU pool: each released
+ * colour (or the MVP Deployment) at its replicas, which is also its
+ * autoscaler's minimum, and `pulumi up` waits for them; for a canary model,
+ * the stable version at its replicas and, during a release, the new version
+ * at full size beside it (`<model>-canary`, its last step before the old
+ * version is scaled down). The capacity check (config/resolve.ts
+ * gpuPoolCheck) places them on the nodes the pool has during the run.
  */
 export function modelGpuWorkloads(settings: ServingSettings): Map<string, (GpuWorkload & { model: number })[]> {
   const byPool = new Map<string, (GpuWorkload & { model: number })[]>();
   settings.models.forEach((m, i) => {
     if (m.gpus === 0 || m.gpuPool === undefined) return;
-    for (const c of colorsOf(settings)) {
+    for (const c of modelColors(settings, m)) {
       const r = releaseOf(m, c);
       if (!r.image || !r.modelUri || r.replicas === 0) continue;
       const list = byPool.get(m.gpuPool) ?? [];
-      list.push({
-        name: c ? `${m.name}-${c}` : m.name,
+      const workload = (name: string, source: string) => ({
+        name,
         model: i,
         replicas: r.replicas,
         gpus: m.gpus,
         cpuMillis: cpuMillis(m.cpu) ?? 0,
         memoryMiB: Math.round(memoryMiB(m.memory) ?? 0),
-        source: "serving.models",
+        source,
       });
+      list.push(workload(c ? `${m.name}-${c}` : m.name, "serving.models"));
+      if (isCanary(settings, m)) list.push(workload(`${m.name}-canary`, "serving.models (a canary release's new version at full size)"));
       byPool.set(m.gpuPool, list);
     }
   });

@@ -22,8 +22,9 @@ const HELM = "kubernetes:helm.sh/v3:Release";
 describe("the registry", () => {
   let runs: PlanRun[];
   beforeAll(async () => {
-    // Series B prod installs every add-on but the load balancer controller, which the exposed fixture adds.
-    runs = [await plan("seriesb-prod"), await plan("serving-exposed", FIXTURE_STACKS)];
+    // Series B prod installs every add-on but the load balancer controller, which the exposed fixture adds, and
+    // Argo Rollouts, which the canary fixture adds.
+    runs = [await plan("seriesb-prod"), await plan("serving-exposed", FIXTURE_STACKS), await plan("canary-seriesb", FIXTURE_STACKS)];
   });
 
   it("lists every add-on the plans install, each at its pin, and nothing they do not install", () => {

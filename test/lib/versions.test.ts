@@ -168,8 +168,9 @@ describe("Cluster Autoscaler image", () => {
 describe("Helm chart pins", () => {
   const charts = Object.fromEntries(ADDONS.flatMap((a) => (chartOf(a) ? [[a.id, chartOf(a)!]] : [])));
 
-  it("are the six Helm add-ons'", () => {
+  it("are the seven Helm add-ons'", () => {
     expect(Object.keys(charts).sort()).toEqual([
+      "argo-rollouts",
       "aws-load-balancer-controller",
       "cluster-autoscaler",
       "dcgm-exporter",

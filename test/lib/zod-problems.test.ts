@@ -69,7 +69,7 @@ const cluster = (args: Record<string, unknown>) => () =>
   } as GpuClusterArgs);
 
 const MODEL_KEYS =
-  "name, image, modelUri, replicas, activeColor, blue, green, port, cpu, memory, cpuLimit, memoryLimit, gpus, gpuPool, healthPath, readinessPath, startupTimeoutSeconds, drainSeconds, shutdownSeconds, maxReplicas, targetCpuUtilization, exposure, prefix";
+  "name, image, modelUri, replicas, release, canary, activeColor, blue, green, port, cpu, memory, cpuLimit, memoryLimit, gpus, gpuPool, healthPath, readinessPath, startupTimeoutSeconds, drainSeconds, shutdownSeconds, maxReplicas, targetCpuUtilization, exposure, prefix";
 
 describe("a bad value reads the same in a stack file and in a component's arguments", () => {
   it.each<[kind: string, piece: string, value: Record<string, unknown>, key: string, construct: () => unknown, path: string, message: string | RegExp]>([

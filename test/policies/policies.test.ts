@@ -15,6 +15,8 @@ import { policies } from "../../policies/rules";
 import { money } from "../../policies/rules/common";
 import { DIRECTIONS, KNOWN_STAGES, LimitedPolicy, STAGE_LIMITS } from "../../policies/stages";
 import { costlyMistakes, soundSetups, withoutStage } from "../support/costly-mistakes";
+import { analysisTemplateManifest } from "../../components/serving/canary";
+import { withModelDefaults } from "../../components/serving/model-defaults";
 
 type Props = Record<string, unknown>;
 const clone = <T>(v: T): T => structuredClone(v);
@@ -179,6 +181,41 @@ interface Case {
   mutations: [string, (r: EvalResource[]) => void][];
   config?: PolicyConfig;
 }
+
+/** A canary model (components/serving/canary.ts) as the program declares it, at Series B. */
+const canaryModel = () =>
+  withModelDefaults({
+    name: "ranker",
+    release: "canary",
+    image: "<registry>/models:2.0.0",
+    modelUri: "s3://<models-bucket>/ranker/2.0.0/",
+    gpus: 1,
+    gpuPool: "inference",
+  });
+const seriesbLabel = { "ml-platform/stage": "seriesb" };
+const canaryAnalysis = () => {
+  const t = analysisTemplateManifest(canaryModel(), "serving", "http://prometheus.monitoring.svc:9090");
+  return res("kubernetes:argoproj.io/v1alpha1:AnalysisTemplate", "ranker-analysis", {
+    ...t,
+    metadata: { ...t.metadata, labels: { ...t.metadata.labels, ...seriesbLabel } },
+  });
+};
+const canaryRollout = () =>
+  res("kubernetes:argoproj.io/v1alpha1:Rollout", "ranker-rollout", {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "Rollout",
+    metadata: { name: "ranker", namespace: "serving", labels: seriesbLabel },
+    spec: {
+      strategy: {
+        canary: {
+          stableService: "ranker",
+          canaryService: "ranker-canary",
+          analysis: { templates: [{ templateName: "ranker-health" }], startingStep: 1 },
+          steps: [{ setWeight: 10 }, { pause: { duration: "10m" } }],
+        },
+      },
+    },
+  });
 
 const first = (rs: EvalResource[]) => rs[0]!.props as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the tests read and mutate arbitrary nested props
 
@@ -610,6 +647,47 @@ const CASES: Case[] = [
     policy: "model-servers-have-startup-probes",
     compliant: () => [servingDeployment()],
     mutations: [["a liveness probe without a startup probe", (rs) => delete first(rs).spec.template.spec.containers[0].startupProbe]],
+  },
+  {
+    policy: "canary-has-analysis",
+    compliant: () => [canaryRollout()],
+    mutations: [
+      ["a Series B canary without analysis", (rs) => delete first(rs).spec.strategy.canary.analysis],
+      ["its analysis templates emptied", (rs) => (first(rs).spec.strategy.canary.analysis.templates = [])],
+    ],
+  },
+  {
+    policy: "canary-analysis-can-fail",
+    compliant: () => [canaryAnalysis()],
+    mutations: [
+      [
+        "an error-ratio threshold of 1 or more",
+        (rs) =>
+          Object.assign(first(rs).spec.metrics[0], {
+            successCondition: "len(result) > 0 && result[0] <= 1",
+            failureCondition: "len(result) > 0 && result[0] > 1",
+          }),
+      ],
+      ["a failure condition no ratio reaches", (rs) => (first(rs).spec.metrics[0].failureCondition = "len(result) > 0 && result[0] > 1.5")],
+      [
+        "a success condition that is always true, without a failure condition",
+        (rs) => {
+          first(rs).spec.metrics[1].successCondition = "true";
+          delete first(rs).spec.metrics[1].failureCondition;
+        },
+      ],
+      ["failureLimit at least count", (rs) => Object.assign(first(rs).spec.metrics[1], { count: 3, failureLimit: 3 })],
+      ["no query", (rs) => (first(rs).spec.metrics[0].provider.prometheus.query = "")],
+      ["no provider", (rs) => (first(rs).spec.metrics[0].provider = {})],
+      [
+        "no condition at all",
+        (rs) => {
+          delete first(rs).spec.metrics[1].successCondition;
+          delete first(rs).spec.metrics[1].failureCondition;
+        },
+      ],
+      ["no metric", (rs) => (first(rs).spec.metrics = [])],
+    ],
   },
   {
     policy: "stage-stated",

@@ -21,7 +21,7 @@ import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitorin
 import { PlanRun, PlannedResource, SECRET_PLACEHOLDER } from "../../plan/engine";
 import { costOf, policyOf } from "../../plan/report";
 import { helmChartName } from "../../lib/versions";
-import { FIXTURE_STACKS, ofType, one, plan, planEdited } from "../support/plan";
+import { FIXTURE_STACKS, changedPaths, ofType, one, plan, planDiff, planEdited } from "../support/plan";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const SERVICE = "kubernetes:core/v1:Service";
@@ -31,42 +31,6 @@ type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 const inputs = (r: PlannedResource) => r.inputs as Obj;
 const servingDeployments = (run: PlanRun) => ofType(run, DEPLOYMENT).filter((d) => inputs(d).metadata.namespace === "serving");
 const byName = (run: PlanRun, name: string) => run.resources.find((r) => r.name === name)!;
-
-/** Leaf paths whose values differ between two objects. */
-function changedPaths(a: unknown, b: unknown, at = ""): string[] {
-  if (JSON.stringify(a) === JSON.stringify(b)) return [];
-  if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) === !Array.isArray(b)) {
-    const keys = new Set([...Object.keys(a as Obj), ...Object.keys(b as Obj)]);
-    return [...keys].flatMap((k) => changedPaths((a as Obj)[k], (b as Obj)[k], at ? `${at}.${k}` : k));
-  }
-  return [at];
-}
-
-/** Every difference between two plans: resources added, removed, or with changed inputs, options or dependencies. */
-function planDiff(before: PlanRun, after: PlanRun): Record<string, string[]> {
-  const diff: Record<string, string[]> = {};
-  const a = new Map(before.resources.map((r) => [r.urn, r]));
-  const b = new Map(after.resources.map((r) => [r.urn, r]));
-  for (const urn of new Set([...a.keys(), ...b.keys()])) {
-    const x = a.get(urn);
-    const y = b.get(urn);
-    const name = (x ?? y)!.name;
-    if (!x || !y) diff[name] = [x ? "removed" : "added"];
-    else {
-      const paths = [
-        ...changedPaths(x.inputs, y.inputs),
-        ...changedPaths(
-          { protect: x.protect, retainOnDelete: x.retainOnDelete, dependencies: x.dependencies, parent: x.parent },
-          { protect: y.protect, retainOnDelete: y.retainOnDelete, dependencies: y.dependencies, parent: y.parent },
-        ).map((p) => `(options) ${p}`),
-      ];
-      if (paths.length) diff[name] = paths;
-    }
-  }
-  const outputs = changedPaths(before.outputs, after.outputs);
-  if (outputs.length) diff["(stack outputs)"] = outputs;
-  return diff;
-}
 
 describe("seriesb-prod: blue/green", () => {
   it("runs both colours on the same release, differing only by colour, the idle one at 0 pods", async () => {

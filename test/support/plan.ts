@@ -100,11 +100,14 @@ export function attachedTo(run: PlanRun, target: PlannedResource, type: string, 
 
 const editedDirs = new Map<string, string>();
 
-/** A shipped stack file with textual edits, planned from a temporary stacks directory (once per distinct text). Throws when the edit changes nothing. */
-export function planEdited(stack: string, edit: (text: string) => string): Promise<PlanRun> {
-  const original = fs.readFileSync(path.join(REPO_ROOT, "stacks", `Pulumi.${stack}.yaml`), "utf8");
+/**
+ * A shipped stack file (or one from `stacksDir`, e.g. FIXTURE_STACKS) with textual edits, planned from a
+ * temporary stacks directory (once per distinct text). Throws when the edit changes nothing.
+ */
+export function planEdited(stack: string, edit: (text: string) => string, stacksDir = path.join(REPO_ROOT, "stacks")): Promise<PlanRun> {
+  const original = fs.readFileSync(path.join(stacksDir, `Pulumi.${stack}.yaml`), "utf8");
   const edited = edit(original);
-  if (edited === original) throw new Error(`the edit of stacks/Pulumi.${stack}.yaml changed nothing`);
+  if (edited === original) throw new Error(`the edit of ${path.relative(REPO_ROOT, stacksDir)}/Pulumi.${stack}.yaml changed nothing`);
   let dir = editedDirs.get(edited);
   if (!dir) {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlp-stacks-"));
@@ -112,4 +115,40 @@ export function planEdited(stack: string, edit: (text: string) => string): Promi
     editedDirs.set(edited, dir);
   }
   return plan(stack, dir);
+}
+
+/** Leaf paths whose values differ between two objects. */
+export function changedPaths(a: unknown, b: unknown, at = ""): string[] {
+  if (JSON.stringify(a) === JSON.stringify(b)) return [];
+  if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) === !Array.isArray(b)) {
+    const keys = new Set([...Object.keys(a as Record<string, unknown>), ...Object.keys(b as Record<string, unknown>)]);
+    return [...keys].flatMap((k) => changedPaths((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], at ? `${at}.${k}` : k));
+  }
+  return [at];
+}
+
+/** Every difference between two plans: resources added, removed, or with changed inputs, options or dependencies. */
+export function planDiff(before: PlanRun, after: PlanRun): Record<string, string[]> {
+  const diff: Record<string, string[]> = {};
+  const a = new Map(before.resources.map((r) => [r.urn, r]));
+  const b = new Map(after.resources.map((r) => [r.urn, r]));
+  for (const urn of new Set([...a.keys(), ...b.keys()])) {
+    const x = a.get(urn);
+    const y = b.get(urn);
+    const name = (x ?? y)!.name;
+    if (!x || !y) diff[name] = [x ? "removed" : "added"];
+    else {
+      const paths = [
+        ...changedPaths(x.inputs, y.inputs),
+        ...changedPaths(
+          { protect: x.protect, retainOnDelete: x.retainOnDelete, dependencies: x.dependencies, parent: x.parent },
+          { protect: y.protect, retainOnDelete: y.retainOnDelete, dependencies: y.dependencies, parent: y.parent },
+        ).map((p) => `(options) ${p}`),
+      ];
+      if (paths.length) diff[name] = paths;
+    }
+  }
+  const outputs = changedPaths(before.outputs, after.outputs);
+  if (outputs.length) diff["(stack outputs)"] = outputs;
+  return diff;
 }

@@ -217,7 +217,7 @@ export interface ServingAddonInputs {
 }
 
 /** An add-on ModelServing owns: installed when its models need it. */
-export type ServingAddon = Addon<Pick<ServingSettings, "models" | "autoscaling">, ServingAddonInputs>;
+export type ServingAddon = Addon<Pick<ServingSettings, "models" | "autoscaling" | "blueGreen">, ServingAddonInputs>;
 
 // ------------------------------------------------------------ Monitoring's add-ons
 

@@ -1,7 +1,9 @@
 /**
  * The AWS Load Balancer Controller add-on: it turns Services with
- * `loadBalancerClass: service.k8s.aws/nlb` into Network Load Balancers.
- * Installed by ModelServing only when a model is exposed. This file owns its
+ * `loadBalancerClass: service.k8s.aws/nlb` into Network Load Balancers, and
+ * a canary model's Ingress into an Application Load Balancer with weighted
+ * target groups. Installed by ModelServing only when a model is exposed or
+ * releases by canary. This file owns its
  * chart pin, Helm values, requests, IAM policy and install.
  */
 import type * as pulumi from "@pulumi/pulumi";
@@ -10,6 +12,7 @@ import { irsaRoleName } from "../names";
 import type { ChartPin } from "../../../lib/versions";
 import type { PolicyDocument } from "../../data/bucket-policy";
 import { systemNodeLabels } from "../labels";
+import { isCanary } from "../../serving/settings";
 import type { ServingAddon } from "./addon";
 
 /**
@@ -283,7 +286,8 @@ export const awsLoadBalancerController: ServingAddon = {
   id: AWS_LOAD_BALANCER_CONTROLLER_CHART.chart,
   pin: { helm: AWS_LOAD_BALANCER_CONTROLLER_CHART },
   purpose: "Creates and updates the AWS load balancers behind LoadBalancer Services and Ingresses",
-  enabled: (settings) => settings.models.some((m) => m.exposure.type !== "cluster"),
+  // An exposed model's NLB, or a canary model's ALB (components/serving/canary.ts ingressManifest).
+  enabled: (settings) => settings.models.some((m) => m.exposure.type !== "cluster" || isCanary(settings, m)),
   footprint: [{ name: "aws-load-balancer-controller", ...LOAD_BALANCER_CONTROLLER_RESOURCES, source: "our chart values" }],
   iamRoleNames: (owner) => [irsaRoleName(childName(owner, NAME))],
   install: ({ declare, owner, parent, cluster, inputs, tags, dependsOn }) => {

@@ -13,6 +13,7 @@ import { nvidiaDevicePlugin } from "./nvidia-device-plugin";
 import { clusterAutoscaler } from "./cluster-autoscaler";
 import { awsLoadBalancerController } from "./aws-load-balancer-controller";
 import { metricsServer } from "./metrics-server";
+import { argoRollouts } from "./argo-rollouts";
 import { kubePrometheusStack } from "./kube-prometheus-stack";
 import { dcgmExporter } from "./dcgm-exporter";
 
@@ -20,7 +21,7 @@ import { dcgmExporter } from "./dcgm-exporter";
 export const CLUSTER_ADDONS = [vpcCni, kubeProxy, coreDns, ebsCsiDriver, nvidiaDevicePlugin, clusterAutoscaler] as const;
 
 /** ModelServing's add-ons. */
-export const SERVING_ADDONS = [awsLoadBalancerController, metricsServer] as const;
+export const SERVING_ADDONS = [awsLoadBalancerController, metricsServer, argoRollouts] as const;
 
 /** Monitoring's add-ons. */
 export const MONITORING_ADDONS = [kubePrometheusStack, dcgmExporter] as const;
