@@ -10,7 +10,7 @@
  * the cluster security group admits), and the public one, reachable from the
  * internet but only from `publicAccessCidrs` when that list is set; with both
  * on, nodes keep using the private one (EKS user guide, "Cluster API server
- * endpoint": "Public and private" access; checked 2026-12-08). So the first
+ * endpoint": "Public and private" access; checked 2026-12-07). So the first
  * run needs the operator's egress address in `publicAccessCidrs`; once a
  * runner inside the VPC deploys, the stack says so (`deployFromVpc`) and the
  * public list may go.

@@ -30,7 +30,9 @@ export function eipQuotaRequestCommand(region: string, desired: number): string 
 /**
  * EC2's vCPU quotas for GPU instances, per family class and purchase option
  * (Service Quotas, service code ec2; EC2 user guide, "On-Demand Instance
- * quotas" and "Spot Instance quotas"; checked 2026-12-08). New accounts often
+ * quotas" and "Spot Instance quotas"; the codes as the Service Quotas console
+ * links them, e.g. console.aws.amazon.com/servicequotas/home/services/ec2/quotas/L-417A185B
+ * "Running On-Demand P instances"; checked 2026-12-07). New accounts often
  * start at 0 for all four, and a GPU node group then never gets a node.
  */
 export const GPU_VCPU_QUOTAS = {

@@ -1,7 +1,7 @@
 /**
  * Container image references, one grammar everywhere: the OCI distribution
  * reference grammar (distribution/reference, reference.go; the OCI
- * distribution spec's name and tag rules; checked 2026-12-08):
+ * distribution spec's name and tag rules; checked 2026-12-07):
  *
  *   reference  := name [ ":" tag ] [ "@" digest ]
  *   name       := [ domain "/" ] path-component { "/" path-component }

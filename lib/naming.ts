@@ -34,7 +34,7 @@ export const NAME_LIMITS = {
   launchTemplate: 128,
   ecrRepository: 256,
   // AWS Backup: vault, plan and selection names are 1-50 characters (AWS Backup API reference:
-  // CreateBackupVault BackupVaultName, BackupPlanName, BackupSelection SelectionName; checked 2026-12-08).
+  // CreateBackupVault BackupVaultName, BackupPlanName, BackupSelection SelectionName; checked 2026-12-07).
   backupVault: 50,
   backupPlan: 50,
   backupSelection: 50,

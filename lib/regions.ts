@@ -77,7 +77,7 @@ export function isAwsRegion(name: string): boolean {
 /**
  * The ARN partition of a region (AWS General Reference, "Amazon Resource
  * Names": aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f,
- * aws-eusc; checked 2026-12-08).
+ * aws-eusc; checked 2026-12-07).
  */
 export function partitionOf(region: string): string {
   if (region.startsWith("cn-")) return "aws-cn";

@@ -91,7 +91,7 @@ export const POSTGRES_MAJOR_VERSION = "17";
  * The last day of RDS standard support of each PostgreSQL major: after it,
  * RDS moves the instance to Extended Support, billed per vCPU-hour on top of
  * the instance, or upgrades it. Source: "Release calendars for Amazon RDS for
- * PostgreSQL" (RDS for PostgreSQL release notes), checked 2026-12-08.
+ * PostgreSQL" (RDS for PostgreSQL release notes), checked 2026-12-07.
  */
 export const POSTGRES_STANDARD_SUPPORT_ENDS: Record<string, string> = {
   "13": "2026-02-28",

@@ -46,7 +46,7 @@ function addonSettings(): { [K in keyof ClusterAddonArgs]-?: SettingSchema<Exclu
 const DEPLOYER_ROLE_DESCRIPTION =
   "The IAM role `pulumi up` runs as (from a laptop and from CI alike): cluster-admin through its own access entry, the only way in for `pulumi up`. The cluster is created without EKS's implicit admin entry for its creator, so nobody is admin just for creating it and no entry collides with this one.";
 
-// EC2 ids are 8 hex digits (older resources) or 17 (EC2 user guide, "Resource IDs"; checked 2026-12-08).
+// EC2 ids are 8 hex digits (older resources) or 17 (EC2 user guide, "Resource IDs"; checked 2026-12-07).
 const securityGroupId = z
   .string()
   .regex(/^sg-([0-9a-f]{8}|[0-9a-f]{17})$/, "must be a security group ID: sg- and 8 or 17 hex digits, such as sg-0123456789abcdef0");

@@ -109,7 +109,7 @@ schemaMatches<MetadataStoreArgs, z.input<typeof MetadataStoreArgsSchema>>(true);
 /**
  * Provisioned-IOPS storage starts at 100 GiB on RDS PostgreSQL (RDS user
  * guide, "Amazon RDS DB instance storage": io1 and io2 Block Express, 100 GiB
- * to 64 TiB; checked 2026-12-08).
+ * to 64 TiB; checked 2026-12-07).
  */
 export const PROVISIONED_IOPS_MIN_GB = 100;
 

@@ -273,7 +273,7 @@ export const NLB_CLASS = "service.k8s.aws/nlb";
  * readiness gate to every pod behind one of its load balancers: a pod counts
  * as Ready (and a rolling update moves on) only once the NLB reports it
  * healthy, so an update never removes the last healthy target (controller
- * docs, "Pod readiness gate", v3.5.0; checked 2026-12-08).
+ * docs, "Pod readiness gate", v3.5.0; checked 2026-12-07).
  */
 export const READINESS_GATE_LABEL = { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } as const;
 

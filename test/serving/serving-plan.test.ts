@@ -133,7 +133,7 @@ describe("seriesb-prod: blue/green", () => {
 /**
  * Server-side apply's field ownership, as the API server keeps it
  * (Kubernetes docs, "Server-Side Apply": conflicts, managers, "Transferring
- * ownership"; checked 2026-12-08), reduced to what decides whether Pulumi's
+ * ownership"; checked 2026-12-07), reduced to what decides whether Pulumi's
  * apply of a Deployment succeeds: every leaf field has a value and a set of
  * managers. An apply that sets a field to a value other than the live one
  * while another manager owns it conflicts, unless forced (Pulumi's
