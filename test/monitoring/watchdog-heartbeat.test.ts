@@ -156,7 +156,7 @@ describe("the heartbeat alarm", () => {
     expect(line?.expectedMonthlyUsd).toBeGreaterThan(0);
   });
 
-  it.each(["dev", "mvp"])("%s: no in-cluster monitoring, so no heartbeat topic and no heartbeat alarm", async (stack) => {
+  it.each(["seriesb-dev", "mvp"])("%s: no in-cluster monitoring, so no heartbeat topic and no heartbeat alarm", async (stack) => {
     const run = await plan(stack);
     expect(ofType(run, TOPIC).filter((t) => t.name.includes("heartbeat"))).toEqual([]);
     expect(ofType(run, ALARM).filter((a) => a.name.includes("watchdog-heartbeat"))).toEqual([]);

@@ -634,8 +634,8 @@ describe("what the shipped stacks deploy", () => {
     expect(costOf(staging).byResource.find((l) => l.type === CANARY)?.expectedMonthlyUsd).toBe(10.51);
   });
 
-  it("dev stays cheap: one NAT, no protection, an alert topic nobody is subscribed to, no AWS Backup or health checks", async () => {
-    const run = await plan("dev");
+  it("seriesb-dev stays cheap: one NAT, no protection, an alert topic nobody is subscribed to, no AWS Backup or health checks", async () => {
+    const run = await plan("seriesb-dev");
     expect(ofType(run, "aws:ec2/natGateway:NatGateway")).toHaveLength(1);
     expect(ofType(run, TOPIC)).toHaveLength(1);
     expect(ofType(run, "aws:sns/topicSubscription:TopicSubscription")).toHaveLength(0);

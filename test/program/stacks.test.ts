@@ -23,7 +23,17 @@ const ECR = "aws:ecr/repository:Repository";
 
 describe("shipped stacks", () => {
   it("ships the five documented environments", () => {
-    expect(SHIPPED_STACKS).toEqual(["dev", "mvp", "poc", "seriesb-prod", "seriesb-staging"]);
+    expect(SHIPPED_STACKS).toEqual(["mvp", "poc", "seriesb-dev", "seriesb-prod", "seriesb-staging"]);
+  });
+
+  it("ships no stack file named Pulumi.dev.yaml: `pulumi new` would write a new user's answers into it", () => {
+    // `pulumi new` (Pulumi.yaml's template) offers the stack name "dev" by default (pulumi/pulumi
+    // pkg/cmd/pulumi/project/newcmd/stack.go, defaultStackName) and merges its answers, stage poc first,
+    // into that stack's existing config file (newcmd/config.go, SaveConfig; both checked 2026-12-07):
+    // a shipped Series B dev stack would turn into a POC stack that still overrides the network,
+    // database and cluster, which the program refuses. The Series B dev stack is seriesb-dev.
+    const clashing = fs.readdirSync(STACKS_DIR).filter((f) => f.toLowerCase() === "pulumi.dev.yaml");
+    expect(clashing).toEqual([]);
   });
 
   it.each(SHIPPED_STACKS)("%s plans without errors and tags every taggable resource with owner and costCenter", async (stack) => {
