@@ -33,7 +33,7 @@
  * a plain top-level value (never a nested path, so only top-level scalar keys
  * can be asked), and shows `quickstart` at the end.
  */
-import { stringify } from "yaml";
+import { isMap, isNode, isScalar, parseDocument, stringify } from "yaml";
 import { STAGE_PRESETS } from "../../config/presets";
 import { STAGES } from "../../lib/stages";
 import { PRICED_REGIONS } from "../../cost/prices";
@@ -173,11 +173,41 @@ export function projectFileBlock(schema: JsonSchema = stackConfigKeysSchema()): 
   return [...header, body].join("\n");
 }
 
-/** Replaces the marked block of Pulumi.yaml (appends it, with the markers, when the file has none yet). */
+/** The top-level keys the block writes. */
+const GENERATED_KEYS = ["config", "template"];
+
+/**
+ * The project file without its top-level `config:` and `template:` entries, the
+ * rest as written. `pulumi new` rewrites Pulumi.yaml from the parsed document and
+ * so drops its comments, the markers included, but keeps these keys: appending
+ * the block again would declare them twice (duplicate keys, which YAML refuses).
+ */
+function withoutGeneratedKeys(projectFile: string): string {
+  const doc = parseDocument(projectFile);
+  if (doc.errors.length) throw new Error(`Pulumi.yaml does not parse: ${doc.errors[0]!.message}`);
+  if (!isMap(doc.contents)) return projectFile;
+  const cuts: [number, number][] = [];
+  for (const pair of doc.contents.items) {
+    if (!isScalar(pair.key) || !GENERATED_KEYS.includes(String(pair.key.value)) || !pair.key.range) continue;
+    const to = (isNode(pair.value) && pair.value.range ? pair.value.range : pair.key.range)[2];
+    // Up to the end of the entry's last line.
+    const newline = projectFile.indexOf("\n", to - 1);
+    cuts.push([pair.key.range[0], newline < 0 ? projectFile.length : newline + 1]);
+  }
+  let out = projectFile;
+  for (const [from, to] of cuts.reverse()) out = out.slice(0, from) + out.slice(to);
+  return out;
+}
+
+/**
+ * Replaces the marked block of Pulumi.yaml. When the file has no markers (a new
+ * file, or one `pulumi new` rewrote), the block replaces any top-level `config:`
+ * and `template:` and is appended with the markers.
+ */
 export function withProjectFileBlock(projectFile: string, block: string): string {
   const start = projectFile.indexOf(PROJECT_FILE_START);
   const end = projectFile.indexOf(PROJECT_FILE_END);
-  if (start < 0 && end < 0) return `${projectFile.trimEnd()}\n${PROJECT_FILE_START}\n${block}\n${PROJECT_FILE_END}\n`;
+  if (start < 0 && end < 0) return `${withoutGeneratedKeys(projectFile).trimEnd()}\n${PROJECT_FILE_START}\n${block}\n${PROJECT_FILE_END}\n`;
   if (start < 0 || end < start) throw new Error(`Pulumi.yaml has a broken ${PROJECT_FILE_START} ... ${PROJECT_FILE_END} block`);
   return `${projectFile.slice(0, start + PROJECT_FILE_START.length)}\n${block}\n${projectFile.slice(end)}`;
 }

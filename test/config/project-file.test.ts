@@ -8,13 +8,20 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { StackConfig } from "../../config/schema";
 import { ConfigError, resolvePlatformSpec } from "../../config/resolve";
 import { readStackConfig } from "../../plan/engine";
 import { STAGES } from "../../lib/stages";
 import { AWS_REGIONS } from "../../lib/regions";
-import { TEMPLATE_DEFAULTS, projectFileBlock, quickstartSettings, withProjectFileBlock } from "../../docs/generator/project-file";
+import {
+  PROJECT_FILE_END,
+  PROJECT_FILE_START,
+  TEMPLATE_DEFAULTS,
+  projectFileBlock,
+  quickstartSettings,
+  withProjectFileBlock,
+} from "../../docs/generator/project-file";
 import { PROJECT_FILE, ProjectFile, cliAccepts, cliConfigProblems, readProjectFile, withProjectDefaults } from "../support/pulumi-project";
 import { SHIPPED_STACKS } from "../support/plan";
 
@@ -37,6 +44,21 @@ describe("Pulumi.yaml config declarations", () => {
       runtime: { name: "nodejs", options: { typescript: true } },
       stackConfigDir: "stacks",
     });
+  });
+
+  it("are written back once after `pulumi new` rewrote the file without its comments (markers included), keeping the rest", () => {
+    const text = fs.readFileSync(PROJECT_FILE, "utf8");
+    // pulumi new saves the parsed project: same keys, no comments, so no markers; a stale declaration stands in for an old one.
+    const rewritten = stringifyYaml({ ...parseYaml(text), config: { stage: { type: "string", description: "stale" } } });
+    expect(rewritten).not.toContain(PROJECT_FILE_START);
+    const regenerated = withProjectFileBlock(rewritten, projectFileBlock());
+    // Parsing refuses duplicate keys: config and template are declared once.
+    expect(parseYaml(regenerated)).toEqual(parseYaml(text));
+    expect(regenerated.split(PROJECT_FILE_START).length - 1).toBe(1);
+    expect(regenerated.split(PROJECT_FILE_END).length - 1).toBe(1);
+    // The hand-written part keeps its text, and running the generator again changes nothing.
+    expect(regenerated.startsWith(rewritten.slice(0, rewritten.indexOf("config:")))).toBe(true);
+    expect(withProjectFileBlock(regenerated, projectFileBlock())).toBe(regenerated);
   });
 
   it("use only Pulumi's types, and every default has its key's type (Pulumi refuses the project file otherwise)", () => {
