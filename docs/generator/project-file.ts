@@ -176,15 +176,22 @@ export function projectFileBlock(schema: JsonSchema = stackConfigKeysSchema()): 
 /** The top-level keys the block writes. */
 const GENERATED_KEYS = ["config", "template"];
 
+function parseProjectFile(text: string, what: string) {
+  const doc = parseDocument(text);
+  if (doc.errors.length) throw new Error(`${what} does not parse: ${doc.errors[0]!.message}`);
+  return doc;
+}
+
 /**
  * The project file without its top-level `config:` and `template:` entries, the
  * rest as written. `pulumi new` rewrites Pulumi.yaml from the parsed document and
- * so drops its comments, the markers included, but keeps these keys: appending
- * the block again would declare them twice (duplicate keys, which YAML refuses).
+ * so drops its comments, the markers included, but keeps `config:` (and drops
+ * `template:`; pulumi/pulumi pkg/cmd/pulumi/newcmd/new.go: `proj.Template = nil`,
+ * then workspace.SaveProject; checked 2026-12-07): appending the block again
+ * would declare `config:` twice (a duplicate key, which YAML refuses).
  */
 function withoutGeneratedKeys(projectFile: string): string {
-  const doc = parseDocument(projectFile);
-  if (doc.errors.length) throw new Error(`Pulumi.yaml does not parse: ${doc.errors[0]!.message}`);
+  const doc = parseProjectFile(projectFile, "Pulumi.yaml");
   if (!isMap(doc.contents)) return projectFile;
   const cuts: [number, number][] = [];
   for (const pair of doc.contents.items) {
@@ -200,11 +207,28 @@ function withoutGeneratedKeys(projectFile: string): string {
 }
 
 /**
- * Replaces the marked block of Pulumi.yaml. When the file has no markers (a new
- * file, or one `pulumi new` rewrote), the block replaces any top-level `config:`
- * and `template:` and is appended with the markers.
+ * The block with the project-config entries of the file that the block does not
+ * declare, such as the `pulumi:tags` `pulumi new` adds (newcmd/new.go,
+ * AddConfigStackTags): regenerating must not drop them.
  */
-export function withProjectFileBlock(projectFile: string, block: string): string {
+function withForeignConfig(projectFile: string, block: string): string {
+  const existing = (parseProjectFile(projectFile, "Pulumi.yaml").toJS() as { config?: Record<string, unknown> } | null)?.config ?? {};
+  const doc = parseProjectFile(block, "The generated block");
+  const declared = new Set(Object.keys((doc.toJS() as { config?: Record<string, unknown> }).config ?? {}));
+  const foreign = Object.entries(existing).filter(([key]) => !declared.has(key));
+  if (!foreign.length) return block;
+  for (const [key, value] of foreign) doc.setIn(["config", key], value);
+  return doc.toString({ lineWidth: 0 }).trimEnd();
+}
+
+/**
+ * Replaces the marked block of Pulumi.yaml, keeping project-config entries it
+ * does not declare. When the file has no markers (a new file, or one `pulumi
+ * new` rewrote), the block replaces any top-level `config:` and `template:` and
+ * is appended with the markers.
+ */
+export function withProjectFileBlock(projectFile: string, generated: string): string {
+  const block = withForeignConfig(projectFile, generated);
   const start = projectFile.indexOf(PROJECT_FILE_START);
   const end = projectFile.indexOf(PROJECT_FILE_END);
   if (start < 0 && end < 0) return `${withoutGeneratedKeys(projectFile).trimEnd()}\n${PROJECT_FILE_START}\n${block}\n${PROJECT_FILE_END}\n`;

@@ -49,11 +49,15 @@ describe("Pulumi.yaml config declarations", () => {
   it("are written back once after `pulumi new` rewrote the file without its comments (markers included), keeping the rest", () => {
     const text = fs.readFileSync(PROJECT_FILE, "utf8");
     // pulumi new saves the parsed project: same keys, no comments, so no markers; a stale declaration stands in for an old one.
-    const rewritten = stringifyYaml({ ...parseYaml(text), config: { stage: { type: "string", description: "stale" } } });
+    // It also drops template: and adds the pulumi:template stack tag to config:.
+    const { template: _template, ...saved } = parseYaml(text) as Record<string, unknown>;
+    const tags = { value: { "pulumi:template": "https://github.com/example/ml-platform" } };
+    const rewritten = stringifyYaml({ ...saved, config: { stage: { type: "string", description: "stale" }, "pulumi:tags": tags } });
     expect(rewritten).not.toContain(PROJECT_FILE_START);
     const regenerated = withProjectFileBlock(rewritten, projectFileBlock());
     // Parsing refuses duplicate keys: config and template are declared once.
-    expect(parseYaml(regenerated)).toEqual(parseYaml(text));
+    const expected = parseYaml(text) as { config: Record<string, unknown> };
+    expect(parseYaml(regenerated)).toEqual({ ...expected, config: { ...expected.config, "pulumi:tags": tags } });
     expect(regenerated.split(PROJECT_FILE_START).length - 1).toBe(1);
     expect(regenerated.split(PROJECT_FILE_END).length - 1).toBe(1);
     // The hand-written part keeps its text, and running the generator again changes nothing.
