@@ -110,6 +110,25 @@ describe("Pulumi.yaml config declarations", () => {
 describe("Pulumi.yaml template (pulumi new)", () => {
   const template = project.template;
 
+  it("copies every file unchanged: none holds the text pulumi new replaces with the project's name or description", () => {
+    // pulumi/pulumi sdk/go/common/workspace/templates.go transform (checked 2026-12-07). Spelled in pieces here for the same reason.
+    const substituted = ["PROJECT", "DESCRIPTION"].map((name) => "$" + "{" + name + "}");
+    const skipped = new Set([".git", "node_modules", "dist", ".cache", "charts"]);
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (skipped.has(entry.name)) continue;
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else if (/\.(ts|js|mjs|json|ya?ml|md)$/.test(entry.name)) files.push(full);
+      }
+    };
+    walk(ROOT);
+    expect(files.length).toBeGreaterThan(100);
+    const holding = files.filter((f) => substituted.some((text) => fs.readFileSync(f, "utf8").includes(text)));
+    expect(holding.map((f) => path.relative(ROOT, f))).toEqual([]);
+  });
+
   it("asks for the region, the stage and the environment, with defaults the config accepts", () => {
     expect(Object.keys(template.config)).toEqual(["aws:region", "stage", "environment"]);
     for (const [key, value] of Object.entries(template.config)) {
