@@ -170,8 +170,9 @@ export const DEPLOYER_ACTIONS: Readonly<Record<string, DeployerPermissions>> = {
       "ec2:DeleteTags",
       "ec2:DescribeAccountAttributes",
       "ec2:DescribeFlowLogs",
-      // No logs:CreateLogDelivery: the flow logs go to CloudWatch Logs through a role (iam:PassRole); that action is
-      // for S3 and Firehose destinations (VPC user guide, "Publish flow logs to Amazon S3", checked 2026-12-07).
+      // No logs:CreateLogDelivery: the flow logs go to CloudWatch Logs through a role, which needs iam:PassRole (VPC user
+      // guide, "IAM role for publishing flow logs to CloudWatch Logs"); CreateLogDelivery is the log-delivery permission of
+      // the S3 and Firehose destinations (CloudWatch Logs user guide, "Enable logging from AWS services"; checked 2026-12-07).
       "iam:PassRole",
     ],
   },
