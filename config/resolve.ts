@@ -83,7 +83,16 @@ export const STACK_TAG_KEYS = ["project", "stage", "environment", "managed-by"] 
  * synchronous, and restores the default when it returns), so that every
  * check's keyOf names the keys as the stack file spells them.
  */
-let NAMESPACE = `${PROJECT}:`;
+/**
+ * `<project>:`. Spelled with a lower-case variable: `pulumi new` replaces the
+ * text dollar-brace-PROJECT-brace in every file it copies (pulumi/pulumi
+ * sdk/go/common/workspace/templates.go transform; checked 2026-12-07).
+ */
+function namespaceOf(project: string): string {
+  return `${project}:`;
+}
+
+let NAMESPACE = namespaceOf(PROJECT);
 
 /** Turns Pulumi's string map (objects arrive as JSON text) into plain values. */
 function parseRawValue(text: string): unknown {
@@ -616,11 +625,11 @@ export interface ResolveOptions {
  */
 export function resolvePlatformSpec(raw: Record<string, string>, stack: string, options: ResolveOptions = {}): PlatformSpec {
   const project = options.project ?? PROJECT;
-  NAMESPACE = `${project}:`;
+  NAMESPACE = namespaceOf(project);
   try {
     return resolve(raw, stack, project, options.source, options.secretKeys);
   } finally {
-    NAMESPACE = `${PROJECT}:`;
+    NAMESPACE = namespaceOf(PROJECT);
   }
 }
 

@@ -20,6 +20,13 @@ import { STAGES, Stage } from "../../lib/stages";
 import { PRICED_REGIONS } from "../../cost/prices";
 import { cell, code, generatedBanner, table } from "./markdown";
 
+/**
+ * `ml-platform:<key>`. Built without the text dollar-brace-PROJECT-brace, which
+ * `pulumi new` replaces in every file it copies (pulumi/pulumi
+ * sdk/go/common/workspace/templates.go transform; checked 2026-12-07).
+ */
+const platformKey = (key: string) => PROJECT + ":" + key;
+
 /** A JSON schema node (the subset we read). */
 export interface JsonSchema {
   $schema?: string;
@@ -106,7 +113,7 @@ export function stackConfigJsonSchema(): JsonSchema {
       examples: [...PRICED_REGIONS],
     },
   };
-  for (const [key, schema] of Object.entries(keys.properties ?? {})) properties[`${PROJECT}:${key}`] = asYamlValue(schema);
+  for (const [key, schema] of Object.entries(keys.properties ?? {})) properties[platformKey(key)] = asYamlValue(schema);
   const known = Object.keys(properties);
   return {
     $schema: "http://json-schema.org/draft-07/schema#",
@@ -117,11 +124,11 @@ export function stackConfigJsonSchema(): JsonSchema {
     properties: {
       config: {
         type: "object",
-        description: `The stack's configuration: \`${PROJECT}:<key>\` keys for the platform, \`aws:region\`, and any other provider's \`<namespace>:<key>\`.`,
+        description: `The stack's configuration: \`${platformKey("<key>")}\` keys for the platform, \`aws:region\`, and any other provider's \`<namespace>:<key>\`.`,
         properties,
-        required: ["aws:region", ...(keys.required ?? []).map((k) => `${PROJECT}:${k}`)],
+        required: ["aws:region", ...(keys.required ?? []).map(platformKey)],
         // Any other namespace is the business of its provider; an unknown ml-platform key is a typo.
-        propertyNames: { anyOf: [{ enum: known }, { pattern: `^(?!${PROJECT}:)[A-Za-z0-9_.-]+:[^:]+` }] },
+        propertyNames: { anyOf: [{ enum: known }, { pattern: `^(?!${platformKey("")})[A-Za-z0-9_.-]+:[^:]+` }] },
       },
       secretsprovider: { type: "string", description: "Pulumi: the stack's secrets provider (written by `pulumi stack init --secrets-provider`)." },
       encryptedkey: { type: "string", description: "Pulumi: the stack's data key, encrypted by the secrets provider." },
@@ -161,7 +168,7 @@ export function flattenKeys(schema: JsonSchema = stackConfigKeysSchema()): KeyRo
 }
 
 function keyName(path: string[]): string {
-  return `${PROJECT}:${path.join(".").replace(/\.\[\]/g, "[]")}`;
+  return platformKey(path.join(".").replace(/\.\[\]/g, "[]"));
 }
 
 function objectOf(node: JsonSchema): JsonSchema | undefined {

@@ -14,7 +14,10 @@
  * destroy, modify, plan and attribute actions; checked 2026-12-07), without
  * the actions of features the program never sets (S3 object lock,
  * customer-owned IP pools, VPC Lattice service networks, secret replicas, SNS
- * data protection). Action names as the AWS Service Authorization Reference
+ * data protection), plus what the provider's source calls that the mapping
+ * misses (inline routes, tag updates by ARN, force-destroy paths, in-place
+ * updates; each cited at its row, from hashicorp/terraform-provider-aws).
+ * Action names as the AWS Service Authorization Reference
  * spells them (https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html,
  * checked 2026-12-07; IAM matches action names case-insensitively).
  */
@@ -65,6 +68,12 @@ export const DEPLOYER_ACTIONS: Readonly<Record<string, DeployerPermissions>> = {
       "backup:CreateBackupVault",
       "backup:DeleteBackupVault",
       "backup:DescribeBackupVault",
+      // forceDestroy empties the vault first: resourceVaultDelete lists and deletes every recovery point
+      // (terraform-provider-aws internal/service/backup/vault.go, checked 2026-12-07). AWS Backup deletes an
+      // RDS snapshot's recovery point with the caller's permissions; without them DeleteRecoveryPoint answers
+      // 200 and leaves it EXPIRED (AWS Backup API reference, DeleteRecoveryPoint, checked 2026-12-07).
+      "backup:DeleteRecoveryPoint",
+      "backup:ListRecoveryPointsByBackupVault",
       "backup:ListTags",
       "backup:TagResource",
       "backup:UntagResource",
@@ -74,6 +83,7 @@ export const DEPLOYER_ACTIONS: Readonly<Record<string, DeployerPermissions>> = {
       "kms:DescribeKey",
       "kms:GenerateDataKey",
       "kms:RetireGrant",
+      "rds:DeleteDBSnapshot",
     ],
   },
   "aws:cloudwatch/eventRule:EventRule": {
@@ -107,7 +117,11 @@ export const DEPLOYER_ACTIONS: Readonly<Record<string, DeployerPermissions>> = {
       "logs:ListTagsLogGroup",
       "logs:PutRetentionPolicy",
       "logs:TagLogGroup",
+      // Tag updates by ARN (terraform-provider-aws internal/service/logs/generate.go: the generic TagResource and
+      // UntagResource updater; checked 2026-12-07).
+      "logs:TagResource",
       "logs:UntagLogGroup",
+      "logs:UntagResource",
     ],
   },
   "aws:cloudwatch/metricAlarm:MetricAlarm": {
@@ -141,6 +155,8 @@ export const DEPLOYER_ACTIONS: Readonly<Record<string, DeployerPermissions>> = {
       "ec2:CreateTags",
       "ec2:DeleteTags",
       "ec2:DescribeAddresses",
+      // Read: the PTR record (terraform-provider-aws internal/service/ec2/ec2_eip.go, findEIPDomainNameAttributeByAllocationID; checked 2026-12-07).
+      "ec2:DescribeAddressesAttribute",
       "ec2:DisassociateAddress",
       "ec2:ReleaseAddress",
     ],
@@ -154,8 +170,10 @@ export const DEPLOYER_ACTIONS: Readonly<Record<string, DeployerPermissions>> = {
       "ec2:DeleteTags",
       "ec2:DescribeAccountAttributes",
       "ec2:DescribeFlowLogs",
+      // No logs:CreateLogDelivery: the flow logs go to CloudWatch Logs through a role, which needs iam:PassRole (VPC user
+      // guide, "IAM role for publishing flow logs to CloudWatch Logs"); CreateLogDelivery is the log-delivery permission of
+      // the S3 and Firehose destinations (CloudWatch Logs user guide, "Enable logging from AWS services"; checked 2026-12-07).
       "iam:PassRole",
-      "logs:CreateLogDelivery",
     ],
   },
   "aws:ec2/internetGateway:InternetGateway": {
@@ -197,7 +215,19 @@ export const DEPLOYER_ACTIONS: Readonly<Record<string, DeployerPermissions>> = {
   },
   "aws:ec2/routeTable:RouteTable": {
     terraform: "aws_route_table",
-    actions: ["ec2:CreateRouteTable", "ec2:CreateTags", "ec2:DeleteRouteTable", "ec2:DeleteTags", "ec2:DescribeAccountAttributes", "ec2:DescribeRouteTables"],
+    // Inline routes: created, replaced and deleted one by one (terraform-provider-aws internal/service/ec2/vpc_route_table.go,
+    // routeTableAddRoute, routeTableUpdateRoute and routeTableDeleteRoute; checked 2026-12-07).
+    actions: [
+      "ec2:CreateRoute",
+      "ec2:CreateRouteTable",
+      "ec2:CreateTags",
+      "ec2:DeleteRoute",
+      "ec2:DeleteRouteTable",
+      "ec2:DeleteTags",
+      "ec2:DescribeAccountAttributes",
+      "ec2:DescribeRouteTables",
+      "ec2:ReplaceRoute",
+    ],
   },
   "aws:ec2/routeTableAssociation:RouteTableAssociation": {
     terraform: "aws_route_table_association",
@@ -408,6 +438,8 @@ export const DEPLOYER_ACTIONS: Readonly<Record<string, DeployerPermissions>> = {
       "iam:PutRolePolicy",
       "iam:TagRole",
       "iam:UntagRole",
+      // A changed trust policy (terraform-provider-aws internal/service/iam/role.go, resourceRoleUpdate; checked 2026-12-07).
+      "iam:UpdateAssumeRolePolicy",
       "iam:UpdateRoleDescription",
     ],
   },
@@ -480,6 +512,9 @@ export const DEPLOYER_ACTIONS: Readonly<Record<string, DeployerPermissions>> = {
       "rds:ListTagsForResource",
       "rds:ModifyDBParameterGroup",
       "rds:RemoveTagsFromResource",
+      // A parameter removed from the group is reset (terraform-provider-aws internal/service/rds/parameter_group.go,
+      // resourceParameterGroupUpdate; checked 2026-12-07).
+      "rds:ResetDBParameterGroup",
     ],
   },
   "aws:rds/subnetGroup:SubnetGroup": {
@@ -543,7 +578,9 @@ export const DEPLOYER_ACTIONS: Readonly<Record<string, DeployerPermissions>> = {
   },
   "aws:s3/bucketObjectv2:BucketObjectv2": {
     terraform: "aws_s3_object",
-    actions: ["kms:DescribeKey", "kms:Encrypt", "s3:DeleteObject", "s3:GetObject", "s3:GetObjectTagging", "s3:PutObject"],
+    // A tagged object: PutObject with tags needs s3:PutObjectTagging too, and a tag change calls it (S3 in the
+    // Service Authorization Reference, PutObject's x-amz-tagging; terraform-provider-aws internal/service/s3 objectUpdateTags; checked 2026-12-07).
+    actions: ["kms:DescribeKey", "kms:Encrypt", "s3:DeleteObject", "s3:GetObject", "s3:GetObjectTagging", "s3:PutObject", "s3:PutObjectTagging"],
   },
   "aws:s3/bucketOwnershipControls:BucketOwnershipControls": {
     terraform: "aws_s3_bucket_ownership_controls",
@@ -574,7 +611,9 @@ export const DEPLOYER_ACTIONS: Readonly<Record<string, DeployerPermissions>> = {
   },
   "aws:secretsmanager/secretVersion:SecretVersion": {
     terraform: "aws_secretsmanager_secret_version",
-    actions: ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"],
+    // A replaced version loses its AWSPREVIOUS label on delete (terraform-provider-aws
+    // internal/service/secretsmanager/secret_version.go, resourceSecretVersionDelete; checked 2026-12-07).
+    actions: ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"],
   },
   "aws:sns/topic:Topic": {
     terraform: "aws_sns_topic",
@@ -595,11 +634,46 @@ export const DEPLOYER_ACTIONS: Readonly<Record<string, DeployerPermissions>> = {
   },
   "aws:synthetics/canary:Canary": {
     terraform: "aws_synthetics_canary",
-    actions: ["synthetics:CreateCanary", "synthetics:DeleteCanary", "synthetics:GetCanary", "synthetics:UpdateCanary"],
+    // The provider starts the canary (startCanary), stops it before an update or delete, and tags it
+    // (terraform-provider-aws internal/service/synthetics/canary.go; checked 2026-12-07). Synthetics creates the
+    // canary's Lambda function and layer (cwsyn-<name>-...) with the caller's permissions, in the VPC it names, and
+    // deletes them with the canary (deleteLambda): the Lambda and EC2 statements of the CloudWatchSyntheticsFullAccess
+    // managed policy (AWS managed policy reference, v14; CloudWatch user guide, "Required roles and permissions for
+    // users who manage CloudWatch canaries"; checked 2026-12-07), without its tag actions (the canary's tags are not
+    // replicated to the function). iam:PassRole hands it its execution role (mlp-*). s3:GetObjectVersion: the canary
+    // names the code object's version.
+    actions: [
+      "ec2:DescribeSecurityGroups",
+      "ec2:DescribeSubnets",
+      "ec2:DescribeVpcs",
+      "iam:PassRole",
+      "lambda:AddPermission",
+      "lambda:CreateFunction",
+      "lambda:DeleteFunction",
+      "lambda:DeleteLayerVersion",
+      "lambda:GetFunction",
+      "lambda:GetFunctionConfiguration",
+      "lambda:GetLayerVersion",
+      "lambda:PublishLayerVersion",
+      "lambda:PublishVersion",
+      "lambda:UpdateFunctionCode",
+      "lambda:UpdateFunctionConfiguration",
+      "s3:GetObjectVersion",
+      "synthetics:CreateCanary",
+      "synthetics:DeleteCanary",
+      "synthetics:GetCanary",
+      "synthetics:StartCanary",
+      "synthetics:StopCanary",
+      "synthetics:TagResource",
+      "synthetics:UntagResource",
+      "synthetics:UpdateCanary",
+    ],
   },
   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
     terraform: "aws_vpc_security_group_ingress_rule",
-    actions: ["ec2:AuthorizeSecurityGroupIngress", "ec2:DescribeSecurityGroupRules", "ec2:RevokeSecurityGroupIngress"],
+    // A changed rule is modified in place (terraform-provider-aws internal/service/ec2/vpc_security_group_ingress_rule.go,
+    // Update: ModifySecurityGroupRules; checked 2026-12-07).
+    actions: ["ec2:AuthorizeSecurityGroupIngress", "ec2:DescribeSecurityGroupRules", "ec2:ModifySecurityGroupRules", "ec2:RevokeSecurityGroupIngress"],
   },
 };
 
@@ -634,20 +708,40 @@ const IAM_RESOURCES = {
   instanceProfiles: "arn:aws:iam::*:instance-profile/*",
 };
 
+/**
+ * The actions that act on a role, whatever their name says: ListInstanceProfilesForRole
+ * is authorized against the role (Service Authorization Reference, IAM: its resource
+ * type is `role`; checked 2026-12-07), and every role delete calls it
+ * (terraform-provider-aws internal/service/iam/role.go, deleteRoleInstanceProfiles).
+ */
+const ROLE_ACTIONS =
+  /^(CreateRole|DeleteRole|GetRole|PassRole|TagRole|UntagRole|UpdateRoleDescription|UpdateAssumeRolePolicy|ListAttachedRolePolicies|ListInstanceProfilesForRole|ListRolePolicies|ListRoleTags|PutRolePolicy|GetRolePolicy|DeleteRolePolicy|AttachRolePolicy|DetachRolePolicy|PutRolePermissionsBoundary|DeleteRolePermissionsBoundary)$/;
+
 /** Where an IAM action may act; undefined for an action this table does not know (the test fails on it). */
 export function iamResourceOf(action: string): string | undefined {
   const name = action.slice("iam:".length);
+  if (ROLE_ACTIONS.test(name)) return IAM_RESOURCES.roles;
   if (/OpenIDConnectProvider/i.test(name)) return IAM_RESOURCES.oidc;
   if (/InstanceProfile/i.test(name)) return IAM_RESOURCES.instanceProfiles;
   if (name === "CreateServiceLinkedRole") return IAM_RESOURCES.serviceLinked;
   if (name === "ListRoles") return "*";
-  if (
-    /^(CreateRole|DeleteRole|GetRole|PassRole|TagRole|UntagRole|UpdateRoleDescription|UpdateAssumeRolePolicy|ListAttachedRolePolicies|ListInstanceProfilesForRole|ListRolePolicies|ListRoleTags|PutRolePolicy|GetRolePolicy|DeleteRolePolicy|AttachRolePolicy|DetachRolePolicy|PutRolePermissionsBoundary|DeleteRolePermissionsBoundary)$/.test(
-      name,
-    )
-  )
-    return IAM_RESOURCES.roles;
   return undefined;
+}
+
+/**
+ * Lambda actions are the Synthetics canary's only ones: its function and layers are
+ * named cwsyn-<canary>-..., and it is built on the Synthetics runtime layers
+ * (the resources of the CloudWatchSyntheticsFullAccess managed policy's Lambda
+ * statements, AWS managed policy reference v14, checked 2026-12-07).
+ */
+export const LAMBDA_RESOURCES = {
+  functions: "arn:aws:lambda:*:*:function:cwsyn-*",
+  layers: ["arn:aws:lambda:*:*:layer:cwsyn-*", "arn:aws:lambda:*:*:layer:Synthetics:*", "arn:aws:lambda:*:*:layer:AWS-CW-Synthetics*:*"],
+};
+
+/** Where a Lambda action may act. */
+export function lambdaResourceOf(action: string): string | string[] {
+  return /Layer/.test(action) ? LAMBDA_RESOURCES.layers : LAMBDA_RESOURCES.functions;
 }
 
 /** Every action the deployer needs, sorted. */
@@ -667,7 +761,12 @@ interface Statement {
 
 const sidOf = (text: string) => text.replace(/(^|[^A-Za-z0-9])([A-Za-z0-9])/g, (_, __, c: string) => c.toUpperCase());
 
-/** A role's inline policies may hold 10,240 characters, whitespace not counted (IAM user guide, "IAM and AWS STS quotas", checked 2026-12-07). */
+/**
+ * A role's inline policies together may hold 10,240 characters, whitespace not
+ * counted: the quota is the aggregate of all of them, not per policy (IAM user
+ * guide, "IAM and AWS STS quotas", checked 2026-12-07). So this document must
+ * be the deployer role's only inline policy, or the others must fit beside it.
+ */
 export const INLINE_ROLE_POLICY_LIMIT = 10240;
 
 /** The policy's size as IAM counts it: without whitespace. */
@@ -675,33 +774,32 @@ export function deployerPolicySize(): number {
   return JSON.stringify(deployerPolicy()).replace(/\s/g, "").length;
 }
 
-/** docs/deployer-policy.json: IAM actions scoped where IAM allows it, the rest by service on "*". */
+/** docs/deployer-policy.json: IAM and Lambda actions scoped where IAM allows it, the rest by service on "*". */
 export function deployerPolicy(): { Version: string; Statement: Statement[] } {
-  const byResource = new Map<string, string[]>();
-  const byService = new Map<string, string[]>();
-  for (const action of deployerActions()) {
-    const service = action.split(":")[0]!;
-    if (service === "iam") {
-      const resource = iamResourceOf(action);
-      if (!resource) throw new Error(`${action}: no scope in docs/generator/deployer-policy.ts iamResourceOf`);
-      byResource.set(resource, [...(byResource.get(resource) ?? []), action]);
-    } else byService.set(service, [...(byService.get(service) ?? []), action]);
-  }
   const names: Record<string, string> = {
     [IAM_RESOURCES.roles]: "IamRolesOfTheStack",
     [IAM_RESOURCES.oidc]: "IamEksOidcProvider",
     [IAM_RESOURCES.serviceLinked]: "IamServiceLinkedRoles",
     [IAM_RESOURCES.instanceProfiles]: "IamNodeInstanceProfiles",
     "*": "IamList",
+    [LAMBDA_RESOURCES.functions]: "LambdaCanaryFunctions",
+    [JSON.stringify(LAMBDA_RESOURCES.layers)]: "LambdaCanaryLayers",
   };
-  const statements: Statement[] = [...byResource].map(([resource, actions]) => ({
-    Sid: names[resource]!,
-    Effect: "Allow",
-    Action: actions,
-    Resource: resource,
-  }));
-  for (const [service, actions] of byService) statements.push({ Sid: sidOf(service), Effect: "Allow", Action: actions, Resource: "*" });
-  return { Version: "2012-10-17", Statement: statements.sort((a, b) => a.Sid.localeCompare(b.Sid)) };
+  const statements = new Map<string, Statement>();
+  for (const action of deployerActions()) {
+    const service = action.split(":")[0]!;
+    let resource: string | string[] = "*";
+    if (service === "iam") {
+      const scoped = iamResourceOf(action);
+      if (!scoped) throw new Error(`${action}: no scope in docs/generator/deployer-policy.ts iamResourceOf`);
+      resource = scoped;
+    } else if (service === "lambda") resource = lambdaResourceOf(action);
+    const Sid = service === "iam" || service === "lambda" ? names[typeof resource === "string" ? resource : JSON.stringify(resource)]! : sidOf(service);
+    const statement = statements.get(Sid) ?? { Sid, Effect: "Allow" as const, Action: [], Resource: resource };
+    statement.Action.push(action);
+    statements.set(Sid, statement);
+  }
+  return { Version: "2012-10-17", Statement: [...statements.values()].sort((a, b) => a.Sid.localeCompare(b.Sid)) };
 }
 
 // --- the page ------------------------------------------------------------------------------
@@ -723,7 +821,8 @@ export function renderDeployerPolicyPage(typesByStack: Map<string, Set<string>>)
     "What the role that runs `pulumi up` (`ml-platform:cluster.deployerRoleArn`, assumed by laptops and CI alike) needs on AWS, at every stage: " +
       "[`deployer-policy.json`](deployer-policy.json) is an IAM policy document to give that role as an inline policy " +
       "(`aws iam put-role-policy --role-name ml-platform-deployer --policy-name ml-platform-deployer --policy-document file://docs/deployer-policy.json`): " +
-      `at ${deployerPolicySize()} characters it is over the 6,144 of a managed policy and under the 10,240 of a role's inline policies (IAM user guide, "IAM and AWS STS quotas"; a test keeps it there). ` +
+      `at ${deployerPolicySize()} characters it is over the 6,144 of a managed policy and under the 10,240 that a role's inline policies may hold together ` +
+      '(IAM user guide, "IAM and AWS STS quotas": the limit is the sum of all of a role\'s inline policies, so give the role no other inline policy, or keep the others within what is left; a test keeps this one under it). ' +
       "It is derived from the resource types the program declares (the table below, one row per type; a test fails when a shipped stack's plan has a type without a row), " +
       "so it covers every stage: a POC uses the S3 and ECR rows only.",
     "",
@@ -732,12 +831,14 @@ export function renderDeployerPolicyPage(typesByStack: Map<string, Set<string>>)
     `- IAM roles: every IAM role action, \`iam:PassRole\` included, is limited to roles named \`${ROLE_NAME_PREFIX}*\`, the prefix of every role the stack creates ` +
       "(`mlp-<environment>-...`). For one stack, narrow it to `mlp-<environment>-*`.",
     "- The cluster's OIDC provider (IRSA): `oidc-provider/oidc.eks.*`. Service-linked roles (EKS, node groups, RDS, AWS Backup, created once per account): `role/aws-service-role/*`.",
+    "- Lambda: only the function and layers CloudWatch Synthetics creates for the health-check canary (`healthChecks.internalUrls`) with the deployer's permissions, " +
+      "`function:cwsyn-*` and `layer:cwsyn-*`, and the Synthetics runtime layers it builds on (as the `CloudWatchSyntheticsFullAccess` managed policy scopes them; " +
+      'CloudWatch user guide, "Required roles and permissions for users who manage CloudWatch canaries").',
     '- Everything else is `Resource: "*"`, per service: EC2, EKS, RDS, KMS, S3, ECR, CloudWatch, SNS, Backup and Secrets Manager resources get generated IDs or random name suffixes, ' +
       "and their create actions are authorized against resources (subnets, network interfaces, keys) that do not exist when the policy is written. " +
       "Tag-based conditions could narrow the update and delete actions (every resource carries `managed-by: pulumi` and `environment`), at the cost of a second statement per service; this document does not.",
-    "- Not covered: the Pulumi backend (the state bucket and the secrets provider's KMS key, if you use S3 and KMS), " +
-      "and the Lambda and S3 permissions CloudWatch Synthetics needs to create a canary (`healthChecks.internalUrls`; the `CloudWatchSyntheticsFullAccess` managed policy, " +
-      'CloudWatch user guide, "Required roles and permissions for users who manage CloudWatch canaries"). Kubernetes objects need no IAM action: the deployer reaches the API through its EKS access entry.',
+    "- Not covered: the Pulumi backend (the state bucket and the secrets provider's KMS key, if you use S3 and KMS). " +
+      "Kubernetes objects need no IAM action: the deployer reaches the API through its EKS access entry.",
     "",
     "## Actions by resource type",
     "",

@@ -33,7 +33,7 @@
  * a plain top-level value (never a nested path, so only top-level scalar keys
  * can be asked), and shows `quickstart` at the end.
  */
-import { stringify } from "yaml";
+import { isMap, isNode, isScalar, parseDocument, stringify } from "yaml";
 import { STAGE_PRESETS } from "../../config/presets";
 import { STAGES } from "../../lib/stages";
 import { PRICED_REGIONS } from "../../cost/prices";
@@ -95,7 +95,8 @@ export function projectConfigDeclarations(schema: JsonSchema = stackConfigKeysSc
 export const TEMPLATE_DEFAULTS: Record<string, string> = {
   "aws:region": PRICED_REGIONS[0]!,
   stage: "poc",
-  environment: "dev",
+  // No shipped stack's environment, so a new stack's names (mlp-sandbox-...) clash with none of theirs.
+  environment: "sandbox",
 };
 
 /** One `pulumi config set --path` a new stack still needs, and the stages that need it. */
@@ -173,11 +174,65 @@ export function projectFileBlock(schema: JsonSchema = stackConfigKeysSchema()): 
   return [...header, body].join("\n");
 }
 
-/** Replaces the marked block of Pulumi.yaml (appends it, with the markers, when the file has none yet). */
-export function withProjectFileBlock(projectFile: string, block: string): string {
+/** The top-level keys the block writes. */
+const GENERATED_KEYS = ["config", "template"];
+
+function parseProjectFile(text: string, what: string) {
+  const doc = parseDocument(text);
+  if (doc.errors.length) throw new Error(`${what} does not parse: ${doc.errors[0]!.message}`);
+  return doc;
+}
+
+/**
+ * The project file without its top-level `config:` and `template:` entries, the
+ * rest as written. `pulumi new` rewrites Pulumi.yaml from the parsed document and
+ * so drops its comments, the markers included, but keeps `config:` (and drops
+ * `template:`; pulumi/pulumi pkg/cmd/pulumi/newcmd/new.go: `proj.Template = nil`,
+ * then workspace.SaveProject; checked 2026-12-07): appending the block again
+ * would declare `config:` twice (a duplicate key, which YAML refuses).
+ */
+function withoutGeneratedKeys(projectFile: string): string {
+  const doc = parseProjectFile(projectFile, "Pulumi.yaml");
+  if (!isMap(doc.contents)) return projectFile;
+  const cuts: [number, number][] = [];
+  for (const pair of doc.contents.items) {
+    if (!isScalar(pair.key) || !GENERATED_KEYS.includes(String(pair.key.value)) || !pair.key.range) continue;
+    const to = (isNode(pair.value) && pair.value.range ? pair.value.range : pair.key.range)[2];
+    // Up to the end of the entry's last line.
+    const newline = projectFile.indexOf("\n", to - 1);
+    cuts.push([pair.key.range[0], newline < 0 ? projectFile.length : newline + 1]);
+  }
+  let out = projectFile;
+  for (const [from, to] of cuts.reverse()) out = out.slice(0, from) + out.slice(to);
+  return out;
+}
+
+/**
+ * The block with the project-config entries of the file that the block does not
+ * declare, such as the `pulumi:tags` `pulumi new` adds (newcmd/new.go,
+ * AddConfigStackTags): regenerating must not drop them.
+ */
+function withForeignConfig(projectFile: string, block: string): string {
+  const existing = (parseProjectFile(projectFile, "Pulumi.yaml").toJS() as { config?: Record<string, unknown> } | null)?.config ?? {};
+  const doc = parseProjectFile(block, "The generated block");
+  const declared = new Set(Object.keys((doc.toJS() as { config?: Record<string, unknown> }).config ?? {}));
+  const foreign = Object.entries(existing).filter(([key]) => !declared.has(key));
+  if (!foreign.length) return block;
+  for (const [key, value] of foreign) doc.setIn(["config", key], value);
+  return doc.toString({ lineWidth: 0 }).trimEnd();
+}
+
+/**
+ * Replaces the marked block of Pulumi.yaml, keeping project-config entries it
+ * does not declare. When the file has no markers (a new file, or one `pulumi
+ * new` rewrote), the block replaces any top-level `config:` and `template:` and
+ * is appended with the markers.
+ */
+export function withProjectFileBlock(projectFile: string, generated: string): string {
+  const block = withForeignConfig(projectFile, generated);
   const start = projectFile.indexOf(PROJECT_FILE_START);
   const end = projectFile.indexOf(PROJECT_FILE_END);
-  if (start < 0 && end < 0) return `${projectFile.trimEnd()}\n${PROJECT_FILE_START}\n${block}\n${PROJECT_FILE_END}\n`;
+  if (start < 0 && end < 0) return `${withoutGeneratedKeys(projectFile).trimEnd()}\n${PROJECT_FILE_START}\n${block}\n${PROJECT_FILE_END}\n`;
   if (start < 0 || end < start) throw new Error(`Pulumi.yaml has a broken ${PROJECT_FILE_START} ... ${PROJECT_FILE_END} block`);
   return `${projectFile.slice(0, start + PROJECT_FILE_START.length)}\n${block}\n${projectFile.slice(end)}`;
 }

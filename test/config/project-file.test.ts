@@ -8,13 +8,20 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { StackConfig } from "../../config/schema";
 import { ConfigError, resolvePlatformSpec } from "../../config/resolve";
 import { readStackConfig } from "../../plan/engine";
 import { STAGES } from "../../lib/stages";
 import { AWS_REGIONS } from "../../lib/regions";
-import { TEMPLATE_DEFAULTS, projectFileBlock, quickstartSettings, withProjectFileBlock } from "../../docs/generator/project-file";
+import {
+  PROJECT_FILE_END,
+  PROJECT_FILE_START,
+  TEMPLATE_DEFAULTS,
+  projectFileBlock,
+  quickstartSettings,
+  withProjectFileBlock,
+} from "../../docs/generator/project-file";
 import { PROJECT_FILE, ProjectFile, cliAccepts, cliConfigProblems, readProjectFile, withProjectDefaults } from "../support/pulumi-project";
 import { SHIPPED_STACKS } from "../support/plan";
 
@@ -37,6 +44,25 @@ describe("Pulumi.yaml config declarations", () => {
       runtime: { name: "nodejs", options: { typescript: true } },
       stackConfigDir: "stacks",
     });
+  });
+
+  it("are written back once after `pulumi new` rewrote the file without its comments (markers included), keeping the rest", () => {
+    const text = fs.readFileSync(PROJECT_FILE, "utf8");
+    // pulumi new saves the parsed project: same keys, no comments, so no markers; a stale declaration stands in for an old one.
+    // It also drops template: and adds the pulumi:template stack tag to config:.
+    const { template: _template, ...saved } = parseYaml(text) as Record<string, unknown>;
+    const tags = { value: { "pulumi:template": "https://github.com/example/ml-platform" } };
+    const rewritten = stringifyYaml({ ...saved, config: { stage: { type: "string", description: "stale" }, "pulumi:tags": tags } });
+    expect(rewritten).not.toContain(PROJECT_FILE_START);
+    const regenerated = withProjectFileBlock(rewritten, projectFileBlock());
+    // Parsing refuses duplicate keys: config and template are declared once.
+    const expected = parseYaml(text) as { config: Record<string, unknown> };
+    expect(parseYaml(regenerated)).toEqual({ ...expected, config: { ...expected.config, "pulumi:tags": tags } });
+    expect(regenerated.split(PROJECT_FILE_START).length - 1).toBe(1);
+    expect(regenerated.split(PROJECT_FILE_END).length - 1).toBe(1);
+    // The hand-written part keeps its text, and running the generator again changes nothing.
+    expect(regenerated.startsWith(rewritten.slice(0, rewritten.indexOf("config:")))).toBe(true);
+    expect(withProjectFileBlock(regenerated, projectFileBlock())).toBe(regenerated);
   });
 
   it("use only Pulumi's types, and every default has its key's type (Pulumi refuses the project file otherwise)", () => {
@@ -83,6 +109,33 @@ describe("Pulumi.yaml config declarations", () => {
 
 describe("Pulumi.yaml template (pulumi new)", () => {
   const template = project.template;
+
+  it("offers an environment no shipped stack uses and a stack name no shipped stack file has, so a new stack clashes with none", () => {
+    // pulumi new offers the stack `dev` (pulumi/pulumi pkg/cmd/pulumi/project/newcmd/stack.go defaultStackName, checked 2026-12-07)
+    // and merges its answers into that stack's file when one exists.
+    const environments = SHIPPED_STACKS.map((stack) => readStackConfig(stack).config["ml-platform:environment"]);
+    expect(environments).not.toContain(TEMPLATE_DEFAULTS.environment);
+    expect(SHIPPED_STACKS).not.toContain("dev");
+  });
+
+  it("copies every file unchanged: none holds the text pulumi new replaces with the project's name or description", () => {
+    // pulumi/pulumi sdk/go/common/workspace/templates.go transform (checked 2026-12-07). Spelled in pieces here for the same reason.
+    const substituted = ["PROJECT", "DESCRIPTION"].map((name) => "$" + "{" + name + "}");
+    const skipped = new Set([".git", "node_modules", "dist", ".cache", "charts"]);
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (skipped.has(entry.name)) continue;
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else if (/\.(ts|js|mjs|json|ya?ml|md)$/.test(entry.name)) files.push(full);
+      }
+    };
+    walk(ROOT);
+    expect(files.length).toBeGreaterThan(100);
+    const holding = files.filter((f) => substituted.some((text) => fs.readFileSync(f, "utf8").includes(text)));
+    expect(holding.map((f) => path.relative(ROOT, f))).toEqual([]);
+  });
 
   it("asks for the region, the stage and the environment, with defaults the config accepts", () => {
     expect(Object.keys(template.config)).toEqual(["aws:region", "stage", "environment"]);

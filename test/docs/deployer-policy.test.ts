@@ -9,15 +9,57 @@ import * as path from "path";
 import {
   DEPLOYER_ACTIONS,
   INLINE_ROLE_POLICY_LIMIT,
+  LAMBDA_RESOURCES,
   ROLE_NAME_PREFIX,
   deployerActions,
   deployerPolicy,
   deployerPolicySize,
   iamResourceOf,
 } from "../../docs/generator/deployer-policy";
+import { canaryName } from "../../components/operations/health-checks/canary";
 import { SHIPPED_STACKS, plan } from "../support/plan";
 
 const ROOT = path.join(__dirname, "..", "..");
+const ROLES = `arn:aws:iam::*:role/${ROLE_NAME_PREFIX}*`;
+/** The statements of the document that grant an action. */
+const grantsOf = (action: string) => deployerPolicy().Statement.filter((s) => s.Action.includes(action));
+const hasTags = (inputs: Record<string, unknown>) => Object.keys((inputs.tags as Record<string, string> | undefined) ?? {}).length > 0;
+
+/**
+ * What the AWS provider calls beyond a type's plain create/read/delete, when the
+ * resource's inputs ask for it (sources in docs/generator/deployer-policy.ts).
+ * Each applies to resources some shipped plan declares that way.
+ */
+const INPUT_DRIVEN: { type: string; when: string; applies: (inputs: Record<string, unknown>) => boolean; actions: string[] }[] = [
+  {
+    type: "aws:ec2/routeTable:RouteTable",
+    when: "inline routes",
+    applies: (i) => Array.isArray(i.routes) && i.routes.length > 0,
+    actions: ["ec2:CreateRoute", "ec2:ReplaceRoute", "ec2:DeleteRoute"],
+  },
+  { type: "aws:ec2/eip:Eip", when: "a VPC address (its PTR record is read)", applies: (i) => i.domain === "vpc", actions: ["ec2:DescribeAddressesAttribute"] },
+  {
+    type: "aws:backup/vault:Vault",
+    when: "forceDestroy",
+    applies: (i) => i.forceDestroy === true,
+    actions: ["backup:ListRecoveryPointsByBackupVault", "backup:DeleteRecoveryPoint", "rds:DeleteDBSnapshot"],
+  },
+  {
+    type: "aws:synthetics/canary:Canary",
+    when: "startCanary",
+    applies: (i) => i.startCanary === true,
+    actions: ["synthetics:StartCanary", "synthetics:StopCanary", "lambda:CreateFunction", "lambda:PublishLayerVersion", "iam:PassRole"],
+  },
+  {
+    type: "aws:synthetics/canary:Canary",
+    when: "deleteLambda",
+    applies: (i) => i.deleteLambda === true,
+    actions: ["lambda:DeleteFunction", "lambda:DeleteLayerVersion"],
+  },
+  { type: "aws:synthetics/canary:Canary", when: "tags", applies: hasTags, actions: ["synthetics:TagResource", "synthetics:UntagResource"] },
+  { type: "aws:s3/bucketObjectv2:BucketObjectv2", when: "tags", applies: hasTags, actions: ["s3:PutObjectTagging"] },
+  { type: "aws:cloudwatch/logGroup:LogGroup", when: "tags", applies: hasTags, actions: ["logs:TagResource", "logs:UntagResource"] },
+];
 
 describe("the deployer's IAM policy", () => {
   it.each(SHIPPED_STACKS)("covers every AWS resource type the %s plan declares", async (stack) => {
@@ -32,6 +74,33 @@ describe("the deployer's IAM policy", () => {
     const roles = run.resources.filter((r) => r.type === "aws:iam/role:Role");
     // Pulumi names a role after its logical name plus a random suffix, unless the program gives a name.
     for (const r of roles) expect({ role: r.name, name: String(r.inputs.name ?? r.name).startsWith(ROLE_NAME_PREFIX) }).toEqual({ role: r.name, name: true });
+  });
+
+  it.each(INPUT_DRIVEN.map((r) => [r.type, r.when, r] as const))("grants what %s with %s makes the provider call", async (_type, _when, rule) => {
+    const runs = await Promise.all(SHIPPED_STACKS.map((stack) => plan(stack)));
+    const declared = runs.flatMap((run) => run.resources).filter((r) => r.type === rule.type && rule.applies(r.inputs));
+    // The rule is about something the shipped stacks do: if none does any more, drop or move the rule.
+    expect(declared.length).toBeGreaterThan(0);
+    expect(rule.actions.filter((a) => !DEPLOYER_ACTIONS[rule.type]!.actions.includes(a))).toEqual([]);
+  });
+
+  it("scopes every action of the IAM role row to the stack's roles, ListInstanceProfilesForRole (a role action) included", () => {
+    const role = DEPLOYER_ACTIONS["aws:iam/role:Role"]!.actions;
+    // A changed trust policy is an update of the role.
+    expect(role).toContain("iam:UpdateAssumeRolePolicy");
+    expect(role.filter((a) => grantsOf(a).some((s) => s.Resource !== ROLES))).toEqual([]);
+    expect(grantsOf("iam:ListInstanceProfilesForRole").map((s) => s.Resource)).toEqual([ROLES]);
+  });
+
+  it("scopes the canary's Lambda actions to the function and layers Synthetics names after it", () => {
+    const lambda = deployerActions().filter((a) => a.startsWith("lambda:"));
+    expect(lambda.length).toBeGreaterThan(0);
+    for (const a of lambda) expect({ a, resource: grantsOf(a).map((s) => s.Resource) }).not.toEqual({ a, resource: expect.arrayContaining(["*"]) });
+    expect(grantsOf("lambda:CreateFunction").map((s) => s.Resource)).toEqual([LAMBDA_RESOURCES.functions]);
+    expect(grantsOf("lambda:PublishLayerVersion").map((s) => s.Resource)).toEqual([LAMBDA_RESOURCES.layers]);
+    // Synthetics names the function cwsyn-<canary name>-<id>.
+    const pattern = new RegExp(`^${LAMBDA_RESOURCES.functions.split(":").pop()!.replace("*", ".*")}$`);
+    expect(`cwsyn-${canaryName("seriesb-staging")}-0123abcd`).toMatch(pattern);
   });
 
   it("writes actions as service:Action, and scopes every IAM action (iam:PassRole never on *)", () => {
