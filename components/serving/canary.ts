@@ -21,21 +21,37 @@
  * own field manager, and states only the fields it declares; Kubernetes docs
  * "Server-Side Apply", "Field management"):
  * - Pulumi: the Rollout's spec (no `replicas` under an autoscaler, as for
- *   Deployments: manifests.ts replicaOwnership), the Services' ports and
- *   model selector, the Ingress's rule and its other annotations, the
- *   AnalysisTemplate.
+ *   Deployments: manifests.ts replicaOwnership), the Services' ports, the
+ *   Ingress's rule and its other annotations, the AnalysisTemplate.
  * - the rollouts controller: the Rollout's status (where promote, abort and
- *   retry write), the `rollouts-pod-template-hash` key of the two Services'
- *   selectors (a strategic merge patch, rollout/service.go), the Ingress's
- *   actions annotation and `rollouts.argoproj.io/managed-alb-actions` (a
- *   merge patch, rollout/trafficrouting/alb/alb.go), all at v1.9.0.
- * Pulumi declares none of the controller's fields and forces nothing
- * (no `pulumi.com/patchForce`), so a later `pulumi up` neither conflicts
- * with them nor reverts them, mid-release or not.
+ *   retry write) and its `spec.replicas`, the two traffic Services' whole
+ *   `spec.selector`, the Ingress's actions annotation and
+ *   `rollouts.argoproj.io/managed-alb-actions` (a merge patch,
+ *   rollout/trafficrouting/alb/alb.go), all at v1.9.0.
+ * Two of those need care:
+ * - The Rollout: on its first sync of a Rollout without `spec.replicas` the
+ *   controller sets it and writes back its whole re-parsed copy with an
+ *   Update (rollout/controller.go: remarshalRollout, then `if
+ *   rollout.Spec.Replicas == nil` ... Update). Every field it changes by
+ *   re-serialising becomes its own: a quantity such as "2000m" comes back as
+ *   "2" (a custom resource is stored as sent, so the API server does not
+ *   canonicalise it first), and Pulumi's next apply of "2000m" would
+ *   conflict. So the pod template states quantities in canonical form
+ *   (manifests.ts cpuQuantity, memoryQuantity), and the Rollout carries
+ *   `pulumi.com/patchForce`: Pulumi states none of the controller's fields on
+ *   it, so forcing takes nothing the controller needs.
+ * - The Services: a Service's selector is an atomic map
+ *   (`x-kubernetes-map-type: atomic`); the controller's patch adding
+ *   `rollouts-pod-template-hash` (a strategic merge patch, rollout/service.go)
+ *   makes it the owner of the whole selector. The traffic Services therefore
+ *   ignore changes to `spec.selector` (TRAFFIC_SERVICE_IGNORE_CHANGES below),
+ *   and a model moved back to blue/green takes its `<model>` Service's
+ *   selector back with `pulumi.com/patchForce` (model-serving.ts).
+ * Checked 2026-12-07.
  */
 import { DEFAULT_SERVING_METRICS, SERIES_LABELS, type ServingMetrics } from "../monitoring/contract";
 import { SERVING_SERIES_MATCHER, promNumber, servingHealthQueries } from "../monitoring/rules";
-import { type DeploymentInputs, type Labels, deploymentManifest, podLabels, selectorOf, serviceManifest } from "./manifests";
+import { type DeploymentInputs, type Labels, PATCH_FORCE_ANNOTATION, deploymentManifest, podLabels, selectorOf, serviceManifest } from "./manifests";
 import type { CanarySettings, ModelSettings } from "./model-serving.args";
 
 export const ROLLOUTS_API_VERSION = "argoproj.io/v1alpha1";
@@ -91,7 +107,8 @@ export function rolloutManifest<S>(i: DeploymentInputs<S>) {
   return {
     apiVersion: ROLLOUTS_API_VERSION,
     kind: "Rollout" as const,
-    metadata: d.metadata,
+    // Forced: the controller's first write-back owns fields Pulumi states (the header's "Who owns what").
+    metadata: { ...d.metadata, annotations: { ...d.metadata.annotations, [PATCH_FORCE_ANNOTATION]: "true" } },
     spec: {
       ...spec,
       progressDeadlineAbort: true,
@@ -134,6 +151,18 @@ export function canaryTrafficServiceManifest(model: ModelSettings, namespace: st
   const s = serviceManifest({ model, name: role === "stable" ? model.name : canaryServiceName(model.name), namespace, color: undefined, exposed: false });
   return { ...s, metadata: { ...s.metadata, labels: trafficLabels(model.name), annotations: NO_AWAIT } };
 }
+
+/**
+ * Resource options of the two traffic Services. The rollouts controller owns
+ * their whole `spec.selector` once it has added the version's hash (the
+ * header's "Who owns what"), so Pulumi leaves the selector out of every
+ * apply after the first: pulumi-kubernetes drops a field named in
+ * `ignoreChanges` from its server-side apply when another manager owns it
+ * and Pulumi does not (provider/pkg/await/await.go handleSSAIgnoreFields,
+ * checked 2026-12-07). The model's selector never changes, so nothing is
+ * lost; the first apply (the create) still states it.
+ */
+export const TRAFFIC_SERVICE_IGNORE_CHANGES = ["spec.selector"];
 
 /**
  * Pulumi waits for a Service's endpoints to target live pods (pulumi-kubernetes

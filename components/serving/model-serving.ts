@@ -12,6 +12,7 @@ import { ADDON_RESOURCES } from "../compute/addons/resources";
 import { IrsaRole } from "../compute/irsa";
 import {
   ROLLOUTS_API_VERSION,
+  TRAFFIC_SERVICE_IGNORE_CHANGES,
   analysisTemplateManifest,
   canaryTrafficServiceManifest,
   ingressManifest,
@@ -26,6 +27,7 @@ import {
   gpuQuotaManifest,
   hpaManifest,
   namespaceManifest,
+  PATCH_FORCE_ANNOTATION,
   pdbManifest,
   previewServiceName,
   READINESS_GATE_LABEL,
@@ -173,10 +175,11 @@ export class ModelServing extends pulumi.ComponentResource {
 
       if (isCanary(s, model) && current.image && current.modelUri) {
         // A canary model (components/serving/canary.ts): Services, the ALB's Ingress, the analysis, then the Rollout.
-        const svc = (role: string, manifest: kubernetes.core.v1.ServiceArgs) =>
-          new kubernetes.core.v1.Service(`${name}-${model.name}-${role}`, manifest, inNamespace());
-        const stable = svc("live", canaryTrafficServiceManifest(model, ns, "stable"));
-        const canary = svc("canary", canaryTrafficServiceManifest(model, ns, "canary"));
+        const svc = (role: string, manifest: kubernetes.core.v1.ServiceArgs, ignoreChanges?: string[]) =>
+          new kubernetes.core.v1.Service(`${name}-${model.name}-${role}`, manifest, { ...inNamespace(), ignoreChanges });
+        // The controller owns the traffic Services' selectors (canary.ts TRAFFIC_SERVICE_IGNORE_CHANGES).
+        const stable = svc("live", canaryTrafficServiceManifest(model, ns, "stable"), TRAFFIC_SERVICE_IGNORE_CHANGES);
+        const canary = svc("canary", canaryTrafficServiceManifest(model, ns, "canary"), TRAFFIC_SERVICE_IGNORE_CHANGES);
         svc("metrics", metricsServiceManifest(model, ns));
         const analysis = model.canary.analysis
           ? [
@@ -246,9 +249,14 @@ export class ModelServing extends pulumi.ComponentResource {
       // so a release and a flip in the same `pulumi up` still sends no traffic to unready pods.
       const live = model.activeColor;
       const exposed = model.exposure.type !== "cluster";
+      const liveManifest = serviceManifest({ model, name: model.name, namespace: ns, color: s.blueGreen ? live : undefined, exposed });
       const liveService = new kubernetes.core.v1.Service(
         `${name}-${model.name}-live`,
-        serviceManifest({ model, name: model.name, namespace: ns, color: s.blueGreen ? live : undefined, exposed }),
+        // At Series B the live Service may have been a canary's stable Service, whose selector the rollouts
+        // controller owns (canary.ts): forced, the first blue/green apply takes the selector back.
+        s.blueGreen
+          ? { ...liveManifest, metadata: { ...liveManifest.metadata, annotations: { ...liveManifest.metadata.annotations, [PATCH_FORCE_ANNOTATION]: "true" } } }
+          : liveManifest,
         inNamespace([...deployments, ...(exposed ? lbController : [])]),
       );
       this.liveServices[model.name] = liveService.metadata.name;

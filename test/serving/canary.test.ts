@@ -9,11 +9,14 @@
  * in the GPU quota, the pool check and the worst-case cost.
  */
 import { ROLLOUTS_API_VERSION, canaryQueries, ingressManifest, releaseGpuHours } from "../../components/serving/canary";
+import { cpuQuantity, memoryQuantity } from "../../components/serving/manifests";
+import { cpuMillis, memoryMiB } from "../../components/serving/settings";
 import { ConfigError } from "../../config/resolve";
 import { estimateCost } from "../../cost/model";
 import { PlanRun, PlannedResource } from "../../plan/engine";
 import { policyOf } from "../../plan/report";
 import { resolveWithAccess } from "../support/cluster-access";
+import { LiveObject, PULUMI, planned, up } from "../support/field-ownership";
 import { CrdSchemas, objectProblems } from "../support/k8s-schemas";
 import { FIXTURE_STACKS, ofType, one, plan, planDiff, planEdited } from "../support/plan";
 import { HELM_RELEASE, K8sObject, renderRelease } from "../support/releases";
@@ -97,7 +100,7 @@ describe("a canary model's objects", () => {
     expect(objectProblems(analysis, crds).join()).toMatch(/query must be string/);
   });
 
-  it("Pulumi states none of the fields the rollouts controller writes, and forces nothing", () => {
+  it("Pulumi states none of the fields the rollouts controller writes; only the Rollout is forced", () => {
     const rollout = inputs(one(run, ROLLOUT));
     // Under the autoscaler the Rollout states no replicas (the HPA owns them), and the HPA targets the Rollout.
     expect(rollout.spec.replicas).toBeUndefined();
@@ -107,9 +110,8 @@ describe("a canary model's objects", () => {
       name: "ranker",
     });
     for (const o of servingObjects().map((r) => inputs(r))) {
-      expect(
-        Object.keys(o.metadata.annotations ?? {}).filter((k) => k.startsWith("alb.ingress.kubernetes.io/actions.") || k === "pulumi.com/patchForce"),
-      ).toEqual([]);
+      expect(Object.keys(o.metadata.annotations ?? {}).filter((k) => k.startsWith("alb.ingress.kubernetes.io/actions."))).toEqual([]);
+      expect([o.kind, o.metadata.annotations?.["pulumi.com/patchForce"]]).toEqual([o.kind, o.kind === "Rollout" ? "true" : undefined]);
       expect(JSON.stringify(o)).not.toContain("rollouts-pod-template-hash");
       expect(JSON.stringify(o)).not.toContain("managed-alb-actions");
     }
@@ -156,6 +158,83 @@ describe("a canary model's objects", () => {
     ]);
     expect(analysis[0]!.provider.prometheus.address).toBe("http://kube-prometheus-stack-prometheus.monitoring.svc:9090");
     expect(canaryQueries("ranker", "serving").errorRatio).toBe(analysis[0]!.provider.prometheus.query);
+  });
+});
+
+// ------------------------------------------------------------ field ownership
+
+/** The fixture's model moved from canary to blue/green, on the release it runs. */
+const toBlueGreen = (t: string) =>
+  t
+    .replace(
+      /release: canary\n(\s+)image: (\S+)\n\s+modelUri: (\S+)\n\s+replicas: 1\n/,
+      "release: blueGreen\n$1activeColor: blue\n$1blue: { image: $2, modelUri: $3, replicas: 1 }\n$1green: { replicas: 0 }\n",
+    )
+    .replace(/\n\s+canary:\n(\s+(steps:|- \{|max|failureLimit).*\n)+/, "\n");
+
+describe("Pulumi's applies after the rollouts controller's writes (test/support/field-ownership.ts)", () => {
+  const SERVICE = "kubernetes:core/v1:Service";
+  const CONTROLLER = "argo-rollouts";
+  /** The quantities of the Rollout's containers as the controller re-serialises them (canonical, manifests.ts cpuQuantity). */
+  const reserialised = (o: K8sObject): K8sObject => {
+    const canonical = (key: string, v: string) =>
+      key === "cpu" ? cpuQuantity(cpuMillis(v)!) : key === "memory" || key === "ephemeral-storage" ? memoryQuantity(memoryMiB(v)!) : v;
+    const copied = copy(o);
+    for (const c of copied.spec.template.spec.containers as K8sObject[])
+      for (const kind of ["requests", "limits"])
+        for (const [k, v] of Object.entries(c.resources[kind] as object)) c.resources[kind][k] = canonical(k, v as string);
+    return copied;
+  };
+  /** The controller's first sync of a Rollout without replicas: its re-parsed copy, with replicas 1, written back by Update. */
+  const firstSync = (live: LiveObject) => live.update(CONTROLLER, reserialised({ ...live.object, spec: { ...live.object.spec, replicas: 1 } }));
+
+  it("the Rollout: the controller's write-back changes none of Pulumi's fields, so a later release applies even unforced", async () => {
+    const live = new LiveObject();
+    expect(up(live, run, ROLLOUT, "ranker")).toEqual([]);
+    firstSync(live);
+    expect(live.replicas).toBe(1);
+    const { manifest } = planned(run, ROLLOUT, "ranker");
+    // Unforced: the quantities alone keep Pulumi the owner of every field it states.
+    expect(live.apply(PULUMI, manifest, false)).toEqual([]);
+    // The Rollout is forced all the same (pulumi.com/patchForce), and never takes the replicas back.
+    expect(planned(run, ROLLOUT, "ranker").force).toBe(true);
+    const released = await planEdited(STACK, (t) => t.replace("image: <registry>/models:2.0.0", "image: <registry>/models:2.1.0"), FIXTURE_STACKS);
+    expect(up(live, released, ROLLOUT, "ranker")).toEqual([]);
+    expect(live.replicas).toBe(1);
+  });
+
+  it('the simulation finds the conflict quantities written as "2000m" / "8192Mi" meet after the write-back', () => {
+    const live = new LiveObject();
+    const { manifest } = planned(run, ROLLOUT, "ranker");
+    const uncanonical = copy(manifest);
+    uncanonical.spec.template.spec.containers[0].resources.requests.cpu = "2000m";
+    uncanonical.spec.template.spec.containers[0].resources.limits.memory = "8192Mi";
+    expect(live.apply(PULUMI, uncanonical, false)).toEqual([]);
+    firstSync(live);
+    expect(live.apply(PULUMI, uncanonical, false)).toEqual([
+      "conflict with argo-rollouts: .spec.template.spec.containers.[name=model-server].resources.limits.memory",
+      "conflict with argo-rollouts: .spec.template.spec.containers.[name=model-server].resources.requests.cpu",
+    ]);
+  });
+
+  it("the traffic Services: once the controller owns the (atomic) selector, Pulumi leaves it out and applies; a blue/green move takes it back", async () => {
+    for (const name of ["ranker", "ranker-canary"]) {
+      const live = new LiveObject(["spec.selector"]);
+      expect(up(live, run, SERVICE, name)).toEqual([]);
+      live.patch(CONTROLLER, { spec: { selector: { ...live.object.spec.selector, "rollouts-pod-template-hash": "5d8c7f9b6" } } });
+      expect(planned(run, SERVICE, name).ignoreChanges).toEqual(["spec.selector"]);
+      expect(up(live, run, SERVICE, name)).toEqual([]);
+      expect(live.object.spec.selector["rollouts-pod-template-hash"]).toBe("5d8c7f9b6");
+      // Without ignoreChanges the same apply conflicts.
+      expect(live.apply(PULUMI, planned(run, SERVICE, name).manifest, false)).toEqual(["conflict with argo-rollouts: .spec.selector"]);
+    }
+    // The same model moved to blue/green: its `ranker` Service (the same resource) selects a colour, forced.
+    const live = new LiveObject(["spec.selector"]);
+    up(live, run, SERVICE, "ranker");
+    live.patch(CONTROLLER, { spec: { selector: { ...live.object.spec.selector, "rollouts-pod-template-hash": "5d8c7f9b6" } } });
+    const moved = await planEdited(STACK, toBlueGreen, FIXTURE_STACKS);
+    expect(up(live, moved, SERVICE, "ranker")).toEqual([]);
+    expect(live.object.spec.selector).toEqual({ "ml-platform/model": "ranker", "ml-platform/color": "blue" });
   });
 });
 
