@@ -50,7 +50,7 @@
  * Checked 2026-12-07.
  */
 import { DEFAULT_SERVING_METRICS, SERIES_LABELS, type ServingMetrics } from "../monitoring/contract";
-import { SERVING_SERIES_MATCHER, promNumber, servingHealthQueries } from "../monitoring/rules";
+import { SERVING_RATE_WINDOW_MINUTES, SERVING_SERIES_MATCHER, promNumber, servingHealthQueries } from "../monitoring/rules";
 import { type DeploymentInputs, type Labels, PATCH_FORCE_ANNOTATION, deploymentManifest, podLabels, selectorOf, serviceManifest } from "./manifests";
 import type { CanarySettings, ModelSettings } from "./model-serving.args";
 
@@ -245,8 +245,9 @@ export function canaryQueries(model: string, namespace: string, metrics: Serving
 
 /**
  * A measurement's verdict from its result (a vector: one value, or none
- * without traffic): success at or within the threshold, failure beyond it.
- * No value, or NaN (no request in the window), is neither: the measurement
+ * when the version has no series yet): success at or within the threshold,
+ * failure beyond it. No value, or NaN (no request in the window), is
+ * neither: the measurement
  * is Inconclusive and the release pauses for a person instead of being
  * promoted on no evidence (argo-rollouts v1.9.0 utils/evaluate/evaluate.go
  * EvaluateResult: neither condition true is Inconclusive).
@@ -262,6 +263,8 @@ export function analysisTemplateManifest(model: ModelSettings, namespace: string
   const c = model.canary;
   const metric = (name: string, query: string, threshold: number) => ({
     name,
+    // The first measurement waits for a full rate window of the new version's series.
+    initialDelay: `${SERVING_RATE_WINDOW_MINUTES}m`,
     interval: `${ANALYSIS_INTERVAL_SECONDS}s`,
     failureLimit: c.failureLimit,
     ...analysisConditions(threshold),
