@@ -51,7 +51,16 @@
  */
 import { DEFAULT_SERVING_METRICS, SERIES_LABELS, type ServingMetrics } from "../monitoring/contract";
 import { SERVING_RATE_WINDOW_MINUTES, SERVING_SERIES_MATCHER, promNumber, servingHealthQueries } from "../monitoring/rules";
-import { type DeploymentInputs, type Labels, PATCH_FORCE_ANNOTATION, deploymentManifest, podLabels, selectorOf, serviceManifest } from "./manifests";
+import {
+  type DeploymentInputs,
+  type Labels,
+  PATCH_FORCE_ANNOTATION,
+  POD_READY_MARGIN_SECONDS,
+  deploymentManifest,
+  podLabels,
+  selectorOf,
+  serviceManifest,
+} from "./manifests";
 import type { CanarySettings, ModelSettings } from "./model-serving.args";
 
 export const ROLLOUTS_API_VERSION = "argoproj.io/v1alpha1";
@@ -98,7 +107,10 @@ export function canarySteps(canary: CanarySettings) {
  * from the first share of traffic to the end of the release; a failed
  * measurement beyond `failureLimit` aborts it. progressDeadlineAbort: a new
  * version whose pods never become ready (a model that does not load) is
- * aborted too, instead of holding a GPU forever.
+ * aborted too, instead of holding a GPU forever; its deadline is the
+ * model's load time plus POD_READY_MARGIN_SECONDS (a GPU node from zero and
+ * the image pull), as long as `pulumi up` waits for a Deployment, so a slow
+ * but healthy GPU canary is not aborted.
  */
 export function rolloutManifest<S>(i: DeploymentInputs<S>) {
   const m = i.model;
@@ -111,6 +123,7 @@ export function rolloutManifest<S>(i: DeploymentInputs<S>) {
     metadata: { ...d.metadata, annotations: { ...d.metadata.annotations, [PATCH_FORCE_ANNOTATION]: "true" } },
     spec: {
       ...spec,
+      progressDeadlineSeconds: m.startupTimeoutSeconds + POD_READY_MARGIN_SECONDS,
       progressDeadlineAbort: true,
       strategy: {
         canary: {

@@ -134,6 +134,15 @@ export const SHM_SIZE = "1Gi";
  */
 export const MODEL_EPHEMERAL_STORAGE = "20Gi";
 
+/**
+ * Seconds a model's new pod may need before its model even starts loading:
+ * a GPU node started from zero by the Cluster Autoscaler, the device plugin,
+ * and the image pull. `pulumi up` waits startupTimeoutSeconds + this for a
+ * Deployment (model-serving.ts), and a canary's Rollout gives its new version
+ * as long before it aborts it (canary.ts rolloutManifest).
+ */
+export const POD_READY_MARGIN_SECONDS = 600;
+
 /** Who owns a Deployment's `spec.replicas` (see DeploymentInputs.replicaOwnership). */
 export type ReplicaOwnership = "none" | "hpa" | "taken-back";
 

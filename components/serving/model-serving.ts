@@ -28,6 +28,7 @@ import {
   hpaManifest,
   namespaceManifest,
   PATCH_FORCE_ANNOTATION,
+  POD_READY_MARGIN_SECONDS,
   pdbManifest,
   previewServiceName,
   READINESS_GATE_LABEL,
@@ -218,7 +219,7 @@ export class ModelServing extends pulumi.ComponentResource {
       }
 
       // Loading a model may take startupTimeoutSeconds before the rollout progresses at all.
-      const minutes = `${Math.ceil((model.startupTimeoutSeconds + 600) / 60)}m`;
+      const minutes = `${Math.ceil((model.startupTimeoutSeconds + POD_READY_MARGIN_SECONDS) / 60)}m`;
       const deployments: kubernetes.apps.v1.Deployment[] = [];
       for (const color of modelColors(s, model)) {
         const release = releaseOf(model, color);

@@ -47,6 +47,10 @@ describe("a canary model's objects", () => {
       { chart: "charts/argo-rollouts-2.41.0.tgz", version: "2.41.0" },
     ]);
     const rollout = inputs(one(run, ROLLOUT));
+    // A new version that never becomes ready is aborted, but only after the model's load time (600 s) plus 600 s
+    // for a GPU node from zero and the image pull: the time `pulumi up` gives a Deployment.
+    expect([rollout.spec.progressDeadlineAbort, rollout.spec.progressDeadlineSeconds]).toEqual([true, 1200]);
+    expect(rollout.spec.template.spec.containers[0].startupProbe.failureThreshold * 10).toBe(600);
     expect(rollout.spec.strategy.canary).toMatchObject({
       stableService: "ranker",
       canaryService: "ranker-canary",
