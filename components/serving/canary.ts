@@ -77,6 +77,16 @@ export const CANARY_HASH_ARG = "canary-hash";
 export const ALB_INGRESS_CLASS = "alb";
 /** Port of every model Service (manifests.ts serviceManifest). */
 export const MODEL_SERVICE_PORT = 80;
+/**
+ * Seconds an ALB keeps an idle connection open. The ALB's default is 60 s,
+ * which cuts a model request that runs longer than a minute before its
+ * first byte (a long generation); a blue/green model behind an NLB gets the
+ * NLB's default of 350 s for TCP, so a canary's ALB gets the same
+ * (aws-load-balancer-controller docs/guide/ingress/annotations.md,
+ * load-balancer-attributes; ELB docs, "idle_timeout.timeout_seconds";
+ * checked 2026-12-07).
+ */
+export const ALB_IDLE_TIMEOUT_SECONDS = 350;
 /** Seconds between two measurements of the analysis. */
 export const ANALYSIS_INTERVAL_SECONDS = 60;
 
@@ -204,10 +214,17 @@ export function metricsServiceManifest(model: ModelSettings, namespace: string) 
  *   call it), internal otherwise: an in-cluster model's callers that should
  *   see the canary's share use the ALB's address; the `<model>` Service
  *   reaches the stable version only;
- * - target type ip (pods are targets; with the namespace's readiness gate
- *   a pod counts as Ready only once the ALB has it healthy), health checks
- *   on the readiness path, and a deregistration delay of the pod's drain +
- *   shutdown seconds instead of the default 300 s;
+ * - target type ip (pods are targets), health checks on the readiness
+ *   path, and a deregistration delay of the pod's drain + shutdown seconds
+ *   instead of the default 300 s. The namespace's readiness gate label does
+ *   not protect a canary's new pods: the controller injects the gate only
+ *   into a pod that an ALB's Service selects when the pod is created, and
+ *   Argo Rollouts points the canary Service at the new pods only once they
+ *   are available (argo-rollouts v1.9.0 docs/features/traffic-management/
+ *   alb.md, "Pod readiness gate injection"). The end-of-release 503 risk
+ *   that leaves is in the runbook (docs/guides/serving-and-tracking.md);
+ * - an idle timeout of ALB_IDLE_TIMEOUT_SECONDS instead of the ALB's 60 s
+ *   (`load-balancer-attributes: idle_timeout.timeout_seconds`);
  * - one rule to the stable Service's port `use-annotation`: the weights are
  *   in the actions annotation Argo Rollouts writes (and Pulumi never states).
  * `pulumi.com/waitFor`: Pulumi's Ingress await would look for a Service
@@ -222,6 +239,7 @@ export function ingressManifest(model: ModelSettings, namespace: string) {
     "alb.ingress.kubernetes.io/target-type": "ip",
     "alb.ingress.kubernetes.io/healthcheck-path": m.readinessPath ?? m.healthPath,
     "alb.ingress.kubernetes.io/target-group-attributes": `deregistration_delay.timeout_seconds=${m.drainSeconds + m.shutdownSeconds}`,
+    "alb.ingress.kubernetes.io/load-balancer-attributes": `idle_timeout.timeout_seconds=${ALB_IDLE_TIMEOUT_SECONDS}`,
     ...(publicEndpoint ? { "alb.ingress.kubernetes.io/inbound-cidrs": m.exposure.sourceRanges.join(",") } : {}),
     "pulumi.com/waitFor": "jsonpath={.status.loadBalancer.ingress[0].hostname}",
   };

@@ -87,7 +87,8 @@ export class ModelServing extends pulumi.ComponentResource {
     const ns = s.namespace;
     const k8s = (dependsOn: pulumi.Input<pulumi.Resource>[] = []): pulumi.CustomResourceOptions => ({ parent: this, provider: cluster.provider, dependsOn });
 
-    // Pods behind an NLB or a canary's ALB get the controller's readiness gate (READINESS_GATE_LABEL).
+    // Pods behind an NLB get the controller's readiness gate (READINESS_GATE_LABEL); a canary's namespace carries the
+    // label too, though the gate reaches a canary's new pods too late to protect a promotion (canary.ts ingressManifest).
     const behindLoadBalancer = s.models.some((m) => m.exposure.type !== "cluster" || isCanary(s, m));
     const namespace = new kubernetes.core.v1.Namespace(
       `${name}-namespace`,
@@ -191,19 +192,23 @@ export class ModelServing extends pulumi.ComponentResource {
               ),
             ]
           : [];
+        // The Ingress before the Rollout. The load balancer controller builds the ALB at once, its rule a fixed 503
+        // until the actions annotation exists (it tolerates a missing backend action by default:
+        // aws-load-balancer-controller pkg/config/ingress_config.go, tolerate-non-existent-backend-action), and Pulumi
+        // waits for the ALB's address (canary.ts ingressManifest). The rollouts controller writes the annotation once
+        // the stable pods are available (argo-rollouts v1.9.0 rollout/trafficrouting.go), and holds a Rollout whose
+        // Ingress is missing as InvalidSpec (rollout/controller.go getReferencedIngresses). Checked 2026-12-07.
+        const ingress = new kubernetes.networking.v1.Ingress(
+          `${name}-${model.name}-ingress`,
+          ingressManifest(model, ns),
+          inNamespace([stable, canary, ...lbController]),
+        );
         // Pulumi does not await a custom resource: `pulumi up` returns once the Rollout is accepted (docs/guides/serving-and-tracking.md).
-        // The Services it names exist first (the controller refuses a Rollout whose Services are missing).
+        // The Services and the Ingress it names exist first (the controller refuses a Rollout whose Services are missing).
         const rollout = new kubernetes.apiextensions.CustomResource(
           `${name}-${model.name}-rollout`,
           rolloutManifest<pulumi.Input<string>>(workload(undefined)),
-          inNamespace([...podNeeds, ...rolloutsController, stable, canary, ...analysis]),
-        );
-        // After the Rollout: the ALB exists only once the controller has written the weights the rule's
-        // `use-annotation` backend points to, and Pulumi waits for the ALB's address (canary.ts ingressManifest).
-        new kubernetes.networking.v1.Ingress(
-          `${name}-${model.name}-ingress`,
-          ingressManifest(model, ns),
-          inNamespace([stable, canary, rollout, ...lbController]),
+          inNamespace([...podNeeds, ...rolloutsController, stable, canary, ingress, ...analysis]),
         );
         if (s.autoscaling) {
           new kubernetes.policy.v1.PodDisruptionBudget(`${name}-${model.name}-pdb`, pdbManifest(model.name, undefined, ns), inNamespace());

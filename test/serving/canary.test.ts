@@ -65,13 +65,15 @@ describe("a canary model's objects", () => {
     const ingress = named("kubernetes:networking.k8s.io/v1:Ingress", "ranker");
     expect(ingress.dependencies).toContain(ofType(run, HELM_RELEASE).find((r) => String(inputs(r).chart).includes("aws-load-balancer-controller"))!.urn);
     // The Services exist before the Rollout (the controller needs them) and are not awaited (their pods come from the Rollout);
-    // the Ingress comes after it (its ALB needs the weights the controller writes), so nothing waits in a circle.
+    // so does the Ingress: its ALB comes up at once with a fixed 503 until the controller writes the weights (which it
+    // does only once the stable pods are available), and a Rollout whose Ingress is missing is InvalidSpec.
     for (const service of ofType(run, "kubernetes:core/v1:Service").filter((x) => inputs(x).metadata.namespace === "serving")) {
       expect(one(run, ROLLOUT).dependencies.includes(service.urn) || inputs(service).metadata.name === "ranker-metrics").toBe(true);
       expect(inputs(service).metadata.annotations).toMatchObject({ "pulumi.com/skipAwait": "true" });
     }
-    expect(ingress.dependencies).toContain(one(run, ROLLOUT).urn);
-    expect(one(run, ROLLOUT).dependencies).not.toContain(ingress.urn);
+    expect(one(run, ROLLOUT).dependencies).toContain(ingress.urn);
+    expect(ingress.dependencies).not.toContain(one(run, ROLLOUT).urn);
+    expect(run.resources.indexOf(ingress)).toBeLessThan(run.resources.indexOf(one(run, ROLLOUT)));
     expect(inputs(ingress).spec).toEqual({
       ingressClassName: "alb",
       rules: [{ http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "ranker", port: { name: "use-annotation" } } } }] } }],
@@ -79,6 +81,8 @@ describe("a canary model's objects", () => {
     expect(inputs(ingress).metadata.annotations).toMatchObject({
       "alb.ingress.kubernetes.io/scheme": "internal",
       "alb.ingress.kubernetes.io/target-type": "ip",
+      // The ALB's idle timeout as long as the NLB's a blue/green model gets (350 s), not the ALB's 60 s.
+      "alb.ingress.kubernetes.io/load-balancer-attributes": "idle_timeout.timeout_seconds=350",
     });
     const services = ofType(run, "kubernetes:core/v1:Service").filter((s) => inputs(s).metadata.namespace === "serving");
     expect(services.map((s) => inputs(s).metadata.name).sort()).toEqual(["ranker", "ranker-canary", "ranker-metrics"]);
