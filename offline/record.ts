@@ -21,6 +21,8 @@ export interface PlannedResource {
   inputs: Record<string, unknown>;
   protect: boolean;
   retainOnDelete: boolean;
+  /** The `ignoreChanges` resource option, when it names any property. */
+  ignoreChanges?: string[];
   dependencies: string[];
   propertyDependencies: Record<string, string[]>;
   /** The explicit provider reference, when the resource uses one. */
@@ -53,6 +55,7 @@ type Req = {
   getCustom(): boolean;
   getProtect(): boolean;
   getRetainondelete(): boolean;
+  getIgnorechangesList(): string[];
   getDependenciesList(): string[];
   getPropertydependenciesMap(): { forEach(cb: (v: { getUrnsList(): string[] }, k: string) => void): void };
   getProvider(): string;
@@ -152,7 +155,7 @@ export class SdkShapeError extends Error {
  * The resource monitor `runtime.setMocks()` installed (public
  * `runtime.getMonitor()`). The recording wraps its `registerResource`: the
  * request (Pulumi's RegisterResourceRequest message) carries the parent,
- * `protect`, `retainOnDelete` and the dependencies, which neither the mocks'
+ * `protect`, `retainOnDelete`, `ignoreChanges` and the dependencies, which neither the mocks'
  * `newResource` (type, name, inputs, provider, id) nor a stack transform
  * (`runtime.registerResourceTransform`; `setMocks()` turns transforms off)
  * hands over.
@@ -190,6 +193,7 @@ export async function recordProgram(program: () => unknown, opts: RecordOptions)
         inputs: redact(inputs) as Record<string, unknown>,
         protect: req.getProtect(),
         retainOnDelete: req.getRetainondelete(),
+        ...(req.getIgnorechangesList().length ? { ignoreChanges: req.getIgnorechangesList() } : {}),
         dependencies: req.getDependenciesList(),
         propertyDependencies,
         provider: req.getProvider() || undefined,

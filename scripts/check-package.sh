@@ -60,8 +60,9 @@ pin() { node -p "require('./package.json').devDependencies['$1']"; }
 # Why each floor is where it is (docs/guides/library.md, "Versions of the Pulumi packages", has the sources):
 #   @pulumi/pulumi     3.142.0  what every @pulumi/aws 7.x depends on (^3.142.0); InputPropertiesError, runtime.getMonitor
 #   @pulumi/aws        7.2.0    v7's S3 resources (BucketVersioning, ...; 6.x names them ...V2); 7.0 and 7.1 not installable
-#   @pulumi/kubernetes 4.21.1   pulumi.com/waitFor over the default await (4.18.4; a canary's ALB Ingress needs it),
-#                               the first such release installable; also the preStop sleep action (4.8.1)
+#   @pulumi/kubernetes 4.32.0   a preview resolves custom resources (a canary's Rollout) from a Helm release's CRDs in the
+#                               same update (pulumi-kubernetes 4.32.0); also pulumi.com/waitFor over the default await
+#                               (4.18.4; a canary's ALB Ingress needs it) and the preStop sleep action (4.8.1)
 #   @pulumi/random     4.0.0    the first 4.x: RandomPassword, RandomId as the components use them
 #   @pulumi/policy     1.11.0   remediateResource and the "remediate" level; 1.5.0 lacks them
 # The offline plan's one use of SDK internals (offline/record.ts inFreshRuntimeState) has another shape below 3.210: run here.

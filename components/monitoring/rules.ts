@@ -137,6 +137,9 @@ function alert(
 /** The series of the model servers, as PromQL label matchers: every serving series, or one model's version. */
 export const SERVING_SERIES_MATCHER = `${SERIES_LABELS.component}="serving"`;
 
+/** The window every serving health expression rates over: a measurement needs this much history before it means anything. */
+export const SERVING_RATE_WINDOW_MINUTES = 5;
+
 /**
  * The serving health expressions, over a 5-minute rate: the share of
  * requests answered 5xx, and the p95 request latency in seconds, for the
@@ -145,15 +148,24 @@ export const SERVING_SERIES_MATCHER = `${SERIES_LABELS.component}="serving"`;
  * (components/serving/canary.ts: one model's new version, by its pod
  * template hash) are both built here, so a canary is judged by exactly what
  * pages once it is live.
+ *
+ * A server that never answered 5xx has no 5xx series at all (a client
+ * library creates a label set's counter on its first request), so the
+ * numerator falls back to the total times 0, on the same labels: a healthy
+ * group's ratio is 0, not missing (a missing value would make a canary's
+ * measurement inconclusive). With no requests at all the ratio stays 0/0,
+ * NaN: no evidence either way. For the alert the fallback changes nothing:
+ * 0 never crosses a threshold.
  */
 export function servingHealthQueries(m: ServingMetrics, matchers: readonly string[], by: readonly string[]): { errorRatio: string; latencyP95: string } {
   const selector = (extra: string[] = []) => `{${[...matchers, ...extra].join(", ")}}`;
   const groups = by.join(", ");
-  const errors = `sum by (${groups}) (rate(${m.requestsTotal}${selector([`${m.statusLabel}=~"5.."`])}[5m]))`;
-  const total = `sum by (${groups}) (rate(${m.requestsTotal}${selector()}[5m]))`;
+  const w = `${SERVING_RATE_WINDOW_MINUTES}m`;
+  const errors = `sum by (${groups}) (rate(${m.requestsTotal}${selector([`${m.statusLabel}=~"5.."`])}[${w}]))`;
+  const total = `sum by (${groups}) (rate(${m.requestsTotal}${selector()}[${w}]))`;
   return {
-    errorRatio: `${errors} / ${total}`,
-    latencyP95: `histogram_quantile(0.95, sum by (${groups}, le) (rate(${m.durationHistogram}_bucket${selector()}[5m])))`,
+    errorRatio: `(${errors} or ${total} * 0) / ${total}`,
+    latencyP95: `histogram_quantile(0.95, sum by (${groups}, le) (rate(${m.durationHistogram}_bucket${selector()}[${w}])))`,
   };
 }
 

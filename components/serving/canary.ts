@@ -21,21 +21,46 @@
  * own field manager, and states only the fields it declares; Kubernetes docs
  * "Server-Side Apply", "Field management"):
  * - Pulumi: the Rollout's spec (no `replicas` under an autoscaler, as for
- *   Deployments: manifests.ts replicaOwnership), the Services' ports and
- *   model selector, the Ingress's rule and its other annotations, the
- *   AnalysisTemplate.
+ *   Deployments: manifests.ts replicaOwnership), the Services' ports, the
+ *   Ingress's rule and its other annotations, the AnalysisTemplate.
  * - the rollouts controller: the Rollout's status (where promote, abort and
- *   retry write), the `rollouts-pod-template-hash` key of the two Services'
- *   selectors (a strategic merge patch, rollout/service.go), the Ingress's
- *   actions annotation and `rollouts.argoproj.io/managed-alb-actions` (a
- *   merge patch, rollout/trafficrouting/alb/alb.go), all at v1.9.0.
- * Pulumi declares none of the controller's fields and forces nothing
- * (no `pulumi.com/patchForce`), so a later `pulumi up` neither conflicts
- * with them nor reverts them, mid-release or not.
+ *   retry write) and its `spec.replicas`, the two traffic Services' whole
+ *   `spec.selector`, the Ingress's actions annotation and
+ *   `rollouts.argoproj.io/managed-alb-actions` (a merge patch,
+ *   rollout/trafficrouting/alb/alb.go), all at v1.9.0.
+ * Two of those need care:
+ * - The Rollout: on its first sync of a Rollout without `spec.replicas` the
+ *   controller sets it and writes back its whole re-parsed copy with an
+ *   Update (rollout/controller.go: remarshalRollout, then `if
+ *   rollout.Spec.Replicas == nil` ... Update). Every field it changes by
+ *   re-serialising becomes its own: a quantity such as "2000m" comes back as
+ *   "2" (a custom resource is stored as sent, so the API server does not
+ *   canonicalise it first), and Pulumi's next apply of "2000m" would
+ *   conflict. So the pod template states quantities in canonical form
+ *   (manifests.ts cpuQuantity, memoryQuantity), and the Rollout carries
+ *   `pulumi.com/patchForce`: Pulumi states none of the controller's fields on
+ *   it, so forcing takes nothing the controller needs.
+ * - The Services: a Service's selector is an atomic map
+ *   (`x-kubernetes-map-type: atomic`); the controller's patch adding
+ *   `rollouts-pod-template-hash` (a strategic merge patch, rollout/service.go)
+ *   makes it the owner of the whole selector. The traffic Services therefore
+ *   ignore changes to `spec.selector` (TRAFFIC_SERVICE_IGNORE_CHANGES below),
+ *   and a model moved back to blue/green takes its `<model>` Service's
+ *   selector back with `pulumi.com/patchForce` (model-serving.ts).
+ * Checked 2026-12-07.
  */
 import { DEFAULT_SERVING_METRICS, SERIES_LABELS, type ServingMetrics } from "../monitoring/contract";
-import { SERVING_SERIES_MATCHER, promNumber, servingHealthQueries } from "../monitoring/rules";
-import { type DeploymentInputs, type Labels, deploymentManifest, podLabels, selectorOf, serviceManifest } from "./manifests";
+import { SERVING_RATE_WINDOW_MINUTES, SERVING_SERIES_MATCHER, promNumber, servingHealthQueries } from "../monitoring/rules";
+import {
+  type DeploymentInputs,
+  type Labels,
+  PATCH_FORCE_ANNOTATION,
+  POD_READY_MARGIN_SECONDS,
+  deploymentManifest,
+  podLabels,
+  selectorOf,
+  serviceManifest,
+} from "./manifests";
 import type { CanarySettings, ModelSettings } from "./model-serving.args";
 
 export const ROLLOUTS_API_VERSION = "argoproj.io/v1alpha1";
@@ -52,6 +77,16 @@ export const CANARY_HASH_ARG = "canary-hash";
 export const ALB_INGRESS_CLASS = "alb";
 /** Port of every model Service (manifests.ts serviceManifest). */
 export const MODEL_SERVICE_PORT = 80;
+/**
+ * Seconds an ALB keeps an idle connection open. The ALB's default is 60 s,
+ * which cuts a model request that runs longer than a minute before its
+ * first byte (a long generation); a blue/green model behind an NLB gets the
+ * NLB's default of 350 s for TCP, so a canary's ALB gets the same
+ * (aws-load-balancer-controller docs/guide/ingress/annotations.md,
+ * load-balancer-attributes; ELB docs, "idle_timeout.timeout_seconds";
+ * checked 2026-12-07).
+ */
+export const ALB_IDLE_TIMEOUT_SECONDS = 350;
 /** Seconds between two measurements of the analysis. */
 export const ANALYSIS_INTERVAL_SECONDS = 60;
 
@@ -82,7 +117,10 @@ export function canarySteps(canary: CanarySettings) {
  * from the first share of traffic to the end of the release; a failed
  * measurement beyond `failureLimit` aborts it. progressDeadlineAbort: a new
  * version whose pods never become ready (a model that does not load) is
- * aborted too, instead of holding a GPU forever.
+ * aborted too, instead of holding a GPU forever; its deadline is the
+ * model's load time plus POD_READY_MARGIN_SECONDS (a GPU node from zero and
+ * the image pull), as long as `pulumi up` waits for a Deployment, so a slow
+ * but healthy GPU canary is not aborted.
  */
 export function rolloutManifest<S>(i: DeploymentInputs<S>) {
   const m = i.model;
@@ -91,9 +129,11 @@ export function rolloutManifest<S>(i: DeploymentInputs<S>) {
   return {
     apiVersion: ROLLOUTS_API_VERSION,
     kind: "Rollout" as const,
-    metadata: d.metadata,
+    // Forced: the controller's first write-back owns fields Pulumi states (the header's "Who owns what").
+    metadata: { ...d.metadata, annotations: { ...d.metadata.annotations, [PATCH_FORCE_ANNOTATION]: "true" } },
     spec: {
       ...spec,
+      progressDeadlineSeconds: m.startupTimeoutSeconds + POD_READY_MARGIN_SECONDS,
       progressDeadlineAbort: true,
       strategy: {
         canary: {
@@ -136,6 +176,18 @@ export function canaryTrafficServiceManifest(model: ModelSettings, namespace: st
 }
 
 /**
+ * Resource options of the two traffic Services. The rollouts controller owns
+ * their whole `spec.selector` once it has added the version's hash (the
+ * header's "Who owns what"), so Pulumi leaves the selector out of every
+ * apply after the first: pulumi-kubernetes drops a field named in
+ * `ignoreChanges` from its server-side apply when another manager owns it
+ * and Pulumi does not (provider/pkg/await/await.go handleSSAIgnoreFields,
+ * checked 2026-12-07). The model's selector never changes, so nothing is
+ * lost; the first apply (the create) still states it.
+ */
+export const TRAFFIC_SERVICE_IGNORE_CHANGES = ["spec.selector"];
+
+/**
  * Pulumi waits for a Service's endpoints to target live pods (pulumi-kubernetes
  * Service await logic; its API docs, "Service"). A canary model's Services
  * are created before the Rollout that starts their pods (the controller
@@ -162,10 +214,17 @@ export function metricsServiceManifest(model: ModelSettings, namespace: string) 
  *   call it), internal otherwise: an in-cluster model's callers that should
  *   see the canary's share use the ALB's address; the `<model>` Service
  *   reaches the stable version only;
- * - target type ip (pods are targets; with the namespace's readiness gate
- *   a pod counts as Ready only once the ALB has it healthy), health checks
- *   on the readiness path, and a deregistration delay of the pod's drain +
- *   shutdown seconds instead of the default 300 s;
+ * - target type ip (pods are targets), health checks on the readiness
+ *   path, and a deregistration delay of the pod's drain + shutdown seconds
+ *   instead of the default 300 s. The namespace's readiness gate label does
+ *   not protect a canary's new pods: the controller injects the gate only
+ *   into a pod that an ALB's Service selects when the pod is created, and
+ *   Argo Rollouts points the canary Service at the new pods only once they
+ *   are available (argo-rollouts v1.9.0 docs/features/traffic-management/
+ *   alb.md, "Pod readiness gate injection"). The end-of-release 503 risk
+ *   that leaves is in the runbook (docs/guides/serving-and-tracking.md);
+ * - an idle timeout of ALB_IDLE_TIMEOUT_SECONDS instead of the ALB's 60 s
+ *   (`load-balancer-attributes: idle_timeout.timeout_seconds`);
  * - one rule to the stable Service's port `use-annotation`: the weights are
  *   in the actions annotation Argo Rollouts writes (and Pulumi never states).
  * `pulumi.com/waitFor`: Pulumi's Ingress await would look for a Service
@@ -180,6 +239,7 @@ export function ingressManifest(model: ModelSettings, namespace: string) {
     "alb.ingress.kubernetes.io/target-type": "ip",
     "alb.ingress.kubernetes.io/healthcheck-path": m.readinessPath ?? m.healthPath,
     "alb.ingress.kubernetes.io/target-group-attributes": `deregistration_delay.timeout_seconds=${m.drainSeconds + m.shutdownSeconds}`,
+    "alb.ingress.kubernetes.io/load-balancer-attributes": `idle_timeout.timeout_seconds=${ALB_IDLE_TIMEOUT_SECONDS}`,
     ...(publicEndpoint ? { "alb.ingress.kubernetes.io/inbound-cidrs": m.exposure.sourceRanges.join(",") } : {}),
     "pulumi.com/waitFor": "jsonpath={.status.loadBalancer.ingress[0].hostname}",
   };
@@ -216,8 +276,9 @@ export function canaryQueries(model: string, namespace: string, metrics: Serving
 
 /**
  * A measurement's verdict from its result (a vector: one value, or none
- * without traffic): success at or within the threshold, failure beyond it.
- * No value, or NaN (no request in the window), is neither: the measurement
+ * when the version has no series yet): success at or within the threshold,
+ * failure beyond it. No value, or NaN (no request in the window), is
+ * neither: the measurement
  * is Inconclusive and the release pauses for a person instead of being
  * promoted on no evidence (argo-rollouts v1.9.0 utils/evaluate/evaluate.go
  * EvaluateResult: neither condition true is Inconclusive).
@@ -233,6 +294,8 @@ export function analysisTemplateManifest(model: ModelSettings, namespace: string
   const c = model.canary;
   const metric = (name: string, query: string, threshold: number) => ({
     name,
+    // The first measurement waits for a full rate window of the new version's series.
+    initialDelay: `${SERVING_RATE_WINDOW_MINUTES}m`,
     interval: `${ANALYSIS_INTERVAL_SECONDS}s`,
     failureLimit: c.failureLimit,
     ...analysisConditions(threshold),

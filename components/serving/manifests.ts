@@ -134,6 +134,15 @@ export const SHM_SIZE = "1Gi";
  */
 export const MODEL_EPHEMERAL_STORAGE = "20Gi";
 
+/**
+ * Seconds a model's new pod may need before its model even starts loading:
+ * a GPU node started from zero by the Cluster Autoscaler, the device plugin,
+ * and the image pull. `pulumi up` waits startupTimeoutSeconds + this for a
+ * Deployment (model-serving.ts), and a canary's Rollout gives its new version
+ * as long before it aborts it (canary.ts rolloutManifest).
+ */
+export const POD_READY_MARGIN_SECONDS = 600;
+
 /** Who owns a Deployment's `spec.replicas` (see DeploymentInputs.replicaOwnership). */
 export type ReplicaOwnership = "none" | "hpa" | "taken-back";
 
@@ -167,6 +176,33 @@ export function replicaOwnership(autoscaling: boolean, replicas: number): Replic
 }
 
 /**
+ * Kubernetes' canonical text of a quantity (k8s.io/apimachinery
+ * pkg/api/resource/quantity.go CanonicalizeBytes, checked 2026-12-07): the
+ * largest suffix of the quantity's own format (decimal for a CPU count,
+ * binary for "Mi") that leaves a whole number: 2000m is "2", 1500m stays
+ * "1500m", 8192Mi is "8Gi", 1536Mi stays "1536Mi". The API server stores a
+ * built-in object's quantities in this form, but a custom resource's as
+ * sent; the rollouts controller re-serialises a Rollout it writes back in
+ * this form (see canary.ts), so the pod template states it already and
+ * Pulumi's apply never differs from what the controller wrote.
+ */
+function canonicalQuantity(amount: number, unit: number, suffixes: readonly string[]): string {
+  let n = Math.round(amount);
+  let i = 0;
+  while (n !== 0 && n % unit === 0 && i < suffixes.length - 1) {
+    n /= unit;
+    i++;
+  }
+  return n === 0 ? "0" : `${n}${suffixes[i]}`;
+}
+
+/** A CPU quantity from millicores, in canonical form: 2000 -> "2", 500 -> "500m". */
+export const cpuQuantity = (millis: number) => canonicalQuantity(millis, 1000, ["m", "", "k", "M", "G", "T", "P", "E"]);
+
+/** A memory quantity from MiB (rounded to a whole MiB), in canonical form: 8192 -> "8Gi", 1536 -> "1536Mi". */
+export const memoryQuantity = (mib: number) => canonicalQuantity(mib, 1024, ["Mi", "Gi", "Ti", "Pi", "Ei"]);
+
+/**
  * A model server Deployment. Loading a model can take minutes, so a startup
  * probe holds off liveness until the first success (up to
  * startupTimeoutSeconds); without it, liveness would kill the pod in a loop.
@@ -181,11 +217,11 @@ export function deploymentManifest<S>(i: DeploymentInputs<S>) {
   const m = i.model;
   const labels = podLabels(m.name, i.color);
   const selector = selectorOf(m.name, i.color);
-  const cpu = `${cpuMillis(m.cpu)}m`;
-  const memory = `${Math.round(memoryMiB(m.memory)!)}Mi`;
+  const cpu = cpuQuantity(cpuMillis(m.cpu)!);
+  const memory = memoryQuantity(memoryMiB(m.memory)!);
   const limits: Record<string, string> = {
-    cpu: m.cpuLimit ? `${cpuMillis(m.cpuLimit)}m` : cpu,
-    memory: m.memoryLimit ? `${Math.round(memoryMiB(m.memoryLimit)!)}Mi` : memory,
+    cpu: m.cpuLimit ? cpuQuantity(cpuMillis(m.cpuLimit)!) : cpu,
+    memory: m.memoryLimit ? memoryQuantity(memoryMiB(m.memoryLimit)!) : memory,
   };
   const requests: Record<string, string> = { cpu, memory, "ephemeral-storage": MODEL_EPHEMERAL_STORAGE };
   if (m.gpus > 0) {

@@ -32,7 +32,11 @@ export interface CanaryInput {
    * expression). Default 1.
    */
   maxLatencySeconds?: number | undefined;
-  /** Failed measurements (one a minute) tolerated before the release is aborted. Default 1. */
+  /**
+   * Failed measurements tolerated before the release is aborted (one more aborts it). Measurements
+   * come once a minute but each looks at the last 5 minutes, so one bad minute can fail about 5 in
+   * a row: 1 aborts on a single bad minute; about 5 or more rides one out. Default 1.
+   */
   failureLimit?: number | undefined;
 }
 
@@ -195,7 +199,11 @@ export interface CanarySettings {
    * expression).
    */
   maxLatencySeconds: number;
-  /** Failed measurements (one a minute) tolerated before the release is aborted. */
+  /**
+   * Failed measurements tolerated before the release is aborted (one more aborts it). Measurements
+   * come once a minute but each looks at the last 5 minutes, so one bad minute can fail about 5 in
+   * a row: 1 aborts on a single bad minute; about 5 or more rides one out.
+   */
   failureLimit: number;
 }
 

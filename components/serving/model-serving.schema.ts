@@ -95,7 +95,14 @@ export const CanarySchema = withType(
       .gt(0, "maxLatencySeconds must be above 0")
       .describe("p95 latency of the new version above which a measurement fails (the ServingHighLatency expression).")
       .default(1),
-    failureLimit: z.number().int().min(0).describe("Failed measurements (one a minute) tolerated before the release is aborted.").default(1),
+    failureLimit: z
+      .number()
+      .int()
+      .min(0)
+      .describe(
+        "Failed measurements tolerated before the release is aborted (one more aborts it). Measurements come once a minute but each looks at the last 5 minutes, so one bad minute can fail about 5 in a row: 1 aborts on a single bad minute; about 5 or more rides one out.",
+      )
+      .default(1),
   }),
   { typeName: "CanaryInput", outputTypeName: "CanarySettings", home: HOME, doc: "How a canary release moves traffic and what aborts it." },
 );

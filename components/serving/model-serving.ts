@@ -12,6 +12,7 @@ import { ADDON_RESOURCES } from "../compute/addons/resources";
 import { IrsaRole } from "../compute/irsa";
 import {
   ROLLOUTS_API_VERSION,
+  TRAFFIC_SERVICE_IGNORE_CHANGES,
   analysisTemplateManifest,
   canaryTrafficServiceManifest,
   ingressManifest,
@@ -26,6 +27,8 @@ import {
   gpuQuotaManifest,
   hpaManifest,
   namespaceManifest,
+  PATCH_FORCE_ANNOTATION,
+  POD_READY_MARGIN_SECONDS,
   pdbManifest,
   previewServiceName,
   READINESS_GATE_LABEL,
@@ -84,7 +87,8 @@ export class ModelServing extends pulumi.ComponentResource {
     const ns = s.namespace;
     const k8s = (dependsOn: pulumi.Input<pulumi.Resource>[] = []): pulumi.CustomResourceOptions => ({ parent: this, provider: cluster.provider, dependsOn });
 
-    // Pods behind an NLB or a canary's ALB get the controller's readiness gate (READINESS_GATE_LABEL).
+    // Pods behind an NLB get the controller's readiness gate (READINESS_GATE_LABEL); a canary's namespace carries the
+    // label too, though the gate reaches a canary's new pods too late to protect a promotion (canary.ts ingressManifest).
     const behindLoadBalancer = s.models.some((m) => m.exposure.type !== "cluster" || isCanary(s, m));
     const namespace = new kubernetes.core.v1.Namespace(
       `${name}-namespace`,
@@ -173,10 +177,11 @@ export class ModelServing extends pulumi.ComponentResource {
 
       if (isCanary(s, model) && current.image && current.modelUri) {
         // A canary model (components/serving/canary.ts): Services, the ALB's Ingress, the analysis, then the Rollout.
-        const svc = (role: string, manifest: kubernetes.core.v1.ServiceArgs) =>
-          new kubernetes.core.v1.Service(`${name}-${model.name}-${role}`, manifest, inNamespace());
-        const stable = svc("live", canaryTrafficServiceManifest(model, ns, "stable"));
-        const canary = svc("canary", canaryTrafficServiceManifest(model, ns, "canary"));
+        const svc = (role: string, manifest: kubernetes.core.v1.ServiceArgs, ignoreChanges?: string[]) =>
+          new kubernetes.core.v1.Service(`${name}-${model.name}-${role}`, manifest, { ...inNamespace(), ignoreChanges });
+        // The controller owns the traffic Services' selectors (canary.ts TRAFFIC_SERVICE_IGNORE_CHANGES).
+        const stable = svc("live", canaryTrafficServiceManifest(model, ns, "stable"), TRAFFIC_SERVICE_IGNORE_CHANGES);
+        const canary = svc("canary", canaryTrafficServiceManifest(model, ns, "canary"), TRAFFIC_SERVICE_IGNORE_CHANGES);
         svc("metrics", metricsServiceManifest(model, ns));
         const analysis = model.canary.analysis
           ? [
@@ -187,19 +192,23 @@ export class ModelServing extends pulumi.ComponentResource {
               ),
             ]
           : [];
+        // The Ingress before the Rollout. The load balancer controller builds the ALB at once, its rule a fixed 503
+        // until the actions annotation exists (it tolerates a missing backend action by default:
+        // aws-load-balancer-controller pkg/config/ingress_config.go, tolerate-non-existent-backend-action), and Pulumi
+        // waits for the ALB's address (canary.ts ingressManifest). The rollouts controller writes the annotation once
+        // the stable pods are available (argo-rollouts v1.9.0 rollout/trafficrouting.go), and holds a Rollout whose
+        // Ingress is missing as InvalidSpec (rollout/controller.go getReferencedIngresses). Checked 2026-12-07.
+        const ingress = new kubernetes.networking.v1.Ingress(
+          `${name}-${model.name}-ingress`,
+          ingressManifest(model, ns),
+          inNamespace([stable, canary, ...lbController]),
+        );
         // Pulumi does not await a custom resource: `pulumi up` returns once the Rollout is accepted (docs/guides/serving-and-tracking.md).
-        // The Services it names exist first (the controller refuses a Rollout whose Services are missing).
+        // The Services and the Ingress it names exist first (the controller refuses a Rollout whose Services are missing).
         const rollout = new kubernetes.apiextensions.CustomResource(
           `${name}-${model.name}-rollout`,
           rolloutManifest<pulumi.Input<string>>(workload(undefined)),
-          inNamespace([...podNeeds, ...rolloutsController, stable, canary, ...analysis]),
-        );
-        // After the Rollout: the ALB exists only once the controller has written the weights the rule's
-        // `use-annotation` backend points to, and Pulumi waits for the ALB's address (canary.ts ingressManifest).
-        new kubernetes.networking.v1.Ingress(
-          `${name}-${model.name}-ingress`,
-          ingressManifest(model, ns),
-          inNamespace([stable, canary, rollout, ...lbController]),
+          inNamespace([...podNeeds, ...rolloutsController, stable, canary, ingress, ...analysis]),
         );
         if (s.autoscaling) {
           new kubernetes.policy.v1.PodDisruptionBudget(`${name}-${model.name}-pdb`, pdbManifest(model.name, undefined, ns), inNamespace());
@@ -215,7 +224,7 @@ export class ModelServing extends pulumi.ComponentResource {
       }
 
       // Loading a model may take startupTimeoutSeconds before the rollout progresses at all.
-      const minutes = `${Math.ceil((model.startupTimeoutSeconds + 600) / 60)}m`;
+      const minutes = `${Math.ceil((model.startupTimeoutSeconds + POD_READY_MARGIN_SECONDS) / 60)}m`;
       const deployments: kubernetes.apps.v1.Deployment[] = [];
       for (const color of modelColors(s, model)) {
         const release = releaseOf(model, color);
@@ -246,9 +255,14 @@ export class ModelServing extends pulumi.ComponentResource {
       // so a release and a flip in the same `pulumi up` still sends no traffic to unready pods.
       const live = model.activeColor;
       const exposed = model.exposure.type !== "cluster";
+      const liveManifest = serviceManifest({ model, name: model.name, namespace: ns, color: s.blueGreen ? live : undefined, exposed });
       const liveService = new kubernetes.core.v1.Service(
         `${name}-${model.name}-live`,
-        serviceManifest({ model, name: model.name, namespace: ns, color: s.blueGreen ? live : undefined, exposed }),
+        // At Series B the live Service may have been a canary's stable Service, whose selector the rollouts
+        // controller owns (canary.ts): forced, the first blue/green apply takes the selector back.
+        s.blueGreen
+          ? { ...liveManifest, metadata: { ...liveManifest.metadata, annotations: { ...liveManifest.metadata.annotations, [PATCH_FORCE_ANNOTATION]: "true" } } }
+          : liveManifest,
         inNamespace([...deployments, ...(exposed ? lbController : [])]),
       );
       this.liveServices[model.name] = liveService.metadata.name;

@@ -6,7 +6,8 @@
  * series of a stable version and a canary, then each metric's success and
  * failure conditions are applied to the values promtool computed. A bad
  * canary (10 % of requests 5xx, p95 around 2.4 s) fails both metrics; a
- * healthy one passes both; a canary with no traffic is neither, so the
+ * healthy one passes both, also one that never answered 5xx (so has no 5xx
+ * series at all); a canary with no traffic, or no series, is neither, so the
  * release pauses instead of being promoted on no evidence.
  *
  * promtool comes from Debian's `prometheus` package (.ci/run unpacks it into
@@ -41,6 +42,8 @@ const STABLE = "5d8c7f9b6";
 const BAD = "7f6d5c4b3";
 const GOOD = "6c5b4a392";
 const IDLE = "59a8b7c6d";
+const CLEAN = "4b3a29187";
+const ABSENT = "38a7b6c5d";
 
 /** An AnalysisRun's query for one version: the template's, with the argument substituted. */
 const queryFor = (metric: (typeof metrics)[number], hash: string) => metric.provider.prometheus.query.replaceAll(`{{args.${CANARY_HASH_ARG}}}`, hash);
@@ -50,9 +53,9 @@ const verdict = (metric: (typeof metrics)[number], result: number[]) => measurem
 
 const serving = (metric: string, hash: string, extra: string) =>
   `${metric}{ml_platform_component="serving", namespace="serving", model="ranker", rollouts_pod_template_hash="${hash}", ${extra}}`;
-/** Requests a minute: `errors` answered 500 and `ok` answered 200, for 40 minutes. */
-const requests = (hash: string, errors: number, ok: number) => [
-  { series: serving("http_requests_total", hash, 'code="500"'), values: `0+${errors}x40` },
+/** Requests a minute: `errors` answered 500 and `ok` answered 200, for 40 minutes; no 500 series at all when `errors` is undefined. */
+const requests = (hash: string, errors: number | undefined, ok: number) => [
+  ...(errors === undefined ? [] : [{ series: serving("http_requests_total", hash, 'code="500"'), values: `0+${errors}x40` }]),
   { series: serving("http_requests_total", hash, 'code="200"'), values: `0+${ok}x40` },
 ];
 /** A latency histogram whose requests (`perMinute`) all fall in the bucket ending at `le`. */
@@ -65,8 +68,9 @@ const durations = (hash: string, perMinute: number, le: number) =>
 /**
  * The synthetic cluster: the stable version healthy; a bad canary (6 of 60
  * requests a second fail, every request between 1 and 2.5 s); a healthy
- * canary (1 in 100 fails, every request under 0.1 s); an idle canary with
- * series but no requests.
+ * canary (1 in 100 fails, every request under 0.1 s); a clean canary that
+ * never answered 5xx, so has no 500 series; an idle canary with series but
+ * no requests (and ABSENT: a version with no series at all).
  */
 const SERIES = [
   ...requests(STABLE, 0, 6000),
@@ -75,15 +79,17 @@ const SERIES = [
   ...durations(BAD, 3600, 2.5),
   ...requests(GOOD, 60, 5940),
   ...durations(GOOD, 6000, 0.1),
+  ...requests(CLEAN, undefined, 6000),
+  ...durations(CLEAN, 6000, 0.1),
   ...requests(IDLE, 0, 0),
   ...durations(IDLE, 0, 0.1),
 ];
 
 /** What each query evaluates to at 20 minutes, per version: the values the conditions are then applied to. */
 const EXPECTED: Record<string, Record<string, number[]>> = {
-  "error-ratio": { [BAD]: [0.1], [GOOD]: [0.01], [STABLE]: [0], [IDLE]: [Number.NaN] },
+  "error-ratio": { [BAD]: [0.1], [GOOD]: [0.01], [STABLE]: [0], [CLEAN]: [0], [IDLE]: [Number.NaN], [ABSENT]: [] },
   // histogram_quantile interpolates inside the bucket: 1 + 0.95 x 1.5 s, and 0.95 x 0.1 s.
-  "latency-p95": { [BAD]: [2.425], [GOOD]: [0.095], [STABLE]: [0.095], [IDLE]: [Number.NaN] },
+  "latency-p95": { [BAD]: [2.425], [GOOD]: [0.095], [STABLE]: [0.095], [CLEAN]: [0.095], [IDLE]: [Number.NaN], [ABSENT]: [] },
 };
 
 describe("a canary's analysis", () => {
@@ -91,18 +97,27 @@ describe("a canary's analysis", () => {
     expect(metrics.map((m) => m.name)).toEqual(["error-ratio", "latency-p95"]);
   });
 
-  it("fails a bad canary, passes a healthy one, and is inconclusive without traffic (on the values promtool computes below)", () => {
+  it("fails a bad canary, passes a healthy one (with or without 5xx series), and is inconclusive without traffic (on the values promtool computes below)", () => {
     const verdicts = metrics.map((m) => ({
       metric: m.name,
       bad: verdict(m, EXPECTED[m.name]![BAD]!),
       good: verdict(m, EXPECTED[m.name]![GOOD]!),
+      clean: verdict(m, EXPECTED[m.name]![CLEAN]!),
       idle: verdict(m, EXPECTED[m.name]![IDLE]!),
-      none: verdict(m, []),
+      absent: verdict(m, EXPECTED[m.name]![ABSENT]!),
     }));
     expect(verdicts).toEqual([
-      { metric: "error-ratio", bad: "Failed", good: "Successful", idle: "Inconclusive", none: "Inconclusive" },
-      { metric: "latency-p95", bad: "Failed", good: "Successful", idle: "Inconclusive", none: "Inconclusive" },
+      { metric: "error-ratio", bad: "Failed", good: "Successful", clean: "Successful", idle: "Inconclusive", absent: "Inconclusive" },
+      { metric: "latency-p95", bad: "Failed", good: "Successful", clean: "Successful", idle: "Inconclusive", absent: "Inconclusive" },
     ]);
+  });
+
+  it("waits a full rate window before the first measurement", () => {
+    expect(metrics.map((m) => [m.interval, m.initialDelay])).toEqual([
+      ["60s", "5m"],
+      ["60s", "5m"],
+    ]);
+    expect(metrics.every((m) => /\[5m\]/.test(m.provider.prometheus.query))).toBe(true);
   });
 
   const withPromtool = promtool ? describe : describe.skip;
@@ -122,6 +137,7 @@ describe("a canary's analysis", () => {
       const tests = metrics.flatMap((m) =>
         Object.entries(expected[m.name]!).flatMap(([hash, values]) => {
           const q = queryFor(m, hash);
+          if (values.length === 0) return [{ expr: q, eval_time: "20m", exp_samples: [] }];
           if (values.every((v) => Number.isNaN(v)))
             return [
               { expr: `count(${q})`, eval_time: "20m", exp_samples: [{ labels: "{}", value: values.length }] },

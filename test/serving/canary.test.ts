@@ -9,11 +9,14 @@
  * in the GPU quota, the pool check and the worst-case cost.
  */
 import { ROLLOUTS_API_VERSION, canaryQueries, ingressManifest, releaseGpuHours } from "../../components/serving/canary";
+import { cpuQuantity, memoryQuantity } from "../../components/serving/manifests";
+import { cpuMillis, memoryMiB } from "../../components/serving/settings";
 import { ConfigError } from "../../config/resolve";
 import { estimateCost } from "../../cost/model";
 import { PlanRun, PlannedResource } from "../../plan/engine";
 import { policyOf } from "../../plan/report";
 import { resolveWithAccess } from "../support/cluster-access";
+import { LiveObject, PULUMI, planned, up } from "../support/field-ownership";
 import { CrdSchemas, objectProblems } from "../support/k8s-schemas";
 import { FIXTURE_STACKS, ofType, one, plan, planDiff, planEdited } from "../support/plan";
 import { HELM_RELEASE, K8sObject, renderRelease } from "../support/releases";
@@ -44,6 +47,10 @@ describe("a canary model's objects", () => {
       { chart: "charts/argo-rollouts-2.41.0.tgz", version: "2.41.0" },
     ]);
     const rollout = inputs(one(run, ROLLOUT));
+    // A new version that never becomes ready is aborted, but only after the model's load time (600 s) plus 600 s
+    // for a GPU node from zero and the image pull: the time `pulumi up` gives a Deployment.
+    expect([rollout.spec.progressDeadlineAbort, rollout.spec.progressDeadlineSeconds]).toEqual([true, 1200]);
+    expect(rollout.spec.template.spec.containers[0].startupProbe.failureThreshold * 10).toBe(600);
     expect(rollout.spec.strategy.canary).toMatchObject({
       stableService: "ranker",
       canaryService: "ranker-canary",
@@ -58,13 +65,15 @@ describe("a canary model's objects", () => {
     const ingress = named("kubernetes:networking.k8s.io/v1:Ingress", "ranker");
     expect(ingress.dependencies).toContain(ofType(run, HELM_RELEASE).find((r) => String(inputs(r).chart).includes("aws-load-balancer-controller"))!.urn);
     // The Services exist before the Rollout (the controller needs them) and are not awaited (their pods come from the Rollout);
-    // the Ingress comes after it (its ALB needs the weights the controller writes), so nothing waits in a circle.
+    // so does the Ingress: its ALB comes up at once with a fixed 503 until the controller writes the weights (which it
+    // does only once the stable pods are available), and a Rollout whose Ingress is missing is InvalidSpec.
     for (const service of ofType(run, "kubernetes:core/v1:Service").filter((x) => inputs(x).metadata.namespace === "serving")) {
       expect(one(run, ROLLOUT).dependencies.includes(service.urn) || inputs(service).metadata.name === "ranker-metrics").toBe(true);
       expect(inputs(service).metadata.annotations).toMatchObject({ "pulumi.com/skipAwait": "true" });
     }
-    expect(ingress.dependencies).toContain(one(run, ROLLOUT).urn);
-    expect(one(run, ROLLOUT).dependencies).not.toContain(ingress.urn);
+    expect(one(run, ROLLOUT).dependencies).toContain(ingress.urn);
+    expect(ingress.dependencies).not.toContain(one(run, ROLLOUT).urn);
+    expect(run.resources.indexOf(ingress)).toBeLessThan(run.resources.indexOf(one(run, ROLLOUT)));
     expect(inputs(ingress).spec).toEqual({
       ingressClassName: "alb",
       rules: [{ http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "ranker", port: { name: "use-annotation" } } } }] } }],
@@ -72,6 +81,8 @@ describe("a canary model's objects", () => {
     expect(inputs(ingress).metadata.annotations).toMatchObject({
       "alb.ingress.kubernetes.io/scheme": "internal",
       "alb.ingress.kubernetes.io/target-type": "ip",
+      // The ALB's idle timeout as long as the NLB's a blue/green model gets (350 s), not the ALB's 60 s.
+      "alb.ingress.kubernetes.io/load-balancer-attributes": "idle_timeout.timeout_seconds=350",
     });
     const services = ofType(run, "kubernetes:core/v1:Service").filter((s) => inputs(s).metadata.namespace === "serving");
     expect(services.map((s) => inputs(s).metadata.name).sort()).toEqual(["ranker", "ranker-canary", "ranker-metrics"]);
@@ -97,7 +108,7 @@ describe("a canary model's objects", () => {
     expect(objectProblems(analysis, crds).join()).toMatch(/query must be string/);
   });
 
-  it("Pulumi states none of the fields the rollouts controller writes, and forces nothing", () => {
+  it("Pulumi states none of the fields the rollouts controller writes; only the Rollout is forced", () => {
     const rollout = inputs(one(run, ROLLOUT));
     // Under the autoscaler the Rollout states no replicas (the HPA owns them), and the HPA targets the Rollout.
     expect(rollout.spec.replicas).toBeUndefined();
@@ -107,9 +118,8 @@ describe("a canary model's objects", () => {
       name: "ranker",
     });
     for (const o of servingObjects().map((r) => inputs(r))) {
-      expect(
-        Object.keys(o.metadata.annotations ?? {}).filter((k) => k.startsWith("alb.ingress.kubernetes.io/actions.") || k === "pulumi.com/patchForce"),
-      ).toEqual([]);
+      expect(Object.keys(o.metadata.annotations ?? {}).filter((k) => k.startsWith("alb.ingress.kubernetes.io/actions."))).toEqual([]);
+      expect([o.kind, o.metadata.annotations?.["pulumi.com/patchForce"]]).toEqual([o.kind, o.kind === "Rollout" ? "true" : undefined]);
       expect(JSON.stringify(o)).not.toContain("rollouts-pod-template-hash");
       expect(JSON.stringify(o)).not.toContain("managed-alb-actions");
     }
@@ -159,14 +169,87 @@ describe("a canary model's objects", () => {
   });
 });
 
+// ------------------------------------------------------------ field ownership
+
+/** The fixture with a release: a new image (each edited plan costs seconds, so it is made once). */
+let releasedRun: Promise<PlanRun> | undefined;
+const released = () =>
+  (releasedRun ??= planEdited(STACK, (t) => t.replace("image: <registry>/models:2.0.0", "image: <registry>/models:2.1.0"), FIXTURE_STACKS));
+
+describe("Pulumi's applies after the rollouts controller's writes (test/support/field-ownership.ts)", () => {
+  const SERVICE = "kubernetes:core/v1:Service";
+  const CONTROLLER = "argo-rollouts";
+  /** The quantities of the Rollout's containers as the controller re-serialises them (canonical, manifests.ts cpuQuantity). */
+  const reserialised = (o: K8sObject): K8sObject => {
+    const canonical = (key: string, v: string) =>
+      key === "cpu" ? cpuQuantity(cpuMillis(v)!) : key === "memory" || key === "ephemeral-storage" ? memoryQuantity(memoryMiB(v)!) : v;
+    const copied = copy(o);
+    for (const c of copied.spec.template.spec.containers as K8sObject[])
+      for (const kind of ["requests", "limits"])
+        for (const [k, v] of Object.entries(c.resources[kind] as object)) c.resources[kind][k] = canonical(k, v as string);
+    return copied;
+  };
+  /** The controller's first sync of a Rollout without replicas: its re-parsed copy, with replicas 1, written back by Update. */
+  const firstSync = (live: LiveObject) => live.update(CONTROLLER, reserialised({ ...live.object, spec: { ...live.object.spec, replicas: 1 } }));
+
+  it("the Rollout: the controller's write-back changes none of Pulumi's fields, so a later release applies even unforced", async () => {
+    const live = new LiveObject();
+    expect(up(live, run, ROLLOUT, "ranker")).toEqual([]);
+    firstSync(live);
+    expect(live.replicas).toBe(1);
+    const { manifest } = planned(run, ROLLOUT, "ranker");
+    // Unforced: the quantities alone keep Pulumi the owner of every field it states.
+    expect(live.apply(PULUMI, manifest, false)).toEqual([]);
+    // The Rollout is forced all the same (pulumi.com/patchForce), and never takes the replicas back.
+    expect(planned(run, ROLLOUT, "ranker").force).toBe(true);
+    expect(up(live, await released(), ROLLOUT, "ranker")).toEqual([]);
+    expect(live.replicas).toBe(1);
+  });
+
+  it('the simulation finds the conflict quantities written as "2000m" / "8192Mi" meet after the write-back', () => {
+    const live = new LiveObject();
+    const { manifest } = planned(run, ROLLOUT, "ranker");
+    const uncanonical = copy(manifest);
+    uncanonical.spec.template.spec.containers[0].resources.requests.cpu = "2000m";
+    uncanonical.spec.template.spec.containers[0].resources.limits.memory = "8192Mi";
+    expect(live.apply(PULUMI, uncanonical, false)).toEqual([]);
+    firstSync(live);
+    expect(live.apply(PULUMI, uncanonical, false)).toEqual([
+      "conflict with argo-rollouts: .spec.template.spec.containers.[name=model-server].resources.limits.memory",
+      "conflict with argo-rollouts: .spec.template.spec.containers.[name=model-server].resources.requests.cpu",
+    ]);
+  });
+
+  it("the traffic Services: once the controller owns the (atomic) selector, Pulumi leaves it out and applies; a blue/green move takes it back", async () => {
+    for (const name of ["ranker", "ranker-canary"]) {
+      const live = new LiveObject(["spec.selector"]);
+      expect(up(live, run, SERVICE, name)).toEqual([]);
+      live.patch(CONTROLLER, { spec: { selector: { ...live.object.spec.selector, "rollouts-pod-template-hash": "5d8c7f9b6" } } });
+      expect(planned(run, SERVICE, name).ignoreChanges).toEqual(["spec.selector"]);
+      expect(up(live, run, SERVICE, name)).toEqual([]);
+      expect(live.object.spec.selector["rollouts-pod-template-hash"]).toBe("5d8c7f9b6");
+      // Without ignoreChanges the same apply conflicts.
+      expect(live.apply(PULUMI, planned(run, SERVICE, name).manifest, false)).toEqual(["conflict with argo-rollouts: .spec.selector"]);
+    }
+    // Moved to blue/green, the model's `<model>` Service (the same resource) selects a colour and is forced: it takes
+    // the selector back. Shown with seriesb-prod's blue/green model (its plan is already made).
+    const live = new LiveObject(["spec.selector"]);
+    up(live, run, SERVICE, "ranker");
+    live.patch(CONTROLLER, { spec: { selector: { ...live.object.spec.selector, "rollouts-pod-template-hash": "5d8c7f9b6" } } });
+    const blueGreen = await plan("seriesb-prod");
+    expect(planned(blueGreen, SERVICE, "classifier").force).toBe(true);
+    expect(up(live, blueGreen, SERVICE, "classifier")).toEqual([]);
+    expect(live.object.spec.selector).toEqual({ "ml-platform/model": "classifier", "ml-platform/color": "blue" });
+  });
+});
+
 // ------------------------------------------------------------ a release
 
 describe("a canary release", () => {
   // One edited plan (each costs seconds); a model URI release differs only in the env value it sets (MODEL_URI).
   it("changing only the image changes nothing in the plan but the Rollout's pod template", async () => {
-    const released = await planEdited(STACK, (t) => t.replace("image: <registry>/models:2.0.0", "image: <registry>/models:2.1.0"), FIXTURE_STACKS);
-    expect(planDiff(run, released)).toEqual({ "mlp-canary-serving-ranker-rollout": ["spec.template.spec.containers.0.image"] });
-    expect(inputs(one(released, ROLLOUT)).spec.template.spec.containers[0].image).toMatch(/models:2\.1\.0$/);
+    expect(planDiff(run, await released())).toEqual({ "mlp-canary-serving-ranker-rollout": ["spec.template.spec.containers.0.image"] });
+    expect(inputs(one(await released(), ROLLOUT)).spec.template.spec.containers[0].image).toMatch(/models:2\.1\.0$/);
   });
 });
 

@@ -21,6 +21,7 @@ import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitorin
 import { PlanRun, PlannedResource, SECRET_PLACEHOLDER } from "../../plan/engine";
 import { costOf, policyOf } from "../../plan/report";
 import { helmChartName } from "../../lib/versions";
+import { LiveObject, up as upObject } from "../support/field-ownership";
 import { FIXTURE_STACKS, changedPaths, ofType, one, plan, planDiff, planEdited } from "../support/plan";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
@@ -130,64 +131,8 @@ describe("seriesb-prod: blue/green", () => {
   });
 });
 
-/**
- * Server-side apply's field ownership, as the API server keeps it
- * (Kubernetes docs, "Server-Side Apply": conflicts, managers, "Transferring
- * ownership"; checked 2026-12-07), reduced to what decides whether Pulumi's
- * apply of a Deployment succeeds: every leaf field has a value and a set of
- * managers. An apply that sets a field to a value other than the live one
- * while another manager owns it conflicts, unless forced (Pulumi's
- * `pulumi.com/patchForce` annotation); a field the applier stops stating and
- * no one else owns is removed (a Deployment's replicas then default to 1). An
- * update through the scale subresource (the HPA) takes the field from every
- * other manager.
- */
-class LiveObject {
-  readonly fields = new Map<string, { value: unknown; managers: Set<string> }>();
-
-  apply(manager: string, manifest: Obj, force: boolean): string[] {
-    const applied = leaves(manifest);
-    const conflicts = [...applied].filter(([path, value]) => {
-      const live = this.fields.get(path);
-      return live && JSON.stringify(live.value) !== JSON.stringify(value) && [...live.managers].some((m) => m !== manager);
-    });
-    if (conflicts.length && !force) return conflicts.map(([path]) => `conflict with ${[...this.fields.get(path)!.managers].join(", ")}: .${path}`);
-    for (const [path, value] of applied) {
-      const live = this.fields.get(path);
-      const managers = force || !live || JSON.stringify(live.value) !== JSON.stringify(value) ? new Set<string>() : live.managers;
-      this.fields.set(path, { value, managers: new Set([...managers, manager]) });
-    }
-    for (const [path, live] of this.fields) {
-      if (applied.has(path) || !live.managers.has(manager)) continue;
-      live.managers.delete(manager);
-      if (live.managers.size === 0) this.fields.delete(path);
-    }
-    return [];
-  }
-
-  /** The HPA controller scaling the Deployment (an update of the scale subresource). */
-  scale(replicas: number): void {
-    this.fields.set("spec.replicas", { value: replicas, managers: new Set(["kube-controller-manager"]) });
-  }
-
-  /** What the Deployment runs: its replicas, or the API's default of 1. */
-  get replicas(): number {
-    return (this.fields.get("spec.replicas")?.value as number | undefined) ?? 1;
-  }
-}
-
-function leaves(value: unknown, at = "", out = new Map<string, unknown>()): Map<string, unknown> {
-  if (value && typeof value === "object" && !Array.isArray(value)) for (const [k, v] of Object.entries(value)) leaves(v, at ? `${at}.${k}` : k, out);
-  else out.set(at, value);
-  return out;
-}
-
-/** The `pulumi up` of one plan's Deployment onto the live object, as Pulumi's provider applies it (field manager `pulumi`). */
-function up(live: LiveObject, run: PlanRun, name: string): string[] {
-  const d = inputs(ofType(run, DEPLOYMENT).find((x) => inputs(x).metadata.name === name)!);
-  const force = d.metadata.annotations?.["pulumi.com/patchForce"] === "true";
-  return live.apply("pulumi", { metadata: d.metadata, spec: d.spec }, force);
-}
+/** The `pulumi up` of one plan's Deployment onto the live object (test/support/field-ownership.ts). */
+const up = (live: LiveObject, run: PlanRun, name: string) => upObject(live, run, DEPLOYMENT, name);
 
 describe("seriesb-prod: every step of the release runbook applies over the autoscaler's replica count", () => {
   const release = (t: string) =>

@@ -28,9 +28,11 @@ import { withModelDefaults } from "../../components/serving/model-defaults";
 import { servingSystemWorkloads } from "../../components/serving/model-serving.footprint";
 import { ServingContext, servingProblems } from "../../components/serving/checks";
 import {
+  cpuQuantity,
   deploymentManifest,
   gpuQuotaManifest,
   hpaManifest,
+  memoryQuantity,
   namespaceManifest,
   pdbManifest,
   rolloutStrategy,
@@ -309,8 +311,8 @@ describe("Kubernetes objects", () => {
   it("a GPU model asks for its GPUs, tolerates the GPU taint and runs on its pool", () => {
     const pod = deployment("blue").spec.template.spec;
     const c = pod.containers[0]!;
-    expect(c.resources.limits).toEqual({ cpu: "2000m", memory: "8192Mi", "nvidia.com/gpu": "1" });
-    expect(c.resources.requests).toEqual({ cpu: "2000m", memory: "8192Mi", "nvidia.com/gpu": "1", "ephemeral-storage": "20Gi" });
+    expect(c.resources.limits).toEqual({ cpu: "2", memory: "8Gi", "nvidia.com/gpu": "1" });
+    expect(c.resources.requests).toEqual({ cpu: "2", memory: "8Gi", "nvidia.com/gpu": "1", "ephemeral-storage": "20Gi" });
     expect(pod.tolerations).toEqual([GPU_TOLERATION]);
     // Hardened: no Kubernetes API token, non-root, a real /dev/shm.
     expect(pod.automountServiceAccountToken).toBe(false);
@@ -462,6 +464,27 @@ describe("quantities", () => {
   it("parses CPU and memory as Kubernetes writes them", () => {
     expect([cpuMillis("500m"), cpuMillis("2"), cpuMillis(1.5), cpuMillis("2 cores")]).toEqual([500, 2000, 1500, undefined]);
     expect([memoryMiB("512Mi"), memoryMiB("8Gi"), memoryMiB("8"), memoryMiB("1Ti")]).toEqual([512, 8192, undefined, 1048576]);
+  });
+
+  it("writes them in Kubernetes' canonical form: the largest suffix that leaves a whole number", () => {
+    // Examples of k8s.io/apimachinery resource.Quantity's String(): "2000m" is stored as "2", "8192Mi" as "8Gi".
+    expect([500, 1500, 2000, 4000, 250, 0].map(cpuQuantity)).toEqual(["500m", "1500m", "2", "4", "250m", "0"]);
+    expect([512, 1536, 1024, 8192, 1048576, 953.67].map(memoryQuantity)).toEqual(["512Mi", "1536Mi", "1Gi", "8Gi", "1Ti", "954Mi"]);
+    // A model's pod template states them so: what the stack file says, canonical.
+    const model = blueGreenModel({ cpu: "1500m", memory: "1536Mi", cpuLimit: "2000m", memoryLimit: "2048Mi" });
+    const inputs = {
+      model,
+      color: undefined,
+      namespace: "serving",
+      replicas: 1,
+      image: "i",
+      modelUri: "u",
+      imageAsWritten: "i",
+      environment: "e",
+      sentry: false,
+    };
+    const c = deploymentManifest(inputs).spec.template.spec.containers[0]!.resources;
+    expect([c.requests.cpu, c.requests.memory, c.limits.cpu, c.limits.memory]).toEqual(["1500m", "1536Mi", "2", "2Gi"]);
   });
 });
 
