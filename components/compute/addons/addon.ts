@@ -118,6 +118,32 @@ export interface Addon<S, I> {
   install(target: AddonTarget<S, I>): AddonInstallation;
 }
 
+/**
+ * The IRSA role of an add-on's service account, `name`: only that account in
+ * that namespace may assume it, through the cluster's OIDC provider; it holds
+ * `policy` (an inline document's JSON text, or managed policy ARNs).
+ */
+export function serviceAccountRole<S, I>(
+  target: Pick<AddonTarget<S, I>, "declare" | "parent" | "cluster" | "tags">,
+  name: string,
+  account: { namespace: string; name: string },
+  policy: { inlinePolicy: pulumi.Input<string> } | { managedPolicyArns: string[] },
+): IrsaRole {
+  const { declare, parent, cluster, tags } = target;
+  return declare.irsaRole(
+    name,
+    {
+      oidcProviderArn: cluster.oidcProviderArn,
+      oidcIssuerUrl: cluster.oidcIssuerUrl,
+      namespace: account.namespace,
+      serviceAccount: account.name,
+      ...policy,
+      tags,
+    },
+    { parent },
+  );
+}
+
 /** Installs `addon` when its owner's settings enable it; undefined otherwise. */
 export function installAddon<S, I>(addon: Addon<S, I>, target: AddonTarget<S, I>): AddonInstallation | undefined {
   return addon.enabled(target.settings) ? addon.install(target) : undefined;

@@ -11,6 +11,7 @@ import type { PolicyDocument } from "../../data/bucket-policy";
 import { isCanary } from "../../serving/settings";
 import { systemNodeLabels } from "../labels";
 import { irsaRoleName } from "../names";
+import { serviceAccountRole } from "./addon";
 import type { ServingAddon } from "./addon";
 
 /**
@@ -108,21 +109,11 @@ export const argoRollouts: ServingAddon = {
   enabled: (settings) => settings.models.some((m) => isCanary(settings, m)),
   footprint: [{ name: "argo-rollouts", ...ARGO_ROLLOUTS_RESOURCES, source: "our chart values" }],
   iamRoleNames: (owner) => [irsaRoleName(childName(owner, NAME))],
-  install: ({ declare, owner, parent, cluster, inputs, tags, dependsOn }) => {
+  install: (target) => {
+    const { declare, owner, parent, cluster, inputs, dependsOn } = target;
     const sa = ARGO_ROLLOUTS_SERVICE_ACCOUNT;
     const name = childName(owner, NAME);
-    const role = declare.irsaRole(
-      name,
-      {
-        oidcProviderArn: cluster.oidcProviderArn,
-        oidcIssuerUrl: cluster.oidcIssuerUrl,
-        namespace: sa.namespace,
-        serviceAccount: sa.name,
-        inlinePolicy: JSON.stringify(argoRolloutsPolicy()),
-        tags,
-      },
-      { parent },
-    );
+    const role = serviceAccountRole(target, name, sa, { inlinePolicy: JSON.stringify(argoRolloutsPolicy()) });
     const release = declare.helmRelease(
       name,
       ARGO_ROLLOUTS_CHART,

@@ -13,6 +13,7 @@ import type { ChartPin } from "../../../lib/versions";
 import type { PolicyDocument } from "../../data/bucket-policy";
 import { systemNodeLabels } from "../labels";
 import { isCanary } from "../../serving/settings";
+import { serviceAccountRole } from "./addon";
 import type { ServingAddon } from "./addon";
 
 /**
@@ -290,21 +291,11 @@ export const awsLoadBalancerController: ServingAddon = {
   enabled: (settings) => settings.models.some((m) => m.exposure.type !== "cluster" || isCanary(settings, m)),
   footprint: [{ name: "aws-load-balancer-controller", ...LOAD_BALANCER_CONTROLLER_RESOURCES, source: "our chart values" }],
   iamRoleNames: (owner) => [irsaRoleName(childName(owner, NAME))],
-  install: ({ declare, owner, parent, cluster, inputs, tags, dependsOn }) => {
+  install: (target) => {
+    const { declare, owner, parent, cluster, inputs, dependsOn } = target;
     const sa = AWS_LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT;
     const name = childName(owner, NAME);
-    const role = declare.irsaRole(
-      name,
-      {
-        oidcProviderArn: cluster.oidcProviderArn,
-        oidcIssuerUrl: cluster.oidcIssuerUrl,
-        namespace: sa.namespace,
-        serviceAccount: sa.name,
-        inlinePolicy: JSON.stringify(loadBalancerControllerPolicy()),
-        tags,
-      },
-      { parent },
-    );
+    const role = serviceAccountRole(target, name, sa, { inlinePolicy: JSON.stringify(loadBalancerControllerPolicy()) });
     const release = declare.helmRelease(
       name,
       AWS_LOAD_BALANCER_CONTROLLER_CHART,

@@ -22,6 +22,7 @@ import { schemaMatches } from "../../../lib/validate";
 import type { ChartPin } from "../../../lib/versions";
 import type { PolicyDocument } from "../../data/bucket-policy";
 import { GPU_RESOURCE, GPU_TAINT, gpuNodeLabels, gpusPerNode, kubernetesTaintEffect, systemNodeLabels } from "../labels";
+import { serviceAccountRole } from "./addon";
 import type { ClusterAddon } from "./addon";
 
 /**
@@ -273,22 +274,14 @@ export const clusterAutoscaler: ClusterAddon<ClusterAutoscalerArgs> = {
     clusterAutoscalerImageTag(kubernetesVersion);
   },
   nodeGroupTags: (pool) => Object.entries(nodeTemplateTags(pool)).map(([key, value]) => ({ slug: nodeTemplateTagSlug(key), key, value })),
-  install: ({ declare, owner, parent, cluster, inputs, tags, dependsOn }) => {
+  install: (target) => {
+    const { declare, owner, parent, cluster, inputs, dependsOn } = target;
     const imageTag = clusterAutoscalerImageTag(inputs.kubernetesVersion);
     const clusterName = declare.output(cluster.clusterName);
-    const role = declare.irsaRole(
-      childName(owner, ROLE),
-      {
-        oidcProviderArn: cluster.oidcProviderArn,
-        oidcIssuerUrl: cluster.oidcIssuerUrl,
-        namespace: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.namespace,
-        serviceAccount: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.name,
-        // May only resize Auto Scaling groups owned by this cluster.
-        inlinePolicy: clusterName.apply((name) => JSON.stringify(clusterAutoscalerPolicy(name))),
-        tags,
-      },
-      { parent },
-    );
+    // May only resize Auto Scaling groups owned by this cluster.
+    const role = serviceAccountRole(target, childName(owner, ROLE), CLUSTER_AUTOSCALER_SERVICE_ACCOUNT, {
+      inlinePolicy: clusterName.apply((name) => JSON.stringify(clusterAutoscalerPolicy(name))),
+    });
     const release = declare.helmRelease(
       `${owner}-cluster-autoscaler`,
       CLUSTER_AUTOSCALER_CHART,

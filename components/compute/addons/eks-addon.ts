@@ -19,6 +19,7 @@ import type { EksAddonPin } from "../../../lib/versions";
 import type { SystemWorkload } from "../capacity";
 import { childName } from "../../../lib/naming";
 import { irsaRoleName } from "../names";
+import { serviceAccountRole } from "./addon";
 import type { ClusterAddon, ClusterAddonPhase } from "./addon";
 
 /**
@@ -92,23 +93,9 @@ export function eksManagedAddon(spec: EksAddonSpec): ClusterAddon {
     requireKubernetesVersion: (kubernetesVersion) => {
       eksAddonVersion(spec.name, spec.pins, kubernetesVersion);
     },
-    install: ({ declare, owner, parent, cluster, inputs, tags, dependsOn }) => {
-      const roles = role
-        ? [
-            declare.irsaRole(
-              childName(owner, role.name),
-              {
-                oidcProviderArn: cluster.oidcProviderArn,
-                oidcIssuerUrl: cluster.oidcIssuerUrl,
-                namespace: role.serviceAccount.namespace,
-                serviceAccount: role.serviceAccount.name,
-                managedPolicyArns: [role.policyArn],
-                tags,
-              },
-              { parent },
-            ),
-          ]
-        : [];
+    install: (target) => {
+      const { declare, owner, parent, cluster, inputs, tags, dependsOn } = target;
+      const roles = role ? [serviceAccountRole(target, childName(owner, role.name), role.serviceAccount, { managedPolicyArns: [role.policyArn] })] : [];
       const addon = declare.eksAddon(
         childName(owner, spec.name),
         {

@@ -11,6 +11,7 @@ import type { ChartPin } from "../../../lib/versions";
 import { ALERTMANAGER_SERVICE_ACCOUNT, KUBE_PROMETHEUS_STACK_RELEASE } from "../../monitoring/charts";
 import { ContainerResources, MONITORING_RESOURCES, alertmanagerSnsPolicy, kubePrometheusStackValues } from "../../monitoring/values";
 import type { SystemWorkload } from "../capacity";
+import { serviceAccountRole } from "./addon";
 import type { MonitoringAddon } from "./addon";
 
 /**
@@ -72,20 +73,12 @@ export const kubePrometheusStack: MonitoringAddon = {
   // node-exporter tolerates every NoSchedule taint (chart prometheus-node-exporter's default tolerations), so GPU nodes too.
   gpuNodeFootprint: footprint().filter((w) => w.perNode),
   iamRoleNames: (owner) => [irsaRoleName(childName(owner, ROLE))],
-  install: ({ declare, owner, parent, cluster, inputs, tags, dependsOn }) => {
+  install: (target) => {
+    const { declare, owner, parent, cluster, inputs, dependsOn } = target;
     const alertmanager = inputs.alertmanager;
-    const role = declare.irsaRole(
-      childName(owner, ROLE),
-      {
-        oidcProviderArn: cluster.oidcProviderArn,
-        oidcIssuerUrl: cluster.oidcIssuerUrl,
-        namespace: ALERTMANAGER_SERVICE_ACCOUNT.namespace,
-        serviceAccount: ALERTMANAGER_SERVICE_ACCOUNT.name,
-        inlinePolicy: declare.jsonStringify(alertmanagerSnsPolicy(alertmanager.publishTo, alertmanager.topicKeyArns)),
-        tags,
-      },
-      { parent },
-    );
+    const role = serviceAccountRole(target, childName(owner, ROLE), ALERTMANAGER_SERVICE_ACCOUNT, {
+      inlinePolicy: declare.jsonStringify(alertmanagerSnsPolicy(alertmanager.publishTo, alertmanager.topicKeyArns)),
+    });
     const release = declare.helmRelease(
       `${owner}-kube-prometheus-stack`,
       KUBE_PROMETHEUS_STACK_CHART,
