@@ -256,6 +256,16 @@ export function modelServingProblems(_name: string, s: z.output<typeof ModelServ
     value: p.value,
     message: p.message,
   }));
+  // URIs are checked against the name, the models' read policy is built from the ARN: they must be one bucket.
+  const bucketArn = s.modelsBucket.arn;
+  if (typeof bucketName === "string" && typeof bucketArn === "string" && !/^arn:aws[a-z-]*:s3:::/.test(bucketArn))
+    problems.push({ path: "modelsBucket.arn", value: bucketArn, message: "must be an S3 bucket ARN, arn:aws:s3:::<bucket>" });
+  else if (typeof bucketName === "string" && typeof bucketArn === "string" && bucketArn.replace(/^arn:aws[a-z-]*:s3:::/, "") !== bucketName)
+    problems.push({
+      path: "modelsBucket.arn",
+      value: bucketArn,
+      message: `must be the ARN of modelsBucket.name's bucket (arn:aws:s3:::${bucketName}): the models' IAM role reads the ARN's bucket, their URIs name the other`,
+    });
   const exposed = s.settings.models.some((m) => m.exposure.type !== "cluster");
   if (exposed && s.vpcId === undefined && s.cluster.vpcId === undefined)
     problems.push({

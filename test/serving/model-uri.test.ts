@@ -41,6 +41,13 @@ describe("a model URI in a program of one's own", () => {
     ]);
   });
 
+  it("refuses a models bucket whose ARN names another bucket than its name: the URIs are checked against one, the read policy built from the other", () => {
+    const mismatched = { ...argsWith(`s3://${BUCKET}/fraud/v3/`, BUCKET), modelsBucket: { name: BUCKET, arn: "arn:aws:s3:::acme-models-staging" } };
+    expect(() => new ModelServing("fraud-serving", mismatched)).toThrow(
+      /modelsBucket\.arn: must be the ARN of modelsBucket\.name's bucket \(arn:aws:s3:::acme-models-prod\)/,
+    );
+  });
+
   it("keeps a URI in the models bucket itself inside the model's prefix, as with the placeholder", () => {
     expect(problemsOf(`s3://${BUCKET}/churn/v1/`)).toEqual([
       "settings.models[0].modelUri: must lie under the model's prefix s3://acme-models-prod/fraud/: the model's IAM role can read nothing else",
