@@ -1,28 +1,40 @@
 /**
- * docs/deployer-policy.json: the IAM permissions of the role that runs
- * `pulumi up`. A resource type the plans declare without a row in the table
+ * docs/deployer-policy/<group>.json: the IAM permissions of the role that runs
+ * `pulumi up`, as customer-managed policies. A resource type the plans declare without a row in the table
  * would make `pulumi up` fail with AccessDenied halfway through a real run;
  * these tests fail first.
  */
 import * as fs from "fs";
 import * as path from "path";
+import * as os from "os";
 import {
   DEPLOYER_ACTIONS,
-  INLINE_ROLE_POLICY_LIMIT,
+  DEPLOYER_POLICY_GROUPS,
   LAMBDA_RESOURCES,
+  MANAGED_POLICIES_PER_ROLE,
+  MANAGED_POLICY_SIZE_LIMIT,
+  PolicyDocument,
   ROLE_NAME_PREFIX,
   deployerActions,
+  deployerPolicies,
   deployerPolicy,
-  deployerPolicySize,
   iamResourceOf,
+  policySize,
 } from "../../docs/generator/deployer-policy";
+import { orphanFiles } from "../../docs/generator/main";
 import { canaryName } from "../../components/operations/health-checks/canary";
 import { SHIPPED_STACKS, plan } from "../support/plan";
 
 const ROOT = path.join(__dirname, "..", "..");
 const ROLES = `arn:aws:iam::*:role/${ROLE_NAME_PREFIX}*`;
-/** The statements of the document that grant an action. */
-const grantsOf = (action: string) => deployerPolicy().Statement.filter((s) => s.Action.includes(action));
+const POLICIES = deployerPolicies();
+/** Every statement of the managed policies, as the role gets them. */
+const STATEMENTS = POLICIES.flatMap((p) => p.document.Statement);
+/** The statements that grant an action. */
+const grantsOf = (action: string) => STATEMENTS.filter((s) => s.Action.includes(action));
+/** What documents grant, as sorted "action resource" pairs. */
+const pairsOf = (documents: PolicyDocument[]) =>
+  [...new Set(documents.flatMap((d) => d.Statement.flatMap((s) => s.Action.flatMap((a) => [s.Resource].flat().map((r) => `${a} ${r}`)))))].sort();
 const hasTags = (inputs: Record<string, unknown>) => Object.keys((inputs.tags as Record<string, string> | undefined) ?? {}).length > 0;
 
 /**
@@ -107,14 +119,67 @@ describe("the deployer's IAM policy", () => {
     for (const a of deployerActions()) expect(a).toMatch(/^[a-z0-9-]+:[A-Za-z0-9]+$/);
     const iam = deployerActions().filter((a) => a.startsWith("iam:"));
     expect(iam.filter((a) => iamResourceOf(a) === undefined)).toEqual([]);
-    const passRole = deployerPolicy().Statement.filter((s) => s.Action.includes("iam:PassRole"));
-    expect(passRole.map((s) => s.Resource)).toEqual([`arn:aws:iam::*:role/${ROLE_NAME_PREFIX}*`]);
+    expect(grantsOf("iam:PassRole").map((s) => s.Resource)).toEqual([`arn:aws:iam::*:role/${ROLE_NAME_PREFIX}*`]);
     // An IAM action the table does not know has no scope: deployerPolicy() refuses to write it.
     expect(iamResourceOf("iam:CreateUser")).toBeUndefined();
   });
 
-  it("fits a role's inline policies, and is the committed docs/deployer-policy.json (npm run docs)", () => {
-    expect(deployerPolicySize()).toBeLessThanOrEqual(INLINE_ROLE_POLICY_LIMIT);
-    expect(JSON.parse(fs.readFileSync(path.join(ROOT, "docs", "deployer-policy.json"), "utf8"))).toEqual(deployerPolicy());
+  it("is a few managed policies, each within IAM's size limit for one, together within a role's default attachment quota", () => {
+    expect(POLICIES.length).toBeGreaterThan(1);
+    expect(POLICIES.length).toBeLessThanOrEqual(MANAGED_POLICIES_PER_ROLE);
+    expect(POLICIES.map((p) => ({ name: p.name, fits: policySize(p.document) <= MANAGED_POLICY_SIZE_LIMIT }))).toEqual(
+      POLICIES.map((p) => ({ name: p.name, fits: true })),
+    );
+    // The whole would not fit one: the split is what makes it attachable.
+    expect(policySize(deployerPolicy())).toBeGreaterThan(MANAGED_POLICY_SIZE_LIMIT);
+    // IAM counts without white space: the committed files are indented, the count is not.
+    expect(policySize({ a: "b c" })).toBe(JSON.stringify({ a: "bc" }).length);
+  });
+
+  it("grants together exactly what the full document grants, each statement whole in one document with its scope", () => {
+    expect(pairsOf(POLICIES.map((p) => p.document))).toEqual(pairsOf([deployerPolicy()]));
+    expect(STATEMENTS.map((s) => s.Sid).sort()).toEqual(
+      deployerPolicy()
+        .Statement.map((s) => s.Sid)
+        .sort(),
+    );
+    expect(STATEMENTS).toEqual(expect.arrayContaining(deployerPolicy().Statement));
+  });
+
+  it("groups by service, deterministically: a service in one group only, and a service in none is refused, not dropped", () => {
+    const services = DEPLOYER_POLICY_GROUPS.flatMap((g) => g.services);
+    expect(services.filter((s, i) => services.indexOf(s) !== i)).toEqual([]);
+    for (const p of POLICIES) {
+      const group = DEPLOYER_POLICY_GROUPS.find((g) => g.name === p.name)!;
+      expect({ group: p.name, outside: p.document.Statement.flatMap((s) => s.Action).filter((a) => !group.services.includes(a.split(":")[0]!)) }).toEqual({
+        group: p.name,
+        outside: [],
+      });
+    }
+    expect(() => deployerPolicies(DEPLOYER_POLICY_GROUPS.filter((g) => g.name !== "network"))).toThrow(/lists the service ec2/);
+    expect(deployerPolicies()).toEqual(POLICIES);
+  });
+
+  it("is the committed docs/deployer-policy/<group>.json files, and no others (npm run docs)", () => {
+    const dir = path.join(ROOT, "docs", "deployer-policy");
+    const committed = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith(".json"))
+      .sort()
+      .map((f) => ({ name: f.replace(/\.json$/, ""), document: JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as PolicyDocument }));
+    expect(committed).toEqual([...POLICIES].sort((a, b) => a.name.localeCompare(b.name)));
+  });
+
+  it("has npm run docs -- --check name a document whose group is gone", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "deployer-policy-"));
+    try {
+      fs.mkdirSync(path.join(root, "docs", "deployer-policy"), { recursive: true });
+      for (const f of ["network.json", "retired.json"]) fs.writeFileSync(path.join(root, "docs", "deployer-policy", f), "{}\n");
+      expect(orphanFiles(root, new Map([["docs/deployer-policy/network.json", "{}\n"]]))).toEqual([
+        { file: "docs/deployer-policy/retired.json", why: "its policy group is gone" },
+      ]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
