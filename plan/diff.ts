@@ -429,6 +429,9 @@ function cascadeReplacements(
   }
 }
 
+/** What deleting the old resource does: its options, not the new one's, decide it. */
+const deletionOf = (old: JsonPlanResource | undefined) => ({ protect: !!old?.protect, retainOnDelete: !!old?.retainOnDelete });
+
 /** Whether a value of `input` computed from a replaced resource replaces a resource of `type` (a rule or cascade path is it, or under it). */
 function forcesReplacement(type: string, input: string): boolean {
   const rule = REPLACEMENT_RULES[type];
@@ -470,13 +473,7 @@ export function diffStack(base: JsonPlan, head: JsonPlan, label = head.stack): S
         changes.map((c) => c.path),
       );
       if (forcing.length) {
-        // The old one is deleted: its options decide what that does.
-        replaced.push(
-          withCost(
-            { change: "replaced", ...common, protect: !!old.protect, retainOnDelete: !!old.retainOnDelete, inputChanges: changes, replacedBy: forcing },
-            k,
-          ),
-        );
+        replaced.push(withCost({ change: "replaced", ...common, ...deletionOf(old), inputChanges: changes, replacedBy: forcing }, k));
       } else if (changes.length) changed.push(withCost({ change: "changed", ...common, inputChanges: changes }, k));
     }
   }
@@ -487,8 +484,7 @@ export function diffStack(base: JsonPlan, head: JsonPlan, label = head.stack): S
         {
           change: "removed",
           ...identity(r, baseTop),
-          protect: !!r.protect,
-          retainOnDelete: !!r.retainOnDelete,
+          ...deletionOf(r),
         },
         k,
       ),
@@ -519,8 +515,7 @@ export function diffStack(base: JsonPlan, head: JsonPlan, label = head.stack): S
       {
         change: "replaced",
         ...identity(r, headTop),
-        protect: !!baseByKey.get(k)?.protect,
-        retainOnDelete: !!baseByKey.get(k)?.retainOnDelete,
+        ...deletionOf(baseByKey.get(k)),
       },
       k,
     ),
