@@ -29,6 +29,16 @@ check() { # check <description> <command...>
   shift
   if "$@"; then echo "ok   $what"; passed=$((passed + 1)); else echo "FAIL $what"; failed=$((failed + 1)); fi
 }
+# run_checks <script> <what>: runs a consumer program that prints its own "ok"/"FAIL" lines,
+# counts them, and checks the program's exit status.
+run_checks() {
+  local out status=0
+  out="$(node "$1" 2>&1)" || status=$?
+  echo "$out"
+  passed=$((passed + $(grep -c '^ok ' <<<"$out" || true)))
+  failed=$((failed + $(grep -c '^FAIL ' <<<"$out" || true)))
+  check "$2 exits 0" test "$status" -eq 0
+}
 
 cd "$repo"
 echo "== npm pack"
@@ -107,28 +117,12 @@ echo "== tsc (ml-platform/schemas, /policies, /cost, with skipLibCheck)"
 check "the subpaths compile (skipLibCheck for zod's and @pulumi/policy's own declarations)" node_modules/.bin/tsc -p tsconfig.subpaths.json
 echo "== run under hand-written mocks"
 if [ -f bin/index.js ]; then
-  out="$(node bin/index.js 2>&1)" && status=0 || status=$?
-  echo "$out"
-  passed=$((passed + $(grep -c '^ok ' <<<"$out" || true)))
-  failed=$((failed + $(grep -c '^FAIL ' <<<"$out" || true)))
-  check "the consumer program exits 0" test "$status" -eq 0
+  run_checks bin/index.js "the consumer program"
   echo "== the examples through the packed ml-platform/testing"
-  out="$(node bin/examples.js 2>&1)" && status=0 || status=$?
-  echo "$out"
-  passed=$((passed + $(grep -c '^ok ' <<<"$out" || true)))
-  failed=$((failed + $(grep -c '^FAIL ' <<<"$out" || true)))
-  check "the examples program exits 0" test "$status" -eq 0
-  out="$(node bin/subpaths.js 2>&1)" && status=0 || status=$?
-  echo "$out"
-  passed=$((passed + $(grep -c '^ok ' <<<"$out" || true)))
-  failed=$((failed + $(grep -c '^FAIL ' <<<"$out" || true)))
-  check "the subpaths program exits 0" test "$status" -eq 0
+  run_checks bin/examples.js "the examples program"
+  run_checks bin/subpaths.js "the subpaths program"
   echo "== ml-platform/testing and ml-platform/plan in the consumer's own tests"
-  out="$(node bin/planning.js 2>&1)" && status=0 || status=$?
-  echo "$out"
-  passed=$((passed + $(grep -c '^ok ' <<<"$out" || true)))
-  failed=$((failed + $(grep -c '^FAIL ' <<<"$out" || true)))
-  check "the planning program exits 0" test "$status" -eq 0
+  run_checks bin/planning.js "the planning program"
   echo "== ml-platform-plan on the consumer's own stack"
   printf 'name: consumer\nruntime: nodejs\nmain: bin/stack.js\n' > Pulumi.yaml
   printf 'config:\n  aws:region: eu-west-1\n  consumer:env: dev\n' > Pulumi.dev.yaml
